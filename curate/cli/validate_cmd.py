@@ -1,0 +1,7 @@
+"""CLI for `curate validate` (placeholder until the stage lands)."""
+
+from __future__ import annotations
+
+import click
+
+COMMANDS: list[click.Command] = []

@@ -1,0 +1,95 @@
+"""Text normalization as Polars expressions (run in Rust over whole columns).
+
+Always: Unicode NFC, control characters removed (tab and newline kept), runs of spaces collapsed,
+trailing spaces stripped, at most one blank line between paragraphs. Opt-in per field: HTML to
+text, quoted previous replies removed, e-mail signatures removed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+
+import polars as pl
+
+# C0/C1 controls except \t \n; zero-width and bidi marks that only hide text; BOM.
+_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+_HTML_TAG = r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>"
+_HTML_BLOCK_BREAK = r"(?i)<\s*(?:br\s*/?|/p|/div|/li|/tr|/h[1-6]|p|div|li|tr|h[1-6])\b[^<>]*>"
+_HTML_DROP = r"(?is)<(script|style|head)\b[^>]*>.*?</(?:script|style|head)\s*>"
+_ENTITY = r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
+
+# A quoted earlier message: the "On <date>, <name> wrote:" header and everything after it,
+# Outlook's "-----Original Message-----" / "From: ... Sent: ..." blocks, and "> " quoted lines.
+_QUOTE_HEADER = (
+    r"(?ims)(?:^[ \t]*On [^\n]{0,200}?wrote:[ \t]*$|^[ \t]*-{2,}\s*Original Message\s*-{2,}"
+    r"|^[ \t]*From:[^\n]*\n[ \t]*(?:Sent|Date):[^\n]*\n).*\z"
+)
+_QUOTED_LINE = r"(?m)^[ \t]*>[^\n]*(?:\n|\z)"
+# Signatures: the RFC 3676 "-- " delimiter, or a mobile footer, to the end of the text.
+_SIGNATURE = (
+    r"(?ims)(?:^-- ?$|^[ \t]*(?:Sent from my [^\n]{0,40}|Get Outlook for [^\n]{0,20}"
+    r"|This (?:e-?mail|message) (?:and any attachments )?(?:is|may be) confidential[^\n]*)$).*\z"
+)
+
+
+def _unescape_entities(col: pl.Expr) -> pl.Expr:
+    """Entities are rare: only rows that have one pay for Python's html.unescape."""
+    return (
+        pl.when(col.str.contains(_ENTITY))
+        .then(col.map_elements(html.unescape, return_dtype=pl.String, skip_nulls=True))
+        .otherwise(col)
+    )
+
+
+def html_to_text(col: pl.Expr) -> pl.Expr:
+    has_tag = col.str.contains(_HTML_TAG)
+    converted = (
+        col.str.replace_all(_HTML_DROP, "")
+        .str.replace_all(_HTML_BLOCK_BREAK, "\n")
+        .str.replace_all(_HTML_TAG, "")
+    )
+    return _unescape_entities(pl.when(has_tag).then(converted).otherwise(col))
+
+
+def strip_quoted_replies(col: pl.Expr) -> pl.Expr:
+    stripped = col.str.replace(_QUOTE_HEADER, "").str.replace_all(_QUOTED_LINE, "")
+    # Never strip a message to nothing: a text that is all quote keeps its text.
+    return pl.when(stripped.str.strip_chars().str.len_chars() > 0).then(stripped).otherwise(col)
+
+
+def strip_signature(col: pl.Expr) -> pl.Expr:
+    stripped = col.str.replace(_SIGNATURE, "")
+    return pl.when(stripped.str.strip_chars().str.len_chars() > 0).then(stripped).otherwise(col)
+
+
+def base_normalize(col: pl.Expr) -> pl.Expr:
+    return (
+        col.str.normalize("NFC")
+        .str.replace_all("\r\n?", "\n")
+        .str.replace_all(_CONTROL, "")
+        .str.replace_all(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ")
+        .str.replace_all(r"(?m) +$", "")
+        .str.replace_all(r"(?m)^ +", "")
+        .str.replace_all(r"\n{3,}", "\n\n")
+        .str.strip_chars()
+    )
+
+
+def normalize_expr(col: pl.Expr, steps: Iterable[str] = ()) -> pl.Expr:
+    """The full normalization of one text column, opt-in steps first (they need raw layout)."""
+    steps = set(steps)
+    if "html" in steps:
+        col = html_to_text(col)
+    col = col.str.replace_all("\r\n?", "\n")
+    if "quotes" in steps:
+        col = strip_quoted_replies(col)
+    if "signature" in steps:
+        col = strip_signature(col)
+    return base_normalize(col)
+
+
+def normalize_text(text: str, steps: Iterable[str] = ()) -> str:
+    """Normalize one string (tests and one-offs); the same expressions as the column path."""
+    df = pl.DataFrame({"t": [text]}, schema={"t": pl.String})
+    return str(df.select(normalize_expr(pl.col("t"), steps)).item())

@@ -1,0 +1,261 @@
+"""Declarative domain schemas (schemas/*.toml) and their Pydantic models.
+
+A schema says, without code, how raw files of one domain become records: which source columns
+feed which fields (with alternative names), their types, which are required, how rows assemble
+into threads (a *layout* per kind of input file), and how a record renders to training examples
+(*tasks*, Jinja2 templates). Unknown keys are errors naming the file and key.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from curate.errors import SchemaError
+
+FieldType = Literal["string", "int", "float", "bool", "datetime", "list[string]"]
+Side = Literal["user", "assistant", "context", "none"]
+Role = Literal["user", "assistant", "system"]
+LayoutKind = Literal["rows", "thread_rows", "dialog_list", "document_sections", "wide_rows"]
+NormalizeStep = Literal["html", "quotes", "signature"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FieldSpec(_Strict):
+    """One field of a record: where it comes from and what it must be."""
+
+    type: FieldType = "string"
+    sources: list[str] = Field(default_factory=list)
+    required: bool = False
+    default: Any = None
+    text: bool = False
+    side: Side = "none"
+    normalize: list[NormalizeStep] = Field(default_factory=list)
+    description: str = ""
+
+
+class Layout(_Strict):
+    """How one kind of input file maps to records; chosen per file by the columns it has."""
+
+    name: str
+    kind: LayoutKind = "rows"
+    match: list[str] = Field(default_factory=list)
+    fields: dict[str, list[str]] = Field(default_factory=dict)
+    required: list[str] | None = None
+    # thread_rows: one message per row, grouped into a conversation
+    group_by: str | None = None
+    id_column: str | None = None
+    reply_to: str | None = None
+    order_by: str | None = None
+    role_column: str | None = None
+    roles: dict[str, Role] = Field(default_factory=dict)
+    default_role: Role | None = None
+    content_column: str | None = None
+    # dialog_list: each row holds a list of turns
+    turns_path: str | None = None
+    content_key: str = "message"
+    role_key: str | None = None
+    role_keys: dict[str, Role] = Field(default_factory=dict)
+    # document_sections: one document per row, split into sections
+    text_column: str = "text"
+    section_pattern: str | None = None
+    min_section_chars: int = 200
+    max_section_chars: int = 8000
+    title_field: str | None = None
+    # wide_rows: one row holds many labelled values (one column per label) -> a record per cell
+    label_field: str | None = None
+    value_field: str | None = None
+    answer_field: str | None = None
+    pair_suffix: str = "-Answer"
+    skip_columns: list[str] = Field(default_factory=list)
+
+    @field_validator("section_pattern")
+    @classmethod
+    def _regex_compiles(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                re.compile(v, re.MULTILINE)
+            except re.error as exc:
+                raise ValueError(f"invalid regex: {exc}") from exc
+        return v
+
+    @model_validator(mode="after")
+    def _kind_needs(self) -> Layout:
+        need: dict[str, list[str]] = {
+            "thread_rows": ["content_column"],
+            "dialog_list": ["turns_path"],
+            "wide_rows": ["label_field", "value_field"],
+        }
+        for key in need.get(self.kind, []):
+            if getattr(self, key) is None:
+                raise ValueError(f"layout '{self.name}' of kind {self.kind} needs '{key}'")
+        if self.kind == "thread_rows" and not (self.group_by or (self.id_column and self.reply_to)):
+            raise ValueError(
+                f"layout '{self.name}' needs 'group_by' or both 'id_column' and 'reply_to'"
+            )
+        return self
+
+
+class Task(_Strict):
+    """How a record renders to one training example."""
+
+    name: str
+    system: str | None = None
+    user: str = ""
+    assistant: str = ""
+    conversation: bool = False
+    requires: list[str] = Field(default_factory=list)
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _has_templates(self) -> Task:
+        if not self.conversation and not (self.user and self.assistant):
+            raise ValueError(f"task '{self.name}' needs 'user' and 'assistant' templates")
+        return self
+
+
+class Schema(_Strict):
+    """A domain: fields, layouts for its input files, and tasks for its training examples."""
+
+    name: str
+    description: str = ""
+    version: int = 1
+    fields: dict[str, FieldSpec]
+    layouts: list[Layout] = Field(default_factory=list)
+    tasks: list[Task] = Field(default_factory=list)
+    group_field: str | None = None
+    stratify: str | None = None
+    timestamp_field: str | None = None
+    max_record_chars: int = 1_000_000
+    source_path: str | None = Field(default=None, exclude=True)
+
+    @model_validator(mode="after")
+    def _references_exist(self) -> Schema:
+        names = set(self.fields)
+        for attr in ("group_field", "stratify", "timestamp_field"):
+            ref = getattr(self, attr)
+            if ref is not None and ref not in names:
+                raise ValueError(f"'{attr}' names unknown field '{ref}'")
+        for layout in self.layouts:
+            for fname in layout.fields:
+                if fname not in names:
+                    raise ValueError(f"layout '{layout.name}' maps unknown field '{fname}'")
+            for attr in ("title_field", "label_field", "value_field", "answer_field"):
+                ref = getattr(layout, attr)
+                if ref is not None and ref not in names:
+                    raise ValueError(f"layout '{layout.name}' {attr} names unknown field '{ref}'")
+            for fname in layout.required or []:
+                if fname not in names:
+                    raise ValueError(f"layout '{layout.name}' requires unknown field '{fname}'")
+        for task in self.tasks:
+            for fname in task.requires:
+                if fname not in names and fname != "turns":
+                    raise ValueError(f"task '{task.name}' requires unknown field '{fname}'")
+        if not self.layouts:
+            object.__setattr__(self, "layouts", [Layout(name="rows")])
+        return self
+
+    @property
+    def stratify_default(self) -> str | None:
+        return self.stratify
+
+    def required_fields(self, layout: Layout) -> list[str]:
+        if layout.required is not None:
+            return list(layout.required)
+        return [n for n, f in self.fields.items() if f.required]
+
+    def text_fields(self) -> dict[str, str]:
+        """Text columns in schema order, mapped to their side of a training example."""
+        return {name: spec.side for name, spec in self.fields.items() if spec.text}
+
+    def sources_for(self, field: str, layout: Layout) -> list[str]:
+        """Candidate source columns for ``field`` in ``layout``: the layout's override, then the
+        field's own alternatives, then the field name itself."""
+        cands = list(layout.fields.get(field, [])) + list(self.fields[field].sources) + [field]
+        return list(dict.fromkeys(cands))
+
+
+# -- loading -----------------------------------------------------------------------------------
+
+BUILTIN_PACKAGE = "curate.builtin"
+
+
+def _builtin_dir() -> Path:
+    return Path(str(resources.files("curate") / "builtin" / "schemas"))
+
+
+def builtin_schemas() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(_builtin_dir().glob("*.toml"))}
+
+
+def format_validation_error(path: str, exc: ValidationError) -> str:
+    """One readable line per problem: file, dotted key, what was wrong."""
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown key"
+        elif msg.startswith("Value error, "):
+            msg = msg[len("Value error, ") :]
+        lines.append(f"{path}: {loc}: {msg}")
+    return "\n".join(lines)
+
+
+def parse_toml(path: Path, error: type[SchemaError] | Any = SchemaError) -> dict[str, Any]:
+    try:
+        text = path.read_text("utf-8")
+    except OSError as exc:
+        raise error(f"cannot read {path}: {exc.strerror}") from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: invalid TOML: {exc}") from exc
+
+
+def load_schema(name_or_path: str | Path) -> Schema:
+    """Load a built-in schema by name, or a schema file by path."""
+    builtins = builtin_schemas()
+    key = str(name_or_path)
+    if key in builtins:
+        path = builtins[key]
+    else:
+        path = Path(key)
+        if not path.exists():
+            close = difflib.get_close_matches(key, list(builtins), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise SchemaError(
+                f"schema '{key}' is neither a built-in schema nor a file",
+                hint=f"{hint}built-in schemas: {', '.join(builtins)}",
+            )
+    data = parse_toml(path)
+    try:
+        schema = Schema.model_validate(data)
+    except ValidationError as exc:
+        raise SchemaError(format_validation_error(str(path), exc)) from exc
+    object.__setattr__(schema, "source_path", str(path))
+    return schema
+
+
+def load_workspace_schema(workspace: Any) -> Schema:
+    """The schema ingest used, from the copy it keeps in the workspace."""
+    from curate.workspace import Workspace
+
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    ws.require("ingest")
+    return load_schema(ws.stage_dir("ingest") / "schema.toml")
+
+
+def schema_text(name_or_path: str | Path) -> str:
+    schema = load_schema(name_or_path)
+    assert schema.source_path is not None
+    return Path(schema.source_path).read_text("utf-8")

@@ -1,7 +1,75 @@
-"""CLI for `curate run` (placeholder until the stage lands)."""
+"""`curate run` and `curate init`: the whole pipeline from one config file."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-COMMANDS: list[click.Command] = []
+from curate.cli._common import console, handle_errors, json_option, print_json
+
+
+@click.command("run")
+@click.argument("config", type=click.Path(dir_okay=False), default="curate.toml")
+@click.option(
+    "--force",
+    type=click.Choice(["ingest", "dedupe", "export", "train", "report"]),
+    default=None,
+    help="Re-run from this stage on, even if nothing changed.",
+)
+@json_option
+@handle_errors
+def run_command(config: str, force: str | None, as_json: bool) -> None:
+    """Run every stage in CONFIG (ingest, dedupe, export, train, report), skipping stages whose
+    inputs and settings are unchanged since the last run."""
+    from curate.run import run
+
+    def on_stage(stage: str, status: str) -> None:
+        if not as_json:
+            style = {"cached": "dim", "running": "bold", "done": "green"}[status]
+            label = {"cached": "unchanged, skipped", "running": "running...", "done": "done"}[status]
+            console.print(f"[{style}]{stage:<7} {label}[/{style}]")
+
+    result = run(config, force=force, on_stage=on_stage)
+    if as_json:
+        print_json({
+            "workspace": result.workspace,
+            "skipped": result.skipped,
+            "stages": {k: (v.to_dict() if v else None) for k, v in result.stages.items()},
+            "report_html": result.report_html,
+        })
+        return
+    try:
+        from curate.report import collect, render_terminal
+
+        render_terminal(collect(result.workspace), console, compact=True)
+    except ImportError:
+        pass
+    for sample in result.samples:
+        console.print(f"\n[bold]prompt:[/bold] {sample['prompt']}")
+        console.print(f"[bold]base:[/bold]   {sample['base']}")
+        console.print(f"[bold]tuned:[/bold]  {sample['tuned']}")
+    if result.report_html:
+        console.print(f"\nReport: {Path(result.report_html).resolve()}")
+
+
+@click.command("init")
+@click.option("--schema", default="tickets", show_default=True, help="Built-in schema to start from.")
+@click.option("--out", "out_path", default="curate.toml", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@handle_errors
+def init_command(schema: str, out_path: str, force: bool) -> None:
+    """Write a commented starter curate.toml for a built-in schema."""
+    from curate.config import starter_config
+    from curate.errors import UsageError
+    from curate.schema import load_schema
+
+    load_schema(schema)
+    path = Path(out_path)
+    if path.exists() and not force:
+        raise UsageError(f"{path} already exists", hint="use --force to overwrite it")
+    path.write_text(starter_config(schema), "utf-8")
+    console.print(f"wrote {path}; edit it, then run: curate run {path}")
+
+
+COMMANDS: list[click.Command] = [run_command, init_command]

@@ -1,0 +1,201 @@
+"""curate.toml: one file describing the whole pipeline, validated by Pydantic.
+
+Errors name the key and, where it can be found, the line of the file.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from curate.errors import ConfigError
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IngestConfig(_Section):
+    paths: list[str]
+    schema_: str = Field(alias="schema")
+    rules: str | None = "default"
+    encoding: str | None = None
+    batch_size: int = Field(10_000, ge=1)
+    langid: Literal["fasttext", "langdetect"] | None = None
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class DedupeConfig(_Section):
+    enabled: bool = True
+    threshold: float = Field(0.8, gt=0, le=1)
+    num_perm: int = Field(128, ge=8)
+    ngram: int = Field(5, ge=1)
+    char_ngrams: int | None = None
+    fields: list[str] | None = None
+    keep: Literal["longest", "first", "newest", "most-complete"] = "most-complete"
+    verify: bool = False
+    against: list[str] = Field(default_factory=list)
+    contamination_ngram: int = 13
+    index: str | None = None
+    seed: int = 1
+
+
+class ExportConfig(_Section):
+    format: Literal["chat", "sharegpt", "alpaca", "completion"] = "chat"
+    out: str = "export"
+    val_fraction: float = Field(0.1, ge=0, lt=1)
+    test_fraction: float = Field(0.0, ge=0, lt=1)
+    seed: int = 0
+    stratify: str | None = None
+    tokenizer: str | None = None
+    max_tokens: int | None = Field(None, ge=1)
+    metadata: bool = False
+
+
+class TrainConfig(_Section):
+    model: str
+    out: str = "adapter"
+    epochs: float = 1.0
+    max_steps: int | None = None
+    lr: float = 2e-4
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    target_modules: list[str] | None = None
+    batch_size: int = 4
+    grad_accum: int = 1
+    max_tokens: int = 1024
+    seed: int = 0
+    eval_every: int | None = None
+    save_every: int | None = None
+    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
+    dtype: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
+    samples: int = 2
+
+
+class ReportConfig(_Section):
+    html: str | None = "report.html"
+    json_path: str | None = Field(None, alias="json")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class RunConfig(_Section):
+    """The whole pipeline. Relative paths are relative to the config file's folder."""
+
+    workspace: str = "curate-work"
+    engine: Literal["local"] = "local"
+    ingest: IngestConfig
+    dedupe: DedupeConfig = Field(default_factory=DedupeConfig)
+    export: ExportConfig = Field(default_factory=ExportConfig)
+    train: TrainConfig | None = None
+    report: ReportConfig = Field(default_factory=ReportConfig)
+    base_dir: str = Field(".", exclude=True)
+
+    @field_validator("workspace")
+    @classmethod
+    def _not_empty(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("must not be empty")
+        return v
+
+    def resolve(self, path: str) -> str:
+        p = Path(path)
+        return str(p if p.is_absolute() else Path(self.base_dir) / p)
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
+    """Best effort: the line where the last key of ``loc`` appears inside its [section]."""
+    keys = [str(k) for k in loc if not isinstance(k, int)]
+    if not keys:
+        return None
+    section, key = (keys[0], keys[-1]) if len(keys) > 1 else (None, keys[0])
+    in_section = section is None
+    for n, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("["):
+            in_section = section is None or stripped.strip("[]").strip() == section
+            if section is not None and stripped.strip("[]").strip() == section and key == section:
+                return n
+            continue
+        if in_section and re.match(rf"^{re.escape(key)}\s*=", stripped):
+            return n
+    return None
+
+
+def load_config(path: str | Path) -> RunConfig:
+    p = Path(path)
+    if not p.exists():
+        raise ConfigError(f"config file {p} does not exist", hint="create one with `curate init`")
+    text = p.read_text("utf-8")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{p}: invalid TOML: {exc}") from exc
+    try:
+        cfg = RunConfig.model_validate({**data, "base_dir": str(p.parent)})
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            loc = err["loc"]
+            dotted = ".".join(str(x) for x in loc)
+            where = _line_of(text, loc)
+            msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+            lines.append(f"{p}{f':{where}' if where else ''}: {dotted}: {msg}")
+        raise ConfigError("\n".join(lines)) from exc
+    return cfg
+
+
+STARTER = {
+    "tickets": ("sample_data/tickets", "category"),
+    "contracts": ("sample_data/contracts", "clause_type"),
+    "clinical_notes": ("sample_data/clinical", "specialty"),
+}
+
+
+def starter_config(schema: str) -> str:
+    """A commented curate.toml for a built-in schema."""
+    paths, stratify = STARTER.get(schema, ("data/", None))
+    strat = f'stratify = "{stratify}"' if stratify else '# stratify = "category"'
+    return f"""# curate pipeline config: `curate run curate.toml` runs every stage below in order,
+# skipping stages whose inputs and settings did not change since the last run.
+# Relative paths are relative to this file.
+
+workspace = "curate-work"          # where every stage writes its tables and log
+
+[ingest]
+paths = ["{paths}"]                # files, directories or globs (CSV/TSV/JSON/JSONL/Parquet/TXT, .gz/.zst)
+schema = "{schema}"                # built-in schema name or a path to your own .toml
+rules = "default"                  # rule pack: default | strict | clinical | path; "none" to skip
+# encoding = "cp1252"              # force an input encoding (default: detected)
+# langid = "langdetect"            # language-ID backend (default: fastText lite model)
+
+[dedupe]
+threshold = 0.8                    # MinHash-LSH Jaccard threshold for near-duplicates
+num_perm = 128
+ngram = 5                          # word n-gram size of the fingerprint
+keep = "most-complete"             # longest | first | newest | most-complete
+# against = ["eval/test.jsonl"]    # evaluation sets to decontaminate against
+
+[export]
+format = "chat"                    # chat | sharegpt | alpaca | completion
+out = "export"                     # directory for train.jsonl / val.jsonl / manifest.json
+val_fraction = 0.1
+seed = 0
+{strat}
+# tokenizer = "path/to/tokenizer.json"   # exact token counts and --max-tokens trimming
+# max_tokens = 2048
+
+# [train]                          # optional LoRA training of the export
+# model = "smollm2"                # local model dir, or the built-in offline SmolLM2-135M-Instruct
+# out = "adapter"
+# max_steps = 40
+
+[report]
+html = "report.html"               # self-contained HTML report (relative to this file)
+"""

@@ -1,0 +1,55 @@
+"""``report()``: collect the facts once and write the renderings asked for."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from curate.report.collect import collect
+from curate.workspace import Workspace, atomic_path
+
+
+@dataclass
+class ReportResult:
+    """The facts, whether the accounting holds, and the files written."""
+
+    facts: dict[str, Any]
+    accounting_ok: bool
+    paths: dict[str, str] = field(default_factory=dict)
+
+
+def to_json(facts: dict[str, Any]) -> str:
+    """Canonical JSON: sorted keys, fixed indentation, so equal facts give equal bytes."""
+    return json.dumps(facts, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def report(
+    workspace: str | os.PathLike[str] | Workspace,
+    *,
+    html: str | os.PathLike[str] | None = None,
+    json_path: str | os.PathLike[str] | None = None,
+    min_class: int = 5,
+) -> ReportResult:
+    """Build the report; write HTML and/or JSON (``json_path="-"`` writes to stdout)."""
+    facts = collect(workspace, min_class=min_class)
+    paths: dict[str, str] = {}
+    if json_path is not None:
+        text = to_json(facts)
+        if str(json_path) == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            with atomic_path(Path(json_path)) as tmp:
+                tmp.write_text(text, "utf-8")
+            paths["json"] = str(json_path)
+    if html is not None:
+        from curate.report.html import render_html
+
+        with atomic_path(Path(html)) as tmp:
+            tmp.write_text(render_html(facts), "utf-8")
+        paths["html"] = str(html)
+    return ReportResult(facts=facts, accounting_ok=bool(facts["accounting_ok"]), paths=paths)

@@ -1,0 +1,256 @@
+"""Rule packs (rules/*.toml): Pydantic models and loading by built-in name or path.
+
+A pack is data a user can read and change: quality thresholds, a language allow-list and the
+PII detectors with a redaction style. Unknown keys, unknown rule names and regexes the engine
+cannot compile are ``RulesError`` naming the file and the key (or the rule).
+"""
+
+from __future__ import annotations
+
+import difflib
+from importlib import resources
+from pathlib import Path
+from typing import Literal
+
+import polars as pl
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from curate.errors import RulesError
+from curate.schema import format_validation_error, parse_toml
+
+Side = Literal["user", "assistant", "context"]
+RedactionStyle = Literal["placeholder", "pseudonym", "drop"]
+LangBackend = Literal["fasttext", "langdetect"]
+
+# Order matters: a record is filtered by the first rule (in this order) that it fails.
+QUALITY_RULES = (
+    "assistant_nonempty",
+    "assistant_not_copy",
+    "min_chars",
+    "max_chars",
+    "min_words",
+    "max_words",
+    "min_mean_word_length",
+    "max_mean_word_length",
+    "min_alpha_ratio",
+    "max_symbol_ratio",
+    "max_url_ratio",
+    "max_repeated_line_fraction",
+    "max_repeated_ngram_fraction",
+    "boilerplate",
+    "placeholders",
+)
+
+PII_TYPES = (
+    "email",
+    "url",
+    "ip",
+    "card",
+    "ssn",
+    "date",
+    "phone",
+    "mrn",
+    "account",
+    "order",
+    "license",
+    "vehicle",
+    "device",
+    "address",
+    "zip",
+    "person",
+)
+
+DEFAULT_BOILERPLATE = [
+    "this is an automated message",
+    "this is an automatic reply",
+    "auto-reply",
+    "automatic reply",
+    "out of office",
+    "out of the office",
+    "do not reply to this",
+    "please do not reply",
+    "this message was sent from",
+    "sent from my iphone",
+    "sent from my android",
+    "sent from my samsung",
+    "unsubscribe from this list",
+    "lorem ipsum",
+]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def check_regex(pattern: str, where: str) -> str:
+    """Compile with the engine that will run it (Polars, Rust regex) so errors show at load."""
+    try:
+        pl.Series([""]).str.contains(pattern)
+    except Exception as exc:  # polars raises ComputeError with the regex parser's message
+        first = str(exc).strip().splitlines()
+        raise ValueError(f"{where}: invalid regex {pattern!r}: {first[-1] if first else exc}") from exc
+    return pattern
+
+
+class QualityRules(_Strict):
+    """Thresholds per text field; defaults suit chat data, where short turns are normal."""
+
+    min_chars: int = 1
+    max_chars: int = 50_000
+    min_words: int = 1
+    max_words: int = 10_000
+    min_mean_word_length: float = 1.0
+    max_mean_word_length: float = 25.0
+    min_alpha_ratio: float = 0.2
+    max_symbol_ratio: float = 0.3
+    max_url_ratio: float = 0.7
+    max_repeated_line_fraction: float = 0.5
+    max_repeated_ngram_fraction: float = 0.5
+    ngram_size: int = Field(3, ge=1, le=10)
+    min_words_for_ratios: int = Field(
+        3, ge=0, description="ratio and repetition rules skip fields shorter than this"
+    )
+    boilerplate_phrases: list[str] = Field(default_factory=lambda: list(DEFAULT_BOILERPLATE))
+    extra_boilerplate_phrases: list[str] = Field(default_factory=list)
+    placeholder_pattern: str = r"\{\{?\s*[a-z][a-z0-9]*(?:_[a-z0-9]+)+\s*\}\}?|\{\{\s*\w+\s*\}\}"
+    disable: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> QualityRules:
+        for name in self.disable:
+            if name not in QUALITY_RULES:
+                close = difflib.get_close_matches(name, QUALITY_RULES, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ValueError(f"unknown rule '{name}' in disable{hint}")
+        check_regex(self.placeholder_pattern, "placeholder_pattern")
+        return self
+
+    def enabled(self) -> list[str]:
+        return [r for r in QUALITY_RULES if r not in self.disable]
+
+    def phrases(self) -> list[str]:
+        return [*self.boilerplate_phrases, *self.extra_boilerplate_phrases]
+
+
+class FilterRule(_Strict):
+    """A custom filter: records whose text (on the given sides) matches ``pattern`` are dropped."""
+
+    name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    pattern: str
+    sides: list[Side] = Field(default_factory=lambda: ["user", "assistant", "context"])
+    description: str = ""
+
+    @model_validator(mode="after")
+    def _regex(self) -> FilterRule:
+        check_regex(self.pattern, f"rule '{self.name}'")
+        return self
+
+
+class LanguageRules(_Strict):
+    """Language ID: which backend, which languages pass, when to say ``unknown``."""
+
+    backend: LangBackend = "fasttext"
+    allow: list[str] = Field(default_factory=list, description="empty: every language passes")
+    allow_unknown: bool = True
+    min_score: float = Field(0.4, ge=0, le=1)
+    min_letters: int = Field(12, ge=0, description="texts with fewer letters are 'unknown'")
+    max_chars: int = Field(400, ge=20, description="detect on this many leading characters")
+
+
+class CustomDetector(_Strict):
+    """A custom PII type: ``before`` and ``after`` are kept context, ``pattern`` is redacted."""
+
+    type: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    pattern: str
+    before: str = ""
+    after: str = ""
+
+    @model_validator(mode="after")
+    def _regex(self) -> CustomDetector:
+        for part in (self.before, self.pattern, self.after):
+            check_regex(part, f"rule '{self.type}'")
+        check_regex(f"({self.before})({self.pattern})({self.after})", f"rule '{self.type}'")
+        return self
+
+
+class PiiRules(_Strict):
+    """Which PII/PHI types to find and how to redact them."""
+
+    style: RedactionStyle = "placeholder"
+    types: list[str] = Field(default_factory=lambda: [t for t in PII_TYPES if t != "vehicle"])
+    name_list: bool = True
+    extra_names: list[str] = Field(default_factory=list)
+    not_names: list[str] = Field(default_factory=list)
+    month_day_dates: bool = False
+    lowercase_names: bool = False
+    custom: list[CustomDetector] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _check(self) -> PiiRules:
+        for t in self.types:
+            if t not in PII_TYPES:
+                close = difflib.get_close_matches(t, PII_TYPES, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise ValueError(f"unknown PII type '{t}'{hint}; known: {', '.join(PII_TYPES)}")
+        return self
+
+
+class RulePack(_Strict):
+    """A whole rule pack, as read from one TOML file."""
+
+    name: str
+    description: str = ""
+    quality: QualityRules = Field(default_factory=QualityRules)
+    filters: list[FilterRule] = Field(default_factory=list)
+    language: LanguageRules = Field(default_factory=LanguageRules)
+    pii: PiiRules = Field(default_factory=PiiRules)
+    source_path: str | None = Field(None, exclude=True)
+
+    def rule_names(self) -> list[str]:
+        """Every rule that can filter or change a record, in the order they are applied."""
+        names = [*self.quality.enabled(), *(f.name for f in self.filters), "language"]
+        if self.pii.style == "drop":
+            names.append("pii_drop")
+        names += [f"redact_{t}" for t in self.pii.types] + [f"redact_{c.type}" for c in self.pii.custom]
+        return names
+
+
+def _builtin_dir() -> Path:
+    return Path(str(resources.files("curate") / "builtin" / "rules"))
+
+
+def builtin_packs() -> dict[str, Path]:
+    return {p.stem: p for p in sorted(_builtin_dir().glob("*.toml"))}
+
+
+def load_rule_pack(name_or_path: str | Path) -> RulePack:
+    """Load a built-in pack by name (``default``, ``strict``, ``clinical``) or a pack file."""
+    if isinstance(name_or_path, RulePack):
+        return name_or_path
+    builtins = builtin_packs()
+    key = str(name_or_path)
+    if key in builtins:
+        path = builtins[key]
+    else:
+        path = Path(key)
+        if not path.is_file():
+            close = difflib.get_close_matches(key, list(builtins), n=1)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise RulesError(
+                f"rule pack '{key}' is neither a built-in pack nor a file",
+                hint=f"{hint}built-in packs: {', '.join(builtins)}",
+            )
+    data = parse_toml(path, RulesError)
+    data.setdefault("name", path.stem)
+    try:
+        pack = RulePack.model_validate(data)
+    except ValidationError as exc:
+        raise RulesError(format_validation_error(str(path), exc)) from exc
+    object.__setattr__(pack, "source_path", str(path))
+    return pack
+
+
+def pack_text(name_or_path: str | Path) -> str:
+    pack = load_rule_pack(name_or_path)
+    assert pack.source_path is not None
+    return Path(pack.source_path).read_text("utf-8")

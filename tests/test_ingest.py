@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from curate.errors import InputError, UsageError
+from curate.ingest import ingest
+from curate.workspace import Workspace
+from tests.conftest import SAMPLE, realdata
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f, lineterminator="\n").writerows(rows)
+    return path
+
+
+HEADER = ["Ticket ID", "Ticket Subject", "Ticket Description", "Resolution", "Ticket Type", "created"]
+
+
+def tickets_csv(tmp_path: Path) -> Path:
+    return write_csv(
+        tmp_path / "t.csv",
+        [
+            HEADER,
+            ["1", "Wifi", "My router drops wifi.", "Reset it.", "Technical", "2024-01-02 10:00:00"],
+            ["2", "Refund", "<p>Where is my <b>refund</b>?</p>", "Issued today.", "Billing", "2024-01-03"],
+            ["3", "Empty", "   ", "Nothing", "Other", ""],
+            ["4", "Date", "Bad date here", "ok", "Other", "sometime"],
+        ],
+    )
+
+
+def test_single_row_tickets(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    res = ingest([tickets_csv(tmp_path)], "tickets", ws, rules=None)
+    recs = Workspace(ws).read_table("ingest", "records")
+    rej = Workspace(ws).read_table("ingest", "rejects")
+    assert recs["ticket_id"].to_list() == ["1", "2"]
+    assert recs["body"].to_list()[1] == "Where is my refund?"
+    assert recs["source"].to_list()[0].endswith("t.csv:2")
+    assert recs.schema["created_at"] == pl.Datetime("us", "UTC")
+    assert sorted(rej["reason"].to_list()) == ["bad_type", "missing_required"]
+    assert rej.filter(pl.col("reason") == "bad_type")["message"][0] == (
+        "field 'created_at': expected datetime, got 'sometime'"
+    )
+    assert rej.filter(pl.col("reason") == "missing_required")["source_line"][0] == 4
+    assert res.extra["accounting_ok"] is True
+    assert res.counts["rows_read"] == 4
+
+
+def test_rerun_is_byte_identical_and_ids_stable(tmp_path: Path) -> None:
+    src = tickets_csv(tmp_path)
+    ingest([src], "tickets", tmp_path / "a", rules=None)
+    ingest([src], "tickets", tmp_path / "b", rules=None)
+    for table in ("records", "rejects", "filtered"):
+        a = (tmp_path / "a" / "ingest" / f"{table}.parquet").read_bytes()
+        b = (tmp_path / "b" / "ingest" / f"{table}.parquet").read_bytes()
+        assert a == b, table
+
+
+def test_missing_required_column_names_closest(tmp_path: Path) -> None:
+    src = write_csv(tmp_path / "x.csv", [["subject", "descripton"], ["a", "b"]])
+    with pytest.raises(InputError) as exc:
+        ingest([src], "tickets", tmp_path / "ws", rules=None)
+    assert "column 'Ticket Description' not found in" in exc.value.message
+    assert "columns are: subject, descripton; did you mean 'descripton'?" in exc.value.message
+    assert exc.value.exit_code == 2
+    assert not (tmp_path / "ws").exists()
+
+
+def test_workspace_inside_input_dir_refused(tmp_path: Path) -> None:
+    tickets_csv(tmp_path)
+    with pytest.raises(UsageError, match="never writes into its inputs"):
+        ingest([tmp_path], "tickets", tmp_path / "ws", rules=None)
+
+
+def test_message_rows_become_threads(tmp_path: Path) -> None:
+    src = write_csv(
+        tmp_path / "m.csv",
+        [
+            ["conversation_id", "role", "message", "created_at"],
+            ["c1", "customer", "Hi, my order is late.", "2024-01-01 10:00:00"],
+            ["c2", "customer", "Other thread", "2024-01-01 09:00:00"],
+            ["c1", "agent", "Sorry! It ships today.", "2024-01-01 10:05:00"],
+            ["c1", "customer", "Also the box", "2024-01-01 10:01:00"],
+            ["c1", "customer", "Thanks", "2024-01-01 10:06:00"],
+        ],
+    )
+    res = ingest([src], "tickets", tmp_path / "ws", rules=None)
+    recs = Workspace(tmp_path / "ws").read_table("ingest", "records").sort("source_line")
+    c1 = recs.row(0, named=True)
+    assert c1["n_rows"] == 4
+    assert [t["role"] for t in c1["turns"]] == ["user", "assistant", "user"]
+    assert c1["turns"][0]["content"] == "Hi, my order is late.\n\nAlso the box"
+    assert c1["group"] == "thread:c1"
+    assert res.counts["rows_read"] == 5 and res.extra["accounting_ok"]
+
+
+def test_reply_chains_rebuilt(tmp_path: Path) -> None:
+    src = write_csv(
+        tmp_path / "tw.csv",
+        [
+            ["tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id",
+             "in_response_to_tweet_id"],
+            ["1", "u1", "True", "Wed Oct 04 13:59:33 +0000 2017", "@Acme my phone died", "2", ""],
+            ["2", "Acme", "False", "Wed Oct 04 14:05:00 +0000 2017", "@u1 try a reset", "3", "1.0"],
+            ["3", "u1", "True", "Wed Oct 04 14:09:00 +0000 2017", "@Acme worked thanks", "", "2.0"],
+            ["9", "u2", "True", "Wed Oct 04 15:00:00 +0000 2017", "orphan reply", "", "77.0"],
+        ],
+    )
+    ingest([src], "tickets", tmp_path / "ws", rules=None)
+    recs = Workspace(tmp_path / "ws").read_table("ingest", "records").sort("source_line")
+    assert recs["n_rows"].to_list() == [3, 1]
+    assert [t["role"] for t in recs["turns"][0]] == ["user", "assistant", "user"]
+    assert recs["layout"][0] == "twitter_threads"
+
+
+def test_dialog_json(tmp_path: Path) -> None:
+    data = [
+        {"dialogHeader": {"company": "Acme", "sessionID": "s1"},
+         "dialogContent": [{"client": "bob", "message": "help"}, {"agent": "a", "message": "sure"}]},
+        {"dialogHeader": {"company": "Acme", "sessionID": "s2"},
+         "dialogContent": [{"robot": "x", "message": "??"}]},
+    ]
+    src = tmp_path / "d.json"
+    src.write_text(json.dumps(data))
+    ingest([src], "tickets", tmp_path / "ws", rules=None)
+    ws = Workspace(tmp_path / "ws")
+    recs = ws.read_table("ingest", "records")
+    assert recs["company"].to_list() == ["Acme"]
+    assert recs["ticket_id"].to_list() == ["s1"]
+    assert ws.read_table("ingest", "rejects")["reason"].to_list() == ["unknown_role"]
+
+
+def test_wide_rows_and_sections(tmp_path: Path) -> None:
+    wide = write_csv(
+        tmp_path / "cuad.csv",
+        [
+            ["Filename", "Document Name", "Document Name-Answer", "Governing Law", "Governing Law-Answer"],
+            ["a.pdf", "['SUPPLY AGREEMENT']", "SUPPLY AGREEMENT", "['laws of Delaware']", "Delaware"],
+            ["b.pdf", "[]", "", "[]", ""],
+        ],
+    )
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = "x " * 150
+    (docs / "k.txt").write_text(f"PREAMBLE {body}\n\n1. DEFINITIONS\n{body}\n\n2. TERM\n{body}\n")
+    res = ingest([wide, docs / "k.txt"], "contracts", tmp_path / "ws", rules=None)
+    ws = Workspace(tmp_path / "ws")
+    recs = ws.read_table("ingest", "records")
+    cuad = recs.filter(pl.col("layout") == "cuad_wide")
+    assert cuad["clause_type"].to_list() == ["Document Name", "Governing Law"]
+    assert cuad["answer"].to_list() == ["SUPPLY AGREEMENT", "Delaware"]
+    secs = recs.filter(pl.col("layout") == "contract_documents")
+    assert secs["section_title"].to_list()[1:] == ["1. DEFINITIONS", "2. TERM"]
+    assert secs["group"].n_unique() == 1
+    assert ws.read_table("ingest", "rejects")["reason"].to_list() == ["empty_text"]
+    assert res.extra["accounting_ok"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=30), st.sampled_from(["", "x", "2024-01-01", "bad"])),
+                min_size=0, max_size=20))
+def test_no_row_lost(tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str]]) -> None:
+    tmp = tmp_path_factory.mktemp("h")
+    src = write_csv(tmp / "t.csv", [["Ticket Description", "Resolution", "created"], *map(list, rows)])
+    res = ingest([src], "tickets", tmp / "ws", rules=None)
+    ws = Workspace(tmp / "ws")
+    total = sum(int(ws.read_table("ingest", t)["n_rows"].sum() or 0) for t in ("records", "rejects", "filtered"))
+    assert total == res.counts["rows_read"]
+
+
+def test_sample_data_ingests(tmp_path: Path) -> None:
+    for name, schema in (("tickets", "tickets"), ("contracts", "contracts"), ("clinical", "clinical_notes")):
+        res = ingest([SAMPLE / name], schema, tmp_path / name, rules=None)
+        assert res.extra["accounting_ok"], name
+        assert res.counts["records"] > 50, name
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("parts", "schema"),
+    [
+        (("support", "ibm_twitter_customer_care_dev.json"), "tickets"),
+        (("support", "twcs_random5000.csv"), "tickets"),
+        (("legal", "cuad_master_clauses.csv"), "contracts"),
+        (("clinical", "MTS-Dialog-TrainingSet.csv"), "clinical_notes"),
+        (("clinical", "aci-bench_train.csv"), "clinical_notes"),
+        (("clinical", "mtsamples_first322.csv"), "clinical_notes"),
+    ],
+)
+def test_real_data_zero_unexplained_rows(tmp_path: Path, parts: tuple[str, ...], schema: str) -> None:
+    res = ingest([realdata(*parts)], schema, tmp_path / "ws", rules=None)
+    assert res.extra["accounting_ok"]
+    assert res.counts["records"] > 0

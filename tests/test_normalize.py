@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
+
+from curate.normalize import normalize_expr, normalize_text
+
+
+def test_nfc_controls_and_whitespace() -> None:
+    raw = "Cafe\u0301  ok\x07\r\n\r\n\r\n\r\nnext   para  "
+    assert normalize_text(raw) == "Café ok\n\nnext para"
+
+
+def test_zero_width_and_bom_removed() -> None:
+    assert normalize_text("\ufeffhel\u200blo") == "hello"
+
+
+def test_html_to_text() -> None:
+    assert normalize_text("<p>Hello &amp; <b>bye</b></p><br>x", ["html"]) == "Hello & bye\n\nx"
+    assert normalize_text("<script>alert(1)</script>kept", ["html"]) == "kept"
+
+
+def test_plain_text_with_angle_brackets_is_not_html() -> None:
+    assert normalize_text("if a < b and c > d", ["html"]) == "if a < b and c > d"
+
+
+def test_quoted_reply_removed() -> None:
+    raw = "Thanks!\n\nOn Mon, Jan 1, 2024 at 10:00 Bob <b@x.com> wrote:\n> old\n> stuff"
+    assert normalize_text(raw, ["quotes"]) == "Thanks!"
+    assert normalize_text("Fix it\n> quoted\nreal", ["quotes"]) == "Fix it\nreal"
+    outlook = "New text\n-----Original Message-----\nFrom: a\nSent: b\nold"
+    assert normalize_text(outlook, ["quotes"]) == "New text"
+
+
+def test_all_quote_text_is_kept() -> None:
+    assert normalize_text("> only a quote", ["quotes"]) == "> only a quote"
+
+
+def test_signatures_removed() -> None:
+    assert normalize_text("Please help\n\nSent from my iPhone", ["signature"]) == "Please help"
+    assert normalize_text("Please help\n-- \nBob\nACME", ["signature"]) == "Please help"
+
+
+def test_nulls_pass_through() -> None:
+    df = pl.DataFrame({"t": [None, "a"]}, schema={"t": pl.String})
+    assert df.select(normalize_expr(pl.col("t"), ["html", "quotes"]))["t"].to_list() == [None, "a"]
+
+
+@given(st.text())
+def test_idempotent(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once

@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from curate.errors import SchemaError
+from curate.schema import builtin_schemas, load_schema
+
+
+def test_builtins_load() -> None:
+    assert set(builtin_schemas()) >= {"tickets", "contracts", "clinical_notes"}
+    for name in builtin_schemas():
+        schema = load_schema(name)
+        assert schema.tasks, name
+        assert schema.text_fields(), name
+
+
+def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('name = "x"\ncolour = "red"\n[fields.body]\ntype = "string"\nbogus = 1\n')
+    with pytest.raises(SchemaError) as exc:
+        load_schema(path)
+    msg = str(exc.value)
+    assert f"{path}: colour: unknown key" in msg
+    assert f"{path}: fields.body.bogus: unknown key" in msg
+
+
+def test_bad_type_and_bad_reference(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text('name = "x"\nstratify = "nope"\n[fields.body]\ntype = "text"\n')
+    with pytest.raises(SchemaError) as exc:
+        load_schema(path)
+    assert "fields.body.type" in str(exc.value)
+
+
+def test_unknown_schema_name_suggests() -> None:
+    with pytest.raises(SchemaError) as exc:
+        load_schema("ticket")
+    assert "did you mean 'tickets'?" in str(exc.value)
+
+
+def test_invalid_section_regex(tmp_path: Path) -> None:
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'name = "x"\n[fields.text]\ntext = true\n[[layouts]]\nname = "d"\n'
+        'kind = "document_sections"\nsection_pattern = "(["\n'
+    )
+    with pytest.raises(SchemaError, match="invalid regex"):
+        load_schema(path)

@@ -14,7 +14,16 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 import polars as pl
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    TypeAdapter,
+    ValidationError,
+    create_model,
+    with_config,
+)
+from typing_extensions import TypedDict
 
 from curate.schema import FieldSpec, Schema
 
@@ -186,3 +195,48 @@ def validate_values(
         if out.get(name) is None and spec.default is not None:
             out[name] = spec.default
     return out, None
+
+
+@lru_cache(maxsize=32)
+def _batch_adapter_for(key: str, fields: tuple[tuple[str, str], ...]) -> TypeAdapter[Any]:
+    defs: dict[str, Any] = {}
+    for name, ftype in fields:
+        py_type, before = _TYPES[ftype]
+        if ftype == "string":
+            # Strings are the common case: let pydantic-core coerce numbers without a Python hook;
+            # blanks become nulls later, in the column pass.
+            defs[name] = str | None
+        else:
+            defs[name] = Annotated[py_type | None, BeforeValidator(before)]
+    row_type = TypedDict(f"Row_{key}", defs, total=False)  # type: ignore[operator]
+    row_type = with_config(ConfigDict(coerce_numbers_to_str=True, extra="ignore"))(row_type)
+    return TypeAdapter(list[row_type])  # type: ignore[valid-type]
+
+
+def batch_adapter(schema: Schema) -> TypeAdapter[Any]:
+    """Validates a whole batch of records in one pydantic-core call."""
+    return _batch_adapter_for(schema.name, tuple((n, f.type) for n, f in schema.fields.items()))
+
+
+def validate_batch(
+    adapter: TypeAdapter[Any], schema: Schema, rows: list[dict[str, Any]]
+) -> tuple[list[dict[str, Any] | None], dict[int, str]]:
+    """Validate ``rows``; returns the coerced rows (None where invalid) and index -> message."""
+    problems: dict[int, str] = {}
+    try:
+        return list(adapter.validate_python(rows)), problems
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = err["loc"]
+            if not loc or not isinstance(loc[0], int) or loc[0] in problems:
+                continue
+            name = str(loc[1]) if len(loc) > 1 else "?"
+            ftype = schema.fields[name].type if name in schema.fields else "?"
+            shown = repr(rows[loc[0]].get(name))[:60]
+            problems[loc[0]] = f"field '{name}': expected {ftype}, got {shown}"
+    keep = [i for i in range(len(rows)) if i not in problems]
+    valid = adapter.validate_python([rows[i] for i in keep]) if keep else []
+    out: list[dict[str, Any] | None] = [None] * len(rows)
+    for i, row in zip(keep, valid, strict=True):
+        out[i] = row
+    return out, problems

@@ -31,6 +31,16 @@ class Candidate:
     group: str | None = None
     raw: str = ""
     error: tuple[str, str] | None = None  # (reason, message): reject instead of validating
+    file: str = ""
+    layout: str = ""
+    required: tuple[str, ...] = ()
+    src_row: dict[str, Any] | None = None
+
+    def raw_text(self) -> str:
+        """The raw row as shown in rejects; computed only when a record is rejected."""
+        if self.raw:
+            return self.raw
+        return _raw_preview(self.src_row) if self.src_row is not None else ""
 
 
 def _norm_key(key: str) -> str:
@@ -155,7 +165,7 @@ class LayoutMapper:
             return
         for row, line, loc in zip(rows, lines, locators, strict=True):
             if kind == "rows":
-                yield Candidate(line, loc, 1, self.values(row), raw=_raw_preview(row))
+                yield Candidate(line, loc, 1, self.values(row), src_row=row)
             elif kind == "dialog_list":
                 yield self._dialog(row, line, loc)
             elif kind == "document_sections":

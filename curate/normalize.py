@@ -8,7 +8,7 @@ text, quoted previous replies removed, e-mail signatures removed.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import polars as pl
 
@@ -63,25 +63,75 @@ def strip_signature(col: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.strip_chars().str.len_chars() > 0).then(stripped).otherwise(col)
 
 
+_SPACE_RUN = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+# Cheap literal tests (Aho-Corasick) that decide which rows need the expensive regexes.
+_QUOTE_HINTS = ["wrote:", "Original Message", ">", "From:"]
+_SIGNATURE_HINTS = ["-- ", "--\n", "Sent from my", "Get Outlook", "confidential"]
+
+
+_ASCII_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_UNICODE_SPACE = r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+
+
 def base_normalize(col: pl.Expr) -> pl.Expr:
+    """Controls out, space runs collapsed, no spaces at line ends, at most one blank line."""
     return (
-        col.str.normalize("NFC")
-        .str.replace_all("\r\n?", "\n")
+        col.str.replace_all("\r\n?", "\n")
         .str.replace_all(_CONTROL, "")
-        .str.replace_all(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+", " ")
-        .str.replace_all(r"(?m) +$", "")
-        .str.replace_all(r"(?m)^ +", "")
+        .str.replace_all(_UNICODE_SPACE, " ")
+        .pipe(_ascii_whitespace)
+    )
+
+
+def _ascii_whitespace(col: pl.Expr) -> pl.Expr:
+    return (
+        col.str.replace_all(r"[ \t]{2,}|\t", " ")
+        .str.replace_all(r" +\n", "\n")
+        .str.replace_all(r"\n +", "\n")
         .str.replace_all(r"\n{3,}", "\n\n")
         .str.strip_chars()
     )
 
 
+def _on_subset(s: pl.Series, mask: pl.Series, fn: Callable[[pl.Expr], pl.Expr]) -> pl.Series:
+    """Apply an expensive expression only to the rows where ``mask`` holds."""
+    mask = mask.fill_null(False)
+    if not mask.any():
+        return s
+    idx = mask.arg_true()
+    changed = pl.select(fn(pl.lit(s.gather(idx)))).to_series()
+    return s.scatter(idx, changed)
+
+
+def normalize_series(s: pl.Series, steps: Iterable[str] = ()) -> pl.Series:
+    """Normalize a string Series; the costly steps run only on rows that can need them."""
+    steps = set(steps)
+    name = s.name
+    s = s.cast(pl.String)
+    if s.len() == 0:
+        return s
+    if "html" in steps:
+        s = _on_subset(s, s.str.contains(r"[<&]"), html_to_text)
+    s = _on_subset(s, s.str.contains(r"[^\x00-\x7f]"), lambda c: c.str.normalize("NFC"))
+    s = _on_subset(s, s.str.contains(_ASCII_CONTROL), lambda c: c.str.replace_all(_ASCII_CONTROL, ""))
+    s = _on_subset(s, s.str.contains("\r", literal=True), lambda c: c.str.replace_all("\r\n?", "\n"))
+    if "quotes" in steps:
+        s = _on_subset(s, s.str.contains_any(_QUOTE_HINTS, ascii_case_insensitive=True),
+                       strip_quoted_replies)
+    if "signature" in steps:
+        s = _on_subset(s, s.str.contains_any(_SIGNATURE_HINTS, ascii_case_insensitive=True),
+                       strip_signature)
+    s = _on_subset(s, s.str.contains(r"[^\x00-\x7f]"),
+                   lambda c: c.str.replace_all(_CONTROL, "").str.replace_all(_UNICODE_SPACE, " "))
+    return pl.select(_ascii_whitespace(pl.lit(s))).to_series().alias(name)
+
+
 def normalize_expr(col: pl.Expr, steps: Iterable[str] = ()) -> pl.Expr:
-    """The full normalization of one text column, opt-in steps first (they need raw layout)."""
+    """The same normalization as an expression (all rows pay for every step)."""
     steps = set(steps)
     if "html" in steps:
         col = html_to_text(col)
-    col = col.str.replace_all("\r\n?", "\n")
+    col = col.str.normalize("NFC").str.replace_all("\r\n?", "\n")
     if "quotes" in steps:
         col = strip_quoted_replies(col)
     if "signature" in steps:
@@ -90,6 +140,6 @@ def normalize_expr(col: pl.Expr, steps: Iterable[str] = ()) -> pl.Expr:
 
 
 def normalize_text(text: str, steps: Iterable[str] = ()) -> str:
-    """Normalize one string (tests and one-offs); the same expressions as the column path."""
-    df = pl.DataFrame({"t": [text]}, schema={"t": pl.String})
-    return str(df.select(normalize_expr(pl.col("t"), steps)).item())
+    """Normalize one string (tests and one-offs); the same code path as whole columns."""
+    out = normalize_series(pl.Series("t", [text], dtype=pl.String), steps)[0]
+    return str(out)

@@ -92,7 +92,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
 def write_parquet(df: pl.DataFrame, target: Path) -> Path:
     """Write deterministically (no statistics timestamps) and atomically."""
     with atomic_path(target) as tmp:
-        df.write_parquet(tmp, compression="zstd", statistics=False)
+        df.write_parquet(tmp, compression="zstd", compression_level=1, statistics=False)
     return target
 
 

@@ -6,6 +6,11 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Timing is not what hypothesis tests check here; CI machines are small and shared.
+settings.register_profile("curate", deadline=None, max_examples=60)
+settings.load_profile("curate")
 
 ROOT = Path(__file__).resolve().parent.parent
 REALDATA = ROOT.parent / "shared" / "realdata"

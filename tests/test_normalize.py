@@ -51,3 +51,18 @@ def test_nulls_pass_through() -> None:
 def test_idempotent(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+_PIECES = st.sampled_from(["a", "b", " ", "<p>", "&amp;", "\n", "\r", "\t", "-- ", "é", "> ", "wrote:",
+                           "Sent from my x", "On Mon Bob wrote:"])
+
+
+@given(st.lists(st.lists(_PIECES, max_size=12).map("".join), max_size=8))
+def test_series_path_equals_expression_path(texts: list[str]) -> None:
+    from curate.normalize import normalize_series
+
+    s = pl.Series("t", texts, dtype=pl.String)
+    steps = ["html", "quotes", "signature"]
+    fast = normalize_series(s, steps).to_list()
+    slow = pl.DataFrame({"t": s}).select(normalize_expr(pl.col("t"), steps))["t"].to_list()
+    assert fast == slow

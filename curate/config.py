@@ -91,10 +91,10 @@ class RunConfig(_Section):
     workspace: str = "curate-work"
     engine: Literal["local"] = "local"
     ingest: IngestConfig
-    dedupe: DedupeConfig = Field(default_factory=DedupeConfig)
-    export: ExportConfig = Field(default_factory=ExportConfig)
+    dedupe: DedupeConfig = Field(default_factory=lambda: DedupeConfig.model_validate({}))
+    export: ExportConfig = Field(default_factory=lambda: ExportConfig.model_validate({}))
     train: TrainConfig | None = None
-    report: ReportConfig = Field(default_factory=ReportConfig)
+    report: ReportConfig = Field(default_factory=lambda: ReportConfig.model_validate({}))
     base_dir: str = Field(".", exclude=True)
 
     @field_validator("workspace")

@@ -20,11 +20,11 @@ from typing import Any
 
 import polars as pl
 
-from curate.errors import InputError, UsageError
+from curate.errors import UsageError
 from curate.ingest_types import POLARS_TYPES, batch_adapter, validate_batch
 from curate.mapping import Candidate, LayoutMapper, choose_layout, resolve_fields
 from curate.normalize import normalize_series
-from curate.schema import Schema, load_schema
+from curate.schema import Layout, Schema, load_schema
 from curate.workspace import StageResult, Workspace, merge_counts, sha256_file
 
 TURN_TYPE = pl.List(pl.Struct({"role": pl.String(), "content": pl.String()}))
@@ -375,7 +375,7 @@ def ingest(
     _check_not_inside_inputs(ws.path, files, str_paths)
 
     # Fail fast on unusable files (no layout, missing required column) before writing anything.
-    plans = []
+    plans: list[tuple[Path, str, Layout | None, dict[str, str]]] = []
     warnings: list[str] = []
     for f in files:
         cols = file_columns(f, encoding=encoding)
@@ -421,13 +421,14 @@ def ingest(
                 filt_parts.add(add_text_and_hash(conform(res.filtered, filtered_cols), schema_obj))
         rec_parts.add(add_text_and_hash(conform(kept, columns), schema_obj))
 
-    for f, name, layout, mapping in plans:
+    for f, name, maybe_layout, mapping in plans:
         fs = file_stats.setdefault(name, FileStats(sha256=sha256_file(f)))
-        if layout is None:
+        if maybe_layout is None:
             msg = f"{name}: empty file or header only; 0 records"
             fs.warnings.append(msg)
             warnings.append(msg)
             continue
+        layout = maybe_layout
         fs.layout = layout.name
         mapper = LayoutMapper(schema_obj, layout, mapping, name)
         required = tuple(schema_obj.required_fields(layout))

@@ -14,15 +14,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 import polars as pl
-from pydantic import (
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    TypeAdapter,
-    ValidationError,
-    create_model,
-    with_config,
-)
+from pydantic import BeforeValidator, ConfigDict, TypeAdapter, ValidationError, with_config
 from typing_extensions import TypedDict
 
 from curate.schema import FieldSpec, Schema
@@ -162,42 +154,6 @@ def polars_type(spec: FieldSpec) -> pl.DataType:
 
 
 @lru_cache(maxsize=32)
-def _record_model_for(key: str, fields: tuple[tuple[str, str], ...]) -> type[BaseModel]:
-    defs: dict[str, Any] = {}
-    for name, ftype in fields:
-        py_type, before = _TYPES[ftype]
-        defs[name] = (Annotated[py_type | None, BeforeValidator(before)], None)
-    return create_model(  # type: ignore[call-overload,no-any-return]
-        f"Record_{key}", __config__=ConfigDict(extra="ignore"), **defs
-    )
-
-
-def record_model(schema: Schema) -> type[BaseModel]:
-    """The Pydantic model that validates one record's field values for ``schema``."""
-    return _record_model_for(schema.name, tuple((n, f.type) for n, f in schema.fields.items()))
-
-
-def validate_values(
-    model: type[BaseModel], schema: Schema, values: dict[str, Any]
-) -> tuple[dict[str, Any] | None, str | None]:
-    """Coerce one record's values; returns (values, None) or (None, message)."""
-    try:
-        rec = model.model_validate(values)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        name = str(err["loc"][0]) if err["loc"] else "?"
-        ftype = schema.fields[name].type if name in schema.fields else "?"
-        given = values.get(name)
-        shown = repr(given)[:60]
-        return None, f"field '{name}': expected {ftype}, got {shown}"
-    out = rec.model_dump()
-    for name, spec in schema.fields.items():
-        if out.get(name) is None and spec.default is not None:
-            out[name] = spec.default
-    return out, None
-
-
-@lru_cache(maxsize=32)
 def _batch_adapter_for(key: str, fields: tuple[tuple[str, str], ...]) -> TypeAdapter[Any]:
     defs: dict[str, Any] = {}
     for name, ftype in fields:
@@ -208,9 +164,9 @@ def _batch_adapter_for(key: str, fields: tuple[tuple[str, str], ...]) -> TypeAda
             defs[name] = str | None
         else:
             defs[name] = Annotated[py_type | None, BeforeValidator(before)]
-    row_type = TypedDict(f"Row_{key}", defs, total=False)  # type: ignore[operator]
-    row_type = with_config(ConfigDict(coerce_numbers_to_str=True, extra="ignore"))(row_type)
-    return TypeAdapter(list[row_type])  # type: ignore[valid-type]
+    row_type: Any = TypedDict(f"Row_{key}", defs, total=False)  # type: ignore[misc]
+    configured: Any = with_config(ConfigDict(coerce_numbers_to_str=True, extra="ignore"))(row_type)
+    return TypeAdapter(list[configured])
 
 
 def batch_adapter(schema: Schema) -> TypeAdapter[Any]:

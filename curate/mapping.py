@@ -272,7 +272,16 @@ class LayoutMapper:
                 turns[-1]["content"] += "\n\n" + content
             else:
                 turns.append({"role": role, "content": content})
-        return Candidate(line, loc, 1, values, turns, raw=_raw_preview(row))
+        for path, role in lay.append_turns.items():
+            extra = _text_of(get_path(row, path))
+            if not extra.strip():
+                continue
+            if turns and turns[-1]["role"] == role:
+                if extra.strip() not in turns[-1]["content"]:
+                    turns[-1]["content"] += "\n\n" + extra
+            else:
+                turns.append({"role": role, "content": extra})
+        return Candidate(line, loc, 1, values, turns, src_row=row)
 
     # -- documents split into sections ---------------------------------------------------------
     def _sections(self, row: dict[str, Any], line: int, loc: str) -> Iterator[Candidate]:

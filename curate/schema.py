@@ -65,6 +65,7 @@ class Layout(_Strict):
     content_key: str = "message"
     role_key: str | None = None
     role_keys: dict[str, Role] = Field(default_factory=dict)
+    append_turns: dict[str, Role] = Field(default_factory=dict)
     # document_sections: one document per row, split into sections
     text_column: str = "text"
     section_pattern: str | None = None

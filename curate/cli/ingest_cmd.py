@@ -48,7 +48,8 @@ def ingest_command(
 
     with Progress(
         TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(), console=console, transient=True, disable=as_json,
+        TimeElapsedColumn(), console=console, transient=True,
+        disable=as_json or not console.is_terminal,
     ) as bar:
         tasks: dict[str, Any] = {}
 
@@ -67,7 +68,7 @@ def ingest_command(
         print_json(result.to_dict())
         return
     for w in result.warnings:
-        console.print(f"[yellow]Warning:[/yellow] {w}")
+        click.echo(f"Warning: {w}", err=True)
     table = Table(title=f"ingest -> {workspace}", title_justify="left")
     table.add_column("file")
     table.add_column("layout")

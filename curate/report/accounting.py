@@ -51,46 +51,81 @@ def _counts(df: pl.DataFrame, key: str) -> tuple[dict[str, int], dict[str, int]]
     """Per ``key`` value: (records, rows)."""
     if df.height == 0 or key not in df.columns:
         return {}, {}
-    g = df.group_by(pl.col(key).cast(pl.String)).agg(pl.len().alias("n"), pl.col("n_rows").sum().alias("r"))
-    return ({str(k): int(n) for k, n, _ in g.iter_rows()}, {str(k): int(r) for k, _, r in g.iter_rows()})
+    g = df.group_by(pl.col(key).cast(pl.String)).agg(
+        pl.len().alias("n"), pl.col("n_rows").sum().alias("r")
+    )
+    return (
+        {str(k): int(n) for k, n, _ in g.iter_rows()},
+        {str(k): int(r) for k, _, r in g.iter_rows()},
+    )
 
 
-def _with_rows(df: pl.DataFrame, rec: pl.DataFrame) -> pl.DataFrame:
-    return df.join(rec.select("record_id", "n_rows"), on="record_id", how="left").with_columns(pl.col("n_rows").fill_null(1))
-
-
-def check_log_counts(acc: Accounting, last: dict[str, dict[str, Any]], f: dict[str, pl.DataFrame | None]) -> None:
+def check_log_counts(
+    acc: Accounting, last: dict[str, dict[str, Any]], f: dict[str, pl.DataFrame | None]
+) -> None:
     """Counts and reasons in each stage's log entry must equal what its tables hold.
 
     A log count may be in records or in input rows; either matches.
     """
-    rec, rej, fil = f["rec"], f["rej"], f["fil"]
-    assert rec is not None and rej is not None and fil is not None
-    whole = (rec.height, int(rec["n_rows"].sum()))
-    table: dict[str, tuple[dict[str, tuple[int, ...]], dict[str, tuple[dict[str, int], dict[str, int]]]]] = {
+    o, rej, fil = f["o"], f["rej"], f["fil"]
+    assert o is not None and rej is not None and fil is not None
+    whole = (o.height, int(o["n_rows"].sum()))
+    table: dict[
+        str, tuple[dict[str, tuple[int, ...]], dict[str, tuple[dict[str, int], dict[str, int]]]]
+    ] = {
         "ingest": (
-            {"rejected": (rej.height, int(rej["n_rows"].sum())), "filtered": (fil.height, int(fil["n_rows"].sum())),
-             "ingested": whole, "records": whole, "kept": whole},
+            {
+                "rejected": (rej.height, int(rej["n_rows"].sum())),
+                "filtered": (fil.height, int(fil["n_rows"].sum())),
+                "ingested": whole,
+                "records": whole,
+                "kept": whole,
+            },
             {"rejected": _counts(rej, "reason"), "filtered": _counts(fil, "reason")},
         )
     }
-    for stage, known in (("dedupe", ("kept", "duplicate", "contaminated")), ("export", ("exported", "over_length"))):
+    for stage, known in (
+        ("dedupe", ("kept", "duplicate", "contaminated")),
+        ("export", ("exported", "over_length")),
+    ):
         df = f["ded" if stage == "dedupe" else "exp"]
         if df is None:
             continue
-        df = _with_rows(df, rec)
-        n, r = _counts(df, "outcome")
-        counts: dict[str, tuple[int, ...]] = {k: (n.get(k, 0), r.get(k, 0)) for k in set(known) | set(n)}
+        # records from the stage's own table, input rows via the records it covers
+        p = "d" if stage == "dedupe" else "e"
+        rows = o.select(
+            pl.col(f"{p}_out").alias("outcome"),
+            pl.col(f"{p}_reason").alias("reason"),
+            "n_rows",
+            *(["split"] if stage == "export" else []),
+        ).filter(pl.col("outcome").is_not_null())
+        n, r = _counts(df.with_columns(n_rows=pl.lit(1)), "outcome")[0], _counts(rows, "outcome")[1]
+        counts: dict[str, tuple[int, ...]] = {
+            k: (n.get(k, 0), r.get(k, 0)) for k in set(known) | set(n)
+        }
         reasons = {}
         if stage == "export":
             ex = df.filter(pl.col("outcome") == "exported")
-            sn, sr = _counts(ex, "split")
+            sn = _counts(ex.with_columns(n_rows=pl.lit(1)), "split")[0]
+            sr = _counts(rows.filter(pl.col("outcome") == "exported"), "split")[1]
             se = {}
             if "n_examples" in ex.columns:
-                se = {str(k): int(v) for k, v in ex.group_by("split").agg(pl.col("n_examples").sum()).iter_rows()}
-            counts |= {s: (sn.get(s, 0), sr.get(s, 0), se.get(s, 0)) for s in ("train", "val", "test")}
+                se = {
+                    str(k): int(v)
+                    for k, v in ex.group_by("split").agg(pl.col("n_examples").sum()).iter_rows()
+                }
+            counts |= {
+                s: (sn.get(s, 0), sr.get(s, 0), se.get(s, 0)) for s in ("train", "val", "test")
+            }
         if "reason" in df.columns:
-            reasons = {o: _counts(df.filter(pl.col("outcome") == o), "reason") for o in n}
+            one = df.with_columns(n_rows=pl.lit(1))
+            reasons = {
+                k: (
+                    _counts(one.filter(pl.col("outcome") == k), "reason")[0],
+                    _counts(rows.filter(pl.col("outcome") == k), "reason")[1],
+                )
+                for k in n
+            }
         table[stage] = (counts, reasons)
     for stage, (counts, reasons) in table.items():
         entry = last.get(stage)
@@ -109,9 +144,16 @@ def check_log_counts(acc: Accounting, last: dict[str, dict[str, Any]], f: dict[s
             for reason, v in sorted(per.items()):
                 compared += 1
                 if isinstance(v, int) and v not in (tn.get(reason, 0), tr.get(reason, 0)):
-                    bad.append(f"{outcome}/{reason}: log says {v:,}, tables hold {tn.get(reason, 0):,}")
-        acc.check(f"{stage} log matches its tables", not bad,
-                  "; ".join(bad[:4]) + (f" (+{len(bad) - 4} more)" if len(bad) > 4 else "") if bad else f"{compared} counts compared")
+                    bad.append(
+                        f"{outcome}/{reason}: log says {v:,}, tables hold {tn.get(reason, 0):,}"
+                    )
+        acc.check(
+            f"{stage} log matches its tables",
+            not bad,
+            "; ".join(bad[:4]) + (f" (+{len(bad) - 4} more)" if len(bad) > 4 else "")
+            if bad
+            else f"{compared} counts compared",
+        )
 
 
 def check_hashes(acc: Accounting, ws: Workspace, last: dict[str, dict[str, Any]]) -> None:
@@ -129,11 +171,20 @@ def check_hashes(acc: Accounting, ws: Workspace, last: dict[str, dict[str, Any]]
             stem = Path(name).stem
             keys = [k for k in outputs if k in (stem, name) or Path(k).name == name]
             current = sha256_file(path)
-            status = "unlogged" if not keys else ("ok" if any(outputs[k] == current for k in keys) else "modified")
+            status = (
+                "unlogged"
+                if not keys
+                else ("ok" if any(outputs[k] == current for k in keys) else "modified")
+            )
             acc.files.append({"path": f"{stage}/{name}", "sha256": current, "status": status})
             if status == "modified":
                 bad.append(f"{stage}/{name}")
     logged = sum(1 for x in acc.files if x["status"] != "unlogged")
     if logged:
-        acc.check("files unchanged since their stage ran", not bad,
-                  f"modified after its stage logged it: {', '.join(bad)}" if bad else f"{logged} files match their logged SHA-256")
+        acc.check(
+            "files unchanged since their stage ran",
+            not bad,
+            f"modified after its stage logged it: {', '.join(bad)}"
+            if bad
+            else f"{logged} files match their logged SHA-256",
+        )

@@ -27,6 +27,16 @@ def to_json(facts: dict[str, Any]) -> str:
     return json.dumps(facts, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
+def write_text(path: str | os.PathLike[str], obj: dict[str, Any] | str) -> None:
+    """Atomic write, readable by others (mkstemp would leave it 0600)."""
+    text = obj if isinstance(obj, str) else to_json(obj)
+    with atomic_path(Path(path)) as tmp:
+        tmp.write_text(text, "utf-8")
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+
+
 def report(
     workspace: str | os.PathLike[str] | Workspace,
     *,
@@ -43,13 +53,11 @@ def report(
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            with atomic_path(Path(json_path)) as tmp:
-                tmp.write_text(text, "utf-8")
+            write_text(json_path, text)
             paths["json"] = str(json_path)
     if html is not None:
         from curate.report.html import render_html
 
-        with atomic_path(Path(html)) as tmp:
-            tmp.write_text(render_html(facts), "utf-8")
+        write_text(html, render_html(facts))
         paths["html"] = str(html)
     return ReportResult(facts=facts, accounting_ok=bool(facts["accounting_ok"]), paths=paths)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,12 +24,34 @@ from curate.report.accounting import Accounting, check_hashes, check_log_counts
 from curate.workspace import PREVIOUS_STAGE_HINT, STAGE_LOG, Workspace
 
 REPORT_FORMAT = 1
-OUTCOMES = ("exported", "rejected", "filtered", "duplicate", "contaminated", "over_length", "pending")
+OUTCOMES = (
+    "exported",
+    "rejected",
+    "filtered",
+    "duplicate",
+    "contaminated",
+    "over_length",
+    "pending",
+)
 SPLITS = ("train", "val", "test")
 PIPELINE = ("ingest", "dedupe", "export", "train")
 BOOKKEEPING = {
-    "record_id", "source", "source_file", "source_line", "n_rows", "schema", "layout", "group",
-    "text", "content_hash", "turns", "language", "language_score", "pii", "reason", "detail",
+    "record_id",
+    "source",
+    "source_file",
+    "source_line",
+    "n_rows",
+    "schema",
+    "layout",
+    "group",
+    "text",
+    "content_hash",
+    "turns",
+    "language",
+    "language_score",
+    "pii",
+    "reason",
+    "detail",
 }
 BALANCE_FIELDS = ("category", "label", "specialty", "clause_type", "section")
 SNIPPET = 300
@@ -43,7 +66,10 @@ _REDACT = [
     (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[EMAIL]"),
     (re.compile(r"\b\d{3}-\d{2}-\d{4}\b"), "[SSN]"),
     (re.compile(r"\b(?:\d[ -]?){13,19}\b"), "[CARD]"),
-    (re.compile(r"(?<!\w)\+?\(?\d{1,4}\)?[\s.-]?\d{3}[\s.-]?\d{3,4}(?:[\s.-]?\d{2,4})?(?!\w)"), "[PHONE]"),
+    (
+        re.compile(r"(?<![\w+])(?:\+\d{1,3}[\s.-]?)?\(?\d{2,4}\)?[\s.-]?\d{3}[\s.-]?\d{3,4}(?!\w)"),
+        "[PHONE]",
+    ),
 ]
 
 
@@ -81,7 +107,7 @@ def stats(values: np.ndarray, bins: int = 24) -> dict[str, Any]:
     hi = float(max(q[2], 1.0))
     step = _nice(hi / bins)
     edges = [round(step * i, 4) for i in range(int(np.ceil(hi / step)) + 1)]
-    counts, _ = np.histogram(np.clip(values, 0, edges[-1]), bins=edges)
+    counts, _ = np.histogram(values[values <= edges[-1]], bins=edges)
     return {
         "count": int(values.size),
         "min": _r(values.min()),
@@ -90,8 +116,11 @@ def stats(values: np.ndarray, bins: int = 24) -> dict[str, Any]:
         "p90": _r(q[1]),
         "p99": _r(q[2]),
         "max": _r(values.max()),
-        "hist": {"edges": edges, "counts": [int(c) for c in counts],
-                 "over": int((values > edges[-1]).sum())},
+        "hist": {
+            "edges": edges,
+            "counts": [int(c) for c in counts],
+            "over": int((values > edges[-1]).sum()),
+        },
     }
 
 
@@ -107,7 +136,9 @@ def word_diff(a: str, b: str) -> list[list[str]]:
     """Word-level opcodes ``[tag, a_words, b_words]`` (tag: equal/replace/delete/insert)."""
     aw, bw = a.split(" "), b.split(" ")
     sm = difflib.SequenceMatcher(None, aw, bw, autojunk=False)
-    return [[tag, " ".join(aw[i1:i2]), " ".join(bw[j1:j2])] for tag, i1, i2, j1, j2 in sm.get_opcodes()]
+    return [
+        [tag, " ".join(aw[i1:i2]), " ".join(bw[j1:j2])] for tag, i1, i2, j1, j2 in sm.get_opcodes()
+    ]
 
 
 class _Tables:
@@ -119,7 +150,9 @@ class _Tables:
     def has(self, stage: str, name: str) -> bool:
         return self.ws.has_table(stage, name)
 
-    def scan(self, stage: str, name: str, cols: Iterable[str], optional: Iterable[str] = ()) -> pl.LazyFrame:
+    def scan(
+        self, stage: str, name: str, cols: Iterable[str], optional: Iterable[str] = ()
+    ) -> pl.LazyFrame:
         path = self.ws.table_path(stage, name)
         lf = pl.scan_parquet(path)
         have = set(lf.collect_schema().names())
@@ -135,18 +168,20 @@ class _Tables:
         return dict(pl.scan_parquet(self.ws.table_path(stage, name)).collect_schema())
 
 
-def _open(workspace: str | Path | Workspace) -> tuple[Workspace, list[dict[str, Any]]]:
+def _open(workspace: str | os.PathLike[str] | Workspace) -> tuple[Workspace, list[dict[str, Any]]]:
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     hint = PREVIOUS_STAGE_HINT["ingest"].format(ws=ws.path)
     if not ws.path.is_dir():
         raise WorkspaceError(f"workspace {ws.path} does not exist", hint=hint)
     entries = ws.entries()  # raises WorkspaceError for a corrupt log or an older format
     if not entries:
-        raise WorkspaceError(f"{ws.path} is not a curate workspace (no {STAGE_LOG} entries)", hint=hint)
+        raise WorkspaceError(
+            f"{ws.path} is not a curate workspace (no {STAGE_LOG} entries)", hint=hint
+        )
     return ws, entries
 
 
-def collect(workspace: str | Path | Workspace, *, min_class: int = 5) -> dict[str, Any]:
+def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5) -> dict[str, Any]:
     """Everything the report shows, as plain JSON-able data (see docs/report.md)."""
     ws, entries = _open(workspace)
     last: dict[str, dict[str, Any]] = {}
@@ -155,10 +190,17 @@ def collect(workspace: str | Path | Workspace, *, min_class: int = 5) -> dict[st
     t = _Tables(ws)
     acc = Accounting()
     present = {s: s in last for s in PIPELINE}
-    for stage, names in (("ingest", ("records", "rejects", "filtered")), ("dedupe", ("outcomes",)), ("export", ("outcomes",))):
+    for stage, names in (
+        ("ingest", ("records", "rejects", "filtered")),
+        ("dedupe", ("outcomes",)),
+        ("export", ("outcomes",)),
+    ):
         for name in names:
             if present[stage] and not t.has(stage, name):
-                acc.fail(f"{stage} output", f"the stage log has {stage} but {stage}/{name}.parquet is missing")
+                acc.fail(
+                    f"{stage} output",
+                    f"the stage log has {stage} but {stage}/{name}.parquet is missing",
+                )
                 present[stage] = False
     facts: dict[str, Any] = {
         "report_format": REPORT_FORMAT,
@@ -167,7 +209,9 @@ def collect(workspace: str | Path | Workspace, *, min_class: int = 5) -> dict[st
         "warnings": [],
     }
     schema = _schema(ws) if present["ingest"] else None
-    facts["schema"] = schema.name if schema else (last.get("ingest", {}).get("config", {}).get("schema"))
+    facts["schema"] = (
+        schema.name if schema else (last.get("ingest", {}).get("config", {}).get("schema"))
+    )
 
     if not present["ingest"]:
         facts.update(_empty_counts())
@@ -177,43 +221,109 @@ def collect(workspace: str | Path | Workspace, *, min_class: int = 5) -> dict[st
         return facts
 
     # -- per-record outcome, in one frame --------------------------------------------------
-    rec = t.scan("ingest", "records", ["record_id", "source", "source_file", "n_rows", "text"], ["language"]).select(
-        "record_id", "source", "source_file", pl.col("n_rows").fill_null(1),
-        pl.col("text").str.len_chars().cast(pl.Int64).alias("chars"),
-        *([pl.col("language")] if "language" in t.columns("ingest", "records") else []),
-    ).collect()
-    rej = t.scan("ingest", "rejects", ["source", "source_file", "n_rows", "reason"], ["source_line", "message", "raw"]).with_columns(
-        pl.col("n_rows").fill_null(1)).collect()
-    fil = t.scan("ingest", "filtered", ["record_id", "source", "source_file", "n_rows", "reason"], ["source_line", "detail", "text", "language"]).with_columns(
-        pl.col("n_rows").fill_null(1)).collect()
+    # one read of records.parquet for every per-record fact (the text is its largest column)
+    cols = t.columns("ingest", "records")
+    balance_field = _balance_field(schema, cols)
+    t.scan("ingest", "records", ["record_id", "source", "source_file", "n_rows", "text"])
+    rec, field_row = pl.collect_all(
+        [
+            pl.scan_parquet(ws.table_path("ingest", "records")).select(
+                "record_id",
+                "source",
+                "source_file",
+                pl.col("n_rows").fill_null(1),
+                pl.col("text").str.len_chars().cast(pl.Int64).alias("chars"),
+                *([pl.col("language")] if "language" in cols else []),
+                *([pl.col(balance_field).cast(pl.String).alias("cls")] if balance_field else []),
+                *_side_exprs(schema, cols),
+            ),
+            _fields_query(t, schema, cols),
+        ]
+    )
+    rej = (
+        t.scan(
+            "ingest",
+            "rejects",
+            ["source", "source_file", "n_rows", "reason"],
+            ["source_line", "message", "raw"],
+        )
+        .with_columns(pl.col("n_rows").fill_null(1))
+        .collect()
+    )
+    fil = (
+        t.scan(
+            "ingest",
+            "filtered",
+            ["record_id", "source", "source_file", "n_rows", "reason"],
+            ["source_line", "detail", "text", "language"],
+        )
+        .with_columns(pl.col("n_rows").fill_null(1))
+        .collect()
+    )
     _check_unique(acc, "ingest/records.parquet", rec)
 
-    o = rec.select("record_id", "source_file", "n_rows")
+    o = rec
     ded = None
     if present["dedupe"]:
-        ded = t.scan("dedupe", "outcomes", ["record_id", "outcome", "reason"], ["cluster_id", "kept_record_id", "similarity", "match", "match_text"]).collect()
+        ded = t.scan(
+            "dedupe",
+            "outcomes",
+            ["record_id", "outcome", "reason"],
+            ["cluster_id", "kept_record_id", "similarity", "match", "match_text"],
+        ).collect()
         _check_cover(acc, "dedupe", ded, rec["record_id"], "ingested records")
-        o = o.join(ded.select("record_id", pl.col("outcome").alias("d_out"), pl.col("reason").alias("d_reason")),
-                   on="record_id", how="left", maintain_order="left")
+        o = o.join(
+            ded.select(
+                "record_id", pl.col("outcome").alias("d_out"), pl.col("reason").alias("d_reason")
+            ),
+            on="record_id",
+            how="left",
+        )
     else:
         o = o.with_columns(d_out=pl.lit(None, pl.String), d_reason=pl.lit(None, pl.String))
     exp = None
     if present["export"]:
-        exp = t.scan("export", "outcomes", ["record_id", "outcome", "split"],
-                     ["n_examples", "tokens", "user_tokens", "assistant_tokens", "chars", "reason"]).collect()
+        exp = t.scan(
+            "export",
+            "outcomes",
+            ["record_id", "outcome", "split"],
+            ["n_examples", "tokens", "user_tokens", "assistant_tokens", "chars", "reason"],
+        ).collect()
         expected = o.filter(pl.col("d_out").is_null() | (pl.col("d_out") == "kept"))["record_id"]
-        _check_cover(acc, "export", exp, expected, "records kept by dedupe" if ded is not None else "ingested records")
+        _check_cover(
+            acc,
+            "export",
+            exp,
+            expected,
+            "records kept by dedupe" if ded is not None else "ingested records",
+        )
         er = pl.col("reason") if "reason" in exp.columns else pl.lit(None, pl.String)
-        o = o.join(exp.select("record_id", pl.col("outcome").alias("e_out"), "split", er.alias("e_reason")),
-                   on="record_id", how="left", maintain_order="left")
+        o = o.join(
+            exp.select(
+                "record_id", pl.col("outcome").alias("e_out"), "split", er.alias("e_reason")
+            ),
+            on="record_id",
+            how="left",
+        )
     else:
-        o = o.with_columns(e_out=pl.lit(None, pl.String), split=pl.lit(None, pl.String), e_reason=pl.lit(None, pl.String))
+        o = o.with_columns(
+            e_out=pl.lit(None, pl.String),
+            split=pl.lit(None, pl.String),
+            e_reason=pl.lit(None, pl.String),
+        )
     dropped = pl.col("d_out").is_in(["duplicate", "contaminated"])
     o = o.with_columns(
-        outcome=pl.when(dropped).then("d_out").when(pl.col("e_out").is_not_null()).then("e_out").otherwise(pl.lit("pending")),
-        reason=pl.when(dropped).then(pl.col("d_reason").fill_null("unspecified"))
-        .when(pl.col("e_out") == "exported").then(pl.col("split").fill_null("(none)"))
-        .when(pl.col("e_out").is_not_null()).then(pl.col("e_reason").fill_null("max_tokens"))
+        outcome=pl.when(dropped)
+        .then("d_out")
+        .when(pl.col("e_out").is_not_null())
+        .then("e_out")
+        .otherwise(pl.lit("pending")),
+        reason=pl.when(dropped)
+        .then(pl.col("d_reason").fill_null("unspecified"))
+        .when(pl.col("e_out") == "exported")
+        .then(pl.col("split").fill_null("(none)"))
+        .when(pl.col("e_out").is_not_null())
+        .then(pl.col("e_reason").fill_null("max_tokens"))
         .otherwise(pl.lit("awaiting " + ("export" if present["dedupe"] else "dedupe"))),
     )
 
@@ -234,14 +344,19 @@ def collect(workspace: str | Path | Workspace, *, min_class: int = 5) -> dict[st
     split_records = {s: 0 for s in SPLITS} | _counts(ex, "split")
     split_examples: dict[str, int] = {}
     if exp is not None and "n_examples" in exp.columns:
-        split_examples = {s: 0 for s in SPLITS} | _counts(exp.filter(pl.col("outcome") == "exported"), "split", "n_examples")
+        split_examples = {s: 0 for s in SPLITS} | _counts(
+            exp.filter(pl.col("outcome") == "exported"), "split", "n_examples"
+        )
 
     # -- accounting ------------------------------------------------------------------------
     files_read = _files_read(last["ingest"])
     derived = sum(rows.values())
     if files_read is None:
         input_rows = derived
-        acc.skip("rows read per file", "the ingest log has no extra.files rows_read; input rows are derived from the tables")
+        acc.skip(
+            "rows read per file",
+            "the ingest log has no extra.files rows_read; input rows are derived from the tables",
+        )
     else:
         input_rows = sum(files_read.values())
         per_file = _rows_per_file(rec, rej, fil)
@@ -251,36 +366,59 @@ def collect(workspace: str | Path | Workspace, *, min_class: int = 5) -> dict[st
             if want is None:
                 bad.append(f"{f}: {got:,} rows in the tables but the ingest log read none from it")
             elif got != want:
-                bad.append(f"{f}: {want:,} rows read, {got:,} accounted for ({want - got:+,} unexplained)")
-        acc.check("rows per file", not bad, "; ".join(bad) or f"{len(files_read)} files, every row read is accounted for")
-        acc.check("outcomes add up", derived == input_rows,
-                  f"{derived:,} rows in outcomes vs {input_rows:,} rows read")
-    check_log_counts(acc, last, {"rec": rec, "rej": rej, "fil": fil, "ded": ded, "exp": exp})
+                gap = (
+                    f"{want - got:,} unexplained"
+                    if want > got
+                    else f"{got - want:,} more than were read"
+                )
+                bad.append(f"{f}: {want:,} rows read, {got:,} accounted for ({gap})")
+        acc.check(
+            "rows per file",
+            not bad,
+            "; ".join(bad) or f"{len(files_read)} files, every row read is accounted for",
+        )
+        acc.check(
+            "outcomes add up",
+            derived == input_rows,
+            f"{derived:,} rows in outcomes vs {input_rows:,} rows read",
+        )
+    check_log_counts(acc, last, {"o": o, "rej": rej, "fil": fil, "ded": ded, "exp": exp})
     check_hashes(acc, ws, last)
 
-    facts.update({
-        "input_rows": input_rows,
-        "outcomes": rows,
-        "reasons": reasons,
-        "splits": split_rows,
-        "records": {"ingested": rec.height, "outcomes": records, "splits": split_records, "examples": split_examples},
-        "funnel": _funnel(files_read, rej, fil, o),
-    })
+    facts.update(
+        {
+            "input_rows": input_rows,
+            "outcomes": rows,
+            "reasons": reasons,
+            "splits": split_rows,
+            "records": {
+                "ingested": rec.height,
+                "outcomes": records,
+                "splits": split_records,
+                "examples": split_examples,
+            },
+            "funnel": _funnel(files_read, rej, fil, o),
+        }
+    )
     needed: set[str] = set()
     facts["rejects"] = _rejects(rej)
     facts["filters"] = _filters(fil, ws)
-    facts["fields"] = _fields(t, schema, rec.height, rej)
-    facts["languages"] = {"kept": _counts(rec, "language") if "language" in rec.columns else {},
-                          "filtered": _counts(fil, "language") if "language" in fil.columns else {}}
-    facts["lengths"] = _lengths(t, schema, rec, exp)
-    facts["extremes"] = _extremes(rec, o, exp, needed)
+    facts["fields"] = _fields(t, schema, cols, field_row.row(0, named=True), rec.height, rej)
+    facts["languages"] = {
+        "kept": _counts(rec, "language") if "language" in rec.columns else {},
+        "filtered": _counts(fil, "language") if "language" in fil.columns else {},
+    }
+    facts["lengths"] = _lengths(rec, exp)
+    facts["extremes"] = _extremes(o, exp, needed)
     facts["duplicates"] = _duplicates(t, ded, needed) if ded is not None else None
     facts["contamination"] = _contamination(ded, rec, needed) if ded is not None else None
     facts["pii"] = _pii(t, ws)
-    facts["balance"] = _balance(t, schema, o, min_class)
+    facts["balance"] = _balance(balance_field, o, min_class)
     _fill_texts(t, facts, needed)
     facts["warnings"] += facts["balance"]["warnings"] if facts["balance"] else []
-    facts["token_stats"] = _read_json(ws.stage_dir("export") / "token_stats.json") if present["export"] else None
+    facts["token_stats"] = (
+        _read_json(ws.stage_dir("export") / "token_stats.json") if present["export"] else None
+    )
     facts["training"] = _training(ws, last.get("train"))
     facts["run"] = _run_info(ws, entries, last, t, acc)
     facts["accounting"] = acc.to_dict("input rows")
@@ -292,8 +430,14 @@ def collect(workspace: str | Path | Workspace, *, min_class: int = 5) -> dict[st
 
 
 def _empty_counts() -> dict[str, Any]:
-    return {"input_rows": 0, "outcomes": {k: 0 for k in OUTCOMES}, "reasons": {},
-            "splits": {s: 0 for s in SPLITS}, "records": None, "funnel": []}
+    return {
+        "input_rows": 0,
+        "outcomes": {k: 0 for k in OUTCOMES},
+        "reasons": {},
+        "splits": {s: 0 for s in SPLITS},
+        "records": None,
+        "funnel": [],
+    }
 
 
 def _schema(ws: Workspace) -> Any:
@@ -310,16 +454,23 @@ def _schema(ws: Workspace) -> Any:
 
 def _check_unique(acc: Accounting, label: str, df: pl.DataFrame) -> None:
     dups = df.height - df["record_id"].n_unique()
-    acc.check(f"unique ids in {label}", dups == 0, f"{dups:,} repeated record_id values" if dups else "")
+    acc.check(
+        f"unique ids in {label}", dups == 0, f"{dups:,} repeated record_id values" if dups else ""
+    )
 
 
-def _check_cover(acc: Accounting, stage: str, table: pl.DataFrame, expected: pl.Series, what: str) -> None:
+def _check_cover(
+    acc: Accounting, stage: str, table: pl.DataFrame, expected: pl.Series, what: str
+) -> None:
     """A stage's outcome table must hold exactly one row per record it was given."""
     ids = table["record_id"]
-    exp_df, got_df = expected.to_frame("record_id"), ids.unique().to_frame("record_id")
-    missing = exp_df.join(got_df, on="record_id", how="anti").height
-    extra = got_df.join(exp_df, on="record_id", how="anti").height
-    repeated = ids.len() - ids.n_unique()
+    unique = ids.n_unique()
+    found = (
+        expected.to_frame("record_id")
+        .join(table.select("record_id"), on="record_id", how="semi")
+        .height
+    )
+    missing, extra, repeated = expected.len() - found, unique - found, ids.len() - unique
     ok = missing == extra == repeated == 0
     detail = f"{stage}/outcomes.parquet has {ids.len():,} rows for {expected.len():,} {what}"
     if not ok:
@@ -349,30 +500,49 @@ def _rows_per_file(*frames: pl.DataFrame) -> dict[str, int]:
     return _counts(both, "source_file", "n_rows")
 
 
-def _funnel(files_read: dict[str, int] | None, rej: pl.DataFrame, fil: pl.DataFrame, o: pl.DataFrame) -> list[dict[str, Any]]:
-    parts = pl.concat([
-        rej.select(pl.col("source_file").cast(pl.String), pl.lit("rejected").alias("outcome"), "n_rows"),
-        fil.select(pl.col("source_file").cast(pl.String), pl.lit("filtered").alias("outcome"), "n_rows"),
-        o.select(pl.col("source_file").cast(pl.String), "outcome", "n_rows"),
-    ])
+def _funnel(
+    files_read: dict[str, int] | None, rej: pl.DataFrame, fil: pl.DataFrame, o: pl.DataFrame
+) -> list[dict[str, Any]]:
+    parts = pl.concat(
+        [
+            rej.select(
+                pl.col("source_file").cast(pl.String), pl.lit("rejected").alias("outcome"), "n_rows"
+            ),
+            fil.select(
+                pl.col("source_file").cast(pl.String), pl.lit("filtered").alias("outcome"), "n_rows"
+            ),
+            o.select(pl.col("source_file").cast(pl.String), "outcome", "n_rows"),
+        ]
+    )
     g = parts.group_by("source_file", "outcome").agg(pl.col("n_rows").sum())
     table: dict[str, dict[str, Any]] = {}
     for f, out, n in g.iter_rows():
         table.setdefault(str(f), {k: 0 for k in OUTCOMES})[str(out)] = int(n)
     for f in files_read or {}:
         table.setdefault(f, {k: 0 for k in OUTCOMES})
-    return [{"source_file": f, "rows_read": (files_read or {}).get(f), **table[f]} for f in sorted(table)]
+    return [
+        {"source_file": f, "rows_read": (files_read or {}).get(f), **table[f]}
+        for f in sorted(table)
+    ]
 
 
 def _rejects(rej: pl.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     order = rej.sort("source_file", *(["source_line"] if "source_line" in rej.columns else []))
-    for (reason,), g in sorted(order.group_by("reason", maintain_order=True), key=lambda kv: str(kv[0][0])):
+    for (reason,), g in sorted(
+        order.group_by("reason", maintain_order=True), key=lambda kv: str(kv[0][0])
+    ):
         out[str(reason)] = {
             "records": g.height,
             "rows": int(g["n_rows"].sum()),
-            "examples": [{"source": r["source"], "message": redact(r.get("message"), 200), "raw": redact(r.get("raw"), 200)}
-                         for r in g.head(N_EXAMPLES).iter_rows(named=True)],
+            "examples": [
+                {
+                    "source": r["source"],
+                    "message": redact(r.get("message"), 200),
+                    "raw": redact(r.get("raw"), 200),
+                }
+                for r in g.head(N_EXAMPLES).iter_rows(named=True)
+            ],
         }
     return out
 
@@ -380,7 +550,7 @@ def _rejects(rej: pl.DataFrame) -> dict[str, Any]:
 def _filters(fil: pl.DataFrame, ws: Workspace) -> dict[str, Any]:
     rules = _read_json(ws.stage_dir("ingest") / "rules.json") or {}
     out: dict[str, Any] = {"pack": rules.get("pack"), "rules": {}}
-    rule_stats = rules.get("rules") if isinstance(rules.get("rules"), dict) else {}
+    rule_stats: dict[str, Any] = rules["rules"] if isinstance(rules.get("rules"), dict) else {}
     names = set(_counts(fil, "reason")) | set(rule_stats)
     order = fil.sort("source_file", *(["source_line"] if "source_line" in fil.columns else []))
     for name in sorted(names):
@@ -389,72 +559,127 @@ def _filters(fil: pl.DataFrame, ws: Workspace) -> dict[str, Any]:
         out["rules"][name] = {
             "filtered": g.height,
             "changed": int(st.get("changed", 0) or 0),
-            "examples": [{"source": r["source"], "detail": redact(r.get("detail"), 200), "text": redact(r.get("text"), 200)}
-                         for r in g.head(N_EXAMPLES).iter_rows(named=True)],
-            "changes": [{"source": str(x.get("source", "")), "before": redact(x.get("before"), 200), "after": redact(x.get("after"), 200)}
-                        for x in (st.get("examples") or [])[:N_EXAMPLES] if isinstance(x, dict)],
+            "examples": [
+                {
+                    "source": r["source"],
+                    "detail": redact(r.get("detail"), 200),
+                    "text": redact(r.get("text"), 200),
+                }
+                for r in g.head(N_EXAMPLES).iter_rows(named=True)
+            ],
+            "changes": [
+                {
+                    "source": str(x.get("source", "")),
+                    "before": redact(x.get("before"), 200),
+                    "after": redact(x.get("after"), 200),
+                }
+                for x in (st.get("examples") or [])[:N_EXAMPLES]
+                if isinstance(x, dict)
+            ],
         }
     return out
 
 
-def _fields(t: _Tables, schema: Any, n: int, rej: pl.DataFrame) -> list[dict[str, Any]]:
-    cols = t.columns("ingest", "records")
-    names = [c for c in (schema.fields if schema else cols) if c in cols and c not in BOOKKEEPING]
-    if not names:
-        return []
-    exprs: list[pl.Expr] = []
-    for c in names:
+def _field_names(schema: Any, cols: dict[str, pl.DataType]) -> list[str]:
+    return [c for c in (schema.fields if schema else cols) if c in cols and c not in BOOKKEEPING]
+
+
+def _fields_query(t: _Tables, schema: Any, cols: dict[str, pl.DataType]) -> pl.LazyFrame:
+    """Null and empty-string counts per field column, in one aggregation."""
+    exprs: list[pl.Expr] = [pl.len().alias("\x00rows")]
+    for c in _field_names(schema, cols):
         exprs.append(pl.col(c).null_count().alias(f"{c}\x00null"))
         if cols[c] == pl.String:
-            exprs.append((pl.col(c).str.strip_chars() == "").sum().alias(f"{c}\x00empty"))
-    row = pl.scan_parquet(t.ws.table_path("ingest", "records")).select(exprs).collect().row(0, named=True)
-    problems = rej.filter(pl.col("reason").is_in(["bad_type", "missing_required"])) if "message" in rej.columns else rej.clear()
+            exprs.append((pl.col(c).str.len_bytes() == 0).sum().alias(f"{c}\x00empty"))
+    return pl.scan_parquet(t.ws.table_path("ingest", "records")).select(exprs)
+
+
+def _fields(
+    t: _Tables,
+    schema: Any,
+    cols: dict[str, pl.DataType],
+    row: dict[str, Any],
+    n: int,
+    rej: pl.DataFrame,
+) -> list[dict[str, Any]]:
+    problems = (
+        rej.filter(pl.col("reason").is_in(["bad_type", "missing_required"]))
+        if "message" in rej.columns
+        else rej.clear()
+    )
     out = []
-    for c in names:
+    for c in _field_names(schema, cols):
         nulls, empty = int(row[f"{c}\x00null"]), int(row.get(f"{c}\x00empty") or 0)
         filled = n - nulls - empty
-        hit = problems.filter(pl.col("message").str.contains(f"'{re.escape(c)}'", literal=False)) if problems.height else problems
-        out.append({
-            "field": c, "type": str(cols[c]), "filled": filled, "null": nulls, "empty": empty,
-            "completeness": _r(filled / n if n else 0.0),
-            "rejected": _counts(hit, "reason") if hit.height else {},
-        })
+        hit = (
+            problems.filter(pl.col("message").str.contains(f"'{re.escape(c)}'", literal=False))
+            if problems.height
+            else problems
+        )
+        out.append(
+            {
+                "field": c,
+                "type": str(cols[c]),
+                "filled": filled,
+                "null": nulls,
+                "empty": empty,
+                "completeness": _r(filled / n if n else 0.0),
+                "rejected": _counts(hit, "reason") if hit.height else {},
+            }
+        )
     return out
 
 
-def _side_lengths(t: _Tables, schema: Any) -> pl.DataFrame | None:
+def _side_exprs(schema: Any, cols: dict[str, pl.DataType]) -> list[pl.Expr]:
     """Characters on the user and assistant side of each record (text fields by side + turns)."""
-    cols = t.columns("ingest", "records")
     sides = schema.text_fields() if schema else {}
     e = pl.element()
     exprs = []
     for side in ("user", "assistant"):
-        parts = [pl.col(c).str.len_chars().fill_null(0).cast(pl.Int64) for c, s in sides.items() if s == side and c in cols]
+        parts = [
+            pl.col(c).str.len_chars().fill_null(0).cast(pl.Int64)
+            for c, s in sides.items()
+            if s == side and c in cols
+        ]
         if "turns" in cols:
-            parts.append(pl.col("turns").list.eval(
-                e.filter(e.struct.field("role") == side).struct.field("content").str.len_chars()).list.sum().fill_null(0).cast(pl.Int64))
+            parts.append(
+                pl.col("turns")
+                .list.eval(
+                    e.filter(e.struct.field("role") == side).struct.field("content").str.len_chars()
+                )
+                .list.sum()
+                .fill_null(0)
+                .cast(pl.Int64)
+            )
         if not parts:
-            return None
+            return []
         exprs.append(pl.sum_horizontal(parts).alias(side))
-    return pl.scan_parquet(t.ws.table_path("ingest", "records")).select("record_id", *exprs).collect()
+    return exprs
 
 
-def _lengths(t: _Tables, schema: Any, rec: pl.DataFrame, exp: pl.DataFrame | None) -> dict[str, Any]:
+def _lengths(rec: pl.DataFrame, exp: pl.DataFrame | None) -> dict[str, Any]:
     chars: dict[str, Any] = {"all": stats(rec["chars"].to_numpy())}
-    sides = _side_lengths(t, schema)
-    if sides is not None:
-        chars["user"] = stats(sides["user"].to_numpy())
-        chars["assistant"] = stats(sides["assistant"].to_numpy())
+    if "user" in rec.columns:
+        chars["user"] = stats(rec["user"].to_numpy())
+        chars["assistant"] = stats(rec["assistant"].to_numpy())
     tokens: dict[str, Any] = {}
     if exp is not None:
         ex = exp.filter(pl.col("outcome") == "exported")
         if "chars" in ex.columns:
-            chars["by_split"] = {s: stats(g["chars"].drop_nulls().to_numpy()) for s, g in _by_split(ex)}
-        for col, key in (("tokens", "all"), ("user_tokens", "user"), ("assistant_tokens", "assistant")):
+            chars["by_split"] = {
+                s: stats(g["chars"].drop_nulls().to_numpy()) for s, g in _by_split(ex)
+            }
+        for col, key in (
+            ("tokens", "all"),
+            ("user_tokens", "user"),
+            ("assistant_tokens", "assistant"),
+        ):
             if col in ex.columns:
                 tokens[key] = stats(ex[col].drop_nulls().to_numpy())
         if "tokens" in ex.columns:
-            tokens["by_split"] = {s: stats(g["tokens"].drop_nulls().to_numpy()) for s, g in _by_split(ex)}
+            tokens["by_split"] = {
+                s: stats(g["tokens"].drop_nulls().to_numpy()) for s, g in _by_split(ex)
+            }
     return {"chars": chars, "tokens": tokens}
 
 
@@ -462,13 +687,25 @@ def _by_split(df: pl.DataFrame) -> list[tuple[str, pl.DataFrame]]:
     return [(s, df.filter(pl.col("split") == s)) for s in SPLITS if (df["split"] == s).any()]
 
 
-def _extremes(rec: pl.DataFrame, o: pl.DataFrame, exp: pl.DataFrame | None, needed: set[str]) -> dict[str, Any]:
-    pool = rec.join(o.filter(pl.col("outcome") == "exported").select("record_id"), on="record_id", how="semi") if exp is not None else rec
-    pool = pool.sort("chars", "record_id")
-    picks = {"shortest": pool.head(N_EXAMPLES), "longest": pool.tail(N_EXAMPLES).reverse()}
+def _extremes(o: pl.DataFrame, exp: pl.DataFrame | None, needed: set[str]) -> dict[str, Any]:
+    pool = o.filter(pl.col("outcome") == "exported") if exp is not None else o
+    picks = {
+        "shortest": pool.bottom_k(N_EXAMPLES, by=["chars", "record_id"]).sort("chars", "record_id"),
+        "longest": pool.top_k(N_EXAMPLES, by=["chars", "record_id"]).sort(
+            "chars", "record_id", descending=True
+        ),
+    }
     out = {}
     for k, df in picks.items():
-        out[k] = [{"record_id": r["record_id"], "source": r["source"], "chars": int(r["chars"]), "text": r["record_id"]} for r in df.iter_rows(named=True)]
+        out[k] = [
+            {
+                "record_id": r["record_id"],
+                "source": r["source"],
+                "chars": int(r["chars"]),
+                "text": r["record_id"],
+            }
+            for r in df.iter_rows(named=True)
+        ]
         needed.update(df["record_id"].to_list())
     return out
 
@@ -476,26 +713,45 @@ def _extremes(rec: pl.DataFrame, o: pl.DataFrame, exp: pl.DataFrame | None, need
 def _duplicates(t: _Tables, ded: pl.DataFrame, needed: set[str]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "by_reason": _counts(ded.filter(pl.col("outcome") == "duplicate"), "reason"),
-        "clusters": 0, "records_in_clusters": 0, "size_hist": {}, "largest": [],
+        "clusters": 0,
+        "records_in_clusters": 0,
+        "size_hist": {},
+        "largest": [],
     }
     if not t.has("dedupe", "clusters"):
         return out
-    cl = t.scan("dedupe", "clusters", ["cluster_id", "record_id", "is_kept"], ["similarity"]).collect()
+    cl = t.scan(
+        "dedupe", "clusters", ["cluster_id", "record_id", "is_kept"], ["similarity"]
+    ).collect()
     sizes = cl.group_by("cluster_id").len().rename({"len": "size"})
     out["clusters"] = sizes.height
     out["records_in_clusters"] = cl.height
-    out["size_hist"] = {str(k): v for k, v in sorted(((int(s), n) for s, n in sizes.group_by("size").len().iter_rows()))}
+    out["size_hist"] = {
+        str(k): v
+        for k, v in sorted(((int(s), n) for s, n in sizes.group_by("size").len().iter_rows()))
+    }
     top = sizes.sort(["size", "cluster_id"], descending=[True, False]).head(N_CLUSTERS)
     sim = pl.col("similarity") if "similarity" in cl.columns else pl.lit(None, pl.Float64)
     for cid, size in top.iter_rows():
-        members = cl.filter(pl.col("cluster_id") == cid).with_columns(sim.alias("sim")).sort("is_kept", "sim", "record_id", descending=[True, False, False], nulls_last=True)
+        members = (
+            cl.filter(pl.col("cluster_id") == cid)
+            .with_columns(sim.alias("sim"))
+            .sort("is_kept", "sim", "record_id", descending=[True, False, False], nulls_last=True)
+        )
         kept = members.filter(pl.col("is_kept")).head(1)
         others = members.filter(~pl.col("is_kept")).head(N_EXAMPLES)
         kept_id = kept["record_id"][0] if kept.height else None
-        out["largest"].append({
-            "cluster_id": str(cid), "size": int(size), "kept": kept_id,
-            "members": [{"record_id": r, "similarity": _r(s)} for r, s in others.select("record_id", "sim").iter_rows()],
-        })
+        out["largest"].append(
+            {
+                "cluster_id": str(cid),
+                "size": int(size),
+                "kept": kept_id,
+                "members": [
+                    {"record_id": r, "similarity": _r(s)}
+                    for r, s in others.select("record_id", "sim").iter_rows()
+                ],
+            }
+        )
         needed.update([x for x in [kept_id, *others["record_id"].to_list()] if x])
     return out
 
@@ -503,14 +759,31 @@ def _duplicates(t: _Tables, ded: pl.DataFrame, needed: set[str]) -> dict[str, An
 def _contamination(ded: pl.DataFrame, rec: pl.DataFrame, needed: set[str]) -> dict[str, Any]:
     hits = ded.filter(pl.col("outcome") == "contaminated")
     match = pl.col("match") if "match" in hits.columns else pl.lit(None, pl.String)
-    hits = hits.with_columns(match.alias("m")).join(rec.select("record_id", "source"), on="record_id", how="left").sort("source", "record_id")
+    hits = (
+        hits.with_columns(match.alias("m"))
+        .join(rec.select("record_id", "source"), on="record_id", how="left")
+        .sort("source", "record_id")
+    )
     files = hits.select(pl.col("m").str.replace(r":\d+$", "").alias("file"))
     ex = []
     for r in hits.head(N_CONTAM).iter_rows(named=True):
-        ex.append({"record_id": r["record_id"], "source": r["source"], "reason": r["reason"], "match": r["m"],
-                   "similarity": _r(r.get("similarity")), "match_text": redact(r.get("match_text")) if r.get("match_text") else None})
+        ex.append(
+            {
+                "record_id": r["record_id"],
+                "source": r["source"],
+                "reason": r["reason"],
+                "match": r["m"],
+                "similarity": _r(r.get("similarity")),
+                "match_text": redact(r.get("match_text")) if r.get("match_text") else None,
+            }
+        )
         needed.add(r["record_id"])
-    return {"hits": hits.height, "by_reason": _counts(hits, "reason"), "by_file": _counts(files, "file"), "examples": ex}
+    return {
+        "hits": hits.height,
+        "by_reason": _counts(hits, "reason"),
+        "by_file": _counts(files, "file"),
+        "examples": ex,
+    }
 
 
 def _pii(t: _Tables, ws: Workspace) -> dict[str, Any]:
@@ -523,40 +796,71 @@ def _pii(t: _Tables, ws: Workspace) -> dict[str, Any]:
         affected = int(lf.select((pl.col("pii").list.len() > 0).sum()).collect().item() or 0)
         ex = lf.explode("pii").drop_nulls("pii").unnest("pii").collect()
         for (typ,), g in ex.group_by("type"):
-            types[str(typ)] = {"matches": int(g["count"].sum()), "records": g["record_id"].n_unique()}
+            types[str(typ)] = {
+                "matches": int(g["count"].sum()),
+                "records": g["record_id"].n_unique(),
+            }
     elif isinstance(rules.get("pii"), dict):
-        types = {str(k): {"matches": int(v.get("matches", 0)), "records": int(v.get("records", 0))} for k, v in rules["pii"].items() if isinstance(v, dict)}
+        types = {
+            str(k): {"matches": int(v.get("matches", 0)), "records": int(v.get("records", 0))}
+            for k, v in rules["pii"].items()
+            if isinstance(v, dict)
+        }
     samples = []
     for name, st in sorted((rules.get("rules") or {}).items()):
         if ("pii" in name or "redact" in name) and isinstance(st, dict):
             for x in (st.get("examples") or [])[:N_EXAMPLES]:
                 if isinstance(x, dict):
-                    samples.append({"rule": name, "source": str(x.get("source", "")), "before": redact(x.get("before"), 200), "after": redact(x.get("after"), 200)})
-    return {"types": dict(sorted(types.items())), "records_affected": affected, "samples": samples[:8]}
+                    samples.append(
+                        {
+                            "rule": name,
+                            "source": str(x.get("source", "")),
+                            "before": redact(x.get("before"), 200),
+                            "after": redact(x.get("after"), 200),
+                        }
+                    )
+    return {
+        "types": dict(sorted(types.items())),
+        "records_affected": affected,
+        "samples": samples[:8],
+    }
 
 
-def _balance(t: _Tables, schema: Any, o: pl.DataFrame, min_class: int) -> dict[str, Any] | None:
-    cols = t.columns("ingest", "records")
+def _balance_field(schema: Any, cols: dict[str, pl.DataType]) -> str | None:
+    """The schema's stratify field, else the first usual label column present."""
     field = schema.stratify_default if schema and schema.stratify_default in cols else None
-    field = field or next((f for f in BALANCE_FIELDS if f in cols), None)
+    return field or next((f for f in BALANCE_FIELDS if f in cols), None)
+
+
+def _balance(field: str | None, o: pl.DataFrame, min_class: int) -> dict[str, Any] | None:
     if field is None:
         return None
-    vals = pl.scan_parquet(t.ws.table_path("ingest", "records")).select("record_id", pl.col(field).cast(pl.String).fill_null("(none)").alias("cls")).collect()
     ex = o.filter(pl.col("outcome") == "exported")
     base = ex if ex.height else o.with_columns(split=pl.lit("all"))
-    j = base.select("record_id", pl.col("split").fill_null("(none)")).join(vals, on="record_id", how="left")
+    j = base.select(pl.col("cls").fill_null("(none)"), pl.col("split").fill_null("(none)"))
     table: dict[str, dict[str, int]] = {}
     for cls, split, n in j.group_by("cls", "split").len().iter_rows():
         table.setdefault(str(cls), {})[str(split)] = int(n)
-    splits = sorted({s for v in table.values() for s in v}, key=lambda s: (SPLITS + ("all",)).index(s) if s in SPLITS + ("all",) else 9)
+    order = (*SPLITS, "all")
+    splits = sorted(
+        {s for v in table.values() for s in v},
+        key=lambda s: (order.index(s) if s in order else 9, s),
+    )
     warnings = []
     for cls in sorted(table):
         for s in splits:
             n = table[cls].get(s, 0)
             if n < min_class:
-                warnings.append(f"class '{cls}' of {field} has {n} record{'s' if n != 1 else ''} in {s} (minimum {min_class})")
-    return {"field": field, "min_class": min_class, "splits": splits,
-            "table": {c: {s: table[c].get(s, 0) for s in splits} for c in sorted(table)}, "warnings": warnings}
+                warnings.append(
+                    f"class '{cls}' of {field} has {n} record{'s' if n != 1 else ''} in {s} (minimum {min_class})"
+                )
+    return {
+        "field": field,
+        "min_class": min_class,
+        "splits": splits,
+        "table": {c: {s: table[c].get(s, 0) for s in splits} for c in sorted(table)},
+        "warnings": warnings,
+    }
 
 
 def _fill_texts(t: _Tables, facts: dict[str, Any], needed: set[str]) -> None:
@@ -564,10 +868,14 @@ def _fill_texts(t: _Tables, facts: dict[str, Any], needed: set[str]) -> None:
     if not needed:
         return
     ids = pl.Series(sorted(needed), dtype=pl.String).implode()
-    texts = dict(pl.scan_parquet(t.ws.table_path("ingest", "records")).select("record_id", "text", "source")
-                 .filter(pl.col("record_id").is_in(ids)).select("record_id", "text").collect().iter_rows())
-    sources = dict(pl.scan_parquet(t.ws.table_path("ingest", "records")).select("record_id", "source")
-                   .filter(pl.col("record_id").is_in(ids)).collect().iter_rows())
+    rows = (
+        pl.scan_parquet(t.ws.table_path("ingest", "records"))
+        .select("record_id", "text", "source")
+        .filter(pl.col("record_id").is_in(ids))
+        .collect()
+    )
+    texts = dict(zip(rows["record_id"], rows["text"], strict=True))
+    sources = dict(zip(rows["record_id"], rows["source"], strict=True))
     for side in facts["extremes"].values():
         for r in side:
             r["text"] = redact(texts.get(r["record_id"]))
@@ -589,14 +897,21 @@ def _read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text("utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
-        raise WorkspaceError(f"{path}: unreadable JSON ({exc})", hint="re-run the stage that wrote it") from exc
+        raise WorkspaceError(
+            f"{path}: unreadable JSON ({exc})", hint="re-run the stage that wrote it"
+        ) from exc
 
 
 def _training(ws: Workspace, entry: dict[str, Any] | None) -> dict[str, Any] | None:
     if entry is None:
         return None
     extra = entry.get("extra") or {}
-    cands = [extra.get("metrics"), extra.get("out_dir"), (entry.get("config") or {}).get("out"), "train"]
+    cands = [
+        extra.get("metrics"),
+        extra.get("out_dir"),
+        (entry.get("config") or {}).get("out"),
+        "train",
+    ]
     path = None
     for c in cands:
         if not c:
@@ -605,11 +920,19 @@ def _training(ws: Workspace, entry: dict[str, Any] | None) -> dict[str, Any] | N
             p = base if base.suffix == ".jsonl" else base / "metrics.jsonl"
             if p.is_file() and path is None:
                 path = p
-    out: dict[str, Any] = {"metrics_file": None, "steps": 0, "loss": [], "eval_loss": [], "lr": [], "bad_lines": 0}
+    out: dict[str, Any] = {
+        "metrics_file": None,
+        "steps": 0,
+        "loss": [],
+        "eval_loss": [],
+        "lr": [],
+        "bad_lines": 0,
+    }
     if path is None:
         out["warning"] = "the train stage is logged but its metrics.jsonl was not found"
         return out
-    out["metrics_file"] = path.name if path.is_relative_to(ws.path) else str(path)
+    root, full = ws.path.resolve(), path.resolve()
+    out["metrics_file"] = str(full.relative_to(root)) if full.is_relative_to(root) else str(path)
     steps: list[dict[str, Any]] = []
     for line in path.read_text("utf-8").splitlines():
         if not line.strip():
@@ -630,7 +953,9 @@ def _training(ws: Workspace, entry: dict[str, Any] | None) -> dict[str, Any] | N
             pts = pts[::k] + ([pts[-1]] if (len(pts) - 1) % k else [])
         return pts
 
-    out.update(steps=len(steps), loss=series("loss"), eval_loss=series("eval_loss"), lr=series("lr"))
+    out.update(
+        steps=len(steps), loss=series("loss"), eval_loss=series("eval_loss"), lr=series("lr")
+    )
     for key in ("tokens_per_s", "padding_fraction"):
         vals = [float(m[key]) for m in steps if isinstance(m.get(key), int | float)]
         out[f"mean_{key}"] = _r(sum(vals) / len(vals)) if vals else None
@@ -640,19 +965,40 @@ def _training(ws: Workspace, entry: dict[str, Any] | None) -> dict[str, Any] | N
     return out
 
 
-def _run_info(ws: Workspace, entries: list[dict[str, Any]], last: dict[str, dict[str, Any]], t: _Tables, acc: Accounting) -> dict[str, Any]:
+def _run_info(
+    ws: Workspace,
+    entries: list[dict[str, Any]],
+    last: dict[str, dict[str, Any]],
+    t: _Tables,
+    acc: Accounting,
+) -> dict[str, Any]:
     versions: dict[str, str] = {}
     stages = []
     for e in entries:
         versions.update({str(k): str(v) for k, v in (e.get("versions") or {}).items()})
-        timings = {str(k): _r(v, 3) for k, v in sorted((e.get("timings") or {}).items()) if isinstance(v, int | float)}
-        stages.append({
-            "stage": e.get("stage"), "finished_at": e.get("finished_at"), "seconds": _r(sum(v or 0 for v in timings.values()), 3),
-            "timings": timings, "config": e.get("config") or {}, "counts": e.get("counts") or {},
-            "warnings": list(e.get("warnings") or []), "skipped": bool(e.get("skipped")),
-            "outputs": dict(sorted((e.get("outputs") or {}).items())),
-        })
-    rules = _read_json(ws.stage_dir("ingest") / "rules.json") if (ws.stage_dir("ingest") / "rules.json").exists() else None
+        timings = {
+            str(k): _r(v, 3)
+            for k, v in sorted((e.get("timings") or {}).items())
+            if isinstance(v, int | float)
+        }
+        stages.append(
+            {
+                "stage": e.get("stage"),
+                "finished_at": e.get("finished_at"),
+                "seconds": _r(sum(v or 0 for v in timings.values()), 3),
+                "timings": timings,
+                "config": e.get("config") or {},
+                "counts": e.get("counts") or {},
+                "warnings": list(e.get("warnings") or []),
+                "skipped": bool(e.get("skipped")),
+                "outputs": dict(sorted((e.get("outputs") or {}).items())),
+            }
+        )
+    rules = (
+        _read_json(ws.stage_dir("ingest") / "rules.json")
+        if (ws.stage_dir("ingest") / "rules.json").exists()
+        else None
+    )
     ingest = last.get("ingest") or {}
     return {
         "versions": dict(sorted(versions.items())),

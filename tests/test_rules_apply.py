@@ -1,0 +1,129 @@
+"""apply_rules: the ingest contract (kept/filtered/stats), redaction styles, accounting."""
+
+from __future__ import annotations
+
+import json
+
+import polars as pl
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from curate.rules import RuleResult, apply_rules, load_rule_pack
+from curate.rules.apply import PII_DTYPE
+
+TURNS = pl.List(pl.Struct({"role": pl.Utf8, "content": pl.Utf8}))
+FIELDS = {"subject": "context", "question": "user", "answer": "assistant"}
+
+
+def frame(rows: list[dict[str, object]]) -> pl.DataFrame:
+    base = {"record_id": None, "source": None, "subject": None, "question": "", "answer": "", "turns": []}
+    rows = [{**base, "record_id": f"r{i}", "source": f"t.csv:{i + 2}", **r} for i, r in enumerate(rows)]
+    return pl.DataFrame(rows, schema={"record_id": pl.Utf8, "source": pl.Utf8, "subject": pl.Utf8,
+                                      "question": pl.Utf8, "answer": pl.Utf8, "turns": TURNS})
+
+
+ROWS = [
+    {"question": "Hi, I'm Maria Lopez, my email is maria@example.org", "answer": "Thanks Maria Lopez, we fixed it."},
+    {"question": "Where is my order?", "answer": ""},
+    {"question": "Bonjour, où est ma commande s'il vous plaît ?", "answer": "Elle arrive demain, merci."},
+    {"question": "", "answer": "", "turns": [{"role": "user", "content": "Call me at 555-123-4567"},
+                                             {"role": "assistant", "content": "Sure, calling now."}]},
+    {"question": "Card 4111 1111 1111 1111 was charged twice", "answer": "Refunded."},
+]
+
+
+def test_contract_columns_and_types() -> None:
+    df = frame(ROWS)
+    res = apply_rules(df, load_rule_pack("default"), FIELDS)
+    assert isinstance(res, RuleResult)
+    assert res.kept.columns == [*df.columns, "language", "language_score", "pii"]
+    assert res.kept.schema["pii"] == PII_DTYPE and res.kept.schema["turns"] == TURNS
+    assert res.kept.schema["language_score"] == pl.Float64
+    assert res.filtered.columns == [*res.kept.columns, "reason", "detail"]
+    assert res.filtered["reason"].to_list() == ["assistant_nonempty"]
+    json.dumps(res.stats)  # json-able
+
+
+def test_redaction_in_fields_and_turns() -> None:
+    res = apply_rules(frame(ROWS), "default", FIELDS)
+    kept = {r["record_id"]: r for r in res.kept.iter_rows(named=True)}
+    assert kept["r0"]["question"] == "Hi, I'm [PERSON], my email is [EMAIL]"
+    assert kept["r0"]["answer"] == "Thanks [PERSON], we fixed it."
+    assert kept["r0"]["pii"] == [{"type": "email", "count": 1}, {"type": "person", "count": 2}]
+    assert kept["r3"]["turns"][0] == {"role": "user", "content": "Call me at [PHONE]"}
+    assert kept["r4"]["question"] == "Card [CARD] was charged twice"
+    assert kept["r2"]["language"] == "fr" and kept["r0"]["language"] == "en"
+
+
+def test_pseudonyms_are_consistent_within_a_record() -> None:
+    rows = [{"question": "Dr. Okafor and Dr. Lindqvist met about my results. Okafor left early.",
+             "answer": "Okafor will call you back tomorrow with the details."}]
+    res = apply_rules(frame(rows), "strict", FIELDS)
+    row = res.kept.row(0, named=True)
+    assert row["question"] == "Dr. [PERSON_1] and Dr. [PERSON_2] met about my results. [PERSON_1] left early."
+    assert row["answer"] == "[PERSON_1] will call you back tomorrow with the details."
+
+
+def test_drop_style_filters_with_pii_drop(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    pack = tmp_path / "drop.toml"
+    pack.write_text('name = "drop"\n[pii]\nstyle = "drop"\ntypes = ["email"]\n')
+    res = apply_rules(frame(ROWS), str(pack), FIELDS)
+    dropped = res.filtered.filter(pl.col("reason") == "pii_drop")
+    assert dropped["record_id"].to_list() == ["r0"]
+    assert dropped["detail"][0] == "contains PII: email×1"
+    assert "maria@example.org" not in dropped["question"][0]  # stored redacted
+    assert res.stats["rules"]["pii_drop"]["filtered"] == 1
+
+
+def test_language_allow_list() -> None:
+    res = apply_rules(frame(ROWS), "strict", FIELDS)
+    lang = res.filtered.filter(pl.col("reason") == "language")
+    assert lang["record_id"].to_list() == ["r2"]
+    assert lang["detail"][0].startswith("detected fr (")
+
+
+def test_stats_shape() -> None:
+    stats = apply_rules(frame(ROWS), "default", FIELDS).stats
+    assert stats["pack"] == "default" and stats["records"] == 5 and stats["kept"] + stats["filtered"] == 5
+    assert stats["pii"]["email"] == {"matches": 1, "records": 1}
+    assert stats["pii"]["person"]["matches"] == 2
+    ex = stats["rules"]["redact_email"]["examples"][0]
+    assert ex["record_id"] == "r0" and ex["source"] == "t.csv:2"
+    assert "maria@example.org" not in ex["before"] and "mxxxx@" in ex["before"] and "[EMAIL]" in ex["after"]
+    assert stats["rules"]["redact_email"]["changed"] == 1
+    assert stats["rules"]["assistant_nonempty"]["filtered"] == 1
+    assert stats["languages"]["en"] >= 2
+
+
+def test_empty_frame() -> None:
+    res = apply_rules(frame([]), "default", FIELDS)
+    assert res.kept.height == 0 and res.filtered.height == 0 and res.stats["records"] == 0
+
+
+def test_langdetect_backend_override() -> None:
+    res = apply_rules(frame(ROWS[:1]), "default", FIELDS, langid_backend="langdetect")
+    assert res.stats["language_backend"] == "langdetect" and res.kept["language"][0] == "en"
+
+
+text = st.text(alphabet=st.sampled_from(list("abc xyz@.5-1/\n{}_ÉĳЖ文")), max_size=40) | st.sampled_from(
+    ["", "ok", "Dr. Smith said hi", "a@b.io", "555-123-4567", "{product_name}", "out of office"]
+)
+turn = st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant", "system"]), "content": text})
+row = st.fixed_dictionaries({"subject": st.none() | text, "question": text, "answer": text, "turns": st.lists(turn, max_size=3)})
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(row, max_size=12), st.sampled_from(["default", "strict", "clinical"]))
+def test_every_row_ends_in_exactly_one_outcome(rows: list[dict[str, object]], pack: str) -> None:
+    df = frame(rows)
+    res = apply_rules(df, pack, FIELDS)
+    ids = res.kept["record_id"].to_list() + res.filtered["record_id"].to_list()
+    assert sorted(ids) == sorted(df["record_id"].to_list())
+    assert res.filtered["reason"].null_count() == 0
+    assert res.stats["kept"] + res.stats["filtered"] == df.height
+    by_rule = sum(r["filtered"] for r in res.stats["rules"].values())
+    assert by_rule == res.filtered.height
+    # turns keep their length and roles
+    before = {r["record_id"]: r["turns"] for r in df.iter_rows(named=True)}
+    for r in [*res.kept.iter_rows(named=True), *res.filtered.iter_rows(named=True)]:
+        assert [t["role"] for t in r["turns"]] == [t["role"] for t in before[r["record_id"]]]

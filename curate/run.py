@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +143,10 @@ def run(
         if stage != "report" and not forced and cache.get(stage) == key and ws.last_entry(stage):
             note(stage, "cached")
             result.skipped.append(stage)
+            if stage == "train" and cfg.train is not None:
+                samples = Path(cfg.resolve(cfg.train.out)) / "samples.json"
+                if samples.exists():
+                    result.samples = json.loads(samples.read_text("utf-8"))
             result.stages[stage] = None
             continue
         note(stage, "running")
@@ -185,19 +190,36 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
             max_tokens=e.max_tokens, metadata=e.metadata,
         )
     if stage == "train":
-        from curate.train import train
+        from curate.train import TrainConfig as TrainerConfig
+        from curate.train import generate, train
 
         t = cfg.train
         assert t is not None
         model = t.model if t.model == "smollm2" else cfg.resolve(t.model)
-        return train(  # type: ignore[no-any-return]
-            cfg.resolve(cfg.export.out), model=model, out=cfg.resolve(t.out), epochs=t.epochs,
-            max_steps=t.max_steps, lr=t.lr, lora_r=t.lora_r, lora_alpha=t.lora_alpha,
-            lora_dropout=t.lora_dropout, target_modules=t.target_modules, batch_size=t.batch_size,
-            grad_accum=t.grad_accum, max_tokens=t.max_tokens, seed=t.seed,
-            eval_every=t.eval_every, save_every=t.save_every, device=t.device, dtype=t.dtype,
+        out = Path(cfg.resolve(t.out))
+        if out.exists():
+            # A cached key mismatch means the data or settings changed: start this stage afresh.
+            shutil.rmtree(out)
+        trained = train(
+            cfg.resolve(cfg.export.out),
+            TrainerConfig(
+                model=model, out=str(out), epochs=t.epochs, max_steps=t.max_steps, lr=t.lr,
+                lora_r=t.lora_r, lora_alpha=t.lora_alpha, lora_dropout=t.lora_dropout,
+                target_modules=t.target_modules, batch_size=t.batch_size, grad_accum=t.grad_accum,
+                max_tokens=t.max_tokens, seed=t.seed, eval_every=t.eval_every,
+                save_every=t.save_every, device=t.device, dtype=t.dtype,
+            ),
             workspace=ws,
         )
+        if t.samples:
+            answers = generate(out, model=model, data_dir=cfg.resolve(cfg.export.out),
+                               val_samples=t.samples, max_new_tokens=96, device=t.device)
+            result.samples = [
+                {"prompt": a.prompt, "base": a.base, "tuned": a.tuned, "reference": a.reference or ""}
+                for a in answers
+            ]
+            write_json(result.samples, out / "samples.json")
+        return getattr(trained, "stage_result", None)
     if stage == "report":
         from curate.report import report
 

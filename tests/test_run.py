@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from curate.cli import main
+from curate.config import load_config
+from curate.errors import ConfigError
+from curate.run import run
+from tests.conftest import ROOT, SAMPLE
+
+CONFIG = """
+workspace = "ws"
+[ingest]
+paths = ["{data}"]
+schema = "tickets"
+rules = "default"
+[dedupe]
+threshold = 0.8
+[export]
+out = "ws/export"
+stratify = "category"
+[report]
+html = "ws/report.html"
+"""
+
+
+def write_config(tmp: Path, data: Path = SAMPLE / "tickets" / "helpdesk_tickets.csv") -> Path:
+    cfg = tmp / "curate.toml"
+    cfg.write_text(CONFIG.format(data=data), "utf-8")
+    return cfg
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Hashes of the outputs that must not depend on how the run went (no logs or caches)."""
+    out = {}
+    for p in sorted(folder.rglob("*")):
+        if p.is_file() and p.suffix in (".parquet", ".jsonl") and p.name != "stages.jsonl":
+            out[str(p.relative_to(folder))] = hashlib.sha256(p.read_bytes()).hexdigest()
+    return out
+
+
+def test_run_then_cached(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    first = run(cfg)
+    assert first.skipped == []
+    assert (tmp_path / "ws" / "export" / "train.jsonl").exists()
+    assert (tmp_path / "ws" / "report.html").exists()
+    second = run(cfg)
+    assert second.skipped == ["ingest", "dedupe", "export"]
+
+
+def test_config_change_reruns_downstream_only(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    run(cfg)
+    cfg.write_text(cfg.read_text().replace("threshold = 0.8", "threshold = 0.9"))
+    again = run(cfg)
+    assert again.skipped == ["ingest"]
+
+
+def test_input_change_reruns_everything(tmp_path: Path) -> None:
+    data = tmp_path / "t.csv"
+    data.write_text((SAMPLE / "tickets" / "helpdesk_tickets.csv").read_text())
+    cfg = write_config(tmp_path, data)
+    run(cfg)
+    data.write_text(data.read_text() + "5000,X,x@example.com,P,Technical issue,Late,My parcel is late again,Sent today,Low,Email,2024-01-01\n")
+    assert run(cfg).skipped == []
+
+
+def test_force_reruns_from_stage(tmp_path: Path) -> None:
+    cfg = write_config(tmp_path)
+    run(cfg)
+    assert run(cfg, force="dedupe").skipped == ["ingest"]
+
+
+def test_interrupted_run_completes_identically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    run(write_config(ref))
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    cfg = write_config(broken)
+    import curate.export as export_mod
+
+    real = export_mod.export
+
+    def dies(*args: object, **kwargs: object) -> object:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export_mod, "export", dies)
+    with pytest.raises(KeyboardInterrupt):
+        run(cfg)
+    monkeypatch.setattr(export_mod, "export", real)
+    again = run(cfg)
+    assert again.skipped == ["ingest", "dedupe"]
+    assert digest(ref / "ws") == digest(broken / "ws")
+
+
+@pytest.mark.slow
+def test_kill_9_then_rerun_matches(tmp_path: Path) -> None:
+    ref = tmp_path / "ref"
+    ref.mkdir()
+    run(write_config(ref))
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    cfg = write_config(victim)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen([sys.executable, "-m", "curate.cli", "run", str(cfg)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(2.5)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    run(cfg)
+    assert digest(ref / "ws") == digest(victim / "ws")
+
+
+def test_config_errors_name_key_and_line(tmp_path: Path) -> None:
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[ingest]\npaths = ["x"]\nschema = "tickets"\n[dedupe]\nthreshold = 2\ncolour = 1\n')
+    with pytest.raises(ConfigError) as exc:
+        load_config(cfg)
+    assert str(exc.value).splitlines() == [
+        f"{cfg}:5: dedupe.threshold: Input should be less than or equal to 1",
+        f"{cfg}:6: dedupe.colour: unknown key",
+    ]
+
+
+def test_cli_run_and_init(tmp_path: Path) -> None:
+    runner = CliRunner()
+    target = tmp_path / "curate.toml"
+    res = runner.invoke(main, ["init", "--schema", "contracts", "--out", str(target)])
+    assert res.exit_code == 0, res.output
+    assert 'schema = "contracts"' in target.read_text()
+    res = runner.invoke(main, ["init", "--out", str(target)])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[0] == f"Error: {target} already exists"
+    res = runner.invoke(main, ["run", str(tmp_path / "missing.toml")])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[0] == f"Error: config file {tmp_path / 'missing.toml'} does not exist"
+
+
+def test_sample_configs_are_valid() -> None:
+    for name in ("tickets", "contracts", "clinical"):
+        cfg = load_config(SAMPLE / f"{name}.toml")
+        assert cfg.ingest.paths

@@ -1,5 +1,78 @@
-"""curate: messy domain records in, clean fine-tuning data (and a LoRA adapter) out."""
+"""curate: messy domain records in, clean fine-tuning data (and a LoRA adapter) out.
+
+The stage functions are the library; the ``curate`` command only parses options and calls them::
+
+    import curate
+
+    curate.ingest(["exports/"], schema="tickets", workspace="work")
+    curate.dedupe("work")
+    curate.export("work", out="work/export", format="chat")
+    curate.report("work", html="work/report.html")
+    curate.train("work/export", curate.TrainConfig(model="smollm2", out="adapter"))
+    curate.run("curate.toml")
+
+Each stage name is bound to its function here; the modules stay importable as
+``curate.<stage>`` submodules through ``from curate.<stage> import ...``. Heavy dependencies
+(torch, transformers, peft, ray) are imported only inside the functions that use them.
+"""
 
 from __future__ import annotations
 
 __version__ = "0.1.0"
+
+from curate.config import RunConfig, load_config  # noqa: E402
+from curate.errors import (  # noqa: E402
+    ConfigError,
+    CurateError,
+    InputError,
+    RulesError,
+    SchemaError,
+    StageError,
+    TrainingError,
+    UsageError,
+    WorkspaceError,
+)
+from curate.rules import RulePack, load_rule_pack  # noqa: E402
+from curate.schema import Schema, load_schema  # noqa: E402
+from curate.train import TrainConfig, TrainResult, generate  # noqa: E402
+from curate.validate import validate_file  # noqa: E402
+from curate.workspace import StageResult, Workspace  # noqa: E402
+
+# The stage functions last: they replace the submodule attributes of the same names.
+from curate.dedupe import dedupe  # noqa: E402  # isort: skip
+from curate.export import export  # noqa: E402  # isort: skip
+from curate.ingest import ingest  # noqa: E402  # isort: skip
+from curate.report import report  # noqa: E402  # isort: skip
+from curate.run import run  # noqa: E402  # isort: skip
+from curate.train import train  # noqa: E402  # isort: skip
+
+__all__ = [
+    "ConfigError",
+    "CurateError",
+    "InputError",
+    "RulePack",
+    "RulesError",
+    "RunConfig",
+    "Schema",
+    "SchemaError",
+    "StageError",
+    "StageResult",
+    "TrainConfig",
+    "TrainResult",
+    "TrainingError",
+    "UsageError",
+    "Workspace",
+    "WorkspaceError",
+    "__version__",
+    "dedupe",
+    "export",
+    "generate",
+    "ingest",
+    "load_config",
+    "load_rule_pack",
+    "load_schema",
+    "report",
+    "run",
+    "train",
+    "validate_file",
+]

@@ -1,0 +1,397 @@
+"""Exact token counts, as the model's chat template will render each example.
+
+A tokenizer comes from a ``tokenizer.json``, a local model directory (``tokenizer.json`` plus
+``tokenizer_config.json`` / ``chat_template.jinja``), a transformers tokenizer object, or a hub id
+when the network allows. The chat template is rendered here with the same Jinja environment
+transformers uses (sandboxed, ``trim_blocks``/``lstrip_blocks``, ``raise_exception``, ``tojson``),
+then the text is encoded with ``add_special_tokens=False`` -- exactly what ``apply_chat_template``
+does -- but in one Rust ``encode_batch`` call per batch, so counting runs at the tokenizer's speed
+and needs no transformers install. User and assistant tokens come from the rendered text's
+character spans (``char_to_token``), without a second encode.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from curate.errors import UsageError
+
+Message = dict[str, Any]
+SPECIAL_KEYS = ("bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token")
+PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
+# a template that looks inside message contents (methods, slicing, comparisons, membership,
+# filters other than trim) may render differently per content: no substitution for it
+CONTENT_INSPECTED = re.compile(
+    r"""content['"]?\]?\s*(\.|\[|==|!=|\|\s*(?!trim\b)\w)|\bin\s+[\w.\['"]*content"""
+)
+MIN_USER_KEEP = 0.25  # fit() keeps at least this share of the last user message's tokens
+HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
+
+
+@dataclass(frozen=True)
+class Count:
+    """Tokens of one rendered example: total, and inside user / assistant message contents."""
+
+    total: int
+    user: int
+    assistant: int
+    chars: int
+
+
+# -- the chat-template environment -----------------------------------------------------------
+
+
+@lru_cache(maxsize=16)
+def compile_chat_template(template: str) -> Any:
+    """Compile like transformers does, so the rendered text (and so the count) is identical."""
+    import jinja2
+    from jinja2 import nodes
+    from jinja2.ext import Extension, loopcontrols
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class Generation(Extension):
+        """``{% generation %}`` marks assistant spans for transformers' masks; render its body."""
+
+        tags = {"generation"}  # noqa: RUF012
+
+        def parse(self, parser: Any) -> Any:
+            lineno = next(parser.stream).lineno
+            body = parser.parse_statements(("name:endgeneration",), drop_needle=True)
+            return nodes.CallBlock(self.call_method("_body"), [], [], body).set_lineno(lineno)
+
+        def _body(self, caller: Any) -> str:
+            return str(caller())
+
+    def raise_exception(message: str) -> None:
+        raise jinja2.exceptions.TemplateError(message)
+
+    def tojson(x: Any, ensure_ascii: bool = False, indent: int | None = None,
+               separators: Any = None, sort_keys: bool = False) -> str:
+        return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators,
+                          sort_keys=sort_keys)
+
+    env = ImmutableSandboxedEnvironment(
+        trim_blocks=True, lstrip_blocks=True, extensions=[Generation, loopcontrols]
+    )
+    env.filters["tojson"] = tojson
+    env.globals["raise_exception"] = raise_exception
+    env.globals["strftime_now"] = lambda fmt: datetime.now().strftime(fmt)
+    return env.from_string(template)
+
+
+def _token_text(value: Any) -> str | None:
+    if isinstance(value, dict):
+        value = value.get("content")
+    return value if isinstance(value, str) else None
+
+
+class ChatTokenizer:
+    """A fast tokenizer plus its chat template and special tokens."""
+
+    def __init__(self, backend: Any, chat_template: str | None, special: dict[str, Any], name: str):
+        self.backend = backend
+        self.name = name
+        self.chat_template = chat_template
+        self.special: dict[str, Any] = {k: v for k, v in special.items() if v is not None}
+        self._template = compile_chat_template(chat_template) if chat_template else None
+        self._substitute = bool(chat_template) and not CONTENT_INSPECTED.search(chat_template or "")
+        self._shapes: dict[tuple[Any, ...], list[Any] | None] = {}
+        self._checked: dict[tuple[Any, ...], int] = {}
+        self.bos_token_id = self.token_id(self.special.get("bos_token"))
+        self.eos_token_id = self.token_id(self.special.get("eos_token"))
+        self._eot: int | None = None
+        self._eot_known = False
+
+    def __repr__(self) -> str:
+        return f"ChatTokenizer({self.name!r}, chat_template={self.chat_template is not None})"
+
+    def token_id(self, token: str | None) -> int | None:
+        return None if token is None else self.backend.token_to_id(token)
+
+    # -- rendering ---------------------------------------------------------------------------
+    def render(self, messages: Sequence[Message], tools: Any = None) -> str:
+        """The example's text: the chat template's output, or the contents joined by blank lines."""
+        if self._template is None:
+            return "\n\n".join(str(m.get("content") or "") for m in messages)
+        msgs = [{k: v for k, v in m.items() if v is not None} for m in messages]
+        kwargs = dict(self.special)
+        if tools is not None:
+            kwargs["tools"] = tools
+        try:
+            return str(self._template.render(messages=msgs, add_generation_prompt=False, **kwargs))
+        except Exception as exc:  # a template's raise_exception, or a bug in it
+            raise ValueError(f"chat template of {self.name} failed: {exc}") from exc
+
+    def render_spans(self, messages: Sequence[Message]) -> tuple[str, list[tuple[int, int, str]]]:
+        """The rendered text and each content's character span.
+
+        Rendering a sandboxed chat template costs more than a short example's encode, so the
+        template is rendered once per conversation *shape* (roles and keys) with placeholder
+        contents, and examples of that shape are assembled by substitution. This is used only
+        when the template does not inspect contents (no ``.split``, ``in``, filters but ``trim``)
+        and the contents are already stripped; the first renders of each shape are checked
+        against the full render, and any mismatch turns substitution off for that shape."""
+        if self._substitute and all(
+            type(m.get("content")) is str and m["content"] and m["content"] == m["content"].strip()
+            and "\ue000" not in m["content"] for m in messages
+        ):
+            key = tuple((m["role"], *sorted(k for k, v in m.items() if v is not None)) for m in messages)
+            if key in self._shapes:
+                parts = self._shapes[key]
+            else:
+                parts = self._shapes[key] = self._skeleton(messages)
+            if parts:
+                text, spans = self._assemble(parts, messages)
+                checked = self._checked.get(key, 0)
+                if checked < 3:
+                    if self.render(messages) != text:
+                        self._shapes[key] = None
+                        return self._render_and_find(messages)
+                    self._checked[key] = checked + 1
+                return text, spans
+        return self._render_and_find(messages)
+
+    def _render_and_find(self, messages: Sequence[Message]) -> tuple[str, list[tuple[int, int, str]]]:
+        text = self.render(messages)
+        return text, self.spans(text, messages)
+
+    def _skeleton(self, messages: Sequence[Message]) -> list[Any] | None:
+        holders = [{**m, "content": f"\ue000{i}\ue001"} for i, m in enumerate(messages)]
+        try:
+            text = self.render(holders)
+        except ValueError:
+            return None
+        pieces = PLACEHOLDER.split(text)
+        indices = [int(x) for x in pieces[1::2]]
+        if indices != list(range(len(messages))):
+            return None  # a content dropped, repeated or reordered by the template
+        return [int(x) if i % 2 else x for i, x in enumerate(pieces)]
+
+    @staticmethod
+    def _assemble(parts: list[Any], messages: Sequence[Message]) -> tuple[str, list[tuple[int, int, str]]]:
+        out: list[str] = []
+        spans = []
+        pos = 0
+        for i, piece in enumerate(parts):
+            if i % 2:
+                m = messages[piece]
+                content = m["content"]
+                spans.append((pos, pos + len(content), m["role"]))
+                piece = content
+            out.append(piece)
+            pos += len(piece)
+        return "".join(out), spans
+
+    @staticmethod
+    def spans(text: str, messages: Sequence[Message]) -> list[tuple[int, int, str]]:
+        """Character spans of each message's content in ``text``, found in order."""
+        out, pos = [], 0
+        for m in messages:
+            content = m.get("content")
+            if not isinstance(content, str) or not content:
+                continue
+            at = text.find(content, pos)
+            if at < 0:
+                content = content.strip()
+                at = text.find(content, pos) if content else -1
+            if at >= 0:
+                out.append((at, at + len(content), str(m.get("role"))))
+                pos = at + len(content)
+        return out
+
+    def encode(self, texts: list[str]) -> list[Any]:
+        return list(self.backend.encode_batch(texts, add_special_tokens=self._template is None))
+
+    @staticmethod
+    def span_tokens(enc: Any, start: int, end: int) -> tuple[int, int]:
+        """Token index range [first, last) covering characters [start, end) of the encoding."""
+        first = last = None
+        for c in range(start, end):
+            first = enc.char_to_token(c)
+            if first is not None:
+                break
+        for c in range(end - 1, start - 1, -1):
+            last = enc.char_to_token(c)
+            if last is not None:
+                break
+        if first is None or last is None:
+            return (0, 0)
+        return first, last + 1
+
+    def measure(self, conversations: Sequence[Sequence[Message]]) -> list[Count]:
+        """Exact counts for many examples: one render each, one encode_batch for all."""
+        rendered = [self.render_spans(msgs) for msgs in conversations]
+        encodings = self.encode([text for text, _ in rendered])
+        out = []
+        for (_, spans), msgs, enc in zip(rendered, conversations, encodings, strict=True):
+            user = assistant = 0
+            for start, end, role in spans:
+                if role == "user" or role == "assistant":
+                    a, b = self.span_tokens(enc, start, end)
+                    if role == "user":
+                        user += b - a
+                    else:
+                        assistant += b - a
+            chars = sum(len(m.get("content") or "") for m in msgs)
+            out.append(Count(len(enc), user, assistant, chars))
+        return out
+
+    # -- fitting a budget --------------------------------------------------------------------
+    def fit(self, messages: list[Message], max_tokens: int) -> tuple[list[Message] | None, Count]:
+        """Shorten an over-budget example: drop the oldest exchanges, then cut the last user
+        message's tail (keeping at least MIN_USER_KEEP of it). The final assistant answer is never
+        touched; ``None`` if it cannot fit."""
+        msgs = list(messages)
+        count = self.measure([msgs])[0]
+        head = 1 if msgs and msgs[0]["role"] == "system" else 0
+        while count.total > max_tokens:
+            users = [i for i in range(head, len(msgs)) if msgs[i]["role"] == "user"]
+            if len(users) < 2:
+                break
+            msgs = msgs[:head] + msgs[users[1]:]
+            count = self.measure([msgs])[0]
+        last_user = max((i for i, m in enumerate(msgs) if m["role"] == "user"), default=None)
+        for slack in (0, 2, 8, 32):
+            if count.total <= max_tokens or last_user is None:
+                break
+            content = msgs[last_user]["content"]
+            enc = self.backend.encode(content, add_special_tokens=False)
+            keep = len(enc) - (count.total - max_tokens) - slack
+            if keep < max(1, MIN_USER_KEEP * len(enc)):  # a question cut to a stub teaches nothing
+                break
+            cut = content[: enc.offsets[keep - 1][1]].rstrip()
+            if not cut:
+                break
+            msgs = [*msgs[:last_user], {**msgs[last_user], "content": cut}, *msgs[last_user + 1:]]
+            count = self.measure([msgs])[0]
+        return (msgs if count.total <= max_tokens else None), count
+
+    # -- checks for `curate validate` --------------------------------------------------------
+    def end_of_turn_id(self) -> int | None:
+        """The special token the template writes after an assistant turn (or EOS)."""
+        if self._eot_known:
+            return self._eot
+        eot = self.eos_token_id
+        if self._template is not None:
+            probe = "zqxj probe answer"
+            try:
+                text = self.render([{"role": "user", "content": "hello"},
+                                    {"role": "assistant", "content": probe}])
+            except ValueError:
+                text = ""
+            at = text.rfind(probe)
+            if at >= 0:
+                tail = self.backend.encode(text[at + len(probe):], add_special_tokens=False)
+                specials = {t.content for t in self.backend.get_added_tokens_decoder().values()
+                            if t.special}
+                for tok, tid in zip(tail.tokens, tail.ids, strict=True):
+                    if tok in specials:
+                        eot = tid
+                        break
+        self._eot, self._eot_known = eot, True
+        return eot
+
+    def adds_bos(self) -> bool:
+        """Whether encoding with special tokens prepends BOS (a template with BOS then doubles it)."""
+        if self.bos_token_id is None:
+            return False
+        ids = self.backend.encode("x", add_special_tokens=True).ids
+        return bool(ids) and ids[0] == self.bos_token_id
+
+
+# -- loading ---------------------------------------------------------------------------------
+
+
+def _read_json(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _template_from(config: dict[str, Any]) -> str | None:
+    tpl = config.get("chat_template")
+    if isinstance(tpl, list):  # named templates: [{"name": "default", "template": ...}, ...]
+        named = {t.get("name"): t.get("template") for t in tpl if isinstance(t, dict)}
+        tpl = named.get("default") or next(iter(named.values()), None)
+    return tpl if isinstance(tpl, str) else None
+
+
+def _from_dir(folder: Path, tokenizer_file: Path, name: str) -> ChatTokenizer:
+    from tokenizers import Tokenizer
+
+    try:
+        backend = Tokenizer.from_file(str(tokenizer_file))
+    except Exception as exc:
+        raise UsageError(f"--tokenizer {name}: {tokenizer_file.name} is not a tokenizer ({exc})") from exc
+    config = _read_json(folder / "tokenizer_config.json")
+    special = {k: _token_text(v) for k, v in _read_json(folder / "special_tokens_map.json").items()}
+    special |= {k: _token_text(config[k]) for k in SPECIAL_KEYS if k in config}
+    template = None
+    if (folder / "chat_template.jinja").exists():
+        template = (folder / "chat_template.jinja").read_text("utf-8")
+    else:
+        template = _template_from(_read_json(folder / "chat_template.json")) or _template_from(config)
+    return ChatTokenizer(backend, template, {k: v for k, v in special.items() if k in SPECIAL_KEYS}, name)
+
+
+def from_transformers(tok: Any, name: str | None = None) -> ChatTokenizer:
+    """Wrap a transformers fast tokenizer (the trainer's) without copying its files."""
+    backend = getattr(tok, "backend_tokenizer", None)
+    if backend is None:
+        raise UsageError(f"tokenizer {type(tok).__name__} is not a fast tokenizer (no tokenizer.json)")
+    special = {k: v for k, v in dict(tok.special_tokens_map).items() if k in SPECIAL_KEYS}
+    return ChatTokenizer(backend, getattr(tok, "chat_template", None), special,
+                         name or getattr(tok, "name_or_path", "") or type(tok).__name__)
+
+
+def load_tokenizer(spec: str | Path | Any) -> ChatTokenizer:
+    """A ChatTokenizer from a tokenizer.json, a model directory, a tokenizer object or a hub id."""
+    if isinstance(spec, ChatTokenizer):
+        return spec
+    if not isinstance(spec, str | Path):
+        return from_transformers(spec)
+    name = str(spec)
+    path = Path(spec)
+    if path.is_file():
+        return _from_dir(path.parent, path, name)
+    if path.is_dir():
+        if (path / "tokenizer.json").exists():
+            return _from_dir(path, path / "tokenizer.json", name)
+        try:  # a slow (sentencepiece) tokenizer that transformers can convert
+            from transformers import AutoTokenizer
+
+            return from_transformers(AutoTokenizer.from_pretrained(str(path)), name)
+        except Exception as exc:
+            raise UsageError(f"--tokenizer {name}: the directory has no tokenizer.json "
+                             f"and transformers cannot load it ({type(exc).__name__})") from exc
+    if HUB_ID.match(name) and name.count("/") == 1 and not name.endswith(".json"):
+        if os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false"):
+            raise UsageError(f"--tokenizer {name}: no such file or directory, and it could not be "
+                             f"fetched from the Hugging Face Hub (HF_HUB_OFFLINE is set)")
+        try:
+            from huggingface_hub import hf_hub_download
+
+            file = Path(hf_hub_download(name, "tokenizer.json"))
+            for extra in ("tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja"):
+                try:
+                    hf_hub_download(name, extra)
+                except Exception:
+                    continue
+            return _from_dir(file.parent, file, name)
+        except UsageError:
+            raise
+        except Exception as exc:
+            raise UsageError(f"--tokenizer {name}: no such file or directory, and it could not be "
+                             f"fetched from the Hugging Face Hub ({type(exc).__name__})") from exc
+    raise UsageError(f"--tokenizer {name}: no such file or directory",
+                     hint="pass a tokenizer.json, a local model directory, or a hub id like org/name")

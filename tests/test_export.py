@@ -1,0 +1,349 @@
+"""`curate export`: golden files per format, leak-free splits, dedupe, tokens, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from curate.cli import main
+from curate.errors import ConfigError, UsageError, WorkspaceError
+from curate.export import conversation_messages, export
+from curate.ingest import ingest
+from curate.validate import validate_file
+from curate.workspace import StageResult, Workspace
+from tests.conftest import ROOT
+from tests.test_tokens import make_tokenizer
+
+DATA = Path(__file__).parent / "data" / "export"
+GOLDEN = DATA / "golden"
+INPUTS = ["tests/data/export/tickets.csv", "tests/data/export/threads.csv"]
+UPDATE = os.environ.get("CURATE_UPDATE_GOLDEN") == "1"
+
+
+def make_workspace(path: Path) -> Path:
+    """Ingest the fixture files with paths relative to the repo, so record ids are stable."""
+    cwd = Path.cwd()
+    os.chdir(ROOT)
+    try:
+        ingest(INPUTS, "tickets", path, rules=None)
+    finally:
+        os.chdir(cwd)
+    return path
+
+
+@pytest.fixture(scope="module")
+def base_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_workspace(tmp_path_factory.mktemp("exp") / "ws")
+
+
+@pytest.fixture
+def ws(base_ws: Path, tmp_path: Path) -> Path:
+    dst = tmp_path / "ws"
+    shutil.copytree(base_ws, dst)
+    return dst
+
+
+@pytest.fixture(scope="module")
+def tok_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tokenizer(tmp_path_factory.mktemp("etok"))
+
+
+def read_jsonl(path: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
+
+
+# -- golden files ----------------------------------------------------------------------------
+
+CASES = {
+    "chat": {"format": "chat"},
+    "chat_metadata": {"format": "chat", "metadata": True},
+    "sharegpt": {"format": "sharegpt"},
+    "alpaca": {"format": "alpaca"},
+    "completion": {"format": "completion"},
+    "completion_conversational": {"format": "completion", "completion_style": "conversational"},
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden_files(ws: Path, tmp_path: Path, case: str) -> None:
+    out = tmp_path / "out"
+    export(ws, out=out, val_fraction=0.2, test_fraction=0.1, seed=3, **CASES[case])
+    for name in ("train.jsonl", "val.jsonl", "test.jsonl", "dataset_info.json"):
+        golden = GOLDEN / case / name
+        if not (out / name).exists():
+            assert not golden.exists(), f"{name} expected"
+            continue
+        if UPDATE:
+            golden.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(out / name, golden)
+        assert (out / name).read_text("utf-8") == golden.read_text("utf-8"), f"{case}/{name}"
+
+
+def test_outputs_load_in_datasets_unchanged(ws: Path, tmp_path: Path) -> None:
+    from datasets import load_dataset
+
+    for case, kw in CASES.items():
+        out = tmp_path / case
+        export(ws, out=out, val_fraction=0.2, test_fraction=0.1, seed=3, **kw)
+        files = {s: str(out / f"{s}.jsonl") for s in ("train", "val", "test")}
+        ds = load_dataset("json", data_files=files, cache_dir=str(tmp_path / "hf"))
+        for split in files:
+            assert ds[split].num_rows == len(read_jsonl(out / f"{split}.jsonl")), case
+        keys = {k for line in read_jsonl(out / "train.jsonl") for k in line}
+        assert set(ds["train"].column_names) == keys, case
+
+
+def test_chat_template_applies_to_every_example_and_counts_match(ws: Path, tmp_path: Path,
+                                                                  tok_dir: Path) -> None:
+    from datasets import load_dataset
+    from transformers import AutoTokenizer
+
+    out = tmp_path / "out"
+    res = export(ws, out=out, tokenizer=tok_dir, metadata=True, train_on="last", seed=1)
+    hf = AutoTokenizer.from_pretrained(str(tok_dir))
+    ds = load_dataset("json", data_files={"train": str(out / "train.jsonl"),
+                                          "val": str(out / "val.jsonl")}, cache_dir=str(tmp_path / "hf"))
+    per_record: dict[str, int] = {}
+    for split in ("train", "val"):
+        for row in ds[split]:
+            ids = hf.apply_chat_template(row["messages"], tokenize=True)
+            ids = ids["input_ids"] if hasattr(ids, "keys") else ids
+            rid = row["metadata"]["record_id"]
+            per_record[rid] = per_record.get(rid, 0) + len(ids)
+    outcomes = Workspace(ws).read_table("export", "outcomes").filter(pl.col("outcome") == "exported")
+    assert dict(zip(outcomes["record_id"], outcomes["tokens"], strict=True)) == per_record
+    stats = json.loads((ws / "export" / "token_stats.json").read_text())
+    assert stats["splits"]["train"]["tokens"]["sum"] + stats["splits"]["val"]["tokens"]["sum"] == sum(
+        per_record.values())
+    assert res.counts == {"exported": 60, "no_example": 5}
+
+
+# -- splits are leak-free, stratified, deterministic -----------------------------------------
+
+
+def test_groups_and_threads_never_straddle_splits(ws: Path, tmp_path: Path) -> None:
+    export(ws, out=tmp_path / "o", metadata=True, val_fraction=0.3, test_fraction=0.2, seed=5)
+    records = Workspace(ws).read_table("ingest", "records").select("record_id", "group")
+    outcomes = Workspace(ws).read_table("export", "outcomes").join(records, on="record_id")
+    exported = outcomes.filter(pl.col("outcome") == "exported")
+    per_group = exported.group_by("group").agg(pl.col("split").n_unique())
+    assert per_group["split"].max() == 1
+    assert set(exported["split"]) == {"train", "val", "test"}
+    # every line traces back to a record in the split it was written to
+    for split in ("train", "val", "test"):
+        for line in read_jsonl(tmp_path / "o" / f"{split}.jsonl"):
+            assert line["metadata"]["split"] == split
+            row = exported.filter(pl.col("record_id") == line["metadata"]["record_id"])
+            assert row["split"][0] == split
+
+
+def test_stratified_by_schema_field(ws: Path, tmp_path: Path) -> None:
+    res = export(ws, out=tmp_path / "o", val_fraction=0.25, seed=0)
+    assert res.config["stratify"] == "category"
+    records = Workspace(ws).read_table("ingest", "records").select("record_id", "category")
+    ex = Workspace(ws).read_table("export", "outcomes").join(records, on="record_id").filter(
+        pl.col("outcome") == "exported")
+    for (cat,), g in ex.group_by("category"):
+        share = (g["split"] == "val").sum() / g.height
+        assert abs(share - 0.25) <= 1.5 / g.height + 0.05, (cat, share)
+    with pytest.raises(UsageError, match="--stratify 'colour': schema 'tickets' has no such field"):
+        export(ws, out=tmp_path / "o", stratify="colour")
+    assert export(ws, out=tmp_path / "o", stratify="none").config["stratify"] is None
+
+
+def test_deterministic_bytes_and_seed(ws: Path, tmp_path: Path) -> None:
+    export(ws, out=tmp_path / "a", seed=11, metadata=True)
+    export(ws, out=tmp_path / "b", seed=11, metadata=True)
+    export(ws, out=tmp_path / "c", seed=12, metadata=True)
+    for name in ("train.jsonl", "val.jsonl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    assert (tmp_path / "a" / "val.jsonl").read_bytes() != (tmp_path / "c" / "val.jsonl").read_bytes()
+
+
+# -- dedupe ----------------------------------------------------------------------------------
+
+
+def fake_dedupe(ws: Path, drop: int = 0, cluster_of: dict[int, str] | None = None) -> pl.DataFrame:
+    """Write dedupe/outcomes.parquet as the dedupe stage would (that stage is another module)."""
+    w = Workspace(ws)
+    ids = w.read_table("ingest", "records")["record_id"].to_list()
+    cluster_of = cluster_of or {}
+    outcome = ["duplicate" if i < drop else "kept" for i in range(len(ids))]
+    df = pl.DataFrame({
+        "record_id": ids, "outcome": outcome,
+        "reason": ["exact" if o == "duplicate" else None for o in outcome],
+        "cluster_id": [cluster_of.get(i) for i in range(len(ids))],
+    }, schema={"record_id": pl.Utf8, "outcome": pl.Utf8, "reason": pl.Utf8, "cluster_id": pl.Utf8})
+    w.write_table("dedupe", "outcomes", df)
+    w.log_stage(StageResult(stage="dedupe", workspace=str(ws), counts={"kept": len(ids) - drop}))
+    return df
+
+
+def test_only_kept_records_and_clusters_stay_together(ws: Path, tmp_path: Path) -> None:
+    clusters = {i: f"c{i % 3}" for i in range(10, 40)}  # three clusters of ten kept records each
+    ded = fake_dedupe(ws, drop=7, cluster_of=clusters)
+    res = export(ws, out=tmp_path / "o", metadata=True, val_fraction=0.3, seed=2)
+    outcomes = Workspace(ws).read_table("export", "outcomes")
+    assert set(outcomes["record_id"]) == set(ded.filter(pl.col("outcome") == "kept")["record_id"])
+    assert res.warnings == []
+    lines = read_jsonl(tmp_path / "o" / "train.jsonl") + read_jsonl(tmp_path / "o" / "val.jsonl")
+    by_cluster: dict[str, set[str]] = {}
+    for line in lines:
+        meta = line["metadata"]
+        if meta["cluster_id"]:
+            by_cluster.setdefault(meta["cluster_id"], set()).add(meta["split"])
+    assert len(by_cluster) == 3 and all(len(s) == 1 for s in by_cluster.values())
+
+
+def test_records_missing_from_dedupe_or_stale_dedupe(ws: Path, tmp_path: Path) -> None:
+    ded = fake_dedupe(ws)
+    Workspace(ws).write_table("dedupe", "outcomes", ded.slice(0, 10))
+    with pytest.raises(WorkspaceError) as exc:
+        export(ws, out=tmp_path / "o")
+    assert exc.value.message.startswith("55 ingested records have no dedupe outcome (first: ")
+    assert exc.value.hint == f"re-run `curate dedupe -w {ws}`"
+    # a re-ingest invalidates dedupe's log entry: its table is stale
+    make_workspace(ws)
+    with pytest.raises(WorkspaceError, match="is older than the last ingest"):
+        export(ws, out=tmp_path / "o")
+
+
+def test_no_dedupe_warns(ws: Path, tmp_path: Path) -> None:
+    res = export(ws, out=tmp_path / "o")
+    assert res.warnings[0].startswith("no dedupe stage in this workspace")
+    entry = Workspace(ws).last_entry("export")
+    assert entry is not None and entry["counts"] == {"exported": 60, "no_example": 5}
+
+
+# -- rendering -------------------------------------------------------------------------------
+
+
+def test_conversation_turns_are_normalized() -> None:
+    msgs, system = conversation_messages([
+        {"role": "assistant", "content": "Hi, how can I help?"},
+        {"role": "user", "content": "Late parcel."}, {"role": "user", "content": " Order 4411. "},
+        {"role": "system", "content": "Be brief."},
+        {"role": "assistant", "content": "It ships tomorrow."}, {"role": "user", "content": "Thanks"},
+    ])
+    assert msgs == [{"role": "user", "content": "Late parcel.\n\nOrder 4411."},
+                    {"role": "assistant", "content": "It ships tomorrow."}]
+    assert system == "Be brief."
+    assert conversation_messages([{"role": "user", "content": "Hello?"}]) == ([], "")
+
+
+def test_no_example_reasons_and_multiturn(ws: Path, tmp_path: Path) -> None:
+    export(ws, out=tmp_path / "o", metadata=True, val_fraction=0.0)
+    outcomes = Workspace(ws).read_table("export", "outcomes")
+    skipped = outcomes.filter(pl.col("outcome") == "no_example")
+    assert sorted(skipped["reason"]) == ["missing_field"] * 4 + ["no_answer"]
+    details = set(skipped["detail"])
+    assert "resolve: resolution is empty; conversation: turns is empty" in details
+    assert "resolve: resolution is empty; conversation: no user turn answered by the assistant" in details
+    lines = read_jsonl(tmp_path / "o" / "train.jsonl")
+    c1 = next(x for x in lines if x["metadata"]["source"].endswith("threads.csv:2"))
+    assert [m["role"] for m in c1["messages"]] == ["system", "user", "assistant", "user", "assistant"]
+    assert c1["messages"][3]["content"] == "It is 4411.\n\nPlaced on Monday."
+    assert c1["metadata"]["id"].endswith(":conversation")
+    assert validate_file(tmp_path / "o" / "train.jsonl").ok
+
+
+def test_train_on_last_sets_weights(ws: Path, tmp_path: Path) -> None:
+    export(ws, out=tmp_path / "o", train_on="last", val_fraction=0.0)
+    assert not (tmp_path / "o" / "val.jsonl").exists()  # --val-fraction 0 writes no empty file
+    multi = [x for x in read_jsonl(tmp_path / "o" / "train.jsonl") if len(x["messages"]) > 3]
+    assert multi
+    for line in multi:
+        weights = [m["weight"] for m in line["messages"] if m["role"] == "assistant"]
+        assert weights == [0] * (len(weights) - 1) + [1]
+    with pytest.raises(UsageError, match="--train-on last needs --format chat"):
+        export(ws, out=tmp_path / "o", train_on="last", format="alpaca")
+
+
+def test_template_naming_unknown_field_is_config_error(ws: Path, tmp_path: Path) -> None:
+    schema = ws / "ingest" / "schema.toml"
+    schema.write_text(schema.read_text().replace("{{ resolution }}", "{{ resolution_text }}"))
+    with pytest.raises(ConfigError) as exc:
+        export(ws, out=tmp_path / "o")
+    assert exc.value.message == ("schema 'tickets', task 'resolve', assistant template references "
+                                 "field 'resolution_text', which the schema does not define")
+    res = CliRunner().invoke(main, ["export", "-w", str(ws), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2
+    assert "assistant template references field 'resolution_text'" in res.output
+
+
+# -- tokens and budgets ----------------------------------------------------------------------
+
+
+def test_max_tokens_trims_user_side_and_drops_what_cannot_fit(ws: Path, tmp_path: Path, tok_dir: Path) -> None:
+    export(ws, out=tmp_path / "full", tokenizer=tok_dir, metadata=True, val_fraction=0.0)
+    full = {x["metadata"]["id"]: x for x in read_jsonl(tmp_path / "full" / "train.jsonl")}
+    base = Workspace(ws).read_table("export", "outcomes")
+    budget = int(base["tokens"].drop_nulls().median())  # type: ignore[arg-type]
+    res = export(ws, out=tmp_path / "cut", tokenizer=tok_dir, max_tokens=budget, metadata=True,
+                 val_fraction=0.0)
+    outcomes = Workspace(ws).read_table("export", "outcomes")
+    exported = outcomes.filter(pl.col("outcome") == "exported")
+    assert exported["tokens"].max() <= budget  # type: ignore[operator]
+    over = outcomes.filter(pl.col("outcome") == "over_length")
+    assert over.height == res.counts.get("over_length", 0)
+    assert (over["tokens"] > budget).all()
+    assert res.extra["trimmed"] > 0
+    for line in read_jsonl(tmp_path / "cut" / "train.jsonl"):
+        orig = full[line["metadata"]["id"]]
+        assert line["messages"][-1] == orig["messages"][-1]  # the answer is never touched
+    stats = json.loads((ws / "export" / "token_stats.json").read_text())
+    assert stats["max_tokens"] == budget and stats["trimmed_examples"] == res.extra["trimmed"]
+
+
+# -- bad input and CLI -----------------------------------------------------------------------
+
+
+def test_cli_errors(tmp_path: Path, ws: Path) -> None:
+    runner = CliRunner()
+    res = runner.invoke(main, ["export", "-w", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 2
+    assert res.output.strip().splitlines() == [
+        f"Error: workspace {tmp_path / 'nope'} does not exist",
+        f"Hint: run `curate ingest PATH... --schema NAME -w {tmp_path / 'nope'}` first",
+    ]
+    res = runner.invoke(main, ["export", "-w", str(ws), "--out", str(tmp_path / "o"),
+                               "--tokenizer", str(tmp_path / "missing.json")])
+    assert res.exit_code == 2
+    assert res.output.strip() == f"Error: --tokenizer {tmp_path / 'missing.json'}: no such file or directory\n" \
+                                 "Hint: pass a tokenizer.json, a local model directory, or a hub id like org/name"
+    res = runner.invoke(main, ["export", "-w", str(ws), "--out", str(tmp_path / "o"), "--max-tokens", "10"])
+    assert res.exit_code == 2
+    assert "--max-tokens needs --tokenizer" in res.output
+    res = runner.invoke(main, ["export", "-w", str(ws), "--out", str(tmp_path / "o"),
+                               "--val-fraction", "0.7", "--test-fraction", "0.3"])
+    assert res.exit_code == 2
+    assert "--val-fraction + --test-fraction must be below 1, got 1" in res.output
+
+
+def test_cli_json_and_manifest(ws: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    res = CliRunner().invoke(main, ["export", "-w", str(ws), "--out", str(out), "--format", "sharegpt",
+                                    "--test-fraction", "0.1", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["counts"] == {"exported": 60, "no_example": 5}
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["format"] == "sharegpt" and manifest["schema"]["name"] == "tickets"
+    assert set(manifest["files"]) == {"train", "val", "test"}
+    assert sum(f["examples"] for f in manifest["files"].values()) == manifest["examples"]
+    from curate.workspace import sha256_file
+
+    for f in manifest["files"].values():
+        assert f["sha256"] == sha256_file(out / f["path"])
+    info = json.loads((out / "dataset_info.json").read_text())
+    assert info["curate_train"]["columns"]["messages"] == "conversations"
+    # re-export without a test split removes the stale test file
+    CliRunner().invoke(main, ["export", "-w", str(ws), "--out", str(out)])
+    assert not (out / "test.jsonl").exists()

@@ -1,0 +1,121 @@
+"""Split assignment: leak-free over clusters and groups, stratified, deterministic."""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import Counter, defaultdict
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curate.errors import UsageError
+from curate.splits import assign_splits, units
+
+records = st.integers(min_value=1, max_value=120).flatmap(
+    lambda n: st.tuples(
+        st.just([f"r{i:04d}" for i in range(n)]),
+        st.lists(st.one_of(st.none(), st.sampled_from("abcdefgh")), min_size=n, max_size=n),
+        st.lists(st.one_of(st.none(), st.sampled_from("ABCDEFGHIJKL")), min_size=n, max_size=n),
+        st.lists(st.sampled_from(["billing", "tech", "other", None]), min_size=n, max_size=n),
+    )
+)
+fractions = st.tuples(
+    st.sampled_from([0.0, 0.1, 0.2, 0.3]), st.sampled_from([0.0, 0.1, 0.2]), st.integers(0, 5)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(records, fractions)
+def test_no_cluster_or_group_in_two_splits(data: tuple, fr: tuple) -> None:
+    ids, clusters, groups, strata = data
+    val, test, seed = fr
+    out = assign_splits(ids, clusters=clusters, groups=groups, strata=strata,
+                        val_fraction=val, test_fraction=test, seed=seed)
+    assert len(out) == len(ids) and set(out) <= {"train", "val", "test"}
+    assert "train" in out
+    for keys in (clusters, groups):
+        seen: dict[str, set[str]] = defaultdict(set)
+        for key, split in zip(keys, out, strict=True):
+            if key is not None:
+                seen[key].add(split)
+        assert all(len(s) == 1 for s in seen.values())
+
+
+@settings(max_examples=50, deadline=None)
+@given(records, fractions, st.randoms(use_true_random=False))
+def test_deterministic_and_independent_of_input_order(data: tuple, fr: tuple, rnd: random.Random) -> None:
+    ids, clusters, groups, strata = data
+    val, test, seed = fr
+    kw = {"val_fraction": val, "test_fraction": test, "seed": seed}
+    out = assign_splits(ids, clusters=clusters, groups=groups, strata=strata, **kw)
+    assert out == assign_splits(ids, clusters=clusters, groups=groups, strata=strata, **kw)
+    order = list(range(len(ids)))
+    rnd.shuffle(order)
+    shuffled = assign_splits(
+        [ids[i] for i in order], clusters=[clusters[i] for i in order],
+        groups=[groups[i] for i in order], strata=[strata[i] for i in order], **kw,
+    )
+    assert [shuffled[order.index(i)] for i in range(len(ids))] == out
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(["billing", "tech", "other", "refund", None]), min_size=1, max_size=300),
+    st.sampled_from([0.05, 0.1, 0.25]),
+    st.integers(0, 3),
+)
+def test_stratification_holds_for_single_records(strata: list, val: float, seed: int) -> None:
+    ids = [f"id{i}" for i in range(len(strata))]
+    out = assign_splits(ids, strata=strata, val_fraction=val, seed=seed)
+    n = len(ids)
+    total_val = out.count("val")
+    if n > 1:
+        assert total_val == math.floor(n * val + 0.5)
+    per = Counter(strata)
+    got = Counter(s for s, split in zip(strata, out, strict=True) if split == "val")
+    for stratum, size in per.items():
+        # each stratum gets floor or ceil of its share (largest remainder)
+        assert math.floor(size * val) <= got[stratum] <= math.ceil(size * val) or n == 1
+
+
+def test_threads_stay_together_and_fractions_roughly_hold() -> None:
+    ids = [f"r{i:05d}" for i in range(3000)]
+    groups = [f"thread{i // 3}" for i in range(3000)]  # 1,000 threads of 3 records
+    clusters = [f"c{i // 7}" if i % 50 == 0 else None for i in range(3000)]
+    out = assign_splits(ids, clusters=clusters, groups=groups, val_fraction=0.1, test_fraction=0.1)
+    counts = Counter(out)
+    assert abs(counts["val"] - 300) <= 3 and abs(counts["test"] - 300) <= 3
+    for t in range(1000):
+        assert len(set(out[3 * t: 3 * t + 3])) == 1
+
+
+def test_seed_changes_assignment_and_union_find() -> None:
+    ids = [f"r{i}" for i in range(200)]
+    a = assign_splits(ids, val_fraction=0.2, seed=1)
+    b = assign_splits(ids, val_fraction=0.2, seed=2)
+    assert a != b and a.count("val") == b.count("val") == 40
+    # a cluster linking two groups merges them: r0-r1 via group, r1-r2 via cluster
+    roots = units([[None, "c", "c", None], ["g", "g", None, None]])
+    assert roots[0] == roots[1] == roots[2] != roots[3]
+
+
+def test_single_unit_goes_to_train() -> None:
+    assert assign_splits(["a"], val_fraction=0.5) == ["train"]
+    assert assign_splits(["a", "b"], groups=["g", "g"], val_fraction=0.5) == ["train", "train"]
+    assert assign_splits([], val_fraction=0.5) == []
+
+
+@pytest.mark.parametrize(
+    ("val", "test", "message"),
+    [
+        (1.0, 0.0, "--val-fraction must be in [0, 1), got 1.0"),
+        (0.1, -0.1, "--test-fraction must be in [0, 1), got -0.1"),
+        (0.6, 0.5, "--val-fraction + --test-fraction must be below 1, got 1.1"),
+    ],
+)
+def test_bad_fractions(val: float, test: float, message: str) -> None:
+    with pytest.raises(UsageError) as exc:
+        assign_splits(["a"], val_fraction=val, test_fraction=test)
+    assert exc.value.message == message

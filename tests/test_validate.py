@@ -1,0 +1,268 @@
+"""`curate validate`: one test per error and warning kind, non-JSONL input, CLI exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from curate.cli import main
+from curate.validate import ERRORS, WARNINGS, validate_file
+from tests.test_tokens import make_tokenizer
+
+DATA = Path(__file__).parent / "data" / "validate"
+S = {"role": "system", "content": "You are helpful."}
+U = {"role": "user", "content": "My router drops wifi."}
+A = {"role": "assistant", "content": "Reset the router."}
+GOOD = {"messages": [S, U, A]}
+WEATHER_TOOL = {"type": "function", "function": {"name": "get_weather", "parameters": {}}}
+
+
+def write(tmp_path: Path, *lines: Any, name: str = "f.jsonl") -> Path:
+    path = tmp_path / name
+    path.write_text("".join((x if isinstance(x, str) else json.dumps(x)) + "\n" for x in lines))
+    return path
+
+
+ERROR_CASES: dict[str, tuple[Any, str]] = {
+    "bad_json": ('{"messages": [', "invalid JSON: Expecting value: line 1 column 15 (char 14)"),
+    "not_object": ("[1, 2]", "line is a JSON list, not an object"),
+    "missing_messages": ({"tools": []}, "no 'messages' key"),
+    "messages_not_list": ({"messages": "hi"}, "'messages' is str, not a list"),
+    "message_not_object": ({"messages": [S, "hi", A]}, "messages[1] is str, not an object"),
+    "missing_role": ({"messages": [S, {"content": "hi"}, A]}, "messages[1] has no 'role'"),
+    "missing_content": ({"messages": [S, {"role": "user"}, A]}, "messages[1] (user) has no 'content'"),
+    "unknown_key": ({"messages": [S, U, A], "label": 3}, "unrecognized key(s) label"),
+    "unknown_role": (
+        {"messages": [S, {"role": "human", "content": "hi"}, A]},
+        "messages[1]: unrecognized role 'human' (expected system, user, assistant or tool)",
+    ),
+    "empty_content": ({"messages": [S, {"role": "user", "content": ""}, A]}, "messages[1] (user) has empty content"),
+    "content_not_string": (
+        {"messages": [S, {"role": "user", "content": 42}, A]},
+        "messages[1] (user) content is int, not a string",
+    ),
+    "no_assistant": ({"messages": [S, U]}, "no assistant message (nothing to train on)"),
+    "consecutive_roles": ({"messages": [S, U, U, A]}, "messages[2]: two user messages in a row"),
+    "bad_weight": ({"messages": [S, U, {**A, "weight": 0.5}]}, "messages[2]: weight is 0.5; it must be 0 or 1"),
+    "undeclared_tool": (
+        {
+            "messages": [S, U, {"role": "assistant", "content": None,
+                                "tool_calls": [{"type": "function", "function": {"name": "get_time"}}]},
+                         {"role": "tool", "content": "12:00"}, A],
+            "tools": [WEATHER_TOOL],
+        },
+        "messages[2]: tool call to 'get_time', which 'tools' does not declare (declared: get_weather)",
+    ),
+}
+
+
+@pytest.mark.parametrize("code", sorted(ERROR_CASES))
+def test_each_error_kind(tmp_path: Path, code: str) -> None:
+    line, message = ERROR_CASES[code]
+    report = validate_file(write(tmp_path, GOOD, line))
+    assert not report.ok
+    assert [(f.line, f.code, f.message) for f in report.errors] == [(2, code, message)]
+
+
+def test_duplicate_and_error_table_is_covered(tmp_path: Path) -> None:
+    report = validate_file(write(tmp_path, GOOD, {"messages": [U, A]}, GOOD))
+    assert [(f.line, f.code, f.message) for f in report.errors] == [
+        (3, "duplicate", "exact duplicate of line 1")
+    ]
+    tokenizer_codes = {"double_bos", "missing_end_of_turn", "answer_truncated", "not_jsonl", "bad_structure"}
+    assert set(ERRORS) == set(ERROR_CASES) | {"duplicate"} | tokenizer_codes
+
+
+def test_valid_edge_cases_are_not_errors(tmp_path: Path) -> None:
+    tool_call = {"role": "assistant", "content": None,
+                 "tool_calls": [{"type": "function", "function": {"name": "get_weather"}}]}
+    lines = [
+        {"messages": [S, U, tool_call, {"role": "tool", "content": "sunny"}, A], "tools": [WEATHER_TOOL]},
+        {"messages": [S, U, {**A, "weight": 0}, U, {**A, "weight": 1}]},
+    ]
+    report = validate_file(write(tmp_path, *lines))
+    assert report.ok, report.errors
+    assert report.warnings == []
+    assert report.stats["examples"] == 2
+    assert report.stats["messages_per_example"]["max"] == 5
+
+
+WARNING_CASES: dict[str, tuple[Any, str]] = {
+    "no_system": ({"messages": [U, A]}, "no system message"),
+    "no_user": ({"messages": [S, A]}, "no user message"),
+    "empty_assistant": ({"messages": [S, U, {"role": "assistant", "content": "  \n"}]},
+                        "messages[2]: assistant content is only whitespace"),
+    "blank_line": ("", "blank line (some loaders reject it)"),
+}
+
+
+@pytest.mark.parametrize("code", sorted(WARNING_CASES))
+def test_each_warning_kind(tmp_path: Path, code: str) -> None:
+    line, message = WARNING_CASES[code]
+    report = validate_file(write(tmp_path, GOOD, line))
+    assert report.ok
+    assert [(f.line, f.code, f.message) for f in report.warnings] == [(2, code, message)]
+
+
+def test_over_token_limit_estimated_without_tokenizer(tmp_path: Path) -> None:
+    report = validate_file(write(tmp_path, GOOD, {"messages": [S, U, {**A, "content": "x" * 400}]}),
+                           token_limit=100)
+    assert report.ok
+    (w,) = report.warnings
+    assert (w.line, w.code) == (2, "over_token_limit")
+    assert w.message == ("110 tokens, over the limit of 100 "
+                         "(estimated as characters/4; pass --tokenizer for exact counts)")
+    assert report.stats["tokens_exact"] is False
+    assert report.stats["billed_tokens"] == 3 * (report.stats["tokens_per_example"]["min"] + 100)
+
+
+def test_warning_table_is_covered() -> None:
+    assert set(WARNINGS) == set(WARNING_CASES) | {"over_token_limit", "tokenizer_adds_bos"}
+
+
+# -- non-JSONL input: one error, not thousands ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("array.json", json.dumps([GOOD] * 3), "it is one JSON array, not JSON Lines"),
+        ("pretty.json", json.dumps([GOOD] * 3, indent=2), "it is a JSON array spanning several lines"),
+        ("doc.json", json.dumps(GOOD, indent=2), "it is a pretty-printed JSON document"),
+        ("data.csv", "role,content\nuser,hi\nassistant,hello\n" * 500,
+         "it looks like CSV/TSV (first line: 'role,content'), not JSON Lines"),
+        ("notes.txt", "just some notes\nmore notes\n", "none of its first lines is JSON"),
+    ],
+)
+def test_not_jsonl_is_one_error(tmp_path: Path, name: str, content: str, problem: str) -> None:
+    path = tmp_path / name
+    path.write_text(content)
+    report = validate_file(path)
+    assert [f.code for f in report.errors] == ["not_jsonl"]
+    assert report.errors[0].line == 0
+    assert problem in report.errors[0].message
+
+
+def test_binary_and_non_utf8(tmp_path: Path) -> None:
+    binary = tmp_path / "model.bin"
+    binary.write_bytes(bytes(range(256)) * 100)
+    (err,) = validate_file(binary).errors
+    assert err.message == f"{binary} is not JSONL: it is a binary file (NUL bytes), not JSON Lines text"
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes('{"x": "caf\xe9"}\n'.encode("latin-1") * 3)
+    (err,) = validate_file(latin).errors
+    assert (err.code, err.line) == ("not_jsonl", 0)
+    assert "it is not UTF-8 text (invalid byte at offset 10)" in err.message
+    latin.write_bytes(json.dumps(GOOD).encode() + b"\n" + '{"x": "caf\xe9"}\n'.encode("latin-1"))
+    (err,) = validate_file(latin).errors
+    assert (err.line, err.code) == (2, "bad_json")
+    assert err.message == "not UTF-8 (invalid continuation byte at byte 10)"
+
+
+def test_gzip_input(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "f.jsonl.gz"
+    with gzip.open(path, "wt") as f:
+        f.write(json.dumps(GOOD) + "\n" + json.dumps({"messages": [S, U]}) + "\n")
+    assert [(f.line, f.code) for f in validate_file(path).errors] == [(2, "no_assistant")]
+
+
+# -- other formats -----------------------------------------------------------------------
+
+
+def test_sharegpt_and_alpaca_formats(tmp_path: Path) -> None:
+    good = {"conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}],
+            "system": "Be brief."}
+    bad = {"conversations": [{"from": "robot", "value": "hi"}, {"from": "gpt", "value": "hello"}]}
+    report = validate_file(write(tmp_path, good, bad), fmt="sharegpt")
+    assert [(f.line, f.code) for f in report.errors] == [(2, "bad_structure")]
+    assert report.errors[0].message.startswith("conversations.0.from: Input should be")
+    alpaca = {"instruction": "Classify", "input": "text", "output": "Billing"}
+    report = validate_file(write(tmp_path, alpaca, {"instruction": "x"}, name="a.jsonl"), fmt="alpaca")
+    assert [(f.line, f.code, f.message) for f in report.errors] == [
+        (2, "bad_structure", "output: Field required")
+    ]
+
+
+# -- with a tokenizer --------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def tok_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_tokenizer(tmp_path_factory.mktemp("vtok"))
+
+
+def test_exact_tokens_and_answer_truncated(tmp_path: Path, tok_dir: Path) -> None:
+    long_user = {"role": "user", "content": "My router drops wifi every hour. " * 20}
+    path = write(tmp_path, GOOD, {"messages": [S, long_user, A]})
+    report = validate_file(path, tokenizer=tok_dir, max_tokens=100, token_limit=150)
+    assert [(f.line, f.code) for f in report.errors] == [(2, "answer_truncated")]
+    assert report.errors[0].message.startswith("the assistant answer starts at token ")
+    assert [(f.line, f.code) for f in report.warnings] == [(2, "over_token_limit")]
+    assert report.stats["tokens_exact"] is True
+    from transformers import AutoTokenizer
+
+    hf = AutoTokenizer.from_pretrained(str(tok_dir))
+    ids = hf.apply_chat_template(GOOD["messages"], tokenize=True)
+    ids = ids["input_ids"] if hasattr(ids, "keys") else ids
+    assert report.stats["tokens_per_example"]["min"] == len(ids)
+
+
+def test_double_bos_and_missing_end_of_turn(tmp_path: Path) -> None:
+    plain = "{{ bos_token }}{% for m in messages %}{{ m['content'] }}\n{% endfor %}"
+    folder = make_tokenizer(tmp_path / "plain", template=plain)
+    path = write(tmp_path, {"messages": [{"role": "user", "content": "<s>hi"}, A]})
+    report = validate_file(path, tokenizer=folder)
+    codes = [f.code for f in report.errors]
+    assert codes == ["double_bos", "missing_end_of_turn"]
+    assert report.errors[1].message.startswith("no end-of-turn token '</s>' after the assistant turn")
+
+
+def test_tokenizer_that_adds_bos_warns_once(tmp_path: Path) -> None:
+    folder = make_tokenizer(tmp_path / "bos", add_bos=True)
+    report = validate_file(write(tmp_path, GOOD, {"messages": [S, {**U, "content": "x"}, A]}),
+                           tokenizer=folder)
+    assert report.ok
+    assert [(f.line, f.code) for f in report.warnings] == [(0, "tokenizer_adds_bos")]
+
+
+# -- CLI -----------------------------------------------------------------------------------
+
+
+def test_cli_exit_codes_and_messages(tmp_path: Path) -> None:
+    runner = CliRunner()
+    good = write(tmp_path, GOOD, name="good.jsonl")
+    res = runner.invoke(main, ["validate", str(good)])
+    assert res.exit_code == 0, res.output
+    assert "OK, 0 warnings" in res.output
+    bad = write(tmp_path, GOOD, {"messages": [S, U]}, name="bad.jsonl")
+    res = runner.invoke(main, ["validate", str(bad)])
+    assert res.exit_code == 1
+    assert "error no_assistant: 1 line" in res.output
+    assert "line 2: no assistant message (nothing to train on)" in res.output
+    res = runner.invoke(main, ["validate", str(bad), "--json"])
+    data = json.loads(res.stdout)
+    assert data["ok"] is False and data["error_counts"] == {"no_assistant": 1}
+    res = runner.invoke(main, ["validate", str(tmp_path / "nope.jsonl")])
+    assert res.exit_code == 2
+    assert res.output.strip() == f"Error: {tmp_path / 'nope.jsonl'}: no such file"
+    res = runner.invoke(main, ["validate", str(good), "--tokenizer", str(tmp_path / "nope")])
+    assert res.exit_code == 2
+    assert f"Error: --tokenizer {tmp_path / 'nope'}: no such file or directory" in res.output
+
+
+def test_cli_on_shipped_samples() -> None:
+    runner = CliRunner()
+    res = runner.invoke(main, ["validate", str(DATA / "mixed.jsonl"), "--json"])
+    assert res.exit_code == 1
+    expected = json.loads((DATA / "mixed.expected.json").read_text())
+    assert json.loads(res.stdout)["error_counts"] == expected["error_counts"]
+    assert json.loads(res.stdout)["warning_counts"] == expected["warning_counts"]
+    res = runner.invoke(main, ["validate", str(DATA / "array.json")])
+    assert res.exit_code == 1
+    assert res.output.count("not_jsonl") == 1

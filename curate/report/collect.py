@@ -31,6 +31,7 @@ OUTCOMES = (
     "duplicate",
     "contaminated",
     "over_length",
+    "no_example",
     "pending",
 )
 SPLITS = ("train", "val", "test")

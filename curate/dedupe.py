@@ -1,0 +1,827 @@
+"""The dedupe stage: exact and MinHash-LSH near-duplicates, clusters, decontamination.
+
+Reads ``ingest/records.parquet`` in batches (memory stays bounded by the batch and a compact
+per-record signature), and writes ``dedupe/outcomes.parquet`` (one row per record: kept,
+duplicate or contaminated) and ``dedupe/clusters.parquet`` (members of every cluster with their
+similarity to the kept record), as docs/workspace.md describes.
+
+Order of work: records with the same content hash are one exact group, fingerprinted once;
+groups are checked against the evaluation sets (``--against``: a shared long word n-gram, or a
+near-duplicate signature); the rest are bucketed by LSH bands, candidate pairs are confirmed by
+their MinHash estimate (or exact Jaccard with ``verify``), and connected components become
+clusters whose kept record follows the ``keep`` policy. With ``index_dir`` the kept records'
+signatures persist, so a later dataset is deduplicated against earlier ones.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import os
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import polars as pl
+
+from curate import minhash as mh
+from curate.errors import InputError, UsageError, WorkspaceError
+from curate.workspace import StageResult, Workspace, atomic_path, sha256_file, write_json
+
+KEEP_POLICIES = ("most-complete", "longest", "first", "newest")
+# columns every record has; the rest are the schema's field columns ("completeness")
+BASE_COLUMNS = frozenset(
+    ("record_id", "source", "source_file", "source_line", "n_rows", "schema", "layout", "group",
+     "turns", "text", "content_hash", "language", "language_score", "pii")
+)
+BORDERLINE_SIGMAS = 2.5  # estimates this close to the threshold are checked by exact Jaccard
+MIN_EVAL_WORDS = 8  # shorter evaluation items are too generic for an n-gram match
+INDEX_FORMAT = 1
+OUTCOME_SCHEMA: dict[str, pl.DataType] = {
+    "record_id": pl.String(),
+    "outcome": pl.String(),
+    "reason": pl.String(),
+    "cluster_id": pl.String(),
+    "kept_record_id": pl.String(),
+    "similarity": pl.Float64(),
+    "match": pl.String(),
+    "match_text": pl.String(),
+}
+
+
+@dataclass
+class _Batch:
+    """What one batch of fingerprinted records contributes."""
+
+    rows: npt.NDArray[np.int64]
+    keys: mh.U64
+    sig16: npt.NDArray[np.uint16]
+    exact: list[str] | None = None
+    hits: npt.NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
+    hit_items: npt.NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
+
+
+@dataclass
+class _Eval:
+    """Evaluation items: where they are, their n-gram hashes and their signatures."""
+
+    locators: list[str]
+    texts: list[str]
+    gram_lengths: list[int]
+    gram_hashes: dict[int, tuple[mh.U64, npt.NDArray[np.int64]]]  # length -> (sorted, item)
+    keys: mh.U64
+    sig16: npt.NDArray[np.uint16]
+    short: int
+
+
+def _group_first(meta: pl.DataFrame) -> npt.NDArray[np.int64]:
+    """Row number of the first record with the same exact key, for every record."""
+    return meta.with_row_index("i").select(pl.col("i").min().over("exact"))["i"].to_numpy().astype(np.int64)
+
+
+def _check_options(
+    threshold: float, num_perm: int, ngram: int, char_ngrams: int | None, keep: str,
+    contamination_ngram: int,
+) -> None:
+    if not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
+        raise UsageError(f"--threshold must be in (0, 1], got {threshold}")
+    if not isinstance(num_perm, int) or not 8 <= num_perm <= 4096:
+        raise UsageError(
+            f"--num-perm must be an integer from 8 to 4096 so it can be divided into LSH bands, got {num_perm}"
+        )
+    if ngram < 1:
+        raise UsageError(f"--ngram must be at least 1, got {ngram}")
+    if char_ngrams is not None and char_ngrams < 1:
+        raise UsageError(f"--char-ngrams must be at least 1, got {char_ngrams}")
+    if keep not in KEEP_POLICIES:
+        raise UsageError(f"--keep must be one of {', '.join(KEEP_POLICIES)}, got '{keep}'")
+    if contamination_ngram < 1:
+        raise UsageError(f"--contamination-ngram must be at least 1, got {contamination_ngram}")
+
+
+def _text_expr(fields: list[str] | None, schema: pl.Schema, path: Path) -> pl.Expr:
+    """The fingerprinted text: the whole record (``text``) or the chosen fields joined."""
+    if not fields:
+        if "text" not in schema:
+            raise WorkspaceError(f"{path}: column 'text' is missing", hint="re-run `curate ingest`")
+        return pl.col("text").fill_null("")
+    parts = []
+    for f in fields:
+        if f not in schema:
+            names = ", ".join(c for c in schema.names() if c not in BASE_COLUMNS - {"text", "turns"})
+            raise UsageError(f"--fields: column '{f}' is not in {path.name}; columns are: {names}")
+        dt = schema[f]
+        if f == "turns" or (isinstance(dt, pl.List) and isinstance(dt.inner, pl.Struct)):
+            e = pl.col(f).list.eval(
+                pl.concat_str(pl.element().struct.field("role"), pl.lit(": "),
+                              pl.element().struct.field("content"))
+            ).list.join("\n")
+        elif isinstance(dt, pl.List):
+            e = pl.col(f).cast(pl.List(pl.String)).list.join(" ")
+        else:
+            e = pl.col(f).cast(pl.String)
+        parts.append(e.fill_null(""))
+    return pl.concat_str(parts, separator="\n\n")
+
+
+def _keep_order(keep: str, schema: pl.Schema) -> tuple[list[pl.Expr], list[bool]]:
+    """Sort keys (best first) for choosing the kept record of a cluster."""
+    fields = [c for c in schema.names() if c not in BASE_COLUMNS and c != "created_at"]
+    filled = [
+        (pl.col(c).list.len() > 0) if isinstance(schema[c], pl.List)
+        else (pl.col(c).cast(pl.String).str.len_bytes() > 0) if schema[c] == pl.String
+        else pl.col(c).is_not_null()
+        for c in fields
+    ]
+    complete = pl.sum_horizontal([f.fill_null(False).cast(pl.Int64) for f in filled]) if filled else pl.lit(0)
+    length = pl.col("text").str.len_chars() if "text" in schema else pl.lit(0)
+    rid = pl.col("record_id")
+    if keep == "first":
+        return [pl.int_range(pl.len())], [False]
+    if keep == "longest":
+        return [length, rid], [True, False]
+    if keep == "most-complete":
+        return [complete, length, rid], [True, True, False]
+    ts = _timestamp_column(schema)
+    return [pl.col(ts), complete, length, rid], [True, True, True, False]
+
+
+def _timestamp_column(schema: pl.Schema) -> str:
+    if isinstance(schema.get("created_at"), pl.Datetime):
+        return "created_at"
+    raise UsageError(
+        "--keep newest needs a 'created_at' datetime column in the records, and they have none",
+        hint="use --keep most-complete, longest or first, or map a created_at field in the schema",
+    )
+
+
+# -- evaluation sets -----------------------------------------------------------------------
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+def read_eval_items(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
+    """(``file:line``, text) for every item of a JSONL/JSON/CSV/TSV/Parquet evaluation set.
+
+    An item's text is all its string values joined, so question, choices and answer all count.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"--against: {p} does not exist or is not a file")
+    name = p.name.lower()
+    items: list[tuple[str, str]] = []
+    try:
+        if name.endswith((".jsonl", ".ndjson")):
+            with p.open(encoding="utf-8") as f:
+                for n, line in enumerate(f, 1):
+                    if line.strip():
+                        try:
+                            obj = json.loads(line)
+                        except json.JSONDecodeError as exc:
+                            raise InputError(f"{p}:{n}: not valid JSON ({exc.msg})") from exc
+                        items.append((f"{p}:{n}", "\n".join(_strings(obj))))
+        elif name.endswith(".json"):
+            try:
+                data = json.loads(p.read_text("utf-8"))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{p}:{exc.lineno}: not valid JSON ({exc.msg})") from exc
+            rows = data if isinstance(data, list) else [data]
+            items = [(f"{p}:{i}", "\n".join(_strings(o))) for i, o in enumerate(rows, 1)]
+        elif name.endswith((".csv", ".tsv")):
+            with p.open(encoding="utf-8", newline="") as f:
+                reader = csv.reader(f, delimiter="\t" if name.endswith(".tsv") else ",")
+                header_end = 0
+                for n, row in enumerate(reader):
+                    start = header_end + 1
+                    header_end = reader.line_num
+                    if n and any(c.strip() for c in row):
+                        items.append((f"{p}:{start}", "\n".join(c for c in row if c)))
+        elif name.endswith(".parquet"):
+            df = pl.read_parquet(p)
+            cols = [c for c, t in df.schema.items() if t == pl.String]
+            if not cols:
+                raise InputError(f"--against: {p} has no text columns")
+            texts = df.select(pl.concat_str([pl.col(c) for c in cols], separator="\n", ignore_nulls=True))
+            items = [(f"{p}:{i}", t or "") for i, t in enumerate(texts.to_series(), 1)]
+        else:
+            raise UsageError(f"--against: {p} is not JSONL, JSON, CSV, TSV or Parquet")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"--against: {p} is not UTF-8 ({exc.reason} at byte {exc.start})") from exc
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise InputError(f"--against: cannot read {p}: {exc}") from exc
+    return items
+
+
+def _load_eval(
+    paths: Sequence[str | os.PathLike[str]], sh: mh.Shingler, n: int, num_perm: int, seed: int,
+    bands: int, rows: int,
+) -> _Eval | None:
+    items = [it for p in paths for it in read_eval_items(p)]
+    if not items:
+        return None
+    locs, texts = [i[0] for i in items], [i[1] for i in items]
+    enc = mh.encode(texts)
+    doc, h = sh.shingles(enc)
+    sig = mh.signatures(doc, h, enc.n, num_perm, seed)
+    lengths = sorted({n, *range(min(MIN_EVAL_WORDS, n), n)})
+    grams: dict[int, tuple[mh.U64, npt.NDArray[np.int64]]] = {}
+    _, _, counts = mh._tokens(enc)
+    for length in lengths:
+        d, g = sh.word_ngrams(enc, n, min_words=length, raw_fallback=False)
+        sel = np.minimum(counts[d], n) == length
+        if sel.any():
+            gs, ds = g[sel], d[sel]
+            by_item = np.argsort(ds, kind="stable")
+            order = by_item[np.argsort(gs[by_item], kind="stable")]  # by gram, then lowest item
+            grams[length] = (gs[order], ds[order])
+    return _Eval(locs, texts, sorted(grams), grams, mh.band_keys(sig, bands, rows),
+                 sig.astype(np.uint16), int((counts < min(MIN_EVAL_WORDS, n)).sum()))
+
+
+def _ngram_hits(ev: _Eval, sh: mh.Shingler, enc: mh.Encoded) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """(doc, item) for docs sharing an n-gram with an evaluation item (lowest item per doc)."""
+    docs, its = [], []
+    for length in ev.gram_lengths:
+        table, item = ev.gram_hashes[length]
+        d, g = sh.word_ngrams(enc, length, min_words=length, raw_fallback=False)
+        pos = np.minimum(np.searchsorted(table, g), table.size - 1)
+        ok = table[pos] == g
+        docs.append(d[ok])
+        its.append(item[pos[ok]])
+    d, i = np.concatenate(docs), np.concatenate(its)
+    if not d.size:
+        return d, i
+    order = np.argsort(d * (int(i.max()) + 1) + i, kind="stable")
+    d, i = d[order], i[order]
+    first = np.ones(d.size, bool)
+    first[1:] = d[1:] != d[:-1]
+    return d[first], i[first]
+
+
+# -- persisted index -----------------------------------------------------------------------
+
+
+def _index_params(num_perm: int, ngram: int, char_ngrams: int | None, fields: list[str] | None,
+                  seed: int, bands: int, rows: int) -> dict[str, Any]:
+    return {"format": INDEX_FORMAT, "num_perm": num_perm, "ngram": ngram, "char_ngrams": char_ngrams,
+            "fields": fields, "seed": seed, "bands": bands, "rows": rows}
+
+
+def _load_index(d: Path, params: dict[str, Any]) -> tuple[pl.DataFrame, mh.U64, npt.NDArray[np.uint16]]:
+    meta_path = d / "index.json"
+    empty = pl.DataFrame(schema={"record_id": pl.String, "exact": pl.String, "source": pl.String})
+    if not meta_path.exists():
+        if d.exists() and any(d.iterdir()):
+            raise UsageError(f"--index: {d} is not empty and holds no curate dedupe index")
+        return empty, np.empty((0, params["bands"]), np.uint64), np.empty((0, params["num_perm"]), np.uint16)
+    try:
+        meta = json.loads(meta_path.read_text("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"--index: {meta_path} is corrupt ({exc.msg})") from exc
+    for k, v in params.items():
+        if meta.get("params", {}).get(k) != v:
+            raise UsageError(
+                f"--index: {d} was built with {k}={meta.get('params', {}).get(k)!r}, this run uses {k}={v!r}",
+                hint="use the same dedupe settings as the index, or a new --index directory",
+            )
+    frames, keys, sigs = [], [], []
+    for seg in meta.get("segments", []):
+        frames.append(pl.read_parquet(d / f"{seg}.parquet"))
+        keys.append(np.load(d / f"{seg}.keys.npy"))
+        sigs.append(np.load(d / f"{seg}.sig.npy"))
+    if not frames:
+        return empty, np.empty((0, params["bands"]), np.uint64), np.empty((0, params["num_perm"]), np.uint16)
+    return pl.concat(frames), np.concatenate(keys), np.concatenate(sigs)
+
+
+def _save_index(d: Path, params: dict[str, Any], ws: Workspace, new: pl.DataFrame, keys: mh.U64,
+                sig16: npt.NDArray[np.uint16]) -> int:
+    d.mkdir(parents=True, exist_ok=True)
+    meta_path = d / "index.json"
+    meta: dict[str, Any] = (
+        json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {"params": params, "segments": []}
+    )
+    if new.height == 0:
+        write_json(meta, meta_path)
+        return 0
+    seg = f"seg-{len(meta['segments']) + 1:05d}"
+    for suffix, arr in (("keys", keys), ("sig", sig16)):
+        with atomic_path(d / f"{seg}.{suffix}.npy") as tmp, open(tmp, "wb") as f:
+            np.save(f, arr)
+    with atomic_path(d / f"{seg}.parquet") as tmp:
+        new.with_columns(workspace=pl.lit(str(ws.path))).write_parquet(tmp)
+    meta["segments"].append(seg)
+    write_json(meta, meta_path)
+    return new.height
+
+
+# -- the stage ------------------------------------------------------------------------------
+
+
+def dedupe(
+    workspace: str | os.PathLike[str] | Workspace,
+    *,
+    threshold: float = 0.8,
+    num_perm: int = 128,
+    ngram: int = 5,
+    char_ngrams: int | None = None,
+    fields: list[str] | None = None,
+    keep: str = "most-complete",
+    verify: bool = False,
+    against: Sequence[str | os.PathLike[str]] = (),
+    contamination_ngram: int = 13,
+    index_dir: str | os.PathLike[str] | None = None,
+    seed: int = 1,
+    batch_size: int = 8192,
+    threads: int | None = None,
+) -> StageResult:
+    """Mark every ingested record kept, duplicate or contaminated; write outcomes and clusters."""
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    _check_options(threshold, num_perm, ngram, char_ngrams, keep, contamination_ngram)
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    ws.require("ingest")
+    path = ws.table_path("ingest", "records")
+    if not path.exists():
+        raise WorkspaceError(f"workspace {ws.path} has no ingest output ({path.name} missing)",
+                             hint=f"run `curate ingest PATH... --schema NAME -w {ws.path}` first")
+    lf = pl.scan_parquet(path)
+    schema = lf.collect_schema()
+    for col in ("record_id", "text"):
+        if col not in schema:
+            raise WorkspaceError(f"{path}: column '{col}' is missing", hint="re-run `curate ingest`")
+    text_expr = _text_expr(fields, schema, path)
+    order_keys, descending = _keep_order(keep, schema)
+    bands, rows = mh.lsh_params(threshold, num_perm)
+    sh = mh.Shingler(ngram=ngram, char_ngrams=char_ngrams)
+
+    # per-record facts: id, exact-group key, rank under the keep policy
+    use_hash = not fields and "content_hash" in schema
+    # streamed in chunks: the long text columns behind the keep keys are never all in memory
+    parts = list(lf.select(
+        "record_id", (pl.col("content_hash") if use_hash else pl.lit(None, pl.String)).alias("exact"),
+        *[e.alias(f"_k{i}") for i, e in enumerate(order_keys)],
+    ).collect_batches(chunk_size=1 << 16))
+    meta = pl.concat(parts) if parts else lf.select("record_id", pl.lit(None, pl.String).alias("exact"),
+                                                    *[e.alias(f"_k{i}") for i, e in enumerate(order_keys)]).collect()
+    del parts
+    n = meta.height
+    rank = np.empty(n, np.int64)
+    order = meta.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), pl.exclude("record_id", "exact")) \
+        .sort([f"_k{i}" for i in range(len(order_keys))], descending=descending, nulls_last=True,
+              maintain_order=True)["row"]
+    rank[order.to_numpy()] = np.arange(n)
+    meta = meta.select("record_id", "exact")
+    if use_hash:
+        first_of = _group_first(meta)
+        todo = np.flatnonzero(first_of == np.arange(n))
+    else:
+        todo = np.arange(n)
+    timings["read"] = time.perf_counter() - t0
+
+    t = time.perf_counter()
+    ev = _load_eval(against, sh, contamination_ngram, num_perm, seed, bands, rows) if against else None
+    timings["load_against"] = time.perf_counter() - t
+    params = _index_params(num_perm, ngram, char_ngrams, fields, seed, bands, rows)
+    index_path = Path(index_dir) if index_dir is not None else None
+    known = pl.Series([], dtype=pl.String)
+    if index_path is not None:
+        idx, idx_keys, idx_sig = _load_index(index_path, params)
+        known = idx["record_id"]
+        own = idx["record_id"].is_in(meta["record_id"].implode()).to_numpy()
+        if own.any():  # re-running a workspace must not match its own earlier entries
+            idx, idx_keys, idx_sig = idx.filter(~own), idx_keys[~own], idx_sig[~own]
+    else:
+        idx, idx_keys, idx_sig = None, None, None
+
+    # fingerprint the first record of every exact group, in batches on a thread pool
+    t = time.perf_counter()
+    keys = np.empty((n, bands), np.uint64)
+    sig16 = np.empty((n, num_perm), np.uint16)
+    exact: list[str] = [""] * (0 if use_hash else n)
+    hit_doc, hit_item = [], []
+    for b in _fingerprint(lf, text_expr, todo, sh, ev, num_perm, seed, bands, rows,
+                          batch_size, threads, need_exact=not use_hash):
+        keys[b.rows] = b.keys
+        sig16[b.rows] = b.sig16
+        if b.exact is not None:
+            for r, e in zip(b.rows.tolist(), b.exact, strict=True):
+                exact[r] = e
+        hit_doc.append(b.rows[b.hits])
+        hit_item.append(b.hit_items)
+    timings["fingerprint"] = time.perf_counter() - t
+    t = time.perf_counter()
+    if not use_hash:
+        meta = meta.with_columns(exact=pl.Series(exact, dtype=pl.String))
+        del exact
+    # group representative of every record (todo rows represent themselves)
+    rep = _group_first(meta) \
+        if not use_hash else first_of
+    reps = np.flatnonzero(rep == np.arange(n))
+    hits = np.concatenate(hit_doc) if hit_doc else np.empty(0, np.int64)
+    items = np.concatenate(hit_item) if hit_item else np.empty(0, np.int64)
+
+    # contamination: n-gram hits, then near-duplicate signatures of evaluation items
+    contaminated = np.full(n, -1, np.int64)
+    reason_c = np.full(n, "", object)
+    contaminated[hits] = items
+    reason_c[hits] = "ngram"
+    if ev is not None:
+        sig_pairs = _cross_pairs(keys[reps], ev.keys)
+        if sig_pairs.size:
+            est = (sig16[reps[sig_pairs[:, 0]]] == ev.sig16[sig_pairs[:, 1]]).mean(axis=1)
+            sp = sig_pairs[est >= threshold]
+            fresh = contaminated[reps[sp[:, 0]]] < 0
+            contaminated[reps[sp[fresh, 0]]] = sp[fresh, 1]
+            reason_c[reps[sp[fresh, 0]]] = "signature"
+        # every copy of a contaminated record is contaminated
+        contaminated = contaminated[rep]
+        reason_c = reason_c[rep]
+    timings["contamination"] = time.perf_counter() - t
+
+    # near-duplicates among clean group representatives (+ the persisted index, first)
+    t = time.perf_counter()
+    clean = reps[contaminated[reps] < 0]
+    m = 0 if idx is None else idx.height
+    node_keys = keys[clean] if idx_keys is None else np.concatenate([idx_keys, keys[clean]])
+    node_sig = _NodeSig(sig16, clean, idx_sig)
+    pairs = mh.candidate_pairs(node_keys)
+    del node_keys
+    pairs = pairs[pairs[:, 1] >= m]  # two index entries are never merged
+    timings["lsh"] = time.perf_counter() - t
+    t = time.perf_counter()
+    sims = node_sig.estimate(pairs)
+    # exact Jaccard for every pair (verify) or only where the estimate is too close to call
+    margin = 1.0 if verify else BORDERLINE_SIGMAS * float(np.sqrt(threshold * (1 - threshold) / num_perm))
+    check = np.flatnonzero((np.abs(sims - threshold) < margin) & (pairs[:, 0] >= m))
+    if check.size:
+        ra, rb = clean[pairs[check, 0] - m], clean[pairs[check, 1] - m]
+        sims[check] = _shingle_sets(lf, text_expr, sh, np.concatenate([ra, rb]), batch_size).jaccard(ra, rb)
+    edges = pairs[sims >= threshold]
+    if idx is not None and m:  # exact copies of indexed records
+        pos = pl.DataFrame({"exact": meta["exact"][clean.tolist()], "node": np.arange(m, m + clean.size)}) \
+            .join(idx.select("exact", pl.int_range(pl.len()).alias("inode")).unique("exact", keep="first"),
+                  on="exact", how="inner")
+        if pos.height:
+            edges = np.concatenate([edges, pos.select("inode", "node").to_numpy().astype(np.int64)])
+    label = mh.components(m + clean.size, edges)
+    timings["confirm"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    outcomes, clusters, index_new = _assemble(
+        meta, rank, rep, clean, m, label, node_sig, contaminated, reason_c, ev, sig16, idx, verify,
+        lf, text_expr, sh, batch_size,
+    )
+    paths = {
+        "outcomes": str(ws.write_table("dedupe", "outcomes", outcomes)),
+        "clusters": str(ws.write_table("dedupe", "clusters", clusters)),
+    }
+    added = 0
+    if index_path is not None:
+        new_rows = index_new[~meta["record_id"][index_new.tolist()].is_in(known.implode()).to_numpy()]
+        entries = meta[new_rows.tolist()].select("record_id", "exact").with_columns(source=pl.lit(str(path)))
+        added = _save_index(index_path, params, ws, entries, keys[rep[new_rows]], sig16[rep[new_rows]])
+    timings["write"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+
+    counts = {o: 0 for o in ("kept", "duplicate", "contaminated")}
+    counts.update(dict(outcomes.group_by("outcome").len().iter_rows()))
+    reasons: dict[str, dict[str, int]] = {}
+    for o, r, c in outcomes.filter(pl.col("reason").is_not_null()).group_by("outcome", "reason").len().sort(
+        "outcome", "reason").iter_rows():
+        reasons.setdefault(o, {})[r] = c
+    inputs = {"records": sha256_file(path)}
+    for p in against:
+        inputs[str(p)] = sha256_file(p)
+    warnings = []
+    if ev is not None and ev.short:
+        warnings.append(f"{ev.short} evaluation items have fewer than {min(MIN_EVAL_WORDS, contamination_ngram)} "
+                        "words and were checked by signature only")
+    result = StageResult(
+        stage="dedupe",
+        workspace=str(ws.path),
+        counts=counts,
+        reasons=reasons,
+        outputs=paths,
+        config={
+            "threshold": threshold, "num_perm": num_perm, "ngram": ngram, "char_ngrams": char_ngrams,
+            "fields": fields, "keep": keep, "verify": verify, "against": [str(p) for p in against],
+            "contamination_ngram": contamination_ngram, "index": str(index_path) if index_path else None,
+            "seed": seed, "bands": bands, "rows": rows,
+        },
+        inputs=inputs,
+        timings={k: round(v, 4) for k, v in timings.items()},
+        warnings=warnings,
+        extra={
+            "clusters": int(clusters["cluster_id"].n_unique()) if clusters.height else 0,
+            "records_in_clusters": clusters.height,
+            "candidate_pairs": int(pairs.shape[0]),
+            "exact_checked_pairs": int(check.size),
+            "confirmed_pairs": int(edges.shape[0]),
+            "fingerprinted": int(todo.size),
+            "index_matched": int(outcomes["kept_record_id"].is_in(idx["record_id"].implode()).sum())
+            if idx is not None and idx.height else 0,
+            "index_added": added,
+            "evaluation_items": len(ev.locators) if ev else 0,
+        },
+    )
+    ws.log_stage(result)
+    return result
+
+
+def _fingerprint(
+    lf: pl.LazyFrame, text_expr: pl.Expr, todo: npt.NDArray[np.int64], sh: mh.Shingler,
+    ev: _Eval | None, num_perm: int, seed: int, bands: int, rows: int, batch_size: int,
+    threads: int | None, *, need_exact: bool,
+) -> Iterable[_Batch]:
+    """Signatures and band keys (and n-gram hits on evaluation items) for the ``todo`` rows."""
+
+    def work(texts: pl.Series, rows_: npt.NDArray[np.int64]) -> _Batch:
+        enc = mh.encode(texts)
+        doc, h = sh.shingles(enc)
+        sig = mh.signatures(doc, h, enc.n, num_perm, seed)
+        b = _Batch(rows_, mh.band_keys(sig, bands, rows), sig.astype(np.uint16))
+        if need_exact:
+            b.exact = [hashlib.sha256(x.encode("utf-8")).hexdigest() for x in texts.to_list()]
+        if ev is not None:
+            b.hits, b.hit_items = _ngram_hits(ev, sh, enc)
+        return b
+
+    workers = threads or min(2, os.cpu_count() or 1)
+    if workers <= 1:
+        yield from (work(texts, r) for texts, r in _read_rows(lf, text_expr, todo, batch_size))
+        return
+    pending: list[Future[_Batch]] = []
+    with ThreadPoolExecutor(workers) as pool:  # numpy and Polars release the GIL
+        for texts, r in _read_rows(lf, text_expr, todo, batch_size):
+            pending.append(pool.submit(work, texts, r))
+            while len(pending) > workers:
+                yield pending.pop(0).result()
+        for f in pending:
+            yield f.result()
+
+
+def _read_rows(
+    lf: pl.LazyFrame, text_expr: pl.Expr, rows: npt.NDArray[np.int64], batch_size: int
+) -> Iterator[tuple[pl.Series, npt.NDArray[np.int64]]]:
+    """(texts, row numbers) for the wanted rows (sorted), read in streamed chunks."""
+    if not rows.size:
+        return
+    off = 0
+    buf_t: list[pl.Series] = []
+    buf_r: list[npt.NDArray[np.int64]] = []
+    have = 0
+    for chunk in lf.select(text_expr.alias("t")).collect_batches(chunk_size=batch_size):
+        h = chunk.height
+        lo, hi = np.searchsorted(rows, [off, off + h])
+        if hi > lo:
+            local = rows[lo:hi] - off
+            buf_t.append(chunk["t"].gather(local) if hi - lo < h else chunk["t"])
+            buf_r.append(rows[lo:hi])
+            have += hi - lo
+        off += h
+        if have >= batch_size:
+            yield pl.concat(buf_t), np.concatenate(buf_r)
+            buf_t, buf_r, have = [], [], 0
+    if have:
+        yield pl.concat(buf_t), np.concatenate(buf_r)
+
+
+def _cross_pairs(keys_a: mh.U64, keys_b: mh.U64) -> npt.NDArray[np.int64]:
+    """Unique (i, j) with row i of ``keys_a`` and row j of ``keys_b`` sharing a band key."""
+    found = []
+    for band in range(keys_b.shape[1]):
+        order = np.argsort(keys_b[:, band], kind="stable")
+        sk = keys_b[order, band]
+        pos = np.minimum(np.searchsorted(sk, keys_a[:, band]), sk.size - 1)
+        hit = np.flatnonzero(sk[pos] == keys_a[:, band])
+        found.append(np.stack([hit, order[pos[hit]]], 1))
+    pairs = np.concatenate(found).astype(np.int64) if found else np.empty((0, 2), np.int64)
+    return np.unique(pairs, axis=0) if pairs.size else pairs
+
+
+@dataclass
+class _NodeSig:
+    """Signatures of the LSH nodes: index entries first, then clean rows, without copying."""
+
+    sig16: npt.NDArray[np.uint16]
+    clean: npt.NDArray[np.int64]
+    idx_sig: npt.NDArray[np.uint16] | None
+
+    def rows(self, nodes: npt.NDArray[np.int64]) -> npt.NDArray[np.uint16]:
+        m = 0 if self.idx_sig is None else self.idx_sig.shape[0]
+        out = self.sig16[self.clean[np.maximum(nodes - m, 0)]]
+        if m and (nodes < m).any():
+            assert self.idx_sig is not None
+            out[nodes < m] = self.idx_sig[nodes[nodes < m]]
+        return out
+
+    def estimate(self, pairs: npt.NDArray[np.int64], chunk: int = 65536) -> npt.NDArray[np.float64]:
+        out = np.empty(pairs.shape[0], np.float64)
+        for i in range(0, pairs.shape[0], chunk):
+            p = pairs[i : i + chunk]
+            out[i : i + chunk] = (self.rows(p[:, 0]) == self.rows(p[:, 1])).mean(axis=1)
+        return out
+
+
+@dataclass
+class _Sets:
+    """Unique 40-bit shingle hashes of some rows, CSR style: row k's are h[off[k]:off[k+1]]."""
+
+    rows: npt.NDArray[np.int64]
+    off: npt.NDArray[np.int64]
+    h: mh.U64
+
+    def jaccard(self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], chunk: int = 1 << 15) -> npt.NDArray[np.float64]:
+        """Exact Jaccard of rows a[i] and b[i], vectorized: count distinct values per pair."""
+        ka, kb = np.searchsorted(self.rows, a), np.searchsorted(self.rows, b)
+        out = np.empty(a.size, np.float64)
+        for s in range(0, a.size, chunk):
+            segs = np.concatenate([ka[s : s + chunk], kb[s : s + chunk]])
+            start, length = self.off[segs], self.off[segs + 1] - self.off[segs]
+            npair = segs.size // 2
+            pid = np.tile(np.arange(npair, dtype=np.uint64), 2)
+            total = int(length.sum())
+            idx = np.repeat(start - (np.cumsum(length) - length), length) + np.arange(total)
+            key = np.sort((np.repeat(pid, length) << np.uint64(40)) | self.h[idx])
+            new = np.ones(key.size, bool)
+            new[1:] = key[1:] != key[:-1]
+            union = np.bincount((key[new] >> np.uint64(40)).astype(np.int64), minlength=npair)
+            inter = length[:npair] + length[npair:] - union
+            out[s : s + chunk] = np.where(union > 0, inter / np.maximum(union, 1), 1.0)
+        return out
+
+
+def _shingle_sets(
+    lf: pl.LazyFrame, text_expr: pl.Expr, sh: mh.Shingler, rows: npt.NDArray[np.int64], batch_size: int
+) -> _Sets:
+    """Shingle sets of the wanted rows (for exact Jaccard), from a second read of their text."""
+    want = np.unique(rows)
+    hs, counts = [], []
+    for texts, _r in _read_rows(lf, text_expr, want, batch_size):
+        enc = mh.encode(texts)
+        doc, h = sh.shingles(enc)
+        # (doc, top 40 bits of the hash) in one sortable key; 40 bits keep collisions negligible
+        key = np.sort((doc.astype(np.uint64) << np.uint64(40)) | (h >> np.uint64(24)))
+        keep = np.ones(key.size, bool)
+        keep[1:] = key[1:] != key[:-1]
+        key = key[keep]
+        hs.append(key & np.uint64((1 << 40) - 1))
+        counts.append(np.bincount((key >> np.uint64(40)).astype(np.int64), minlength=enc.n))
+    off = np.zeros(want.size + 1, np.int64)
+    if counts:
+        np.cumsum(np.concatenate(counts), out=off[1:])
+    return _Sets(want, off, np.concatenate(hs) if hs else np.empty(0, np.uint64))
+
+
+def pair_jaccard(sets: dict[int, mh.U64], a: Sequence[int], b: Sequence[int]) -> npt.NDArray[np.float64]:
+    """Exact Jaccard of the shingle sets of each (a[i], b[i]) pair (dict form, for callers/tests)."""
+    rows = np.array(sorted(sets), np.int64)
+    vals = [np.unique(sets[int(r)] >> np.uint64(24)) for r in rows]
+    off = np.concatenate([[0], np.cumsum([v.size for v in vals])]).astype(np.int64)
+    h = np.concatenate(vals) if vals else np.empty(0, np.uint64)
+    return _Sets(rows, off, h).jaccard(np.asarray(a, np.int64), np.asarray(b, np.int64))
+
+
+def _assemble(
+    meta: pl.DataFrame, rank: npt.NDArray[np.int64], rep: npt.NDArray[np.int64],
+    clean: npt.NDArray[np.int64], m: int, label: npt.NDArray[np.int64],
+    node_sig: _NodeSig, contaminated: npt.NDArray[np.int64], reason_c: npt.NDArray[Any],
+    ev: _Eval | None, sig16: npt.NDArray[np.uint16], idx: pl.DataFrame | None, verify: bool,
+    lf: pl.LazyFrame, text_expr: pl.Expr, sh: mh.Shingler, batch_size: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, npt.NDArray[np.int64]]:
+    """Outcomes and cluster tables from components; also the rows to add to the index."""
+    n = meta.height
+    node_of_rep = np.full(n, -1, np.int64)
+    node_of_rep[clean] = np.arange(m, m + clean.size)
+    node = node_of_rep[rep]
+    is_clean = contaminated < 0
+    comp = np.where(is_clean, label[np.maximum(node, 0)], -1)
+    frame = pl.DataFrame({"row": np.arange(n), "comp": comp, "rank": rank})
+    stats = (
+        frame.filter(pl.col("comp") >= 0)
+        .group_by("comp")
+        .agg(pl.len().alias("size"), pl.col("row").sort_by("rank").first().alias("best"))
+    )
+    stats = stats.filter((pl.col("size") >= 2) | (pl.col("comp") < m))
+    comp_size = np.zeros(m + clean.size, np.int64)
+    comp_best = np.full(m + clean.size, -1, np.int64)
+    comp_size[stats["comp"].to_numpy()] = stats["size"].to_numpy()
+    comp_best[stats["comp"].to_numpy()] = stats["best"].to_numpy()
+    in_cluster = np.flatnonzero(is_clean & (comp_size[np.maximum(comp, 0)] > 0) & (comp >= 0))
+    c = comp[in_cluster]
+    from_index = c < m
+    kept_row = np.where(from_index, -1, comp_best[c])
+    ids = meta["record_id"].to_numpy()
+    exact = meta["exact"].to_numpy()
+    idx_ids = idx["record_id"].to_numpy() if idx is not None and m else np.empty(0, object)
+    idx_exact = idx["exact"].to_numpy() if idx is not None and m else np.empty(0, object)
+    kept_id = ids[np.maximum(kept_row, 0)]
+    kept_exact = exact[np.maximum(kept_row, 0)]
+    if from_index.any():  # the kept record is an earlier run's, from the index
+        kept_id[from_index] = idx_ids[c[from_index]]
+        kept_exact[from_index] = idx_exact[c[from_index]]
+    is_kept = kept_row == in_cluster
+    same = exact[in_cluster] == kept_exact
+    kept_node = np.where(from_index, c, node[np.maximum(kept_row, 0)])
+    sim = np.ones(in_cluster.size, np.float64)
+    near = np.flatnonzero(~same & ~is_kept)
+    if near.size:
+        sim[near] = node_sig.estimate(np.stack([node[in_cluster[near]], kept_node[near]], 1))
+        if verify:
+            ws_pairs = near[~from_index[near]]
+            if ws_pairs.size:
+                a, b = rep[in_cluster[ws_pairs]], rep[kept_row[ws_pairs]]
+                sim[ws_pairs] = _shingle_sets(lf, text_expr, sh, np.concatenate([a, b]), batch_size).jaccard(a, b)
+    cluster_id = np.array(["c" + str(k) for k in kept_id], dtype=object)
+
+    outcome = np.full(n, "kept", object)
+    reason = np.full(n, None, object)
+    cid = np.full(n, None, object)
+    kid = np.full(n, None, object)
+    simil = np.full(n, np.nan)
+    match = np.full(n, None, object)
+    match_text = np.full(n, None, object)
+    cid[in_cluster] = cluster_id
+    dup = ~is_kept
+    outcome[in_cluster[dup]] = "duplicate"
+    reason[in_cluster[dup]] = np.where(same[dup], "exact", "near")
+    kid[in_cluster[dup]] = kept_id[dup]
+    simil[in_cluster[dup]] = sim[dup]
+    bad = np.flatnonzero(~is_clean)
+    if bad.size and ev is not None:
+        item = contaminated[bad]
+        outcome[bad] = "contaminated"
+        reason[bad] = reason_c[bad]
+        simil[bad] = (sig16[rep[bad]] == ev.sig16[item]).mean(axis=1)
+        match[bad] = [ev.locators[i] for i in item.tolist()]
+        match_text[bad] = [ev.texts[i][:300] for i in item.tolist()]
+    outcomes = pl.DataFrame(
+        {"record_id": ids.tolist(), "outcome": outcome.tolist(), "reason": reason.tolist(),
+         "cluster_id": cid.tolist(), "kept_record_id": kid.tolist(), "similarity": simil,
+         "match": match.tolist(), "match_text": match_text.tolist()},
+        schema=OUTCOME_SCHEMA, nan_to_null=True,
+    )
+    sizes = np.bincount(np.unique(c, return_inverse=True)[1]) if c.size else np.empty(0, np.int64)
+    clusters = pl.DataFrame(
+        {
+            "cluster_id": cluster_id.tolist(),
+            "record_id": ids[in_cluster].tolist(),
+            "is_kept": is_kept,
+            "similarity": sim,
+            "size": (sizes[np.unique(c, return_inverse=True)[1]] if c.size else sizes).astype(np.int64),
+        },
+        schema={"cluster_id": pl.String, "record_id": pl.String, "is_kept": pl.Boolean,
+                "similarity": pl.Float64, "size": pl.Int64},
+    ).sort(["size", "cluster_id", "is_kept", "similarity", "record_id"],
+           descending=[True, False, True, True, False])
+    index_rows = np.flatnonzero(outcome == "kept")
+    return outcomes, clusters, index_rows
+
+
+def largest_clusters(workspace: str | os.PathLike[str] | Workspace, n: int, members: int = 5) -> list[dict[str, Any]]:
+    """The ``n`` largest clusters of the last dedupe run: kept record and members, with texts."""
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    ws.require("dedupe")
+    cl = ws.read_table("dedupe", "clusters")
+    ded = ws.read_table("dedupe", "outcomes").select("record_id", "reason", "kept_record_id")
+    top = (cl.group_by("cluster_id").agg(pl.col("size").first())
+           .sort(["size", "cluster_id"], descending=[True, False]).head(n))
+    rows = cl.join(top.select("cluster_id"), on="cluster_id").join(ded, on="record_id", how="left")
+    ids = pl.concat([rows["record_id"], rows["kept_record_id"].drop_nulls()]).unique().implode()
+    rec = ws.read_table("ingest", "records", lazy=True).select("record_id", "source", "text") \
+        .filter(pl.col("record_id").is_in(ids)).collect()
+    text = dict(zip(rec["record_id"], rec["text"], strict=True))
+    source = dict(zip(rec["record_id"], rec["source"], strict=True))
+    out = []
+    for cid, size in top.iter_rows():
+        g = rows.filter(pl.col("cluster_id") == cid).sort(
+            ["is_kept", "similarity", "record_id"], descending=[True, True, False])
+        kept = g.filter(pl.col("is_kept"))
+        kid = kept["record_id"][0] if kept.height else g["kept_record_id"][0]
+        others = g.filter(~pl.col("is_kept")).head(members)
+        out.append({
+            "cluster_id": cid, "size": int(size),
+            "kept": {"record_id": kid, "source": source.get(kid, "persisted index"), "text": text.get(kid, "")},
+            "members": [
+                {"record_id": r["record_id"], "source": source.get(r["record_id"]), "reason": r["reason"],
+                 "similarity": r["similarity"], "text": text.get(r["record_id"], "")}
+                for r in others.iter_rows(named=True)
+            ],
+        })
+    return out

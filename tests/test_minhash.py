@@ -1,0 +1,145 @@
+"""The vectorized MinHash core: stable hashes, signatures, LSH buckets, components."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curate import minhash as mh
+
+TEXTS = [
+    "Hello, World! This is a test of the shingler.",
+    "short one",
+    "",
+    "!!! ???",
+    "Ünïcode wörds, here and THERE; naïve café",
+    "a b c d e f g h i j k",
+    "  leading   and trailing   ",
+    "x" * 40 + " long-token " + "y" * 17,
+]
+
+
+def _sets(texts: list[str], sh: mh.Shingler) -> list[set[int]]:
+    doc, h = sh.shingles(mh.encode(texts))
+    return [set(h[doc == i].tolist()) for i in range(len(texts))]
+
+
+@pytest.mark.parametrize("sh", [mh.Shingler(5), mh.Shingler(1), mh.Shingler(char_ngrams=3),
+                                mh.Shingler(char_ngrams=5), mh.Shingler(char_ngrams=60)])
+def test_vectorized_shingles_match_reference(sh: mh.Shingler) -> None:
+    got = _sets(TEXTS, sh)
+    for text, g in zip(TEXTS, got, strict=True):
+        assert g == mh.shingle_reference(text, sh.ngram, sh.char_ngrams), text
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet="ab cdé,.!\n1Z—", max_size=60), min_size=1, max_size=6),
+       st.integers(1, 6), st.sampled_from([None, 2, 4]))
+def test_reference_agreement_on_random_texts(texts: list[str], n: int, chars: int | None) -> None:
+    sh = mh.Shingler(n, chars)
+    for text, g in zip(texts, _sets(texts, sh), strict=True):
+        assert g == mh.shingle_reference(text, n, chars)
+        assert g, "every document gets at least one shingle"
+
+
+def test_hashes_are_stable_constants() -> None:
+    # Fixed values: a change here changes every stored index and every cluster; do it on purpose.
+    assert mh.bytes_hash(b"hello") == 0x09C181AAAAF8A0D9
+    assert mh.bytes_hash(b"") == 0
+    words = mh.encode(["the quick brown fox jumps over the lazy dog"])
+    doc, h = mh.Shingler(5).shingles(words)
+    assert sorted(h.tolist())[:2] == [678717041096459107, 1456103487101335919]
+    sig = mh.signatures(doc, h, 1, 16, seed=1)
+    assert sig[0, :4].tolist() == [114273011, 677829033, 2017216388, 2946584831]
+
+
+def test_normalization_ignores_case_and_punctuation() -> None:
+    a, b, c = _sets(["Refund issued, thanks!", "refund   ISSUED thanks", "refund denied thanks"], mh.Shingler(2))
+    assert a == b
+    assert a != c
+
+
+def test_short_and_wordless_documents_are_fingerprinted() -> None:
+    sets = _sets(["two words", "!!!", "?!", ""], mh.Shingler(5))
+    assert [len(s) for s in sets] == [1, 1, 1, 1]
+    assert sets[1] != sets[2]
+
+
+def _jaccard(a: set[int], b: set[int]) -> float:
+    return len(a & b) / len(a | b)
+
+
+def test_signature_estimates_jaccard() -> None:
+    rng = np.random.default_rng(0)
+    vocab = [f"w{i}" for i in range(5000)]
+    base = list(rng.choice(vocab, 300))
+    texts = [" ".join(base)]
+    for edits in (3, 10, 30, 100):
+        w = list(base)
+        for i in rng.choice(len(w), edits, replace=False):
+            w[i] = "zz" + str(i)
+        texts.append(" ".join(w))
+    sh = mh.Shingler(3)
+    enc = mh.encode(texts)
+    doc, h = sh.shingles(enc)
+    sig = mh.signatures(doc, h, enc.n, 256, seed=3)
+    sets = _sets(texts, sh)
+    for i in range(1, len(texts)):
+        est = mh.estimate_jaccard(sig, np.array([[0, i]]))[0]
+        assert abs(est - _jaccard(sets[0], sets[i])) < 0.1
+
+
+def test_signatures_identical_for_equal_docs_and_depend_on_seed() -> None:
+    enc = mh.encode(["same text here again", "Same text, here again!", "other words entirely now"])
+    doc, h = mh.Shingler(2).shingles(enc)
+    s1 = mh.signatures(doc, h, enc.n, 64, seed=1)
+    s2 = mh.signatures(doc, h, enc.n, 64, seed=2)
+    assert (s1[0] == s1[1]).all()
+    assert not (s1[0] == s2[0]).all()
+    assert (s1 != mh.EMPTY).all()
+
+
+def test_densify_single_shingle_fills_every_bin() -> None:
+    sig = mh.signatures(np.array([0]), np.array([12345], np.uint64), 1, 32)
+    assert len(set(sig[0].tolist())) == 1
+
+
+def test_lsh_params_are_datasketchs() -> None:
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=0.8, num_perm=128)
+    assert mh.lsh_params(0.8, 128, 0.5) == (lsh.b, lsh.r) == (9, 13)
+    lsh = MinHashLSH(threshold=0.7, num_perm=64, weights=(0.05, 0.95))
+    assert mh.lsh_params(0.7, 64) == (lsh.b, lsh.r)
+    assert mh.lsh_params(0.8, 128) == (16, 8)
+
+
+def test_signatures_work_in_datasketch_lsh() -> None:
+    from datasketch import MinHashLSH
+
+    base = " ".join(f"w{i}" for i in range(200))
+    texts = [base, base.replace("w50 ", "x50 "), " ".join(f"v{i}" for i in range(200))]
+    enc = mh.encode(texts)
+    doc, h = mh.Shingler(5).shingles(enc)
+    sig = mh.signatures(doc, h, enc.n, 128)
+    lsh = MinHashLSH(threshold=0.8, num_perm=128)
+    lsh.insert("a", mh.to_lean_minhash(sig[0]))
+    assert lsh.query(mh.to_lean_minhash(sig[1])) == ["a"]
+    assert lsh.query(mh.to_lean_minhash(sig[2])) == []
+
+
+def test_candidate_pairs_small_buckets_all_pairs_big_buckets_star() -> None:
+    keys = np.array([[5], [5], [7], [5], [9]], np.uint64)
+    assert mh.candidate_pairs(keys).tolist() == [[0, 1], [0, 3], [1, 3]]
+    big = np.zeros((12, 1), np.uint64)
+    pairs = mh.candidate_pairs(big, small=4)
+    assert pairs.tolist() == [[0, i] for i in range(1, 12)]
+
+
+def test_components_union_find() -> None:
+    pairs = np.array([[3, 4], [1, 2], [2, 4], [6, 7]])
+    assert mh.components(8, pairs).tolist() == [0, 1, 1, 1, 1, 5, 6, 6]
+    chain = np.stack([np.arange(999), np.arange(1, 1000)], 1)[::-1].copy()
+    assert (mh.components(1000, chain) == 0).all()

@@ -1,0 +1,132 @@
+"""`curate generate`: the base model's and the tuned model's answers, side by side.
+
+The prompt is rendered with the tokenizer and chat template saved with the adapter, i.e. exactly
+what training used; the base answer comes from the same model with the adapter disabled.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from curate.errors import UsageError
+from curate.train.models import ALIASES
+
+
+@dataclass
+class Answer:
+    """One prompt with the base and tuned answers (and the reference answer for val samples)."""
+
+    prompt: str
+    base: str
+    tuned: str
+    reference: str | None = None
+
+
+def _prompts_from_val(data_dir: Path, n: int) -> list[tuple[list[dict[str, str]], str | None]]:
+    from curate.train.data import read_chat_jsonl
+
+    path = data_dir / "val.jsonl"
+    if not path.exists():
+        raise UsageError(f"--val-samples: {data_dir} has no val.jsonl")
+    out: list[tuple[list[dict[str, str]], str | None]] = []
+    for conv in read_chat_jsonl(path)[:n]:
+        msgs = list(conv.messages)
+        last = max(i for i, m in enumerate(msgs) if m["role"] == "assistant")
+        out.append((msgs[:last], msgs[last]["content"]))
+    return out
+
+
+def adapter_base_model(adapter: Path) -> str:
+    """The base model an adapter was trained on, from its training card or adapter config."""
+    card = adapter / "training_card.json"
+    if card.exists():
+        base = json.loads(card.read_text("utf-8"))["base_model"]
+        return str(base["spec"] if base["spec"] in ALIASES else base["path"])
+    config = adapter / "adapter_config.json"
+    if config.exists():
+        return str(json.loads(config.read_text("utf-8"))["base_model_name_or_path"])
+    raise UsageError(f"{adapter} is not an adapter directory (no adapter_config.json)")
+
+
+def generate(
+    adapter: str | Path,
+    prompts: list[str] | None = None,
+    *,
+    model: str | None = None,
+    data_dir: str | Path | None = None,
+    val_samples: int = 0,
+    max_new_tokens: int = 128,
+    device: str = "auto",
+) -> list[Answer]:
+    """Greedy answers of the base model and base + adapter for each prompt."""
+    from curate.train.masking import encode_prompt
+    from curate.train.models import (
+        load_model,
+        load_tokenizer,
+        pick_device,
+        require_train_deps,
+        resolve_model,
+    )
+
+    adapter = Path(adapter)
+    if not (adapter / "adapter_config.json").exists():
+        raise UsageError(f"--adapter {adapter}: not an adapter directory (no adapter_config.json)")
+    items: list[tuple[list[dict[str, str]], str | None]] = [
+        ([{"role": "user", "content": p}], None) for p in prompts or []
+    ]
+    if val_samples:
+        if data_dir is None:
+            raise UsageError("--val-samples needs --data DATA_DIR")
+        items += _prompts_from_val(Path(data_dir), val_samples)
+    if not items:
+        raise UsageError("give a PROMPT or --val-samples N")
+    require_train_deps()
+    import torch
+    from peft import PeftModel
+
+    dev = pick_device(device)
+    base_path = resolve_model(model or adapter_base_model(adapter))
+    tokenizer = load_tokenizer(adapter)
+    base = load_model(
+        base_path, dtype=torch.bfloat16 if dev == "cuda" else torch.float32, device=dev
+    )
+    tuned = PeftModel.from_pretrained(base, str(adapter)).eval()
+    stop = [t for t in {tokenizer.eos_token_id, *_end_ids(adapter, tokenizer)} if t is not None]
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stop[0] if stop else 0
+
+    def run(ids: list[int]) -> str:
+        x = torch.tensor([ids], device=dev)
+        out = tuned.generate(
+            input_ids=x,
+            attention_mask=torch.ones_like(x),
+            max_new_tokens=max_new_tokens,
+            do_sample=False,
+            eos_token_id=stop or None,
+            pad_token_id=pad,
+        )
+        return str(tokenizer.decode(out[0, len(ids) :], skip_special_tokens=True)).strip()
+
+    answers = []
+    with torch.no_grad():
+        for msgs, ref in items:
+            ids = encode_prompt(tokenizer, msgs)
+            with tuned.disable_adapter():
+                base_answer = run(ids)
+            answers.append(Answer(msgs[-1]["content"] if msgs else "", base_answer, run(ids), ref))
+    return answers
+
+
+def _end_ids(adapter: Path, tokenizer: Any) -> list[int]:
+    """Token ids of the end-of-turn markers recorded at training time (e.g. <|eot_id|>)."""
+    card = adapter / "training_card.json"
+    if not card.exists():
+        return []
+    ids = []
+    for marker in json.loads(card.read_text("utf-8"))["chat_template"]["end_of_turn"]:
+        tok = tokenizer.convert_tokens_to_ids(marker)
+        if isinstance(tok, int) and tok != tokenizer.unk_token_id:
+            ids.append(tok)
+    return ids

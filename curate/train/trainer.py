@@ -1,0 +1,680 @@
+"""The LoRA training loop: assistant-only loss, length-grouped batches, eval, checkpoints, resume.
+
+Written directly on torch + peft (no transformers Trainer) so that every step is ours to explain:
+the loss is the mean over trained tokens of the whole (accumulated) batch; the LM head runs only
+on trained positions (a large share of the compute on a small model with a big vocabulary); the
+batch order is a pure function of the seed, so ``--resume`` reproduces an uninterrupted run.
+
+Output directory::
+
+    OUT/adapter_model.safetensors, adapter_config.json   the LoRA adapter (peft format)
+    OUT/tokenizer.json, tokenizer_config.json, chat_template.jinja   exactly what training used
+    OUT/training_card.json    base model, data hashes, config, skipped examples, final metrics, versions
+    OUT/metrics.jsonl         one line per step (loss, lr, tokens/s, padding) and per evaluation
+    OUT/checkpoints/step-N/   adapter + optimizer/RNG state (the last two are kept)
+    OUT/merged/               full merged model (with --merge)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import os
+import random
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from curate.errors import TrainingError, UsageError
+from curate.train.batching import IGNORE, BatchStream, collate, padding_fraction
+from curate.train.data import Conversation, load_data_dir
+from curate.train.masking import (
+    Encoded,
+    TemplateInfo,
+    TemplateSkip,
+    encode,
+    ensure_chat_template,
+    template_info,
+)
+from curate.workspace import StageResult, Workspace, sha256_file, sha256_text, write_json
+
+Progress = Callable[[dict[str, Any]], None]
+KEEP_CHECKPOINTS = 2
+# Options that change the trained weights: a resumed run must use the same values.
+RESULT_OPTIONS = (
+    "model",
+    "epochs",
+    "max_steps",
+    "lr",
+    "lora_r",
+    "lora_alpha",
+    "lora_dropout",
+    "target_modules",
+    "batch_size",
+    "grad_accum",
+    "max_tokens",
+    "seed",
+    "warmup_ratio",
+    "dtype",
+)
+
+
+@dataclass
+class TrainConfig:
+    """Options of `curate train` (see its --help); ``target_modules=None`` means all linear layers."""
+
+    model: str
+    out: str
+    epochs: float = 1.0
+    max_steps: int | None = None
+    lr: float = 2e-4
+    lora_r: int = 16
+    lora_alpha: int = 32
+    lora_dropout: float = 0.05
+    target_modules: list[str] | None = None
+    batch_size: int = 4
+    grad_accum: int = 1
+    max_tokens: int = 1024
+    seed: int = 0
+    eval_every: int = 50
+    save_every: int = 100
+    eval_examples: int = 256
+    warmup_ratio: float = 0.05
+    device: str = "auto"
+    dtype: str = "auto"
+    gradient_checkpointing: bool = False
+    merge: bool = False
+    resume: bool = False
+
+    def check(self) -> None:
+        """Reject impossible values, naming the option."""
+        positive = {
+            "--lr": self.lr,
+            "--lora-r": self.lora_r,
+            "--lora-alpha": self.lora_alpha,
+            "--batch-size": self.batch_size,
+            "--grad-accum": self.grad_accum,
+            "--epochs": self.epochs,
+        }
+        for name, value in positive.items():
+            if not value > 0:
+                raise UsageError(f"{name} must be greater than 0 (got {value})")
+        if self.max_steps is not None and self.max_steps < 1:
+            raise UsageError(f"--max-steps must be at least 1 (got {self.max_steps})")
+        if self.max_tokens < 8:
+            raise UsageError(f"--max-tokens must be at least 8 (got {self.max_tokens})")
+        if not 0 <= self.lora_dropout < 1:
+            raise UsageError(f"--lora-dropout must be in [0, 1) (got {self.lora_dropout})")
+        if self.eval_every < 0 or self.save_every < 0:
+            raise UsageError("--eval-every and --save-every must be 0 (off) or positive")
+
+
+@dataclass
+class TrainResult:
+    """What a training run produced; the CLI prints it and the card stores it."""
+
+    out: str
+    steps: int
+    train_examples: int
+    val_examples: int
+    skipped: dict[str, int]
+    padding_fraction: float
+    tokens_per_s: float
+    first_eval_loss: float | None
+    last_eval_loss: float | None
+    last_loss: float | None
+    resumed_from: int | None = None
+    chat_template: str = "model"
+    merged: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    peak_memory_gb: float | None = None
+    stage_result: StageResult | None = None
+
+
+def lr_at(step: int, total: int, base: float, warmup: int) -> float:
+    """Linear warmup, then cosine decay to 10 % of ``base``."""
+    if step < warmup:
+        return base * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return base * (0.1 + 0.45 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+
+def encode_all(
+    tokenizer: Any, convs: Sequence[Conversation], max_tokens: int, info: TemplateInfo
+) -> tuple[list[Encoded], Counter[str]]:
+    """Encode conversations; count the skipped ones per reason."""
+    out: list[Encoded] = []
+    skipped: Counter[str] = Counter()
+    for c in convs:
+        try:
+            enc = encode(tokenizer, c.messages, c.weights, max_tokens, info)
+        except TemplateSkip as skip:
+            skipped[skip.reason] += 1
+            continue
+        enc.line = c.line
+        out.append(enc)
+    return out, skipped
+
+
+def _versions() -> dict[str, str]:
+    import importlib.metadata as md
+
+    from curate.workspace import versions
+
+    out = versions()
+    for pkg in ("torch", "transformers", "peft", "safetensors"):
+        with contextlib.suppress(md.PackageNotFoundError):
+            out[pkg] = md.version(pkg)
+    return out
+
+
+class _Loss:
+    """Sum of token losses on trained positions; the LM head runs on those positions only."""
+
+    def __init__(self, model: Any) -> None:
+        base = model.get_base_model()
+        cfg = base.config
+        plain_head = getattr(cfg, "final_logit_softcapping", None) is None and not hasattr(
+            cfg, "logit_scale"
+        )
+        self.model, self.base = model, base
+        self.head_only = plain_head and base.get_output_embeddings() is not None
+
+    def __call__(self, ids: Any, mask: Any, labels: Any) -> tuple[Any, int]:
+        import torch.nn.functional as F
+
+        targets = labels[:, 1:]
+        sel = targets != IGNORE
+        if self.head_only:
+            hidden = self.base.get_decoder()(
+                input_ids=ids, attention_mask=mask, use_cache=False
+            ).last_hidden_state
+            logits = self.base.get_output_embeddings()(hidden[:, :-1][sel])
+        else:
+            logits = self.model(input_ids=ids, attention_mask=mask, use_cache=False).logits[:, :-1][
+                sel
+            ]
+        return F.cross_entropy(logits.float(), targets[sel], reduction="sum"), int(sel.sum())
+
+
+@contextlib.contextmanager
+def _oom_guard(config: TrainConfig, out: Path, at: dict[str, int]) -> Iterator[None]:
+    """Turn out-of-memory into advice; the checkpoints written so far stay for --resume."""
+    try:
+        yield
+    except (TrainingError, KeyboardInterrupt):
+        raise
+    except Exception as exc:
+        if not _is_oom(exc):
+            raise
+        kept = _checkpoints(out)
+        raise TrainingError(
+            f"out of memory at step {at['step']} (--batch-size {config.batch_size}, "
+            f"--max-tokens {config.max_tokens})",
+            hint="lower --batch-size (raise --grad-accum to keep the effective batch) or --max-tokens"
+            + (f"; the last checkpoint {kept[-1]} is kept: continue with --resume" if kept else ""),
+        ) from exc
+
+
+def _is_oom(exc: BaseException) -> bool:
+    import torch
+
+    if isinstance(exc, torch.OutOfMemoryError | MemoryError):
+        return True
+    text = str(exc).lower()
+    return isinstance(exc, RuntimeError) and (
+        "out of memory" in text or "can't allocate memory" in text
+    )
+
+
+def _checkpoints(out: Path) -> list[Path]:
+    return sorted((out / "checkpoints").glob("step-*"), key=lambda p: int(p.name.split("-")[1]))
+
+
+def _result_options(config: TrainConfig) -> dict[str, Any]:
+    return {k: getattr(config, k) for k in RESULT_OPTIONS}
+
+
+def train(
+    data_dir: str | os.PathLike[str],
+    config: TrainConfig | None = None,
+    *,
+    progress: Progress | None = None,
+    workspace: Workspace | None = None,
+    **options: Any,
+) -> TrainResult:
+    """Train a LoRA adapter on DATA_DIR/train.jsonl; see the module docstring for the outputs.
+
+    Options are a TrainConfig or its fields as keywords (``train(d, model=..., out=...)``).
+    With a workspace, the run is logged there as the ``train`` stage (``result.stage_result``).
+    """
+    try:
+        config = replace(config, **options) if config else TrainConfig(**options)
+    except TypeError as exc:
+        raise UsageError(f"train(): {exc}") from exc
+    config.check()
+    data = Path(data_dir)
+    out = Path(config.out)
+    emit = progress or (lambda event: None)
+    train_convs, val_convs = load_data_dir(data)
+    ckpts = _checkpoints(out)
+    if config.resume and not ckpts:
+        raise UsageError(
+            f"--resume: {out} has no checkpoint to resume from", hint="drop --resume to start fresh"
+        )
+    if not config.resume and (ckpts or (out / "adapter_model.safetensors").exists()):
+        raise UsageError(
+            f"{out} already holds a training run",
+            hint="pass --resume to continue it, or choose another --out",
+        )
+
+    from curate.train.models import (
+        load_model,
+        load_tokenizer,
+        pick_device,
+        pick_dtype,
+        require_train_deps,
+        resolve_model,
+    )
+
+    require_train_deps()
+    import torch
+
+    device = pick_device(config.device)
+    dtype = pick_dtype(config.dtype, device)
+    emit({"event": "phase", "message": f"loading {config.model}"})
+    model_path = resolve_model(config.model)
+    tokenizer = load_tokenizer(model_path)
+    template_source = ensure_chat_template(tokenizer)
+    info = template_info(tokenizer)
+    pad_id = (
+        tokenizer.pad_token_id
+        if tokenizer.pad_token_id is not None
+        else tokenizer.eos_token_id or 0
+    )
+
+    emit({"event": "phase", "message": "tokenizing"})
+    train_ex, skipped = encode_all(tokenizer, train_convs, config.max_tokens, info)
+    val_ex, val_skipped = encode_all(
+        tokenizer, val_convs[: config.eval_examples], config.max_tokens, info
+    )
+    if not train_ex:
+        reasons = ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items()))
+        raise UsageError(
+            f"no trainable example in {data / 'train.jsonl'} ({reasons})",
+            hint="raise --max-tokens if answers were truncated",
+        )
+    warnings: list[str] = []
+    if skipped:
+        warnings.append(
+            f"skipped {sum(skipped.values())} of {len(train_convs)} training examples: "
+            + ", ".join(f"{k} {v}" for k, v in sorted(skipped.items()))
+        )
+    if not val_ex:
+        warnings.append("no val.jsonl examples: evaluation loss is not measured")
+    if not info.end_markers and not info.eos_appended:
+        warnings.append("the chat template closes assistant turns with no end-of-turn token")
+
+    lengths = [len(e) for e in train_ex]
+    stream = BatchStream(lengths, config.batch_size, config.seed)
+    total = config.max_steps or max(
+        1, math.ceil(config.epochs * stream.per_epoch / config.grad_accum)
+    )
+    warmup = round(config.warmup_ratio * total) if config.warmup_ratio > 0 else 0
+    multiple = 8 if device == "cuda" else 1
+    pad_frac = padding_fraction(
+        [stream[m] for m in range(total * config.grad_accum)], lengths, multiple
+    )
+
+    random.seed(config.seed)
+    torch.manual_seed(config.seed)
+    emit({"event": "phase", "message": "preparing model"})
+    model = _lora_model(load_model(model_path, dtype=dtype, device=device), config)
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.0)
+    scaler = torch.amp.GradScaler("cuda") if dtype == torch.float16 else None
+    autocast: Callable[[], Any] = (
+        (lambda: torch.autocast("cuda", dtype=dtype))
+        if device == "cuda" and dtype != torch.float32
+        else contextlib.nullcontext
+    )
+    loss_fn = _Loss(model)
+
+    start_step, resumed_from = 0, None
+    metrics_path = out / "metrics.jsonl"
+    out.mkdir(parents=True, exist_ok=True)
+    if config.resume:
+        start_step = _restore(ckpts[-1], model, optimizer, scaler, config)
+        resumed_from = start_step
+        _truncate_metrics(metrics_path, start_step)
+    else:
+        metrics_path.write_text("", "utf-8")
+
+    def log(row: dict[str, Any]) -> None:
+        with metrics_path.open("a", encoding="utf-8") as f:
+            f.write(json.dumps(row, sort_keys=True) + "\n")
+        emit(row)
+
+    def evaluate(step: int) -> float | None:
+        if not val_ex:
+            return None
+        loss = _evaluate(
+            model, loss_fn, val_ex, config.batch_size * 2, pad_id, device, multiple, autocast
+        )
+        log({"event": "eval", "step": step, "eval_loss": loss})
+        return loss
+
+    emit(
+        {
+            "event": "start",
+            "total_steps": total,
+            "start_step": start_step,
+            "train_examples": len(train_ex),
+        }
+    )
+    first_eval: float | None = None
+    last_eval: float | None = None
+    last_loss: float | None = None
+    real_tokens, train_time = 0, 0.0
+    at = {"step": start_step}
+    with _oom_guard(config, out, at):
+        first_eval = evaluate(0) if start_step == 0 else _first_eval(metrics_path)
+        last_eval = first_eval
+        model.train()
+        for step in range(start_step, total):
+            at["step"] = step + 1
+            t0 = time.perf_counter()
+            lr = lr_at(step, total, config.lr, warmup)
+            for group in optimizer.param_groups:
+                group["lr"] = lr
+            micro = [
+                [train_ex[i] for i in stream[m]]
+                for m in range(step * config.grad_accum, (step + 1) * config.grad_accum)
+            ]
+            n_targets = max(1, sum(sum(e.trained[1:]) for mb in micro for e in mb))
+            loss_sum, tokens, positions = 0.0, 0, 0
+            for mb in micro:
+                ids, mask, labels = (t.to(device) for t in collate(mb, pad_id, multiple))
+                with autocast():
+                    loss, _ = loss_fn(ids, mask, labels)
+                loss = loss / n_targets
+                (scaler.scale(loss) if scaler else loss).backward()
+                loss_sum += float(loss.detach())
+                tokens += int(mask.sum())
+                positions += mask.numel()
+            if not math.isfinite(loss_sum):
+                raise TrainingError(
+                    f"loss is {loss_sum} at step {step + 1}: training diverged",
+                    hint=f"lower --lr (now {config.lr}); checkpoints are kept in {out / 'checkpoints'}",
+                )
+            if scaler:
+                scaler.unscale_(optimizer)
+            grad_norm = float(torch.nn.utils.clip_grad_norm_(params, 1.0))
+            if scaler:
+                scaler.step(optimizer)
+                scaler.update()
+            else:
+                optimizer.step()
+            optimizer.zero_grad(set_to_none=True)
+            dt = time.perf_counter() - t0
+            real_tokens += tokens
+            train_time += dt
+            last_loss = loss_sum
+            log(
+                {
+                    "event": "step",
+                    "step": step + 1,
+                    "loss": loss_sum,
+                    "lr": lr,
+                    "grad_norm": grad_norm,
+                    "tokens": tokens,
+                    "tokens_per_s": tokens / dt,
+                    "padding_fraction": 1 - tokens / positions,
+                    "epoch": (step + 1) * config.grad_accum / stream.per_epoch,
+                }
+            )
+            done = step + 1
+            if config.eval_every and done % config.eval_every == 0 and done < total:
+                last_eval = evaluate(done)
+            if config.save_every and done % config.save_every == 0 and done < total:
+                _save_checkpoint(out, done, model, optimizer, scaler, config)
+        if val_ex:
+            last_eval = evaluate(total)
+
+    emit({"event": "phase", "message": "saving adapter"})
+    model.save_pretrained(out)
+    tokenizer.save_pretrained(out)
+    merged = None
+    if config.merge:
+        merged_dir = out / "merged"
+        model.merge_and_unload().save_pretrained(merged_dir)
+        tokenizer.save_pretrained(merged_dir)
+        merged = str(merged_dir)
+
+    result = TrainResult(
+        out=str(out),
+        steps=total,
+        train_examples=len(train_ex),
+        val_examples=len(val_ex),
+        skipped=dict(sorted(skipped.items())),
+        padding_fraction=pad_frac,
+        tokens_per_s=real_tokens / train_time if train_time else 0.0,
+        peak_memory_gb=torch.cuda.max_memory_allocated() / 2**30 if device == "cuda" else None,
+        first_eval_loss=first_eval,
+        last_eval_loss=last_eval,
+        last_loss=last_loss,
+        resumed_from=resumed_from,
+        chat_template=template_source,
+        merged=merged,
+        warnings=warnings,
+    )
+    card = _card(config, data, model_path, tokenizer, info, result, dict(val_skipped))
+    write_json(card, out / "training_card.json")
+    if workspace is not None:
+        result.stage_result = _log_workspace(workspace, result, config, card, metrics_path)
+    return result
+
+
+def _lora_model(model: Any, config: TrainConfig) -> Any:
+    from peft import LoraConfig, get_peft_model
+
+    if config.gradient_checkpointing:
+        model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+    lora = LoraConfig(
+        r=config.lora_r,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules=config.target_modules or "all-linear",
+        task_type="CAUSAL_LM",
+    )
+    try:
+        return get_peft_model(model, lora)
+    except ValueError as exc:
+        raise UsageError(f"--target-modules: {exc}") from exc
+
+
+def _batches_by_length(examples: Sequence[Encoded], size: int) -> Iterator[list[Encoded]]:
+    order = sorted(range(len(examples)), key=lambda i: len(examples[i]))
+    for k in range(0, len(order), size):
+        yield [examples[i] for i in order[k : k + size]]
+
+
+def _evaluate(
+    model: Any,
+    loss_fn: _Loss,
+    examples: Sequence[Encoded],
+    size: int,
+    pad_id: int,
+    device: str,
+    multiple: int,
+    autocast: Callable[[], Any],
+) -> float:
+    """Mean loss per trained token over ``examples`` (dropout off, no gradients)."""
+    import torch
+
+    model.eval()
+    total, count = 0.0, 0
+    with torch.no_grad():
+        for batch in _batches_by_length(examples, size):
+            ids, mask, labels = (t.to(device) for t in collate(batch, pad_id, multiple))
+            with autocast():
+                loss, n = loss_fn(ids, mask, labels)
+            total += float(loss)
+            count += n
+    model.train()
+    return total / max(1, count)
+
+
+def _save_checkpoint(
+    out: Path, step: int, model: Any, optimizer: Any, scaler: Any, config: TrainConfig
+) -> Path:
+    """Adapter + optimizer + RNG state, written to a temporary folder and renamed into place."""
+    import torch
+
+    folder = out / "checkpoints"
+    target = folder / f"step-{step:06d}"
+    tmp = folder / f".step-{step:06d}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    model.save_pretrained(tmp)
+    state = {
+        "step": step,
+        "optimizer": optimizer.state_dict(),
+        "scaler": scaler.state_dict() if scaler else None,
+        "torch_rng": torch.get_rng_state(),
+        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
+        "python_rng": random.getstate(),
+        "options": _result_options(config),
+    }
+    torch.save(state, tmp / "trainer_state.pt")
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(tmp, target)
+    for old in _checkpoints(out)[:-KEEP_CHECKPOINTS]:
+        shutil.rmtree(old, ignore_errors=True)
+    return target
+
+
+def _restore(ckpt: Path, model: Any, optimizer: Any, scaler: Any, config: TrainConfig) -> int:
+    """Load a checkpoint into the model/optimizer; the options that shape results must match."""
+    import torch
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    state = torch.load(ckpt / "trainer_state.pt", map_location="cpu", weights_only=False)
+    saved, now = state["options"], _result_options(config)
+    diff = [
+        f"--{k.replace('_', '-')} {saved.get(k)!r} → {now[k]!r}"
+        for k in now
+        if saved.get(k) != now[k]
+    ]
+    if diff:
+        raise UsageError(
+            f"--resume: options differ from the checkpointed run ({'; '.join(diff)})",
+            hint="resume with the same options, or start a new run in another --out",
+        )
+    set_peft_model_state_dict(model, load_file(str(ckpt / "adapter_model.safetensors")))
+    optimizer.load_state_dict(state["optimizer"])
+    if scaler and state["scaler"]:
+        scaler.load_state_dict(state["scaler"])
+    torch.set_rng_state(state["torch_rng"])
+    if state["cuda_rng"] is not None and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+    random.setstate(state["python_rng"])
+    return int(state["step"])
+
+
+def _truncate_metrics(path: Path, step: int) -> None:
+    """Drop metric lines written after the checkpoint we resume from."""
+    if not path.exists():
+        return
+    keep = [
+        line
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip() and json.loads(line)["step"] <= step
+    ]
+    path.write_text("".join(line + "\n" for line in keep), "utf-8")
+
+
+def _first_eval(path: Path) -> float | None:
+    for line in path.read_text("utf-8").splitlines():
+        row = json.loads(line)
+        if row.get("event") == "eval":
+            return float(row["eval_loss"])
+    return None
+
+
+def _card(
+    config: TrainConfig,
+    data: Path,
+    model_path: Path | str,
+    tokenizer: Any,
+    info: TemplateInfo,
+    result: TrainResult,
+    val_skipped: dict[str, int],
+) -> dict[str, Any]:
+    """training_card.json: enough to know what this adapter is and to reproduce it."""
+    files = {
+        name: sha256_file(data / name)
+        for name in ("manifest.json", "train.jsonl", "val.jsonl")
+        if (data / name).exists()
+    }
+    return {
+        "base_model": {
+            "spec": config.model,
+            "path": str(model_path.resolve() if isinstance(model_path, Path) else model_path),
+        },
+        "data": {
+            "dir": str(data),
+            "manifest_sha256": files.get("manifest.json"),
+            "sha256": files,
+        },
+        "config": asdict(config),
+        "chat_template": {
+            "source": result.chat_template,
+            "sha256": sha256_text(tokenizer.chat_template),
+            "end_of_turn": sorted(info.end_markers),
+            "eos_appended": info.eos_appended,
+            "bos_added": info.adds_bos,
+        },
+        "examples": {
+            "train": result.train_examples,
+            "val": result.val_examples,
+            "skipped": result.skipped,
+            "val_skipped": val_skipped,
+        },
+        "metrics": {
+            "steps": result.steps,
+            "last_loss": result.last_loss,
+            "first_eval_loss": result.first_eval_loss,
+            "last_eval_loss": result.last_eval_loss,
+            "tokens_per_s": result.tokens_per_s,
+            "peak_memory_gb": result.peak_memory_gb,
+            "padding_fraction": result.padding_fraction,
+        },
+        "versions": _versions(),
+    }
+
+
+def _log_workspace(
+    ws: Workspace, result: TrainResult, config: TrainConfig, card: dict[str, Any], metrics: Path
+) -> StageResult:
+    target = ws.stage_dir("train") / "metrics.jsonl"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(metrics, target)
+    write_json(card, ws.stage_dir("train") / "training_card.json")
+    stage = StageResult(
+        stage="train",
+        workspace=str(ws.path),
+        counts={"trained": result.train_examples, "skipped": sum(result.skipped.values())},
+        reasons={"skipped": result.skipped},
+        outputs={"metrics": str(target), "card": str(ws.stage_dir("train") / "training_card.json")},
+        config=asdict(config),
+        warnings=result.warnings,
+        extra={"metrics": card["metrics"]},
+    )
+    ws.log_stage(stage)
+    return stage

@@ -38,13 +38,27 @@ from curate.train import TrainConfig, TrainResult, generate  # noqa: E402
 from curate.validate import validate_file  # noqa: E402
 from curate.workspace import StageResult, Workspace  # noqa: E402
 
-# The stage functions last: they replace the submodule attributes of the same names.
-from curate.dedupe import dedupe  # noqa: E402  # isort: skip
-from curate.export import export  # noqa: E402  # isort: skip
-from curate.ingest import ingest  # noqa: E402  # isort: skip
-from curate.report import report  # noqa: E402  # isort: skip
-from curate.run import run  # noqa: E402  # isort: skip
-from curate.train import train  # noqa: E402  # isort: skip
+import importlib as _importlib  # noqa: E402
+import types as _types  # noqa: E402
+from typing import Any as _Any  # noqa: E402
+
+
+class _StageModule(_types.ModuleType):
+    """A stage's module that can be called as its stage function.
+
+    ``curate.dedupe("work")`` runs the stage, while ``curate.dedupe`` stays the module, so
+    ``import curate.dedupe as m`` and ``from curate.dedupe import ...`` keep working.
+    """
+
+    def __call__(self, *args: _Any, **kwargs: _Any) -> _Any:
+        return getattr(self, self.__name__.rsplit(".", 1)[1])(*args, **kwargs)
+
+
+for _stage in ("dedupe", "export", "ingest", "report", "run", "train"):
+    _module = _importlib.import_module(f"curate.{_stage}")
+    _module.__class__ = _StageModule
+    globals()[_stage] = _module
+del _stage, _module
 
 __all__ = [
     "ConfigError",

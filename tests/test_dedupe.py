@@ -173,7 +173,7 @@ def test_verify_uses_exact_jaccard(tmp_path: Path) -> None:
 def test_pair_jaccard() -> None:
     import numpy as np
 
-    sets = {0: np.array([1, 2, 3], np.uint64) << np.uint64(30), 1: np.array([2, 3, 4, 5], np.uint64) << np.uint64(30)}
+    sets = {0: np.array([1, 2, 3], np.uint64) << np.uint64(40), 1: np.array([2, 3, 4, 5], np.uint64) << np.uint64(40)}
     assert pair_jaccard(sets, [0, 0], [1, 0]).tolist() == [0.4, 1.0]
 
 

@@ -22,9 +22,7 @@ import time
 import unicodedata
 from pathlib import Path
 
-WORDS = ("router wifi refund order battery screen account billing password update app crash "
-         "delivery warranty replacement connect reset firmware charge cable support thanks please "
-         "hello issue problem still again since yesterday week customer device settings").split()
+WORDS = ["router", "wifi", "refund", "order", "battery", "screen", "account", "billing", "password", "update", "app", "crash", "delivery", "warranty", "replacement", "connect", "reset", "firmware", "charge", "cable", "support", "thanks", "please", "hello", "issue", "problem", "still", "again", "since", "yesterday", "week", "customer", "device", "settings"]
 
 
 def make_csv(path: Path, n: int, seed: int = 0) -> None:

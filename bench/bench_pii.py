@@ -93,16 +93,11 @@ def predict(docs: list[tuple[str, list[tuple[int, int, str]]]], pack_name: str) 
     import polars as pl
 
     from curate.rules import load_rule_pack
-    from curate.rules.pii import PiiEngine, spans
+    from curate.rules.pii import PiiEngine
 
     engine = PiiEngine(load_rule_pack(pack_name).pii)
     scan = engine.scan(pl.Series([d[0] for d in docs]), keep_values=True)
-    vals = [v.to_list() for v in scan.values]
-    out = []
-    for k, marked in enumerate(scan.marked.to_list()):
-        queues = {i: list(v[k] or []) for i, v in enumerate(vals)}
-        out.append(spans(marked, queues, scan.detectors))
-    return out
+    return [scan.spans(k) for k in range(len(docs))]
 
 
 def score(docs, preds) -> tuple[dict[str, dict[str, float]], dict[str, list[int]], list[str]]:  # type: ignore[no-untyped-def]
@@ -173,9 +168,9 @@ def speed_child(realdata: Path) -> None:
     series = pl.Series(texts)
     engine = PiiEngine(load_rule_pack("default").pii)
     t0 = time.perf_counter()
-    scan = engine.scan(series)
+    scan = engine.scan(series, keep_values=False)  # what apply_rules does for placeholders
     scan.placeholders()
-    scan.counts(engine.types)
+    scan.counts()
     ours = mb / (time.perf_counter() - t0)
     sub = texts[: max(1, len(texts) // 4)]
     regs = [re.compile(p) for p in BASELINE_PATTERNS]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import polars as pl
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -127,3 +128,32 @@ def test_every_row_ends_in_exactly_one_outcome(rows: list[dict[str, object]], pa
     before = {r["record_id"]: r["turns"] for r in df.iter_rows(named=True)}
     for r in [*res.kept.iter_rows(named=True), *res.filtered.iter_rows(named=True)]:
         assert [t["role"] for t in r["turns"]] == [t["role"] for t in before[r["record_id"]]]
+
+
+BATCH = [
+    *ROWS,
+    {"question": "Dr. Okonkwo called about the results", "answer": "Okonkwo will call back."},
+    {"question": "Okonkwo Freight lost my parcel", "answer": "Sorry, we will check with Okonkwo Freight."},
+    {"question": "Thanks Zebulon, ticket 7731234 is fine", "answer": "Glad to help."},
+    {"question": "Is Zebulon a real place?", "answer": "Yes, Zebulon is a town."},
+]
+
+
+def _outputs(res: RuleResult) -> dict[str, dict[str, object]]:
+    rows = [*res.kept.iter_rows(named=True), *res.filtered.iter_rows(named=True)]
+    return {r["record_id"]: r for r in rows}
+
+
+@pytest.mark.parametrize("pack", ["default", "strict", "clinical"])
+def test_each_record_is_redacted_as_if_alone(pack: str) -> None:
+    """A name found by context in one record is not redacted in another; batch size is moot."""
+    df = frame(BATCH)
+    together = _outputs(apply_rules(df, pack, FIELDS))
+    for i in range(df.height):
+        alone = _outputs(apply_rules(df.slice(i, 1), pack, FIELDS))
+        rid = df["record_id"][i]
+        assert alone[rid] == together[rid]
+    if pack == "default":
+        assert together["r6"]["question"] == "Okonkwo Freight lost my parcel"
+        assert together["r5"]["answer"] == "[PERSON] will call back."
+        assert together["r8"]["answer"] == "Yes, Zebulon is a town."

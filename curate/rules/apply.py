@@ -3,27 +3,33 @@
 Every input row ends in exactly one of ``kept`` / ``filtered``; a filtered record carries the
 name of the first rule it failed. Text fields and turn contents are redacted in both tables
 (filtered records are stored in the workspace too, and must not keep PII there).
+
+Cost shape (ingest calls this once per batch of up to 10,000 records): the quality metrics are
+one Polars select; every text field and every turn is scanned for PII as ONE flat column (turns
+are flattened and rebuilt through Arrow offsets, no explode/group_by round trip); fastText runs
+in a thread on a bounded prefix of each live record while Polars scans for PII, since both
+release the GIL. Every output of a record depends on that record alone.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from curate.rules.langid import detect_languages
 from curate.rules.pack import RulePack, load_rule_pack
-from curate.rules.pii import Detector, PiiEngine, Scan, expand, mask
+from curate.rules.pii import PiiEngine
 from curate.rules.quality import quality_reasons
 
 PII_DTYPE = pl.List(pl.Struct({"type": pl.Utf8, "count": pl.Int64}))
 N_EXAMPLES = 3
 SNIPPET = 160
-_TMP = "__r_"
 
 
 @dataclass
@@ -35,73 +41,45 @@ class RuleResult:
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def _segments(df: pl.DataFrame, text_cols: list[str]) -> tuple[pl.DataFrame, pl.DataFrame | None]:
-    """Long frame (row, slot, text) of every text field, and the exploded turns (or None)."""
-    parts = [
-        df.select(
-            pl.col(f"{_TMP}row"),
-            pl.lit(i, pl.Int32).alias(f"{_TMP}slot"),
-            pl.col(c).cast(pl.Utf8).alias(f"{_TMP}text"),
+@dataclass
+class _Turns:
+    """The turns column flattened: one row per turn, and how to put it back."""
+
+    array: pa.LargeListArray
+    values: pa.StructArray
+    offsets: np.ndarray
+    rows: np.ndarray
+    content: pl.Series
+
+    @classmethod
+    def of(cls, col: pl.Series) -> _Turns:
+        arr = col.to_arrow()
+        if isinstance(arr, pa.ChunkedArray):
+            arr = arr.combine_chunks()
+        if not isinstance(arr, pa.LargeListArray):
+            arr = arr.cast(pa.large_list(arr.type.value_type))
+        offsets = np.asarray(arr.offsets, dtype=np.int64)
+        values = arr.values.slice(offsets[0], offsets[-1] - offsets[0])
+        offsets = offsets - offsets[0]
+        fields = dict(zip([f.name for f in values.type], values.flatten(), strict=True))
+        content = pl.Series("content", fields["content"]).cast(pl.Utf8)
+        rows = np.repeat(np.arange(len(arr)), np.diff(offsets))
+        return cls(arr, values, offsets, rows, content)
+
+    def rebuild(self, content: pl.Series, dtype: pl.DataType) -> pl.Series:
+        names = [f.name for f in self.values.type]
+        children = [
+            content.to_arrow() if name == "content" else child
+            for name, child in zip(names, self.values.flatten(), strict=True)
+        ]
+        mask = self.values.is_null() if self.values.null_count else None
+        struct = pa.StructArray.from_arrays(children, names=names, mask=mask)
+        lists = pa.LargeListArray.from_arrays(
+            pa.array(self.offsets, pa.int64()),
+            struct,
+            mask=self.array.is_null() if self.array.null_count else None,
         )
-        for i, c in enumerate(text_cols)
-    ]
-    turns = None
-    if "turns" in df.columns:
-        turns = (
-            df.select(f"{_TMP}row", "turns")
-            .explode("turns")
-            .filter(pl.col("turns").is_not_null())
-            .with_columns(pl.int_range(pl.len()).over(f"{_TMP}row").alias(f"{_TMP}turn"))
-        )
-        parts.append(
-            turns.select(
-                pl.col(f"{_TMP}row"),
-                (pl.col(f"{_TMP}turn").cast(pl.Int32) + len(text_cols)).alias(f"{_TMP}slot"),
-                pl.col("turns").struct.field("content").cast(pl.Utf8).alias(f"{_TMP}text"),
-            )
-        )
-    long = (
-        pl.concat(parts)
-        if parts
-        else pl.DataFrame(
-            schema={f"{_TMP}row": pl.UInt32, f"{_TMP}slot": pl.Int32, f"{_TMP}text": pl.Utf8}
-        )
-    )
-    return long.sort(f"{_TMP}row", f"{_TMP}slot"), turns
-
-
-class _Numbering:
-    """Per-record numbering: the same (type, value) always gets the same number."""
-
-    def __init__(self, detectors: list[Detector]) -> None:
-        self.detectors = detectors
-        self.numbers: dict[tuple[str, str], int] = {}
-        self.per_type: dict[str, int] = {}
-
-    def __call__(self, i: int, value: str) -> str:
-        t = self.detectors[i].type
-        key = (t, value.strip().lower())
-        if key not in self.numbers:
-            self.per_type[t] = self.per_type.get(t, 0) + 1
-            self.numbers[key] = self.per_type[t]
-        return f"[{t.upper()}_{self.numbers[key]}]"
-
-
-def _pseudonyms(long: pl.DataFrame, scan: Scan) -> list[str | None]:
-    """Numbered placeholders, consistent across all text of a record (fields and turns)."""
-    marked = scan.marked.to_list()
-    out: list[str | None] = list(scan.placeholders().to_list())
-    rows = long[f"{_TMP}row"].to_list()
-    has = scan.marked.str.contains("[\ue000-\uf8ff]").fill_null(False).to_list()
-    vals = [v.to_list() for v in scan.values]
-    numbering = _Numbering(scan.detectors)
-    current = -1
-    for k, flag in enumerate(has):
-        if rows[k] != current:
-            current, numbering = rows[k], _Numbering(scan.detectors)
-        if flag:
-            out[k] = expand(marked[k] or "", _queues(vals, k), numbering)
-    return out
+        return pl.Series("turns", lists).cast(dtype)
 
 
 def _snippet(text: str, at: int) -> str:
@@ -110,56 +88,76 @@ def _snippet(text: str, at: int) -> str:
     return ("…" if start else "") + s + ("…" if start + SNIPPET < len(text) else "")
 
 
-def _queues(vals: list[list[list[str] | None]], k: int) -> dict[int, list[str]]:
-    return {i: list(v[k] or []) for i, v in enumerate(vals)}
+def _language_text(df: pl.DataFrame, text_cols: list[str], limit: int) -> pl.Series:
+    """Per record, the first ``limit`` characters of its fields and turns (one text)."""
+    parts = [pl.col(c).cast(pl.Utf8).str.slice(0, limit) for c in text_cols]
+    if "turns" in df.columns:
+        el = pl.element().struct.field("content").str.slice(0, limit)
+        parts.append(pl.col("turns").list.eval(el).list.join("\n"))
+    if not parts:
+        return pl.Series("text", [""] * df.height, pl.Utf8)
+    joined = pl.concat_str(parts, separator="\n", ignore_nulls=True).str.slice(0, limit)
+    return df.select(joined.fill_null("").alias("text"))["text"]
 
 
-def _masking(detectors: list[Detector], shown: str | None) -> Callable[[int, str], str]:
-    """Render markers as ``[TYPE]``, except values of type ``shown``, which are masked."""
-
-    def render(i: int, value: str) -> str:
-        kind = detectors[i].type
-        return mask(value) if kind == shown else f"[{kind.upper()}]"
-
-    return render
+def _pii_column(per_rec: dict[str, np.ndarray], n: int) -> pl.Series:
+    """List of (type, count) per record, types sorted, zero counts left out (built in Arrow)."""
+    types = sorted(per_rec)
+    counts = np.stack([per_rec[t] for t in types], axis=1) if types else np.zeros((n, 0), np.int64)
+    rows, cols = np.nonzero(counts)
+    offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int64)
+    struct = pa.StructArray.from_arrays(
+        [
+            pa.array(np.array(types, dtype=object)[cols] if types else [], pa.large_string()),
+            pa.array(counts[rows, cols], pa.int64()),
+        ],
+        names=["type", "count"],
+    )
+    return pl.Series("pii", pa.LargeListArray.from_arrays(pa.array(offsets), struct)).cast(
+        PII_DTYPE
+    )
 
 
 def _redaction_examples(
-    long: pl.DataFrame, engine: PiiEngine, scan: Scan, types: list[str], ids: pl.DataFrame
+    engine: PiiEngine,
+    flat: pl.Series,
+    seg_counts: dict[str, np.ndarray],
+    groups: np.ndarray,
+    ids: pl.DataFrame,
 ) -> dict[str, list[dict[str, Any]]]:
-    """Up to N before/after snippets per type; "before" shows the found value masked."""
+    """Up to N before/after snippets per type; "before" shows the found value masked.
+
+    The batch was scanned without keeping values; the few example records are scanned again
+    (all their texts, so names found by context elsewhere in the record count the same)."""
+    picks: dict[str, list[int]] = {}
+    for t, c in seg_counts.items():
+        seen: dict[int, int] = {}
+        for k in np.flatnonzero(c).tolist():
+            seen.setdefault(int(groups[k]), k)
+            if len(seen) == N_EXAMPLES:
+                break
+        picks[t] = list(seen.values())
+    wanted = sorted({k for ks in picks.values() for k in ks})
+    if not wanted:
+        return {t: [] for t in seg_counts}
+    rows = np.unique(groups[wanted])
+    sub = np.flatnonzero(np.isin(groups, rows))
+    scan = engine.scan(flat.gather(sub), groups[sub], keep_values=True)
+    where = {int(k): i for i, k in enumerate(sub.tolist())}
     out: dict[str, list[dict[str, Any]]] = {}
-    for t in types:
-        cls = scan.markers(t)
-        if not cls:
-            continue
-        hit = scan.marked.str.contains(cls).fill_null(False)
-        picked = (
-            long.filter(hit)
-            .unique(f"{_TMP}row", keep="first", maintain_order=True)
-            .head(N_EXAMPLES)
-        )
-        if picked.is_empty():
-            continue
-        sub = engine.scan(picked[f"{_TMP}text"], keep_values=True, detectors=scan.detectors)
-        vals = [v.to_list() for v in sub.values]
-        examples = []
-        for k, row in enumerate(picked[f"{_TMP}row"].to_list()):
-            marked = sub.marked[k] or ""
-            first = re.search(sub.markers(t) or "(?!)", marked)
-            if first is None:
-                continue
-            before = expand(marked, _queues(vals, k), _masking(scan.detectors, t))
-            after = expand(marked, _queues(vals, k), _masking(scan.detectors, None))
-            pos = first.start()
-            examples.append(
+    for t, ks in picks.items():
+        out[t] = []
+        for k in ks:
+            before, at_b = scan.render_at(where[k], t, shown=t)
+            after, at_a = scan.render_at(where[k], t)
+            row = int(groups[k])
+            out[t].append(
                 {
                     **ids.row(row, named=True),
-                    "before": _snippet(before, pos),
-                    "after": _snippet(after, pos),
+                    "before": _snippet(before, at_b),
+                    "after": _snippet(after, at_a),
                 }
             )
-        out[t] = examples
     return out
 
 
@@ -174,34 +172,48 @@ def apply_rules(
     pack = pack if isinstance(pack, RulePack) else load_rule_pack(pack)
     text_cols = [c for c in text_fields if c in records.columns]
     base = records.drop([c for c in ("language", "language_score", "pii") if c in records.columns])
-    df = base.with_row_index(f"{_TMP}row")
-    n = df.height
+    n = base.height
+    lang_cfg = pack.language
+    backend = langid_backend or lang_cfg.backend
 
     # 1. quality and custom filters, on the raw text
     reasons = quality_reasons(base, pack.quality, pack.filters, text_fields)
-    reason = reasons["reason"]
-    detail = reasons["detail"]
-
-    # 2. language, on the records still in play
-    long, turns = _segments(df, text_cols)
-    joined = long.group_by(f"{_TMP}row", maintain_order=True).agg(
-        pl.col(f"{_TMP}text").drop_nulls().str.join("\n")
-    )
-    full = (
-        df.select(f"{_TMP}row")
-        .join(joined, on=f"{_TMP}row", how="left")[f"{_TMP}text"]
-        .fill_null("")
-    )
-    lang_cfg = pack.language
+    reason, detail = reasons["reason"], reasons["detail"]
     live = reason.is_null()
     live_idx = live.arg_true()
-    detected = detect_languages(
-        full.gather(live_idx),
-        langid_backend or lang_cfg.backend,
-        min_score=lang_cfg.min_score,
-        min_letters=lang_cfg.min_letters,
-        max_chars=lang_cfg.max_chars,
-    )
+
+    with ThreadPoolExecutor(1) as pool:
+        # 2. language of the records still in play, in a thread (fastText releases the GIL)
+        lang_text = _language_text(base, text_cols, lang_cfg.max_chars).gather(live_idx)
+        lang_job = pool.submit(
+            detect_languages,
+            lang_text,
+            backend,
+            min_score=lang_cfg.min_score,
+            min_letters=lang_cfg.min_letters,
+            max_chars=lang_cfg.max_chars,
+        )
+
+        # 3. PII on every record (filtered ones are stored too): all texts as one column
+        turns = _Turns.of(base["turns"]) if "turns" in base.columns else None
+        segs = [base[c].cast(pl.Utf8) for c in text_cols]
+        groups_l = [np.arange(n)] * len(text_cols)
+        if turns is not None:
+            segs.append(turns.content)
+            groups_l.append(turns.rows)
+        flat = pl.concat(segs) if segs else pl.Series([], dtype=pl.Utf8)
+        groups = np.concatenate(groups_l) if groups_l else np.zeros(0, np.int64)
+        engine = PiiEngine(pack.pii)
+        pseudo = pack.pii.style == "pseudonym"
+        scan = engine.scan(flat, groups, keep_values=pseudo)
+        redacted = scan.pseudonyms() if pseudo else scan.placeholders()
+        seg_counts = scan.counts()
+        per_rec = {
+            t: np.bincount(groups, weights=c, minlength=n).astype(np.int64)
+            for t, c in seg_counts.items()
+        }
+        detected = lang_job.result()
+
     language = pl.Series("language", [None] * n, pl.Utf8).scatter(live_idx, detected["language"])
     score = pl.Series("language_score", [None] * n, pl.Float64).scatter(
         live_idx, detected["language_score"]
@@ -211,100 +223,54 @@ def apply_rules(
             (language == "unknown") & lang_cfg.allow_unknown
         )
         lang_fail = live & ~allowed.fill_null(True)
-        reason = pl.select(
-            pl.when(lang_fail).then(pl.lit("language")).otherwise(reason)
-        ).to_series()
         msg = pl.format(
             "detected {} ({}); allowed: {}",
             language,
             score.fill_null(0),
             pl.lit(", ".join(lang_cfg.allow)),
         )
-        detail = pl.select(pl.when(lang_fail).then(msg).otherwise(detail)).to_series()
+        reason, detail = pl.select(
+            pl.when(lang_fail).then(pl.lit("language")).otherwise(reason).alias("r"),
+            pl.when(lang_fail).then(msg).otherwise(detail).alias("d"),
+        ).get_columns()
 
-    # 3. PII, on every record (filtered ones are stored too)
-    engine = PiiEngine(pack.pii)
-    pseudo = pack.pii.style == "pseudonym"
-    scan = engine.scan(long[f"{_TMP}text"], keep_values=pseudo)
-    redacted = pl.Series(_pseudonyms(long, scan), dtype=pl.Utf8) if pseudo else scan.placeholders()
-    counts = scan.counts(engine.types)
-    per_rec = (
-        long.select(f"{_TMP}row")
-        .with_columns([c.alias(t) for t, c in counts.items()])
-        .group_by(f"{_TMP}row")
-        .agg([pl.col(t).sum() for t in engine.types])
-    )
-    per_rec = df.select(f"{_TMP}row").join(per_rec, on=f"{_TMP}row", how="left").fill_null(0)
-    if engine.types:
-        pii_col = per_rec.select(
-            pl.concat_list(
-                [
-                    pl.struct(pl.lit(t).alias("type"), pl.col(t).cast(pl.Int64).alias("count"))
-                    for t in sorted(engine.types)
-                ]
-            )
-            .list.eval(pl.element().filter(pl.element().struct.field("count") > 0))
-            .cast(PII_DTYPE)
-            .alias("pii")
-        )["pii"]
-    else:
-        pii_col = pl.Series("pii", [[] for _ in range(n)], PII_DTYPE)
-    any_pii = per_rec.select(pl.sum_horizontal(engine.types) > 0 if engine.types else pl.lit(False))
-    if pack.pii.style == "drop":
-        drop = reason.is_null() & any_pii.to_series().fill_null(False)
+    pii_col = _pii_column(per_rec, n)
+    if pack.pii.style == "drop" and per_rec:
+        any_pii = pl.Series(np.sum(list(per_rec.values()), axis=0) > 0)
+        drop = reason.is_null() & any_pii
         summary = pii_col.list.eval(
             pl.format(
                 "{}×{}", pl.element().struct.field("type"), pl.element().struct.field("count")
             )
         ).list.join(", ")
-        reason = pl.select(pl.when(drop).then(pl.lit("pii_drop")).otherwise(reason)).to_series()
-        detail = pl.select(
-            pl.when(drop).then(pl.format("contains PII: {}", summary)).otherwise(detail)
-        ).to_series()
+        reason, detail = pl.select(
+            pl.when(drop).then(pl.lit("pii_drop")).otherwise(reason).alias("r"),
+            pl.when(drop).then(pl.format("contains PII: {}", summary)).otherwise(detail).alias("d"),
+        ).get_columns()
 
     # 4. write redacted text back into the columns and turns
-    long = long.with_columns(redacted.alias(f"{_TMP}red"))
-    out = df
+    cols = []
     for i, c in enumerate(text_cols):
-        col = long.filter(pl.col(f"{_TMP}slot") == i)[f"{_TMP}red"]
-        out = out.with_columns(
-            col.cast(records.schema[c]).alias(c) if records.schema[c] == pl.Utf8 else col.alias(c)
-        )
-    if turns is not None and turns.height:
-        red_turns = long.filter(pl.col(f"{_TMP}slot") >= len(text_cols))[f"{_TMP}red"]
-        rebuilt = (
-            turns.with_columns(pl.col("turns").struct.with_fields(red_turns.alias("content")))
-            .group_by(f"{_TMP}row", maintain_order=True)
-            .agg(pl.col("turns"))
-        )
-        out = (
-            out.join(rebuilt.rename({"turns": f"{_TMP}turns"}), on=f"{_TMP}row", how="left")
-            .with_columns(
-                pl.coalesce(f"{_TMP}turns", "turns").cast(records.schema["turns"]).alias("turns")
-            )
-            .drop(f"{_TMP}turns")
-        )
-    out = out.with_columns(language, score, pii_col)
+        col = redacted.slice(i * n, n).alias(c)
+        cols.append(col if base.schema[c] == pl.Utf8 else col.cast(base.schema[c]))
+    if turns is not None:
+        content = redacted.slice(len(text_cols) * n, len(turns.content))
+        cols.append(turns.rebuild(content, base.schema["turns"]))
+    out = base.with_columns(cols).with_columns(language, score, pii_col)
     flagged = out.with_columns(reason.alias("reason"), detail.alias("detail"))
-    kept = flagged.filter(pl.col("reason").is_null()).drop("reason", "detail", f"{_TMP}row")
-    filtered = flagged.filter(pl.col("reason").is_not_null()).drop(f"{_TMP}row")
+    keep = reason.is_null()
+    kept = flagged.filter(keep).drop("reason", "detail")
+    filtered = flagged.filter(~keep)
 
     # 5. stats for ingest/rules.json
     id_cols = [c for c in ("record_id", "source") if c in records.columns]
     ids = (
-        df.select([pl.col(c).cast(pl.Utf8) for c in id_cols])
+        base.select([pl.col(c).cast(pl.Utf8) for c in id_cols])
         if id_cols
-        else df.select(pl.col(f"{_TMP}row").cast(pl.Utf8).alias("record_id"))
+        else pl.DataFrame({"record_id": [str(i) for i in range(n)]})
     )
+    seg_rows: dict[int, list[int]] = {}
     reason_counts = dict(reason.value_counts().drop_nulls().iter_rows())
-    red_text = long.group_by(f"{_TMP}row", maintain_order=True).agg(
-        pl.col(f"{_TMP}red").drop_nulls().str.join("\n")
-    )
-    red_full = (
-        df.select(f"{_TMP}row")
-        .join(red_text, on=f"{_TMP}row", how="left")[f"{_TMP}red"]
-        .fill_null("")
-    )
     rules: dict[str, Any] = {}
     for name in pack.rule_names():
         entry: dict[str, Any] = {
@@ -314,17 +280,22 @@ def apply_rules(
         }
         if entry["filtered"]:
             rows = (reason == name).arg_true().head(N_EXAMPLES).to_list()
+            if not seg_rows:
+                for k, g in enumerate(groups.tolist()):
+                    seg_rows.setdefault(g, []).append(k)
             entry["examples"] = [
                 {
                     **ids.row(r, named=True),
-                    "before": _snippet(red_full[r], 0),
+                    "before": _snippet(
+                        "\n".join(x for k in seg_rows.get(r, []) if (x := redacted[k])), 0
+                    ),
                     "after": None,
                     "detail": detail[r],
                 }
                 for r in rows
             ]
         rules[name] = entry
-    examples = _redaction_examples(long, engine, scan, engine.types, ids)
+    examples = _redaction_examples(engine, flat, seg_counts, groups, ids)
     pii_stats = {}
     for t in engine.types:
         rec_n = int((per_rec[t] > 0).sum())
@@ -337,7 +308,7 @@ def apply_rules(
     stats = {
         "pack": pack.name,
         "pack_path": pack.source_path,
-        "language_backend": langid_backend or lang_cfg.backend,
+        "language_backend": backend,
         "redaction": pack.pii.style,
         "records": n,
         "kept": kept.height,

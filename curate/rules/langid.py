@@ -102,7 +102,7 @@ def detect_languages(
     *,
     min_score: float = 0.4,
     min_letters: int = 12,
-    max_chars: int = 200,
+    max_chars: int = 100,
     workers: int | None = None,
 ) -> pl.DataFrame:
     """Columns ``language`` (ISO 639-1 or ``unknown``) and ``language_score`` per text."""
@@ -110,12 +110,10 @@ def detect_languages(
         raise UsageError(
             f"unknown language ID backend '{backend}'; choose from: {', '.join(BACKENDS)}"
         )
-    prepared = (
-        texts.fill_null("").str.slice(0, max_chars).str.replace_all(r"\s+", " ").str.strip_chars()
-    )
-    letters = prepared.str.count_matches(r"\p{L}")
-    todo = (letters >= max(min_letters, 1)).to_list()
-    idx = [i for i, ok in enumerate(todo) if ok]
+    # a bounded prefix, one line; texts with too few letters are not worth a model call
+    prepared = texts.fill_null("").str.slice(0, max_chars).str.replace_all(r"[\n\r\v\f]", " ")
+    enough = prepared.str.contains(rf"(?:\P{{L}}*\p{{L}}){{{max(min_letters, 1)}}}")
+    idx = enough.arg_true().to_list()
     batch = prepared.gather(idx) if idx else pl.Series([], dtype=pl.Utf8)
     if backend == "fasttext":
         found = _detect_fasttext(batch.str.to_lowercase().to_list())

@@ -159,7 +159,11 @@ class LanguageRules(_Strict):
     allow_unknown: bool = True
     min_score: float = Field(default=0.4, ge=0, le=1)
     min_letters: int = Field(default=12, ge=0, description="texts with fewer letters are 'unknown'")
-    max_chars: int = Field(default=200, ge=20, description="detect on this many leading characters")
+    max_chars: int = Field(
+        default=100,
+        ge=20,
+        description="detect on this many leading characters (cost grows with it)",
+    )
 
 
 class CustomDetector(_Strict):

@@ -1,32 +1,62 @@
-"""PII/PHI detection and redaction over whole Polars columns (Rust regex, no per-record loop).
+"""PII/PHI detection and redaction over whole Polars columns (Rust regex, a few passes).
 
-Each detector is a regex, optionally with kept context before/after the redacted part
-(``Dr. Smith`` -> ``Dr. [PERSON]``). Detectors run in a fixed order over the column; each
-replaces what it finds with its own marker character (Unicode private use area), so later
-detectors never see earlier finds, and a marker records which detector matched. At the end
-markers become ``[TYPE]`` (one ``replace_many``), or numbered pseudonyms per record.
+Detectors are regexes, optionally with context kept before/after the redacted part
+(``Dr. Smith`` -> ``Dr. [PERSON]``). They run in a handful of *passes*; each pass is ONE
+``replace_all`` over the column with an alternation of its detectors (leftmost match wins, the
+earlier detector on a tie), so the text is scanned a few times, not once per detector. A find
+is wrapped in place, ``OPEN value CLOSE`` (private-use characters), so the value stays in the
+text for pseudonyms and examples while later passes skip over it. A pass with several types, or
+with a check done in Python (Luhn for cards, month/day, "is this a name"), marks which detector
+matched by the slot its value lands in; Python then resolves only the rows that have a find,
+once per distinct situation, never scanning text itself.
 
-Two detector kinds need a Python step on the (few, distinct) candidates only, never per
-record: payment cards (Luhn check) and person names (candidates harvested from context such
-as "Dr. X", "Patient: X", "Hi X," or sign-offs, checked against common words; every
-occurrence of an accepted name is then redacted, plus names from a census list).
+Names found by context ("Dr. X", "Hi X,", "Patient: X", sign-offs) are redacted wherever they
+occur in the same *record* (all its fields and turns, through ``groups``), never in other
+records, so a record's output does not depend on the batch it came in. Names from the census
+list are redacted wherever they appear capitalized.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
+import numpy as np
 import polars as pl
 
 from curate.rules import _names
 from curate.rules.pack import PiiRules
 
-MARK0 = 0xE000  # first marker character (private use area)
-MARK_CLASS = "[\ue000-\uf8ff]"
+CLOSE = "\U000ffffd"
+SEP = "\U000ffffc"
+RESERVED = "[\U000f0000-\U000ffffd]"  # our markers; replaced by U+FFFD if the input has them
+BRACKET = "[\U000f0000-\U000f0fff][^\U000ffffd]*\U000ffffd"
+_BRACKET_RE = re.compile(f"({BRACKET})")
+_ANY_MARK = "[\U000f0400-\U000f0fff]"
+_CANON_RE = re.compile("([\U000f0400-\U000f0fff])([^\U000ffffd]*)\U000ffffd")
 
-NAME_TOKEN = r"\p{Lu}(?:['’]\p{Lu})?\p{Ll}[\p{Ll}'’]*(?:-\p{Lu}?\p{Ll}+)?"
+
+def _open(p: int) -> str:
+    """Unresolved find of pass ``p`` (its slot says which detector)."""
+    return chr(0xF0000 + p)
+
+
+def _canon(t: int) -> str:
+    """Resolved find of type index ``t``."""
+    return chr(0xF0400 + t)
+
+
+ASCII_B = r"(?-u:\b)"
+
+NAME_TOKEN = r"\p{Lu}(?:['’]\p{L})?\p{Ll}[\p{Ll}'’]*(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}?\p{Ll}+)?"
+# clinical notes (ASCII): a name in any case after a strong context
+CASED_TOKEN = (
+    r"(?:[A-Z](?:['’][A-Za-z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Za-z][a-z]+)?"
+    r"|[A-Z]{2,}(?:['’-][A-Z]+)?|[a-z]{2,}(?:['’-][a-z]+)?)"
+)
+CASED_NAME = rf"(?:[A-Z]\.?[ \t]+)?{CASED_TOKEN}(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{CASED_TOKEN}){{0,2}}"
 NAME = rf"{NAME_TOKEN}(?:[ \t]+(?:\p{{Lu}}\.[ \t]+)?{NAME_TOKEN}){{0,2}}"
 MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -41,6 +71,7 @@ US_STATE = (
 # a free-standing number: not part of a decimal, range, ratio or percentage
 NUM_BEFORE = r"(?:^|[^\w.,/+-])"
 NUM_AFTER = r"(?:$|[^\w%/.,-]|[.,](?:\s|$))"
+LEAD = r"(?:^|[^\w])"
 ID_SEP = r"[ \t]*(?:(?:is|was|number|no\.?|num|#|id|code)[ \t]*)?[:#=]?[ \t]*#?[ \t]*"
 ID_VALUE = r"(?:[A-Za-z0-9-]*\d[A-Za-z0-9-]{3,}|[A-Za-z0-9-]{3,}\d[A-Za-z0-9-]*)\b"
 
@@ -173,11 +204,18 @@ NOT_NAMES = frozenset(
         "we",
         "they",
         "it",
+        "dr",
+        "mr",
+        "mrs",
+        "ms",
+        "md",
+        "rn",
+        "np",
+        "pa",
+        "rrt",
+        "pt",
     ]
 )
-
-
-ASCII_B = r"(?-u:\b)"
 
 
 def ascii_bounds(pattern: str) -> str:
@@ -187,27 +225,25 @@ def ascii_bounds(pattern: str) -> str:
 
 @dataclass(frozen=True)
 class Detector:
-    """One regex; ``before``/``after`` are context kept in the text around the redacted part."""
+    """One regex; ``before``/``after`` are context kept around the redacted part.
+
+    ``check`` names a Python step run on each find (distinct value) before it counts:
+    ``luhn``, ``month_day``, ``name`` (a name after a context), ``listed`` (a census name,
+    maybe with the capitalized word next to it).
+    """
 
     type: str
     pattern: str
     before: str = ""
     after: str = ""
-
-    @property
-    def regex(self) -> str:
-        if self.before or self.after:
-            return f"({self.before})({self.pattern})({self.after})"
-        return self.pattern
-
-    def replacement(self, marker: str) -> str:
-        return f"${{1}}{marker}${{3}}" if self.before or self.after else marker
+    check: str | None = None
 
 
 def _ids(kind: str, words: str) -> Detector:
     return Detector(kind, ID_VALUE, before=rf"\b(?i:{words}){ID_SEP}")
 
 
+NOT_MARK = r"\x{F0000}-\x{FFFFD}"
 STATIC: dict[str, list[Detector]] = {
     "email": [
         Detector("email", r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}\b")
@@ -215,7 +251,8 @@ STATIC: dict[str, list[Detector]] = {
     "url": [
         Detector(
             "url",
-            r"\b(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)[^\s<>\"'\x{E000}-\x{F8FF}]*[^\s<>\"'.,;:!?)\]\x{E000}-\x{F8FF}]",
+            r"\b(?:(?i:https?|s?ftps?|ssh|git|file|wss?|ldaps?|smb|s3)://|www\.)"
+            rf"[^\s<>\"'{NOT_MARK}]*[^\s<>\"'.,;:!?)\]{NOT_MARK}]",
         )
     ],
     "ip": [
@@ -226,6 +263,7 @@ STATIC: dict[str, list[Detector]] = {
         Detector("ip", r"\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b"),
         Detector("ip", r"\b(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}\b"),
     ],
+    "card": [Detector("card", r"\b(?:\d[ -]?){11,18}\d\b", check="luhn")],
     "ssn": [
         Detector("ssn", r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b"),
         Detector(
@@ -246,12 +284,15 @@ STATIC: dict[str, list[Detector]] = {
             before=NUM_BEFORE,
             after=NUM_AFTER,
         ),
-        Detector("date", rf"\b{MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?[ \t]+\d{{4}}\b)?"),
         Detector(
             "date",
-            rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTH}\b\.?(?:,?[ \t]+\d{{4}}\b)?",
+            rf"\b(?i:{MONTH})\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?[ \t]+\d{{4}}\b)?",
         ),
-        Detector("date", rf"\b{MONTH}\.?,?[ \t]+\d{{4}}\b"),
+        Detector(
+            "date",
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:{MONTH})\b\.?(?:,?[ \t]+\d{{4}}\b)?",
+        ),
+        Detector("date", rf"\b(?i:{MONTH})\.?,?[ \t]+\d{{4}}\b"),
     ],
     "phone": [
         Detector("phone", r"\+\d{1,3}[ .-]?(?:\(0?\d{0,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,5}){2,5}\b"),
@@ -260,6 +301,14 @@ STATIC: dict[str, list[Detector]] = {
             r"(?:\(\d{3}\)|\b\d{3})[ ./-]?\d{3}[ ./-]?\d{4}\b(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5}\b)?",
         ),
         Detector("phone", r"\(\d{2,4}\)[ .-]?\d{3}[ .-]?\d{3,4}\b"),
+        # pager / extension / beeper numbers named by context: "pager 54321", "x4567"
+        Detector(
+            "phone",
+            r"\d{4,7}\b",
+            before=r"\b(?i:pager|beeper|pgr|bpr|paged|ext|extension|tel|phone|fax|cell|mobile)"
+            r"\.?[ \t]*(?:#|no\.?|number)?[ \t:#]*",
+        ),
+        Detector("phone", r"\d{4,5}\b", before=r"\b(?i:x)"),
         Detector(
             "phone",
             r"\d{2,5}(?:[ -]\d{2,4}){2,4}|\d{2}(?:\.\d{2}){3,4}",
@@ -315,24 +364,54 @@ STATIC: dict[str, list[Detector]] = {
         ),
     ],
 }
-MONTH_DAY = r"\b\d{1,2}/\d{1,2}\b"  # 7/22 or 8/87 in clinical notes; validated by month_day_ok
+MONTH_DAY = r"\d{1,2}/\d{1,2}"  # 7/22 or 8/87 in clinical notes; validated by month_day_ok
+PASS_TYPES = (
+    ("email",),
+    ("url",),
+    ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
+    ("date", "phone", "address", "zip"),
+)
 
-# Context that introduces a person's name (strong: accepted unless a common word).
+TITLES = r"(?i:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord)"
+RELATIVES = (
+    r"(?i:son|daughter|wife|husband|sister|brother|mother|father|mom|dad|niece|nephew|aunt|uncle"
+    r"|grandson|granddaughter|grandmother|grandfather|cousin|fiance|fiancee|partner|friend"
+    r"|neighbor|neighbour|boyfriend|girlfriend)"
+)
+ROLES = (
+    r"(?:NP|RN|PA|LPN|RRT|CNA|MD|(?i:nurse|attending|resident|intern|fellow|surgeon"
+    r"|physician|caseworker|case manager|social worker|chaplain|house officer|house staff"
+    r"|therapist|pharmacist|technician|tech|dietitian|nutritionist))"
+)
+# Context that introduces a person's name; the name must pass the checks in _name_span.
 NAME_CONTEXTS = [
-    r"\b(?:Dr|Mr|Mrs|Ms|Miss|Mx|Prof|Mister|Madam|Dame|Sir|Lady|Lord)\.?[ \t]+",
-    r"(?m)^[ \t>]*(?:Patient|Name|Customer|Client|Contact|From|To|Cc|Attn|Signed|Physician|Nurse"
-    r"|Provider|Author|Agent|Attending|Resident|Caller|Guarantor|Emergency contact|Next of kin)"
-    r"(?:[ \t]+[Nn]ame)?[ \t]*:[ \t]*",
+    r"(?:^|\n)[ \t>]*(?:Patient|Name|Customer|Client|Contact|From|To|Cc|Attn|Signed|Physician|Nurse"
+    r"|Provider|Author|Agent|Attending|Resident|Caller|Guarantor|Emergency contact|Next of kin"
+    r"|Employee|Member|Insured|Subscriber|Parent|Guardian|Owner)"
+    r"(?:[ \t]+(?i:name))?[ \t]*:[ \t]*",
+    r"(?:^|\n)[ \t>]*(?i:first|last|full|given|family|middle|maiden|sur)[ \t]*name[ \t]*:[ \t]*",
     r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Thx|Attn:?|Attention:?|Congratulations)[ \t,]+",
     r"\b(?i:my name is|my name's|this is|i am|i'm|call me|named|called|spoke (?:with|to)"
     r"|speaking with|talked to|signed by|seen by|referred by|says|said|asked|replied|wrote|told"
     r"|according to|starring|featuring|directed by|written by|founded by|married"
-    r"|(?:first|last|maiden|middle|full) name is|name on the account is)[ \t]+",
+    r"|(?:first|last|maiden|middle|full|sur) ?name is|name on the account is)[ \t]+"
+    rf"(?:{TITLES}\.?[ \t]*)?",
     r"\b(?i:regards|thanks|thank you|sincerely|cheers|best|best wishes|yours truly|cordially)"
     r"[ \t]*[,!.]?[ \t]*\r?\n[ \t]*",
+    rf"\b(?:my|her|his|their|your|the|pt'?s|patient'?s)[ \t]+{RELATIVES}[ \t,]+",
+    rf"\b{RELATIVES}[ \t]*[,:][ \t]*",
+    rf"\b{ROLES}[ \t]+",
 ]
-LOWER_NAME_BEFORE = r"\b(?i:dr|doctor)\.?[ \t]+"
-LOWER_NAME_CONTEXTS = [LOWER_NAME_BEFORE + r"([a-z][a-z'-]{2,}|[A-Z][A-Z'-]{2,})\b"]
+# clinical notes: upper- and lower-case names after strong contexts ("DR. DISANGRO", "son bill")
+CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, artery, ...
+    rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*[,:]?[ \t]*",
+    r"\b(?i:nurse|attending|resident|fellow|caseworker|case manager|social worker|chaplain"
+    r"|house officer|house staff|therapist|pharmacist|dietitian)[ \t]+",
+]
+# "per B. KARGAS", "reported to J. Yi": an initial makes a plain preposition a name context
+INITIAL_CONTEXT = r"\b(?i:per|by|to|with|from|and|paged|called|notified|informed|w/)[ \t]+"
+TITLE_CONTEXT = rf"\b{TITLES}(?:\.[ \t]*|[ \t]+)"
+SIGNOFF_AFTER = r",?[ \t]+(?:RN|RRT|MD|NP|PA|LPN|BSN|CNA|(?i:rn|rrt|md|np|bsn))\b"
 
 
 def month_day_ok(text: str) -> bool:
@@ -359,208 +438,484 @@ def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-def _distinct(texts: pl.Series, pattern: str, group: int = 0) -> list[str]:
-    """Distinct matches (or one capture group of them) of a regex over a whole column."""
-    found = texts.str.extract_all(pattern).explode().drop_nulls().unique()
-    if group:
-        found = found.str.extract(pattern, group).drop_nulls().unique()
-    return found.to_list()
+@dataclass
+class _Pass:
+    """Detectors scanned together in one regex.
+
+    Two forms: ``fast`` (a find becomes one marker character, its value dropped; nothing can
+    match inside it later) and ``keep`` (``MARK value CLOSE``; a first alternative matches
+    earlier finds whole so that nothing matches inside them, and what that leaves behind,
+    ``junk``, is removed). ``single``: one type and no check, so the template writes the
+    final marker and there is no Python step.
+    """
+
+    index: int
+    dets: list[Detector]
+    single: bool
+    fast: tuple[str, str]
+    keep: tuple[str, str]
+    junk: str
 
 
-def _is_name(tokens: list[str], stop: frozenset[str]) -> bool:
-    """A candidate name is kept unless its first word is a stop word or a common word."""
-    first = tokens[0].rstrip(".")
-    low = first.lower()
-    if len(first) < 3 or low in stop:
-        return False
-    return (
-        low not in _names.COMMON_WORDS or first in _names.FIRST_NAMES or first in _names.LAST_NAMES
-    )
+def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -> _Pass:
+    single = len({d.type for d in dets}) == 1 and not any(d.check for d in dets)
+    alts, befores, values, afters = [], [], [], []
+    for i, d in enumerate(dets):
+        part = ""
+        if d.before:
+            part += f"(?P<b{i}>{d.before})"
+            befores.append(f"${{b{i}}}")
+        part += f"(?P<v{i}>{d.pattern})"
+        values.append(f"${{v{i}}}")
+        if d.after:
+            part += f"(?P<a{i}>{d.after})"
+            afters.append(f"${{a{i}}}")
+        alts.append(part)
+    pre, post = "".join(befores), "".join(afters)
+    if single:
+        mark = canon(dets[0].type)
+        plain = "|".join(f"(?:{d.pattern})" for d in dets)
+        fast = (plain, mark) if not pre and not post else ("|".join(alts), pre + mark + post)
+        keep_t = pre + mark + "".join(values) + CLOSE + post
+        junk = mark + CLOSE
+    else:
+        slots = _open(index) + SEP.join(values) + CLOSE
+        fast = ("|".join(alts), pre + slots + post)
+        keep_t = pre + slots + post
+        junk = slots.replace(SEP.join(values), SEP * (len(dets) - 1))
+    keep = (f"(?P<s>{BRACKET})|" + "|".join(alts), "${s}" + keep_t)
+    return _Pass(index, dets, single, fast, keep, junk)
 
 
 class PiiEngine:
-    """The detectors of one pack, in the order they run; build once, scan many columns."""
+    """The detectors of one pack, grouped into passes; build once, scan many columns."""
 
     def __init__(self, rules: PiiRules) -> None:
         self.rules = rules
-        self.static: list[Detector] = []
-        for t in rules.types:
-            if t not in ("card", "person"):
-                self.static += [
-                    Detector(
-                        d.type,
-                        ascii_bounds(d.pattern),
-                        ascii_bounds(d.before),
-                        ascii_bounds(d.after),
-                    )
-                    for d in STATIC[t]
-                ]
-        self.custom = [Detector(c.type, c.pattern, c.before, c.after) for c in rules.custom]
-        self.types = [*rules.types, *(c.type for c in rules.custom)]
+        self.types: list[str] = [*rules.types, *(c.type for c in rules.custom)]
+        self.types = list(dict.fromkeys(self.types))
+        self.type_index = {t: i for i, t in enumerate(self.types)}
         self.not_names = frozenset(w.lower() for w in rules.not_names)
+        self.listed = frozenset(
+            n
+            for n in (_names.FIRST_NAMES | _names.LAST_NAMES)
+            if n.lower() not in self.not_names | NOT_NAMES
+        )
+        self.passes: list[_Pass] = []
+        self.listed_pass: _Pass | None = None
+        wanted = set(rules.types)
+        for group in PASS_TYPES:
+            dets = [d for t in group if t in wanted for d in STATIC[t]]
+            if "date" in group and "date" in wanted and rules.month_day_dates:
+                dets.append(Detector("date", MONTH_DAY, NUM_BEFORE, NUM_AFTER, "month_day"))
+            if "date" in group:
+                # detectors that look before a number take one character there; all of this
+                # pass's detectors do, so that on a tie the earlier detector wins, not the one
+                # that starts a character sooner ("DOB 1985-03-14" is a date, not a phone)
+                dets = [
+                    d
+                    if d.before.startswith(NUM_BEFORE)
+                    else Detector(d.type, d.pattern, LEAD + d.before, d.after, d.check)
+                    for d in dets
+                ]
+            if dets:
+                self._add(dets)
+        if rules.custom:  # the user's regexes run as written
+            self._add([Detector(c.type, c.pattern, c.before, c.after) for c in rules.custom], False)
+        if "person" in wanted:
+            for dets in self._name_passes():
+                self._add(dets)
+            if rules.name_list and self.listed:
+                cap = "[A-Z][a-z]+"  # ASCII: Unicode classes here would cost 3x
+                listed = (
+                    rf"{ASCII_B}(?:{cap}[ \t]+)?(?:{_alternation(self.listed)})"
+                    rf"(?:[ \t]+{cap})?{ASCII_B}"
+                )
+                self.listed_pass = self._add([Detector("person", listed, check="listed")])
+        self.extra_names = frozenset(rules.extra_names)
 
-    def detectors(self, texts: pl.Series) -> list[Detector]:
-        """Static detectors plus those built from this column's candidates (cards, names)."""
-        out: list[Detector] = []
-        for t in self.types:
-            if t == "card":
-                cands = _distinct(texts, r"\b(?:\d[ -]?){11,18}\d\b")
-                valid = [c for c in cands if luhn_ok(c)]
-                if valid:
-                    out.append(Detector("card", rf"{ASCII_B}(?:{_alternation(valid)}){ASCII_B}"))
-            elif t == "person":
-                out += self._person_detectors(texts)
-            elif t in STATIC:
-                out += [d for d in self.static if d.type == t]
-                if t == "date" and self.rules.month_day_dates:
-                    valid = [c for c in _distinct(texts, MONTH_DAY) if month_day_ok(c)]
-                    if valid:
-                        alt = _alternation(valid)
-                        out.append(Detector("date", alt, before=NUM_BEFORE, after=NUM_AFTER))
-        out += self.custom
-        # order of the pack's types is the order of detection, except that cards, SSNs and
-        # identifiers named by context run before phones and dates (their digits look alike)
-        rank = {"email": 0, "url": 1, "ip": 2, "card": 3, "ssn": 4}
-        rank |= dict.fromkeys(("mrn", "account", "order", "license", "vehicle", "device"), 5)
-        return sorted(out, key=lambda d: rank.get(d.type, 10))
+    def _add(self, dets: list[Detector], builtin: bool = True) -> _Pass:
+        if builtin:
+            b = ascii_bounds
+            dets = [Detector(d.type, b(d.pattern), b(d.before), b(d.after), d.check) for d in dets]
+        p = _build_pass(len(self.passes), dets, lambda t: _canon(self.type_index[t]))
+        self.passes.append(p)
+        return p
 
-    def _person_detectors(self, texts: pl.Series) -> list[Detector]:
-        """Names seen after a name context, and census names present in this column."""
-        stop = NOT_NAMES | self.not_names
-        found: set[str] = set(self.rules.extra_names)
-        contexts = ascii_bounds("|".join(f"(?:{c})" for c in NAME_CONTEXTS))
-        for cand in _distinct(texts, f"(?:{contexts})({NAME})", 1):
-            tokens = cand.split()
-            # drop trailing common words: "John Smith Said" -> "John Smith"
-            while len(tokens) > 1 and tokens[-1].lower() in _names.COMMON_WORDS | stop:
-                tokens.pop()
-            if _is_name(tokens, stop):
-                found.add(" ".join(tokens))
-                found.update(t for t in tokens if len(t) > 2 and _is_name([t], stop))
-        out: list[Detector] = []
-        if self.rules.name_list:
-            listed = (_names.FIRST_NAMES | _names.LAST_NAMES) - {n.title() for n in stop}
-            caps = set(_distinct(texts, r"\p{Lu}\p{Ll}+"))
-            present = caps & listed
-            found |= present
-            # "Firstname Surname": a listed name next to a capitalized non-word
-            for pair in _distinct(texts, r"\p{Lu}\p{Ll}+[ \t]+\p{Lu}\p{Ll}+"):
-                a, b = pair.split()
-                if (a in present and _is_name([b], stop)) or (b in present and _is_name([a], stop)):
-                    found.add(f"{a} {b}")
-        ascii_names = {n for n in found if n.isascii()}
-        if ascii_names:
-            out.append(Detector("person", rf"{ASCII_B}(?:{_alternation(ascii_names)}){ASCII_B}"))
-        if found - ascii_names:
-            out.append(Detector("person", rf"\b(?:{_alternation(found - ascii_names)})\b"))
-        if self.rules.lowercase_names:
-            lower = {
-                c
-                for ctx in LOWER_NAME_CONTEXTS
-                for c in _distinct(texts, ctx, 1)
-                if c.lower() not in _names.COMMON_WORDS and c.lower() not in stop
-            }
-            if lower:
-                out.append(Detector("person", _alternation(lower), before=LOWER_NAME_BEFORE))
-        return out
+    def _name_passes(self) -> list[list[Detector]]:
+        """Name detectors, one pass each: two big Unicode alternations in one regex make Rust's
+        DFA give up (10x slower), while each alone scans at full speed."""
+        passes = [
+            [
+                Detector(
+                    "person", NAME, before=self._ctx(TITLE_CONTEXT, *NAME_CONTEXTS), check="name"
+                )
+            ]
+        ]
+        if self.not_names:  # "Dr. Foley" is a person even where "Foley" is a catheter
+            alt = _alternation(w for n in self.rules.not_names for w in (n, n.upper(), n.lower()))
+            titled = rf"(?:{alt}){ASCII_B}"
+            passes.append([Detector("person", titled, self._ctx(TITLE_CONTEXT), check="titled")])
+        if self.rules.lowercase_names:  # clinical notes: "DR. DISANGRO", "son bill", "J. Yi"
+            passes.append([Detector("person", CASED_NAME, TITLE_CONTEXT, check="name")])
+            # after "son" or "nurse" a lower/upper-case word must be a known first name
+            relative = self._ctx(*CASED_CONTEXTS)
+            passes.append([Detector("person", CASED_NAME, before=relative, check="known")])
+            initial = rf"[A-Z]\.[ \t]*(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:['’-][A-Za-z]+)?{ASCII_B}"
+            passes.append([Detector("person", initial, self._ctx(INITIAL_CONTEXT), check="name")])
+            # "ROBERT V. DEGIORGIO, RRT": a name before a credential ((?m)^ would cost 10x)
+            signoff = rf"{ASCII_B}{CASED_NAME}"
+            passes.append([Detector("person", signoff, after=SIGNOFF_AFTER, check="signoff")])
+        return passes
+
+    @staticmethod
+    def _ctx(*contexts: str) -> str:
+        return "|".join(f"(?:{c})" for c in contexts)
+
+    # ---- scanning ------------------------------------------------------------------------
 
     def scan(
         self,
         texts: pl.Series,
+        groups: Sequence[int] | np.ndarray | None = None,
         *,
-        keep_values: bool = False,
-        detectors: list[Detector] | None = None,
+        keep_values: bool = True,
     ) -> Scan:
-        """Replace every find with its detector's marker; ``values`` keeps what each matched."""
-        dets = self.detectors(texts) if detectors is None else detectors
-        if len(dets) > 0x18FF:
-            raise ValueError("too many PII detectors")
+        """Mark every find in ``texts``; ``groups`` (one id per text) says which texts form a
+        record, for names found by context and for pseudonym numbering (default: each its own).
+
+        ``keep_values=False`` is about twice as fast and enough for counts and ``[TYPE]``
+        placeholders; spans, pseudonyms and examples need the values."""
+        texts = texts.cast(pl.Utf8)
+        bad = texts.str.contains(RESERVED).fill_null(False)
+        if bad.any():
+            texts = pl.select(
+                pl.when(bad).then(texts.str.replace_all(RESERVED, "\ufffd")).otherwise(texts)
+            ).to_series()
+        grp = np.arange(len(texts)) if groups is None else np.asarray(groups)
+        state = _ScanState(self, grp, keep_values)
         marked = texts
-        values: list[pl.Series] = []
-        for i, det in enumerate(dets):
-            marker = chr(MARK0 + i)
+        for p in self.passes:
+            if p is self.listed_pass:
+                marked = state.propagate_names(marked)
             if keep_values:
-                got = marked.str.extract_all(det.regex)
-                if det.before or det.after:
-                    got = got.list.eval(pl.element().str.extract(det.regex, 2))
-                values.append(got)
-            marked = marked.str.replace_all(det.regex, det.replacement(marker))
-        return Scan(dets, marked, values)
+                marked = marked.str.replace_all(*p.keep).str.replace_all(p.junk, "", literal=True)
+            else:
+                marked = marked.str.replace_all(*p.fast)
+            if not p.single:
+                marked = state.resolve(marked, p)
+        if self.listed_pass is None:
+            marked = state.propagate_names(marked)
+        return Scan(self, marked, grp, keep_values)
+
+
+class _ScanState:
+    """Per-scan state: the names found by context in each record."""
+
+    def __init__(self, engine: PiiEngine, groups: np.ndarray, keep_values: bool) -> None:
+        self.engine = engine
+        self.groups = groups
+        self.keep_values = keep_values
+        self.names: dict[int, set[str]] = defaultdict(set)
+        self.cache: dict[tuple[int, str], str] = {}
+
+    def resolve(self, marked: pl.Series, p: _Pass) -> pl.Series:
+        """Turn pass ``p``'s slotted finds into resolved ones, or back into text (check failed)."""
+        opener = _open(p.index)
+        rx = re.compile(f"{opener}([^{CLOSE}]*){CLOSE}")
+        dets = p.dets
+
+        def one(row: int, text: str) -> str:
+            def sub(m: re.Match[str]) -> str:
+                body = m.group(1)
+                key = (p.index, body)
+                out = self.cache.get(key)
+                if out is None:
+                    parts = body.split(SEP) if len(dets) > 1 else [body]
+                    i = next((k for k, v in enumerate(parts) if v), 0)
+                    out = self._check(dets[i], parts[i])
+                    self.cache[key] = out
+                if NOTE in out:
+                    self.names[int(self.groups[row])].update(_NAME_NOTE.findall(out))
+                    out = _NAME_NOTE.sub("", out)
+                return out
+
+            return rx.sub(sub, text)
+
+        return _rows_with(marked, opener, one)
+
+    def _check(self, det: Detector, value: str) -> str:
+        eng = self.engine
+        mark = _canon(eng.type_index[det.type])
+
+        def wrap(v: str) -> str:
+            return mark + v + CLOSE if self.keep_values else mark
+
+        if det.check is None:
+            return wrap(value)
+        if det.check == "luhn":
+            return wrap(value) if luhn_ok(value) else value
+        if det.check == "month_day":
+            return wrap(value) if month_day_ok(value) else value
+        if det.check == "listed":
+            return _listed_span(value, wrap, eng)
+        if det.check == "signoff":  # the name is the last name-like tokens before the title
+            tokens = list(_TOKEN_RE.finditer(value))
+            k = len(tokens)
+            while k and (
+                _is_initial(tokens[k - 1].group()) or _word_ok(tokens[k - 1].group(), eng)
+            ):
+                k -= 1
+            while k < len(tokens) and _is_initial(tokens[k].group()):
+                k += 1
+            if k == len(tokens):
+                return value
+            cut = tokens[k].start()
+            return value[:cut] + _name_span(value[cut:], wrap, eng)
+        if det.check == "known":
+            first = next((t for t in value.split() if not _is_initial(t)), "")
+            titlecase = first[:1].isupper() and first[1:].islower()
+            if not titlecase and first[:1].upper() + first[1:].lower() not in eng.listed:
+                return value  # "bill", "BILL": only a listed first name
+        return _name_span(value, wrap, eng, titled=det.check == "titled")
+
+    def propagate_names(self, marked: pl.Series) -> pl.Series:
+        """Redact every other occurrence of a record's context names, in that record only."""
+        extra = self.engine.extra_names
+        if not self.names and not extra:
+            return marked
+        rows = np.zeros(len(self.groups), dtype=bool)
+        if self.names:
+            rows |= np.isin(self.groups, np.fromiter(self.names, dtype=np.int64))
+        if extra:
+            rows |= marked.str.contains_any(sorted(extra)).fill_null(False).to_numpy()
+        idx = np.flatnonzero(rows)
+        if not len(idx):
+            return marked
+        mark = _canon(self.engine.type_index["person"])
+        vals = marked.gather(idx).to_list()
+        changed, out = [], []
+        for row, text in zip(idx.tolist(), vals, strict=True):
+            names = self.names.get(int(self.groups[row]), set()) | extra
+            if text is None or not any(n in text for n in names):
+                continue
+            new = _redact_names(text, names, mark, self.keep_values)
+            if new != text:
+                changed.append(row)
+                out.append(new)
+        if not changed:
+            return marked
+        return marked.clone().scatter(changed, pl.Series(out, dtype=pl.Utf8))
+
+
+def _redact_names(
+    text: str, names: Iterable[str], mark: str, keep_values: bool, plain: bool = False
+) -> str:
+    """Wrap whole-word occurrences of ``names`` (longest first), outside earlier finds."""
+    if keep_values and not plain and CLOSE in text:
+        parts = _BRACKET_RE.split(text)
+        for k in range(0, len(parts), 2):  # even parts are plain text
+            parts[k] = _redact_names(parts[k], names, mark, True, True) if parts[k] else ""
+        return "".join(parts)
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        if name not in text:
+            continue
+        out, pos, size = [], 0, len(name)
+        while (i := text.find(name, pos)) >= 0:
+            j = i + size
+            if (i == 0 or not _wordy(text[i - 1])) and (j == len(text) or not _wordy(text[j])):
+                out += [text[pos:i], mark + name + CLOSE if keep_values else mark]
+            else:
+                out.append(text[pos:j])
+            pos = j
+        out.append(text[pos:])
+        text = "".join(out)
+    return text
+
+
+def _wordy(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+NOTE = "\U000ffffb"  # _check's output carries the names to spread as NOTE name NOTE
+_NAME_NOTE = re.compile(f"{NOTE}([^{NOTE}]*){NOTE}")
+
+
+def _rows_with(marked: pl.Series, needle: str, fn: Callable[[int, str], str]) -> pl.Series:
+    """Apply ``fn(row, text)`` in Python to the rows that contain ``needle`` only."""
+    hit = marked.str.contains(needle, literal=True).fill_null(False)
+    idx = hit.arg_true()
+    if idx.is_empty():
+        return marked
+    rows = idx.to_list()
+    new = [fn(r, t) for r, t in zip(rows, marked.gather(idx).to_list(), strict=True)]
+    return marked.clone().scatter(idx, pl.Series(new, dtype=pl.Utf8))
+
+
+_TOKEN_RE = re.compile(r"\S+")
+
+
+def _word_ok(token: str, engine: PiiEngine, titled: bool = False) -> bool:
+    """A token can be (part of) a name: not a stop word, not a common English word.
+
+    After a title ("Dr. Foley") the pack's ``not_names`` (eponyms, devices) count as names.
+    """
+    word = token.strip(".,'’").replace("’", "'")
+    low = word.lower()
+    if len(word) < 2 or low in NOT_NAMES or not any(c.isalpha() for c in word):
+        return False
+    if low in engine.not_names:
+        return titled
+    title = word[:1].upper() + word[1:].lower()
+    if title in engine.listed:
+        return True
+    return low not in _names.COMMON_WORDS and len(word) >= 3
+
+
+def _is_initial(token: str) -> bool:
+    return len(token.rstrip(".")) == 1 and token[:1].isupper()
+
+
+def _name_span(
+    value: str, wrap: Callable[[str], str], engine: PiiEngine, *, titled: bool = False
+) -> str:
+    """A name candidate after a context: redact its leading name-like tokens (and initials).
+
+    The capitalized tokens are noted (NOTE name NOTE) to be redacted elsewhere in the record.
+    """
+    tokens = list(_TOKEN_RE.finditer(value))
+    keep = 0
+    for k, m in enumerate(tokens):
+        if _is_initial(m.group()):
+            continue
+        if not _word_ok(m.group(), engine, titled):
+            break
+        keep = k + 1
+    if keep == 0:
+        return value
+    end = tokens[keep - 1].end()
+    name = value[:end]
+    spread = [t.group() for t in tokens[:keep] if len(t.group()) > 2 and t.group()[0].isupper()]
+    spread = [t for t in spread if _word_ok(t, engine, titled)]
+    if keep > 1 and name[:1].isupper():
+        spread.append(name)
+    notes = "".join(f"{NOTE}{n}{NOTE}" for n in spread)
+    return wrap(name) + notes + value[end:]
+
+
+def _listed_span(value: str, wrap: Callable[[str], str], engine: PiiEngine) -> str:
+    """A census name, plus a capitalized non-word next to it ("Maria Lopez")."""
+    tokens = list(_TOKEN_RE.finditer(value))
+    listed = [t.group() in engine.listed for t in tokens]
+    if not any(listed):
+        return value
+    first = listed.index(True)
+    last = len(listed) - 1 - listed[::-1].index(True)
+    lo = first - 1 if first > 0 and _word_ok(tokens[first - 1].group(), engine) else first
+    hi = last + 1 if last + 1 < len(tokens) and _word_ok(tokens[last + 1].group(), engine) else last
+    a, b = tokens[lo].start(), tokens[hi].end()
+    return value[:a] + wrap(value[a:b]) + value[b:]
 
 
 @dataclass
 class Scan:
-    """A scanned column: marked text, and per detector the matched values (if kept)."""
+    """A scanned column: every find is ``MARK value CLOSE`` (or just ``MARK`` without values)."""
 
-    detectors: list[Detector]
+    engine: PiiEngine
     marked: pl.Series
-    values: list[pl.Series] = field(default_factory=list)
+    groups: np.ndarray
+    keep_values: bool = True
 
-    def markers(self, type_: str) -> str:
-        chars = "".join(chr(MARK0 + i) for i, d in enumerate(self.detectors) if d.type == type_)
-        return f"[{chars}]" if chars else ""
-
-    def counts(self, types: Iterable[str]) -> dict[str, pl.Series]:
-        out = {}
-        for t in types:
-            cls = self.markers(t)
-            out[t] = (
-                self.marked.str.count_matches(cls).fill_null(0).cast(pl.Int64)
-                if cls
-                else pl.Series(t, [0] * len(self.marked), pl.Int64)
-            )
+    def counts(self) -> dict[str, np.ndarray]:
+        """Finds per text, by type (counted on the markers alone, in texts that have any)."""
+        n = len(self.marked)
+        out = {t: np.zeros(n, np.int64) for t in self.engine.type_index}
+        idx = self.marked.str.contains(_ANY_MARK).fill_null(False).arg_true()
+        if idx.is_empty():
+            return out
+        marks = self.marked.gather(idx)
+        if self.keep_values:  # "MARK value CLOSE" -> "MARK"
+            marks = marks.str.replace_all(f"({_ANY_MARK})[^{CLOSE}]*{CLOSE}", "$1")
+        marks = marks.str.replace_all("[^\U000f0400-\U000f0fff]+", "")
+        rows = idx.to_numpy()
+        for t, i in self.engine.type_index.items():
+            out[t][rows] = marks.str.count_matches(_canon(i), literal=True).to_numpy()
         return out
 
     def placeholders(self) -> pl.Series:
-        """Markers to ``[TYPE]``, one Aho-Corasick pass."""
-        if not self.detectors:
+        """Every find as ``[TYPE]``."""
+        marks = [_canon(i) for i in self.engine.type_index.values()]
+        tags = [f"[{t.upper()}]" for t in self.engine.type_index]
+        if not self.keep_values:
+            return self.marked.str.replace_many(marks, tags)
+        out = self.marked
+        for m, tag in zip(marks, tags, strict=True):
+            out = out.str.replace_all(f"{m}[^{CLOSE}]*{CLOSE}", tag)
+        return out
+
+    def _need_values(self) -> None:
+        if not self.keep_values:
+            raise ValueError("this scan was made with keep_values=False")
+
+    def pseudonyms(self) -> pl.Series:
+        """Every find as ``[TYPE_n]``, n counted per record: the same value, the same n."""
+        self._need_values()
+        types = self.engine.types
+        numbering: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+        per_type: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+
+        def one(row: int, text: str) -> str:
+            g = int(self.groups[row])
+
+            def sub(m: re.Match[str]) -> str:
+                t = types[ord(m.group(1)) - 0xF0400]
+                key = (t, m.group(2).strip().lower())
+                if key not in numbering[g]:
+                    per_type[g][t] += 1
+                    numbering[g][key] = per_type[g][t]
+                return f"[{t.upper()}_{numbering[g][key]}]"
+
+            return _CANON_RE.sub(sub, text)
+
+        order = np.argsort(self.groups, kind="stable")  # a record's texts in order
+        marked = self.marked.gather(pl.Series(order))
+        hit = marked.str.contains(CLOSE, literal=True).fill_null(False)
+        idx = hit.arg_true()
+        if idx.is_empty():
             return self.marked
-        marks = [chr(MARK0 + i) for i in range(len(self.detectors))]
-        tags = [f"[{d.type.upper()}]" for d in self.detectors]
-        return self.marked.str.replace_many(marks, tags)
+        rows = order[idx.to_numpy()]
+        new = [one(int(r), t) for r, t in zip(rows, marked.gather(idx).to_list(), strict=True)]
+        return self.marked.clone().scatter(pl.Series(rows), pl.Series(new, dtype=pl.Utf8))
+
+    def spans(self, k: int) -> list[tuple[int, int, str]]:
+        """(start, end, type) of every find in text ``k``, in the original text's characters."""
+        self._need_values()
+        return spans(self.marked[k] or "", self.engine.types)
+
+    def render_at(self, k: int, type_: str, shown: str | None = None) -> tuple[str, int]:
+        """Text ``k`` with finds as ``[TYPE]`` (those of type ``shown`` masked), and where
+        its first find of ``type_`` starts in that rendering."""
+        self._need_values()
+        types = self.engine.types
+
+        def sub(m: re.Match[str]) -> str:
+            t = types[ord(m.group(1)) - 0xF0400]
+            return mask(m.group(2)) if t == shown else f"[{t.upper()}]"
+
+        text = self.marked[k] or ""
+        first = text.find(_canon(self.engine.type_index[type_]))
+        head = _CANON_RE.sub(sub, text[: max(first, 0)])
+        return head + _CANON_RE.sub(sub, text[max(first, 0) :]), len(head)
 
 
-_MARK_RE = re.compile(MARK_CLASS)
-
-
-def expand(marked: str, queues: dict[int, list[str]], render: Callable[[int, str], str]) -> str:
-    """Replace markers left to right, taking each detector's values in order (nested too)."""
-
-    def sub(m: re.Match[str]) -> str:
-        i = ord(m.group()) - MARK0
-        queue = queues.get(i)
-        value = queue.pop(0) if queue else ""
-        return render(i, _MARK_RE.sub(sub, value) if _MARK_RE.search(value) else value)
-
-    return _MARK_RE.sub(sub, marked)
-
-
-def spans(
-    marked: str, queues: dict[int, list[str]], dets: list[Detector]
-) -> list[tuple[int, int, str]]:
-    """Character spans (in the original text) of every find: for measuring recall/precision."""
+def spans(marked: str, types: Sequence[str]) -> list[tuple[int, int, str]]:
+    """Spans of the finds in a marked text, in the coordinates of the original text."""
     out: list[tuple[int, int, str]] = []
-    pos = 0
-    text_parts: list[str] = []
-
-    def walk(s: str) -> None:
-        nonlocal pos
-        last = 0
-        for m in _MARK_RE.finditer(s):
-            lit = s[last : m.start()]
-            text_parts.append(lit)
-            pos += len(lit)
-            i = ord(m.group()) - MARK0
-            queue = queues.get(i)
-            value = queue.pop(0) if queue else ""
-            start = pos
-            walk(value)
-            out.append((start, pos, dets[i].type))
-            last = m.end()
-        text_parts.append(s[last:])
-        pos += len(s) - last
-
-    walk(marked)
+    shift = 0
+    for m in _CANON_RE.finditer(marked):
+        start = m.start() - shift
+        out.append((start, start + len(m.group(2)), types[ord(m.group(1)) - 0xF0400]))
+        shift += 2
     return out
 
 

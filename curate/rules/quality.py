@@ -1,276 +1,305 @@
-"""Quality filters as Polars expressions over whole columns.
+"""Quality filters: metrics for every text segment in one Polars select, checks in numpy.
 
 Each rule is checked per text *segment*: every text field, and the turns of one side joined
 together (so a thread's short "ok thanks" turn is judged as part of the whole user side,
 which is what a chat example looks like). A record fails a rule when any segment does; it
 is filtered by the first rule it fails, in ``QUALITY_RULES`` order, then custom filters.
+
+Cost: counting characters with a regex pays per match, so the metrics come from a text with
+its whitespace collapsed (one rare-match replace): its words are its single spaces plus one,
+its non-space characters its length minus those spaces. Only letters-vs-the-rest and symbols
+are counted with a regex. Line and n-gram repetition are computed on the few segments a cheap
+bound cannot clear, and the detail message only for records that fail.
 """
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
+import numpy as np
 import polars as pl
 
 from curate.rules.pack import FilterRule, QualityRules
 
-URL = r"\b(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)\S+"
-SYMBOL_RUNS = r"[\p{L}\p{N}\s.,;:!?'\"()\[\]’‘“”/&%$€£@+=-]+"  # removed: what is left are symbols
+URL = r"(?-u:\b)(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)\S+"
+SYMBOL = r"[^\p{L}\p{N}\s.,;:!?'\"()\[\]’‘“”/&%$€£@+=-]"  # what is not text or punctuation
 TURN_SIDES = ("user", "assistant", "context")
 ROLE_SIDE = {"user": "user", "assistant": "assistant", "system": "context"}
-
-Check = tuple[pl.Expr, pl.Expr]  # (fails, detail)
-
-
-def segment_columns(df: pl.DataFrame, text_fields: dict[str, str]) -> dict[str, str]:
-    """Segment column -> side: the text fields, plus ``__turns_<side>`` when turns exist."""
-    segs = {c: side for c, side in text_fields.items() if c in df.columns}
-    if "turns" in df.columns:
-        segs.update({f"__turns_{side}": side for side in TURN_SIDES})
-    return segs
+_HASH_K = 0x9E3779B97F4A7C15
 
 
-def with_turn_segments(df: pl.DataFrame) -> pl.DataFrame:
-    """Add one column per side holding that side's turn contents joined by newlines."""
-    if "turns" not in df.columns:
-        return df
-    el = pl.element().struct
-    cols = []
-    for side in TURN_SIDES:
-        roles = [r for r, s in ROLE_SIDE.items() if s == side]
-        cols.append(
-            pl.col("turns")
-            .list.eval(el.field("content").filter(el.field("role").is_in(roles)))
-            .list.join("\n")
-            .alias(f"__turns_{side}")
-        )
-    return df.with_columns(cols)
+def _segments(df: pl.DataFrame, text_fields: dict[str, str]) -> tuple[pl.DataFrame, dict[str, str]]:
+    """Segment columns (text fields, and one per side of the turns) and each one's side."""
+    exprs = [pl.col(c).cast(pl.Utf8).fill_null("").alias(c) for c in text_fields if c in df.columns]
+    sides = {c: s for c, s in text_fields.items() if c in df.columns}
+    if "turns" in df.columns and df["turns"].list.len().fill_null(0).sum() > 0:
+        el = pl.element().struct
+        for side in TURN_SIDES:
+            roles = [r for r, s in ROLE_SIDE.items() if s == side]
+            exprs.append(
+                pl.col("turns")
+                .list.eval(el.field("content").filter(el.field("role").is_in(roles)))
+                .list.join("\n")
+                .fill_null("")
+                .alias(f"__turns_{side}")
+            )
+            sides[f"__turns_{side}"] = side
+    return (df.select(exprs) if exprs else pl.DataFrame()), sides
 
 
-def _fmt(template: str, *args: pl.Expr | str | float | int) -> pl.Expr:
-    return pl.format(template, *[a if isinstance(a, pl.Expr) else pl.lit(str(a)) for a in args])
+def _label(seg: str) -> str:
+    return seg.removeprefix("__turns_") + (" turns" if seg.startswith("__turns_") else "")
 
 
-def segment_metrics(name: str, q: QualityRules) -> dict[str, pl.Expr]:
-    """Metric columns of one segment, computed once (regex runs, not per-character matches)."""
-    t = pl.col(name).fill_null("")
-    m = {
-        "chars": t.str.len_chars(),
-        "words": t.str.count_matches(r"\S+"),
-        "nonspace": t.str.replace_all(r"\s+", "").str.len_chars(),
-        "letters": t.str.replace_all(r"[^\p{L}]+", "").str.len_chars(),
-        "symbols": t.str.replace_all(SYMBOL_RUNS, "").str.len_chars(),
-        "url_chars": t.str.extract_all(URL)
-        .list.eval(pl.element().str.len_chars())
-        .list.sum()
-        .fill_null(0),
-        "n_lines": pl.lit(0),
-        "dup_lines": pl.lit(0.0),
-    }
-    if "max_repeated_line_fraction" in q.enabled():
-        lines = t.str.split("\n").list.eval(
-            pl.element().str.strip_chars().filter(pl.element() != "")
-        )
-        n_lines = lines.list.len()
-        m["dup_lines"] = (
-            pl.when(n_lines >= 3).then(1 - lines.list.n_unique() / n_lines).otherwise(0.0)
-        )
-    return {f"{name}__{k}": v for k, v in m.items()}
+def repeated_ngrams(words: pl.Series, n: int) -> pl.Series:
+    """Fraction of word n-grams that repeat an earlier one (lists of lower-case words)."""
+    h = words.list.eval(pl.element().hash())
+    grams = h.list.eval(
+        sum(
+            (pl.element().shift(-k) * pow(_HASH_K, n - 1 - k, 1 << 64) for k in range(n)),
+            pl.lit(0, pl.UInt64),
+        ).drop_nulls()
+    )
+    return (1 - grams.list.n_unique() / grams.list.len()).fill_nan(0.0).fill_null(0.0)
 
 
-def repeated_ngrams(texts: pl.Series, n: int, min_words: int, threshold: float) -> pl.Series:
-    """Fraction of duplicate word n-grams, computed only where it could exceed ``threshold``.
-
-    A duplicate n-gram starts at a repeated word, so (repeated words) / (n-grams) bounds it
-    from above; most texts are ruled out by that cheap bound before any n-gram is built.
-    """
-    words = texts.fill_null("").str.to_lowercase().str.extract_all(r"\w+")
-    n_words = words.list.len()
-    n_grams = (n_words - n + 1).clip(lower_bound=0)
-    bound = (n_words - words.list.n_unique()) / n_grams.clip(lower_bound=1)
-    todo = ((n_grams >= max(2 * n, min_words)) & (bound > threshold)).fill_null(False)
-    out = pl.Series("dup", [0.0] * len(texts), pl.Float64)
-    idx = todo.arg_true()
-    if len(idx):
-        grams = words.gather(idx).list.eval(
-            pl.concat_str([pl.element().shift(-k) for k in range(n)], separator=" ").drop_nulls()
-        )
-        out = out.scatter(idx, (1 - grams.list.n_unique() / grams.list.len()).fill_null(0.0))
+def _metrics(segs: pl.DataFrame, q: QualityRules) -> dict[str, dict[str, np.ndarray]]:
+    """Per segment: chars, words, non-space, letters, symbols, URL chars, repetition."""
+    exprs = []
+    for c in segs.columns:
+        t = pl.col(c)
+        norm = t.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
+        words = norm.str.to_lowercase().str.split(" ")
+        n_words = pl.when(norm == "").then(0).otherwise(words.list.len()).cast(pl.Int64)
+        exprs += [
+            t.str.len_chars().alias(f"{c}|chars"),
+            n_words.alias(f"{c}|words"),
+            (norm.str.len_chars().cast(pl.Int64) - (n_words - 1).clip(lower_bound=0)).alias(
+                f"{c}|nonspace"
+            ),
+            t.str.count_matches(r"[^\p{L}\s]").alias(f"{c}|nonletters"),
+            t.str.count_matches(SYMBOL).alias(f"{c}|symbols"),
+            words.list.n_unique().alias(f"{c}|unique"),
+            t.str.contains_any(["://", "www."], ascii_case_insensitive=True)
+            .cast(pl.Int64)
+            .alias(f"{c}|has_url"),
+            t.str.count_matches("\n", literal=True).alias(f"{c}|newlines"),
+        ]
+    frame = segs.lazy().select(exprs).collect()
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for c in segs.columns:
+        m = {
+            k.split("|", 1)[1]: frame[k].cast(pl.Int64).to_numpy()
+            for k in frame.columns
+            if k.startswith(f"{c}|")
+        }
+        m["letters"] = m["nonspace"] - m["nonletters"]
+        m["url_chars"] = np.zeros(segs.height, np.int64)
+        m["dup_lines"] = np.zeros(segs.height)
+        m["dup_ngrams"] = np.zeros(segs.height)
+        col = segs[c]
+        enabled = q.enabled()
+        if "max_url_ratio" in enabled and m["has_url"].any():
+            idx = np.flatnonzero(m["has_url"])
+            lens = col.gather(idx).str.extract_all(URL).list.eval(pl.element().str.len_chars())
+            m["url_chars"][idx] = lens.list.sum().fill_null(0).to_numpy()
+        if "max_repeated_line_fraction" in enabled and (m["newlines"] >= 2).any():
+            idx = np.flatnonzero(m["newlines"] >= 2)
+            lines = (
+                col.gather(idx)
+                .str.split("\n")
+                .list.eval(pl.element().str.strip_chars().filter(pl.element() != ""))
+            )
+            n_lines = lines.list.len().to_numpy()
+            uniq = lines.list.n_unique().to_numpy()
+            m["dup_lines"][idx] = np.where(n_lines >= 3, 1 - uniq / np.maximum(n_lines, 1), 0.0)
+        if "max_repeated_ngram_fraction" in enabled:
+            # a repeated n-gram starts at a repeated word: (repeated words) / (n-grams) bounds
+            # the fraction from above, and clears most segments without building n-grams
+            n = q.ngram_size
+            grams = np.clip(m["words"] - n + 1, 0, None)
+            bound = (m["words"] - m["unique"]) / np.maximum(grams, 1)
+            todo = (grams >= max(2 * n, q.min_words_for_ratios)) & (
+                bound > q.max_repeated_ngram_fraction
+            )
+            if todo.any():
+                idx = np.flatnonzero(todo)
+                sub = col.gather(idx).str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
+                tokens = sub.str.to_lowercase().str.split(" ")
+                m["dup_ngrams"][idx] = repeated_ngrams(tokens, n).to_numpy()
+        out[c] = m
     return out
 
 
-def segment_checks(name: str, q: QualityRules) -> dict[str, Check]:
-    """Per-rule (fails, detail) for one segment, over the metric columns; empty never fails."""
-    t = pl.col(name).fill_null("")
-
-    def col(k: str) -> pl.Expr:
-        return pl.col(f"{name}__{k}")
-
-    label = name.removeprefix("__turns_") + (" turns" if name.startswith("__turns_") else "")
-    chars, words, nonspace = col("chars"), col("words"), col("nonspace")
+def _segment_fails(m: dict[str, np.ndarray], q: QualityRules) -> dict[str, np.ndarray]:
+    chars, words, nonspace = m["chars"], m["words"], m["nonspace"]
     present = nonspace > 0
-    ratios_apply = present & (words >= q.min_words_for_ratios)
-    safe = pl.when(nonspace > 0).then(nonspace).otherwise(1)
-    alpha = col("letters") / safe
-    symbol = col("symbols") / safe
-    url = col("url_chars") / safe
-    mean_len = nonspace / pl.when(words > 0).then(words).otherwise(1)
-    dup_lines, dup_grams = col("dup_lines"), col("dup_ngrams")
-    n = q.ngram_size
-    phrases = [p.lower() for p in q.phrases()]
-    lowered = t.str.to_lowercase()
-    r2 = lambda e: e.round(2)  # noqa: E731
-    checks: dict[str, Check] = {
-        "min_chars": (
-            present & (chars < q.min_chars),
-            _fmt("{}: {} chars < {}", label, chars, q.min_chars),
-        ),
-        "max_chars": (chars > q.max_chars, _fmt("{}: {} chars > {}", label, chars, q.max_chars)),
-        "min_words": (
-            present & (words < q.min_words),
-            _fmt("{}: {} words < {}", label, words, q.min_words),
-        ),
-        "max_words": (words > q.max_words, _fmt("{}: {} words > {}", label, words, q.max_words)),
-        "min_mean_word_length": (
-            ratios_apply & (mean_len < q.min_mean_word_length),
-            _fmt("{}: mean word length {} < {}", label, r2(mean_len), q.min_mean_word_length),
-        ),
-        "max_mean_word_length": (
-            ratios_apply & (mean_len > q.max_mean_word_length),
-            _fmt("{}: mean word length {} > {}", label, r2(mean_len), q.max_mean_word_length),
-        ),
-        "min_alpha_ratio": (
-            ratios_apply & (alpha < q.min_alpha_ratio),
-            _fmt("{}: alphabetic ratio {} < {}", label, r2(alpha), q.min_alpha_ratio),
-        ),
-        "max_symbol_ratio": (
-            ratios_apply & (symbol > q.max_symbol_ratio),
-            _fmt("{}: symbol ratio {} > {}", label, r2(symbol), q.max_symbol_ratio),
-        ),
-        "max_url_ratio": (
-            present & (url > q.max_url_ratio),
-            _fmt("{}: URL ratio {} > {}", label, r2(url), q.max_url_ratio),
-        ),
-        "max_repeated_line_fraction": (
-            dup_lines > q.max_repeated_line_fraction,
-            _fmt("{}: repeated lines {} > {}", label, r2(dup_lines), q.max_repeated_line_fraction),
-        ),
-        "max_repeated_ngram_fraction": (
-            dup_grams > q.max_repeated_ngram_fraction,
-            _fmt(
-                "{}: repeated {}-grams {} > {}",
-                label,
-                n,
-                r2(dup_grams),
-                q.max_repeated_ngram_fraction,
-            ),
-        ),
-    }
-    if phrases:
-        checks["boilerplate"] = (
-            lowered.str.contains_any(phrases),
-            _fmt(
-                "{}: boilerplate '{}'",
-                label,
-                lowered.str.extract(f"({'|'.join(_esc(p) for p in phrases)})", 1),
-            ),
-        )
-    checks["placeholders"] = (
-        t.str.contains(q.placeholder_pattern),
-        _fmt("{}: unfilled placeholder {}", label, t.str.extract(f"({q.placeholder_pattern})", 1)),
-    )
-    return checks
-
-
-def _esc(phrase: str) -> str:
-    import re
-
-    return re.escape(phrase)
-
-
-def _norm(e: pl.Expr) -> pl.Expr:
-    return e.str.to_lowercase().str.replace_all(r"\s+", " ").str.strip_chars()
-
-
-def record_checks(segs: dict[str, str], has_turns: pl.Expr) -> dict[str, Check]:
-    """Rules on a whole record: the assistant side exists and is not a copy of the user side."""
-    by_side = {
-        s: [pl.col(c).fill_null("") for c, side in segs.items() if side == s] for s in TURN_SIDES
-    }
-    user = pl.concat_str(by_side["user"], separator="\n") if by_side["user"] else pl.lit("")
-    asst = (
-        pl.concat_str(by_side["assistant"], separator="\n") if by_side["assistant"] else pl.lit("")
-    )
-    has_asst_field = any(
-        side == "assistant" and not c.startswith("__turns_") for c, side in segs.items()
-    )
-    applies = pl.lit(has_asst_field) | has_turns
-    a, u = _norm(asst), _norm(user)
+    ratios = present & (words >= q.min_words_for_ratios)
+    safe = np.maximum(nonspace, 1)
+    mean_len = nonspace / np.maximum(words, 1)
     return {
-        "assistant_nonempty": (applies & (a == ""), pl.lit("assistant side is empty")),
-        "assistant_not_copy": (
-            (a != "") & (a == u),
-            pl.lit("assistant side repeats the user side"),
-        ),
+        "min_chars": present & (chars < q.min_chars),
+        "max_chars": chars > q.max_chars,
+        "min_words": present & (words < q.min_words),
+        "max_words": words > q.max_words,
+        "min_mean_word_length": ratios & (mean_len < q.min_mean_word_length),
+        "max_mean_word_length": ratios & (mean_len > q.max_mean_word_length),
+        "min_alpha_ratio": ratios & (m["letters"] / safe < q.min_alpha_ratio),
+        "max_symbol_ratio": ratios & (m["symbols"] / safe > q.max_symbol_ratio),
+        "max_url_ratio": present & (m["url_chars"] / safe > q.max_url_ratio),
+        "max_repeated_line_fraction": m["dup_lines"] > q.max_repeated_line_fraction,
+        "max_repeated_ngram_fraction": m["dup_ngrams"] > q.max_repeated_ngram_fraction,
     }
+
+
+def _detail(rule: str, seg: str, k: int, m: dict[str, np.ndarray], q: QualityRules) -> str:
+    """The message for one failing segment: what was measured against which threshold."""
+    label = _label(seg)
+    safe = max(int(m["nonspace"][k]), 1)
+
+    def r2(x: float) -> float:
+        return round(float(x), 2)
+
+    value: Any
+    if rule in ("min_chars", "max_chars"):
+        op, value, unit = ("<" if rule == "min_chars" else ">"), int(m["chars"][k]), "chars"
+        return f"{label}: {value} {unit} {op} {getattr(q, rule)}"
+    if rule in ("min_words", "max_words"):
+        op, value = ("<" if rule == "min_words" else ">"), int(m["words"][k])
+        return f"{label}: {value} words {op} {getattr(q, rule)}"
+    if rule.endswith("mean_word_length"):
+        op = "<" if rule.startswith("min") else ">"
+        value = r2(m["nonspace"][k] / max(int(m["words"][k]), 1))
+        return f"{label}: mean word length {value} {op} {getattr(q, rule)}"
+    what = {
+        "min_alpha_ratio": ("alphabetic ratio", m["letters"][k] / safe, "<"),
+        "max_symbol_ratio": ("symbol ratio", m["symbols"][k] / safe, ">"),
+        "max_url_ratio": ("URL ratio", m["url_chars"][k] / safe, ">"),
+        "max_repeated_line_fraction": ("repeated lines", m["dup_lines"][k], ">"),
+        "max_repeated_ngram_fraction": (f"repeated {q.ngram_size}-grams", m["dup_ngrams"][k], ">"),
+    }
+    name, value, op = what[rule]
+    return f"{label}: {name} {r2(value)} {op} {getattr(q, rule)}"
 
 
 def quality_reasons(
     df: pl.DataFrame, q: QualityRules, filters: list[FilterRule], text_fields: dict[str, str]
 ) -> pl.DataFrame:
     """Frame of (reason, detail) per input row: the first failing rule, or nulls."""
-    df = with_turn_segments(df)
-    segs = segment_columns(df, text_fields)
-    has_turns = pl.col("turns").list.len() > 0 if "turns" in df.columns else pl.lit(False)
-    metrics: dict[str, pl.Expr] = {}
-    for c in segs:
-        metrics.update(segment_metrics(c, q))
-    df = df.lazy().with_columns([e.alias(k) for k, e in metrics.items()]).collect()
-    for c in segs:
-        dup = (
-            repeated_ngrams(
-                df[c], q.ngram_size, q.min_words_for_ratios, q.max_repeated_ngram_fraction
-            )
-            if "max_repeated_ngram_fraction" in q.enabled()
-            else pl.Series([0.0] * df.height)
-        )
-        df = df.with_columns(dup.alias(f"{c}__dup_ngrams"))
-    per_seg = {c: segment_checks(c, q) for c in segs}
-    rec = record_checks(segs, has_turns)
-    ordered: list[tuple[str, pl.Expr, pl.Expr]] = []
-    for rule in q.enabled():
-        if rule in rec:
-            ordered.append((rule, *rec[rule]))
+    n = df.height
+    segs, sides = _segments(df, text_fields)
+    enabled = q.enabled()
+    metrics = _metrics(segs, q) if segs.width else {}
+    # (rule, per-segment fails or None for a record rule, record-level fails)
+    checks: list[tuple[str, dict[str, np.ndarray], np.ndarray]] = []
+    per_seg = {c: _segment_fails(m, q) for c, m in metrics.items()}
+    phrases = [p.lower() for p in q.phrases()]
+    extra: dict[str, pl.Expr] = {}
+    for c in segs.columns:
+        if "boilerplate" in enabled and phrases:
+            norm = pl.col(c).str.replace_all(r"\s{2,}|[^\S ]", " ")
+            extra[f"{c}|boilerplate"] = norm.str.contains_any(phrases, ascii_case_insensitive=True)
+        if "placeholders" in enabled:
+            extra[f"{c}|placeholders"] = pl.col(c).str.contains(q.placeholder_pattern)
+        for f in filters:
+            if sides[c] in f.sides:
+                extra[f"{c}|{f.name}"] = pl.col(c).str.contains(f.pattern)
+    if extra:
+        flags = segs.lazy().select([e.alias(k) for k, e in extra.items()]).collect()
+        for k in flags.columns:
+            c, rule = k.split("|", 1)
+            per_seg[c][rule] = flags[k].fill_null(False).to_numpy()
+    record = _record_checks(df, segs, sides, text_fields, metrics)
+    for rule in [*enabled, *(f.name for f in filters)]:
+        if rule in record:
+            checks.append((rule, {}, record[rule]))
             continue
-        parts = [per_seg[c][rule] for c in segs if rule in per_seg[c]]
-        if not parts:
-            continue
-        fails = pl.any_horizontal([f.fill_null(False) for f, _ in parts])
-        detail = pl.coalesce([pl.when(f.fill_null(False)).then(d) for f, d in parts])
-        ordered.append((rule, fails, detail))
-    for f in filters:
-        cols = [c for c, side in segs.items() if side in f.sides]
-        if not cols:
-            continue
-        hits = [pl.col(c).fill_null("").str.contains(f.pattern) for c in cols]
-        detail = pl.coalesce(
-            [
-                pl.when(h).then(_fmt("{}: matches {}", c.removeprefix("__"), f.pattern))
-                for c, h in zip(cols, hits, strict=True)
-            ]
-        )
-        ordered.append((f.name, pl.any_horizontal(hits), detail))
-    if not ordered:
-        return pl.DataFrame(
-            {"reason": [None] * df.height, "detail": [None] * df.height},
-            schema={"reason": pl.Utf8, "detail": pl.Utf8},
-        )
-    lf = df.lazy().with_columns(
-        [e.alias(f"__fail{i}") for i, (_, e, _) in enumerate(ordered)]
-        + [pl.lit(None, pl.Utf8).alias("__none")]
+        parts = {c: f[rule] for c, f in per_seg.items() if rule in f}
+        if parts:
+            checks.append((rule, parts, np.logical_or.reduce(list(parts.values()))))
+    reason: list[str | None] = [None] * n
+    detail: list[str | None] = [None] * n
+    if checks:
+        fails = np.stack([f for _, _, f in checks])
+        first = np.argmax(fails, axis=0)
+        for row in np.flatnonzero(fails.any(axis=0)).tolist():
+            rule, parts, _ = checks[first[row]]
+            reason[row] = rule
+            detail[row] = _record_detail(rule, parts, row, metrics, segs, q, filters)
+    return pl.DataFrame(
+        {"reason": reason, "detail": detail}, schema={"reason": pl.Utf8, "detail": pl.Utf8}
     )
-    reason: pl.Expr = pl.lit(None, pl.Utf8)
-    detail_e: pl.Expr = pl.lit(None, pl.Utf8)
-    for i, (rule, _, detail) in reversed(list(enumerate(ordered))):
-        fails = pl.col(f"__fail{i}").fill_null(False)
-        reason = pl.when(fails).then(pl.lit(rule)).otherwise(reason)
-        detail_e = pl.when(fails).then(detail.cast(pl.Utf8)).otherwise(detail_e)
-    return lf.select(reason.alias("reason"), detail_e.alias("detail")).collect()
+
+
+def _record_detail(
+    rule: str,
+    parts: dict[str, np.ndarray],
+    k: int,
+    metrics: dict[str, dict[str, np.ndarray]],
+    segs: pl.DataFrame,
+    q: QualityRules,
+    filters: list[FilterRule],
+) -> str:
+    if rule == "assistant_nonempty":
+        return "assistant side is empty"
+    if rule == "assistant_not_copy":
+        return "assistant side repeats the user side"
+    seg = next(c for c, f in parts.items() if f[k])
+    text = segs[seg][k] or ""
+    if rule == "boilerplate":
+        alt = "|".join(re.escape(p.lower()) for p in q.phrases())
+        found = re.search(alt, re.sub(r"\s{2,}|[^\S ]", " ", text.lower()))
+        return f"{_label(seg)}: boilerplate '{found.group() if found else ''}'"
+    if rule == "placeholders":
+        hit = pl.Series([text]).str.extract(f"({q.placeholder_pattern})", 1)[0]
+        return f"{_label(seg)}: unfilled placeholder {hit}"
+    custom = next((f for f in filters if f.name == rule), None)
+    if custom is not None:
+        return f"{seg.removeprefix('__')}: matches {custom.pattern}"
+    return _detail(rule, seg, k, metrics[seg], q)
+
+
+def _record_checks(
+    df: pl.DataFrame,
+    segs: pl.DataFrame,
+    sides: dict[str, str],
+    text_fields: dict[str, str],
+    metrics: dict[str, dict[str, np.ndarray]],
+) -> dict[str, np.ndarray]:
+    """Rules on a whole record: the assistant side exists and is not a copy of the user side.
+
+    Sides are compared lower-cased with whitespace collapsed; only records whose sides have
+    the same collapsed length (known from the metrics) are compared at all."""
+    n = df.height
+    has_field = any(s == "assistant" for c, s in text_fields.items() if c in df.columns)
+    has_turns = (
+        df["turns"].list.len().fill_null(0).to_numpy() > 0
+        if "turns" in df.columns
+        else np.zeros(n, bool)
+    )
+    applies = has_turns | has_field
+
+    def length(side: str) -> np.ndarray:
+        total, pieces = np.zeros(n, np.int64), np.zeros(n, np.int64)
+        for c, s in sides.items():
+            if s == side:
+                m = metrics[c]
+                present = m["nonspace"] > 0
+                total += np.where(present, m["nonspace"] + m["words"] - 1, 0)
+                pieces += present
+        return total + np.maximum(pieces - 1, 0)
+
+    a_len, u_len = length("assistant"), length("user")
+    copy = np.zeros(n, bool)
+    for k in np.flatnonzero((a_len > 0) & (a_len == u_len)).tolist():
+        a, u = (
+            " ".join(
+                " ".join((segs[c][k] or "").split()).lower()
+                for c, s in sides.items()
+                if s == side and (segs[c][k] or "").strip()
+            )
+            for side in ("assistant", "user")
+        )
+        copy[k] = a == u
+    return {"assistant_nonempty": applies & (a_len == 0), "assistant_not_copy": copy}

@@ -28,7 +28,9 @@ def main() -> int:
         print(f"\n=== {name} ===", flush=True)
         t = time.perf_counter()
         rc = subprocess.call([sys.executable, str(script), *ARGS.get(name, [])], cwd=here.parent)
-        print(f"--- {name}: {'ok' if rc == 0 else f'FAILED ({rc})'} in {time.perf_counter() - t:.0f}s")
+        print(
+            f"--- {name}: {'ok' if rc == 0 else f'FAILED ({rc})'} in {time.perf_counter() - t:.0f}s"
+        )
         if rc:
             failed.append(name)
     if failed:

@@ -40,7 +40,9 @@ from curate.workspace import Workspace
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "neardup"
 
 
-def datasketch_readme(texts: list[str], threshold: float = 0.8) -> tuple[float, list[tuple[int, int]]]:
+def datasketch_readme(
+    texts: list[str], threshold: float = 0.8
+) -> tuple[float, list[tuple[int, int]]]:
     """datasketch as documented: one MinHash per doc, update_batch, LSH query then insert."""
     from datasketch import MinHash, MinHashLSH
 
@@ -82,8 +84,11 @@ def exact_pairs(texts: list[str], threshold: float) -> set[tuple[int, int]]:
     groups = df.group_by("h").agg(pl.col("doc").sort()).filter(pl.col("doc").list.len() > 1)
     pairs = (
         groups.select(pl.col("doc").alias("a"), pl.col("doc").alias("b"))
-        .explode("a").explode("b").filter(pl.col("a") < pl.col("b"))
-        .group_by("a", "b").len()
+        .explode("a")
+        .explode("b")
+        .filter(pl.col("a") < pl.col("b"))
+        .group_by("a", "b")
+        .len()
         .join(size.rename({"doc": "a", "n": "na"}), on="a")
         .join(size.rename({"doc": "b", "n": "nb"}), on="b")
         .filter(pl.col("len") / (pl.col("na") + pl.col("nb") - pl.col("len")) >= threshold)
@@ -106,7 +111,9 @@ def cluster_pairs(ws: Workspace, n: int) -> tuple[set[tuple[int, int]], set[tupl
     return together, claimed
 
 
-def pr(truth: set[tuple[int, int]], together: set[tuple[int, int]], claimed: set[tuple[int, int]]) -> str:
+def pr(
+    truth: set[tuple[int, int]], together: set[tuple[int, int]], claimed: set[tuple[int, int]]
+) -> str:
     recall = len(truth & together) / max(len(truth), 1)
     precision = len(claimed & truth) / max(len(claimed), 1)
     return f"recall {recall:.3f}  precision {precision:.3f}  ({len(truth)} true pairs, {len(claimed)} claimed)"
@@ -129,8 +136,13 @@ def real_recall() -> None:
         print("real data: ../shared/realdata/neardup absent, skipped")
         return
     sets: dict[str, list[tuple[str, str]]] = {}
-    mrpc = pl.read_csv(REAL / "mrpc_msr_paraphrase_train.txt", separator="\t", quote_char=None,
-                       encoding="utf8-lossy", infer_schema=False)
+    mrpc = pl.read_csv(
+        REAL / "mrpc_msr_paraphrase_train.txt",
+        separator="\t",
+        quote_char=None,
+        encoding="utf8-lossy",
+        infer_schema=False,
+    )
     mrpc = mrpc.rename({mrpc.columns[0]: "q"}).filter(pl.col("q") == "1")
     sets["MRPC equivalent"] = list(zip(mrpc["#1 String"], mrpc["#2 String"], strict=True))
     sts = []
@@ -142,14 +154,21 @@ def real_recall() -> None:
     sets["STS >= 4.8"] = sts
     cs = REAL / "clough_stevenson_plagiarised_short_answers"
     info = pl.read_csv(cs / "file_information.csv")
-    orig = {r["Task"]: (cs / r["File"]).read_text("latin-1") for r in info.filter(pl.col("Category") == "orig").iter_rows(named=True)}
+    orig = {
+        r["Task"]: (cs / r["File"]).read_text("latin-1")
+        for r in info.filter(pl.col("Category") == "orig").iter_rows(named=True)
+    }
     for cat in ("cut", "light", "heavy"):
         sets[f"Clough {cat}"] = [
             (orig[r["Task"]], (cs / r["File"]).read_text("latin-1"))
             for r in info.filter(pl.col("Category") == cat).iter_rows(named=True)
         ]
-    settings = [("word 5-gram t=0.8", {}), ("word 3-gram t=0.5", {"ngram": 3, "threshold": 0.5}),
-                ("char 5-gram t=0.8", {"char_ngrams": 5}), ("char 5-gram t=0.5", {"char_ngrams": 5, "threshold": 0.5})]
+    settings = [
+        ("word 5-gram t=0.8", {}),
+        ("word 3-gram t=0.5", {"ngram": 3, "threshold": 0.5}),
+        ("char 5-gram t=0.8", {"char_ngrams": 5}),
+        ("char 5-gram t=0.5", {"char_ngrams": 5, "threshold": 0.5}),
+    ]
     print("real near-duplicate pairs, recall (pair ends up in one cluster):")
     print(f"  {'set':18s} {'pairs':>6s}  " + "  ".join(f"{s:>18s}" for s, _ in settings))
     with tempfile.TemporaryDirectory() as d:
@@ -163,13 +182,19 @@ def real_recall() -> None:
                 dedupe(ws, keep="first", **kw)  # type: ignore[arg-type]
                 o = ws.read_table("dedupe", "outcomes")
                 cid = o["cluster_id"].to_list()
-                hit = sum(1 for i in range(len(pairs)) if cid[2 * i] is not None and cid[2 * i] == cid[2 * i + 1])
+                hit = sum(
+                    1
+                    for i in range(len(pairs))
+                    if cid[2 * i] is not None and cid[2 * i] == cid[2 * i + 1]
+                )
                 cells.append(f"{hit / len(pairs):18.3f}")
             print(f"  {name:18s} {len(pairs):6d}  " + "  ".join(cells))
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--docs", type=int, default=50_000)
     ap.add_argument("--baseline-docs", type=int, default=5_000)
     ap.add_argument("--sample", type=int, default=10_000)
@@ -181,8 +206,10 @@ def main() -> None:
         corpus = generate(args.docs, seed=1)
         mean_bytes = corpus["text"].str.len_bytes().mean()
         ws_path = write_workspace(corpus, Path(tmp) / "ws")
-        print(f"corpus: {args.docs:,} docs, mean {mean_bytes:.0f} bytes, "
-              f"{dict(corpus['kind'].value_counts().iter_rows())}; cpus {os.cpu_count()}, load {os.getloadavg()[0]:.1f}")
+        print(
+            f"corpus: {args.docs:,} docs, mean {mean_bytes:.0f} bytes, "
+            f"{dict(corpus['kind'].value_counts().iter_rows())}; cpus {os.cpu_count()}, load {os.getloadavg()[0]:.1f}"
+        )
         dedupe(ws_path)  # warm up imports (datasketch, scipy) outside the timing
         best = min(_timed(lambda: dedupe(ws_path)) for _ in range(args.repeat))
         res = dedupe(ws_path)
@@ -190,8 +217,12 @@ def main() -> None:
         texts = corpus["text"].to_list()
         ds_secs, _ = datasketch_readme(texts[: args.baseline_docs])
         ds = args.baseline_docs / ds_secs
-        print(f"curate dedupe   {ours:10,.0f} docs/s  (best of {args.repeat}: {best:.2f} s; {res.counts})")
-        print(f"datasketch      {ds:10,.0f} docs/s  (README path, first {args.baseline_docs:,} docs)")
+        print(
+            f"curate dedupe   {ours:10,.0f} docs/s  (best of {args.repeat}: {best:.2f} s; {res.counts})"
+        )
+        print(
+            f"datasketch      {ds:10,.0f} docs/s  (README path, first {args.baseline_docs:,} docs)"
+        )
         print(f"ratio           {ours / ds:10.1f} x   (target >= 30x, >= 50,000 docs/s)")
         rr = rensa_rate(texts[: args.baseline_docs])
         print(f"rensa           {rr:10,.0f} docs/s" if rr else "rensa           not installed")
@@ -212,7 +243,9 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             big = write_workspace(generate(args.rss_docs, seed=2), Path(tmp) / "big")
             rss, secs = peak_rss(big)
-            print(f"{args.rss_docs:,} docs: peak RSS {rss:,.0f} MiB (target <= 1,536), {args.rss_docs / secs:,.0f} docs/s")
+            print(
+                f"{args.rss_docs:,} docs: peak RSS {rss:,.0f} MiB (target <= 1,536), {args.rss_docs / secs:,.0f} docs/s"
+            )
     if not args.no_real:
         real_recall()
 

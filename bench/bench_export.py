@@ -25,8 +25,10 @@ from curate.schema import load_workspace_schema
 from curate.tokens import load_tokenizer
 from curate.workspace import Workspace
 
-CHATML = ("{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}"
-          "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}")
+CHATML = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}"
+    "<|im_end|>\n{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
 
 
 def find_tokenizer(tmp: Path) -> str:
@@ -38,9 +40,12 @@ def find_tokenizer(tmp: Path) -> str:
     tok = Tokenizer(models.BPE())
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=49_152, show_progress=False,
-                                  special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
+    trainer = trainers.BpeTrainer(
+        vocab_size=49_152,
+        show_progress=False,
+        special_tokens=["<|endoftext|>", "<|im_start|>", "<|im_end|>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+    )
     tok.train_from_iterator((r["body"] + " " + r["resolution"] for r in records(2000)), trainer)
     folder = tmp / "bpe"
     folder.mkdir()
@@ -76,8 +81,10 @@ def main() -> int:
         secs = best_of(a.repeat, lambda: export(ws, out=out))
         n = sum(len((out / f).read_bytes().splitlines()) for f in ("train.jsonl", "val.jsonl"))
         rate = n / secs
-        print(f"export, no tokens: {n:,} examples in {secs:.2f}s = {rate:,.0f} examples/s "
-              f"({rate / 20_000:.2f}x the 20,000/s target)")
+        print(
+            f"export, no tokens: {n:,} examples in {secs:.2f}s = {rate:,.0f} examples/s "
+            f"({rate / 20_000:.2f}x the 20,000/s target)"
+        )
 
         # with tokens: a smaller workspace; baseline and export interleaved, best of each
         src2, ws2 = tmp / "small.csv", tmp / "ws2"
@@ -91,16 +98,24 @@ def main() -> int:
         n_tokens = sum(len(e) for e in tok.backend.encode_batch(texts, add_special_tokens=False))
         enc_secs = exp_secs = float("inf")
         for _ in range(a.repeat):
-            enc_secs = min(enc_secs, best_of(1, lambda: tok.backend.encode_batch(
-                texts, add_special_tokens=False)))
+            enc_secs = min(
+                enc_secs,
+                best_of(1, lambda: tok.backend.encode_batch(texts, add_special_tokens=False)),
+            )
             exp_secs = min(exp_secs, best_of(1, lambda: export(ws2, out=out, tokenizer=tok)))
         enc_rate, exp_rate = len(texts) / enc_secs, len(texts) / exp_secs
-        print(f"tokenizer {spec} (vocab {tok.backend.get_vocab_size():,}): {len(texts):,} examples, "
-              f"{n_tokens / len(texts):,.0f} tokens/example")
-        print(f"encode_batch alone on the rendered texts: {enc_rate:,.0f} examples/s "
-              f"({n_tokens / enc_secs:,.0f} tokens/s)")
-        print(f"export with exact tokens: {exp_rate:,.0f} examples/s = "
-              f"{exp_rate / enc_rate:.2f}x encode_batch (target >= 0.8x)")
+        print(
+            f"tokenizer {spec} (vocab {tok.backend.get_vocab_size():,}): {len(texts):,} examples, "
+            f"{n_tokens / len(texts):,.0f} tokens/example"
+        )
+        print(
+            f"encode_batch alone on the rendered texts: {enc_rate:,.0f} examples/s "
+            f"({n_tokens / enc_secs:,.0f} tokens/s)"
+        )
+        print(
+            f"export with exact tokens: {exp_rate:,.0f} examples/s = "
+            f"{exp_rate / enc_rate:.2f}x encode_batch (target >= 0.8x)"
+        )
     return 0
 
 

@@ -22,20 +22,73 @@ import time
 import unicodedata
 from pathlib import Path
 
-WORDS = ["router", "wifi", "refund", "order", "battery", "screen", "account", "billing", "password", "update", "app", "crash", "delivery", "warranty", "replacement", "connect", "reset", "firmware", "charge", "cable", "support", "thanks", "please", "hello", "issue", "problem", "still", "again", "since", "yesterday", "week", "customer", "device", "settings"]
+WORDS = [
+    "router",
+    "wifi",
+    "refund",
+    "order",
+    "battery",
+    "screen",
+    "account",
+    "billing",
+    "password",
+    "update",
+    "app",
+    "crash",
+    "delivery",
+    "warranty",
+    "replacement",
+    "connect",
+    "reset",
+    "firmware",
+    "charge",
+    "cable",
+    "support",
+    "thanks",
+    "please",
+    "hello",
+    "issue",
+    "problem",
+    "still",
+    "again",
+    "since",
+    "yesterday",
+    "week",
+    "customer",
+    "device",
+    "settings",
+]
 
 
 def make_csv(path: Path, n: int, seed: int = 0) -> None:
     rng = random.Random(seed)
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
-        w.writerow(["Ticket ID", "Ticket Subject", "Ticket Description", "Resolution", "Ticket Type",
-                    "Ticket Priority", "created"])
+        w.writerow(
+            [
+                "Ticket ID",
+                "Ticket Subject",
+                "Ticket Description",
+                "Resolution",
+                "Ticket Type",
+                "Ticket Priority",
+                "created",
+            ]
+        )
         for i in range(n):
             body = " ".join(rng.choice(WORDS) for _ in range(120))  # ~ 800 chars
             res = " ".join(rng.choice(WORDS) for _ in range(30))
-            w.writerow([i, "Help with " + rng.choice(WORDS), body, res, "Technical", "High",
-                        f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 10:00:00"])
+            w.writerow(
+                [
+                    i,
+                    "Help with " + rng.choice(WORDS),
+                    body,
+                    res,
+                    "Technical",
+                    "High",
+                    f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 10:00:00",
+                ]
+            )
 
 
 def baseline(path: Path) -> int:
@@ -52,8 +105,12 @@ def baseline(path: Path) -> int:
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader(f):
             body = ws.sub(" ", unicodedata.normalize("NFC", row["Ticket Description"])).strip()
-            T(ticket_id=row["Ticket ID"], subject=row["Ticket Subject"], body=body,
-              resolution=row["Resolution"])
+            T(
+                ticket_id=row["Ticket ID"],
+                subject=row["Ticket Subject"],
+                body=body,
+                resolution=row["Resolution"],
+            )
             n += 1
     return n
 
@@ -67,7 +124,9 @@ def timed(fn, *a, **k):  # type: ignore[no-untyped-def]
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("n", type=int, nargs="?", default=100_000)
-    ap.add_argument("--big-gb", type=float, default=0.0, help="also measure peak RSS on a file this big")
+    ap.add_argument(
+        "--big-gb", type=float, default=0.0, help="also measure peak RSS on a file this big"
+    )
     args = ap.parse_args()
     from curate.ingest import ingest
 
@@ -79,26 +138,36 @@ def main() -> None:
         _, t_base = timed(baseline, src)
         _, t_plain = timed(ingest, [src], "tickets", Path(tmp) / "ws1", rules=None)
         print(f"plain-Python baseline (csv+NFC+regex+pydantic): {args.n / t_base:10,.0f} rec/s")
-        print(f"curate ingest, no rules:                        {args.n / t_plain:10,.0f} rec/s "
-              f"({t_base / t_plain:.2f}x baseline)")
+        print(
+            f"curate ingest, no rules:                        {args.n / t_plain:10,.0f} rec/s "
+            f"({t_base / t_plain:.2f}x baseline)"
+        )
         try:
             _, t_rules = timed(ingest, [src], "tickets", Path(tmp) / "ws2", rules="default")
-            print(f"curate ingest, default rule pack:               {args.n / t_rules:10,.0f} rec/s "
-                  f"({t_base / t_rules:.2f}x baseline)")
+            print(
+                f"curate ingest, default rule pack:               {args.n / t_rules:10,.0f} rec/s "
+                f"({t_base / t_rules:.2f}x baseline)"
+            )
         except Exception as exc:  # rules may be unavailable in a partial checkout
             print(f"default rule pack: not measured ({exc})")
         if args.big_gb:
             big = Path(tmp) / "big.csv"
             rows = int(args.big_gb * 1e9 / (mb * 1e6 / args.n))
             make_csv(big, rows, seed=1)
-            code = ("import sys; from curate.ingest import ingest; "
-                    "ingest([sys.argv[1]], 'tickets', sys.argv[2], rules=None)")
+            code = (
+                "import sys; from curate.ingest import ingest; "
+                "ingest([sys.argv[1]], 'tickets', sys.argv[2], rules=None)"
+            )
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code, str(big), str(Path(tmp) / "ws3")], check=True)
+            subprocess.run(
+                [sys.executable, "-c", code, str(big), str(Path(tmp) / "ws3")], check=True
+            )
             el = time.perf_counter() - t
             rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-            print(f"large file: {big.stat().st_size / 1e9:.2f} GB, {rows:,} rows in {el:.0f}s "
-                  f"({rows / el:,.0f} rec/s), peak RSS {rss:.0f} MB")
+            print(
+                f"large file: {big.stat().st_size / 1e9:.2f} GB, {rows:,} rows in {el:.0f}s "
+                f"({rows / el:,.0f} rec/s), peak RSS {rss:.0f} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -29,11 +29,19 @@ def samples(realdata: Path, n: int) -> dict[str, list[str]]:
     csv.field_size_limit(1 << 30)
     en: list[str] = []
     with open(realdata / "clinical/MTS-Dialog-TrainingSet.csv", newline="") as f:
-        en += [r["dialogue"].replace("Doctor:", "").replace("Patient:", "")[:400] for r in csv.DictReader(f)][: n // 3]
+        en += [
+            r["dialogue"].replace("Doctor:", "").replace("Patient:", "")[:400]
+            for r in csv.DictReader(f)
+        ][: n // 3]
     for p in sorted((realdata / "legal/cuad_full_contract_txt").glob("*.txt"))[:40]:
-        paras = [x.strip() for x in p.read_text(errors="replace").split("\n\n") if len(x.strip()) > 200]
+        paras = [
+            x.strip() for x in p.read_text(errors="replace").split("\n\n") if len(x.strip()) > 200
+        ]
         en += paras[:8]
-    en += [d["full_text"] for d in json.loads((realdata / "pii/presidio_synth_dataset_v2.json").read_text())][: n // 3]
+    en += [
+        d["full_text"]
+        for d in json.loads((realdata / "pii/presidio_synth_dataset_v2.json").read_text())
+    ][: n // 3]
     with open(realdata / "support/twcs_random5000.csv", newline="") as f:
         tweets = [re.sub(r"@\w+|https?://\S+", "", r["text"]).strip() for r in csv.DictReader(f)]
     kana = re.compile("[\u3040-\u30ff]")
@@ -45,7 +53,9 @@ def samples(realdata: Path, n: int) -> dict[str, list[str]]:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
     ap.add_argument("--n", type=int, default=1500)
     args = ap.parse_args()
@@ -68,11 +78,15 @@ def main() -> None:
                 decided = [x for x in langs if x != "unknown"]
                 acc = sum(x == label for x in langs) / len(langs)
                 acc_decided = sum(x == label for x in decided) / max(len(decided), 1)
-                print(f"{backend:<10} {label:<3} n={len(texts):<5} accuracy {acc:.3f} "
-                      f"(of decided: {acc_decided:.3f}, unknown {1 - len(decided) / len(langs):.3f})  {len(texts) / dt:,.0f} docs/s")
+                print(
+                    f"{backend:<10} {label:<3} n={len(texts):<5} accuracy {acc:.3f} "
+                    f"(of decided: {acc_decided:.3f}, unknown {1 - len(decided) / len(langs):.3f})  {len(texts) / dt:,.0f} docs/s"
+                )
             else:
                 top = pl.Series(langs).value_counts(sort=True).head(6).rows()
-                print(f"{backend:<10} tweets n={len(texts):<5} top {top}  {len(texts) / dt:,.0f} docs/s")
+                print(
+                    f"{backend:<10} tweets n={len(texts):<5} top {top}  {len(texts) / dt:,.0f} docs/s"
+                )
     a, b = results[("fasttext", "unlabelled")], results[("langdetect", "unlabelled")]
     both = [(x, y) for x, y in zip(a, b, strict=True) if x != "unknown" and y != "unknown"]
     agree = sum(x == y for x, y in both) / max(len(both), 1)
@@ -87,8 +101,10 @@ def main() -> None:
     t0 = time.perf_counter()
     _detect_langdetect(texts, workers=os.cpu_count())
     many = len(texts) / (time.perf_counter() - t0)
-    print(f"langdetect 1 core (baseline): {one:,.0f} docs/s; {os.cpu_count()} cores: {many:,.0f} docs/s "
-          f"(ratio {many / one:.2f}x, includes process start-up)")
+    print(
+        f"langdetect 1 core (baseline): {one:,.0f} docs/s; {os.cpu_count()} cores: {many:,.0f} docs/s "
+        f"(ratio {many / one:.2f}x, includes process start-up)"
+    )
 
 
 if __name__ == "__main__":

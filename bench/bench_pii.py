@@ -62,7 +62,15 @@ MONTHY = re.compile(
     r"\d{1,2}[/.-]\d{1,2}|\d{4}-\d{2}|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b",
     re.I,
 )
-TARGETS = {"email": 0.95, "phone": 0.95, "ssn": 0.95, "card": 0.95, "ip": 0.95, "date": 0.95, "person": 0.85}
+TARGETS = {
+    "email": 0.95,
+    "phone": 0.95,
+    "ssn": 0.95,
+    "card": 0.95,
+    "ip": 0.95,
+    "date": 0.95,
+    "person": 0.85,
+}
 
 
 def load_presidio(path: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
@@ -80,7 +88,9 @@ def load_presidio(path: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
 
 def load_physionet(folder: Path) -> list[tuple[str, list[tuple[int, int, str]]]]:
     text = (folder / "id.text").read_text()
-    recs = re.findall(r"START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n(.*?)\|\|\|\|END_OF_RECORD", text, re.S)
+    recs = re.findall(
+        r"START_OF_RECORD=(\d+)\|\|\|\|(\d+)\|\|\|\|\n(.*?)\|\|\|\|END_OF_RECORD", text, re.S
+    )
     notes = {(int(p), int(n)): body for p, n, body in recs}
     gold: dict[tuple[int, int], list[tuple[int, int, str]]] = defaultdict(list)
     for line in (folder / "id-phi.phrase").read_text().splitlines():
@@ -89,7 +99,9 @@ def load_physionet(folder: Path) -> list[tuple[str, list[tuple[int, int, str]]]]
     return [(notes[k], gold.get(k, [])) for k in sorted(notes)]
 
 
-def predict(docs: list[tuple[str, list[tuple[int, int, str]]]], pack_name: str) -> list[list[tuple[int, int, str]]]:
+def predict(
+    docs: list[tuple[str, list[tuple[int, int, str]]]], pack_name: str
+) -> list[list[tuple[int, int, str]]]:
     import polars as pl
 
     from curate.rules import load_rule_pack
@@ -109,14 +121,19 @@ def score(docs, preds) -> tuple[dict[str, dict[str, float]], dict[str, list[int]
             hit = [p for p in pred if p[0] < b and a < p[1]]
             row = per_gold[t]
             row[0] += 1
-            row[1] += any(p[2] == t or (t == "location" and p[2] in ("address", "zip")) for p in hit)
+            row[1] += any(
+                p[2] == t or (t == "location" and p[2] in ("address", "zip")) for p in hit
+            )
             row[2] += bool(hit)
             if not hit and t in TARGETS and len(misses) < 400:
                 misses.append(f"{t}: {text[a:b]!r}")
         for a, b, t in pred:
             per_pred[t][0] += 1
             per_pred[t][1] += any(g[0] < b and a < g[1] for g in gold)
-    recall = {t: {"n": r[0], "typed": r[1] / r[0], "any": r[2] / r[0]} for t, r in sorted(per_gold.items())}
+    recall = {
+        t: {"n": r[0], "typed": r[1] / r[0], "any": r[2] / r[0]}
+        for t, r in sorted(per_gold.items())
+    }
     return recall, dict(per_pred), misses
 
 
@@ -180,7 +197,9 @@ def speed_child(realdata: Path) -> None:
             t = r.sub("[X]", t)
     base = sum(len(t.encode()) for t in sub) / 1e6 / (time.perf_counter() - t0)
     print(f"\n== PII scan speed, 1 core, {mb:.1f} MB ==")
-    print(f"curate default pack (all {len(engine.types)} types, names): {ours:.1f} MB/s/core (target 5)")
+    print(
+        f"curate default pack (all {len(engine.types)} types, names): {ours:.1f} MB/s/core (target 5)"
+    )
     print(f"baseline python-re loop ({len(regs)} ASCII patterns only): {base:.1f} MB/s/core")
     print(f"ratio curate / python-re loop: {ours / base:.2f}x")
 
@@ -201,7 +220,9 @@ def apply_speed(realdata: Path, n: int = 30_000) -> None:
         qs.append(" ".join(tweets[k : k + 4]))
         ans.append(" ".join(tweets[k + 4 : k + 8]))
     df = pl.DataFrame({"record_id": [f"r{i}" for i in range(n)], "question": qs, "answer": ans})
-    df = df.with_columns(turns=pl.lit([], dtype=pl.List(pl.Struct({"role": pl.Utf8, "content": pl.Utf8}))))
+    df = df.with_columns(
+        turns=pl.lit([], dtype=pl.List(pl.Struct({"role": pl.Utf8, "content": pl.Utf8})))
+    )
     kb = (df["question"].str.len_bytes() + df["answer"].str.len_bytes()).mean() / 1e3  # type: ignore[operator]
     pack = load_rule_pack("default")
     t0 = time.perf_counter()
@@ -210,14 +231,22 @@ def apply_speed(realdata: Path, n: int = 30_000) -> None:
     t0 = time.perf_counter()
     df.select(pl.col("question").str.len_chars(), pl.col("answer").str.to_lowercase())
     base = time.perf_counter() - t0
-    print(f"\n== apply_rules, pack 'default', {n:,} records of {kb:.2f} KB, {os.cpu_count()} cores ==")
-    print(f"{n / dt:,.0f} records/s (target 15,000); kept {res.kept.height:,}, filtered {res.filtered.height:,}")
-    print(f"baseline 'one Polars pass' (len + lowercase over both columns): {n / base:,.0f} records/s; "
-          f"apply_rules costs {dt / base:.0f}x that pass")
+    print(
+        f"\n== apply_rules, pack 'default', {n:,} records of {kb:.2f} KB, {os.cpu_count()} cores =="
+    )
+    print(
+        f"{n / dt:,.0f} records/s (target 15,000); kept {res.kept.height:,}, filtered {res.filtered.height:,}"
+    )
+    print(
+        f"baseline 'one Polars pass' (len + lowercase over both columns): {n / base:,.0f} records/s; "
+        f"apply_rules costs {dt / base:.0f}x that pass"
+    )
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
     ap.add_argument("--misses", type=int, default=15, help="print this many missed gold spans")
     ap.add_argument("--speed-child", action="store_true", help=argparse.SUPPRESS)
@@ -227,12 +256,24 @@ def main() -> None:
         return
     if not (args.realdata / "pii").is_dir():
         sys.exit(f"no real data at {args.realdata}/pii; pass --realdata")
-    report("presidio synth v2", load_presidio(args.realdata / "pii/presidio_synth_dataset_v2.json"), "default", args.misses)
-    report("physionet deid gold", load_physionet(args.realdata / "pii/physionet_deid_gold"), "clinical", args.misses)
+    report(
+        "presidio synth v2",
+        load_presidio(args.realdata / "pii/presidio_synth_dataset_v2.json"),
+        "default",
+        args.misses,
+    )
+    report(
+        "physionet deid gold",
+        load_physionet(args.realdata / "pii/physionet_deid_gold"),
+        "clinical",
+        args.misses,
+    )
     apply_speed(args.realdata)
     env = {**os.environ, "POLARS_MAX_THREADS": "1"}
     subprocess.run(
-        [sys.executable, __file__, "--speed-child", "--realdata", str(args.realdata)], env=env, check=True
+        [sys.executable, __file__, "--speed-child", "--realdata", str(args.realdata)],
+        env=env,
+        check=True,
     )
 
 

@@ -30,11 +30,19 @@ def main() -> int:
         path = Path(d) / "train.jsonl"
         with open(path, "w", encoding="utf-8") as f:
             for i, r in enumerate(records(a.lines)):
-                f.write(json.dumps({"messages": [
-                    {"role": "system", "content": "You are a helpful support agent."},
-                    {"role": "user", "content": f"{r['subject']}\n{r['body']} (#{i})"},
-                    {"role": "assistant", "content": r["resolution"]},
-                ]}, ensure_ascii=False) + "\n")
+                f.write(
+                    json.dumps(
+                        {
+                            "messages": [
+                                {"role": "system", "content": "You are a helpful support agent."},
+                                {"role": "user", "content": f"{r['subject']}\n{r['body']} (#{i})"},
+                                {"role": "assistant", "content": r["resolution"]},
+                            ]
+                        },
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
         size = path.stat().st_size
 
         def loads_only() -> None:
@@ -54,8 +62,10 @@ def main() -> int:
         assert report is not None and report.ok, report.errors[:3] if report else None
         print(f"{a.lines:,} lines, {size / a.lines:,.0f} bytes/line")
         print(f"json.loads alone: {a.lines / base:,.0f} lines/s")
-        print(f"curate validate: {a.lines / val:,.0f} lines/s = {base / val:.2f}x json.loads "
-              f"({a.lines / val / 50_000:.2f}x the 50,000 lines/s target)")
+        print(
+            f"curate validate: {a.lines / val:,.0f} lines/s = {base / val:.2f}x json.loads "
+            f"({a.lines / val / 50_000:.2f}x the 50,000 lines/s target)"
+        )
     return 0
 
 

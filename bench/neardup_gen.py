@@ -41,7 +41,9 @@ def generate(
     weights = 1.0 / np.arange(1, vocab.size + 1) ** 0.9
     weights /= weights.sum()
     kinds = rng.choice(
-        ["orig", "near", "exact"], n_docs, p=[1 - near_fraction - exact_fraction, near_fraction, exact_fraction]
+        ["orig", "near", "exact"],
+        n_docs,
+        p=[1 - near_fraction - exact_fraction, near_fraction, exact_fraction],
     )
     kinds[: min(n_docs, 10)] = "orig"
     lengths = rng.integers(80, 221, n_docs)
@@ -76,7 +78,13 @@ def generate(
         words_of.append(w if kinds[i] == "orig" else [])
         texts.append(" ".join(w))
     return pl.DataFrame(
-        {"doc": np.arange(n_docs), "text": texts, "source": source, "kind": kinds, "edit_rate": rates}
+        {
+            "doc": np.arange(n_docs),
+            "text": texts,
+            "source": source,
+            "kind": kinds,
+            "edit_rate": rates,
+        }
     )
 
 
@@ -96,7 +104,9 @@ def records_frame(df: pl.DataFrame, source_file: str = "synthetic.jsonl") -> pl.
             "layout": ["default"] * n,
             "group": rid,
             "body": df["text"],
-            "turns": pl.Series([[]] * n, dtype=pl.List(pl.Struct({"role": pl.String, "content": pl.String}))),
+            "turns": pl.Series(
+                [[]] * n, dtype=pl.List(pl.Struct({"role": pl.String, "content": pl.String}))
+            ),
             "text": df["text"],
             "content_hash": chash,
         }
@@ -111,8 +121,12 @@ def write_workspace(df: pl.DataFrame, path: str | Path) -> Path:
     rec = records_frame(df)
     out = ws.write_table("ingest", "records", rec)
     ws.log_stage(
-        StageResult(stage="ingest", workspace=str(ws.path), counts={"ingested": rec.height},
-                    outputs={"records": str(out)})
+        StageResult(
+            stage="ingest",
+            workspace=str(ws.path),
+            counts={"ingested": rec.height},
+            outputs={"records": str(out)},
+        )
     )
     return ws.path
 

@@ -20,8 +20,12 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from curate.config import RunConfig, load_config  # noqa: E402
-from curate.errors import (  # noqa: E402
+import importlib as _importlib
+import types as _types
+from typing import Any as _Any
+
+from curate.config import RunConfig, load_config
+from curate.errors import (
     ConfigError,
     CurateError,
     InputError,
@@ -32,15 +36,11 @@ from curate.errors import (  # noqa: E402
     UsageError,
     WorkspaceError,
 )
-from curate.rules import RulePack, load_rule_pack  # noqa: E402
-from curate.schema import Schema, load_schema  # noqa: E402
-from curate.train import TrainConfig, TrainResult, generate  # noqa: E402
-from curate.validate import validate_file  # noqa: E402
-from curate.workspace import StageResult, Workspace  # noqa: E402
-
-import importlib as _importlib  # noqa: E402
-import types as _types  # noqa: E402
-from typing import Any as _Any  # noqa: E402
+from curate.rules import RulePack, load_rule_pack
+from curate.schema import Schema, load_schema
+from curate.train import TrainConfig, TrainResult, generate
+from curate.validate import validate_file
+from curate.workspace import StageResult, Workspace
 
 
 class _StageModule(_types.ModuleType):

@@ -37,8 +37,22 @@ from curate.workspace import StageResult, Workspace, atomic_path, sha256_file, w
 KEEP_POLICIES = ("most-complete", "longest", "first", "newest")
 # columns every record has; the rest are the schema's field columns ("completeness")
 BASE_COLUMNS = frozenset(
-    ("record_id", "source", "source_file", "source_line", "n_rows", "schema", "layout", "group",
-     "turns", "text", "content_hash", "language", "language_score", "pii")
+    (
+        "record_id",
+        "source",
+        "source_file",
+        "source_line",
+        "n_rows",
+        "schema",
+        "layout",
+        "group",
+        "turns",
+        "text",
+        "content_hash",
+        "language",
+        "language_score",
+        "pii",
+    )
 )
 BORDERLINE_SIGMAS = 2.5  # estimates this close to the threshold are checked by exact Jaccard
 MIN_EVAL_WORDS = 8  # shorter evaluation items are too generic for an n-gram match
@@ -83,11 +97,20 @@ class _Eval:
 
 def _group_first(meta: pl.DataFrame) -> npt.NDArray[np.int64]:
     """Row number of the first record with the same exact key, for every record."""
-    return meta.with_row_index("i").select(pl.col("i").min().over("exact"))["i"].to_numpy().astype(np.int64)
+    return (
+        meta.with_row_index("i")
+        .select(pl.col("i").min().over("exact"))["i"]
+        .to_numpy()
+        .astype(np.int64)
+    )
 
 
 def _check_options(
-    threshold: float, num_perm: int, ngram: int, char_ngrams: int | None, keep: str,
+    threshold: float,
+    num_perm: int,
+    ngram: int,
+    char_ngrams: int | None,
+    keep: str,
     contamination_ngram: int,
 ) -> None:
     if not isinstance(threshold, (int, float)) or not 0 < threshold <= 1:
@@ -115,14 +138,23 @@ def _text_expr(fields: list[str] | None, schema: pl.Schema, path: Path) -> pl.Ex
     parts = []
     for f in fields:
         if f not in schema:
-            names = ", ".join(c for c in schema.names() if c not in BASE_COLUMNS - {"text", "turns"})
+            names = ", ".join(
+                c for c in schema.names() if c not in BASE_COLUMNS - {"text", "turns"}
+            )
             raise UsageError(f"--fields: column '{f}' is not in {path.name}; columns are: {names}")
         dt = schema[f]
         if f == "turns" or (isinstance(dt, pl.List) and isinstance(dt.inner, pl.Struct)):
-            e = pl.col(f).list.eval(
-                pl.concat_str(pl.element().struct.field("role"), pl.lit(": "),
-                              pl.element().struct.field("content"))
-            ).list.join("\n")
+            e = (
+                pl.col(f)
+                .list.eval(
+                    pl.concat_str(
+                        pl.element().struct.field("role"),
+                        pl.lit(": "),
+                        pl.element().struct.field("content"),
+                    )
+                )
+                .list.join("\n")
+            )
         elif isinstance(dt, pl.List):
             e = pl.col(f).cast(pl.List(pl.String)).list.join(" ")
         else:
@@ -137,12 +169,18 @@ def _keep_columns(keep: str, schema: pl.Schema) -> list[pl.Expr]:
         return []
     fields = [c for c in schema.names() if c not in BASE_COLUMNS and c != "created_at"]
     filled = [
-        (pl.col(c).list.len() > 0) if isinstance(schema[c], pl.List)
-        else (pl.col(c).cast(pl.String).str.len_bytes() > 0) if schema[c] == pl.String
+        (pl.col(c).list.len() > 0)
+        if isinstance(schema[c], pl.List)
+        else (pl.col(c).cast(pl.String).str.len_bytes() > 0)
+        if schema[c] == pl.String
         else pl.col(c).is_not_null()
         for c in fields
     ]
-    complete = pl.sum_horizontal([f.fill_null(False).cast(pl.Int64) for f in filled]) if filled else pl.lit(0)
+    complete = (
+        pl.sum_horizontal([f.fill_null(False).cast(pl.Int64) for f in filled])
+        if filled
+        else pl.lit(0)
+    )
     if keep == "most-complete":
         return [complete.alias("complete")]
     return [pl.col(_timestamp_column(schema)).alias("ts"), complete.alias("complete")]
@@ -153,10 +191,14 @@ def _rank(keep: str, meta: pl.DataFrame, length: npt.NDArray[np.int64]) -> npt.N
     n = meta.height
     if keep == "first":
         return np.arange(n, dtype=np.int64)
-    by = {"longest": ["len", "record_id"], "most-complete": ["complete", "len", "record_id"],
-          "newest": ["ts", "complete", "len", "record_id"]}[keep]
+    by = {
+        "longest": ["len", "record_id"],
+        "most-complete": ["complete", "len", "record_id"],
+        "newest": ["ts", "complete", "len", "record_id"],
+    }[keep]
     order = meta.with_columns(len=length, row=pl.int_range(pl.len(), dtype=pl.Int64)).sort(
-        by, descending=[c != "record_id" for c in by], nulls_last=True, maintain_order=True)["row"]
+        by, descending=[c != "record_id" for c in by], nulls_last=True, maintain_order=True
+    )["row"]
     rank = np.empty(n, np.int64)
     rank[order.to_numpy()] = np.arange(n)
     return rank
@@ -226,7 +268,9 @@ def read_eval_items(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
             cols = [c for c, t in df.schema.items() if t == pl.String]
             if not cols:
                 raise InputError(f"--against: {p} has no text columns")
-            texts = df.select(pl.concat_str([pl.col(c) for c in cols], separator="\n", ignore_nulls=True))
+            texts = df.select(
+                pl.concat_str([pl.col(c) for c in cols], separator="\n", ignore_nulls=True)
+            )
             items = [(f"{p}:{i}", t or "") for i, t in enumerate(texts.to_series(), 1)]
         else:
             raise UsageError(f"--against: {p} is not JSONL, JSON, CSV, TSV or Parquet")
@@ -238,8 +282,13 @@ def read_eval_items(path: str | os.PathLike[str]) -> list[tuple[str, str]]:
 
 
 def _load_eval(
-    paths: Sequence[str | os.PathLike[str]], sh: mh.Shingler, n: int, num_perm: int, seed: int,
-    bands: int, rows: int,
+    paths: Sequence[str | os.PathLike[str]],
+    sh: mh.Shingler,
+    n: int,
+    num_perm: int,
+    seed: int,
+    bands: int,
+    rows: int,
 ) -> _Eval | None:
     items = [it for p in paths for it in read_eval_items(p)]
     if not items:
@@ -259,11 +308,20 @@ def _load_eval(
             by_item = np.argsort(ds, kind="stable")
             order = by_item[np.argsort(gs[by_item], kind="stable")]  # by gram, then lowest item
             grams[length] = (gs[order], ds[order])
-    return _Eval(locs, texts, sorted(grams), grams, mh.band_keys(sig, bands, rows),
-                 sig.astype(np.uint8), int((counts < min(MIN_EVAL_WORDS, n)).sum()))
+    return _Eval(
+        locs,
+        texts,
+        sorted(grams),
+        grams,
+        mh.band_keys(sig, bands, rows),
+        sig.astype(np.uint8),
+        int((counts < min(MIN_EVAL_WORDS, n)).sum()),
+    )
 
 
-def _ngram_hits(ev: _Eval, sh: mh.Shingler, enc: mh.Encoded) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+def _ngram_hits(
+    ev: _Eval, sh: mh.Shingler, enc: mh.Encoded
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """(doc, item) for docs sharing an n-gram with an evaluation item (lowest item per doc)."""
     docs, its = [], []
     for length in ev.gram_lengths:
@@ -286,19 +344,40 @@ def _ngram_hits(ev: _Eval, sh: mh.Shingler, enc: mh.Encoded) -> tuple[npt.NDArra
 # -- persisted index -----------------------------------------------------------------------
 
 
-def _index_params(num_perm: int, ngram: int, char_ngrams: int | None, fields: list[str] | None,
-                  seed: int, bands: int, rows: int) -> dict[str, Any]:
-    return {"format": INDEX_FORMAT, "num_perm": num_perm, "ngram": ngram, "char_ngrams": char_ngrams,
-            "fields": fields, "seed": seed, "bands": bands, "rows": rows}
+def _index_params(
+    num_perm: int,
+    ngram: int,
+    char_ngrams: int | None,
+    fields: list[str] | None,
+    seed: int,
+    bands: int,
+    rows: int,
+) -> dict[str, Any]:
+    return {
+        "format": INDEX_FORMAT,
+        "num_perm": num_perm,
+        "ngram": ngram,
+        "char_ngrams": char_ngrams,
+        "fields": fields,
+        "seed": seed,
+        "bands": bands,
+        "rows": rows,
+    }
 
 
-def _load_index(d: Path, params: dict[str, Any]) -> tuple[pl.DataFrame, mh.U64, npt.NDArray[np.uint8]]:
+def _load_index(
+    d: Path, params: dict[str, Any]
+) -> tuple[pl.DataFrame, mh.U64, npt.NDArray[np.uint8]]:
     meta_path = d / "index.json"
     empty = pl.DataFrame(schema={"record_id": pl.String, "exact": pl.String, "source": pl.String})
     if not meta_path.exists():
         if d.exists() and any(d.iterdir()):
             raise UsageError(f"--index: {d} is not empty and holds no curate dedupe index")
-        return empty, np.empty((0, params["bands"]), np.uint64), np.empty((0, params["num_perm"]), np.uint8)
+        return (
+            empty,
+            np.empty((0, params["bands"]), np.uint64),
+            np.empty((0, params["num_perm"]), np.uint8),
+        )
     try:
         meta = json.loads(meta_path.read_text("utf-8"))
     except json.JSONDecodeError as exc:
@@ -315,16 +394,28 @@ def _load_index(d: Path, params: dict[str, Any]) -> tuple[pl.DataFrame, mh.U64, 
         keys.append(np.load(d / f"{seg}.keys.npy"))
         sigs.append(np.load(d / f"{seg}.sig.npy"))
     if not frames:
-        return empty, np.empty((0, params["bands"]), np.uint64), np.empty((0, params["num_perm"]), np.uint8)
+        return (
+            empty,
+            np.empty((0, params["bands"]), np.uint64),
+            np.empty((0, params["num_perm"]), np.uint8),
+        )
     return pl.concat(frames), np.concatenate(keys), np.concatenate(sigs)
 
 
-def _save_index(d: Path, params: dict[str, Any], ws: Workspace, new: pl.DataFrame, keys: mh.U64,
-                sigb: npt.NDArray[np.uint8]) -> int:
+def _save_index(
+    d: Path,
+    params: dict[str, Any],
+    ws: Workspace,
+    new: pl.DataFrame,
+    keys: mh.U64,
+    sigb: npt.NDArray[np.uint8],
+) -> int:
     d.mkdir(parents=True, exist_ok=True)
     meta_path = d / "index.json"
     meta: dict[str, Any] = (
-        json.loads(meta_path.read_text("utf-8")) if meta_path.exists() else {"params": params, "segments": []}
+        json.loads(meta_path.read_text("utf-8"))
+        if meta_path.exists()
+        else {"params": params, "segments": []}
     )
     if new.height == 0:
         write_json(meta, meta_path)
@@ -368,13 +459,17 @@ def dedupe(
     ws.require("ingest")
     path = ws.table_path("ingest", "records")
     if not path.exists():
-        raise WorkspaceError(f"workspace {ws.path} has no ingest output ({path.name} missing)",
-                             hint=f"run `curate ingest PATH... --schema NAME -w {ws.path}` first")
+        raise WorkspaceError(
+            f"workspace {ws.path} has no ingest output ({path.name} missing)",
+            hint=f"run `curate ingest PATH... --schema NAME -w {ws.path}` first",
+        )
     lf = pl.scan_parquet(path)
     schema = lf.collect_schema()
     for col in ("record_id", "text"):
         if col not in schema:
-            raise WorkspaceError(f"{path}: column '{col}' is missing", hint="re-run `curate ingest`")
+            raise WorkspaceError(
+                f"{path}: column '{col}' is missing", hint="re-run `curate ingest`"
+            )
     text_expr = _text_expr(fields, schema, path)
     keep_cols = _keep_columns(keep, schema)
     bands, rows = mh.lsh_params(threshold, num_perm)
@@ -383,7 +478,11 @@ def dedupe(
     # per-record facts: id, exact-group key, rank under the keep policy
     use_hash = not fields and "content_hash" in schema
     # streamed in chunks, so the field columns behind completeness are never all in memory
-    cols = ["record_id", (pl.col("content_hash") if use_hash else pl.lit(None, pl.String)).alias("exact"), *keep_cols]
+    cols = [
+        "record_id",
+        (pl.col("content_hash") if use_hash else pl.lit(None, pl.String)).alias("exact"),
+        *keep_cols,
+    ]
     parts = list(lf.select(cols).collect_batches(chunk_size=1 << 16))
     meta = pl.concat(parts) if parts else lf.select(cols).collect()
     del parts
@@ -396,7 +495,11 @@ def dedupe(
     timings["read"] = time.perf_counter() - t0
 
     t = time.perf_counter()
-    ev = _load_eval(against, sh, contamination_ngram, num_perm, seed, bands, rows) if against else None
+    ev = (
+        _load_eval(against, sh, contamination_ngram, num_perm, seed, bands, rows)
+        if against
+        else None
+    )
     timings["load_against"] = time.perf_counter() - t
     params = _index_params(num_perm, ngram, char_ngrams, fields, seed, bands, rows)
     index_path = Path(index_dir) if index_dir is not None else None
@@ -417,8 +520,20 @@ def dedupe(
     exact: list[str] = [""] * (0 if use_hash else n)
     length = np.full(n, -1, np.int64)
     hit_doc, hit_item = [], []
-    for b in _fingerprint(lf, text_expr, todo, sh, ev, num_perm, seed, bands, rows,
-                          batch_size, threads, need_exact=not use_hash):
+    for b in _fingerprint(
+        lf,
+        text_expr,
+        todo,
+        sh,
+        ev,
+        num_perm,
+        seed,
+        bands,
+        rows,
+        batch_size,
+        threads,
+        need_exact=not use_hash,
+    ):
         keys[b.rows] = b.keys
         sigb[b.rows] = b.sigb
         if b.lengths is not None:
@@ -434,12 +549,18 @@ def dedupe(
         meta = meta.with_columns(exact=pl.Series(exact, dtype=pl.String))
         del exact
     # group representative of every record (todo rows represent themselves)
-    rep = _group_first(meta) \
-        if not use_hash else first_of
+    rep = _group_first(meta) if not use_hash else first_of
     reps = np.flatnonzero(rep == np.arange(n))
     if fields or (length[reps] < 0).any():  # whole-record length, or a drop-in that did not measure
-        length = np.concatenate([c.to_series().to_numpy() for c in lf.select(
-            pl.col("text").str.len_chars().cast(pl.Int64)).collect_batches(chunk_size=1 << 16)] or [length[:0]])
+        length = np.concatenate(
+            [
+                c.to_series().to_numpy()
+                for c in lf.select(pl.col("text").str.len_chars().cast(pl.Int64)).collect_batches(
+                    chunk_size=1 << 16
+                )
+            ]
+            or [length[:0]]
+        )
     else:
         length = length[rep]  # exact copies have their representative's length
     rank = _rank(keep, meta, length)
@@ -480,16 +601,28 @@ def dedupe(
     t = time.perf_counter()
     sims = node_sig.estimate(pairs)
     # exact Jaccard for every pair (verify) or only where the estimate is too close to call
-    margin = 1.0 if verify else BORDERLINE_SIGMAS * float(np.sqrt(threshold * (1 - threshold) / num_perm))
+    margin = (
+        1.0
+        if verify
+        else BORDERLINE_SIGMAS * float(np.sqrt(threshold * (1 - threshold) / num_perm))
+    )
     check = np.flatnonzero((np.abs(sims - threshold) < margin) & (pairs[:, 0] >= m))
     if check.size:
         ra, rb = clean[pairs[check, 0] - m], clean[pairs[check, 1] - m]
-        sims[check] = _shingle_sets(lf, text_expr, sh, np.concatenate([ra, rb]), batch_size).jaccard(ra, rb)
+        sims[check] = _shingle_sets(
+            lf, text_expr, sh, np.concatenate([ra, rb]), batch_size
+        ).jaccard(ra, rb)
     edges = pairs[sims >= threshold]
     if idx is not None and m:  # exact copies of indexed records
-        pos = pl.DataFrame({"exact": meta["exact"][clean.tolist()], "node": np.arange(m, m + clean.size)}) \
-            .join(idx.select("exact", pl.int_range(pl.len()).alias("inode")).unique("exact", keep="first"),
-                  on="exact", how="inner")
+        pos = pl.DataFrame(
+            {"exact": meta["exact"][clean.tolist()], "node": np.arange(m, m + clean.size)}
+        ).join(
+            idx.select("exact", pl.int_range(pl.len()).alias("inode")).unique(
+                "exact", keep="first"
+            ),
+            on="exact",
+            how="inner",
+        )
         if pos.height:
             edges = np.concatenate([edges, pos.select("inode", "node").to_numpy().astype(np.int64)])
     label = mh.components(m + clean.size, edges)
@@ -497,8 +630,23 @@ def dedupe(
 
     t = time.perf_counter()
     outcomes, clusters, index_new = _assemble(
-        meta, rank, rep, clean, m, label, node_sig, contaminated, reason_c, ev, sigb, idx, verify,
-        lf, text_expr, sh, batch_size,
+        meta,
+        rank,
+        rep,
+        clean,
+        m,
+        label,
+        node_sig,
+        contaminated,
+        reason_c,
+        ev,
+        sigb,
+        idx,
+        verify,
+        lf,
+        text_expr,
+        sh,
+        batch_size,
     )
     paths = {
         "outcomes": str(ws.write_table("dedupe", "outcomes", outcomes)),
@@ -506,25 +654,40 @@ def dedupe(
     }
     added = 0
     if index_path is not None:
-        new_rows = index_new[~meta["record_id"][index_new.tolist()].is_in(known.implode()).to_numpy()]
-        entries = meta[new_rows.tolist()].select("record_id", "exact").with_columns(source=pl.lit(str(path)))
-        added = _save_index(index_path, params, ws, entries, keys[rep[new_rows]], sigb[rep[new_rows]])
+        new_rows = index_new[
+            ~meta["record_id"][index_new.tolist()].is_in(known.implode()).to_numpy()
+        ]
+        entries = (
+            meta[new_rows.tolist()]
+            .select("record_id", "exact")
+            .with_columns(source=pl.lit(str(path)))
+        )
+        added = _save_index(
+            index_path, params, ws, entries, keys[rep[new_rows]], sigb[rep[new_rows]]
+        )
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
 
     counts = {o: 0 for o in ("kept", "duplicate", "contaminated")}
     counts.update(dict(outcomes.group_by("outcome").len().iter_rows()))
     reasons: dict[str, dict[str, int]] = {}
-    for o, r, c in outcomes.filter(pl.col("reason").is_not_null()).group_by("outcome", "reason").len().sort(
-        "outcome", "reason").iter_rows():
+    for o, r, c in (
+        outcomes.filter(pl.col("reason").is_not_null())
+        .group_by("outcome", "reason")
+        .len()
+        .sort("outcome", "reason")
+        .iter_rows()
+    ):
         reasons.setdefault(o, {})[r] = c
     inputs = {"records": sha256_file(path)}
     for p in against:
         inputs[str(p)] = sha256_file(p)
     warnings = []
     if ev is not None and ev.short:
-        warnings.append(f"{ev.short} evaluation items have fewer than {min(MIN_EVAL_WORDS, contamination_ngram)} "
-                        "words and were checked by signature only")
+        warnings.append(
+            f"{ev.short} evaluation items have fewer than {min(MIN_EVAL_WORDS, contamination_ngram)} "
+            "words and were checked by signature only"
+        )
     result = StageResult(
         stage="dedupe",
         workspace=str(ws.path),
@@ -532,10 +695,19 @@ def dedupe(
         reasons=reasons,
         outputs=paths,
         config={
-            "threshold": threshold, "num_perm": num_perm, "ngram": ngram, "char_ngrams": char_ngrams,
-            "fields": fields, "keep": keep, "verify": verify, "against": [str(p) for p in against],
-            "contamination_ngram": contamination_ngram, "index": str(index_path) if index_path else None,
-            "seed": seed, "bands": bands, "rows": rows,
+            "threshold": threshold,
+            "num_perm": num_perm,
+            "ngram": ngram,
+            "char_ngrams": char_ngrams,
+            "fields": fields,
+            "keep": keep,
+            "verify": verify,
+            "against": [str(p) for p in against],
+            "contamination_ngram": contamination_ngram,
+            "index": str(index_path) if index_path else None,
+            "seed": seed,
+            "bands": bands,
+            "rows": rows,
         },
         inputs=inputs,
         timings={k: round(v, 4) for k, v in timings.items()},
@@ -548,7 +720,8 @@ def dedupe(
             "confirmed_pairs": int(edges.shape[0]),
             "fingerprinted": int(todo.size),
             "index_matched": int(outcomes["kept_record_id"].is_in(idx["record_id"].implode()).sum())
-            if idx is not None and idx.height else 0,
+            if idx is not None and idx.height
+            else 0,
             "index_added": added,
             "evaluation_items": len(ev.locators) if ev else 0,
         },
@@ -558,9 +731,19 @@ def dedupe(
 
 
 def _fingerprint(
-    lf: pl.LazyFrame, text_expr: pl.Expr, todo: npt.NDArray[np.int64], sh: mh.Shingler,
-    ev: _Eval | None, num_perm: int, seed: int, bands: int, rows: int, batch_size: int,
-    threads: int | None, *, need_exact: bool,
+    lf: pl.LazyFrame,
+    text_expr: pl.Expr,
+    todo: npt.NDArray[np.int64],
+    sh: mh.Shingler,
+    ev: _Eval | None,
+    num_perm: int,
+    seed: int,
+    bands: int,
+    rows: int,
+    batch_size: int,
+    threads: int | None,
+    *,
+    need_exact: bool,
 ) -> Iterable[_Batch]:
     """Signatures and band keys (and n-gram hits on evaluation items) for the ``todo`` rows."""
 
@@ -653,7 +836,9 @@ class _NodeSig:
         return out
 
 
-def estimate_low_bits(a: npt.NDArray[np.uint8], b: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
+def estimate_low_bits(
+    a: npt.NDArray[np.uint8], b: npt.NDArray[np.uint8]
+) -> npt.NDArray[np.float64]:
     """Jaccard estimate from the low 8 bits of two signatures (b-bit minwise hashing).
 
     Keeping 8 of 32 bits quarters the memory per record; unequal values then agree by chance
@@ -671,7 +856,9 @@ class _Sets:
     off: npt.NDArray[np.int64]
     h: npt.NDArray[np.uint32]
 
-    def jaccard(self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], chunk: int = 1 << 13) -> npt.NDArray[np.float64]:
+    def jaccard(
+        self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], chunk: int = 1 << 13
+    ) -> npt.NDArray[np.float64]:
         """Exact Jaccard of rows a[i] and b[i], vectorized: count distinct values per pair."""
         ka, kb = np.searchsorted(self.rows, a), np.searchsorted(self.rows, b)
         out = np.empty(a.size, np.float64)
@@ -692,7 +879,11 @@ class _Sets:
 
 
 def _shingle_sets(
-    lf: pl.LazyFrame, text_expr: pl.Expr, sh: mh.Shingler, rows: npt.NDArray[np.int64], batch_size: int
+    lf: pl.LazyFrame,
+    text_expr: pl.Expr,
+    sh: mh.Shingler,
+    rows: npt.NDArray[np.int64],
+    batch_size: int,
 ) -> _Sets:
     """Shingle sets of the wanted rows (for exact Jaccard), from a second read of their text."""
     want = np.unique(rows)
@@ -714,7 +905,9 @@ def _shingle_sets(
     return _Sets(want, off, np.concatenate(hs) if hs else np.empty(0, np.uint32))
 
 
-def pair_jaccard(sets: dict[int, mh.U64], a: Sequence[int], b: Sequence[int]) -> npt.NDArray[np.float64]:
+def pair_jaccard(
+    sets: dict[int, mh.U64], a: Sequence[int], b: Sequence[int]
+) -> npt.NDArray[np.float64]:
     """Exact Jaccard of the shingle sets of each (a[i], b[i]) pair (dict form, for callers/tests)."""
     rows = np.array(sorted(sets), np.int64)
     vals = [np.unique((sets[int(r)] >> np.uint64(32)).astype(np.uint32)) for r in rows]
@@ -724,11 +917,23 @@ def pair_jaccard(sets: dict[int, mh.U64], a: Sequence[int], b: Sequence[int]) ->
 
 
 def _assemble(
-    meta: pl.DataFrame, rank: npt.NDArray[np.int64], rep: npt.NDArray[np.int64],
-    clean: npt.NDArray[np.int64], m: int, label: npt.NDArray[np.int64],
-    node_sig: _NodeSig, contaminated: npt.NDArray[np.int64], reason_c: npt.NDArray[Any],
-    ev: _Eval | None, sigb: npt.NDArray[np.uint8], idx: pl.DataFrame | None, verify: bool,
-    lf: pl.LazyFrame, text_expr: pl.Expr, sh: mh.Shingler, batch_size: int,
+    meta: pl.DataFrame,
+    rank: npt.NDArray[np.int64],
+    rep: npt.NDArray[np.int64],
+    clean: npt.NDArray[np.int64],
+    m: int,
+    label: npt.NDArray[np.int64],
+    node_sig: _NodeSig,
+    contaminated: npt.NDArray[np.int64],
+    reason_c: npt.NDArray[Any],
+    ev: _Eval | None,
+    sigb: npt.NDArray[np.uint8],
+    idx: pl.DataFrame | None,
+    verify: bool,
+    lf: pl.LazyFrame,
+    text_expr: pl.Expr,
+    sh: mh.Shingler,
+    batch_size: int,
 ) -> tuple[pl.DataFrame, pl.DataFrame, npt.NDArray[np.int64]]:
     """Outcomes and cluster tables from components; also the rows to add to the index."""
     n = meta.height
@@ -772,7 +977,9 @@ def _assemble(
             ws_pairs = near[~from_index[near]]
             if ws_pairs.size:
                 a, b = rep[in_cluster[ws_pairs]], rep[kept_row[ws_pairs]]
-                sim[ws_pairs] = _shingle_sets(lf, text_expr, sh, np.concatenate([a, b]), batch_size).jaccard(a, b)
+                sim[ws_pairs] = _shingle_sets(
+                    lf, text_expr, sh, np.concatenate([a, b]), batch_size
+                ).jaccard(a, b)
     cluster_id = np.array(["c" + str(k) for k in kept_id], dtype=object)
 
     outcome = np.full(n, "kept", object)
@@ -797,10 +1004,18 @@ def _assemble(
         match[bad] = [ev.locators[i] for i in item.tolist()]
         match_text[bad] = [ev.texts[i][:300] for i in item.tolist()]
     outcomes = pl.DataFrame(
-        {"record_id": ids.tolist(), "outcome": outcome.tolist(), "reason": reason.tolist(),
-         "cluster_id": cid.tolist(), "kept_record_id": kid.tolist(), "similarity": simil,
-         "match": match.tolist(), "match_text": match_text.tolist()},
-        schema=OUTCOME_SCHEMA, nan_to_null=True,
+        {
+            "record_id": ids.tolist(),
+            "outcome": outcome.tolist(),
+            "reason": reason.tolist(),
+            "cluster_id": cid.tolist(),
+            "kept_record_id": kid.tolist(),
+            "similarity": simil,
+            "match": match.tolist(),
+            "match_text": match_text.tolist(),
+        },
+        schema=OUTCOME_SCHEMA,
+        nan_to_null=True,
     )
     sizes = np.bincount(np.unique(c, return_inverse=True)[1]) if c.size else np.empty(0, np.int64)
     clusters = pl.DataFrame(
@@ -809,44 +1024,76 @@ def _assemble(
             "record_id": ids[in_cluster].tolist(),
             "is_kept": is_kept,
             "similarity": sim,
-            "size": (sizes[np.unique(c, return_inverse=True)[1]] if c.size else sizes).astype(np.int64),
+            "size": (sizes[np.unique(c, return_inverse=True)[1]] if c.size else sizes).astype(
+                np.int64
+            ),
         },
-        schema={"cluster_id": pl.String, "record_id": pl.String, "is_kept": pl.Boolean,
-                "similarity": pl.Float64, "size": pl.Int64},
-    ).sort(["size", "cluster_id", "is_kept", "similarity", "record_id"],
-           descending=[True, False, True, True, False])
+        schema={
+            "cluster_id": pl.String,
+            "record_id": pl.String,
+            "is_kept": pl.Boolean,
+            "similarity": pl.Float64,
+            "size": pl.Int64,
+        },
+    ).sort(
+        ["size", "cluster_id", "is_kept", "similarity", "record_id"],
+        descending=[True, False, True, True, False],
+    )
     index_rows = np.flatnonzero(outcome == "kept")
     return outcomes, clusters, index_rows
 
 
-def largest_clusters(workspace: str | os.PathLike[str] | Workspace, n: int, members: int = 5) -> list[dict[str, Any]]:
+def largest_clusters(
+    workspace: str | os.PathLike[str] | Workspace, n: int, members: int = 5
+) -> list[dict[str, Any]]:
     """The ``n`` largest clusters of the last dedupe run: kept record and members, with texts."""
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     ws.require("dedupe")
     cl = ws.read_table("dedupe", "clusters")
     ded = ws.read_table("dedupe", "outcomes").select("record_id", "reason", "kept_record_id")
-    top = (cl.group_by("cluster_id").agg(pl.col("size").first())
-           .sort(["size", "cluster_id"], descending=[True, False]).head(n))
+    top = (
+        cl.group_by("cluster_id")
+        .agg(pl.col("size").first())
+        .sort(["size", "cluster_id"], descending=[True, False])
+        .head(n)
+    )
     rows = cl.join(top.select("cluster_id"), on="cluster_id").join(ded, on="record_id", how="left")
     ids = pl.concat([rows["record_id"], rows["kept_record_id"].drop_nulls()]).unique().implode()
-    rec = ws.read_table("ingest", "records", lazy=True).select("record_id", "source", "text") \
-        .filter(pl.col("record_id").is_in(ids)).collect()
+    rec = (
+        ws.read_table("ingest", "records", lazy=True)
+        .select("record_id", "source", "text")
+        .filter(pl.col("record_id").is_in(ids))
+        .collect()
+    )
     text = dict(zip(rec["record_id"], rec["text"], strict=True))
     source = dict(zip(rec["record_id"], rec["source"], strict=True))
     out = []
     for cid, size in top.iter_rows():
         g = rows.filter(pl.col("cluster_id") == cid).sort(
-            ["is_kept", "similarity", "record_id"], descending=[True, True, False])
+            ["is_kept", "similarity", "record_id"], descending=[True, True, False]
+        )
         kept = g.filter(pl.col("is_kept"))
         kid = kept["record_id"][0] if kept.height else g["kept_record_id"][0]
         others = g.filter(~pl.col("is_kept")).head(members)
-        out.append({
-            "cluster_id": cid, "size": int(size),
-            "kept": {"record_id": kid, "source": source.get(kid, "persisted index"), "text": text.get(kid, "")},
-            "members": [
-                {"record_id": r["record_id"], "source": source.get(r["record_id"]), "reason": r["reason"],
-                 "similarity": r["similarity"], "text": text.get(r["record_id"], "")}
-                for r in others.iter_rows(named=True)
-            ],
-        })
+        out.append(
+            {
+                "cluster_id": cid,
+                "size": int(size),
+                "kept": {
+                    "record_id": kid,
+                    "source": source.get(kid, "persisted index"),
+                    "text": text.get(kid, ""),
+                },
+                "members": [
+                    {
+                        "record_id": r["record_id"],
+                        "source": source.get(r["record_id"]),
+                        "reason": r["reason"],
+                        "similarity": r["similarity"],
+                        "text": text.get(r["record_id"], ""),
+                    }
+                    for r in others.iter_rows(named=True)
+                ],
+            }
+        )
     return out

@@ -90,7 +90,9 @@ def _environment() -> Any:
 
     # finalize: a null field prints as "" (not "None"); `{% if field %}` still sees it as false.
     return ImmutableSandboxedEnvironment(
-        undefined=StrictUndefined, keep_trailing_newline=False, autoescape=False,
+        undefined=StrictUndefined,
+        keep_trailing_newline=False,
+        autoescape=False,
         finalize=lambda v: "" if v is None else v,
     )
 
@@ -106,12 +108,16 @@ def compile_tasks(schema: Any, names: Sequence[str] | None = None) -> list[Compi
         by_name = {t.name: t for t in tasks}
         missing = [n for n in names if n not in by_name]
         if missing:
-            raise UsageError(f"--task {missing[0]!r}: schema '{schema.name}' has no such task",
-                             hint=f"its tasks: {', '.join(by_name) or 'none'}")
+            raise UsageError(
+                f"--task {missing[0]!r}: schema '{schema.name}' has no such task",
+                hint=f"its tasks: {', '.join(by_name) or 'none'}",
+            )
         tasks = [by_name[n] for n in names]
     if not tasks:
-        raise ConfigError(f"schema '{schema.name}' defines no tasks, so nothing can be exported",
-                          hint="add a [[tasks]] table with user and assistant templates")
+        raise ConfigError(
+            f"schema '{schema.name}' defines no tasks, so nothing can be exported",
+            hint="add a [[tasks]] table with user and assistant templates",
+        )
     out = []
     for task in tasks:
         compiled: dict[str, Any] = {}
@@ -125,7 +131,9 @@ def compile_tasks(schema: Any, names: Sequence[str] | None = None) -> list[Compi
             try:
                 ast = env.parse(source)
             except TemplateSyntaxError as exc:
-                raise ConfigError(f"{where}: syntax error on line {exc.lineno}: {exc.message}") from exc
+                raise ConfigError(
+                    f"{where}: syntax error on line {exc.lineno}: {exc.message}"
+                ) from exc
             names_used = meta.find_undeclared_variables(ast) - set(env.globals)
             unknown = sorted(names_used - known)
             if unknown:
@@ -135,9 +143,17 @@ def compile_tasks(schema: Any, names: Sequence[str] | None = None) -> list[Compi
                 )
             columns |= names_used
             compiled[part] = Template(env.from_string(source), names_used, memo=part == "system")
-        out.append(CompiledTask(task.name, task.conversation, list(task.requires),
-                                compiled["system"], compiled["user"], compiled["assistant"],
-                                sorted(columns - {"turns"})))
+        out.append(
+            CompiledTask(
+                task.name,
+                task.conversation,
+                list(task.requires),
+                compiled["system"],
+                compiled["user"],
+                compiled["assistant"],
+                sorted(columns - {"turns"}),
+            )
+        )
     return out
 
 
@@ -196,8 +212,9 @@ def missing_required(df: pl.DataFrame, task: CompiledTask) -> list[str | None]:
     return df.select(pl.coalesce(checks).alias("m"))["m"].to_list()
 
 
-def render_records(df: pl.DataFrame, tasks: list[CompiledTask], train_on: str = "all"
-                   ) -> tuple[list[Example], dict[int, tuple[str, str]]]:
+def render_records(
+    df: pl.DataFrame, tasks: list[CompiledTask], train_on: str = "all"
+) -> tuple[list[Example], dict[int, tuple[str, str]]]:
     """Render every record through every task; return examples and, for records that gave
     none, (reason, detail)."""
     cols = {c for t in tasks for c in t.columns} | {"record_id", "source"}
@@ -220,7 +237,9 @@ def render_records(df: pl.DataFrame, tasks: list[CompiledTask], train_on: str = 
                 if task.conversation:
                     body, extra_system = conversation_messages(turns_col[i])
                     if not body:
-                        why.append(("no_answer", f"{task.name}: no user turn answered by the assistant"))
+                        why.append(
+                            ("no_answer", f"{task.name}: no user turn answered by the assistant")
+                        )
                         continue
                     system = "\n\n".join(s for s in (system, extra_system) if s)
                 else:
@@ -228,17 +247,25 @@ def render_records(df: pl.DataFrame, tasks: list[CompiledTask], train_on: str = 
                     answer = task.assistant.render(ctx) if task.assistant else ""
                     if not user or not answer:
                         part = "user" if not user else "assistant"
-                        why.append(("empty_template", f"{task.name}: the {part} template rendered empty"))
+                        why.append(
+                            ("empty_template", f"{task.name}: the {part} template rendered empty")
+                        )
                         continue
-                    body = [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]
+                    body = [
+                        {"role": "user", "content": user},
+                        {"role": "assistant", "content": answer},
+                    ]
             except Exception as exc:
                 src = data["source"][i]
-                raise ConfigError(f"task '{task.name}' failed to render record {src}: "
-                                  f"{type(exc).__name__}: {exc}") from exc
+                raise ConfigError(
+                    f"task '{task.name}' failed to render record {src}: {type(exc).__name__}: {exc}"
+                ) from exc
             if train_on == "last":
                 last = len(body) - 1
-                body = [{**m, "weight": int(j == last)} if m["role"] == "assistant" else m
-                        for j, m in enumerate(body)]
+                body = [
+                    {**m, "weight": int(j == last)} if m["role"] == "assistant" else m
+                    for j, m in enumerate(body)
+                ]
             msgs = ([{"role": "system", "content": system}] if system else []) + body
             examples.append(Example(i, task.name, msgs, sum(len(m["content"]) for m in msgs)))
             made += 1
@@ -266,7 +293,7 @@ def kept_records(ws: Workspace, columns: Sequence[str] | None = None) -> tuple[p
         raise WorkspaceError(
             f"{ws.table_path('dedupe', 'outcomes')} is older than the last ingest",
             hint=f"re-run `curate dedupe -w {ws.path}`, or delete {ws.stage_dir('dedupe')} "
-                 "to export without deduplication",
+            "to export without deduplication",
         )
     ded = ws.read_table("dedupe", "outcomes").select("record_id", "outcome", "cluster_id")
     joined = records.join(ded, on="record_id", how="left")
@@ -280,13 +307,17 @@ def kept_records(ws: Workspace, columns: Sequence[str] | None = None) -> tuple[p
     return joined.filter(pl.col("outcome") == "kept").drop("outcome"), True
 
 
-def _strata(df: pl.DataFrame, schema: Any, stratify: str | None) -> tuple[str | None, list[Any] | None]:
+def _strata(
+    df: pl.DataFrame, schema: Any, stratify: str | None
+) -> tuple[str | None, list[Any] | None]:
     field = schema.stratify_default if stratify is None else stratify
     if field is None or field.lower() in ("", "none"):
         return None, None
     if field not in schema.fields:
-        raise UsageError(f"--stratify {field!r}: schema '{schema.name}' has no such field",
-                         hint=f"fields: {', '.join(schema.fields)}; use --stratify none to disable")
+        raise UsageError(
+            f"--stratify {field!r}: schema '{schema.name}' has no such field",
+            hint=f"fields: {', '.join(schema.fields)}; use --stratify none to disable",
+        )
     if field not in df.columns:
         return None, None
     return field, df[field].cast(pl.Utf8).to_list()
@@ -302,8 +333,15 @@ def distribution(values: Sequence[int]) -> dict[str, float]:
 
     a = np.asarray(values, dtype=np.float64)
     q = np.percentile(a, [50, 90, 99])
-    return {"min": int(a.min()), "mean": round(float(a.mean()), 2), "p50": float(q[0]),
-            "p90": float(q[1]), "p99": float(q[2]), "max": int(a.max()), "sum": int(a.sum())}
+    return {
+        "min": int(a.min()),
+        "mean": round(float(a.mean()), 2),
+        "p50": float(q[0]),
+        "p90": float(q[1]),
+        "p99": float(q[2]),
+        "max": int(a.max()),
+        "sum": int(a.sum()),
+    }
 
 
 # -- the stage -------------------------------------------------------------------------------
@@ -343,7 +381,9 @@ def export(
     if max_tokens is not None and max_tokens < 1:
         raise UsageError(f"--max-tokens must be at least 1, got {max_tokens}")
     if max_tokens is not None and tokenizer is None:
-        raise UsageError("--max-tokens needs --tokenizer: lengths are counted with the real tokenizer")
+        raise UsageError(
+            "--max-tokens needs --tokenizer: lengths are counted with the real tokenizer"
+        )
     from curate.schema import load_workspace_schema
     from curate.tokens import load_tokenizer
 
@@ -375,9 +415,13 @@ def export(
     clusters = df["cluster_id"].to_list()
     groups = df["group"].to_list() if "group" in df.columns else [None] * df.height
     assigned = assign_splits(
-        [ids[i] for i in rows], clusters=[clusters[i] for i in rows], groups=[groups[i] for i in rows],
+        [ids[i] for i in rows],
+        clusters=[clusters[i] for i in rows],
+        groups=[groups[i] for i in rows],
         strata=[strata[i] for i in rows] if strata is not None else None,
-        val_fraction=val_fraction, test_fraction=test_fraction, seed=seed,
+        val_fraction=val_fraction,
+        test_fraction=test_fraction,
+        seed=seed,
     )
     split_of = dict(zip(rows, assigned, strict=True))
     timings["split"] = time.perf_counter() - t
@@ -389,7 +433,7 @@ def export(
     trimmed = 0
     if tok is not None:
         for start in range(0, len(examples), TOKEN_BATCH):
-            chunk = examples[start: start + TOKEN_BATCH]
+            chunk = examples[start : start + TOKEN_BATCH]
             try:
                 measured = tok.measure([e.messages for e in chunk])
             except ValueError as exc:
@@ -414,14 +458,20 @@ def export(
     lines: dict[str, list[bytes]] = {s: [] for s in SPLITS}
     batch: list[dict[str, Any]] = []
     from pydantic_core import to_json as dumps  # Rust: 3x faster than json.dumps, UTF-8 as is
+
     for k, ex in enumerate(examples):
         if not keep[k]:
             continue
         split = split_of[ex.row]
         obj = convert(ex.messages, fmt, completion_style)
         if metadata:
-            obj["metadata"] = {"record_id": ids[ex.row], "id": f"{ids[ex.row]}:{ex.task}",
-                               "source": sources[ex.row], "cluster_id": clusters[ex.row], "split": split}
+            obj["metadata"] = {
+                "record_id": ids[ex.row],
+                "id": f"{ids[ex.row]}:{ex.task}",
+                "source": sources[ex.row],
+                "cluster_id": clusters[ex.row],
+                "split": split,
+            }
         batch.append(obj)
         lines[split].append(dumps(obj))
         if len(batch) >= VALIDATE_BATCH:
@@ -450,27 +500,43 @@ def export(
     token_stats = _token_stats(examples, keep, counts, split_of, tok, max_tokens, trimmed)
     stats_path = write_json(token_stats, ws.stage_dir("export") / "token_stats.json")
     exported = outcomes.filter(pl.col("outcome") == "exported")
-    per_split = {s: {"examples": len(lines[s]), "records": int((exported["split"] == s).sum())}
-                 for s in files}
+    per_split = {
+        s: {"examples": len(lines[s]), "records": int((exported["split"] == s).sum())}
+        for s in files
+    }
     n_out = dict(outcomes.group_by("outcome").len().iter_rows())
     config = {
-        "format": fmt, "completion_style": completion_style if fmt == "completion" else None,
-        "out": str(out_dir), "val_fraction": val_fraction, "test_fraction": test_fraction,
-        "seed": seed, "stratify": strat_field, "tokenizer": tok.name if tok else None,
-        "max_tokens": max_tokens, "metadata": metadata, "train_on": train_on,
+        "format": fmt,
+        "completion_style": completion_style if fmt == "completion" else None,
+        "out": str(out_dir),
+        "val_fraction": val_fraction,
+        "test_fraction": test_fraction,
+        "seed": seed,
+        "stratify": strat_field,
+        "tokenizer": tok.name if tok else None,
+        "max_tokens": max_tokens,
+        "metadata": metadata,
+        "train_on": train_on,
         "tasks": [c.name for c in compiled],
     }
     schema_file = ws.stage_dir("ingest") / "schema.toml"
     rules_json = ws.stage_dir("ingest") / "rules.json"
-    rules_pack = json.loads(rules_json.read_text("utf-8")).get("pack") if rules_json.exists() else None
+    rules_pack = (
+        json.loads(rules_json.read_text("utf-8")).get("pack") if rules_json.exists() else None
+    )
     manifest = {
         "curate_version": curate_version(),
         "format": fmt,
-        "files": {s: {"path": files[s], "sha256": sha256_file(p), **per_split[s]}
-                  for s, p in written.items()},
+        "files": {
+            s: {"path": files[s], "sha256": sha256_file(p), **per_split[s]}
+            for s, p in written.items()
+        },
         "counts": {k: int(n_out.get(k, 0)) for k in ("exported", "over_length", "no_example")},
         "examples": sum(len(lines[s]) for s in files),
-        "schema": {"name": schema.name, "sha256": sha256_file(schema_file) if schema_file.exists() else None},
+        "schema": {
+            "name": schema.name,
+            "sha256": sha256_file(schema_file) if schema_file.exists() else None,
+        },
         "rules": rules_pack,
         "deduplicated": deduped,
         "config": config,
@@ -486,27 +552,41 @@ def export(
     timings["total_s"] = time.perf_counter() - started
     warnings = []
     if not deduped:
-        warnings.append("no dedupe stage in this workspace: exported every ingested record "
-                        "(run `curate dedupe` first to drop duplicates and leaks)")
+        warnings.append(
+            "no dedupe stage in this workspace: exported every ingested record "
+            "(run `curate dedupe` first to drop duplicates and leaks)"
+        )
     if stratify is None and schema.stratify_default and strat_field is None:
-        warnings.append(f"records have no '{schema.stratify_default}' column; splits are not stratified")
+        warnings.append(
+            f"records have no '{schema.stratify_default}' column; splits are not stratified"
+        )
     result = StageResult(
         stage="export",
         workspace=str(ws.path),
         counts={k: int(v) for k, v in sorted(n_out.items())},
         reasons={
-            "over_length": {"max_tokens": int(n_out.get("over_length", 0))} if n_out.get("over_length") else {},
+            "over_length": {"max_tokens": int(n_out.get("over_length", 0))}
+            if n_out.get("over_length")
+            else {},
             "no_example": _reason_counts(outcomes.filter(pl.col("outcome") == "no_example")),
         },
-        outputs={"outcomes": str(ws.table_path("export", "outcomes")), "token_stats": str(stats_path),
-                 **{f"{s}.jsonl": str(p) for s, p in written.items()},
-                 "manifest.json": str(out_dir / "manifest.json")},
+        outputs={
+            "outcomes": str(ws.table_path("export", "outcomes")),
+            "token_stats": str(stats_path),
+            **{f"{s}.jsonl": str(p) for s, p in written.items()},
+            "manifest.json": str(out_dir / "manifest.json"),
+        },
         config=config,
         inputs={"stages.jsonl": input_hash},
         timings={k: round(v, 4) for k, v in timings.items()},
         warnings=warnings,
-        extra={"splits": per_split, "examples": manifest["examples"], "trimmed": trimmed,
-               "over_length_examples": keep.count(False), "tasks": _task_counts(examples, keep)},
+        extra={
+            "splits": per_split,
+            "examples": manifest["examples"],
+            "trimmed": trimmed,
+            "over_length_examples": keep.count(False),
+            "tasks": _task_counts(examples, keep),
+        },
     )
     ws.log_stage(result)
     return result
@@ -522,9 +602,11 @@ def _validate(batch: list[dict[str, Any]], fmt: str, style: str) -> None:
     except ValidationError as exc:
         first = exc.errors()[0]
         index = first["loc"][0] if first["loc"] else 0
-        raise StageError(f"an exported example fails the {fmt} model: "
-                         f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']} "
-                         f"(example {json.dumps(batch[int(index)])[:300]})") from exc
+        raise StageError(
+            f"an exported example fails the {fmt} model: "
+            f"{'.'.join(str(x) for x in first['loc'])}: {first['msg']} "
+            f"(example {json.dumps(batch[int(index)])[:300]})"
+        ) from exc
 
 
 def _remove_stale(out_dir: Path, files: dict[str, str]) -> None:
@@ -553,8 +635,14 @@ def _reason_counts(df: pl.DataFrame) -> dict[str, int]:
     return {str(k): int(v) for k, v in df.group_by("reason").len().sort("reason").iter_rows()}
 
 
-def _outcomes(df: pl.DataFrame, examples: list[Example], keep: list[bool], counts: list[Any],
-              split_of: dict[int, str], skipped: dict[int, tuple[str, str]]) -> pl.DataFrame:
+def _outcomes(
+    df: pl.DataFrame,
+    examples: list[Example],
+    keep: list[bool],
+    counts: list[Any],
+    split_of: dict[int, str],
+    skipped: dict[int, tuple[str, str]],
+) -> pl.DataFrame:
     """One row per record: exported records sum their exported examples' counts, over-length
     ones what their examples needed."""
     n = df.height
@@ -581,9 +669,17 @@ def _outcomes(df: pl.DataFrame, examples: list[Example], keep: list[bool], count
         elif n_ex[r]:
             rows.append(("exported", split_of[r], None, None))
         else:
-            rows.append(("over_length", None, "max_tokens",
-                         f"{made[r]} example(s) over the budget even after trimming"))
-    outcome, split, reason, detail = (list(col) for col in zip(*rows, strict=True)) if rows else ([], [], [], [])
+            rows.append(
+                (
+                    "over_length",
+                    None,
+                    "max_tokens",
+                    f"{made[r]} example(s) over the budget even after trimming",
+                )
+            )
+    outcome, split, reason, detail = (
+        (list(col) for col in zip(*rows, strict=True)) if rows else ([], [], [], [])
+    )
     return pl.DataFrame(
         {
             "record_id": df["record_id"],
@@ -597,28 +693,56 @@ def _outcomes(df: pl.DataFrame, examples: list[Example], keep: list[bool], count
             "reason": reason,
             "detail": detail,
         },
-        schema={"record_id": pl.Utf8, "outcome": pl.Utf8, "split": pl.Utf8, "n_examples": pl.Int64,
-                "tokens": pl.Int64, "user_tokens": pl.Int64, "assistant_tokens": pl.Int64,
-                "chars": pl.Int64, "reason": pl.Utf8, "detail": pl.Utf8},
+        schema={
+            "record_id": pl.Utf8,
+            "outcome": pl.Utf8,
+            "split": pl.Utf8,
+            "n_examples": pl.Int64,
+            "tokens": pl.Int64,
+            "user_tokens": pl.Int64,
+            "assistant_tokens": pl.Int64,
+            "chars": pl.Int64,
+            "reason": pl.Utf8,
+            "detail": pl.Utf8,
+        },
     )
 
 
-def _token_stats(examples: list[Example], keep: list[bool], counts: list[Any], split_of: dict[int, str],
-                 tok: Any, max_tokens: int | None, trimmed: int) -> dict[str, Any]:
+def _token_stats(
+    examples: list[Example],
+    keep: list[bool],
+    counts: list[Any],
+    split_of: dict[int, str],
+    tok: Any,
+    max_tokens: int | None,
+    trimmed: int,
+) -> dict[str, Any]:
     per: dict[str, dict[str, list[int]]] = {}
     for ex, k, c in zip(examples, keep, counts, strict=True):
         if not k:
             continue
-        d = per.setdefault(split_of[ex.row], {"tokens": [], "user": [], "assistant": [], "chars": []})
+        d = per.setdefault(
+            split_of[ex.row], {"tokens": [], "user": [], "assistant": [], "chars": []}
+        )
         d["chars"].append(ex.chars)
         if c is not None:
             d["tokens"].append(c.total)
             d["user"].append(c.user)
             d["assistant"].append(c.assistant)
     splits = {
-        s: {"examples": len(d["chars"]), "chars": distribution(d["chars"]),
-            **({"tokens": distribution(d["tokens"]), "user_tokens": distribution(d["user"]),
-                "assistant_tokens": distribution(d["assistant"])} if d["tokens"] else {})}
+        s: {
+            "examples": len(d["chars"]),
+            "chars": distribution(d["chars"]),
+            **(
+                {
+                    "tokens": distribution(d["tokens"]),
+                    "user_tokens": distribution(d["user"]),
+                    "assistant_tokens": distribution(d["assistant"]),
+                }
+                if d["tokens"]
+                else {}
+            ),
+        }
         for s, d in sorted(per.items(), key=lambda kv: SPLITS.index(kv[0]))
     }
     over = [c.total for c, k in zip(counts, keep, strict=True) if not k and c is not None]

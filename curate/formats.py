@@ -95,7 +95,9 @@ def model_for(fmt: str, style: str = "standard") -> type[_Model]:
     if fmt == "completion":
         return ConversationalCompletionExample if style == "conversational" else CompletionExample
     models: dict[str, type[_Model]] = {
-        "chat": ChatExample, "sharegpt": ShareGPTExample, "alpaca": AlpacaExample
+        "chat": ChatExample,
+        "sharegpt": ShareGPTExample,
+        "alpaca": AlpacaExample,
     }
     return models[fmt]
 
@@ -174,15 +176,26 @@ def to_messages(obj: dict[str, Any], fmt: str) -> list[Message]:
     if fmt == "chat":
         return list(obj["messages"])
     if fmt == "sharegpt":
-        roles = {"human": "user", "gpt": "assistant", "observation": "tool", "function_call": "assistant"}
+        roles = {
+            "human": "user",
+            "gpt": "assistant",
+            "observation": "tool",
+            "function_call": "assistant",
+        }
         msgs = [{"role": "system", "content": obj["system"]}] if obj.get("system") else []
-        return msgs + [{"role": roles[t["from"]], "content": t["value"]} for t in obj["conversations"]]
+        return msgs + [
+            {"role": roles[t["from"]], "content": t["value"]} for t in obj["conversations"]
+        ]
     if fmt == "alpaca":
         msgs = [{"role": "system", "content": obj["system"]}] if obj.get("system") else []
         for q, a in obj.get("history") or []:
             msgs += [{"role": "user", "content": q}, {"role": "assistant", "content": a}]
         user = obj["instruction"] + (f"\n\n{obj['input']}" if obj.get("input") else "")
-        return [*msgs, {"role": "user", "content": user}, {"role": "assistant", "content": obj["output"]}]
+        return [
+            *msgs,
+            {"role": "user", "content": user},
+            {"role": "assistant", "content": obj["output"]},
+        ]
     if fmt == "completion":
         if isinstance(obj["prompt"], list):
             return list(obj["prompt"]) + list(obj["completion"])
@@ -208,7 +221,10 @@ def dataset_info(fmt: str, style: str, files: dict[str, str]) -> dict[str, Any]:
             },
         }
     elif fmt == "sharegpt":
-        spec = {"formatting": "sharegpt", "columns": {"messages": "conversations", "system": "system"}}
+        spec = {
+            "formatting": "sharegpt",
+            "columns": {"messages": "conversations", "system": "system"},
+        }
     elif fmt == "alpaca":
         spec = {
             "formatting": "alpaca",

@@ -159,8 +159,11 @@ def _text_expr(schema: Schema) -> pl.Expr:
         )
         .list.join("\n")
     )
-    joined = pl.concat_str([*parts, pl.when(pl.col("turns").list.len() > 0).then(turns_text)],
-                           separator="\n\n", ignore_nulls=True)
+    joined = pl.concat_str(
+        [*parts, pl.when(pl.col("turns").list.len() > 0).then(turns_text)],
+        separator="\n\n",
+        ignore_nulls=True,
+    )
     return joined.fill_null("")
 
 
@@ -198,7 +201,11 @@ class _BatchProcessor:
         kept = [(c, v) for c, v in zip(ok, valid, strict=True) if v is not None]
         recs = self._frame(kept)
         recs, late = self._check(recs, [c for c, _ in kept])
-        rej = pl.DataFrame(rejects, schema=REJECT_SCHEMA) if rejects else pl.DataFrame(schema=REJECT_SCHEMA)
+        rej = (
+            pl.DataFrame(rejects, schema=REJECT_SCHEMA)
+            if rejects
+            else pl.DataFrame(schema=REJECT_SCHEMA)
+        )
         return _Batch(recs, pl.concat([rej, late], how="vertical"))
 
     @staticmethod
@@ -233,7 +240,9 @@ class _BatchProcessor:
         if has_turns:
             cols["turns"] = [c.turns for c, _ in kept]
         types = {**self.columns, "_idx": pl.Int64()}
-        df = pl.DataFrame({k: pl.Series(k, v, dtype=types[k], strict=False) for k, v in cols.items()})
+        df = pl.DataFrame(
+            {k: pl.Series(k, v, dtype=types[k], strict=False) for k, v in cols.items()}
+        )
         if not has_turns:
             df = df.with_columns(pl.lit([], dtype=TURN_TYPE).alias("turns"))
         updates = []
@@ -242,7 +251,9 @@ class _BatchProcessor:
                 norm = normalize_series(df[name], spec.normalize if spec.text else [])
                 updates.append(pl.when(norm.str.len_chars() > 0).then(norm).alias(name))
             if spec.default is not None:
-                updates.append(pl.col(name).fill_null(pl.lit(spec.default).cast(self.columns[name])))
+                updates.append(
+                    pl.col(name).fill_null(pl.lit(spec.default).cast(self.columns[name]))
+                )
         if updates:
             df = df.with_columns(updates[: len(updates)])
         if has_turns:
@@ -259,23 +270,40 @@ class _BatchProcessor:
         if df.height == 0:
             return df.drop("_idx"), pl.DataFrame(schema=REJECT_SCHEMA)
         text_cols = list(self.schema.text_fields())
-        turn_bytes = pl.col("turns").list.eval(pl.element().struct.field("content").str.len_bytes()).list.sum()
-        size = pl.sum_horizontal([pl.col(c).str.len_bytes().fill_null(0) for c in text_cols]
-                                 + [turn_bytes.fill_null(0)])
-        no_text = pl.all_horizontal([pl.col(c).is_null() for c in text_cols]
-                                    + [pl.col("turns").list.len() == 0])
+        turn_bytes = (
+            pl.col("turns")
+            .list.eval(pl.element().struct.field("content").str.len_bytes())
+            .list.sum()
+        )
+        size = pl.sum_horizontal(
+            [pl.col(c).str.len_bytes().fill_null(0) for c in text_cols] + [turn_bytes.fill_null(0)]
+        )
+        no_text = pl.all_horizontal(
+            [pl.col(c).is_null() for c in text_cols] + [pl.col("turns").list.len() == 0]
+        )
         checks: list[tuple[pl.Expr, str, pl.Expr]] = []
         for name in self.schema.fields:
             layouts = [lay for lay, req in self.required_by_layout.items() if name in req]
             if not layouts:
                 continue
             needed = pl.col("layout").is_in(layouts)
-            checks.append((needed & pl.col(name).is_null(), "missing_required",
-                           pl.lit(f"required field '{name}' is missing or empty after normalization")))
+            checks.append(
+                (
+                    needed & pl.col(name).is_null(),
+                    "missing_required",
+                    pl.lit(f"required field '{name}' is missing or empty after normalization"),
+                )
+            )
         checks.append((no_text, "empty_text", pl.lit("no text left after normalization")))
-        checks.append((size > self.max_chars, "too_large",
-                       pl.format("record text is {} bytes; the schema's cap is {}", size,
-                                 pl.lit(self.max_chars))))
+        checks.append(
+            (
+                size > self.max_chars,
+                "too_large",
+                pl.format(
+                    "record text is {} bytes; the schema's cap is {}", size, pl.lit(self.max_chars)
+                ),
+            )
+        )
         reason = pl.lit(None, dtype=pl.String)
         message = pl.lit(None, dtype=pl.String)
         for cond, code, msg in reversed(checks):
@@ -285,11 +313,19 @@ class _BatchProcessor:
         bad = df.filter(pl.col("_reason").is_not_null())
         rejects = [
             self._reject(cands[i], r, m)
-            for i, r, m in zip(bad["_idx"].to_list(), bad["_reason"].to_list(), bad["_message"].to_list(),
-                               strict=True)
+            for i, r, m in zip(
+                bad["_idx"].to_list(),
+                bad["_reason"].to_list(),
+                bad["_message"].to_list(),
+                strict=True,
+            )
         ]
         ok = df.filter(pl.col("_reason").is_null()).drop("_reason", "_message", "_idx")
-        rej = pl.DataFrame(rejects, schema=REJECT_SCHEMA) if rejects else pl.DataFrame(schema=REJECT_SCHEMA)
+        rej = (
+            pl.DataFrame(rejects, schema=REJECT_SCHEMA)
+            if rejects
+            else pl.DataFrame(schema=REJECT_SCHEMA)
+        )
         return ok, rej
 
 
@@ -392,7 +428,9 @@ def ingest(
     shutil.rmtree(tmp_root, ignore_errors=True)
     columns = record_columns(schema_obj)
     rec_parts = _Parts(tmp_root, "records", columns)
-    filt_parts = _Parts(tmp_root, "filtered", {**columns, "reason": pl.String(), "detail": pl.String()})
+    filt_parts = _Parts(
+        tmp_root, "filtered", {**columns, "reason": pl.String(), "detail": pl.String()}
+    )
     rej_parts = _Parts(tmp_root, "rejects", REJECT_SCHEMA)
     rule_stats: list[dict[str, Any]] = []
     file_stats: dict[str, FileStats] = {}
@@ -434,8 +472,12 @@ def ingest(
         required = tuple(schema_obj.required_fields(layout))
         size = f.stat().st_size
 
-        def take(cands: Iterator[Candidate], name: str = name, layout_name: str = layout.name,
-                 required: tuple[str, ...] = required) -> None:
+        def take(
+            cands: Iterator[Candidate],
+            name: str = name,
+            layout_name: str = layout.name,
+            required: tuple[str, ...] = required,
+        ) -> None:
             for c in cands:
                 c.file, c.layout, c.required = name, layout_name, required
                 buffer.append(c)
@@ -481,7 +523,10 @@ def ingest(
         "langid_backend": langid_backend,
     }
     result.inputs = {name: fs.sha256 for name, fs in file_stats.items()}
-    result.timings = {"total_s": round(time.perf_counter() - started, 3), "rules_s": round(t_rules, 3)}
+    result.timings = {
+        "total_s": round(time.perf_counter() - started, 3),
+        "rules_s": round(t_rules, 3),
+    }
     ws.log_stage(result)
     return result
 
@@ -494,13 +539,16 @@ def _per_file(df: pl.DataFrame, prefix: str) -> dict[str, tuple[int, int]]:
     return {str(f): (int(n), int(r)) for f, n, r in agg.iter_rows()}
 
 
-def _summarize(ws: Workspace, file_stats: dict[str, FileStats], outputs: dict[str, str],
-               warnings: list[str]) -> StageResult:
+def _summarize(
+    ws: Workspace, file_stats: dict[str, FileStats], outputs: dict[str, str], warnings: list[str]
+) -> StageResult:
     rejects = pl.read_parquet(outputs["rejects"])
     filtered = pl.read_parquet(outputs["filtered"])
     records = pl.read_parquet(outputs["records"], columns=["source_file", "n_rows"])
-    per = {name: _per_file(df, name) for name, df in
-           (("records", records), ("rejects", rejects), ("filtered", filtered))}
+    per = {
+        name: _per_file(df, name)
+        for name, df in (("records", records), ("rejects", rejects), ("filtered", filtered))
+    }
     all_ok = True
     for name, fs in file_stats.items():
         fs.records = per["records"].get(name, (0, 0))[0]
@@ -515,8 +563,13 @@ def _summarize(ws: Workspace, file_stats: dict[str, FileStats], outputs: dict[st
         "filtered": dict(sorted(_reason_counts(filtered, "reason").items())),
     }
     counts = merge_counts(
-        {"records": records.height, "rejected": rejects.height, "filtered": filtered.height,
-         "rows_read": sum(fs.rows_read for fs in file_stats.values()), "files": len(file_stats)}
+        {
+            "records": records.height,
+            "rejected": rejects.height,
+            "filtered": filtered.height,
+            "rows_read": sum(fs.rows_read for fs in file_stats.values()),
+            "files": len(file_stats),
+        }
     )
     return StageResult(
         stage="ingest",
@@ -525,8 +578,10 @@ def _summarize(ws: Workspace, file_stats: dict[str, FileStats], outputs: dict[st
         reasons=reasons,
         outputs=outputs,
         warnings=warnings,
-        extra={"files": {k: vars(v) for k, v in sorted(file_stats.items())},
-               "accounting_ok": all_ok},
+        extra={
+            "files": {k: vars(v) for k, v in sorted(file_stats.items())},
+            "accounting_ok": all_ok,
+        },
     )
 
 
@@ -544,8 +599,10 @@ def merge_stats(parts: list[Any], max_examples: int = 5) -> Any:
     first = parts[0]
     if isinstance(first, dict):
         keys = list(dict.fromkeys(k for p in parts if isinstance(p, dict) for k in p))
-        return {k: merge_stats([p[k] for p in parts if isinstance(p, dict) and k in p], max_examples)
-                for k in keys}
+        return {
+            k: merge_stats([p[k] for p in parts if isinstance(p, dict) and k in p], max_examples)
+            for k in keys
+        }
     if isinstance(first, bool) or not isinstance(first, int | float | list):
         return first
     if isinstance(first, list):

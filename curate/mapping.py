@@ -103,7 +103,9 @@ def choose_layout(schema: Schema, columns: Sequence[str], file: str) -> Layout:
     )
 
 
-def resolve_fields(schema: Schema, layout: Layout, columns: Sequence[str], file: str) -> dict[str, str]:
+def resolve_fields(
+    schema: Schema, layout: Layout, columns: Sequence[str], file: str
+) -> dict[str, str]:
     """Map each field to the source column it reads in this file; a required field without a
     column is an InputError naming the file, the column, the columns present and the closest."""
     index = ColumnIndex(columns)
@@ -158,7 +160,9 @@ class LayoutMapper:
     def values(self, row: dict[str, Any]) -> dict[str, Any]:
         return {name: get_path(row, col) for name, col in self.mapping.items() if col}
 
-    def feed(self, rows: list[dict[str, Any]], lines: list[int], locators: list[str]) -> Iterator[Candidate]:
+    def feed(
+        self, rows: list[dict[str, Any]], lines: list[int], locators: list[str]
+    ) -> Iterator[Candidate]:
         kind = self.layout.kind
         if kind == "thread_rows":
             self._pending.extend(zip(lines, locators, rows, strict=True))
@@ -187,10 +191,17 @@ class LayoutMapper:
     def _threads(self) -> Iterator[Candidate]:
         lay = self.layout
         index = ColumnIndex(self._pending[0][2].keys()) if self._pending else ColumnIndex([])
-        col = {k: index.resolve(v) or v for k, v in {
-            "group": lay.group_by or "", "id": lay.id_column or "", "reply": lay.reply_to or "",
-            "order": lay.order_by or "", "role": lay.role_column or "", "content": lay.content_column or "",
-        }.items()}
+        col = {
+            k: index.resolve(v) or v
+            for k, v in {
+                "group": lay.group_by or "",
+                "id": lay.id_column or "",
+                "reply": lay.reply_to or "",
+                "order": lay.order_by or "",
+                "role": lay.role_column or "",
+                "content": lay.content_column or "",
+            }.items()
+        }
         groups: dict[str, list[tuple[int, str, dict[str, Any]]]] = defaultdict(list)
         if lay.group_by:
             for item in self._pending:
@@ -217,6 +228,7 @@ class LayoutMapper:
         from curate.ingest_types import parse_datetime_or_none
 
         for key, items in groups.items():
+
             def order(it: tuple[int, str, dict[str, Any]]) -> tuple[Any, int]:
                 raw = it[2].get(col["order"]) if lay.order_by else None
                 parsed = parse_datetime_or_none(raw)
@@ -229,8 +241,11 @@ class LayoutMapper:
             for line, _loc, row in items:
                 role = self._role(row.get(col["role"])) if lay.role_column else lay.default_role
                 if role is None:
-                    error = ("unknown_role", f"line {line}: role {row.get(col['role'])!r} is not one of "
-                             f"{', '.join(lay.roles)}")
+                    error = (
+                        "unknown_role",
+                        f"line {line}: role {row.get(col['role'])!r} is not one of "
+                        f"{', '.join(lay.roles)}",
+                    )
                     break
                 content = _text_of(row.get(col["content"]))
                 if turns and turns[-1]["role"] == role:
@@ -243,8 +258,14 @@ class LayoutMapper:
                     if values.get(name) in (None, "") and val not in (None, ""):
                         values[name] = val
             yield Candidate(
-                first_line, f"thread:{key}", len(items), values, turns, group=f"thread:{key}",
-                raw=_raw_preview(items[0][2]), error=error,
+                first_line,
+                f"thread:{key}",
+                len(items),
+                values,
+                turns,
+                group=f"thread:{key}",
+                raw=_raw_preview(items[0][2]),
+                error=error,
             )
 
     # -- dialog lists ------------------------------------------------------------------------
@@ -253,8 +274,14 @@ class LayoutMapper:
         items = get_path(row, lay.turns_path or "")
         values = self.values(row)
         if not isinstance(items, list):
-            return Candidate(line, loc, 1, values, raw=_raw_preview(row),
-                             error=("bad_type", f"'{lay.turns_path}' is not a list"))
+            return Candidate(
+                line,
+                loc,
+                1,
+                values,
+                raw=_raw_preview(row),
+                error=("bad_type", f"'{lay.turns_path}' is not a list"),
+            )
         turns: list[dict[str, str]] = []
         for i, item in enumerate(items):
             role = None
@@ -262,11 +289,22 @@ class LayoutMapper:
                 if lay.role_key:
                     role = self._role(item.get(lay.role_key))
                 else:
-                    role = next((r for k, r in lay.role_keys.items() if k in item), lay.default_role)
+                    role = next(
+                        (r for k, r in lay.role_keys.items() if k in item), lay.default_role
+                    )
             if role is None:
-                return Candidate(line, loc, 1, values, raw=_raw_preview(row), error=(
-                    "unknown_role", f"{lay.turns_path}[{i}] has no recognised role key "
-                    f"({', '.join(lay.role_keys) or lay.role_key})"))
+                return Candidate(
+                    line,
+                    loc,
+                    1,
+                    values,
+                    raw=_raw_preview(row),
+                    error=(
+                        "unknown_role",
+                        f"{lay.turns_path}[{i}] has no recognised role key "
+                        f"({', '.join(lay.role_keys) or lay.role_key})",
+                    ),
+                )
             content = _text_of(item.get(lay.content_key))
             if turns and turns[-1]["role"] == role:
                 turns[-1]["content"] += "\n\n" + content
@@ -290,7 +328,9 @@ class LayoutMapper:
         base = self.values(row)
         target = "clause_text" if "clause_text" in self.schema.fields else "text"
         base.pop(target, None)
-        sections = split_sections(text, self._section_re, lay.min_section_chars, lay.max_section_chars)
+        sections = split_sections(
+            text, self._section_re, lay.min_section_chars, lay.max_section_chars
+        )
         if not sections:
             yield Candidate(line, loc, 1, {**base, target: text}, raw=text[:500])
             return
@@ -298,8 +338,14 @@ class LayoutMapper:
             values = {**base, target: body}
             if lay.title_field:
                 values[lay.title_field] = title
-            yield Candidate(line, f"{loc}#s{i + 1}", 1 if i == 0 else 0, values,
-                            group=f"doc:{loc}", raw=body[:500])
+            yield Candidate(
+                line,
+                f"{loc}#s{i + 1}",
+                1 if i == 0 else 0,
+                values,
+                group=f"doc:{loc}",
+                raw=body[:500],
+            )
 
     # -- wide rows -----------------------------------------------------------------------------
     def _wide(self, row: dict[str, Any], line: int, loc: str) -> Iterator[Candidate]:
@@ -319,12 +365,24 @@ class LayoutMapper:
             if lay.answer_field:
                 pair = by_norm.get(_norm_key(colname) + suffix)
                 values[lay.answer_field] = _cell_text(row.get(pair)) if pair else None
-            yield Candidate(line, f"{loc}:{colname}", 1 if n == 0 else 0, values,
-                            group=f"row:{loc}", raw=text[:500])
+            yield Candidate(
+                line,
+                f"{loc}:{colname}",
+                1 if n == 0 else 0,
+                values,
+                group=f"row:{loc}",
+                raw=text[:500],
+            )
             n += 1
         if n == 0:
-            yield Candidate(line, loc, 1, base, raw=_raw_preview(row),
-                            error=("empty_text", "no labelled values in this row"))
+            yield Candidate(
+                line,
+                loc,
+                1,
+                base,
+                raw=_raw_preview(row),
+                error=("empty_text", "no labelled values in this row"),
+            )
 
 
 def _id_text(value: Any) -> str:

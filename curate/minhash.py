@@ -38,9 +38,12 @@ _P = 0x9E3779B97F4A7C15  # odd, so invertible mod 2**64
 _PINV = pow(_P, -1, 1 << 64)
 _C1, _C2 = 0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53
 _LEN = 0x2545F4914F6CDD1D
+
+
 # odd multipliers combining consecutive token hashes into an n-gram hash (k-th token of the gram)
 def _gram(k: int) -> int:
     return (0x9E3779B97F4A7C15 * (2 * k + 1) + 0x632BE59BD9B4E019 * k) & MASK64 | 1
+
 
 EMPTY = np.uint32(0xFFFFFFFF)
 _DENSIFY_TRIES = 32
@@ -182,7 +185,11 @@ def _combine(th: U64, start: I64, length: I64, n: int) -> U64:
     else:
         last = start + length - 1
         for k in range(n):
-            acc += th[np.minimum(start + k, last)] * np.uint64(_gram(k)) * (length > k).astype(np.uint64)
+            acc += (
+                th[np.minimum(start + k, last)]
+                * np.uint64(_gram(k))
+                * (length > k).astype(np.uint64)
+            )
     acc ^= length.astype(np.uint64) * np.uint64(_LEN)
     return fmix64(acc)
 
@@ -429,7 +436,9 @@ def candidate_pairs(keys: U64, *, small: int = 8) -> I64:
     return np.stack([code // n, code % n], 1)
 
 
-def estimate_jaccard(sig: npt.NDArray[Any], pairs: I64, chunk: int = 65536) -> npt.NDArray[np.float64]:
+def estimate_jaccard(
+    sig: npt.NDArray[Any], pairs: I64, chunk: int = 65536
+) -> npt.NDArray[np.float64]:
     """Fraction of equal signature values for each pair (the MinHash Jaccard estimate)."""
     out = np.empty(pairs.shape[0], np.float64)
     for i in range(0, pairs.shape[0], chunk):

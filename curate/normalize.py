@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable
 import polars as pl
 
 # C0/C1 controls except \t \n; zero-width and bidi marks that only hide text; BOM.
-_CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+_CONTROL = (
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
+)
 _HTML_TAG = r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>"
 _HTML_BLOCK_BREAK = r"(?i)<\s*(?:br\s*/?|/p|/div|/li|/tr|/h[1-6]|p|div|li|tr|h[1-6])\b[^<>]*>"
 _HTML_DROP = r"(?is)<(script|style|head)\b[^>]*>.*?</(?:script|style|head)\s*>"
@@ -63,7 +65,9 @@ def strip_signature(col: pl.Expr) -> pl.Expr:
     return pl.when(stripped.str.strip_chars().str.len_chars() > 0).then(stripped).otherwise(col)
 
 
-_SPACE_RUN = r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+_SPACE_RUN = (
+    r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+)
 # Cheap literal tests (Aho-Corasick) that decide which rows need the expensive regexes.
 _QUOTE_HINTS = ["wrote:", "Original Message", ">", "From:"]
 _SIGNATURE_HINTS = ["-- ", "--\n", "Sent from my", "Get Outlook", "confidential"]
@@ -113,16 +117,25 @@ def normalize_series(s: pl.Series, steps: Iterable[str] = ()) -> pl.Series:
     if "html" in steps:
         s = _on_subset(s, s.str.contains(r"[<&]"), html_to_text)
     s = _on_subset(s, s.str.contains(r"[^\x00-\x7f]"), lambda c: c.str.normalize("NFC"))
-    s = _on_subset(s, s.str.contains(_ASCII_CONTROL), lambda c: c.str.replace_all(_ASCII_CONTROL, ""))
-    s = _on_subset(s, s.str.contains("\r", literal=True), lambda c: c.str.replace_all("\r\n?", "\n"))
+    s = _on_subset(
+        s, s.str.contains(_ASCII_CONTROL), lambda c: c.str.replace_all(_ASCII_CONTROL, "")
+    )
+    s = _on_subset(
+        s, s.str.contains("\r", literal=True), lambda c: c.str.replace_all("\r\n?", "\n")
+    )
     if "quotes" in steps:
-        s = _on_subset(s, s.str.contains_any(_QUOTE_HINTS, ascii_case_insensitive=True),
-                       strip_quoted_replies)
+        s = _on_subset(
+            s, s.str.contains_any(_QUOTE_HINTS, ascii_case_insensitive=True), strip_quoted_replies
+        )
     if "signature" in steps:
-        s = _on_subset(s, s.str.contains_any(_SIGNATURE_HINTS, ascii_case_insensitive=True),
-                       strip_signature)
-    s = _on_subset(s, s.str.contains(r"[^\x00-\x7f]"),
-                   lambda c: c.str.replace_all(_CONTROL, "").str.replace_all(_UNICODE_SPACE, " "))
+        s = _on_subset(
+            s, s.str.contains_any(_SIGNATURE_HINTS, ascii_case_insensitive=True), strip_signature
+        )
+    s = _on_subset(
+        s,
+        s.str.contains(r"[^\x00-\x7f]"),
+        lambda c: c.str.replace_all(_CONTROL, "").str.replace_all(_UNICODE_SPACE, " "),
+    )
     return pl.select(_ascii_whitespace(pl.lit(s))).to_series().alias(name)
 
 

@@ -59,8 +59,11 @@ def stage_key(stage: str, cfg: RunConfig, upstream: str) -> str:
     h = hashlib.sha256()
     h.update(f"{stage}\x00{__version__}\x00{upstream}\x00".encode())
     section = getattr(cfg, stage, None)
-    h.update(json.dumps(section.model_dump(by_alias=True) if section else None,
-                        sort_keys=True, default=str).encode())
+    h.update(
+        json.dumps(
+            section.model_dump(by_alias=True) if section else None, sort_keys=True, default=str
+        ).encode()
+    )
     if stage == "ingest":
         for p in cfg.ingest.paths:
             _hash_path(Path(cfg.resolve(p)), h)
@@ -165,29 +168,47 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
         c = cfg.ingest
         rules = None if (c.rules or "").lower() == "none" else c.rules
         return ingest(
-            [cfg.resolve(p) for p in c.paths], _resolve_named(cfg, c.schema_), ws,
-            rules=_resolve_named(cfg, rules) if rules else None, encoding=c.encoding,
-            batch_size=c.batch_size, langid_backend=c.langid,
+            [cfg.resolve(p) for p in c.paths],
+            _resolve_named(cfg, c.schema_),
+            ws,
+            rules=_resolve_named(cfg, rules) if rules else None,
+            encoding=c.encoding,
+            batch_size=c.batch_size,
+            langid_backend=c.langid,
         )
     if stage == "dedupe":
         from curate.dedupe import dedupe
 
         d = cfg.dedupe
         return dedupe(
-            ws, threshold=d.threshold, num_perm=d.num_perm, ngram=d.ngram, char_ngrams=d.char_ngrams,
-            fields=d.fields, keep=d.keep, verify=d.verify,
-            against=[cfg.resolve(p) for p in d.against], contamination_ngram=d.contamination_ngram,
-            index_dir=cfg.resolve(d.index) if d.index else None, seed=d.seed,
+            ws,
+            threshold=d.threshold,
+            num_perm=d.num_perm,
+            ngram=d.ngram,
+            char_ngrams=d.char_ngrams,
+            fields=d.fields,
+            keep=d.keep,
+            verify=d.verify,
+            against=[cfg.resolve(p) for p in d.against],
+            contamination_ngram=d.contamination_ngram,
+            index_dir=cfg.resolve(d.index) if d.index else None,
+            seed=d.seed,
         )
     if stage == "export":
         from curate.export import export
 
         e = cfg.export
         return export(
-            ws, format=e.format, out=cfg.resolve(e.out), val_fraction=e.val_fraction,
-            test_fraction=e.test_fraction, seed=e.seed, stratify=e.stratify,
+            ws,
+            format=e.format,
+            out=cfg.resolve(e.out),
+            val_fraction=e.val_fraction,
+            test_fraction=e.test_fraction,
+            seed=e.seed,
+            stratify=e.stratify,
             tokenizer=cfg.resolve(e.tokenizer) if e.tokenizer else None,
-            max_tokens=e.max_tokens, metadata=e.metadata,
+            max_tokens=e.max_tokens,
+            metadata=e.metadata,
         )
     if stage == "train":
         from curate.train import TrainConfig as TrainerConfig
@@ -203,19 +224,42 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
         trained = train(
             cfg.resolve(cfg.export.out),
             TrainerConfig(
-                model=model, out=str(out), epochs=t.epochs, max_steps=t.max_steps, lr=t.lr,
-                lora_r=t.lora_r, lora_alpha=t.lora_alpha, lora_dropout=t.lora_dropout,
-                target_modules=t.target_modules, batch_size=t.batch_size, grad_accum=t.grad_accum,
-                max_tokens=t.max_tokens, seed=t.seed, eval_every=t.eval_every,
-                save_every=t.save_every, device=t.device, dtype=t.dtype,
+                model=model,
+                out=str(out),
+                epochs=t.epochs,
+                max_steps=t.max_steps,
+                lr=t.lr,
+                lora_r=t.lora_r,
+                lora_alpha=t.lora_alpha,
+                lora_dropout=t.lora_dropout,
+                target_modules=t.target_modules,
+                batch_size=t.batch_size,
+                grad_accum=t.grad_accum,
+                max_tokens=t.max_tokens,
+                seed=t.seed,
+                eval_every=t.eval_every,
+                save_every=t.save_every,
+                device=t.device,
+                dtype=t.dtype,
             ),
             workspace=ws,
         )
         if t.samples:
-            answers = generate(out, model=model, data_dir=cfg.resolve(cfg.export.out),
-                               val_samples=t.samples, max_new_tokens=96, device=t.device)
+            answers = generate(
+                out,
+                model=model,
+                data_dir=cfg.resolve(cfg.export.out),
+                val_samples=t.samples,
+                max_new_tokens=96,
+                device=t.device,
+            )
             result.samples = [
-                {"prompt": a.prompt, "base": a.base, "tuned": a.tuned, "reference": a.reference or ""}
+                {
+                    "prompt": a.prompt,
+                    "base": a.base,
+                    "tuned": a.tuned,
+                    "reference": a.reference or "",
+                }
                 for a in answers
             ]
             write_json(result.samples, out / "samples.json")

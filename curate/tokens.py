@@ -25,7 +25,15 @@ from typing import Any
 from curate.errors import UsageError
 
 Message = dict[str, Any]
-SPECIAL_KEYS = ("bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token")
+SPECIAL_KEYS = (
+    "bos_token",
+    "eos_token",
+    "unk_token",
+    "sep_token",
+    "pad_token",
+    "cls_token",
+    "mask_token",
+)
 PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 # a template that looks inside message contents (methods, slicing, comparisons, membership,
 # filters other than trim) may render differently per content: no substitution for it
@@ -73,10 +81,16 @@ def compile_chat_template(template: str) -> Any:
     def raise_exception(message: str) -> None:
         raise jinja2.exceptions.TemplateError(message)
 
-    def tojson(x: Any, ensure_ascii: bool = False, indent: int | None = None,
-               separators: Any = None, sort_keys: bool = False) -> str:
-        return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators,
-                          sort_keys=sort_keys)
+    def tojson(
+        x: Any,
+        ensure_ascii: bool = False,
+        indent: int | None = None,
+        separators: Any = None,
+        sort_keys: bool = False,
+    ) -> str:
+        return json.dumps(
+            x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys
+        )
 
     env = ImmutableSandboxedEnvironment(
         trim_blocks=True, lstrip_blocks=True, extensions=[Generation, loopcontrols]
@@ -140,10 +154,15 @@ class ChatTokenizer:
         and the contents are already stripped; the first renders of each shape are checked
         against the full render, and any mismatch turns substitution off for that shape."""
         if self._substitute and all(
-            type(m.get("content")) is str and m["content"] and m["content"] == m["content"].strip()
-            and "\ue000" not in m["content"] for m in messages
+            type(m.get("content")) is str
+            and m["content"]
+            and m["content"] == m["content"].strip()
+            and "\ue000" not in m["content"]
+            for m in messages
         ):
-            key = tuple((m["role"], *sorted(k for k, v in m.items() if v is not None)) for m in messages)
+            key = tuple(
+                (m["role"], *sorted(k for k, v in m.items() if v is not None)) for m in messages
+            )
             if key in self._shapes:
                 parts = self._shapes[key]
             else:
@@ -159,7 +178,9 @@ class ChatTokenizer:
                 return text, spans
         return self._render_and_find(messages)
 
-    def _render_and_find(self, messages: Sequence[Message]) -> tuple[str, list[tuple[int, int, str]]]:
+    def _render_and_find(
+        self, messages: Sequence[Message]
+    ) -> tuple[str, list[tuple[int, int, str]]]:
         text = self.render(messages)
         return text, self.spans(text, messages)
 
@@ -176,7 +197,9 @@ class ChatTokenizer:
         return [int(x) if i % 2 else x for i, x in enumerate(pieces)]
 
     @staticmethod
-    def _assemble(parts: list[Any], messages: Sequence[Message]) -> tuple[str, list[tuple[int, int, str]]]:
+    def _assemble(
+        parts: list[Any], messages: Sequence[Message]
+    ) -> tuple[str, list[tuple[int, int, str]]]:
         out: list[str] = []
         spans = []
         pos = 0
@@ -256,7 +279,7 @@ class ChatTokenizer:
             users = [i for i in range(head, len(msgs)) if msgs[i]["role"] == "user"]
             if len(users) < 2:
                 break
-            msgs = msgs[:head] + msgs[users[1]:]
+            msgs = msgs[:head] + msgs[users[1] :]
             count = self.measure([msgs])[0]
         last_user = max((i for i, m in enumerate(msgs) if m["role"] == "user"), default=None)
         for slack in (0, 2, 8, 32):
@@ -270,7 +293,7 @@ class ChatTokenizer:
             cut = content[: enc.offsets[keep - 1][1]].rstrip()
             if not cut:
                 break
-            msgs = [*msgs[:last_user], {**msgs[last_user], "content": cut}, *msgs[last_user + 1:]]
+            msgs = [*msgs[:last_user], {**msgs[last_user], "content": cut}, *msgs[last_user + 1 :]]
             count = self.measure([msgs])[0]
         return (msgs if count.total <= max_tokens else None), count
 
@@ -283,15 +306,17 @@ class ChatTokenizer:
         if self._template is not None:
             probe = "zqxj probe answer"
             try:
-                text = self.render([{"role": "user", "content": "hello"},
-                                    {"role": "assistant", "content": probe}])
+                text = self.render(
+                    [{"role": "user", "content": "hello"}, {"role": "assistant", "content": probe}]
+                )
             except ValueError:
                 text = ""
             at = text.rfind(probe)
             if at >= 0:
-                tail = self.backend.encode(text[at + len(probe):], add_special_tokens=False)
-                specials = {t.content for t in self.backend.get_added_tokens_decoder().values()
-                            if t.special}
+                tail = self.backend.encode(text[at + len(probe) :], add_special_tokens=False)
+                specials = {
+                    t.content for t in self.backend.get_added_tokens_decoder().values() if t.special
+                }
                 for tok, tid in zip(tail.tokens, tail.ids, strict=True):
                     if tok in specials:
                         eot = tid
@@ -332,7 +357,9 @@ def _from_dir(folder: Path, tokenizer_file: Path, name: str) -> ChatTokenizer:
     try:
         backend = Tokenizer.from_file(str(tokenizer_file))
     except Exception as exc:
-        raise UsageError(f"--tokenizer {name}: {tokenizer_file.name} is not a tokenizer ({exc})") from exc
+        raise UsageError(
+            f"--tokenizer {name}: {tokenizer_file.name} is not a tokenizer ({exc})"
+        ) from exc
     config = _read_json(folder / "tokenizer_config.json")
     special = {k: _token_text(v) for k, v in _read_json(folder / "special_tokens_map.json").items()}
     special |= {k: _token_text(config[k]) for k in SPECIAL_KEYS if k in config}
@@ -340,18 +367,28 @@ def _from_dir(folder: Path, tokenizer_file: Path, name: str) -> ChatTokenizer:
     if (folder / "chat_template.jinja").exists():
         template = (folder / "chat_template.jinja").read_text("utf-8")
     else:
-        template = _template_from(_read_json(folder / "chat_template.json")) or _template_from(config)
-    return ChatTokenizer(backend, template, {k: v for k, v in special.items() if k in SPECIAL_KEYS}, name)
+        template = _template_from(_read_json(folder / "chat_template.json")) or _template_from(
+            config
+        )
+    return ChatTokenizer(
+        backend, template, {k: v for k, v in special.items() if k in SPECIAL_KEYS}, name
+    )
 
 
 def from_transformers(tok: Any, name: str | None = None) -> ChatTokenizer:
     """Wrap a transformers fast tokenizer (the trainer's) without copying its files."""
     backend = getattr(tok, "backend_tokenizer", None)
     if backend is None:
-        raise UsageError(f"tokenizer {type(tok).__name__} is not a fast tokenizer (no tokenizer.json)")
+        raise UsageError(
+            f"tokenizer {type(tok).__name__} is not a fast tokenizer (no tokenizer.json)"
+        )
     special = {k: v for k, v in dict(tok.special_tokens_map).items() if k in SPECIAL_KEYS}
-    return ChatTokenizer(backend, getattr(tok, "chat_template", None), special,
-                         name or getattr(tok, "name_or_path", "") or type(tok).__name__)
+    return ChatTokenizer(
+        backend,
+        getattr(tok, "chat_template", None),
+        special,
+        name or getattr(tok, "name_or_path", "") or type(tok).__name__,
+    )
 
 
 def load_tokenizer(spec: str | Path | Any) -> ChatTokenizer:
@@ -372,17 +409,25 @@ def load_tokenizer(spec: str | Path | Any) -> ChatTokenizer:
 
             return from_transformers(AutoTokenizer.from_pretrained(str(path)), name)
         except Exception as exc:
-            raise UsageError(f"--tokenizer {name}: the directory has no tokenizer.json "
-                             f"and transformers cannot load it ({type(exc).__name__})") from exc
+            raise UsageError(
+                f"--tokenizer {name}: the directory has no tokenizer.json "
+                f"and transformers cannot load it ({type(exc).__name__})"
+            ) from exc
     if HUB_ID.match(name) and name.count("/") == 1 and not name.endswith(".json"):
         if os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false"):
-            raise UsageError(f"--tokenizer {name}: no such file or directory, and it could not be "
-                             f"fetched from the Hugging Face Hub (HF_HUB_OFFLINE is set)")
+            raise UsageError(
+                f"--tokenizer {name}: no such file or directory, and it could not be "
+                f"fetched from the Hugging Face Hub (HF_HUB_OFFLINE is set)"
+            )
         try:
             from huggingface_hub import hf_hub_download
 
             file = Path(hf_hub_download(name, "tokenizer.json"))
-            for extra in ("tokenizer_config.json", "special_tokens_map.json", "chat_template.jinja"):
+            for extra in (
+                "tokenizer_config.json",
+                "special_tokens_map.json",
+                "chat_template.jinja",
+            ):
                 try:
                     hf_hub_download(name, extra)
                 except Exception:
@@ -391,7 +436,11 @@ def load_tokenizer(spec: str | Path | Any) -> ChatTokenizer:
         except UsageError:
             raise
         except Exception as exc:
-            raise UsageError(f"--tokenizer {name}: no such file or directory, and it could not be "
-                             f"fetched from the Hugging Face Hub ({type(exc).__name__})") from exc
-    raise UsageError(f"--tokenizer {name}: no such file or directory",
-                     hint="pass a tokenizer.json, a local model directory, or a hub id like org/name")
+            raise UsageError(
+                f"--tokenizer {name}: no such file or directory, and it could not be "
+                f"fetched from the Hugging Face Hub ({type(exc).__name__})"
+            ) from exc
+    raise UsageError(
+        f"--tokenizer {name}: no such file or directory",
+        hint="pass a tokenizer.json, a local model directory, or a hub id like org/name",
+    )

@@ -142,11 +142,15 @@ def sniff(path: Path) -> str | None:
         try:
             json.loads(lines[0])
         except ValueError:
-            return ("it is a JSON array spanning several lines, not JSON Lines; write one object "
-                    "per line (e.g. `jq -c '.[]' FILE > FILE.jsonl`)")
+            return (
+                "it is a JSON array spanning several lines, not JSON Lines; write one object "
+                "per line (e.g. `jq -c '.[]' FILE > FILE.jsonl`)"
+            )
         if len(lines) == 1 and lines[0].rstrip().endswith("]"):
-            return ("it is one JSON array, not JSON Lines; write one object per line "
-                    "(e.g. `jq -c '.[]' FILE > FILE.jsonl`)")
+            return (
+                "it is one JSON array, not JSON Lines; write one object per line "
+                "(e.g. `jq -c '.[]' FILE > FILE.jsonl`)"
+            )
     parsed = 0
     for ln in lines:
         try:
@@ -157,8 +161,10 @@ def sniff(path: Path) -> str | None:
     if parsed:
         return None
     if stripped[0] == "{":
-        return ("it is a pretty-printed JSON document, not JSON Lines; write one compact object "
-                "per line (e.g. `jq -c . FILE > FILE.jsonl`)")
+        return (
+            "it is a pretty-printed JSON document, not JSON Lines; write one compact object "
+            "per line (e.g. `jq -c . FILE > FILE.jsonl`)"
+        )
     if "," in lines[0] or "\t" in lines[0]:
         return f"it looks like CSV/TSV (first line: {lines[0][:80]!r}), not JSON Lines"
     return f"none of its first lines is JSON (first line: {lines[0][:80]!r})"
@@ -193,7 +199,13 @@ def check_messages(
         if type(m) is dict and len(m) == 2:
             role = m.get("role")
             content = m.get("content")
-            if role in ROLES and role != prev and type(content) is str and content and not content.isspace():
+            if (
+                role in ROLES
+                and role != prev
+                and type(content) is str
+                and content
+                and not content.isspace()
+            ):
                 has.add(role)
                 prev = role
                 chars += len(content)
@@ -213,8 +225,14 @@ def check_messages(
             err(Finding(n, "missing_role", f"{where} has no 'role'"))
             ok = False
         elif role not in ROLES:
-            err(Finding(n, "unknown_role", f"{where}: unrecognized role {role!r} "
-                        f"(expected system, user, assistant or tool)"))
+            err(
+                Finding(
+                    n,
+                    "unknown_role",
+                    f"{where}: unrecognized role {role!r} "
+                    f"(expected system, user, assistant or tool)",
+                )
+            )
             ok = False
         else:
             has.add(role)
@@ -235,26 +253,52 @@ def check_messages(
                         ok = False
                 elif content.isspace():
                     if role == "assistant":
-                        warnings.append(Finding(n, "empty_assistant",
-                                                f"{where}: assistant content is only whitespace"))
+                        warnings.append(
+                            Finding(
+                                n,
+                                "empty_assistant",
+                                f"{where}: assistant content is only whitespace",
+                            )
+                        )
                     else:
-                        err(Finding(n, "empty_content", f"{where} ({role}) content is only whitespace"))
+                        err(
+                            Finding(
+                                n, "empty_content", f"{where} ({role}) content is only whitespace"
+                            )
+                        )
                         ok = False
             elif content is None:
                 if not calls:
-                    err(Finding(n, "empty_content", f"{where} ({role}) content is null without tool_calls"))
+                    err(
+                        Finding(
+                            n,
+                            "empty_content",
+                            f"{where} ({role}) content is null without tool_calls",
+                        )
+                    )
                     ok = False
             else:
-                err(Finding(n, "content_not_string",
-                            f"{where} ({role}) content is {type(content).__name__}, not a string"))
+                err(
+                    Finding(
+                        n,
+                        "content_not_string",
+                        f"{where} ({role}) content is {type(content).__name__}, not a string",
+                    )
+                )
                 ok = False
         if "weight" in m:
             w = m["weight"]
             if type(w) is not int or w not in (0, 1):
                 err(Finding(n, "bad_weight", f"{where}: weight is {w!r}; it must be 0 or 1"))
             elif role != "assistant":
-                err(Finding(n, "bad_weight", f"{where}: weight on a {role} message; only assistant "
-                            f"messages take a weight"))
+                err(
+                    Finding(
+                        n,
+                        "bad_weight",
+                        f"{where}: weight on a {role} message; only assistant "
+                        f"messages take a weight",
+                    )
+                )
         if calls:
             if tools is None:
                 tools = _tool_names(obj)
@@ -263,8 +307,14 @@ def check_messages(
                 name = fn.get("name") if isinstance(fn, dict) else None
                 if name not in tools:
                     declared = ", ".join(sorted(tools)) or "none"
-                    err(Finding(n, "undeclared_tool", f"{where}: tool call to {name!r}, which 'tools' "
-                                f"does not declare (declared: {declared})"))
+                    err(
+                        Finding(
+                            n,
+                            "undeclared_tool",
+                            f"{where}: tool call to {name!r}, which 'tools' "
+                            f"does not declare (declared: {declared})",
+                        )
+                    )
         if role is not None and role == prev and role != "tool":
             err(Finding(n, "consecutive_roles", f"{where}: two {role} messages in a row"))
         prev = role
@@ -285,8 +335,15 @@ def _dist(values: list[int]) -> dict[str, float]:
 
     a = np.asarray(values, dtype=np.float64)
     q = np.percentile(a, [50, 90, 99])
-    return {"min": float(a.min()), "mean": round(float(a.mean()), 2), "p50": float(q[0]),
-            "p90": float(q[1]), "p99": float(q[2]), "max": float(a.max()), "sum": float(a.sum())}
+    return {
+        "min": float(a.min()),
+        "mean": round(float(a.mean()), 2),
+        "p50": float(q[0]),
+        "p90": float(q[1]),
+        "p99": float(q[2]),
+        "max": float(a.max()),
+        "sum": float(a.sum()),
+    }
 
 
 class _TokenChecks:
@@ -331,13 +388,25 @@ class _TokenChecks:
                     continue
                 a, b = tok.span_tokens(enc, start, end)
                 n_asst += b - a
-                if self.eot is not None and self.eot not in ids[b: b + 3]:
-                    err(Finding(n, "missing_end_of_turn", f"no end-of-turn token "
-                                f"{tok.backend.id_to_token(self.eot)!r} after the assistant turn "
-                                f"ending at token {b}"))
+                if self.eot is not None and self.eot not in ids[b : b + 3]:
+                    err(
+                        Finding(
+                            n,
+                            "missing_end_of_turn",
+                            f"no end-of-turn token "
+                            f"{tok.backend.id_to_token(self.eot)!r} after the assistant turn "
+                            f"ending at token {b}",
+                        )
+                    )
                 if self.max_tokens is not None and a >= self.max_tokens:
-                    err(Finding(n, "answer_truncated", f"the assistant answer starts at token {a}; "
-                                f"truncating to --max-tokens {self.max_tokens} leaves none of it"))
+                    err(
+                        Finding(
+                            n,
+                            "answer_truncated",
+                            f"the assistant answer starts at token {a}; "
+                            f"truncating to --max-tokens {self.max_tokens} leaves none of it",
+                        )
+                    )
             self.assistant.append(n_asst)
 
 
@@ -358,8 +427,11 @@ def validate_file(
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
-    for option, value in (("--max-tokens", max_tokens), ("--token-limit", token_limit),
-                          ("--epochs", epochs)):
+    for option, value in (
+        ("--max-tokens", max_tokens),
+        ("--token-limit", token_limit),
+        ("--epochs", epochs),
+    ):
         if value is not None and value < 1:
             raise UsageError(f"{option} must be at least 1, got {value}")
     p = Path(path)
@@ -375,11 +447,19 @@ def validate_file(
     errors, warnings = report.errors, report.warnings
     checks = _TokenChecks(tok, max_tokens, report) if tok is not None else None
     if tok is not None and tok.chat_template and tok.adds_bos():
-        rendered = tok.render([{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}])
+        rendered = tok.render(
+            [{"role": "user", "content": "x"}, {"role": "assistant", "content": "y"}]
+        )
         if tok.special.get("bos_token") and rendered.startswith(tok.special["bos_token"]):
-            warnings.append(Finding(0, "tokenizer_adds_bos", f"{tok.name}'s template writes BOS and "
-                                    f"its tokenizer adds one too: tokenize rendered text with "
-                                    f"add_special_tokens=False or you train on a double BOS"))
+            warnings.append(
+                Finding(
+                    0,
+                    "tokenizer_adds_bos",
+                    f"{tok.name}'s template writes BOS and "
+                    f"its tokenizer adds one too: tokenize rendered text with "
+                    f"add_special_tokens=False or you train on a double BOS",
+                )
+            )
     model = model_for(fmt) if fmt != "chat" else None
     seen: dict[bytes, int] = {}
     n_msgs: list[int] = []
@@ -394,7 +474,9 @@ def validate_file(
             try:
                 line = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                errors.append(Finding(n, "bad_json", f"not UTF-8 ({exc.reason} at byte {exc.start})"))
+                errors.append(
+                    Finding(n, "bad_json", f"not UTF-8 ({exc.reason} at byte {exc.start})")
+                )
                 continue
             if not line:
                 warnings.append(Finding(n, "blank_line", "blank line (some loaders reject it)"))
@@ -405,7 +487,9 @@ def validate_file(
                 errors.append(Finding(n, "bad_json", f"invalid JSON: {exc}"))
                 continue
             if type(obj) is not dict:
-                errors.append(Finding(n, "not_object", f"line is a JSON {type(obj).__name__}, not an object"))
+                errors.append(
+                    Finding(n, "not_object", f"line is a JSON {type(obj).__name__}, not an object")
+                )
                 continue
             digest = blake(raw, digest_size=16).digest()
             first = seen.get(digest)
@@ -425,14 +509,21 @@ def validate_file(
             else:
                 if not EXAMPLE_KEYS.issuperset(obj):
                     extra = sorted(set(obj) - EXAMPLE_KEYS)
-                    errors.append(Finding(n, "unknown_key", f"unrecognized key(s) {', '.join(extra)}"))
+                    errors.append(
+                        Finding(n, "unknown_key", f"unrecognized key(s) {', '.join(extra)}")
+                    )
                 msgs = obj.get("messages")  # type: ignore[assignment]
                 if msgs is None:
                     errors.append(Finding(n, "missing_messages", "no 'messages' key"))
                     continue
                 if type(msgs) is not list:
-                    errors.append(Finding(n, "messages_not_list",
-                                          f"'messages' is {type(msgs).__name__}, not a list"))
+                    errors.append(
+                        Finding(
+                            n,
+                            "messages_not_list",
+                            f"'messages' is {type(msgs).__name__}, not a list",
+                        )
+                    )
                     continue
                 if not msgs:
                     errors.append(Finding(n, "missing_messages", "'messages' is empty"))
@@ -453,8 +544,11 @@ def validate_file(
     for n, t in tokens.items():
         if t > token_limit:
             how = "" if exact else " (estimated as characters/4; pass --tokenizer for exact counts)"
-            warnings.append(Finding(n, "over_token_limit",
-                                    f"{t:,} tokens, over the limit of {token_limit:,}{how}"))
+            warnings.append(
+                Finding(
+                    n, "over_token_limit", f"{t:,} tokens, over the limit of {token_limit:,}{how}"
+                )
+            )
     errors.sort(key=lambda f: f.line)
     warnings.sort(key=lambda f: f.line)
     billed = sum(min(t, token_limit) for t in tokens.values())

@@ -189,7 +189,9 @@ class Workspace:
             try:
                 entry = json.loads(line)
             except json.JSONDecodeError as exc:
-                raise WorkspaceError(f"{self.log_path}:{n}: corrupt stage log line ({exc})") from exc
+                raise WorkspaceError(
+                    f"{self.log_path}:{n}: corrupt stage log line ({exc})"
+                ) from exc
             fmt = entry.get("workspace_format")
             if fmt != WORKSPACE_FORMAT:
                 raise WorkspaceError(
@@ -214,7 +216,9 @@ class Workspace:
         entry["versions"] = versions()
         entry["finished_at"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
         entry["outputs"] = {
-            name: sha256_file(path) for name, path in sorted(result.outputs.items()) if Path(path).exists()
+            name: sha256_file(path)
+            for name, path in sorted(result.outputs.items())
+            if Path(path).exists()
         }
         kept = [e for e in self.entries() if e.get("stage") != result.stage]
         # A stage re-run makes later stages stale: drop their entries so nothing trusts them.

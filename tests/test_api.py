@@ -9,8 +9,10 @@ def test_all_is_sorted_and_complete() -> None:
     assert curate.__all__ == sorted(curate.__all__)
     stages = {"dedupe", "export", "ingest", "report", "run", "train"}
     public = {
-        name for name, obj in vars(curate).items()
-        if not name.startswith("_") and (not inspect.ismodule(obj) or name in stages)
+        name
+        for name, obj in vars(curate).items()
+        if not name.startswith("_")
+        and (not inspect.ismodule(obj) or name in stages)
         and name not in ("annotations",)
     }
     assert public | {"__version__"} == set(curate.__all__)

@@ -16,7 +16,18 @@ def _csv(path: Path, text: str) -> Path:
 def test_ingest_ok_json_summary(tmp_path: Path) -> None:
     src = _csv(tmp_path / "t.csv", "Ticket Description,Resolution\nMy wifi drops,Reset it\n")
     res = CliRunner().invoke(
-        main, ["ingest", str(src), "--schema", "tickets", "--rules", "none", "-w", str(tmp_path / "ws"), "--json"]
+        main,
+        [
+            "ingest",
+            str(src),
+            "--schema",
+            "tickets",
+            "--rules",
+            "none",
+            "-w",
+            str(tmp_path / "ws"),
+            "--json",
+        ],
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
@@ -26,7 +37,9 @@ def test_ingest_ok_json_summary(tmp_path: Path) -> None:
 
 def test_missing_required_column_exit_2(tmp_path: Path) -> None:
     src = _csv(tmp_path / "t.csv", "subject,descripton\na,b\n")
-    res = CliRunner().invoke(main, ["ingest", str(src), "--schema", "tickets", "-w", str(tmp_path / "ws")])
+    res = CliRunner().invoke(
+        main, ["ingest", str(src), "--schema", "tickets", "-w", str(tmp_path / "ws")]
+    )
     assert res.exit_code == 2
     first = res.stderr.splitlines()[0]
     assert first == (
@@ -37,15 +50,19 @@ def test_missing_required_column_exit_2(tmp_path: Path) -> None:
 
 
 def test_missing_file_exit_2(tmp_path: Path) -> None:
-    res = CliRunner().invoke(main, ["ingest", str(tmp_path / "nope.csv"), "--schema", "tickets",
-                                    "-w", str(tmp_path / "ws")])
+    res = CliRunner().invoke(
+        main,
+        ["ingest", str(tmp_path / "nope.csv"), "--schema", "tickets", "-w", str(tmp_path / "ws")],
+    )
     assert res.exit_code == 2
     assert "nope.csv" in res.stderr and res.stderr.startswith("Error: ")
 
 
 def test_unknown_schema_exit_2(tmp_path: Path) -> None:
     src = _csv(tmp_path / "t.csv", "body\nx\n")
-    res = CliRunner().invoke(main, ["ingest", str(src), "--schema", "tikets", "-w", str(tmp_path / "ws")])
+    res = CliRunner().invoke(
+        main, ["ingest", str(src), "--schema", "tikets", "-w", str(tmp_path / "ws")]
+    )
     assert res.exit_code == 2
     assert res.stderr.splitlines() == [
         "Error: schema 'tikets' is neither a built-in schema nor a file",
@@ -55,8 +72,10 @@ def test_unknown_schema_exit_2(tmp_path: Path) -> None:
 
 def test_header_only_file_warns_zero_records(tmp_path: Path) -> None:
     src = _csv(tmp_path / "t.csv", "Ticket Description,Resolution\n")
-    res = CliRunner().invoke(main, ["ingest", str(src), "--schema", "tickets", "--rules", "none",
-                                    "-w", str(tmp_path / "ws")])
+    res = CliRunner().invoke(
+        main,
+        ["ingest", str(src), "--schema", "tickets", "--rules", "none", "-w", str(tmp_path / "ws")],
+    )
     assert res.exit_code == 0, res.output
     assert "no data rows; 0 records" in res.stderr
 
@@ -64,10 +83,22 @@ def test_header_only_file_warns_zero_records(tmp_path: Path) -> None:
 def test_bad_rows_rejected_with_file_line(tmp_path: Path) -> None:
     src = _csv(
         tmp_path / "t.csv",
-        "Ticket Description,Resolution\nfine,ok\n\"unbalanced,ok\nragged,row,extra\nalso fine,ok\n",
+        'Ticket Description,Resolution\nfine,ok\n"unbalanced,ok\nragged,row,extra\nalso fine,ok\n',
     )
-    res = CliRunner().invoke(main, ["ingest", str(src), "--schema", "tickets", "--rules", "none",
-                                    "-w", str(tmp_path / "ws"), "--json"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "ingest",
+            str(src),
+            "--schema",
+            "tickets",
+            "--rules",
+            "none",
+            "-w",
+            str(tmp_path / "ws"),
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["extra"]["accounting_ok"] is True
@@ -77,7 +108,8 @@ def test_bad_rows_rejected_with_file_line(tmp_path: Path) -> None:
 
 def test_debug_env_shows_traceback(tmp_path: Path) -> None:
     res = CliRunner(env={"CURATE_DEBUG": "1"}).invoke(
-        main, ["ingest", str(tmp_path / "nope.csv"), "--schema", "tickets", "-w", str(tmp_path / "ws")]
+        main,
+        ["ingest", str(tmp_path / "nope.csv"), "--schema", "tickets", "-w", str(tmp_path / "ws")],
     )
     assert res.exit_code != 0
     assert res.exception is not None

@@ -22,10 +22,41 @@ from curate.workspace import StageResult, Workspace, sha256_file
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "neardup"
 WORDS = [
-    "refund", "order", "shipping", "late", "broken", "screen", "replace", "battery", "charger",
-    "cable", "invoice", "account", "password", "reset", "login", "error", "payment", "card",
-    "declined", "address", "change", "delivery", "window", "customer", "support", "ticket",
-    "agent", "reply", "thanks", "sorry", "please", "wait", "hours", "days", "weeks",
+    "refund",
+    "order",
+    "shipping",
+    "late",
+    "broken",
+    "screen",
+    "replace",
+    "battery",
+    "charger",
+    "cable",
+    "invoice",
+    "account",
+    "password",
+    "reset",
+    "login",
+    "error",
+    "payment",
+    "card",
+    "declined",
+    "address",
+    "change",
+    "delivery",
+    "window",
+    "customer",
+    "support",
+    "ticket",
+    "agent",
+    "reply",
+    "thanks",
+    "sorry",
+    "please",
+    "wait",
+    "hours",
+    "days",
+    "weeks",
 ]
 
 
@@ -50,20 +81,24 @@ def make_ws(path: Path, texts: list[str], **cols: list[Any]) -> Workspace:
     """A workspace whose ingest stage produced one record per text (docs/workspace.md columns)."""
     n = len(texts)
     ids = [hashlib.sha256(f"in.jsonl\x00{i + 1}".encode()).hexdigest()[:16] for i in range(n)]
-    df = pl.DataFrame({
-        "record_id": ids,
-        "source": [f"in.jsonl:{i + 1}" for i in range(n)],
-        "source_file": ["in.jsonl"] * n,
-        "source_line": list(range(1, n + 1)),
-        "n_rows": [1] * n,
-        "schema": ["tickets"] * n,
-        "layout": ["default"] * n,
-        "group": ids,
-        **cols,
-        "turns": pl.Series([[]] * n, dtype=pl.List(pl.Struct({"role": pl.String, "content": pl.String}))),
-        "text": texts,
-        "content_hash": [hashlib.sha256(t.encode()).hexdigest() for t in texts],
-    })
+    df = pl.DataFrame(
+        {
+            "record_id": ids,
+            "source": [f"in.jsonl:{i + 1}" for i in range(n)],
+            "source_file": ["in.jsonl"] * n,
+            "source_line": list(range(1, n + 1)),
+            "n_rows": [1] * n,
+            "schema": ["tickets"] * n,
+            "layout": ["default"] * n,
+            "group": ids,
+            **cols,
+            "turns": pl.Series(
+                [[]] * n, dtype=pl.List(pl.Struct({"role": pl.String, "content": pl.String}))
+            ),
+            "text": texts,
+            "content_hash": [hashlib.sha256(t.encode()).hexdigest() for t in texts],
+        }
+    )
     ws = Workspace(path).create()
     ws.write_table("ingest", "records", df)
     ws.log_stage(StageResult(stage="ingest", workspace=str(path), counts={"ingested": n}))
@@ -91,7 +126,9 @@ def test_exact_near_and_unique(tmp_path: Path) -> None:
     cl = ws.read_table("dedupe", "clusters")
     assert cl.columns == ["cluster_id", "record_id", "is_kept", "similarity", "size"]
     assert cl.height == 4 and cl["size"].to_list() == [2, 2, 2, 2]
-    assert cl.filter(pl.col("is_kept"))["record_id"].sort().to_list() == sorted([o[0]["record_id"], o[1]["record_id"]])
+    assert cl.filter(pl.col("is_kept"))["record_id"].sort().to_list() == sorted(
+        [o[0]["record_id"], o[1]["record_id"]]
+    )
     assert ws.last_entry("dedupe")["counts"]["duplicate"] == 2
 
 
@@ -112,8 +149,11 @@ def test_short_texts_fall_back_to_shorter_ngrams(tmp_path: Path) -> None:
 
 def test_char_ngrams_and_fields(tmp_path: Path) -> None:
     body = doc(11, 12)
-    ws = make_ws(tmp_path / "w", [f"subject A\n\n{body}", f"subject B totally different words here\n\n{body}"],
-                 body=[body, body])
+    ws = make_ws(
+        tmp_path / "w",
+        [f"subject A\n\n{body}", f"subject B totally different words here\n\n{body}"],
+        body=[body, body],
+    )
     dedupe(ws, char_ngrams=5)
     assert [r["outcome"] for r in outcomes(ws)] == ["kept", "kept"]
     dedupe(ws, fields=["body"])
@@ -129,15 +169,22 @@ def test_keep_policies(tmp_path: Path, keep: str, expected: int) -> None:
     a = doc(5)
     texts = [a, edit(a), edit(a) + " extra words at the end"]
     ws = make_ws(
-        tmp_path / "w", texts,
-        body=texts, customer=[None, "ann", None], product=[None, "tv", "tv"],
-        created_at=pl.Series([dt.datetime(2024, 1, d, tzinfo=dt.UTC) for d in (1, 2, 3)],
-                             dtype=pl.Datetime("us", "UTC")),
+        tmp_path / "w",
+        texts,
+        body=texts,
+        customer=[None, "ann", None],
+        product=[None, "tv", "tv"],
+        created_at=pl.Series(
+            [dt.datetime(2024, 1, d, tzinfo=dt.UTC) for d in (1, 2, 3)],
+            dtype=pl.Datetime("us", "UTC"),
+        ),
     )
     dedupe(ws, keep=keep)
     o = outcomes(ws)
     assert [r["outcome"] == "kept" for r in o] == [i == expected for i in range(3)]
-    assert {r["kept_record_id"] for r in o if r["outcome"] == "duplicate"} == {o[expected]["record_id"]}
+    assert {r["kept_record_id"] for r in o if r["outcome"] == "duplicate"} == {
+        o[expected]["record_id"]
+    }
 
 
 def test_keep_newest_without_created_at_is_a_usage_error(tmp_path: Path) -> None:
@@ -173,7 +220,10 @@ def test_verify_uses_exact_jaccard(tmp_path: Path) -> None:
 def test_pair_jaccard() -> None:
     import numpy as np
 
-    sets = {0: np.array([1, 2, 3], np.uint64) << np.uint64(40), 1: np.array([2, 3, 4, 5], np.uint64) << np.uint64(40)}
+    sets = {
+        0: np.array([1, 2, 3], np.uint64) << np.uint64(40),
+        1: np.array([2, 3, 4, 5], np.uint64) << np.uint64(40),
+    }
     assert pair_jaccard(sets, [0, 0], [1, 0]).tolist() == [0.4, 1.0]
 
 
@@ -181,12 +231,17 @@ def test_decontamination_ngram_and_signature(tmp_path: Path) -> None:
     leaked = doc(20, 40)
     question = doc(21, 120)
     ev = tmp_path / "eval.jsonl"
-    ev.write_text("\n".join([
-        json.dumps({"q": "unrelated question entirely", "a": doc(30, 30)}),
-        "",
-        json.dumps({"q": leaked[:200] + " tail", "answer": "x"}),
-        json.dumps({"q": question}),
-    ]) + "\n")
+    ev.write_text(
+        "\n".join(
+            [
+                json.dumps({"q": "unrelated question entirely", "a": doc(30, 30)}),
+                "",
+                json.dumps({"q": leaked[:200] + " tail", "answer": "x"}),
+                json.dumps({"q": question}),
+            ]
+        )
+        + "\n"
+    )
     texts = [doc(22) + " " + " ".join(leaked.split()[:13]), doc(23), edit(question)]
     ws = make_ws(tmp_path / "w", [*texts, texts[0]])
     res = dedupe(ws, against=[ev], contamination_ngram=13)
@@ -206,8 +261,10 @@ def test_decontamination_ngram_and_signature(tmp_path: Path) -> None:
 
 def test_eval_formats(tmp_path: Path) -> None:
     (tmp_path / "e.csv").write_text('id,question\n1,"multi\nline"\n2,plain\n')
-    assert read_eval_items(tmp_path / "e.csv") == [(f"{tmp_path / 'e.csv'}:2", "1\nmulti\nline"),
-                                                   (f"{tmp_path / 'e.csv'}:4", "2\nplain")]
+    assert read_eval_items(tmp_path / "e.csv") == [
+        (f"{tmp_path / 'e.csv'}:2", "1\nmulti\nline"),
+        (f"{tmp_path / 'e.csv'}:4", "2\nplain"),
+    ]
     pl.DataFrame({"q": ["a b", None], "n": [1, 2]}).write_parquet(tmp_path / "e.parquet")
     assert [t for _, t in read_eval_items(tmp_path / "e.parquet")] == ["a b", ""]
     (tmp_path / "bad.jsonl").write_text('{"q": 1}\n{oops\n')
@@ -226,7 +283,9 @@ def test_incremental_index(tmp_path: Path) -> None:
     assert r1.extra["index_added"] == 2
     second = make_ws(tmp_path / "w2", [edit(a), doc(42), b])
     # different records (ids are per file+line, so make them distinct from the first run's)
-    df = second.read_table("ingest", "records").with_columns(record_id=pl.col("record_id").str.reverse())
+    df = second.read_table("ingest", "records").with_columns(
+        record_id=pl.col("record_id").str.reverse()
+    )
     second.write_table("ingest", "records", df)
     r2 = dedupe(second, index_dir=idx)
     o = outcomes(second)
@@ -245,8 +304,12 @@ def test_incremental_index(tmp_path: Path) -> None:
         dedupe(second, index_dir=idx, num_perm=64)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0, 1, 2, 12])), min_size=1, max_size=25))
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.sampled_from([0, 1, 2, 12])), min_size=1, max_size=25)
+)
 def test_every_record_has_one_outcome(tmp_path: Path, spec: list[tuple[int, int]]) -> None:
     texts = [edit(doc(s), e) if e else doc(s) for s, e in spec]
     ws = make_ws(tmp_path / f"h{abs(hash(tuple(spec)))}", texts)
@@ -284,10 +347,19 @@ def test_cli_summary_and_show(tmp_path: Path) -> None:
     [
         (["--threshold", "0"], "Error: --threshold must be in (0, 1], got 0.0"),
         (["--threshold", "1.01"], "Error: --threshold must be in (0, 1], got 1.01"),
-        (["--num-perm", "4"], "Error: --num-perm must be an integer from 8 to 4096 so it can be divided into LSH bands, got 4"),
+        (
+            ["--num-perm", "4"],
+            "Error: --num-perm must be an integer from 8 to 4096 so it can be divided into LSH bands, got 4",
+        ),
         (["--ngram", "0"], "Error: --ngram must be at least 1, got 0"),
-        (["--fields", "nope"], "Error: --fields: column 'nope' is not in records.parquet; columns are: turns, text"),
-        (["--against", "missing.jsonl"], "Error: --against: missing.jsonl does not exist or is not a file"),
+        (
+            ["--fields", "nope"],
+            "Error: --fields: column 'nope' is not in records.parquet; columns are: turns, text",
+        ),
+        (
+            ["--against", "missing.jsonl"],
+            "Error: --against: missing.jsonl does not exist or is not a file",
+        ),
     ],
 )
 def test_cli_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
@@ -300,8 +372,10 @@ def test_cli_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
 def test_cli_workspace_without_ingest(tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["dedupe", "-w", str(tmp_path / "none")])
     assert r.exit_code == 2
-    assert r.output == (f"Error: workspace {tmp_path / 'none'} does not exist\n"
-                        f"Hint: run `curate ingest PATH... --schema NAME -w {tmp_path / 'none'}` first\n")
+    assert r.output == (
+        f"Error: workspace {tmp_path / 'none'} does not exist\n"
+        f"Hint: run `curate ingest PATH... --schema NAME -w {tmp_path / 'none'}` first\n"
+    )
     Workspace(tmp_path / "empty").create()
     with pytest.raises(WorkspaceError, match="has no completed ingest stage"):
         dedupe(tmp_path / "empty")
@@ -330,7 +404,9 @@ def test_real_sts_pairs(tmp_path: Path) -> None:
     for line in (REAL / "stsbenchmark_sts-dev.csv").read_text("utf-8").splitlines():
         f = line.split("\t")
         if len(f) >= 7:
-            (close if float(f[4]) >= 4.8 else unrelated if float(f[4]) <= 0.5 else []).append((f[5], f[6]))
+            (close if float(f[4]) >= 4.8 else unrelated if float(f[4]) <= 0.5 else []).append(
+                (f[5], f[6])
+            )
     pairs = close + unrelated[:300]
     ws = make_ws(tmp_path / "w", [t for p in pairs for t in p])
     dedupe(ws, char_ngrams=5, threshold=0.5, keep="first")

@@ -45,7 +45,9 @@ def test_tour_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
         args = shlex.split(line)[1:]
         if args[0] == "run":
             # The tour's configs write next to sample_data; run them into tmp_path instead.
-            cfg = (ROOT / args[1]).read_text("utf-8").replace("../curate-work", str(tmp_path / "cw"))
+            cfg = (
+                (ROOT / args[1]).read_text("utf-8").replace("../curate-work", str(tmp_path / "cw"))
+            )
             target = ROOT / args[1]
             copy = tmp_path / target.name
             copy.write_text(cfg.replace('paths = ["', f'paths = ["{target.parent}/'), "utf-8")

@@ -100,16 +100,20 @@ def test_outputs_load_in_datasets_unchanged(ws: Path, tmp_path: Path) -> None:
         assert set(ds["train"].column_names) == keys, case
 
 
-def test_chat_template_applies_to_every_example_and_counts_match(ws: Path, tmp_path: Path,
-                                                                  tok_dir: Path) -> None:
+def test_chat_template_applies_to_every_example_and_counts_match(
+    ws: Path, tmp_path: Path, tok_dir: Path
+) -> None:
     from datasets import load_dataset
     from transformers import AutoTokenizer
 
     out = tmp_path / "out"
     res = export(ws, out=out, tokenizer=tok_dir, metadata=True, train_on="last", seed=1)
     hf = AutoTokenizer.from_pretrained(str(tok_dir))
-    ds = load_dataset("json", data_files={"train": str(out / "train.jsonl"),
-                                          "val": str(out / "val.jsonl")}, cache_dir=str(tmp_path / "hf"))
+    ds = load_dataset(
+        "json",
+        data_files={"train": str(out / "train.jsonl"), "val": str(out / "val.jsonl")},
+        cache_dir=str(tmp_path / "hf"),
+    )
     per_record: dict[str, int] = {}
     for split in ("train", "val"):
         for row in ds[split]:
@@ -117,11 +121,14 @@ def test_chat_template_applies_to_every_example_and_counts_match(ws: Path, tmp_p
             ids = ids["input_ids"] if hasattr(ids, "keys") else ids
             rid = row["metadata"]["record_id"]
             per_record[rid] = per_record.get(rid, 0) + len(ids)
-    outcomes = Workspace(ws).read_table("export", "outcomes").filter(pl.col("outcome") == "exported")
+    outcomes = (
+        Workspace(ws).read_table("export", "outcomes").filter(pl.col("outcome") == "exported")
+    )
     assert dict(zip(outcomes["record_id"], outcomes["tokens"], strict=True)) == per_record
     stats = json.loads((ws / "export" / "token_stats.json").read_text())
-    assert stats["splits"]["train"]["tokens"]["sum"] + stats["splits"]["val"]["tokens"]["sum"] == sum(
-        per_record.values())
+    assert stats["splits"]["train"]["tokens"]["sum"] + stats["splits"]["val"]["tokens"][
+        "sum"
+    ] == sum(per_record.values())
     assert res.counts == {"exported": 60, "no_example": 5}
 
 
@@ -148,8 +155,12 @@ def test_stratified_by_schema_field(ws: Path, tmp_path: Path) -> None:
     res = export(ws, out=tmp_path / "o", val_fraction=0.25, seed=0)
     assert res.config["stratify"] == "category"
     records = Workspace(ws).read_table("ingest", "records").select("record_id", "category")
-    ex = Workspace(ws).read_table("export", "outcomes").join(records, on="record_id").filter(
-        pl.col("outcome") == "exported")
+    ex = (
+        Workspace(ws)
+        .read_table("export", "outcomes")
+        .join(records, on="record_id")
+        .filter(pl.col("outcome") == "exported")
+    )
     for (cat,), g in ex.group_by("category"):
         share = (g["split"] == "val").sum() / g.height
         assert abs(share - 0.25) <= 1.5 / g.height + 0.05, (cat, share)
@@ -164,7 +175,9 @@ def test_deterministic_bytes_and_seed(ws: Path, tmp_path: Path) -> None:
     export(ws, out=tmp_path / "c", seed=12, metadata=True)
     for name in ("train.jsonl", "val.jsonl"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
-    assert (tmp_path / "a" / "val.jsonl").read_bytes() != (tmp_path / "c" / "val.jsonl").read_bytes()
+    assert (tmp_path / "a" / "val.jsonl").read_bytes() != (
+        tmp_path / "c" / "val.jsonl"
+    ).read_bytes()
 
 
 # -- dedupe ----------------------------------------------------------------------------------
@@ -176,11 +189,15 @@ def fake_dedupe(ws: Path, drop: int = 0, cluster_of: dict[int, str] | None = Non
     ids = w.read_table("ingest", "records")["record_id"].to_list()
     cluster_of = cluster_of or {}
     outcome = ["duplicate" if i < drop else "kept" for i in range(len(ids))]
-    df = pl.DataFrame({
-        "record_id": ids, "outcome": outcome,
-        "reason": ["exact" if o == "duplicate" else None for o in outcome],
-        "cluster_id": [cluster_of.get(i) for i in range(len(ids))],
-    }, schema={"record_id": pl.Utf8, "outcome": pl.Utf8, "reason": pl.Utf8, "cluster_id": pl.Utf8})
+    df = pl.DataFrame(
+        {
+            "record_id": ids,
+            "outcome": outcome,
+            "reason": ["exact" if o == "duplicate" else None for o in outcome],
+            "cluster_id": [cluster_of.get(i) for i in range(len(ids))],
+        },
+        schema={"record_id": pl.Utf8, "outcome": pl.Utf8, "reason": pl.Utf8, "cluster_id": pl.Utf8},
+    )
     w.write_table("dedupe", "outcomes", df)
     w.log_stage(StageResult(stage="dedupe", workspace=str(ws), counts={"kept": len(ids) - drop}))
     return df
@@ -226,14 +243,20 @@ def test_no_dedupe_warns(ws: Path, tmp_path: Path) -> None:
 
 
 def test_conversation_turns_are_normalized() -> None:
-    msgs, system = conversation_messages([
-        {"role": "assistant", "content": "Hi, how can I help?"},
-        {"role": "user", "content": "Late parcel."}, {"role": "user", "content": " Order 4411. "},
-        {"role": "system", "content": "Be brief."},
-        {"role": "assistant", "content": "It ships tomorrow."}, {"role": "user", "content": "Thanks"},
-    ])
-    assert msgs == [{"role": "user", "content": "Late parcel.\n\nOrder 4411."},
-                    {"role": "assistant", "content": "It ships tomorrow."}]
+    msgs, system = conversation_messages(
+        [
+            {"role": "assistant", "content": "Hi, how can I help?"},
+            {"role": "user", "content": "Late parcel."},
+            {"role": "user", "content": " Order 4411. "},
+            {"role": "system", "content": "Be brief."},
+            {"role": "assistant", "content": "It ships tomorrow."},
+            {"role": "user", "content": "Thanks"},
+        ]
+    )
+    assert msgs == [
+        {"role": "user", "content": "Late parcel.\n\nOrder 4411."},
+        {"role": "assistant", "content": "It ships tomorrow."},
+    ]
     assert system == "Be brief."
     assert conversation_messages([{"role": "user", "content": "Hello?"}]) == ([], "")
 
@@ -245,10 +268,19 @@ def test_no_example_reasons_and_multiturn(ws: Path, tmp_path: Path) -> None:
     assert sorted(skipped["reason"]) == ["missing_field"] * 4 + ["no_answer"]
     details = set(skipped["detail"])
     assert "resolve: resolution is empty; conversation: turns is empty" in details
-    assert "resolve: resolution is empty; conversation: no user turn answered by the assistant" in details
+    assert (
+        "resolve: resolution is empty; conversation: no user turn answered by the assistant"
+        in details
+    )
     lines = read_jsonl(tmp_path / "o" / "train.jsonl")
     c1 = next(x for x in lines if x["metadata"]["source"].endswith("threads.csv:2"))
-    assert [m["role"] for m in c1["messages"]] == ["system", "user", "assistant", "user", "assistant"]
+    assert [m["role"] for m in c1["messages"]] == [
+        "system",
+        "user",
+        "assistant",
+        "user",
+        "assistant",
+    ]
     assert c1["messages"][3]["content"] == "It is 4411.\n\nPlaced on Monday."
     assert c1["metadata"]["id"].endswith(":conversation")
     assert validate_file(tmp_path / "o" / "train.jsonl").ok
@@ -271,8 +303,10 @@ def test_template_naming_unknown_field_is_config_error(ws: Path, tmp_path: Path)
     schema.write_text(schema.read_text().replace("{{ resolution }}", "{{ resolution_text }}"))
     with pytest.raises(ConfigError) as exc:
         export(ws, out=tmp_path / "o")
-    assert exc.value.message == ("schema 'tickets', task 'resolve', assistant template references "
-                                 "field 'resolution_text', which the schema does not define")
+    assert exc.value.message == (
+        "schema 'tickets', task 'resolve', assistant template references "
+        "field 'resolution_text', which the schema does not define"
+    )
     res = CliRunner().invoke(main, ["export", "-w", str(ws), "--out", str(tmp_path / "o")])
     assert res.exit_code == 2
     assert "assistant template references field 'resolution_text'" in res.output
@@ -281,13 +315,21 @@ def test_template_naming_unknown_field_is_config_error(ws: Path, tmp_path: Path)
 # -- tokens and budgets ----------------------------------------------------------------------
 
 
-def test_max_tokens_trims_user_side_and_drops_what_cannot_fit(ws: Path, tmp_path: Path, tok_dir: Path) -> None:
+def test_max_tokens_trims_user_side_and_drops_what_cannot_fit(
+    ws: Path, tmp_path: Path, tok_dir: Path
+) -> None:
     export(ws, out=tmp_path / "full", tokenizer=tok_dir, metadata=True, val_fraction=0.0)
     full = {x["metadata"]["id"]: x for x in read_jsonl(tmp_path / "full" / "train.jsonl")}
     base = Workspace(ws).read_table("export", "outcomes")
     budget = int(base["tokens"].drop_nulls().median())  # type: ignore[arg-type]
-    res = export(ws, out=tmp_path / "cut", tokenizer=tok_dir, max_tokens=budget, metadata=True,
-                 val_fraction=0.0)
+    res = export(
+        ws,
+        out=tmp_path / "cut",
+        tokenizer=tok_dir,
+        max_tokens=budget,
+        metadata=True,
+        val_fraction=0.0,
+    )
     outcomes = Workspace(ws).read_table("export", "outcomes")
     exported = outcomes.filter(pl.col("outcome") == "exported")
     assert exported["tokens"].max() <= budget  # type: ignore[operator]
@@ -307,30 +349,72 @@ def test_max_tokens_trims_user_side_and_drops_what_cannot_fit(ws: Path, tmp_path
 
 def test_cli_errors(tmp_path: Path, ws: Path) -> None:
     runner = CliRunner()
-    res = runner.invoke(main, ["export", "-w", str(tmp_path / "nope"), "--out", str(tmp_path / "o")])
+    res = runner.invoke(
+        main, ["export", "-w", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]
+    )
     assert res.exit_code == 2
     assert res.output.strip().splitlines() == [
         f"Error: workspace {tmp_path / 'nope'} does not exist",
         f"Hint: run `curate ingest PATH... --schema NAME -w {tmp_path / 'nope'}` first",
     ]
-    res = runner.invoke(main, ["export", "-w", str(ws), "--out", str(tmp_path / "o"),
-                               "--tokenizer", str(tmp_path / "missing.json")])
+    res = runner.invoke(
+        main,
+        [
+            "export",
+            "-w",
+            str(ws),
+            "--out",
+            str(tmp_path / "o"),
+            "--tokenizer",
+            str(tmp_path / "missing.json"),
+        ],
+    )
     assert res.exit_code == 2
-    assert res.output.strip() == f"Error: --tokenizer {tmp_path / 'missing.json'}: no such file or directory\n" \
-                                 "Hint: pass a tokenizer.json, a local model directory, or a hub id like org/name"
-    res = runner.invoke(main, ["export", "-w", str(ws), "--out", str(tmp_path / "o"), "--max-tokens", "10"])
+    assert (
+        res.output.strip()
+        == f"Error: --tokenizer {tmp_path / 'missing.json'}: no such file or directory\n"
+        "Hint: pass a tokenizer.json, a local model directory, or a hub id like org/name"
+    )
+    res = runner.invoke(
+        main, ["export", "-w", str(ws), "--out", str(tmp_path / "o"), "--max-tokens", "10"]
+    )
     assert res.exit_code == 2
     assert "--max-tokens needs --tokenizer" in res.output
-    res = runner.invoke(main, ["export", "-w", str(ws), "--out", str(tmp_path / "o"),
-                               "--val-fraction", "0.7", "--test-fraction", "0.3"])
+    res = runner.invoke(
+        main,
+        [
+            "export",
+            "-w",
+            str(ws),
+            "--out",
+            str(tmp_path / "o"),
+            "--val-fraction",
+            "0.7",
+            "--test-fraction",
+            "0.3",
+        ],
+    )
     assert res.exit_code == 2
     assert "--val-fraction + --test-fraction must be below 1, got 1" in res.output
 
 
 def test_cli_json_and_manifest(ws: Path, tmp_path: Path) -> None:
     out = tmp_path / "o"
-    res = CliRunner().invoke(main, ["export", "-w", str(ws), "--out", str(out), "--format", "sharegpt",
-                                    "--test-fraction", "0.1", "--json"])
+    res = CliRunner().invoke(
+        main,
+        [
+            "export",
+            "-w",
+            str(ws),
+            "--out",
+            str(out),
+            "--format",
+            "sharegpt",
+            "--test-fraction",
+            "0.1",
+            "--json",
+        ],
+    )
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
     assert data["counts"] == {"exported": 60, "no_example": 5}

@@ -21,7 +21,14 @@ def write_csv(path: Path, rows: list[list[str]]) -> Path:
     return path
 
 
-HEADER = ["Ticket ID", "Ticket Subject", "Ticket Description", "Resolution", "Ticket Type", "created"]
+HEADER = [
+    "Ticket ID",
+    "Ticket Subject",
+    "Ticket Description",
+    "Resolution",
+    "Ticket Type",
+    "created",
+]
 
 
 def tickets_csv(tmp_path: Path) -> Path:
@@ -30,7 +37,14 @@ def tickets_csv(tmp_path: Path) -> Path:
         [
             HEADER,
             ["1", "Wifi", "My router drops wifi.", "Reset it.", "Technical", "2024-01-02 10:00:00"],
-            ["2", "Refund", "<p>Where is my <b>refund</b>?</p>", "Issued today.", "Billing", "2024-01-03"],
+            [
+                "2",
+                "Refund",
+                "<p>Where is my <b>refund</b>?</p>",
+                "Issued today.",
+                "Billing",
+                "2024-01-03",
+            ],
             ["3", "Empty", "   ", "Nothing", "Other", ""],
             ["4", "Date", "Bad date here", "ok", "Other", "sometime"],
         ],
@@ -107,8 +121,15 @@ def test_reply_chains_rebuilt(tmp_path: Path) -> None:
     src = write_csv(
         tmp_path / "tw.csv",
         [
-            ["tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id",
-             "in_response_to_tweet_id"],
+            [
+                "tweet_id",
+                "author_id",
+                "inbound",
+                "created_at",
+                "text",
+                "response_tweet_id",
+                "in_response_to_tweet_id",
+            ],
             ["1", "u1", "True", "Wed Oct 04 13:59:33 +0000 2017", "@Acme my phone died", "2", ""],
             ["2", "Acme", "False", "Wed Oct 04 14:05:00 +0000 2017", "@u1 try a reset", "3", "1.0"],
             ["3", "u1", "True", "Wed Oct 04 14:09:00 +0000 2017", "@Acme worked thanks", "", "2.0"],
@@ -124,10 +145,17 @@ def test_reply_chains_rebuilt(tmp_path: Path) -> None:
 
 def test_dialog_json(tmp_path: Path) -> None:
     data = [
-        {"dialogHeader": {"company": "Acme", "sessionID": "s1"},
-         "dialogContent": [{"client": "bob", "message": "help"}, {"agent": "a", "message": "sure"}]},
-        {"dialogHeader": {"company": "Acme", "sessionID": "s2"},
-         "dialogContent": [{"robot": "x", "message": "??"}]},
+        {
+            "dialogHeader": {"company": "Acme", "sessionID": "s1"},
+            "dialogContent": [
+                {"client": "bob", "message": "help"},
+                {"agent": "a", "message": "sure"},
+            ],
+        },
+        {
+            "dialogHeader": {"company": "Acme", "sessionID": "s2"},
+            "dialogContent": [{"robot": "x", "message": "??"}],
+        },
     ]
     src = tmp_path / "d.json"
     src.write_text(json.dumps(data))
@@ -143,8 +171,20 @@ def test_wide_rows_and_sections(tmp_path: Path) -> None:
     wide = write_csv(
         tmp_path / "cuad.csv",
         [
-            ["Filename", "Document Name", "Document Name-Answer", "Governing Law", "Governing Law-Answer"],
-            ["a.pdf", "['SUPPLY AGREEMENT']", "SUPPLY AGREEMENT", "['laws of Delaware']", "Delaware"],
+            [
+                "Filename",
+                "Document Name",
+                "Document Name-Answer",
+                "Governing Law",
+                "Governing Law-Answer",
+            ],
+            [
+                "a.pdf",
+                "['SUPPLY AGREEMENT']",
+                "SUPPLY AGREEMENT",
+                "['laws of Delaware']",
+                "Delaware",
+            ],
             ["b.pdf", "[]", "", "[]", ""],
         ],
     )
@@ -165,20 +205,42 @@ def test_wide_rows_and_sections(tmp_path: Path) -> None:
     assert res.extra["accounting_ok"]
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.text(max_size=30), st.text(max_size=30), st.sampled_from(["", "x", "2024-01-01", "bad"])),
-                min_size=0, max_size=20))
-def test_no_row_lost(tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str]]) -> None:
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=30),
+            st.text(max_size=30),
+            st.sampled_from(["", "x", "2024-01-01", "bad"]),
+        ),
+        min_size=0,
+        max_size=20,
+    )
+)
+def test_no_row_lost(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[tuple[str, str, str]]
+) -> None:
     tmp = tmp_path_factory.mktemp("h")
-    src = write_csv(tmp / "t.csv", [["Ticket Description", "Resolution", "created"], *map(list, rows)])
+    src = write_csv(
+        tmp / "t.csv", [["Ticket Description", "Resolution", "created"], *map(list, rows)]
+    )
     res = ingest([src], "tickets", tmp / "ws", rules=None)
     ws = Workspace(tmp / "ws")
-    total = sum(int(ws.read_table("ingest", t)["n_rows"].sum() or 0) for t in ("records", "rejects", "filtered"))
+    total = sum(
+        int(ws.read_table("ingest", t)["n_rows"].sum() or 0)
+        for t in ("records", "rejects", "filtered")
+    )
     assert total == res.counts["rows_read"]
 
 
 def test_sample_data_ingests(tmp_path: Path) -> None:
-    for name, schema in (("tickets", "tickets"), ("contracts", "contracts"), ("clinical", "clinical_notes")):
+    for name, schema in (
+        ("tickets", "tickets"),
+        ("contracts", "contracts"),
+        ("clinical", "clinical_notes"),
+    ):
         res = ingest([SAMPLE / name], schema, tmp_path / name, rules=None)
         assert res.extra["accounting_ok"], name
         assert res.counts["records"] > 50, name
@@ -196,7 +258,9 @@ def test_sample_data_ingests(tmp_path: Path) -> None:
         (("clinical", "mtsamples_first322.csv"), "clinical_notes"),
     ],
 )
-def test_real_data_zero_unexplained_rows(tmp_path: Path, parts: tuple[str, ...], schema: str) -> None:
+def test_real_data_zero_unexplained_rows(
+    tmp_path: Path, parts: tuple[str, ...], schema: str
+) -> None:
     res = ingest([realdata(*parts)], schema, tmp_path / "ws", rules=None)
     assert res.extra["accounting_ok"]
     assert res.counts["records"] > 0

@@ -26,8 +26,16 @@ def _sets(texts: list[str], sh: mh.Shingler) -> list[set[int]]:
     return [set(h[doc == i].tolist()) for i in range(len(texts))]
 
 
-@pytest.mark.parametrize("sh", [mh.Shingler(5), mh.Shingler(1), mh.Shingler(char_ngrams=3),
-                                mh.Shingler(char_ngrams=5), mh.Shingler(char_ngrams=60)])
+@pytest.mark.parametrize(
+    "sh",
+    [
+        mh.Shingler(5),
+        mh.Shingler(1),
+        mh.Shingler(char_ngrams=3),
+        mh.Shingler(char_ngrams=5),
+        mh.Shingler(char_ngrams=60),
+    ],
+)
 def test_vectorized_shingles_match_reference(sh: mh.Shingler) -> None:
     got = _sets(TEXTS, sh)
     for text, g in zip(TEXTS, got, strict=True):
@@ -35,8 +43,11 @@ def test_vectorized_shingles_match_reference(sh: mh.Shingler) -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet="ab cdé,.!\n1Z—", max_size=60), min_size=1, max_size=6),
-       st.integers(1, 6), st.sampled_from([None, 2, 4]))
+@given(
+    st.lists(st.text(alphabet="ab cdé,.!\n1Z—", max_size=60), min_size=1, max_size=6),
+    st.integers(1, 6),
+    st.sampled_from([None, 2, 4]),
+)
 def test_reference_agreement_on_random_texts(texts: list[str], n: int, chars: int | None) -> None:
     sh = mh.Shingler(n, chars)
     for text, g in zip(texts, _sets(texts, sh), strict=True):
@@ -56,7 +67,9 @@ def test_hashes_are_stable_constants() -> None:
 
 
 def test_normalization_ignores_case_and_punctuation() -> None:
-    a, b, c = _sets(["Refund issued, thanks!", "refund   ISSUED thanks", "refund denied thanks"], mh.Shingler(2))
+    a, b, c = _sets(
+        ["Refund issued, thanks!", "refund   ISSUED thanks", "refund denied thanks"], mh.Shingler(2)
+    )
     assert a == b
     assert a != c
 

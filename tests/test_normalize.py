@@ -53,8 +53,24 @@ def test_idempotent(text: str) -> None:
     assert normalize_text(once) == once
 
 
-_PIECES = st.sampled_from(["a", "b", " ", "<p>", "&amp;", "\n", "\r", "\t", "-- ", "é", "> ", "wrote:",
-                           "Sent from my x", "On Mon Bob wrote:"])
+_PIECES = st.sampled_from(
+    [
+        "a",
+        "b",
+        " ",
+        "<p>",
+        "&amp;",
+        "\n",
+        "\r",
+        "\t",
+        "-- ",
+        "é",
+        "> ",
+        "wrote:",
+        "Sent from my x",
+        "On Mon Bob wrote:",
+    ]
+)
 
 
 @given(st.lists(st.lists(_PIECES, max_size=12).map("".join), max_size=8))

@@ -18,8 +18,11 @@ VOLATILE = ("run",)  # timings, versions and absolute paths of this machine
 
 def _facts(ws: Path) -> dict[str, Any]:
     facts = curate.report.collect(ws)
-    return json.loads(json.dumps({k: v for k, v in facts.items() if k not in VOLATILE}, default=str,
-                                 sort_keys=True))
+    return json.loads(
+        json.dumps(
+            {k: v for k, v in facts.items() if k not in VOLATILE}, default=str, sort_keys=True
+        )
+    )
 
 
 def test_golden_facts_on_sample_tickets(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -17,18 +17,48 @@ FIELDS = {"subject": "context", "question": "user", "answer": "assistant"}
 
 
 def frame(rows: list[dict[str, object]]) -> pl.DataFrame:
-    base = {"record_id": None, "source": None, "subject": None, "question": "", "answer": "", "turns": []}
-    rows = [{**base, "record_id": f"r{i}", "source": f"t.csv:{i + 2}", **r} for i, r in enumerate(rows)]
-    return pl.DataFrame(rows, schema={"record_id": pl.Utf8, "source": pl.Utf8, "subject": pl.Utf8,
-                                      "question": pl.Utf8, "answer": pl.Utf8, "turns": TURNS})
+    base = {
+        "record_id": None,
+        "source": None,
+        "subject": None,
+        "question": "",
+        "answer": "",
+        "turns": [],
+    }
+    rows = [
+        {**base, "record_id": f"r{i}", "source": f"t.csv:{i + 2}", **r} for i, r in enumerate(rows)
+    ]
+    return pl.DataFrame(
+        rows,
+        schema={
+            "record_id": pl.Utf8,
+            "source": pl.Utf8,
+            "subject": pl.Utf8,
+            "question": pl.Utf8,
+            "answer": pl.Utf8,
+            "turns": TURNS,
+        },
+    )
 
 
 ROWS = [
-    {"question": "Hi, I'm Maria Lopez, my email is maria@example.org", "answer": "Thanks Maria Lopez, we fixed it."},
+    {
+        "question": "Hi, I'm Maria Lopez, my email is maria@example.org",
+        "answer": "Thanks Maria Lopez, we fixed it.",
+    },
     {"question": "Where is my order?", "answer": ""},
-    {"question": "Bonjour, où est ma commande s'il vous plaît ?", "answer": "Elle arrive demain, merci."},
-    {"question": "", "answer": "", "turns": [{"role": "user", "content": "Call me at 555-123-4567"},
-                                             {"role": "assistant", "content": "Sure, calling now."}]},
+    {
+        "question": "Bonjour, où est ma commande s'il vous plaît ?",
+        "answer": "Elle arrive demain, merci.",
+    },
+    {
+        "question": "",
+        "answer": "",
+        "turns": [
+            {"role": "user", "content": "Call me at 555-123-4567"},
+            {"role": "assistant", "content": "Sure, calling now."},
+        ],
+    },
     {"question": "Card 4111 1111 1111 1111 was charged twice", "answer": "Refunded."},
 ]
 
@@ -57,11 +87,18 @@ def test_redaction_in_fields_and_turns() -> None:
 
 
 def test_pseudonyms_are_consistent_within_a_record() -> None:
-    rows = [{"question": "Dr. Okafor and Dr. Lindqvist met about my results. Okafor left early.",
-             "answer": "Okafor will call you back tomorrow with the details."}]
+    rows = [
+        {
+            "question": "Dr. Okafor and Dr. Lindqvist met about my results. Okafor left early.",
+            "answer": "Okafor will call you back tomorrow with the details.",
+        }
+    ]
     res = apply_rules(frame(rows), "strict", FIELDS)
     row = res.kept.row(0, named=True)
-    assert row["question"] == "Dr. [PERSON_1] and Dr. [PERSON_2] met about my results. [PERSON_1] left early."
+    assert (
+        row["question"]
+        == "Dr. [PERSON_1] and Dr. [PERSON_2] met about my results. [PERSON_1] left early."
+    )
     assert row["answer"] == "[PERSON_1] will call you back tomorrow with the details."
 
 
@@ -85,12 +122,20 @@ def test_language_allow_list() -> None:
 
 def test_stats_shape() -> None:
     stats = apply_rules(frame(ROWS), "default", FIELDS).stats
-    assert stats["pack"] == "default" and stats["records"] == 5 and stats["kept"] + stats["filtered"] == 5
+    assert (
+        stats["pack"] == "default"
+        and stats["records"] == 5
+        and stats["kept"] + stats["filtered"] == 5
+    )
     assert stats["pii"]["email"] == {"matches": 1, "records": 1}
     assert stats["pii"]["person"]["matches"] == 2
     ex = stats["rules"]["redact_email"]["examples"][0]
     assert ex["record_id"] == "r0" and ex["source"] == "t.csv:2"
-    assert "maria@example.org" not in ex["before"] and "mxxxx@" in ex["before"] and "[EMAIL]" in ex["after"]
+    assert (
+        "maria@example.org" not in ex["before"]
+        and "mxxxx@" in ex["before"]
+        and "[EMAIL]" in ex["after"]
+    )
     assert stats["rules"]["redact_email"]["changed"] == 1
     assert stats["rules"]["assistant_nonempty"]["filtered"] == 1
     assert stats["languages"]["en"] >= 2
@@ -106,11 +151,22 @@ def test_langdetect_backend_override() -> None:
     assert res.stats["language_backend"] == "langdetect" and res.kept["language"][0] == "en"
 
 
-text = st.text(alphabet=st.sampled_from(list("abc xyz@.5-1/\n{}_ÉĳЖ文")), max_size=40) | st.sampled_from(
+text = st.text(
+    alphabet=st.sampled_from(list("abc xyz@.5-1/\n{}_ÉĳЖ文")), max_size=40
+) | st.sampled_from(
     ["", "ok", "Dr. Smith said hi", "a@b.io", "555-123-4567", "{product_name}", "out of office"]
 )
-turn = st.fixed_dictionaries({"role": st.sampled_from(["user", "assistant", "system"]), "content": text})
-row = st.fixed_dictionaries({"subject": st.none() | text, "question": text, "answer": text, "turns": st.lists(turn, max_size=3)})
+turn = st.fixed_dictionaries(
+    {"role": st.sampled_from(["user", "assistant", "system"]), "content": text}
+)
+row = st.fixed_dictionaries(
+    {
+        "subject": st.none() | text,
+        "question": text,
+        "answer": text,
+        "turns": st.lists(turn, max_size=3),
+    }
+)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -133,7 +189,10 @@ def test_every_row_ends_in_exactly_one_outcome(rows: list[dict[str, object]], pa
 BATCH = [
     *ROWS,
     {"question": "Dr. Okonkwo called about the results", "answer": "Okonkwo will call back."},
-    {"question": "Okonkwo Freight lost my parcel", "answer": "Sorry, we will check with Okonkwo Freight."},
+    {
+        "question": "Okonkwo Freight lost my parcel",
+        "answer": "Sorry, we will check with Okonkwo Freight.",
+    },
     {"question": "Thanks Zebulon, ticket 7731234 is fine", "answer": "Glad to help."},
     {"question": "Is Zebulon a real place?", "answer": "Yes, Zebulon is a town."},
 ]

@@ -29,7 +29,16 @@ def test_fasttext_model_is_the_bundled_lite_file() -> None:
 @pytest.mark.parametrize("backend", ["fasttext", "langdetect"])
 def test_backends(backend: str) -> None:
     out = detect_languages(pl.Series(TEXTS), backend)
-    assert out["language"].to_list() == ["en", "fr", "es", "de", "unknown", "unknown", "unknown", "unknown"]
+    assert out["language"].to_list() == [
+        "en",
+        "fr",
+        "es",
+        "de",
+        "unknown",
+        "unknown",
+        "unknown",
+        "unknown",
+    ]
     assert out["language_score"][4] is None and out["language_score"][0] > 0.4
 
 

@@ -23,8 +23,22 @@ def test_builtin_packs_load() -> None:
 
 def test_clinical_covers_safe_harbor_types() -> None:
     types = set(load_rule_pack("clinical").pii.types)
-    assert types >= {"person", "address", "zip", "date", "phone", "email", "ssn", "mrn", "account",
-                     "license", "vehicle", "device", "url", "ip"}
+    assert types >= {
+        "person",
+        "address",
+        "zip",
+        "date",
+        "phone",
+        "email",
+        "ssn",
+        "mrn",
+        "account",
+        "license",
+        "vehicle",
+        "device",
+        "url",
+        "ip",
+    }
 
 
 def test_custom_pack_from_path() -> None:
@@ -45,10 +59,19 @@ def _write(tmp_path: Path, text: str) -> Path:
     [
         ("[quality]\nmin_charz = 3\n", "quality.min_charz: unknown key"),
         ("colour = 1\n", "colour: unknown key"),
-        ('[quality]\ndisable = ["min_chars", "max_symbols"]\n', "unknown rule 'max_symbols' in disable"),
+        (
+            '[quality]\ndisable = ["min_chars", "max_symbols"]\n',
+            "unknown rule 'max_symbols' in disable",
+        ),
         ('[pii]\ntypes = ["emial"]\n', "unknown PII type 'emial' (did you mean 'email'?)"),
-        ('[pii]\nstyle = "blur"\n', "pii.style: Input should be 'placeholder', 'pseudonym' or 'drop'"),
-        ('[[filters]]\nname = "bad_one"\npattern = "(unclosed"\n', "rule 'bad_one': invalid regex '(unclosed': unclosed group"),
+        (
+            '[pii]\nstyle = "blur"\n',
+            "pii.style: Input should be 'placeholder', 'pseudonym' or 'drop'",
+        ),
+        (
+            '[[filters]]\nname = "bad_one"\npattern = "(unclosed"\n',
+            "rule 'bad_one': invalid regex '(unclosed': unclosed group",
+        ),
         ('[[pii.custom]]\ntype = "emp"\npattern = "[z-a]"\n', "rule 'emp': invalid regex"),
         ("name = [\n", "invalid TOML"),
     ],

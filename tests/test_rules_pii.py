@@ -36,7 +36,11 @@ def redact(engine: PiiEngine, text: str) -> str:
         ("card 4111 1111 1111 1111 expires", "4111 1111 1111 1111", "card"),
         ("card 5500-0000-0000-0004 ok", "5500-0000-0000-0004", "card"),
         ("from 192.168.10.254 at noon", "192.168.10.254", "ip"),
-        ("v6 2001:0db8:85a3:0000:0000:8a2e:0370:7334 up", "2001:0db8:85a3:0000:0000:8a2e:0370:7334", "ip"),
+        (
+            "v6 2001:0db8:85a3:0000:0000:8a2e:0370:7334 up",
+            "2001:0db8:85a3:0000:0000:8a2e:0370:7334",
+            "ip",
+        ),
         ("v6 fe80::1ff:fe23:4567:890a here", "fe80::1ff:fe23:4567:890a", "ip"),
         ("see https://example.com/a?b=1 now", "https://example.com/a?b=1", "url"),
         ("see www.example.org/page.", "www.example.org/page", "url"),
@@ -85,7 +89,12 @@ def test_lookalikes_are_not_pii(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["metformin 500 mg, 1/2 tab, 3/4 cup", "CO/CI 7.5/3.5/437", "PAP 50-60/23-25", "E11.9 on 2 L NC"],
+    [
+        "metformin 500 mg, 1/2 tab, 3/4 cup",
+        "CO/CI 7.5/3.5/437",
+        "PAP 50-60/23-25",
+        "E11.9 on 2 L NC",
+    ],
 )
 def test_clinical_lookalikes_are_not_pii(text: str) -> None:
     assert found(CLINICAL, text) == []
@@ -104,7 +113,10 @@ def test_name_seen_in_context_is_redacted_everywhere() -> None:
 
 
 def test_placeholder_redaction_text() -> None:
-    assert redact(DEFAULT, "Mail bob@example.com or call 555-123-4567.") == "Mail [EMAIL] or call [PHONE]."
+    assert (
+        redact(DEFAULT, "Mail bob@example.com or call 555-123-4567.")
+        == "Mail [EMAIL] or call [PHONE]."
+    )
 
 
 def test_counts_by_type() -> None:
@@ -118,13 +130,20 @@ def test_counts_by_type() -> None:
 def test_custom_detector_keeps_context() -> None:
     from curate.rules.pack import CustomDetector
 
-    eng = PiiEngine(PiiRules(types=[], custom=[CustomDetector(type="emp", before=r"(?i)employee\s+", pattern=r"EMP-\d{6}")]))
+    eng = PiiEngine(
+        PiiRules(
+            types=[],
+            custom=[CustomDetector(type="emp", before=r"(?i)employee\s+", pattern=r"EMP-\d{6}")],
+        )
+    )
     assert redact(eng, "Employee EMP-123456 and EMP-999999") == "Employee [EMP] and EMP-999999"
 
 
 def test_not_names_and_extra_names() -> None:
     eng = PiiEngine(PiiRules(types=["person"], extra_names=["Zorblax"], not_names=["Foley"]))
-    assert redact(eng, "Zorblax checked the Foley catheter") == "[PERSON] checked the Foley catheter"
+    assert (
+        redact(eng, "Zorblax checked the Foley catheter") == "[PERSON] checked the Foley catheter"
+    )
 
 
 def test_card_needs_luhn() -> None:
@@ -141,4 +160,6 @@ def test_luhn_and_month_day_validators() -> None:
 def test_unicode_and_empty_text() -> None:
     assert redact(DEFAULT, "") == ""
     assert redact(DEFAULT, "こんにちは 𒀀𒀁 مرحبا") == "こんにちは 𒀀𒀁 مرحبا"
-    assert ("josé.pérez@correo.es", "email") in found(DEFAULT, "Hola, escríbeme a josé.pérez@correo.es")
+    assert ("josé.pérez@correo.es", "email") in found(
+        DEFAULT, "Hola, escríbeme a josé.pérez@correo.es"
+    )

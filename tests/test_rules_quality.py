@@ -12,8 +12,12 @@ TURNS = pl.List(pl.Struct({"role": pl.Utf8, "content": pl.Utf8}))
 FIELDS = {"question": "user", "answer": "assistant"}
 
 
-def reasons(q: str, a: str, rules: QualityRules | None = None, filters: list[FilterRule] | None = None) -> tuple[str | None, str | None]:
-    df = pl.DataFrame({"question": [q], "answer": [a], "turns": [[]]}, schema_overrides={"turns": TURNS})
+def reasons(
+    q: str, a: str, rules: QualityRules | None = None, filters: list[FilterRule] | None = None
+) -> tuple[str | None, str | None]:
+    df = pl.DataFrame(
+        {"question": [q], "answer": [a], "turns": [[]]}, schema_overrides={"turns": TURNS}
+    )
     out = quality_reasons(df, rules or QualityRules(), filters or [], FIELDS)
     return out["reason"][0], out["detail"][0]
 
@@ -28,7 +32,11 @@ def reasons(q: str, a: str, rules: QualityRules | None = None, filters: list[Fil
         ("@@@ ### $$$ !!! ^^^ *** ~~~", "Sure, we can help.", "min_alpha_ratio"),
         ("abc ### ||| ^^^ ~~~ abc", "Sure, we can help.", "max_symbol_ratio"),
         ("see https://a.example.com/very/long/path?x=1 ok", "Sure.", "max_url_ratio"),
-        ("buy now\nbuy now\nbuy now\nbuy now\nhi", "Sure, we can help.", "max_repeated_line_fraction"),
+        (
+            "buy now\nbuy now\nbuy now\nbuy now\nhi",
+            "Sure, we can help.",
+            "max_repeated_line_fraction",
+        ),
         ("spam spam spam " * 10, "Sure, we can help.", "max_repeated_ngram_fraction"),
         ("I am out of the office until Monday.", "Noted, thanks.", "boilerplate"),
         ("My order", "Hi {customer_name}, your {product_purchased} ships soon.", "placeholders"),
@@ -60,7 +68,9 @@ def test_chat_normal_text_passes(q: str, a: str) -> None:
 def test_first_failing_rule_wins_and_disable() -> None:
     q = "out of office " * 30
     assert reasons(q, "ok")[0] == "max_repeated_ngram_fraction"
-    assert reasons(q, "ok", QualityRules(disable=["max_repeated_ngram_fraction"]))[0] == "boilerplate"
+    assert (
+        reasons(q, "ok", QualityRules(disable=["max_repeated_ngram_fraction"]))[0] == "boilerplate"
+    )
 
 
 def test_details_name_field_and_threshold() -> None:
@@ -78,7 +88,10 @@ def test_turns_are_judged_per_side() -> None:
     df = pl.DataFrame(
         {
             "turns": [
-                [{"role": "user", "content": "ok"}, {"role": "assistant", "content": "Glad to help!"}],
+                [
+                    {"role": "user", "content": "ok"},
+                    {"role": "assistant", "content": "Glad to help!"},
+                ],
                 [{"role": "user", "content": "Hello?"}, {"role": "user", "content": "Anyone?"}],
                 [],
             ]

@@ -71,7 +71,10 @@ def test_input_change_reruns_everything(tmp_path: Path) -> None:
     data.write_text((SAMPLE / "tickets" / "helpdesk_tickets.csv").read_text())
     cfg = write_config(tmp_path, data)
     run(cfg)
-    data.write_text(data.read_text() + "5000,X,x@example.com,P,Technical issue,Late,My parcel is late again,Sent today,Low,Email,2024-01-01\n")
+    data.write_text(
+        data.read_text()
+        + "5000,X,x@example.com,P,Technical issue,Late,My parcel is late again,Sent today,Low,Email,2024-01-01\n"
+    )
     assert run(cfg).skipped == []
 
 
@@ -81,7 +84,9 @@ def test_force_reruns_from_stage(tmp_path: Path) -> None:
     assert run(cfg, force="dedupe").skipped == ["ingest"]
 
 
-def test_interrupted_run_completes_identically(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_interrupted_run_completes_identically(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     ref = tmp_path / "ref"
     ref.mkdir()
     run(write_config(ref))
@@ -89,6 +94,7 @@ def test_interrupted_run_completes_identically(tmp_path: Path, monkeypatch: pyte
     broken.mkdir()
     cfg = write_config(broken)
     import curate.export as export_mod
+
     real = export_mod.export
 
     def dies(*args: object, **kwargs: object) -> object:
@@ -112,8 +118,12 @@ def test_kill_9_then_rerun_matches(tmp_path: Path) -> None:
     victim.mkdir()
     cfg = write_config(victim)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.Popen([sys.executable, "-m", "curate.cli", "run", str(cfg)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "curate.cli", "run", str(cfg)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(2.5)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
@@ -123,7 +133,9 @@ def test_kill_9_then_rerun_matches(tmp_path: Path) -> None:
 
 def test_config_errors_name_key_and_line(tmp_path: Path) -> None:
     cfg = tmp_path / "c.toml"
-    cfg.write_text('[ingest]\npaths = ["x"]\nschema = "tickets"\n[dedupe]\nthreshold = 2\ncolour = 1\n')
+    cfg.write_text(
+        '[ingest]\npaths = ["x"]\nschema = "tickets"\n[dedupe]\nthreshold = 2\ncolour = 1\n'
+    )
     with pytest.raises(ConfigError) as exc:
         load_config(cfg)
     assert str(exc.value).splitlines() == [
@@ -143,7 +155,10 @@ def test_cli_run_and_init(tmp_path: Path) -> None:
     assert res.stderr.splitlines()[0] == f"Error: {target} already exists"
     res = runner.invoke(main, ["run", str(tmp_path / "missing.toml")])
     assert res.exit_code == 2
-    assert res.stderr.splitlines()[0] == f"Error: config file {tmp_path / 'missing.toml'} does not exist"
+    assert (
+        res.stderr.splitlines()[0]
+        == f"Error: config file {tmp_path / 'missing.toml'} does not exist"
+    )
 
 
 def test_sample_configs_are_valid() -> None:

@@ -31,8 +31,15 @@ fractions = st.tuples(
 def test_no_cluster_or_group_in_two_splits(data: tuple, fr: tuple) -> None:
     ids, clusters, groups, strata = data
     val, test, seed = fr
-    out = assign_splits(ids, clusters=clusters, groups=groups, strata=strata,
-                        val_fraction=val, test_fraction=test, seed=seed)
+    out = assign_splits(
+        ids,
+        clusters=clusters,
+        groups=groups,
+        strata=strata,
+        val_fraction=val,
+        test_fraction=test,
+        seed=seed,
+    )
     assert len(out) == len(ids) and set(out) <= {"train", "val", "test"}
     assert "train" in out
     for keys in (clusters, groups):
@@ -45,7 +52,9 @@ def test_no_cluster_or_group_in_two_splits(data: tuple, fr: tuple) -> None:
 
 @settings(max_examples=50, deadline=None)
 @given(records, fractions, st.randoms(use_true_random=False))
-def test_deterministic_and_independent_of_input_order(data: tuple, fr: tuple, rnd: random.Random) -> None:
+def test_deterministic_and_independent_of_input_order(
+    data: tuple, fr: tuple, rnd: random.Random
+) -> None:
     ids, clusters, groups, strata = data
     val, test, seed = fr
     kw = {"val_fraction": val, "test_fraction": test, "seed": seed}
@@ -54,15 +63,20 @@ def test_deterministic_and_independent_of_input_order(data: tuple, fr: tuple, rn
     order = list(range(len(ids)))
     rnd.shuffle(order)
     shuffled = assign_splits(
-        [ids[i] for i in order], clusters=[clusters[i] for i in order],
-        groups=[groups[i] for i in order], strata=[strata[i] for i in order], **kw,
+        [ids[i] for i in order],
+        clusters=[clusters[i] for i in order],
+        groups=[groups[i] for i in order],
+        strata=[strata[i] for i in order],
+        **kw,
     )
     assert [shuffled[order.index(i)] for i in range(len(ids))] == out
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(st.sampled_from(["billing", "tech", "other", "refund", None]), min_size=1, max_size=300),
+    st.lists(
+        st.sampled_from(["billing", "tech", "other", "refund", None]), min_size=1, max_size=300
+    ),
     st.sampled_from([0.05, 0.1, 0.25]),
     st.integers(0, 3),
 )
@@ -88,7 +102,7 @@ def test_threads_stay_together_and_fractions_roughly_hold() -> None:
     counts = Counter(out)
     assert abs(counts["val"] - 300) <= 3 and abs(counts["test"] - 300) <= 3
     for t in range(1000):
-        assert len(set(out[3 * t: 3 * t + 3])) == 1
+        assert len(set(out[3 * t : 3 * t + 3])) == 1
 
 
 def test_seed_changes_assignment_and_union_find() -> None:

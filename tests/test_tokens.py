@@ -32,7 +32,8 @@ def make_tokenizer(folder: Path, template: str | None = CHATML, add_bos: bool = 
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
     trainer = trainers.BpeTrainer(
-        vocab_size=600, show_progress=False,
+        vocab_size=600,
+        show_progress=False,
         special_tokens=["<s>", "</s>", "<|im_start|>", "<|im_end|>"],
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
     )
@@ -55,7 +56,10 @@ def tokenizer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 CONVS = [
-    [{"role": "user", "content": "My router drops wifi"}, {"role": "assistant", "content": "Reset it."}],
+    [
+        {"role": "user", "content": "My router drops wifi"},
+        {"role": "assistant", "content": "Reset it."},
+    ],
     [
         {"role": "system", "content": "You are a support agent."},
         {"role": "user", "content": "Where is my refund?"},
@@ -108,9 +112,14 @@ def test_template_from_tokenizer_config(tmp_path: Path) -> None:
     folder.mkdir()
     src = make_tokenizer(tmp_path / "src", template=None)
     (folder / "tokenizer.json").write_bytes((src / "tokenizer.json").read_bytes())
-    (folder / "tokenizer_config.json").write_text(json.dumps(
-        {"chat_template": [{"name": "default", "template": CHATML}], "bos_token": {"content": "<s>"}}
-    ))
+    (folder / "tokenizer_config.json").write_text(
+        json.dumps(
+            {
+                "chat_template": [{"name": "default", "template": CHATML}],
+                "bos_token": {"content": "<s>"},
+            }
+        )
+    )
     tok = load_tokenizer(folder)
     assert tok.render(CONVS[0]).startswith("<s><|im_start|>user\n")
 
@@ -124,7 +133,10 @@ def test_fit_trims_earlier_turns_then_user_never_answer(tokenizer_dir: Path) -> 
     assert [m["role"] for m in fitted] == ["system", "user", "assistant"]
     assert fitted[-1] == conv[-1]
     # one exchange left: cut the user's text, keep the answer whole
-    single = [{"role": "user", "content": " ".join(CORPUS[:3])}, {"role": "assistant", "content": "Done."}]
+    single = [
+        {"role": "user", "content": " ".join(CORPUS[:3])},
+        {"role": "assistant", "content": "Done."},
+    ]
     n = tok.measure([single])[0].total
     fitted, count = tok.fit(single, n - 10)
     assert fitted is not None and count.total <= n - 10
@@ -132,7 +144,9 @@ def test_fit_trims_earlier_turns_then_user_never_answer(tokenizer_dir: Path) -> 
     assert single[0]["content"].startswith(fitted[0]["content"])
     assert len(fitted[0]["content"]) < len(single[0]["content"])
     # an answer longer than the budget cannot fit
-    answer = tok.measure([[{"role": "user", "content": "x"}, {"role": "assistant", "content": "Done."}]])
+    answer = tok.measure(
+        [[{"role": "user", "content": "x"}, {"role": "assistant", "content": "Done."}]]
+    )
     assert tok.fit(single, answer[0].total - 1)[0] is None
 
 
@@ -182,7 +196,10 @@ def test_template_errors_are_value_errors(tokenizer_dir: Path) -> None:
 def test_shape_substitution_matches_full_render(tokenizer_dir: Path) -> None:
     tok = load_tokenizer(tokenizer_dir)
     assert tok._substitute
-    convs = [*CONVS, [{"role": "user", "content": "Other words"}, {"role": "assistant", "content": "Fine"}]]
+    convs = [
+        *CONVS,
+        [{"role": "user", "content": "Other words"}, {"role": "assistant", "content": "Fine"}],
+    ]
     for conv in convs * 4:
         text, spans = tok.render_spans(conv)
         assert text == tok.render(conv)

@@ -34,25 +34,42 @@ ERROR_CASES: dict[str, tuple[Any, str]] = {
     "messages_not_list": ({"messages": "hi"}, "'messages' is str, not a list"),
     "message_not_object": ({"messages": [S, "hi", A]}, "messages[1] is str, not an object"),
     "missing_role": ({"messages": [S, {"content": "hi"}, A]}, "messages[1] has no 'role'"),
-    "missing_content": ({"messages": [S, {"role": "user"}, A]}, "messages[1] (user) has no 'content'"),
+    "missing_content": (
+        {"messages": [S, {"role": "user"}, A]},
+        "messages[1] (user) has no 'content'",
+    ),
     "unknown_key": ({"messages": [S, U, A], "label": 3}, "unrecognized key(s) label"),
     "unknown_role": (
         {"messages": [S, {"role": "human", "content": "hi"}, A]},
         "messages[1]: unrecognized role 'human' (expected system, user, assistant or tool)",
     ),
-    "empty_content": ({"messages": [S, {"role": "user", "content": ""}, A]}, "messages[1] (user) has empty content"),
+    "empty_content": (
+        {"messages": [S, {"role": "user", "content": ""}, A]},
+        "messages[1] (user) has empty content",
+    ),
     "content_not_string": (
         {"messages": [S, {"role": "user", "content": 42}, A]},
         "messages[1] (user) content is int, not a string",
     ),
     "no_assistant": ({"messages": [S, U]}, "no assistant message (nothing to train on)"),
     "consecutive_roles": ({"messages": [S, U, U, A]}, "messages[2]: two user messages in a row"),
-    "bad_weight": ({"messages": [S, U, {**A, "weight": 0.5}]}, "messages[2]: weight is 0.5; it must be 0 or 1"),
+    "bad_weight": (
+        {"messages": [S, U, {**A, "weight": 0.5}]},
+        "messages[2]: weight is 0.5; it must be 0 or 1",
+    ),
     "undeclared_tool": (
         {
-            "messages": [S, U, {"role": "assistant", "content": None,
-                                "tool_calls": [{"type": "function", "function": {"name": "get_time"}}]},
-                         {"role": "tool", "content": "12:00"}, A],
+            "messages": [
+                S,
+                U,
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [{"type": "function", "function": {"name": "get_time"}}],
+                },
+                {"role": "tool", "content": "12:00"},
+                A,
+            ],
             "tools": [WEATHER_TOOL],
         },
         "messages[2]: tool call to 'get_time', which 'tools' does not declare (declared: get_weather)",
@@ -73,15 +90,27 @@ def test_duplicate_and_error_table_is_covered(tmp_path: Path) -> None:
     assert [(f.line, f.code, f.message) for f in report.errors] == [
         (3, "duplicate", "exact duplicate of line 1")
     ]
-    tokenizer_codes = {"double_bos", "missing_end_of_turn", "answer_truncated", "not_jsonl", "bad_structure"}
+    tokenizer_codes = {
+        "double_bos",
+        "missing_end_of_turn",
+        "answer_truncated",
+        "not_jsonl",
+        "bad_structure",
+    }
     assert set(ERRORS) == set(ERROR_CASES) | {"duplicate"} | tokenizer_codes
 
 
 def test_valid_edge_cases_are_not_errors(tmp_path: Path) -> None:
-    tool_call = {"role": "assistant", "content": None,
-                 "tool_calls": [{"type": "function", "function": {"name": "get_weather"}}]}
+    tool_call = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [{"type": "function", "function": {"name": "get_weather"}}],
+    }
     lines = [
-        {"messages": [S, U, tool_call, {"role": "tool", "content": "sunny"}, A], "tools": [WEATHER_TOOL]},
+        {
+            "messages": [S, U, tool_call, {"role": "tool", "content": "sunny"}, A],
+            "tools": [WEATHER_TOOL],
+        },
         {"messages": [S, U, {**A, "weight": 0}, U, {**A, "weight": 1}]},
     ]
     report = validate_file(write(tmp_path, *lines))
@@ -94,8 +123,10 @@ def test_valid_edge_cases_are_not_errors(tmp_path: Path) -> None:
 WARNING_CASES: dict[str, tuple[Any, str]] = {
     "no_system": ({"messages": [U, A]}, "no system message"),
     "no_user": ({"messages": [S, A]}, "no user message"),
-    "empty_assistant": ({"messages": [S, U, {"role": "assistant", "content": "  \n"}]},
-                        "messages[2]: assistant content is only whitespace"),
+    "empty_assistant": (
+        {"messages": [S, U, {"role": "assistant", "content": "  \n"}]},
+        "messages[2]: assistant content is only whitespace",
+    ),
     "blank_line": ("", "blank line (some loaders reject it)"),
 }
 
@@ -109,13 +140,16 @@ def test_each_warning_kind(tmp_path: Path, code: str) -> None:
 
 
 def test_over_token_limit_estimated_without_tokenizer(tmp_path: Path) -> None:
-    report = validate_file(write(tmp_path, GOOD, {"messages": [S, U, {**A, "content": "x" * 400}]}),
-                           token_limit=100)
+    report = validate_file(
+        write(tmp_path, GOOD, {"messages": [S, U, {**A, "content": "x" * 400}]}), token_limit=100
+    )
     assert report.ok
     (w,) = report.warnings
     assert (w.line, w.code) == (2, "over_token_limit")
-    assert w.message == ("110 tokens, over the limit of 100 "
-                         "(estimated as characters/4; pass --tokenizer for exact counts)")
+    assert w.message == (
+        "110 tokens, over the limit of 100 "
+        "(estimated as characters/4; pass --tokenizer for exact counts)"
+    )
     assert report.stats["tokens_exact"] is False
     assert report.stats["billed_tokens"] == 3 * (report.stats["tokens_per_example"]["min"] + 100)
 
@@ -131,10 +165,17 @@ def test_warning_table_is_covered() -> None:
     ("name", "content", "problem"),
     [
         ("array.json", json.dumps([GOOD] * 3), "it is one JSON array, not JSON Lines"),
-        ("pretty.json", json.dumps([GOOD] * 3, indent=2), "it is a JSON array spanning several lines"),
+        (
+            "pretty.json",
+            json.dumps([GOOD] * 3, indent=2),
+            "it is a JSON array spanning several lines",
+        ),
         ("doc.json", json.dumps(GOOD, indent=2), "it is a pretty-printed JSON document"),
-        ("data.csv", "role,content\nuser,hi\nassistant,hello\n" * 500,
-         "it looks like CSV/TSV (first line: 'role,content'), not JSON Lines"),
+        (
+            "data.csv",
+            "role,content\nuser,hi\nassistant,hello\n" * 500,
+            "it looks like CSV/TSV (first line: 'role,content'), not JSON Lines",
+        ),
         ("notes.txt", "just some notes\nmore notes\n", "none of its first lines is JSON"),
     ],
 )
@@ -151,7 +192,10 @@ def test_binary_and_non_utf8(tmp_path: Path) -> None:
     binary = tmp_path / "model.bin"
     binary.write_bytes(bytes(range(256)) * 100)
     (err,) = validate_file(binary).errors
-    assert err.message == f"{binary} is not JSONL: it is a binary file (NUL bytes), not JSON Lines text"
+    assert (
+        err.message
+        == f"{binary} is not JSONL: it is a binary file (NUL bytes), not JSON Lines text"
+    )
     latin = tmp_path / "latin.jsonl"
     latin.write_bytes('{"x": "caf\xe9"}\n'.encode("latin-1") * 3)
     (err,) = validate_file(latin).errors
@@ -176,14 +220,18 @@ def test_gzip_input(tmp_path: Path) -> None:
 
 
 def test_sharegpt_and_alpaca_formats(tmp_path: Path) -> None:
-    good = {"conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}],
-            "system": "Be brief."}
+    good = {
+        "conversations": [{"from": "human", "value": "hi"}, {"from": "gpt", "value": "hello"}],
+        "system": "Be brief.",
+    }
     bad = {"conversations": [{"from": "robot", "value": "hi"}, {"from": "gpt", "value": "hello"}]}
     report = validate_file(write(tmp_path, good, bad), fmt="sharegpt")
     assert [(f.line, f.code) for f in report.errors] == [(2, "bad_structure")]
     assert report.errors[0].message.startswith("conversations.0.from: Input should be")
     alpaca = {"instruction": "Classify", "input": "text", "output": "Billing"}
-    report = validate_file(write(tmp_path, alpaca, {"instruction": "x"}, name="a.jsonl"), fmt="alpaca")
+    report = validate_file(
+        write(tmp_path, alpaca, {"instruction": "x"}, name="a.jsonl"), fmt="alpaca"
+    )
     assert [(f.line, f.code, f.message) for f in report.errors] == [
         (2, "bad_structure", "output: Field required")
     ]
@@ -220,13 +268,16 @@ def test_double_bos_and_missing_end_of_turn(tmp_path: Path) -> None:
     report = validate_file(path, tokenizer=folder)
     codes = [f.code for f in report.errors]
     assert codes == ["double_bos", "missing_end_of_turn"]
-    assert report.errors[1].message.startswith("no end-of-turn token '</s>' after the assistant turn")
+    assert report.errors[1].message.startswith(
+        "no end-of-turn token '</s>' after the assistant turn"
+    )
 
 
 def test_tokenizer_that_adds_bos_warns_once(tmp_path: Path) -> None:
     folder = make_tokenizer(tmp_path / "bos", add_bos=True)
-    report = validate_file(write(tmp_path, GOOD, {"messages": [S, {**U, "content": "x"}, A]}),
-                           tokenizer=folder)
+    report = validate_file(
+        write(tmp_path, GOOD, {"messages": [S, {**U, "content": "x"}, A]}), tokenizer=folder
+    )
     assert report.ok
     assert [(f.line, f.code) for f in report.warnings] == [(0, "tokenizer_adds_bos")]
 

@@ -13,38 +13,91 @@ from curate.cli._common import console, handle_errors, json_option, print_json, 
 
 @click.command("export")
 @workspace_option
-@click.option("--out", "out", required=True, type=click.Path(file_okay=False),
-              help="Directory for train.jsonl, val.jsonl, test.jsonl and manifest.json.")
-@click.option("--format", "fmt", type=click.Choice(["chat", "sharegpt", "alpaca", "completion"]),
-              default="chat", show_default=True, help="Output format.")
-@click.option("--completion-style", type=click.Choice(["standard", "conversational"]),
-              default="standard", show_default=True,
-              help="For --format completion: prompt/completion strings or message lists (TRL).")
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Directory for train.jsonl, val.jsonl, test.jsonl and manifest.json.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["chat", "sharegpt", "alpaca", "completion"]),
+    default="chat",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--completion-style",
+    type=click.Choice(["standard", "conversational"]),
+    default="standard",
+    show_default=True,
+    help="For --format completion: prompt/completion strings or message lists (TRL).",
+)
 @click.option("--val-fraction", type=float, default=0.1, show_default=True)
 @click.option("--test-fraction", type=float, default=0.0, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split assignment.")
-@click.option("--stratify", default=None,
-              help="Schema field to stratify splits by (default: the schema's; 'none' to disable).")
-@click.option("--tokenizer", default=None,
-              help="tokenizer.json, local model directory or hub id: exact token counts.")
-@click.option("--max-tokens", type=int, default=None,
-              help="Token budget per example (needs --tokenizer); longer ones are trimmed or dropped.")
-@click.option("--metadata", is_flag=True, help="Add a metadata object (record_id, source, split...).")
-@click.option("--train-on", type=click.Choice(["all", "last"]), default="all", show_default=True,
-              help="'last' sets weight 0 on earlier assistant turns (chat format).")
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Seed of the split assignment."
+)
+@click.option(
+    "--stratify",
+    default=None,
+    help="Schema field to stratify splits by (default: the schema's; 'none' to disable).",
+)
+@click.option(
+    "--tokenizer",
+    default=None,
+    help="tokenizer.json, local model directory or hub id: exact token counts.",
+)
+@click.option(
+    "--max-tokens",
+    type=int,
+    default=None,
+    help="Token budget per example (needs --tokenizer); longer ones are trimmed or dropped.",
+)
+@click.option(
+    "--metadata", is_flag=True, help="Add a metadata object (record_id, source, split...)."
+)
+@click.option(
+    "--train-on",
+    type=click.Choice(["all", "last"]),
+    default="all",
+    show_default=True,
+    help="'last' sets weight 0 on earlier assistant turns (chat format).",
+)
 @click.option("--task", "tasks", multiple=True, help="Export only these schema tasks (repeatable).")
 @json_option
 @handle_errors
-def export_command(workspace: str, out: str, fmt: str, completion_style: str, val_fraction: float,
-                   test_fraction: float, seed: int, stratify: str | None, tokenizer: str | None,
-                   max_tokens: int | None, metadata: bool, train_on: str, tasks: tuple[str, ...],
-                   as_json: bool) -> None:
+def export_command(
+    workspace: str,
+    out: str,
+    fmt: str,
+    completion_style: str,
+    val_fraction: float,
+    test_fraction: float,
+    seed: int,
+    stratify: str | None,
+    tokenizer: str | None,
+    max_tokens: int | None,
+    metadata: bool,
+    train_on: str,
+    tasks: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Render the workspace's kept records through their schema's tasks into leak-free,
     stratified train/val(/test) JSONL files that a trainer loads unchanged."""
     from curate.export import export
 
-    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,}"),
-                  TimeElapsedColumn(), console=console, transient=True, disable=as_json) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json,
+    ) as bar:
         ids: dict[str, Any] = {}
 
         def on_progress(phase: str, done: int, total: int) -> None:
@@ -53,10 +106,20 @@ def export_command(workspace: str, out: str, fmt: str, completion_style: str, va
             bar.update(ids[phase], completed=done)
 
         result = export(
-            workspace, out=out, format=fmt, completion_style=completion_style,
-            val_fraction=val_fraction, test_fraction=test_fraction, seed=seed, stratify=stratify,
-            tokenizer=tokenizer, max_tokens=max_tokens, metadata=metadata, train_on=train_on,
-            tasks=list(tasks) or None, progress=on_progress,
+            workspace,
+            out=out,
+            format=fmt,
+            completion_style=completion_style,
+            val_fraction=val_fraction,
+            test_fraction=test_fraction,
+            seed=seed,
+            stratify=stratify,
+            tokenizer=tokenizer,
+            max_tokens=max_tokens,
+            metadata=metadata,
+            train_on=train_on,
+            tasks=list(tasks) or None,
+            progress=on_progress,
         )
     if as_json:
         print_json(result.to_dict())

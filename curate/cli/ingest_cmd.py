@@ -13,7 +13,9 @@ from curate.cli._common import console, handle_errors, json_option, print_json, 
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--schema", "schema", required=True, help="Built-in schema name or a schema .toml file.")
+@click.option(
+    "--schema", "schema", required=True, help="Built-in schema name or a schema .toml file."
+)
 @click.option(
     "--rules",
     default="default",
@@ -21,7 +23,9 @@ from curate.cli._common import console, handle_errors, json_option, print_json, 
     help="Rule pack name or .toml file; 'none' applies no rules.",
 )
 @click.option("--encoding", default=None, help="Force an input encoding (default: detect).")
-@click.option("--batch-size", default=10_000, show_default=True, help="Rows held in memory at once.")
+@click.option(
+    "--batch-size", default=10_000, show_default=True, help="Rows held in memory at once."
+)
 @click.option(
     "--langid",
     "langid_backend",
@@ -47,8 +51,12 @@ def ingest_command(
     from curate.ingest import ingest
 
     with Progress(
-        TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(), console=console, transient=True,
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed:,} rows"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
         disable=as_json or not console.is_terminal,
     ) as bar:
         tasks: dict[str, Any] = {}
@@ -59,9 +67,13 @@ def ingest_command(
             bar.update(tasks[file], completed=rows)
 
         result = ingest(
-            list(paths), schema, workspace,
+            list(paths),
+            schema,
+            workspace,
             rules=None if rules.lower() == "none" else rules,
-            encoding=encoding, batch_size=batch_size, langid_backend=langid_backend,
+            encoding=encoding,
+            batch_size=batch_size,
+            langid_backend=langid_backend,
             progress=on_progress,
         )
     if as_json:
@@ -75,8 +87,14 @@ def ingest_command(
     for col in ("rows", "records", "rejected", "filtered"):
         table.add_column(col, justify="right")
     for name, fs in result.extra["files"].items():
-        table.add_row(name, fs["layout"], f"{fs['rows_read']:,}", f"{fs['records']:,}",
-                      f"{fs['rejected']:,}", f"{fs['filtered']:,}")
+        table.add_row(
+            name,
+            fs["layout"],
+            f"{fs['rows_read']:,}",
+            f"{fs['records']:,}",
+            f"{fs['rejected']:,}",
+            f"{fs['filtered']:,}",
+        )
     console.print(table)
     for outcome, reasons in result.reasons.items():
         if reasons:

@@ -27,17 +27,21 @@ def run_command(config: str, force: str | None, as_json: bool) -> None:
     def on_stage(stage: str, status: str) -> None:
         if not as_json:
             style = {"cached": "dim", "running": "bold", "done": "green"}[status]
-            label = {"cached": "unchanged, skipped", "running": "running...", "done": "done"}[status]
+            label = {"cached": "unchanged, skipped", "running": "running...", "done": "done"}[
+                status
+            ]
             console.print(f"[{style}]{stage:<7} {label}[/{style}]")
 
     result = run(config, force=force, on_stage=on_stage)
     if as_json:
-        print_json({
-            "workspace": result.workspace,
-            "skipped": result.skipped,
-            "stages": {k: (v.to_dict() if v else None) for k, v in result.stages.items()},
-            "report_html": result.report_html,
-        })
+        print_json(
+            {
+                "workspace": result.workspace,
+                "skipped": result.skipped,
+                "stages": {k: (v.to_dict() if v else None) for k, v in result.stages.items()},
+                "report_html": result.report_html,
+            }
+        )
         return
     try:
         from curate.report import collect, render_terminal
@@ -54,8 +58,12 @@ def run_command(config: str, force: str | None, as_json: bool) -> None:
 
 
 @click.command("init")
-@click.option("--schema", default="tickets", show_default=True, help="Built-in schema to start from.")
-@click.option("--out", "out_path", default="curate.toml", show_default=True, type=click.Path(dir_okay=False))
+@click.option(
+    "--schema", default="tickets", show_default=True, help="Built-in schema to start from."
+)
+@click.option(
+    "--out", "out_path", default="curate.toml", show_default=True, type=click.Path(dir_okay=False)
+)
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 @handle_errors
 def init_command(schema: str, out_path: str, force: bool) -> None:

@@ -25,8 +25,12 @@ def list_command() -> None:
         table.add_column(col)
     for name in builtin_schemas():
         s = load_schema(name)
-        table.add_row(name, ", ".join(lay.name for lay in s.layouts),
-                      ", ".join(t.name for t in s.tasks), s.description)
+        table.add_row(
+            name,
+            ", ".join(lay.name for lay in s.layouts),
+            ", ".join(t.name for t in s.tasks),
+            s.description,
+        )
     out.print(table)
 
 

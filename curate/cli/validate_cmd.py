@@ -21,8 +21,11 @@ def _render(report: Any) -> None:
         for f in findings:
             by_code.setdefault(f.code, []).append(f)
         for code, items in sorted(by_code.items()):
-            what = "the whole file" if all(f.line == 0 for f in items) else \
-                f"{len(items):,} line{'s' if len(items) != 1 else ''}"
+            what = (
+                "the whole file"
+                if all(f.line == 0 for f in items)
+                else f"{len(items):,} line{'s' if len(items) != 1 else ''}"
+            )
             console.print(f"[{colour}]{kind[:-1]}[/{colour}] {code}: {what}")
             for f in items[:SHOW]:
                 where = f"line {f.line}" if f.line else "file"
@@ -38,42 +41,87 @@ def _render(report: Any) -> None:
     for col in ("min", "mean", "p50", "p90", "max"):
         table.add_column(col, justify="right")
     unit = "" if s.get("tokens_exact") else " (est.)"
-    for label, key in (("messages / example", "messages_per_example"),
-                       (f"tokens / example{unit}", "tokens_per_example"),
-                       (f"assistant tokens{unit}", "assistant_tokens_per_example")):
+    for label, key in (
+        ("messages / example", "messages_per_example"),
+        (f"tokens / example{unit}", "tokens_per_example"),
+        (f"assistant tokens{unit}", "assistant_tokens_per_example"),
+    ):
         d = s.get(key) or {}
         if d:
-            table.add_row(label, *(f"{d[c]:,.0f}" if c != "mean" else f"{d[c]:,.1f}"
-                                   for c in ("min", "mean", "p50", "p90", "max")))
+            table.add_row(
+                label,
+                *(
+                    f"{d[c]:,.0f}" if c != "mean" else f"{d[c]:,.1f}"
+                    for c in ("min", "mean", "p50", "p90", "max")
+                ),
+            )
     console.print(table)
-    console.print(f"examples {s.get('examples', 0):,}; tokens billed for {s.get('epochs', 0)} epochs "
-                  f"≈ {s.get('billed_tokens', 0):,}{unit}")
+    console.print(
+        f"examples {s.get('examples', 0):,}; tokens billed for {s.get('epochs', 0)} epochs "
+        f"≈ {s.get('billed_tokens', 0):,}{unit}"
+    )
     verdict = "[green]OK[/green]" if report.ok else f"[red]{len(report.errors):,} errors[/red]"
     console.print(f"{verdict}, {len(report.warnings):,} warnings")
 
 
 @click.command("validate")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["chat", "sharegpt", "alpaca", "completion"]),
-              default="chat", show_default=True, help="Format the file should be in.")
-@click.option("--tokenizer", default=None,
-              help="tokenizer.json, model directory or hub id: exact counts and template checks.")
-@click.option("--max-tokens", type=int, default=None,
-              help="Training sequence length: check each answer survives truncation to it.")
-@click.option("--token-limit", type=int, default=16_385, show_default=True,
-              help="Warn about examples longer than this.")
-@click.option("--epochs", type=int, default=3, show_default=True,
-              help="Epochs for the billed-tokens estimate.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["chat", "sharegpt", "alpaca", "completion"]),
+    default="chat",
+    show_default=True,
+    help="Format the file should be in.",
+)
+@click.option(
+    "--tokenizer",
+    default=None,
+    help="tokenizer.json, model directory or hub id: exact counts and template checks.",
+)
+@click.option(
+    "--max-tokens",
+    type=int,
+    default=None,
+    help="Training sequence length: check each answer survives truncation to it.",
+)
+@click.option(
+    "--token-limit",
+    type=int,
+    default=16_385,
+    show_default=True,
+    help="Warn about examples longer than this.",
+)
+@click.option(
+    "--epochs",
+    type=int,
+    default=3,
+    show_default=True,
+    help="Epochs for the billed-tokens estimate.",
+)
 @json_option
 @handle_errors
-def validate_command(path: str, fmt: str, tokenizer: str | None, max_tokens: int | None,
-                     token_limit: int, epochs: int, as_json: bool) -> None:
+def validate_command(
+    path: str,
+    fmt: str,
+    tokenizer: str | None,
+    max_tokens: int | None,
+    token_limit: int,
+    epochs: int,
+    as_json: bool,
+) -> None:
     """Check PATH (a JSONL training file, ours or anyone's): every error with its line number,
     warnings, and statistics. Exits 0 when there are no errors, 1 otherwise."""
     from curate.validate import validate_file
 
-    report = validate_file(path, fmt=fmt, tokenizer=tokenizer, max_tokens=max_tokens,
-                           token_limit=token_limit, epochs=epochs)
+    report = validate_file(
+        path,
+        fmt=fmt,
+        tokenizer=tokenizer,
+        max_tokens=max_tokens,
+        token_limit=token_limit,
+        epochs=epochs,
+    )
     if as_json:
         print_json(report.to_dict())
     else:

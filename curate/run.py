@@ -33,6 +33,7 @@ class RunResult:
     skipped: list[str] = field(default_factory=list)
     report_html: str | None = None
     samples: list[dict[str, str]] = field(default_factory=list)
+    train_summary: dict[str, Any] = field(default_factory=dict)
 
 
 def _hash_path(path: Path, h: Any) -> None:
@@ -79,7 +80,10 @@ def stage_key(stage: str, cfg: RunConfig, upstream: str) -> str:
         for p in cfg.dedupe.against:
             _hash_path(Path(cfg.resolve(p)), h)
     if stage == "export" and cfg.export.tokenizer:
-        _hash_path(Path(cfg.resolve(cfg.export.tokenizer)), h)
+        if cfg.export.tokenizer == "smollm2":
+            h.update(b"smollm2")
+        else:
+            _hash_path(Path(cfg.resolve(cfg.export.tokenizer)), h)
     if stage == "train" and cfg.train is not None:
         model = Path(cfg.resolve(cfg.train.model))
         if model.exists():
@@ -92,6 +96,17 @@ def _resolve_named(cfg: RunConfig, value: str) -> str:
     if value.endswith(".toml") or "/" in value or os.sep in value:
         return cfg.resolve(value)
     return value
+
+
+def _tokenizer(cfg: RunConfig, name: str | None) -> str | None:
+    """`smollm2` names the offline model's tokenizer (so token counts match the demo's model)."""
+    if not name:
+        return None
+    if name == "smollm2":
+        from curate.train import smollm2_path
+
+        return str(smollm2_path())
+    return cfg.resolve(name)
 
 
 def _load_cache(ws: Workspace) -> dict[str, str]:
@@ -147,9 +162,11 @@ def run(
             note(stage, "cached")
             result.skipped.append(stage)
             if stage == "train" and cfg.train is not None:
-                samples = Path(cfg.resolve(cfg.train.out)) / "samples.json"
-                if samples.exists():
-                    result.samples = json.loads(samples.read_text("utf-8"))
+                adapter = Path(cfg.resolve(cfg.train.out))
+                if (adapter / "samples.json").exists():
+                    result.samples = json.loads((adapter / "samples.json").read_text("utf-8"))
+                if (adapter / "summary.json").exists():
+                    result.train_summary = json.loads((adapter / "summary.json").read_text("utf-8"))
             result.stages[stage] = None
             continue
         note(stage, "running")
@@ -206,7 +223,7 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
             test_fraction=e.test_fraction,
             seed=e.seed,
             stratify=e.stratify,
-            tokenizer=cfg.resolve(e.tokenizer) if e.tokenizer else None,
+            tokenizer=_tokenizer(cfg, e.tokenizer),
             max_tokens=e.max_tokens,
             metadata=e.metadata,
         )
@@ -263,6 +280,15 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
                 for a in answers
             ]
             write_json(result.samples, out / "samples.json")
+        result.train_summary = {
+            "steps": trained.steps,
+            "first_eval_loss": trained.first_eval_loss,
+            "last_eval_loss": trained.last_eval_loss,
+            "tokens_per_s": trained.tokens_per_s,
+            "padding_fraction": trained.padding_fraction,
+            "adapter": str(out),
+        }
+        write_json(result.train_summary, out / "summary.json")
         return getattr(trained, "stage_result", None)
     if stage == "report":
         from curate.report import report

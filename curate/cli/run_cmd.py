@@ -49,6 +49,13 @@ def run_command(config: str, force: str | None, as_json: bool) -> None:
         render_terminal(collect(result.workspace), console, compact=True)
     except ImportError:
         pass
+    summary = result.train_summary
+    if summary.get("first_eval_loss") is not None and summary.get("last_eval_loss") is not None:
+        console.print(
+            f"\n[bold]training:[/bold] {summary['steps']} steps, eval loss "
+            f"{summary['first_eval_loss']:.3f} -> {summary['last_eval_loss']:.3f}, "
+            f"{summary['tokens_per_s']:.0f} tokens/s; adapter in {summary['adapter']}"
+        )
     for sample in result.samples:
         console.print(f"\n[bold]prompt:[/bold] {sample['prompt']}")
         console.print(f"[bold]base:[/bold]   {sample['base']}")

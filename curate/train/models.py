@@ -154,8 +154,20 @@ def load_tokenizer(spec: str | Path) -> Any:
         raise _remote_code_guard(str(spec), exc) from exc
 
 
+def quiet_transformers() -> None:
+    """Keep library chatter (per-load progress bars, deprecation notices) out of our output."""
+    import warnings
+
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
+    warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft)\b")
+
+
 def load_model(spec: str | Path, *, dtype: torch.dtype, device: str) -> Any:
     from transformers import AutoModelForCausalLM
+
+    quiet_transformers()
 
     try:
         model = AutoModelForCausalLM.from_pretrained(

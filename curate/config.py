@@ -89,7 +89,8 @@ class RunConfig(_Section):
     """The whole pipeline. Relative paths are relative to the config file's folder."""
 
     workspace: str = "curate-work"
-    engine: Literal["local"] = "local"
+    engine: Literal["local", "ray"] = "local"
+    ray_address: str | None = None
     ingest: IngestConfig
     dedupe: DedupeConfig = Field(default_factory=lambda: DedupeConfig.model_validate({}))
     export: ExportConfig = Field(default_factory=lambda: ExportConfig.model_validate({}))

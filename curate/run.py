@@ -180,25 +180,31 @@ def run(
 
 def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> StageResult | None:
     if stage == "ingest":
-        from curate.ingest import ingest
+        from curate.engine import run_stage_with_engine
 
         c = cfg.ingest
         rules = None if (c.rules or "").lower() == "none" else c.rules
-        return ingest(
-            [cfg.resolve(p) for p in c.paths],
-            _resolve_named(cfg, c.schema_),
-            ws,
+        return run_stage_with_engine(
+            "ingest",
+            cfg.engine,
+            cfg.ray_address,
+            paths=[cfg.resolve(p) for p in c.paths],
+            schema=_resolve_named(cfg, c.schema_),
+            workspace=ws,
             rules=_resolve_named(cfg, rules) if rules else None,
             encoding=c.encoding,
             batch_size=c.batch_size,
             langid_backend=c.langid,
         )
     if stage == "dedupe":
-        from curate.dedupe import dedupe
+        from curate.engine import run_stage_with_engine
 
         d = cfg.dedupe
-        return dedupe(
-            ws,
+        return run_stage_with_engine(
+            "dedupe",
+            cfg.engine,
+            cfg.ray_address,
+            workspace=ws,
             threshold=d.threshold,
             num_perm=d.num_perm,
             ngram=d.ngram,
@@ -212,11 +218,14 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
             seed=d.seed,
         )
     if stage == "export":
-        from curate.export import export
+        from curate.engine import run_stage_with_engine
 
         e = cfg.export
-        return export(
-            ws,
+        return run_stage_with_engine(
+            "export",
+            cfg.engine,
+            cfg.ray_address,
+            workspace=ws,
             format=e.format,
             out=cfg.resolve(e.out),
             val_fraction=e.val_fraction,

@@ -72,6 +72,23 @@ def workspace_option(fn: F) -> F:
     )(fn)
 
 
+def engine_options(fn: F) -> F:
+    """--engine / --ray-address for the stages that can run on a Ray cluster."""
+    fn = click.option(
+        "--ray-address",
+        default=None,
+        metavar="HOST:PORT",
+        help="Ray cluster to connect to (default with --engine ray: start a local instance).",
+    )(fn)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "ray"]),
+        default="local",
+        show_default=True,
+        help="Run on this machine, or over Ray Data (needs the `ray` extra); same output either way.",
+    )(fn)
+
+
 def json_option(fn: F) -> F:
     return click.option(
         "--json", "as_json", is_flag=True, help="Print a machine-readable JSON summary on stdout."

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from curate.cli._common import (
     console,
+    engine_options,
     handle_errors,
     json_option,
     out,
@@ -135,6 +136,7 @@ def _render_clusters(clusters: list[dict[str, Any]]) -> None:
     default=0,
     help="Print the N largest clusters with a word diff.",
 )
+@engine_options
 @json_option
 @handle_errors
 def dedupe_command(
@@ -151,15 +153,21 @@ def dedupe_command(
     index_dir: str | None,
     seed: int,
     show: int,
+    engine: str,
+    ray_address: str | None,
     as_json: bool,
 ) -> None:
     """Mark exact and near-duplicate records and evaluation-set contamination in WORKSPACE."""
-    from curate.dedupe import dedupe, largest_clusters
+    from curate.dedupe import largest_clusters
+    from curate.engine import run_stage_with_engine
 
     field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     with console.status("deduplicating…"):
-        result = dedupe(
-            workspace,
+        result = run_stage_with_engine(
+            "dedupe",
+            engine,
+            ray_address,
+            workspace=workspace,
             threshold=threshold,
             num_perm=num_perm,
             ngram=ngram,

@@ -8,7 +8,14 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from curate.cli._common import console, handle_errors, json_option, print_json, workspace_option
+from curate.cli._common import (
+    console,
+    engine_options,
+    handle_errors,
+    json_option,
+    print_json,
+    workspace_option,
+)
 
 
 @click.command("export")
@@ -67,6 +74,7 @@ from curate.cli._common import console, handle_errors, json_option, print_json, 
     help="'last' sets weight 0 on earlier assistant turns (chat format).",
 )
 @click.option("--task", "tasks", multiple=True, help="Export only these schema tasks (repeatable).")
+@engine_options
 @json_option
 @handle_errors
 def export_command(
@@ -83,11 +91,13 @@ def export_command(
     metadata: bool,
     train_on: str,
     tasks: tuple[str, ...],
+    engine: str,
+    ray_address: str | None,
     as_json: bool,
 ) -> None:
     """Render the workspace's kept records through their schema's tasks into leak-free,
     stratified train/val(/test) JSONL files that a trainer loads unchanged."""
-    from curate.export import export
+    from curate.engine import run_stage_with_engine
 
     with Progress(
         TextColumn("{task.description}"),
@@ -105,8 +115,11 @@ def export_command(
                 ids[phase] = bar.add_task(phase, total=total)
             bar.update(ids[phase], completed=done)
 
-        result = export(
-            workspace,
+        result = run_stage_with_engine(
+            "export",
+            engine,
+            ray_address,
+            workspace=workspace,
             out=out,
             format=fmt,
             completion_style=completion_style,

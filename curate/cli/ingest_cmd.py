@@ -8,7 +8,14 @@ import click
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from curate.cli._common import console, handle_errors, json_option, print_json, workspace_option
+from curate.cli._common import (
+    console,
+    engine_options,
+    handle_errors,
+    json_option,
+    print_json,
+    workspace_option,
+)
 
 
 @click.command("ingest")
@@ -34,6 +41,7 @@ from curate.cli._common import console, handle_errors, json_option, print_json, 
     help="Language-ID backend (default: the pack's; langdetect is slow and uses all cores).",
 )
 @workspace_option
+@engine_options
 @json_option
 @handle_errors
 def ingest_command(
@@ -44,11 +52,13 @@ def ingest_command(
     batch_size: int,
     langid_backend: str | None,
     workspace: str,
+    engine: str,
+    ray_address: str | None,
     as_json: bool,
 ) -> None:
     """Read PATHS (files, directories, globs; CSV/TSV/JSON/JSONL/Parquet/TXT/MD, optionally
     .gz/.zst) into validated, normalized records in the workspace."""
-    from curate.ingest import ingest
+    from curate.engine import run_stage_with_engine
 
     with Progress(
         TextColumn("{task.description}"),
@@ -66,10 +76,13 @@ def ingest_command(
                 tasks[file] = bar.add_task(file[-40:], total=None)
             bar.update(tasks[file], completed=rows)
 
-        result = ingest(
-            list(paths),
-            schema,
-            workspace,
+        result = run_stage_with_engine(
+            "ingest",
+            engine,
+            ray_address,
+            paths=list(paths),
+            schema=schema,
+            workspace=workspace,
             rules=None if rules.lower() == "none" else rules,
             encoding=encoding,
             batch_size=batch_size,

@@ -1,0 +1,186 @@
+"""Execution engines: where a stage's per-batch work runs.
+
+``local`` (default) runs every stage in this process, streaming its input in bounded batches.
+``ray`` runs the *same* per-batch functions (ingest's ``_BatchProcessor.process`` and
+``apply_rules``, MinHash signatures and band keys, export rendering) as Ray Data ``map_batches``,
+buckets LSH bands with a Ray Data groupby and finds connected components by distributed
+min-label propagation (curate.engine.ray_engine). Both engines give byte-identical tables.
+
+The CLI wires ``--engine`` / ``--ray-address`` (and ``engine = "ray"`` in curate.toml) to
+:func:`run_stage_with_engine`; ray is imported only when the ray engine is chosen.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+from typing import Any
+
+from curate.errors import MissingDependencyError, UsageError
+from curate.workspace import StageResult
+
+ENGINES = ("local", "ray")
+STAGES_WITH_ENGINE = ("ingest", "dedupe", "export")
+CONNECT_TIMEOUT_S = 20.0  # plus at most 5 s of TCP probe: under the 30 s promised
+DEFAULT_RAY_PORT = 6379
+RAY_CLIENT_PORT = 10001
+
+__all__ = [
+    "CONNECT_TIMEOUT_S",
+    "ENGINES",
+    "STAGES_WITH_ENGINE",
+    "check_engine",
+    "connect_ray",
+    "require_ray",
+    "run_stage_with_engine",
+]
+
+
+def check_engine(engine: str | None) -> str:
+    """The engine name, validated (None means local)."""
+    name = (engine or "local").strip().lower()
+    if name not in ENGINES:
+        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    return name
+
+
+def require_ray() -> None:
+    """Raise MissingDependencyError (exit 2, with the pip command) unless ray[data] imports."""
+    for mod in ("ray", "ray.data", "pyarrow"):
+        try:
+            found = importlib.util.find_spec(mod) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise MissingDependencyError("--engine ray", "ray", "ray[data]")
+
+
+def _host_port(address: str) -> tuple[str, int]:
+    """host and port of a Ray address (``host:port`` or ``ray://host:port``)."""
+    client = address.startswith("ray://")
+    rest = address.removeprefix("ray://")
+    host, _, port = rest.rpartition(":")
+    if not host:
+        host, port = rest, ""
+    try:
+        return host.strip("[]"), int(port) if port else (
+            RAY_CLIENT_PORT if client else DEFAULT_RAY_PORT
+        )
+    except ValueError:
+        raise UsageError(
+            f"--ray-address {address!r} is not host:port or ray://host:port",
+            hint="e.g. --ray-address 10.0.0.5:6379, or omit it to start a local Ray instance",
+        ) from None
+
+
+def _unreachable(address: str, why: str) -> UsageError:
+    return UsageError(
+        f"cannot reach the Ray cluster at --ray-address {address}: {why}",
+        hint="check the head node's address and port (`ray status` on the head node prints it), "
+        "or omit --ray-address to start a local Ray instance",
+    )
+
+
+_PROBE = (
+    "import sys, ray\n"
+    "ray.init(address=sys.argv[1], include_dashboard=False, log_to_driver=False, logging_level='ERROR')\n"
+    "ray.shutdown()\n"
+)
+
+
+def _probe(address: str, timeout_s: float) -> None:
+    """Connect once from a child process that is killed at ``timeout_s``: Ray's own client keeps
+    retrying for minutes when something that is not a Ray head answers on the port."""
+    import subprocess
+    import sys
+
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _PROBE, address],
+            capture_output=True,
+            text=True,
+            timeout=timeout_s,
+            env={**os.environ, "RAY_DEDUP_LOGS": "0"},
+        )
+    except subprocess.TimeoutExpired:
+        raise _unreachable(address, f"no Ray head answered within {timeout_s:g} s") from None
+    if proc.returncode != 0:
+        lines = [
+            ln
+            for ln in proc.stderr.splitlines()
+            if ln.strip() and not ln.startswith((" ", "Traceback"))
+        ]
+        raise _unreachable(
+            address, lines[-1] if lines else f"connection failed (exit {proc.returncode})"
+        )
+
+
+def connect_ray(
+    address: str | None = None, *, num_cpus: int | None = None, timeout_s: float = CONNECT_TIMEOUT_S
+) -> None:
+    """Connect to ``address`` or start a local Ray instance; an address that does not answer is
+    a UsageError within ``timeout_s`` (+ a few seconds' TCP probe), never a hang."""
+    require_ray()
+    import ray
+
+    if address and address != "auto":
+        host, port = _host_port(address)
+        try:
+            with socket.create_connection((host, port), timeout=5.0):
+                pass
+        except OSError as exc:
+            raise _unreachable(address, exc.strerror or type(exc).__name__) from None
+        if not ray.is_initialized():
+            _probe(address, timeout_s)
+    if ray.is_initialized():
+        return
+    os.environ.setdefault("RAY_DEDUP_LOGS", "0")
+    kwargs: dict[str, Any] = {
+        "include_dashboard": False,
+        "log_to_driver": False,
+        "logging_level": "ERROR",
+    }
+    if address:
+        kwargs["address"] = address
+    elif num_cpus is not None:
+        kwargs["num_cpus"] = num_cpus
+    try:
+        ray.init(**kwargs)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        if address:
+            raise _unreachable(
+                address, str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            ) from None
+        raise UsageError(
+            f"cannot start a local Ray instance: {exc}",
+            hint="run `ray start --head` yourself and pass --ray-address, or use --engine local",
+        ) from None
+
+
+def run_stage_with_engine(
+    stage: str, engine: str | None = "local", ray_address: str | None = None, **kwargs: Any
+) -> StageResult:
+    """Run ingest, dedupe or export on the chosen engine with the stage function's own kwargs.
+
+    ``engine="local"`` is exactly ``curate.<stage>.<stage>(**kwargs)``; ``engine="ray"`` connects
+    (or starts Ray) and runs the same stage with its batch work spread over the cluster.
+    """
+    name = check_engine(engine)
+    if stage not in STAGES_WITH_ENGINE:
+        raise UsageError(
+            f"stage {stage!r} has no engine choice; stages that do: {', '.join(STAGES_WITH_ENGINE)}"
+        )
+    if ray_address and name != "ray":
+        raise UsageError("--ray-address needs --engine ray")
+    if name == "local":
+        import importlib
+
+        module = importlib.import_module(f"curate.{stage}")
+        result: StageResult = getattr(module, stage)(**kwargs)
+        return result
+    require_ray()
+    connect_ray(ray_address)
+    from curate.engine import ray_engine
+
+    return ray_engine.run_stage(stage, **kwargs)

@@ -1,0 +1,195 @@
+"""The engine choice: clear errors, and the Ray engine giving byte-identical tables and exports."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from curate import minhash as mh
+from curate.cli._common import handle_errors
+from curate.engine import check_engine, connect_ray, run_stage_with_engine
+from curate.errors import MissingDependencyError, UsageError
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "tickets"
+HAS_RAY = importlib.util.find_spec("ray") is not None
+needs_ray = pytest.mark.skipif(
+    not HAS_RAY, reason="ray is not installed (pip install 'curate[ray]')"
+)
+
+
+@click.command()
+@click.option("--engine", default="local")
+@click.option("--ray-address", default=None)
+@handle_errors
+def _cmd(engine: str, ray_address: str | None) -> None:
+    """The way a stage command calls the engine (the real ones add these two options)."""
+    run_stage_with_engine("dedupe", engine, ray_address, workspace="/nonexistent-ws")
+
+
+def test_engine_name_is_checked() -> None:
+    assert check_engine(None) == "local"
+    assert check_engine("Ray") == "ray"
+    with pytest.raises(UsageError, match=r"--engine must be one of local, ray, got 'spark'"):
+        check_engine("spark")
+
+
+def test_ray_address_needs_the_ray_engine() -> None:
+    result = CliRunner().invoke(_cmd, ["--ray-address", "10.0.0.1:6379"])
+    assert result.exit_code == 2
+    assert "Error: --ray-address needs --engine ray" in result.output
+
+
+def test_missing_ray_exits_2_with_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    real = importlib.util.find_spec
+
+    def find_spec(name: str, *args: Any) -> Any:
+        return None if name.split(".")[0] == "ray" else real(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
+    with pytest.raises(MissingDependencyError):
+        run_stage_with_engine("ingest", "ray", None, paths=[str(SAMPLE)], schema="tickets")
+    result = CliRunner().invoke(_cmd, ["--engine", "ray"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "Error: --engine ray needs the optional package 'ray[data]'\n"
+        "Hint: install it with: pip install 'curate[ray]'\n"
+    )
+
+
+@needs_ray
+def test_bad_ray_address_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="is not host:port"):
+        connect_ray("head-node:port")
+
+
+@needs_ray
+def test_closed_ray_port_fails_fast() -> None:
+    started = time.monotonic()
+    result = CliRunner().invoke(_cmd, ["--engine", "ray", "--ray-address", "127.0.0.1:1"])
+    assert time.monotonic() - started < 30
+    assert result.exit_code == 2
+    assert result.output.startswith(
+        "Error: cannot reach the Ray cluster at --ray-address 127.0.0.1:1: "
+    )
+    assert "Hint: check the head node's address and port" in result.output
+
+
+@needs_ray
+def test_port_that_is_not_a_ray_head_times_out() -> None:
+    """Something accepts TCP on the port but never speaks Ray: the probe is killed at the timeout."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    accepted: list[socket.socket] = []
+    threading.Thread(target=lambda: accepted.append(server.accept()[0]), daemon=True).start()
+    started = time.monotonic()
+    with pytest.raises(
+        UsageError, match=r"cannot reach the Ray cluster at --ray-address 127\.0\.0\.1:\d+: "
+    ):
+        connect_ray(f"127.0.0.1:{port}", timeout_s=6)
+    assert time.monotonic() - started < 15
+    server.close()
+
+
+@pytest.fixture(scope="module")
+def ray_local() -> Any:
+    import ray
+
+    if not ray.is_initialized():
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray
+    ray.shutdown()
+
+
+@needs_ray
+def test_distributed_buckets_and_components_match_local(ray_local: Any) -> None:
+    from curate.engine.ray_engine import ray_candidate_pairs, ray_components
+
+    rng = np.random.default_rng(7)
+    keys = rng.integers(0, 2**63, size=(400, 6), dtype=np.uint64)
+    keys[50:70, 2] = keys[49, 2]  # one bucket of 21 (a star), several small ones, a chain
+    for a, b in [(1, 2), (2, 3), (3, 4), (100, 250), (250, 399), (7, 8)]:
+        keys[b, a % 6] = keys[a, a % 6]
+    local = mh.candidate_pairs(keys)
+    got = ray_candidate_pairs(keys)
+    assert local.shape[0] > 25
+    np.testing.assert_array_equal(got, local)
+    np.testing.assert_array_equal(ray_components(400, got), mh.components(400, local))
+    assert ray_components(5, np.empty((0, 2), np.int64)).tolist() == [0, 1, 2, 3, 4]
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@needs_ray
+def test_ray_engine_gives_the_local_answer(ray_local: Any, tmp_path: Path) -> None:
+    import polars as pl
+
+    for engine in ("local", "ray"):
+        ws = tmp_path / engine
+        run_stage_with_engine(
+            "ingest",
+            engine,
+            None,
+            paths=[str(SAMPLE)],
+            schema="tickets",
+            workspace=ws,
+            batch_size=40,
+        )
+        run_stage_with_engine("dedupe", engine, None, workspace=ws, threshold=0.7, batch_size=64)
+        run_stage_with_engine(
+            "export",
+            engine,
+            None,
+            workspace=ws,
+            out=ws / "out",
+            seed=3,
+            val_fraction=0.2,
+            metadata=True,
+        )
+    tables = [
+        "ingest/records.parquet",
+        "ingest/rejects.parquet",
+        "ingest/filtered.parquet",
+        "ingest/rules.json",
+        "dedupe/outcomes.parquet",
+        "dedupe/clusters.parquet",
+        "export/outcomes.parquet",
+        "out/train.jsonl",
+        "out/val.jsonl",
+    ]
+    for rel in tables:
+        assert _digest(tmp_path / "ray" / rel) == _digest(tmp_path / "local" / rel), rel
+    records = pl.read_parquet(tmp_path / "ray" / "ingest" / "records.parquet")
+    clusters = pl.read_parquet(tmp_path / "ray" / "dedupe" / "clusters.parquet")
+    assert records.height > 100  # several ingest chunks and dedupe batches
+    assert clusters["cluster_id"].n_unique() >= 2  # the equivalence covers real clusters
+    assert (tmp_path / "ray" / "out" / "val.jsonl").stat().st_size > 0
+
+
+@needs_ray
+def test_a_curate_error_inside_a_ray_task_reaches_the_cli_as_itself(ray_local: Any) -> None:
+    from curate.engine.ray_engine import _curate_cause
+    from curate.errors import StageError
+
+    def fail() -> None:
+        raise StageError("template 'answer' failed to render record a.csv:3")
+
+    with pytest.raises(Exception) as info:
+        ray_local.get(ray_local.remote(fail).remote())
+    inner = _curate_cause(info.value)
+    assert type(inner) is StageError
+    assert inner.message == "template 'answer' failed to render record a.csv:3"

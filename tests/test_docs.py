@@ -17,7 +17,13 @@ README = (ROOT / "README.md").read_text("utf-8")
 
 
 def test_cli_reference_is_current() -> None:
-    assert readme_block() in README, "run: python -m curate.cli._docs --write"
+    import difflib
+
+    block = readme_block()
+    start = README.index("<!-- cli-reference:begin -->")
+    end = README.index("<!-- cli-reference:end -->") + len("<!-- cli-reference:end -->")
+    diff = "".join(difflib.unified_diff(README[start:end].splitlines(True), block.splitlines(True)))
+    assert not diff, "README is stale; run: python -m curate.cli._docs --write\n" + diff
 
 
 def test_every_command_documented() -> None:

@@ -29,7 +29,11 @@ def cli_reference() -> str:
     parts = []
     for path, cmd in _walk(main, ["curate"]):
         ctx = click.Context(
-            cmd, info_name=" ".join(path), terminal_width=100, max_content_width=100
+            cmd,
+            info_name=" ".join(path),
+            help_option_names=["-h", "--help"],
+            terminal_width=100,
+            max_content_width=100,
         )
         title = " ".join(path)
         parts.append(f"### `{title}`\n\n```\n{cmd.get_help(ctx).rstrip()}\n```\n")

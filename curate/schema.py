@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from curate.errors import SchemaError
+from curate.errors import CurateError, SchemaError
 
 FieldType = Literal["string", "int", "float", "bool", "datetime", "list[string]"]
 Side = Literal["user", "assistant", "context", "none"]
@@ -212,6 +212,24 @@ def format_validation_error(path: str, exc: ValidationError) -> str:
     return "\n".join(lines)
 
 
+def resolve_builtin(
+    name_or_path: str | Path, builtins: dict[str, Path], kind: str, error: type[CurateError]
+) -> Path:
+    """A built-in file by name, or a path to the user's own; a miss suggests the closest name."""
+    key = str(name_or_path)
+    if key in builtins:
+        return builtins[key]
+    path = Path(key)
+    if not path.is_file():
+        close = difflib.get_close_matches(key, list(builtins), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise error(
+            f"{kind} '{key}' is neither a built-in {kind} nor a file",
+            hint=f"{hint}built-in {kind}s: {', '.join(builtins)}",
+        )
+    return path
+
+
 def parse_toml(path: Path, error: type[SchemaError] | Any = SchemaError) -> dict[str, Any]:
     try:
         text = path.read_text("utf-8")
@@ -225,19 +243,7 @@ def parse_toml(path: Path, error: type[SchemaError] | Any = SchemaError) -> dict
 
 def load_schema(name_or_path: str | Path) -> Schema:
     """Load a built-in schema by name, or a schema file by path."""
-    builtins = builtin_schemas()
-    key = str(name_or_path)
-    if key in builtins:
-        path = builtins[key]
-    else:
-        path = Path(key)
-        if not path.exists():
-            close = difflib.get_close_matches(key, list(builtins), n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise SchemaError(
-                f"schema '{key}' is neither a built-in schema nor a file",
-                hint=f"{hint}built-in schemas: {', '.join(builtins)}",
-            )
+    path = resolve_builtin(name_or_path, builtin_schemas(), "schema", SchemaError)
     data = parse_toml(path)
     try:
         schema = Schema.model_validate(data)

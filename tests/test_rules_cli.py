@@ -38,8 +38,8 @@ def test_show_unknown_pack() -> None:
     res = CliRunner().invoke(main, ["rules", "show", "strikt"])
     assert res.exit_code == 2
     assert res.output == (
-        "Error: rule pack 'strikt' is neither a built-in pack nor a file\n"
-        "Hint: did you mean 'strict'? built-in packs: clinical, default, strict\n"
+        "Error: rule pack 'strikt' is neither a built-in rule pack nor a file\n"
+        "Hint: did you mean 'strict'? built-in rule packs: clinical, default, strict\n"
     )
 
 

@@ -16,7 +16,7 @@ import polars as pl
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from curate.errors import RulesError
-from curate.schema import format_validation_error, parse_toml
+from curate.schema import format_validation_error, parse_toml, resolve_builtin
 
 Side = Literal["user", "assistant", "context"]
 ALL_SIDES: tuple[Side, ...] = ("user", "assistant", "context")
@@ -238,19 +238,7 @@ def load_rule_pack(name_or_path: str | Path) -> RulePack:
     """Load a built-in pack by name (``default``, ``strict``, ``clinical``) or a pack file."""
     if isinstance(name_or_path, RulePack):
         return name_or_path
-    builtins = builtin_packs()
-    key = str(name_or_path)
-    if key in builtins:
-        path = builtins[key]
-    else:
-        path = Path(key)
-        if not path.is_file():
-            close = difflib.get_close_matches(key, list(builtins), n=1)
-            hint = f"did you mean '{close[0]}'? " if close else ""
-            raise RulesError(
-                f"rule pack '{key}' is neither a built-in pack nor a file",
-                hint=f"{hint}built-in packs: {', '.join(builtins)}",
-            )
+    path = resolve_builtin(name_or_path, builtin_packs(), "rule pack", RulesError)
     data = parse_toml(path, RulesError)
     data.setdefault("name", path.stem)
     try:

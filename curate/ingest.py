@@ -10,10 +10,13 @@ layouts, which must see all rows of a file, hold that file's mapped rows).
 from __future__ import annotations
 
 import hashlib
+import itertools
+import multiprocessing
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,6 +119,13 @@ class _Parts:
         df.write_parquet(path, compression="zstd", compression_level=1, statistics=False)
         self.paths.append(path)
         self.rows += df.height
+
+    def adopt(self, path: Path, rows: int) -> None:
+        """Take a part another process wrote (same settings as ``add``) as the next part."""
+        target = self.dir / f"{len(self.paths):06d}.parquet"
+        os.replace(path, target)
+        self.paths.append(target)
+        self.rows += rows
 
     def finish(self, ws: Workspace, stage: str, name: str) -> Path:
         target = ws.table_path(stage, name)
@@ -380,6 +390,112 @@ def _check_not_inside_inputs(workspace: Path, files: Sequence[Path], paths: Sequ
             raise UsageError(f"workspace {workspace} is an input file")
 
 
+@dataclass
+class ChunkOut:
+    """One chunk of candidates after validation, normalization and the rule pack."""
+
+    records: pl.DataFrame
+    filtered: pl.DataFrame
+    rejects: pl.DataFrame
+    stats: dict[str, Any] | None
+    rules_s: float
+
+
+def process_chunk(
+    processor: _BatchProcessor,
+    pack: Any,
+    cands: list[Candidate],
+    langid_backend: str | None,
+) -> ChunkOut:
+    """Everything ingest does to one chunk after mapping; the same in every process and engine."""
+    schema = processor.schema
+    columns = processor.columns
+    out = processor.process(cands)
+    kept = out.records
+    filtered_cols = {**columns, "reason": pl.String(), "detail": pl.String()}
+    filtered = pl.DataFrame(schema=filtered_cols)
+    stats = None
+    rules_s = 0.0
+    if pack is not None and kept.height:
+        from curate.rules import apply_rules
+
+        t0 = time.perf_counter()
+        res = apply_rules(kept, pack, schema.text_fields(), langid_backend=langid_backend)
+        rules_s = time.perf_counter() - t0
+        stats = res.stats
+        kept = res.kept
+        if res.filtered.height:
+            filtered = add_text_and_hash(conform(res.filtered, filtered_cols), schema)
+    records = add_text_and_hash(conform(kept, columns), schema)
+    return ChunkOut(records, filtered, out.rejects, stats, rules_s)
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(schema: Schema, pack: Any, langid_backend: str | None) -> None:
+    _WORKER.update(
+        processor=_BatchProcessor(schema, schema.max_record_chars), pack=pack, langid=langid_backend
+    )
+
+
+def _worker_chunk(cands: list[Candidate], out_dir: str, index: int) -> dict[str, Any]:
+    """Process one chunk in a worker process; write its three tables as part files."""
+    processor: _BatchProcessor = _WORKER["processor"]
+    res = process_chunk(processor, _WORKER["pack"], cands, _WORKER["langid"])
+    written: dict[str, tuple[str, int] | None] = {}
+    for name, df in (
+        ("rejects", res.rejects),
+        ("filtered", res.filtered),
+        ("records", res.records),
+    ):
+        if df.height == 0:
+            written[name] = None
+            continue
+        cols = (
+            REJECT_SCHEMA
+            if name == "rejects"
+            else (
+                processor.columns
+                if name == "records"
+                else {**processor.columns, "reason": pl.String(), "detail": pl.String()}
+            )
+        )
+        path = Path(out_dir) / f"{name}-{index:06d}.parquet"
+        conform(df, cols).write_parquet(
+            path, compression="zstd", compression_level=1, statistics=False
+        )
+        written[name] = (str(path), df.height)
+    return {
+        "written": written,
+        "stats": res.stats,
+        "rules_s": res.rules_s,
+        "required": processor.required_by_layout,
+    }
+
+
+PARALLEL_MIN_BYTES = 32 << 20
+
+
+def _make_pool(
+    workers: int | None, plans: list[Any], schema: Schema, pack: Any, langid_backend: str | None
+) -> ProcessPoolExecutor | None:
+    """A spawn-based pool (Polars is not fork-safe), or None to work in this process."""
+    if workers is None:
+        size = sum(f.stat().st_size for f, *_ in plans)
+        workers = min(os.cpu_count() or 1, 4) if size >= PARALLEL_MIN_BYTES else 1
+    if workers < 1:
+        raise UsageError(f"--workers must be at least 1, got {workers}")
+    if workers == 1:
+        return None
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+        initargs=(schema, pack, langid_backend),
+    )
+
+
 def ingest(
     paths: Sequence[str | os.PathLike[str]],
     schema: str | Path | Schema,
@@ -390,8 +506,13 @@ def ingest(
     batch_size: int = 10_000,
     langid_backend: str | None = None,
     progress: ProgressFn | None = None,
+    workers: int | None = None,
 ) -> StageResult:
-    """Read raw files into the workspace's ingest tables; see docs/workspace.md for what it writes."""
+    """Read raw files into the workspace's ingest tables; see docs/workspace.md for what it writes.
+
+    ``workers``: processes for validation, normalization and rules (default: all cores when the
+    input is large enough to repay their start-up). Output is identical for any number.
+    """
     from curate.readers import discover, file_columns, read_file
 
     started = time.perf_counter()
@@ -436,28 +557,54 @@ def ingest(
     file_stats: dict[str, FileStats] = {}
     t_rules = 0.0
     worker = _BatchProcessor(schema_obj, schema_obj.max_record_chars)
-    filtered_cols = {**columns, "reason": pl.String(), "detail": pl.String()}
     buffer: list[Candidate] = []
+
+    pool = _make_pool(workers, plans, schema_obj, pack, langid_backend)
+    # In-order slots: a reader-reject frame, or a chunk (done, or running in a worker). Draining
+    # them in order makes the parts, and so the tables, identical whatever the worker count.
+    slots: list[tuple[str, Any]] = []
+    chunk_ids = itertools.count()
+
+    def drain(keep: int) -> None:
+        nonlocal t_rules
+        while len(slots) > keep or (slots and slots[0][0] == "rejects"):
+            kind, item = slots.pop(0)
+            if kind == "rejects":
+                rej_parts.add(item)
+                continue
+            done = item.result()
+            worker.required_by_layout.update(done["required"])
+            t_rules += done["rules_s"]
+            if done["stats"] is not None:
+                rule_stats.append(done["stats"])
+            for name, parts in (
+                ("rejects", rej_parts),
+                ("filtered", filt_parts),
+                ("records", rec_parts),
+            ):
+                if done["written"][name] is not None:
+                    path, rows = done["written"][name]
+                    parts.adopt(Path(path), rows)
 
     def flush() -> None:
         nonlocal t_rules
         if not buffer:
             return
-        out = worker.process(buffer)
+        chunk = list(buffer)
         buffer.clear()
-        rej_parts.add(out.rejects)
-        kept = out.records
-        if pack is not None and kept.height:
-            from curate.rules import apply_rules
-
-            t0 = time.perf_counter()
-            res = apply_rules(kept, pack, schema_obj.text_fields(), langid_backend=langid_backend)
-            t_rules += time.perf_counter() - t0
+        if pool is not None:
+            slots.append(
+                ("chunk", pool.submit(_worker_chunk, chunk, str(tmp_root), next(chunk_ids)))
+            )
+            drain(keep=2 * (workers or 2))
+            return
+        res = process_chunk(worker, pack, chunk, langid_backend)
+        t_rules += res.rules_s
+        if res.stats is not None:
             rule_stats.append(res.stats)
-            kept = res.kept
-            if res.filtered.height:
-                filt_parts.add(add_text_and_hash(conform(res.filtered, filtered_cols), schema_obj))
-        rec_parts.add(add_text_and_hash(conform(kept, columns), schema_obj))
+        rej_parts.add(res.rejects)
+        filt_parts.add(res.filtered)
+        rec_parts.add(res.records)
 
     for f, name, maybe_layout, mapping in plans:
         fs = file_stats.setdefault(name, FileStats(sha256=sha256_file(f)))
@@ -486,7 +633,12 @@ def ingest(
 
         for batch in read_file(f, encoding=encoding, batch_size=batch_size):
             fs.rows_read += len(batch.rows) + len(batch.rejects)
-            rej_parts.add(_reader_rejects(name, batch))
+            bad = _reader_rejects(name, batch)
+            if pool is not None:
+                slots.append(("rejects", bad))
+                drain(keep=2 * (workers or 2))
+            else:
+                rej_parts.add(bad)
             take(mapper.feed(batch.rows, batch.lines, batch.locators))
             if progress is not None:
                 progress(name, fs.rows_read, size)
@@ -496,6 +648,9 @@ def ingest(
             fs.warnings.append(msg)
             warnings.append(msg)
     flush()
+    if pool is not None:
+        drain(keep=0)
+        pool.shutdown()
 
     outputs = {
         "records": str(rec_parts.finish(ws, "ingest", "records")),

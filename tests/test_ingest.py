@@ -264,3 +264,19 @@ def test_real_data_zero_unexplained_rows(
     res = ingest([realdata(*parts)], schema, tmp_path / "ws", rules=None)
     assert res.extra["accounting_ok"]
     assert res.counts["records"] > 0
+
+
+@pytest.mark.parametrize("rules", [None, "default"])
+def test_worker_processes_give_identical_tables(tmp_path: Path, rules: str | None) -> None:
+    src = SAMPLE / "tickets"
+    one = ingest([src], "tickets", tmp_path / "one", rules=rules, batch_size=40, workers=1)
+    two = ingest([src], "tickets", tmp_path / "two", rules=rules, batch_size=40, workers=2)
+    assert one.counts == two.counts
+    for table in ("records", "rejects", "filtered"):
+        a = (tmp_path / "one" / "ingest" / f"{table}.parquet").read_bytes()
+        b = (tmp_path / "two" / "ingest" / f"{table}.parquet").read_bytes()
+        assert a == b, table
+    if rules:
+        a = (tmp_path / "one" / "ingest" / "rules.json").read_text()
+        b = (tmp_path / "two" / "ingest" / "rules.json").read_text()
+        assert a == b

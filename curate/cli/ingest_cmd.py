@@ -40,6 +40,13 @@ from curate.cli._common import (
     default=None,
     help="Language-ID backend (default: the pack's; langdetect is slow and uses all cores).",
 )
+@click.option(
+    "--workers",
+    type=int,
+    default=None,
+    help="Worker processes for validation, normalization and rules "
+    "(default: all cores for inputs over 32 MB). Output is identical for any number.",
+)
 @workspace_option
 @engine_options
 @json_option
@@ -51,6 +58,7 @@ def ingest_command(
     encoding: str | None,
     batch_size: int,
     langid_backend: str | None,
+    workers: int | None,
     workspace: str,
     engine: str,
     ray_address: str | None,
@@ -88,6 +96,7 @@ def ingest_command(
             batch_size=batch_size,
             langid_backend=langid_backend,
             progress=on_progress,
+            **({"workers": workers} if workers is not None else {}),
         )
     if as_json:
         print_json(result.to_dict())

@@ -28,7 +28,7 @@ from curate.ingest_types import POLARS_TYPES, batch_adapter, validate_batch
 from curate.mapping import Candidate, LayoutMapper, choose_layout, resolve_fields
 from curate.normalize import normalize_series
 from curate.schema import Layout, Schema, load_schema
-from curate.workspace import StageResult, Workspace, merge_counts, sha256_file
+from curate.workspace import ROW_GROUP_SIZE, StageResult, Workspace, merge_counts, sha256_file
 
 TURN_TYPE = pl.List(pl.Struct({"role": pl.String(), "content": pl.String()}))
 PII_TYPE = pl.List(pl.Struct({"type": pl.String(), "count": pl.Int64()}))
@@ -101,6 +101,17 @@ class _Batch:
     rejects: pl.DataFrame
 
 
+def write_part(df: pl.DataFrame, path: Path) -> None:
+    """A part file; in-process and worker-written parts must be byte-identical."""
+    df.write_parquet(
+        path,
+        compression="zstd",
+        compression_level=1,
+        statistics=False,
+        row_group_size=ROW_GROUP_SIZE,
+    )
+
+
 class _Parts:
     """Numbered Parquet parts of one table, concatenated in order at the end."""
 
@@ -116,7 +127,7 @@ class _Parts:
             return
         df = conform(df, self.columns)
         path = self.dir / f"{len(self.paths):06d}.parquet"
-        df.write_parquet(path, compression="zstd", compression_level=1, statistics=False)
+        write_part(df, path)
         self.paths.append(path)
         self.rows += df.height
 
@@ -139,7 +150,12 @@ class _Parts:
 
         with atomic_path(target) as tmp:
             pl.scan_parquet(self.paths).sink_parquet(
-                tmp, compression="zstd", compression_level=1, statistics=False, maintain_order=True
+                tmp,
+                compression="zstd",
+                compression_level=1,
+                statistics=False,
+                row_group_size=ROW_GROUP_SIZE,
+                maintain_order=True,
             )
         return target
 
@@ -462,9 +478,7 @@ def _worker_chunk(cands: list[Candidate], out_dir: str, index: int) -> dict[str,
             )
         )
         path = Path(out_dir) / f"{name}-{index:06d}.parquet"
-        conform(df, cols).write_parquet(
-            path, compression="zstd", compression_level=1, statistics=False
-        )
+        write_part(conform(df, cols), path)
         written[name] = (str(path), df.height)
     return {
         "written": written,

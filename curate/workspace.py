@@ -89,10 +89,21 @@ def atomic_path(target: Path) -> Iterator[Path]:
             tmp_path.unlink()
 
 
+# Small row groups let later stages stream a table a slice at a time instead of decoding
+# hundreds of megabytes of text at once.
+ROW_GROUP_SIZE = 16_384
+
+
 def write_parquet(df: pl.DataFrame, target: Path) -> Path:
     """Write deterministically (no statistics timestamps) and atomically."""
     with atomic_path(target) as tmp:
-        df.write_parquet(tmp, compression="zstd", compression_level=1, statistics=False)
+        df.write_parquet(
+            tmp,
+            compression="zstd",
+            compression_level=1,
+            statistics=False,
+            row_group_size=ROW_GROUP_SIZE,
+        )
     return target
 
 

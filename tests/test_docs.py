@@ -60,3 +60,13 @@ def test_tour_commands_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
             args = ["run", str(copy)]
         res = runner.invoke(main, args)
         assert res.exit_code == 0, f"{line}\n{res.output}"
+
+
+def test_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's Python snippet runs (the whole-pipeline `curate.run` line is the tour's)."""
+    monkeypatch.chdir(ROOT)
+    block = README.split("## From Python", 1)[1].split("```python", 1)[1].split("```", 1)[0]
+    code = "\n".join(line for line in block.splitlines() if "curate.run(" not in line)
+    code = code.replace('"work', f'"{tmp_path}/work')
+    exec(compile(code, "README.md", "exec"), {})
+    assert (tmp_path / "work" / "report.html").exists()

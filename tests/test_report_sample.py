@@ -33,6 +33,9 @@ def test_golden_facts_on_sample_tickets(tmp_path: Path, monkeypatch: pytest.Monk
     curate.export(ws, out=tmp_path / "export", stratify="category")
     facts = _facts(ws)
     assert facts["accounting_ok"] is True
+    # Rejected rows skip the rules; the report still must not show the names they carry.
+    assert "Maria Lopez" not in json.dumps(facts)
+    assert "[PERSON]" in json.dumps(facts["rejects"])
     if os.environ.get("CURATE_UPDATE_GOLDEN"):
         GOLDEN.write_text(json.dumps(facts, indent=1, sort_keys=True) + "\n", "utf-8")
     assert facts == json.loads(GOLDEN.read_text("utf-8"))

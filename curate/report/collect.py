@@ -86,6 +86,26 @@ def redact(text: str | None, limit: int = SNIPPET) -> str:
     return text + (" …" if cut else "")
 
 
+def redact_pii(texts: list[str]) -> list[str]:
+    """Mask names, addresses and the rest with the default rule pack's detectors.
+
+    Rejected rows never went through the rules, so their raw text still holds PII; the report
+    is meant to be shared, so it shows them only after this pass.
+    """
+    if not texts:
+        return texts
+    from curate.rules import apply_rules, load_rule_pack
+
+    turns = pl.List(pl.Struct({"role": pl.String(), "content": pl.String()}))
+    df = pl.DataFrame(
+        {"record_id": [str(i) for i in range(len(texts))], "n_rows": [1] * len(texts), "raw": texts}
+    ).with_columns(pl.lit([], dtype=turns).alias("turns"))
+    res = apply_rules(df, load_rule_pack("default"), {"raw": "user"})
+    both = pl.concat([res.kept.select("record_id", "raw"), res.filtered.select("record_id", "raw")])
+    done = dict(zip(both["record_id"].to_list(), both["raw"].to_list(), strict=True))
+    return [done.get(str(i)) or "" for i in range(len(texts))]
+
+
 def _r(x: float | None, nd: int = 4) -> float | None:
     return None if x is None or (isinstance(x, float) and np.isnan(x)) else round(float(x), nd)
 
@@ -530,20 +550,23 @@ def _funnel(
 def _rejects(rej: pl.DataFrame) -> dict[str, Any]:
     out: dict[str, Any] = {}
     order = rej.sort("source_file", *(["source_line"] if "source_line" in rej.columns else []))
-    for (reason,), g in sorted(
-        order.group_by("reason", maintain_order=True), key=lambda kv: str(kv[0][0])
-    ):
+    groups = sorted(order.group_by("reason", maintain_order=True), key=lambda kv: str(kv[0][0]))
+    shown = [
+        (str(reason), r)
+        for (reason,), g in groups
+        for r in g.head(N_EXAMPLES).iter_rows(named=True)
+    ]
+    masked = iter(redact_pii([redact(r.get(k), 200) for _, r in shown for k in ("message", "raw")]))
+    examples: dict[str, list[dict[str, Any]]] = {}
+    for reason, r in shown:
+        examples.setdefault(reason, []).append(
+            {"source": r["source"], "message": next(masked), "raw": next(masked)}
+        )
+    for (reason,), g in groups:
         out[str(reason)] = {
             "records": g.height,
             "rows": int(g["n_rows"].sum()),
-            "examples": [
-                {
-                    "source": r["source"],
-                    "message": redact(r.get("message"), 200),
-                    "raw": redact(r.get("raw"), 200),
-                }
-                for r in g.head(N_EXAMPLES).iter_rows(named=True)
-            ],
+            "examples": examples.get(str(reason), []),
         }
     return out
 

@@ -152,13 +152,20 @@ class LayoutMapper:
     def __init__(self, schema: Schema, layout: Layout, mapping: dict[str, str], file: str) -> None:
         self.schema, self.layout, self.mapping, self.file = schema, layout, mapping, file
         self._pending: list[tuple[int, str, dict[str, Any]]] = []
+        cols = [(n, c) for n, c in mapping.items() if c]
+        self._plain = [(n, c) for n, c in cols if "." not in c]
+        self._dotted = [(n, c) for n, c in cols if "." in c]
         self._section_re = (
             re.compile(layout.section_pattern, re.MULTILINE) if layout.section_pattern else None
         )
         self.needs_whole_file = layout.kind == "thread_rows"
 
     def values(self, row: dict[str, Any]) -> dict[str, Any]:
-        return {name: get_path(row, col) for name, col in self.mapping.items() if col}
+        # Plain column names are the common case: a dict lookup per field, no path walking.
+        out = {name: row.get(col) for name, col in self._plain}
+        for name, col in self._dotted:
+            out[name] = get_path(row, col)
+        return out
 
     def feed(
         self, rows: list[dict[str, Any]], lines: list[int], locators: list[str]

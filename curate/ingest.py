@@ -24,7 +24,7 @@ from typing import Any
 import polars as pl
 
 from curate.errors import UsageError
-from curate.ingest_types import POLARS_TYPES, batch_adapter, validate_batch
+from curate.ingest_types import POLARS_TYPES, validate_columns
 from curate.mapping import Candidate, LayoutMapper, choose_layout, resolve_fields
 from curate.normalize import normalize_series
 from curate.schema import Layout, Schema, load_schema
@@ -208,7 +208,6 @@ class _BatchProcessor:
 
     def __init__(self, schema: Schema, max_chars: int) -> None:
         self.schema = schema
-        self.adapter = batch_adapter(schema)
         self.columns = record_columns(schema)
         self.max_chars = max_chars
         self.required_by_layout: dict[str, tuple[str, ...]] = {}
@@ -221,12 +220,16 @@ class _BatchProcessor:
                 rejects.append(self._reject(c, *c.error))
             else:
                 ok.append(c)
-        valid, problems = validate_batch(self.adapter, self.schema, [c.values for c in ok])
+        columns, problems = validate_columns(self.schema, [c.values for c in ok])
         for i, msg in problems.items():
             rejects.append(self._reject(ok[i], "bad_type", msg))
-        kept = [(c, v) for c, v in zip(ok, valid, strict=True) if v is not None]
-        recs = self._frame(kept)
-        recs, late = self._check(recs, [c for c, _ in kept])
+        kept = ok
+        if problems:
+            keep = pl.Series([i not in problems for i in range(len(ok))])
+            columns = {k: v.filter(keep) for k, v in columns.items()}
+            kept = [c for i, c in enumerate(ok) if i not in problems]
+        recs = self._frame(kept, columns)
+        recs, late = self._check(recs, kept)
         rej = (
             pl.DataFrame(rejects, schema=REJECT_SCHEMA)
             if rejects
@@ -247,28 +250,25 @@ class _BatchProcessor:
             "raw": c.raw_text()[:500],
         }
 
-    def _frame(self, kept: list[tuple[Candidate, dict[str, Any]]]) -> pl.DataFrame:
+    def _frame(self, kept: list[Candidate], fields: dict[str, pl.Series]) -> pl.DataFrame:
         cols: dict[str, list[Any]] = {
-            "record_id": [record_id(c.file, c.locator) for c, _ in kept],
-            "source": [f"{c.file}:{c.line}" for c, _ in kept],
-            "source_file": [c.file for c, _ in kept],
-            "source_line": [c.line for c, _ in kept],
-            "n_rows": [c.n_rows for c, _ in kept],
-            "layout": [c.layout for c, _ in kept],
-            "group": [c.group for c, _ in kept],
+            "record_id": [record_id(c.file, c.locator) for c in kept],
+            "source": [f"{c.file}:{c.line}" for c in kept],
+            "source_file": [c.file for c in kept],
+            "source_line": [c.line for c in kept],
+            "n_rows": [c.n_rows for c in kept],
+            "layout": [c.layout for c in kept],
+            "group": [c.group for c in kept],
             "_idx": list(range(len(kept))),
         }
-        for c, _ in kept:
+        for c in kept:
             self.required_by_layout[c.layout] = c.required
-        for name in self.schema.fields:
-            cols[name] = [v.get(name) for _, v in kept]
-        has_turns = any(c.turns for c, _ in kept)
+        has_turns = any(c.turns for c in kept)
         if has_turns:
-            cols["turns"] = [c.turns for c, _ in kept]
+            cols["turns"] = [c.turns for c in kept]
         types = {**self.columns, "_idx": pl.Int64()}
-        df = pl.DataFrame(
-            {k: pl.Series(k, v, dtype=types[k], strict=False) for k, v in cols.items()}
-        )
+        series = {k: pl.Series(k, v, dtype=types[k], strict=False) for k, v in cols.items()}
+        df = pl.DataFrame({**series, **fields})
         if not has_turns:
             df = df.with_columns(pl.lit([], dtype=TURN_TYPE).alias("turns"))
         updates = []

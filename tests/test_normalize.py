@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import polars as pl
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate.normalize import normalize_expr, normalize_text
@@ -69,10 +69,23 @@ _PIECES = st.sampled_from(
         "wrote:",
         "Sent from my x",
         "On Mon Bob wrote:",
+        "--",
+        "From: a\nSent: b\n",
+        "-----ORIGINAL MESSAGE-----",
+        "GET OUTLOOK for iOS",
+        "This email is confidential",
+        "\x0b",
+        "\x7f",
+        "\u0085",
+        "\u00a0",
+        "\u200b",
+        "e\u0301",
+        "\n\n\n",
     ]
 )
 
 
+@settings(max_examples=400)
 @given(st.lists(st.lists(_PIECES, max_size=12).map("".join), max_size=8))
 def test_series_path_equals_expression_path(texts: list[str]) -> None:
     from curate.normalize import normalize_series

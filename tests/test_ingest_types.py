@@ -1,0 +1,108 @@
+"""Column-wise validation: the vectorized paths give what per-value parsing gives."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curate.ingest_types import _fast_datetimes, parse_datetime, validate_columns
+from curate.schema import load_schema
+
+_SCHEMA_TOML = """
+name = "typed"
+description = "every field type"
+
+[fields.title]
+type = "string"
+text = true
+sources = ["title"]
+
+[fields.count]
+type = "int"
+sources = ["count"]
+
+[fields.score]
+type = "float"
+sources = ["score"]
+
+[fields.when]
+type = "datetime"
+sources = ["when"]
+
+[fields.tags]
+type = "list[string]"
+sources = ["tags"]
+
+[fields.flag]
+type = "bool"
+sources = ["flag"]
+
+[[layouts]]
+name = "rows"
+kind = "rows"
+"""
+
+
+def _schema(tmp_path: Path):  # type: ignore[no-untyped-def]
+    path = tmp_path / "typed.toml"
+    path.write_text(_SCHEMA_TOML, encoding="utf-8")
+    return load_schema(path)
+
+
+def test_types_coerced_and_bad_rows_reported_once(tmp_path: Path) -> None:
+    schema = _schema(tmp_path)
+    rows = [
+        {"title": "a", "count": "1,000", "score": "2.5", "when": "2024-03-01 10:00:00"},
+        {"title": 7, "count": "x", "when": "not a date", "tags": "a; b", "flag": "yes"},
+        {"title": None, "count": 3, "when": "Wed Oct 04 13:59:33 +0000 2017", "tags": ["x", ""]},
+        {"title": "d", "when": "2024-02-30"},
+    ]
+    columns, problems = validate_columns(schema, rows)
+    assert problems == {
+        1: "field 'count': expected int, got 'x'",
+        3: "field 'when': expected datetime, got '2024-02-30'",
+    }
+    assert columns["title"].to_list() == ["a", "7", None, "d"]
+    assert columns["count"].to_list()[0] == 1000
+    assert columns["count"].to_list()[2] == 3
+    assert columns["score"].to_list()[0] == 2.5
+    assert columns["when"].dtype == pl.Datetime("us", "UTC")
+    assert columns["when"][0] == dt.datetime(2024, 3, 1, 10, tzinfo=dt.UTC)
+    assert columns["when"][2] == dt.datetime(2017, 10, 4, 13, 59, 33, tzinfo=dt.UTC)
+    assert columns["tags"].to_list()[2] == ["x"]
+
+
+def test_empty_batch_has_typed_columns(tmp_path: Path) -> None:
+    columns, problems = validate_columns(_schema(tmp_path), [])
+    assert problems == {}
+    assert columns["when"].dtype == pl.Datetime("us", "UTC")
+    assert columns["count"].dtype == pl.Int64
+
+
+_ISO_LIKE = st.builds(
+    lambda y, mo, d, sep, h, mi, s, tail: (
+        f"{y:04d}-{mo:02d}-{d:02d}" + (f"{sep}{h:02d}:{mi:02d}:{s:02d}" if sep else "") + tail
+    ),
+    st.integers(1, 9999),
+    st.integers(0, 13),
+    st.integers(0, 32),
+    st.sampled_from(["", " ", "T", "  "]),
+    st.integers(0, 25),
+    st.integers(0, 61),
+    st.integers(0, 61),
+    st.sampled_from(["", "Z", "+02:00", ".5", " "]),
+)
+
+
+@settings(max_examples=300)
+@given(st.lists(_ISO_LIKE, max_size=20))
+def test_polars_dates_equal_python_parsing(texts: list[str]) -> None:
+    fast = _fast_datetimes(pl.Series(texts, dtype=pl.String)).to_list()
+    for text, got in zip(texts, fast, strict=True):
+        if got is None:
+            continue  # left to parse_datetime, which decides
+        assert got == parse_datetime(text)

@@ -10,7 +10,6 @@ layouts, which must see all rows of a file, hold that file's mapped rows).
 from __future__ import annotations
 
 import hashlib
-import itertools
 import multiprocessing
 import os
 import shutil
@@ -158,6 +157,65 @@ class _Parts:
                 maintain_order=True,
             )
         return target
+
+
+class _TableWriter:
+    """One workspace table written as batches arrive, in row groups of ROW_GROUP_SIZE.
+
+    Appending row groups to one open Parquet file avoids writing numbered parts and then
+    decoding and re-encoding them all into the table. Row groups are cut at fixed row counts,
+    so the file is the same whatever the batch size or number of workers.
+    """
+
+    def __init__(self, tmp_root: Path, name: str, columns: dict[str, pl.DataType]) -> None:
+        import pyarrow.parquet as pq
+
+        tmp_root.mkdir(parents=True, exist_ok=True)
+        self.tmp = tmp_root / f"{name}.parquet"
+        self.columns = columns
+        self.schema = pl.DataFrame(schema=columns).to_arrow().schema
+        self.writer = pq.ParquetWriter(
+            self.tmp,
+            self.schema,
+            compression="zstd",
+            compression_level=1,
+            write_statistics=False,
+        )
+        self.pending: list[pl.DataFrame] = []
+        self.pending_rows = 0
+        self.rows = 0
+
+    def add(self, df: pl.DataFrame) -> None:
+        if df.height == 0:
+            return
+        self.pending.append(conform(df, self.columns))
+        self.pending_rows += df.height
+        self.rows += df.height
+        while self.pending_rows >= ROW_GROUP_SIZE:
+            self._write(ROW_GROUP_SIZE)
+
+    def _write(self, rows: int) -> None:
+        buffered = pl.concat(self.pending, how="vertical", rechunk=False)
+        group, rest = buffered.slice(0, rows), buffered.slice(rows)
+        table = group.to_arrow()
+        if table.schema != self.schema:
+            table = table.cast(self.schema)
+        self.writer.write_table(table, row_group_size=rows)
+        self.pending = [rest] if rest.height else []
+        self.pending_rows = rest.height
+
+    def finish(self, ws: Workspace, stage: str, name: str) -> Path:
+        if self.pending_rows:
+            self._write(self.pending_rows)
+        self.writer.close()
+        target = ws.table_path(stage, name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(self.tmp, target)
+        return target
+
+    def close(self) -> None:
+        """Abandon the table (after an error); the partial file is left in the parts folder."""
+        self.writer.close()
 
 
 def conform(df: pl.DataFrame, columns: dict[str, pl.DataType]) -> pl.DataFrame:
@@ -455,33 +513,12 @@ def _worker_init(schema: Schema, pack: Any, langid_backend: str | None) -> None:
     )
 
 
-def _worker_chunk(cands: list[Candidate], out_dir: str, index: int) -> dict[str, Any]:
-    """Process one chunk in a worker process; write its three tables as part files."""
+def _worker_chunk(cands: list[Candidate]) -> dict[str, Any]:
+    """Process one chunk in a worker process; the frames travel back as Arrow IPC (pickle)."""
     processor: _BatchProcessor = _WORKER["processor"]
     res = process_chunk(processor, _WORKER["pack"], cands, _WORKER["langid"])
-    written: dict[str, tuple[str, int] | None] = {}
-    for name, df in (
-        ("rejects", res.rejects),
-        ("filtered", res.filtered),
-        ("records", res.records),
-    ):
-        if df.height == 0:
-            written[name] = None
-            continue
-        cols = (
-            REJECT_SCHEMA
-            if name == "rejects"
-            else (
-                processor.columns
-                if name == "records"
-                else {**processor.columns, "reason": pl.String(), "detail": pl.String()}
-            )
-        )
-        path = Path(out_dir) / f"{name}-{index:06d}.parquet"
-        write_part(conform(df, cols), path)
-        written[name] = (str(path), df.height)
     return {
-        "written": written,
+        "frames": {"rejects": res.rejects, "filtered": res.filtered, "records": res.records},
         "stats": res.stats,
         "rules_s": res.rules_s,
         "required": processor.required_by_layout,
@@ -562,11 +599,11 @@ def ingest(
     tmp_root = stage_dir / ".parts"
     shutil.rmtree(tmp_root, ignore_errors=True)
     columns = record_columns(schema_obj)
-    rec_parts = _Parts(tmp_root, "records", columns)
-    filt_parts = _Parts(
+    rec_parts = _TableWriter(tmp_root, "records", columns)
+    filt_parts = _TableWriter(
         tmp_root, "filtered", {**columns, "reason": pl.String(), "detail": pl.String()}
     )
-    rej_parts = _Parts(tmp_root, "rejects", REJECT_SCHEMA)
+    rej_parts = _TableWriter(tmp_root, "rejects", REJECT_SCHEMA)
     rule_stats: list[dict[str, Any]] = []
     file_stats: dict[str, FileStats] = {}
     t_rules = 0.0
@@ -577,7 +614,6 @@ def ingest(
     # In-order slots: a reader-reject frame, or a chunk (done, or running in a worker). Draining
     # them in order makes the parts, and so the tables, identical whatever the worker count.
     slots: list[tuple[str, Any]] = []
-    chunk_ids = itertools.count()
 
     def drain(keep: int) -> None:
         nonlocal t_rules
@@ -591,14 +627,9 @@ def ingest(
             t_rules += done["rules_s"]
             if done["stats"] is not None:
                 rule_stats.append(done["stats"])
-            for name, parts in (
-                ("rejects", rej_parts),
-                ("filtered", filt_parts),
-                ("records", rec_parts),
-            ):
-                if done["written"][name] is not None:
-                    path, rows = done["written"][name]
-                    parts.adopt(Path(path), rows)
+            rej_parts.add(done["frames"]["rejects"])
+            filt_parts.add(done["frames"]["filtered"])
+            rec_parts.add(done["frames"]["records"])
 
     def flush() -> None:
         nonlocal t_rules
@@ -607,9 +638,7 @@ def ingest(
         chunk = list(buffer)
         buffer.clear()
         if pool is not None:
-            slots.append(
-                ("chunk", pool.submit(_worker_chunk, chunk, str(tmp_root), next(chunk_ids)))
-            )
+            slots.append(("chunk", pool.submit(_worker_chunk, chunk)))
             drain(keep=2 * (workers or 2))
             return
         res = process_chunk(worker, pack, chunk, langid_backend)
@@ -620,51 +649,59 @@ def ingest(
         filt_parts.add(res.filtered)
         rec_parts.add(res.records)
 
-    for f, name, maybe_layout, mapping in plans:
-        fs = file_stats.setdefault(name, FileStats(sha256=sha256_file(f)))
-        if maybe_layout is None:
-            msg = f"{name}: empty file or header only; 0 records"
-            fs.warnings.append(msg)
-            warnings.append(msg)
-            continue
-        layout = maybe_layout
-        fs.layout = layout.name
-        mapper = LayoutMapper(schema_obj, layout, mapping, name)
-        required = tuple(schema_obj.required_fields(layout))
-        size = f.stat().st_size
+    try:
+        for f, name, maybe_layout, mapping in plans:
+            fs = file_stats.setdefault(name, FileStats(sha256=sha256_file(f)))
+            if maybe_layout is None:
+                msg = f"{name}: empty file or header only; 0 records"
+                fs.warnings.append(msg)
+                warnings.append(msg)
+                continue
+            layout = maybe_layout
+            fs.layout = layout.name
+            mapper = LayoutMapper(schema_obj, layout, mapping, name)
+            required = tuple(schema_obj.required_fields(layout))
+            size = f.stat().st_size
 
-        def take(
-            cands: Iterator[Candidate],
-            name: str = name,
-            layout_name: str = layout.name,
-            required: tuple[str, ...] = required,
-        ) -> None:
-            for c in cands:
-                c.file, c.layout, c.required = name, layout_name, required
-                buffer.append(c)
-                if len(buffer) >= batch_size:
-                    flush()
+            def take(
+                cands: Iterator[Candidate],
+                name: str = name,
+                layout_name: str = layout.name,
+                required: tuple[str, ...] = required,
+            ) -> None:
+                for c in cands:
+                    c.file, c.layout, c.required = name, layout_name, required
+                    buffer.append(c)
+                    if len(buffer) >= batch_size:
+                        flush()
 
-        for batch in read_file(f, encoding=encoding, batch_size=batch_size):
-            fs.rows_read += len(batch.rows) + len(batch.rejects)
-            bad = _reader_rejects(name, batch)
-            if pool is not None:
-                slots.append(("rejects", bad))
-                drain(keep=2 * (workers or 2))
-            else:
-                rej_parts.add(bad)
-            take(mapper.feed(batch.rows, batch.lines, batch.locators))
-            if progress is not None:
-                progress(name, fs.rows_read, size)
-        take(mapper.finish())
-        if fs.rows_read == 0:
-            msg = f"{name}: no data rows; 0 records"
-            fs.warnings.append(msg)
-            warnings.append(msg)
-    flush()
-    if pool is not None:
-        drain(keep=0)
-        pool.shutdown()
+            for batch in read_file(f, encoding=encoding, batch_size=batch_size):
+                fs.rows_read += len(batch.rows) + len(batch.rejects)
+                bad = _reader_rejects(name, batch)
+                if pool is not None:
+                    slots.append(("rejects", bad))
+                    drain(keep=2 * (workers or 2))
+                else:
+                    rej_parts.add(bad)
+                take(mapper.feed(batch.rows, batch.lines, batch.locators))
+                if progress is not None:
+                    progress(name, fs.rows_read, size)
+            take(mapper.finish())
+            if fs.rows_read == 0:
+                msg = f"{name}: no data rows; 0 records"
+                fs.warnings.append(msg)
+                warnings.append(msg)
+        flush()
+        if pool is not None:
+            drain(keep=0)
+
+    except BaseException:
+        for table in (rec_parts, filt_parts, rej_parts):
+            table.close()
+        raise
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
 
     outputs = {
         "records": str(rec_parts.finish(ws, "ingest", "records")),

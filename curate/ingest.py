@@ -112,7 +112,7 @@ def write_part(df: pl.DataFrame, path: Path) -> None:
 
 
 class _Parts:
-    """Numbered Parquet parts of one table, concatenated in order at the end."""
+    """Numbered Parquet parts of one table (written by Ray workers), joined in order at the end."""
 
     def __init__(self, root: Path, name: str, columns: dict[str, pl.DataType]) -> None:
         self.dir = root / name
@@ -130,33 +130,16 @@ class _Parts:
         self.paths.append(path)
         self.rows += df.height
 
-    def adopt(self, path: Path, rows: int) -> None:
-        """Take a part another process wrote (same settings as ``add``) as the next part."""
-        target = self.dir / f"{len(self.paths):06d}.parquet"
-        os.replace(path, target)
-        self.paths.append(target)
-        self.rows += rows
-
     def finish(self, ws: Workspace, stage: str, name: str) -> Path:
-        target = ws.table_path(stage, name)
-        if not self.paths:
-            return ws.write_table(stage, name, pl.DataFrame(schema=self.columns))
-        if len(self.paths) == 1:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(self.paths[0], target)
-            return target
-        from curate.workspace import atomic_path
-
-        with atomic_path(target) as tmp:
-            pl.scan_parquet(self.paths).sink_parquet(
-                tmp,
-                compression="zstd",
-                compression_level=1,
-                statistics=False,
-                row_group_size=ROW_GROUP_SIZE,
-                maintain_order=True,
-            )
-        return target
+        """The parts, a part at a time, through the same writer as the local engine's tables."""
+        table = _TableWriter(self.dir.parent, f"{name}.table", self.columns)
+        try:
+            for path in self.paths:
+                table.add(pl.read_parquet(path))
+        except BaseException:
+            table.close()
+            raise
+        return table.finish(ws, stage, name)
 
 
 class _TableWriter:

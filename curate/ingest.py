@@ -10,6 +10,7 @@ layouts, which must see all rows of a file, hold that file's mapped rows).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -508,6 +509,64 @@ def _worker_chunk(cands: list[Candidate]) -> dict[str, Any]:
     }
 
 
+Plan = tuple[Path, str, Layout | None, dict[str, str]]  # file, display name, layout, mapping
+
+
+def candidate_events(
+    plans: Sequence[Plan],
+    schema: Schema,
+    *,
+    encoding: str | None,
+    batch_size: int,
+    file_stats: dict[str, FileStats],
+    warnings: list[str],
+    progress: ProgressFn | None = None,
+) -> Iterator[tuple[str, Any]]:
+    """The read loop both engines share: ``("rejects", frame)`` for each reader batch, and
+    ``("chunk", candidates)`` every ``batch_size`` candidates, in input order.
+
+    Where chunks are cut decides the output's order, so one loop keeps the engines identical.
+    ``file_stats`` and ``warnings`` are filled in as files are read.
+    """
+    from curate.readers import read_file
+
+    buffer: list[Candidate] = []
+    for f, name, maybe_layout, mapping in plans:
+        fs = file_stats.setdefault(name, FileStats(sha256=sha256_file(f)))
+        if maybe_layout is None:
+            msg = f"{name}: empty file or header only; 0 records"
+            fs.warnings.append(msg)
+            warnings.append(msg)
+            continue
+        layout = maybe_layout
+        fs.layout = layout.name
+        mapper = LayoutMapper(schema, layout, mapping, name)
+        required = tuple(schema.required_fields(layout))
+        size = f.stat().st_size
+        batches = read_file(f, encoding=encoding, batch_size=batch_size)
+        for batch in itertools.chain(batches, [None]):
+            if batch is None:
+                cands = mapper.finish()
+            else:
+                fs.rows_read += len(batch.rows) + len(batch.rejects)
+                yield "rejects", _reader_rejects(name, batch)
+                cands = mapper.feed(batch.rows, batch.lines, batch.locators)
+            for c in cands:
+                c.file, c.layout, c.required = name, layout.name, required
+                buffer.append(c)
+                if len(buffer) >= batch_size:
+                    yield "chunk", buffer
+                    buffer = []
+            if batch is not None and progress is not None:
+                progress(name, fs.rows_read, size)
+        if fs.rows_read == 0:
+            msg = f"{name}: no data rows; 0 records"
+            fs.warnings.append(msg)
+            warnings.append(msg)
+    if buffer:
+        yield "chunk", buffer
+
+
 PARALLEL_MIN_BYTES = 32 << 20
 
 
@@ -547,7 +606,7 @@ def ingest(
     ``workers``: processes for validation, normalization and rules (default: all cores when the
     input is large enough to repay their start-up). Output is identical for any number.
     """
-    from curate.readers import discover, file_columns, read_file
+    from curate.readers import discover, file_columns
 
     started = time.perf_counter()
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
@@ -566,7 +625,7 @@ def ingest(
     _check_not_inside_inputs(ws.path, files, str_paths)
 
     # Fail fast on unusable files (no layout, missing required column) before writing anything.
-    plans: list[tuple[Path, str, Layout | None, dict[str, str]]] = []
+    plans: list[Plan] = []
     warnings: list[str] = []
     for f in files:
         cols = file_columns(f, encoding=encoding)
@@ -591,7 +650,6 @@ def ingest(
     file_stats: dict[str, FileStats] = {}
     t_rules = 0.0
     worker = _BatchProcessor(schema_obj, schema_obj.max_record_chars)
-    buffer: list[Candidate] = []
 
     pool = _make_pool(workers, plans, schema_obj, pack, langid_backend)
     # In-order slots: a reader-reject frame, or a chunk (done, or running in a worker). Draining
@@ -614,12 +672,8 @@ def ingest(
             filt_parts.add(done["frames"]["filtered"])
             rec_parts.add(done["frames"]["records"])
 
-    def flush() -> None:
+    def flush(chunk: list[Candidate]) -> None:
         nonlocal t_rules
-        if not buffer:
-            return
-        chunk = list(buffer)
-        buffer.clear()
         if pool is not None:
             slots.append(("chunk", pool.submit(_worker_chunk, chunk)))
             drain(keep=2 * (workers or 2))
@@ -632,52 +686,26 @@ def ingest(
         filt_parts.add(res.filtered)
         rec_parts.add(res.records)
 
+    events = candidate_events(
+        plans,
+        schema_obj,
+        encoding=encoding,
+        batch_size=batch_size,
+        file_stats=file_stats,
+        warnings=warnings,
+        progress=progress,
+    )
     try:
-        for f, name, maybe_layout, mapping in plans:
-            fs = file_stats.setdefault(name, FileStats(sha256=sha256_file(f)))
-            if maybe_layout is None:
-                msg = f"{name}: empty file or header only; 0 records"
-                fs.warnings.append(msg)
-                warnings.append(msg)
-                continue
-            layout = maybe_layout
-            fs.layout = layout.name
-            mapper = LayoutMapper(schema_obj, layout, mapping, name)
-            required = tuple(schema_obj.required_fields(layout))
-            size = f.stat().st_size
-
-            def take(
-                cands: Iterator[Candidate],
-                name: str = name,
-                layout_name: str = layout.name,
-                required: tuple[str, ...] = required,
-            ) -> None:
-                for c in cands:
-                    c.file, c.layout, c.required = name, layout_name, required
-                    buffer.append(c)
-                    if len(buffer) >= batch_size:
-                        flush()
-
-            for batch in read_file(f, encoding=encoding, batch_size=batch_size):
-                fs.rows_read += len(batch.rows) + len(batch.rejects)
-                bad = _reader_rejects(name, batch)
-                if pool is not None:
-                    slots.append(("rejects", bad))
-                    drain(keep=2 * (workers or 2))
-                else:
-                    rej_parts.add(bad)
-                take(mapper.feed(batch.rows, batch.lines, batch.locators))
-                if progress is not None:
-                    progress(name, fs.rows_read, size)
-            take(mapper.finish())
-            if fs.rows_read == 0:
-                msg = f"{name}: no data rows; 0 records"
-                fs.warnings.append(msg)
-                warnings.append(msg)
-        flush()
+        for kind, item in events:
+            if kind == "chunk":
+                flush(item)
+            elif pool is not None:
+                slots.append(("rejects", item))
+                drain(keep=2 * (workers or 2))
+            else:
+                rej_parts.add(item)
         if pool is not None:
             drain(keep=0)
-
     except BaseException:
         for table in (rec_parts, filt_parts, rej_parts):
             table.close()

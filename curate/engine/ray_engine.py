@@ -29,7 +29,7 @@ import pickle
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -173,13 +173,9 @@ class _IngestSource:
     def read(self) -> Iterator[Any]:
         import pyarrow as pa
 
-        from curate.ingest import FileStats, _reader_rejects
-        from curate.mapping import Candidate, LayoutMapper
-        from curate.readers import read_file
-        from curate.workspace import sha256_file
+        from curate.ingest import FileStats, candidate_events
 
         seq = 0
-        buffer: list[Candidate] = []
 
         def event(kind: str, payload: Any) -> Any:
             nonlocal seq
@@ -188,48 +184,21 @@ class _IngestSource:
 
         file_stats: dict[str, FileStats] = {}
         warnings: list[str] = []
-        for f, name, layout, mapping in self.plans:
-            fs = file_stats.setdefault(name, FileStats(sha256=sha256_file(f)))
-            if layout is None:
-                msg = f"{name}: empty file or header only; 0 records"
-                fs.warnings.append(msg)
-                warnings.append(msg)
-                continue
-            fs.layout = layout.name
-            mapper = LayoutMapper(self.schema, layout, mapping, name)
-            required = tuple(self.schema.required_fields(layout))
-
-            def take(
-                cands: Iterable[Candidate],
-                name: str = name,
-                lname: str = layout.name,
-                required: tuple[str, ...] = required,
-            ) -> Iterator[Any]:
-                for c in cands:
-                    c.file, c.layout, c.required = name, lname, required
-                    buffer.append(c)
-                    if len(buffer) >= self.batch_size:
-                        yield event("chunk", list(buffer))
-                        buffer.clear()
-
-            for batch in read_file(f, encoding=self.encoding, batch_size=self.batch_size):
-                fs.rows_read += len(batch.rows) + len(batch.rejects)
-                rej = _reader_rejects(name, batch)
-                if rej.height:
-                    yield event("rejects", rej)
-                yield from take(mapper.feed(batch.rows, batch.lines, batch.locators))
-            yield from take(mapper.finish())
-            if fs.rows_read == 0:
-                msg = f"{name}: no data rows; 0 records"
-                fs.warnings.append(msg)
-                warnings.append(msg)
-        if buffer:
-            yield event("chunk", list(buffer))
+        for kind, payload in candidate_events(
+            self.plans,
+            self.schema,
+            encoding=self.encoding,
+            batch_size=self.batch_size,
+            file_stats=file_stats,
+            warnings=warnings,
+        ):
+            if kind == "chunk" or payload.height:
+                yield event(kind, payload)
         yield event("files", (file_stats, warnings))
 
 
 class _IngestWorker:
-    """Per chunk, exactly ingest's ``flush``: process, rules, text and hash; writes its parts."""
+    """Per chunk, ingest's own ``process_chunk``; writes its parts for the driver to append."""
 
     def __init__(
         self, schema: Any, rules: Any, langid_backend: str | None, parts_root: str
@@ -261,7 +230,7 @@ class _IngestWorker:
         )
 
     def __call__(self, batch: dict[str, Any]) -> dict[str, Any]:
-        from curate.ingest import REJECT_SCHEMA, add_text_and_hash, conform
+        from curate.ingest import REJECT_SCHEMA, process_chunk
 
         out_payload = []
         for seq, kind, payload in zip(batch["seq"], batch["kind"], batch["payload"], strict=True):
@@ -273,31 +242,11 @@ class _IngestWorker:
             if kind != "chunk":
                 out_payload.append(payload)
                 continue
-            out = self.worker.process(pickle.loads(payload))
+            out = process_chunk(self.worker, self.pack, pickle.loads(payload), self.langid_backend)
             self._write("rejects", seq, out.rejects, REJECT_SCHEMA)
-            kept, stats, t_rules = out.records, None, 0.0
-            if self.pack is not None and kept.height:
-                from curate.rules import apply_rules
-
-                t0 = time.perf_counter()
-                res = apply_rules(
-                    kept, self.pack, self.schema.text_fields(), langid_backend=self.langid_backend
-                )
-                t_rules = time.perf_counter() - t0
-                stats, kept = res.stats, res.kept
-                if res.filtered.height:
-                    self._write(
-                        "filtered",
-                        seq,
-                        add_text_and_hash(conform(res.filtered, self.filtered_cols), self.schema),
-                        self.filtered_cols,
-                    )
-            self._write(
-                "records",
-                seq,
-                add_text_and_hash(conform(kept, self.columns), self.schema),
-                self.columns,
-            )
+            self._write("filtered", seq, out.filtered, self.filtered_cols)
+            self._write("records", seq, out.records, self.columns)
+            stats, t_rules = out.stats, out.rules_s
             out_payload.append(_pack((stats, t_rules)))
         return {
             "seq": batch["seq"],

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import re
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -136,20 +138,19 @@ def main() -> None:
         mb = src.stat().st_size / 1e6
         print(f"input: {args.n:,} tickets, {mb:.0f} MB ({mb * 1e6 / args.n:.0f} B/record)")
         _, t_base = timed(baseline, src)
-        _, t_plain = timed(ingest, [src], "tickets", Path(tmp) / "ws1", rules=None)
         print(f"plain-Python baseline (csv+NFC+regex+pydantic): {args.n / t_base:10,.0f} rec/s")
-        print(
-            f"curate ingest, no rules:                        {args.n / t_plain:10,.0f} rec/s "
-            f"({t_base / t_plain:.2f}x baseline)"
-        )
-        try:
-            _, t_rules = timed(ingest, [src], "tickets", Path(tmp) / "ws2", rules="default")
-            print(
-                f"curate ingest, default rule pack:               {args.n / t_rules:10,.0f} rec/s "
-                f"({t_base / t_rules:.2f}x baseline)"
-            )
-        except Exception as exc:  # rules may be unavailable in a partial checkout
-            print(f"default rule pack: not measured ({exc})")
+        workers = min(os.cpu_count() or 1, 4)
+        for rules in (None, "default"):
+            for w in (1, workers):
+                ws = Path(tmp) / f"ws-{rules}-{w}"
+                _, took = timed(ingest, [src], "tickets", ws, rules=rules, workers=w)
+                label = f"curate ingest, {'no rules' if rules is None else rules + ' rules'}, "
+                label += "1 process" if w == 1 else f"{w} workers"
+                print(
+                    f"{label:<48}{args.n / took:10,.0f} rec/s ({t_base / took:.2f}x baseline)",
+                    flush=True,
+                )
+                shutil.rmtree(ws, ignore_errors=True)
         if args.big_gb:
             big = Path(tmp) / "big.csv"
             rows = int(args.big_gb * 1e9 / (mb * 1e6 / args.n))

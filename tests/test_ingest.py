@@ -280,3 +280,24 @@ def test_worker_processes_give_identical_tables(tmp_path: Path, rules: str | Non
         a = (tmp_path / "one" / "ingest" / "rules.json").read_text()
         b = (tmp_path / "two" / "ingest" / "rules.json").read_text()
         assert a == b
+
+
+def test_tables_do_not_depend_on_batch_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row groups are cut at fixed row counts, not where batches end (rejects keep the order
+    in which reader and validation found them, which does depend on the batch size)."""
+    import curate.ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "ROW_GROUP_SIZE", 25)
+    src = SAMPLE / "tickets"
+    ingest([src], "tickets", tmp_path / "a", rules=None, batch_size=7, workers=1)
+    ingest([src], "tickets", tmp_path / "b", rules=None, batch_size=1000, workers=1)
+    a = tmp_path / "a" / "ingest" / "records.parquet"
+    b = tmp_path / "b" / "ingest" / "records.parquet"
+    assert a.read_bytes() == b.read_bytes()
+    import pyarrow.parquet as pq
+
+    meta = pq.ParquetFile(tmp_path / "a" / "ingest" / "records.parquet").metadata
+    sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+    assert sizes[:-1] == [25] * (len(sizes) - 1) and 0 < sizes[-1] <= 25

@@ -163,3 +163,105 @@ def test_unicode_and_empty_text() -> None:
     assert ("josé.pérez@correo.es", "email") in found(
         DEFAULT, "Hola, escríbeme a josé.pérez@correo.es"
     )
+
+
+# ---- what the benchmark work fixed (general forms, each with look-alikes left alone) ----
+
+
+@pytest.mark.parametrize(
+    ("engine", "text", "value", "kind"),
+    [
+        (DEFAULT, "Fax: 345-899-3560x4587 today", "345-899-3560x4587", "phone"),
+        (DEFAULT, "Desk: +1-903-140-4508x769", "+1-903-140-4508x769", "phone"),
+        (DEFAULT, "call (898)666-3621 ext. 35 now", "(898)666-3621 ext. 35", "phone"),
+        (DEFAULT, "dtr Frances- 212- 476- 8356.", "212- 476- 8356", "phone"),
+        (CLINICAL, "WILL F/U TOMORROW.\nPG 33445\n", "33445", "phone"),
+        (DEFAULT, "seen 12-Mar-2020 at noon", "12-Mar-2020", "date"),
+        (DEFAULT, "last dose in MARCH OF 1993.", "MARCH OF 1993", "date"),
+        (DEFAULT, "went home in Sept. and came back", "Sept.", "date"),
+        (DEFAULT, "cultures drawn on the 11th.", "11th", "date"),
+        (CLINICAL, "intubated 6/30-7/2 for CHF", "6/30-7/2", "date"),
+        (CLINICAL, "LITHIUM TOXICITY-9/2/92. ALLERGIES", "9/2/92", "date"),
+        (CLINICAL, "(2/21, 4/21), S/P stent", "4/21", "date"),
+        (DEFAULT, "For my take on Dr. Wells, see below", "Wells", "person"),
+        (CLINICAL, "spoke at length w/ dr small today", "small", "person"),
+        (CLINICAL, "all is well at this time. q. lander rrt\n", "q. lander", "person"),
+        (CLINICAL, "INR 6.0. E. WELSH AWARE.", "E. WELSH", "person"),
+        (CLINICAL, "social: dtr suzette called", "suzette", "person"),
+        (CLINICAL, "KEEP ROMERO FAMILY AWARE OF PLAN", "ROMERO", "person"),
+        (CLINICAL, "Hank Przybylo (son) cell# 450-928-6612", "Hank Przybylo", "person"),
+        (DEFAULT, "Leif, can I please speak to your boss?", "Leif", "person"),
+        (DEFAULT, "Tomomi is from Hawkins, Richardson and Santana", "Tomomi", "person"),
+        (DEFAULT, "we need to add Samir Jelenovič as guardian", "Samir Jelenovič", "person"),
+        (DEFAULT, "verses from Yuri Bulgakov's tales", "Yuri Bulgakov", "person"),
+        (
+            DEFAULT,
+            "our founders: Kónya, Becker and Vasquez.",
+            "Kónya, Becker and Vasquez",
+            "person",
+        ),
+        (DEFAULT, "Philippe Guernon\n0104 Hafnarstraeti 5", "Philippe Guernon", "person"),
+        (DEFAULT, "Directed By:    Johannes Varvio", "Johannes Varvio", "person"),
+        (DEFAULT, "What's your last name? Magnusson", "Magnusson", "person"),
+    ],
+)
+def test_detects_more_forms(engine: PiiEngine, text: str, value: str, kind: str) -> None:
+    assert (value, kind) in found(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Resp: PSV 10/5, 40%, RR 14-22. PEEP/PS 5/10 W SATS 98%",
+        "weaned to cpap+ps 5/5 40%. pt tol fairly well",
+        "c/o 3/10 back pain, later #9/10, then 8/10 CP",
+        "BC + staph aureus 4/4 bottles",
+        "SVR 954-1183; HR 100-1112. VT 800-1000 15 minutes later",
+        "During/post-rx: 140/60 78-84 28 98-100%",
+        "co/ci/svr deteriorated to 3/2/1500 after captopril",
+        "cks 2245-105-4.7 and 1877-67-3.6 this am",
+        "urine grew E. coli and S. aureus",
+        "DENIES N/V. ABD SOFT. D/C. ECHO DONE",
+        "INTEG: Stoma RN following for R hip wound.",
+        "await swallow study when ms clears. MS improved",
+        "Neuro: alert. Resp: clear",
+        "3-4+MR. Given total 6u PRBC",
+    ],
+)
+def test_clinical_settings_and_abbreviations_are_not_pii(text: str) -> None:
+    assert found(CLINICAL, text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "However, can you check it? Sorry, I forgot. Also, please call.",
+        "Capital One, Chase and Wells Fargo",
+        "version 2024-13-45 of the schema",
+        "Notes: see below\nStatus: open",
+        "the 4th floor and the 2nd time",
+        "in may be fine",
+    ],
+)
+def test_chat_lookalikes_are_not_pii(text: str) -> None:
+    assert found(DEFAULT, text) == []
+
+
+def test_phone_ok_rejects_ranges_and_short_groups() -> None:
+    from curate.rules.pii import phone_ok
+
+    assert phone_ok("555-1234") and phone_ok("301 944-5032") and phone_ok("0490 75 40 81")
+    assert not phone_ok("954-1183") and not phone_ok("78-84 28") and not phone_ok("100-1112")
+    assert phone_ok("07700 063 966") and phone_ok("0393114413")
+
+
+def test_month_day_range_needs_both_ends() -> None:
+    assert month_day_ok("6/30-7/2") and not month_day_ok("6/30-13/2")
+
+
+def test_engine_for_reuses_the_engine() -> None:
+    from curate.rules.pii import engine_for
+
+    rules = load_rule_pack("default").pii
+    assert engine_for(rules) is engine_for(rules.model_copy())
+    assert engine_for(rules) is not engine_for(load_rule_pack("clinical").pii)

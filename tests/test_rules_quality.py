@@ -100,3 +100,42 @@ def test_turns_are_judged_per_side() -> None:
     )
     out = quality_reasons(df, QualityRules(), [], {})
     assert out["reason"].to_list() == [None, "assistant_nonempty", None]
+
+
+def _reference_ngram_fraction(text: str, n: int) -> float:
+    """Plain Python: the share of word n-grams (lower-case, whitespace-split) seen before."""
+    words = text.lower().split()
+    grams = [tuple(words[i : i + n]) for i in range(len(words) - n + 1)]
+    return 1 - len(set(grams)) / len(grams) if grams else 0.0
+
+
+def test_repeated_ngrams_matches_plain_python() -> None:
+    import random
+
+    from curate.rules.quality import repeated_ngrams
+
+    rng = random.Random(7)
+    vocab = ["a", "b", "refund", "Order", "ORDER", "é", "wifi", "x"]
+    texts = ["", "one", "a b", "a b c", "spam " * 9, "a b c a b c a b c"]
+    texts += [" ".join(rng.choice(vocab[: rng.randint(1, 8)]) for _ in range(k)) for k in range(80)]
+    texts = [" ".join(t.split()) for t in texts]  # what _metrics passes: collapsed, stripped
+    for n in (1, 2, 3, 5):
+        got = repeated_ngrams(pl.Series(texts).str.to_lowercase().str.split(" "), n)
+        want = [_reference_ngram_fraction(t, n) for t in texts]
+        assert got.tolist() == pytest.approx(want)
+
+
+def test_ngram_rule_decisions_match_the_plain_definition() -> None:
+    """Every segment long enough for the rule is measured exactly (no bound shortcut can
+    change a decision): a text fails exactly when its plain-Python fraction is over."""
+    import random
+
+    rng = random.Random(3)
+    rules = QualityRules(max_repeated_ngram_fraction=0.3, ngram_size=3)
+    for _ in range(60):
+        vocab = [f"w{i}" for i in range(rng.randint(2, 30))]
+        q = " ".join(rng.choice(vocab) for _ in range(rng.randint(0, 60)))
+        got, detail = reasons(q, "Sure, we can help with that.", rules)
+        n_words = len(q.split())
+        over = n_words - 2 >= 6 and _reference_ngram_fraction(q, 3) > 0.3
+        assert (got == "max_repeated_ngram_fraction") == over, (q, got, detail)

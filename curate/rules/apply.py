@@ -24,7 +24,7 @@ import pyarrow as pa
 
 from curate.rules.langid import detect_languages
 from curate.rules.pack import RulePack, load_rule_pack
-from curate.rules.pii import PiiEngine
+from curate.rules.pii import PiiEngine, engine_for
 from curate.rules.quality import quality_reasons
 
 PII_DTYPE = pl.List(pl.Struct({"type": pl.Utf8, "count": pl.Int64}))
@@ -203,7 +203,7 @@ def apply_rules(
             groups_l.append(turns.rows)
         flat = pl.concat(segs) if segs else pl.Series([], dtype=pl.Utf8)
         groups = np.concatenate(groups_l) if groups_l else np.zeros(0, np.int64)
-        engine = PiiEngine(pack.pii)
+        engine = engine_for(pack.pii)
         pseudo = pack.pii.style == "pseudonym"
         scan = engine.scan(flat, groups, keep_values=pseudo)
         redacted = scan.pseudonyms() if pseudo else scan.placeholders()

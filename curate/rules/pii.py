@@ -13,7 +13,11 @@ once per distinct situation, never scanning text itself.
 Names found by context ("Dr. X", "Hi X,", "Patient: X", sign-offs) are redacted wherever they
 occur in the same *record* (all its fields and turns, through ``groups``), never in other
 records, so a record's output does not depend on the batch it came in. Names from the census
-list are redacted wherever they appear capitalized.
+list are redacted wherever they appear capitalized. Names are also found before a context
+("X said", "X's kid", "X (son)", "Q. LANDER, RRT"), on a line of their own, in lists with
+census names, and by European surname endings. Look-alikes in notes are matched first and
+given back as text (check ``reject``: "PSV 10/5", "pain 3/10"), or rejected in Python
+(``phone_ok``: value ranges such as "SVR 954-1183").
 """
 
 from __future__ import annotations
@@ -50,27 +54,63 @@ def _canon(t: int) -> str:
 
 ASCII_B = r"(?-u:\b)"
 
-NAME_TOKEN = r"\p{Lu}(?:['’]\p{L})?\p{Ll}[\p{Ll}'’]*(?:\p{Lu}\p{Ll}+)?(?:-\p{Lu}?\p{Ll}+)?"
+# Upper- and lower-case letters of names: Latin (with Latin-1, Extended-A/B and Additional:
+# "Šárka", "Nguyễn"; the Extended blocks mix cases), Greek and Cyrillic. Not \p{Lu}/\p{Ll}:
+# with those every name pass costs 4x.
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΑ-ΩА-ЯЁ"
+LOWER = "a-zß-öø-ÿĀ-ɏḀ-ỿα-ωа-яё"
+NAME_TOKEN = (
+    rf"[{UPPER}](?:['’][{UPPER}{LOWER}])?[{LOWER}][{LOWER}'’]*(?:[{UPPER}][{LOWER}]+)?"
+    rf"(?:-[{UPPER}]?[{LOWER}]+)?"
+)
 # clinical notes (ASCII): a name in any case after a strong context
 CASED_TOKEN = (
     r"(?:[A-Z](?:['’][A-Za-z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Za-z][a-z]+)?"
-    r"|[A-Z]{2,}(?:['’-][A-Z]+)?|[a-z]{2,}(?:['’-][a-z]+)?)"
+    r"|[A-Z](?:['’][A-Z])?[A-Z]+(?:['’-][A-Z]+)?|[a-z](?:['’][a-z])?[a-z]+(?:['’-][a-z]+)?)"
 )
-CASED_NAME = rf"(?:[A-Z]\.?[ \t]+)?{CASED_TOKEN}(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{CASED_TOKEN}){{0,2}}"
-NAME = rf"{NAME_TOKEN}(?:[ \t]+(?:\p{{Lu}}\.[ \t]+)?{NAME_TOKEN}){{0,2}}"
+CASED_NAME = (
+    rf"(?:[A-Za-z]\.[ \t]*|[A-Z][ \t]+)?{CASED_TOKEN}"
+    rf"(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{CASED_TOKEN}){{0,2}}"
+)
+NAME = rf"{NAME_TOKEN}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}){{0,2}}"
+TWO_NAMES = rf"{NAME_TOKEN}[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}"
+# a capitalized word with a surname ending of a European language (Slavic, Nordic, Greek,
+# Romanian, Georgian, Spanish, Finnish), maybe after a first name: "Yuri Bulgakov", "Petersson"
+SURNAME = (
+    rf"(?:{NAME_TOKEN}[ \t]+(?:[{UPPER}]\.?[ \t]+)?)?[{UPPER}][{LOWER}]*(?:ov|ova|ev|eva|ski|ska|sky"
+    r"|ský|ić|ič|vich|enko|chuk|dze|shvili|sson|sen|dóttir|dottir|ez|escu|opoulos|idis|oglu|ová"
+    r"|inen|wicz|czyk)"
+)
+SURNAME_AFTER = rf"(?:$|[^{UPPER}{LOWER}0-9_'’-]|['’]s(?:$|[^{UPPER}{LOWER}]))"
+# a name on a line of its own (a signature, a letter's header): two or three name tokens
+LINE_NAME = rf"{NAME_TOKEN}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}){{1,2}}"
 MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
+# a month named alone: full names in any case but "may"; abbreviations capitalized only
+# ("dec" is "decreased" and "mar" a record in notes), and "sept"
+MONTH_ALONE = (
+    r"(?:(?i:january|february|march|april|june|july|august|september|october|november|december)"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT?|OCT"
+    r"|NOV|DEC|sept))"
+)
 M_ = r"(?:0?[1-9]|1[0-2])"
+# "555-123-4567 x89", "212- 476- 8356", "(898)666-3621x0135"
+PHONE_SEP = r"(?:[ \t]*[./-][ \t]*|[ \t])?"
+PHONE_EXT = r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?"
 D_ = r"(?:0?[1-9]|[12]\d|3[01])"
 US_STATE = (
     r"(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI"
     r"|S[CD]|T[NX]|UT|V[TA]|W[AVIY])"
 )
-# a free-standing number: not part of a decimal, range, ratio or percentage
-NUM_BEFORE = r"(?:^|[^\w.,/+-])"
-NUM_AFTER = r"(?:$|[^\w%/.,-]|[.,](?:\s|$))"
+# a free-standing number: not part of a decimal, range, ratio or percentage. A word's full
+# stop or hyphen may precede it ("Quartermain.8/31", "TOXICITY-9/2/92"); after it a "." "," or "-" ends the number when a
+# non-word or a letter follows ("7/22.", "9/30- echo", "11/92,transferred"). The "\B" form
+# takes one character only, so that "2/21, 4/21" leaves the space to the second number.
+NUM_BEFORE = r"(?:^|[^\w.,/+-]|[A-Za-z][.-])"
+NUM_AFTER = r"(?:$|[^\w%/.,-]|[.,-](?-u:\B)|[.,-][A-Za-z])"
+YEAR4 = r"(?:19|20)\d{2}"
 LEAD = r"(?:^|[^\w])"
 ID_SEP = r"[ \t]*(?:(?:is|was|number|no\.?|num|#|id|code)[ \t]*)?[:#=]?[ \t]*#?[ \t]*"
 ID_VALUE = r"(?:[A-Za-z0-9-]*\d[A-Za-z0-9-]{3,}|[A-Za-z0-9-]{3,}\d[A-Za-z0-9-]*)\b"
@@ -215,6 +255,69 @@ NOT_NAMES = frozenset(
         "rrt",
         "pt",
     ]
+) | frozenset(  # labels before a colon, not speakers' names ("Note: ...", "Tel: ...")
+    [
+        "tel",
+        "username",
+        "date",
+        "re",
+        "fwd",
+        "note",
+        "notes",
+        "web",
+        "url",
+        "customer",
+        "agent",
+        "system",
+        "bot",
+        "pros",
+        "cons",
+        "bcc",
+        "cc",
+        "sent",
+        "reply",
+        "response",
+        "request",
+        "comment",
+        "comments",
+        "feedback",
+        "issue",
+        "problem",
+        "solution",
+        "result",
+        "tip",
+        "warning",
+        "error",
+        "info",
+        "edit",
+        "quote",
+        "source",
+        "link",
+        "title",
+        "speaker",
+        "host",
+        "guest",
+        "interviewer",
+        "human",
+        "ai",
+        "model",
+        "prompt",
+        "input",
+        "output",
+        "example",
+        "description",
+        "details",
+        "location",
+        "price",
+        "product",
+        "item",
+        "sku",
+        "brand",
+        "color",
+        "colour",
+        "size",
+        "quantity",
+    ]
 )
 
 
@@ -275,12 +378,13 @@ STATIC: dict[str, list[Detector]] = {
     "date": [
         Detector(
             "date",
-            r"\b\d{4}-\d{1,2}-\d{1,2}(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
+            rf"\b{YEAR4}-{M_}-{D_}"
+            r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
         ),
         Detector(
             "date",
-            rf"{M_}/{D_}/(?:\d{{4}}|\d{{2}})|{D_}/{M_}/(?:\d{{4}}|\d{{2}})|{M_}-{D_}-(?:\d{{4}}|\d{{2}})"
-            rf"|{D_}-{M_}-(?:\d{{4}}|\d{{2}})|{D_}\.{M_}\.\d{{4}}",
+            rf"{M_}/{D_}/(?:{YEAR4}|\d{{2}})|{D_}/{M_}/(?:{YEAR4}|\d{{2}})|{M_}-{D_}-(?:{YEAR4}|\d{{2}})"
+            rf"|{D_}-{M_}-(?:{YEAR4}|\d{{2}})|{D_}\.{M_}\.{YEAR4}",
             before=NUM_BEFORE,
             after=NUM_AFTER,
         ),
@@ -292,20 +396,42 @@ STATIC: dict[str, list[Detector]] = {
             "date",
             rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:{MONTH})\b\.?(?:,?[ \t]+\d{{4}}\b)?",
         ),
-        Detector("date", rf"\b(?i:{MONTH})\.?,?[ \t]+\d{{4}}\b"),
+        Detector("date", rf"\b(?i:{MONTH})\.?,?[ \t]+(?:(?i:of)[ \t]+)?\d{{4}}\b"),
+    ],
+    # more date forms, in a pass of their own: one more case-insensitive month alternation in
+    # the date/phone pass overflows Rust's lazy DFA cache there (100x slower)
+    "date:more": [
+        # 12-Mar-2020, 12/Mar/20, 12.Mar.2020
+        Detector("date", rf"\b{D_}[-/.](?i:{MONTH})[-/.](?:\d{{4}}|\d{{2}})\b"),
+        # a month alone after a preposition of time: "in Sept.", "since MARCH" (not "may")
+        Detector(
+            "date",
+            rf"{MONTH_ALONE}\b\.?",
+            before=r"\b(?i:in|since|during|early|late|mid|until|till|through|last|next)[ \t-]+",
+        ),
+        # an ordinal day: "on the 11th." (not "the 4th floor")
+        Detector(
+            "date",
+            r"\d{1,2}(?:st|nd|rd|th)\b",
+            before=r"\b(?i:on|since|from|until|till|by|before|after)[ \t]+the[ \t]+",
+            after=r"[ \t]*(?:[.,;:)!?]|\r?\n|$)",
+        ),
     ],
     "phone": [
-        Detector("phone", r"\+\d{1,3}[ .-]?(?:\(0?\d{0,4}\)[ .-]?)?\d{1,5}(?:[ .-]\d{2,5}){2,5}\b"),
         Detector(
             "phone",
-            r"(?:\(\d{3}\)|\b\d{3})[ ./-]?\d{3}[ ./-]?\d{4}\b(?:[ \t]?(?:x|ext\.?)[ \t]?\d{1,5}\b)?",
+            rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,5}}){{2,5}}{PHONE_EXT}\b",
+        ),
+        Detector(
+            "phone",
+            rf"(?:\(\d{{3}}\)|\b\d{{3}}){PHONE_SEP}\d{{3}}{PHONE_SEP}\d{{4}}{PHONE_EXT}\b",
         ),
         Detector("phone", r"\(\d{2,4}\)[ .-]?\d{3}[ .-]?\d{3,4}\b"),
         # pager / extension / beeper numbers named by context: "pager 54321", "x4567"
         Detector(
             "phone",
             r"\d{4,7}\b",
-            before=r"\b(?i:pager|beeper|pgr|bpr|paged|ext|extension|tel|phone|fax|cell|mobile)"
+            before=r"\b(?i:pager|beeper|pgr|pg|bpr|paged|ext|extension|tel|phone|fax|cell|mobile)"
             r"\.?[ \t]*(?:#|no\.?|number)?[ \t:#]*",
         ),
         Detector("phone", r"\d{4,5}\b", before=r"\b(?i:x)"),
@@ -314,12 +440,14 @@ STATIC: dict[str, list[Detector]] = {
             r"\d{2,5}(?:[ -]\d{2,4}){2,4}|\d{2}(?:\.\d{2}){3,4}",
             before=NUM_BEFORE,
             after=NUM_AFTER,
+            check="phone",
         ),
         Detector(
             "phone",
             r"\d{3}[ -]\d{4}|\d{4} \d{4}|\d{2,4} \d{6,8}|0\d{9,10}",
             before=NUM_BEFORE,
             after=NUM_AFTER,
+            check="phone",
         ),
     ],
     "mrn": [_ids("mrn", r"mrn|medical record|med rec|patient id|chart|unit no|hospital no")],
@@ -364,19 +492,60 @@ STATIC: dict[str, list[Detector]] = {
         ),
     ],
 }
-MONTH_DAY = r"\d{1,2}/\d{1,2}"  # 7/22 or 8/87 in clinical notes; validated by month_day_ok
+# 7/22, 8/87 or 6/30-7/2 in clinical notes; validated by month_day_ok
+MONTH_DAY = r"\d{1,2}/\d{1,2}(?:-\d{1,2}/\d{1,2})?"
+# Clinical settings and scores written like a month/day: ventilator pressures ("PSV 10/5",
+# "CPAP 5/5, 40%"), pain scores ("pain 3/10", "#9/10"), culture bottles ("2/4 bottles").
+# These detectors match them first and give them back as text (check "reject").
+VENT_SETTING = (
+    r"\b(?i:psv?|cpap|bi-?pap|peep|ipap|epap|pressure support|flow-?by|simv|imv|vent\w*|settings?"
+    r"|(?:wean|chang|increas|decreas)\w*(?:[ \t]+(?:down|up|back))?[ \t]+to|trial\w*(?:[ \t]+on)?"
+    r"|tried[ \t]+on)\b"
+)
+# up to 30 characters after the setting's name, in the same sentence, with no word longer
+# than 3 letters between ("SIMV/PS, 40%, 600X4, & 5/10" but not "VENT VIA TRACH (PLACED 8/14)")
+SETTING_GAP = r"(?:[^\n;.A-Za-z]|\.\d|[A-Za-z]{1,3}\b|[A-Za-z]{1,3}\d)"
+NOT_MONTH_DAY = [
+    Detector(
+        "date",
+        rf"{VENT_SETTING}{SETTING_GAP}{{0,30}}?\d{{1,2}}/\d{{1,2}}\b",
+        check="reject",
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}/\d{1,2}",
+        before=NUM_BEFORE,
+        after=r"[ \t]*[,@]?[ \t]*(?:\d{2,3}[ \t]*%|(?i:peep|fio2|psv?|cpap|bi-?pap|pain|cp"
+        r"|bottles?)\b)",
+        check="reject",
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}/10\b",
+        before=r"(?:\b(?i:pain|c/o|cp|score|rated?|rates|scale|level)[ \t:=-]*|#)",
+        check="reject",
+    ),
+]
 PASS_TYPES = (
     ("email",),
     ("url",),
     ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
     ("date", "phone", "address", "zip"),
+    ("date:more",),
 )
 
-TITLES = r"(?i:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord)"
+TITLES = (
+    r"(?i:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord|rabbi"
+    r"|reverend|pastor|imam)"
+)
+# titles after which a common word is still a name ("Dr. Small"), when written in the same
+# case as the title; not Mr/Ms, which are also mitral regurgitation and mental status in notes
+STRONG_TITLE = r"\b(?i:dr|drs|doctor|prof|professor|rabbi|reverend|pastor|imam)(?:\.[ \t]*|[ \t]+)"
 RELATIVES = (
     r"(?i:son|daughter|wife|husband|sister|brother|mother|father|mom|dad|niece|nephew|aunt|uncle"
-    r"|grandson|granddaughter|grandmother|grandfather|cousin|fiance|fiancee|partner|friend"
-    r"|neighbor|neighbour|boyfriend|girlfriend)"
+    r"|grand[ -]?(?:son|daughter|mother|father)|(?:son|daughter|sister|brother|mother|father)"
+    r"-in-law|cousin|fiance|fiancee|partner|friend|neighbor|neighbour|boyfriend|girlfriend"
+    r"|dtr|dau|sis|bro|hubby|caregiver|step(?:son|daughter|mother|father)|kid|child|baby)\b"
 )
 ROLES = (
     r"(?:NP|RN|PA|LPN|RRT|CNA|MD|(?i:nurse|attending|resident|intern|fellow|surgeon"
@@ -391,35 +560,234 @@ NAME_CONTEXTS = [
     r"(?:[ \t]+(?i:name))?[ \t]*:[ \t]*",
     r"(?:^|\n)[ \t>]*(?i:first|last|full|given|family|middle|maiden|sur)[ \t]*name[ \t]*:[ \t]*",
     r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Thx|Attn:?|Attention:?|Congratulations)[ \t,]+",
-    r"\b(?i:my name is|my name's|this is|i am|i'm|call me|named|called|spoke (?:with|to)"
-    r"|speaking with|talked to|signed by|seen by|referred by|says|said|asked|replied|wrote|told"
-    r"|according to|starring|featuring|directed by|written by|founded by|married"
+    r"\b(?i:my name is|my name's|this is|i am|i'm|call me|named(?: him| her)?|called|signed by|seen by"
+    r"|referred by|says|said|asked|replied|wrote|told|according to|starring|featuring|married"
     r"|(?:first|last|maiden|middle|full|sur) ?name is|name on the account is)[ \t]+"
     rf"(?:{TITLES}\.?[ \t]*)?",
+    # "spoke with", "spoken extensively with", "follow up with"
+    r"\b(?i:(?:spoke|spoken|speak|speaking|talk|talked|talking|met|meet|meeting|follow(?:ed)? up"
+    r"|consulted|conferred|checked)(?:[ \t]+\w+ly)?[ \t]+(?:with|to))[ \t]+",
+    # "song by X", "Directed By: X"
+    r"\b(?i:(?:directed|written|produced|performed|sung|composed|arranged|created|painted"
+    r"|designed|founded|invented|illustrated|edited|translated|narrated|hosted|presented|signed"
+    r"|approved|authored|recorded|released|song|songs|novel|book|album|film|movie|poem|play"
+    r"|painting|track|article|story|lyrics|version|not)[ \t]+by)[ \t]*:?[ \t]*",
+    r"[\"”][ \t]+(?i:by)[ \t]+",
+    # "What's your name? X", "name on the account? User: X", "it's under X"
+    r"\b(?i:name)\b[^?\n]{0,25}\?[ \t]*(?:(?i:user|customer|client|caller)[ \t]*:[ \t]*)?",
+    r"\b(?i:it'?s under|under the name(?: of)?|under (?:my|his|her|their|our) \w+'s name"
+    r"|in the name of|(?:change|changed|update|updated) (?:it|the name|my name) to"
+    r"|(?:assistant|secretary|deputy|successor|tribute|married|engaged) to)[ \t]+",
+    # occupations before a name: "Producer X", "songwriter X", "tennis player X"
+    r"\b(?i:producer|songwriter|singer|player|actor|actress|author|writer|director|composer"
+    r"|artist|musician|poet|novelist|journalist|reporter|senator|governor|mayor|minister|president"
+    r"|ceo|founder|co-founder|chairman|chairwoman|judge|detective|coach|captain|sergeant"
+    r"|lieutenant|colonel|ex-\w+)[ \t]+",
     r"\b(?i:regards|thanks|thank you|sincerely|cheers|best|best wishes|yours truly|cordially)"
     r"[ \t]*[,!.]?[ \t]*\r?\n[ \t]*",
     rf"\b(?:my|her|his|their|your|the|pt'?s|patient'?s)[ \t]+{RELATIVES}[ \t,]+",
-    rf"\b{RELATIVES}[ \t]*[,:][ \t]*",
+    rf"\b{RELATIVES}[ \t]*(?:[,:]|-+)[ \t]*",
     rf"\b{ROLES}[ \t]+",
+    r"\b(?i:contact(?: person)?|caller|proxy)[ \t]*[:-]?[ \t]*",
 ]
 # clinical notes: upper- and lower-case names after strong contexts ("DR. DISANGRO", "son bill")
 CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, artery, ...
-    rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*[,:]?[ \t]*",
+    rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*(?:[,:]|-+)?[ \t]*",
     r"\b(?i:nurse|attending|resident|fellow|caseworker|case manager|social worker|chaplain"
     r"|house officer|house staff|therapist|pharmacist|dietitian)[ \t]+",
+    r"\b(?i:(?:spoke|spoken|speak|talk|talked|met|meet|discussed|follow(?:ed)? up)"
+    r"(?:[ \t]+\w+ly)?[ \t]+with|my name is|call me|contact(?: person)?:?)[ \t]+",
 ]
-# "per B. KARGAS", "reported to J. Yi": an initial makes a plain preposition a name context
-INITIAL_CONTEXT = r"\b(?i:per|by|to|with|from|and|paged|called|notified|informed|w/)[ \t]+"
+# After a name: the verb of a person at the start of a sentence ("Enrico shouted at"), a
+# possessive of a personal noun ("Asya's kid"), a role ("as a beneficiary", "(son)"), "family".
+PERSON_VERBS = (  # not "said"/"thinks"/"told": companies do those in support tickets
+    r"(?:shouted|yelled|whispered|lives|lived|spent[ \t]+(?:a|an|the|\d+)|was born|is from|died"
+    r"|will be (?:talking|speaking|presenting)|is the keynote|began[ \t]+[a-z]+ing)"
+)
+PERSONAL_NOUNS = (
+    r"(?:address|phone|number|e-?mail|account|birthday|house|home|car|kid|kids|child|children|son"
+    r"|daughter|wife|husband|mom|dad|mother|father|brother|sister|family|friend|boss|lawyer"
+    r"|death|funeral|killers?|murder|wedding|parents|grave|office)"
+)
+SENTENCE_START = r"(?:^|\n|[.!?][\"”]?[ \t]+)[ \t>\"“]*"
+AFTER_NAME = [
+    rf"[ \t]+{PERSON_VERBS}\b",
+    rf"['’]s[ \t]+{PERSONAL_NOUNS}\b",
+    r"[ \t]+as[ \t]+(?:(?:a|an|the|my|our|his|her)[ \t]+)?(?:beneficiary|guardian|dependent|co-?signer"
+    r"|authorized user|joint|secondary|emergency contact|nominee|trustee|executor)\b",
+    rf"[ \t]*\((?:{RELATIVES}|{ROLES}|(?i:pcp|hcp|proxy|health care proxy))\)",
+    r"[ \t]+(?i:family)\b",
+    # a phone label after a name: "Lopie Certusi cell# 410-..."
+    r"[ \t]*[(:-]?[ \t]*(?i:cell|home|work|mobile|phone|tel|pager|beeper)[ \t]*(?:#|:|no\.)",
+    # clinical: "lorrie morales is a 70 yo"
+    r"[ \t]+(?i:is|was)[ \t]+an?[ \t]+\d{1,3}[ \t-]*(?i:yo|y/o|y\.o\.|yr|year|month)",
+]
+# "Leif, can I please speak to your boss?": a name called at the start of a sentence
+VOCATIVE_AFTER = (
+    r",[ \t]+(?:can|could|would|will|please|do|did|are|is|have|I|we|you|thanks|thank)\b"
+)
+
+# an initial and a name: "J. Miller" after a space; in capitals, where any sentence may end
+# in a one-letter abbreviation ("N/V. ABD"), only after "per"/"by"/... or before "aware"
+INITIAL_CONTEXT = r"\b(?i:per|by|to|with|from|and|paged|called|notified|informed|meet|w/)[ \t]+"
+INITIAL_NAME = rf"{ASCII_B}[A-Z]\.[ \t]*[A-Z][a-z]+(?:['’-][A-Za-z]+)?{ASCII_B}"
+INITIAL_CAPS = rf"{ASCII_B}[A-Z]\.[ \t]*(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:['’-][A-Za-z]+)?{ASCII_B}"
+INITIAL_AFTER = r"[ \t]+(?i:aware|notified|paged|called|informed|updated|in to|at bedside)\b"
+COORDINATED = (
+    rf"{NAME_TOKEN}(?:[ \t]*,[ \t]*{NAME_TOKEN}){{0,6}},?[ \t]+(?:and|&)[ \t]+{NAME_TOKEN}"
+)
 TITLE_CONTEXT = rf"\b{TITLES}(?:\.[ \t]*|[ \t]+)"
-SIGNOFF_AFTER = r",?[ \t]+(?:RN|RRT|MD|NP|PA|LPN|BSN|CNA|(?i:rn|rrt|md|np|bsn))\b"
+# a credential that ends its line: "Q. LANDER RRT", "V. Finn, RRT" (not "Stoma RN following")
+SIGNOFF_AFTER = (
+    r",?[ \t]+(?:RN|RRT|MD|NP|PA|LPN|BSN|CNA|CRT|(?i:rn|rrt|md|np|bsn|crt))[ \t.]*(?:\r?\n|$)"
+)
+# after a title, common words are names ("Dr. Small", "Dr. Will Cole") but not these
+TITLE_STOP = frozenset(
+    [
+        "and",
+        "or",
+        "to",
+        "in",
+        "at",
+        "on",
+        "of",
+        "the",
+        "a",
+        "an",
+        "for",
+        "with",
+        "by",
+        "from",
+        "is",
+        "was",
+        "were",
+        "are",
+        "be",
+        "been",
+        "has",
+        "had",
+        "have",
+        "will",
+        "would",
+        "should",
+        "can",
+        "could",
+        "may",
+        "did",
+        "does",
+        "do",
+        "aware",
+        "notified",
+        "called",
+        "paged",
+        "office",
+        "orders",
+        "order",
+        "note",
+        "notes",
+        "here",
+        "there",
+        "said",
+        "says",
+        "saw",
+        "see",
+        "seen",
+    ]
+)
+# species after a genus initial ("E. coli"), not a name after an initial
+MICROBES = frozenset(
+    [
+        "coli",
+        "aureus",
+        "epidermidis",
+        "faecalis",
+        "faecium",
+        "diff",
+        "dif",
+        "difficile",
+        "pylori",
+        "aeruginosa",
+        "pneumoniae",
+        "pneumonia",
+        "influenzae",
+        "albicans",
+        "glabrata",
+        "fragilis",
+        "marcescens",
+        "cloacae",
+        "aerogenes",
+        "mirabilis",
+        "vulgaris",
+        "viridans",
+        "pyogenes",
+        "agalactiae",
+        "maltophilia",
+        "baumannii",
+        "cepacia",
+        "typhi",
+        "enteritidis",
+        "jejuni",
+        "monocytogenes",
+        "meningitidis",
+        "gonorrhoeae",
+        "trachomatis",
+        "pallidum",
+        "tuberculosis",
+        "burgdorferi",
+        "perfringens",
+        "botulinum",
+        "tetani",
+        "carinii",
+        "jirovecii",
+        "neoformans",
+        "fumigatus",
+        "oxytoca",
+        "hominis",
+        "capitis",
+        "lugdunensis",
+        "saprophyticus",
+        "bovis",
+        "mutans",
+        "sanguinis",
+        "mitis",
+        "morganii",
+        "freundii",
+        "koseri",
+    ]
+)
 
 
 def month_day_ok(text: str) -> bool:
-    """Month/day (7/22) or month/yy (8/87), but not a fraction such as 1/2 or 3/4."""
+    """Month/day (7/22) or month/yy (8/87), but not a fraction such as 1/2 or 3/4; in a range
+    (6/30-7/2) both ends."""
+    if "-" in text:
+        return all(month_day_ok(part) for part in text.split("-"))
     m, d = (int(x) for x in text.split("/"))
     if not 1 <= m <= 12 or d == 0:
         return False
     return not (d <= 4 and m < d)
+
+
+_PHONE_GROUPS = re.compile(r"[ .-]")
+
+
+def phone_ok(text: str) -> bool:
+    """A bare digit group pattern is a phone number when it has 7 to 15 digits and does not
+    read as a range of values ("78-84 28", "900-1300", "100-1112": clinical vitals)."""
+    digits = sum(c.isdigit() for c in text)
+    if not 7 <= digits <= 15:
+        return False
+    groups = _PHONE_GROUPS.split(text)
+    seps = _PHONE_GROUPS.findall(text)
+    if [len(g) for g in groups] == [4, 2, 2] and seps == ["-", "-"]:
+        return False  # the shape of an ISO date (2024-13-45), not of a phone number
+    if not seps or seps[0] != "-" or (len(seps) > 1 and seps[1] == "-"):
+        return True
+    low, high = int(groups[0]), int(groups[1])
+    if low < high <= 2 * low and len(groups[1]) >= len(groups[0]):
+        return False  # a range: the second value a little above the first
+    # 3+4 digits with no area code: a US exchange never starts with 0 or 1
+    return not (len(groups) == 2 and len(groups[0]) == 3 and groups[0][0] in "01")
 
 
 def luhn_ok(number: str) -> bool:
@@ -505,8 +873,10 @@ class PiiEngine:
         self.listed_pass: _Pass | None = None
         wanted = set(rules.types)
         for group in PASS_TYPES:
-            dets = [d for t in group if t in wanted for d in STATIC[t]]
-            if "date" in group and "date" in wanted and rules.month_day_dates:
+            dets = [d for t in group if t.split(":")[0] in wanted for d in STATIC[t]]
+            if "date:more" in group and "date" in wanted and rules.month_day_dates:
+                # here, not with the phones: the look-alikes would overflow that pass's DFA
+                dets += NOT_MONTH_DAY
                 dets.append(Detector("date", MONTH_DAY, NUM_BEFORE, NUM_AFTER, "month_day"))
             if "date" in group:
                 # detectors that look before a number take one character there; all of this
@@ -545,27 +915,75 @@ class PiiEngine:
     def _name_passes(self) -> list[list[Detector]]:
         """Name detectors, one pass each: two big Unicode alternations in one regex make Rust's
         DFA give up (10x slower), while each alone scans at full speed."""
+        ctx = self._ctx
         passes = [
+            [Detector("person", rf"{STRONG_TITLE}{NAME}", check="strong_title")],
+            [Detector("person", NAME, before=ctx(TITLE_CONTEXT, *NAME_CONTEXTS), check="name")],
             [
+                Detector("person", NAME, SENTENCE_START, rf"[ \t]+{PERSON_VERBS}\b", "trailing"),
+                # two name tokens then a verb and "his"/"her": "Krisztián Szöllösy listed his"
                 Detector(
-                    "person", NAME, before=self._ctx(TITLE_CONTEXT, *NAME_CONTEXTS), check="name"
-                )
-            ]
+                    "person",
+                    TWO_NAMES,
+                    SENTENCE_START,
+                    r"[ \t]+[a-z]+ed[ \t]+(?:his|her)\b",
+                    "trailing",
+                ),
+                Detector("person", NAME, after=ctx(*AFTER_NAME[1:]), check="trailing"),
+            ],
+            # rarer finds, one pass (a pass costs a scan; a find's capture groups cost more in a
+            # bigger regex, so passes with many finds stay small): "Leif, can you", a name on
+            # a line of its own, "Z. Miller", "per B. KARGAS", "Z. MILLER aware" (not "E. coli")
+            rare := [
+                Detector("person", NAME_TOKEN, SENTENCE_START, VOCATIVE_AFTER, check="name"),
+                # a line of its own among other lines, not a whole field ("WriteRight Pen")
+                Detector("person", LINE_NAME, r"(?:^|\n)[ \t>]*", r"[ \t]*\r?\n", "line"),
+                Detector("person", LINE_NAME, r"\n[ \t>]*", r"[ \t]*$", "line"),
+                Detector("person", INITIAL_CAPS, before=ctx(INITIAL_CONTEXT), check="initial"),
+                Detector("person", INITIAL_CAPS, after=INITIAL_AFTER, check="initial"),
+                Detector("person", INITIAL_NAME, before=r"(?:^|[ \t(])", check="initial"),
+                Detector("person", SURNAME, before=ASCII_B, after=SURNAME_AFTER, check="trailing"),
+            ],
         ]
         if self.not_names:  # "Dr. Foley" is a person even where "Foley" is a catheter
             alt = _alternation(w for n in self.rules.not_names for w in (n, n.upper(), n.lower()))
             titled = rf"(?:{alt}){ASCII_B}"
             passes.append([Detector("person", titled, self._ctx(TITLE_CONTEXT), check="titled")])
         if self.rules.lowercase_names:  # clinical notes: "DR. DISANGRO", "son bill", "J. Yi"
-            passes.append([Detector("person", CASED_NAME, TITLE_CONTEXT, check="name")])
+            strong = rf"{STRONG_TITLE}{CASED_NAME}"
+            passes.append([Detector("person", strong, check="strong_title")])
+            titled = rf"{TITLE_CONTEXT}{CASED_NAME}"
+            passes.append([Detector("person", titled, check="cased_title")])
             # after "son" or "nurse" a lower/upper-case word must be a known first name
-            relative = self._ctx(*CASED_CONTEXTS)
+            relative = self._ctx(*CASED_CONTEXTS[:-1])
             passes.append([Detector("person", CASED_NAME, before=relative, check="known")])
-            initial = rf"[A-Z]\.[ \t]*(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:['’-][A-Za-z]+)?{ASCII_B}"
-            passes.append([Detector("person", initial, self._ctx(INITIAL_CONTEXT), check="name")])
+            strong = self._ctx(CASED_CONTEXTS[-1])
+            passes.append([Detector("person", CASED_NAME, before=strong, check="known")])
+            after = self._ctx(*AFTER_NAME[3:])  # "(son)", "family", "cell#", "is a 70 yo"
+            passes.append([Detector("person", CASED_NAME, after=after, check="trailing_known")])
             # "ROBERT V. DEGIORGIO, RRT": a name before a credential ((?m)^ would cost 10x)
             signoff = rf"{ASCII_B}{CASED_NAME}"
             passes.append([Detector("person", signoff, after=SIGNOFF_AFTER, check="signoff")])
+            # a name alone on the note's last line: "...\nSUSAN"
+            last = rf"{CASED_TOKEN}(?:[ \t]+{CASED_TOKEN})?"
+            # "mary smith", "JOHN DOE": a census first name and a census surname, any case
+            firsts = sorted(n for n in self.listed if n in _names.FIRST_NAMES)
+            pair = (
+                rf"{ASCII_B}(?:{_alternation(n.lower() for n in firsts)}"
+                rf"|{_alternation(n.upper() for n in firsts)})[ \t]+(?:[A-Za-z]\.?[ \t]+)?"
+                rf"[A-Za-z][A-Za-z'’-]+{ASCII_B}"
+            )
+            passes.append([Detector("person", pair, check="pair")])
+            end = r"(?:\n|[.!?][ \t]+)[ \t]*"
+            passes.append([Detector("person", last, end, r"\s*$", check="known")])
+        else:
+            # lower-case names after a strong context: "my name is lena andersson"
+            strong = self._ctx(CASED_CONTEXTS[-1])
+            rare.append(Detector("person", CASED_NAME, before=strong, check="known"))
+            rare.append(Detector("person", NAME_TOKEN, r"\n[ \t]*", r"\s*$", check="known"))
+        # "Kónya, Becker and Vasquez": a list of names where most are census names (before the
+        # census-name pass, which would take the listed ones out of the list)
+        rare.append(Detector("person", COORDINATED, check="coordinated"))
         return passes
 
     @staticmethod
@@ -598,15 +1016,34 @@ class PiiEngine:
         for p in self.passes:
             if p is self.listed_pass:
                 marked = state.propagate_names(marked)
-            if keep_values:
-                marked = marked.str.replace_all(*p.keep).str.replace_all(p.junk, "", literal=True)
-            else:
-                marked = marked.str.replace_all(*p.fast)
+            marked = _replace_pass(marked, p, keep_values)
             if not p.single:
                 marked = state.resolve(marked, p)
         if self.listed_pass is None:
             marked = state.propagate_names(marked)
         return Scan(self, marked, grp, keep_values)
+
+
+def _replace_pass(marked: pl.Series, p: _Pass, keep_values: bool) -> pl.Series:
+    """One pass over a column (see ``_Pass`` for the two forms)."""
+    if keep_values:
+        return marked.str.replace_all(*p.keep).str.replace_all(p.junk, "", literal=True)
+    return marked.str.replace_all(*p.fast)
+
+
+_ENGINES: dict[str, PiiEngine] = {}
+
+
+def engine_for(rules: PiiRules) -> PiiEngine:
+    """The engine of ``rules``, built once per process (building one costs ~0.1 s: the census
+    name alternation), since ingest applies the same pack to every batch."""
+    key = rules.model_dump_json()
+    engine = _ENGINES.get(key)
+    if engine is None:
+        if len(_ENGINES) >= 8:
+            _ENGINES.clear()
+        engine = _ENGINES[key] = PiiEngine(rules)
+    return engine
 
 
 class _ScanState:
@@ -653,25 +1090,59 @@ class _ScanState:
 
         if det.check is None:
             return wrap(value)
+        if det.check == "phone":
+            return wrap(value) if phone_ok(value) else value
         if det.check == "luhn":
             return wrap(value) if luhn_ok(value) else value
+        if det.check == "reject":  # a look-alike, matched only to keep other detectors off it
+            return value
         if det.check == "month_day":
             return wrap(value) if month_day_ok(value) else value
         if det.check == "listed":
             return _listed_span(value, wrap, eng)
-        if det.check == "signoff":  # the name is the last name-like tokens before the title
-            tokens = list(_TOKEN_RE.finditer(value))
-            k = len(tokens)
-            while k and (
-                _is_initial(tokens[k - 1].group()) or _word_ok(tokens[k - 1].group(), eng)
-            ):
-                k -= 1
-            while k < len(tokens) and _is_initial(tokens[k].group()):
-                k += 1
-            if k == len(tokens):
+        if det.check == "strong_title":  # the title is part of the value: keep it as text
+            title = _TITLE_RE.match(value)
+            if title is None:
                 return value
-            cut = tokens[k].start()
+            cut = title.end()
+            case = _case(title.group())
+            return value[:cut] + _name_span(value[cut:], wrap, eng, titled=True, case=case)
+        if det.check == "cased_title":  # notes: "ms clears" is mental status, "MR." mitral
+            title = _TITLE_RE.match(value)
+            if title is None:
+                return value
+            cut = title.end()
+            abbrev = title.group().strip()
+            plain = abbrev.rstrip(".").lower()
+            if (plain == "ms" and value[cut : cut + 1].islower()) or (
+                plain in ("mr", "ms") and abbrev.isupper() and not abbrev.endswith(".")
+            ):
+                return value
             return value[:cut] + _name_span(value[cut:], wrap, eng)
+        if det.check in ("signoff", "trailing", "trailing_known"):  # the last name-like tokens
+            known = det.check == "trailing_known"
+            return _trailing_span(value, wrap, eng, eponyms=det.check == "signoff", known=known)
+        if det.check == "line":  # every token of the line is name-like
+            tokens = value.split()
+            if not all(_is_initial(t) or _word_ok(t, eng) for t in tokens):
+                return value
+            return _name_span(value, wrap, eng)
+        if det.check == "initial":
+            last = value.split(".", 1)[1].strip()
+            if last.lower() in MICROBES or not _word_ok(last, eng, eponyms=True):
+                return value
+            return _name_span(value, wrap, eng, eponyms=True)
+        if det.check == "pair":
+            first, last = value.split()[0], value.split()[-1]
+            if last.title() not in eng.listed or not _word_ok(last, eng):
+                return value
+            return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
+        if det.check == "coordinated":
+            names = [n.strip() for n in re.split(r",|\band\b|&", value) if n.strip()]
+            listed = sum(n in eng.listed for n in names)
+            if 2 * listed < len(names) or not all(_word_ok(n, eng) for n in names):
+                return value
+            return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in names if len(n) > 2)
         if det.check == "known":
             first = next((t for t in value.split() if not _is_initial(t)), "")
             titlecase = first[:1].isupper() and first[1:].islower()
@@ -755,29 +1226,96 @@ def _rows_with(marked: pl.Series, needle: str, fn: Callable[[int, str], str]) ->
 _TOKEN_RE = re.compile(r"\S+")
 
 
-def _word_ok(token: str, engine: PiiEngine, titled: bool = False) -> bool:
+_CONTRACTIONS = ("'ve", "'re", "'ll", "'d", "'m", "n't")
+
+
+def _case(text: str) -> str:
+    letters = "".join(c for c in text if c.isalpha())
+    return "upper" if letters.isupper() else "lower" if letters.islower() else "title"
+
+
+_TITLE_RE = re.compile(r"\S+?(?:\.\s*|\s+)")
+
+
+def _word_ok(
+    token: str,
+    engine: PiiEngine,
+    titled: bool = False,
+    *,
+    eponyms: bool = False,
+    case: str | None = None,
+) -> bool:
     """A token can be (part of) a name: not a stop word, not a common English word.
 
-    After a title ("Dr. Foley") the pack's ``not_names`` (eponyms, devices) count as names.
+    After a title ("Dr. Foley") the pack's ``not_names`` (eponyms, devices) count as names;
+    after a strong title (``case`` given: "Dr. Small", "dr green") so do common words written
+    in the title's case, but not function words ("Dr. to", "Rabbi sees"); with ``eponyms``
+    (before a credential, after an initial) only the ``not_names`` do.
     """
-    word = token.strip(".,'’").replace("’", "'")
+    word = token.strip(".,:;'’").replace("’", "'")
     low = word.lower()
     if len(word) < 2 or low in NOT_NAMES or not any(c.isalpha() for c in word):
         return False
+    if low.endswith(_CONTRACTIONS):  # "We've", "I'll", "Don't"
+        return False
     if low in engine.not_names:
-        return titled
+        return titled or eponyms
     title = word[:1].upper() + word[1:].lower()
     if title in engine.listed:
         return True
-    return low not in _names.COMMON_WORDS and len(word) >= 3
+    if low not in _names.COMMON_WORDS and len(word) >= 3:
+        return True
+    if case is None or _case(word) != case:
+        return False
+    return case == "title" or low not in TITLE_STOP  # "Dr. Will Cole", not "DR WILL SEE"
 
 
-def _is_initial(token: str) -> bool:
-    return len(token.rstrip(".")) == 1 and token[:1].isupper()
+def _is_initial(token: str, any_case: bool = False) -> bool:
+    """ "J." or "J" (and "q." with ``any_case``: sign-offs in lower-case notes)."""
+    letter = token.rstrip(".")
+    if len(letter) != 1 or not letter.isalpha():
+        return False
+    return letter.isupper() or (any_case and token.endswith("."))
+
+
+def _trailing_span(
+    value: str,
+    wrap: Callable[[str], str],
+    engine: PiiEngine,
+    *,
+    eponyms: bool = False,
+    known: bool = False,
+) -> str:
+    """A name candidate before a context ("... Q. LANDER, RRT", "... Asya's kid"): redact its
+    last name-like tokens, with the initials among or before them. ``known``: a token in lower
+    or upper case must be a census name ("KEEP ROMERO FAMILY", not "CARING FAMILY")."""
+
+    def ok(token: str) -> bool:
+        if _is_initial(token, any_case=eponyms):
+            return True
+        if not _word_ok(token, engine, eponyms=eponyms):
+            return False
+        word = token.strip(".,:;")
+        return not known or _case(word) == "title" or word.title() in engine.listed
+
+    tokens = list(_TOKEN_RE.finditer(value))
+    k = len(tokens)
+    while k and ok(tokens[k - 1].group()):
+        k -= 1
+    if all(_is_initial(t.group(), any_case=eponyms) for t in tokens[k:]):
+        return value
+    cut = tokens[k].start()
+    return value[:cut] + _name_span(value[cut:], wrap, engine, eponyms=eponyms)
 
 
 def _name_span(
-    value: str, wrap: Callable[[str], str], engine: PiiEngine, *, titled: bool = False
+    value: str,
+    wrap: Callable[[str], str],
+    engine: PiiEngine,
+    *,
+    titled: bool = False,
+    eponyms: bool = False,
+    case: str | None = None,
 ) -> str:
     """A name candidate after a context: redact its leading name-like tokens (and initials).
 
@@ -786,17 +1324,19 @@ def _name_span(
     tokens = list(_TOKEN_RE.finditer(value))
     keep = 0
     for k, m in enumerate(tokens):
-        if _is_initial(m.group()):
+        if _is_initial(m.group(), any_case=eponyms):
             continue
-        if not _word_ok(m.group(), engine, titled):
+        if not _word_ok(m.group(), engine, titled, eponyms=eponyms, case=case):
             break
         keep = k + 1
     if keep == 0:
         return value
     end = tokens[keep - 1].end()
     name = value[:end]
-    spread = [t.group() for t in tokens[:keep] if len(t.group()) > 2 and t.group()[0].isupper()]
-    spread = [t for t in spread if _word_ok(t, engine, titled)]
+    # common words found after a title ("Dr. White") are not spread: "White count" elsewhere
+    words = [t.group().strip(".,:;") for t in tokens[:keep]]
+    spread = [w for w in words if len(w) > 2 and w[0].isupper()]
+    spread = [w for w in spread if _word_ok(w, engine, eponyms=titled or eponyms)]
     if keep > 1 and name[:1].isupper():
         spread.append(name)
     notes = "".join(f"{NOTE}{n}{NOTE}" for n in spread)

@@ -8,8 +8,9 @@ is filtered by the first rule it fails, in ``QUALITY_RULES`` order, then custom 
 Cost: counting characters with a regex pays per match, so the metrics come from a text with
 its whitespace collapsed (one rare-match replace): its words are its single spaces plus one,
 its non-space characters its length minus those spaces. Only letters-vs-the-rest and symbols
-are counted with a regex. Line and n-gram repetition are computed on the few segments a cheap
-bound cannot clear, and the detail message only for records that fail.
+are counted with a regex. Line repetition is computed on the segments with 2+ newlines, n-gram
+repetition exactly on every segment long enough for the rule (word hashes combined in numpy,
+no per-segment Python), and the detail message only for records that fail.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 import numpy as np
 import polars as pl
+import pyarrow as pa
 
 from curate.rules.pack import FilterRule, QualityRules
 
@@ -52,54 +54,77 @@ def _label(seg: str) -> str:
     return seg.removeprefix("__turns_") + (" turns" if seg.startswith("__turns_") else "")
 
 
-def repeated_ngrams(words: pl.Series, n: int) -> pl.Series:
-    """Fraction of word n-grams that repeat an earlier one (lists of lower-case words)."""
-    h = words.list.eval(pl.element().hash())
-    grams = h.list.eval(
-        sum(
-            (pl.element().shift(-k) * pow(_HASH_K, n - 1 - k, 1 << 64) for k in range(n)),
-            pl.lit(0, pl.UInt64),
-        ).drop_nulls()
+def repeated_ngrams(words: pl.Series, n: int) -> np.ndarray:
+    """Fraction of word n-grams that repeat an earlier one, per list of (lower-case) words.
+
+    Vectorized over the whole column: each word hashed once (Polars), each n-gram hash a
+    polynomial of its words' hashes (numpy, wrapping uint64), then the distinct n-grams of
+    each list counted by Polars on a list column built from the same buffers."""
+    arr = words.list.eval(pl.element().hash()).to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    offsets = np.asarray(arr.offsets, dtype=np.int64)
+    values = arr.values.to_numpy(zero_copy_only=False).astype(np.uint64, copy=False)
+    values = values[offsets[0] : offsets[-1]]
+    offsets = offsets - offsets[0]
+    lens = np.diff(offsets)
+    size = len(values)
+    grams = values * np.uint64(pow(_HASH_K, n - 1, 1 << 64))
+    for k in range(1, n):
+        grams[: size - k] += values[k:] * np.uint64(pow(_HASH_K, n - 1 - k, 1 << 64))
+    n_grams = np.clip(lens - n + 1, 0, None)
+    # each list's first n_grams positions (the others run into the next list)
+    gram_offsets = np.concatenate([[0], np.cumsum(n_grams)])
+    take = np.repeat(offsets[:-1] - gram_offsets[:-1], n_grams) + np.arange(gram_offsets[-1])
+    lists = pa.LargeListArray.from_arrays(
+        pa.array(gram_offsets, pa.int64()), pa.array(grams[take], pa.uint64())
     )
-    return (1 - grams.list.n_unique() / grams.list.len()).fill_nan(0.0).fill_null(0.0)
+    distinct = pl.Series(lists).list.n_unique().to_numpy()
+    return np.where(n_grams > 0, 1 - distinct / np.maximum(n_grams, 1), 0.0)
 
 
 def _metrics(segs: pl.DataFrame, q: QualityRules) -> dict[str, dict[str, np.ndarray]]:
-    """Per segment: chars, words, non-space, letters, symbols, URL chars, repetition."""
+    """Per segment: chars, words, non-space, letters, symbols, URL chars, repetition.
+
+    Two selects: the whitespace-collapsed text first, then everything from it (one select
+    with the collapsed text as a shared subexpression costs 2x: Polars recomputes it)."""
+    norm_frame = segs.select(
+        pl.col(c).str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ") for c in segs.columns
+    )
     exprs = []
     for c in segs.columns:
-        t = pl.col(c)
-        norm = t.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
-        words = norm.str.to_lowercase().str.split(" ")
-        n_words = pl.when(norm == "").then(0).otherwise(words.list.len()).cast(pl.Int64)
+        t, norm = pl.col(c), pl.col(f"{c}|norm")
         exprs += [
             t.str.len_chars().alias(f"{c}|chars"),
-            n_words.alias(f"{c}|words"),
-            (norm.str.len_chars().cast(pl.Int64) - (n_words - 1).clip(lower_bound=0)).alias(
-                f"{c}|nonspace"
-            ),
+            norm.str.len_chars().alias(f"{c}|norm_chars"),
+            norm.str.count_matches(" ", literal=True).alias(f"{c}|spaces"),
             t.str.count_matches(r"[^\p{L}\s]").alias(f"{c}|nonletters"),
             t.str.count_matches(SYMBOL).alias(f"{c}|symbols"),
-            words.list.n_unique().alias(f"{c}|unique"),
             t.str.contains_any(["://", "www."], ascii_case_insensitive=True)
             .cast(pl.Int64)
             .alias(f"{c}|has_url"),
             t.str.count_matches("\n", literal=True).alias(f"{c}|newlines"),
         ]
-    frame = segs.lazy().select(exprs).collect()
+    both = pl.concat(
+        [segs, norm_frame.rename({c: f"{c}|norm" for c in segs.columns})], how="horizontal"
+    )
+    frame = both.lazy().select(exprs).collect()
     out: dict[str, dict[str, np.ndarray]] = {}
+    enabled = q.enabled()
     for c in segs.columns:
         m = {
             k.split("|", 1)[1]: frame[k].cast(pl.Int64).to_numpy()
             for k in frame.columns
             if k.startswith(f"{c}|")
         }
+        # words: the collapsed text's spaces plus one; non-space: its other characters
+        m["words"] = np.where(m["norm_chars"] > 0, m["spaces"] + 1, 0)
+        m["nonspace"] = m["norm_chars"] - np.clip(m["words"] - 1, 0, None)
         m["letters"] = m["nonspace"] - m["nonletters"]
         m["url_chars"] = np.zeros(segs.height, np.int64)
         m["dup_lines"] = np.zeros(segs.height)
         m["dup_ngrams"] = np.zeros(segs.height)
         col = segs[c]
-        enabled = q.enabled()
         if "max_url_ratio" in enabled and m["has_url"].any():
             idx = np.flatnonzero(m["has_url"])
             lens = col.gather(idx).str.extract_all(URL).list.eval(pl.element().str.len_chars())
@@ -115,19 +140,15 @@ def _metrics(segs: pl.DataFrame, q: QualityRules) -> dict[str, dict[str, np.ndar
             uniq = lines.list.n_unique().to_numpy()
             m["dup_lines"][idx] = np.where(n_lines >= 3, 1 - uniq / np.maximum(n_lines, 1), 0.0)
         if "max_repeated_ngram_fraction" in enabled:
-            # a repeated n-gram starts at a repeated word: (repeated words) / (n-grams) bounds
-            # the fraction from above, and clears most segments without building n-grams
+            # exact, on the segments long enough for the rule (short ones: 0)
             n = q.ngram_size
             grams = np.clip(m["words"] - n + 1, 0, None)
-            bound = (m["words"] - m["unique"]) / np.maximum(grams, 1)
-            todo = (grams >= max(2 * n, q.min_words_for_ratios)) & (
-                bound > q.max_repeated_ngram_fraction
-            )
+            todo = grams >= max(2 * n, q.min_words_for_ratios)
             if todo.any():
                 idx = np.flatnonzero(todo)
-                sub = col.gather(idx).str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
-                tokens = sub.str.to_lowercase().str.split(" ")
-                m["dup_ngrams"][idx] = repeated_ngrams(tokens, n).to_numpy()
+                norm_col = norm_frame[c]
+                tokens = (norm_col if todo.all() else norm_col.gather(idx)).str.to_lowercase()
+                m["dup_ngrams"][idx] = repeated_ngrams(tokens.str.split(" "), n)
         out[c] = m
     return out
 

@@ -2,8 +2,11 @@
 tokenizer's own ``encode_batch`` on the same rendered texts (measured in the same run).
 
 Usage: .venv/bin/python bench/bench_export.py [--rows N] [--token-rows N] [--tokenizer PATH]
+       [--rss 100000,400000]
 
 Targets (issue 5): >= 20,000 examples/s without tokens; >= 0.8x encode_batch with tokens.
+Issue 9: export streams row groups, so its peak RSS should stay flat as input grows; ``--rss``
+exports workspaces of the given sizes, each in a fresh child process, and prints its peak RSS.
 The tokenizer defaults to a cached SmolLM2 tokenizer (49k BPE) if curate train has fetched one,
 else a 49k byte-level BPE trained here with `tokenizers` on the benchmark texts (ChatML template).
 """
@@ -11,6 +14,8 @@ else a 49k byte-level BPE trained here with `tokenizers` on the benchmark texts 
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -63,15 +68,59 @@ def best_of(n: int, fn: object) -> float:
     return min(times)
 
 
+CHILD = """
+import json, resource, sys, time
+sys.path.insert(0, {root!r})
+from curate.export import export
+started = time.perf_counter()
+result = export({ws!r}, out={out!r})
+print(json.dumps({{
+    "seconds": time.perf_counter() - started,
+    "examples": result.extra["examples"],
+    "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+}}))
+"""
+
+
+def peak_rss(tmp: Path, sizes: list[int]) -> None:
+    """Export workspaces of each size in a fresh process; print time and peak RSS."""
+    root = str(Path(__file__).resolve().parent.parent)
+    rows = []
+    for n in sizes:
+        src, ws = tmp / f"rss{n}.csv", tmp / f"rss{n}"
+        write(src, n)
+        ingest([str(src)], "tickets", ws, rules=None)
+        src.unlink()
+        code = CHILD.format(root=root, ws=str(ws), out=str(tmp / f"rss{n}-out"))
+        done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        if done.returncode:
+            raise SystemExit(done.stderr)
+        got = json.loads(done.stdout.strip().splitlines()[-1])
+        rows.append((n, got))
+        print(
+            f"export of {n:,} records: {got['seconds']:.1f}s, peak RSS {got['peak_rss_mb']:,.0f} MB"
+        )
+    (n0, a), (n1, b) = rows[0], rows[-1]
+    grow = (b["peak_rss_mb"] - a["peak_rss_mb"]) * 2**20 / max(1, n1 - n0)
+    print(
+        f"peak RSS x{b['peak_rss_mb'] / a['peak_rss_mb']:.2f} for x{n1 / n0:.0f} the records "
+        f"({grow:,.0f} bytes per added record)"
+    )
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=30_000)
     ap.add_argument("--tokenizer", default=None)
     ap.add_argument("--token-rows", type=int, default=5_000)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--rss", default=None, help="comma-separated record counts: peak RSS only")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
+        if a.rss:
+            peak_rss(tmp, [int(x) for x in a.rss.split(",")])
+            return 0
         src = tmp / "tickets.csv"
         write(src, a.rows)
         ws = tmp / "ws"

@@ -40,6 +40,7 @@ PLACEHOLDER = re.compile("\ue000(\\d+)\ue001")
 CONTENT_INSPECTED = re.compile(
     r"""content['"]?\]?\s*(\.|\[|==|!=|\|\s*(?!trim\b)\w)|\bin\s+[\w.\['"]*content"""
 )
+MEASURE_CHUNK = 256  # examples per encode_batch call when measure() pipelines
 MIN_USER_KEEP = 0.25  # fit() keeps at least this share of the last user message's tokens
 HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*(/[\w.-]+)?$")
 
@@ -101,6 +102,18 @@ def compile_chat_template(template: str) -> Any:
     return env.from_string(template)
 
 
+def _plain_content(content: Any) -> bool:
+    """A non-empty string with nothing to strip at either end and no placeholder character,
+    which a template skeleton can take by substitution."""
+    return (
+        type(content) is str
+        and content != ""
+        and not content[0].isspace()
+        and not content[-1].isspace()
+        and "\ue000" not in content
+    )
+
+
 def _token_text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("content")
@@ -153,13 +166,7 @@ class ChatTokenizer:
         when the template does not inspect contents (no ``.split``, ``in``, filters but ``trim``)
         and the contents are already stripped; the first renders of each shape are checked
         against the full render, and any mismatch turns substitution off for that shape."""
-        if self._substitute and all(
-            type(m.get("content")) is str
-            and m["content"]
-            and m["content"] == m["content"].strip()
-            and "\ue000" not in m["content"]
-            for m in messages
-        ):
+        if self._substitute and all(_plain_content(m.get("content")) for m in messages):
             key = tuple(
                 (m["role"], *sorted(k for k, v in m.items() if v is not None)) for m in messages
             )
@@ -250,9 +257,36 @@ class ChatTokenizer:
         return first, last + 1
 
     def measure(self, conversations: Sequence[Sequence[Message]]) -> list[Count]:
-        """Exact counts for many examples: one render each, one encode_batch for all."""
-        rendered = [self.render_spans(msgs) for msgs in conversations]
-        encodings = self.encode([text for text, _ in rendered])
+        """Exact counts for many examples: one render each, one encode_batch per chunk.
+
+        encode_batch releases the GIL, so chunks are pipelined: while one chunk is encoded (in
+        Rust, on every core), this thread renders the next and counts the previous, and the
+        Python work hides behind the tokenizer's."""
+        if len(conversations) <= MEASURE_CHUNK:
+            rendered = [self.render_spans(msgs) for msgs in conversations]
+            return self._counts(rendered, conversations, self.encode([t for t, _ in rendered]))
+        from concurrent.futures import ThreadPoolExecutor
+
+        out: list[Count] = []
+        pending = None
+        with ThreadPoolExecutor(1, thread_name_prefix="curate-encode") as pool:
+            for start in range(0, len(conversations), MEASURE_CHUNK):
+                part = conversations[start : start + MEASURE_CHUNK]
+                rendered = [self.render_spans(msgs) for msgs in part]
+                job = pool.submit(self.encode, [t for t, _ in rendered])
+                if pending is not None:
+                    out += self._counts(pending[0], pending[1], pending[2].result())
+                pending = (rendered, part, job)
+            assert pending is not None
+            out += self._counts(pending[0], pending[1], pending[2].result())
+        return out
+
+    def _counts(
+        self,
+        rendered: list[tuple[str, list[tuple[int, int, str]]]],
+        conversations: Sequence[Sequence[Message]],
+        encodings: list[Any],
+    ) -> list[Count]:
         out = []
         for (_, spans), msgs, enc in zip(rendered, conversations, encodings, strict=True):
             user = assistant = 0

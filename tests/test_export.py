@@ -431,3 +431,164 @@ def test_cli_json_and_manifest(ws: Path, tmp_path: Path) -> None:
     # re-export without a test split removes the stale test file
     CliRunner().invoke(main, ["export", "-w", str(ws), "--out", str(out)])
     assert not (out / "test.jsonl").exists()
+
+
+# -- streaming, shards, fast paths -----------------------------------------------------------
+
+
+def test_small_batches_give_the_same_bytes_and_outcomes(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import curate.export as ex
+
+    kw: dict[str, Any] = {"val_fraction": 0.2, "test_fraction": 0.1, "seed": 3, "metadata": True}
+    export(ws, out=tmp_path / "one", **kw)
+    whole = Workspace(ws).read_table("export", "outcomes")
+    monkeypatch.setattr(ex, "ROW_GROUP_SIZE", 7)  # 65 records in 10 batches
+    res = export(ws, out=tmp_path / "many", **kw)
+    for name in ("train.jsonl", "val.jsonl", "test.jsonl"):
+        got = (tmp_path / "many" / name).read_text("utf-8")
+        assert got == (GOLDEN / "chat_metadata" / name).read_text("utf-8"), name
+    assert Workspace(ws).read_table("export", "outcomes").equals(whole)
+    assert res.counts == {"exported": 60, "no_example": 5}
+    assert not [p for p in (tmp_path / "many").iterdir() if p.name.startswith(".")]  # no spill
+
+
+def test_shards_concatenate_to_the_single_files(ws: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    kw: dict[str, Any] = {"val_fraction": 0.2, "test_fraction": 0.1, "seed": 3, "metadata": True}
+    res = export(ws, out=out, shard_size=10, **kw)
+    manifest = json.loads((out / "manifest.json").read_text())
+    from curate.workspace import sha256_file
+
+    for split in ("train", "val", "test"):
+        entry = manifest["files"][split]
+        shards = entry["shards"]
+        assert [s["path"] for s in shards] == [f"{split}-{i:05d}.jsonl" for i in range(len(shards))]
+        assert all(s["examples"] == 10 for s in shards[:-1]) and 0 < shards[-1]["examples"] <= 10
+        assert sum(s["examples"] for s in shards) == entry["examples"]
+        assert all(s["sha256"] == sha256_file(out / s["path"]) for s in shards)
+        joined = "".join((out / s["path"]).read_text("utf-8") for s in shards)
+        assert joined == (GOLDEN / "chat_metadata" / f"{split}.jsonl").read_text("utf-8")
+    assert res.config["shard_size"] == 10
+    info = json.loads((out / "dataset_info.json").read_text())
+    assert info["curate_train-00000"]["file_name"] == "train-00000.jsonl"
+    # back to single files: the shards of the previous export go
+    export(ws, out=out, **kw)
+    assert sorted(p.name for p in out.glob("*.jsonl")) == ["test.jsonl", "train.jsonl", "val.jsonl"]
+    with pytest.raises(UsageError, match="--shard-size must be at least 1"):
+        export(ws, out=out, shard_size=0)
+
+
+def test_dedupe_table_in_another_order_gives_the_same_export(ws: Path, tmp_path: Path) -> None:
+    clusters = {i: f"c{i % 4}" for i in range(5, 45)}
+    ded = fake_dedupe(ws, drop=0, cluster_of=clusters)
+    ded = ded.with_columns(
+        outcome=pl.when(pl.int_range(pl.len()) % 9 == 4)
+        .then(pl.lit("duplicate"))
+        .otherwise(pl.col("outcome"))
+    )
+    Workspace(ws).write_table("dedupe", "outcomes", ded)
+    export(ws, out=tmp_path / "aligned", metadata=True, val_fraction=0.3, seed=4)
+    aligned = Workspace(ws).read_table("export", "outcomes")
+    Workspace(ws).write_table("dedupe", "outcomes", ded.reverse())
+    export(ws, out=tmp_path / "joined", metadata=True, val_fraction=0.3, seed=4)
+    assert Workspace(ws).read_table("export", "outcomes").equals(aligned)
+    assert aligned.height == 65 - ded.filter(pl.col("outcome") != "kept").height
+    for name in ("train.jsonl", "val.jsonl"):
+        assert (tmp_path / "aligned" / name).read_bytes() == (
+            tmp_path / "joined" / name
+        ).read_bytes()
+
+
+def test_batch_validation_agrees_with_the_models(ws: Path, tmp_path: Path) -> None:
+    from pydantic import ValidationError
+
+    from curate.formats import model_for, validate_batch
+
+    def verdicts(rows: list[dict[str, Any]], fmt: str, style: str) -> tuple[bool, list[bool]]:
+        try:
+            validate_batch(rows, fmt, style)
+            batch_ok = True
+        except ValidationError:
+            batch_ok = False
+        singles = []
+        for row in rows:
+            try:
+                model_for(fmt, style).model_validate(row)
+                singles.append(True)
+            except ValidationError:
+                singles.append(False)
+        return batch_ok, singles
+
+    for case, kw in CASES.items():
+        out = tmp_path / case
+        export(ws, out=out, metadata=True, **{k: v for k, v in kw.items() if k != "metadata"})
+        fmt, style = kw["format"], kw.get("completion_style", "standard")
+        good = read_jsonl(out / "train.jsonl")[:5]
+        assert verdicts(good, fmt, style) == (True, [True] * 5), case
+        first = good[0]
+        broken = [
+            {**first, "surprise": 1},
+            {k: v for k, v in first.items() if k != next(iter(first))},
+            {**first, "metadata": {**first["metadata"], "split": 3}},
+            json.loads(
+                json.dumps(first)
+                .replace('"content": "', '"content": " \\n', 1)
+                .replace('"value": "', '"value": "', 1)
+            ),
+        ]
+        if fmt == "chat":
+            broken.append({"messages": [{"role": "user", "content": "   "}, first["messages"][-1]]})
+            broken.append({"messages": [{**first["messages"][-1], "weight": 2}] * 2})
+        if fmt == "sharegpt":
+            broken.append({"conversations": [{"from": "human", "value": ""}] * 2})
+        for row in broken:
+            batch_ok, (single_ok,) = verdicts([row], fmt, style)
+            assert batch_ok == single_ok, (case, row)
+        assert not all(verdicts([row], fmt, style)[0] for row in broken), case
+
+
+def test_fast_template_paths_render_like_jinja() -> None:
+    from datetime import datetime
+
+    from curate.export import Template, _environment, direct_renderer
+
+    env = _environment()
+    sources = [
+        "{% if a %}A: {{ a }}\n{% elif b %}B={{ b }}{% else %}none{% endif %} / {{ c }}",
+        "{{ a }}",
+        "  plain text  ",
+        "{{ a | upper }} {{ b }}",  # a filter: Jinja renders it
+    ]
+    rows = {
+        "a": ["x", None, "", " \x1c lead and trail \x1f ", "\u3000wide\u2028"],
+        "b": [None, "y", "", "\x85z", "b"],
+        "c": ["1", "2", None, "\t", "é ✓"],
+    }
+    df = pl.DataFrame(rows)
+    for source in sources:
+        ast = env.parse(source)
+        template = Template(env.from_string(source), {"a", "b", "c"}, ast=ast)
+        jinja = [template.jinja(r) for r in df.iter_rows(named=True)]
+        got = template.column(df)
+        assert got is None if "upper" in source else got == jinja, source
+        direct = direct_renderer(ast)
+        assert (direct is None) == ("upper" in source)
+        assert [template.render(r) for r in df.iter_rows(named=True)] == jinja
+    # plain text reads no field (an empty column set): the same text for every record
+    text = Template(env.from_string(" Be brief. "), set(), ast=env.parse(" Be brief. "))
+    assert text.column(df) == ["Be brief."] * df.height
+    # other dtypes: str() of a datetime or an int differs from Polars' cast, so no column
+    ast = env.parse("at {{ a }} n={{ b }}")
+    typed = pl.DataFrame({"a": [datetime(2024, 5, 1, 10, 0)], "b": [3]})
+    template = Template(env.from_string("at {{ a }} n={{ b }}"), {"a", "b"}, ast=ast)
+    assert template.column(typed) is None
+    row = typed.row(0, named=True)
+    assert template.render(row) == template.jinja(row) == "at 2024-05-01 10:00:00 n=3"
+
+
+def test_python_whitespace_constant() -> None:
+    from curate.export import PY_WHITESPACE
+
+    assert set(PY_WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}

@@ -55,6 +55,7 @@ class ExportConfig(_Section):
     tokenizer: str | None = None
     max_tokens: int | None = Field(None, ge=1)
     metadata: bool = False
+    shard_size: int | None = Field(None, ge=1)
 
 
 class TrainConfig(_Section):
@@ -191,6 +192,7 @@ seed = 0
 {strat}
 # tokenizer = "path/to/tokenizer.json"   # exact token counts and --max-tokens trimming
 # max_tokens = 2048
+# shard_size = 100000                 # write train-00000.jsonl, ... of this many examples each
 
 # [train]                          # optional LoRA training of the export
 # model = "smollm2"                # local model dir, or the built-in offline SmolLM2-135M-Instruct

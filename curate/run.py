@@ -235,6 +235,7 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
             tokenizer=_tokenizer(cfg, e.tokenizer),
             max_tokens=e.max_tokens,
             metadata=e.metadata,
+            shard_size=e.shard_size,
         )
     if stage == "train":
         from curate.train import TrainConfig as TrainerConfig

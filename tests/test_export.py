@@ -592,3 +592,24 @@ def test_python_whitespace_constant() -> None:
     from curate.export import PY_WHITESPACE
 
     assert set(PY_WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
+
+
+def test_cli_shard_size_and_training_reads_the_shards(ws: Path, tmp_path: Path) -> None:
+    from curate.train.data import load_data_dir
+
+    single, sharded = tmp_path / "single", tmp_path / "sharded"
+    assert CliRunner().invoke(main, ["export", "-w", str(ws), "--out", str(single)]).exit_code == 0
+    args = ["export", "-w", str(ws), "--out", str(sharded), "--shard-size", "7"]
+    res = CliRunner().invoke(main, args)
+    assert res.exit_code == 0, res.output
+    assert not (sharded / "train.jsonl").exists()
+    assert (sharded / "train-00000.jsonl").exists() and (sharded / "train-00001.jsonl").exists()
+
+    def content(d: Path) -> list[list[tuple[Any, ...]]]:
+        return [[(c.messages, c.weights) for c in split] for split in load_data_dir(d)]
+
+    assert content(sharded) == content(single)
+
+    bad = CliRunner().invoke(main, [*args[:-1], "0"])
+    assert bad.exit_code == 2
+    assert "Invalid value for '--shard-size': 0 is not in the range x>=1." in bad.output

@@ -74,6 +74,13 @@ from curate.cli._common import (
     help="'last' sets weight 0 on earlier assistant turns (chat format).",
 )
 @click.option("--task", "tasks", multiple=True, help="Export only these schema tasks (repeatable).")
+@click.option(
+    "--shard-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Write each split as shards of N examples (train-00000.jsonl, ...), listed in order "
+    "in manifest.json.",
+)
 @engine_options
 @json_option
 @handle_errors
@@ -91,6 +98,7 @@ def export_command(
     metadata: bool,
     train_on: str,
     tasks: tuple[str, ...],
+    shard_size: int | None,
     engine: str,
     ray_address: str | None,
     as_json: bool,
@@ -132,6 +140,7 @@ def export_command(
             metadata=metadata,
             train_on=train_on,
             tasks=list(tasks) or None,
+            shard_size=shard_size,
             progress=on_progress,
         )
     if as_json:

@@ -22,6 +22,7 @@ docs/scale.md, "Integration"); only one Ray stage runs per process at a time.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import importlib
 import os
@@ -29,7 +30,7 @@ import pickle
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -582,52 +583,43 @@ def ray_dedupe(workspace: Any, **kwargs: Any) -> StageResult:
 # -- export ----------------------------------------------------------------------------------
 
 
-def _render_block(batch: Any, schema: Any, task_names: list[str], train_on: str) -> dict[str, Any]:
+def _render_remote(table: Any, schema: Any, task_names: list[str], train_on: str) -> bytes:
+    """One export batch rendered on a worker: ``render_records`` exactly, pickled back."""
     ex = importlib.import_module("curate.export")  # the module: curate.export is also the function
 
-    render = _original(ex, "render_records")
     tasks = ex.compile_tasks(schema, task_names)  # compiled templates do not pickle; recompile
-    df = pl.from_arrow(batch)
+    df = pl.from_arrow(table)
     assert isinstance(df, pl.DataFrame)
-    offset = int(df["_ray_row"][0]) if df.height else 0
-    examples, skipped = render(df.drop("_ray_row"), tasks, train_on)
-    for e in examples:
-        e.row += offset
-    return {
-        "offset": [offset],
-        "payload": [_pack((examples, {k + offset: v for k, v in skipped.items()}))],
-    }
+    return _pack(_original(ex, "render_records")(df, tasks, train_on))
 
 
-def ray_render_records(
-    df: pl.DataFrame, tasks: Any, train_on: str = "all", *, schema: Any, block_rows: int = 4096
-) -> tuple[list[Any], dict[int, tuple[str, str]]]:
-    """Drop-in for ``curate.export.render_records``: the same function per block, on Ray."""
-    ex = importlib.import_module("curate.export")  # the module: curate.export is also the function
-
+def ray_render_batches(
+    batches: Iterable[pl.DataFrame],
+    tasks: Any,
+    train_on: str = "all",
+    *,
+    schema: Any,
+    ahead: int | None = None,
+) -> Iterator[tuple[pl.DataFrame, list[Any], dict[int, tuple[str, str]]]]:
+    """Drop-in for ``curate.export.render_batches``: each batch rendered by a Ray task, several
+    in flight while export consumes the earlier ones, yielded in input order."""
     ray = _ray()
-    if df.height == 0:
-        return _original(ex, "render_records")(df, tasks, train_on)
-    indexed = df.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("_ray_row"))
-    blocks = [indexed.slice(i, block_rows).to_arrow() for i in range(0, df.height, block_rows)]
-    ds = ray.data.from_arrow(blocks).map_batches(
-        _render_block,
-        batch_size=None,
-        batch_format="pyarrow",
-        fn_kwargs={"schema": schema, "task_names": [t.name for t in tasks], "train_on": train_on},
-    )
-    got = sorted(((int(r["offset"]), r["payload"]) for r in ds.iter_rows()), key=lambda x: x[0])
-    examples: list[Any] = []
-    skipped: dict[int, tuple[str, str]] = {}
-    for _, payload in got:
-        got_examples, got_skipped = pickle.loads(payload)
-        examples.extend(got_examples)
-        skipped.update(got_skipped)
-    return examples, skipped
+    remote = ray.remote(_render_remote)
+    names = [t.name for t in tasks]
+    window = ahead if ahead is not None else max(2, 2 * cluster_cpus())
+    pending: collections.deque[tuple[pl.DataFrame, Any]] = collections.deque()
+    for df in batches:
+        pending.append((df, remote.remote(df.to_arrow(), schema, names, train_on)))
+        if len(pending) >= window:
+            done, ref = pending.popleft()
+            yield done, *pickle.loads(ray.get(ref))
+    while pending:
+        done, ref = pending.popleft()
+        yield done, *pickle.loads(ray.get(ref))
 
 
 def ray_export(workspace: Any, **kwargs: Any) -> StageResult:
-    """``curate.export.export`` with record rendering spread over Ray."""
+    """``curate.export.export`` with each batch's rendering done by Ray tasks, ahead of export."""
     import functools
 
     ex = importlib.import_module("curate.export")  # the module: curate.export is also the function
@@ -636,7 +628,7 @@ def ray_export(workspace: Any, **kwargs: Any) -> StageResult:
     _ray()
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     ws.require("ingest")
-    render = functools.partial(ray_render_records, schema=load_workspace_schema(ws))
-    with _swapped([(ex, "render_records", render)]):
+    render = functools.partial(ray_render_batches, schema=load_workspace_schema(ws))
+    with _swapped([(ex, "render_batches", render)]):
         result = ex.export(workspace, **kwargs)
     return result

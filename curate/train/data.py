@@ -97,19 +97,29 @@ def _validate_findings(path: Path) -> list[str]:
     return [f"{path.name}:{f.line}: {f.code}: {f.message}" for f in report.errors]
 
 
+def split_files(data_dir: Path, split: str) -> list[Path]:
+    """A split's JSONL files in order: ``{split}.jsonl``, or the shards an export wrote with
+    ``shard_size`` (``{split}-00000.jsonl``, ...)."""
+    single = data_dir / f"{split}.jsonl"
+    if single.exists():
+        return [single]
+    return sorted(data_dir.glob(f"{split}-[0-9][0-9][0-9][0-9][0-9].jsonl"))
+
+
+def read_split(data_dir: Path, split: str) -> list[Conversation]:
+    return [conv for path in split_files(data_dir, split) for conv in read_chat_jsonl(path)]
+
+
 def load_data_dir(data_dir: Path) -> tuple[list[Conversation], list[Conversation]]:
     """Train and val conversations of an export directory (val may be absent: no eval then)."""
     if not data_dir.is_dir():
         raise UsageError(f"data directory {data_dir} does not exist")
-    train_path = data_dir / "train.jsonl"
-    if not train_path.exists():
+    if not split_files(data_dir, "train"):
         raise UsageError(
             f"{data_dir} has no train.jsonl",
             hint=f"run `curate export -w WORKSPACE --out {data_dir}` first",
         )
-    train = read_chat_jsonl(train_path)
+    train = read_split(data_dir, "train")
     if not train:
-        raise UsageError(f"{train_path} holds no examples")
-    val_path = data_dir / "val.jsonl"
-    val = read_chat_jsonl(val_path) if val_path.exists() else []
-    return train, val
+        raise UsageError(f"{data_dir / 'train.jsonl'} holds no examples")
+    return train, read_split(data_dir, "val")

@@ -26,13 +26,12 @@ class Answer:
 
 
 def _prompts_from_val(data_dir: Path, n: int) -> list[tuple[list[dict[str, str]], str | None]]:
-    from curate.train.data import read_chat_jsonl
+    from curate.train.data import read_split, split_files
 
-    path = data_dir / "val.jsonl"
-    if not path.exists():
+    if not split_files(data_dir, "val"):
         raise UsageError(f"--val-samples: {data_dir} has no val.jsonl")
     out: list[tuple[list[dict[str, str]], str | None]] = []
-    for conv in read_chat_jsonl(path)[:n]:
+    for conv in read_split(data_dir, "val")[:n]:
         msgs = list(conv.messages)
         last = max(i for i, m in enumerate(msgs) if m["role"] == "assistant")
         out.append((msgs[:last], msgs[last]["content"]))

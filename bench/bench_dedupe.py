@@ -1,16 +1,19 @@
 """Benchmark `curate dedupe` against datasketch's README path, on the same generated corpus.
 
-    .venv/bin/python bench/bench_dedupe.py [--docs 50000] [--baseline-docs 5000] [--rss-docs 0]
+    .venv/bin/python bench/bench_dedupe.py [--docs 50000] [--baseline-docs 5000]
+        [--rss-docs 200000 1000000] [--no-real]
 
-Prints, from one run on one machine:
+Prints, from one run on one machine (with the load average, as the machine may be shared):
 * throughput: curate end to end (records.parquet read -> outcomes and clusters written, best of
   --repeat) vs datasketch as its README shows (MinHash per document with ``update_batch`` over
   word 5-gram shingles, ``MinHashLSH(threshold=0.8, num_perm=128)``, query then insert), on the
-  first --baseline-docs documents (its cost per document is flat), and rensa if installed;
+  first --baseline-docs documents (its cost per document is flat), and rensa if installed; the
+  ratio of docs/s, and of docs per CPU-second (which load from other processes disturbs less);
 * quality on a 10,000-document sample: recall and precision against every pair whose exact
   word 5-gram Jaccard is >= the threshold (computed exactly via an inverted index), for curate's
   default and --verify modes and for the datasketch path;
-* peak RSS of a child process deduplicating --rss-docs documents (0 skips it);
+* for each --rss-docs size, the peak RSS of ``dedupe`` in a child process, measured one way for
+  every size: the child's ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` as seen by a fresh parent;
 * recall on real near-duplicate pairs in ../shared/realdata/neardup when present.
 """
 
@@ -18,12 +21,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -48,7 +52,7 @@ def datasketch_readme(
 
     t = time.perf_counter()
     lsh = MinHashLSH(threshold=threshold, num_perm=128)
-    pairs = []
+    pairs: list[tuple[int, int]] = []
     for i, text in enumerate(texts):
         words = text.split()
         shingles = {" ".join(words[j : j + 5]) for j in range(max(len(words) - 4, 1))}
@@ -61,7 +65,7 @@ def datasketch_readme(
 
 def rensa_rate(texts: list[str]) -> float | None:
     try:
-        from rensa import RMinHash, RMinHashLSH  # type: ignore[import-not-found]
+        from rensa import RMinHash, RMinHashLSH
     except ImportError:
         return None
     t = time.perf_counter()
@@ -107,7 +111,7 @@ def cluster_pairs(ws: Workspace, n: int) -> tuple[set[tuple[int, int]], set[tupl
         kept = g.filter(pl.col("is_kept"))["row"].to_list()
         together.update((a, b) for i, a in enumerate(rows) for b in rows[i + 1 :])
         if kept:
-            claimed.update(tuple(sorted((r, kept[0]))) for r in rows if r != kept[0])  # type: ignore[misc]
+            claimed.update(tuple(sorted((r, kept[0]))) for r in rows if r != kept[0])
     return together, claimed
 
 
@@ -120,15 +124,27 @@ def pr(
 
 
 def peak_rss(ws: Path) -> tuple[float, float]:
-    """(peak RSS MiB, seconds) of a child process running the stage."""
-    code = (
-        f"import sys,time;sys.path.insert(0,{str(Path(__file__).resolve().parents[1])!r});from curate.dedupe import dedupe;"
+    """(peak RSS MiB, seconds) of ``dedupe(ws)`` in a child process.
+
+    One method for every size: a fresh wrapper process runs the stage as its only child and
+    reports ``getrusage(RUSAGE_CHILDREN).ru_maxrss`` (KiB on Linux), so no earlier child or
+    this process's own memory can leak into the figure.
+    """
+    root = str(Path(__file__).resolve().parents[1])
+    child = (
+        f"import sys,time;sys.path.insert(0,{root!r});from curate.dedupe import dedupe;"
         f"t=time.perf_counter();dedupe({str(ws)!r});print(time.perf_counter()-t)"
     )
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
-    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(after, before) / 1024, float(out.stdout.strip().splitlines()[-1])
+    wrapper = (
+        "import resource,subprocess,sys;"
+        f"o=subprocess.run([sys.executable,'-c',{child!r}],check=True,capture_output=True,text=True);"
+        "print(o.stdout.strip().splitlines()[-1],resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", wrapper], check=True, capture_output=True, text=True
+    )
+    secs, kib = out.stdout.split()
+    return int(kib) / 1024, float(secs)
 
 
 def real_recall() -> None:
@@ -199,7 +215,9 @@ def main() -> None:
     ap.add_argument("--baseline-docs", type=int, default=5_000)
     ap.add_argument("--sample", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--rss-docs", type=int, default=0)
+    ap.add_argument(
+        "--rss-docs", type=int, nargs="*", default=[], help="sizes, e.g. 200000 1000000"
+    )
     ap.add_argument("--no-real", action="store_true")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
@@ -208,24 +226,32 @@ def main() -> None:
         ws_path = write_workspace(corpus, Path(tmp) / "ws")
         print(
             f"corpus: {args.docs:,} docs, mean {mean_bytes:.0f} bytes, "
-            f"{dict(corpus['kind'].value_counts().iter_rows())}; cpus {os.cpu_count()}, load {os.getloadavg()[0]:.1f}"
+            f"{dict(corpus['kind'].value_counts().iter_rows())}; cpus {os.cpu_count()}, {_load()}"
         )
         dedupe(ws_path)  # warm up imports (datasketch, scipy) outside the timing
-        best = min(_timed(lambda: dedupe(ws_path)) for _ in range(args.repeat))
+        runs = [_timed(lambda: dedupe(ws_path))[:2] for _ in range(args.repeat)]
+        best, best_cpu = min(runs)
         res = dedupe(ws_path)
         ours = args.docs / best
         texts = corpus["text"].to_list()
-        ds_secs, _ = datasketch_readme(texts[: args.baseline_docs])
+        _, ds_cpu, (ds_secs, _) = _timed(lambda: datasketch_readme(texts[: args.baseline_docs]))
         ds = args.baseline_docs / ds_secs
         print(
-            f"curate dedupe   {ours:10,.0f} docs/s  (best of {args.repeat}: {best:.2f} s; {res.counts})"
+            f"curate dedupe   {ours:10,.0f} docs/s  (best of {args.repeat}: {best:.2f} s wall, "
+            f"{best_cpu:.2f} s cpu; {res.counts})"
         )
         print(
-            f"datasketch      {ds:10,.0f} docs/s  (README path, first {args.baseline_docs:,} docs)"
+            f"datasketch      {ds:10,.0f} docs/s  (README path, first {args.baseline_docs:,} docs, "
+            f"{ds_cpu:.2f} s cpu)"
         )
         print(f"ratio           {ours / ds:10.1f} x   (target >= 30x, >= 50,000 docs/s)")
+        cpu_ratio = (args.docs / best_cpu) / (args.baseline_docs / ds_cpu)
+        print(
+            f"ratio per cpu-s {cpu_ratio:10.1f} x   (docs per CPU-second; less sensitive to load)"
+        )
         rr = rensa_rate(texts[: args.baseline_docs])
         print(f"rensa           {rr:10,.0f} docs/s" if rr else "rensa           not installed")
+        print(f"curate stage timings (s): {res.timings}; {_load()}")
 
         n = min(args.sample, args.docs)
         sample = texts[:n]
@@ -239,21 +265,27 @@ def main() -> None:
         claimed = {tuple(sorted(p)) for p in ds_pairs}
         print(f"  {'datasketch':16s}", pr(truth, claimed, claimed))  # type: ignore[arg-type]
 
-    if args.rss_docs:
+    for size in args.rss_docs:
         with tempfile.TemporaryDirectory() as tmp:
-            big = write_workspace(generate(args.rss_docs, seed=2), Path(tmp) / "big")
+            big = write_workspace(generate(size, seed=2), Path(tmp) / "big")
             rss, secs = peak_rss(big)
             print(
-                f"{args.rss_docs:,} docs: peak RSS {rss:,.0f} MiB (target <= 1,536), {args.rss_docs / secs:,.0f} docs/s"
+                f"{size:,} docs: peak RSS {rss:,.0f} MiB (child ru_maxrss; target <= 1,536 at 1M), "
+                f"{size / secs:,.0f} docs/s; {_load()}"
             )
     if not args.no_real:
         real_recall()
 
 
-def _timed(fn: object) -> float:
-    t = time.perf_counter()
-    fn()  # type: ignore[operator]
-    return time.perf_counter() - t
+def _load() -> str:
+    return "load " + " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def _timed(fn: Callable[[], Any]) -> tuple[float, float, Any]:
+    """(wall seconds, CPU seconds of this process, result) of one call."""
+    t, c = time.perf_counter(), time.process_time()
+    out = fn()
+    return time.perf_counter() - t, time.process_time() - c, out
 
 
 if __name__ == "__main__":

@@ -20,11 +20,12 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -32,7 +33,14 @@ import polars as pl
 
 from curate import minhash as mh
 from curate.errors import InputError, UsageError, WorkspaceError
-from curate.workspace import StageResult, Workspace, atomic_path, sha256_file, write_json
+from curate.workspace import (
+    ROW_GROUP_SIZE,
+    StageResult,
+    Workspace,
+    atomic_path,
+    sha256_file,
+    write_json,
+)
 
 KEEP_POLICIES = ("most-complete", "longest", "first", "newest")
 # columns every record has; the rest are the schema's field columns ("completeness")
@@ -54,9 +62,13 @@ BASE_COLUMNS = frozenset(
         "pii",
     )
 )
+KEEP_SETS_BYTES = 192 << 20  # shingle sets kept from fingerprinting (~270k 1 KB documents)
+SET_BYTES_PER_TEXT_BYTE = 0.7  # a 4-byte shingle hash per word of ~6 bytes, and per-doc offsets
 BORDERLINE_SIGMAS = 2.5  # estimates this close to the threshold are checked by exact Jaccard
 MIN_EVAL_WORDS = 8  # shorter evaluation items are too generic for an n-gram match
 INDEX_FORMAT = 1
+OUTCOMES = ("kept", "duplicate", "contaminated")
+REASONS = ("exact", "near", "ngram", "signature")
 OUTCOME_SCHEMA: dict[str, pl.DataType] = {
     "record_id": pl.String(),
     "outcome": pl.String(),
@@ -80,6 +92,7 @@ class _Batch:
     hits: npt.NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
     hit_items: npt.NDArray[np.int64] = field(default_factory=lambda: np.empty(0, np.int64))
     lengths: npt.NDArray[np.int64] | None = None  # characters of each fingerprinted text
+    sets: mh.ShingleSets | None = None  # shingle hashes, for exact Jaccard without a re-read
 
 
 @dataclass
@@ -93,6 +106,111 @@ class _Eval:
     keys: mh.U64
     sigb: npt.NDArray[np.uint8]
     short: int
+
+
+def _release_free_memory() -> None:
+    """Hand freed heap memory back to the OS (glibc's ``malloc_trim``; elsewhere a no-op).
+
+    The fingerprinting and confirmation threads free many batch-sized arrays that glibc keeps
+    in per-thread arenas; trimming after those steps lowers the peak of the steps that follow
+    (by ~130 MB at a million records).
+    """
+    global _malloc_trim
+    if _malloc_trim is None:
+        try:
+            import ctypes
+
+            _malloc_trim = ctypes.CDLL("libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _malloc_trim = False
+    if _malloc_trim:
+        _malloc_trim(0)
+
+
+_malloc_trim: Any = None
+
+
+def _text_bytes(path: Path) -> int:
+    """Uncompressed size of the records' ``text`` column, from the Parquet footer alone."""
+    import pyarrow.parquet as pq
+
+    md = pq.read_metadata(path)
+    return sum(
+        rg.column(c).total_uncompressed_size
+        for rg in (md.row_group(i) for i in range(md.num_row_groups))
+        for c in range(rg.num_columns)
+        if rg.column(c).path_in_schema == "text"
+    )
+
+
+def _collect(lf: pl.LazyFrame) -> pl.DataFrame:
+    """Collect in streamed chunks, so only the selected (small) columns are ever held whole."""
+    parts = list(lf.collect_batches(chunk_size=1 << 16))
+    return pl.concat(parts) if parts else lf.collect()
+
+
+def _read_keep_columns(lf: pl.LazyFrame, keep_cols: list[pl.Expr]) -> pl.DataFrame | None:
+    """The keep policy's per-record columns (completeness, timestamp), or None if it needs none."""
+    return _collect(lf.select(keep_cols)) if keep_cols else None
+
+
+_HEX_KEY_COLUMNS = ["_k0", "_k1", "_hex"]
+
+
+def _hex_key(col: pl.Expr) -> list[pl.Expr]:
+    """The first 128 bits of a hex content hash as two uint64 columns, and whether it is hex.
+
+    Exact groups are then found by sorting integers (``_first_of_keys``) instead of hashing a
+    million 64-character strings, and the strings need not stay in memory.
+    """
+    col = col.cast(pl.String)
+    half = [
+        col.str.slice(16 * i, 16).str.to_integer(base=16, dtype=pl.UInt64, strict=False)
+        for i in (0, 1)
+    ]
+    return [
+        half[0].fill_null(0).alias("_k0"),
+        half[1].fill_null(0).alias("_k1"),
+        (col.str.contains("^[0-9a-f]{32}") | col.is_null()).alias("_hex"),
+    ]
+
+
+def _first_rows(keys: pl.DataFrame, strings: Callable[[], pl.Series]) -> npt.NDArray[np.int64]:
+    """Row number of the first record with the same exact key, for every record.
+
+    ``keys`` holds ``_hex_key``'s columns; when some key is not hex, the ``strings`` are
+    grouped instead.
+    """
+    if keys["_hex"].all():
+        return _first_of_keys(keys["_k0"].to_numpy(), keys["_k1"].to_numpy())
+    return _group_first(strings().to_frame("exact"))
+
+
+def _first_of_keys(k0: npt.NDArray[np.uint64], k1: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+    """Row number of the first row with the same (k0, k1), for every row.
+
+    One fast unstable sort on k0 finds the rows whose k0 repeats (exact copies, usually few);
+    only those are sorted again by (k0, k1, row).
+    """
+    n = k0.size
+    rep = np.arange(n, dtype=np.int64)
+    if n < 2:
+        return rep
+    order = np.argsort(k0)
+    s = k0[order]
+    repeat = s[1:] == s[:-1]
+    if not repeat.any():
+        return rep
+    shared = np.zeros(n, bool)
+    shared[1:] |= repeat
+    shared[:-1] |= repeat
+    rows = np.sort(order[shared])
+    rows = rows[np.lexsort((k1[rows], k0[rows]))]  # stable: rows ascend within a key
+    a, b = k0[rows], k1[rows]
+    new = np.ones(rows.size, bool)
+    new[1:] = (a[1:] != a[:-1]) | (b[1:] != b[:-1])
+    rep[rows] = rows[new][np.cumsum(new) - 1]
+    return rep
 
 
 def _group_first(meta: pl.DataFrame) -> npt.NDArray[np.int64]:
@@ -179,7 +297,7 @@ def _keep_columns(keep: str, schema: pl.Schema) -> list[pl.Expr]:
     complete = (
         pl.sum_horizontal([f.fill_null(False).cast(pl.Int64) for f in filled])
         if filled
-        else pl.lit(0)
+        else pl.repeat(0, pl.len(), dtype=pl.Int64)
     )
     if keep == "most-complete":
         return [complete.alias("complete")]
@@ -448,7 +566,7 @@ def dedupe(
     contamination_ngram: int = 13,
     index_dir: str | os.PathLike[str] | None = None,
     seed: int = 1,
-    batch_size: int = 4096,
+    batch_size: int = 2048,
     threads: int | None = None,
 ) -> StageResult:
     """Mark every ingested record kept, duplicate or contaminated; write outcomes and clusters."""
@@ -475,21 +593,23 @@ def dedupe(
     bands, rows = mh.lsh_params(threshold, num_perm)
     sh = mh.Shingler(ngram=ngram, char_ngrams=char_ngrams)
 
-    # per-record facts: id, exact-group key, rank under the keep policy
+    # per-record facts: id and exact-group key (the keep policy's columns come later); the
+    # content hashes are kept as strings only for the persisted index, which stores them
     use_hash = not fields and "content_hash" in schema
-    # streamed in chunks, so the field columns behind completeness are never all in memory
-    cols = [
-        "record_id",
-        (pl.col("content_hash") if use_hash else pl.lit(None, pl.String)).alias("exact"),
-        *keep_cols,
-    ]
-    parts = list(lf.select(cols).collect_batches(chunk_size=1 << 16))
-    meta = pl.concat(parts) if parts else lf.select(cols).collect()
-    del parts
+    keep_exact = index_dir is not None
+    exact_col = pl.col("content_hash") if use_hash else pl.lit(None, pl.String)
+    meta = _collect(
+        lf.select(
+            "record_id",
+            *(_hex_key(exact_col) if use_hash else []),
+            *([exact_col.alias("exact")] if keep_exact else []),
+        )
+    )
     n = meta.height
     if use_hash:
-        first_of = _group_first(meta)
-        todo = np.flatnonzero(first_of == np.arange(n))
+        rep = _first_rows(meta, lambda: _collect(lf.select(exact_col.alias("exact")))["exact"])
+        meta = meta.drop(_HEX_KEY_COLUMNS)
+        todo = np.flatnonzero(rep == np.arange(n))
     else:
         todo = np.arange(n)
     timings["read"] = time.perf_counter() - t0
@@ -513,13 +633,20 @@ def dedupe(
     else:
         idx, idx_keys, idx_sig = None, None, None
 
-    # fingerprint the first record of every exact group, in batches on a thread pool
+    # fingerprint the first record of every exact group, in batches on a thread pool; row
+    # todo[i] has keys[i] and sigb[i] (fp maps a row to i), so exact copies cost no memory
     t = time.perf_counter()
-    keys = np.empty((n, bands), np.uint64)
-    sigb = np.empty((n, num_perm), np.uint8)
-    exact: list[str] = [""] * (0 if use_hash else n)
+    keys = np.empty((bands, todo.size), np.uint64).T  # band-major: LSH sorts whole columns
+    sigb = np.empty((todo.size, num_perm), np.uint8)
+    fp = np.full(n, -1, np.int64)
+    fp[todo] = np.arange(todo.size)
+    exact_parts: list[pl.DataFrame] = []
     length = np.full(n, -1, np.int64)
     hit_doc, hit_item = [], []
+    # shingle sets for the exact Jaccard checks, kept if they fit (else the texts are re-read)
+    fits = _text_bytes(path) * SET_BYTES_PER_TEXT_BYTE <= KEEP_SETS_BYTES
+    kept_sets: list[tuple[npt.NDArray[np.int64], mh.ShingleSets]] | None = [] if fits else None
+    kept_bytes = 0
     for b in _fingerprint(
         lf,
         text_expr,
@@ -534,22 +661,43 @@ def dedupe(
         threads,
         need_exact=not use_hash,
     ):
-        keys[b.rows] = b.keys
-        sigb[b.rows] = b.sigb
+        at = fp[b.rows]
+        keys[at] = b.keys
+        sigb[at] = b.sigb
         if b.lengths is not None:
             length[b.rows] = b.lengths
         if b.exact is not None:
-            for r, e in zip(b.rows.tolist(), b.exact, strict=True):
-                exact[r] = e
+            exact_parts.append(
+                pl.DataFrame({"row": b.rows, "exact": pl.Series(b.exact, dtype=pl.String)})
+            )
         hit_doc.append(b.rows[b.hits])
         hit_item.append(b.hit_items)
+        if kept_sets is not None and b.sets is not None:
+            kept_bytes += b.sets.values.nbytes + b.sets.start.nbytes * 3
+            kept_sets.append((b.rows, b.sets))
+        if b.sets is None or kept_bytes > KEEP_SETS_BYTES:
+            kept_sets = None
+    sets = _Sets.from_batches(kept_sets) if kept_sets is not None else None
+    del kept_sets
+    _release_free_memory()
     timings["fingerprint"] = time.perf_counter() - t
+    # the input checksum (for the stage log) and the keep policy's columns are read on the side
+    # while the single-threaded LSH and confirmation steps leave a core free
+    background = ThreadPoolExecutor(2, thread_name_prefix="dedupe-read")
+    checksum = background.submit(sha256_file, path)
+    keep_frame = background.submit(_read_keep_columns, lf, keep_cols)
+    background.shutdown(wait=False)  # both run to completion; nothing else is submitted
     t = time.perf_counter()
     if not use_hash:
-        meta = meta.with_columns(exact=pl.Series(exact, dtype=pl.String))
-        del exact
-    # group representative of every record (todo rows represent themselves)
-    rep = _group_first(meta) if not use_hash else first_of
+        exact = (
+            pl.concat(exact_parts).sort("row")["exact"]
+            if exact_parts
+            else pl.Series("exact", [], dtype=pl.String)
+        )
+        rep = _first_rows(exact.to_frame().select(_hex_key(pl.col("exact"))), lambda: exact)
+        if keep_exact:
+            meta = meta.with_columns(exact=exact)
+        del exact, exact_parts
     reps = np.flatnonzero(rep == np.arange(n))
     if fields or (length[reps] < 0).any():  # whole-record length, or a drop-in that did not measure
         length = np.concatenate(
@@ -563,24 +711,22 @@ def dedupe(
         )
     else:
         length = length[rep]  # exact copies have their representative's length
-    rank = _rank(keep, meta, length)
-    meta = meta.select("record_id", "exact")
     hits = np.concatenate(hit_doc) if hit_doc else np.empty(0, np.int64)
     items = np.concatenate(hit_item) if hit_item else np.empty(0, np.int64)
 
     # contamination: n-gram hits, then near-duplicate signatures of evaluation items
     contaminated = np.full(n, -1, np.int64)
-    reason_c = np.full(n, "", object)
+    reason_c = np.zeros(n, np.int8)  # 1: shared n-gram, 2: near-duplicate signature
     contaminated[hits] = items
-    reason_c[hits] = "ngram"
+    reason_c[hits] = 1
     if ev is not None:
-        sig_pairs = _cross_pairs(keys[reps], ev.keys)
+        sig_pairs = _cross_pairs(keys[fp[reps]], ev.keys)
         if sig_pairs.size:
-            est = estimate_low_bits(sigb[reps[sig_pairs[:, 0]]], ev.sigb[sig_pairs[:, 1]])
+            est = estimate_low_bits(sigb[fp[reps[sig_pairs[:, 0]]]], ev.sigb[sig_pairs[:, 1]])
             sp = sig_pairs[est >= threshold]
             fresh = contaminated[reps[sp[:, 0]]] < 0
             contaminated[reps[sp[fresh, 0]]] = sp[fresh, 1]
-            reason_c[reps[sp[fresh, 0]]] = "signature"
+            reason_c[reps[sp[fresh, 0]]] = 2
         # every copy of a contaminated record is contaminated
         contaminated = contaminated[rep]
         reason_c = reason_c[rep]
@@ -589,11 +735,13 @@ def dedupe(
     # near-duplicates among clean group representatives (+ the persisted index, first)
     t = time.perf_counter()
     clean = reps[contaminated[reps] < 0]
+    clean_fp = fp[clean]
     m = 0 if idx is None else idx.height
-    node_keys = keys[clean] if idx_keys is None else np.concatenate([idx_keys, keys[clean]])
-    node_sig = _NodeSig(sigb, clean, idx_sig)
+    own_keys = keys if clean.size == todo.size else keys[clean_fp]  # usually all of them: no copy
+    node_keys = own_keys if idx_keys is None else np.concatenate([idx_keys, own_keys])
+    node_sig = _NodeSig(sigb, clean_fp, idx_sig)
     pairs = mh.candidate_pairs(node_keys)
-    del node_keys
+    del node_keys, own_keys
     if index_path is None:
         keys = keys[:0]  # only the index needs band keys from here on
     pairs = pairs[pairs[:, 1] >= m]  # two index entries are never merged
@@ -609,13 +757,13 @@ def dedupe(
     check = np.flatnonzero((np.abs(sims - threshold) < margin) & (pairs[:, 0] >= m))
     if check.size:
         ra, rb = clean[pairs[check, 0] - m], clean[pairs[check, 1] - m]
-        sims[check] = _shingle_sets(
-            lf, text_expr, sh, np.concatenate([ra, rb]), batch_size
-        ).jaccard(ra, rb)
+        if sets is None:
+            sets = _shingle_sets(lf, text_expr, sh, np.concatenate([ra, rb]), batch_size, threads)
+        sims[check] = sets.jaccard(ra, rb, threads=threads)
     edges = pairs[sims >= threshold]
     if idx is not None and m:  # exact copies of indexed records
         pos = pl.DataFrame(
-            {"exact": meta["exact"][clean.tolist()], "node": np.arange(m, m + clean.size)}
+            {"exact": meta["exact"].gather(clean), "node": np.arange(m, m + clean.size)}
         ).join(
             idx.select("exact", pl.int_range(pl.len()).alias("inode")).unique(
                 "exact", keep="first"
@@ -626,9 +774,20 @@ def dedupe(
         if pos.height:
             edges = np.concatenate([edges, pos.select("inode", "node").to_numpy().astype(np.int64)])
     label = mh.components(m + clean.size, edges)
+    n_pairs = int(pairs.shape[0])
+    del pairs, sims
+    _release_free_memory()
     timings["confirm"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    keep_cols_frame = keep_frame.result()
+    rank = _rank(
+        keep,
+        meta.select("record_id").hstack(keep_cols_frame) if keep_cols_frame is not None else meta,
+        length,
+    )
+    del keep_cols_frame, length
+
     outcomes, clusters, index_new = _assemble(
         meta,
         rank,
@@ -640,31 +799,29 @@ def dedupe(
         contaminated,
         reason_c,
         ev,
-        sigb,
+        sigb[fp[rep[contaminated >= 0]]],
         idx,
         verify,
         lf,
         text_expr,
         sh,
         batch_size,
+        threads,
+        sets,
     )
+    del sets
     paths = {
         "outcomes": str(ws.write_table("dedupe", "outcomes", outcomes)),
         "clusters": str(ws.write_table("dedupe", "clusters", clusters)),
     }
     added = 0
     if index_path is not None:
-        new_rows = index_new[
-            ~meta["record_id"][index_new.tolist()].is_in(known.implode()).to_numpy()
-        ]
-        entries = (
-            meta[new_rows.tolist()]
-            .select("record_id", "exact")
-            .with_columns(source=pl.lit(str(path)))
+        new_rows = index_new[~meta["record_id"].gather(index_new).is_in(known.implode()).to_numpy()]
+        entries = meta.select(pl.col("record_id", "exact").gather(new_rows)).with_columns(
+            source=pl.lit(str(path))
         )
-        added = _save_index(
-            index_path, params, ws, entries, keys[rep[new_rows]], sigb[rep[new_rows]]
-        )
+        at = fp[rep[new_rows]]
+        added = _save_index(index_path, params, ws, entries, keys[at], sigb[at])
     timings["write"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - t0
 
@@ -679,7 +836,7 @@ def dedupe(
         .iter_rows()
     ):
         reasons.setdefault(o, {})[r] = c
-    inputs = {"records": sha256_file(path)}
+    inputs = {"records": checksum.result()}
     for p in against:
         inputs[str(p)] = sha256_file(p)
     warnings = []
@@ -715,7 +872,7 @@ def dedupe(
         extra={
             "clusters": int(clusters["cluster_id"].n_unique()) if clusters.height else 0,
             "records_in_clusters": clusters.height,
-            "candidate_pairs": int(pairs.shape[0]),
+            "candidate_pairs": n_pairs,
             "exact_checked_pairs": int(check.size),
             "confirmed_pairs": int(edges.shape[0]),
             "fingerprinted": int(todo.size),
@@ -749,9 +906,8 @@ def _fingerprint(
 
     def work(texts: pl.Series, rows_: npt.NDArray[np.int64]) -> _Batch:
         enc = mh.encode(texts)
-        doc, h = sh.shingles(enc)
-        sig = mh.signatures(doc, h, enc.n, num_perm, seed)
-        b = _Batch(rows_, mh.band_keys(sig, bands, rows), sig.astype(np.uint8))
+        sig, sets = sh.signatures_and_sets(enc, num_perm, seed)
+        b = _Batch(rows_, mh.band_keys(sig, bands, rows), sig.astype(np.uint8), sets=sets)
         b.lengths = texts.str.len_chars().to_numpy().astype(np.int64)
         if need_exact:
             b.exact = [hashlib.sha256(x.encode("utf-8")).hexdigest() for x in texts.to_list()]
@@ -759,44 +915,67 @@ def _fingerprint(
             b.hits, b.hit_items = _ngram_hits(ev, sh, enc)
         return b
 
+    yield from _in_order(
+        lambda item: work(*item), _read_rows(lf, text_expr, todo, batch_size), threads
+    )
+
+
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+
+
+def _in_order(fn: Callable[[_T], _R], items: Iterable[_T], threads: int | None) -> Iterator[_R]:
+    """``map(fn, items)`` on a thread pool (numpy and Polars release the GIL), results in order.
+
+    At most ``workers + 1`` items are in flight, so memory stays bounded by a few batches.
+    """
     workers = threads or min(2, os.cpu_count() or 1)
     if workers <= 1:
-        yield from (work(texts, r) for texts, r in _read_rows(lf, text_expr, todo, batch_size))
+        yield from map(fn, items)
         return
-    pending: list[Future[_Batch]] = []
-    with ThreadPoolExecutor(workers) as pool:  # numpy and Polars release the GIL
-        for texts, r in _read_rows(lf, text_expr, todo, batch_size):
-            pending.append(pool.submit(work, texts, r))
+    pending: deque[Future[_R]] = deque()
+    with ThreadPoolExecutor(workers) as pool:
+        for item in items:
+            pending.append(pool.submit(fn, item))
             while len(pending) > workers:
-                yield pending.pop(0).result()
-        for f in pending:
-            yield f.result()
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
 
 
 def _read_rows(
     lf: pl.LazyFrame, text_expr: pl.Expr, rows: npt.NDArray[np.int64], batch_size: int
 ) -> Iterator[tuple[pl.Series, npt.NDArray[np.int64]]]:
-    """(texts, row numbers) for the wanted rows (sorted), read in streamed chunks."""
+    """(texts, row numbers) for the wanted rows (sorted), in batches of at most batch_size.
+
+    The file is read one row group at a time, on demand (a slice of the scan), and groups
+    without a wanted row are skipped. Not ``collect_batches``: its engine decodes ahead of a
+    slower consumer without bound (hundreds of MB of text at a million records).
+    """
     if not rows.size:
         return
-    off = 0
     buf_t: list[pl.Series] = []
     buf_r: list[npt.NDArray[np.int64]] = []
     have = 0
-    for chunk in lf.select(text_expr.alias("t")).collect_batches(chunk_size=batch_size):
-        h = chunk.height
-        lo, hi = np.searchsorted(rows, [off, off + h])
-        if hi > lo:
-            local = rows[lo:hi] - off
-            buf_t.append(chunk["t"].gather(local) if hi - lo < h else chunk["t"])
-            buf_r.append(rows[lo:hi])
-            have += hi - lo
-        off += h
-        if have >= batch_size:
-            yield pl.concat(buf_t), np.concatenate(buf_r)
-            buf_t, buf_r, have = [], [], 0
+    chunk_size = max(batch_size, ROW_GROUP_SIZE)  # decoding whole row groups is cheapest
+    for off in range(int(rows[0]) // chunk_size * chunk_size, int(rows[-1]) + 1, chunk_size):
+        lo, hi = np.searchsorted(rows, [off, off + chunk_size])
+        if hi == lo:
+            continue
+        texts = lf.slice(off, chunk_size).select(text_expr.alias("t")).collect()["t"]
+        if hi - lo < texts.len():
+            texts = texts.gather(rows[lo:hi] - off)
+        buf_t.append(texts)
+        buf_r.append(rows[lo:hi])
+        have += hi - lo
+        while have >= batch_size:
+            texts = buf_t[0] if len(buf_t) == 1 else pl.concat(buf_t, rechunk=False)
+            got = buf_r[0] if len(buf_r) == 1 else np.concatenate(buf_r)
+            yield texts.slice(0, batch_size), got[:batch_size]
+            buf_t, buf_r = [texts.slice(batch_size)], [got[batch_size:]]
+            have -= batch_size
     if have:
-        yield pl.concat(buf_t), np.concatenate(buf_r)
+        yield pl.concat(buf_t, rechunk=False), np.concatenate(buf_r)
 
 
 def _cross_pairs(keys_a: mh.U64, keys_b: mh.U64) -> npt.NDArray[np.int64]:
@@ -850,32 +1029,86 @@ def estimate_low_bits(
 
 @dataclass
 class _Sets:
-    """Unique 32-bit shingle hashes of some rows, CSR style: row k's are h[off[k]:off[k+1]]."""
+    """Shingle hashes (top 32 bits) of some rows, kept as the per-batch arrays they came in.
+
+    Row ``rows[k]``'s values are ``parts[part[k]][start[k] : start[k] + length[k]]``. Nothing
+    is concatenated, so holding them never takes twice their size. A row's values may repeat
+    (they are not deduplicated per row): ``jaccard`` counts distinct values.
+    """
 
     rows: npt.NDArray[np.int64]
-    off: npt.NDArray[np.int64]
-    h: npt.NDArray[np.uint32]
+    part: npt.NDArray[np.int64]
+    start: npt.NDArray[np.int64]
+    length: npt.NDArray[np.int64]
+    parts: list[npt.NDArray[np.uint32]]
+
+    @classmethod
+    def from_batches(cls, batches: Sequence[tuple[npt.NDArray[np.int64], mh.ShingleSets]]) -> _Sets:
+        """One table from per-batch (rows, sets)."""
+        if not batches:
+            empty = np.empty(0, np.int64)
+            return cls(empty, empty, empty, empty, [])
+        rows = np.concatenate([r for r, _ in batches])
+        part = np.repeat(np.arange(len(batches)), [r.size for r, _ in batches])
+        start = np.concatenate([s.start for _, s in batches])
+        length = np.concatenate([s.length for _, s in batches])
+        order = np.argsort(rows, kind="stable")
+        return cls(
+            rows[order], part[order], start[order], length[order], [s.values for _, s in batches]
+        )
 
     def jaccard(
-        self, a: npt.NDArray[np.int64], b: npt.NDArray[np.int64], chunk: int = 1 << 13
+        self,
+        a: npt.NDArray[np.int64],
+        b: npt.NDArray[np.int64],
+        chunk: int = 1 << 12,
+        threads: int | None = None,
     ) -> npt.NDArray[np.float64]:
-        """Exact Jaccard of rows a[i] and b[i], vectorized: count distinct values per pair."""
+        """Exact Jaccard of rows a[i] and b[i], vectorized over chunks of pairs (on threads)."""
         ka, kb = np.searchsorted(self.rows, a), np.searchsorted(self.rows, b)
-        out = np.empty(a.size, np.float64)
-        for s in range(0, a.size, chunk):
-            segs = np.concatenate([ka[s : s + chunk], kb[s : s + chunk]])
-            start, length = self.off[segs], self.off[segs + 1] - self.off[segs]
-            npair = segs.size // 2
-            pid = np.tile(np.arange(npair, dtype=np.uint64), 2)
+        starts = range(0, a.size, chunk)
+        parts = _in_order(
+            lambda s: self._jaccard(ka[s : s + chunk], kb[s : s + chunk]), starts, threads
+        )
+        return np.concatenate([np.empty(0, np.float64), *parts])
+
+    def _jaccard(
+        self, ka: npt.NDArray[np.int64], kb: npt.NDArray[np.int64]
+    ) -> npt.NDArray[np.float64]:
+        """Jaccard of table rows ka[i] and kb[i].
+
+        Every value becomes the key (pair, value, side); after one sort, distinct keys count
+        |A| + |B|, and adjacent keys differing only in the side bit count |A & B|. The order
+        in which values are gathered does not matter, so they are gathered batch by batch.
+        """
+        segs = np.concatenate([ka, kb])
+        npair = ka.size
+        tag = np.arange(npair, dtype=np.uint64) << np.uint64(33)
+        tag = np.concatenate([tag, tag | np.uint64(1)])
+        by_part = np.argsort(self.part[segs], kind="stable")
+        segs, tag = segs[by_part], tag[by_part]
+        seg_part = self.part[segs]
+        bounds = np.flatnonzero(np.diff(seg_part)) + 1
+        keys = []
+        for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, segs.size], strict=True):
+            start, length = self.start[segs[lo:hi]], self.length[segs[lo:hi]]
             total = int(length.sum())
             idx = np.repeat(start - (np.cumsum(length) - length), length) + np.arange(total)
-            key = np.sort((np.repeat(pid, length) << np.uint64(32)) | self.h[idx])
-            new = np.ones(key.size, bool)
-            new[1:] = key[1:] != key[:-1]
-            union = np.bincount((key[new] >> np.uint64(32)).astype(np.int64), minlength=npair)
-            inter = length[:npair] + length[npair:] - union
-            out[s : s + chunk] = np.where(union > 0, inter / np.maximum(union, 1), 1.0)
-        return out
+            k = self.parts[seg_part[lo]][idx].astype(np.uint64)
+            k <<= np.uint64(1)
+            k |= np.repeat(tag[lo:hi], length)
+            keys.append(k)
+        key = np.concatenate(keys) if keys else np.empty(0, np.uint64)
+        key.sort()
+        pair = (key >> np.uint64(33)).astype(np.int64)
+        distinct = np.ones(key.size, bool)
+        np.not_equal(key[1:], key[:-1], out=distinct[1:])
+        sizes = np.bincount(pair[distinct], minlength=npair)  # |A| + |B|
+        # a value on both sides sorts as (pair, value, 0) right before (pair, value, 1)
+        both = np.flatnonzero((key[1:] ^ key[:-1]) == np.uint64(1))
+        inter = np.bincount(pair[both], minlength=npair)
+        union = sizes - inter
+        return np.where(union > 0, inter / np.maximum(union, 1), 1.0)
 
 
 def _shingle_sets(
@@ -884,25 +1117,19 @@ def _shingle_sets(
     sh: mh.Shingler,
     rows: npt.NDArray[np.int64],
     batch_size: int,
+    threads: int | None = None,
 ) -> _Sets:
     """Shingle sets of the wanted rows (for exact Jaccard), from a second read of their text."""
     want = np.unique(rows)
-    hs, counts = [], []
-    for texts, _r in _read_rows(lf, text_expr, want, batch_size):
-        enc = mh.encode(texts)
-        doc, h = sh.shingles(enc)
-        # (doc, top 32 bits of the hash) in one sortable key; a chance collision inside one pair's
-        # ~300 shingles has probability ~1e-5 and moves its Jaccard by ~0.003
-        key = np.sort((doc.astype(np.uint64) << np.uint64(32)) | (h >> np.uint64(32)))
-        keep = np.ones(key.size, bool)
-        keep[1:] = key[1:] != key[:-1]
-        key = key[keep]
-        hs.append(key.astype(np.uint32))
-        counts.append(np.bincount((key >> np.uint64(32)).astype(np.int64), minlength=enc.n))
-    off = np.zeros(want.size + 1, np.int64)
-    if counts:
-        np.cumsum(np.concatenate(counts), out=off[1:])
-    return _Sets(want, off, np.concatenate(hs) if hs else np.empty(0, np.uint32))
+
+    def work(item: tuple[pl.Series, npt.NDArray[np.int64]]) -> tuple[Any, mh.ShingleSets]:
+        texts, got = item
+        doc, h = sh.shingles(mh.encode(texts))
+        return got, mh.ShingleSets.group(doc, h, texts.len())
+
+    return _Sets.from_batches(
+        list(_in_order(work, _read_rows(lf, text_expr, want, batch_size), threads))
+    )
 
 
 def pair_jaccard(
@@ -910,10 +1137,17 @@ def pair_jaccard(
 ) -> npt.NDArray[np.float64]:
     """Exact Jaccard of the shingle sets of each (a[i], b[i]) pair (dict form, for callers/tests)."""
     rows = np.array(sorted(sets), np.int64)
-    vals = [np.unique((sets[int(r)] >> np.uint64(32)).astype(np.uint32)) for r in rows]
-    off = np.concatenate([[0], np.cumsum([v.size for v in vals])]).astype(np.int64)
-    h = np.concatenate(vals) if vals else np.empty(0, np.uint32)
-    return _Sets(rows, off, h).jaccard(np.asarray(a, np.int64), np.asarray(b, np.int64))
+    vals = [sets[int(r)] for r in rows]
+    doc = np.repeat(np.arange(rows.size), [v.size for v in vals])
+    h = np.concatenate(vals) if vals else np.empty(0, np.uint64)
+    table = _Sets.from_batches([(rows, mh.ShingleSets.group(doc, h, rows.size))])
+    return table.jaccard(np.asarray(a, np.int64), np.asarray(b, np.int64))
+
+
+def _take(values: pl.Series, at: npt.NDArray[np.int64]) -> pl.Series:
+    """``values[at]``, null where ``at`` is negative (a Polars gather: no Python objects)."""
+    i = pl.Series("i", at, dtype=pl.Int64)
+    return values.gather(i.to_frame().select(pl.when(pl.col("i") >= 0).then(pl.col("i")))["i"])
 
 
 def _assemble(
@@ -925,17 +1159,25 @@ def _assemble(
     label: npt.NDArray[np.int64],
     node_sig: _NodeSig,
     contaminated: npt.NDArray[np.int64],
-    reason_c: npt.NDArray[Any],
+    reason_c: npt.NDArray[np.int8],
     ev: _Eval | None,
-    sigb: npt.NDArray[np.uint8],
+    bad_sigb: npt.NDArray[np.uint8],
     idx: pl.DataFrame | None,
     verify: bool,
     lf: pl.LazyFrame,
     text_expr: pl.Expr,
     sh: mh.Shingler,
     batch_size: int,
+    threads: int | None,
+    sets: _Sets | None,
 ) -> tuple[pl.DataFrame, pl.DataFrame, npt.NDArray[np.int64]]:
-    """Outcomes and cluster tables from components; also the rows to add to the index."""
+    """Outcomes and cluster tables from components; also the rows to add to the index.
+
+    ``bad_sigb`` holds the signatures of the contaminated rows, in row order; ``sets`` the
+    shingle sets of the rows checked so far (read again if a row is missing). Per-row values
+    are numpy codes and positions until the end, where Polars gathers the strings, so a
+    million records never become a million Python objects.
+    """
     n = meta.height
     node_of_rep = np.full(n, -1, np.int64)
     node_of_rep[clean] = np.arange(m, m + clean.size)
@@ -948,6 +1190,7 @@ def _assemble(
         .group_by("comp")
         .agg(pl.len().alias("size"), pl.col("row").sort_by("rank").first().alias("best"))
     )
+    del frame
     stats = stats.filter((pl.col("size") >= 2) | (pl.col("comp") < m))
     comp_size = np.zeros(m + clean.size, np.int64)
     comp_best = np.full(m + clean.size, -1, np.int64)
@@ -957,17 +1200,26 @@ def _assemble(
     c = comp[in_cluster]
     from_index = c < m
     kept_row = np.where(from_index, -1, comp_best[c])
-    ids = meta["record_id"].to_numpy()
-    exact = meta["exact"].to_numpy()
-    idx_ids = idx["record_id"].to_numpy() if idx is not None and m else np.empty(0, object)
-    idx_exact = idx["exact"].to_numpy() if idx is not None and m else np.empty(0, object)
-    kept_id = ids[np.maximum(kept_row, 0)]
-    kept_exact = exact[np.maximum(kept_row, 0)]
-    if from_index.any():  # the kept record is an earlier run's, from the index
-        kept_id[from_index] = idx_ids[c[from_index]]
-        kept_exact[from_index] = idx_exact[c[from_index]]
+    ids = meta["record_id"]
+    # the kept record is a row here, or an earlier run's entry in the index (position n + c)
+    kept_at = np.where(from_index, n + c, kept_row)
+    if idx is not None and m:
+        kept_id = pl.concat([ids, idx["record_id"]], rechunk=False).gather(kept_at)
+    else:
+        kept_id = ids.gather(kept_at)
     is_kept = kept_row == in_cluster
-    same = exact[in_cluster] == kept_exact
+    # an exact copy of the kept record: the same exact group here, the same hash in the index
+    same = np.zeros(in_cluster.size, bool)
+    here = np.flatnonzero(~from_index)
+    same[here] = rep[in_cluster[here]] == rep[kept_row[here]]
+    if idx is not None and from_index.any():  # with an index, meta keeps the content hashes
+        there = np.flatnonzero(from_index)
+        same[there] = (
+            meta["exact"]
+            .gather(in_cluster[there])
+            .eq_missing(idx["exact"].cast(pl.String).gather(c[there]))
+            .to_numpy()
+        )
     kept_node = np.where(from_index, c, node[np.maximum(kept_row, 0)])
     sim = np.ones(in_cluster.size, np.float64)
     near = np.flatnonzero(~same & ~is_kept)
@@ -977,51 +1229,55 @@ def _assemble(
             ws_pairs = near[~from_index[near]]
             if ws_pairs.size:
                 a, b = rep[in_cluster[ws_pairs]], rep[kept_row[ws_pairs]]
-                sim[ws_pairs] = _shingle_sets(
-                    lf, text_expr, sh, np.concatenate([a, b]), batch_size
-                ).jaccard(a, b)
-    cluster_id = np.array(["c" + str(k) for k in kept_id], dtype=object)
+                if sets is None or not np.isin(np.concatenate([a, b]), sets.rows).all():
+                    sets = _shingle_sets(
+                        lf, text_expr, sh, np.concatenate([a, b]), batch_size, threads
+                    )
+                sim[ws_pairs] = sets.jaccard(a, b, threads=threads)
+    cluster_id = "c" + kept_id
 
-    outcome = np.full(n, "kept", object)
-    reason = np.full(n, None, object)
-    cid = np.full(n, None, object)
-    kid = np.full(n, None, object)
-    simil = np.full(n, np.nan)
-    match = np.full(n, None, object)
-    match_text = np.full(n, None, object)
-    cid[in_cluster] = cluster_id
-    dup = ~is_kept
-    outcome[in_cluster[dup]] = "duplicate"
-    reason[in_cluster[dup]] = np.where(same[dup], "exact", "near")
-    kid[in_cluster[dup]] = kept_id[dup]
-    simil[in_cluster[dup]] = sim[dup]
+    outcome = np.zeros(n, np.int8)  # index into OUTCOMES
+    reason = np.full(n, -1, np.int8)  # index into REASONS
+    cluster_at = np.full(n, -1, np.int64)
+    kept_id_at = np.full(n, -1, np.int64)
+    similarity = np.full(n, np.nan)
+    match_at = np.full(n, -1, np.int64)
+    cluster_at[in_cluster] = np.arange(in_cluster.size)
+    dup = np.flatnonzero(~is_kept)
+    outcome[in_cluster[dup]] = 1
+    reason[in_cluster[dup]] = np.where(same[dup], 0, 1)
+    kept_id_at[in_cluster[dup]] = dup
+    similarity[in_cluster[dup]] = sim[dup]
     bad = np.flatnonzero(~is_clean)
     if bad.size and ev is not None:
         item = contaminated[bad]
-        outcome[bad] = "contaminated"
-        reason[bad] = reason_c[bad]
-        simil[bad] = estimate_low_bits(sigb[rep[bad]], ev.sigb[item])
-        match[bad] = [ev.locators[i] for i in item.tolist()]
-        match_text[bad] = [ev.texts[i][:300] for i in item.tolist()]
+        outcome[bad] = 2
+        reason[bad] = reason_c[bad] + 1  # ngram, signature follow exact, near in REASONS
+        similarity[bad] = estimate_low_bits(bad_sigb, ev.sigb[item])
+        match_at[bad] = item
+    if ev is not None:
+        match = _take(pl.Series(ev.locators, dtype=pl.String), match_at)
+        match_text = _take(pl.Series(ev.texts, dtype=pl.String).str.slice(0, 300), match_at)
+    else:
+        match = match_text = pl.repeat(None, n, dtype=pl.String, eager=True)
     outcomes = pl.DataFrame(
         {
-            "record_id": ids.tolist(),
-            "outcome": outcome.tolist(),
-            "reason": reason.tolist(),
-            "cluster_id": cid.tolist(),
-            "kept_record_id": kid.tolist(),
-            "similarity": simil,
-            "match": match.tolist(),
-            "match_text": match_text.tolist(),
+            "record_id": ids,
+            "outcome": _take(pl.Series(OUTCOMES), outcome.astype(np.int64)),
+            "reason": _take(pl.Series(REASONS), reason.astype(np.int64)),
+            "cluster_id": _take(cluster_id, cluster_at),
+            "kept_record_id": _take(kept_id, kept_id_at),
+            "similarity": pl.Series(similarity).fill_nan(None),
+            "match": match,
+            "match_text": match_text,
         },
         schema=OUTCOME_SCHEMA,
-        nan_to_null=True,
     )
     sizes = np.bincount(np.unique(c, return_inverse=True)[1]) if c.size else np.empty(0, np.int64)
     clusters = pl.DataFrame(
         {
-            "cluster_id": cluster_id.tolist(),
-            "record_id": ids[in_cluster].tolist(),
+            "cluster_id": cluster_id,
+            "record_id": ids.gather(in_cluster),
             "is_kept": is_kept,
             "similarity": sim,
             "size": (sizes[np.unique(c, return_inverse=True)[1]] if c.size else sizes).astype(
@@ -1039,7 +1295,7 @@ def _assemble(
         ["size", "cluster_id", "is_kept", "similarity", "record_id"],
         descending=[True, False, True, True, False],
     )
-    index_rows = np.flatnonzero(outcome == "kept")
+    index_rows = np.flatnonzero(outcome == 0)
     return outcomes, clusters, index_rows
 
 

@@ -77,7 +77,7 @@ def edit(text: str, k: int = 1) -> str:
     return " ".join(words)
 
 
-def make_ws(path: Path, texts: list[str], **cols: list[Any]) -> Workspace:
+def make_ws(path: Path, texts: list[str], **cols: list[Any] | pl.Series) -> Workspace:
     """A workspace whose ingest stage produced one record per text (docs/workspace.md columns)."""
     n = len(texts)
     ids = [hashlib.sha256(f"in.jsonl\x00{i + 1}".encode()).hexdigest()[:16] for i in range(n)]
@@ -129,7 +129,8 @@ def test_exact_near_and_unique(tmp_path: Path) -> None:
     assert cl.filter(pl.col("is_kept"))["record_id"].sort().to_list() == sorted(
         [o[0]["record_id"], o[1]["record_id"]]
     )
-    assert ws.last_entry("dedupe")["counts"]["duplicate"] == 2
+    entry = ws.last_entry("dedupe")
+    assert entry is not None and entry["counts"]["duplicate"] == 2
 
 
 def test_below_threshold_is_not_a_duplicate(tmp_path: Path) -> None:
@@ -225,6 +226,25 @@ def test_pair_jaccard() -> None:
         1: np.array([2, 3, 4, 5], np.uint64) << np.uint64(40),
     }
     assert pair_jaccard(sets, [0, 0], [1, 0]).tolist() == [0.4, 1.0]
+    # repeated values count once; an empty set against itself is identical
+    sets[2] = np.array([4, 4, 5, 5, 9], np.uint64) << np.uint64(40)
+    sets[3] = np.empty(0, np.uint64)
+    assert pair_jaccard(sets, [1, 2, 3], [2, 1, 3]).tolist() == [0.4, 0.4, 1.0]
+
+
+def test_kept_shingle_sets_and_reread_texts_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    texts = [doc(i % 9) if i % 2 else edit(doc(i % 9), 1 + i % 4) for i in range(50)]
+    ws = make_ws(tmp_path / "w", texts)
+    for verify in (False, True):
+        monkeypatch.setattr("curate.dedupe.KEEP_SETS_BYTES", 1 << 30)
+        dedupe(ws, verify=verify, threads=2, batch_size=8)
+        kept = [sha256_file(ws.table_path("dedupe", t)) for t in ("outcomes", "clusters")]
+        monkeypatch.setattr("curate.dedupe.KEEP_SETS_BYTES", 0)  # texts are read again
+        r = dedupe(ws, verify=verify, threads=1, batch_size=1000)
+        assert r.extra["exact_checked_pairs"] > 0
+        assert [sha256_file(ws.table_path("dedupe", t)) for t in ("outcomes", "clusters")] == kept
 
 
 def test_decontamination_ngram_and_signature(tmp_path: Path) -> None:
@@ -400,7 +420,8 @@ def test_empty_records_table(tmp_path: Path) -> None:
 @pytest.mark.skipif(not REAL.exists(), reason="../shared/realdata absent")
 def test_real_sts_pairs(tmp_path: Path) -> None:
     """Real sentence pairs (STS benchmark dev): near-identical pairs cluster, unrelated ones don't."""
-    close, unrelated = [], []
+    close: list[tuple[str, str]] = []
+    unrelated: list[tuple[str, str]] = []
     for line in (REAL / "stsbenchmark_sts-dev.csv").read_text("utf-8").splitlines():
         f = line.split("\t")
         if len(f) >= 7:
@@ -414,3 +435,29 @@ def test_real_sts_pairs(tmp_path: Path) -> None:
     joined = [cid[2 * i] is not None and cid[2 * i] == cid[2 * i + 1] for i in range(len(pairs))]
     assert sum(joined[: len(close)]) / len(close) >= 0.4
     assert sum(joined[len(close) :]) <= 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 3), st.integers(0, 2)), max_size=60))
+def test_first_of_keys_matches_string_grouping(keys: list[tuple[int, int]]) -> None:
+    import numpy as np
+
+    from curate.dedupe import _first_of_keys, _group_first
+
+    k0 = np.array([a for a, _ in keys], np.uint64)
+    k1 = np.array([b for _, b in keys], np.uint64)
+    frame = pl.DataFrame({"exact": [f"{a}-{b}" for a, b in keys]}, schema={"exact": pl.String})
+    assert _first_of_keys(k0, k1).tolist() == _group_first(frame).tolist()
+
+
+def test_non_hex_content_hashes_still_group_exactly(tmp_path: Path) -> None:
+    a, b = doc(40), doc(41)
+    ws = make_ws(tmp_path / "w", [a, b, a + " x", b])
+    rec = ws.read_table("ingest", "records").with_columns(
+        content_hash=pl.Series(["key-A", "key-B", "key-A", None])  # not sha256 hex
+    )
+    ws.write_table("ingest", "records", rec)
+    dedupe(ws, keep="first")
+    got = [(o["outcome"], o["reason"]) for o in outcomes(ws)]
+    # row 2 shares row 0's key (an exact copy by hash); row 3 has no hash, so it is only near
+    assert got == [("kept", None), ("kept", None), ("duplicate", "exact"), ("duplicate", "near")]

@@ -156,3 +156,75 @@ def test_components_union_find() -> None:
     assert mh.components(8, pairs).tolist() == [0, 1, 1, 1, 1, 5, 6, 6]
     chain = np.stack([np.arange(999), np.arange(1, 1000)], 1)[::-1].copy()
     assert (mh.components(1000, chain) == 0).all()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    texts=st.lists(
+        st.text(alphabet=st.sampled_from("ab cdÉé!1 \n"), max_size=60), min_size=1, max_size=12
+    ),
+    n=st.integers(1, 6),
+    chars=st.sampled_from([None, None, 3]),
+    num_perm=st.sampled_from([8, 12, 64]),
+)
+def test_fused_signatures_and_sets_match_the_shingle_path(
+    texts: list[str], n: int, chars: int | None, num_perm: int
+) -> None:
+    sh = mh.Shingler(n, chars)
+    enc = mh.encode(texts)
+    doc, h = sh.shingles(enc)
+    sig, sets = sh.signatures_and_sets(enc, num_perm, seed=7)
+    assert np.array_equal(sig, mh.signatures(doc, h, enc.n, num_perm, seed=7))
+    assert np.array_equal(sh.signatures(enc, num_perm, seed=7), sig)
+    assert sets is not None
+    for i in range(enc.n):
+        got = sets.values[sets.start[i] : sets.start[i] + sets.length[i]]
+        assert set(got.tolist()) == set((h[doc == i] >> np.uint64(32)).tolist())
+
+
+def _densify_reference(sig: np.ndarray, seed: int) -> np.ndarray:
+    """Optimal densification one bin at a time: the definition ``mh.densify`` vectorizes."""
+    num_perm = sig.shape[1]
+    cand = mh._densify_table(num_perm, seed)
+    out = sig.copy()
+    for d in range(sig.shape[0]):
+        for j in range(num_perm):
+            if sig[d, j] != mh.EMPTY:
+                continue
+            tries = [cand[t, j] for t in range(mh._DENSIFY_TRIES)]
+            rotation = [(j + step) % num_perm for step in range(1, num_perm)]
+            out[d, j] = next(
+                (sig[d, c] for c in tries + rotation if sig[d, c] != mh.EMPTY), mh.EMPTY
+            )
+    return out
+
+
+@pytest.mark.parametrize("num_perm", [16, 24, 128])
+def test_densify_matches_reference(num_perm: int) -> None:
+    rng = np.random.default_rng(num_perm)
+    sig = rng.integers(0, 2**32 - 1, (40, num_perm), dtype=np.uint64).astype(np.uint32)
+    fill = rng.random((40, 1)) ** 3  # from nearly empty rows to full ones
+    sig[rng.random(sig.shape) > fill] = mh.EMPTY
+    sig[0] = mh.EMPTY  # no shingle at all: stays empty
+    sig[1] = mh.EMPTY
+    sig[1, 3] = 42  # one shingle: every bin borrows it
+    got = mh.densify(sig, seed=5)
+    assert np.array_equal(got, _densify_reference(sig, 5))
+    assert (got[0] == mh.EMPTY).all() and (got[1] == 42).all()
+
+
+def test_candidate_pairs_match_bucket_reference() -> None:
+    rng = np.random.default_rng(3)
+    keys = rng.integers(0, 60, (400, 3)).astype(np.uint64)
+    keys[:30, 1] = 7  # one big bucket
+    want = set()
+    for band in range(keys.shape[1]):
+        buckets: dict[int, list[int]] = {}
+        for i, k in enumerate(keys[:, band].tolist()):
+            buckets.setdefault(k, []).append(i)
+        for members in buckets.values():
+            if len(members) <= 8:
+                want |= {(a, b) for x, a in enumerate(members) for b in members[x + 1 :]}
+            else:
+                want |= {(members[0], b) for b in members[1:]}
+    assert [tuple(p) for p in mh.candidate_pairs(keys).tolist()] == sorted(want)

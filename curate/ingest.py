@@ -9,6 +9,8 @@ layouts, which must see all rows of a file, hold that file's mapped rows).
 
 from __future__ import annotations
 
+import collections
+import contextlib
 import hashlib
 import itertools
 import multiprocessing
@@ -16,7 +18,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -168,6 +170,10 @@ class _TableWriter:
         self.pending: list[pl.DataFrame] = []
         self.pending_rows = 0
         self.rows = 0
+        # Encoding runs on a thread (pyarrow releases the GIL), overlapping the next batch's
+        # Python work; one thread keeps the row groups in order, two in flight bound memory.
+        self._io = ThreadPoolExecutor(1, thread_name_prefix="curate-write")
+        self._inflight: collections.deque[Future[None]] = collections.deque()
 
     def add(self, df: pl.DataFrame) -> None:
         if df.height == 0:
@@ -184,13 +190,21 @@ class _TableWriter:
         table = group.to_arrow()
         if table.schema != self.schema:
             table = table.cast(self.schema)
-        self.writer.write_table(table, row_group_size=rows)
+        self._inflight.append(self._io.submit(self.writer.write_table, table, row_group_size=rows))
+        while len(self._inflight) > 2:
+            self._inflight.popleft().result()
         self.pending = [rest] if rest.height else []
         self.pending_rows = rest.height
+
+    def _drain(self) -> None:
+        while self._inflight:
+            self._inflight.popleft().result()
 
     def finish(self, ws: Workspace, stage: str, name: str) -> Path:
         if self.pending_rows:
             self._write(self.pending_rows)
+        self._drain()
+        self._io.shutdown()
         self.writer.close()
         target = ws.table_path(stage, name)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -199,6 +213,9 @@ class _TableWriter:
 
     def close(self) -> None:
         """Abandon the table (after an error); the partial file is left in the parts folder."""
+        with contextlib.suppress(Exception):
+            self._drain()
+        self._io.shutdown()
         self.writer.close()
 
 
@@ -528,12 +545,36 @@ def candidate_events(
     Where chunks are cut decides the output's order, so one loop keeps the engines identical.
     ``file_stats`` and ``warnings`` are filled in as files are read.
     """
+    buffer: list[Candidate] = []
+    with ThreadPoolExecutor(1, thread_name_prefix="curate-sha256") as hasher:
+        yield from _read_plans(
+            plans, schema, encoding, batch_size, file_stats, warnings, progress, buffer, hasher
+        )
+    if buffer:
+        yield "chunk", buffer
+
+
+def _read_plans(
+    plans: Sequence[Plan],
+    schema: Schema,
+    encoding: str | None,
+    batch_size: int,
+    file_stats: dict[str, FileStats],
+    warnings: list[str],
+    progress: ProgressFn | None,
+    buffer: list[Candidate],
+    hasher: ThreadPoolExecutor,
+) -> Iterator[tuple[str, Any]]:
+    """``candidate_events``' loop; ``buffer`` keeps the last, partial chunk for the caller.
+    Each input's SHA-256 is computed on ``hasher`` while the file is read (hashlib releases
+    the GIL on large blocks)."""
     from curate.readers import read_file
 
-    buffer: list[Candidate] = []
     for f, name, maybe_layout, mapping in plans:
-        fs = file_stats.setdefault(name, FileStats(sha256=sha256_file(f)))
+        digest = hasher.submit(sha256_file, f)
+        fs = file_stats.setdefault(name, FileStats())
         if maybe_layout is None:
+            fs.sha256 = digest.result()
             msg = f"{name}: empty file or header only; 0 records"
             fs.warnings.append(msg)
             warnings.append(msg)
@@ -555,16 +596,15 @@ def candidate_events(
                 c.file, c.layout, c.required = name, layout.name, required
                 buffer.append(c)
                 if len(buffer) >= batch_size:
-                    yield "chunk", buffer
-                    buffer = []
+                    yield "chunk", list(buffer)
+                    buffer.clear()
             if batch is not None and progress is not None:
                 progress(name, fs.rows_read, size)
+        fs.sha256 = digest.result()
         if fs.rows_read == 0:
             msg = f"{name}: no data rows; 0 records"
             fs.warnings.append(msg)
             warnings.append(msg)
-    if buffer:
-        yield "chunk", buffer
 
 
 PARALLEL_MIN_BYTES = 32 << 20
@@ -575,8 +615,11 @@ def _make_pool(
 ) -> ProcessPoolExecutor | None:
     """A spawn-based pool (Polars is not fork-safe), or None to work in this process."""
     if workers is None:
+        # On two cores one process wins: Polars and the language-ID threads already use both,
+        # and the reader's process would share a core with the workers (bench_ingest).
         size = sum(f.stat().st_size for f, *_ in plans)
-        workers = min(os.cpu_count() or 1, 4) if size >= PARALLEL_MIN_BYTES else 1
+        cpus = os.cpu_count() or 1
+        workers = min(cpus, 4) if size >= PARALLEL_MIN_BYTES and cpus > 2 else 1
     if workers < 1:
         raise UsageError(f"--workers must be at least 1, got {workers}")
     if workers == 1:
@@ -603,8 +646,9 @@ def ingest(
 ) -> StageResult:
     """Read raw files into the workspace's ingest tables; see docs/workspace.md for what it writes.
 
-    ``workers``: processes for validation, normalization and rules (default: all cores when the
-    input is large enough to repay their start-up). Output is identical for any number.
+    ``workers``: processes for validation, normalization and rules (default: up to 4 on
+    machines with more than two cores, when the input is large enough to repay their start-up).
+    Output is identical for any number.
     """
     from curate.readers import discover, file_columns
 

@@ -45,7 +45,8 @@ from curate.cli._common import (
     type=int,
     default=None,
     help="Worker processes for validation, normalization and rules "
-    "(default: all cores for inputs over 32 MB). Output is identical for any number.",
+    "(default: up to 4 on machines with more than 2 cores, for inputs over 32 MB). "
+    "Output is identical for any number.",
 )
 @workspace_option
 @engine_options

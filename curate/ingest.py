@@ -103,48 +103,6 @@ class _Batch:
     rejects: pl.DataFrame
 
 
-def write_part(df: pl.DataFrame, path: Path) -> None:
-    """A part file; in-process and worker-written parts must be byte-identical."""
-    df.write_parquet(
-        path,
-        compression="zstd",
-        compression_level=1,
-        statistics=False,
-        row_group_size=ROW_GROUP_SIZE,
-    )
-
-
-class _Parts:
-    """Numbered Parquet parts of one table (written by Ray workers), joined in order at the end."""
-
-    def __init__(self, root: Path, name: str, columns: dict[str, pl.DataType]) -> None:
-        self.dir = root / name
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.columns = columns
-        self.paths: list[Path] = []
-        self.rows = 0
-
-    def add(self, df: pl.DataFrame) -> None:
-        if df.height == 0:
-            return
-        df = conform(df, self.columns)
-        path = self.dir / f"{len(self.paths):06d}.parquet"
-        write_part(df, path)
-        self.paths.append(path)
-        self.rows += df.height
-
-    def finish(self, ws: Workspace, stage: str, name: str) -> Path:
-        """The parts, a part at a time, through the same writer as the local engine's tables."""
-        table = _TableWriter(self.dir.parent, f"{name}.table", self.columns)
-        try:
-            for path in self.paths:
-                table.add(pl.read_parquet(path))
-        except BaseException:
-            table.close()
-            raise
-        return table.finish(ws, stage, name)
-
-
 class _TableWriter:
     """One workspace table written as batches arrive, in row groups of ROW_GROUP_SIZE.
 

@@ -39,7 +39,7 @@ import numpy.typing as npt
 import polars as pl
 
 from curate.errors import CurateError, UsageError
-from curate.workspace import StageResult, Workspace
+from curate.workspace import ROW_GROUP_SIZE, StageResult, Workspace
 
 _LOCK = threading.Lock()
 _ORIGINALS: dict[tuple[str, str], Any] = {}
@@ -271,8 +271,8 @@ def ray_ingest(
     from curate.ingest import (
         REJECT_SCHEMA,
         _check_not_inside_inputs,
-        _Parts,
         _summarize,
+        _TableWriter,
         display_path,
         merge_stats,
         record_columns,
@@ -330,9 +330,32 @@ def ray_ingest(
             "parts_root": str(tmp_root.resolve()),
         },
     )
-    events = sorted(
-        ((int(r["seq"]), r["kind"], r["payload"]) for r in ds.iter_rows()), key=lambda e: e[0]
-    )
+    # Parts are appended as soon as every earlier event is back, so re-encoding them into the
+    # tables overlaps the workers instead of following them.
+    tables = {
+        "records": _TableWriter(tmp_root, "records.table", columns),
+        "rejects": _TableWriter(tmp_root, "rejects.table", REJECT_SCHEMA),
+        "filtered": _TableWriter(tmp_root, "filtered.table", filtered_cols),
+    }
+    events: list[tuple[int, str, Any]] = []
+    arrived: dict[int, tuple[str, Any]] = {}
+    try:
+        for r in ds.iter_rows():
+            arrived[int(r["seq"])] = (r["kind"], r["payload"])
+            while len(events) + 1 in arrived:
+                seq = len(events) + 1
+                events.append((seq, *arrived.pop(seq)))
+                for name, table in tables.items():
+                    part = tmp_root / name / f"{seq:09d}.parquet"
+                    if part.exists():
+                        table.add(pl.read_parquet(part))
+                        part.unlink()
+        if arrived:
+            raise RuntimeError(f"ingest events missing before {min(arrived)}")
+    except BaseException:
+        for table in tables.values():
+            table.close()
+        raise
     rule_stats: list[Any] = []
     t_rules = 0.0
     file_stats: dict[str, Any] = {}
@@ -345,17 +368,7 @@ def ray_ingest(
                 rule_stats.append(stats)
         elif kind == "files":
             file_stats, warnings = pickle.loads(payload)
-
-    def parts(name: str, cols: dict[str, pl.DataType]) -> Any:
-        p = _Parts(tmp_root, name, cols)
-        p.paths = sorted((tmp_root / name).glob("*.parquet"))
-        return p
-
-    outputs = {
-        "records": str(parts("records", columns).finish(ws, "ingest", "records")),
-        "rejects": str(parts("rejects", REJECT_SCHEMA).finish(ws, "ingest", "rejects")),
-        "filtered": str(parts("filtered", filtered_cols).finish(ws, "ingest", "filtered")),
-    }
+    outputs = {name: str(table.finish(ws, "ingest", name)) for name, table in tables.items()}
     shutil.rmtree(tmp_root, ignore_errors=True)
     with atomic_path(stage_dir / "schema.toml") as tmp:
         assert schema_obj.source_path is not None
@@ -408,6 +421,9 @@ def _fingerprint_batch(
         )
         for b in got:
             b.rows = b.rows + lo
+            # shingle sets would travel back at ~4 B per word; the driver re-reads the few
+            # texts its exact checks need instead (the same answer, see dedupe)
+            b.sets = None
         out.append(_pack(got))
     return {"batches": np.array(out, dtype=object)}
 
@@ -432,9 +448,10 @@ def ray_fingerprint(
     ray = _ray()
     if not todo.size:
         return
-    chunks = [
-        todo[i : i + batch_size].astype(np.int64).tobytes() for i in range(0, todo.size, batch_size)
-    ]
+    # A task per row group's worth of rows at least: a task reads whole row groups, so tasks
+    # of one small batch each would decode every row group several times.
+    step = max(batch_size, ROW_GROUP_SIZE)
+    chunks = [todo[i : i + step].astype(np.int64).tobytes() for i in range(0, todo.size, step)]
     args = (text_expr, sh, ev, num_perm, seed, bands, rows, batch_size)
     ds = ray.data.from_items(
         [{"rows": c} for c in chunks], override_num_blocks=len(chunks)

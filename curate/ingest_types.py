@@ -168,7 +168,10 @@ def _column_adapter(ftype: str) -> TypeAdapter[Any]:
 
 # ISO dates and times without a zone, the common export format: parsed in Polars with exactly
 # fromisoformat's result (naive taken as UTC); anything else goes through parse_datetime.
-_ISO_PLAIN = r"^\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}:\d{2})?$"
+_ISO_PLAIN = (
+    r"^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])"
+    r"(?:[ T](?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d)?$"
+)  # no leap seconds: Polars takes :60, fromisoformat does not
 
 
 def _fast_datetimes(raw: pl.Series) -> pl.Series:

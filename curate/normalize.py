@@ -180,9 +180,7 @@ def normalize_expr(col: pl.Expr, steps: Iterable[str] = ()) -> pl.Expr:
     if "html" in steps:
         col = html_to_text(col)
     col = (
-        col.str.normalize("NFC")
-        .str.replace_all(_ASCII_CONTROL, "")
-        .str.replace_all("\r\n?", "\n")
+        col.str.normalize("NFC").str.replace_all(_ASCII_CONTROL, "").str.replace_all("\r\n?", "\n")
     )
     if "quotes" in steps:
         col = strip_quoted_replies(col)

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import polars as pl
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from curate.ingest_types import _fast_datetimes, parse_datetime, validate_columns
@@ -100,6 +100,7 @@ _ISO_LIKE = st.builds(
 
 @settings(max_examples=300)
 @given(st.lists(_ISO_LIKE, max_size=20))
+@example(["2024-01-01 23:59:60", "2024-02-30", "2023-02-29 10:00:00", "2024-02-29T24:00:00"])
 def test_polars_dates_equal_python_parsing(texts: list[str]) -> None:
     fast = _fast_datetimes(pl.Series(texts, dtype=pl.String)).to_list()
     for text, got in zip(texts, fast, strict=True):

@@ -1111,7 +1111,7 @@ def _first_pass(
     writer: Any = None
     offset = 0
     # Without a budget the counts change no line, so a batch's examples are counted on a
-    # second thread (the tokenizer's encode_batch runs without the GIL) while this one
+    # second thread (the tokenizer runs without the GIL) while this one
     # converts and serializes them: that Python work hides behind the tokenizer's.
     counter = (
         ThreadPoolExecutor(1, thread_name_prefix="curate-count")

@@ -5,9 +5,10 @@ A tokenizer comes from a ``tokenizer.json``, a local model directory (``tokenize
 when the network allows. The chat template is rendered here with the same Jinja environment
 transformers uses (sandboxed, ``trim_blocks``/``lstrip_blocks``, ``raise_exception``, ``tojson``),
 then the text is encoded with ``add_special_tokens=False`` -- exactly what ``apply_chat_template``
-does -- but in one Rust ``encode_batch`` call per batch, so counting runs at the tokenizer's speed
-and needs no transformers install. User and assistant tokens come from the rendered text's
-character spans (``char_to_token``), without a second encode.
+does -- but in one Rust batch call per chunk, so counting runs at the tokenizer's speed and needs
+no transformers install. User and assistant tokens are cut out of the ids at the template's added
+tokens where that is exact (``_Layout``: no offsets, so ``encode_batch_fast``), else they come
+from the rendered text's character spans (``char_to_token``); never from a second encode.
 """
 
 from __future__ import annotations
@@ -53,6 +54,44 @@ class Count:
     user: int
     assistant: int
     chars: int
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where one conversation shape's contents sit among the template's added tokens.
+
+    Added tokens (``<|im_start|>``, ``<|im_end|>``) are split out of the text before anything
+    else runs, and the encoder never merges across them, so an example's ids can be cut at
+    their positions: the tokens of a content are those between the added tokens around it,
+    less the template's own text there (``user\\n``). Found with ``list.index`` on the ids, this
+    needs no offsets, so the batch can go through ``encode_batch_fast``."""
+
+    marks: tuple[int, ...]  # ids of the skeleton's added tokens, in order
+    contents: tuple[tuple[int, int, int, str], ...]  # mark before (0 = start), after, own, role
+
+
+_Prepared = tuple[str, list[tuple[int, int, str]], tuple[Any, ...] | None, "_Layout | None"]
+
+
+def _added_tokens(backend: Any) -> dict[int, str]:
+    try:
+        return {i: t.content for i, t in backend.get_added_tokens_decoder().items()}
+    except AttributeError:  # tokenizers < 0.14
+        return {}
+
+
+def _plain_added(backend: Any) -> bool:
+    """Whether every added token is matched in the raw text and keeps its neighbours' spaces
+    (no ``lstrip``/``rstrip``/``single_word``; ``normalized`` only without a normalizer)."""
+    try:
+        tokens = backend.get_added_tokens_decoder().values()
+    except AttributeError:
+        return False
+    return all(
+        not (t.lstrip or t.rstrip or t.single_word)
+        and (not t.normalized or backend.normalizer is None)
+        for t in tokens
+    )
 
 
 # -- the chat-template environment -----------------------------------------------------------
@@ -136,6 +175,25 @@ class ChatTokenizer:
         self.eos_token_id = self.token_id(self.special.get("eos_token"))
         self._eot: int | None = None
         self._eot_known = False
+        added = _added_tokens(backend)
+        self._added_ids = frozenset(added)
+        self._added_text = (
+            re.compile(
+                "|".join(re.escape(t) for t in sorted(added.values(), key=len, reverse=True))
+            )
+            if added
+            else None
+        )
+        # ids can be cut at added tokens only if none absorbs its neighbours' spaces and each
+        # is matched in the text as written (see _Layout)
+        self._cut_at_added = (
+            self._substitute
+            and bool(added)
+            and hasattr(backend, "encode_batch_fast")
+            and _plain_added(backend)
+        )
+        self._layouts: dict[tuple[Any, ...], _Layout | None] = {}
+        self._layout_checked: dict[tuple[Any, ...], int] = {}
 
     def __repr__(self) -> str:
         return f"ChatTokenizer({self.name!r}, chat_template={self.chat_template is not None})"
@@ -166,6 +224,13 @@ class ChatTokenizer:
         when the template does not inspect contents (no ``.split``, ``in``, filters but ``trim``)
         and the contents are already stripped; the first renders of each shape are checked
         against the full render, and any mismatch turns substitution off for that shape."""
+        text, spans, _ = self._render_shaped(messages)
+        return text, spans
+
+    def _render_shaped(
+        self, messages: Sequence[Message]
+    ) -> tuple[str, list[tuple[int, int, str]], tuple[Any, ...] | None]:
+        """``render_spans`` plus the shape's key when the text was assembled from its skeleton."""
         if self._substitute and all(_plain_content(m.get("content")) for m in messages):
             key = tuple(
                 (m["role"], *sorted(k for k, v in m.items() if v is not None)) for m in messages
@@ -180,10 +245,10 @@ class ChatTokenizer:
                 if checked < 3:
                     if self.render(messages) != text:
                         self._shapes[key] = None
-                        return self._render_and_find(messages)
+                        return (*self._render_and_find(messages), None)
                     self._checked[key] = checked + 1
-                return text, spans
-        return self._render_and_find(messages)
+                return text, spans, key
+        return (*self._render_and_find(messages), None)
 
     def _render_and_find(
         self, messages: Sequence[Message]
@@ -242,7 +307,7 @@ class ChatTokenizer:
 
     @staticmethod
     def span_tokens(enc: Any, start: int, end: int) -> tuple[int, int]:
-        """Token index range [first, last) covering characters [start, end) of the encoding."""
+        """Token index range [first, last) of the tokens overlapping characters [start, end)."""
         first = last = None
         for c in range(start, end):
             first = enc.char_to_token(c)
@@ -254,17 +319,24 @@ class ChatTokenizer:
                 break
         if first is None or last is None:
             return (0, 0)
+        # a character split over several byte tokens ("é" in a small vocabulary, most emoji)
+        # maps to its first: take the rest of it too
+        while last + 1 < len(enc):
+            chars = enc.token_to_chars(last + 1)
+            if chars is None or chars[0] >= end:
+                break
+            last += 1
         return first, last + 1
 
     def measure(self, conversations: Sequence[Sequence[Message]]) -> list[Count]:
-        """Exact counts for many examples: one render each, one encode_batch per chunk.
+        """Exact counts for many examples: one render each, one encode per chunk.
 
-        encode_batch releases the GIL, so chunks are pipelined: while one chunk is encoded (in
+        The encode releases the GIL, so chunks are pipelined: while one chunk is encoded (in
         Rust, on every core), this thread renders the next and counts the previous, and the
         Python work hides behind the tokenizer's."""
         if len(conversations) <= MEASURE_CHUNK:
-            rendered = [self.render_spans(msgs) for msgs in conversations]
-            return self._counts(rendered, conversations, self.encode([t for t, _ in rendered]))
+            prepared = [self._prepare(msgs) for msgs in conversations]
+            return self._counts(prepared, conversations, self._encode_prepared(prepared))
         from concurrent.futures import ThreadPoolExecutor
 
         out: list[Count] = []
@@ -272,34 +344,144 @@ class ChatTokenizer:
         with ThreadPoolExecutor(1, thread_name_prefix="curate-encode") as pool:
             for start in range(0, len(conversations), MEASURE_CHUNK):
                 part = conversations[start : start + MEASURE_CHUNK]
-                rendered = [self.render_spans(msgs) for msgs in part]
-                job = pool.submit(self.encode, [t for t, _ in rendered])
+                prepared = [self._prepare(msgs) for msgs in part]
+                job = pool.submit(self._encode_prepared, prepared)
                 if pending is not None:
                     out += self._counts(pending[0], pending[1], pending[2].result())
-                pending = (rendered, part, job)
+                pending = (prepared, part, job)
             assert pending is not None
             out += self._counts(pending[0], pending[1], pending[2].result())
         return out
 
+    def _prepare(self, messages: Sequence[Message]) -> _Prepared:
+        """Render one example and pick how its role counts will be found: from its ids and the
+        shape's layout when it has one (and no content holds an added token's text), else from
+        character offsets."""
+        text, spans, key = self._render_shaped(messages)
+        layout = None
+        if key is not None and self._cut_at_added:
+            if key in self._layouts:
+                layout = self._layouts[key]
+            else:
+                parts = self._shapes.get(key)
+                layout = self._layouts[key] = self._layout(parts, key) if parts else None
+            if layout is not None and self._added_text is not None:
+                search = self._added_text.search
+                if any(search(m["content"]) for m in messages):
+                    layout = None
+        return text, spans, key, layout
+
+    def _layout(self, parts: list[Any], key: tuple[Any, ...]) -> _Layout | None:
+        """The shape's _Layout from its skeleton, or None when two contents share a stretch
+        between added tokens (their tokens could not be told apart without offsets)."""
+        pieces = []  # per skeleton text: its ids, and the indices of its added tokens
+        for piece in parts[0::2]:
+            ids = self.backend.encode(piece, add_special_tokens=False).ids if piece else []
+            pieces.append((ids, [i for i, t in enumerate(ids) if t in self._added_ids]))
+        marks = [t for ids, at in pieces for t in (ids[i] for i in at)]
+        contents = []
+        seen = 0  # added tokens up to and including the text before the content
+        for i in range(len(pieces) - 1):
+            (ids, at), (next_ids, next_at) = pieces[i], pieces[i + 1]
+            seen += len(at)
+            if at:
+                before, own = seen, len(ids) - at[-1] - 1
+            elif i == 0:
+                before, own = 0, len(ids)
+            else:
+                return None
+            if next_at:
+                after, own = seen + 1, own + next_at[0]
+            elif i + 1 == len(pieces) - 1:
+                after, own = len(marks) + 1, own + len(next_ids)
+            else:
+                return None
+            contents.append((before, after, own, str(key[i][0])))
+        return _Layout(tuple(marks), tuple(contents))
+
+    def _encode_prepared(self, prepared: list[_Prepared]) -> list[Any]:
+        """Encodings in order: without offsets (``encode_batch_fast``, ~15% faster) for the
+        examples with a layout, with offsets for the rest."""
+        fast = [i for i, p in enumerate(prepared) if p[3] is not None]
+        if len(fast) == len(prepared):
+            return list(
+                self.backend.encode_batch_fast([p[0] for p in prepared], add_special_tokens=False)
+            )
+        out: list[Any] = self.encode([p[0] for i, p in enumerate(prepared) if p[3] is None])
+        if fast:
+            done = iter(
+                self.backend.encode_batch_fast(
+                    [prepared[i][0] for i in fast], add_special_tokens=False
+                )
+            )
+            slow = iter(out)
+            fast_set = set(fast)
+            out = [next(done) if i in fast_set else next(slow) for i in range(len(prepared))]
+        return out
+
     def _counts(
         self,
-        rendered: list[tuple[str, list[tuple[int, int, str]]]],
+        prepared: list[_Prepared],
         conversations: Sequence[Sequence[Message]],
         encodings: list[Any],
     ) -> list[Count]:
         out = []
-        for (_, spans), msgs, enc in zip(rendered, conversations, encodings, strict=True):
-            user = assistant = 0
-            for start, end, role in spans:
-                if role == "user" or role == "assistant":
-                    a, b = self.span_tokens(enc, start, end)
-                    if role == "user":
-                        user += b - a
-                    else:
-                        assistant += b - a
+        for (text, spans, key, layout), msgs, enc in zip(
+            prepared, conversations, encodings, strict=True
+        ):
             chars = sum(len(m.get("content") or "") for m in msgs)
-            out.append(Count(len(enc), user, assistant, chars))
+            counted = None
+            if layout is not None:
+                assert key is not None
+                # the shape's first examples are also counted with offsets; a difference means
+                # this template's text merges with contents, so the shape goes back to offsets
+                # (examples of it already encoded are re-encoded here, one by one)
+                live = self._layouts.get(key) is not None
+                counted = self._cut_counts(enc.ids, layout) if live else None
+                checked = self._layout_checked.get(key, 0)
+                if counted is None or checked < 3:
+                    encoded = self.backend.encode(text, add_special_tokens=False)
+                    exact = self._offset_counts(encoded, spans)
+                    if counted is not None and counted != exact:
+                        self._layouts[key] = None
+                    counted = exact
+                    self._layout_checked[key] = checked + 1
+            else:
+                counted = self._offset_counts(enc, spans)
+            out.append(Count(len(enc), counted[0], counted[1], chars))
         return out
+
+    @staticmethod
+    def _cut_counts(ids: list[int], layout: _Layout) -> tuple[int, int] | None:
+        """(user, assistant) tokens from the positions of the layout's added tokens in ``ids``."""
+        found = [-1]
+        pos = 0
+        try:
+            for mark in layout.marks:
+                pos = ids.index(mark, pos)
+                found.append(pos)
+                pos += 1
+        except ValueError:
+            return None
+        found.append(len(ids))
+        user = assistant = 0
+        for before, after, own, role in layout.contents:
+            if role == "user":
+                user += found[after] - found[before] - 1 - own
+            elif role == "assistant":
+                assistant += found[after] - found[before] - 1 - own
+        return user, assistant
+
+    def _offset_counts(self, enc: Any, spans: list[tuple[int, int, str]]) -> tuple[int, int]:
+        user = assistant = 0
+        for start, end, role in spans:
+            if role == "user" or role == "assistant":
+                a, b = self.span_tokens(enc, start, end)
+                if role == "user":
+                    user += b - a
+                else:
+                    assistant += b - a
+        return user, assistant
 
     # -- fitting a budget --------------------------------------------------------------------
     def fit(self, messages: list[Message], max_tokens: int) -> tuple[list[Message] | None, Count]:

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from curate.errors import UsageError
 from curate.tokens import ChatTokenizer, load_tokenizer
@@ -212,3 +214,91 @@ def test_shape_substitution_matches_full_render(tokenizer_dir: Path) -> None:
     dropping = "{% for m in messages %}{% if m['role'] != 'system' %}{{ m['content'] }}{% endif %}{% endfor %}"
     t2 = ChatTokenizer(tok.backend, dropping, {}, "t")
     assert t2.render_spans(CONVS[1])[0] == t2.render(CONVS[1])
+
+
+def _offset_counts(tok: ChatTokenizer, conv: list[dict[str, str]]) -> tuple[int, int, int]:
+    """Total, user and assistant tokens the slow way: one encode with offsets."""
+    text, spans = tok.render_spans(conv)
+    enc = tok.backend.encode(text, add_special_tokens=False)
+    user, assistant = tok._offset_counts(enc, spans)
+    return len(enc), user, assistant
+
+
+PIECES = [*"ab xyZ.,:;!?'\"\n\t-_/0129é中😀", "<|im_end|>", "<s>", "'s", "user"]
+CONTENT = st.lists(st.sampled_from(PIECES), min_size=1, max_size=20).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    system=st.one_of(st.none(), CONTENT),
+    turns=st.lists(st.tuples(CONTENT, CONTENT), min_size=1, max_size=3),
+)
+def test_counts_cut_at_added_tokens_equal_offset_counts(
+    tokenizer_dir: Path, system: str | None, turns: list[tuple[str, str]]
+) -> None:
+    """The ids-only path (encode_batch_fast, cut at <|im_start|>/<|im_end|>) gives the counts
+    the offsets give, with the per-shape check bypassed: the layout itself must be right."""
+    tok = load_tokenizer(tokenizer_dir)
+    assert tok._cut_at_added
+    conv = [{"role": "system", "content": system}] if system is not None else []
+    for user, answer in turns:
+        conv += [{"role": "user", "content": user}, {"role": "assistant", "content": answer}]
+    text, _spans, key, layout = tok._prepare(conv)
+    total, user_n, assistant_n = _offset_counts(tok, conv)
+    if layout is not None:
+        enc = tok.backend.encode_batch_fast([text], add_special_tokens=False)[0]
+        assert len(enc) == total
+        assert tok._cut_counts(enc.ids, layout) == (user_n, assistant_n)
+    else:  # not assembled from the skeleton, or a content holds an added token's text
+        assert key is None or any(t in m["content"] for m in conv for t in ("<|im_end|>", "<s>"))
+    # and measure(), checks included, always agrees with the slow way
+    assert [(c.total, c.user, c.assistant) for c in tok.measure([conv] * 5)] == [
+        (total, user_n, assistant_n)
+    ] * 5
+
+
+def test_shape_whose_tokens_merge_across_a_content_edge_falls_back(tokenizer_dir: Path) -> None:
+    """A template text glued to the content ("Pa" + "tient ...") makes one token ("Patient")
+    across the content's edge, so ids cut at the added tokens would miscount: the first check
+    of the shape catches it and turns the ids-only path off for that shape."""
+    tok = load_tokenizer(tokenizer_dir)
+    glued = ChatTokenizer(
+        tok.backend,
+        "{% for m in messages %}<|im_start|>Pa{{ m['content'] }}<|im_end|>{% endfor %}",
+        {},
+        "t",
+    )
+    conv = [{"role": "user", "content": "tient reports"}, {"role": "assistant", "content": "fine"}]
+    text, _, _, layout = glued._prepare(conv)
+    assert layout is not None
+    ids = tok.backend.encode(text, add_special_tokens=False).ids
+    assert glued._cut_counts(ids, layout) != _offset_counts(glued, conv)[1:]  # the premise
+    counts = glued.measure([conv] * 4)
+    assert {(c.total, c.user, c.assistant) for c in counts} == {_offset_counts(glued, conv)}
+    assert list(glued._layouts.values()) == [None]
+
+
+def test_contents_sharing_a_stretch_without_added_tokens_use_offsets(
+    tokenizer_dir: Path,
+) -> None:
+    tok = load_tokenizer(tokenizer_dir)
+    plain = ChatTokenizer(
+        tok.backend,
+        "{% for m in messages %}{{ m['role'] }}: {{ m['content'] }}\n{% endfor %}",
+        {},
+        "t",
+    )
+    conv = [{"role": "user", "content": "Where is it?"}, {"role": "assistant", "content": "Here."}]
+    assert plain._prepare(conv)[3] is None
+    assert [(c.total, c.user, c.assistant) for c in plain.measure([conv])] == [
+        _offset_counts(plain, conv)
+    ]
+
+
+def test_added_tokens_that_strip_spaces_turn_the_ids_only_path_off(tokenizer_dir: Path) -> None:
+    from tokenizers import AddedToken, Tokenizer
+
+    backend = Tokenizer.from_file(str(tokenizer_dir / "tokenizer.json"))
+    assert ChatTokenizer(backend, CHATML, {}, "t")._cut_at_added
+    backend.add_special_tokens([AddedToken("<eot>", lstrip=True)])
+    assert not ChatTokenizer(backend, CHATML, {}, "t")._cut_at_added

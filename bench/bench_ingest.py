@@ -1,11 +1,21 @@
 """Ingest throughput: read + map + normalize + validate (no rules, then the default pack).
 
-Generates N single-row tickets of ~1 KB, runs `curate.ingest` on them, and as a reference
+Generates N single-row support tickets of ~1 KB, runs `curate.ingest` on them, and as a reference
 measures a plain-Python equivalent (csv.DictReader + unicodedata NFC + regex whitespace collapse
 + Pydantic per row) in the same run. Also measures peak RSS of a separate ingest process on a
 large file to show memory is bounded by the batch size.
 
-    python bench/bench_ingest.py [N] [--big-gb 2]
+What the tickets hold (``--data realistic``, the default): a subject, a body of ~800 characters
+and a resolution of ~200, written as sentences (capitalized, punctuated) from a support-desk
+vocabulary with product names, versions, prices, durations and quantities (numbers that look
+like PII but are not). About 45% of records carry PII, 1-3 items each, in body or resolution:
+a greeting or sign-off with a first name or full name ("Hi Sarah,", "Thanks,\nJohn Miller"), an
+e-mail address, a US or international phone number, an order/ticket/case number, a date
+(ISO, US numeric or "March 3"), a URL, a card-like or IP-like number, or "Mr./Ms. X". The PII
+rules must look at every record, and the gates they use see realistic hits and near-misses.
+``--data words`` is the older data set: 120 random lower-case words, no PII at all.
+
+    python bench/bench_ingest.py [N] [--data realistic|words] [--big-gb 2]
 """
 
 from __future__ import annotations
@@ -62,8 +72,197 @@ WORDS = [
 ]
 
 
-def make_csv(path: Path, n: int, seed: int = 0) -> None:
+FIRST = [
+    "Sarah",
+    "John",
+    "Maria",
+    "David",
+    "Emily",
+    "James",
+    "Linda",
+    "Robert",
+    "Aisha",
+    "Carlos",
+    "Mei",
+    "Olga",
+    "Pierre",
+    "Fatima",
+    "Kevin",
+    "Laura",
+    "Ahmed",
+    "Sofia",
+    "Daniel",
+    "Grace",
+    "Hiroshi",
+    "Ana",
+    "Thomas",
+    "Priya",
+    "Michael",
+    "Jessica",
+    "Lukas",
+    "Chloe",
+    "Omar",
+    "Rachel",
+]
+LAST = [
+    "Miller",
+    "Johnson",
+    "Garcia",
+    "Smith",
+    "Nguyen",
+    "Brown",
+    "Kowalski",
+    "Lopez",
+    "Chen",
+    "Williams",
+    "Petrov",
+    "Martin",
+    "Davis",
+    "Anderson",
+    "Okafor",
+    "Rossi",
+    "Schmidt",
+    "Taylor",
+    "Hernandez",
+    "Wilson",
+    "Moore",
+    "Clark",
+    "Patel",
+    "Kim",
+    "Lewis",
+    "Walker",
+    "Young",
+    "King",
+]
+PRODUCTS = [
+    "iPhone",
+    "Galaxy",
+    "Pixel",
+    "MacBook",
+    "ThinkPad",
+    "GoPro",
+    "Kindle",
+    "Roku",
+    "Echo",
+    "Fitbit",
+    "PlayStation",
+    "Xbox",
+    "Nest",
+    "Surface",
+    "AirPods",
+]
+FILLER = [
+    "the",
+    "my",
+    "it",
+    "is",
+    "was",
+    "and",
+    "but",
+    "to",
+    "on",
+    "with",
+    "for",
+    "after",
+    "when",
+    "again",
+    "still",
+    "since",
+    "not",
+    "now",
+    "this",
+    "that",
+    "a",
+    "an",
+    "I",
+    "we",
+    "you",
+]
+
+
+def _sentence(rng: random.Random) -> str:
+    """A support-desk sentence: words, a product name, maybe a harmless number."""
+    words = [
+        rng.choice(WORDS if rng.random() < 0.55 else FILLER) for _ in range(rng.randint(7, 14))
+    ]
+    r = rng.random()
+    if r < 0.25:
+        words.insert(rng.randrange(len(words)), rng.choice(PRODUCTS))
+    elif r < 0.32:
+        words += ["version", f"{rng.randint(1, 17)}.{rng.randint(0, 9)}.{rng.randint(0, 20)}"]
+    elif r < 0.38:
+        words += ["for", f"${rng.randint(5, 999)}.{rng.randint(0, 99):02d}"]
+    elif r < 0.46:
+        words += [str(rng.randint(2, 48)), rng.choice(["hours", "days", "minutes", "times"])]
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + rng.choice(".....?!")
+
+
+def _pii(rng: random.Random) -> tuple[str, str]:
+    """One PII item and where it goes: ("greeting"|"signoff"|"body", text)."""
+    first, last = rng.choice(FIRST), rng.choice(LAST)
+    kind = rng.choices(
+        ["greet", "signoff", "email", "phone", "order", "date", "url", "title", "ip", "card"],
+        weights=[20, 16, 12, 10, 14, 12, 7, 5, 2, 2],
+    )[0]
+    if kind == "greet":
+        return "greeting", rng.choice([f"Hi {first},", f"Hello {first} {last},", f"Dear {first},"])
+    if kind == "signoff":
+        return "signoff", rng.choice([f"Thanks,\n{first} {last}", f"Regards,\n{first}"])
+    if kind == "email":
+        user = f"{first.lower()}.{last.lower()}{rng.randint(1, 99)}"
+        dom = rng.choice(["gmail.com", "example.org", "outlook.com", "corp.example.co.uk"])
+        return "body", f"You can reach me at {user}@{dom} anytime."
+    if kind == "phone":
+        num = rng.choice(
+            [
+                f"({rng.randint(201, 989)}) {rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",
+                f"{rng.randint(201, 989)}-{rng.randint(200, 999)}-{rng.randint(0, 9999):04d}",
+                f"+44 20 {rng.randint(1000, 9999)} {rng.randint(1000, 9999)}",
+            ]
+        )
+        return "body", f"Please call me back on {num} after 5pm."
+    if kind == "order":
+        ref = rng.choice([f"#{rng.randint(10**6, 10**8)}", f"A{rng.randint(10**5, 10**7)}"])
+        return "body", f"My {rng.choice(['order', 'ticket', 'case'])} number is {ref} by the way."
+    if kind == "date":
+        day = rng.randint(1, 28)
+        when = rng.choice(
+            [
+                f"2024-0{rng.randint(1, 9)}-{day:02d}",
+                f"{rng.randint(1, 12)}/{day}/2023",
+                f"March {day}",
+                f"{day} June 2024",
+            ]
+        )
+        return "body", f"It was delivered on {when} but never worked."
+    if kind == "url":
+        return "body", f"I followed https://help.example.com/kb/{rng.randint(100, 99999)} already."
+    if kind == "title":
+        return "body", f"I spoke to {rng.choice(['Mr.', 'Ms.', 'Dr.'])} {last} last week."
+    if kind == "ip":
+        return "body", f"The router shows 192.168.{rng.randint(0, 255)}.{rng.randint(1, 254)}."
+    return "body", "My card 4111 1111 1111 1111 was charged twice."
+
+
+def _text(rng: random.Random, chars: int, items: list[tuple[str, str]]) -> str:
+    """Sentences up to ``chars``, with the PII items at their places."""
+    parts = [t for w, t in items if w == "greeting"]
+    body: list[str] = []
+    while sum(len(b) + 1 for b in body) < chars:
+        body.append(_sentence(rng))
+    for w, t in items:
+        if w == "body":
+            body.insert(rng.randrange(len(body) + 1), t)
+    parts.append(" ".join(body))
+    parts += [t for w, t in items if w == "signoff"]
+    return "\n".join(parts)
+
+
+def make_csv(path: Path, n: int, seed: int = 0, data: str = "realistic") -> float:
+    """Write ``n`` tickets; returns the share of records with PII (see the module docstring)."""
     rng = random.Random(seed)
+    with_pii = 0
     with open(path, "w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(
@@ -78,8 +277,15 @@ def make_csv(path: Path, n: int, seed: int = 0) -> None:
             ]
         )
         for i in range(n):
-            body = " ".join(rng.choice(WORDS) for _ in range(120))  # ~ 800 chars
-            res = " ".join(rng.choice(WORDS) for _ in range(30))
+            if data == "words":
+                body = " ".join(rng.choice(WORDS) for _ in range(120))  # ~ 800 chars
+                res = " ".join(rng.choice(WORDS) for _ in range(30))
+            else:
+                items = [_pii(rng) for _ in range(rng.randint(1, 3))] if rng.random() < 0.45 else []
+                with_pii += bool(items)
+                split = rng.randrange(len(items) + 1)
+                body = _text(rng, 760, items[:split])
+                res = _text(rng, 170, items[split:])
             w.writerow(
                 [
                     i,
@@ -91,6 +297,7 @@ def make_csv(path: Path, n: int, seed: int = 0) -> None:
                     f"2024-0{rng.randint(1, 9)}-1{rng.randint(0, 9)} 10:00:00",
                 ]
             )
+    return with_pii / max(n, 1)
 
 
 def baseline(path: Path) -> int:
@@ -124,19 +331,28 @@ def timed(fn, *a, **k):  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser()
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, nargs="?", default=100_000)
     ap.add_argument(
         "--big-gb", type=float, default=0.0, help="also measure peak RSS on a file this big"
+    )
+    ap.add_argument(
+        "--data",
+        choices=("realistic", "words"),
+        default="realistic",
+        help="tickets with PII in ~45%% of records (default), or random words without any",
     )
     args = ap.parse_args()
     from curate.ingest import ingest
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "tickets.csv"
-        make_csv(src, args.n)
+        share = make_csv(src, args.n, data=args.data)
         mb = src.stat().st_size / 1e6
-        print(f"input: {args.n:,} tickets, {mb:.0f} MB ({mb * 1e6 / args.n:.0f} B/record)")
+        print(
+            f"input: {args.n:,} tickets ({args.data}), {mb:.0f} MB "
+            f"({mb * 1e6 / args.n:.0f} B/record), {share:.0%} of records with PII"
+        )
         _, t_base = timed(baseline, src)
         print(f"plain-Python baseline (csv+NFC+regex+pydantic): {args.n / t_base:10,.0f} rec/s")
         workers = min(os.cpu_count() or 1, 4)
@@ -154,7 +370,7 @@ def main() -> None:
         if args.big_gb:
             big = Path(tmp) / "big.csv"
             rows = int(args.big_gb * 1e9 / (mb * 1e6 / args.n))
-            make_csv(big, rows, seed=1)
+            make_csv(big, rows, seed=1, data=args.data)
             code = (
                 "import sys; from curate.ingest import ingest; "
                 "ingest([sys.argv[1]], 'tickets', sys.argv[2], rules=None)"

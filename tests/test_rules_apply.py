@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -216,3 +217,34 @@ def test_each_record_is_redacted_as_if_alone(pack: str) -> None:
         assert together["r6"]["question"] == "Okonkwo Freight lost my parcel"
         assert together["r5"]["answer"] == "[PERSON] will call back."
         assert together["r8"]["answer"] == "Yes, Zebulon is a town."
+
+
+@pytest.mark.parametrize("pack", ["default", "strict"])
+def test_records_split_over_threads_give_the_same_result(
+    pack: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch big enough to be split into parts (quality and PII per part, on threads) gives
+    exactly what one part gives: outputs, filtered reasons and details, counts, examples."""
+    from curate.rules import _pool
+
+    extra = [
+        {"question": "ok", "answer": "ok"},  # a copy
+        {"question": "Dear Ana, call 555-201-3344 or write to ana@example.com", "answer": "Done"},
+        {"question": "This is an automated message. Do not reply.", "answer": "noted"},
+        {
+            "question": "Mr. Okafor said: Okafor paid 4111 1111 1111 1111",
+            "answer": "We refunded Okafor today",
+        },
+    ]
+    rows = [
+        (ROWS + extra)[i % (len(ROWS) + len(extra))] for i in range(_pool.MIN_PARALLEL_ROWS + 7)
+    ]
+    df = frame(rows)
+    monkeypatch.setattr(_pool, "threads", lambda: 1)
+    one = apply_rules(df, pack, FIELDS)
+    monkeypatch.setattr(_pool, "threads", lambda: 3)
+    assert len(_pool.split_rows(np.arange(df.height), 3)) == 3
+    many = apply_rules(df, pack, FIELDS)
+    assert one.kept.equals(many.kept) and one.filtered.equals(many.filtered)
+    assert one.stats == many.stats
+    assert one.filtered.height > 0 and one.stats["pii"]["phone"]["records"] > 0

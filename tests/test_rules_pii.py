@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -176,6 +177,10 @@ def test_unicode_and_empty_text() -> None:
         (DEFAULT, "call (898)666-3621 ext. 35 now", "(898)666-3621 ext. 35", "phone"),
         (DEFAULT, "dtr Frances- 212- 476- 8356.", "212- 476- 8356", "phone"),
         (CLINICAL, "WILL F/U TOMORROW.\nPG 33445\n", "33445", "phone"),
+        # a mistyped number in parentheses: one group a digit too long
+        (CLINICAL, "son visited today.(301 273 45166) both", "301 273 45166", "phone"),
+        (CLINICAL, "call wife (617 5532 4410) tonight", "617 5532 4410", "phone"),
+        (DEFAULT, "reach me (415-555-12345) after 5", "415-555-12345", "phone"),
         (DEFAULT, "seen 12-Mar-2020 at noon", "12-Mar-2020", "date"),
         (DEFAULT, "last dose in MARCH OF 1993.", "MARCH OF 1993", "date"),
         (DEFAULT, "went home in Sept. and came back", "Sept.", "date"),
@@ -226,6 +231,10 @@ def test_detects_more_forms(engine: PiiEngine, text: str, value: str, kind: str)
         "await swallow study when ms clears. MS improved",
         "Neuro: alert. Resp: clear",
         "3-4+MR. Given total 6u PRBC",
+        # digit groups in parentheses that are values, not a mistyped phone number
+        "vent settings (500 14 5 40) overnight",
+        "labs (135 4.2 101) and I/O (1200 850)",
+        "K+ (3.5-5.0), doses (2.5 5 10 mg)",
     ],
 )
 def test_clinical_settings_and_abbreviations_are_not_pii(text: str) -> None:
@@ -265,3 +274,112 @@ def test_engine_for_reuses_the_engine() -> None:
     rules = load_rule_pack("default").pii
     assert engine_for(rules) is engine_for(rules.model_copy())
     assert engine_for(rules) is not engine_for(load_rule_pack("clinical").pii)
+
+
+# ---- gates and threads change the cost of a scan, never its result ----
+
+FRAGMENTS = [
+    "Hi Sarah,",
+    "Thanks,\nJohn Miller",
+    "Dr. Wells",
+    "DR. SMALL",
+    "dr green",
+    "Prof. Kowalski said",
+    "Paſtor Przybylo",  # long s: (?i) reads it as "s"
+    "\u212a. Lander",  # Kelvin sign: (?i) reads it as "K"
+    "mail jane.doe@example.org",
+    "a@b",
+    "see https://help.example.com/kb/12",
+    "WWW.EXAMPLE.COM or www.example.com",
+    "ftp://files.example.net/x",
+    "call 555-123-4567",
+    "(301 273 45166)",
+    "order #A123456",
+    "on 2024-03-14",
+    "in March",
+    "version 2.3.1 for $49.99",
+    "the router is still down",
+    "Battery replacement please",
+    "ＤＲ. Wide",
+    "",
+]
+
+
+def _mixed_texts(seed: int, n: int) -> list[str | None]:
+    import random
+
+    rng = random.Random(seed)
+    out: list[str | None] = []
+    for _ in range(n):
+        if rng.random() < 0.03:
+            out.append(None)
+            continue
+        parts = [rng.choice(FRAGMENTS) for _ in range(rng.randint(0, 6))]
+        out.append(rng.choice([" ", ". ", "\n", " and "]).join(parts))
+    return out
+
+
+@pytest.mark.parametrize("pack", ["default", "clinical", "strict"])
+@pytest.mark.parametrize("keep_values", [False, True])
+def test_gated_scan_equals_ungated(pack: str, keep_values: bool) -> None:
+    rules = load_rule_pack(pack).pii
+    gated, plain = PiiEngine(rules), PiiEngine(rules, gates=False)
+    assert any(p.gate is not None for p in gated.passes)
+    assert all(p.gate is None for p in plain.passes)
+    texts = pl.Series(_mixed_texts(hash(pack) % 1000 + keep_values, 400), dtype=pl.Utf8)
+    groups = [i // 2 for i in range(len(texts))]
+    a = gated.scan(texts, groups, keep_values=keep_values, parallel=False)
+    b = plain.scan(texts, groups, keep_values=keep_values, parallel=False)
+    assert a.marked.to_list() == b.marked.to_list()
+    assert a.placeholders().to_list() == b.placeholders().to_list()
+    assert a.placeholders().str.contains(r"\[(?:EMAIL|URL|PERSON)\]").any()
+
+
+def test_parallel_scan_equals_one_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    from curate.rules import _pool
+
+    monkeypatch.setattr(_pool, "threads", lambda: 3)
+    texts = pl.Series(_mixed_texts(7, _pool.MIN_PARALLEL_ROWS + 500), dtype=pl.Utf8)
+    # records of 1-3 texts, not in order: a record's texts must stay in one part
+    groups = [(i // 3) * 7 % 1201 for i in range(len(texts))]
+    parts = _pool.split_rows(np.asarray(groups), 3)
+    assert len(parts) == 3 and sum(len(p) for p in parts) == len(texts)
+    owner = {g: k for k, rows in enumerate(parts) for g in np.asarray(groups)[rows].tolist()}
+    assert all(owner[g] == k for k, rows in enumerate(parts) for g in np.asarray(groups)[rows])
+    for keep_values in (False, True):
+        one = DEFAULT.scan(texts, groups, keep_values=keep_values, parallel=False)
+        many = DEFAULT.scan(texts, groups, keep_values=keep_values, parallel=True)
+        assert one.marked.to_list() == many.marked.to_list()
+    assert one.pseudonyms().to_list() == many.pseudonyms().to_list()
+
+
+@pytest.mark.parametrize("engine", [DEFAULT, CLINICAL], ids=["default", "clinical"])
+def test_gates_pass_every_text_their_pass_can_match(engine: PiiEngine) -> None:
+    from curate.rules.pii import _gate_hits
+
+    texts = pl.Series(
+        [*_mixed_texts(11, 300), "PAſTOR Przybylo", "paſtor przybylo", "x@y", "s3://b/k"],
+        dtype=pl.Utf8,
+    )
+    gated = [p for p in engine.passes if p.gate is not None]
+    assert gated
+    for p in gated:
+        can_match = texts.str.contains(p.fast[0]).fill_null(False)
+        assert can_match.any(), p.index
+        passes = _gate_hits(texts, [], p.gate)  # type: ignore[arg-type]
+        assert not (can_match & ~passes).any(), texts.filter(can_match & ~passes).to_list()
+
+
+def test_input_with_our_private_use_markers_is_neutralized() -> None:
+    """Texts that already hold characters of the markers' range are scanned with U+FFFD in
+    their place (only non-ASCII texts are looked at), and their finds still count right."""
+    texts = pl.Series(
+        ["plain ascii a@b.io", "odd \U000f0401 and \U000ffffd mail c@d.io", "café Dr. Wells", None]
+    )
+    scan = DEFAULT.scan(texts)
+    out = scan.placeholders().to_list()
+    assert out[0] == "plain ascii [EMAIL]"
+    assert out[1] == "odd \ufffd and \ufffd mail [EMAIL]"
+    assert out[2] == "café Dr. [PERSON]" and out[3] is None
+    counts = scan.counts()
+    assert counts["email"].tolist() == [1, 1, 0, 0] and counts["person"].tolist() == [0, 0, 1, 0]

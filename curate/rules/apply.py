@@ -8,12 +8,14 @@ Cost shape (ingest calls this once per batch of up to 10,000 records): the quali
 one Polars select; every text field and every turn is scanned for PII as ONE flat column (turns
 are flattened and rebuilt through Arrow offsets, no explode/group_by round trip); fastText runs
 in a thread on a bounded prefix of each live record while Polars scans for PII, since both
-release the GIL. Every output of a record depends on that record alone.
+release the GIL. Every output of a record depends on that record alone, so a batch of 2,000+
+records is split into one part per core for the quality metrics and the PII scan, each part on
+a long-lived thread (Polars runs one column's string functions on one thread, and caches
+compiled regexes per thread); ``CURATE_RULES_THREADS`` sets the number of parts.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ import numpy as np
 import polars as pl
 import pyarrow as pa
 
+from curate.rules import _pool
 from curate.rules.langid import detect_languages
 from curate.rules.pack import RulePack, load_rule_pack
 from curate.rules.pii import PiiEngine, engine_for
@@ -176,43 +179,53 @@ def apply_rules(
     lang_cfg = pack.language
     backend = langid_backend or lang_cfg.backend
 
-    # 1. quality and custom filters, on the raw text
-    reasons = quality_reasons(base, pack.quality, pack.filters, text_fields)
+    # 1. quality and custom filters, on the raw text (records split over the cores)
+    parts = _pool.split_rows(np.arange(n), _pool.threads())
+    done = _pool.run_parts(
+        lambda rows: quality_reasons(
+            base.slice(int(rows[0]), len(rows)) if len(parts) > 1 else base,
+            pack.quality,
+            pack.filters,
+            text_fields,
+        ),
+        parts,
+    )
+    reasons = done[0] if len(done) == 1 else pl.concat(done)
     reason, detail = reasons["reason"], reasons["detail"]
     live = reason.is_null()
     live_idx = live.arg_true()
 
-    with ThreadPoolExecutor(1) as pool:
-        # 2. language of the records still in play, in a thread (fastText releases the GIL)
-        lang_text = _language_text(base, text_cols, lang_cfg.max_chars).gather(live_idx)
-        lang_job = pool.submit(
-            detect_languages,
-            lang_text,
-            backend,
-            min_score=lang_cfg.min_score,
-            min_letters=lang_cfg.min_letters,
-            max_chars=lang_cfg.max_chars,
-        )
+    # 2. language of the records still in play, on a thread of its own (fastText runs in
+    # C++ while Polars scans for PII); a long-lived one, so its regexes stay compiled
+    lang_text = _language_text(base, text_cols, lang_cfg.max_chars).gather(live_idx)
+    lang_job = _pool.pool("langid", 1).submit(
+        detect_languages,
+        lang_text,
+        backend,
+        min_score=lang_cfg.min_score,
+        min_letters=lang_cfg.min_letters,
+        max_chars=lang_cfg.max_chars,
+    )
 
-        # 3. PII on every record (filtered ones are stored too): all texts as one column
-        turns = _Turns.of(base["turns"]) if "turns" in base.columns else None
-        segs = [base[c].cast(pl.Utf8) for c in text_cols]
-        groups_l = [np.arange(n)] * len(text_cols)
-        if turns is not None:
-            segs.append(turns.content)
-            groups_l.append(turns.rows)
-        flat = pl.concat(segs) if segs else pl.Series([], dtype=pl.Utf8)
-        groups = np.concatenate(groups_l) if groups_l else np.zeros(0, np.int64)
-        engine = engine_for(pack.pii)
-        pseudo = pack.pii.style == "pseudonym"
-        scan = engine.scan(flat, groups, keep_values=pseudo)
-        redacted = scan.pseudonyms() if pseudo else scan.placeholders()
-        seg_counts = scan.counts()
-        per_rec = {
-            t: np.bincount(groups, weights=c, minlength=n).astype(np.int64)
-            for t, c in seg_counts.items()
-        }
-        detected = lang_job.result()
+    # 3. PII on every record (filtered ones are stored too): all texts as one column
+    turns = _Turns.of(base["turns"]) if "turns" in base.columns else None
+    segs = [base[c].cast(pl.Utf8) for c in text_cols]
+    groups_l = [np.arange(n)] * len(text_cols)
+    if turns is not None:
+        segs.append(turns.content)
+        groups_l.append(turns.rows)
+    flat = pl.concat(segs) if segs else pl.Series([], dtype=pl.Utf8)
+    groups = np.concatenate(groups_l) if groups_l else np.zeros(0, np.int64)
+    engine = engine_for(pack.pii)
+    pseudo = pack.pii.style == "pseudonym"
+    scan = engine.scan(flat, groups, keep_values=pseudo)
+    redacted = scan.pseudonyms() if pseudo else scan.placeholders()
+    seg_counts = scan.counts()
+    per_rec = {
+        t: np.bincount(groups, weights=c, minlength=n).astype(np.int64)
+        for t, c in seg_counts.items()
+    }
+    detected = lang_job.result()
 
     language = pl.Series("language", [None] * n, pl.Utf8).scatter(live_idx, detected["language"])
     score = pl.Series("language_score", [None] * n, pl.Float64).scatter(
@@ -295,7 +308,13 @@ def apply_rules(
                 for r in rows
             ]
         rules[name] = entry
-    examples = _redaction_examples(engine, flat, seg_counts, groups, ids)
+    # on a thread of its own: its scan keeps the values, with regexes of its own, which would
+    # push the other passes' out of a shared thread's cache (32 per thread)
+    examples = (
+        _pool.pool("examples", 1)
+        .submit(_redaction_examples, engine, flat, seg_counts, groups, ids)
+        .result()
+    )
     pii_stats = {}
     for t in engine.types:
         rec_n = int((per_rec[t] > 0).sum())

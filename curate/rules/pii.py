@@ -7,8 +7,14 @@ earlier detector on a tie), so the text is scanned a few times, not once per det
 is wrapped in place, ``OPEN value CLOSE`` (private-use characters), so the value stays in the
 text for pseudonyms and examples while later passes skip over it. A pass with several types, or
 with a check done in Python (Luhn for cards, month/day, "is this a name"), marks which detector
-matched by the slot its value lands in; Python then resolves only the rows that have a find,
-once per distinct situation, never scanning text itself.
+matched by the slot its value lands in; Python then checks each distinct find once, and Rust
+puts the outcomes back (``replace_many``), so Python never scans text itself.
+
+Cost: each pass is a full automaton scan (~3 ns/byte), whatever it finds. A pass whose words
+are rare (e-mail "@", URL "://", "Dr"/"Prof") has a ``Gate``: a literal test that picks the
+texts it can match in, and the pass runs on those only. A big column is split by record into
+one part per core, each scanned on a long-lived thread (``_pool``); a record's output does not
+depend on its part.
 
 Names found by context ("Dr. X", "Hi X,", "Patient: X", sign-offs) are redacted wherever they
 occur in the same *record* (all its fields and turns, through ``groups``), never in other
@@ -30,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from curate.rules import _names
+from curate.rules import _names, _pool
 from curate.rules.pack import PiiRules
 
 CLOSE = "\U000ffffd"
@@ -332,7 +338,7 @@ class Detector:
 
     ``check`` names a Python step run on each find (distinct value) before it counts:
     ``luhn``, ``month_day``, ``name`` (a name after a context), ``listed`` (a census name,
-    maybe with the capitalized word next to it).
+    maybe with the capitalized word next to it). ``gate``: see ``Gate``.
     """
 
     type: str
@@ -340,6 +346,22 @@ class Detector:
     before: str = ""
     after: str = ""
     check: str | None = None
+    gate: Gate | None = None
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A cheap test a text must pass for a detector to match in it: ``pattern`` (a few
+    literals, which Rust finds with SIMD, not the detector's whole automaton) matches the text,
+    lower-cased when ``fold`` (the detector's words are case-insensitive).
+
+    A pass whose detectors all have gates runs only on the texts that pass one; the rest cannot
+    match, so the result is the same. Gates test the original text: a find only ever replaces
+    text with private-use markers, so what a later pass can see was there from the start.
+    """
+
+    pattern: str
+    fold: bool = False
 
 
 def _ids(kind: str, words: str) -> Detector:
@@ -349,13 +371,18 @@ def _ids(kind: str, words: str) -> Detector:
 NOT_MARK = r"\x{F0000}-\x{FFFFD}"
 STATIC: dict[str, list[Detector]] = {
     "email": [
-        Detector("email", r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}\b")
+        Detector(
+            "email",
+            r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}\b",
+            gate=Gate("@"),
+        )
     ],
     "url": [
         Detector(
             "url",
             r"\b(?:(?i:https?|s?ftps?|ssh|git|file|wss?|ldaps?|smb|s3)://|www\.)"
             rf"[^\s<>\"'{NOT_MARK}]*[^\s<>\"'.,;:!?)\]{NOT_MARK}]",
+            gate=Gate(r"://|www\."),
         )
     ],
     "ip": [
@@ -447,6 +474,15 @@ STATIC: dict[str, list[Detector]] = {
             r"\d{3}[ -]\d{4}|\d{4} \d{4}|\d{2,4} \d{6,8}|0\d{9,10}",
             before=NUM_BEFORE,
             after=NUM_AFTER,
+            check="phone",
+        ),
+        # a US number mistyped by a digit, set off in parentheses as a contact note:
+        # "(301 273 45166)", "(617 5532 4410)"; the exact 3-3-4 form is matched above
+        Detector(
+            "phone",
+            r"\d{3}[ .-](?:\d{3}[ .-]\d{5}|\d{4}[ .-]\d{4,5})",
+            before=r"\([ \t]*",
+            after=r"[ \t]*\)",
             check="phone",
         ),
     ],
@@ -541,6 +577,7 @@ TITLES = (
 # titles after which a common word is still a name ("Dr. Small"), when written in the same
 # case as the title; not Mr/Ms, which are also mitral regurgitation and mental status in notes
 STRONG_TITLE = r"\b(?i:dr|drs|doctor|prof|professor|rabbi|reverend|pastor|imam)(?:\.[ \t]*|[ \t]+)"
+STRONG_TITLE_GATE = Gate("dr|doctor|prof|rabbi|reverend|pastor|imam", fold=True)
 RELATIVES = (
     r"(?i:son|daughter|wife|husband|sister|brother|mother|father|mom|dad|niece|nephew|aunt|uncle"
     r"|grand[ -]?(?:son|daughter|mother|father)|(?:son|daughter|sister|brother|mother|father)"
@@ -823,6 +860,7 @@ class _Pass:
     fast: tuple[str, str]
     keep: tuple[str, str]
     junk: str
+    gate: Gate | None = None
 
 
 def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -> _Pass:
@@ -858,8 +896,9 @@ def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -
 class PiiEngine:
     """The detectors of one pack, grouped into passes; build once, scan many columns."""
 
-    def __init__(self, rules: PiiRules) -> None:
+    def __init__(self, rules: PiiRules, *, gates: bool = True) -> None:
         self.rules = rules
+        self.gates = gates  # off: every pass scans every text (for tests: same result)
         self.types: list[str] = [*rules.types, *(c.type for c in rules.custom)]
         self.types = list(dict.fromkeys(self.types))
         self.type_index = {t: i for i, t in enumerate(self.types)}
@@ -885,7 +924,7 @@ class PiiEngine:
                 dets = [
                     d
                     if d.before.startswith(NUM_BEFORE)
-                    else Detector(d.type, d.pattern, LEAD + d.before, d.after, d.check)
+                    else Detector(d.type, d.pattern, LEAD + d.before, d.after, d.check, d.gate)
                     for d in dets
                 ]
             if dets:
@@ -903,12 +942,20 @@ class PiiEngine:
                 )
                 self.listed_pass = self._add([Detector("person", listed, check="listed")])
         self.extra_names = frozenset(rules.extra_names)
+        # (pass, find) -> outcome, per keep_values; see _ScanState
+        self.outcomes: dict[bool, dict[tuple[int, str], str]] = {False: {}, True: {}}
 
     def _add(self, dets: list[Detector], builtin: bool = True) -> _Pass:
         if builtin:
             b = ascii_bounds
-            dets = [Detector(d.type, b(d.pattern), b(d.before), b(d.after), d.check) for d in dets]
+            dets = [
+                Detector(d.type, b(d.pattern), b(d.before), b(d.after), d.check, d.gate)
+                for d in dets
+            ]
         p = _build_pass(len(self.passes), dets, lambda t: _canon(self.type_index[t]))
+        if self.gates and all(d.gate is not None for d in dets):
+            gates = [d.gate for d in dets if d.gate is not None]
+            p.gate = Gate("|".join(f"(?:{g.pattern})" for g in gates), any(g.fold for g in gates))
         self.passes.append(p)
         return p
 
@@ -917,7 +964,11 @@ class PiiEngine:
         DFA give up (10x slower), while each alone scans at full speed."""
         ctx = self._ctx
         passes = [
-            [Detector("person", rf"{STRONG_TITLE}{NAME}", check="strong_title")],
+            [
+                Detector(
+                    "person", rf"{STRONG_TITLE}{NAME}", check="strong_title", gate=STRONG_TITLE_GATE
+                )
+            ],
             [Detector("person", NAME, before=ctx(TITLE_CONTEXT, *NAME_CONTEXTS), check="name")],
             [
                 Detector("person", NAME, SENTENCE_START, rf"[ \t]+{PERSON_VERBS}\b", "trailing"),
@@ -951,7 +1002,9 @@ class PiiEngine:
             passes.append([Detector("person", titled, self._ctx(TITLE_CONTEXT), check="titled")])
         if self.rules.lowercase_names:  # clinical notes: "DR. DISANGRO", "son bill", "J. Yi"
             strong = rf"{STRONG_TITLE}{CASED_NAME}"
-            passes.append([Detector("person", strong, check="strong_title")])
+            passes.append(
+                [Detector("person", strong, check="strong_title", gate=STRONG_TITLE_GATE)]
+            )
             titled = rf"{TITLE_CONTEXT}{CASED_NAME}"
             passes.append([Detector("person", titled, check="cased_title")])
             # after "son" or "nurse" a lower/upper-case word must be a known first name
@@ -998,30 +1051,51 @@ class PiiEngine:
         groups: Sequence[int] | np.ndarray | None = None,
         *,
         keep_values: bool = True,
+        parallel: bool = True,
     ) -> Scan:
         """Mark every find in ``texts``; ``groups`` (one id per text) says which texts form a
         record, for names found by context and for pseudonym numbering (default: each its own).
 
         ``keep_values=False`` is about twice as fast and enough for counts and ``[TYPE]``
-        placeholders; spans, pseudonyms and examples need the values."""
+        placeholders; spans, pseudonyms and examples need the values. ``parallel``: big
+        columns are split by record and scanned on one thread per core (same result)."""
         texts = texts.cast(pl.Utf8)
-        bad = texts.str.contains(RESERVED).fill_null(False)
-        if bad.any():
-            texts = pl.select(
-                pl.when(bad).then(texts.str.replace_all(RESERVED, "\ufffd")).otherwise(texts)
-            ).to_series()
+        idx = _non_ascii(texts)  # our markers are not ASCII: only these texts can hold one
+        if not idx.is_empty():
+            some = texts.gather(idx)
+            bad = some.str.contains(RESERVED).fill_null(False)
+            if bad.any():
+                fixed = some.filter(bad).str.replace_all(RESERVED, "\ufffd")
+                texts = texts.clone().scatter(idx.filter(bad), fixed)
         grp = np.arange(len(texts)) if groups is None else np.asarray(groups)
+        parts = _pool.split_rows(grp, _pool.threads() if parallel else 1)
+        if len(parts) == 1:
+            return Scan(self, self._scan_rows(texts, grp, keep_values), grp, keep_values)
+        # records split into parts scanned on threads: a record's texts stay in one part
+        done = _pool.run_parts(
+            lambda rows: self._scan_rows(texts.gather(rows), grp[rows], keep_values), parts
+        )
+        order = np.argsort(np.concatenate(parts), kind="stable")
+        marked = pl.concat(done, rechunk=True).gather(order)
+        return Scan(self, marked, grp, keep_values)
+
+    def _scan_rows(self, texts: pl.Series, grp: np.ndarray, keep_values: bool) -> pl.Series:
+        """The passes over ``texts`` (whole records, as ``grp`` says)."""
         state = _ScanState(self, grp, keep_values)
         marked = texts
+        lower: list[pl.Series] = []  # the texts lower-cased, made once if a gate needs it
         for p in self.passes:
             if p is self.listed_pass:
                 marked = state.propagate_names(marked)
-            marked = _replace_pass(marked, p, keep_values)
+            if p.gate is None:
+                marked = _replace_pass(marked, p, keep_values)
+            else:
+                marked = _gated_pass(marked, p, keep_values, _gate_hits(texts, lower, p.gate))
             if not p.single:
                 marked = state.resolve(marked, p)
         if self.listed_pass is None:
             marked = state.propagate_names(marked)
-        return Scan(self, marked, grp, keep_values)
+        return marked
 
 
 def _replace_pass(marked: pl.Series, p: _Pass, keep_values: bool) -> pl.Series:
@@ -1031,7 +1105,37 @@ def _replace_pass(marked: pl.Series, p: _Pass, keep_values: bool) -> pl.Series:
     return marked.str.replace_all(*p.fast)
 
 
+def _non_ascii(texts: pl.Series) -> pl.Series:
+    """Indices of the texts with a character beyond ASCII (more bytes than characters): a
+    cheap test, where a search for a Unicode range costs a full automaton scan."""
+    return (texts.str.len_bytes() != texts.str.len_chars()).fill_null(False).arg_true()
+
+
+def _gate_hits(texts: pl.Series, lower: list[pl.Series], gate: Gate) -> pl.Series:
+    """Which texts pass ``gate``. Folded gates test the lower-cased text, and pass any text
+    with "ſ" too: the regex's (?i) matches it as "s", and lower-casing keeps it. (The only
+    other non-ASCII letter that (?i) matches as ASCII, the Kelvin sign, lower-cases to "k".)"""
+    if not gate.fold:
+        return texts.str.contains(gate.pattern).fill_null(False)
+    if not lower:
+        lower.append(texts.str.to_lowercase())
+    hit = lower[0].str.contains(gate.pattern) | texts.str.contains("ſ", literal=True)
+    return hit.fill_null(False)
+
+
+def _gated_pass(marked: pl.Series, p: _Pass, keep_values: bool, hit: pl.Series) -> pl.Series:
+    """``_replace_pass`` on the texts that ``hit`` says can match; the others stay as they are."""
+    idx = hit.arg_true()
+    if idx.is_empty():
+        return marked
+    if len(idx) == len(marked):
+        return _replace_pass(marked, p, keep_values)
+    done = _replace_pass(marked.gather(idx), p, keep_values)
+    return marked.clone().scatter(idx, done)
+
+
 _ENGINES: dict[str, PiiEngine] = {}
+OUTCOME_CACHE_SIZE = 200_000
 
 
 def engine_for(rules: PiiRules) -> PiiEngine:
@@ -1054,32 +1158,54 @@ class _ScanState:
         self.groups = groups
         self.keep_values = keep_values
         self.names: dict[int, set[str]] = defaultdict(set)
-        self.cache: dict[tuple[int, str], str] = {}
+        # what a find becomes depends on the pass, the value and keep_values alone: kept on
+        # the engine across scans (ingest scans batch after batch, with the same greetings,
+        # sign-offs and names), cleared when it grows big
+        self.cache = engine.outcomes[keep_values]
+        if len(self.cache) > OUTCOME_CACHE_SIZE:
+            self.cache.clear()
 
     def resolve(self, marked: pl.Series, p: _Pass) -> pl.Series:
-        """Turn pass ``p``'s slotted finds into resolved ones, or back into text (check failed)."""
+        """Turn pass ``p``'s slotted finds into resolved ones, or back into text (check failed).
+
+        Python sees each distinct find once (its check is cached per scan); Rust pulls the finds
+        out of the texts and puts the outcomes back (Aho-Corasick over whole finds: each starts
+        with the pass's opener and ends at the first CLOSE, so they cannot overlap)."""
         opener = _open(p.index)
-        rx = re.compile(f"{opener}([^{CLOSE}]*){CLOSE}")
-        dets = p.dets
+        idx = marked.str.contains(opener, literal=True).fill_null(False).arg_true()
+        if idx.is_empty():
+            return marked
+        texts = marked.gather(idx)
+        finds = texts.str.extract_all(f"{opener}[^{CLOSE}]*{CLOSE}")
+        flat = finds.explode().drop_nulls()
+        outcome: dict[str, str] = {}
+        noted: set[str] = set()
+        for find in flat.unique(maintain_order=True).to_list():
+            out = self._outcome(p, find[1:-1])
+            if NOTE in out:
+                noted.add(find)
+            outcome[find] = out
+        if noted:  # names to redact elsewhere in the same record
+            rows = np.repeat(idx.to_numpy(), finds.list.len().fill_null(0).to_numpy())
+            for row, find in zip(rows.tolist(), flat.to_list(), strict=True):
+                if find in noted:
+                    self.names[int(self.groups[row])].update(_NAME_NOTE.findall(outcome[find]))
+        finds_l = list(outcome)
+        outs = [_NAME_NOTE.sub("", outcome[f]) if f in noted else outcome[f] for f in finds_l]
+        done = texts.str.replace_many(finds_l, outs)
+        return marked.clone().scatter(idx, done)
 
-        def one(row: int, text: str) -> str:
-            def sub(m: re.Match[str]) -> str:
-                body = m.group(1)
-                key = (p.index, body)
-                out = self.cache.get(key)
-                if out is None:
-                    parts = body.split(SEP) if len(dets) > 1 else [body]
-                    i = next((k for k, v in enumerate(parts) if v), 0)
-                    out = self._check(dets[i], parts[i])
-                    self.cache[key] = out
-                if NOTE in out:
-                    self.names[int(self.groups[row])].update(_NAME_NOTE.findall(out))
-                    out = _NAME_NOTE.sub("", out)
-                return out
-
-            return rx.sub(sub, text)
-
-        return _rows_with(marked, opener, one)
+    def _outcome(self, p: _Pass, body: str) -> str:
+        """What a find of pass ``p`` (its slots, ``body``) becomes; NOTE-wrapped names in it."""
+        key = (p.index, body)
+        out = self.cache.get(key)
+        if out is None:
+            dets = p.dets
+            parts = body.split(SEP) if len(dets) > 1 else [body]
+            i = next((k for k, v in enumerate(parts) if v), 0)
+            out = self._check(dets[i], parts[i])
+            self.cache[key] = out
+        return out
 
     def _check(self, det: Detector, value: str) -> str:
         eng = self.engine
@@ -1210,17 +1336,6 @@ def _wordy(c: str) -> bool:
 
 NOTE = "\U000ffffb"  # _check's output carries the names to spread as NOTE name NOTE
 _NAME_NOTE = re.compile(f"{NOTE}([^{NOTE}]*){NOTE}")
-
-
-def _rows_with(marked: pl.Series, needle: str, fn: Callable[[int, str], str]) -> pl.Series:
-    """Apply ``fn(row, text)`` in Python to the rows that contain ``needle`` only."""
-    hit = marked.str.contains(needle, literal=True).fill_null(False)
-    idx = hit.arg_true()
-    if idx.is_empty():
-        return marked
-    rows = idx.to_list()
-    new = [fn(r, t) for r, t in zip(rows, marked.gather(idx).to_list(), strict=True)]
-    return marked.clone().scatter(idx, pl.Series(new, dtype=pl.Utf8))
 
 
 _TOKEN_RE = re.compile(r"\S+")
@@ -1370,7 +1485,11 @@ class Scan:
         """Finds per text, by type (counted on the markers alone, in texts that have any)."""
         n = len(self.marked)
         out = {t: np.zeros(n, np.int64) for t in self.engine.type_index}
-        idx = self.marked.str.contains(_ANY_MARK).fill_null(False).arg_true()
+        idx = _non_ascii(self.marked)  # a text with a marker is not ASCII
+        if idx.is_empty():
+            return out
+        has = self.marked.gather(idx).str.contains(_ANY_MARK).fill_null(False)
+        idx = idx.filter(has)
         if idx.is_empty():
             return out
         marks = self.marked.gather(idx)

@@ -6,8 +6,9 @@ which is what a chat example looks like). A record fails a rule when any segment
 is filtered by the first rule it fails, in ``QUALITY_RULES`` order, then custom filters.
 
 Cost: counting characters with a regex pays per match, so the metrics come from a text with
-its whitespace collapsed (one rare-match replace): its words are its single spaces plus one,
-its non-space characters its length minus those spaces. Only letters-vs-the-rest and symbols
+its whitespace collapsed (one rare-match replace): its words are its pieces split at single
+spaces (the same lists the n-gram rule hashes), its non-space characters its length minus
+those spaces. Only letters-vs-the-rest and symbols
 are counted with a regex. Line repetition is computed on the segments with 2+ newlines, n-gram
 repetition exactly on every segment long enough for the rule (word hashes combined in numpy,
 no per-segment Python), and the detail message only for records that fail.
@@ -83,7 +84,9 @@ def repeated_ngrams(words: pl.Series, n: int) -> np.ndarray:
     return np.where(n_grams > 0, 1 - distinct / np.maximum(n_grams, 1), 0.0)
 
 
-def _metrics(segs: pl.DataFrame, q: QualityRules) -> dict[str, dict[str, np.ndarray]]:
+def _metrics(
+    segs: pl.DataFrame, q: QualityRules, phrases: list[str] | None = None
+) -> dict[str, dict[str, np.ndarray]]:
     """Per segment: chars, words, non-space, letters, symbols, URL chars, repetition.
 
     Two selects: the whitespace-collapsed text first, then everything from it (one select
@@ -97,12 +100,10 @@ def _metrics(segs: pl.DataFrame, q: QualityRules) -> dict[str, dict[str, np.ndar
         exprs += [
             t.str.len_chars().alias(f"{c}|chars"),
             norm.str.len_chars().alias(f"{c}|norm_chars"),
-            norm.str.count_matches(" ", literal=True).alias(f"{c}|spaces"),
             t.str.count_matches(r"[^\p{L}\s]").alias(f"{c}|nonletters"),
-            t.str.count_matches(SYMBOL).alias(f"{c}|symbols"),
-            t.str.contains_any(["://", "www."], ascii_case_insensitive=True)
-            .cast(pl.Int64)
-            .alias(f"{c}|has_url"),
+            # ASCII case folding as in contains_any(ascii_case_insensitive): no non-ASCII
+            # letter folds to "w"; a regex of literals runs at memchr speed
+            t.str.contains(r"://|(?i:www)\.").cast(pl.Int64).alias(f"{c}|has_url"),
             t.str.count_matches("\n", literal=True).alias(f"{c}|newlines"),
         ]
     both = pl.concat(
@@ -117,10 +118,23 @@ def _metrics(segs: pl.DataFrame, q: QualityRules) -> dict[str, dict[str, np.ndar
             for k in frame.columns
             if k.startswith(f"{c}|")
         }
-        # words: the collapsed text's spaces plus one; non-space: its other characters
-        m["words"] = np.where(m["norm_chars"] > 0, m["spaces"] + 1, 0)
+        # words: the collapsed text split at its single spaces (the lists serve the n-gram
+        # rule too; counting the spaces with a regex costs as much as the split, per match);
+        # non-space: its other characters
+        tokens = norm_frame[c].str.to_lowercase().str.split(" ")
+        words = tokens.list.len().cast(pl.Int64).to_numpy()
+        m["words"] = np.where(m["norm_chars"] > 0, words, 0)
         m["nonspace"] = m["norm_chars"] - np.clip(m["words"] - 1, 0, None)
         m["letters"] = m["nonspace"] - m["nonletters"]
+        # symbols are some of the non-letters: counted only where the non-letters alone pass
+        # the symbol limit (elsewhere the rule cannot fail; the count stays 0)
+        m["symbols"] = np.zeros(segs.height, np.int64)
+        if "max_symbol_ratio" in enabled:
+            ratio = m["nonletters"] / np.maximum(m["nonspace"], 1)
+            maybe = np.flatnonzero(ratio > q.max_symbol_ratio)
+            if len(maybe):
+                some = segs[c].gather(maybe).str.count_matches(SYMBOL)
+                m["symbols"][maybe] = some.cast(pl.Int64).to_numpy()
         m["url_chars"] = np.zeros(segs.height, np.int64)
         m["dup_lines"] = np.zeros(segs.height)
         m["dup_ngrams"] = np.zeros(segs.height)
@@ -146,9 +160,12 @@ def _metrics(segs: pl.DataFrame, q: QualityRules) -> dict[str, dict[str, np.ndar
             todo = grams >= max(2 * n, q.min_words_for_ratios)
             if todo.any():
                 idx = np.flatnonzero(todo)
-                norm_col = norm_frame[c]
-                tokens = (norm_col if todo.all() else norm_col.gather(idx)).str.to_lowercase()
-                m["dup_ngrams"][idx] = repeated_ngrams(tokens.str.split(" "), n)
+                m["dup_ngrams"][idx] = repeated_ngrams(
+                    tokens if todo.all() else tokens.gather(idx), n
+                )
+        if phrases:  # boilerplate, on the collapsed text (no second collapse)
+            found = norm_frame[c].str.contains_any(phrases, ascii_case_insensitive=True)
+            m["boilerplate"] = found.fill_null(False).to_numpy()
         out[c] = m
     return out
 
@@ -211,14 +228,19 @@ def quality_reasons(
     n = df.height
     segs, sides = _segments(df, text_fields)
     enabled = q.enabled()
-    metrics = _metrics(segs, q) if segs.width else {}
+    phrases = [p.lower() for p in q.phrases()]
+    # the collapsed text of the metrics is also stripped: the same finds for phrases that do
+    # not start or end with a space
+    in_metrics = "boilerplate" in enabled and all(p == p.strip() for p in phrases)
+    metrics = _metrics(segs, q, phrases if in_metrics else None) if segs.width else {}
     # (rule, per-segment fails or None for a record rule, record-level fails)
     checks: list[tuple[str, dict[str, np.ndarray], np.ndarray]] = []
     per_seg = {c: _segment_fails(m, q) for c, m in metrics.items()}
-    phrases = [p.lower() for p in q.phrases()]
     extra: dict[str, pl.Expr] = {}
     for c in segs.columns:
-        if "boilerplate" in enabled and phrases:
+        if in_metrics and phrases:
+            per_seg[c]["boilerplate"] = metrics[c]["boilerplate"]
+        elif "boilerplate" in enabled and phrases:
             norm = pl.col(c).str.replace_all(r"\s{2,}|[^\S ]", " ")
             extra[f"{c}|boilerplate"] = norm.str.contains_any(phrases, ascii_case_insensitive=True)
         if "placeholders" in enabled:

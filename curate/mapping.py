@@ -12,35 +12,113 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
 from curate.errors import InputError
 from curate.schema import Layout, Schema
 
 
-@dataclass
-class Candidate:
-    """One would-be record: raw field values and turns, plus provenance."""
+class RowShape:
+    """Where each field sits in the cell lists of one CSV file (``rows`` layout): candidates of
+    that file share it and keep their row as a list, so no dict is built per row and a batch's
+    field columns are read straight from the lists (see ``_BatchProcessor``)."""
 
-    line: int
-    locator: str
-    n_rows: int
-    values: dict[str, Any]
-    turns: list[dict[str, str]] = field(default_factory=list)
-    group: str | None = None
-    raw: str = ""
-    error: tuple[str, str] | None = None  # (reason, message): reject instead of validating
-    file: str = ""
-    layout: str = ""
-    required: tuple[str, ...] = ()
-    src_row: dict[str, Any] | None = None
+    __slots__ = ("columns", "fields")
+
+    def __init__(self, columns: Sequence[str], fields: list[tuple[str, int | None]]) -> None:
+        self.columns = list(columns)  # the file's header, for the reject preview
+        self.fields = fields  # (field, position in the cell list; None: the file lacks it)
+
+    def values(self, cells: Sequence[Any]) -> dict[str, Any]:
+        """What ``LayoutMapper.values`` gives for the row as a dict."""
+        return {name: None if i is None else cells[i] for name, i in self.fields}
+
+    def row(self, cells: Sequence[Any]) -> dict[str, Any]:
+        return dict(zip(self.columns, cells, strict=False))
+
+
+_NO_TURNS: Sequence[dict[str, str]] = ()
+
+
+class Candidate:
+    """One would-be record: raw field values and turns, plus provenance.
+
+    A candidate from a CSV ``rows`` layout keeps its cells and the file's ``RowShape`` instead
+    of a values dict; ``values`` builds the dict on demand. Slots, because one is made per
+    input row.
+    """
+
+    __slots__ = (
+        "_values",
+        "cells",
+        "error",
+        "file",
+        "group",
+        "layout",
+        "line",
+        "locator",
+        "n_rows",
+        "raw",
+        "required",
+        "shape",
+        "src_row",
+        "turns",
+    )
+
+    def __init__(
+        self,
+        line: int,
+        locator: str,
+        n_rows: int,
+        values: dict[str, Any] | None = None,
+        turns: Sequence[dict[str, str]] | None = None,
+        group: str | None = None,
+        raw: str = "",
+        error: tuple[str, str] | None = None,  # (reason, message): reject instead of validating
+        file: str = "",
+        layout: str = "",
+        required: tuple[str, ...] = (),
+        src_row: dict[str, Any] | None = None,
+        cells: list[Any] | None = None,
+        shape: RowShape | None = None,
+    ) -> None:
+        self.line = line
+        self.locator = locator
+        self.n_rows = n_rows
+        self._values = values
+        # No list per candidate without turns: one fewer object for the garbage collector to
+        # track per row, which costs more than building it.
+        self.turns = _NO_TURNS if turns is None else turns
+        self.group = group
+        self.raw = raw
+        self.error = error
+        self.file = file
+        self.layout = layout
+        self.required = required
+        self.src_row = src_row
+        self.cells = cells
+        self.shape = shape
+
+    @property
+    def values(self) -> dict[str, Any]:
+        if self._values is None:
+            cells, shape = self.cells, self.shape
+            self._values = shape.values(cells) if cells is not None and shape is not None else {}
+        return self._values
+
+    @values.setter
+    def values(self, values: dict[str, Any]) -> None:
+        self._values = values
 
     def raw_text(self) -> str:
         """The raw row as shown in rejects; computed only when a record is rejected."""
         if self.raw:
             return self.raw
-        return _raw_preview(self.src_row) if self.src_row is not None else ""
+        if self.src_row is not None:
+            return _raw_preview(self.src_row)
+        if self.cells is not None and self.shape is not None:
+            return _raw_preview(self.shape.row(self.cells))
+        return ""
 
 
 def _norm_key(key: str) -> str:
@@ -149,8 +227,17 @@ def _text_of(value: Any) -> str:
 class LayoutMapper:
     """Turns the raw rows of one file into candidates for one layout."""
 
-    def __init__(self, schema: Schema, layout: Layout, mapping: dict[str, str], file: str) -> None:
+    def __init__(
+        self,
+        schema: Schema,
+        layout: Layout,
+        mapping: dict[str, str],
+        file: str,
+        required: tuple[str, ...] = (),
+    ) -> None:
         self.schema, self.layout, self.mapping, self.file = schema, layout, mapping, file
+        self.required = required
+        self._shapes: dict[tuple[str, ...], RowShape] = {}
         self._pending: list[tuple[int, str, dict[str, Any]]] = []
         cols = [(n, c) for n, c in mapping.items() if c]
         self._plain = [(n, c) for n, c in cols if "." not in c]
@@ -166,6 +253,37 @@ class LayoutMapper:
         for name, col in self._dotted:
             out[name] = get_path(row, col)
         return out
+
+    def shape(self, columns: Sequence[str]) -> RowShape:
+        """The cell positions of the mapped fields for rows with these columns.
+
+        A CSV cell is a string, so a dotted path never walks into it: like ``get_path`` on the
+        row's dict, it finds the column of that exact name or nothing.
+        """
+        key = tuple(columns)
+        shape = self._shapes.get(key)
+        if shape is None:
+            where = {col: i for i, col in enumerate(key)}  # as dict(zip()): last one wins
+            fields = [(n, where.get(c)) for n, c in self._plain + self._dotted]
+            shape = self._shapes[key] = RowShape(key, fields)
+        return shape
+
+    def feed_cells(
+        self, rows: Sequence[Any], lines: list[int], locators: list[str], columns: list[str]
+    ) -> list[Candidate]:
+        """``feed`` for a ``rows`` layout whose rows are cell lists in ``columns`` order: one
+        candidate per row, holding the list (see ``RowShape``), with file, layout and required
+        fields already set."""
+        if self.layout.kind != "rows":
+            raise ValueError(f"cell lists are for 'rows' layouts, not '{self.layout.kind}'")
+        shape = self.shape(columns)
+        file, layout, required = self.file, self.layout.name, self.required
+        return [
+            Candidate(
+                line, loc, 1, None, None, None, "", None, file, layout, required, None, row, shape
+            )
+            for row, line, loc in zip(rows, lines, locators, strict=True)
+        ]
 
     def feed(
         self, rows: list[dict[str, Any]], lines: list[int], locators: list[str]

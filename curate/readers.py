@@ -121,6 +121,7 @@ class RawBatch:
     locators: list[str] = field(default_factory=list)
     rejects: list[RawReject] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
+    row_lists: bool = False  # rows are lists of cells in ``columns`` order (CSV asked for lists)
 
 
 # --------------------------------------------------------------------------------------------
@@ -419,15 +420,16 @@ def _raw(text: str) -> str:
 class _Batcher:
     """Collects rows and rejects; hands out a RawBatch whenever one side reaches batch_size."""
 
-    def __init__(self, file: str, batch_size: int) -> None:
+    def __init__(self, file: str, batch_size: int, row_lists: bool = False) -> None:
         self.file = file
         self.size = max(1, batch_size)
+        self.row_lists = row_lists  # set where the format can give lists (CSV)
         self.columns: list[str] = []
         self.emitted = False
         self._new()
 
     def _new(self) -> None:
-        self.rows: list[dict[str, Any]] = []
+        self.rows: list[Any] = []  # dicts, or cell lists where ``row_lists`` is honoured
         self.lines: list[int] = []
         self.locators: list[str] = []
         self.rejects: list[RawReject] = []
@@ -445,7 +447,13 @@ class _Batcher:
         if len(locators) != len(self.rows):  # line-based formats: the locator is the line
             locators = [str(n) for n in self.lines]
         batch = RawBatch(
-            self.file, self.rows, self.lines, locators, self.rejects, list(self.columns)
+            self.file,
+            self.rows,
+            self.lines,
+            locators,
+            self.rejects,
+            list(self.columns),
+            self.row_lists,
         )
         self.emitted = True
         self._new()
@@ -568,6 +576,7 @@ def _read_csv(src: _Source, out: _Batcher, cap: int, dialect: CsvDialect) -> Ite
     ``cap`` is skipped by quote parity without being kept.
     """
     args = dialect.reader_args()
+    lists = out.row_lists
     errors_start = _DECODE_ERRORS[0]
     read = src.text.read
     columns: list[str] | None = None
@@ -684,7 +693,8 @@ def _read_csv(src: _Source, out: _Batcher, cap: int, dialect: CsvDialect) -> Ite
                     out.reject(first, str(first), "bad_csv_row", problem, "".join(block[pos:end]))
                     pos = end
                 continue
-            out.rows.append(dict(zip(columns, row, strict=False)))  # type: ignore[arg-type]
+            # A row kept has ncols cells: short ones were rejected, empty extras cut.
+            out.rows.append(row if lists else dict(zip(columns, row, strict=False)))  # type: ignore[arg-type]
             out.lines.append(first)
             pos = end
             if len(out.rows) >= out.size or len(out.rejects) >= out.size:
@@ -1181,16 +1191,20 @@ def read_file(
     encoding: str | None = None,
     batch_size: int = 10_000,
     max_record_chars: int = MAX_RECORD_CHARS,
+    row_lists: bool = False,
 ) -> Iterator[RawBatch]:
     """Stream one file as RawBatches (at least one, possibly empty, per file).
+
+    With ``row_lists`` a CSV/TSV file's rows come as lists of cells in ``columns`` order (one
+    dict less per row; ``RawBatch.row_lists`` says so); other formats give dicts regardless.
 
     Raises InputError only for a file that cannot be used at all (missing, unreadable, not the
     format its name says, unknown encoding); everything else is a per-row reject.
     """
     path = Path(path)
     name = source_name(path)
-    out = _Batcher(name, batch_size)
     fmt, compression = file_format(path)
+    out = _Batcher(name, batch_size, row_lists and fmt in ("csv", "tsv"))
     if not path.exists():
         raise InputError(f"{path}: no such file")
     if fmt == "parquet":

@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 import pytest
@@ -301,3 +302,79 @@ def test_tables_do_not_depend_on_batch_size(
     meta = pq.ParquetFile(tmp_path / "a" / "ingest" / "records.parquet").metadata
     sizes = [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
     assert sizes[:-1] == [25] * (len(sizes) - 1) and 0 < sizes[-1] <= 25
+
+
+@pytest.mark.parametrize("batch_size", [3, 1000])
+def test_csv_cell_lists_give_the_tables_of_dict_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_size: int
+) -> None:
+    """CSV rows travel as cell lists (no dict per row); the tables are byte for byte those of
+    the dict path, with chunks that mix files of different column orders and a JSONL file."""
+    import curate.readers as readers
+
+    src = tmp_path / "in"
+    src.mkdir()
+    rows = [
+        [str(i), f"subject {i}", f"body {i} " * (i % 4), f"fix {i}", "Tech", "2024-01-02"]
+        for i in range(12)
+    ]
+    rows[2][5] = "not a date"  # bad_type: its raw preview is the row as a dict
+    rows[5][2] = "   "  # missing_required
+    write_csv(src / "a.csv", [HEADER, *rows, ["99", "short row"]])
+    order = [5, 2, 0, 1]
+    write_csv(
+        src / "b.csv",
+        [
+            [HEADER[i] for i in order] + ["Ticket ID"],
+            *[[r[i] for i in order] + ["x"] for r in rows],
+        ],
+    )
+    (src / "c.jsonl").write_text(
+        "".join(
+            json.dumps({"Ticket Description": f"json {i}", "created": "x" * (i % 2)}) + "\n"
+            for i in range(5)
+        ),
+        encoding="utf-8",
+    )
+    real_read_file = readers.read_file
+    asked: list[bool] = []
+
+    def spy(*args: Any, **kw: Any) -> Any:
+        asked.append(kw.get("row_lists", False))
+        return real_read_file(*args, **kw)
+
+    def dict_rows(*args: Any, **kw: Any) -> Any:
+        kw["row_lists"] = False
+        return real_read_file(*args, **kw)
+
+    monkeypatch.setattr(readers, "read_file", spy)
+    ingest([src], "tickets", tmp_path / "cells", rules=None, batch_size=batch_size, workers=1)
+    assert asked.count(True) == 3  # one per file (the JSONL reader ignores it)
+    monkeypatch.setattr(readers, "read_file", dict_rows)
+    ingest([src], "tickets", tmp_path / "dicts", rules=None, batch_size=batch_size, workers=1)
+    for table in ("records", "rejects", "filtered"):
+        a = (tmp_path / "cells" / "ingest" / f"{table}.parquet").read_bytes()
+        b = (tmp_path / "dicts" / "ingest" / f"{table}.parquet").read_bytes()
+        assert a == b, table
+    rej = pl.read_parquet(tmp_path / "cells" / "ingest" / "rejects.parquet")
+    assert {"bad_type", "bad_csv_row", "missing_required"} <= set(rej["reason"].to_list())
+    bad = rej.filter(pl.col("reason") == "bad_type")
+    assert bad["raw"][0].startswith("{'Ticket ID': '2'")
+
+
+def test_batch_hashes_match_the_per_record_ones() -> None:
+    """``record_id`` per file prefix and content hashes from the Arrow buffer: same digests."""
+    import hashlib
+
+    from curate.ingest import _record_ids, _sha256_hex, record_id
+    from curate.mapping import Candidate
+
+    cands = [Candidate(i, f"{i}", 1, {}, file=f) for i, f in enumerate("aab\u00e9a")]
+    assert _record_ids(cands) == [record_id(c.file, c.locator) for c in cands]
+    texts = ["", "plain", "caf\u00e9 \u6f22\u5b57", "x" * 5000]
+    want = [hashlib.sha256(t.encode()).hexdigest() for t in texts]
+    series = pl.Series(texts, dtype=pl.String)
+    assert _sha256_hex(series) == want
+    assert _sha256_hex(series.slice(1, 2)) == want[1:3]
+    assert _sha256_hex(pl.concat([series, series], rechunk=False)) == want * 2
+    assert _sha256_hex(series.head(0)) == []

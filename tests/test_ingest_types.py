@@ -9,7 +9,12 @@ import polars as pl
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from curate.ingest_types import _fast_datetimes, parse_datetime, validate_columns
+from curate.ingest_types import (
+    _fast_datetimes,
+    parse_datetime,
+    validate_columns,
+    validate_raw_columns,
+)
 from curate.schema import load_schema
 
 _SCHEMA_TOML = """
@@ -74,6 +79,23 @@ def test_types_coerced_and_bad_rows_reported_once(tmp_path: Path) -> None:
     assert columns["when"][0] == dt.datetime(2024, 3, 1, 10, tzinfo=dt.UTC)
     assert columns["when"][2] == dt.datetime(2017, 10, 4, 13, 59, 33, tzinfo=dt.UTC)
     assert columns["tags"].to_list()[2] == ["x"]
+
+
+def test_raw_columns_validate_as_rows_do(tmp_path: Path) -> None:
+    """Columns handed over directly (CSV cells) validate exactly as the same values in rows."""
+    schema = _schema(tmp_path)
+    rows = [
+        {"title": "a", "count": "1,000", "when": "2024-03-01 10:00:00", "flag": "yes"},
+        {"title": "b", "count": "x", "score": "1e3", "when": "2024-02-30"},
+        {"title": "", "when": "Wed Oct 04 13:59:33 +0000 2017", "tags": "a; b"},
+    ]
+    want_cols, want_problems = validate_columns(schema, rows)
+    raw = {name: [row.get(name) for row in rows] for name in schema.fields}
+    got_cols, got_problems = validate_raw_columns(schema, raw)
+    assert got_problems == want_problems and got_problems
+    assert list(got_cols) == list(want_cols)
+    for name, col in want_cols.items():
+        assert got_cols[name].equals(col), name
 
 
 def test_empty_batch_has_typed_columns(tmp_path: Path) -> None:

@@ -317,6 +317,45 @@ def test_batches_are_bounded_and_continuous(tmp_path: Path) -> None:
     assert all(b.columns == ["id"] and b.file.endswith("m.csv") for b in batches)
 
 
+def test_row_lists_are_the_dict_rows_as_cells(tmp_path: Path) -> None:
+    """``row_lists`` changes only the shape of a CSV row: same rows, lines, rejects, batches."""
+    text = (
+        "id,Name,name ,\n"
+        "1,a,b,\n"
+        "\n"
+        "2,short\n"
+        "3,x,y,,,\n"
+        "4,x,y,z,extra\n"
+        '5,"multi\nline",c,d\n'
+        "6,nul\x00here,c,d\n"
+        '7,"unclosed,c,d\n'
+        "8,last,c,d\n"
+    )
+    p = write(tmp_path / "m.csv", text)
+    as_dicts = list(read_file(p, batch_size=2))
+    as_lists = list(read_file(p, batch_size=2, row_lists=True))
+    assert [b.row_lists for b in as_lists] == [True] * len(as_lists)
+    assert not any(b.row_lists for b in as_dicts)
+    assert len(as_lists) == len(as_dicts)
+    for d, li in zip(as_dicts, as_lists, strict=True):
+        assert (li.lines, li.locators, li.rejects, li.columns) == (
+            d.lines,
+            d.locators,
+            d.rejects,
+            d.columns,
+        )
+        assert all(isinstance(r, list) and len(r) == len(li.columns) for r in li.rows)
+        assert [dict(zip(li.columns, r, strict=True)) for r in li.rows] == d.rows
+    rejected = {r.line: r.reason for b in as_lists for r in b.rejects}
+    assert rejected == {4: "bad_csv_row", 6: "bad_csv_row", 9: "nul_bytes", 10: "bad_csv_row"}
+
+
+def test_row_lists_ignored_by_other_formats(tmp_path: Path) -> None:
+    p = write(tmp_path / "r.jsonl", '{"a": 1}\n{"a": 2, "b": "x"}\n')
+    (b,) = read_file(p, row_lists=True)
+    assert not b.row_lists and b.rows == [{"a": 1}, {"a": 2, "b": "x"}]
+
+
 cells = st.text(
     alphabet=st.sampled_from([*'ab ,;"\n\r\té€', "\u2028", "\x85", "\x0b"]), max_size=12
 )

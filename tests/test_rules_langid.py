@@ -85,3 +85,18 @@ def test_fasttext_process_gives_the_same_answers(monkeypatch: pytest.MonkeyPatch
     again = langid._fasttext_process()
     assert again is not None and again is not child
     assert detect_languages(texts, "fasttext").equals(here)
+
+
+def test_fasttext_process_that_cannot_start_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    from curate.rules import langid
+
+    texts = pl.Series(TEXTS)
+    monkeypatch.setenv("CURATE_LANGID_PROCESS", "0")
+    here = detect_languages(texts, "fasttext")
+    monkeypatch.setenv("CURATE_LANGID_PROCESS", "1")
+    monkeypatch.setattr(langid, "_PROCESS_MIN", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(langid, "_process", [])
+    monkeypatch.setattr(langid.sys, "executable", "/nonexistent/python")
+    assert langid._fasttext_process() is None
+    assert detect_languages(texts, "fasttext").equals(here)

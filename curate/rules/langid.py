@@ -105,7 +105,10 @@ def _fasttext_process() -> _FastTextProcess | None:
         return None
     with _process_lock:
         if not _process:
-            _process.append(_FastTextProcess())
+            try:
+                _process.append(_FastTextProcess())
+            except OSError:  # no interpreter to start (embedded Python): stay in-process
+                return None
             atexit.register(_process[0].close)
         return _process[0]
 

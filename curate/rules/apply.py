@@ -28,7 +28,7 @@ from curate.rules import _pool
 from curate.rules.langid import detect_languages
 from curate.rules.pack import RulePack, load_rule_pack
 from curate.rules.pii import PiiEngine, engine_for
-from curate.rules.quality import quality_reasons
+from curate.rules.quality import arrow_ints, numpy_ints, quality_reasons
 
 PII_DTYPE = pl.List(pl.Struct({"type": pl.Utf8, "count": pl.Int64}))
 N_EXAMPLES = 3
@@ -61,7 +61,7 @@ class _Turns:
             arr = arr.combine_chunks()
         if not isinstance(arr, pa.LargeListArray):
             arr = arr.cast(pa.large_list(arr.type.value_type))
-        offsets = np.asarray(arr.offsets, dtype=np.int64)
+        offsets = arrow_ints(arr.offsets, np.int64)
         values = arr.values.slice(offsets[0], offsets[-1] - offsets[0])
         offsets = offsets - offsets[0]
         fields = dict(zip([f.name for f in values.type], values.flatten(), strict=True))
@@ -78,7 +78,7 @@ class _Turns:
         mask = self.values.is_null() if self.values.null_count else None
         struct = pa.StructArray.from_arrays(children, names=names, mask=mask)
         lists = pa.LargeListArray.from_arrays(
-            pa.array(self.offsets, pa.int64()),
+            numpy_ints(self.offsets, pa.int64()),
             struct,
             mask=self.array.is_null() if self.array.null_count else None,
         )
@@ -111,14 +111,14 @@ def _pii_column(per_rec: dict[str, np.ndarray], n: int) -> pl.Series:
     offsets = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=n))]).astype(np.int64)
     struct = pa.StructArray.from_arrays(
         [
-            pa.array(np.array(types, dtype=object)[cols] if types else [], pa.large_string()),
-            pa.array(counts[rows, cols], pa.int64()),
+            pl.Series(types, dtype=pl.Utf8).to_arrow().take(numpy_ints(cols, pa.int64())),
+            numpy_ints(counts[rows, cols], pa.int64()),
         ],
         names=["type", "count"],
     )
-    return pl.Series("pii", pa.LargeListArray.from_arrays(pa.array(offsets), struct)).cast(
-        PII_DTYPE
-    )
+    return pl.Series(
+        "pii", pa.LargeListArray.from_arrays(numpy_ints(offsets, pa.int64()), struct)
+    ).cast(PII_DTYPE)
 
 
 def _redaction_examples(

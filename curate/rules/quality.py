@@ -55,6 +55,20 @@ def _label(seg: str) -> str:
     return seg.removeprefix("__turns_") + (" turns" if seg.startswith("__turns_") else "")
 
 
+def arrow_ints(arr: pa.Array, dtype: type[np.integer[Any]]) -> np.ndarray:
+    """A null-free Arrow integer array as numpy, read from its buffer: pyarrow's own
+    ``to_numpy`` imports pandas on first use (~0.25 s per process)."""
+    data = np.frombuffer(arr.buffers()[1], dtype)
+    return data[arr.offset : arr.offset + len(arr)]
+
+
+def numpy_ints(values: np.ndarray, dtype: pa.DataType) -> pa.Array:
+    """``values`` as an Arrow array of ``dtype`` (same width), from its buffer: ``pa.array``
+    on a numpy array imports pandas on first use (~0.25 s per process)."""
+    data = np.ascontiguousarray(values, dtype=dtype.to_pandas_dtype())
+    return pa.Array.from_buffers(dtype, len(data), [None, pa.py_buffer(data)])
+
+
 def repeated_ngrams(words: pl.Series, n: int) -> np.ndarray:
     """Fraction of word n-grams that repeat an earlier one, per list of (lower-case) words.
 
@@ -64,8 +78,10 @@ def repeated_ngrams(words: pl.Series, n: int) -> np.ndarray:
     arr = words.list.eval(pl.element().hash()).to_arrow()
     if isinstance(arr, pa.ChunkedArray):
         arr = arr.combine_chunks()
-    offsets = np.asarray(arr.offsets, dtype=np.int64)
-    values = arr.values.to_numpy(zero_copy_only=False).astype(np.uint64, copy=False)
+    if not isinstance(arr, pa.LargeListArray):
+        arr = arr.cast(pa.large_list(arr.type.value_type))
+    offsets = arrow_ints(arr.offsets, np.int64)
+    values = arrow_ints(arr.values, np.uint64)
     values = values[offsets[0] : offsets[-1]]
     offsets = offsets - offsets[0]
     lens = np.diff(offsets)
@@ -78,7 +94,7 @@ def repeated_ngrams(words: pl.Series, n: int) -> np.ndarray:
     gram_offsets = np.concatenate([[0], np.cumsum(n_grams)])
     take = np.repeat(offsets[:-1] - gram_offsets[:-1], n_grams) + np.arange(gram_offsets[-1])
     lists = pa.LargeListArray.from_arrays(
-        pa.array(gram_offsets, pa.int64()), pa.array(grams[take], pa.uint64())
+        numpy_ints(gram_offsets, pa.int64()), numpy_ints(grams[take], pa.uint64())
     )
     distinct = pl.Series(lists).list.n_unique().to_numpy()
     return np.where(n_grams > 0, 1 - distinct / np.maximum(n_grams, 1), 0.0)

@@ -7,7 +7,9 @@ Labels we can derive from the real data we have:
   * Japanese: TWCS tweets containing kana -> "ja" (the script decides)
   * no label: the other TWCS tweets, where we report agreement between the two backends
 Speed: docs/s of fastText lite (one process) and langdetect on one core vs all cores (the
-named baseline is langdetect on one core, measured in the same run).
+named baseline is langdetect on one core, measured in the same run); and curate's numpy
+evaluation of the lite model against fastText's own C++ predict (the baseline) on the same
+prepared texts, with how often the two agree.
 """
 
 from __future__ import annotations
@@ -52,6 +54,42 @@ def samples(realdata: Path, n: int) -> dict[str, list[str]]:
     }
 
 
+def fasttext_vs_numpy(data: dict[str, list[str]]) -> None:
+    """curate's numpy model against fastText's predict, texts prepared as langid does."""
+    import fasttext
+    import polars as pl
+
+    from curate.rules.fasttext_lid import FastTextLid
+    from curate.rules.langid import fasttext_model_path
+
+    texts = [t for group in data.values() for t in group] * 4
+    prepared = (
+        pl.Series(texts, dtype=pl.Utf8)
+        .fill_null("")
+        .str.slice(0, 100)
+        .str.replace_all(r"[\n\r\v\f]", " ")
+        .str.to_lowercase()
+    )
+    lines = [t + "\n" for t in prepared.to_list()]
+    reference = fasttext.load_model(str(fasttext_model_path()))
+    ours = FastTextLid(fasttext_model_path())
+    ours.predict(prepared.head(1000))  # load and warm like a long ingest (token cache)
+    t0 = time.perf_counter()
+    expected = [reference.f.predict(line, 1, 0.0, "strict")[0] for line in lines]
+    base = len(lines) / (time.perf_counter() - t0)
+    t0 = time.perf_counter()
+    labels, probs = ours.predict(prepared)
+    fast = len(lines) / (time.perf_counter() - t0)
+    same = sum(
+        lab == e[1].removeprefix("__label__") for lab, e in zip(labels, expected, strict=True)
+    )
+    diff = max(abs(min(e[0], 1.0) - p) for e, p in zip(expected, probs.tolist(), strict=True))
+    print(
+        f"fastText predict (baseline): {base:,.0f} docs/s; curate numpy model: {fast:,.0f} docs/s "
+        f"({fast / base:.2f}x); same label {same}/{len(lines)}, largest probability gap {diff:.1e}"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -91,6 +129,8 @@ def main() -> None:
     both = [(x, y) for x, y in zip(a, b, strict=True) if x != "unknown" and y != "unknown"]
     agree = sum(x == y for x, y in both) / max(len(both), 1)
     print(f"fasttext vs langdetect agreement on {len(both)} tweets both decided: {agree:.3f}")
+
+    fasttext_vs_numpy(data)
 
     from curate.rules.langid import _detect_langdetect
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import polars as pl
 import pytest
 
@@ -63,40 +61,3 @@ def test_langdetect_process_pool(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unknown_backend() -> None:
     with pytest.raises(UsageError, match="unknown language ID backend 'cld3'"):
         detect_languages(pl.Series(["x"]), "cld3")
-
-
-def test_fasttext_process_gives_the_same_answers(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Big batches go to the fastText process; its answers are the in-process ones."""
-    from curate.rules import langid
-
-    texts = pl.Series(TEXTS * 3)
-    monkeypatch.setenv("CURATE_LANGID_PROCESS", "0")
-    here = detect_languages(texts, "fasttext")
-    monkeypatch.setenv("CURATE_LANGID_PROCESS", "1")
-    monkeypatch.setattr(langid, "_PROCESS_MIN", 1)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    child = langid._fasttext_process()
-    assert child is not None and child.proc.poll() is None
-    assert detect_languages(texts, "fasttext").equals(here)
-    # a dead process: the batch is done here, and the next batch starts a new process
-    child.proc.kill()
-    child.proc.wait()
-    assert detect_languages(texts, "fasttext").equals(here)
-    again = langid._fasttext_process()
-    assert again is not None and again is not child
-    assert detect_languages(texts, "fasttext").equals(here)
-
-
-def test_fasttext_process_that_cannot_start_falls_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    from curate.rules import langid
-
-    texts = pl.Series(TEXTS)
-    monkeypatch.setenv("CURATE_LANGID_PROCESS", "0")
-    here = detect_languages(texts, "fasttext")
-    monkeypatch.setenv("CURATE_LANGID_PROCESS", "1")
-    monkeypatch.setattr(langid, "_PROCESS_MIN", 1)
-    monkeypatch.setattr(os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(langid, "_process", [])
-    monkeypatch.setattr(langid.sys, "executable", "/nonexistent/python")
-    assert langid._fasttext_process() is None
-    assert detect_languages(texts, "fasttext").equals(here)

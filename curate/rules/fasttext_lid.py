@@ -60,7 +60,7 @@ _LOSS_HS = 1
 _MODEL_SUPERVISED = 3
 _KSUB = 256  # centroids per product-quantizer sub-space
 _FNV_PRIME = np.uint32(16777619)
-CACHE_LIMIT = 200_000  # distinct tokens kept (16 float64 each); cleared past this
+CACHE_LIMIT = 100_000  # distinct tokens kept (17 float64 each: ~25 MB); cleared past this
 
 
 class _Reader:
@@ -271,7 +271,8 @@ class FastTextLid:
         self.model = _load(path)
         dim = self.model.rows.shape[1]
         self._lock = threading.Lock()
-        self._cache: dict[str, np.ndarray] = {}
+        self._index: dict[str, int] = {}  # token -> row of _table (its sums, then its count)
+        self._table = np.zeros((4096, self.model.rows.shape[1] + 1))
         eos_sum, eos_count = self._token_rows([EOS])
         self._eos = np.append(eos_sum[0], eos_count[0])
         del dim
@@ -300,22 +301,27 @@ class FastTextLid:
         return sums, counts
 
     def _lookup(self, tokens: list[str]) -> np.ndarray:
-        """Each token's row sum and row count (in the last column), from the cache; tokens not
-        seen before are computed and added."""
+        """Each (distinct) token's row sum and row count (in the last column), from the cache;
+        tokens not seen before are computed and added."""
         with self._lock:
-            found = [self._cache.get(t) for t in tokens]
-            new = [t for t, row in zip(tokens, found, strict=True) if row is None]
+            index = self._index
+            at = [index.get(t, -1) for t in tokens]
+            new = [t for t, i in zip(tokens, at, strict=True) if i < 0]
             if new:
+                if len(index) + len(new) > CACHE_LIMIT:
+                    index.clear()
+                    new = tokens
                 sums, counts = self._token_rows(new)
-                rows = np.column_stack([sums, counts])
-                if len(self._cache) + len(new) > CACHE_LIMIT:
-                    self._cache.clear()
-                self._cache.update(zip(new, rows, strict=True))
-                fresh = dict(zip(new, rows, strict=True))
-                found = [
-                    fresh[t] if row is None else row for t, row in zip(tokens, found, strict=True)
-                ]
-        return np.array(found).reshape(len(tokens), self.model.rows.shape[1] + 1)
+                start, stop = len(index), len(index) + len(new)
+                if stop > len(self._table):
+                    grown = np.zeros((max(stop, 2 * len(self._table)), self._table.shape[1]))
+                    grown[:start] = self._table[:start]
+                    self._table = grown
+                self._table[start:stop, :-1] = sums
+                self._table[start:stop, -1] = counts
+                index.update(zip(new, range(start, stop), strict=True))
+                at = [index[t] for t in tokens]
+            return self._table[np.asarray(at, np.int64)]
 
     def predict(self, texts: pl.Series) -> tuple[list[str], np.ndarray]:
         """Top label and its probability per text (one line each; fastText's tokens)."""

@@ -41,6 +41,9 @@ TEXTS = [
     "emoji 😀🎉 and a zwj family 👨‍👩‍👧 in text",
     "x" * 300,
     "v2.3.1 $19.99 10mg 3x E11.9 #12345",
+    "bonjour je voudrais </s> a refund for my order please",
+    "</s>",
+    "words a</s>b are one token </s>",
 ]
 
 
@@ -78,7 +81,7 @@ def test_same_answers_as_fasttext(ours: FastTextLid, reference: object) -> None:
     _assert_same(ours, reference, TEXTS)
 
 
-@given(st.lists(st.text(max_size=120), min_size=1, max_size=20))
+@given(st.lists(st.text(max_size=120) | st.just("hallo </s> world"), min_size=1, max_size=20))
 def test_same_answers_on_any_text(ours: FastTextLid, reference: object, texts: list[str]) -> None:
     texts = [t.encode("utf-8", "replace").decode("utf-8", "replace") for t in texts]
     texts = [t.replace("\n", " ") for t in texts]  # one line each, as langid prepares them

@@ -10,8 +10,9 @@ a text is the sum of its tokens' rows, and the tree's 175 sigmoids are one matri
 What fastText does, and this module repeats (fastText 0.9, ``Dictionary::getLine``,
 ``computeSubwords``, ``QuantMatrix``, ``HierarchicalSoftmaxLoss::dfs``):
 
-- a line is split on `` \\t\\n\\v\\f\\r\\0``; the end of line is the token ``</s>``; a token that
-  starts with ``__label__`` is a label and adds nothing;
+- a line is split on `` \\t\\n\\v\\f\\r\\0``; the end of line is the token ``</s>`` (one in
+  the text ends the line there); a token that starts with ``__label__`` is a label and adds
+  nothing;
 - a token adds its own row (when in the vocabulary) and one row per character n-gram
   (``minn``..``maxn`` UTF-8 characters of ``<token>``), found by 32-bit FNV-1a (bytes
   sign-extended, as fastText's ``int8_t`` cast does) modulo ``bucket``, then through the pruned
@@ -329,7 +330,11 @@ class FastTextLid:
         n = len(texts)
         if n == 0:
             return [], np.zeros(0)
-        split = texts.fill_null("").str.replace_all(r"[\n\r\t\v\f\x00]", " ").str.split(" ")
+        lines = texts.fill_null("").str.replace_all(r"[\n\r\t\v\f\x00]", " ")
+        if lines.str.contains(EOS, literal=True).any():
+            # fastText's line ends at a "</s>" token: what follows it is not read
+            lines = lines.str.replace(rf"(?:^| ){EOS}(?: .*)?$", "")
+        split = lines.str.split(" ")
         frame = (
             pl.DataFrame({"token": split})
             .with_row_index("text")

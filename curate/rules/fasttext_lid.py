@@ -23,8 +23,8 @@ What fastText does, and this module repeats (fastText 0.9, ``Dictionary::getLine
 The answer is fastText's up to float rounding (fastText sums in float32, this in float64): the
 same label, and a probability within ~1e-6 on texts of langid's length (a 2,000-word text
 can drift to ~2e-5). ``predict`` takes one line per text: a newline is a space here, where
-fastText would stop at it (langid replaces newlines first). Only models of the lid.176 kind are supported
-(supervised, hierarchical softmax, no word n-grams); anything else is a clear error.
+fastText would stop at it (langid replaces newlines first). Only models of the lid.176 kind
+are supported (supervised, hierarchical softmax, no word n-grams); others are a clear error.
 """
 
 from __future__ import annotations
@@ -274,13 +274,11 @@ class FastTextLid:
 
     def __init__(self, path: Path) -> None:
         self.model = _load(path)
-        dim = self.model.rows.shape[1]
         self._lock = threading.Lock()
         self._index: dict[str, int] = {}  # token -> row of _table (its sums, then its count)
         self._table = np.zeros((4096, self.model.rows.shape[1] + 1))
         eos_sum, eos_count = self._token_rows([EOS])
         self._eos = np.append(eos_sum[0], eos_count[0])
-        del dim
 
     def _token_rows(self, tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """The sum of the input rows each token adds, and how many rows that is."""

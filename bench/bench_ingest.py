@@ -15,6 +15,10 @@ e-mail address, a US or international phone number, an order/ticket/case number,
 rules must look at every record, and the gates they use see realistic hits and near-misses.
 ``--data words`` is the older data set: 120 random lower-case words, no PII at all.
 
+It ends with the CPU budget: CPU-seconds per record (every thread) of ingest without rules and
+of the default pack alone, and the rate two fully busy cores would reach with both, which
+bounds what any scheduling of this work can do on this machine.
+
     python bench/bench_ingest.py [N] [--data realistic|words] [--big-gb 2]
 """
 
@@ -330,6 +334,39 @@ def timed(fn, *a, **k):  # type: ignore[no-untyped-def]
     return out, time.perf_counter() - t
 
 
+def _cpu_s() -> float:
+    """CPU seconds of this process, every thread (Polars', the rules') included."""
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def _rules_cpu_us(ws: Path, n: int) -> float:
+    """CPU per input record of the default pack alone, on the records a no-rules ingest wrote,
+    applied in ingest's 10,000-record batches."""
+    import polars as pl
+
+    from curate.rules import apply_rules, load_rule_pack
+    from curate.schema import load_schema
+
+    recs = pl.read_parquet(ws / "ingest" / "records.parquet")
+    pack, fields = load_rule_pack("default"), load_schema("tickets").text_fields()
+    c0 = _cpu_s()
+    for start in range(0, recs.height, 10_000):
+        apply_rules(recs.slice(start, 10_000), pack, fields)
+    return (_cpu_s() - c0) * 1e6 / n
+
+
+def _print_budget(cpu_us: dict[str, float], util: float) -> None:
+    """Why the rate is what it is: what the work costs in CPU, and the most two cores can do."""
+    cores = os.cpu_count() or 1
+    both = cpu_us["None"] + cpu_us["rules alone"]
+    print(f"CPU per record, all threads, 1 process (this machine has {cores} cores):")
+    print(f"  ingest without rules {cpu_us['None']:6.0f} us")
+    print(f"  default pack alone   {cpu_us['rules alone']:6.0f} us (apply_rules, 10,000 a batch)")
+    print(f"  sum                  {both:6.0f} us -> at most {cores * 1e6 / both:,.0f} rec/s")
+    print(f"  ingest with rules    {cpu_us['default']:6.0f} us, using {util:.2f} of {cores} cores")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, nargs="?", default=100_000)
@@ -356,9 +393,12 @@ def main() -> None:
         _, t_base = timed(baseline, src)
         print(f"plain-Python baseline (csv+NFC+regex+pydantic): {args.n / t_base:10,.0f} rec/s")
         workers = min(os.cpu_count() or 1, 4)
+        cpu_us: dict[str, float] = {}  # CPU per record (all threads), 1-process runs
+        util = 0.0
         for rules in (None, "default"):
             for w in (1, workers):
                 ws = Path(tmp) / f"ws-{rules}-{w}"
+                c0 = _cpu_s()
                 _, took = timed(ingest, [src], "tickets", ws, rules=rules, workers=w)
                 label = f"curate ingest, {'no rules' if rules is None else rules + ' rules'}, "
                 label += "1 process" if w == 1 else f"{w} workers"
@@ -366,7 +406,14 @@ def main() -> None:
                     f"{label:<48}{args.n / took:10,.0f} rec/s ({t_base / took:.2f}x baseline)",
                     flush=True,
                 )
+                if w == 1:
+                    spent = _cpu_s() - c0
+                    cpu_us[str(rules)] = spent * 1e6 / args.n
+                    util = spent / took
+                if w == 1 and rules is None:
+                    cpu_us["rules alone"] = _rules_cpu_us(ws, args.n)
                 shutil.rmtree(ws, ignore_errors=True)
+        _print_budget(cpu_us, util)
         if args.big_gb:
             big = Path(tmp) / "big.csv"
             rows = int(args.big_gb * 1e9 / (mb * 1e6 / args.n))

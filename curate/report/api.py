@@ -28,13 +28,10 @@ def to_json(facts: dict[str, Any]) -> str:
 
 
 def write_text(path: str | os.PathLike[str], obj: dict[str, Any] | str) -> None:
-    """Atomic write, readable by others (mkstemp would leave it 0600)."""
+    """Atomic write (``atomic_path`` gives it the usual mode)."""
     text = obj if isinstance(obj, str) else to_json(obj)
     with atomic_path(Path(path)) as tmp:
         tmp.write_text(text, "utf-8")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
 
 
 def report(

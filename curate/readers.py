@@ -682,7 +682,19 @@ def _read_csv(src: _Source, out: _Batcher, cap: int, dialect: CsvDialect) -> Ite
                     else:
                         problem = f"expected {ncols} fields, found {len(row)}"
             if problem:
-                if end - pos > 1:  # an unclosed quote, usually: reject its line, re-read the rest
+                if (
+                    end - pos > 1
+                    and row
+                    and not _rows_on_their_own(block[pos + 1 : end], ncols, dialect)
+                ):
+                    # Quotes balanced, wrong field count, and its later lines are no rows of
+                    # their own: one record with a field too many or too few. Reject it whole;
+                    # re-reading its continuation lines as rows would make records of fragments.
+                    last = first + end - pos - 1
+                    problem += f" (the row spans lines {first}-{last})"
+                    out.reject(first, str(first), "bad_csv_row", problem, "".join(block[pos:end]))
+                    pos = end
+                elif end - pos > 1:  # an unclosed quote, usually: reject its line, re-read the rest
                     problem += "; the row spans several lines, so only its first line is rejected"
                     out.reject(first, str(first), "bad_csv_row", problem, block[pos])
                     block = block[pos + 1 :]
@@ -714,6 +726,27 @@ def _read_csv(src: _Source, out: _Batcher, cap: int, dialect: CsvDialect) -> Ite
             tail = ""
     if columns is None:
         out.columns = []
+
+
+_ROW_GRAMMAR: dict[tuple[int, str, bool], re.Pattern[str]] = {}
+
+
+def _rows_on_their_own(lines: list[str], ncols: int, dialect: CsvDialect) -> bool:
+    """Whether ``lines`` are well-formed records of ``ncols`` fields each (blank lines aside):
+    every field quoted properly or holding no quote at all. Where a record with a wrong field
+    count spans several lines, this tells an unclosed quote on its first line (the lines after
+    it are rows) from a well-quoted record with a field too many (they are its continuation)."""
+    key = (ncols, dialect.delimiter, dialect.quoted)
+    grammar = _ROW_GRAMMAR.get(key)
+    if grammar is None:
+        d = re.escape(dialect.delimiter)
+        cell = rf'[^"{d}\r\n]*+'
+        if dialect.quoted:
+            cell = rf'(?:"[^"]*+(?:""[^"]*+)*+"|{cell})'
+        row = rf"{cell}(?:{d}{cell}){{{ncols - 1}}}"
+        grammar = re.compile(rf"(?:(?:{row}|[ \t]*+)(?:\r?\n|\Z))*+")
+        _ROW_GRAMMAR[key] = grammar
+    return grammar.fullmatch("".join(lines)) is not None
 
 
 def _too_large(skip: _Skip, cap: int, last: int | None) -> str:

@@ -150,6 +150,34 @@ def test_unclosed_quote_to_eof_rejects_one_line_and_keeps_the_rest(tmp_path: Pat
     assert "unclosed quote" in b.rejects[0].message
 
 
+@pytest.mark.parametrize(
+    ("bad", "found"),
+    [('2,"line one\nline two",oops,extra\n', 4), ('2,"line one\nline two"\n', 2)],
+)
+def test_well_quoted_multiline_row_with_wrong_field_count_is_rejected_whole(
+    tmp_path: Path, bad: str, found: int
+) -> None:
+    """Its second line is no row of its own: re-reading it as one would export a fragment
+    ("line two\"", "oops", "extra") as a training example."""
+    text = f'id,text,resolution\n1,"printer broken",toner\n{bad}3,"cannot log in",reset\n'
+    b = read_all(write(tmp_path / "w.csv", text))
+    assert [r["id"] for r in b.rows] == ["1", "3"]
+    assert b.lines == [2, 5]
+    assert reasons(b) == [(3, "bad_csv_row")]
+    assert b.rejects[0].message == f"expected 3 fields, found {found} (the row spans lines 3-4)"
+    assert b.rejects[0].raw == bad
+
+
+def test_unclosed_quote_closed_later_still_keeps_the_rows_it_swallowed(tmp_path: Path) -> None:
+    """The quote opened on line 3 is closed by one on line 5, giving a record of the wrong
+    width; lines 4-5 are rows of their own, so only line 3 is rejected."""
+    text = 'id,text,n\n1,ok,1\n2,"never closed,2\n3,fine,3\n4,"quoted",4\n5,last,5\n'
+    b = read_all(write(tmp_path / "u.csv", text))
+    assert [r["id"] for r in b.rows] == ["1", "3", "4", "5"]
+    assert reasons(b) == [(3, "bad_csv_row")]
+    assert "only its first line is rejected" in b.rejects[0].message
+
+
 def test_header_only_and_empty_give_zero_rows(tmp_path: Path) -> None:
     header_only = read_all(write(tmp_path / "h.csv", "id,text\r\n"))
     assert (header_only.rows, header_only.rejects, header_only.columns) == ([], [], ["id", "text"])

@@ -352,6 +352,10 @@ class LayoutMapper:
                 groups[root(rid) if rid else f"line{item[0]}"].append(item)
         from curate.ingest_types import parse_datetime_or_none
 
+        # Fields read from the message or role column would repeat the first message beside
+        # the turns (whichever side wrote it): the turns carry the messages.
+        turn_columns = {col["content"], col["role"]} - {""}
+        turn_fields = {name for name, c in self._plain + self._dotted if c in turn_columns}
         for key, items in groups.items():
 
             def order(it: tuple[int, str, dict[str, Any]]) -> tuple[Any, int]:
@@ -380,6 +384,8 @@ class LayoutMapper:
             values: dict[str, Any] = {}
             for _line, _loc, row in items:
                 for name, val in self.values(row).items():
+                    if name in turn_fields:
+                        continue
                     if values.get(name) in (None, "") and val not in (None, ""):
                         values[name] = val
             yield Candidate(

@@ -269,7 +269,7 @@ def test_no_example_reasons_and_multiturn(ws: Path, tmp_path: Path) -> None:
     details = set(skipped["detail"])
     assert "resolve: resolution is empty; conversation: turns is empty" in details
     assert (
-        "resolve: resolution is empty; conversation: no user turn answered by the assistant"
+        "resolve: body is empty; conversation: no user turn answered by the assistant"
         in details
     )
     lines = read_jsonl(tmp_path / "o" / "train.jsonl")

@@ -115,6 +115,7 @@ def test_message_rows_become_threads(tmp_path: Path) -> None:
     assert [t["role"] for t in c1["turns"]] == ["user", "assistant", "user"]
     assert c1["turns"][0]["content"] == "Hi, my order is late.\n\nAlso the box"
     assert c1["group"] == "thread:c1"
+    assert c1["body"] is None  # "message" is a body source, but here it is the turns' column
     assert res.counts["rows_read"] == 5 and res.extra["accounting_ok"]
 
 
@@ -142,6 +143,9 @@ def test_reply_chains_rebuilt(tmp_path: Path) -> None:
     assert recs["n_rows"].to_list() == [3, 1]
     assert [t["role"] for t in recs["turns"][0]] == ["user", "assistant", "user"]
     assert recs["layout"][0] == "twitter_threads"
+    # "text" is also a source of body: read from the message column it would repeat the
+    # first message beside the turns (and an agent's reply would count as the user side)
+    assert recs["body"].to_list() == [None, None]
 
 
 def test_dialog_json(tmp_path: Path) -> None:

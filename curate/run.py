@@ -142,7 +142,8 @@ def run(
     cfg = config if isinstance(config, RunConfig) else load_config(config)
     if force is not None and force not in RUN_STAGES:
         raise UsageError(f"--force must be one of {', '.join(RUN_STAGES)}, got '{force}'")
-    ws = Workspace(cfg.resolve(cfg.workspace)).create()
+    ws = Workspace(cfg.resolve(cfg.workspace))
+    ws.check_usable()  # made by the first stage that runs: a failed start leaves no folder
     cache = _load_cache(ws)
     result = RunResult(workspace=str(ws.path))
     forced = False

@@ -172,8 +172,14 @@ class Workspace:
 
     # -- tables --------------------------------------------------------------------------
     def create(self) -> Workspace:
+        self.check_usable()
         self.path.mkdir(parents=True, exist_ok=True)
         return self
+
+    def check_usable(self) -> None:
+        """Fail early, with the path, where a workspace cannot be made."""
+        if self.path.exists() and not self.path.is_dir():
+            raise WorkspaceError(f"workspace {self.path}: exists and is not a directory")
 
     def write_table(self, stage: str, name: str, df: pl.DataFrame) -> Path:
         return write_parquet(df, self.table_path(stage, name))

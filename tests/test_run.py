@@ -161,6 +161,23 @@ def test_cli_run_and_init(tmp_path: Path) -> None:
     )
 
 
+def test_cli_run_workspace_that_is_a_file_and_missing_input(tmp_path: Path) -> None:
+    runner = CliRunner()
+    (tmp_path / "ws").write_text("not a folder")
+    res = runner.invoke(main, ["run", str(write_config(tmp_path))])
+    assert res.exit_code == 2
+    assert res.stderr.splitlines()[0] == (
+        f"Error: workspace {tmp_path / 'ws'}: exists and is not a directory"
+    )
+    (tmp_path / "ws").unlink()
+    res = runner.invoke(main, ["run", str(write_config(tmp_path, tmp_path / "gone.csv"))])
+    assert res.exit_code == 2
+    assert (
+        res.stderr.splitlines()[-1] == f"Error: {tmp_path / 'gone.csv'}: no such file or directory"
+    )
+    assert not (tmp_path / "ws").exists()  # a run that could not start leaves no workspace
+
+
 def test_sample_configs_are_valid() -> None:
     for name in ("tickets", "contracts", "clinical"):
         cfg = load_config(SAMPLE / f"{name}.toml")

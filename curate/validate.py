@@ -59,6 +59,7 @@ ERRORS = {
 WARNINGS = {
     "no_system": "no system message",
     "no_user": "no user message",
+    "ends_with_user": "the conversation ends with a user message",
     "over_token_limit": "example over the token limit",
     "empty_assistant": "assistant content is blank after stripping",
     "blank_line": "blank line",
@@ -321,6 +322,9 @@ def check_messages(
     if "assistant" not in has:
         err(Finding(n, "no_assistant", "no assistant message (nothing to train on)"))
         ok = False
+    elif prev == "user":
+        msg = "the last message is the user's: nothing answers it, so it only costs tokens"
+        warnings.append(Finding(n, "ends_with_user", msg))
     if "system" not in has:
         warnings.append(Finding(n, "no_system", "no system message"))
     if "user" not in has:
@@ -484,7 +488,13 @@ def validate_file(
             try:
                 obj = loads(line)
             except ValueError as exc:
-                errors.append(Finding(n, "bad_json", f"invalid JSON: {exc}"))
+                msg = f"invalid JSON: {exc}"
+                if line.startswith("\ufeff"):
+                    msg = (
+                        "starts with a UTF-8 byte-order mark (BOM), which JSON loaders reject; "
+                        "save the file as UTF-8 without BOM"
+                    )
+                errors.append(Finding(n, "bad_json", msg))
                 continue
             if type(obj) is not dict:
                 errors.append(

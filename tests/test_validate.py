@@ -128,6 +128,10 @@ WARNING_CASES: dict[str, tuple[Any, str]] = {
         "messages[2]: assistant content is only whitespace",
     ),
     "blank_line": ("", "blank line (some loaders reject it)"),
+    "ends_with_user": (
+        {"messages": [S, A, U]},
+        "the last message is the user's: nothing answers it, so it only costs tokens",
+    ),
 }
 
 
@@ -152,6 +156,20 @@ def test_over_token_limit_estimated_without_tokenizer(tmp_path: Path) -> None:
     )
     assert report.stats["tokens_exact"] is False
     assert report.stats["billed_tokens"] == 3 * (report.stats["tokens_per_example"]["min"] + 100)
+
+
+def test_bom_on_the_first_line_is_named(tmp_path: Path) -> None:
+    path = write(tmp_path, GOOD, {"messages": [S, U, {**A, "content": "other"}]})
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    report = validate_file(path)
+    assert [(f.line, f.code, f.message) for f in report.errors] == [
+        (
+            1,
+            "bad_json",
+            "starts with a UTF-8 byte-order mark (BOM), which JSON loaders reject; "
+            "save the file as UTF-8 without BOM",
+        )
+    ]
 
 
 def test_warning_table_is_covered() -> None:

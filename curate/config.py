@@ -153,16 +153,17 @@ def load_config(path: str | Path) -> RunConfig:
     return cfg
 
 
-STARTER = {
-    "tickets": ("sample_data/tickets", "category"),
-    "contracts": ("sample_data/contracts", "clause_type"),
-    "clinical_notes": ("sample_data/clinical", "specialty"),
+STARTER = {  # built-in schema -> (sample inputs, stratify field, rule pack)
+    "tickets": ("sample_data/tickets", "category", "default"),
+    "contracts": ("sample_data/contracts", "clause_type", "default"),
+    "clinical_notes": ("sample_data/clinical", "specialty", "clinical"),  # HIPAA identifiers
 }
 
 
 def starter_config(schema: str) -> str:
     """A commented curate.toml for a built-in schema."""
-    paths, stratify = STARTER.get(schema, ("data/", None))
+    paths, stratify, pack = STARTER.get(schema, ("data/", None, "default"))
+    rules = f'rules = "{pack}"'.ljust(35)
     strat = f'stratify = "{stratify}"' if stratify else '# stratify = "category"'
     return f"""# curate pipeline config: `curate run curate.toml` runs every stage below in order,
 # skipping stages whose inputs and settings did not change since the last run.
@@ -173,7 +174,7 @@ workspace = "curate-work"          # where every stage writes its tables and log
 [ingest]
 paths = ["{paths}"]                # files, directories or globs (CSV/TSV/JSON/JSONL/Parquet/TXT, .gz/.zst)
 schema = "{schema}"                # built-in schema name or a path to your own .toml
-rules = "default"                  # rule pack: default | strict | clinical | path; "none" to skip
+{rules}# rule pack: default | strict | clinical | path; "none" to skip
 # encoding = "cp1252"              # force an input encoding (default: detected)
 # langid = "langdetect"            # language-ID backend (default: fastText lite model)
 

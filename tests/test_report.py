@@ -339,3 +339,230 @@ def test_ingest_log_without_rows_read_is_not_checked(full_ws: Path, tmp_path: Pa
     skipped = [c for c in f["accounting"]["checks"] if c["ok"] is None]
     assert [c["name"] for c in skipped] == ["rows read per file"]
     assert f["input_rows"] == sum(f["outcomes"].values()) == collect(full_ws)["input_rows"]
+
+
+# -- rows made into several records (wide rows, document sections) ----------------------------
+
+LAW = (
+    "This Agreement shall be governed by and construed in accordance with the laws of the State "
+    "of {}, without regard to its conflict of laws principles."
+)
+PARTIES = (
+    "This agreement is made between {} Corporation, a company organized under the laws of "
+    "Delaware, and {} Limited, a company organized under the laws of England."
+)
+WIDE_COLUMNS = [
+    "Filename",
+    "Document Name",
+    "Document Name-Answer",
+    "Parties",
+    "Parties-Answer",
+    "Governing Law",
+    "Governing Law-Answer",
+]
+
+
+def _wide_row(name: str, title: str, a: str, b: str, state: str) -> list[str]:
+    doc = f"{title.upper()} SUPPLY AGREEMENT"
+    return [name, doc, doc.title(), PARTIES.format(a, b), f"{a}; {b}", LAW.format(state), state]
+
+
+def build_contracts(root: Path) -> Path:
+    """A CUAD-like wide CSV (one record per clause column) and one contract text (one record
+    per section), through ingest, dedupe and export with the built-in ``contracts`` schema.
+
+    Row by row: alpha_copy.pdf repeats alpha.pdf's clauses, so all its records are duplicates;
+    gamma.pdf repeats beta's first clause (the record carrying the row) but its
+    other clauses are new; kappa.txt's preamble (the record carrying the file) has no heading
+    and is filtered, its two titled sections are exported.
+    """
+    import csv
+
+    import curate
+
+    data = root / "data"
+    data.mkdir(parents=True)
+    with (data / "clauses.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(WIDE_COLUMNS)
+        w.writerow(_wide_row("alpha.pdf", "Alpha Master", "Alpha", "Omega", "New York"))
+        w.writerow(_wide_row("beta.pdf", "Beta Regional", "Beta", "Sigma", "California"))
+        w.writerow(_wide_row("alpha_copy.pdf", "Alpha Master", "Alpha", "Omega", "New York"))
+        w.writerow(_wide_row("gamma.pdf", "Beta Regional", "Gamma", "Delta", "Texas"))
+    para = (
+        "The Supplier shall deliver the Products to the Buyer at the locations named in each "
+        "purchase order, and the Buyer shall inspect every delivery within ten business days. "
+    )
+    (data / "kappa.txt").write_text(
+        "SUPPLY AGREEMENT\n\nThis Supply Agreement is entered into by Kappa Industries and "
+        f"Lambda Foods. {para * 2}\n\n1. DEFINITIONS.\n\n{para.replace('Supplier', 'Seller') * 2}"
+        f"\n\n2. TERM.\n\nThis Agreement starts on the Effective Date and lasts three years. "
+        f"{para * 2}\n",
+        "utf-8",
+    )
+    ws = root / "ws"
+    curate.ingest([data], "contracts", ws)
+    curate.dedupe(ws, keep="first")  # the earlier row of a pair keeps its clauses
+    curate.export(ws, out=root / "export")
+    return ws
+
+
+@pytest.fixture(scope="module")
+def contracts_ws(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_contracts(tmp_path_factory.mktemp("contracts"))
+
+
+def test_a_row_made_into_records_takes_their_best_outcome(contracts_ws: Path) -> None:
+    f = collect(contracts_ws)
+    assert f["accounting_ok"], failed(f)
+    # 4 wide rows + 1 text file; only the row whose clauses all repeat another row's is dropped
+    assert f["input_rows"] == 5
+    assert {k: v for k, v in f["outcomes"].items() if v} == {"exported": 4, "duplicate": 1}
+    assert sum(f["splits"].values()) == 4
+    # records out, per their own outcome: what export and dedupe wrote
+    exp = pl.read_parquet(contracts_ws / "export" / "outcomes.parquet")
+    ded = pl.read_parquet(contracts_ws / "dedupe" / "outcomes.parquet")
+    made = f["records"]["outcomes"]
+    assert made["exported"] == exp.filter(pl.col("outcome") == "exported").height == 10
+    assert made["duplicate"] == ded.filter(pl.col("outcome") == "duplicate").height == 4
+    assert made["filtered"] == 1
+    assert f["records"]["expanded"] == {"rows": 5, "records": 15}
+    # per file, as the exports have it: the text file's sections were exported
+    funnel = {Path(r["source_file"]).name: r for r in f["funnel"]}
+    assert funnel["kappa.txt"]["exported"] == 1 and funnel["kappa.txt"]["filtered"] == 0
+    assert (funnel["clauses.csv"]["exported"], funnel["clauses.csv"]["duplicate"]) == (3, 1)
+    assert {o: sum(r.values()) for o, r in f["reasons"].items()} == {
+        o: n for o, n in f["outcomes"].items() if n
+    }
+    checks = {c["name"]: c for c in f["accounting"]["checks"]}
+    assert checks["every record traces to an input row"] == {
+        "name": "every record traces to an input row",
+        "ok": True,
+        "detail": "5 rows made into 15 records",
+    }
+
+
+def test_record_without_the_one_carrying_its_row_fails(contracts_ws: Path, tmp_path: Path) -> None:
+    ws = copy_ws(contracts_ws, tmp_path / "ws")
+    path = ws / "ingest" / "filtered.parquet"
+    write_parquet(pl.read_parquet(path).clear(), path)  # kappa.txt's preamble is gone
+    f = collect(ws)
+    bad = failed(f)
+    assert bad["every record traces to an input row"].startswith(
+        "2 records of 1 rows whose row-carrying record is in no table (first "
+    )
+    assert bad["every record traces to an input row"].endswith("kappa.txt:1)")
+    assert bad["rows per file"].endswith("kappa.txt: 1 rows read, 0 accounted for (1 unexplained)")
+    assert sum(f["outcomes"].values()) == 4
+
+
+def test_row_precedence_over_its_records() -> None:
+    from curate.report.collect import _row_units
+
+    def frame(items: list[tuple[int, int, str, str, str | None]]) -> pl.DataFrame:
+        return pl.DataFrame(
+            items,
+            schema={
+                "source_line": pl.Int64,
+                "n_rows": pl.Int64,
+                "outcome": pl.String,
+                "reason": pl.String,
+                "split": pl.String,
+            },
+            orient="row",
+        ).with_columns(source_file=pl.lit("f.csv"))
+
+    o = frame(
+        [
+            (2, 1, "duplicate", "exact", None),
+            (2, 0, "over_length", "max_tokens", None),
+            (3, 0, "contaminated", "ngram", None),
+            (4, 1, "exported", "val", "val"),
+            (5, 0, "duplicate", "near", None),
+        ]
+    )
+    fil = frame([(3, 1, "filtered", "min_words", None), (6, 1, "filtered", "lang", None)])
+    rej = frame([(5, 1, "rejected", "bad_type", None), (6, 0, "rejected", "empty_text", None)])
+    units, expanded = _row_units(rej, fil, o)
+    got = {
+        line: (rows, records, outcome, reason)
+        for line, rows, records, outcome, reason in units.select(
+            "source_line", "n_rows", "records", "outcome", "reason"
+        ).iter_rows()
+    }
+    assert got == {
+        2: (1, 2, "over_length", "max_tokens"),
+        3: (1, 2, "contaminated", "ngram"),
+        4: (1, 1, "exported", "val"),
+        5: (1, 2, "duplicate", "near"),
+        6: (1, 2, "filtered", "lang"),
+    }
+    assert expanded == {"rows": 4, "records": 8}
+    # one record per row: every record, reject and filtered row stays its own unit
+    one = o.filter(pl.col("n_rows") > 0)
+    units, expanded = _row_units(rej.head(1), fil, one)
+    assert expanded is None and units.height == 5 and units["records"].to_list() == [1] * 5
+
+
+# -- balance follows the export's stratify field ------------------------------------------------
+
+
+def build_tickets(root: Path, stratify: str) -> Path:
+    """Twelve helpdesk tickets through ingest, dedupe and export stratified by ``stratify``."""
+    import csv
+
+    import curate
+
+    root.mkdir(parents=True)
+    with (root / "tickets.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            [
+                "Ticket ID",
+                "Ticket Type",
+                "Ticket Priority",
+                "Ticket Subject",
+                "Ticket Description",
+                "Resolution",
+            ]
+        )
+        for i in range(12):
+            w.writerow(
+                [
+                    str(1000 + i),
+                    ("Billing inquiry", "Technical issue")[i % 2],
+                    ("High", "Low", "Medium")[i % 3],
+                    f"Problem number {i} with my order",
+                    f"My order {i} arrived with a broken {('screen', 'cable', 'charger', 'case')[i % 4]} "
+                    f"and the tracking page shows it as lost since day {i + 2} of the month.",
+                    f"We are sorry about order {i}; a replacement ships today and the refund of "
+                    f"{10 + i} dollars is on its way to your card.",
+                ]
+            )
+    ws = root / "ws"
+    curate.ingest([root / "tickets.csv"], "tickets", ws)
+    curate.dedupe(ws)
+    curate.export(ws, out=root / "export", stratify=stratify)
+    return ws
+
+
+def test_balance_uses_the_field_the_export_stratified_by(tmp_path: Path) -> None:
+    ws = build_tickets(tmp_path / "by_priority", "priority")
+    b = collect(ws)["balance"]
+    assert b["field"] == "priority"  # not the schema's default, category
+    assert b["stratified"] is True
+    assert set(b["table"]) == {"High", "Low", "Medium"}
+    assert b["warnings"] and all(" of priority has " in w for w in b["warnings"])
+    # an export log without the key (older curate): the export's manifest.json says it
+    lines = (ws / "stages.jsonl").read_text("utf-8").splitlines()
+    entry = json.loads(lines[-1])
+    assert entry["stage"] == "export" and entry["config"].pop("stratify") == "priority"
+    lines[-1] = json.dumps(entry, sort_keys=True)
+    (ws / "stages.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    assert collect(ws)["balance"]["field"] == "priority"
+
+
+def test_balance_falls_back_when_the_export_did_not_stratify(tmp_path: Path) -> None:
+    b = collect(build_tickets(tmp_path / "none", "none"))["balance"]
+    assert (b["field"], b["stratified"]) == ("category", False)
+    assert set(b["table"]) == {"Billing inquiry", "Technical issue"}

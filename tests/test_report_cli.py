@@ -167,3 +167,35 @@ def test_report_on_real_ingest_of_the_sample_data(tmp_path: Path) -> None:
     assert f["missing_stages"] == ["dedupe", "export", "train"]
     r = run("-w", str(tmp_path / "ws"), "--html", str(tmp_path / "r.html"))
     assert r.exit_code == 0, r.output
+
+
+def test_terminal_shows_records_made_from_rows(tmp_path: Path, ws: Path) -> None:
+    from tests.test_report import build_contracts
+
+    console = Console(width=100, record=True)
+    render_terminal(collect(build_contracts(tmp_path)), console)
+    text = console.export_text()
+    assert "✓ accounting: 5 input rows = 4 exported + 1 duplicate" in text
+    assert "Outcomes (input rows, and the records made from them)" in text
+    lines = {line.split()[0]: line.split() for line in text.splitlines() if line.strip()}
+    assert lines["exported"][:3] == ["exported", "4", "80.0"] and lines["exported"][-1] == "10"
+    assert lines["filtered"] == ["filtered", "0", "0.0", "1"]
+    assert "5 input rows became 15 records" in " ".join(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 100
+    # one record per row: the table stays as it was, rows only
+    plain = Console(width=100, record=True)
+    render_terminal(collect(ws), plain)
+    titles = [line.rstrip() for line in plain.export_text().splitlines()]
+    assert "Outcomes (input rows)" in titles and "input rows became" not in " ".join(titles)
+
+
+def test_terminal_names_the_stratified_balance_field(tmp_path: Path) -> None:
+    from tests.test_report import build_tickets
+
+    console = Console(width=100, record=True)
+    render_terminal(collect(build_tickets(tmp_path / "t", "priority")), console)
+    text = " ".join(console.export_text().split())
+    assert (
+        "Balance by priority (records; minimum 5; the export stratified its splits by it)" in text
+    )
+    assert "of category has" not in text

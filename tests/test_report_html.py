@@ -139,3 +139,21 @@ def test_renders_in_headless_chromium(ws: Path, tmp_path: Path) -> None:
     assert [line for line in snap.stderr.splitlines() if ":CONSOLE" in line] == []
     png = shot.read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 50_000  # a rendered page, not a blank one
+
+
+def test_html_shows_records_made_from_rows(tmp_path: Path, ws: Path) -> None:
+    from tests.test_report import build_contracts
+
+    page = render_html(collect(build_contracts(tmp_path)))
+    assert "5 input rows became 15 records" in page
+    assert '<th>outcome</th><th class="n">input rows</th><th class="n">records</th>' in page
+    assert '<td>exported</td><td class="n">4</td><td class="n">10</td>' in page
+    assert "became" not in render_html(collect(ws))
+
+
+def test_html_says_the_export_stratified_by_the_balance_field(tmp_path: Path) -> None:
+    from tests.test_report import build_tickets
+
+    page = render_html(collect(build_tickets(tmp_path / "t", "priority")))
+    assert "Class balance by priority per split" in page
+    assert "The export stratified its splits by priority." in page

@@ -35,6 +35,19 @@ OUTCOMES = (
     "pending",
 )
 SPLITS = ("train", "val", "test")
+# The outcome of an input row made into several records (wide rows, document sections): the
+# furthest any of its records got. Exported first, then kept in the workspace but not exported,
+# then dropped by a rule, then rejected.
+ROW_PRECEDENCE = (
+    "exported",
+    "pending",
+    "over_length",
+    "no_example",
+    "duplicate",
+    "contaminated",
+    "filtered",
+    "rejected",
+)
 PIPELINE = ("ingest", "dedupe", "export", "train")
 BOOKKEEPING = {
     "record_id",
@@ -244,7 +257,8 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
     # -- per-record outcome, in one frame --------------------------------------------------
     # one read of records.parquet for every per-record fact (the text is its largest column)
     cols = t.columns("ingest", "records")
-    balance_field = _balance_field(schema, cols)
+    stratified = _export_stratify(ws, last.get("export") if present["export"] else None)
+    balance_field = stratified if stratified in cols else _balance_field(schema, cols)
     t.scan("ingest", "records", ["record_id", "source", "source_file", "n_rows", "text"])
     rec, field_row = pl.collect_all(
         [
@@ -252,6 +266,11 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
                 "record_id",
                 "source",
                 "source_file",
+                (
+                    pl.col("source_line")
+                    if "source_line" in cols
+                    else pl.lit(None, pl.Int64).alias("source_line")
+                ),
                 pl.col("n_rows").fill_null(1),
                 pl.col("text").str.len_chars().cast(pl.Int64).alias("chars"),
                 *([pl.col("language")] if "language" in cols else []),
@@ -349,19 +368,22 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
     )
 
     # -- counts: rows (the accounting unit) and records -------------------------------------
+    units, expanded = _row_units(rej, fil, o)
     rows = {k: 0 for k in OUTCOMES}
     records = {k: 0 for k in OUTCOMES}
     reasons: dict[str, dict[str, int]] = {}
     for name, df in (("rejected", rej), ("filtered", fil)):
-        rows[name], records[name] = int(df["n_rows"].sum()), df.height
-        reasons[name] = _counts(df, "reason", "n_rows")
+        records[name] = df.height
     for (out,), g in o.group_by("outcome"):
-        rows[str(out)] = int(g["n_rows"].sum())
         records[str(out)] = g.height
+    for (out,), g in units.group_by("outcome"):
+        rows[str(out)] = int(g["n_rows"].sum())
         reasons[str(out)] = _counts(g, "reason", "n_rows")
     reasons = {k: v for k, v in sorted(reasons.items()) if v}
     ex = o.filter(pl.col("outcome") == "exported")
-    split_rows = {s: 0 for s in SPLITS} | _counts(ex, "split", "n_rows")
+    split_rows = {s: 0 for s in SPLITS} | _counts(
+        units.filter(pl.col("outcome") == "exported"), "split", "n_rows"
+    )
     split_records = {s: 0 for s in SPLITS} | _counts(ex, "split")
     split_examples: dict[str, int] = {}
     if exp is not None and "n_examples" in exp.columns:
@@ -403,6 +425,8 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
             derived == input_rows,
             f"{derived:,} rows in outcomes vs {input_rows:,} rows read",
         )
+    if expanded is not None:
+        _check_rows_carried(acc, units, expanded)
     check_log_counts(acc, last, {"o": o, "rej": rej, "fil": fil, "ded": ded, "exp": exp})
     check_hashes(acc, ws, last)
 
@@ -417,8 +441,9 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
                 "outcomes": records,
                 "splits": split_records,
                 "examples": split_examples,
+                "expanded": expanded,
             },
-            "funnel": _funnel(files_read, rej, fil, o),
+            "funnel": _funnel(files_read, units),
         }
     )
     needed: set[str] = set()
@@ -434,7 +459,9 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
     facts["duplicates"] = _duplicates(t, ded, needed) if ded is not None else None
     facts["contamination"] = _contamination(ded, rec, needed) if ded is not None else None
     facts["pii"] = _pii(t, ws)
-    facts["balance"] = _balance(balance_field, o, min_class)
+    facts["balance"] = _balance(
+        balance_field, o, min_class, stratified is not None and balance_field == stratified
+    )
     _fill_texts(t, facts, needed)
     facts["warnings"] += facts["balance"]["warnings"] if facts["balance"] else []
     facts["token_stats"] = (
@@ -499,6 +526,21 @@ def _check_cover(
     acc.check(f"{stage} covers every record once", ok, detail)
 
 
+def _check_rows_carried(acc: Accounting, units: pl.DataFrame, expanded: dict[str, int]) -> None:
+    """Records made from one row must include the one that carries the row (``n_rows`` > 0):
+    without it they would count in no outcome, and the row balance could not see them."""
+    orphans = units.filter(pl.col("n_rows") == 0).sort("source_file", "source_line")
+    detail = f"{expanded['rows']:,} rows made into {expanded['records']:,} records"
+    if orphans.height:
+        first = orphans.row(0, named=True)
+        detail = (
+            f"{int(orphans['records'].sum()):,} records of {orphans.height:,} rows whose "
+            f"row-carrying record is in no table (first {first['source_file']}:"
+            f"{first['source_line']})"
+        )
+    acc.check("every record traces to an input row", orphans.height == 0, detail)
+
+
 def _files_read(entry: dict[str, Any]) -> dict[str, int] | None:
     """``extra.files`` from the ingest log, as {file: rows_read}; tolerant of dict or list form."""
     files = (entry.get("extra") or {}).get("files")
@@ -521,21 +563,71 @@ def _rows_per_file(*frames: pl.DataFrame) -> dict[str, int]:
     return _counts(both, "source_file", "n_rows")
 
 
-def _funnel(
-    files_read: dict[str, int] | None, rej: pl.DataFrame, fil: pl.DataFrame, o: pl.DataFrame
-) -> list[dict[str, Any]]:
-    parts = pl.concat(
-        [
-            rej.select(
-                pl.col("source_file").cast(pl.String), pl.lit("rejected").alias("outcome"), "n_rows"
-            ),
-            fil.select(
-                pl.col("source_file").cast(pl.String), pl.lit("filtered").alias("outcome"), "n_rows"
-            ),
-            o.select(pl.col("source_file").cast(pl.String), "outcome", "n_rows"),
-        ]
+def _row_units(
+    rej: pl.DataFrame, fil: pl.DataFrame, o: pl.DataFrame
+) -> tuple[pl.DataFrame, dict[str, int] | None]:
+    """One line per input-row unit: ``source_file``, ``source_line``, ``n_rows``, ``records``,
+    and the ``outcome``, ``reason`` and ``split`` it counts under; plus, when some row became
+    several records, ``{rows, records}`` for those rows (else None).
+
+    A wide row (one record per labelled column) or a document (one record per section) becomes
+    records that share its file and first line; the first carries ``n_rows`` and the rest 0
+    (readers: ``LayoutMapper._wide`` / ``_sections``). Such a row takes the best outcome of all
+    its records (``ROW_PRECEDENCE``), so rows in still equal the sum of the outcomes. Every other
+    record, reject or filtered row is a unit of its own, exactly as read.
+    """
+
+    def part(df: pl.DataFrame, outcome: str | None) -> pl.DataFrame:
+        line = pl.col("source_line") if "source_line" in df.columns else pl.lit(None, pl.Int64)
+        split = pl.col("split") if "split" in df.columns else pl.lit(None, pl.String)
+        return df.select(
+            pl.col("source_file").cast(pl.String),
+            line.cast(pl.Int64).alias("source_line"),
+            pl.col("n_rows").cast(pl.Int64),
+            (pl.lit(outcome) if outcome else pl.col("outcome")).cast(pl.String).alias("outcome"),
+            pl.col("reason").cast(pl.String),
+            split.cast(pl.String).alias("split"),
+        )
+
+    items = pl.concat([part(rej, "rejected"), part(fil, "filtered"), part(o, None)])
+    shares = (pl.col("n_rows") == 0) & pl.col("source_line").is_not_null()
+    if not items.select(shares.any()).item():  # one record per row (or per thread): as read
+        return items.with_columns(records=pl.lit(1, pl.Int64)), None
+    key = ["source_file", "source_line"]
+    rank = pl.col("outcome").replace_strict(
+        {k: i for i, k in enumerate(ROW_PRECEDENCE)},
+        default=len(ROW_PRECEDENCE),
+        return_dtype=pl.Int64,
     )
-    g = parts.group_by("source_file", "outcome").agg(pl.col("n_rows").sum())
+    # the best record decides; ties go to the one carrying the row, then by reason and split
+    best = [rank, -pl.col("n_rows"), pl.col("reason"), pl.col("split")]
+    units = (
+        items.with_row_index("item")
+        .with_columns(
+            unit=pl.when(shares.any().over(key))
+            .then(pl.lit(-1, pl.Int64))
+            .otherwise(pl.col("item").cast(pl.Int64))
+        )
+        .group_by(*key, "unit")
+        .agg(
+            pl.col("n_rows").sum(),
+            pl.len().cast(pl.Int64).alias("records"),
+            *(
+                pl.col(c).sort_by(best, nulls_last=True).first()
+                for c in ("outcome", "reason", "split")
+            ),
+        )
+        .drop("unit")
+    )
+    several = units.filter(pl.col("records") > 1)
+    return units, {
+        "rows": int(several["n_rows"].sum()),
+        "records": int(several["records"].sum()),
+    }
+
+
+def _funnel(files_read: dict[str, int] | None, units: pl.DataFrame) -> list[dict[str, Any]]:
+    g = units.group_by("source_file", "outcome").agg(pl.col("n_rows").sum())
     table: dict[str, dict[str, Any]] = {}
     for f, out, n in g.iter_rows():
         table.setdefault(str(f), {k: 0 for k in OUTCOMES})[str(out)] = int(n)
@@ -850,13 +942,38 @@ def _pii(t: _Tables, ws: Workspace) -> dict[str, Any]:
     }
 
 
+def _export_stratify(ws: Workspace, entry: dict[str, Any] | None) -> str | None:
+    """The field the export stratified its splits by: from its stage log entry (export logs
+    the field it actually used, null when it did not stratify), else from the manifest.json
+    of its output directory."""
+    if entry is None:
+        return None
+    config = entry.get("config") or {}
+    if "stratify" not in config:
+        out = config.get("out")
+        for base in [Path(str(out)), ws.path / str(out)] if out else []:
+            manifest = base / "manifest.json"
+            if manifest.is_file():
+                try:  # outside the workspace: unreadable means unknown, not a broken workspace
+                    data = _read_json(manifest)
+                except WorkspaceError:
+                    data = None
+                config = (data.get("config") if isinstance(data, dict) else None) or {}
+                break
+    field = config.get("stratify")
+    return field if isinstance(field, str) and field.lower() not in ("", "none") else None
+
+
 def _balance_field(schema: Any, cols: dict[str, pl.DataType]) -> str | None:
-    """The schema's stratify field, else the first usual label column present."""
+    """When the export did not stratify: the schema's stratify field, else the first usual
+    label column present."""
     field = schema.stratify_default if schema and schema.stratify_default in cols else None
     return field or next((f for f in BALANCE_FIELDS if f in cols), None)
 
 
-def _balance(field: str | None, o: pl.DataFrame, min_class: int) -> dict[str, Any] | None:
+def _balance(
+    field: str | None, o: pl.DataFrame, min_class: int, stratified: bool
+) -> dict[str, Any] | None:
     if field is None:
         return None
     ex = o.filter(pl.col("outcome") == "exported")
@@ -880,6 +997,7 @@ def _balance(field: str | None, o: pl.DataFrame, min_class: int) -> dict[str, An
                 )
     return {
         "field": field,
+        "stratified": stratified,
         "min_class": min_class,
         "splits": splits,
         "table": {c: {s: table[c].get(s, 0) for s in splits} for c in sorted(table)},

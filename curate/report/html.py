@@ -174,7 +174,26 @@ def _summary(f: dict[str, Any]) -> str:
             if v
         ]
         out.append(f'<div class="chart">{svg.stacked(shares, "Outcome of every input row")}</div>')
+        if rec.get("expanded"):
+            out.append(_expanded(f))
     return _section("summary", "".join(out))
+
+
+def _expanded(f: dict[str, Any]) -> str:
+    """Rows that became several records: rows in per outcome next to the records made."""
+    x, made = f["records"]["expanded"], f["records"]["outcomes"]
+    note = (
+        f'<p class="muted">{n(x["rows"])} input rows became {n(x["records"])} records (wide rows, '
+        "document sections). Such a row counts once, under the best outcome of its records: "
+        "exported, else kept but not exported (duplicate, contaminated, over-length, no example), "
+        "else filtered by a rule, else rejected.</p>"
+    )
+    rows = [
+        [e(k.replace("_", "-")), v, made.get(k, 0)]
+        for k, v in f["outcomes"].items()
+        if v or made.get(k)
+    ]
+    return note + table(["outcome", "input rows", "records"], rows, {1, 2})
 
 
 def _funnel(f: dict[str, Any]) -> str:
@@ -520,7 +539,10 @@ def _balance(f: dict[str, Any]) -> str:
         out.append(
             f'<div class="banner warn">Classes under the minimum of {b["min_class"]} records:<ul>{items_html}{more}</ul></div>'
         )
-    return _section("balance", "".join(out), f"Class balance by {b['field']} per split")
+    title = f"Class balance by {b['field']} per split"
+    if b.get("stratified"):
+        out.insert(0, f"<p class='muted'>The export stratified its splits by {e(b['field'])}.</p>")
+    return _section("balance", "".join(out), title)
 
 
 def _training(f: dict[str, Any]) -> str:

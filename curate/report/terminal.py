@@ -188,15 +188,43 @@ def _accounting(f: dict[str, Any]) -> Text:
 
 def _outcomes(f: dict[str, Any]) -> Table:
     total = f["input_rows"] or 1
-    t = _table("Outcomes (input rows)", "outcome", "rows", "%", "")
+    expanded = (f.get("records") or {}).get("expanded")
+    if not expanded:
+        t = _table("Outcomes (input rows)", "outcome", "rows", "%", "")
+        for k, v in f["outcomes"].items():
+            if v or k != "pending":
+                t.add_row(
+                    k.replace("_", "-"),
+                    _n(v),
+                    f"{100 * v / total:.1f}",
+                    bar(v, total, 40, OUTCOME_STYLE.get(k, "cyan")),
+                )
+        return t
+    # some rows became several records: rows in (each under its best record) and records out
+    made = f["records"]["outcomes"]
+    t = _table(
+        "Outcomes (input rows, and the records made from them)",
+        "outcome",
+        "rows",
+        "%",
+        "",
+        "records",
+    )
     for k, v in f["outcomes"].items():
-        if v or k != "pending":
+        if v or made.get(k) or k != "pending":
             t.add_row(
                 k.replace("_", "-"),
                 _n(v),
                 f"{100 * v / total:.1f}",
-                bar(v, total, 40, OUTCOME_STYLE.get(k, "cyan")),
+                bar(v, total, 32, OUTCOME_STYLE.get(k, "cyan")),
+                _n(made.get(k, 0)),
             )
+    t.caption = (
+        f"{_n(expanded['rows'])} input rows became {_n(expanded['records'])} records (wide rows, "
+        "document sections); such a row counts once, under the best outcome of its records: "
+        "exported, else kept but not exported, else filtered, else rejected."
+    )
+    t.caption_justify = "left"
     return t
 
 
@@ -423,7 +451,8 @@ def _balance(f: dict[str, Any]) -> Table | None:
     if not b:
         return None
     t = _table(
-        f"Balance by {b['field']} (records; minimum {b['min_class']})",
+        f"Balance by {b['field']} (records; minimum {b['min_class']}"
+        + ("; the export stratified its splits by it)" if b.get("stratified") else ")"),
         "class",
         *(s + " #" for s in b["splits"]),
     )

@@ -7,7 +7,12 @@ exactly as its chat template renders it and shortened to ``max_tokens`` by dropp
 or cutting the user side, never the answer (curate.tokens). Examples are converted to the output
 format, validated by its Pydantic model (curate.formats) and written with a manifest. Outcomes per
 record go to ``export/outcomes.parquet``: ``exported`` (with split), ``over_length``, or
-``no_example`` (no task of the schema applies, e.g. a ticket without a resolution).
+``no_example`` (no task of the schema applies, e.g. a ticket without a resolution, or every
+example it made repeats an earlier one: reason ``duplicate_example``).
+
+No example is written twice: an example whose line (but for its metadata) equals an earlier
+one's, in output order, is dropped and counted (``dropped_examples`` in the manifest), so no
+split holds a copy and no copy straddles two splits; ``curate validate`` finds no duplicates.
 
 Records stream through a row group at a time (``KeptBatches``), so memory does not grow with the
 input beyond a few dozen bytes per record (split keys, per-example counts): each batch is
@@ -64,6 +69,8 @@ TOKEN_BATCH = 8192
 VALIDATE_BATCH = 4096
 ROUTE_CHUNK = 65_536  # spilled lines routed per step
 NO_SPLIT = 255  # row_split code of a record without examples
+DROPPED = len(SPLITS)  # ex_split code of an example not written (a copy of an earlier one)
+DIGEST_SIZE = 16  # bytes of an example's digest (_digests): a collision is out of reach
 
 
 # -- templates -------------------------------------------------------------------------------
@@ -292,17 +299,47 @@ class CompiledTask:
     columns: list[str]
 
 
+class SkipExample(Exception):
+    """Raised by a template filter: the record gives no example for this task, for ``reason``
+    (a key of ``_WHY``); counted like a missing field, never exported."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def without_heading(text: Any, heading: Any) -> str:
+    """``text`` without ``heading`` where it opens the text, as a document_sections layout writes
+    a section (its heading line, then the body): a task asking for the heading must not show it.
+    Text that does not open with the whole heading comes back unchanged; a section that is only
+    its heading raises SkipExample('heading_only')."""
+    body = "" if text is None else str(text)
+    head = "" if heading is None else str(heading).strip()
+    opening = body.lstrip()
+    if not head or not opening.startswith(head):
+        return body
+    rest = opening[len(head) :]
+    if rest[:1].isalnum() and head[-1:].isalnum():  # "Section 2" opening "Section 20 ..."
+        return body
+    rest = rest.strip()
+    if not rest:
+        raise SkipExample("heading_only")
+    return rest
+
+
 def _environment() -> Any:
     from jinja2 import StrictUndefined
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     # finalize: a null field prints as "" (not "None"); `{% if field %}` still sees it as false.
-    return ImmutableSandboxedEnvironment(
+    env = ImmutableSandboxedEnvironment(
         undefined=StrictUndefined,
         keep_trailing_newline=False,
         autoescape=False,
         finalize=lambda v: "" if v is None else v,
     )
+    env.filters["without_heading"] = without_heading
+    return env
 
 
 def compile_tasks(schema: Any, names: Sequence[str] | None = None) -> list[CompiledTask]:
@@ -426,6 +463,7 @@ _WHY = {
     "missing_field": "{task}: {arg} is empty",
     "no_answer": "{task}: no user turn answered by the assistant",
     "empty_template": "{task}: the {arg} template rendered empty",
+    "heading_only": "{task}: the section holds nothing but its heading",
 }
 
 
@@ -535,6 +573,9 @@ def _task_examples(
                     {"role": "user", "content": user},
                     {"role": "assistant", "content": answer},
                 ]
+        except SkipExample as skip:
+            failed[i] = (skip.reason, "")
+            continue
         except Exception as exc:
             src = df["source"][i]
             raise ConfigError(
@@ -756,6 +797,11 @@ class _Collected:
         self.over_tokens: list[int] = []  # examples dropped as over_length
         self.split_keys: list[pl.DataFrame] = []
         self.tasks: dict[str, int] = {}
+        # per exported example, in output order: the digest of its line without metadata
+        # (DIGEST_SIZE bytes each) and its task's index in task_names, to find copies afterwards
+        self.digests = bytearray()
+        self.task_of = array("H")
+        self.task_names: list[str] = []
         self.outcomes: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
         self.trimmed = 0
@@ -880,7 +926,7 @@ def export(
     ws.require("ingest")
     schema = load_workspace_schema(ws)
     compiled = compile_tasks(schema, tasks)
-    tok = load_tokenizer(tokenizer) if tokenizer is not None else None
+    tok = load_tokenizer(_model_alias(tokenizer)) if tokenizer is not None else None
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: exists and is not a directory")
@@ -913,9 +959,14 @@ def export(
             progress=progress,
         )
 
-        # 2. splits, per record that made an example
+        # 2. later copies of an example dropped; splits, per record left with an example
         t = time.perf_counter()
         keys = got.split_key_frame()
+        copies = _find_copies(got, keys)
+        if copies.count:
+            emptied = pl.DataFrame({"row": copies.emptied}, schema={"row": pl.Int64})
+            keys = keys.join(emptied, on="row", how="anti", maintain_order="left")
+            _take_off(got, copies)
         codes = split_codes(
             keys["record_id"],
             clusters=keys["cluster_id"],
@@ -939,6 +990,7 @@ def export(
             names["test"] = "test.jsonl"
         ex_rows = _numpy(got.rows)
         ex_split = row_split[ex_rows]
+        ex_split[copies.mask] = DROPPED
         with contextlib.ExitStack() as outputs:
             writers = {s: _SplitWriter(out_dir, s, shard_size, outputs) for s in names}
             _route(spill_path, ex_split, writers, metadata)
@@ -947,10 +999,13 @@ def export(
         timings["write"] += time.perf_counter() - t
 
         # 4. outcomes with their splits
-        _write_outcomes(partial_path, row_split, ws.table_path("export", "outcomes"))
+        _write_outcomes(
+            partial_path, row_split, ws.table_path("export", "outcomes"), copies.per_record
+        )
 
     # 5. statistics, manifest, log
-    exported_rows = np.unique(ex_rows)
+    exported_rows = np.unique(ex_rows[~copies.mask])
+    dropped = {"duplicate_example": copies.count}
     records_in = np.bincount(row_split[exported_rows], minlength=len(SPLITS))
     per_split = {
         s: {"examples": writers[s].examples, "records": int(records_in[SPLITS.index(s)])}
@@ -993,6 +1048,7 @@ def export(
         "files": files,
         "counts": {k: int(n_out.get(k, 0)) for k in ("exported", "over_length", "no_example")},
         "examples": sum(per_split[s]["examples"] for s in names),
+        "dropped_examples": dropped,
         "schema": {
             "name": schema.name,
             "sha256": sha256_file(schema_file) if schema_file.exists() else None,
@@ -1049,11 +1105,40 @@ def export(
             "examples": manifest["examples"],
             "trimmed": got.trimmed,
             "over_length_examples": got.over_examples,
+            "dropped_examples": dropped,
             "tasks": got.tasks,
         },
     )
     ws.log_stage(result)
     return result
+
+
+def _model_alias(tokenizer: Any) -> Any:
+    """A model alias (``smollm2``, as curate.toml's ``tokenizer`` and ``curate train --model``
+    take it) names that model's directory, resolved by curate.train; anything else is left to
+    load_tokenizer."""
+    if isinstance(tokenizer, str):
+        from curate.train.models import ALIASES, resolve_model
+
+        if tokenizer in ALIASES:
+            return resolve_model(tokenizer)
+    return tokenizer
+
+
+def _take_off(got: _Collected, copies: _Copies) -> None:
+    """The dropped copies out of the per-task counts; the records they emptied out of the
+    exported ones, into those without an example, for reason duplicate_example."""
+    task_of = np.frombuffer(got.task_of, np.uint16)[copies.mask]
+    for i, n in enumerate(np.bincount(task_of, minlength=len(got.task_names)).tolist()):
+        got.tasks[got.task_names[i]] -= n
+    got.tasks = {name: n for name, n in got.tasks.items() if n}
+    emptied = len(copies.emptied)
+    if emptied:
+        got.outcomes["exported"] -= emptied
+        got.outcomes["no_example"] += emptied
+        got.reasons["duplicate_example"] += emptied
+        if not got.outcomes["exported"]:
+            del got.outcomes["exported"]
 
 
 def _numpy(values: array[int]) -> npt.NDArray[np.int64]:
@@ -1293,13 +1378,17 @@ def _serialize(
         sources = df["source"].to_list()
         clusters = df["cluster_id"].to_list()
     lines: list[bytes] = []
+    bare: list[bytes] = lines if not metadata else []  # the lines without their metadata
     batch: list[dict[str, Any]] = []
-    rows, chars = got.rows, got.chars
+    rows, chars, task_of = got.rows, got.chars, got.task_of
+    code = {name: i for i, name in enumerate(got.task_names)}
     for k, ex in enumerate(examples):
         if not keep[k]:
             continue
         obj = convert(ex.messages, fmt, style)
+        line = dumps(obj)
         if metadata:
+            bare.append(line)
             meta = {
                 "record_id": ids[ex.row],
                 "id": f"{ids[ex.row]}:{ex.task}",
@@ -1307,17 +1396,32 @@ def _serialize(
                 "cluster_id": clusters[ex.row],
             }
             obj["metadata"] = meta
-            lines.append(dumps(obj))
+            line = line[:-1] + b',"metadata":' + dumps(meta) + b"}"  # what dumps(obj) gives
             meta["split"] = "train"  # for validation: a string, like the real one
-        else:
-            lines.append(dumps(obj))
+        lines.append(line)
         batch.append(obj)
         rows.append(offset + ex.row)
         chars.append(ex.chars)
         got.tasks[ex.task] = got.tasks.get(ex.task, 0) + 1
+        if ex.task not in code:
+            code[ex.task] = len(got.task_names)
+            got.task_names.append(ex.task)
+        task_of.append(code[ex.task])
+    got.digests += _digests(bare)
     for start in range(0, len(batch), VALIDATE_BATCH):
         _validate(batch[start : start + VALIDATE_BATCH], fmt, style)
     return lines
+
+
+def _digests(lines: list[bytes]) -> bytes:
+    """DIGEST_SIZE bytes per line, equal for equal lines: two seeded 64-bit hashes, which
+    Polars computes for the batch in Rust (4x faster than hashlib's SHA-256 per line). Only
+    compared within one export, so that they differ between Polars versions does not matter."""
+    if not lines:
+        return b""
+    series = pl.Series(lines, dtype=pl.Binary)
+    pair = [series.hash(seed=seed).to_numpy() for seed in (1, 2)]
+    return np.column_stack(pair).astype(np.uint64).tobytes()
 
 
 def _route(
@@ -1327,25 +1431,32 @@ def _route(
     metadata: bool,
 ) -> None:
     """Copy the spilled lines, in order, to their splits' files (adding the split to the
-    metadata: the byte string pydantic-core writes for the whole object)."""
+    metadata: the byte string pydantic-core writes for the whole object); lines coded DROPPED
+    are skipped."""
     by_code = [writers.get(s) for s in SPLITS]
-    tails = [f',"split":"{s}"}}}}\n'.encode() for s in SPLITS]
+    tails = [f',"split":"{s}"}}}}\n'.encode() for s in (*SPLITS, "dropped")]
     with open(spill_path, "rb", buffering=1 << 20) as spill:
         for start in range(0, len(ex_split), ROUTE_CHUNK):
-            buckets: list[list[bytes]] = [[], [], []]
+            buckets: list[list[bytes]] = [[] for _ in range(DROPPED + 1)]
             for code in ex_split[start : start + ROUTE_CHUNK].tolist():
                 line = spill.readline()
                 buckets[code].append(line[:-3] + tails[code] if metadata else line)
-            for code, lines in enumerate(buckets):
+            for code, lines in enumerate(buckets[:DROPPED]):
                 if lines:
                     writer = by_code[code]
                     assert writer is not None, f"{SPLITS[code]} assigned with fraction 0"
                     writer.write_many(lines)
 
 
-def _write_outcomes(partial_path: Path, row_split: npt.NDArray[np.uint8], target: Path) -> None:
+def _write_outcomes(
+    partial_path: Path,
+    row_split: npt.NDArray[np.uint8],
+    target: Path,
+    copies: pl.DataFrame | None = None,
+) -> None:
     """The per-record outcomes table: the first pass's rows with their split filled in,
-    streamed a row group at a time."""
+    streamed a row group at a time, less the examples dropped as copies (``_Copies.per_record``):
+    a record left with none has no example, for reason ``duplicate_example``."""
     import pyarrow.parquet as pq
 
     schema = pl.DataFrame(schema=OUTCOME_SCHEMA).to_arrow().schema
@@ -1361,6 +1472,8 @@ def _write_outcomes(partial_path: Path, row_split: npt.NDArray[np.uint8], target
             frame = pl.from_arrow(reader.read_row_group(group, use_threads=False))
             assert isinstance(frame, pl.DataFrame)
             codes = row_split[offset : offset + frame.height]
+            if copies is not None:
+                frame = _less_copies(frame, copies, offset)
             offset += frame.height
             split = pl.Series("split", codes).replace_strict(
                 dict(enumerate(SPLITS)), default=None, return_dtype=pl.Utf8
@@ -1369,6 +1482,107 @@ def _write_outcomes(partial_path: Path, row_split: npt.NDArray[np.uint8], target
                 pl.when(pl.col("outcome") == "exported").then(split).alias("split")
             ).select(list(OUTCOME_SCHEMA))
             writer.write_table(frame.to_arrow().cast(schema), row_group_size=ROW_GROUP_SIZE)
+
+
+def _less_copies(frame: pl.DataFrame, copies: pl.DataFrame, offset: int) -> pl.DataFrame:
+    """Outcome rows (records ``offset`` on) without what their dropped copies counted."""
+    mine = copies.filter(pl.col("row").is_between(offset, offset + frame.height - 1))
+    if mine.height == 0:
+        return frame
+    got = frame.with_columns(
+        pl.int_range(offset, offset + frame.height, dtype=pl.Int64).alias("row")
+    )
+    got = got.join(mine, on="row", how="left", maintain_order="left", suffix="_copies")
+    n = pl.col("copies").fill_null(0)
+    emptied = (n > 0) & (pl.col("n_examples") == n)
+
+    def less(name: str) -> pl.Expr:
+        left = pl.col(name) - pl.col(f"{name}_copies").fill_null(0)
+        return pl.when(emptied).then(None).otherwise(left).alias(name)
+
+    return got.with_columns(
+        pl.when(emptied).then(pl.lit("no_example")).otherwise(pl.col("outcome")).alias("outcome"),
+        pl.when(emptied)
+        .then(pl.lit("duplicate_example"))
+        .otherwise(pl.col("reason"))
+        .alias("reason"),
+        pl.when(emptied).then(pl.col("detail_copies")).otherwise(pl.col("detail")).alias("detail"),
+        (pl.col("n_examples") - n).alias("n_examples"),
+        (pl.col("chars") - pl.col("chars_copies").fill_null(0)).alias("chars"),
+        less("tokens"),
+        less("user_tokens"),
+        less("assistant_tokens"),
+    ).select(frame.columns)
+
+
+@dataclass
+class _Copies:
+    """Exported examples identical to an earlier one in output order (the same line but for
+    its metadata), which export drops: so no two lines of an export are the same example, in
+    one split or across splits."""
+
+    mask: npt.NDArray[np.bool_]  # per exported example, in output order: a copy, not written
+    per_record: pl.DataFrame | None  # row, copies, chars, tokens, user_/assistant_tokens, detail
+    emptied: npt.NDArray[np.int64]  # rows of the records whose examples are all copies
+
+    @property
+    def count(self) -> int:
+        return int(self.mask.sum())
+
+
+def _find_copies(got: _Collected, keys: pl.DataFrame) -> _Copies:
+    """The later copies among the exported examples, by their digests (``_serialize``), each
+    traced to the record of its first copy (``keys``: row -> record_id of every record that
+    made an example). One sort over 16 bytes per example, after the pass."""
+    n = len(got.rows)
+    none = np.empty(0, np.int64)
+    if n == 0:
+        return _Copies(np.zeros(0, np.bool_), None, none)
+    digests = np.frombuffer(got.digests, dtype=f"V{DIGEST_SIZE}")
+    _, first, inverse = np.unique(digests, return_index=True, return_inverse=True)
+    first_of = first[inverse.reshape(-1)]  # first occurrences: np.unique sorts stably for them
+    mask = first_of != np.arange(n)
+    if not mask.any():
+        return _Copies(mask, None, none)
+    at = np.flatnonzero(mask)
+    ex_rows = _numpy(got.rows)
+    tokens, user, assistant = _numpy(got.tokens), _numpy(got.user), _numpy(got.assistant)
+    counted = len(tokens) == n
+
+    def per_copy(values: npt.NDArray[np.int64]) -> pl.Series:
+        return pl.Series(values[at] if counted else [None] * len(at), dtype=pl.Int64)
+
+    task_of = np.frombuffer(got.task_of, np.uint16)
+    names = keys.select(pl.col("row").alias("first_row"), "record_id")
+    copies = (
+        pl.DataFrame(
+            {
+                "row": ex_rows[at],
+                "first_row": ex_rows[first_of[at]],
+                "task": [got.task_names[i] for i in task_of[at].tolist()],
+                "chars": _numpy(got.chars)[at],
+                "tokens": per_copy(tokens),
+                "user_tokens": per_copy(user),
+                "assistant_tokens": per_copy(assistant),
+            }
+        )
+        .join(names, on="first_row", how="left", maintain_order="left")
+        .group_by("row", maintain_order=True)
+        .agg(
+            pl.len().cast(pl.Int64).alias("copies"),
+            pl.col("chars", "tokens", "user_tokens", "assistant_tokens").sum(),
+            pl.format("{}: same example as record {}", "task", "record_id")
+            .str.join("; ")
+            .alias("detail"),
+        )
+    )
+    for name in ("tokens", "user_tokens", "assistant_tokens"):
+        if not counted:  # sum() of nulls is 0: without counts there is nothing to take off
+            copies = copies.with_columns(pl.lit(None, pl.Int64).alias(name))
+    rows, made = np.unique(ex_rows, return_counts=True)
+    copied = copies["row"].to_numpy()
+    emptied = copied[made[np.searchsorted(rows, copied)] == copies["copies"].to_numpy()]
+    return _Copies(mask, copies, emptied.astype(np.int64))
 
 
 def _validate(batch: list[dict[str, Any]], fmt: str, style: str) -> None:

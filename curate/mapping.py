@@ -541,7 +541,11 @@ def split_sections(
     text: str, pattern: re.Pattern[str] | None, min_chars: int, max_chars: int
 ) -> list[tuple[str, str]]:
     """Split a document at heading lines; merge sections shorter than ``min_chars`` into the
-    following one and cut those longer than ``max_chars`` at paragraph breaks."""
+    following one and cut those longer than ``max_chars`` at paragraph breaks.
+
+    A section's title is the heading its text opens with, so a task can take the heading off
+    the text (export's ``without_heading``); a short untitled preamble merged into the first
+    headed section leaves that section untitled, since its heading sits inside the text."""
     if pattern is None:
         parts = [("", text)]
     else:
@@ -555,7 +559,8 @@ def split_sections(
     merged: list[tuple[str, str]] = []
     carry_title, carry = "", ""
     for title, body in parts:
-        carry_title = carry_title or title
+        if not carry.strip():
+            carry_title = title
         carry += body
         if len(carry.strip()) >= min_chars:
             merged.append((carry_title, carry.strip()))

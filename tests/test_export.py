@@ -268,10 +268,7 @@ def test_no_example_reasons_and_multiturn(ws: Path, tmp_path: Path) -> None:
     assert sorted(skipped["reason"]) == ["missing_field"] * 4 + ["no_answer"]
     details = set(skipped["detail"])
     assert "resolve: resolution is empty; conversation: turns is empty" in details
-    assert (
-        "resolve: body is empty; conversation: no user turn answered by the assistant"
-        in details
-    )
+    assert "resolve: body is empty; conversation: no user turn answered by the assistant" in details
     lines = read_jsonl(tmp_path / "o" / "train.jsonl")
     c1 = next(x for x in lines if x["metadata"]["source"].endswith("threads.csv:2"))
     assert [m["role"] for m in c1["messages"]] == [
@@ -613,3 +610,225 @@ def test_cli_shard_size_and_training_reads_the_shards(ws: Path, tmp_path: Path) 
     bad = CliRunner().invoke(main, [*args[:-1], "0"])
     assert bad.exit_code == 2
     assert "Invalid value for '--shard-size': 0 is not in the range x>=1." in bad.output
+
+
+# -- section headings: the answer stays out of the prompt ------------------------------------
+
+
+def _section_prompts(out: Path) -> list[tuple[str, str, dict[str, Any]]]:
+    """(section text shown, heading asked for, metadata) of every section_heading line of an
+    export without a val split."""
+    lines = read_jsonl(out / "train.jsonl")
+    got = []
+    for line in lines:
+        if not line["metadata"]["id"].endswith(":section_heading"):
+            continue
+        user, answer = line["messages"][1]["content"], line["messages"][2]["content"]
+        instruction, text = user.split("\n\n", 1)
+        assert instruction == "Write the heading of this contract section."
+        got.append((text, answer, line["metadata"]))
+    return got
+
+
+def test_section_heading_prompt_leaves_out_the_heading(tmp_path: Path) -> None:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    body = "The parties agree as follows. " * 8
+    (docs / "supply.txt").write_text(
+        f"SUPPLY AGREEMENT between the parties. {body}\n\n"
+        f"1. DEFINITIONS.\n{body}\n\n2. TERM. {body}\n\nARTICLE IV\n{body}\n"
+    )
+    # a short preamble runs into the first section: that section's text does not open with
+    # its heading, so it is left untitled rather than shown with the answer inside
+    (docs / "short.txt").write_text(f"LEASE\n\n1. RENT.\n{body}\n\n2. REPAIRS.\n{body}\n")
+    ingest([docs], "contracts", tmp_path / "ws", rules=None)
+    res = export(tmp_path / "ws", out=tmp_path / "o", metadata=True, val_fraction=0.0)
+    shown = _section_prompts(tmp_path / "o")
+    headings = sorted(answer for _, answer, _ in shown)
+    assert headings == ["1. DEFINITIONS.", "2. REPAIRS.", "2. TERM.", "ARTICLE IV"]
+    for text, answer, meta in shown:
+        assert answer not in text, meta["source"]
+        assert text.startswith("The parties agree as follows."), (answer, text[:40])
+    assert res.counts == {"exported": 4, "no_example": 2}
+    assert res.reasons["no_example"] == {"missing_field": 2}  # the two untitled openings
+
+
+def test_section_that_is_only_its_heading_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    schema = tmp_path / "contracts.toml"
+    builtin = ROOT / "curate" / "builtin" / "schemas" / "contracts.toml"
+    schema.write_text(
+        builtin.read_text().replace("min_section_chars = 200", "min_section_chars = 1")
+    )
+    body = "Either party may end this agreement on notice. " * 3
+    (tmp_path / "k.txt").write_text(f"1. DEFINITIONS.\n\n2. TERM.\n{body}\n")
+    ingest([tmp_path / "k.txt"], schema, tmp_path / "ws", rules=None)
+    res = export(tmp_path / "ws", out=tmp_path / "o", metadata=True, val_fraction=0.0)
+    assert [answer for _, answer, _ in _section_prompts(tmp_path / "o")] == ["2. TERM."]
+    assert res.counts == {"exported": 1, "no_example": 1}
+    assert res.reasons["no_example"] == {"heading_only": 1}
+    skipped = (
+        Workspace(tmp_path / "ws")
+        .read_table("export", "outcomes")
+        .filter(pl.col("outcome") == "no_example")
+    )
+    assert skipped["detail"].to_list() == [
+        "classify_clause: clause_type is empty; extract_answer: clause_type is empty; "
+        "section_heading: the section holds nothing but its heading"
+    ]
+
+
+def test_without_heading_takes_off_only_a_whole_opening_heading() -> None:
+    from curate.export import SkipExample, without_heading
+
+    assert without_heading("1. TERM. The term is one year.", "1. TERM.") == "The term is one year."
+    assert without_heading("\n ARTICLE IV\n\nText.", "ARTICLE IV") == "Text."
+    assert without_heading("Section 20 Fees. Text.", "Section 2") == "Section 20 Fees. Text."
+    assert without_heading("Text. 1. TERM. More.", "1. TERM.") == "Text. 1. TERM. More."
+    assert without_heading("Text.", None) == "Text."
+    with pytest.raises(SkipExample) as exc:
+        without_heading(" 1. TERM. \n", "1. TERM.")
+    assert exc.value.reason == "heading_only"
+
+
+# -- no example written twice ----------------------------------------------------------------
+
+
+def _duplicated_tickets(tmp_path: Path) -> Path:
+    """Tickets that repeat earlier ones in what the tasks read, in other groups (ids): T2
+    repeats T1 in the resolve task only (its type, which a second task reads, differs); T5
+    repeats T1 and T6 repeats T3 in both tasks."""
+    rows = [
+        ["Ticket ID", "Ticket Subject", "Ticket Description", "Resolution", "Ticket Type"],
+        ["T1", "", "My order never came.", "I have resent it today.", "Shipping"],
+        ["T2", "", "My order never came.", "I have resent it today.", "Refund"],
+        ["T3", "", "The app crashes on start.", "Update to version 2.", "Technical"],
+        ["T4", "", "I was charged twice.", "The second charge is refunded.", "Billing"],
+        ["T5", "", "My order never came.", "I have resent it today.", "Shipping"],
+        ["T6", "", "The app crashes on start.", "Update to version 2.", "Technical"],
+    ]
+    rows += [[f"U{i}", "", f"Question {i}?", f"Answer {i}.", "Other"] for i in range(14)]
+    src = tmp_path / "dups.csv"
+    src.write_text("\n".join(",".join(r) for r in rows) + "\n")
+    ws = tmp_path / "dup_ws"
+    ingest([src], "tickets", ws, rules=None)
+    schema = ws / "ingest" / "schema.toml"
+    task = (
+        '\n[[tasks]]\nname = "category"\nrequires = ["body", "category"]\n'
+        'user = "Category of: {{ body }}"\nassistant = "{{ category }}"\n'
+    )
+    schema.write_text(schema.read_text() + task)
+    return ws
+
+
+def test_identical_examples_are_written_once(ws: Path, tmp_path: Path, tok_dir: Path) -> None:
+    dup_ws = _duplicated_tickets(tmp_path)
+    records = Workspace(dup_ws).read_table("ingest", "records")
+    ids = dict(records.select("ticket_id", "record_id").iter_rows())
+    lines: list[dict[str, Any]] = []
+    for seed in range(6):  # whatever the split, no copy in a split or across splits
+        out = tmp_path / f"o{seed}"
+        kw: dict[str, Any] = {"val_fraction": 0.4, "test_fraction": 0.2, "seed": seed}
+        res = export(dup_ws, out=out, metadata=True, **kw)
+        lines = [x for s in ("train", "val", "test") for x in read_jsonl(out / f"{s}.jsonl")]
+        bare = [json.dumps({k: v for k, v in x.items() if k != "metadata"}) for x in lines]
+        assert len(bare) == len(set(bare)) == 35
+        for s in ("train", "val", "test"):
+            report = validate_file(out / f"{s}.jsonl")
+            assert report.ok and not report.counts().get("duplicate"), (seed, s)
+        assert res.extra["dropped_examples"] == {"duplicate_example": 5}
+        manifest = json.loads((out / "manifest.json").read_text())
+        assert manifest["dropped_examples"] == {"duplicate_example": 5}
+        assert manifest["examples"] == 35
+        assert res.counts == {"exported": 18, "no_example": 2}
+        assert res.reasons["no_example"] == {"duplicate_example": 2}
+        assert res.extra["tasks"] == {"resolve": 17, "category": 18}
+    # the first copy stays (ingest order); the later ones go, traced to it
+    kept_ids = {x["metadata"]["id"] for x in lines}
+    assert {f"{ids['T1']}:resolve", f"{ids['T3']}:resolve", f"{ids['T2']}:category"} <= kept_ids
+    assert f"{ids['T2']}:resolve" not in kept_ids
+    outcomes = Workspace(dup_ws).read_table("export", "outcomes")
+    by_id = {r["record_id"]: r for r in outcomes.iter_rows(named=True)}
+    for copy, first in (("T5", "T1"), ("T6", "T3")):
+        row = by_id[ids[copy]]
+        assert (row["outcome"], row["reason"], row["split"]) == (
+            "no_example",
+            "duplicate_example",
+            None,
+        )
+        assert row["detail"] == (
+            f"resolve: same example as record {ids[first]}; "
+            f"category: same example as record {ids[first]}"
+        )
+        assert row["n_examples"] == 0 and row["chars"] == 0
+    t2 = by_id[ids["T2"]]
+    assert (t2["outcome"], t2["n_examples"], t2["reason"]) == ("exported", 1, None)
+    # with token counts: what outcomes and token_stats sum is what the files hold
+    out = tmp_path / "tok"
+    export(dup_ws, out=out, tokenizer=tok_dir, metadata=True, val_fraction=0.3)
+    outcomes = Workspace(dup_ws).read_table("export", "outcomes")
+    exported = outcomes.filter(pl.col("outcome") == "exported")
+    stats = json.loads((dup_ws / "export" / "token_stats.json").read_text())
+    assert exported["tokens"].sum() == sum(s["tokens"]["sum"] for s in stats["splits"].values())
+    assert exported["n_examples"].sum() == 35
+    assert outcomes.filter(pl.col("outcome") == "no_example")["tokens"].null_count() == 2
+    written = read_jsonl(out / "train.jsonl") + read_jsonl(out / "val.jsonl")
+    t2_line = next(x for x in written if x["metadata"]["record_id"] == ids["T2"])
+    t2_chars = sum(len(m["content"]) for m in t2_line["messages"])
+    assert exported.filter(pl.col("record_id") == ids["T2"])["chars"].to_list() == [t2_chars]
+    # deterministic, and the same without metadata: identical examples, not identical lines
+    export(dup_ws, out=tmp_path / "a", val_fraction=0.3, seed=1)
+    export(dup_ws, out=tmp_path / "b", val_fraction=0.3, seed=1)
+    for name in ("train.jsonl", "val.jsonl"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+    plain = (tmp_path / "a" / "train.jsonl").read_text().splitlines()
+    plain += (tmp_path / "a" / "val.jsonl").read_text().splitlines()
+    assert len(plain) == len(set(plain)) == 35
+    # the fixture has no copies: nothing dropped, the goldens stand (test_golden_files)
+    assert export(ws, out=tmp_path / "g").extra["dropped_examples"] == {"duplicate_example": 0}
+
+
+# -- CLI summary and tokenizer names ---------------------------------------------------------
+
+
+def test_cli_summary_counts_when_nothing_is_exported(ws: Path, tmp_path: Path) -> None:
+    fake_dedupe(ws, drop=65)  # every record a duplicate: none reaches export
+    res = CliRunner().invoke(main, ["export", "-w", str(ws), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.output
+    assert "0 records (none kept to export)" in res.output
+    assert not [line for line in res.output.splitlines() if line.startswith(" records")]
+    from curate.cli.export_cmd import summary_lines
+
+    assert summary_lines(
+        {"exported": 3, "no_example": 2},
+        {"over_length": {}, "no_example": {"missing_field": 2}},
+        {"dropped_examples": {"duplicate_example": 1}, "trimmed": 0},
+    ) == [
+        "5 records: exported 3, no_example 2",
+        "no_example: missing_field 2",
+        "dropped examples: duplicate_example 1",
+    ]
+    assert summary_lines(
+        {}, {"no_example": {}}, {"dropped_examples": {"duplicate_example": 0}}
+    ) == ["0 records (none kept to export)"]
+
+
+def test_cli_tokenizer_takes_the_config_alias(
+    ws: Path, tmp_path: Path, tok_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import curate.train.models as models
+
+    calls: list[str] = []
+
+    def fake_smollm2() -> Path:  # the real one converts a 135M-parameter GGUF (~40 s)
+        calls.append("smollm2")
+        return tok_dir
+
+    monkeypatch.setattr(models, "smollm2_path", fake_smollm2)
+    out = tmp_path / "o"
+    res = CliRunner().invoke(
+        main, ["export", "-w", str(ws), "--out", str(out), "--tokenizer", "smollm2", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert calls == ["smollm2"]
+    assert json.loads((out / "manifest.json").read_text())["config"]["tokenizer"] == str(tok_dir)
+    assert json.loads(res.stdout)["counts"] == {"exported": 60, "no_example": 5}

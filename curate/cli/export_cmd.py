@@ -155,13 +155,28 @@ def export_command(
     for split, c in result.extra["splits"].items():
         table.add_row(split, f"{c['records']:,}", f"{c['examples']:,}")
     console.print(table)
-    console.print(", ".join(f"{k} {v:,}" for k, v in result.counts.items()) + " records")
-    for outcome, reasons in result.reasons.items():
-        if reasons:
-            console.print(f"{outcome}: " + ", ".join(f"{k} {v:,}" for k, v in reasons.items()))
-    if result.extra.get("trimmed"):
-        console.print(f"trimmed to --max-tokens: {result.extra['trimmed']:,} examples")
+    for line in summary_lines(result.counts, result.reasons, result.extra):
+        console.print(line)
     console.print(f"done in {result.timings['total_s']:.1f}s")
+
+
+def summary_lines(
+    counts: dict[str, int], reasons: dict[str, dict[str, int]], extra: dict[str, Any]
+) -> list[str]:
+    """The lines under the split table: records per outcome (a count even when there are
+    none), then the reasons and the examples dropped or trimmed, each only when there are any."""
+    total = sum(counts.values())
+    by_outcome = ", ".join(f"{k} {v:,}" for k, v in counts.items() if v)
+    lines = [f"{total:,} records" + (f": {by_outcome}" if by_outcome else " (none kept to export)")]
+    for outcome, why in reasons.items():
+        if any(why.values()):
+            lines.append(f"{outcome}: " + ", ".join(f"{k} {v:,}" for k, v in why.items() if v))
+    dropped = {k: v for k, v in (extra.get("dropped_examples") or {}).items() if v}
+    if dropped:
+        lines.append("dropped examples: " + ", ".join(f"{k} {v:,}" for k, v in dropped.items()))
+    if extra.get("trimmed"):
+        lines.append(f"trimmed to --max-tokens: {extra['trimmed']:,} examples")
+    return lines
 
 
 COMMANDS: list[click.Command] = [export_command]

@@ -926,7 +926,7 @@ def export(
     ws.require("ingest")
     schema = load_workspace_schema(ws)
     compiled = compile_tasks(schema, tasks)
-    tok = load_tokenizer(_model_alias(tokenizer)) if tokenizer is not None else None
+    tok = load_tokenizer(tokenizer) if tokenizer is not None else None
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: exists and is not a directory")
@@ -1111,18 +1111,6 @@ def export(
     )
     ws.log_stage(result)
     return result
-
-
-def _model_alias(tokenizer: Any) -> Any:
-    """A model alias (``smollm2``, as curate.toml's ``tokenizer`` and ``curate train --model``
-    take it) names that model's directory, resolved by curate.train; anything else is left to
-    load_tokenizer."""
-    if isinstance(tokenizer, str):
-        from curate.train.models import ALIASES, resolve_model
-
-        if tokenizer in ALIASES:
-            return resolve_model(tokenizer)
-    return tokenizer
 
 
 def _take_off(got: _Collected, copies: _Copies) -> None:

@@ -99,14 +99,13 @@ def _resolve_named(cfg: RunConfig, value: str) -> str:
 
 
 def _tokenizer(cfg: RunConfig, name: str | None) -> str | None:
-    """`smollm2` names the offline model's tokenizer (so token counts match the demo's model)."""
+    """A path relative to the config file, or a model alias (``smollm2``: the offline model's
+    tokenizer, so token counts match the demo's model) left for load_tokenizer to resolve."""
     if not name:
         return None
-    if name == "smollm2":
-        from curate.train import smollm2_path
+    from curate.train.models import ALIASES
 
-        return str(smollm2_path())
-    return cfg.resolve(name)
+    return name if name in ALIASES else cfg.resolve(name)
 
 
 def _load_cache(ws: Workspace) -> dict[str, str]:

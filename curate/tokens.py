@@ -608,13 +608,19 @@ def from_transformers(tok: Any, name: str | None = None) -> ChatTokenizer:
 
 
 def load_tokenizer(spec: str | Path | Any) -> ChatTokenizer:
-    """A ChatTokenizer from a tokenizer.json, a model directory, a tokenizer object or a hub id."""
+    """A ChatTokenizer from a tokenizer.json, a model directory, a model alias (``smollm2``),
+    a tokenizer object or a hub id."""
     if isinstance(spec, ChatTokenizer):
         return spec
     if not isinstance(spec, str | Path):
         return from_transformers(spec)
     name = str(spec)
     path = Path(spec)
+    if not path.exists():
+        from curate.train.models import ALIASES, resolve_model
+
+        if name in ALIASES:  # "smollm2": the offline model's own tokenizer, as for training
+            path = Path(resolve_model(name))
     if path.is_file():
         return _from_dir(path.parent, path, name)
     if path.is_dir():

@@ -185,10 +185,16 @@ def _tool_names(obj: dict[str, Any]) -> set[str]:
 
 
 def check_messages(
-    n: int, msgs: list[Any], obj: dict[str, Any], errors: list[Finding], warnings: list[Finding]
+    n: int,
+    msgs: list[Any],
+    obj: dict[str, Any],
+    errors: list[Finding],
+    warnings: list[Finding],
+    system_slot: bool = True,
 ) -> tuple[bool, int, int]:
     """Check one conversation and append findings; return (usable for token checks,
-    content characters, assistant content characters)."""
+    content characters, assistant content characters). ``system_slot``: the format has a
+    place for a system message (else its absence is no finding)."""
     err = errors.append
     ok = True
     chars = asst = 0
@@ -325,7 +331,7 @@ def check_messages(
     elif prev == "user":
         msg = "the last message is the user's: nothing answers it, so it only costs tokens"
         warnings.append(Finding(n, "ends_with_user", msg))
-    if "system" not in has:
+    if "system" not in has and system_slot:
         warnings.append(Finding(n, "no_system", "no system message"))
     if "user" not in has:
         warnings.append(Finding(n, "no_user", "no user message"))
@@ -538,7 +544,8 @@ def validate_file(
                 if not msgs:
                     errors.append(Finding(n, "missing_messages", "'messages' is empty"))
                     continue
-            usable, c, a = check_messages(n, msgs, obj, errors, warnings)
+            # a prompt string has no place for a system message (export folds it in)
+            usable, c, a = check_messages(n, msgs, obj, errors, warnings, fmt != "completion")
             n_msgs.append(len(msgs))
             chars[n] = c
             asst_chars.append(a)

@@ -830,5 +830,5 @@ def test_cli_tokenizer_takes_the_config_alias(
     )
     assert res.exit_code == 0, res.output
     assert calls == ["smollm2"]
-    assert json.loads((out / "manifest.json").read_text())["config"]["tokenizer"] == str(tok_dir)
+    assert json.loads((out / "manifest.json").read_text())["config"]["tokenizer"] == "smollm2"
     assert json.loads(res.stdout)["counts"] == {"exported": 60, "no_example": 5}

@@ -335,3 +335,27 @@ def test_cli_on_shipped_samples() -> None:
     res = runner.invoke(main, ["validate", str(DATA / "array.json")])
     assert res.exit_code == 1
     assert res.output.count("not_jsonl") == 1
+
+
+def test_cli_tokenizer_takes_the_model_alias(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--tokenizer smollm2`` as in export and curate.toml: the offline model's tokenizer."""
+    import curate.train.models as models
+
+    tok_dir = make_tokenizer(tmp_path / "model")
+    monkeypatch.setattr(models, "smollm2_path", lambda: tok_dir)
+    res = CliRunner().invoke(
+        main, ["validate", str(write(tmp_path, GOOD)), "--tokenizer", "smollm2", "--json"]
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["stats"]["tokens_exact"] is True
+
+
+def test_string_prompt_completion_has_no_system_to_miss(tmp_path: Path) -> None:
+    """Export folds the system text into a string prompt: no line can have a system message."""
+    line = {"prompt": "You are terse.\n\nUser: hi", "completion": "hello"}
+    report = validate_file(write(tmp_path, line), fmt="completion")
+    assert report.ok and report.warnings == []
+    chat = {"messages": [U, A]}
+    assert [f.code for f in validate_file(write(tmp_path, chat)).warnings] == ["no_system"]

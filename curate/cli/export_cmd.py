@@ -55,7 +55,7 @@ from curate.cli._common import (
 @click.option(
     "--tokenizer",
     default=None,
-    help="tokenizer.json, local model directory or hub id: exact token counts.",
+    help="tokenizer.json, model directory, hub id or smollm2 (the offline model): exact token counts.",
 )
 @click.option(
     "--max-tokens",

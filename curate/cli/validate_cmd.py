@@ -77,7 +77,7 @@ def _render(report: Any) -> None:
 @click.option(
     "--tokenizer",
     default=None,
-    help="tokenizer.json, model directory or hub id: exact counts and template checks.",
+    help="tokenizer.json, model directory, hub id or smollm2: exact counts and template checks.",
 )
 @click.option(
     "--max-tokens",

@@ -91,7 +91,7 @@ def peak_rss(tmp: Path, sizes: list[int]) -> None:
     rows = []
     for n in sizes:
         src, ws = tmp / f"rss{n}.csv", tmp / f"rss{n}"
-        write(src, n)
+        write(src, n, distinct=True)  # export drops repeated examples
         ingest([str(src)], "tickets", ws, rules=None)
         src.unlink()
         code = CHILD.format(root=root, ws=str(ws), out=str(tmp / f"rss{n}-out"))
@@ -125,7 +125,7 @@ def main() -> int:
             peak_rss(tmp, [int(x) for x in a.rss.split(",")])
             return 0
         src = tmp / "tickets.csv"
-        write(src, a.rows)
+        write(src, a.rows, distinct=True)  # export drops repeated examples
         ws = tmp / "ws"
         ingest([str(src)], "tickets", ws, rules=None)
         out = tmp / "out"

@@ -60,16 +60,22 @@ def records(n: int | None, seed: int = 0) -> Iterator[dict[str, str]]:
 
 
 def write(
-    path: Path, rows: int | None = None, target_bytes: int | None = None, seed: int = 0
+    path: Path,
+    rows: int | None = None,
+    target_bytes: int | None = None,
+    seed: int = 0,
+    distinct: bool = False,
 ) -> int:
     """Write CSV or JSONL (by suffix) until ``rows`` records or ``target_bytes``; returns rows.
 
     A pool of 2,000 distinct records is serialized once and cycled with fresh ticket ids, so
     a multi-gigabyte file is written at disk speed rather than at record-generation speed.
+    ``distinct``: every record generated afresh (needs ``rows``), for stages that drop copies
+    (export writes no example twice).
     """
     fmt = "jsonl" if path.suffix in (".jsonl", ".ndjson") else "csv"
     pool = []
-    for rec in records(2000, seed):
+    for rec in records(rows if distinct and rows else 2000, seed):
         rec.pop("ticket_id")
         if fmt == "csv":
             buf = io.StringIO()

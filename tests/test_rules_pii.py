@@ -276,6 +276,153 @@ def test_engine_for_reuses_the_engine() -> None:
     assert engine_for(rules) is not engine_for(load_rule_pack("clinical").pii)
 
 
+# ---- dialogues: speaker labels, turn-opening words, disease eponyms (user review) ----
+
+DIALOGUE = (
+    "Doctor: And you are not allergic to anything right?\nPatient: That's right.\n"
+    "Doctor: Any drugs?\nPatient: Nope nothing.\nDoctor: Any family history?\n"
+    "Patient: My father had Parkinson's.\nDoctor: Okay.\nPatient: It's been hard.\n"
+    "Patient: Yep.\nPatient: Nah, I don't.\nPatient: Yeah\nPatient: Um, maybe.\n"
+    "Patient: Terrible. I'm tired.\nPatient: Fortunately, yes.\nPatient: Sadly, I do.\n"
+    "Patient: Seventeen years back.\nCustomer: Okay\nAgent: Dang, that sucks.\n"
+    "Doctor: Fantastic, do they live at home?\nPatient: Yes, doctor. Guess what, I did.\n"
+    "Patient: My doctor knows. I miss golfing.\nDoctor: Thank you, sir. Refresh my memory."
+)
+
+
+@pytest.mark.parametrize(
+    "engine", [DEFAULT, CLINICAL, STRICT], ids=["default", "clinical", "strict"]
+)
+def test_dialogue_turns_are_not_names(engine: PiiEngine) -> None:
+    """A word after a speaker label opens a turn: answers, contractions, interjections,
+    adverbs, number words; nor is "Parkinson's" a person. ("Dang" is a census surname:
+    the name list takes it anywhere, the label does not.)"""
+    assert found(engine, DIALOGUE) == [("Dang", "person")]
+
+
+@pytest.mark.parametrize("engine", [DEFAULT, CLINICAL], ids=["default", "clinical"])
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Patient: John Smith\nAge 54", ["John Smith"]),
+        ("Patient: Smith, John\nDOB 01/02/1990", ["Smith", "John"]),
+        ("Patient: Kaufmann, Jonas\n", ["Kaufmann", "Jonas"]),
+        ("Patient: Jonas Kaufmann, 54 M", ["Jonas Kaufmann"]),
+        ("Patient: Jonas Kaufmann DOB 1/2/1990", ["Jonas Kaufmann"]),
+        ("Patient: Zofia Wrzesniewska (MRN 12345)", ["Zofia Wrzesniewska"]),
+        ("Customer: Magnus Olafsson\nAgent: Hi Magnus, how can I help?", ["Magnus Olafsson"]),
+        # a turn that opens with a census first name and another name
+        ("Patient: Mary Kowalczyk is here for her check-up.", ["Mary Kowalczyk"]),
+        ("Doctor: Smith\nPatient: Hello.", ["Smith"]),
+    ],
+)
+def test_speaker_label_header_names_are_redacted(
+    engine: PiiEngine, text: str, names: list[str]
+) -> None:
+    got = [v for v, kind in found(engine, text) if kind == "person"]
+    assert all(n in got for n in names), got
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Patient: Terrible\n", "Terrible"),  # a line's end, but not a name
+        ("Patient: Nope\n", "Nope"),
+        ("Agent: Sure, Dave will call.\n", "Sure"),
+        ("Doctor: Wow, ok\n", "Wow"),
+        ("Patient: Honestly, no.", "Honestly"),
+        ("Patient: That's right.", "That's"),
+        ("Patient: It's been hard.\nDoctor: It's fine.", "It's"),
+    ],
+)
+def test_speaker_label_turns_keep_their_first_word(text: str, word: str) -> None:
+    for engine in (DEFAULT, CLINICAL):
+        assert not any(word in v for v, kind in found(engine, text) if kind == "person")
+
+
+def test_speaker_header_before_an_earlier_find() -> None:
+    """What follows the name was found already (a phone, a date): the line is a header."""
+    got = found(DEFAULT, "Patient: Jonas Kaufmann 555-123-4567\nDoctor: Hello.")
+    assert ("Jonas Kaufmann", "person") in got and ("555-123-4567", "phone") in got
+    assert redact(CLINICAL, "Patient: Nope nothing.") == "Patient: Nope nothing."
+
+
+@pytest.mark.parametrize("engine", [DEFAULT, CLINICAL], ids=["default", "clinical"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My father had Parkinson's and my aunt Alzheimer's.",
+        "a strong family history of Huntington disease",
+        "She has Huntington Disease, Crohn's disease and Graves disease.",
+        "diagnosed with Lou Gehrig's disease; also Bell's palsy",
+        "Hodgkin lymphoma, Cushing syndrome, Addison's, Tourette syndrome",
+        "Wilson disease and Turner syndrome in the family",
+        "Raynaud phenomenon and Hashimoto's thyroiditis",
+    ],
+)
+def test_disease_eponyms_are_not_persons(engine: PiiEngine, text: str) -> None:
+    assert [f for f in found(engine, text) if f[1] == "person"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Mr. Parkinson's office called", "Parkinson"),  # after a title: a person
+        ("Dr. Huntington will see you", "Huntington"),
+        ("John's car is outside", "John"),  # a possessive of other names stays a name
+        ("we met Maria Lopez's brother", "Maria Lopez"),
+        ("Doctor Smith will come and check", "Smith"),
+        ("seen by doctor smith today", "smith"),
+    ],
+)
+def test_names_near_eponym_forms_are_still_names(text: str, value: str) -> None:
+    engine = CLINICAL if value.islower() else DEFAULT
+    assert (value, "person") in found(engine, text)
+
+
+def test_written_out_titles_before_a_full_stop_or_a_verb_are_not_titles() -> None:
+    assert found(CLINICAL, "Yes, doctor. Guess what. My doctor knows. I miss golfing.") == []
+    assert found(DEFAULT, "Thank you Doctor.  Tell me, sir. Refresh my memory.") == []
+    assert ("Wells", "person") in found(DEFAULT, "Dr. Wells and Dr.Wells")
+
+
+# ---- international numbers and card/account numbers by context ----
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "kind"),
+    [
+        ("my cell number +254711303113 thanks", "+254711303113", "phone"),
+        ("reach me on +4407911123456.", "+4407911123456", "phone"),
+        ("call +12025550143", "+12025550143", "phone"),
+        ("smart card no: 10052474284", "10052474284", "account"),
+        ("Card #: SC-99887766 lost", "SC-99887766", "account"),
+        ("loyalty card number is 55667788", "55667788", "account"),
+        ("account no: 10052474284", "10052474284", "account"),
+        # a payment card after the same words stays a card (Luhn)
+        ("card number 4111 1111 1111 1111 ok", "4111 1111 1111 1111", "card"),
+        ("card no. 4111-1111-1111-1111", "4111-1111-1111-1111", "card"),
+    ],
+)
+def test_e164_phones_and_card_numbers_by_context(text: str, value: str, kind: str) -> None:
+    for engine in (DEFAULT, CLINICAL):
+        assert (value, kind) in found(engine, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1+23456789 = 5",  # arithmetic, not a number after "+"
+        "x+12345678",
+        "+1234567 is too short",
+        "the card is fine, number 3 of 5",
+        "card 2 of 3 was blank",
+    ],
+)
+def test_e164_and_card_context_lookalikes(text: str) -> None:
+    assert found(DEFAULT, text) == []
+
+
 # ---- gates and threads change the cost of a scan, never its result ----
 
 FRAGMENTS = [
@@ -305,6 +452,10 @@ FRAGMENTS = [
     "the router is still down",
     "Battery replacement please",
     "ＤＲ. Wide",
+    "Patient: Nope.\nPatient: Smith, John\n",
+    "had Parkinson's disease",
+    "cell +254711303113",
+    "smart card no: 10052474284",
     "",
 ]
 

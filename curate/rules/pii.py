@@ -25,7 +25,10 @@ list are redacted wherever they appear capitalized. Names are also found before 
 ("X said", "X's kid", "X (son)", "Q. LANDER, RRT"), on a line of their own, in lists with
 census names, and by European surname endings. Look-alikes in notes are matched first and
 given back as text (check ``reject``: "PSV 10/5", "pain 3/10"), or rejected in Python
-(``phone_ok``: value ranges such as "SVR 954-1183").
+(``phone_ok``: value ranges such as "SVR 954-1183"). A name's check also sees what is around
+the find (``_peek``, in Python: more regex in the passes cost 10-25% of their scans): a turn
+of a dialogue after a speaker's label ("Patient: Nope.") is not a header's name ("Patient:
+Smith, John"), and a disease is not a person ("Parkinson's", "Huntington disease").
 """
 
 from __future__ import annotations
@@ -333,6 +336,49 @@ NOT_NAMES = frozenset(
 )
 
 
+def _words(text: str) -> frozenset[str]:
+    """A word list written as text (words between blanks): long lists stay compact."""
+    return frozenset(text.split())
+
+
+# Words that open a spoken turn and are never names: answers and interjections ("Patient:
+# Nope.", "Yep, that's right"), sentence adverbs, number words ("Seventeen years back"),
+# nationalities that are also census names ("German shepherd"). Census names among them
+# (none of these is common as a name) leave the name list too.
+UTTERANCE_WORDS = _words(
+    """he him me us somehow yep yup yeah yea yah nope nah naw okey okie alright um umm uh uhh
+    uhm hmm hm mm mhm mmm huh oh ohh ah ahh aw ow ouch oops whoa wow ugh er eh bye goodbye cool
+    nice awesome gotcha ma'am yessir right well fine terrible awful horrible pretty maybe
+    perhaps anyway anyways besides indeed absolutely exactly definitely certainly correct true
+    false great wonderful perfect lovely bad worse better best never always sometimes usually
+    once twice one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+    fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty
+    ninety hundred thousand german america cuban mexican spanish italian chinese japanese
+    korean vietnamese russian indian african asian canadian british european hispanic latino
+    caucasian"""
+)
+NOT_NAMES = NOT_NAMES | UTTERANCE_WORDS
+# "That's", "It's", "Let's": one of these words with "'s" is a contraction, not a possessive
+CONTRACTED_S = _words(
+    """it that what here there let he she who where how when why this everything nothing
+    something everyone everybody someone somebody nobody one today now"""
+)
+# Surnames known for a disease: "Parkinson's", "Bell's palsy", "Lou Gehrig's" are not persons
+# (a possessive of these; any name before one of DISEASE_WORDS: "Wilson disease").
+EPONYMS = _words(
+    """parkinson huntington alzheimer crohn hodgkin addison cushing graves bell tourette
+    asperger raynaud sjogren sjögren hashimoto meniere ménière kawasaki gehrig paget kaposi
+    marfan hirschsprung peyronie dupuytren wernicke korsakoff wilms burkitt munchausen lyme
+    creutzfeldt guillain"""
+)
+DISEASE_WORDS = _words(
+    """disease diseases syndrome syndromes palsy disorder disorders dementia lymphoma sarcoma
+    lymphomas sarcomas tumor tumors tumour phenomenon cyst cysts contracture thyroiditis
+    esophagus ulcer ulcers encephalopathy neuroma neuromas aneurysm anomaly fracture
+    fractures"""
+)
+
+
 def ascii_bounds(pattern: str) -> str:
     """ASCII word boundaries: Unicode ``\\b`` keeps Rust's fast DFA off non-ASCII text (emoji)."""
     return pattern.replace(r"\b", ASCII_B)
@@ -525,12 +571,27 @@ STATIC: dict[str, list[Detector]] = {
             check="phone",
         ),
     ],
+    # an E.164 number without separators, "+254711303113": a pass before the ids' (whose
+    # card detector would take its digits), on the texts with a "+" and a digit
+    "phone:e164": [Detector("phone", r"(?-u:\B)\+[1-9][0-9]{7,14}\b", gate=Gate(r"\+[0-9]"))],
     "mrn": [_ids("mrn", r"mrn|medical record|med rec|patient id|chart|unit no|hospital no")],
     "account": [
         _ids(
             "account",
             r"account|acct|member(?:ship)?|policy|claim|invoice|health plan|insurance|subscriber"
             r"|beneficiary|customer|iban|routing",
+        )
+    ],
+    # "smart card no: 10052474284": a pass after the ids' (where a payment card's number is
+    # a card), on the texts with "card"; check "card_no": a card when Luhn-valid, else an id
+    "account:card": [
+        Detector(
+            "account",
+            rf"[0-9][0-9 -]{{4,}}[0-9]\b|{ID_VALUE}",
+            before=r"\b(?i:card)[ \t]*(?:(?i:no\.?|number|num|#|id)(?:[ \t]+(?i:is))?[ \t]*[:#=]?"
+            r"|[:#=])[ \t]*#?[ \t]*",
+            check="card_no",
+            gate=Gate("card", fold=True),
         )
     ],
     "order": [
@@ -607,7 +668,9 @@ NOT_MONTH_DAY = [
 PASS_TYPES = (
     ("email",),
     ("url",),
+    ("phone:e164",),
     ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
+    ("account:card",),
     ("date", "phone", "address", "zip"),
     ("date:more",),
 )
@@ -615,6 +678,12 @@ PASS_TYPES = (
 TITLES = (
     r"(?i:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord|rabbi"
     r"|reverend|pastor|imam)"
+)
+# titles written out, not abbreviated: a full stop after one ends a sentence ("Yes, doctor.
+# Guess what"), and in lower case one is a noun or verb ("my doctor knows", "I miss golfing")
+# unless a census name follows
+TITLE_WORDS = _words(
+    "doctor miss professor mister madam dame sir lady lord rabbi reverend pastor imam"
 )
 # titles after which a common word is still a name ("Dr. Small"), when written in the same
 # case as the title; not Mr/Ms, which are also mitral regurgitation and mental status in notes
@@ -639,12 +708,18 @@ ROLES = (
     r"|physician|caseworker|case manager|social worker|chaplain|house officer|house staff"
     r"|therapist|pharmacist|technician|tech|dietitian|nutritionist))"
 )
+# Labels of speakers' turns in dialogues and transcripts, and of roles in a header: after
+# "Patient:" comes a name in a header ("Patient: Smith, John") but a turn in a dialogue
+# ("Patient: That's right."). Check "name" tells them apart by what is around (_peek).
+SPEAKERS = (
+    "Patient|Customer|Client|Physician|Doctor|Nurse|Provider|Agent|Attending|Resident|Caller"
+    "|Employee|Member|Parent|Guardian"
+)
 # Context that introduces a person's name; the name must pass the checks in _name_span.
 NAME_CONTEXTS = [
-    r"(?:^|\n)[ \t>]*(?:Patient|Name|Customer|Client|Contact|From|To|Cc|Attn|Signed|Physician|Nurse"
-    r"|Provider|Author|Agent|Attending|Resident|Caller|Guarantor|Emergency contact|Next of kin"
-    r"|Employee|Member|Insured|Subscriber|Parent|Guardian|Owner)"
-    r"(?:[ \t]+(?i:name))?[ \t]*:[ \t]*",
+    # fields: "Name:", "From:", "Patient name:", and speakers' labels (see SPEAKERS)
+    r"(?:^|\n)[ \t>]*(?:Name|Contact|From|To|Cc|Attn|Signed|Author|Guarantor|Emergency contact"
+    rf"|Next of kin|Insured|Subscriber|Owner|{SPEAKERS})(?:[ \t]+(?i:name))?[ \t]*:[ \t]*",
     r"(?:^|\n)[ \t>]*(?i:first|last|full|given|family|middle|maiden|sur)[ \t]*name[ \t]*:[ \t]*",
     r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Thx|Attn:?|Attention:?|Congratulations)[ \t,]+",
     r"\b(?i:my name is|my name's|this is|i am|i'm|call me|named(?: him| her)?|called|signed by|seen by"
@@ -911,6 +986,9 @@ class _Pass:
     keep: tuple[str, str]
     junk: str
     gates: tuple[Gate, ...] = ()  # a text must pass one to be scanned; none: every text
+    # names: their checks see what follows a find ("after"), and what precedes it too
+    # ("around": a speaker's label, a title's full stop); see _peek
+    peek: str = ""
 
 
 def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -> _Pass:
@@ -953,10 +1031,9 @@ class PiiEngine:
         self.types = list(dict.fromkeys(self.types))
         self.type_index = {t: i for i, t in enumerate(self.types)}
         self.not_names = frozenset(w.lower() for w in rules.not_names)
+        stop = self.not_names | NOT_NAMES
         self.listed = frozenset(
-            n
-            for n in (_names.FIRST_NAMES | _names.LAST_NAMES)
-            if n.lower() not in self.not_names | NOT_NAMES
+            n for n in (_names.FIRST_NAMES | _names.LAST_NAMES) if n.lower() not in stop
         )
         self.passes: list[_Pass] = []
         self.listed_pass: _Pass | None = None
@@ -1010,6 +1087,12 @@ class PiiEngine:
                 for d in dets
             ]
         p = _build_pass(len(self.passes), dets, lambda t: _canon(self.type_index[t]))
+        # names whose check can use what is around a find (_peek): not after a title, nor
+        # with a context after them, which their regex already saw; what precedes a find
+        # only after a context (a speaker's label, a title)
+        own = [d for d in dets if not d.after and d.check not in _TITLE_CHECKS]
+        if own and all(d.type == "person" and d.check for d in dets):
+            p.peek = "around" if any(d.check == "name" and d.before for d in own) else "after"
         if self.gates and all(d.gate is not None for d in dets):
             # one regex per kind of gate (one alternation of "/" and words cost 8x as much:
             # a one-byte literal spoils the prefilter)
@@ -1287,18 +1370,28 @@ class _ScanState:
         parts = texts.str.join(ROW).cast(pl.Binary).item().split(open_b)
         noted: list[tuple[int, list[str]]] = []  # (where in the joined string, names to spread)
         at = len(parts[0])
+        # names: what is around a find tells an eponym ("Parkinson's", "Crohn disease") or a
+        # turn in a dialogue ("Patient: Nope"); looked at here, as more regex in the passes
+        # cost 10-25% of their scans (parts[j - 1] ends with the text before the find)
+        peek, around = p.peek != "", p.peek == "around"
         for j in range(1, len(parts)):
             part = parts[j]
             body, close, rest = part.partition(close_b)
             if not close:  # not a find: cannot happen, the template always closes one
                 parts[j] = open_b + part
             else:
-                got = seen.get(body)
+                # (after a find, only a blank or a possessive can start what a check uses,
+                # unless the find may be a header's name: most finds skip _peek)
+                if peek and (around or rest[:1] in _PEEK_FIRST):
+                    key = body + _peek(parts[j - 1], rest, around)
+                else:
+                    key = body
+                got = seen.get(key)
                 if got is None:
-                    outcome = self._outcome(p, body.decode())
+                    outcome = self._outcome(p, key.decode())
                     names = _NAME_NOTE.findall(outcome) if NOTE in outcome else []
                     plain = _NAME_NOTE.sub("", outcome) if names else outcome
-                    got = seen[body] = (plain.encode(), names)
+                    got = seen[key] = (plain.encode(), names)
                 if got[1]:  # names to redact elsewhere in the same record
                     noted.append((at, got[1]))
                 parts[j] = got[0] + rest
@@ -1312,18 +1405,26 @@ class _ScanState:
         return b"".join(parts).split(row_b)
 
     def _outcome(self, p: _Pass, body: str) -> str:
-        """What a find of pass ``p`` (its slots, ``body``) becomes; NOTE-wrapped names in it."""
+        """What a find of pass ``p`` (its slots, ``body``, maybe NOTE and _peek's
+        flags) becomes; NOTE-wrapped names in it."""
         key = (p.index, body)
         out = self.cache.get(key)
         if out is None:
             dets = p.dets
+            body, _, tail = body.partition(NOTE)
             parts = body.split(SEP) if len(dets) > 1 else [body]
             i = next((k for k, v in enumerate(parts) if v), 0)
-            out = self._check(dets[i], parts[i])
+            det = dets[i]
+            eponym = tail and not det.after and det.check not in _TITLE_CHECKS
+            if eponym and _eponym(parts[i], tail):
+                out = parts[i]
+            else:
+                out = self._check(det, parts[i], tail)
             self.cache[key] = out
         return out
 
-    def _check(self, det: Detector, value: str) -> str:
+    def _check(self, det: Detector, value: str, tail: str = "") -> str:
+        """What ``det``'s find ``value`` becomes (``tail``: what follows it, see _peek)."""
         eng = self.engine
         mark = _canon(eng.type_index[det.type])
 
@@ -1336,6 +1437,11 @@ class _ScanState:
             return wrap(value) if phone_ok(value) else value
         if det.check == "luhn":
             return wrap(value) if luhn_ok(value) else value
+        if det.check == "card_no":  # after "card no": a payment card's number, or an id
+            card = eng.type_index.get("card")
+            if card is None or not luhn_ok(value):
+                return wrap(value)
+            return _canon(card) + value + CLOSE if self.keep_values else _canon(card)
         if det.check == "reject":  # a look-alike, matched only to keep other detectors off it
             return value
         if det.check == "month_day":
@@ -1344,14 +1450,14 @@ class _ScanState:
             return _listed_span(value, wrap, eng)
         if det.check == "strong_title":  # the title is part of the value: keep it as text
             title = _TITLE_RE.match(value)
-            if title is None:
+            if title is None or _title_noun(title.group(), value[title.end() :], eng):
                 return value
             cut = title.end()
             case = _case(title.group())
             return value[:cut] + _name_span(value[cut:], wrap, eng, titled=True, case=case)
         if det.check == "cased_title":  # notes: "ms clears" is mental status, "MR." mitral
             title = _TITLE_RE.match(value)
-            if title is None:
+            if title is None or _title_noun(title.group(), value[title.end() :], eng):
                 return value
             cut = title.end()
             abbrev = title.group().strip()
@@ -1385,6 +1491,14 @@ class _ScanState:
             if 2 * listed < len(names) or not all(_word_ok(n, eng) for n in names):
                 return value
             return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in names if len(n) > 2)
+        if det.check == "name" and "t" in tail:  # see _peek
+            return value
+        if "p" in tail and "h" not in tail:  # after a speaker's label (see SPEAKERS): the
+            # first words of a turn, not a header's name ("Patient: Smith, John", a line's
+            # end, "DOB"): a name only as a census name and another ("Patient: John Smith is")
+            words = [w for w in value.split() if not _is_initial(w)]
+            if len(words) < 2 or words[0] not in eng.listed:
+                return value
         if det.check == "known":
             first = next((t for t in value.split() if not _is_initial(t)), "")
             titlecase = first[:1].isupper() and first[1:].islower()
@@ -1479,6 +1593,24 @@ _TOKEN_RE = re.compile(r"\S+")
 
 
 _CONTRACTIONS = ("'ve", "'re", "'ll", "'d", "'m", "n't")
+# endings of adverbs that open a sentence ("Fortunately, yes", "Honestly, no"); no common
+# given name or surname ends so (Emily, Kelly, Beverly, Vitaly do not)
+_ADVERB_ENDINGS = tuple(
+    _words(
+        "ately ially ically ously fully ingly edly ably ibly ently antly ively ually estly ankly"
+    )
+)
+
+
+def _is_adverb(low: str) -> bool:
+    """An adverb in -ly: one of the endings above, or a common word plus "ly" ("sadly",
+    "easily")."""
+    if not low.endswith("ly") or len(low) < 5:
+        return False
+    if low.endswith(_ADVERB_ENDINGS) or (low.endswith("ily") and len(low) >= 7):
+        return True
+    common = _names.COMMON_WORDS
+    return low[:-2] in common or low[:-3] + "y" in common or low[:-1] + "e" in common
 
 
 def _case(text: str) -> str:
@@ -1487,6 +1619,8 @@ def _case(text: str) -> str:
 
 
 _TITLE_RE = re.compile(r"\S+?(?:\.\s*|\s+)")
+# checks of a name after a title: "Dr. Parkinson's office" is a person
+_TITLE_CHECKS = frozenset(["strong_title", "cased_title", "titled"])
 
 
 def _word_ok(
@@ -1510,9 +1644,15 @@ def _word_ok(
         return False
     if low.endswith(_CONTRACTIONS):  # "We've", "I'll", "Don't"
         return False
+    if low.endswith("'s"):  # "That's" (not "John's"); "Parkinson's" but "Dr. Parkinson's"
+        base = low[:-2]
+        if base in CONTRACTED_S or (base in EPONYMS and not titled and case is None):
+            return False
     if low in engine.not_names:
         return titled or eponyms
     title = word[:1].upper() + word[1:].lower()
+    if low.endswith("ly") and _is_adverb(low) and title not in engine.listed:  # "Sadly"
+        return False
     if title in engine.listed:
         return True
     if low not in _names.COMMON_WORDS and len(word) >= 3:
@@ -1520,6 +1660,20 @@ def _word_ok(
     if case is None or _case(word) != case:
         return False
     return case == "title" or low not in TITLE_STOP  # "Dr. Will Cole", not "DR WILL SEE"
+
+
+def _title_noun(title: str, rest: str, engine: PiiEngine) -> bool:
+    """A title written out before a full stop ("Yes, doctor. Guess what"), or in lower case
+    before anything but a census name: "my doctor knows", "I miss golfing" (not "dr green",
+    "doctor smith")."""
+    word = title.strip()
+    if word.endswith(".") and word[:-1].lower() in TITLE_WORDS:
+        return True
+    if word not in TITLE_WORDS:  # also: not lower case
+        return False
+    first = next((t for t in rest.split() if not _is_initial(t)), "")
+    first = first.strip(".,:;")
+    return first[:1].upper() + first[1:].lower() not in engine.listed
 
 
 def _is_initial(token: str, any_case: bool = False) -> bool:
@@ -1583,6 +1737,8 @@ def _name_span(
         keep = k + 1
     if keep == 0:
         return value
+    if keep < len(tokens) and tokens[keep].group().strip(".,:;").lower() in DISEASE_WORDS:
+        return value  # "Huntington Disease"
     end = tokens[keep - 1].end()
     name = value[:end]
     # common words found after a title ("Dr. White") are not spread: "White count" elsewhere
@@ -1595,9 +1751,86 @@ def _name_span(
     return wrap(name) + notes + value[end:]
 
 
+_ROW_B = re.escape(ROW.encode())
+_MARK_B = rb"\xf3\xb0[\x80-\xbf]"  # UTF-8 of U+F0000-U+F0FFF: a find's opener or marker
+_HEADER_END = rb"(?:\r|\n|" + _ROW_B + rb"|\Z)"  # of the line, the text, all texts
+_PEEK_RE = re.compile(  # char classes only: a find's check runs it, so it must be cheap
+    # a possessive
+    rb"(?P<s>'s|\xe2\x80\x99s)?(?:"
+    # the rest of a header line: its end, a bracket, a dash, a number, a find (a date, an
+    # MRN), or a comma and a first name, a field or a number ("Smith, John", "Smith, DOB")
+    + rb"(?P<h>[ \t]*(?:"
+    + _HEADER_END
+    + rb"|[;|(\[#0-9]|"
+    + _MARK_B
+    + rb"|(?:-|\xe2\x80[\x93\x94])[ \t]|,[ \t]*(?:[0-9]|"
+    + _MARK_B
+    + rb"|[A-Z][A-Za-z'-]*\.?(?:[ \t]+[A-Z][A-Za-z'-]*\.?)?[ \t]*(?:"
+    + _HEADER_END
+    + rb"|[,;(|0-9]))))"
+    # else the next word: a disease ("Wilson disease") or a record's field ("Smith DOB")
+    + rb"|[ \t]+(?P<w>[A-Za-z][A-Za-z.]*))?"
+)
+_DISEASE_B = frozenset(w.encode() for w in DISEASE_WORDS)
+_PEEK_FIRST = frozenset([b" ", b"\t", b"'", "’".encode()[:1]])  # of "s", "d" (not "h": "around")
+_HEADER_FIELDS_B = frozenset(
+    b"dob d.o.b d.o.b. mrn age sex gender born date acct room rm bed".split()
+)
+_TITLE_WORD_DOT = re.compile(
+    rb"(?i:\b(?:" + "|".join(sorted(TITLE_WORDS)).encode() + rb"))\.[ \t]*\Z"
+)
+_SPEAKER_BEFORE = re.compile(
+    rb"(?:^|\n|" + _ROW_B + rb")[ \t>]*(?:" + SPEAKERS.encode() + rb")[ \t]*:[ \t]*\Z"
+)
+
+
+def _peek(before: bytes, rest: bytes, around: bool) -> bytes:
+    """What is around a name find (UTF-8: what ``before`` ends with, if ``around``; what
+    ``rest`` starts with), as flags for its check after NOTE: "p" after a speaker's label, "t"
+    after a title word and a full stop, "s" a possessive, "d" a disease word, "h" the rest of
+    a header line; empty if none (most finds: kept cheap)."""
+    m = _PEEK_RE.match(rest)  # always matches (all optional)
+    flags = ""
+    if m is not None and (m.end() or not rest):
+        possessive, header, word = m.group("s", "h", "w")
+        if possessive is not None:
+            flags = "s"
+        if header is not None:
+            flags += "h"
+        elif word is not None:
+            word = word.lower().rstrip(b".")
+            if word in _DISEASE_B:
+                flags += "d"
+            elif word in _HEADER_FIELDS_B:
+                flags += "h"
+    end = before[-40:].rstrip(b" \t") if around else b""
+    if end.endswith(b":") and _SPEAKER_BEFORE.search(before, max(0, len(before) - 40)):
+        flags = "p" + flags
+    elif end.endswith(b".") and _TITLE_WORD_DOT.search(before, max(0, len(before) - 40)):
+        flags = "t" + flags  # "Yes, doctor. Guess what": a sentence's end, not a title
+    return _flag_bytes(flags) if flags else b""
+
+
+@functools.cache
+def _flag_bytes(flags: str) -> bytes:
+    return (NOTE + flags).encode()
+
+
+def _eponym(value: str, tail: str) -> bool:
+    """A name find before a disease word, or a disease eponym before "'s" (``tail``: the
+    flags of _peek): "Wilson disease", "Parkinson's"."""
+    if "d" in tail:
+        return True
+    last = value.rsplit(None, 1)[-1].lower() if value.strip() else ""
+    return "s" in tail and last in EPONYMS
+
+
 def _listed_span(value: str, wrap: Callable[[str], str], engine: PiiEngine) -> str:
-    """A census name, plus a capitalized non-word next to it ("Maria Lopez")."""
+    """A census name, plus a capitalized non-word next to it ("Maria Lopez"); not before a
+    disease word ("Huntington Disease"; lower case: see _eponym)."""
     tokens = list(_TOKEN_RE.finditer(value))
+    if len(tokens) > 1 and tokens[-1].group().lower() in DISEASE_WORDS:
+        return value
     listed = [t.group() in engine.listed for t in tokens]
     if not any(listed):
         return value

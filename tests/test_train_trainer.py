@@ -257,7 +257,7 @@ def test_out_of_memory_keeps_the_last_checkpoint(
         "out of memory at step 3 (--batch-size 4, --max-tokens 128)\nlower --batch-size"
     )
     assert err.value.hint and "step-000002 is kept: continue with --resume" in err.value.hint
-    assert (tmp_path / "m" / "checkpoints" / "step-000002" / "trainer_state.pt").exists()
+    assert (tmp_path / "m" / "checkpoints" / "step-000002" / "trainer_state.json").exists()
 
 
 def test_bad_models_are_refused(models: dict[str, Path], tmp_path: Path) -> None:

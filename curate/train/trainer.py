@@ -11,7 +11,8 @@ Output directory::
     OUT/tokenizer.json, tokenizer_config.json, chat_template.jinja   exactly what training used
     OUT/training_card.json    base model, data hashes, config, skipped examples, final metrics, versions
     OUT/metrics.jsonl         one line per step (loss, lr, tokens/s, padding) and per evaluation
-    OUT/checkpoints/step-N/   adapter + optimizer/RNG state (the last two are kept)
+    OUT/checkpoints/step-N/   adapter + optimizer/RNG state as JSON + safetensors, never pickle
+                              (the last two are kept; see curate/train/checkpoint.py)
     OUT/merged/               full merged model (with --merge)
 """
 
@@ -32,6 +33,7 @@ from typing import Any
 
 from curate.errors import TrainingError, UsageError
 from curate.train.batching import IGNORE, BatchStream, collate, padding_fraction
+from curate.train.checkpoint import check_checkpoint, load_state, save_state
 from curate.train.data import Conversation, load_data_dir
 from curate.train.masking import (
     Encoded,
@@ -267,6 +269,8 @@ def train(
         raise UsageError(
             f"--resume: {out} has no checkpoint to resume from", hint="drop --resume to start fresh"
         )
+    if config.resume:
+        check_checkpoint(ckpts[-1])  # before the model loads: an old pickle checkpoint is refused
     if not config.resume and (ckpts or (out / "adapter_model.safetensors").exists()):
         raise UsageError(
             f"{out} already holds a training run",
@@ -534,23 +538,12 @@ def _save_checkpoint(
     out: Path, step: int, model: Any, optimizer: Any, scaler: Any, config: TrainConfig
 ) -> Path:
     """Adapter + optimizer + RNG state, written to a temporary folder and renamed into place."""
-    import torch
-
     folder = out / "checkpoints"
     target = folder / f"step-{step:06d}"
     tmp = folder / f".step-{step:06d}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     model.save_pretrained(tmp)
-    state = {
-        "step": step,
-        "optimizer": optimizer.state_dict(),
-        "scaler": scaler.state_dict() if scaler else None,
-        "torch_rng": torch.get_rng_state(),
-        "cuda_rng": torch.cuda.get_rng_state_all() if torch.cuda.is_available() else None,
-        "python_rng": random.getstate(),
-        "options": _result_options(config),
-    }
-    torch.save(state, tmp / "trainer_state.pt")
+    save_state(tmp, step, optimizer, scaler, _result_options(config))
     shutil.rmtree(target, ignore_errors=True)
     os.replace(tmp, target)
     for old in _checkpoints(out)[:-KEEP_CHECKPOINTS]:
@@ -564,8 +557,9 @@ def _restore(ckpt: Path, model: Any, optimizer: Any, scaler: Any, config: TrainC
     from peft import set_peft_model_state_dict
     from safetensors.torch import load_file
 
-    state = torch.load(ckpt / "trainer_state.pt", map_location="cpu", weights_only=False)
-    saved, now = state["options"], _result_options(config)
+    state = load_state(ckpt)
+    # compared as JSON stores them (a tuple of target modules reads back as a list)
+    saved, now = state["options"], json.loads(json.dumps(_result_options(config)))
     diff = [
         f"--{k.replace('_', '-')} {saved.get(k)!r} → {now[k]!r}"
         for k in now

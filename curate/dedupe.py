@@ -39,6 +39,7 @@ from curate.workspace import (
     Workspace,
     atomic_path,
     sha256_file,
+    stage_guard,
     write_json,
 )
 
@@ -552,6 +553,7 @@ def _save_index(
 # -- the stage ------------------------------------------------------------------------------
 
 
+@stage_guard("dedupe")  # lock, and refuse an ingest the log does not vouch for
 def dedupe(
     workspace: str | os.PathLike[str] | Workspace,
     *,

@@ -59,6 +59,7 @@ from curate.workspace import (
     atomic_path,
     curate_version,
     sha256_file,
+    stage_guard,
     write_json,
 )
 
@@ -874,6 +875,7 @@ class _SplitWriter:
         return self.files
 
 
+@stage_guard("export")  # lock, and refuse ingest/dedupe tables the log does not vouch for
 def export(
     workspace: str | os.PathLike[str] | Workspace,
     *,

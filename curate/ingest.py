@@ -31,7 +31,14 @@ from curate.ingest_types import POLARS_TYPES, validate_raw_columns
 from curate.mapping import Candidate, LayoutMapper, choose_layout, resolve_fields
 from curate.normalize import normalize_series
 from curate.schema import Layout, Schema, load_schema
-from curate.workspace import ROW_GROUP_SIZE, StageResult, Workspace, merge_counts, sha256_file
+from curate.workspace import (
+    ROW_GROUP_SIZE,
+    StageResult,
+    Workspace,
+    merge_counts,
+    sha256_file,
+    stage_guard,
+)
 
 TURN_TYPE = pl.List(pl.Struct({"role": pl.String(), "content": pl.String()}))
 PII_TYPE = pl.List(pl.Struct({"type": pl.String(), "count": pl.Int64()}))
@@ -668,6 +675,7 @@ def _make_pool(
     )
 
 
+@stage_guard("ingest")  # workspace lock held while it runs
 def ingest(
     paths: Sequence[str | os.PathLike[str]],
     schema: str | Path | Schema,

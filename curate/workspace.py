@@ -21,15 +21,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import fcntl
+import functools
 import hashlib
+import inspect
 import json
 import os
 import platform
+import shlex
+import sys
 import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import polars as pl
 
@@ -38,6 +43,18 @@ from curate.errors import WorkspaceError
 WORKSPACE_FORMAT = 1
 STAGES = ("ingest", "dedupe", "export", "train", "report")
 STAGE_LOG = "stages.jsonl"
+LOCK_FILE = ".lock"
+# Written into every folder curate makes that it may later delete and re-create (`[train] out`
+# of `curate run`): a folder without it is never deleted.
+CREATED_MARKER = ".curate-created"
+# Stages whose logged outputs a later stage reads: verified before it starts (item: atomic commit).
+CONSUMED = {"dedupe": ("ingest",), "export": ("ingest", "dedupe"), "train": ("export",)}
+RERUN_HINT = {
+    "ingest": "`curate ingest PATH... --schema NAME -w {ws}` (or `curate run CONFIG --force ingest`)",
+    "dedupe": "`curate dedupe -w {ws}` (or `curate run CONFIG --force dedupe`)",
+    "export": "`curate export -w {ws} --out DIR` (or `curate run CONFIG --force export`)",
+    "train": "`curate train` (or `curate run CONFIG --force train`)",
+}
 PREVIOUS_STAGE_HINT = {
     "ingest": "run `curate ingest PATH... --schema NAME -w {ws}` first",
     "dedupe": "run `curate dedupe -w {ws}` first",
@@ -252,6 +269,11 @@ class Workspace:
             for name, path in sorted(result.outputs.items())
             if Path(path).exists()
         }
+        # Where each hashed output lives, so a later stage (and `curate run` before it skips a
+        # stage) can check the files are the ones this entry committed.
+        entry["output_paths"] = {
+            name: self._log_path_of(Path(result.outputs[name])) for name in entry["outputs"]
+        }
         kept = [e for e in self.entries() if e.get("stage") != result.stage]
         # A stage re-run makes later stages stale: drop their entries so nothing trusts them.
         if result.stage in STAGES:
@@ -264,6 +286,212 @@ class Workspace:
 
     def log_hash(self) -> str:
         return sha256_file(self.log_path) if self.log_path.exists() else ""
+
+    # -- commit verification -------------------------------------------------------------
+    # A stage writes its tables, then appends its log entry with their SHA-256. A kill between
+    # the two leaves tables the log does not vouch for; the next stage finds that here.
+    def _log_path_of(self, path: Path) -> str:
+        """``path`` relative to the workspace when inside it (the workspace may move), else absolute."""
+        try:
+            return path.resolve().relative_to(self.path.resolve()).as_posix()
+        except ValueError:
+            return str(path.resolve())
+
+    def output_paths(self, entry: Mapping[str, Any]) -> dict[str, Path]:
+        """The files a log entry hashed, by output name."""
+        recorded = entry.get("output_paths") or {}
+        out: dict[str, Path] = {}
+        for name in entry.get("outputs") or {}:
+            where = recorded.get(name)
+            if (
+                where is None
+            ):  # an entry from before output_paths: tables sit at their contract path
+                guess = self.table_path(str(entry.get("stage")), name)
+                if guess.exists():
+                    out[name] = guess
+                continue
+            p = Path(where)
+            out[name] = p if p.is_absolute() else self.path / p
+        return out
+
+    def changed_outputs(self, stage: str, *, tables_only: bool = False) -> list[str]:
+        """What no longer matches ``stage``'s last log entry: missing or changed files
+        (``tables_only``: its Parquet tables, not side files such as ingest/schema.toml)."""
+        entry = self.last_entry(stage)
+        if entry is None:
+            return []
+        bad = []
+        for name, path in self.output_paths(entry).items():
+            if tables_only and path.suffix != ".parquet":
+                continue
+            if not path.is_file():
+                bad.append(f"{path} is missing")
+            elif sha256_file(path) != entry["outputs"][name]:
+                bad.append(f"{path} differs from the logged SHA-256")
+        return bad
+
+    def verify(self, stage: str) -> None:
+        """Raise a WorkspaceError naming the stage to re-run if its tables are not the logged ones.
+
+        Only the Parquet tables: ingest/schema.toml is documented as editable between stages."""
+        bad = self.changed_outputs(stage, tables_only=True)
+        if bad:
+            more = f" (+{len(bad) - 2} more)" if len(bad) > 2 else ""
+            raise WorkspaceError(
+                f"workspace {self.path}: the {stage} stage's outputs do not match its stage log "
+                f"entry ({'; '.join(bad[:2])}{more}); a run was interrupted while {stage} was "
+                "writing, or its files were changed since",
+                hint=f"re-run {stage}: {RERUN_HINT[stage].format(ws=self.path)}",
+            )
+
+    def verify_inputs(self, stage: str) -> None:
+        """Before ``stage`` runs: every earlier logged stage it reads must be committed intact."""
+        for earlier in CONSUMED.get(stage, ()):
+            self.verify(earlier)
+
+    # -- lock ----------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self, *, wait: bool = False, create: bool = True) -> Iterator[None]:
+        """Hold the workspace's exclusive lock (``flock`` on WS/.lock) for the block.
+
+        Reentrant within a process (``curate run`` holds it while its stages take it again).
+        Another holder makes this raise a WorkspaceError naming its pid, command and start
+        time, or, with ``wait``, block until it is released. A workspace folder the lock had to
+        create is removed again if nothing but the lock file was put in it. With ``create``
+        false and no workspace folder there is nothing to protect: the block runs unlocked.
+        """
+        self.check_usable()
+        key = self.path.resolve()
+        held = _HELD.get(key)
+        if held is not None:
+            held.depth += 1
+            try:
+                yield
+            finally:
+                held.depth -= 1
+            return
+        if not self.path.exists() and not create:
+            yield
+            return
+        held = self._acquire(wait)
+        _HELD[key] = held
+        try:
+            yield
+        finally:
+            del _HELD[key]
+            self._release(held)
+
+    def _acquire(self, wait: bool) -> _Held:
+        made = False
+        target = self.path / LOCK_FILE
+        while True:
+            try:
+                if not self.path.exists():
+                    self.path.mkdir(parents=True)
+                    made = True
+                fd = os.open(target, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            except FileExistsError:
+                continue  # made by another process just now
+            except FileNotFoundError:
+                continue  # the folder was removed by a holder's clean-up: make it again
+            except OSError as exc:
+                raise WorkspaceError(
+                    f"workspace {self.path}: cannot create the lock file {target}: "
+                    f"{exc.strerror or exc}"
+                ) from None
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                holder = _describe_holder(fd)
+                os.close(fd)
+                if made:
+                    with contextlib.suppress(OSError):
+                        self.path.rmdir()
+                raise WorkspaceError(
+                    f"workspace {self.path} is in use by {holder}",
+                    hint="wait for that run to finish (`curate run --wait` waits for it), "
+                    "or use another workspace",
+                ) from None
+            try:  # the holder before us may have removed the file (clean-up) while we waited
+                current = os.stat(target).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                current = False
+            if current:
+                break
+            os.close(fd)
+        info = {
+            "pid": os.getpid(),
+            "command": _command_line(),
+            "since": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+        }
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, (json.dumps(info) + "\n").encode(), 0)
+        return _Held(fd=fd, made=made)
+
+    def _release(self, held: _Held) -> None:
+        try:
+            if held.made and sorted(p.name for p in self.path.iterdir()) == [LOCK_FILE]:
+                # Nothing was written: leave no workspace behind (a run that could not start).
+                (self.path / LOCK_FILE).unlink()
+                self.path.rmdir()
+            else:
+                os.ftruncate(held.fd, 0)
+        except OSError:
+            pass
+        finally:
+            os.close(held.fd)
+
+
+@dataclass
+class _Held:
+    fd: int
+    made: bool
+    depth: int = 0
+
+
+# Locks this process holds, by resolved workspace path (what makes the lock reentrant).
+_HELD: dict[Path, _Held] = {}
+
+
+def _command_line() -> str:
+    argv = list(sys.argv) or ["python"]
+    name = Path(argv[0]).name
+    if name == "__main__.py":
+        name = "python -m " + Path(argv[0]).parent.name
+    return shlex.join([name, *argv[1:]])
+
+
+def _describe_holder(fd: int) -> str:
+    """``pid N (`command`) since TIME`` from the lock file, as the holder wrote it."""
+    try:
+        info = json.loads(os.pread(fd, 4096, 0).decode("utf-8"))
+        return f"pid {info['pid']} (`{info['command']}`) since {info['since']}"
+    except (ValueError, KeyError, TypeError, OSError):
+        return "another process (it has just started)"
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def stage_guard(stage: str) -> Callable[[F], F]:
+    """Decorate a stage function: hold its workspace's lock while it runs, and first check that
+    the earlier stages it reads were committed intact (Workspace.verify_inputs)."""
+
+    def decorate(fn: F) -> F:
+        sig = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            bound = sig.bind_partial(*args, **kwargs)
+            value = bound.arguments.get("workspace", sig.parameters["workspace"].default)
+            ws = value if isinstance(value, Workspace) else Workspace(value)
+            with ws.lock(create=stage == "ingest"):
+                ws.verify_inputs(stage)
+                return fn(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorate
 
 
 def merge_counts(*maps: Mapping[str, int]) -> dict[str, int]:

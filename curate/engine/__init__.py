@@ -18,7 +18,7 @@ import socket
 from typing import Any
 
 from curate.errors import MissingDependencyError, UsageError
-from curate.workspace import StageResult
+from curate.workspace import StageResult, Workspace
 
 ENGINES = ("local", "ray")
 STAGES_WITH_ENGINE = ("ingest", "dedupe", "export")
@@ -173,14 +173,19 @@ def run_stage_with_engine(
         )
     if ray_address and name != "ray":
         raise UsageError("--ray-address needs --engine ray")
-    if name == "local":
-        import importlib
+    workspace = kwargs.get("workspace", "curate-work")
+    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
+    # The stage functions lock too (reentrant); taking it here first also covers the Ray
+    # engine's own ingest and makes a busy workspace fail before Ray starts.
+    with ws.lock(create=stage == "ingest"):
+        if name == "local":
+            import importlib
 
-        module = importlib.import_module(f"curate.{stage}")
-        result: StageResult = getattr(module, stage)(**kwargs)
-        return result
-    require_ray()
-    connect_ray(ray_address)
-    from curate.engine import ray_engine
+            module = importlib.import_module(f"curate.{stage}")
+            result: StageResult = getattr(module, stage)(**kwargs)
+            return result
+        require_ray()
+        connect_ray(ray_address)
+        from curate.engine import ray_engine
 
-    return ray_engine.run_stage(stage, **kwargs)
+        return ray_engine.run_stage(stage, **kwargs)

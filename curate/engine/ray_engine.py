@@ -39,7 +39,7 @@ import numpy.typing as npt
 import polars as pl
 
 from curate.errors import CurateError, UsageError
-from curate.workspace import ROW_GROUP_SIZE, StageResult, Workspace
+from curate.workspace import ROW_GROUP_SIZE, StageResult, Workspace, stage_guard
 
 _LOCK = threading.Lock()
 _ORIGINALS: dict[tuple[str, str], Any] = {}
@@ -256,6 +256,7 @@ class _IngestWorker:
         }
 
 
+@stage_guard("ingest")
 def ray_ingest(
     paths: Sequence[str | os.PathLike[str]],
     schema: Any,

@@ -629,8 +629,20 @@ def load_tokenizer(spec: str | Path | Any) -> ChatTokenizer:
         try:  # a slow (sentencepiece) tokenizer that transformers can convert
             from transformers import AutoTokenizer
 
-            return from_transformers(AutoTokenizer.from_pretrained(str(path)), name)
+            from curate.train.models import no_stdin
+
+            with no_stdin():  # never run the folder's code, never ask on stdin whether to
+                tok = AutoTokenizer.from_pretrained(
+                    str(path), trust_remote_code=False, local_files_only=True
+                )
+            return from_transformers(tok, name)
         except Exception as exc:
+            if "trust_remote_code" in str(exc):
+                raise UsageError(
+                    f"--tokenizer {name}: the directory has no tokenizer.json and its tokenizer "
+                    "is defined by code shipped in the folder; curate never runs that code",
+                    hint="pass a folder with a tokenizer.json (a fast tokenizer)",
+                ) from exc
             raise UsageError(
                 f"--tokenizer {name}: the directory has no tokenizer.json "
                 f"and transformers cannot load it ({type(exc).__name__})"

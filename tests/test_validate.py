@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,12 @@ ERROR_CASES: dict[str, tuple[Any, str]] = {
         {"messages": [S, U, {**A, "weight": 0.5}]},
         "messages[2]: weight is 0.5; it must be 0 or 1",
     ),
+    "lone_surrogate": (
+        '{"messages": [{"role": "user", "content": "hi \\ud83d"}, '
+        '{"role": "assistant", "content": "ok"}]}',
+        "a string holds the lone surrogate \\ud83d, half of a UTF-16 pair: not valid "
+        "Unicode, so `datasets` and UTF-8 writers cannot load the line",
+    ),
     "undeclared_tool": (
         {
             "messages": [
@@ -97,7 +104,8 @@ def test_duplicate_and_error_table_is_covered(tmp_path: Path) -> None:
         "not_jsonl",
         "bad_structure",
     }
-    assert set(ERRORS) == set(ERROR_CASES) | {"duplicate"} | tokenizer_codes
+    file_codes = {"empty_file", "unreadable"}
+    assert set(ERRORS) == set(ERROR_CASES) | {"duplicate"} | tokenizer_codes | file_codes
 
 
 def test_valid_edge_cases_are_not_errors(tmp_path: Path) -> None:
@@ -170,6 +178,69 @@ def test_bom_on_the_first_line_is_named(tmp_path: Path) -> None:
             "save the file as UTF-8 without BOM",
         )
     ]
+
+
+def test_surrogate_pairs_and_escaped_backslashes_are_valid(tmp_path: Path) -> None:
+    """Only a lone half of a pair is an error: a full pair is one character, and an escaped
+    backslash before 'ud83d' is no escape at all."""
+    pair = {"messages": [S, U, {**A, "content": "ok \U0001f600"}]}
+    backslash = {"messages": [S, U, {**A, "content": "C:\\ud83d"}]}
+    path = tmp_path / "f.jsonl"
+    path.write_text(json.dumps(pair) + "\n" + json.dumps(backslash) + "\n")
+    assert "\\ud83d\\ude00" in path.read_text() and "\\\\ud83d" in path.read_text()
+    report = validate_file(path)
+    assert report.ok, report.errors
+
+
+def test_nesting_too_deep_is_a_line_error(tmp_path: Path) -> None:
+    deep = '{"messages": ' + "[" * 5000 + "]" * 5000 + "}"
+    report = validate_file(write(tmp_path, GOOD, deep, GOOD | {"metadata": {}}))
+    assert [(f.line, f.code, f.message) for f in report.errors] == [
+        (2, "bad_json", "nested too deeply to parse (JSON loaders stop at about 1,000 levels)")
+    ]
+    assert report.stats["examples"] == 2
+
+
+def test_long_first_line_is_jsonl_not_pretty_printed(tmp_path: Path) -> None:
+    """The sniffer reads on to the end of a first line longer than its 64 KB head."""
+    long_line = {"messages": [S, {**U, "content": "é" * 40_000 + "x"}, A]}
+    path = write(tmp_path, long_line, GOOD)
+    assert len(path.read_bytes().split(b"\n")[0]) > 80_000
+    report = validate_file(path)
+    assert report.ok, report.errors
+    assert report.stats["examples"] == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "what"), [("", "is empty"), ("\n\n", "holds only blank lines")]
+)
+def test_empty_file_is_an_error(tmp_path: Path, content: str, what: str) -> None:
+    path = tmp_path / "f.jsonl"
+    path.write_text(content)
+    report = validate_file(path)
+    assert [(f.line, f.code, f.message) for f in report.errors] == [
+        (0, "empty_file", f"{path} {what}: there is nothing to train on")
+    ]
+
+
+def test_truncated_gzip_checks_the_lines_before_the_cut(tmp_path: Path) -> None:
+    import gzip
+    import random
+
+    rng = random.Random(0)
+    lines = [{"messages": [S, U, {**A, "content": f"{i} {rng.random()}"}]} for i in range(5000)]
+    data = gzip.compress("".join(json.dumps(x) + "\n" for x in lines).encode())
+    path = tmp_path / "f.jsonl.gz"
+    path.write_bytes(data[: len(data) // 2])
+    report = validate_file(path)
+    (err,) = report.errors
+    n = report.stats["examples"]
+    assert 0 < n < 5000
+    assert (err.line, err.code) == (n + 1, "unreadable")
+    assert err.message == (
+        f"cannot read past line {n}: "
+        "Compressed file ended before the end-of-stream marker was reached"
+    )
 
 
 def test_warning_table_is_covered() -> None:
@@ -323,6 +394,29 @@ def test_cli_exit_codes_and_messages(tmp_path: Path) -> None:
     res = runner.invoke(main, ["validate", str(good), "--tokenizer", str(tmp_path / "nope")])
     assert res.exit_code == 2
     assert f"Error: --tokenizer {tmp_path / 'nope'}: no such file or directory" in res.output
+
+
+def test_cli_empty_file_exits_1(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    res = CliRunner().invoke(main, ["validate", str(empty)])
+    assert res.exit_code == 1
+    assert res.output.startswith(
+        f"error empty_file: the whole file\n  file: {empty} is empty: there is nothing to train on\n"
+    )
+
+
+def test_cli_non_utf8_file_name_exits_2(tmp_path: Path) -> None:
+    name = os.fsdecode(b"caf\xe9.jsonl")
+    path = tmp_path / name
+    path.write_text(json.dumps(GOOD) + "\n")
+    res = CliRunner().invoke(main, ["validate", str(path)])
+    assert res.exit_code == 2
+    assert res.output == (
+        f"Error: {tmp_path}/caf\\xe9.jsonl: the file name is not valid UTF-8, "
+        "so the report cannot name it\n"
+        "Hint: rename the file to a UTF-8 name (e.g. `convmv -f latin1 -t utf8 --notest FILE`)\n"
+    )
 
 
 def test_cli_on_shipped_samples() -> None:

@@ -29,7 +29,8 @@ def _render(report: Any) -> None:
             console.print(f"[{colour}]{kind[:-1]}[/{colour}] {code}: {what}")
             for f in items[:SHOW]:
                 where = f"line {f.line}" if f.line else "file"
-                console.print(f"  {where}: {f.message}", markup=False)
+                # one finding per line, never wrapped: the output is grepped and diffed
+                console.print(f"  {where}: {f.message}", markup=False, soft_wrap=True)
             if len(items) > SHOW:
                 console.print(f"  ... and {len(items) - SHOW:,} more (use --json for all)")
     s = report.stats

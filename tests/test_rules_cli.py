@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import tomllib
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from curate.cli import main
+from curate.rules import load_rule_pack
 
 DATA = Path(__file__).parent / "data" / "rules"
 
@@ -58,3 +61,16 @@ def test_show_bad_key_and_bad_regex(tmp_path: Path) -> None:
 def test_help_mentions_langdetect_cores() -> None:
     res = CliRunner().invoke(main, ["rules", "--help"])
     assert res.exit_code == 0 and "all CPU cores" in res.output
+
+
+@pytest.mark.parametrize("name", ["default", "strict", "clinical"])
+def test_show_redirected_is_a_loadable_pack(tmp_path: Path, name: str) -> None:
+    """`curate rules show default > my.toml` gives valid TOML: rich no longer wraps long lines
+    when stdout is not a terminal, and the file loads back as the same pack."""
+    res = CliRunner().invoke(main, ["rules", "show", name])
+    assert res.exit_code == 0
+    assert max(len(line) for line in res.output.splitlines()) > 80  # long lines to wrap
+    tomllib.loads(res.output)
+    mine = tmp_path / f"{name}.toml"
+    mine.write_text(res.output)
+    assert load_rule_pack(mine).model_dump() == load_rule_pack(name).model_dump()

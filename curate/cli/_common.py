@@ -95,5 +95,16 @@ def json_option(fn: F) -> F:
     )(fn)
 
 
+def print_toml(text: str) -> None:
+    """A TOML file's text on stdout: highlighted on a terminal, byte for byte otherwise, so
+    ``curate rules show default > my.toml`` writes a file that loads (rich wraps at 80 columns)."""
+    if out.is_terminal:
+        from rich.syntax import Syntax
+
+        out.print(Syntax(text, "toml", theme="ansi_dark", word_wrap=True))
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+
+
 def print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=2, sort_keys=True, default=str))

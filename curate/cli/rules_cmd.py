@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from rich.syntax import Syntax
 from rich.table import Table
 
-from curate.cli._common import handle_errors, json_option, out, print_json
+from curate.cli._common import handle_errors, json_option, out, print_json, print_toml
 
 
 @click.group("rules")
@@ -60,7 +59,7 @@ def show_command(name: str, as_json: bool) -> None:
     if as_json:
         print_json(load_rule_pack(name).model_dump(mode="json"))
         return
-    out.print(Syntax(pack_text(name), "toml", theme="ansi_dark", word_wrap=True))
+    print_toml(pack_text(name))
 
 
 COMMANDS: list[click.Command] = [rules_group]

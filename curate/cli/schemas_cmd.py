@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import click
-from rich.syntax import Syntax
 from rich.table import Table
 
-from curate.cli._common import handle_errors, out
+from curate.cli._common import handle_errors, out, print_toml
 
 
 @click.group("schemas")
@@ -41,7 +40,7 @@ def show_command(name: str) -> None:
     """Print a schema (built-in name or file) as TOML."""
     from curate.schema import schema_text
 
-    out.print(Syntax(schema_text(name), "toml", theme="ansi_dark", word_wrap=True))
+    print_toml(schema_text(name))
 
 
 COMMANDS: list[click.Command] = [schemas_group]

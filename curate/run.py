@@ -4,7 +4,13 @@ A stage's cache key hashes its input files, its full effective config (schema an
 contents, templates, tokenizer files), the curate version and the key of the stage before it,
 so a change anywhere upstream re-runs everything downstream. Keys are recorded only after a stage
 has completed and logged, and every table is written atomically, so a run killed at any point
-and started again finishes with the same outputs as an uninterrupted one.
+and started again finishes with the same outputs as an uninterrupted one. A matching key is not
+enough to skip a stage: its outputs (tables, export files listed in the manifest, the adapter)
+must still have the SHA-256 its stage log entry recorded. The whole run holds the workspace lock.
+
+``[train] out`` is deleted and re-created on each training run, so it must be a folder this
+command made (it holds the CREATED_MARKER file) or a new or empty one, and never the workspace,
+the export folder, an input or the config's folder.
 """
 
 from __future__ import annotations
@@ -19,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 from curate.config import RunConfig, load_config
-from curate.errors import UsageError
-from curate.workspace import StageResult, Workspace, sha256_file, write_json
+from curate.errors import ConfigError, UsageError
+from curate.workspace import CREATED_MARKER, StageResult, Workspace, sha256_file, write_json
 
 RUN_STAGES = ("ingest", "dedupe", "export", "train", "report")
 CACHE_FILE = "run_cache.json"
@@ -34,6 +40,9 @@ class RunResult:
     report_html: str | None = None
     samples: list[dict[str, str]] = field(default_factory=list)
     train_summary: dict[str, Any] = field(default_factory=dict)
+    # The report stage's accounting check: None when the report did not run.
+    accounting_ok: bool | None = None
+    accounting_failures: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _hash_path(path: Path, h: Any) -> None:
@@ -71,7 +80,7 @@ def stage_key(stage: str, cfg: RunConfig, upstream: str) -> str:
         schema = load_schema(_resolve_named(cfg, cfg.ingest.schema_))
         assert schema.source_path is not None
         h.update(sha256_file(schema.source_path).encode())
-        if cfg.ingest.rules:
+        if cfg.ingest.rules and cfg.ingest.rules.lower() != "none":
             from curate.rules import load_rule_pack
 
             pack = load_rule_pack(_resolve_named(cfg, cfg.ingest.rules))
@@ -119,15 +128,86 @@ def _load_cache(ws: Workspace) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(v, str)}
 
 
-def _outputs_intact(ws: Workspace, stage: str) -> bool:
+def _outputs_intact(ws: Workspace, stage: str, cfg: RunConfig) -> bool:
+    """Whether ``stage``'s last logged outputs are still the files it wrote (so it may be skipped)."""
     entry = ws.last_entry(stage)
     if entry is None:
         return False
-    for name, digest in entry.get("outputs", {}).items():
-        path = entry.get("_paths", {}).get(name)
-        if path and (not Path(path).exists() or sha256_file(path) != digest):
-            return False
+    if entry.get("outputs") and "output_paths" not in entry:
+        return False  # logged before curate recorded where outputs live: cannot vouch for them
+    if ws.changed_outputs(stage):
+        return False
+    if stage == "export":
+        manifest = ws.output_paths(entry).get("manifest.json")
+        return manifest is not None and _export_files_intact(manifest)
+    if stage == "train" and cfg.train is not None:
+        return (Path(cfg.resolve(cfg.train.out)) / "adapter_model.safetensors").is_file()
     return True
+
+
+def _export_files_intact(manifest: Path) -> bool:
+    """Every split file (or shard) the manifest lists has the SHA-256 it records."""
+    try:
+        files = json.loads(manifest.read_text("utf-8"))["files"]
+        listed = [f for e in files.values() for f in (e.get("shards") or [e])]
+        return all(
+            (manifest.parent / Path(f["path"]).name).is_file()
+            and sha256_file(manifest.parent / Path(f["path"]).name) == f["sha256"]
+            for f in listed
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return False
+
+
+def _contains(a: Path, b: Path) -> bool:
+    """``a`` is ``b`` or a folder above it."""
+    return a == b or a in b.parents
+
+
+def _fresh_train_out(cfg: RunConfig) -> Path:
+    """Empty ``[train] out`` for a new training run, deleting only a folder this command made.
+
+    Called before the model is loaded, so a refused folder costs nothing."""
+    assert cfg.train is not None
+    out = Path(cfg.resolve(cfg.train.out))
+    where = f"[train] out = {cfg.train.out!r} ({out})"
+    real = out.resolve()
+    ws = Path(cfg.resolve(cfg.workspace))
+    # (what, its path, whether a folder inside it is refused too)
+    guarded = [
+        ("the workspace", ws, False),
+        *((f"the workspace's {s} folder", ws / s, True) for s in RUN_STAGES),
+        ("the export folder ([export] out)", Path(cfg.resolve(cfg.export.out)), True),
+        ("the config file's folder", Path(cfg.base_dir), False),
+        *((f"the input {p}", Path(cfg.resolve(p)), True) for p in cfg.ingest.paths),
+    ]
+    for what, path, inside_too in guarded:
+        other = path.resolve()
+        if _contains(real, other) or (inside_too and other in real.parents):
+            relation = "is or contains" if _contains(real, other) else "is inside"
+            raise ConfigError(
+                f"{where} {relation} {what} ({path})",
+                hint="curate run deletes and re-creates [train] out on every training run: "
+                'give it a folder of its own, e.g. out = "adapter"',
+            )
+    if out.exists() or out.is_symlink():
+        if not out.is_dir() or out.is_symlink():
+            raise ConfigError(f"{where} exists and is not a folder", hint="choose another path")
+        if any(out.iterdir()):
+            if not (out / CREATED_MARKER).is_file():
+                raise ConfigError(
+                    f"{where} is not empty and was not made by curate run (no {CREATED_MARKER} "
+                    "file in it); curate never deletes a folder it did not make",
+                    hint="choose a new folder for [train] out, or empty this one yourself",
+                )
+            # A cached key mismatch means the data or settings changed: start this stage afresh.
+            shutil.rmtree(out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / CREATED_MARKER).write_text(
+        "made by `curate run`; it deletes and re-creates this folder on each training run\n",
+        "utf-8",
+    )
+    return out
 
 
 def run(
@@ -136,13 +216,29 @@ def run(
     force: str | None = None,
     only: list[str] | None = None,
     on_stage: Callable[[str, str], None] | None = None,
+    wait: bool = False,
 ) -> RunResult:
-    """Run the pipeline described by ``config``; ``force`` re-runs from that stage on."""
+    """Run the pipeline described by ``config``; ``force`` re-runs from that stage on.
+
+    Holds the workspace lock throughout: another run on it raises a WorkspaceError naming the
+    holder, or, with ``wait``, waits for it to finish."""
     cfg = config if isinstance(config, RunConfig) else load_config(config)
     if force is not None and force not in RUN_STAGES:
         raise UsageError(f"--force must be one of {', '.join(RUN_STAGES)}, got '{force}'")
     ws = Workspace(cfg.resolve(cfg.workspace))
-    ws.check_usable()  # made by the first stage that runs: a failed start leaves no folder
+    ws.check_usable()
+    # The lock's folder is removed again if the run fails before writing anything in it.
+    with ws.lock(wait=wait):
+        return _run_locked(cfg, ws, force, only, on_stage)
+
+
+def _run_locked(
+    cfg: RunConfig,
+    ws: Workspace,
+    force: str | None,
+    only: list[str] | None,
+    on_stage: Callable[[str, str], None] | None,
+) -> RunResult:
     cache = _load_cache(ws)
     result = RunResult(workspace=str(ws.path))
     forced = False
@@ -158,7 +254,12 @@ def run(
         forced = forced or force == stage
         key = stage_key(stage, cfg, upstream)
         upstream = key
-        if stage != "report" and not forced and cache.get(stage) == key and ws.last_entry(stage):
+        if (
+            stage != "report"
+            and not forced
+            and cache.get(stage) == key
+            and _outputs_intact(ws, stage, cfg)
+        ):
             note(stage, "cached")
             result.skipped.append(stage)
             if stage == "train" and cfg.train is not None:
@@ -244,10 +345,8 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
         t = cfg.train
         assert t is not None
         model = t.model if t.model == "smollm2" else cfg.resolve(t.model)
-        out = Path(cfg.resolve(t.out))
-        if out.exists():
-            # A cached key mismatch means the data or settings changed: start this stage afresh.
-            shutil.rmtree(out)
+        ws.verify_inputs("train")
+        out = _fresh_train_out(cfg)
         trained = train(
             cfg.resolve(cfg.export.out),
             TrainerConfig(
@@ -307,5 +406,9 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
         html = cfg.resolve(r.html) if r.html else None
         rep = report(ws, html=html, json_path=cfg.resolve(r.json_path) if r.json_path else None)
         result.report_html = html
+        result.accounting_ok = rep.accounting_ok
+        result.accounting_failures = [
+            c for c in rep.facts["accounting"]["checks"] if c.get("ok") is False
+        ]
         return getattr(rep, "stage_result", None)
     raise AssertionError(stage)

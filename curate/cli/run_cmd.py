@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
 from curate.cli._common import console, handle_errors, json_option, print_json
+from curate.errors import StageError
 
 
 @click.command("run")
@@ -17,11 +19,19 @@ from curate.cli._common import console, handle_errors, json_option, print_json
     default=None,
     help="Re-run from this stage on, even if nothing changed.",
 )
+@click.option(
+    "--wait",
+    is_flag=True,
+    help="If another curate command holds the workspace, wait for it instead of exiting 2.",
+)
 @json_option
 @handle_errors
-def run_command(config: str, force: str | None, as_json: bool) -> None:
+def run_command(config: str, force: str | None, wait: bool, as_json: bool) -> None:
     """Run every stage in CONFIG (ingest, dedupe, export, train, report), skipping stages whose
-    inputs and settings are unchanged since the last run."""
+    inputs, settings and outputs are unchanged since the last run.
+
+    Exits 1 when the run's report finds that the outcomes do not add up (as `curate report`
+    does), 2 when another command holds the workspace (unless --wait)."""
     from curate.run import run
 
     def on_stage(stage: str, status: str) -> None:
@@ -32,7 +42,7 @@ def run_command(config: str, force: str | None, as_json: bool) -> None:
             ]
             console.print(f"[{style}]{stage:<7} {label}[/{style}]")
 
-    result = run(config, force=force, on_stage=on_stage)
+    result = run(config, force=force, on_stage=on_stage, wait=wait)
     if as_json:
         print_json(
             {
@@ -40,8 +50,10 @@ def run_command(config: str, force: str | None, as_json: bool) -> None:
                 "skipped": result.skipped,
                 "stages": {k: (v.to_dict() if v else None) for k, v in result.stages.items()},
                 "report_html": result.report_html,
+                "accounting_ok": result.accounting_ok,
             }
         )
+        _check_accounting(result.accounting_failures)
         return
     try:
         from curate.report import collect, render_terminal
@@ -62,6 +74,17 @@ def run_command(config: str, force: str | None, as_json: bool) -> None:
         console.print(f"[bold]tuned:[/bold]  {sample['tuned']}")
     if result.report_html:
         console.print(f"\nReport: {Path(result.report_html).resolve()}")
+    _check_accounting(result.accounting_failures)
+
+
+def _check_accounting(failed: list[dict[str, Any]]) -> None:
+    """Exit 1, as `curate report` does, when the run's own report finds the accounting broken."""
+    if failed:
+        raise StageError(
+            f"accounting check failed: {failed[0]['name']}: {failed[0]['detail']}"
+            + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""),
+            hint="the workspace tables do not add up; re-run the pipeline into a fresh workspace",
+        )
 
 
 @click.command("init")

@@ -35,6 +35,7 @@ import hashlib
 import heapq
 import json
 import os
+import re
 import tempfile
 import time
 from array import array
@@ -932,6 +933,7 @@ def export(
     out_dir = Path(out)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: exists and is not a directory")
+    ws.check_not_an_input(out_dir, "--out")
     input_hash = ws.log_hash()
     strat_name = schema.stratify_default if stratify is None else stratify
     needed = {c for task in compiled for c in (*task.columns, *task.requires)}
@@ -1594,19 +1596,43 @@ def _validate(batch: list[dict[str, Any]], fmt: str, style: str) -> None:
 
 def _remove_stale(out_dir: Path, keep: set[str]) -> None:
     """A previous export's split file (or shard) that this one does not write would mislead
-    a trainer."""
+    a trainer. Only what curate itself wrote goes: the old manifest must be one curate wrote,
+    and a file it lists is removed only if its name is a split file name curate writes (no
+    folder, no ``..``), it is a plain file directly in ``out_dir`` and it still has the SHA-256
+    that manifest recorded."""
     old = out_dir / "manifest.json"
-    if not old.exists():
+    if old.is_symlink() or not old.is_file():
         return
     try:
-        entries = json.loads(old.read_text("utf-8")).get("files", {}).values()
-        listed = [f["path"] for e in entries for f in (e.get("shards") or [e]) if f.get("path")]
-    except (ValueError, AttributeError, KeyError, TypeError):
+        data = json.loads(old.read_text("utf-8"))
+        if not _is_curate_manifest(data):
+            return
+        listed = [
+            (f["path"], f["sha256"])
+            for e in data["files"].values()
+            for f in (e.get("shards") or [e])
+        ]
+    except (OSError, ValueError, AttributeError, KeyError, TypeError):
         return
-    for name in listed:
-        path = out_dir / Path(name).name
-        if path.name not in keep and path.exists():
-            path.unlink()
+    for name, digest in listed:
+        if not isinstance(name, str) or name in keep or not _SPLIT_FILE.fullmatch(name):
+            continue
+        path = out_dir / name
+        if path.is_symlink() or not path.is_file() or sha256_file(path) != digest:
+            continue
+        path.unlink()
+
+
+_SPLIT_FILE = re.compile(r"(?:train|val|test)(?:-\d{5})?\.jsonl")
+
+
+def _is_curate_manifest(data: Any) -> bool:
+    """The keys only curate's export writes together (a trainer's own manifest.json has others)."""
+    return (
+        isinstance(data, dict)
+        and {"curate_version", "files", "format", "examples"} <= data.keys()
+        and isinstance(data["files"], dict)
+    )
 
 
 def _outcomes(

@@ -38,7 +38,7 @@ from typing import Any, TypeVar
 
 import polars as pl
 
-from curate.errors import WorkspaceError
+from curate.errors import UsageError, WorkspaceError
 
 WORKSPACE_FORMAT = 1
 STAGES = ("ingest", "dedupe", "export", "train", "report")
@@ -348,6 +348,29 @@ class Workspace:
         """Before ``stage`` runs: every earlier logged stage it reads must be committed intact."""
         for earlier in CONSUMED.get(stage, ()):
             self.verify(earlier)
+
+    def check_not_an_input(self, out: Path, option: str) -> None:
+        """Refuse an output folder that is, is inside or contains an input the last ingest read
+        (paths as its log recorded them, relative to the current folder)."""
+        entry = self.last_entry("ingest")
+        if entry is None:
+            return
+        real = out.resolve()
+        for given in (entry.get("config") or {}).get("paths") or []:
+            inp = Path(str(given)).resolve()
+            if real == inp:
+                relation = "is"
+            elif inp in real.parents:
+                relation = "is inside"
+            elif real in inp.parents:
+                relation = "contains"
+            else:
+                continue
+            raise UsageError(
+                f"{option} {out} {relation} the ingest input {given}; curate never writes or "
+                "deletes files among its inputs",
+                hint=f"choose an {option} folder outside the input paths",
+            )
 
     # -- lock ----------------------------------------------------------------------------
     @contextlib.contextmanager

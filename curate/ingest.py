@@ -36,7 +36,6 @@ from curate.workspace import (
     StageResult,
     Workspace,
     merge_counts,
-    sha256_file,
     stage_guard,
 )
 
@@ -593,16 +592,27 @@ def _read_plans(
     """``candidate_events``' loop; ``buffer`` keeps the last, partial chunk for the caller.
     Each input's SHA-256 is computed on ``hasher`` while the file is read (hashlib releases
     the GIL on large blocks)."""
-    from curate.readers import read_file
+    from curate.input_walk import sha256_or_empty
+    from curate.readers import read_or_reject, read_unmapped
+
+    def note(batch: Any) -> None:  # reader warnings about the file (nothing lost)
+        for w in batch.warnings:
+            fs.warnings.append(f"{name}: {w}")
+            warnings.append(f"{name}: {w}")
 
     for f, name, maybe_layout, mapping in plans:
-        digest = hasher.submit(sha256_file, f)
+        digest = hasher.submit(sha256_or_empty, f)
         fs = file_stats.setdefault(name, FileStats())
-        if maybe_layout is None:
+        if maybe_layout is None:  # no record with a field: rejects only, or truly empty
+            for batch in read_unmapped(f, encoding=encoding, batch_size=batch_size):
+                fs.rows_read += len(batch.rejects)
+                note(batch)
+                yield "rejects", _reader_rejects(name, batch)
             fs.sha256 = digest.result()
-            msg = f"{name}: empty file or header only; 0 records"
-            fs.warnings.append(msg)
-            warnings.append(msg)
+            if fs.rows_read == 0:
+                msg = f"{name}: empty file or header only; 0 records"
+                fs.warnings.append(msg)
+                warnings.append(msg)
             continue
         layout = maybe_layout
         fs.layout = layout.name
@@ -610,8 +620,10 @@ def _read_plans(
         mapper = LayoutMapper(schema, layout, mapping, name, required)
         size = f.stat().st_size
         cells = layout.kind == "rows"  # CSV rows as cell lists: no dict per row
-        batches = read_file(f, encoding=encoding, batch_size=batch_size, row_lists=cells)
+        batches = read_or_reject(f, encoding=encoding, batch_size=batch_size, row_lists=cells)
         for batch in itertools.chain(batches, [None]):
+            if batch is not None:
+                note(batch)
             if batch is not None and batch.row_lists:
                 fs.rows_read += len(batch.rows) + len(batch.rejects)
                 yield "rejects", _reader_rejects(name, batch)
@@ -694,7 +706,8 @@ def ingest(
     machines with more than two cores, when the input is large enough to repay their start-up).
     Output is identical for any number.
     """
-    from curate.readers import discover, file_columns
+    from curate.input_walk import named_explicitly
+    from curate.readers import UnreadableFile, discover, file_columns
 
     started = time.perf_counter()
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
@@ -709,14 +722,19 @@ def ingest(
     str_paths = [str(p) for p in paths]
     if not str_paths:
         raise UsageError("no input paths given")
-    files = discover(str_paths)
+    warnings: list[str] = []
+    files = discover(str_paths, warnings)
     _check_not_inside_inputs(ws.path, files, str_paths)
 
     # Fail fast on unusable files (no layout, missing required column) before writing anything.
     plans: list[Plan] = []
-    warnings: list[str] = []
     for f in files:
-        cols = file_columns(f, encoding=encoding)
+        try:
+            cols = file_columns(f, encoding=encoding)
+        except UnreadableFile:
+            if named_explicitly(f, str_paths):
+                raise
+            cols = []  # found in a folder: read_unmapped makes it one reject for the file
         name = display_path(f)
         if not cols:
             plans.append((f, name, None, {}))

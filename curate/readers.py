@@ -57,12 +57,13 @@ import re
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, cast
 
 from curate.errors import InputError
+from curate.json_checks import lone_surrogate
 
 __all__ = [
     "FORMATS",
@@ -70,11 +71,14 @@ __all__ = [
     "CsvDialect",
     "RawBatch",
     "RawReject",
+    "UnreadableFile",
     "detect_encoding",
     "discover",
     "file_columns",
     "file_format",
     "read_file",
+    "read_or_reject",
+    "read_unmapped",
     "sniff_dialect",
     "source_name",
 ]
@@ -100,6 +104,18 @@ CSV_DELIMITERS = (",", ";", "\t", "|")
 _CHUNK = 1 << 20  # characters read per block (tests shrink it to cross block edges)
 
 
+class UnreadableFile(InputError):
+    """A file that cannot be read at all (OS error, damaged compression or Parquet).
+
+    Named explicitly it stops ingest (exit 2); found in a folder or glob it becomes one
+    reject for the file with ``reason`` as its code, and the other files are read.
+    """
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message, hint="check the file's permissions, or remove or replace it")
+        self.reason = reason
+
+
 @dataclass
 class RawReject:
     """A row that could not be read; becomes a row of ingest's rejects table."""
@@ -122,6 +138,7 @@ class RawBatch:
     rejects: list[RawReject] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     row_lists: bool = False  # rows are lists of cells in ``columns`` order (CSV asked for lists)
+    warnings: list[str] = field(default_factory=list)  # about the file, losing no row
 
 
 # --------------------------------------------------------------------------------------------
@@ -153,20 +170,21 @@ def _supported(path: Path) -> bool:
     return True
 
 
-def _hidden(path: Path, base: Path) -> bool:
-    rel = path.relative_to(base) if path.is_relative_to(base) else Path(path.name)
-    return any(part.startswith(".") for part in rel.parts)
-
-
-def discover(paths: Sequence[str]) -> list[Path]:
+def discover(paths: Sequence[str], warnings: list[str] | None = None) -> list[Path]:
     """Expand files, directories (recursively) and globs into a sorted, deduplicated file list.
 
     Hidden files and folders and files of unsupported types are skipped inside directories and
-    globs; a file named explicitly must exist and have a supported type.
+    globs; a file named explicitly must exist and have a supported type. A folder that cannot
+    be listed and a dangling symbolic link add to ``warnings``; a file name that is not valid
+    UTF-8 is an InputError.
     """
+    from curate.input_walk import check_name, walk_dir
+
     found: dict[Path, Path] = {}
+    notes: list[str] = [] if warnings is None else warnings
 
     def add(p: Path) -> None:
+        check_name(p)
         found.setdefault(p.resolve(), p)
 
     for spec in paths:
@@ -175,7 +193,7 @@ def discover(paths: Sequence[str]) -> list[Path]:
             file_format(p)
             add(p)
         elif p.is_dir():
-            hits = [f for f in p.rglob("*") if f.is_file() and not _hidden(f, p) and _supported(f)]
+            hits = [f for f in walk_dir(p, notes) if _supported(f)]
             if not hits:
                 raise InputError(
                     f"{spec}: no supported files in this directory",
@@ -294,16 +312,23 @@ def _open_bytes(path: Path, compression: str | None) -> tuple[io.BufferedReader,
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except OSError as e:
-        raise InputError(f"{path}: cannot open: {e.strerror or e}") from None
+        raise UnreadableFile(f"{path}: cannot open: {e.strerror or e}", "unreadable_file") from None
 
 
 def _read_prefix(path: Path, compression: str | None) -> tuple[bytes, bool]:
     """The first PREFIX_BYTES of the (decompressed) content and whether that is all of it."""
     fh, guard = _open_bytes(path, compression)
     with fh:
-        data = fh.read(PREFIX_BYTES + 1)
+        try:
+            data = fh.read(PREFIX_BYTES + 1)
+        except OSError as e:  # a folder named like a file, an I/O error
+            raise UnreadableFile(
+                f"{path}: cannot read: {e.strerror or e}", "unreadable_file"
+            ) from None
     if guard is not None and guard.error is not None and not data:
-        raise InputError(f"{path}: not a readable {compression} file ({guard.error})")
+        raise UnreadableFile(
+            f"{path}: not a readable {compression} file ({guard.error})", "corrupt_file"
+        )
     return data[:PREFIX_BYTES], len(data) <= PREFIX_BYTES
 
 
@@ -425,6 +450,7 @@ class _Batcher:
         self.size = max(1, batch_size)
         self.row_lists = row_lists  # set where the format can give lists (CSV)
         self.columns: list[str] = []
+        self.warnings: list[str] = []
         self.emitted = False
         self._new()
 
@@ -454,7 +480,9 @@ class _Batcher:
             self.rejects,
             list(self.columns),
             self.row_lists,
+            self.warnings,
         )
+        self.warnings = []
         self.emitted = True
         self._new()
         return batch
@@ -462,10 +490,6 @@ class _Batcher:
 
 # --------------------------------------------------------------------------------------------
 # CSV / TSV
-
-
-class _TooLarge(Exception):
-    """Raised by the JSON scanner when one value grows past the size cap."""
 
 
 @dataclass(frozen=True)
@@ -785,8 +809,12 @@ def _csv_columns(src: _Source) -> list[str]:
 _DECODER = json.JSONDecoder()
 
 
-def _json_error(e: json.JSONDecodeError) -> str:
-    return f"invalid JSON: {e.msg} (column {e.colno})"
+def _json_error(e: ValueError | RecursionError) -> str:
+    if isinstance(e, json.JSONDecodeError):
+        return f"invalid JSON: {e.msg} (column {e.colno})"
+    if isinstance(e, RecursionError):
+        return "invalid JSON: nested too deeply"
+    return f"invalid JSON: {e}"  # e.g. an integer over Python's 4,300-digit limit
 
 
 def _lines(src: _Source, out: _Batcher, cap: int) -> Iterator[tuple[int, list[str], str]]:
@@ -836,9 +864,10 @@ def _read_jsonl(src: _Source, out: _Batcher, cap: int) -> Iterator[RawBatch]:
     seen: dict[str, None] = {}
     keys = seen.keys()
     loads = json.loads
-    decode_error = json.JSONDecodeError
+    decode_error = (ValueError, RecursionError)  # JSONDecodeError, digit limit, deep nesting
     for base, lines, text in _lines(src, out, cap):
         check_nul = "\x00" in text
+        check_sur = "\\u" in text or "\\U" in text
         check_enc = _DECODE_ERRORS[0] != errors_start and _SURROGATE.search(text) is not None
         rows, nums = out.rows, out.lines
         for i, line in enumerate(lines):
@@ -862,6 +891,9 @@ def _read_jsonl(src: _Source, out: _Batcher, cap: int) -> Iterator[RawBatch]:
             if type(obj) is not dict:
                 msg = f"expected a JSON object, found {_json_type(obj)}"
                 out.reject(n, str(n), "not_an_object", msg, line)
+                continue
+            if check_sur and (bad := lone_surrogate(obj, line)) is not None:
+                out.reject(n, str(n), "encoding_error", bad, line)
                 continue
             if not keys >= obj.keys() and len(seen) < 10_000:
                 for k in obj:
@@ -887,84 +919,7 @@ def _json_type(obj: Any) -> str:
 # JSON documents
 
 
-class _JsonSyntaxError(Exception):
-    pass
-
-
 _WS = re.compile(r"[ \t\n\r]*")
-
-
-class _JsonScanner:
-    """Walks a JSON document held only a window at a time: structural characters by hand,
-    values (records) by the C decoder, refilling the window when a value runs past its end."""
-
-    def __init__(self, text: IO[str], cap: int) -> None:
-        self.text = text
-        self.cap = cap
-        self.buf = ""
-        self.pos = 0
-        self.eof = False
-        self.line = 1  # line number of buf[0]
-
-    def line_at(self) -> int:
-        """Physical line of the current position (for messages)."""
-        return self.line + self.buf.count("\n", 0, self.pos)
-
-    def more(self, want: int = 0) -> bool:
-        if self.eof:
-            return False
-        chunk = self.text.read(want or _CHUNK)
-        if not chunk:
-            self.eof = True
-            return False
-        if self.pos:
-            self.line += self.buf.count("\n", 0, self.pos)
-            self.buf = self.buf[self.pos :]
-            self.pos = 0
-        self.buf += chunk
-        return True
-
-    def peek(self) -> str:
-        """Next non-whitespace character, not consumed ("" at end of input)."""
-        while True:
-            self.pos = _WS.match(self.buf, self.pos).end()  # type: ignore[union-attr]
-            if self.pos < len(self.buf):
-                return self.buf[self.pos]
-            if not self.more():
-                return ""
-
-    def expect(self, chars: str) -> str:
-        c = self.peek()
-        if not c or c not in chars:
-            found = repr(c) if c else "end of file"
-            raise _JsonSyntaxError(f"expected {' or '.join(map(repr, chars))}, found {found}")
-        self.pos += 1
-        return c
-
-    def value(self) -> tuple[Any, str]:
-        """The next complete value and its source text."""
-        if not self.peek():
-            raise _JsonSyntaxError("unexpected end of file")
-        while True:
-            start = self.pos
-            try:
-                obj, end = _DECODER.raw_decode(self.buf, start)
-            except json.JSONDecodeError as e:
-                near_end = e.pos >= len(self.buf) - 6 or e.msg.startswith("Unterminated")
-                if not near_end or self.eof:
-                    raise
-                if len(self.buf) - start > self.cap:
-                    raise _TooLarge from None  # still incomplete past the cap: give up
-                self.more(max(_CHUNK, len(self.buf) - start))
-                continue
-            if end < len(self.buf) or self.eof:
-                self.pos = end
-                return obj, self.buf[start:end]
-            self.more()  # a number at the window's end may continue
-
-
-def _json_error_msg(e: Exception) -> str:
-    return f"invalid JSON: {e.msg if isinstance(e, json.JSONDecodeError) else e}"
 
 
 def _looks_like_jsonl(prefix: str) -> bool:
@@ -972,174 +927,15 @@ def _looks_like_jsonl(prefix: str) -> bool:
     start = _WS.match(prefix).end()  # type: ignore[union-attr]
     if not prefix.startswith("{", start):
         return False
+    first = prefix[start:].split("\n", 1)
+    if len(first) == 2 and first[0].rstrip().endswith("}") and first[1].lstrip().startswith("{"):
+        return True  # lines that each hold an object, even unparsable ones (Python reprs)
     try:
         _, end = _DECODER.raw_decode(prefix, start)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):
         return False
     rest = prefix[end : end + 200]
     return "\n" in rest[: len(rest) - len(rest.lstrip())] and rest.lstrip().startswith("{")
-
-
-def _object_plan(sc: _JsonScanner) -> tuple[str, set[str]]:
-    """First pass over a top-level object: which layout is it? Returns (mode, record list keys)."""
-    sc.expect("{")
-    lists: set[str] = set()
-    kinds: list[str] = []
-    if sc.peek() == "}":
-        return "empty", lists
-    while True:
-        key, _ = sc.value()
-        sc.expect(":")
-        c = sc.peek()
-        if c == "[":
-            sc.pos += 1
-            first = True
-            if sc.peek() == "]":
-                sc.pos += 1
-            else:
-                while True:
-                    v, _ = sc.value()
-                    if first and isinstance(v, dict):
-                        lists.add(str(key))
-                    first = False
-                    if sc.expect(",]") == "]":
-                        break
-            kinds.append("list")
-        else:
-            v, _ = sc.value()
-            kinds.append("dict" if isinstance(v, dict) else "scalar")
-        if sc.expect(",}") == "}":
-            break
-    if lists:
-        return "lists", lists
-    if all(k == "dict" for k in kinds):
-        return "map", lists
-    return "single", lists
-
-
-def _read_json(
-    src: _Source, out: _Batcher, cap: int, reopen: Callable[[], _Source]
-) -> Iterator[RawBatch]:
-    errors_before = _DECODE_ERRORS[0]
-    seen: dict[str, None] = {}
-    index = 0
-
-    def emit(obj: Any, text: str, locator: str) -> None:
-        nonlocal index
-        index += 1
-        if len(text) > cap:
-            msg = f"record of {len(text):,} characters is over the {cap:,}-character limit"
-            out.reject(index, locator, "too_large", msg, text)
-        elif "\x00" in text:
-            out.reject(index, locator, "nul_bytes", "record contains NUL characters", text)
-        elif _DECODE_ERRORS[0] != errors_before and _SURROGATE.search(text):
-            out.reject(
-                index, locator, "encoding_error", f"bytes that are not valid {src.encoding}", text
-            )
-        elif not isinstance(obj, dict):
-            out.reject(
-                index,
-                locator,
-                "not_an_object",
-                f"expected a JSON object, found {_json_type(obj)}",
-                text,
-            )
-        else:
-            if len(seen) < 10_000:
-                for k in obj:
-                    if k not in seen:
-                        seen[k] = None
-                        out.columns.append(k)
-            out.rows.append(obj)
-            out.lines.append(index)
-            out.locators.append(locator)
-
-    sc = _JsonScanner(src.text, cap)
-    where = "$"
-    try:
-        first = sc.peek()
-        if not first:
-            return
-        if first not in "[{":
-            raise InputError(
-                f"{src.path}: top-level JSON value is {_json_type(sc.value()[0])}; "
-                "expected an array of records or an object"
-            )
-        mode, lists = ("array", set()) if first == "[" else _object_plan(sc)
-        if first == "{":
-            src.text.close()
-            src = reopen()
-            sc = _JsonScanner(src.text, cap)
-        if mode == "single":
-            obj, text = sc.value()
-            emit(obj, text, "$")
-        elif mode == "array":
-            sc.expect("[")
-            if sc.peek() == "]":
-                sc.pos += 1
-            else:
-                while True:
-                    where = f"$[{index}]"
-                    obj, text = sc.value()
-                    emit(obj, text, where)
-                    if out.full():
-                        yield out.take()  # type: ignore[misc]
-                    if sc.expect(",]") == "]":
-                        break
-        elif mode in ("map", "lists"):
-            sc.expect("{")
-            while sc.peek() != "}":
-                key, _ = sc.value()
-                sc.expect(":")
-                where = f"$.{key}" if mode == "lists" else str(key)
-                if mode == "map":
-                    obj, text = sc.value()
-                    emit(obj, text, str(key))
-                elif key in lists:
-                    sc.expect("[")
-                    i = 0
-                    while sc.peek() != "]":
-                        where = f"$.{key}[{i}]"
-                        obj, text = sc.value()
-                        emit(obj, text, where)
-                        i += 1
-                        if out.full():
-                            yield out.take()  # type: ignore[misc]
-                        if sc.expect(",]") == "]":
-                            sc.pos -= 1
-                    sc.expect("]")
-                else:
-                    sc.value()  # metadata next to the record lists
-                if sc.expect(",}") == "}":
-                    sc.pos -= 1
-                    break
-            sc.expect("}")
-        if sc.peek():
-            out.reject(
-                index + 1,
-                "$",
-                "bad_json",
-                "extra data after the top-level JSON value; ignored",
-                sc.buf[sc.pos : sc.pos + RAW_CHARS],
-            )
-    except (json.JSONDecodeError, _JsonSyntaxError, _TooLarge) as e:
-        raw = sc.buf[sc.pos : sc.pos + RAW_CHARS]
-        at = f"record {index + 1} (line {sc.line_at()})"
-        rest = "records before it were read, the rest of the file was not"
-        if src.damaged is not None:
-            msg = _truncated_message(src, index + 1, src.damaged, "record")
-            out.reject(index + 1, where, "truncated_file", msg, "")
-        elif isinstance(e, _TooLarge):
-            msg = f"JSON value over the {cap:,}-character limit at {at}; {rest}"
-            out.reject(index + 1, where, "too_large", msg, raw)
-        else:
-            out.reject(index + 1, where, "bad_json", f"{_json_error_msg(e)} at {at}; {rest}", raw)
-    else:
-        if src.damaged is not None:
-            msg = _truncated_message(src, index + 1, src.damaged, "record")
-            out.reject(index + 1, where, "truncated_file", msg, "")
-    finally:
-        src.text.close()
 
 
 # --------------------------------------------------------------------------------------------
@@ -1164,7 +960,9 @@ def _read_parquet(path: Path, compression: str | None, out: _Batcher) -> Iterato
         except Exception as e:  # polars raises several kinds for a damaged file
             if isinstance(e, GeneratorExit):
                 raise
-            raise InputError(f"{path}: not a readable Parquet file ({e})") from None
+            raise UnreadableFile(
+                f"{path}: not a readable Parquet file ({e})", "corrupt_file"
+            ) from None
 
 
 class _LocalCopy:
@@ -1184,7 +982,9 @@ class _LocalCopy:
         if guard is not None and guard.error is not None:
             os.unlink(self.tmp)
             self.tmp = None
-            raise InputError(f"{self.path}: compressed Parquet is damaged ({guard.error})")
+            raise UnreadableFile(
+                f"{self.path}: compressed Parquet is damaged ({guard.error})", "corrupt_file"
+            )
         return self.tmp
 
     def __exit__(self, *exc: object) -> None:
@@ -1249,17 +1049,49 @@ def read_file(
         elif fmt == "jsonl" or (fmt == "json" and _looks_like_jsonl(src.prefix)):
             gen = _closing(src, _read_jsonl(src, out, max_record_chars))
         elif fmt == "json":
-            gen = _read_json(src, out, max_record_chars, lambda: _open_text(path, encoding))
+            from curate.json_doc import read_json
+
+            gen = read_json(src, out, max_record_chars, lambda: _open_text(path, encoding))
         else:
             try:
                 _read_text(src, out, max_record_chars, name)
             finally:
                 src.text.close()
             gen = iter(())
-    yield from gen
+    try:
+        yield from gen
+    except OSError as e:  # the disk or the file went away mid-read
+        raise UnreadableFile(f"{path}: read failed: {e.strerror or e}", "unreadable_file") from None
     last = out.take(final=True)
     if last is not None:
         yield last
+
+
+def read_or_reject(path: Path, **kw: Any) -> Iterator[RawBatch]:
+    """``read_file``, except that a file found unreadable (at open or part-way) ends with one
+    reject for the file, reason ``unreadable_file`` or ``corrupt_file``, instead of an error;
+    rows before the failure stay read."""
+    try:
+        yield from read_file(path, **kw)
+    except UnreadableFile as e:
+        batch = RawBatch(file=source_name(path))
+        msg = f"{e.message}; the rest of this file was not read"
+        batch.rejects.append(RawReject(0, "file", e.reason, msg, ""))
+        yield batch
+
+
+def read_unmapped(
+    path: Path, *, encoding: str | None = None, batch_size: int = 10_000
+) -> Iterator[RawBatch]:
+    """A file in which no record has a field (no layout could be chosen): its reader rejects,
+    and each record that came without any field as a ``no_fields`` reject, so a file with
+    content is never counted as empty. An unreadable file is one reject (``read_or_reject``)."""
+    for batch in read_or_reject(path, encoding=encoding, batch_size=batch_size):
+        for line, loc in zip(batch.lines, batch.locators, strict=True):
+            msg = "record has no fields"
+            batch.rejects.append(RawReject(line, loc, "no_fields", msg, "{}"))
+        batch.rows, batch.lines, batch.locators = [], [], []
+        yield batch
 
 
 def _closing(src: _Source, gen: Iterator[RawBatch]) -> Iterator[RawBatch]:
@@ -1271,8 +1103,15 @@ def _closing(src: _Source, gen: Iterator[RawBatch]) -> Iterator[RawBatch]:
 
 def file_columns(path: Path, *, encoding: str | None = None) -> list[str]:
     """Column names of a file, cheaply (CSV header; Parquet schema; keys of the first JSON
-    records within the first batch of 100); [] for an empty file."""
+    records, reading past rejected ones); [] when no record has any."""
     path = Path(path)
+    try:
+        return _file_columns(path, encoding)
+    except OSError as e:
+        raise UnreadableFile(f"{path}: cannot read: {e.strerror or e}", "unreadable_file") from None
+
+
+def _file_columns(path: Path, encoding: str | None) -> list[str]:
     fmt, compression = file_format(path)
     if fmt == "parquet":
         if not path.exists():
@@ -1283,7 +1122,9 @@ def file_columns(path: Path, *, encoding: str | None = None) -> list[str]:
             try:
                 return list(pl.read_parquet_schema(local))
             except Exception as e:
-                raise InputError(f"{path}: not a readable Parquet file ({e})") from None
+                raise UnreadableFile(
+                    f"{path}: not a readable Parquet file ({e})", "corrupt_file"
+                ) from None
     if fmt == "text":
         if not path.exists():
             raise InputError(f"{path}: no such file")
@@ -1293,7 +1134,8 @@ def file_columns(path: Path, *, encoding: str | None = None) -> list[str]:
         src.text.close()
         return _csv_columns(src)
     for batch in read_file(path, encoding=encoding, batch_size=100):
-        return batch.columns
+        if batch.columns:  # records may start after rejected ones: read on until one does
+            return batch.columns
     return []
 
 

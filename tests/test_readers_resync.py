@@ -54,7 +54,11 @@ def test_json_named_file_of_python_repr_lines_is_read_as_lines(tmp_path: Path) -
     src = tmp_path / "reprs.json"
     src.write_text("\n".join(repr(rec(i)) for i in range(3)) + "\n")
     b = read_all(src)
-    assert [(r.line, r.reason) for r in b.rejects] == [(1, "bad_json"), (2, "bad_json"), (3, "bad_json")]
+    assert [(r.line, r.reason) for r in b.rejects] == [
+        (1, "bad_json"),
+        (2, "bad_json"),
+        (3, "bad_json"),
+    ]
 
 
 def test_json_array_whose_first_record_has_a_raw_control_character(tmp_path: Path) -> None:
@@ -162,7 +166,9 @@ def test_trailing_comma_and_missing_close_are_warnings_not_rejects(tmp_path: Pat
 def test_lone_surrogate_in_jsonl_is_a_reject_through_ingest(tmp_path: Path) -> None:
     src = tmp_path / "s.jsonl"
     good = json.dumps(rec(1))
-    src.write_text(good + '\n{"description": "smile \\ud83d please", "answer": "ok"}\n' + good + "\n")
+    src.write_text(
+        good + '\n{"description": "smile \\ud83d please", "answer": "ok"}\n' + good + "\n"
+    )
     counts, rejects = run(tmp_path, src)
     assert counts["rows_read"] == 3 and counts["records"] == 2
     (row,) = rejects.iter_rows(named=True)

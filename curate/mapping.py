@@ -16,6 +16,7 @@ from typing import Any
 
 from curate.errors import InputError
 from curate.schema import Layout, Schema
+from curate.user_regex import Pattern, PatternTimeout, compile_user, finditer_bounded
 
 
 class RowShape:
@@ -242,9 +243,7 @@ class LayoutMapper:
         cols = [(n, c) for n, c in mapping.items() if c]
         self._plain = [(n, c) for n, c in cols if "." not in c]
         self._dotted = [(n, c) for n, c in cols if "." in c]
-        self._section_re = (
-            re.compile(layout.section_pattern, re.MULTILINE) if layout.section_pattern else None
-        )
+        self._section_re = compile_user(layout.section_pattern) if layout.section_pattern else None
         self.needs_whole_file = layout.kind == "thread_rows"
 
     def values(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -459,9 +458,19 @@ class LayoutMapper:
         base = self.values(row)
         target = "clause_text" if "clause_text" in self.schema.fields else "text"
         base.pop(target, None)
-        sections = split_sections(
-            text, self._section_re, lay.min_section_chars, lay.max_section_chars
-        )
+        try:
+            sections = split_sections(
+                text, self._section_re, lay.min_section_chars, lay.max_section_chars
+            )
+        except PatternTimeout as exc:
+            error = (
+                "pattern_timeout",
+                f"section_pattern of layout '{lay.name}' in schema '{self.schema.name}' ran past "
+                f"its {exc.seconds:.2g} s limit on this document (it backtracks too much); "
+                "simplify the pattern, e.g. without nested repetition such as (?:[A-Z]\\w*\\s*)+",
+            )
+            yield Candidate(line, loc, 1, {**base, target: text}, raw=text[:500], error=error)
+            return
         if not sections:
             yield Candidate(line, loc, 1, {**base, target: text}, raw=text[:500])
             return
@@ -538,18 +547,19 @@ def _cell_text(value: Any) -> str:
 
 
 def split_sections(
-    text: str, pattern: re.Pattern[str] | None, min_chars: int, max_chars: int
+    text: str, pattern: Pattern | None, min_chars: int, max_chars: int
 ) -> list[tuple[str, str]]:
     """Split a document at heading lines; merge sections shorter than ``min_chars`` into the
     following one and cut those longer than ``max_chars`` at paragraph breaks.
 
     A section's title is the heading its text opens with, so a task can take the heading off
     the text (export's ``without_heading``); a short untitled preamble merged into the first
-    headed section leaves that section untitled, since its heading sits inside the text."""
+    headed section leaves that section untitled, since its heading sits inside the text.
+    The pattern is the user's, so its search is time-bounded (``PatternTimeout``)."""
     if pattern is None:
         parts = [("", text)]
     else:
-        heads = list(pattern.finditer(text))
+        heads = finditer_bounded(pattern, text)
         parts = []
         if not heads or heads[0].start() > 0:
             parts.append(("", text[: heads[0].start()] if heads else text))

@@ -9,7 +9,6 @@ into threads (a *layout* per kind of input file), and how a record renders to tr
 from __future__ import annotations
 
 import difflib
-import re
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from curate.errors import CurateError, SchemaError
+from curate.user_regex import compile_user
 
 FieldType = Literal["string", "int", "float", "bool", "datetime", "list[string]"]
 Side = Literal["user", "assistant", "context", "none"]
@@ -84,8 +84,8 @@ class Layout(_Strict):
     def _regex_compiles(cls, v: str | None) -> str | None:
         if v is not None:
             try:
-                re.compile(v, re.MULTILINE)
-            except re.error as exc:
+                compile_user(v)  # the engine mapping runs it with (time-bounded)
+            except ValueError as exc:
                 raise ValueError(f"invalid regex: {exc}") from exc
         return v
 

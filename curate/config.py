@@ -130,11 +130,27 @@ def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
     return None
 
 
+def read_utf8(path: Path, error: type[ConfigError] = ConfigError) -> str:
+    """A TOML file's text; bytes that are not UTF-8 (TOML must be) raise ``error`` naming the
+    file, line, column and byte offset. OS errors propagate: the CLI names their path."""
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise error(
+            f"{path}:{line}:{column}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+            f"{exc.start}); TOML files must be UTF-8",
+            hint="re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)",
+        ) from None
+
+
 def load_config(path: str | Path) -> RunConfig:
     p = Path(path)
     if not p.exists():
         raise ConfigError(f"config file {p} does not exist", hint="create one with `curate init`")
-    text = p.read_text("utf-8")
+    text = read_utf8(p)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -143,7 +143,8 @@ def _head(path: Path) -> tuple[bytes, bool]:
                 eof = len(more) < len(head)
                 head += more
     except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"cannot read {path}: {exc}") from exc
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(f"cannot read {path}: {reason}") from exc
     return head, eof
 
 

@@ -7,6 +7,7 @@ under ``CURATE_DEBUG=1``.
 
 from __future__ import annotations
 
+import errno
 import functools
 import json
 import os
@@ -29,6 +30,45 @@ def debug_enabled() -> bool:
     return os.environ.get("CURATE_DEBUG", "") not in ("", "0", "false")
 
 
+# errnos that only a write can raise; for EACCES/EPERM the verb is worked out from the path
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG})
+# options naming where a command writes: named when a failed write does not say which file
+_OUTPUT_OPTIONS = ("out", "out_path", "html_path", "workspace")
+
+
+def show_path(path: str | bytes | os.PathLike[str]) -> str:
+    """A path for a message: bytes that are not UTF-8 shown as \\xNN, never a crash."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
+def _verb(exc: OSError, path: str | None) -> str:
+    if exc.errno in _WRITE_ERRNOS:
+        return "write"
+    if exc.errno in (errno.EACCES, errno.EPERM) and path is not None:
+        if os.path.isfile(path) and not os.access(path, os.R_OK):
+            return "read"
+        parent = os.path.dirname(os.path.abspath(path))
+        if not os.path.exists(path) and os.path.isdir(parent) and not os.access(parent, os.W_OK):
+            return "write"
+    return "access"
+
+
+def os_error_message(exc: OSError, options: dict[str, Any]) -> str:
+    """One line for an operating-system error (disk full, read-only or unreadable path):
+    what could not be done, to which path, and the system's reason."""
+    reason = os.strerror(exc.errno) if exc.errno else (exc.strerror or str(exc))
+    raw = exc.filename if exc.filename is not None else exc.filename2
+    path = show_path(raw) if isinstance(raw, str | bytes | os.PathLike) else None
+    verb = _verb(exc, path)
+    if path is not None:
+        return f"cannot {verb} {path}: {reason}"
+    # pyarrow and polars do not say which file a failed write was for: name where we write
+    targets = [str(options[k]) for k in _OUTPUT_OPTIONS if options.get(k)]
+    if verb == "write" and targets:
+        return f"cannot write: {reason} (this command writes to {', '.join(targets)})"
+    return f"cannot {verb}: {reason}"
+
+
 def handle_errors(fn: F) -> F:
     """Map library errors to messages and exit codes (0 ok, 1 stage failed, 2 usage/config)."""
 
@@ -48,6 +88,11 @@ def handle_errors(fn: F) -> F:
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except OSError as exc:
+            if debug_enabled():
+                raise
+            click.echo(f"Error: {os_error_message(exc, kwargs)}", err=True)
+            sys.exit(2)
         except Exception as exc:
             if debug_enabled():
                 raise

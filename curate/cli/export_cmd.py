@@ -114,7 +114,7 @@ def export_command(
         TimeElapsedColumn(),
         console=console,
         transient=True,
-        disable=as_json,
+        disable=as_json or not console.is_terminal,
     ) as bar:
         ids: dict[str, Any] = {}
 

@@ -1,0 +1,122 @@
+"""OS errors at the CLI boundary: one line naming the path, exit 2, in every command.
+
+Tests run as root, where chmod blocks nothing, so most errors are raised by monkeypatching the
+library function a command calls; one uses /dev/full, a real full disk.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+import curate.engine
+import curate.report
+import curate.validate
+from curate.cli import main
+
+
+def _raiser(exc: OSError) -> Any:
+    def fail(*args: Any, **kwargs: Any) -> Any:
+        raise exc
+
+    return fail
+
+
+def test_disk_full_without_a_file_name_names_the_workspace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyarrow's failed write says no file: the message names where the command writes."""
+    full = OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left")
+    monkeypatch.setattr(curate.engine, "run_stage_with_engine", _raiser(full))
+    ws = tmp_path / "ws"
+    res = CliRunner().invoke(main, ["ingest", str(tmp_path), "--schema", "tickets", "-w", str(ws)])
+    assert res.exit_code == 2
+    assert res.output == (
+        f"Error: cannot write: No space left on device (this command writes to {ws})\n"
+    )
+
+
+def test_read_only_output_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "export" / "train.jsonl"
+    ro = OSError(errno.EROFS, os.strerror(errno.EROFS), str(target))
+    monkeypatch.setattr(curate.engine, "run_stage_with_engine", _raiser(ro))
+    res = CliRunner().invoke(main, ["export", "-w", str(tmp_path), "--out", str(target.parent)])
+    assert res.exit_code == 2
+    assert res.output == f"Error: cannot write {target}: Read-only file system\n"
+
+
+def test_permission_denied_says_read_or_write_from_the_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """EACCES does not say whether a read or a write failed: an existing unreadable file is a
+    read, a new file in an unwritable folder a write (os.access stands in for a non-root user)."""
+    existing = tmp_path / "stages.jsonl"
+    existing.write_text("{}\n")
+    missing = tmp_path / "new" / "report.html"
+    missing.parent.mkdir()
+    denied_to_us = {str(existing), str(missing.parent)}
+    real_access = os.access
+    monkeypatch.setattr(
+        os, "access", lambda p, mode, **k: str(p) not in denied_to_us and real_access(p, mode)
+    )
+    runner = CliRunner()
+    for path, verb in ((existing, "read"), (missing, "write")):
+        denied = PermissionError(errno.EACCES, "Permission denied", str(path))
+        monkeypatch.setattr(curate.report, "report", _raiser(denied))
+        res = runner.invoke(main, ["report", "-w", str(tmp_path)])
+        assert res.exit_code == 2
+        assert res.output == f"Error: cannot {verb} {path}: Permission denied\n"
+
+
+def test_validate_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "f.jsonl"
+    path.write_text('{"messages": []}\n')
+    denied = PermissionError(errno.EACCES, "Permission denied", str(path))
+    monkeypatch.setattr(curate.validate, "_open", _raiser(denied))
+    res = CliRunner().invoke(main, ["validate", str(path)])
+    assert res.exit_code == 2
+    assert res.output == f"Error: cannot read {path}: Permission denied\n"
+
+
+def test_non_utf8_path_in_an_os_error_is_shown_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bad = os.fsdecode(tmp_path / os.fsdecode(b"caf\xe9"))
+    denied = OSError(errno.EIO, os.strerror(errno.EIO), bad)
+    monkeypatch.setattr(curate.report, "report", _raiser(denied))
+    res = CliRunner().invoke(main, ["report", "-w", str(tmp_path)])
+    assert res.exit_code == 2
+    assert res.output == f"Error: cannot access {tmp_path}/caf\\xe9: Input/output error\n"
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_real_full_disk() -> None:
+    """/dev/full fails every write with ENOSPC: `init` used to say 'unexpected OSError'."""
+    res = CliRunner().invoke(main, ["init", "--out", "/dev/full", "--force"])
+    assert res.exit_code == 2
+    assert res.output == (
+        "Error: cannot write: No space left on device (this command writes to /dev/full)\n"
+    )
+
+
+def test_non_utf8_config_names_file_line_and_byte(tmp_path: Path) -> None:
+    config = tmp_path / "curate.toml"
+    config.write_bytes(b'workspace = "ws"\n# caf\xe9 notes\n[ingest]\npaths = ["d"]\n')
+    res = CliRunner().invoke(main, ["run", str(config)])
+    assert res.exit_code == 2
+    assert res.output == (
+        f"Error: {config}:2:6: not UTF-8 (byte 0xe9 at offset 22); TOML files must be UTF-8\n"
+        "Hint: re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)\n"
+    )
+
+
+def test_debug_re_raises_the_os_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CURATE_DEBUG", "1")
+    monkeypatch.setattr(curate.report, "report", _raiser(OSError(errno.EIO, "boom", "x")))
+    res = CliRunner().invoke(main, ["report", "-w", str(tmp_path)])
+    assert isinstance(res.exception, OSError) and res.exception.errno == errno.EIO

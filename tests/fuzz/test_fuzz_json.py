@@ -1,0 +1,17 @@
+"""Fuzz cases of the json family (tests/fuzz/suite.py): no crash, exit 0 or 2, accounting holds
+with the generator's row count, inputs untouched."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.fuzz.suite import batches, run_batch
+
+pytestmark = pytest.mark.fuzz
+
+
+@pytest.mark.parametrize(("start", "stop"), batches("json"), ids=lambda v: str(v))
+def test_fuzz_json(start: int, stop: int, tmp_path: Path) -> None:
+    run_batch("json", start, stop, tmp_path)

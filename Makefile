@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
-.PHONY: install demo test bench lint clean browser
+.PHONY: install demo test fuzz bench lint clean browser
 
 $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ demo: $(STAMP)
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q -n 2 --dist loadfile
+
+# All fuzz cases (over 1,000; `make test` runs ~300 of them). See docs/fuzz.md.
+fuzz: $(STAMP)
+	CURATE_FUZZ=all $(PY) -m pytest -q -n 2 --dist load -m fuzz tests/fuzz
 
 bench: $(STAMP)
 	$(PY) -m bench

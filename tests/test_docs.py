@@ -70,3 +70,13 @@ def test_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     code = code.replace('"work', f'"{tmp_path}/work')
     exec(compile(code, "README.md", "exec"), {})
     assert (tmp_path / "work" / "report.html").exists()
+
+
+def test_ci_runs_the_tests_and_lint() -> None:
+    """CI (.ci/run) runs `make lint` after `make test`, and lint is ruff, the format check
+    and mypy: a style or typing regression fails CI, not only a failing test."""
+    steps = [ln.strip() for ln in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert steps.index("make test") < steps.index("make lint")
+    lint = (ROOT / "Makefile").read_text().split("\nlint:", 1)[1].split("\n\n", 1)[0]
+    for tool in ("ruff check", "ruff format --check", "mypy"):
+        assert tool in lint, tool

@@ -919,16 +919,22 @@ def _reason_counts(df: pl.DataFrame, col: str) -> dict[str, int]:
 
 
 def merge_stats(parts: list[Any], max_examples: int = 5) -> Any:
-    """Merge per-batch rule statistics: numbers add up, example lists keep the first few."""
+    """Merge per-batch rule statistics: numbers add up, example lists keep the first few.
+    ``languages`` is sorted again (count, then code) as apply_rules sorts one batch's: the
+    order keys first appear in depends on where batches were cut."""
     if not parts:
         return {}
     first = parts[0]
     if isinstance(first, dict):
         keys = list(dict.fromkeys(k for p in parts if isinstance(p, dict) for k in p))
-        return {
+        merged = {
             k: merge_stats([p[k] for p in parts if isinstance(p, dict) and k in p], max_examples)
             for k in keys
         }
+        if isinstance(merged.get("languages"), dict):
+            by_count = sorted(merged["languages"].items(), key=lambda kv: (-kv[1], kv[0]))
+            merged["languages"] = dict(by_count)
+        return merged
     if isinstance(first, bool) or not isinstance(first, int | float | list):
         return first
     if isinstance(first, list):

@@ -248,3 +248,41 @@ def test_records_split_over_threads_give_the_same_result(
     assert one.kept.equals(many.kept) and one.filtered.equals(many.filtered)
     assert one.stats == many.stats
     assert one.filtered.height > 0 and one.stats["pii"]["phone"]["records"] > 0
+
+
+def test_rules_json_does_not_depend_on_where_batches_are_cut() -> None:
+    """ingest merges per-batch stats (numbers add up, the first examples are kept): the merged
+    rules.json must be the same bytes for any batch size. Examples are the first records in
+    input order whatever field the find is in, and languages sort by count then code."""
+    from curate.ingest import merge_stats
+
+    rows: list[dict[str, object]] = []
+    for i in range(36):
+        if i % 3 == 0:  # PII in the answer: later in the flat scan than the next row's question
+            rows.append(
+                {"question": "Where is my order number 77?", "answer": f"Mail me: u{i}@example.org"}
+            )
+        elif i % 3 == 1:
+            rows.append(
+                {
+                    "question": f"My email is v{i}@example.com, call 555-201-33{i:02d}",
+                    "answer": "ok",
+                }
+            )
+        else:
+            rows.append(ROWS[(i // 3) % len(ROWS)])
+    rows += [
+        {"question": "Hola, ¿dónde está mi pedido? Lo necesito mañana.", "answer": "Mañana llega."}
+    ] * 4
+    df = frame(rows)
+    whole = json.dumps(merge_stats([apply_rules(df, "default", FIELDS).stats]))
+    for size in (1, 7, 10):
+        parts = [
+            apply_rules(df.slice(i, size), "default", FIELDS).stats
+            for i in range(0, df.height, size)
+        ]
+        assert json.dumps(merge_stats(parts)) == whole, size
+    stats = json.loads(whole)
+    assert len(stats["rules"]["redact_email"]["examples"]) == 5
+    emails = [e["record_id"] for e in stats["rules"]["redact_email"]["examples"]]
+    assert emails == ["r0", "r1", "r2", "r3", "r4"]

@@ -181,3 +181,27 @@ def test_bad_model_files(tmp_path: Path) -> None:
     other.write_bytes(b"\0" * 64)
     with pytest.raises(UsageError, match=r"other\.bin: not a fastText model of version 12"):
         FastTextLid(other)
+
+
+def _mixed_texts(n: int, seed: int = 0) -> list[str]:
+    """Texts of every length made of the sample sentences' words (many languages)."""
+    rng = np.random.default_rng(seed)
+    words = [w for t in TEXTS for w in t.split()]
+    out = []
+    for _ in range(n):
+        size = int(rng.choice([1, 3, 8, 20, 60, 300]))
+        out.append(" ".join(rng.choice(words, size).tolist()))
+    return out
+
+
+def test_a_texts_answer_does_not_depend_on_its_batch(ours: FastTextLid) -> None:
+    """Bit for bit the same probability alone, in a batch of 7, or among 400: ingest's
+    ``--batch-size`` must not change language scores (einsum picked another summation order for
+    a one-row batch, which moved ~1 text in 7 by an ulp: 4th-decimal flips after rounding)."""
+    texts = pl.Series(_mixed_texts(400), dtype=pl.Utf8)
+    labels, probs = FastTextLid(fasttext_model_path()).predict(texts)
+    alone = [ours.predict(texts.slice(i, 1)) for i in range(len(texts))]
+    sevens = [ours.predict(texts.slice(i, 7)) for i in range(0, len(texts), 7)]
+    for parts in (alone, sevens):
+        assert [lab for p in parts for lab in p[0]] == labels
+        assert np.concatenate([p[1] for p in parts]).tobytes() == probs.tobytes()

@@ -32,7 +32,9 @@ from curate.rules.pii import PiiEngine, engine_for
 from curate.rules.quality import arrow_ints, numpy_ints, quality_reasons
 
 PII_DTYPE = pl.List(pl.Struct({"type": pl.Utf8, "count": pl.Int64}))
-N_EXAMPLES = 3
+# Examples per rule and batch: as many as ingest's merge keeps in all (merge_stats), each the
+# first records in input order, so rules.json is the same whatever the batch size.
+N_EXAMPLES = 5
 SNIPPET = 160
 
 
@@ -131,16 +133,17 @@ def _redaction_examples(
 ) -> dict[str, list[dict[str, Any]]]:
     """Up to N before/after snippets per type; "before" shows the found value masked.
 
-    The batch was scanned without keeping values; the few example records are scanned again
+    The examples are the first records (in batch order) with a find of the type, each shown
+    at its first text with one: the batch's first N, so merged batches give the input's first
+    N. The batch was scanned without keeping values; the few example records are scanned again
     (all their texts, so names found by context elsewhere in the record count the same)."""
     picks: dict[str, list[int]] = {}
     for t, c in seg_counts.items():
-        seen: dict[int, int] = {}
-        for k in np.flatnonzero(c).tolist():
-            seen.setdefault(int(groups[k]), k)
-            if len(seen) == N_EXAMPLES:
-                break
-        picks[t] = list(seen.values())
+        segs = np.flatnonzero(c)
+        # segments are field by field, then turns: np.unique orders by record and gives each
+        # record's first segment in that order
+        _, first = np.unique(groups[segs], return_index=True)
+        picks[t] = segs[first[:N_EXAMPLES]].tolist()
     wanted = sorted({k for ks in picks.values() for k in ks})
     if not wanted:
         return {t: [] for t in seg_counts}

@@ -5,7 +5,8 @@ most of it is per-call overhead, not arithmetic. The model is small (a 16-dimens
 of word and character n-gram vectors, then a hierarchical softmax over 176 labels), so this
 module reads the ``.ftz`` file and computes the same prediction for a whole batch with numpy:
 each distinct token's vector sum is computed once (its n-gram hashes vectorized, then cached),
-a text is the sum of its tokens' rows, and the tree's 175 sigmoids are one matrix product.
+a text is the sum of its tokens' rows, and the tree's 175 sigmoids are computed for all the
+batch's texts at once.
 
 What fastText does, and this module repeats (fastText 0.9, ``Dictionary::getLine``,
 ``computeSubwords``, ``QuantMatrix``, ``HierarchicalSoftmaxLoss::dfs``):
@@ -25,6 +26,9 @@ same label, and a probability within ~1e-6 on texts of langid's length (a 2,000-
 can drift to ~2e-5). ``predict`` takes one line per text: a newline is a space here, where
 fastText would stop at it (langid replaces newlines first). Only models of the lid.176 kind
 are supported (supervised, hierarchical softmax, no word n-grams); others are a clear error.
+
+A text's answer is the same bits whatever batch it is in (``--batch-size``, ``--workers``):
+every step is per text and element-wise, or a sum in a fixed order (see ``_logits``).
 """
 
 from __future__ import annotations
@@ -156,7 +160,7 @@ class _Model:
     bucket: int
     minn: int
     maxn: int
-    output: np.ndarray  # one row per internal tree node (float32, as fastText computes)
+    output_t: np.ndarray  # (dim, internal tree nodes), float32 as fastText computes
     left_child: np.ndarray
     right_child: np.ndarray
 
@@ -226,7 +230,7 @@ def _load(path: Path) -> _Model:
         args["bucket"],
         args["minn"],
         args["maxn"],
-        np.ascontiguousarray(output[: int(nlabels) - 1], np.float32),
+        np.ascontiguousarray(output[: int(nlabels) - 1].T, np.float32),
         left,
         right,
     )
@@ -326,6 +330,22 @@ class FastTextLid:
                 at = [index[t] for t in tokens]
             return self._table[np.asarray(at, np.int64)]
 
+    def _logits(self, h: np.ndarray) -> np.ndarray:
+        """Each tree node's logit per text, (nodes, texts) from hidden vectors (dim, texts).
+
+        Summed one dimension at a time in float32, as fastText's ``dotRow`` loop does: only
+        element-wise products and sums, so a text's logits are the same bits whatever else is
+        in its batch. einsum and matmul pick their kernels and summation order from the array
+        shapes (a one-text batch summed differently, moving ~1 text in 7 by an ulp), which
+        made language scores depend on ``--batch-size``."""
+        out = self.model.output_t
+        logits = out[0][:, None] * h[0]
+        term = np.empty_like(logits)
+        for d in range(1, len(h)):
+            np.multiply(out[d][:, None], h[d], out=term)
+            logits += term
+        return logits
+
     def predict(self, texts: pl.Series) -> tuple[list[str], np.ndarray]:
         """Top label and its probability per text (one line each; fastText's tokens)."""
         m = self.model
@@ -355,12 +375,11 @@ class FastTextLid:
         if len(busy):
             per_token = np.take(table, which.to_numpy(), axis=1)
             hidden[:, busy] += np.add.reduceat(per_token, (np.cumsum(sizes) - sizes)[busy], axis=1)
-        h = (hidden[:-1] / hidden[-1]).T.astype(np.float32)
-        # einsum, not matmul: OpenBLAS's threads spin for ~0.1 s of CPU after every product
+        logits = self._logits((hidden[:-1] / hidden[-1]).astype(np.float32))
         with np.errstate(over="ignore"):  # a logit below -88 makes exp inf and f 0, as in fastText
-            f = 1.0 / (1.0 + np.exp(-np.einsum("nd,kd->nk", h, m.output)))
+            f = 1.0 / (1.0 + np.exp(-logits))
         eps = np.float32(LOG_EPS)
-        right, left = np.log(f + eps).T, np.log(1.0 - f + eps).T
+        right, left = np.log(f + eps), np.log(1.0 - f + eps)
         # every label's score, from the root down (fastText's dfs visits the same sums)
         score = np.zeros((2 * m.nlabels - 1, n), np.float32)
         for node in range(2 * m.nlabels - 2, m.nlabels - 1, -1):

@@ -324,10 +324,11 @@ class Workspace:
         for name, path in self.output_paths(entry).items():
             if tables_only and path.suffix != ".parquet":
                 continue
+            shown = self._log_path_of(path)  # short: relative to the workspace when inside it
             if not path.is_file():
-                bad.append(f"{path} is missing")
+                bad.append(f"{shown} is missing")
             elif sha256_file(path) != entry["outputs"][name]:
-                bad.append(f"{path} differs from the logged SHA-256")
+                bad.append(f"{shown} differs from the logged SHA-256")
         return bad
 
     def verify(self, stage: str) -> None:

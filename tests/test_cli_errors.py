@@ -120,3 +120,12 @@ def test_debug_re_raises_the_os_error(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.setattr(curate.report, "report", _raiser(OSError(errno.EIO, "boom", "x")))
     res = CliRunner().invoke(main, ["report", "-w", str(tmp_path)])
     assert isinstance(res.exception, OSError) and res.exception.errno == errno.EIO
+
+
+def test_a_closed_pipe_stops_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`curate validate big.jsonl --json | head`: the reader left; no 'Error' for that."""
+    monkeypatch.setattr(curate.validate, "validate_file", _raiser(BrokenPipeError(errno.EPIPE, "")))
+    path = tmp_path / "f.jsonl"
+    path.write_text("{}\n")
+    res = CliRunner().invoke(main, ["validate", str(path), "--json"])
+    assert (res.exit_code, res.output) == (1, "")

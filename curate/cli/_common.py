@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import functools
+import io
 import json
 import os
 import sys
@@ -69,6 +70,15 @@ def os_error_message(exc: OSError, options: dict[str, Any]) -> str:
     return f"cannot {verb}: {reason}"
 
 
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's final flush cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        pass  # no real stdout (a test runner's buffer): nothing will flush it
+
+
 def handle_errors(fn: F) -> F:
     """Map library errors to messages and exit codes (0 ok, 1 stage failed, 2 usage/config)."""
 
@@ -88,6 +98,10 @@ def handle_errors(fn: F) -> F:
             sys.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except BrokenPipeError:
+            # `curate ... | head`: the reader left; stop quietly, as other Unix tools do
+            _silence_stdout()
+            sys.exit(1)
         except OSError as exc:
             if debug_enabled():
                 raise

@@ -2,7 +2,8 @@
 
 Always: Unicode NFC, control characters removed (tab and newline kept), runs of spaces collapsed,
 trailing spaces stripped, at most one blank line between paragraphs. Opt-in per field: HTML to
-text, quoted previous replies removed, e-mail signatures removed.
+text (a real parser, only on rows that contain a tag or comment), quoted previous replies
+removed, e-mail signatures removed.
 """
 
 from __future__ import annotations
@@ -13,13 +14,12 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import polars as pl
 
+from curate import html_text as _html
+
 # C0/C1 controls except \t \n; zero-width and bidi marks that only hide text; BOM.
 _CONTROL = (
     r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
 )
-_HTML_TAG = r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*)>"
-_HTML_BLOCK_BREAK = r"(?i)<\s*(?:br\s*/?|/p|/div|/li|/tr|/h[1-6]|p|div|li|tr|h[1-6])\b[^<>]*>"
-_HTML_DROP = r"(?is)<(script|style|head)\b[^>]*>.*?</(?:script|style|head)\s*>"
 _ENTITY = r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});"
 
 # A quoted earlier message: the "On <date>, <name> wrote:" header and everything after it,
@@ -46,13 +46,15 @@ def _unescape_entities(col: pl.Expr) -> pl.Expr:
 
 
 def html_to_text(col: pl.Expr) -> pl.Expr:
-    has_tag = col.str.contains(_HTML_TAG)
-    converted = (
-        col.str.replace_all(_HTML_DROP, "")
-        .str.replace_all(_HTML_BLOCK_BREAK, "\n")
-        .str.replace_all(_HTML_TAG, "")
+    """Rows that look like HTML go through a real parser (curate.html_text: comments, scripts
+    and styles dropped, table cells and list items kept apart); other rows only have their
+    entities decoded."""
+    parsed = col.map_elements(_html.html_to_text, return_dtype=pl.String, skip_nulls=True)
+    return (
+        pl.when(col.str.contains(_html.LOOKS_LIKE_HTML))
+        .then(parsed)
+        .otherwise(_unescape_entities(col))
     )
-    return _unescape_entities(pl.when(has_tag).then(converted).otherwise(col))
 
 
 def strip_quoted_replies(col: pl.Expr) -> pl.Expr:
@@ -148,7 +150,9 @@ def normalize_series(s: pl.Series, steps: Iterable[str] = ()) -> pl.Series:
     if s.len() == 0:
         return s
     if "html" in steps:
-        s = _on_subset(s, s.str.contains(r"[<&]"), html_to_text)
+        tagged = s.str.contains(_html.LOOKS_LIKE_HTML)
+        s = _on_subset(s, tagged, lambda c: c.map_elements(_html.html_to_text, pl.String))
+        s = _on_subset(s, ~tagged & s.str.contains(_ENTITY), _unescape_entities)
     s = _on_subset(s, _non_ascii(s), lambda c: c.str.normalize("NFC"))
     if _may_have_control(s):
         s = _on_subset(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import polars as pl
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,3 +96,41 @@ def test_series_path_equals_expression_path(texts: list[str]) -> None:
     fast = normalize_series(s, steps).to_list()
     slow = pl.DataFrame({"t": s}).select(normalize_expr(pl.col("t"), steps))["t"].to_list()
     assert fast == slow
+
+
+# Issue 17 item 8: HTML goes through a parser, not regexes.
+
+
+@pytest.mark.parametrize(
+    ("markup", "text"),
+    [
+        ("Thanks <!-- internal note: refund denied --> for waiting", "Thanks for waiting"),
+        ("<!-- only a comment -->kept", "kept"),
+        (
+            "<table><tr><th>Item</th><th>Id</th></tr><tr><td>Order</td><td>12345</td></tr></table>",
+            "Item | Id\nOrder | 12345",
+        ),
+        ("<ul><li>reset router</li><li>call us</li></ul>", "- reset router\n- call us"),
+        ("<ol>\n  <li>one</li>\n  <li>two</li>\n</ol>", "- one\n- two"),
+        ('<a title="a > b" href="/x">link</a> here', "link here"),
+        ('<img alt="x>y" src="i.png">caption', "caption"),
+        ("<script>var a = '<b>' ;</script><style>p > b {}</style>body", "body"),
+        ("<head><title>T</title></head><body>main</body>", "main"),
+        ("Fish &amp; chips &lt;3 &eacute;t&#233; &#x263A;", "Fish & chips <3 été ☺"),
+        ("<b>Fish &amp; chips</b>", "Fish & chips"),
+        ("line one<br>line two<br/>line three", "line one\nline two\nline three"),
+        ("<p>first para</p><p>second</p>", "first para\n\nsecond"),
+        ("<div>a</div><div>b</div>", "a\nb"),
+        ("<b>never closed", "never closed"),
+        ("x &lt;b&gt; y", "x <b> y"),  # escaped markup is text, decoded once
+    ],
+)
+def test_html_parser_cases(markup: str, text: str) -> None:
+    assert normalize_text(markup, ["html"]) == text
+    df = pl.DataFrame({"t": [markup]})
+    assert df.select(normalize_expr(pl.col("t"), ["html"]))["t"][0] == text
+
+
+def test_html_text_without_tags_is_untouched_by_the_parser() -> None:
+    assert normalize_text("x<5 and y>2, a<-b", ["html"]) == "x<5 and y>2, a<-b"
+    assert normalize_text("2 < 3 > 1 &amp; done", ["html"]) == "2 < 3 > 1 & done"

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import signal
 import subprocess
@@ -109,26 +110,61 @@ def test_interrupted_run_completes_identically(
     assert digest(ref / "ws") == digest(broken / "ws")
 
 
+def _bigger_tickets(path: Path, copies: int) -> Path:
+    """The sample tickets ``copies`` times with distinct ids and text: enough rows that each
+    stage of a run takes a while, so a kill lands inside it."""
+    import csv
+
+    with (SAMPLE / "tickets" / "helpdesk_tickets.csv").open(newline="", encoding="utf-8") as f:
+        head, *body = list(csv.reader(f))
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(head)
+        for k in range(copies):
+            for row in body:
+                if len(row) > 6:
+                    w.writerow([f"{row[0]}-{k}", *row[1:6], f"{row[6]} (case {k})", *row[7:]])
+    return path
+
+
+def _logged_stages(ws: Path) -> list[str]:
+    log = ws / "stages.jsonl"
+    try:
+        return [json.loads(line)["stage"] for line in log.read_text().splitlines() if line]
+    except (FileNotFoundError, ValueError):
+        return []  # not written yet, or being replaced this instant
+
+
 @pytest.mark.slow
 def test_kill_9_then_rerun_matches(tmp_path: Path) -> None:
+    data = _bigger_tickets(tmp_path / "tickets.csv", 60)
     ref = tmp_path / "ref"
     ref.mkdir()
-    run(write_config(ref))
+    run(write_config(ref, data))
     victim = tmp_path / "victim"
     victim.mkdir()
-    cfg = write_config(victim)
+    cfg = write_config(victim, data)
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "curate.cli", "run", str(cfg)],
+        [sys.executable, "-m", "curate", "run", str(cfg)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    time.sleep(2.5)
+    # Kill it once ingest has committed, while dedupe is running.
+    deadline = time.monotonic() + 120
+    while "ingest" not in _logged_stages(victim / "ws") and proc.poll() is None:
+        assert time.monotonic() < deadline, "the run did not finish ingest in time"
+        time.sleep(0.01)
+    assert proc.poll() is None, f"the run ended (exit {proc.returncode}) before it could be killed"
     proc.send_signal(signal.SIGKILL)
-    proc.wait()
-    run(cfg)
+    assert proc.wait() == -9  # it was alive when killed
+    assert "export" not in _logged_stages(victim / "ws")  # ... and killed mid-way
+    assert not (victim / "ws" / "report.html").exists()
+    again = run(cfg)
+    assert again.skipped == ["ingest"]
     assert digest(ref / "ws") == digest(victim / "ws")
+    assert len(digest(ref / "ws")) >= 6  # ingest, dedupe and export tables and split files
 
 
 def test_config_errors_name_key_and_line(tmp_path: Path) -> None:

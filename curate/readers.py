@@ -385,18 +385,34 @@ def detect_encoding(prefix: bytes, at_eof: bool = False) -> str:
     return "utf-8" if multibyte >= invalid else "cp1252"
 
 
-def _codec(encoding: str | None, prefix: bytes, at_eof: bool, path: Path) -> tuple[str, str]:
-    """(codec, error handler) for a file, honouring an explicit ``encoding``."""
+def _codec(
+    encoding: str | None, prefix: bytes, at_eof: bool, path: Path
+) -> tuple[str, str, str | None]:
+    """(codec, error handler, warning or None) for a file, honouring an explicit ``encoding``.
+
+    Where detection would fall back to cp1252, curate.encodings first checks whether the bytes
+    are a non-Latin legacy encoding (cp1251, Shift-JIS, ...): used with a warning when
+    confident, named in a warning otherwise.
+    """
     if encoding is None:
         enc = detect_encoding(prefix, at_eof)
-        return enc, ("curate.latin1" if enc == "cp1252" else "curate.flag")
+        if enc != "cp1252":
+            return enc, "curate.flag", None
+        from curate.encodings import guess_legacy
+
+        guess = guess_legacy(prefix)
+        if guess is None:
+            return enc, "curate.latin1", None
+        if guess.confident:
+            return guess.encoding, "curate.flag", guess.warning(guess.encoding)
+        return enc, "curate.latin1", guess.warning(enc)
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
         raise InputError(f"unknown encoding '{encoding}' (reading {path})") from None
     if name == "utf-8" and prefix.startswith(codecs.BOM_UTF8):
         name = "utf-8-sig"
-    return name, "curate.flag"
+    return name, "curate.flag", None
 
 
 @dataclass
@@ -411,6 +427,7 @@ class _Source:
     text: IO[str]
     guard: _Guarded | None = None
     complete: bool = False  # the prefix is the whole file
+    note: str | None = None  # a warning about how the file was decoded
 
     @property
     def damaged(self) -> BaseException | None:
@@ -423,14 +440,14 @@ def _open_text(path: Path, encoding: str | None) -> _Source:
         raise InputError(f"{path}: no such file")
     fmt, compression = file_format(path)
     raw_prefix, at_eof = _read_prefix(path, compression)
-    enc, errors = _codec(encoding, raw_prefix, at_eof, path)
+    enc, errors, note = _codec(encoding, raw_prefix, at_eof, path)
     dec = codecs.getincrementaldecoder(enc)(errors)
     prefix = dec.decode(raw_prefix, final=at_eof)
     if enc == "utf-8-sig" or prefix.startswith("\ufeff"):
         prefix = prefix.removeprefix("\ufeff")
     fh, guard = _open_bytes(path, compression)
     text = io.TextIOWrapper(fh, encoding=enc, errors=errors)
-    return _Source(path, fmt, compression, enc, prefix, text, guard, at_eof)
+    return _Source(path, fmt, compression, enc, prefix, text, guard, at_eof, note)
 
 
 def _raw(text: str) -> str:
@@ -1044,6 +1061,8 @@ def read_file(
         gen: Iterator[RawBatch] = _read_parquet(path, compression, out)
     else:
         src = _open_text(path, encoding)
+        if src.note:
+            out.warnings.append(src.note)
         if fmt in ("csv", "tsv"):
             gen = _closing(src, _read_csv(src, out, max_record_chars, _csv_dialect(src)))
         elif fmt == "jsonl" or (fmt == "json" and _looks_like_jsonl(src.prefix)):

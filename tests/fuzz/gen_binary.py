@@ -2,8 +2,9 @@
 
 Counts (see tests/fuzz/gen_text.py for the text formats): a readable Parquet file counts its
 table rows; a damaged one has no defined count (``None``: it may be refused with exit 2 or be
-one per-file reject). A compressed file counts what it holds; one cut short or damaged counts
-at most its rows plus the ``truncated_file`` reject, ``(0, n + 1)``. In a folder, hidden files
+one per-file reject). A compressed file counts what it holds; one cut short, or with bytes after
+its end, at most its rows plus the ``truncated_file`` reject, ``(0, n + 1)``; one damaged inside
+has no count (flipped bits may inflate to different, longer text before the checksum fails). In a folder, hidden files
 and folders, unsupported suffixes, dangling and looping symlinks must not be read at all.
 """
 
@@ -174,7 +175,8 @@ def compressed_file(rng: random.Random, variant: int | None = None) -> FileGen:
         b = bytearray(data)
         for _ in range(rng.randint(1, 4)):
             b[rng.randrange(len(b) // 3, len(b))] ^= 0xFF
-        return name, bytes(b), bound, f"{note}, {comp[0]} damaged"
+        # flipped bits can inflate to other, longer text before the checksum fails: no count
+        return name, bytes(b), None, f"{note}, {comp[0]} damaged"
     if v == 5:  # not compressed at all, or another compression than the name says
         other = rng.choice([raw, _zstd(raw, rng) if comp[0] == ".gz" else _gzip(raw, rng), b""])
         return name, other, None, f"{note}, wrong magic for {comp[0]}"

@@ -934,7 +934,7 @@ def export(
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"--out {out_dir}: exists and is not a directory")
     ws.check_not_an_input(out_dir, "--out")
-    input_hash = ws.log_hash()
+    input_hash = lineage_hash(ws)
     strat_name = schema.stratify_default if stratify is None else stratify
     needed = {c for task in compiled for c in (*task.columns, *task.requires)}
     wanted = [*sorted(needed), *([strat_name] if strat_name else [])]
@@ -1061,7 +1061,7 @@ def export(
         "deduplicated": deduped,
         "config": config,
         "workspace": str(ws.path),
-        "stage_log_sha256": input_hash,
+        "lineage_sha256": input_hash,
     }
     write_json(manifest, out_dir / "manifest.json")
     if shard_size is None:
@@ -1101,7 +1101,7 @@ def export(
             "manifest.json": str(out_dir / "manifest.json"),
         },
         config=config,
-        inputs={"stages.jsonl": input_hash},
+        inputs={"lineage": input_hash},
         timings={k: round(v, 4) for k, v in timings.items()},
         warnings=warnings,
         extra={
@@ -1624,6 +1624,23 @@ def _remove_stale(out_dir: Path, keep: set[str]) -> None:
 
 
 _SPLIT_FILE = re.compile(r"(?:train|val|test)(?:-\d{5})?\.jsonl")
+
+
+def lineage_hash(ws: Workspace) -> str:
+    """SHA-256 of what an export reads, by content: the hashes of the input and output files
+    in the log entries of the stages it consumes (ingest, dedupe).
+
+    The manifest used the stage log's own hash, which covers timings and finish times, so no
+    two runs gave the same manifest; settings that do not change the data (batch size,
+    workers) are left out too, as the files' hashes are all that the export depends on."""
+    from curate.workspace import CONSUMED
+
+    lineage = {}
+    for stage in CONSUMED["export"]:
+        entry = ws.last_entry(stage)
+        if entry is not None:
+            lineage[stage] = {k: entry.get(k) or {} for k in ("inputs", "outputs")}
+    return hashlib.sha256(json.dumps(lineage, sort_keys=True).encode()).hexdigest()
 
 
 def _is_curate_manifest(data: Any) -> bool:

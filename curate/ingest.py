@@ -165,7 +165,9 @@ class _TableWriter:
     def _write(self, rows: int) -> None:
         buffered = pl.concat(self.pending, how="vertical", rechunk=False)
         group, rest = buffered.slice(0, rows), buffered.slice(rows)
-        table = group.to_arrow()
+        # one chunk per column: Parquet pages (and the dictionary fallback) are cut per Arrow
+        # chunk, so chunks shaped by the batches would make the bytes depend on --batch-size
+        table = group.to_arrow().combine_chunks()
         if table.schema != self.schema:
             table = table.cast(self.schema)
         self._inflight.append(self._io.submit(self.writer.write_table, table, row_group_size=rows))
@@ -467,6 +469,26 @@ def _reader_rejects(file: str, batch: Any) -> pl.DataFrame:
         for r in batch.rejects
     ]
     return pl.DataFrame(rows, schema=REJECT_SCHEMA) if rows else pl.DataFrame(schema=REJECT_SCHEMA)
+
+
+def sort_rejects(ws: Workspace, tmp_root: Path, files: Sequence[str]) -> None:
+    """Put ingest/rejects.parquet in input order: by file (as ``files`` lists them), line,
+    then ``record_id`` (reader rejects, which have none, first, in reading order).
+
+    Rejects arrive per reader batch and per processed chunk, and a chunk lists its rejects
+    check by check, so the order they were written in depends on where batches were cut."""
+    path = ws.table_path("ingest", "rejects")
+    df = pl.read_parquet(path).with_row_index("_pos")
+    rank = {name: i for i, name in enumerate(files)}
+    file_rank = pl.col("source_file").replace_strict(rank, default=len(rank), return_dtype=pl.Int64)
+    order = df.with_columns(file_rank.alias("_file")).sort(
+        ["_file", "source_file", "source_line", "record_id", "_pos"], nulls_last=False
+    )
+    if order["_pos"].is_sorted():
+        return
+    table = _TableWriter(tmp_root, "rejects.sorted", REJECT_SCHEMA)
+    table.add(order.drop("_pos", "_file"))
+    table.finish(ws, "ingest", "rejects")
 
 
 def _check_not_inside_inputs(workspace: Path, files: Sequence[Path], paths: Sequence[str]) -> None:
@@ -828,6 +850,7 @@ def ingest(
         "rejects": str(rej_parts.finish(ws, "ingest", "rejects")),
         "filtered": str(filt_parts.finish(ws, "ingest", "filtered")),
     }
+    sort_rejects(ws, tmp_root, [name for _, name, *_ in plans])
     shutil.rmtree(tmp_root, ignore_errors=True)
     from curate.workspace import atomic_path, write_json
 

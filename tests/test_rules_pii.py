@@ -511,7 +511,7 @@ def test_parallel_scan_equals_one_thread(monkeypatch: pytest.MonkeyPatch) -> Non
 def test_resolve_in_chunks_equals_one_chunk(monkeypatch: pytest.MonkeyPatch) -> None:
     """Finds resolved a few texts at a time (names noted in one chunk, redacted in another
     text of the record) give what one chunk gives."""
-    from curate.rules import pii
+    from curate.rules.pii import resolve
 
     # a name found by context in one text of a record, and alone in the next one
     names = [f"Zor{chr(97 + k % 26)}{chr(97 + k // 26)}lon" for k in range(40)]
@@ -519,7 +519,7 @@ def test_resolve_in_chunks_equals_one_chunk(monkeypatch: pytest.MonkeyPatch) -> 
     texts = pl.Series(_mixed_texts(5, 600) + spread, dtype=pl.Utf8)
     groups = [i // 3 for i in range(600)] + [1000 + i // 2 for i in range(len(spread))]
     whole = [PiiEngine(DEFAULT.rules).scan(texts, groups, keep_values=kv) for kv in (False, True)]
-    monkeypatch.setattr(pii, "RESOLVE_CHUNK", 7)
+    monkeypatch.setattr(resolve, "RESOLVE_CHUNK", 7)
     parts = [PiiEngine(DEFAULT.rules).scan(texts, groups, keep_values=kv) for kv in (False, True)]
     for a, b in zip(whole, parts, strict=True):
         assert a.marked.to_list() == b.marked.to_list()
@@ -529,7 +529,7 @@ def test_resolve_in_chunks_equals_one_chunk(monkeypatch: pytest.MonkeyPatch) -> 
 
 @pytest.mark.parametrize("engine", [DEFAULT, CLINICAL], ids=["default", "clinical"])
 def test_gates_pass_every_text_their_pass_can_match(engine: PiiEngine) -> None:
-    from curate.rules.pii import _gate_hits
+    from curate.rules.pii.engine import _gate_hits
 
     texts = pl.Series(
         [

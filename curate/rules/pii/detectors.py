@@ -1,0 +1,158 @@
+"""What a find becomes: the checks in Python that a regex cannot do, per detector.
+
+The value checks of single types (``luhn_ok`` for cards, ``month_day_ok`` for "7/22" in notes,
+``phone_ok`` for bare digit groups) and ``check``, which runs a detector's named check on one
+distinct find and returns its text: wrapped as a find, given back as text, or (names) with the
+names to spread through the record noted after it. The name checks themselves are in
+``names.py``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from curate.rules.pii.markers import CLOSE, NOTE, _canon
+from curate.rules.pii.names import (
+    _TITLE_RE,
+    _case,
+    _is_initial,
+    _listed_span,
+    _name_span,
+    _title_noun,
+    _trailing_span,
+    _word_ok,
+)
+from curate.rules.pii.patterns import Detector
+from curate.rules.pii.words import word_list
+
+if TYPE_CHECKING:
+    from curate.rules.pii.engine import PiiEngine
+
+
+def month_day_ok(text: str) -> bool:
+    """Month/day (7/22) or month/yy (8/87), but not a fraction such as 1/2 or 3/4; in a range
+    (6/30-7/2) both ends."""
+    if "-" in text:
+        return all(month_day_ok(part) for part in text.split("-"))
+    m, d = (int(x) for x in text.split("/"))
+    if not 1 <= m <= 12 or d == 0:
+        return False
+    return not (d <= 4 and m < d)
+
+
+_PHONE_GROUPS = re.compile(r"[ .-]")
+
+
+def phone_ok(text: str) -> bool:
+    """A bare digit group pattern is a phone number when it has 7 to 15 digits and does not
+    read as a range of values ("78-84 28", "900-1300", "100-1112": clinical vitals)."""
+    digits = sum(c.isdigit() for c in text)
+    if not 7 <= digits <= 15:
+        return False
+    groups = _PHONE_GROUPS.split(text)
+    seps = _PHONE_GROUPS.findall(text)
+    if [len(g) for g in groups] == [4, 2, 2] and seps == ["-", "-"]:
+        return False  # the shape of an ISO date (2024-13-45), not of a phone number
+    if not seps or seps[0] != "-" or (len(seps) > 1 and seps[1] == "-"):
+        return True
+    low, high = int(groups[0]), int(groups[1])
+    if low < high <= 2 * low and len(groups[1]) >= len(groups[0]):
+        return False  # a range: the second value a little above the first
+    # 3+4 digits with no area code: a US exchange never starts with 0 or 1
+    return not (len(groups) == 2 and len(groups[0]) == 3 and groups[0][0] in "01")
+
+
+def luhn_ok(number: str) -> bool:
+    digits = [int(c) for c in number if c.isdigit()]
+    if not 12 <= len(digits) <= 19 or len(set(digits)) == 1:
+        return False
+    total = 0
+    for i, d in enumerate(reversed(digits)):
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: bool) -> str:
+    """What ``det``'s find ``value`` becomes (``tail``: what follows it, see names._peek)."""
+    mark = _canon(eng.type_index[det.type])
+
+    def wrap(v: str) -> str:
+        return mark + v + CLOSE if keep_values else mark
+
+    if det.check is None:
+        return wrap(value)
+    if det.check == "phone":
+        return wrap(value) if phone_ok(value) else value
+    if det.check == "luhn":
+        return wrap(value) if luhn_ok(value) else value
+    if det.check == "card_no":  # after "card no": a payment card's number, or an id
+        card = eng.type_index.get("card")
+        if card is None or not luhn_ok(value):
+            return wrap(value)
+        return _canon(card) + value + CLOSE if keep_values else _canon(card)
+    if det.check == "reject":  # a look-alike, matched only to keep other detectors off it
+        return value
+    if det.check == "month_day":
+        return wrap(value) if month_day_ok(value) else value
+    if det.check == "listed":
+        return _listed_span(value, wrap, eng)
+    if det.check == "strong_title":  # the title is part of the value: keep it as text
+        title = _TITLE_RE.match(value)
+        if title is None or _title_noun(title.group(), value[title.end() :], eng):
+            return value
+        cut = title.end()
+        case = _case(title.group())
+        return value[:cut] + _name_span(value[cut:], wrap, eng, titled=True, case=case)
+    if det.check == "cased_title":  # notes: "ms clears" is mental status, "MR." mitral
+        title = _TITLE_RE.match(value)
+        if title is None or _title_noun(title.group(), value[title.end() :], eng):
+            return value
+        cut = title.end()
+        abbrev = title.group().strip()
+        plain = abbrev.rstrip(".").lower()
+        if (plain == "ms" and value[cut : cut + 1].islower()) or (
+            plain in ("mr", "ms") and abbrev.isupper() and not abbrev.endswith(".")
+        ):
+            return value
+        return value[:cut] + _name_span(value[cut:], wrap, eng)
+    if det.check in ("signoff", "trailing", "trailing_known"):  # the last name-like tokens
+        known = det.check == "trailing_known"
+        return _trailing_span(value, wrap, eng, eponyms=det.check == "signoff", known=known)
+    if det.check == "line":  # every token of the line is name-like
+        tokens = value.split()
+        if not all(_is_initial(t) or _word_ok(t, eng) for t in tokens):
+            return value
+        return _name_span(value, wrap, eng)
+    if det.check == "initial":
+        last = value.split(".", 1)[1].strip()
+        if last.lower() in word_list("microbes") or not _word_ok(last, eng, eponyms=True):
+            return value
+        return _name_span(value, wrap, eng, eponyms=True)
+    if det.check == "pair":
+        first, last = value.split()[0], value.split()[-1]
+        if last.title() not in eng.listed or not _word_ok(last, eng):
+            return value
+        return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
+    if det.check == "coordinated":
+        names = [n.strip() for n in re.split(r",|\band\b|&", value) if n.strip()]
+        listed = sum(n in eng.listed for n in names)
+        if 2 * listed < len(names) or not all(_word_ok(n, eng) for n in names):
+            return value
+        return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in names if len(n) > 2)
+    if det.check == "name" and "t" in tail:  # see _peek
+        return value
+    if "p" in tail and "h" not in tail:  # after a speaker's label (see SPEAKERS): the
+        # first words of a turn, not a header's name ("Patient: Smith, John", a line's
+        # end, "DOB"): a name only as a census name and another ("Patient: John Smith is")
+        words = [w for w in value.split() if not _is_initial(w)]
+        if len(words) < 2 or words[0] not in eng.listed:
+            return value
+    if det.check == "known":
+        first = next((t for t in value.split() if not _is_initial(t)), "")
+        titlecase = first[:1].isupper() and first[1:].islower()
+        if not titlecase and first[:1].upper() + first[1:].lower() not in eng.listed:
+            return value  # "bill", "BILL": only a listed first name
+    return _name_span(value, wrap, eng, titled=det.check == "titled")

@@ -1,0 +1,313 @@
+"""Person names: is a token name-like, which tokens of a find are the name, and where else
+in the record it occurs.
+
+The name detectors' regexes (``patterns.py``) only find candidates; these checks decide, in
+Python, on each distinct candidate: not a stop word, a common English word, a contraction,
+an adverb or a disease's eponym (``_word_ok``), with what is around the find (``_peek``: a
+speaker's label, a header line, a possessive, a disease word). A name found by context is
+noted, and ``_redact_names`` redacts its other occurrences in the same record.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from curate.rules.pii.markers import _BRACKET_RE, CLOSE, NOTE, ROW
+from curate.rules.pii.patterns import SPEAKERS
+from curate.rules.pii.words import bytes_list, common_words, not_names, word_list
+
+if TYPE_CHECKING:
+    from curate.rules.pii.engine import PiiEngine
+
+
+def _redact_names(
+    text: str, names: Iterable[str], mark: str, keep_values: bool, plain: bool = False
+) -> str:
+    """Wrap whole-word occurrences of ``names`` (longest first), outside earlier finds."""
+    if keep_values and not plain and CLOSE in text:
+        parts = _BRACKET_RE.split(text)
+        for k in range(0, len(parts), 2):  # even parts are plain text
+            parts[k] = _redact_names(parts[k], names, mark, True, True) if parts[k] else ""
+        return "".join(parts)
+    for name in sorted(names, key=lambda n: (-len(n), n)):
+        if name not in text:
+            continue
+        out, pos, size = [], 0, len(name)
+        while (i := text.find(name, pos)) >= 0:
+            j = i + size
+            if (i == 0 or not _wordy(text[i - 1])) and (j == len(text) or not _wordy(text[j])):
+                out += [text[pos:i], mark + name + CLOSE if keep_values else mark]
+            else:
+                out.append(text[pos:j])
+            pos = j
+        out.append(text[pos:])
+        text = "".join(out)
+    return text
+
+
+def _wordy(c: str) -> bool:
+    return c.isalnum() or c == "_"
+
+
+_TOKEN_RE = re.compile(r"\S+")
+
+
+_CONTRACTIONS = ("'ve", "'re", "'ll", "'d", "'m", "n't")
+# endings of adverbs that open a sentence ("Fortunately, yes", "Honestly, no"); no common
+# given name or surname ends so (Emily, Kelly, Beverly, Vitaly do not): pii_words.toml
+
+
+@functools.cache
+def _adverb_endings() -> tuple[str, ...]:
+    return tuple(sorted(word_list("adverb_endings")))
+
+
+def _is_adverb(low: str) -> bool:
+    """An adverb in -ly: one of the endings of adverbs, or a common word plus "ly" ("sadly",
+    "easily")."""
+    if not low.endswith("ly") or len(low) < 5:
+        return False
+    if low.endswith(_adverb_endings()) or (low.endswith("ily") and len(low) >= 7):
+        return True
+    common = common_words()
+    return low[:-2] in common or low[:-3] + "y" in common or low[:-1] + "e" in common
+
+
+def _case(text: str) -> str:
+    letters = "".join(c for c in text if c.isalpha())
+    return "upper" if letters.isupper() else "lower" if letters.islower() else "title"
+
+
+_TITLE_RE = re.compile(r"\S+?(?:\.\s*|\s+)")
+# checks of a name after a title: "Dr. Parkinson's office" is a person
+_TITLE_CHECKS = frozenset(["strong_title", "cased_title", "titled"])
+
+
+def _word_ok(
+    token: str,
+    engine: PiiEngine,
+    titled: bool = False,
+    *,
+    eponyms: bool = False,
+    case: str | None = None,
+) -> bool:
+    """A token can be (part of) a name: not a stop word, not a common English word.
+
+    After a title ("Dr. Foley") the pack's ``not_names`` (eponyms, devices) count as names;
+    after a strong title (``case`` given: "Dr. Small", "dr green") so do common words written
+    in the title's case, but not function words ("Dr. to", "Rabbi sees"); with ``eponyms``
+    (before a credential, after an initial) only the ``not_names`` do.
+    """
+    word = token.strip(".,:;'’").replace("’", "'")
+    low = word.lower()
+    if len(word) < 2 or low in not_names() or not any(c.isalpha() for c in word):
+        return False
+    if low.endswith(_CONTRACTIONS):  # "We've", "I'll", "Don't"
+        return False
+    if low.endswith("'s"):  # "That's" (not "John's"); "Parkinson's" but "Dr. Parkinson's"
+        base = low[:-2]
+        if base in word_list("contracted_s") or (
+            base in word_list("eponyms") and not titled and case is None
+        ):
+            return False
+    if low in engine.not_names:
+        return titled or eponyms
+    title = word[:1].upper() + word[1:].lower()
+    if low.endswith("ly") and _is_adverb(low) and title not in engine.listed:  # "Sadly"
+        return False
+    if title in engine.listed:
+        return True
+    if low not in common_words() and len(word) >= 3:
+        return True
+    if case is None or _case(word) != case:
+        return False
+    return case == "title" or low not in word_list(
+        "title_stop"
+    )  # "Dr. Will Cole", not "DR WILL SEE"
+
+
+def _title_noun(title: str, rest: str, engine: PiiEngine) -> bool:
+    """A title written out before a full stop ("Yes, doctor. Guess what"), or in lower case
+    before anything but a census name: "my doctor knows", "I miss golfing" (not "dr green",
+    "doctor smith")."""
+    word = title.strip()
+    if word.endswith(".") and word[:-1].lower() in word_list("title_words"):
+        return True
+    if word not in word_list("title_words"):  # also: not lower case
+        return False
+    first = next((t for t in rest.split() if not _is_initial(t)), "")
+    first = first.strip(".,:;")
+    return first[:1].upper() + first[1:].lower() not in engine.listed
+
+
+def _is_initial(token: str, any_case: bool = False) -> bool:
+    """ "J." or "J" (and "q." with ``any_case``: sign-offs in lower-case notes)."""
+    letter = token.rstrip(".")
+    if len(letter) != 1 or not letter.isalpha():
+        return False
+    return letter.isupper() or (any_case and token.endswith("."))
+
+
+def _trailing_span(
+    value: str,
+    wrap: Callable[[str], str],
+    engine: PiiEngine,
+    *,
+    eponyms: bool = False,
+    known: bool = False,
+) -> str:
+    """A name candidate before a context ("... Q. LANDER, RRT", "... Asya's kid"): redact its
+    last name-like tokens, with the initials among or before them. ``known``: a token in lower
+    or upper case must be a census name ("KEEP ROMERO FAMILY", not "CARING FAMILY")."""
+
+    def ok(token: str) -> bool:
+        if _is_initial(token, any_case=eponyms):
+            return True
+        if not _word_ok(token, engine, eponyms=eponyms):
+            return False
+        word = token.strip(".,:;")
+        return not known or _case(word) == "title" or word.title() in engine.listed
+
+    tokens = list(_TOKEN_RE.finditer(value))
+    k = len(tokens)
+    while k and ok(tokens[k - 1].group()):
+        k -= 1
+    if all(_is_initial(t.group(), any_case=eponyms) for t in tokens[k:]):
+        return value
+    cut = tokens[k].start()
+    return value[:cut] + _name_span(value[cut:], wrap, engine, eponyms=eponyms)
+
+
+def _name_span(
+    value: str,
+    wrap: Callable[[str], str],
+    engine: PiiEngine,
+    *,
+    titled: bool = False,
+    eponyms: bool = False,
+    case: str | None = None,
+) -> str:
+    """A name candidate after a context: redact its leading name-like tokens (and initials).
+
+    The capitalized tokens are noted (NOTE name NOTE) to be redacted elsewhere in the record.
+    """
+    tokens = list(_TOKEN_RE.finditer(value))
+    keep = 0
+    for k, m in enumerate(tokens):
+        if _is_initial(m.group(), any_case=eponyms):
+            continue
+        if not _word_ok(m.group(), engine, titled, eponyms=eponyms, case=case):
+            break
+        keep = k + 1
+    if keep == 0:
+        return value
+    if keep < len(tokens) and tokens[keep].group().strip(".,:;").lower() in word_list(
+        "disease_words"
+    ):
+        return value  # "Huntington Disease"
+    end = tokens[keep - 1].end()
+    name = value[:end]
+    # common words found after a title ("Dr. White") are not spread: "White count" elsewhere
+    words = [t.group().strip(".,:;") for t in tokens[:keep]]
+    spread = [w for w in words if len(w) > 2 and w[0].isupper()]
+    spread = [w for w in spread if _word_ok(w, engine, eponyms=titled or eponyms)]
+    if keep > 1 and name[:1].isupper():
+        spread.append(name)
+    notes = "".join(f"{NOTE}{n}{NOTE}" for n in spread)
+    return wrap(name) + notes + value[end:]
+
+
+_ROW_B = re.escape(ROW.encode())
+_MARK_B = rb"\xf3\xb0[\x80-\xbf]"  # UTF-8 of U+F0000-U+F0FFF: a find's opener or marker
+_HEADER_END = rb"(?:\r|\n|" + _ROW_B + rb"|\Z)"  # of the line, the text, all texts
+_PEEK_RE = re.compile(  # char classes only: a find's check runs it, so it must be cheap
+    # a possessive
+    rb"(?P<s>'s|\xe2\x80\x99s)?(?:"
+    # the rest of a header line: its end, a bracket, a dash, a number, a find (a date, an
+    # MRN), or a comma and a first name, a field or a number ("Smith, John", "Smith, DOB")
+    + rb"(?P<h>[ \t]*(?:"
+    + _HEADER_END
+    + rb"|[;|(\[#0-9]|"
+    + _MARK_B
+    + rb"|(?:-|\xe2\x80[\x93\x94])[ \t]|,[ \t]*(?:[0-9]|"
+    + _MARK_B
+    + rb"|[A-Z][A-Za-z'-]*\.?(?:[ \t]+[A-Z][A-Za-z'-]*\.?)?[ \t]*(?:"
+    + _HEADER_END
+    + rb"|[,;(|0-9]))))"
+    # else the next word: a disease ("Wilson disease") or a record's field ("Smith DOB")
+    + rb"|[ \t]+(?P<w>[A-Za-z][A-Za-z.]*))?"
+)
+_PEEK_FIRST = frozenset([b" ", b"\t", b"'", "’".encode()[:1]])  # of "s", "d" (not "h": "around")
+
+
+@functools.cache
+def _title_word_dot() -> re.Pattern[bytes]:
+    """A title word and a full stop at the end of the text before a find ("Yes, doctor.")."""
+    words = "|".join(sorted(word_list("title_words"))).encode()
+    return re.compile(rb"(?i:\b(?:" + words + rb"))\.[ \t]*\Z")
+
+
+_SPEAKER_BEFORE = re.compile(
+    rb"(?:^|\n|" + _ROW_B + rb")[ \t>]*(?:" + SPEAKERS.encode() + rb")[ \t]*:[ \t]*\Z"
+)
+
+
+def _peek(before: bytes, rest: bytes, around: bool) -> bytes:
+    """What is around a name find (UTF-8: what ``before`` ends with, if ``around``; what
+    ``rest`` starts with), as flags for its check after NOTE: "p" after a speaker's label, "t"
+    after a title word and a full stop, "s" a possessive, "d" a disease word, "h" the rest of
+    a header line; empty if none (most finds: kept cheap)."""
+    m = _PEEK_RE.match(rest)  # always matches (all optional)
+    flags = ""
+    if m is not None and (m.end() or not rest):
+        possessive, header, word = m.group("s", "h", "w")
+        if possessive is not None:
+            flags = "s"
+        if header is not None:
+            flags += "h"
+        elif word is not None:
+            word = word.lower().rstrip(b".")
+            if word in bytes_list("disease_words"):
+                flags += "d"
+            elif word in bytes_list("header_fields"):
+                flags += "h"
+    end = before[-40:].rstrip(b" \t") if around else b""
+    if end.endswith(b":") and _SPEAKER_BEFORE.search(before, max(0, len(before) - 40)):
+        flags = "p" + flags
+    elif end.endswith(b".") and _title_word_dot().search(before, max(0, len(before) - 40)):
+        flags = "t" + flags  # "Yes, doctor. Guess what": a sentence's end, not a title
+    return _flag_bytes(flags) if flags else b""
+
+
+@functools.cache
+def _flag_bytes(flags: str) -> bytes:
+    return (NOTE + flags).encode()
+
+
+def _eponym(value: str, tail: str) -> bool:
+    """A name find before a disease word, or a disease eponym before "'s" (``tail``: the
+    flags of _peek): "Wilson disease", "Parkinson's"."""
+    if "d" in tail:
+        return True
+    last = value.rsplit(None, 1)[-1].lower() if value.strip() else ""
+    return "s" in tail and last in word_list("eponyms")
+
+
+def _listed_span(value: str, wrap: Callable[[str], str], engine: PiiEngine) -> str:
+    """A census name, plus a capitalized non-word next to it ("Maria Lopez"); not before a
+    disease word ("Huntington Disease"; lower case: see _eponym)."""
+    tokens = list(_TOKEN_RE.finditer(value))
+    if len(tokens) > 1 and tokens[-1].group().lower() in word_list("disease_words"):
+        return value
+    listed = [t.group() in engine.listed for t in tokens]
+    if not any(listed):
+        return value
+    first = listed.index(True)
+    last = len(listed) - 1 - listed[::-1].index(True)
+    lo = first - 1 if first > 0 and _word_ok(tokens[first - 1].group(), engine) else first
+    hi = last + 1 if last + 1 < len(tokens) and _word_ok(tokens[last + 1].group(), engine) else last
+    a, b = tokens[lo].start(), tokens[hi].end()
+    return value[:a] + wrap(value[a:b]) + value[b:]

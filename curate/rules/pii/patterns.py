@@ -1,0 +1,495 @@
+"""The regex sources of the PII detectors: character classes, name and date forms, contexts
+before and after a find, and the detectors of each type with their gates.
+
+Only strings and small frozen dataclasses live here (no Polars, no state): the engine
+(``engine.py``) compiles them into passes, and the checks in Python (``detectors.py``,
+``names.py``) decide what each find becomes. Word lists are data (``words.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ASCII_B = r"(?-u:\b)"
+
+# Upper- and lower-case letters of names: Latin (with Latin-1, Extended-A/B and Additional:
+# "Šárka", "Nguyễn"; the Extended blocks mix cases), Greek and Cyrillic. Not \p{Lu}/\p{Ll}:
+# with those every name pass costs 4x.
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΑ-ΩА-ЯЁ"
+LOWER = "a-zß-öø-ÿĀ-ɏḀ-ỿα-ωа-яё"
+NAME_TOKEN = (
+    rf"[{UPPER}](?:['’][{UPPER}{LOWER}])?[{LOWER}][{LOWER}'’]*(?:[{UPPER}][{LOWER}]+)?"
+    rf"(?:-[{UPPER}]?[{LOWER}]+)?"
+)
+# clinical notes (ASCII): a name in any case after a strong context
+CASED_TOKEN = (
+    r"(?:[A-Z](?:['’][A-Za-z])?[a-z]+(?:[A-Z][a-z]+)?(?:-[A-Za-z][a-z]+)?"
+    r"|[A-Z](?:['’][A-Z])?[A-Z]+(?:['’-][A-Z]+)?|[a-z](?:['’][a-z])?[a-z]+(?:['’-][a-z]+)?)"
+)
+CASED_NAME = (
+    rf"(?:[A-Za-z]\.[ \t]*|[A-Z][ \t]+)?{CASED_TOKEN}"
+    rf"(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{CASED_TOKEN}){{0,2}}"
+)
+NAME = rf"{NAME_TOKEN}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}){{0,2}}"
+TWO_NAMES = rf"{NAME_TOKEN}[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}"
+# a capitalized word with a surname ending of a European language (Slavic, Nordic, Greek,
+# Romanian, Georgian, Spanish, Finnish), maybe after a first name: "Yuri Bulgakov", "Petersson"
+SURNAME = (
+    rf"(?:{NAME_TOKEN}[ \t]+(?:[{UPPER}]\.?[ \t]+)?)?[{UPPER}][{LOWER}]*(?:ov|ova|ev|eva|ski|ska|sky"
+    r"|ský|ić|ič|vich|enko|chuk|dze|shvili|sson|sen|dóttir|dottir|ez|escu|opoulos|idis|oglu|ová"
+    r"|inen|wicz|czyk)"
+)
+SURNAME_AFTER = rf"(?:$|[^{UPPER}{LOWER}0-9_'’-]|['’]s(?:$|[^{UPPER}{LOWER}]))"
+# a name on a line of its own (a signature, a letter's header): two or three name tokens
+LINE_NAME = rf"{NAME_TOKEN}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}){{1,2}}"
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+# a month named alone: full names in any case but "may"; abbreviations capitalized only
+# ("dec" is "decreased" and "mar" a record in notes), and "sept"
+MONTH_ALONE = (
+    r"(?:(?i:january|february|march|april|june|july|august|september|october|november|december)"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT?|OCT"
+    r"|NOV|DEC|sept))"
+)
+M_ = r"(?:0?[1-9]|1[0-2])"
+# "555-123-4567 x89", "212- 476- 8356", "(898)666-3621x0135"
+PHONE_SEP = r"(?:[ \t]*[./-][ \t]*|[ \t])?"
+PHONE_EXT = r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?"
+D_ = r"(?:0?[1-9]|[12]\d|3[01])"
+US_STATE = (
+    r"(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI"
+    r"|S[CD]|T[NX]|UT|V[TA]|W[AVIY])"
+)
+# a free-standing number: not part of a decimal, range, ratio or percentage. A word's full
+# stop or hyphen may precede it ("Quartermain.8/31", "TOXICITY-9/2/92"); after it a "." "," or "-" ends the number when a
+# non-word or a letter follows ("7/22.", "9/30- echo", "11/92,transferred"). The "\B" form
+# takes one character only, so that "2/21, 4/21" leaves the space to the second number.
+NUM_BEFORE = r"(?:^|[^\w.,/+-]|[A-Za-z][.-])"
+NUM_AFTER = r"(?:$|[^\w%/.,-]|[.,-](?-u:\B)|[.,-][A-Za-z])"
+YEAR4 = r"(?:19|20)\d{2}"
+LEAD = r"(?:^|[^\w])"
+ID_SEP = r"[ \t]*(?:(?:is|was|number|no\.?|num|#|id|code)[ \t]*)?[:#=]?[ \t]*#?[ \t]*"
+ID_VALUE = r"(?:[A-Za-z0-9-]*\d[A-Za-z0-9-]{3,}|[A-Za-z0-9-]{3,}\d[A-Za-z0-9-]*)\b"
+
+
+def ascii_bounds(pattern: str) -> str:
+    """ASCII word boundaries: Unicode ``\\b`` keeps Rust's fast DFA off non-ASCII text (emoji)."""
+    return pattern.replace(r"\b", ASCII_B)
+
+
+@dataclass(frozen=True)
+class Detector:
+    """One regex; ``before``/``after`` are context kept around the redacted part.
+
+    ``check`` names a Python step run on each find (distinct value) before it counts:
+    ``luhn``, ``month_day``, ``name`` (a name after a context), ``listed`` (a census name,
+    maybe with the capitalized word next to it). ``gate``: see ``Gate``.
+    """
+
+    type: str
+    pattern: str
+    before: str = ""
+    after: str = ""
+    check: str | None = None
+    gate: Gate | None = None
+
+
+@dataclass(frozen=True)
+class Gate:
+    r"""A cheap test a text must pass for a detector to match in it: ``pattern`` (a few
+    literals, which Rust finds with SIMD, not the detector's whole automaton) matches the text,
+    lower-cased when ``fold`` (the detector's words are case-insensitive).
+
+    A pass whose detectors all have gates runs only on the texts that pass one; the rest cannot
+    match, so the result is the same. Gates test the original text: a find only ever replaces
+    text with private-use markers, so what a later pass can see was there from the start.
+    ``ascii``: the pattern is exact on ASCII texts only, and every other text passes (``[0-9]``
+    for the detectors' Unicode ``\d``, which a regex finds 6x slower: no SIMD prefilter).
+    """
+
+    pattern: str
+    fold: bool = False
+    ascii: bool = False
+
+
+# Gates of the date forms in a pass of their own ("date:more"), tested on the lower-cased text:
+# a month's name ("12-Mar-2020", "in Sept."), "the" before a day ("on the 11th."), the slash of a
+# month/day (notes). Most texts have none, and the pass costs a full scan.
+MONTH_GATE = Gate("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", fold=True)
+ORDINAL_GATE = Gate(r"the[ \t]+\d", fold=True)
+SLASH_GATE = Gate("/")
+
+
+# Every find of these types has a digit (an IPv6 address maybe only a ":"): their passes skip
+# the texts without one (half the texts of a support corpus or more).
+DIGIT_GATE = Gate("[0-9]", ascii=True)
+NEEDS_DIGIT = {
+    "card": DIGIT_GATE,
+    "ssn": DIGIT_GATE,
+    "ip": Gate("[0-9]|:", ascii=True),
+    "mrn": DIGIT_GATE,
+    "account": DIGIT_GATE,
+    "order": DIGIT_GATE,
+    "license": DIGIT_GATE,
+    "vehicle": DIGIT_GATE,
+    "device": DIGIT_GATE,
+    "date": DIGIT_GATE,  # not "date:more": "in March"
+    "phone": DIGIT_GATE,
+    "address": DIGIT_GATE,
+    "zip": DIGIT_GATE,
+}
+
+
+def _ids(kind: str, words: str) -> Detector:
+    return Detector(kind, ID_VALUE, before=rf"\b(?i:{words}){ID_SEP}")
+
+
+NOT_MARK = r"\x{F0000}-\x{FFFFD}"
+STATIC: dict[str, list[Detector]] = {
+    "email": [
+        Detector(
+            "email",
+            r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}\b",
+            gate=Gate("@"),
+        )
+    ],
+    "url": [
+        Detector(
+            "url",
+            r"\b(?:(?i:https?|s?ftps?|ssh|git|file|wss?|ldaps?|smb|s3)://|www\.)"
+            rf"[^\s<>\"'{NOT_MARK}]*[^\s<>\"'.,;:!?)\]{NOT_MARK}]",
+            gate=Gate(r"://|www\."),
+        )
+    ],
+    "ip": [
+        Detector(
+            "ip",
+            r"\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b",
+        ),
+        Detector("ip", r"\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b"),
+        Detector("ip", r"\b(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}\b"),
+    ],
+    "card": [Detector("card", r"\b(?:\d[ -]?){11,18}\d\b", check="luhn")],
+    "ssn": [
+        Detector("ssn", r"\b\d{3}-\d{2}-\d{4}\b|\b\d{3} \d{2} \d{4}\b"),
+        Detector(
+            "ssn",
+            r"\d{9}\b",
+            before=r"\b(?i:ssn|social security(?: number| no\.?)?)[ \t]*[:#]?[ \t]*",
+        ),
+    ],
+    "date": [
+        Detector(
+            "date",
+            rf"\b{YEAR4}-{M_}-{D_}"
+            r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
+        ),
+        Detector(
+            "date",
+            rf"{M_}/{D_}/(?:{YEAR4}|\d{{2}})|{D_}/{M_}/(?:{YEAR4}|\d{{2}})|{M_}-{D_}-(?:{YEAR4}|\d{{2}})"
+            rf"|{D_}-{M_}-(?:{YEAR4}|\d{{2}})|{D_}\.{M_}\.{YEAR4}",
+            before=NUM_BEFORE,
+            after=NUM_AFTER,
+        ),
+        Detector(
+            "date",
+            rf"\b(?i:{MONTH})\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?[ \t]+\d{{4}}\b)?",
+        ),
+        Detector(
+            "date",
+            rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:{MONTH})\b\.?(?:,?[ \t]+\d{{4}}\b)?",
+        ),
+        Detector("date", rf"\b(?i:{MONTH})\.?,?[ \t]+(?:(?i:of)[ \t]+)?\d{{4}}\b"),
+    ],
+    # more date forms, in a pass of their own: one more case-insensitive month alternation in
+    # the date/phone pass overflows Rust's lazy DFA cache there (100x slower)
+    "date:more": [
+        # 12-Mar-2020, 12/Mar/20, 12.Mar.2020
+        Detector("date", rf"\b{D_}[-/.](?i:{MONTH})[-/.](?:\d{{4}}|\d{{2}})\b", gate=MONTH_GATE),
+        # a month alone after a preposition of time: "in Sept.", "since MARCH" (not "may")
+        Detector(
+            "date",
+            rf"{MONTH_ALONE}\b\.?",
+            before=r"\b(?i:in|since|during|early|late|mid|until|till|through|last|next)[ \t-]+",
+            gate=MONTH_GATE,
+        ),
+        # an ordinal day: "on the 11th." (not "the 4th floor")
+        Detector(
+            "date",
+            r"\d{1,2}(?:st|nd|rd|th)\b",
+            before=r"\b(?i:on|since|from|until|till|by|before|after)[ \t]+the[ \t]+",
+            after=r"[ \t]*(?:[.,;:)!?]|\r?\n|$)",
+            gate=ORDINAL_GATE,
+        ),
+    ],
+    "phone": [
+        Detector(
+            "phone",
+            rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,5}}){{2,5}}{PHONE_EXT}\b",
+        ),
+        Detector(
+            "phone",
+            rf"(?:\(\d{{3}}\)|\b\d{{3}}){PHONE_SEP}\d{{3}}{PHONE_SEP}\d{{4}}{PHONE_EXT}\b",
+        ),
+        Detector("phone", r"\(\d{2,4}\)[ .-]?\d{3}[ .-]?\d{3,4}\b"),
+        # pager / extension / beeper numbers named by context: "pager 54321", "x4567"
+        Detector(
+            "phone",
+            r"\d{4,7}\b",
+            before=r"\b(?i:pager|beeper|pgr|pg|bpr|paged|ext|extension|tel|phone|fax|cell|mobile)"
+            r"\.?[ \t]*(?:#|no\.?|number)?[ \t:#]*",
+        ),
+        Detector("phone", r"\d{4,5}\b", before=r"\b(?i:x)"),
+        Detector(
+            "phone",
+            r"\d{2,5}(?:[ -]\d{2,4}){2,4}|\d{2}(?:\.\d{2}){3,4}",
+            before=NUM_BEFORE,
+            after=NUM_AFTER,
+            check="phone",
+        ),
+        Detector(
+            "phone",
+            r"\d{3}[ -]\d{4}|\d{4} \d{4}|\d{2,4} \d{6,8}|0\d{9,10}",
+            before=NUM_BEFORE,
+            after=NUM_AFTER,
+            check="phone",
+        ),
+        # a US number mistyped by a digit, set off in parentheses as a contact note:
+        # "(301 273 45166)", "(617 5532 4410)"; the exact 3-3-4 form is matched above
+        Detector(
+            "phone",
+            r"\d{3}[ .-](?:\d{3}[ .-]\d{5}|\d{4}[ .-]\d{4,5})",
+            before=r"\([ \t]*",
+            after=r"[ \t]*\)",
+            check="phone",
+        ),
+    ],
+    # an E.164 number without separators, "+254711303113": a pass before the ids' (whose
+    # card detector would take its digits), on the texts with a "+" and a digit
+    "phone:e164": [Detector("phone", r"(?-u:\B)\+[1-9][0-9]{7,14}\b", gate=Gate(r"\+[0-9]"))],
+    "mrn": [_ids("mrn", r"mrn|medical record|med rec|patient id|chart|unit no|hospital no")],
+    "account": [
+        _ids(
+            "account",
+            r"account|acct|member(?:ship)?|policy|claim|invoice|health plan|insurance|subscriber"
+            r"|beneficiary|customer|iban|routing",
+        )
+    ],
+    # "smart card no: 10052474284": a pass after the ids' (where a payment card's number is
+    # a card), on the texts with "card"; check "card_no": a card when Luhn-valid, else an id
+    "account:card": [
+        Detector(
+            "account",
+            rf"[0-9][0-9 -]{{4,}}[0-9]\b|{ID_VALUE}",
+            before=r"\b(?i:card)[ \t]*(?:(?i:no\.?|number|num|#|id)(?:[ \t]+(?i:is))?[ \t]*[:#=]?"
+            r"|[:#=])[ \t]*#?[ \t]*",
+            check="card_no",
+            gate=Gate("card", fold=True),
+        )
+    ],
+    "order": [
+        _ids(
+            "order",
+            r"order|ticket|case|reference|ref|confirmation|tracking|booking|reservation|transaction|rma",
+        )
+    ],
+    "license": [
+        _ids("license", r"licen[cs]e|driver'?s licen[cs]e|dl|dea|npi|certificate|passport")
+    ],
+    "vehicle": [
+        _ids("vehicle", r"vin|licen[cs]e plate|plate|registration"),
+        Detector("vehicle", r"\b[A-HJ-NPR-Z]{1,3}[0-9][A-HJ-NPR-Z0-9]{13,15}\b"),
+    ],
+    "device": [_ids("device", r"serial|s/n|sn|device|imei|udid|mac address|model")],
+    "address": [
+        Detector(
+            "address",
+            r"\b\d{1,6}[ \t]+(?:\p{Lu}[\p{L}'.-]*[ \t]+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd"
+            r"|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|Circle|Cir"
+            r"|Highway|Hwy|Trail|Alley|Row|Crescent|Close)\b\.?"
+            r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|#)\.?[ \t]*[A-Za-z0-9-]+)?",
+        ),
+        Detector("address", r"\b(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d+\b"),
+    ],
+    "zip": [
+        Detector("zip", r"\d{5}(?:-\d{4})?\b", before=rf"\b{US_STATE},?[ \t]+"),
+        Detector("zip", r"\b\d{5}-\d{4}\b"),
+        Detector(
+            "zip",
+            r"\d{5}(?:-\d{4})?\b|[A-Z]\d[A-Z] ?\d[A-Z]\d\b|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b",
+            before=r"\b(?i:zip(?: code)?|postal code|post ?code)[ \t]*:?[ \t]*",
+        ),
+    ],
+}
+# 7/22, 8/87 or 6/30-7/2 in clinical notes; validated by month_day_ok
+MONTH_DAY = r"\d{1,2}/\d{1,2}(?:-\d{1,2}/\d{1,2})?"
+# Clinical settings and scores written like a month/day: ventilator pressures ("PSV 10/5",
+# "CPAP 5/5, 40%"), pain scores ("pain 3/10", "#9/10"), culture bottles ("2/4 bottles").
+# These detectors match them first and give them back as text (check "reject").
+VENT_SETTING = (
+    r"\b(?i:psv?|cpap|bi-?pap|peep|ipap|epap|pressure support|flow-?by|simv|imv|vent\w*|settings?"
+    r"|(?:wean|chang|increas|decreas)\w*(?:[ \t]+(?:down|up|back))?[ \t]+to|trial\w*(?:[ \t]+on)?"
+    r"|tried[ \t]+on)\b"
+)
+# up to 30 characters after the setting's name, in the same sentence, with no word longer
+# than 3 letters between ("SIMV/PS, 40%, 600X4, & 5/10" but not "VENT VIA TRACH (PLACED 8/14)")
+SETTING_GAP = r"(?:[^\n;.A-Za-z]|\.\d|[A-Za-z]{1,3}\b|[A-Za-z]{1,3}\d)"
+NOT_MONTH_DAY = [
+    Detector(
+        "date",
+        rf"{VENT_SETTING}{SETTING_GAP}{{0,30}}?\d{{1,2}}/\d{{1,2}}\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}/\d{1,2}",
+        before=NUM_BEFORE,
+        after=r"[ \t]*[,@]?[ \t]*(?:\d{2,3}[ \t]*%|(?i:peep|fio2|psv?|cpap|bi-?pap|pain|cp"
+        r"|bottles?)\b)",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}/10\b",
+        before=r"(?:\b(?i:pain|c/o|cp|score|rated?|rates|scale|level)[ \t:=-]*|#)",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+]
+PASS_TYPES = (
+    ("email",),
+    ("url",),
+    ("phone:e164",),
+    ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
+    ("account:card",),
+    ("date", "phone", "address", "zip"),
+    ("date:more",),
+)
+
+TITLES = (
+    r"(?i:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord|rabbi"
+    r"|reverend|pastor|imam)"
+)
+# titles after which a common word is still a name ("Dr. Small"), when written in the same
+# case as the title; not Mr/Ms, which are also mitral regurgitation and mental status in notes
+STRONG_TITLE = r"\b(?i:dr|drs|doctor|prof|professor|rabbi|reverend|pastor|imam)(?:\.[ \t]*|[ \t]+)"
+# the title and the "." or blank after it: "dr" alone is in "address" and "drive"
+TITLE_GATE = Gate(
+    r"(?:drs?|doctor|mrs?|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord|rabbi"
+    r"|reverend|pastor|imam)[. \t]",
+    fold=True,
+)
+STRONG_TITLE_GATE = Gate(
+    r"(?:drs?|doctor|prof(?:essor)?|rabbi|reverend|pastor|imam)[. \t]", fold=True
+)
+RELATIVES = (
+    r"(?i:son|daughter|wife|husband|sister|brother|mother|father|mom|dad|niece|nephew|aunt|uncle"
+    r"|grand[ -]?(?:son|daughter|mother|father)|(?:son|daughter|sister|brother|mother|father)"
+    r"-in-law|cousin|fiance|fiancee|partner|friend|neighbor|neighbour|boyfriend|girlfriend"
+    r"|dtr|dau|sis|bro|hubby|caregiver|step(?:son|daughter|mother|father)|kid|child|baby)\b"
+)
+ROLES = (
+    r"(?:NP|RN|PA|LPN|RRT|CNA|MD|(?i:nurse|attending|resident|intern|fellow|surgeon"
+    r"|physician|caseworker|case manager|social worker|chaplain|house officer|house staff"
+    r"|therapist|pharmacist|technician|tech|dietitian|nutritionist))"
+)
+# Labels of speakers' turns in dialogues and transcripts, and of roles in a header: after
+# "Patient:" comes a name in a header ("Patient: Smith, John") but a turn in a dialogue
+# ("Patient: That's right."). Check "name" tells them apart by what is around (_peek).
+SPEAKERS = (
+    "Patient|Customer|Client|Physician|Doctor|Nurse|Provider|Agent|Attending|Resident|Caller"
+    "|Employee|Member|Parent|Guardian"
+)
+# Context that introduces a person's name; the name must pass the checks in _name_span.
+NAME_CONTEXTS = [
+    # fields: "Name:", "From:", "Patient name:", and speakers' labels (see SPEAKERS)
+    r"(?:^|\n)[ \t>]*(?:Name|Contact|From|To|Cc|Attn|Signed|Author|Guarantor|Emergency contact"
+    rf"|Next of kin|Insured|Subscriber|Owner|{SPEAKERS})(?:[ \t]+(?i:name))?[ \t]*:[ \t]*",
+    r"(?:^|\n)[ \t>]*(?i:first|last|full|given|family|middle|maiden|sur)[ \t]*name[ \t]*:[ \t]*",
+    r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Thx|Attn:?|Attention:?|Congratulations)[ \t,]+",
+    r"\b(?i:my name is|my name's|this is|i am|i'm|call me|named(?: him| her)?|called|signed by|seen by"
+    r"|referred by|says|said|asked|replied|wrote|told|according to|starring|featuring|married"
+    r"|(?:first|last|maiden|middle|full|sur) ?name is|name on the account is)[ \t]+"
+    rf"(?:{TITLES}\.?[ \t]*)?",
+    # "spoke with", "spoken extensively with", "follow up with"
+    r"\b(?i:(?:spoke|spoken|speak|speaking|talk|talked|talking|met|meet|meeting|follow(?:ed)? up"
+    r"|consulted|conferred|checked)(?:[ \t]+\w+ly)?[ \t]+(?:with|to))[ \t]+",
+    # "song by X", "Directed By: X"
+    r"\b(?i:(?:directed|written|produced|performed|sung|composed|arranged|created|painted"
+    r"|designed|founded|invented|illustrated|edited|translated|narrated|hosted|presented|signed"
+    r"|approved|authored|recorded|released|song|songs|novel|book|album|film|movie|poem|play"
+    r"|painting|track|article|story|lyrics|version|not)[ \t]+by)[ \t]*:?[ \t]*",
+    r"[\"”][ \t]+(?i:by)[ \t]+",
+    # "What's your name? X", "name on the account? User: X", "it's under X"
+    r"\b(?i:name)\b[^?\n]{0,25}\?[ \t]*(?:(?i:user|customer|client|caller)[ \t]*:[ \t]*)?",
+    r"\b(?i:it'?s under|under the name(?: of)?|under (?:my|his|her|their|our) \w+'s name"
+    r"|in the name of|(?:change|changed|update|updated) (?:it|the name|my name) to"
+    r"|(?:assistant|secretary|deputy|successor|tribute|married|engaged) to)[ \t]+",
+    # occupations before a name: "Producer X", "songwriter X", "tennis player X"
+    r"\b(?i:producer|songwriter|singer|player|actor|actress|author|writer|director|composer"
+    r"|artist|musician|poet|novelist|journalist|reporter|senator|governor|mayor|minister|president"
+    r"|ceo|founder|co-founder|chairman|chairwoman|judge|detective|coach|captain|sergeant"
+    r"|lieutenant|colonel|ex-\w+)[ \t]+",
+    r"\b(?i:regards|thanks|thank you|sincerely|cheers|best|best wishes|yours truly|cordially)"
+    r"[ \t]*[,!.]?[ \t]*\r?\n[ \t]*",
+    rf"\b(?:my|her|his|their|your|the|pt'?s|patient'?s)[ \t]+{RELATIVES}[ \t,]+",
+    rf"\b{RELATIVES}[ \t]*(?:[,:]|-+)[ \t]*",
+    rf"\b{ROLES}[ \t]+",
+    r"\b(?i:contact(?: person)?|caller|proxy)[ \t]*[:-]?[ \t]*",
+]
+# clinical notes: upper- and lower-case names after strong contexts ("DR. DISANGRO", "son bill")
+CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, artery, ...
+    rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*(?:[,:]|-+)?[ \t]*",
+    r"\b(?i:nurse|attending|resident|fellow|caseworker|case manager|social worker|chaplain"
+    r"|house officer|house staff|therapist|pharmacist|dietitian)[ \t]+",
+    r"\b(?i:(?:spoke|spoken|speak|talk|talked|met|meet|discussed|follow(?:ed)? up)"
+    r"(?:[ \t]+\w+ly)?[ \t]+with|my name is|call me|contact(?: person)?:?)[ \t]+",
+]
+# After a name: the verb of a person at the start of a sentence ("Enrico shouted at"), a
+# possessive of a personal noun ("Asya's kid"), a role ("as a beneficiary", "(son)"), "family".
+PERSON_VERBS = (  # not "said"/"thinks"/"told": companies do those in support tickets
+    r"(?:shouted|yelled|whispered|lives|lived|spent[ \t]+(?:a|an|the|\d+)|was born|is from|died"
+    r"|will be (?:talking|speaking|presenting)|is the keynote|began[ \t]+[a-z]+ing)"
+)
+PERSONAL_NOUNS = (
+    r"(?:address|phone|number|e-?mail|account|birthday|house|home|car|kid|kids|child|children|son"
+    r"|daughter|wife|husband|mom|dad|mother|father|brother|sister|family|friend|boss|lawyer"
+    r"|death|funeral|killers?|murder|wedding|parents|grave|office)"
+)
+SENTENCE_START = r"(?:^|\n|[.!?][\"”]?[ \t]+)[ \t>\"“]*"
+AFTER_NAME = [
+    rf"[ \t]+{PERSON_VERBS}\b",
+    rf"['’]s[ \t]+{PERSONAL_NOUNS}\b",
+    r"[ \t]+as[ \t]+(?:(?:a|an|the|my|our|his|her)[ \t]+)?(?:beneficiary|guardian|dependent|co-?signer"
+    r"|authorized user|joint|secondary|emergency contact|nominee|trustee|executor)\b",
+    rf"[ \t]*\((?:{RELATIVES}|{ROLES}|(?i:pcp|hcp|proxy|health care proxy))\)",
+    r"[ \t]+(?i:family)\b",
+    # a phone label after a name: "Lopie Certusi cell# 410-..."
+    r"[ \t]*[(:-]?[ \t]*(?i:cell|home|work|mobile|phone|tel|pager|beeper)[ \t]*(?:#|:|no\.)",
+    # clinical: "lorrie morales is a 70 yo"
+    r"[ \t]+(?i:is|was)[ \t]+an?[ \t]+\d{1,3}[ \t-]*(?i:yo|y/o|y\.o\.|yr|year|month)",
+]
+# "Leif, can I please speak to your boss?": a name called at the start of a sentence
+VOCATIVE_AFTER = (
+    r",[ \t]+(?:can|could|would|will|please|do|did|are|is|have|I|we|you|thanks|thank)\b"
+)
+
+# an initial and a name: "J. Miller" after a space; in capitals, where any sentence may end
+# in a one-letter abbreviation ("N/V. ABD"), only after "per"/"by"/... or before "aware"
+INITIAL_CONTEXT = r"\b(?i:per|by|to|with|from|and|paged|called|notified|informed|meet|w/)[ \t]+"
+INITIAL_NAME = rf"{ASCII_B}[A-Z]\.[ \t]*[A-Z][a-z]+(?:['’-][A-Za-z]+)?{ASCII_B}"
+INITIAL_CAPS = rf"{ASCII_B}[A-Z]\.[ \t]*(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:['’-][A-Za-z]+)?{ASCII_B}"
+INITIAL_AFTER = r"[ \t]+(?i:aware|notified|paged|called|informed|updated|in to|at bedside)\b"
+COORDINATED = (
+    rf"{NAME_TOKEN}(?:[ \t]*,[ \t]*{NAME_TOKEN}){{0,6}},?[ \t]+(?:and|&)[ \t]+{NAME_TOKEN}"
+)
+TITLE_CONTEXT = rf"\b{TITLES}(?:\.[ \t]*|[ \t]+)"
+# a credential that ends its line: "Q. LANDER RRT", "V. Finn, RRT" (not "Stoma RN following")
+SIGNOFF_AFTER = (
+    r",?[ \t]+(?:RN|RRT|MD|NP|PA|LPN|BSN|CNA|CRT|(?i:rn|rrt|md|np|bsn|crt))[ \t.]*(?:\r?\n|$)"
+)
+# after a title, common words are names ("Dr. Small", "Dr. Will Cole") but not these

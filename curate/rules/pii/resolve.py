@@ -1,0 +1,181 @@
+"""Resolving a pass's finds: each distinct find checked once in Python, and the names found
+by context spread through their record.
+
+A pass that needs a check leaves its finds slotted (``OPEN slots CLOSE``). ``_ScanState``
+joins the texts with finds into one UTF-8 string, cuts it at the pass's opener with
+``bytes.split`` (no regex, no decoding per text), runs ``detectors.check`` on each distinct
+find (outcomes cached on the engine across scans), and puts the outcomes back. Names found by
+context ("Dr. X", "Hi X,") are then redacted wherever else they occur in the same record,
+never in other records, so a record's output does not depend on its batch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING
+
+import numpy as np
+import polars as pl
+
+from curate.rules.pii.detectors import check
+from curate.rules.pii.markers import _NAME_NOTE, BRACKET, CLOSE, NOTE, ROW, SEP, _canon, _open
+from curate.rules.pii.names import _PEEK_FIRST, _TITLE_CHECKS, _eponym, _peek, _redact_names
+
+if TYPE_CHECKING:
+    from curate.rules.pii.engine import PiiEngine, _Pass
+
+RESOLVE_CHUNK = 1 << 16  # texts joined at a time (see _ScanState.resolve)
+OUTCOME_CACHE_SIZE = 200_000
+
+
+class _ScanState:
+    """Per-scan state: the names found by context in each record."""
+
+    def __init__(self, engine: PiiEngine, groups: np.ndarray, keep_values: bool) -> None:
+        self.engine = engine
+        self.groups = groups
+        self.keep_values = keep_values
+        self.names: dict[int, set[str]] = defaultdict(set)
+        # what a find becomes depends on the pass, the value and keep_values alone: kept on
+        # the engine across scans (ingest scans batch after batch, with the same greetings,
+        # sign-offs and names), cleared when it grows big
+        self.cache = engine.outcomes[keep_values]
+        if len(self.cache) > OUTCOME_CACHE_SIZE:
+            self.cache.clear()
+
+    def resolve(self, marked: pl.Series, p: _Pass, maybe: pl.Series | None = None) -> pl.Series:
+        """Turn pass ``p``'s slotted finds into resolved ones, or back into text (check failed).
+
+        ``maybe``: the texts that may hold a find (every one that does; by default, those with
+        the pass's opener). Python sees each distinct find once (its outcome is cached across
+        scans) and cuts the texts with ``bytes.split`` (see ``_resolve_texts``): cheaper than
+        pulling the finds out in Rust and putting the outcomes back with an Aho-Corasick
+        automaton of every distinct find, built anew for each batch."""
+        opener = _open(p.index)
+        if maybe is None:  # which texts may hold a find: all those that hold one, or more
+            maybe = marked.str.contains(opener, literal=True).fill_null(False)
+        idx = maybe.arg_true()
+        if idx.is_empty():
+            return marked
+        seen: dict[bytes, tuple[bytes, list[str]]] = {}  # body -> (what it becomes, names)
+        done: list[bytes] = []
+        for lo in range(0, len(idx), RESOLVE_CHUNK):  # one string stays well below 4 GiB
+            rows = idx.slice(lo, RESOLVE_CHUNK)
+            done += self._resolve_texts(marked.gather(rows), rows.to_numpy(), p, seen)
+        return marked.clone().scatter(idx, pl.Series(done, dtype=pl.Binary).cast(pl.Utf8))
+
+    def _resolve_texts(
+        self,
+        texts: pl.Series,
+        rows: np.ndarray,
+        p: _Pass,
+        seen: dict[bytes, tuple[bytes, list[str]]],
+    ) -> list[bytes]:
+        """``resolve`` on ``texts`` (at ``rows``), as UTF-8. They are joined into one string,
+        ROW between them (a find never holds ROW), and split at the opener: each piece starts
+        with a find's body, up to the first CLOSE."""
+        open_b, close_b, row_b = _open(p.index).encode(), CLOSE.encode(), ROW.encode()
+        parts = texts.str.join(ROW).cast(pl.Binary).item().split(open_b)
+        noted: list[tuple[int, list[str]]] = []  # (where in the joined string, names to spread)
+        at = len(parts[0])
+        # names: what is around a find tells an eponym ("Parkinson's", "Crohn disease") or a
+        # turn in a dialogue ("Patient: Nope"); looked at here, as more regex in the passes
+        # cost 10-25% of their scans (parts[j - 1] ends with the text before the find)
+        peek, around = p.peek != "", p.peek == "around"
+        for j in range(1, len(parts)):
+            part = parts[j]
+            body, close, rest = part.partition(close_b)
+            if not close:  # not a find: cannot happen, the template always closes one
+                parts[j] = open_b + part
+            else:
+                # (after a find, only a blank or a possessive can start what a check uses,
+                # unless the find may be a header's name: most finds skip _peek)
+                if peek and (around or rest[:1] in _PEEK_FIRST):
+                    key = body + _peek(parts[j - 1], rest, around)
+                else:
+                    key = body
+                got = seen.get(key)
+                if got is None:
+                    outcome = self._outcome(p, key.decode())
+                    names = _NAME_NOTE.findall(outcome) if NOTE in outcome else []
+                    plain = _NAME_NOTE.sub("", outcome) if names else outcome
+                    got = seen[key] = (plain.encode(), names)
+                if got[1]:  # names to redact elsewhere in the same record
+                    noted.append((at, got[1]))
+                parts[j] = got[0] + rest
+            at += len(open_b) + len(part)
+        if noted:  # the text a find is in, from where the texts start in the joined string
+            sizes = texts.str.len_bytes().to_numpy().astype(np.int64) + len(row_b)
+            starts = np.cumsum(sizes) - sizes
+            which = np.searchsorted(starts, [at for at, _ in noted], side="right") - 1
+            for group, (_, names) in zip(self.groups[rows[which]].tolist(), noted, strict=True):
+                self.names[group].update(names)
+        return b"".join(parts).split(row_b)
+
+    def _outcome(self, p: _Pass, body: str) -> str:
+        """What a find of pass ``p`` (its slots, ``body``, maybe NOTE and _peek's
+        flags) becomes; NOTE-wrapped names in it."""
+        key = (p.index, body)
+        out = self.cache.get(key)
+        if out is None:
+            dets = p.dets
+            body, _, tail = body.partition(NOTE)
+            parts = body.split(SEP) if len(dets) > 1 else [body]
+            i = next((k for k, v in enumerate(parts) if v), 0)
+            det = dets[i]
+            eponym = tail and not det.after and det.check not in _TITLE_CHECKS
+            if eponym and _eponym(parts[i], tail):
+                out = parts[i]
+            else:
+                out = check(det, parts[i], tail, self.engine, self.keep_values)
+            self.cache[key] = out
+        return out
+
+    def propagate_names(self, marked: pl.Series) -> pl.Series:
+        """Redact every other occurrence of a record's context names, in that record only."""
+        extra = self.engine.extra_names
+        if not self.names and not extra:
+            return marked
+        found = [self._rows_with_own_names(marked)] if self.names else []
+        if extra:
+            found.append(marked.str.contains_any(sorted(extra)).fill_null(False).arg_true())
+        idx = pl.concat(found).unique().sort()
+        if idx.is_empty():
+            return marked
+        mark = _canon(self.engine.type_index["person"])
+        rows = idx.to_list()
+        vals = marked.gather(idx).to_list()
+        changed, out = [], []
+        for row, group, text in zip(rows, self.groups[rows].tolist(), vals, strict=True):
+            new = _redact_names(text, self.names.get(group, set()) | extra, mark, self.keep_values)
+            if new != text:
+                changed.append(row)
+                out.append(new)
+        if not changed:
+            return marked
+        return marked.clone().scatter(changed, pl.Series(out, dtype=pl.Utf8))
+
+    def _rows_with_own_names(self, marked: pl.Series) -> pl.Series:
+        """Rows whose text holds one of its record's names: a (row, name) pair for each name
+        of the row's record, tested in Rust. Most texts of a record with names hold none of
+        them elsewhere, and a Python substring loop over every pair cost 3x as much."""
+        groups = list(self.names)
+        names = [sorted(self.names[g]) for g in groups]
+        per_group = pl.DataFrame(
+            {
+                "group": np.repeat(np.asarray(groups, dtype=np.int64), [len(n) for n in names]),
+                "name": [n for group_names in names for n in group_names],
+            },
+            schema={"group": pl.Int64, "name": pl.Utf8},
+        )
+        rows = pl.DataFrame({"group": self.groups.astype(np.int64), "row": np.arange(len(marked))})
+        pairs = rows.join(per_group, on="group", how="inner")
+        if self.keep_values:  # a name inside an earlier find is no occurrence to redact
+            marked = marked.str.replace_all(BRACKET, CLOSE)
+        has = (
+            pairs.with_columns(text=marked.gather(pairs["row"]))
+            .select(pl.col("text").str.contains(pl.col("name"), literal=True))
+            .to_series()
+            .fill_null(False)
+        )
+        return pairs["row"].filter(has).cast(pl.get_index_type())

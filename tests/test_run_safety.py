@@ -180,3 +180,35 @@ def test_run_with_rules_none(tmp_path: Path) -> None:
     assert result.skipped == []
     assert not (tmp_path / "ws" / "ingest" / "rules.json").exists()
     assert run(cfg).skipped == ["ingest", "dedupe", "export"]
+
+
+# -- item 17: python -m -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", ["curate", "curate.cli"])
+def test_python_dash_m_entries_run_the_cli(module: str, tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from curate import __version__
+    from tests.conftest import ROOT
+
+    res = subprocess.run(
+        [sys.executable, "-m", module, "schemas", "list"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.returncode == 0, res.stderr
+    assert "tickets" in res.stdout
+    res = subprocess.run(
+        [sys.executable, "-m", module, "--version"],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert res.stdout == f"curate, version {__version__}\n"

@@ -407,6 +407,11 @@ def read_json(
         src.text.close()
 
 
+def _in_list(prefix: str) -> Callable[[int, str], str]:
+    """Locators ``$.key[i]`` for the records of one list member."""
+    return lambda i, _k: f"{prefix}[{i}]"
+
+
 def _read_object(rd: _Reader, mode: str, lists: set[str]) -> Iterator[RawBatch]:
     sc = rd.sc
     if mode == "single":
@@ -438,7 +443,7 @@ def _read_object(rd: _Reader, mode: str, lists: set[str]) -> Iterator[RawBatch]:
         else:
             if key in lists and sc.peek() == "[":
                 sc.pos += 1
-                yield from rd.records("]", lambda i, _k, key=key: f"$.{key}[{i}]")
+                yield from rd.records("]", _in_list(f"$.{key}"))
             else:
                 rd.skip_value()
         if sc.peek() == ",":

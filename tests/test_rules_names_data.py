@@ -48,20 +48,27 @@ def test_name_lists_are_sorted_utf8_one_entry_a_line() -> None:
 
 
 def test_loaders_read_the_data_files() -> None:
-    assert len(words.first_names()) == 2557 and "Mary" in words.first_names()
-    assert len(words.last_names()) == 6000 and "Smith" in words.last_names()
-    assert len(words.common_words()) == 6000 and "price" in words.common_words()
-    assert {"Will", "Bill"}.isdisjoint(words.first_names())  # common words
+    got = words.load()
+    assert len(got.first_names) == 2557 and "Mary" in got.first_names
+    assert len(got.last_names) == 6000 and "Smith" in got.last_names
+    assert len(got.common_words) == 6000 and "price" in got.common_words
+    assert {"Will", "Bill"}.isdisjoint(got.first_names)  # common words
     lists = tomllib.loads((DATA / "pii_words.toml").read_text(encoding="utf-8"))
     for key, entries in lists.items():
-        assert words.word_list(key) == frozenset(entries), key
         assert entries == [e.lower() for e in entries], key
-    expected = {*lists["not_names"], *lists["labels"], *lists["utterance_words"]}
-    assert words.not_names() == expected
-    assert {"parkinson", "crohn"} <= words.word_list("eponyms")
-    assert words.bytes_list("header_fields") == {w.encode() for w in lists["header_fields"]}
+    for key in ("contracted_s", "eponyms", "disease_words", "title_words", "title_stop"):
+        assert getattr(got, key) == frozenset(lists[key]), key
+    assert got.microbes == frozenset(lists["microbes"]) and "coli" in got.microbes
+    assert got.not_names == {*lists["not_names"], *lists["labels"], *lists["utterance_words"]}
+    assert set(got.adverb_endings) == set(lists["adverb_endings"])
+    assert got.disease_bytes == {w.encode() for w in lists["disease_words"]}
+    assert got.header_fields == {w.encode() for w in lists["header_fields"]}
 
 
-def test_the_lists_are_read_once() -> None:
-    assert words.first_names() is words.first_names()
-    assert words.word_list("microbes") is words.word_list("microbes")
+def test_the_lists_are_read_once_and_shared_by_engines() -> None:
+    from curate.rules import load_rule_pack
+    from curate.rules.pii import PiiEngine
+
+    assert words.load() is words.load()
+    a, b = (PiiEngine(load_rule_pack(p).pii) for p in ("default", "clinical"))
+    assert a.words is b.words is words.load()

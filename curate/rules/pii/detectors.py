@@ -24,7 +24,6 @@ from curate.rules.pii.names import (
     _word_ok,
 )
 from curate.rules.pii.patterns import Detector
-from curate.rules.pii.words import word_list
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
@@ -128,7 +127,7 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return _name_span(value, wrap, eng)
     if det.check == "initial":
         last = value.split(".", 1)[1].strip()
-        if last.lower() in word_list("microbes") or not _word_ok(last, eng, eponyms=True):
+        if last.lower() in eng.words.microbes or not _word_ok(last, eng, eponyms=True):
             return value
         return _name_span(value, wrap, eng, eponyms=True)
     if det.check == "pair":

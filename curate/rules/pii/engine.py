@@ -22,6 +22,7 @@ import polars as pl
 
 from curate.rules import _pool
 from curate.rules.pack import PiiRules
+from curate.rules.pii import words
 from curate.rules.pii.markers import BRACKET, CLOSE, RESERVED, SEP, _canon, _open
 from curate.rules.pii.names import _TITLE_CHECKS
 from curate.rules.pii.patterns import (
@@ -65,8 +66,6 @@ from curate.rules.pii.patterns import (
 )
 from curate.rules.pii.resolve import _ScanState
 from curate.rules.pii.scan import Scan, _non_ascii
-from curate.rules.pii.words import first_names, last_names
-from curate.rules.pii.words import not_names as never_names
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -136,8 +135,11 @@ class PiiEngine:
         self.types = list(dict.fromkeys(self.types))
         self.type_index = {t: i for i, t in enumerate(self.types)}
         self.not_names = frozenset(w.lower() for w in rules.not_names)
-        stop = self.not_names | never_names()
-        self.listed = frozenset(n for n in (first_names() | last_names()) if n.lower() not in stop)
+        self.words = words.load()  # the word and name lists, read once per process
+        stop = self.not_names | self.words.not_names
+        self.listed = frozenset(
+            n for n in (self.words.first_names | self.words.last_names) if n.lower() not in stop
+        )
         self.passes: list[_Pass] = []
         self.listed_pass: _Pass | None = None
         wanted = set(rules.types)
@@ -272,7 +274,7 @@ class PiiEngine:
             # a name alone on the note's last line: "...\nSUSAN"
             last = rf"{CASED_TOKEN}(?:[ \t]+{CASED_TOKEN})?"
             # "mary smith", "JOHN DOE": a census first name and a census surname, any case
-            firsts = sorted(n for n in self.listed if n in first_names())
+            firsts = sorted(n for n in self.listed if n in self.words.first_names)
             pair = (
                 rf"{ASCII_B}(?:{_alternation(n.lower() for n in firsts)}"
                 rf"|{_alternation(n.upper() for n in firsts)})[ \t]+(?:[A-Za-z]\.?[ \t]+)?"

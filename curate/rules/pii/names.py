@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from curate.rules.pii.markers import _BRACKET_RE, CLOSE, NOTE, ROW
 from curate.rules.pii.patterns import SPEAKERS
-from curate.rules.pii.words import bytes_list, common_words, not_names, word_list
+from curate.rules.pii.words import Words
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
@@ -60,19 +60,14 @@ _CONTRACTIONS = ("'ve", "'re", "'ll", "'d", "'m", "n't")
 # given name or surname ends so (Emily, Kelly, Beverly, Vitaly do not): pii_words.toml
 
 
-@functools.cache
-def _adverb_endings() -> tuple[str, ...]:
-    return tuple(sorted(word_list("adverb_endings")))
-
-
-def _is_adverb(low: str) -> bool:
+def _is_adverb(low: str, words: Words) -> bool:
     """An adverb in -ly: one of the endings of adverbs, or a common word plus "ly" ("sadly",
     "easily")."""
     if not low.endswith("ly") or len(low) < 5:
         return False
-    if low.endswith(_adverb_endings()) or (low.endswith("ily") and len(low) >= 7):
+    if low.endswith(words.adverb_endings) or (low.endswith("ily") and len(low) >= 7):
         return True
-    common = common_words()
+    common = words.common_words
     return low[:-2] in common or low[:-3] + "y" in common or low[:-1] + "e" in common
 
 
@@ -103,30 +98,31 @@ def _word_ok(
     """
     word = token.strip(".,:;'’").replace("’", "'")
     low = word.lower()
-    if len(word) < 2 or low in not_names() or not any(c.isalpha() for c in word):
+    if len(word) < 2 or low in engine.words.not_names or not any(c.isalpha() for c in word):
         return False
     if low.endswith(_CONTRACTIONS):  # "We've", "I'll", "Don't"
         return False
     if low.endswith("'s"):  # "That's" (not "John's"); "Parkinson's" but "Dr. Parkinson's"
         base = low[:-2]
-        if base in word_list("contracted_s") or (
-            base in word_list("eponyms") and not titled and case is None
+        if base in engine.words.contracted_s or (
+            base in engine.words.eponyms and not titled and case is None
         ):
             return False
     if low in engine.not_names:
         return titled or eponyms
     title = word[:1].upper() + word[1:].lower()
-    if low.endswith("ly") and _is_adverb(low) and title not in engine.listed:  # "Sadly"
+    if (
+        low.endswith("ly") and _is_adverb(low, engine.words) and title not in engine.listed
+    ):  # "Sadly"
         return False
     if title in engine.listed:
         return True
-    if low not in common_words() and len(word) >= 3:
+    if low not in engine.words.common_words and len(word) >= 3:
         return True
     if case is None or _case(word) != case:
         return False
-    return case == "title" or low not in word_list(
-        "title_stop"
-    )  # "Dr. Will Cole", not "DR WILL SEE"
+    # "Dr. Will Cole", not "DR WILL SEE"
+    return case == "title" or low not in engine.words.title_stop
 
 
 def _title_noun(title: str, rest: str, engine: PiiEngine) -> bool:
@@ -134,9 +130,9 @@ def _title_noun(title: str, rest: str, engine: PiiEngine) -> bool:
     before anything but a census name: "my doctor knows", "I miss golfing" (not "dr green",
     "doctor smith")."""
     word = title.strip()
-    if word.endswith(".") and word[:-1].lower() in word_list("title_words"):
+    if word.endswith(".") and word[:-1].lower() in engine.words.title_words:
         return True
-    if word not in word_list("title_words"):  # also: not lower case
+    if word not in engine.words.title_words:  # also: not lower case
         return False
     first = next((t for t in rest.split() if not _is_initial(t)), "")
     first = first.strip(".,:;")
@@ -204,9 +200,8 @@ def _name_span(
         keep = k + 1
     if keep == 0:
         return value
-    if keep < len(tokens) and tokens[keep].group().strip(".,:;").lower() in word_list(
-        "disease_words"
-    ):
+    diseases = engine.words.disease_words
+    if keep < len(tokens) and tokens[keep].group().strip(".,:;").lower() in diseases:
         return value  # "Huntington Disease"
     end = tokens[keep - 1].end()
     name = value[:end]
@@ -244,10 +239,10 @@ _PEEK_FIRST = frozenset([b" ", b"\t", b"'", "’".encode()[:1]])  # of "s", "d" 
 
 
 @functools.cache
-def _title_word_dot() -> re.Pattern[bytes]:
+def _title_word_dot(title_words: frozenset[str]) -> re.Pattern[bytes]:
     """A title word and a full stop at the end of the text before a find ("Yes, doctor.")."""
-    words = "|".join(sorted(word_list("title_words"))).encode()
-    return re.compile(rb"(?i:\b(?:" + words + rb"))\.[ \t]*\Z")
+    alternation = "|".join(sorted(title_words)).encode()
+    return re.compile(rb"(?i:\b(?:" + alternation + rb"))\.[ \t]*\Z")
 
 
 _SPEAKER_BEFORE = re.compile(
@@ -255,7 +250,7 @@ _SPEAKER_BEFORE = re.compile(
 )
 
 
-def _peek(before: bytes, rest: bytes, around: bool) -> bytes:
+def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     """What is around a name find (UTF-8: what ``before`` ends with, if ``around``; what
     ``rest`` starts with), as flags for its check after NOTE: "p" after a speaker's label, "t"
     after a title word and a full stop, "s" a possessive, "d" a disease word, "h" the rest of
@@ -270,14 +265,16 @@ def _peek(before: bytes, rest: bytes, around: bool) -> bytes:
             flags += "h"
         elif word is not None:
             word = word.lower().rstrip(b".")
-            if word in bytes_list("disease_words"):
+            if word in words.disease_bytes:
                 flags += "d"
-            elif word in bytes_list("header_fields"):
+            elif word in words.header_fields:
                 flags += "h"
     end = before[-40:].rstrip(b" \t") if around else b""
     if end.endswith(b":") and _SPEAKER_BEFORE.search(before, max(0, len(before) - 40)):
         flags = "p" + flags
-    elif end.endswith(b".") and _title_word_dot().search(before, max(0, len(before) - 40)):
+    elif end.endswith(b".") and _title_word_dot(words.title_words).search(
+        before, max(0, len(before) - 40)
+    ):
         flags = "t" + flags  # "Yes, doctor. Guess what": a sentence's end, not a title
     return _flag_bytes(flags) if flags else b""
 
@@ -287,20 +284,20 @@ def _flag_bytes(flags: str) -> bytes:
     return (NOTE + flags).encode()
 
 
-def _eponym(value: str, tail: str) -> bool:
+def _eponym(value: str, tail: str, words: Words) -> bool:
     """A name find before a disease word, or a disease eponym before "'s" (``tail``: the
     flags of _peek): "Wilson disease", "Parkinson's"."""
     if "d" in tail:
         return True
     last = value.rsplit(None, 1)[-1].lower() if value.strip() else ""
-    return "s" in tail and last in word_list("eponyms")
+    return "s" in tail and last in words.eponyms
 
 
 def _listed_span(value: str, wrap: Callable[[str], str], engine: PiiEngine) -> str:
     """A census name, plus a capitalized non-word next to it ("Maria Lopez"); not before a
     disease word ("Huntington Disease"; lower case: see _eponym)."""
     tokens = list(_TOKEN_RE.finditer(value))
-    if len(tokens) > 1 and tokens[-1].group().lower() in word_list("disease_words"):
+    if len(tokens) > 1 and tokens[-1].group().lower() in engine.words.disease_words:
         return value
     listed = [t.group() in engine.listed for t in tokens]
     if not any(listed):

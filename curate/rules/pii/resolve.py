@@ -82,6 +82,7 @@ class _ScanState:
         # turn in a dialogue ("Patient: Nope"); looked at here, as more regex in the passes
         # cost 10-25% of their scans (parts[j - 1] ends with the text before the find)
         peek, around = p.peek != "", p.peek == "around"
+        words = self.engine.words
         for j in range(1, len(parts)):
             part = parts[j]
             body, close, rest = part.partition(close_b)
@@ -91,7 +92,7 @@ class _ScanState:
                 # (after a find, only a blank or a possessive can start what a check uses,
                 # unless the find may be a header's name: most finds skip _peek)
                 if peek and (around or rest[:1] in _PEEK_FIRST):
-                    key = body + _peek(parts[j - 1], rest, around)
+                    key = body + _peek(parts[j - 1], rest, around, words)
                 else:
                     key = body
                 got = seen.get(key)
@@ -124,7 +125,7 @@ class _ScanState:
             i = next((k for k, v in enumerate(parts) if v), 0)
             det = dets[i]
             eponym = tail and not det.after and det.check not in _TITLE_CHECKS
-            if eponym and _eponym(parts[i], tail):
+            if eponym and _eponym(parts[i], tail, self.engine.words):
                 out = parts[i]
             else:
                 out = check(det, parts[i], tail, self.engine, self.keep_values)

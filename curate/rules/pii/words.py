@@ -2,14 +2,16 @@
 
 Data, not code: the census name lists (curate/rules/data/{first_names,last_names,
 common_words}.txt, made by tests/data/rules/make_names.py) and the hand-written lists with a
-comment on each (curate/rules/data/pii_words.toml). Each loader is cached, so a process reads
-a file once, and importing curate reads none.
+comment on each (curate/rules/data/pii_words.toml). ``load()`` reads them once per process
+(importing curate reads none); an engine keeps the result, so the checks, which run on every
+find, reach a list through an attribute rather than a call.
 """
 
 from __future__ import annotations
 
 import functools
 import tomllib
+from dataclasses import dataclass
 from importlib import resources
 
 
@@ -17,47 +19,46 @@ def _data(name: str) -> str:
     return (resources.files("curate.rules") / "data" / name).read_text(encoding="utf-8")
 
 
-@functools.cache
-def _name_list(name: str) -> frozenset[str]:
+def name_list(name: str) -> frozenset[str]:
     """A generated list: one entry per line; '#' lines are comments."""
     return frozenset(line for line in _data(name).splitlines() if line and not line.startswith("#"))
 
 
-def first_names() -> frozenset[str]:
-    """Common US given names (US Census 1990), title case, minus common words."""
-    return _name_list("first_names.txt")
+@dataclass(frozen=True)
+class Words:
+    """Every list; see pii_words.toml for what each one is for."""
 
-
-def last_names() -> frozenset[str]:
-    """Common US surnames (US Census 1990), title case, minus common words."""
-    return _name_list("last_names.txt")
-
-
-def common_words() -> frozenset[str]:
-    """Frequent lower-case English words: a name candidate that is one is rejected."""
-    return _name_list("common_words.txt")
-
-
-@functools.cache
-def _lists() -> dict[str, list[str]]:
-    lists: dict[str, list[str]] = tomllib.loads(_data("pii_words.toml"))
-    return lists
-
-
-@functools.cache
-def word_list(key: str) -> frozenset[str]:
-    """One list of pii_words.toml (see the comment on it there)."""
-    return frozenset(_lists()[key])
+    first_names: frozenset[str]  # common US given names (census), minus common words
+    last_names: frozenset[str]  # common US surnames (census), minus common words
+    common_words: frozenset[str]  # frequent lower-case English words: not names
+    not_names: frozenset[str]  # not_names, labels and utterance_words together
+    contracted_s: frozenset[str]
+    eponyms: frozenset[str]
+    disease_words: frozenset[str]
+    title_words: frozenset[str]
+    title_stop: frozenset[str]
+    microbes: frozenset[str]
+    adverb_endings: tuple[str, ...]  # for str.endswith
+    disease_bytes: frozenset[bytes]  # disease_words as UTF-8, for the checks on bytes
+    header_fields: frozenset[bytes]
 
 
 @functools.cache
-def not_names() -> frozenset[str]:
-    """Words that are never a name: after "Hi"/"Dear"/"this is", labels before a colon, and
-    the words that open a spoken turn."""
-    return word_list("not_names") | word_list("labels") | word_list("utterance_words")
-
-
-@functools.cache
-def bytes_list(key: str) -> frozenset[bytes]:
-    """``word_list(key)`` as UTF-8, for the checks that look at the joined bytes."""
-    return frozenset(w.encode() for w in word_list(key))
+def load() -> Words:
+    """All the lists, read once."""
+    lists = {k: frozenset(v) for k, v in tomllib.loads(_data("pii_words.toml")).items()}
+    return Words(
+        first_names=name_list("first_names.txt"),
+        last_names=name_list("last_names.txt"),
+        common_words=name_list("common_words.txt"),
+        not_names=lists["not_names"] | lists["labels"] | lists["utterance_words"],
+        contracted_s=lists["contracted_s"],
+        eponyms=lists["eponyms"],
+        disease_words=lists["disease_words"],
+        title_words=lists["title_words"],
+        title_stop=lists["title_stop"],
+        microbes=lists["microbes"],
+        adverb_endings=tuple(sorted(lists["adverb_endings"])),
+        disease_bytes=frozenset(w.encode() for w in lists["disease_words"]),
+        header_fields=frozenset(w.encode() for w in lists["header_fields"]),
+    )

@@ -221,9 +221,15 @@ class Template:
     CHECKS = 3  # direct renders compared with Jinja's before it is trusted
 
     def __init__(
-        self, template: Any, columns: set[str], memo: bool = False, ast: Any = None
+        self,
+        template: Any,
+        columns: set[str],
+        memo: bool = False,
+        ast: Any = None,
+        where: str = "template",
     ) -> None:
         self.template = template
+        self.where = where  # named in a render-limit error
         self.base = dict(template.globals)
         self.columns = sorted(columns)
         self.memo: dict[tuple[Any, ...], str] | None = {} if memo else None
@@ -259,7 +265,15 @@ class Template:
     def jinja(self, ctx: dict[str, Any]) -> str:
         t = self.template
         context = t.environment.context_class(t.environment, {**self.base, **ctx}, t.name, t.blocks)
-        return "".join(t.root_render_func(context)).strip()
+        from curate.template_sandbox import RenderLimitError
+
+        try:  # concat is bounded (curate/template_sandbox.py)
+            return str(t.environment.concat(t.root_render_func(context))).strip()
+        except RenderLimitError as exc:
+            raise ConfigError(
+                f"{self.where}: {exc}",
+                hint="a template renders one example: loop over fields, not large ranges",
+            ) from exc
 
     def render(self, ctx: dict[str, Any]) -> str:
         if self.memo is not None:
@@ -331,10 +345,12 @@ def without_heading(text: Any, heading: Any) -> str:
 
 def _environment() -> Any:
     from jinja2 import StrictUndefined
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from curate.template_sandbox import BoundedSandbox
 
     # finalize: a null field prints as "" (not "None"); `{% if field %}` still sees it as false.
-    env = ImmutableSandboxedEnvironment(
+    # BoundedSandbox: a template that loops or grows without bound fails instead of hanging.
+    env = BoundedSandbox(
         undefined=StrictUndefined,
         keep_trailing_newline=False,
         autoescape=False,
@@ -390,7 +406,7 @@ def compile_tasks(schema: Any, names: Sequence[str] | None = None) -> list[Compi
                 )
             columns |= names_used
             compiled[part] = Template(
-                env.from_string(source), names_used, memo=part == "system", ast=ast
+                env.from_string(source), names_used, memo=part == "system", ast=ast, where=where
             )
         out.append(
             CompiledTask(

@@ -3,7 +3,8 @@
 A tokenizer comes from a ``tokenizer.json``, a local model directory (``tokenizer.json`` plus
 ``tokenizer_config.json`` / ``chat_template.jinja``), a transformers tokenizer object, or a hub id
 when the network allows. The chat template is rendered here with the same Jinja environment
-transformers uses (sandboxed, ``trim_blocks``/``lstrip_blocks``, ``raise_exception``, ``tojson``),
+transformers uses (sandboxed -- with render limits, curate/template_sandbox.py -- ``trim_blocks``/
+``lstrip_blocks``, ``raise_exception``, ``tojson``),
 then the text is encoded with ``add_special_tokens=False`` -- exactly what ``apply_chat_template``
 does -- but in one Rust batch call per chunk, so counting runs at the tokenizer's speed and needs
 no transformers install. User and assistant tokens are cut out of the ids at the template's added
@@ -103,7 +104,8 @@ def compile_chat_template(template: str) -> Any:
     import jinja2
     from jinja2 import nodes
     from jinja2.ext import Extension, loopcontrols
-    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from curate.template_sandbox import BoundedSandbox
 
     class Generation(Extension):
         """``{% generation %}`` marks assistant spans for transformers' masks; render its body."""
@@ -132,7 +134,8 @@ def compile_chat_template(template: str) -> Any:
             x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys
         )
 
-    env = ImmutableSandboxedEnvironment(
+    # bounded: a chat template from a model folder may not loop or grow without end
+    env = BoundedSandbox(
         trim_blocks=True, lstrip_blocks=True, extensions=[Generation, loopcontrols]
     )
     env.filters["tojson"] = tojson

@@ -30,6 +30,7 @@ class Evil:
         return (builtins.open, (self.path, "w"))
 
 
+@pytest.mark.slow
 def test_resume_never_unpickles_a_crafted_checkpoint(tmp_path: Path) -> None:
     model = build_model_dir(tmp_path, "chatml")
     out = tmp_path / "run"

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from curate.report import render_terminal, report  # noqa: E402
-from curate.report.synthetic import build  # noqa: E402
+from tests.report_fixtures import build  # noqa: E402
 
 
 def main() -> None:

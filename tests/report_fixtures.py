@@ -4,6 +4,8 @@ The report must be testable before (and independently of) the real stages, and t
 benchmark needs a workspace far larger than any sample data. Everything here is seeded, so two
 builds with the same arguments give byte-identical tables; the stage log gets fixed timestamps and
 versions so a golden report does not change with the clock or the installed packages.
+It lives in tests/, not in the package: it is a fixture, and the wheel has no use for it
+(bench/bench_report.py imports it from here too).
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -254,7 +257,7 @@ def build(
         return {str(r): int(n) for r, n in df.group_by(col).len().sort(col).iter_rows()}
 
     if "ingest" in stages:
-        schema_src = Path(__file__).resolve().parents[1] / "builtin" / "schemas" / "tickets.toml"
+        schema_src = Path(str(resources.files("curate") / "builtin" / "schemas" / "tickets.toml"))
         ws.stage_dir("ingest").mkdir(parents=True, exist_ok=True)
         (ws.stage_dir("ingest") / "schema.toml").write_text(schema_src.read_text("utf-8"), "utf-8")
         paths = {

@@ -17,9 +17,11 @@ from hypothesis import strategies as st
 from curate.errors import WorkspaceError
 from curate.report import collect, report
 from curate.report.api import to_json
-from curate.report.collect import redact, stats, word_diff
-from curate.report.synthetic import build
+from curate.report.lengths import stats
+from curate.report.redact import redact
+from curate.report.samples import word_diff
 from curate.workspace import Workspace, write_parquet
+from tests.report_fixtures import build
 
 GOLDEN = Path(__file__).parent / "data" / "report" / "golden_synthetic.json"
 
@@ -457,7 +459,7 @@ def test_record_without_the_one_carrying_its_row_fails(contracts_ws: Path, tmp_p
 
 
 def test_row_precedence_over_its_records() -> None:
-    from curate.report.collect import _row_units
+    from curate.report.outcomes import row_units
 
     def frame(items: list[tuple[int, int, str, str, str | None]]) -> pl.DataFrame:
         return pl.DataFrame(
@@ -483,7 +485,7 @@ def test_row_precedence_over_its_records() -> None:
     )
     fil = frame([(3, 1, "filtered", "min_words", None), (6, 1, "filtered", "lang", None)])
     rej = frame([(5, 1, "rejected", "bad_type", None), (6, 0, "rejected", "empty_text", None)])
-    units, expanded = _row_units(rej, fil, o)
+    units, expanded = row_units(rej, fil, o)
     got = {
         line: (rows, records, outcome, reason)
         for line, rows, records, outcome, reason in units.select(
@@ -500,7 +502,7 @@ def test_row_precedence_over_its_records() -> None:
     assert expanded == {"rows": 4, "records": 8}
     # one record per row: every record, reject and filtered row stays its own unit
     one = o.filter(pl.col("n_rows") > 0)
-    units, expanded = _row_units(rej.head(1), fil, one)
+    units, expanded = row_units(rej.head(1), fil, one)
     assert expanded is None and units.height == 5 and units["records"].to_list() == [1] * 5
 
 

@@ -13,8 +13,8 @@ from rich.console import Console
 
 from curate.cli import main
 from curate.report import collect, compare, render_terminal
-from curate.report.synthetic import build
 from curate.workspace import write_parquet
+from tests.report_fixtures import build
 
 
 @pytest.fixture(scope="module")

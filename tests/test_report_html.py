@@ -13,8 +13,8 @@ import pytest
 from curate.report import collect, report
 from curate.report.html import SECTIONS, render_html
 from curate.report.svg import fmt, histogram, lines
-from curate.report.synthetic import build
 from curate.workspace import write_parquet
+from tests.report_fixtures import build
 
 CHROMIUM = next(
     (p for p in (shutil.which("chromium"), shutil.which("chromium-browser")) if p), None

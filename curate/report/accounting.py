@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from curate.report.tables import counts
 from curate.workspace import Workspace, sha256_file
 
 STAGE_FILES = {
@@ -188,3 +189,93 @@ def check_hashes(acc: Accounting, ws: Workspace, last: dict[str, dict[str, Any]]
             if bad
             else f"{logged} files match their logged SHA-256",
         )
+
+
+# -- the tables add up ----------------------------------------------------------------------
+
+
+def check_unique(acc: Accounting, label: str, df: pl.DataFrame) -> None:
+    dups = df.height - df["record_id"].n_unique()
+    acc.check(
+        f"unique ids in {label}", dups == 0, f"{dups:,} repeated record_id values" if dups else ""
+    )
+
+
+def check_cover(
+    acc: Accounting, stage: str, table: pl.DataFrame, expected: pl.Series, what: str
+) -> None:
+    """A stage's outcome table must hold exactly one row per record it was given."""
+    ids = table["record_id"]
+    unique = ids.n_unique()
+    found = (
+        expected.to_frame("record_id")
+        .join(table.select("record_id"), on="record_id", how="semi")
+        .height
+    )
+    missing, extra, repeated = expected.len() - found, unique - found, ids.len() - unique
+    ok = missing == extra == repeated == 0
+    detail = f"{stage}/outcomes.parquet has {ids.len():,} rows for {expected.len():,} {what}"
+    if not ok:
+        detail += f": {missing:,} missing, {extra:,} unknown, {repeated:,} repeated"
+    acc.check(f"{stage} covers every record once", ok, detail)
+
+
+def check_rows_carried(acc: Accounting, units: pl.DataFrame, expanded: dict[str, int]) -> None:
+    """Records made from one row must include the one that carries the row (``n_rows`` > 0):
+    without it they would count in no outcome, and the row balance could not see them."""
+    orphans = units.filter(pl.col("n_rows") == 0).sort("source_file", "source_line")
+    detail = f"{expanded['rows']:,} rows made into {expanded['records']:,} records"
+    if orphans.height:
+        first = orphans.row(0, named=True)
+        detail = (
+            f"{int(orphans['records'].sum()):,} records of {orphans.height:,} rows whose "
+            f"row-carrying record is in no table (first {first['source_file']}:"
+            f"{first['source_line']})"
+        )
+    acc.check("every record traces to an input row", orphans.height == 0, detail)
+
+
+def check_rows_read(
+    acc: Accounting,
+    files_read: dict[str, int] | None,
+    derived: int,
+    *frames: pl.DataFrame,
+) -> int:
+    """Rows read per file (ingest's log) against the rows in ``frames`` (records, rejects,
+    filtered) and against ``derived``, the rows in all outcomes; returns the input rows."""
+    if files_read is None:
+        acc.skip(
+            "rows read per file",
+            "the ingest log has no extra.files rows_read; input rows are derived from the tables",
+        )
+        return derived
+    input_rows = sum(files_read.values())
+    per_file = _rows_per_file(*frames)
+    bad = []
+    for f in sorted(set(files_read) | set(per_file)):
+        got, want = per_file.get(f, 0), files_read.get(f)
+        if want is None:
+            bad.append(f"{f}: {got:,} rows in the tables but the ingest log read none from it")
+        elif got != want:
+            gap = (
+                f"{want - got:,} unexplained"
+                if want > got
+                else f"{got - want:,} more than were read"
+            )
+            bad.append(f"{f}: {want:,} rows read, {got:,} accounted for ({gap})")
+    acc.check(
+        "rows per file",
+        not bad,
+        "; ".join(bad) or f"{len(files_read)} files, every row read is accounted for",
+    )
+    acc.check(
+        "outcomes add up",
+        derived == input_rows,
+        f"{derived:,} rows in outcomes vs {input_rows:,} rows read",
+    )
+    return input_rows
+
+
+def _rows_per_file(*frames: pl.DataFrame) -> dict[str, int]:
+    both = pl.concat([f.select(pl.col("source_file").cast(pl.String), "n_rows") for f in frames])
+    return counts(both, "source_file", "n_rows")

@@ -471,12 +471,13 @@ def _reader_rejects(file: str, batch: Any) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=REJECT_SCHEMA) if rows else pl.DataFrame(schema=REJECT_SCHEMA)
 
 
-def sort_rejects(ws: Workspace, tmp_root: Path, files: Sequence[str]) -> None:
-    """Put ingest/rejects.parquet in input order: by file (as ``files`` lists them), line,
-    then ``record_id`` (reader rejects, which have none, first, in reading order).
+def sort_rejects(ws: Workspace, files: Sequence[str]) -> pl.DataFrame:
+    """Put ingest/rejects.parquet in input order, and return it: by file (as ``files`` lists
+    them), line, then ``record_id`` (reader rejects, which have none, first, in reading order).
 
     Rejects arrive per reader batch and per processed chunk, and a chunk lists its rejects
-    check by check, so the order they were written in depends on where batches were cut."""
+    check by check, so the order they were written in depends on where batches were cut.
+    Both engines pass through here (``_summarize``), so their tables stay the same bytes."""
     path = ws.table_path("ingest", "rejects")
     df = pl.read_parquet(path).with_row_index("_pos")
     rank = {name: i for i, name in enumerate(files)}
@@ -484,11 +485,14 @@ def sort_rejects(ws: Workspace, tmp_root: Path, files: Sequence[str]) -> None:
     order = df.with_columns(file_rank.alias("_file")).sort(
         ["_file", "source_file", "source_line", "record_id", "_pos"], nulls_last=False
     )
-    if order["_pos"].is_sorted():
-        return
-    table = _TableWriter(tmp_root, "rejects.sorted", REJECT_SCHEMA)
-    table.add(order.drop("_pos", "_file"))
-    table.finish(ws, "ingest", "rejects")
+    out = order.drop("_pos", "_file")
+    if not order["_pos"].is_sorted():
+        tmp_root = path.parent / ".sort"
+        table = _TableWriter(tmp_root, "rejects", REJECT_SCHEMA)
+        table.add(out)
+        table.finish(ws, "ingest", "rejects")
+        shutil.rmtree(tmp_root, ignore_errors=True)
+    return out
 
 
 def _check_not_inside_inputs(workspace: Path, files: Sequence[Path], paths: Sequence[str]) -> None:
@@ -850,7 +854,6 @@ def ingest(
         "rejects": str(rej_parts.finish(ws, "ingest", "rejects")),
         "filtered": str(filt_parts.finish(ws, "ingest", "filtered")),
     }
-    sort_rejects(ws, tmp_root, [name for _, name, *_ in plans])
     shutil.rmtree(tmp_root, ignore_errors=True)
     from curate.workspace import atomic_path, write_json
 
@@ -891,7 +894,7 @@ def _per_file(df: pl.DataFrame, prefix: str) -> dict[str, tuple[int, int]]:
 def _summarize(
     ws: Workspace, file_stats: dict[str, FileStats], outputs: dict[str, str], warnings: list[str]
 ) -> StageResult:
-    rejects = pl.read_parquet(outputs["rejects"])
+    rejects = sort_rejects(ws, list(file_stats))
     filtered = pl.read_parquet(outputs["filtered"])
     records = pl.read_parquet(outputs["records"], columns=["source_file", "n_rows"])
     per = {

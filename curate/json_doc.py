@@ -103,9 +103,10 @@ class Scanner:
         self.pos += 1
         return c
 
-    def value(self) -> tuple[Any, str]:
-        """The next complete value and its source text (``pos`` is left at its start on error)."""
-        if not self.peek():
+    def value(self, peeked: bool = False) -> tuple[Any, str]:
+        """The next complete value and its source text (``pos`` is left at its start on error).
+        ``peeked``: the caller's ``peek()`` just found a character at ``pos``."""
+        if not peeked and not self.peek():
             raise _JsonSyntaxError("unexpected end of file")
         while True:
             start = self.pos
@@ -223,7 +224,7 @@ class _Reader:
         elif not isinstance(obj, dict):
             msg = f"expected a JSON object, found {_json_type(obj)}"
             out.reject(index, locator, "not_an_object", msg, text)
-        elif (bad := lone_surrogate(obj, text)) is not None:
+        elif "\\" in text and (bad := lone_surrogate(obj, text)) is not None:
             out.reject(index, locator, "encoding_error", bad, text)
         else:
             if len(self.seen) < 10_000:
@@ -235,8 +236,9 @@ class _Reader:
             out.lines.append(index)
             out.locators.append(locator)
 
-    def bad(self, e: BaseException, locator: str, stops: str, line: int) -> None:
+    def bad(self, e: BaseException, locator: str, stops: str) -> None:
         """Reject the element at the scanner's position and skip to the next one."""
+        line = self.sc.line_at()  # only here: counting lines per good record is quadratic
         raw = skip_element(self.sc, stops)
         if self.src.damaged is not None and self.sc.eof and self.sc.pos >= len(self.sc.buf):
             return  # the record the stream cut off: the truncated_file reject covers it
@@ -258,22 +260,25 @@ class _Reader:
             c = sc.peek()
             if c == closer:
                 sc.pos += 1
+                if i:  # after a comma: harmless, nothing lost
+                    self.out.warnings.append(f"trailing comma before '{closer}' ignored")
                 return
             if not c:
                 self._unclosed(closer)
                 return
-            line = sc.line_at()
             key = ""
             try:
                 if closer == "}":
-                    k, _ = sc.value()
+                    k, _ = sc.value(True)
                     if not isinstance(k, str):
                         raise _JsonSyntaxError(f"object key is {_json_type(k)}, not a string")
                     key = k
                     sc.expect(":")
-                obj, text = sc.value()
+                    obj, text = sc.value()
+                else:
+                    obj, text = sc.value(True)
             except (*_BAD, _TooLarge) as e:
-                self.bad(e, locator(i, key), "," + closer, line)
+                self.bad(e, locator(i, key), "," + closer)
             else:
                 self.emit(obj, text, locator(i, key))
             i += 1
@@ -290,8 +295,6 @@ class _Reader:
             c = sc.peek()
             if c == ",":
                 sc.pos += 1
-                if sc.peek() == closer:  # a trailing comma: harmless, nothing lost
-                    self.out.warnings.append(f"trailing comma before '{closer}' ignored")
                 return True
             if c == closer:
                 sc.pos += 1
@@ -299,9 +302,8 @@ class _Reader:
             if not c:
                 self._unclosed(closer)
                 return False
-            line = sc.line_at()
             err = _JsonSyntaxError(f"expected ',' or '{closer}' after record {self.index}")
-            self.bad(err, f"$[{self.index}]", "," + closer, line)
+            self.bad(err, f"$[{self.index}]", "," + closer)
 
     def _unclosed(self, closer: str) -> None:
         if self.src.damaged is None:
@@ -310,10 +312,10 @@ class _Reader:
     def skip_value(self) -> None:
         """A value that holds no records (metadata beside the record lists)."""
         sc = self.sc
-        line = sc.line_at()
         try:
             sc.value()
         except (*_BAD, _TooLarge):
+            line = sc.line_at()
             skip_element(sc, ",}")
             self.out.warnings.append(f"unreadable non-record value at line {line} skipped")
 
@@ -379,7 +381,7 @@ def read_json(
             try:
                 obj, _ = rd.sc.value()
             except (*_BAD, _TooLarge) as e:
-                rd.bad(e, "$", "", 1)
+                rd.bad(e, "$", "")
                 return
             raise InputError(
                 f"{src.path}: top-level JSON value is {_json_type(obj)}; "
@@ -418,7 +420,7 @@ def _read_object(rd: _Reader, mode: str, lists: set[str]) -> Iterator[RawBatch]:
         try:
             obj, text = sc.value()
         except (*_BAD, _TooLarge) as e:
-            rd.bad(e, "$", "", 1)
+            rd.bad(e, "$", "")
         else:
             rd.emit(obj, text, "$")
         return

@@ -121,3 +121,16 @@ def test_schemas_list_and_show() -> None:
     assert res.exit_code == 0 and "tickets" in res.output and "contracts" in res.output
     res = runner.invoke(main, ["schemas", "show", "tickets"])
     assert res.exit_code == 0 and 'name = "tickets"' in res.output
+
+
+def test_jsonl_of_python_reprs_is_rejected_line_by_line_not_empty(tmp_path: Path) -> None:
+    """Issue 17 item 5: content with no parsable record is rejects, never '0 records'."""
+    src = tmp_path / "r.jsonl"
+    src.write_text("{'description': 'a', 'answer': 'b'}\n{'description': 'c', 'answer': 'd'}\n")
+    args = ["ingest", str(src), "--schema", "tickets", "--rules", "none"]
+    res = CliRunner().invoke(main, [*args, "-w", str(tmp_path / "ws"), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert data["counts"]["rows_read"] == 2 and data["counts"]["rejected"] == 2
+    assert data["reasons"]["rejected"] == {"bad_json": 2}
+    assert not any("empty file" in w for w in data["warnings"])

@@ -33,9 +33,17 @@ class CurateError(Exception):
 
 
 class UsageError(CurateError):
-    """An option or argument is wrong."""
+    """An option or argument is wrong.
+
+    ``param`` names the library parameter (``batch_size``); the message names it the same way,
+    and the CLI shows its flag (``--batch-size``) instead, so neither side quotes the other's
+    spelling."""
 
     exit_code = 2
+
+    def __init__(self, message: str, *, hint: str | None = None, param: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.param = param
 
 
 class ConfigError(CurateError):

@@ -115,7 +115,7 @@ def ray_local() -> Any:
 
 @needs_ray
 def test_distributed_buckets_and_components_match_local(ray_local: Any) -> None:
-    from curate.engine.ray_engine import ray_candidate_pairs, ray_components
+    from curate.engine.ray.dedupe import ray_candidate_pairs, ray_components
 
     rng = np.random.default_rng(7)
     keys = rng.integers(0, 2**63, size=(400, 6), dtype=np.uint64)
@@ -182,7 +182,7 @@ def test_ray_engine_gives_the_local_answer(ray_local: Any, tmp_path: Path) -> No
 
 @needs_ray
 def test_a_curate_error_inside_a_ray_task_reaches_the_cli_as_itself(ray_local: Any) -> None:
-    from curate.engine.ray_engine import _curate_cause
+    from curate.engine.ray import _curate_cause
     from curate.errors import StageError
 
     def fail() -> None:

@@ -4,7 +4,7 @@
 ``ray`` runs the *same* per-batch functions (ingest's ``_BatchProcessor.process`` and
 ``apply_rules``, MinHash signatures and band keys, export rendering) as Ray Data ``map_batches``,
 buckets LSH bands with a Ray Data groupby and finds connected components by distributed
-min-label propagation (curate.engine.ray_engine). Both engines give byte-identical tables.
+min-label propagation (curate.engine.ray). Both engines give byte-identical tables.
 
 The CLI wires ``--engine`` / ``--ray-address`` (and ``engine = "ray"`` in curate.toml) to
 :func:`run_stage_with_engine`; ray is imported only when the ray engine is chosen.
@@ -186,6 +186,6 @@ def run_stage_with_engine(
             return result
         require_ray()
         connect_ray(ray_address)
-        from curate.engine import ray_engine
+        from curate.engine.ray import run_stage
 
-        return ray_engine.run_stage(stage, **kwargs)
+        return run_stage(stage, **kwargs)

@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import Annotated, Any
 
 import polars as pl
-from pydantic import BeforeValidator, ConfigDict, TypeAdapter, ValidationError
+from pydantic import BeforeValidator, ConfigDict, Field, TypeAdapter, ValidationError
 
 from curate.schema import FieldSpec, Schema
 
@@ -45,8 +45,12 @@ def parse_datetime(value: Any) -> dt.datetime:
     elif isinstance(value, dt.date):
         parsed = dt.datetime(value.year, value.month, value.day)
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        seconds = float(value) / (1000 if value > 1e11 else 1)
-        parsed = dt.datetime.fromtimestamp(seconds, dt.UTC)
+        try:  # epoch seconds, or milliseconds when that large; beyond year 9999 is no date
+            seconds = float(value) / (1000 if value > 1e11 else 1)
+            parsed = dt.datetime.fromtimestamp(seconds, dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            # pydantic turns only ValueError into a validation error (a bad_type reject)
+            raise ValueError(f"epoch time {value!r:.40} out of range") from None
     else:
         text = str(value).strip()
         try:
@@ -133,7 +137,7 @@ def _to_list(value: Any) -> Any:
 
 _TYPES: dict[str, tuple[Any, Any]] = {
     "string": (str, _to_str),
-    "int": (int, _to_int),
+    "int": (Annotated[int, Field(ge=-(2**63), le=2**63 - 1)], _to_int),  # Int64, not null
     "float": (float, _to_float),
     "bool": (bool, _blank_to_none),
     "datetime": (dt.datetime, _to_datetime),
@@ -191,7 +195,7 @@ def _string_column(values: list[Any]) -> pl.Series | None:
     """The column as a String Series when every value already is a string (or None)."""
     try:
         return pl.Series(values, dtype=pl.String(), strict=True)
-    except (TypeError, pl.exceptions.PolarsError):
+    except (TypeError, OverflowError, pl.exceptions.PolarsError):  # an int over 64 bits
         return None
 
 

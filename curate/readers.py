@@ -819,7 +819,9 @@ def _csv_dialect(src: _Source) -> CsvDialect:
 def _csv_columns(src: _Source) -> list[str]:
     args = _csv_dialect(src).reader_args()
     args["strict"] = False
-    for row in csv.reader(io.StringIO(src.prefix), **args):
+    # Line ends as the block reader sees them (universal newlines): a bare "\r" ends a line.
+    text = src.prefix.replace("\r\n", "\n").replace("\r", "\n")
+    for row in csv.reader(io.StringIO(text), **args):
         if row and not (len(row) == 1 and not row[0].strip()):
             return _header(row)
     return []

@@ -382,3 +382,25 @@ def test_batch_hashes_match_the_per_record_ones() -> None:
     assert _sha256_hex(series.slice(1, 2)) == want[1:3]
     assert _sha256_hex(pl.concat([series, series], rechunk=False)) == want * 2
     assert _sha256_hex(series.head(0)) == []
+
+
+@pytest.mark.parametrize(
+    "value", ["1e308", "-1e308", "1e20", "-1e20", "Infinity", "NaN", "1" * 400]
+)
+def test_out_of_range_number_in_a_datetime_field_is_a_bad_type_reject(
+    tmp_path: Path, value: str
+) -> None:
+    """An epoch number no datetime can hold is a bad_type reject for its row, not a crash
+    (fuzz json-18: OverflowError from fromtimestamp). NaN is no value at all (the field is
+    optional), so that row is kept."""
+    src = tmp_path / "big.jsonl"
+    first = '{"description": "x", "created": ' + value + "}"
+    src.write_text(first + '\n{"description": "y", "created": 0}\n', encoding="utf-8")
+    res = ingest([src], "tickets", tmp_path / "ws", rules=None)
+    rej = Workspace(tmp_path / "ws").read_table("ingest", "rejects")
+    assert res.counts["rows_read"] == 2
+    if value == "NaN":
+        assert rej.height == 0
+        return
+    assert rej["reason"].to_list() == ["bad_type"]
+    assert rej["message"][0].startswith("field 'created_at': expected datetime, got ")

@@ -129,3 +129,22 @@ def test_polars_dates_equal_python_parsing(texts: list[str]) -> None:
         if got is None:
             continue  # left to parse_datetime, which decides
         assert got == parse_datetime(text)
+
+
+def test_values_no_column_type_can_hold_are_bad_type_not_null_or_crash(tmp_path: Path) -> None:
+    """An int beyond Int64 was silently null; an int beyond 64 bits in a datetime field
+    crashed Polars; an epoch past year 9999 raised OverflowError (fuzz json-18)."""
+    schema = _schema(tmp_path)
+    rows: list[dict[str, object]] = [
+        {"count": 2**63},
+        {"count": -(2**63) - 1},
+        {"count": "99999999999999999999"},
+        {"when": 10**400},
+        {"when": 1e308},
+        {"when": float("-inf")},
+        {"count": 2**63 - 1, "when": 0},
+    ]
+    cols, problems = validate_columns(schema, rows)
+    assert sorted(problems) == [0, 1, 2, 3, 4, 5]
+    assert problems[4] == "field 'when': expected datetime, got 1e+308"
+    assert cols["count"][6] == 2**63 - 1

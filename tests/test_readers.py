@@ -661,3 +661,14 @@ def test_garbage_never_raises_and_lines_stay_in_order(
         assert b.lines == sorted(b.lines)
         assert all(1 <= n <= n_lines for n in b.lines + [r.line for r in b.rejects])
     assert len(b.locators) == len(b.rows) == len(b.lines)
+
+
+def test_bare_cr_line_ends_in_the_header_read_like_the_rows(tmp_path: Path) -> None:
+    """Classic Mac line ends: the header scan (file_columns) sees '\\r' as a line end too,
+    as the block reader does, instead of crashing in the csv module (fuzz csv-1)."""
+    p = tmp_path / "cr.csv"
+    p.write_bytes(b"description,answer\rMy router drops,Restart it\r")
+    assert file_columns(p) == ["description", "answer"]
+    b = read_all(p)
+    assert b.rows == [{"description": "My router drops", "answer": "Restart it"}]
+    assert b.rejects == []

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from curate import minhash as mh
 from curate.cli._common import handle_errors
-from curate.engine import check_engine, connect_ray, run_stage_with_engine
+from curate.engine import check_engine, connect_ray, make_engine, run_stage_with_engine
 from curate.errors import MissingDependencyError, UsageError
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "tickets"
@@ -30,21 +30,34 @@ needs_ray = pytest.mark.skipif(
 @click.option("--ray-address", default=None)
 @handle_errors
 def _cmd(engine: str, ray_address: str | None) -> None:
-    """The way a stage command calls the engine (the real ones add these two options)."""
-    run_stage_with_engine("dedupe", engine, ray_address, workspace="/nonexistent-ws")
+    """The way a stage command gets its engine (the real ones add these two options)."""
+    make_engine(engine, ray_address)
 
 
 def test_engine_name_is_checked() -> None:
     assert check_engine(None) == "local"
     assert check_engine("Ray") == "ray"
-    with pytest.raises(UsageError, match=r"--engine must be one of local, ray, got 'spark'"):
+    with pytest.raises(UsageError, match=r"^engine must be one of local, ray, got 'spark'$") as e:
         check_engine("spark")
+    assert e.value.param == "engine"
 
 
 def test_ray_address_needs_the_ray_engine() -> None:
+    with pytest.raises(UsageError) as e:
+        make_engine("local", "10.0.0.1:6379")
+    assert e.value.message == (
+        "ray_address is given (10.0.0.1:6379) but the engine is 'local'; it needs engine 'ray'"
+    )
+    assert e.value.param == "ray_address"
     result = CliRunner().invoke(_cmd, ["--ray-address", "10.0.0.1:6379"])
     assert result.exit_code == 2
-    assert "Error: --ray-address needs --engine ray" in result.output
+
+
+def test_local_engine_by_name() -> None:
+    from curate.engine.base import LOCAL
+
+    assert make_engine(None) is LOCAL
+    assert make_engine("local") is LOCAL
 
 
 def test_missing_ray_exits_2_with_the_pip_command(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -55,19 +68,20 @@ def test_missing_ray_exits_2_with_the_pip_command(monkeypatch: pytest.MonkeyPatc
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     with pytest.raises(MissingDependencyError):
-        run_stage_with_engine("ingest", "ray", None, paths=[str(SAMPLE)], schema="tickets")
+        make_engine("ray")
     result = CliRunner().invoke(_cmd, ["--engine", "ray"])
     assert result.exit_code == 2
     assert result.output == (
-        "Error: --engine ray needs the optional package 'ray[data]'\n"
+        "Error: the ray engine needs the optional package 'ray[data]'\n"
         "Hint: install it with: pip install 'curate[ray]'\n"
     )
 
 
 @needs_ray
 def test_bad_ray_address_is_a_usage_error() -> None:
-    with pytest.raises(UsageError, match="is not host:port"):
+    with pytest.raises(UsageError, match=r"^ray_address 'head-node:port' is not host:port") as e:
         connect_ray("head-node:port")
+    assert e.value.param == "ray_address"
 
 
 @needs_ray
@@ -76,9 +90,7 @@ def test_closed_ray_port_fails_fast() -> None:
     result = CliRunner().invoke(_cmd, ["--engine", "ray", "--ray-address", "127.0.0.1:1"])
     assert time.monotonic() - started < 30
     assert result.exit_code == 2
-    assert result.output.startswith(
-        "Error: cannot reach the Ray cluster at --ray-address 127.0.0.1:1: "
-    )
+    assert result.output.startswith("Error: cannot reach the Ray cluster at 127.0.0.1:1: ")
     assert "Hint: check the head node's address and port" in result.output
 
 
@@ -95,9 +107,7 @@ def test_port_that_is_not_a_ray_head_times_out() -> None:
     accepted: list[socket.socket] = []
     threading.Thread(target=lambda: accepted.append(server.accept()[0]), daemon=True).start()
     started = time.monotonic()
-    with pytest.raises(
-        UsageError, match=r"cannot reach the Ray cluster at --ray-address 127\.0\.0\.1:\d+: "
-    ):
+    with pytest.raises(UsageError, match=r"cannot reach the Ray cluster at 127\.0\.0\.1:\d+: "):
         connect_ray(f"127.0.0.1:{port}", timeout_s=6)
     assert time.monotonic() - started < 15
     server.close()

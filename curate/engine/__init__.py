@@ -1,13 +1,14 @@
-"""Execution engines: where a stage's per-batch work runs.
+"""Execution engines: where a stage's per-batch work runs, chosen by name.
 
 ``local`` (default) runs every stage in this process, streaming its input in bounded batches.
-``ray`` runs the *same* per-batch functions (ingest's ``_BatchProcessor.process`` and
-``apply_rules``, MinHash signatures and band keys, export rendering) as Ray Data ``map_batches``,
-buckets LSH bands with a Ray Data groupby and finds connected components by distributed
-min-label propagation (curate.engine.ray). Both engines give byte-identical tables.
+``ray`` runs the *same* per-batch functions as Ray tasks, buckets LSH bands by a shuffle over
+Ray tasks and finds connected components by distributed min-label propagation
+(curate.engine.ray). Both engines give byte-identical tables.
 
-The CLI wires ``--engine`` / ``--ray-address`` (and ``engine = "ray"`` in curate.toml) to
-:func:`run_stage_with_engine`; ray is imported only when the ray engine is chosen.
+A stage takes an engine object (:class:`~curate.engine.base.Engine`); :func:`make_engine` turns
+the CLI's ``--engine`` / ``--ray-address`` (``engine = "ray"`` in curate.toml) into one. ray is
+imported only when the ray engine is chosen. :func:`run_stage_with_engine` is the older,
+name-based dispatch, kept until every stage takes an engine.
 """
 
 from __future__ import annotations
@@ -15,10 +16,13 @@ from __future__ import annotations
 import importlib.util
 import os
 import socket
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from curate.errors import MissingDependencyError, UsageError
 from curate.workspace import StageResult, Workspace
+
+if TYPE_CHECKING:
+    from curate.engine.base import Engine
 
 ENGINES = ("local", "ray")
 STAGES_WITH_ENGINE = ("ingest", "dedupe", "export")
@@ -32,6 +36,7 @@ __all__ = [
     "STAGES_WITH_ENGINE",
     "check_engine",
     "connect_ray",
+    "make_engine",
     "require_ray",
     "run_stage_with_engine",
 ]
@@ -41,7 +46,9 @@ def check_engine(engine: str | None) -> str:
     """The engine name, validated (None means local)."""
     name = (engine or "local").strip().lower()
     if name not in ENGINES:
-        raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+        raise UsageError(
+            f"engine must be one of {', '.join(ENGINES)}, got {engine!r}", param="engine"
+        )
     return name
 
 
@@ -53,7 +60,7 @@ def require_ray() -> None:
         except (ImportError, ValueError):
             found = False
         if not found:
-            raise MissingDependencyError("--engine ray", "ray", "ray[data]")
+            raise MissingDependencyError("the ray engine", "ray", "ray[data]")
 
 
 def _host_port(address: str) -> tuple[str, int]:
@@ -69,16 +76,18 @@ def _host_port(address: str) -> tuple[str, int]:
         )
     except ValueError:
         raise UsageError(
-            f"--ray-address {address!r} is not host:port or ray://host:port",
-            hint="e.g. --ray-address 10.0.0.5:6379, or omit it to start a local Ray instance",
+            f"ray_address {address!r} is not host:port or ray://host:port",
+            hint="e.g. 10.0.0.5:6379, or no address to start a local Ray instance",
+            param="ray_address",
         ) from None
 
 
 def _unreachable(address: str, why: str) -> UsageError:
     return UsageError(
-        f"cannot reach the Ray cluster at --ray-address {address}: {why}",
+        f"cannot reach the Ray cluster at {address}: {why}",
         hint="check the head node's address and port (`ray status` on the head node prints it), "
-        "or omit --ray-address to start a local Ray instance",
+        "or give no address to start a local Ray instance",
+        param="ray_address",
     )
 
 
@@ -154,8 +163,32 @@ def connect_ray(
             ) from None
         raise UsageError(
             f"cannot start a local Ray instance: {exc}",
-            hint="run `ray start --head` yourself and pass --ray-address, or use --engine local",
+            hint="run `ray start --head` yourself and give its address, or use the local engine",
+            param="engine",
         ) from None
+
+
+def make_engine(engine: str | None = "local", ray_address: str | None = None) -> Engine:
+    """The engine named ``engine`` ("local" or "ray"), ready to pass to a stage.
+
+    ``ray`` connects to ``ray_address`` (or starts a local Ray instance) before returning, so an
+    unreachable cluster fails here, within the connect timeout, before any stage work.
+    """
+    name = check_engine(engine)
+    if ray_address and name != "ray":
+        raise UsageError(
+            f"ray_address is given ({ray_address}) but the engine is {name!r}; it needs engine 'ray'",
+            param="ray_address",
+        )
+    if name == "local":
+        from curate.engine.base import LOCAL
+
+        return LOCAL
+    require_ray()
+    connect_ray(ray_address)
+    from curate.engine.ray import RayEngine
+
+    return RayEngine()
 
 
 def run_stage_with_engine(
@@ -172,7 +205,10 @@ def run_stage_with_engine(
             f"stage {stage!r} has no engine choice; stages that do: {', '.join(STAGES_WITH_ENGINE)}"
         )
     if ray_address and name != "ray":
-        raise UsageError("--ray-address needs --engine ray")
+        raise UsageError(
+            f"ray_address is given ({ray_address}) but the engine is {name!r}; it needs engine 'ray'",
+            param="ray_address",
+        )
     workspace = kwargs.get("workspace", "curate-work")
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
     # The stage functions lock too (reentrant); taking it here first also covers the Ray

@@ -1,35 +1,39 @@
-"""The Ray engine: the local stage functions, with their batch work run on Ray Data.
+"""The Ray engine: :class:`RayEngine`, the :class:`~curate.engine.base.Engine` a stage is given
+to run its batch work on a Ray cluster.
 
-Nothing here re-implements a stage's logic. Each stage runs the code the local engine runs:
+Nothing here re-implements a stage's logic; a stage calls the engine's primitives and gets the
+local engine's answers, so the tables are byte-identical:
 
-* **ingest**: the read loop (readers + layout mapping, in file order) runs in a Ray Data read
-  task and emits candidate chunks of ``batch_size``; ``_BatchProcessor.process``, ``apply_rules``
-  and ``add_text_and_hash`` run per chunk in a ``map_batches`` actor pool, each chunk writing its
-  numbered Parquet parts; the driver concatenates parts in sequence, so the tables are the ones
-  the local engine writes, byte for byte.
-* **dedupe**: ``curate.dedupe.dedupe`` itself, with three primitives swapped for distributed ones:
-  fingerprinting (the local ``_fingerprint`` — signatures, band keys, exact hashes — per slice of
-  the records file, in ``map_batches`` tasks that read only their slice), LSH bucketing (a shuffle of
-  (node, band, key) rows by key over Ray tasks, ``mh.candidate_pairs`` per key partition) and
-  connected components (min-label propagation over hash partitions of the graph, scatter/gather
-  tasks per round until no label changes). Ray Data's groupby/join operators would do the same
-  shuffles but start aggregator actors costing ~10 s per operator on a small machine, per round.
-* **export**: ``curate.export.export`` with ``render_records`` run per block in ``map_batches``.
+* ``map_ordered``: ``fn`` per item in a Ray task, a window of tasks in flight, results yielded
+  in input order. A CurateError raised inside a task reaches the caller as itself.
+* ``candidate_pairs`` (dedupe's LSH bucketing): a shuffle of (node, band, key) rows by key over
+  Ray tasks, the local ``candidate_pairs`` per key partition (curate.engine.ray.dedupe).
+* ``components``: min-label propagation over hash partitions of the graph, scatter/gather tasks
+  per round until no label changes. Ray Data's groupby/join operators would do the same shuffles
+  but start aggregator actors costing ~10 s per operator on a small machine, per round.
 
-The swaps go through :func:`_swapped` until the stage modules take an engine argument (see
-docs/scale.md, "Integration"); only one Ray stage runs per process at a time.
+Stage-specific Ray code that has not moved onto these primitives yet sits next to this module
+(ingest.py, export.py) and runs through :func:`run_stage`.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import pickle
 import threading
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from curate.errors import CurateError, UsageError
 from curate.workspace import StageResult
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 _LOCK = threading.Lock()
 _ORIGINALS: dict[tuple[str, str], Any] = {}
@@ -55,6 +59,58 @@ def _ray() -> Any:
 
 def cluster_cpus() -> int:
     return max(1, int(_ray().cluster_resources().get("CPU", 1)))
+
+
+def _call(fn: Callable[[Any], Any], item: Any) -> Any:
+    """A task of :meth:`RayEngine.map_ordered`: ``fn`` travels as an object-store argument, so
+    any picklable callable (a ``functools.partial`` too) runs, not only a decorated function."""
+    return fn(item)
+
+
+class RayEngine:
+    """Batches as Ray tasks, LSH buckets and components as shuffles over Ray tasks.
+
+    Connect first (:func:`curate.engine.make_engine` does); without a connection the first call
+    starts a local Ray instance.
+    """
+
+    name = "ray"
+
+    def map_ordered(
+        self, fn: Callable[[T], R], items: Iterable[T], *, window: int | None = None
+    ) -> Iterator[R]:
+        """``fn`` per item as a Ray task, at most ``window`` in flight (default: two per
+        cluster CPU), results in input order, streamed as the earliest one is done."""
+        ray = _ray()
+        limit = window if window is not None else max(2, 2 * cluster_cpus())
+        remote = ray.remote(_call)
+        fn_ref = ray.put(fn)
+        pending: collections.deque[Any] = collections.deque()
+        try:
+            for item in items:
+                pending.append(remote.remote(fn_ref, item))
+                while len(pending) >= max(1, limit):
+                    yield ray.get(pending.popleft())
+            while pending:
+                yield ray.get(pending.popleft())
+        except Exception as exc:
+            inner = _curate_cause(exc)
+            if inner is None or inner is exc:
+                raise
+            raise inner from None
+        finally:
+            for ref in pending:  # a consumer that stops early leaves no work running
+                ray.cancel(ref)
+
+    def candidate_pairs(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
+        from curate.engine.ray.dedupe import ray_candidate_pairs
+
+        return ray_candidate_pairs(keys)
+
+    def components(self, n: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+        from curate.engine.ray.dedupe import ray_components
+
+        return ray_components(n, pairs)
 
 
 def run_stage(stage: str, **kwargs: Any) -> StageResult:

@@ -6,7 +6,7 @@ Usage: .venv/bin/python bench/bench_export.py [--rows N] [--token-rows N] [--tok
 
 Targets (issue 5): >= 20,000 examples/s without tokens; >= 0.8x encode_batch with tokens. Export
 counts with ``encode_batch_fast`` (ids only) where the chat template's added tokens let it cut the
-ids per message (curate.tokens._Layout), so the stricter ratio against ``encode_batch_fast`` on the
+ids per message (curate.export.tokens._Layout), so the stricter ratio against ``encode_batch_fast`` on the
 same texts is printed too.
 Issue 9: export streams row groups, so its peak RSS should stay flat as input grows; ``--rss``
 exports workspaces of the given sizes, each in a fresh child process, and prints its peak RSS.
@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.gen_large import records, write
 from curate.export import compile_tasks, export, kept_records, render_records
+from curate.export.tokens import load_tokenizer
 from curate.ingest import ingest
 from curate.schema import load_workspace_schema
-from curate.tokens import load_tokenizer
 from curate.workspace import Workspace
 
 CHATML = (

@@ -28,7 +28,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from curate.errors import InputError, UsageError
-from curate.formats import FORMATS, model_for, to_messages
+from curate.export.formats import FORMATS, model_for, to_messages
 
 DEFAULT_TOKEN_LIMIT = 16_385
 ROLES = frozenset({"system", "user", "assistant", "tool"})
@@ -528,10 +528,10 @@ def validate_file(
 ) -> ValidationReport:
     """Check every line of a JSONL training file; see the module docstring for what is checked.
 
-    ``tokenizer``: a path / hub id / tokenizer object (see curate.tokens.load_tokenizer) for exact
+    ``tokenizer``: a path / hub id / tokenizer object (see curate.export.tokens.load_tokenizer) for exact
     counts and template checks; without one, tokens are estimated as characters / 4.
     """
-    from curate.tokens import load_tokenizer
+    from curate.export.tokens import load_tokenizer
 
     if fmt not in FORMATS:
         raise UsageError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")

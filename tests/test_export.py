@@ -14,7 +14,8 @@ from click.testing import CliRunner
 
 from curate.cli import main
 from curate.errors import ConfigError, UsageError, WorkspaceError
-from curate.export import conversation_messages, export
+from curate.export import export
+from curate.export.render import conversation_messages
 from curate.ingest import ingest
 from curate.validate import validate_file
 from curate.workspace import StageResult, Workspace
@@ -164,8 +165,10 @@ def test_stratified_by_schema_field(ws: Path, tmp_path: Path) -> None:
     for (cat,), g in ex.group_by("category"):
         share = (g["split"] == "val").sum() / g.height
         assert abs(share - 0.25) <= 1.5 / g.height + 0.05, (cat, share)
-    with pytest.raises(UsageError, match="--stratify 'colour': schema 'tickets' has no such field"):
+    with pytest.raises(UsageError) as bad:
         export(ws, out=tmp_path / "o", stratify="colour")
+    assert bad.value.message == "stratify 'colour': schema 'tickets' has no such field"
+    assert bad.value.param == "stratify"
     assert export(ws, out=tmp_path / "o", stratify="none").config["stratify"] is None
 
 
@@ -291,8 +294,12 @@ def test_train_on_last_sets_weights(ws: Path, tmp_path: Path) -> None:
     for line in multi:
         weights = [m["weight"] for m in line["messages"] if m["role"] == "assistant"]
         assert weights == [0] * (len(weights) - 1) + [1]
-    with pytest.raises(UsageError, match="--train-on last needs --format chat"):
+    with pytest.raises(UsageError) as bad:
         export(ws, out=tmp_path / "o", train_on="last", format="alpaca")
+    assert bad.value.message == (
+        "train_on 'last' needs format 'chat' (only chat lines carry a weight), got format 'alpaca'"
+    )
+    assert bad.value.param == "train_on"
 
 
 def test_template_naming_unknown_field_is_config_error(ws: Path, tmp_path: Path) -> None:
@@ -436,12 +443,12 @@ def test_cli_json_and_manifest(ws: Path, tmp_path: Path) -> None:
 def test_small_batches_give_the_same_bytes_and_outcomes(
     ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import curate.export as ex
+    import curate.export.kept as kept
 
     kw: dict[str, Any] = {"val_fraction": 0.2, "test_fraction": 0.1, "seed": 3, "metadata": True}
     export(ws, out=tmp_path / "one", **kw)
     whole = Workspace(ws).read_table("export", "outcomes")
-    monkeypatch.setattr(ex, "ROW_GROUP_SIZE", 7)  # 65 records in 10 batches
+    monkeypatch.setattr(kept, "ROW_GROUP_SIZE", 7)  # 65 records in 10 batches
     res = export(ws, out=tmp_path / "many", **kw)
     for name in ("train.jsonl", "val.jsonl", "test.jsonl"):
         got = (tmp_path / "many" / name).read_text("utf-8")
@@ -473,8 +480,12 @@ def test_shards_concatenate_to_the_single_files(ws: Path, tmp_path: Path) -> Non
     # back to single files: the shards of the previous export go
     export(ws, out=out, **kw)
     assert sorted(p.name for p in out.glob("*.jsonl")) == ["test.jsonl", "train.jsonl", "val.jsonl"]
-    with pytest.raises(UsageError, match="--shard-size must be at least 1"):
+    with pytest.raises(UsageError) as bad:
         export(ws, out=out, shard_size=0)
+    assert (bad.value.message, bad.value.param) == (
+        "shard_size must be at least 1, got 0",
+        "shard_size",
+    )
 
 
 def test_dedupe_table_in_another_order_gives_the_same_export(ws: Path, tmp_path: Path) -> None:
@@ -501,7 +512,7 @@ def test_dedupe_table_in_another_order_gives_the_same_export(ws: Path, tmp_path:
 def test_batch_validation_agrees_with_the_models(ws: Path, tmp_path: Path) -> None:
     from pydantic import ValidationError
 
-    from curate.formats import model_for, validate_batch
+    from curate.export.formats import model_for, validate_batch
 
     def verdicts(rows: list[dict[str, Any]], fmt: str, style: str) -> tuple[bool, list[bool]]:
         try:
@@ -549,7 +560,7 @@ def test_batch_validation_agrees_with_the_models(ws: Path, tmp_path: Path) -> No
 def test_fast_template_paths_render_like_jinja() -> None:
     from datetime import datetime
 
-    from curate.export import Template, _environment, direct_renderer
+    from curate.export.templates import Template, _environment, direct_renderer
 
     env = _environment()
     sources = [
@@ -586,7 +597,7 @@ def test_fast_template_paths_render_like_jinja() -> None:
 
 
 def test_python_whitespace_constant() -> None:
-    from curate.export import PY_WHITESPACE
+    from curate.export.templates import PY_WHITESPACE
 
     assert set(PY_WHITESPACE) == {chr(c) for c in range(0x110000) if chr(c).isspace()}
 
@@ -678,7 +689,7 @@ def test_section_that_is_only_its_heading_is_skipped_with_a_reason(tmp_path: Pat
 
 
 def test_without_heading_takes_off_only_a_whole_opening_heading() -> None:
-    from curate.export import SkipExample, without_heading
+    from curate.export.templates import SkipExample, without_heading
 
     assert without_heading("1. TERM. The term is one year.", "1. TERM.") == "The term is one year."
     assert without_heading("\n ARTICLE IV\n\nText.", "ARTICLE IV") == "Text."

@@ -22,7 +22,7 @@ EVIL = "from pathlib import Path\nPath({marker!r}).write_text('ran')\n"
 CHILD = """
 import json, sys
 from curate.errors import CurateError
-from curate.tokens import load_tokenizer
+from curate.export.tokens import load_tokenizer
 from curate.train import models
 
 out = {}
@@ -78,7 +78,7 @@ def test_no_code_from_a_model_or_tokenizer_folder_runs(tmp_path: Path) -> None:
     refused = "needs trust_remote_code; curate never runs code shipped with a model"
     assert got == {
         "tokens.load_tokenizer": (
-            f"UsageError: --tokenizer {tok_dir}: the directory has no tokenizer.json and its "
+            f"UsageError: tokenizer {tok_dir}: the directory has no tokenizer.json and its "
             "tokenizer is defined by code shipped in the folder; curate never runs that code"
         ),
         "models.load_tokenizer": f"UsageError: model {tok_dir} {refused}",

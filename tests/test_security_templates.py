@@ -13,9 +13,9 @@ import pytest
 
 from curate.errors import ConfigError
 from curate.export import export
+from curate.export.sandbox import BoundedSandbox, RenderLimitError
+from curate.export.tokens import load_tokenizer
 from curate.ingest import ingest
-from curate.template_sandbox import BoundedSandbox, RenderLimitError
-from curate.tokens import load_tokenizer
 
 NESTED = "{% for i in range(100000) %}{% for j in range(100000) %}x{% endfor %}{% endfor %}"
 SCHEMA = """

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate.errors import UsageError
-from curate.splits import assign_splits, units
+from curate.export.splits import assign_splits, units
 
 records = st.integers(min_value=1, max_value=120).flatmap(
     lambda n: st.tuples(
@@ -124,15 +124,17 @@ def test_single_unit_goes_to_train() -> None:
 @pytest.mark.parametrize(
     ("val", "test", "message"),
     [
-        (1.0, 0.0, "--val-fraction must be in [0, 1), got 1.0"),
-        (0.1, -0.1, "--test-fraction must be in [0, 1), got -0.1"),
-        (0.6, 0.5, "--val-fraction + --test-fraction must be below 1, got 1.1"),
+        (1.0, 0.0, "val_fraction must be in [0, 1), got 1.0"),
+        (0.1, -0.1, "test_fraction must be in [0, 1), got -0.1"),
+        (0.6, 0.5, "val_fraction + test_fraction must be below 1, got 1.1"),
     ],
 )
 def test_bad_fractions(val: float, test: float, message: str) -> None:
+    """Library messages name the parameter (the CLI shows its flag)."""
     with pytest.raises(UsageError) as exc:
         assign_splits(["a"], val_fraction=val, test_fraction=test)
     assert exc.value.message == message
+    assert exc.value.param == message.split()[0]
 
 
 def reference_assign(
@@ -147,7 +149,7 @@ def reference_assign(
     """The original one-record-at-a-time implementation, kept to pin the columnar one to it."""
     import hashlib
 
-    from curate.splits import _quotas
+    from curate.export.splits import _quotas
 
     n = len(record_ids)
     if n == 0:

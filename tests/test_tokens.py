@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curate.errors import UsageError
-from curate.tokens import ChatTokenizer, load_tokenizer
+from curate.export.tokens import ChatTokenizer, load_tokenizer
 
 CHATML = (
     "{{ bos_token }}{% for message in messages %}<|im_start|>{{ message['role'] }}\n"
@@ -162,14 +162,15 @@ def test_end_of_turn_and_bos(tmp_path: Path, tokenizer_dir: Path) -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("missing/tokenizer.json", "--tokenizer missing/tokenizer.json: no such file or directory"),
-        ("not a tokenizer", "--tokenizer not a tokenizer: no such file or directory"),
+        ("missing/tokenizer.json", "tokenizer missing/tokenizer.json: no such file or directory"),
+        ("not a tokenizer", "tokenizer not a tokenizer: no such file or directory"),
     ],
 )
 def test_missing_tokenizer_is_usage_error(spec: str, message: str) -> None:
     with pytest.raises(UsageError) as exc:
         load_tokenizer(spec)
     assert exc.value.message == message
+    assert exc.value.param == "tokenizer"
     assert exc.value.exit_code == 2
 
 

@@ -183,7 +183,8 @@ class BoundedSandbox(ImmutableSandboxedEnvironment):
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = super()._parse(source, name, filename)
-        return _ForLoops().visit(tree)
+        bounded: nodes.Template = _ForLoops().visit(tree)
+        return bounded
 
     def call(__self, __context: Context, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         _spend(__context, CALL_STEPS)

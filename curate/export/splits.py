@@ -27,12 +27,15 @@ RANK_CHUNK = 65_536
 
 
 def check_fractions(val_fraction: float, test_fraction: float) -> None:
-    for name, value in (("--val-fraction", val_fraction), ("--test-fraction", test_fraction)):
+    """Each fraction in [0, 1) and their sum below 1 (train keeps the rest), else a UsageError
+    naming the parameter."""
+    for name, value in (("val_fraction", val_fraction), ("test_fraction", test_fraction)):
         if not 0 <= value < 1:
-            raise UsageError(f"{name} must be in [0, 1), got {value}")
+            raise UsageError(f"{name} must be in [0, 1), got {value}", param=name)
     if val_fraction + test_fraction >= 1:
         raise UsageError(
-            f"--val-fraction + --test-fraction must be below 1, got {val_fraction + test_fraction:g}"
+            f"val_fraction + test_fraction must be below 1, got {val_fraction + test_fraction:g}",
+            param="val_fraction",
         )
 
 
@@ -113,7 +116,8 @@ def _unit_labels(keys: list[pl.Series], n: int) -> npt.NDArray[np.int64]:
     edges = np.concatenate([_same_key_pairs(key) for key in keys]) if keys else None
     if edges is None or not len(edges):
         return np.arange(n, dtype=np.int64)
-    return components(n, edges)
+    labels: npt.NDArray[np.int64] = components(n, edges)
+    return labels
 
 
 def _same_key_pairs(key: pl.Series) -> npt.NDArray[np.int64]:

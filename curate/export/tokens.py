@@ -3,7 +3,7 @@
 A tokenizer comes from a ``tokenizer.json``, a local model directory (``tokenizer.json`` plus
 ``tokenizer_config.json`` / ``chat_template.jinja``), a transformers tokenizer object, or a hub id
 when the network allows. The chat template is rendered here with the same Jinja environment
-transformers uses (sandboxed -- with render limits, curate/template_sandbox.py -- ``trim_blocks``/
+transformers uses (sandboxed -- with render limits, curate/export/sandbox.py -- ``trim_blocks``/
 ``lstrip_blocks``, ``raise_exception``, ``tojson``),
 then the text is encoded with ``add_special_tokens=False`` -- exactly what ``apply_chat_template``
 does -- but in one Rust batch call per chunk, so counting runs at the tokenizer's speed and needs
@@ -105,7 +105,7 @@ def compile_chat_template(template: str) -> Any:
     from jinja2 import nodes
     from jinja2.ext import Extension, loopcontrols
 
-    from curate.template_sandbox import BoundedSandbox
+    from curate.export.sandbox import BoundedSandbox
 
     class Generation(Extension):
         """``{% generation %}`` marks assistant spans for transformers' masks; render its body."""
@@ -577,7 +577,8 @@ def _from_dir(folder: Path, tokenizer_file: Path, name: str) -> ChatTokenizer:
         backend = Tokenizer.from_file(str(tokenizer_file))
     except Exception as exc:
         raise UsageError(
-            f"--tokenizer {name}: {tokenizer_file.name} is not a tokenizer ({exc})"
+            f"tokenizer {name}: {tokenizer_file.name} is not a tokenizer ({exc})",
+            param="tokenizer",
         ) from exc
     config = _read_json(folder / "tokenizer_config.json")
     special = {k: _token_text(v) for k, v in _read_json(folder / "special_tokens_map.json").items()}
@@ -599,7 +600,8 @@ def from_transformers(tok: Any, name: str | None = None) -> ChatTokenizer:
     backend = getattr(tok, "backend_tokenizer", None)
     if backend is None:
         raise UsageError(
-            f"tokenizer {type(tok).__name__} is not a fast tokenizer (no tokenizer.json)"
+            f"tokenizer {type(tok).__name__} is not a fast tokenizer (no tokenizer.json)",
+            param="tokenizer",
         )
     special = {k: v for k, v in dict(tok.special_tokens_map).items() if k in SPECIAL_KEYS}
     return ChatTokenizer(
@@ -642,19 +644,22 @@ def load_tokenizer(spec: str | Path | Any) -> ChatTokenizer:
         except Exception as exc:
             if "trust_remote_code" in str(exc):
                 raise UsageError(
-                    f"--tokenizer {name}: the directory has no tokenizer.json and its tokenizer "
+                    f"tokenizer {name}: the directory has no tokenizer.json and its tokenizer "
                     "is defined by code shipped in the folder; curate never runs that code",
                     hint="pass a folder with a tokenizer.json (a fast tokenizer)",
+                    param="tokenizer",
                 ) from exc
             raise UsageError(
-                f"--tokenizer {name}: the directory has no tokenizer.json "
-                f"and transformers cannot load it ({type(exc).__name__})"
+                f"tokenizer {name}: the directory has no tokenizer.json "
+                f"and transformers cannot load it ({type(exc).__name__})",
+                param="tokenizer",
             ) from exc
     if HUB_ID.match(name) and name.count("/") == 1 and not name.endswith(".json"):
         if os.environ.get("HF_HUB_OFFLINE", "") not in ("", "0", "false"):
             raise UsageError(
-                f"--tokenizer {name}: no such file or directory, and it could not be "
-                f"fetched from the Hugging Face Hub (HF_HUB_OFFLINE is set)"
+                f"tokenizer {name}: no such file or directory, and it could not be "
+                f"fetched from the Hugging Face Hub (HF_HUB_OFFLINE is set)",
+                param="tokenizer",
             )
         try:
             from huggingface_hub import hf_hub_download
@@ -674,10 +679,12 @@ def load_tokenizer(spec: str | Path | Any) -> ChatTokenizer:
             raise
         except Exception as exc:
             raise UsageError(
-                f"--tokenizer {name}: no such file or directory, and it could not be "
-                f"fetched from the Hugging Face Hub ({type(exc).__name__})"
+                f"tokenizer {name}: no such file or directory, and it could not be "
+                f"fetched from the Hugging Face Hub ({type(exc).__name__})",
+                param="tokenizer",
             ) from exc
     raise UsageError(
-        f"--tokenizer {name}: no such file or directory",
+        f"tokenizer {name}: no such file or directory",
         hint="pass a tokenizer.json, a local model directory, or a hub id like org/name",
+        param="tokenizer",
     )

@@ -74,7 +74,8 @@ def usage_error(exc: ValidationError) -> UsageError:
         "less_than_equal": "at most {le}",
     }
     if kind in bounds:
-        message = f"{name} must be {bounds[kind].format(**ctx)}, got {value!r}"
+        limits = {k: _number(v) for k, v in ctx.items()}
+        message = f"{name} must be {bounds[kind].format(**limits)}, got {value!r}"
     elif kind == "literal_error":
         expected = ctx.get("expected", "")
         message = f"{name} must be one of {expected}, got {value!r}"
@@ -88,6 +89,11 @@ def usage_error(exc: ValidationError) -> UsageError:
     if more:
         message += f" (and {more} more problem{'s' if more > 1 else ''})"
     return UsageError(message, param=param)
+
+
+def _number(value: Any) -> Any:
+    """``0.0`` as ``0``: a bound reads as the user wrote it."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 def flag_name(field: str) -> str:
@@ -160,13 +166,13 @@ def option_for(name: str, info: FieldInfo) -> click.Option:
     }
     if not required:
         kwargs["default"] = default
-        kwargs["show_default"] = default not in (None, False, [], ())
+        kwargs["show_default"] = not (default is None or default is False or default in ([], ()))
     if annotation is bool:
         if extra.get("flag") or default is True:
             names[-1] = f"{names[-1]}/--no-{names[-1][2:]}"
         kwargs["is_flag"] = True
         kwargs.pop("metavar")
-        return click.Option(names, name, **kwargs)
+        return click.Option([*names, name], **kwargs)
     if get_origin(annotation) is list:
         (item,) = get_args(annotation)
         if extra.get("separator"):
@@ -180,9 +186,9 @@ def option_for(name: str, info: FieldInfo) -> click.Option:
             kwargs["type"] = _click_type(item, extra)
             kwargs["multiple"] = True
             kwargs["default"] = tuple(default) if default else ()
-        return click.Option(names, name, **kwargs)
+        return click.Option([*names, name], **kwargs)
     kwargs["type"] = _click_type(annotation, extra)
-    return click.Option(names, name, **kwargs)
+    return click.Option([*names, name], **kwargs)
 
 
 def click_options(model: type[StageOptions], *, exclude: tuple[str, ...] = ()) -> Callable[[F], F]:

@@ -119,11 +119,27 @@ def test_missing_model_path(tmp_path: Path) -> None:
     assert stderr.splitlines()[0] == f"Error: model path {tmp_path / 'nope'} does not exist"
 
 
+def test_library_names_the_parameter(tmp_path: Path) -> None:
+    from curate import UsageError, train
+
+    with pytest.raises(UsageError) as err:
+        train(DATA, model="x", out=str(tmp_path), batch_size=0)
+    assert (err.value.message, err.value.param) == (
+        "batch_size must be greater than 0, got 0",
+        "batch_size",
+    )
+
+
 def test_bad_option_values(tmp_path: Path) -> None:
     code, _, stderr = run(
         "train", str(DATA), "--model", "x", "--out", str(tmp_path), "--batch-size", "0"
     )
-    assert code == 2 and stderr == "Error: --batch-size must be greater than 0 (got 0)\n"
+    # the library names the parameter (batch_size); the CLI shows the flag
+    assert code == 2 and stderr == "Error: --batch-size must be greater than 0, got 0\n"
+    code, _, stderr = run(
+        "train", str(DATA), "--model", "x", "--out", str(tmp_path), "--lora-dropout", "1"
+    )
+    assert code == 2 and stderr == "Error: --lora-dropout must be less than 1, got 1.0\n"
     code, _, stderr = run("generate", "--adapter", str(tmp_path), "hi")
     assert (
         code == 2

@@ -12,9 +12,10 @@ import functools
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import click
 from rich.console import Console
@@ -79,6 +80,26 @@ def _silence_stdout() -> None:
         pass  # no real stdout (a test runner's buffer): nothing will flush it
 
 
+@overload
+def as_flag(param: str, text: str) -> str: ...
+@overload
+def as_flag(param: str, text: None) -> None: ...
+def as_flag(param: str, text: str | None) -> str | None:
+    """``text`` with the library parameter ``param`` (``batch_size``) shown as the running
+    command's flag (``--batch-size``) or argument (``PATHS``); unchanged when the command has
+    no such parameter (``curate run`` names config keys as the library does)."""
+    ctx = click.get_current_context(silent=True)
+    if text is None or ctx is None:
+        return text
+    for p in ctx.command.params:
+        if p.name == param:
+            shown = max(p.opts, key=len) if isinstance(p, click.Option) else p.human_readable_name
+            # the bare word only: not inside a path (/tmp/out) or a longer name (out_dir)
+            pattern = rf"(?<![\w\-/.]){re.escape(param)}(?![\w\-/])"
+            return re.sub(pattern, shown.replace("\\", "\\\\"), text)
+    return text
+
+
 def handle_errors(fn: F) -> F:
     """Map library errors to messages and exit codes (0 ok, 1 stage failed, 2 usage/config)."""
 
@@ -89,9 +110,13 @@ def handle_errors(fn: F) -> F:
         except CurateError as exc:
             if debug_enabled():
                 raise
-            click.echo(f"Error: {exc.message}", err=True)
-            if exc.hint:
-                click.echo(f"Hint: {exc.hint}", err=True)
+            message, hint = exc.message, exc.hint
+            param = getattr(exc, "param", None)
+            if param:
+                message, hint = as_flag(param, message), as_flag(param, hint)
+            click.echo(f"Error: {message}", err=True)
+            if hint:
+                click.echo(f"Hint: {hint}", err=True)
             sys.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("Interrupted.", err=True)

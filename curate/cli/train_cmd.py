@@ -10,6 +10,8 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, Ti
 from rich.table import Table
 
 from curate.cli._common import console, handle_errors, json_option, out, print_json
+from curate.options import click_options, stage_kwargs
+from curate.train.options import TrainConfig
 
 DEVICES = click.Choice(["auto", "cpu", "cuda", "mps"])
 
@@ -30,88 +32,7 @@ def _quiet() -> None:
 
 @click.command("train")
 @click.argument("data_dir", type=click.Path(file_okay=False))
-@click.option(
-    "--model",
-    required=True,
-    help="Base model: a local directory, a .gguf file, a hub id, or 'smollm2'.",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Adapter output directory.",
-)
-@click.option(
-    "--epochs",
-    type=float,
-    default=1.0,
-    show_default=True,
-    help="Passes over train.jsonl (ignored with --max-steps).",
-)
-@click.option(
-    "--max-steps", type=int, default=None, help="Optimizer steps to run (overrides --epochs)."
-)
-@click.option(
-    "--lr",
-    type=float,
-    default=2e-4,
-    show_default=True,
-    help="Peak learning rate (warmup, then cosine).",
-)
-@click.option("--lora-r", type=int, default=16, show_default=True)
-@click.option("--lora-alpha", type=int, default=32, show_default=True)
-@click.option("--lora-dropout", type=float, default=0.05, show_default=True)
-@click.option(
-    "--target-modules",
-    default=None,
-    help="Comma-separated module names [default: all linear projections].",
-)
-@click.option("--batch-size", type=int, default=4, show_default=True)
-@click.option(
-    "--grad-accum", type=int, default=1, show_default=True, help="Micro-batches per optimizer step."
-)
-@click.option(
-    "--max-tokens",
-    type=int,
-    default=1024,
-    show_default=True,
-    help="Longest example; examples whose answer would be cut are skipped.",
-)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option(
-    "--eval-every",
-    type=int,
-    default=50,
-    show_default=True,
-    help="Steps between val.jsonl evaluations (0: only first and last).",
-)
-@click.option(
-    "--save-every",
-    type=int,
-    default=100,
-    show_default=True,
-    help="Steps between checkpoints (0: none).",
-)
-@click.option(
-    "--eval-examples",
-    type=int,
-    default=256,
-    show_default=True,
-    help="Val examples used for the evaluation loss.",
-)
-@click.option("--resume", is_flag=True, help="Continue from the last checkpoint in --out.")
-@click.option("--device", type=DEVICES, default="auto", show_default=True)
-@click.option(
-    "--dtype",
-    type=click.Choice(["auto", "fp32", "bf16", "fp16"]),
-    default="auto",
-    show_default=True,
-)
-@click.option(
-    "--gradient-checkpointing", is_flag=True, help="Trade compute for memory (GPU, long examples)."
-)
-@click.option("--merge", is_flag=True, help="Also write a merged full model to OUT/merged.")
+@click_options(TrainConfig)
 @click.option(
     "-w",
     "--workspace",
@@ -121,27 +42,15 @@ def _quiet() -> None:
 )
 @json_option
 @handle_errors
-def train_command(
-    data_dir: str,
-    out_dir: str,
-    target_modules: str | None,
-    workspace: str | None,
-    as_json: bool,
-    **opts: Any,
-) -> None:
+def train_command(data_dir: str, workspace: str | None, as_json: bool, **options: Any) -> None:
     """Train a LoRA adapter on DATA_DIR/train.jsonl (chat JSONL from `curate export`).
 
     The loss covers only assistant turns and their end-of-turn token, found with the model's own
     chat template. A model without a chat template gets curate's default
     ("### User:/### Assistant:" turns ending in EOS), saved with the adapter.
     """
-    from curate.train import TrainConfig, train
-    from curate.workspace import Workspace
+    from curate.train import train
 
-    modules = (
-        [m.strip() for m in target_modules.split(",") if m.strip()] if target_modules else None
-    )
-    config = TrainConfig(out=out_dir, target_modules=modules, **opts)
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -177,9 +86,9 @@ def train_command(
 
         result = train(
             data_dir,
-            config,
+            **stage_kwargs(TrainConfig, options),
             progress=on_event,
-            workspace=Workspace(workspace) if workspace else None,
+            workspace=workspace,
         )
     if as_json:
         print_json(asdict(result))

@@ -27,7 +27,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from curate.train.masking import (
     ensure_chat_template,
     template_info,
 )
+from curate.train.options import TrainConfig
 from curate.workspace import StageResult, Workspace, sha256_file, sha256_text, write_json
 
 Progress = Callable[[dict[str, Any]], None]
@@ -64,56 +65,6 @@ RESULT_OPTIONS = (
     "warmup_ratio",
     "dtype",
 )
-
-
-@dataclass
-class TrainConfig:
-    """Options of `curate train` (see its --help); ``target_modules=None`` means all linear layers."""
-
-    model: str
-    out: str
-    epochs: float = 1.0
-    max_steps: int | None = None
-    lr: float = 2e-4
-    lora_r: int = 16
-    lora_alpha: int = 32
-    lora_dropout: float = 0.05
-    target_modules: list[str] | None = None
-    batch_size: int = 4
-    grad_accum: int = 1
-    max_tokens: int = 1024
-    seed: int = 0
-    eval_every: int = 50
-    save_every: int = 100
-    eval_examples: int = 256
-    warmup_ratio: float = 0.05
-    device: str = "auto"
-    dtype: str = "auto"
-    gradient_checkpointing: bool = False
-    merge: bool = False
-    resume: bool = False
-
-    def check(self) -> None:
-        """Reject impossible values, naming the option."""
-        positive = {
-            "--lr": self.lr,
-            "--lora-r": self.lora_r,
-            "--lora-alpha": self.lora_alpha,
-            "--batch-size": self.batch_size,
-            "--grad-accum": self.grad_accum,
-            "--epochs": self.epochs,
-        }
-        for name, value in positive.items():
-            if not value > 0:
-                raise UsageError(f"{name} must be greater than 0 (got {value})")
-        if self.max_steps is not None and self.max_steps < 1:
-            raise UsageError(f"--max-steps must be at least 1 (got {self.max_steps})")
-        if self.max_tokens < 8:
-            raise UsageError(f"--max-tokens must be at least 8 (got {self.max_tokens})")
-        if not 0 <= self.lora_dropout < 1:
-            raise UsageError(f"--lora-dropout must be in [0, 1) (got {self.lora_dropout})")
-        if self.eval_every < 0 or self.save_every < 0:
-            raise UsageError("--eval-every and --save-every must be 0 (off) or positive")
 
 
 @dataclass
@@ -244,22 +195,16 @@ def _result_options(config: TrainConfig) -> dict[str, Any]:
 
 def train(
     data_dir: str | os.PathLike[str],
-    config: TrainConfig | None = None,
+    config: TrainConfig,
     *,
     progress: Progress | None = None,
     workspace: Workspace | None = None,
-    **options: Any,
 ) -> TrainResult:
     """Train a LoRA adapter on DATA_DIR/train.jsonl; see the module docstring for the outputs.
 
-    Options are a TrainConfig or its fields as keywords (``train(d, model=..., out=...)``).
+    The public entry point is ``curate.train`` (curate/train/api.py), which builds ``config``.
     With a workspace, the run is logged there as the ``train`` stage (``result.stage_result``).
     """
-    try:
-        config = replace(config, **options) if config else TrainConfig(**options)
-    except TypeError as exc:
-        raise UsageError(f"train(): {exc}") from exc
-    config.check()
     data = Path(data_dir)
     out = Path(config.out)
     emit = progress or (lambda event: None)
@@ -626,7 +571,7 @@ def _card(
             "manifest_sha256": files.get("manifest.json"),
             "sha256": files,
         },
-        "config": asdict(config),
+        "config": config.model_dump(),
         "chat_template": {
             "source": result.chat_template,
             "sha256": sha256_text(tokenizer.chat_template),
@@ -666,7 +611,7 @@ def _log_workspace(
         counts={"trained": result.train_examples, "skipped": sum(result.skipped.values())},
         reasons={"skipped": result.skipped},
         outputs={"metrics": str(target), "card": str(ws.stage_dir("train") / "training_card.json")},
-        config=asdict(config),
+        config=config.model_dump(),
         warnings=result.warnings,
         extra={"metrics": card["metrics"]},
     )

@@ -27,7 +27,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.gen_large import records, write
-from curate.export import compile_tasks, export, kept_records, render_records
+from curate.export import export
+from curate.export.kept import kept_records
+from curate.export.render import render_records
+from curate.export.templates import compile_tasks
 from curate.export.tokens import load_tokenizer
 from curate.ingest import ingest
 from curate.schema import load_workspace_schema

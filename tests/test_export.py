@@ -843,3 +843,123 @@ def test_cli_tokenizer_takes_the_config_alias(
     assert calls == ["smollm2"]
     assert json.loads((out / "manifest.json").read_text())["config"]["tokenizer"] == "smollm2"
     assert json.loads(res.stdout)["counts"] == {"exported": 60, "no_example": 5}
+
+
+# -- the engine as a strategy, the options model, parameter-named messages (issue 22) ---------
+
+
+class _PicklingEngine:
+    """An engine that, like Ray, pickles the function and every batch to run them elsewhere
+    (a copy of each), and records that it was asked."""
+
+    name = "pickling"
+
+    def __init__(self) -> None:
+        self.batches = 0
+
+    def map_ordered(self, fn: Any, items: Any, *, window: int | None = None) -> Any:
+        import pickle
+
+        remote = pickle.loads(pickle.dumps(fn))
+        for item in items:
+            self.batches += 1
+            yield pickle.loads(pickle.dumps(remote(pickle.loads(pickle.dumps(item)))))
+
+    def candidate_pairs(self, keys: Any) -> Any:
+        raise AssertionError("export asks for no LSH buckets")
+
+    def components(self, n: int, pairs: Any) -> Any:
+        raise AssertionError("export asks for no components")
+
+
+def test_rendering_goes_through_the_engine_and_the_renderer_pickles(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import curate.export.kept as kept
+    from curate.engine.base import Engine
+
+    engine = _PicklingEngine()
+    assert isinstance(engine, Engine)
+    monkeypatch.setattr(kept, "ROW_GROUP_SIZE", 7)  # 65 records in 10 batches
+    kw: dict[str, Any] = {"val_fraction": 0.2, "test_fraction": 0.1, "seed": 3, "metadata": True}
+    export(ws, out=tmp_path / "o", engine=engine, **kw)
+    assert engine.batches == 10
+    for name in ("train.jsonl", "val.jsonl", "test.jsonl"):
+        got = (tmp_path / "o" / name).read_text("utf-8")
+        assert got == (GOLDEN / "chat_metadata" / name).read_text("utf-8"), name
+
+
+def test_options_model_matches_the_function() -> None:
+    """One name and one default per option: export()'s keywords are ExportOptions' fields,
+    including the three the old config lacked (train_on, completion_style, tasks)."""
+    import inspect
+
+    from curate.export.options import ExportOptions
+
+    params = inspect.signature(export).parameters
+    own = {"workspace", "engine", "progress"}
+    assert [p for p in params if p not in own] == list(ExportOptions.model_fields)
+    for name, field in ExportOptions.model_fields.items():
+        default = params[name].default
+        if field.is_required():
+            assert default is inspect.Parameter.empty, name
+        else:
+            assert default == field.default, name
+        assert field.description, name
+    opts = ExportOptions(
+        out=Path("o"), train_on="last", completion_style="conversational", tasks=["a"]
+    )
+    assert (opts.train_on, opts.completion_style, opts.tasks) == ("last", "conversational", ["a"])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "param", "message"),
+    [
+        (
+            {"format": "csv"},
+            "format",
+            "format must be one of 'chat', 'sharegpt', 'alpaca' or 'completion', got 'csv'",
+        ),
+        (
+            {"max_tokens": 10},
+            "max_tokens",
+            "max_tokens needs a tokenizer: lengths are counted with the real tokenizer",
+        ),
+        (
+            {"val_fraction": 0.7, "test_fraction": 0.3},
+            "val_fraction",
+            "val_fraction + test_fraction must be below 1, got 1",
+        ),
+        ({"tasks": ["nope"]}, "tasks", "tasks: schema 'tickets' has no task 'nope'"),
+    ],
+)
+def test_library_messages_name_the_parameter(
+    ws: Path, tmp_path: Path, kwargs: dict[str, Any], param: str, message: str
+) -> None:
+    with pytest.raises(UsageError) as bad:
+        export(ws, out=tmp_path / "o", **kwargs)
+    assert (bad.value.message, bad.value.param) == (message, param)
+    assert "--" not in bad.value.message
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(
+    __import__("importlib.util").util.find_spec("ray") is None, reason="ray is not installed"
+)
+def test_ray_engine_export_is_byte_identical(ws: Path, tmp_path: Path) -> None:
+    """The export stage, unchanged, given a RayEngine: the same files as locally."""
+    from curate.engine import make_engine
+
+    kw: dict[str, Any] = {"val_fraction": 0.2, "test_fraction": 0.1, "seed": 3, "metadata": True}
+    import ray
+
+    started = not ray.is_initialized()
+    try:
+        res = export(ws, out=tmp_path / "ray", engine=make_engine("ray"), **kw)
+    finally:
+        if started:  # leave a Ray instance another test started running
+            ray.shutdown()
+    for name in ("train.jsonl", "val.jsonl", "test.jsonl"):
+        got = (tmp_path / "ray" / name).read_text("utf-8")
+        assert got == (GOLDEN / "chat_metadata" / name).read_text("utf-8"), name
+    assert res.counts == {"exported": 60, "no_example": 5}

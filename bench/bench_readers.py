@@ -2,7 +2,7 @@
 
 Usage: .venv/bin/python bench/bench_readers.py [--rows N] [--large-gb G | --skip-large]
 
-1. Throughput: ~1 KB ticket records as CSV and JSONL (files in /tmp). curate.readers.read_file
+1. Throughput: ~1 KB ticket records as CSV and JSONL (files in /tmp). curate.ingest.readers.read_file
    (all batches, rows as dicts, every bad-input check on) against polars.read_csv /
    polars.read_ndjson on the same file. Target: >= 60,000 rows per CPU-second for each (one
    core; wall-clock rates are printed too, but on a shared 2-core machine they swing with the
@@ -33,7 +33,7 @@ TARGET_ROWS_S = 60_000
 # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the (large) parent across exec.
 CHILD = """
 import sys, time
-from curate.readers import read_file
+from curate.ingest.readers import read_file
 t = time.perf_counter()
 rows = rejects = most = 0
 for b in read_file(sys.argv[1], batch_size=int(sys.argv[2])):
@@ -58,7 +58,7 @@ def _time(fn: Callable[[], int], repeat: int = 2) -> tuple[float, float, int]:
 def throughput(rows: int, tmp: Path) -> bool:
     import polars as pl
 
-    from curate.readers import read_file
+    from curate.ingest.readers import read_file
 
     ok = True
     print(f"throughput: {rows:,} ticket records of ~1 KB, best of 2 runs, wall clock")

@@ -295,7 +295,7 @@ def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> 
             rules=_resolve_named(cfg, rules) if rules else None,
             encoding=c.encoding,
             batch_size=c.batch_size,
-            langid_backend=c.langid,
+            langid=c.langid,
         )
     if stage == "dedupe":
         from curate.engine import run_stage_with_engine

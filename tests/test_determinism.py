@@ -155,7 +155,7 @@ def test_table_writer_bytes_do_not_depend_on_how_rows_arrive(tmp_path: Path) -> 
     other pages, and past the 1 MB dictionary limit other encodings, than 1,000 at a time."""
     import polars as pl
 
-    from curate.ingest import _TableWriter
+    from curate.ingest.tables import _TableWriter
     from curate.workspace import Workspace
 
     rng = random.Random(0)

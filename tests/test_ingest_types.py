@@ -9,7 +9,7 @@ import polars as pl
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from curate.ingest_types import (
+from curate.ingest.types import (
     _fast_datetimes,
     parse_datetime,
     validate_columns,

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curate.normalize import normalize_expr, normalize_text
+from curate.ingest.normalize import normalize_expr, normalize_text
 
 
 def test_nfc_controls_and_whitespace() -> None:
@@ -89,7 +89,7 @@ _PIECES = st.sampled_from(
 @settings(max_examples=400)
 @given(st.lists(st.lists(_PIECES, max_size=12).map("".join), max_size=8))
 def test_series_path_equals_expression_path(texts: list[str]) -> None:
-    from curate.normalize import normalize_series
+    from curate.ingest.normalize import normalize_series
 
     s = pl.Series("t", texts, dtype=pl.String)
     steps = ["html", "quotes", "signature"]

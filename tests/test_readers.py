@@ -16,9 +16,9 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curate import readers
+from curate.ingest import readers
 from curate.errors import InputError
-from curate.readers import (
+from curate.ingest.readers import (
     CsvDialect,
     RawBatch,
     detect_encoding,

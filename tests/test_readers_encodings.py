@@ -8,7 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from curate.ingest import ingest
-from curate.readers import read_file
+from curate.ingest.readers import read_file
 
 RU = [("Принтер снова не печатает помогите", "Перезагрузите принтер и проверьте кабель")] * 3
 JA = [("プリンターがまた詰まりました", "設定をリセットしてください")] * 3

@@ -14,7 +14,7 @@ import polars as pl
 import pytest
 
 from curate.ingest import ingest
-from curate.readers import RawBatch, read_file
+from curate.ingest.readers import RawBatch, read_file
 
 
 def read_all(path: Path, **kw: Any) -> RawBatch:

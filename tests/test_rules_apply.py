@@ -254,7 +254,7 @@ def test_rules_json_does_not_depend_on_where_batches_are_cut() -> None:
     """ingest merges per-batch stats (numbers add up, the first examples are kept): the merged
     rules.json must be the same bytes for any batch size. Examples are the first records in
     input order whatever field the find is in, and languages sort by count then code."""
-    from curate.ingest import merge_stats
+    from curate.ingest.summary import merge_stats
 
     rows: list[dict[str, object]] = []
     for i in range(36):

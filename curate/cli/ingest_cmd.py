@@ -99,7 +99,7 @@ def ingest_command(
             rules=None if rules.lower() == "none" else rules,
             encoding=encoding,
             batch_size=batch_size,
-            langid_backend=langid_backend,
+            langid=langid_backend,
             progress=on_progress,
             **({"workers": workers} if workers is not None else {}),
         )

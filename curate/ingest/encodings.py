@@ -1,6 +1,6 @@
 """Legacy (non-UTF-8) encodings beyond Western European: detect instead of guessing cp1252.
 
-curate.readers decodes a file that is not UTF-8 as cp1252, which is right for Western
+curate.ingest.readers decodes a file that is not UTF-8 as cp1252, which is right for Western
 exports but turns Russian cp1251 or Japanese Shift-JIS into mojibake that no check rejects.
 Before settling on cp1252 the reader asks charset-normalizer about the first bytes: when the
 text they decode to is mostly in a non-Latin script, that encoding is used, and the file gets

@@ -5,7 +5,7 @@ Regex stripping let ``<!-- internal notes -->`` into training text, glued table 
 Here: comments, doctype and processing instructions, ``<script>``/``<style>``/``<head>``/
 ``<template>`` contents are dropped; table cells are separated by `` | `` and rows are lines;
 list items are lines starting with ``- ``; ``<br>`` and block elements break lines; entities
-are decoded once. Only text that looks like HTML reaches this (see curate.normalize).
+are decoded once. Only text that looks like HTML reaches this (see curate.ingest.normalize).
 """
 
 from __future__ import annotations

@@ -20,8 +20,8 @@ from collections.abc import Callable, Iterator
 from typing import IO, Any
 
 from curate.errors import InputError
-from curate.json_checks import lone_surrogate
-from curate.readers import (
+from curate.ingest.json_checks import lone_surrogate
+from curate.ingest.readers import (
     _CHUNK,
     _DECODE_ERRORS,
     _SURROGATE,
@@ -371,7 +371,7 @@ def read_json(
     src: _Source, out: _Batcher, cap: int, reopen: Callable[[], _Source]
 ) -> Iterator[RawBatch]:
     """Records of a JSON document: an array of records, an object of records, an object with
-    lists of records, or one record (see curate.readers for the locators)."""
+    lists of records, or one record (see curate.ingest.readers for the locators)."""
     rd = _Reader(src, out, cap)
     try:
         first = rd.sc.peek()

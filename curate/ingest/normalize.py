@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 import numpy as np
 import polars as pl
 
-from curate import html_text as _html
+from curate.ingest import html_text as _html
 
 # C0/C1 controls except \t \n; zero-width and bidi marks that only hide text; BOM.
 _CONTROL = (
@@ -46,7 +46,7 @@ def _unescape_entities(col: pl.Expr) -> pl.Expr:
 
 
 def html_to_text(col: pl.Expr) -> pl.Expr:
-    """Rows that look like HTML go through a real parser (curate.html_text: comments, scripts
+    """Rows that look like HTML go through a real parser (curate.ingest.html_text: comments, scripts
     and styles dropped, table cells and list items kept apart); other rows only have their
     entities decoded."""
     parsed = col.map_elements(_html.html_to_text, return_dtype=pl.String, skip_nulls=True)

@@ -16,7 +16,7 @@ from typing import Any
 
 from curate.errors import InputError
 from curate.schema import Layout, Schema
-from curate.user_regex import Pattern, PatternTimeout, compile_user, finditer_bounded
+from curate.ingest.user_regex import Pattern, PatternTimeout, compile_user, finditer_bounded
 
 
 class RowShape:
@@ -349,7 +349,7 @@ class LayoutMapper:
             for item in self._pending:
                 rid = _id_text(item[2].get(col["id"]))
                 groups[root(rid) if rid else f"line{item[0]}"].append(item)
-        from curate.ingest_types import parse_datetime_or_none
+        from curate.ingest.types import parse_datetime_or_none
 
         # Fields read from the message or role column would repeat the first message beside
         # the turns (whichever side wrote it): the turns carry the messages.

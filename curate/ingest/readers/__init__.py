@@ -6,7 +6,7 @@ Ingest consumes these; nothing here knows about schemas. Design choices, each de
   of at most ``batch_size`` rows, so memory is one batch plus ~1 MB of text plus at most one
   record (itself capped), whatever the file size. CSV: ~1 MB blocks of decoded text cut into
   lines and parsed by ``csv.reader``; JSON arrays/objects: a small streaming splitter over
-  ``json.JSONDecoder.raw_decode`` in curate.json_doc (no whole-document load, no ijson); Parquet: Polars' streaming
+  ``json.JSONDecoder.raw_decode`` in curate.ingest.json_doc (no whole-document load, no ijson); Parquet: Polars' streaming
   ``collect_batches``. Line ends are normalized (``\r\n`` and ``\r`` become ``\n``, also inside
   quoted fields), so line numbers count ``\r\n`` once.
 * **Formats by suffix** (case-insensitive), optionally followed by ``.gz`` or ``.zst``: ``.csv``
@@ -21,7 +21,7 @@ Ingest consumes these; nothing here knows about schemas. Design choices, each de
   UTF-8, or invalid bytes no more numerous than valid multi-byte sequences, is UTF-8 (a UTF-8
   export with a damaged row); NUL-patterned bytes are BOM-less UTF-16; anything else is cp1252
   with latin-1 for the five bytes cp1252 leaves undefined (so it never fails), unless
-  charset-normalizer finds non-Latin text in another legacy encoding (curate.encodings: used,
+  charset-normalizer finds non-Latin text in another legacy encoding (curate.ingest.encodings: used,
   or named, in a warning on the batch). ``encoding=`` overrides detection.
 * **Invalid bytes are rejected, not replaced.** A row containing bytes that do not decode is an
   ``encoding_error`` reject (its ``raw`` shows them as U+FFFD); the rest of the file is read.
@@ -35,7 +35,7 @@ Ingest consumes these; nothing here knows about schemas. Design choices, each de
   cap after it skips to the end of the file), ``truncated_file`` (a .gz/.zst stream that ends
   early or is damaged: rows before the cut are kept, the cut row is not). In a JSON document
   (not JSON Lines) a record that does not decode is one ``bad_json`` reject and reading resumes
-  at the next top-level record (curate.json_doc). A lone surrogate escape (``"\\ud83d"``) is
+  at the next top-level record (curate.ingest.json_doc). A lone surrogate escape (``"\\ud83d"``) is
   an ``encoding_error`` reject; nesting too deep or an integer over Python's digit limit is
   ``bad_json``.
 * **Trailing empty CSV fields** beyond the header are ignored (many exporters write a trailing
@@ -69,7 +69,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 from curate.errors import InputError
-from curate.json_checks import lone_surrogate
+from curate.ingest.json_checks import lone_surrogate
 
 __all__ = [
     "FORMATS",
@@ -184,7 +184,7 @@ def discover(paths: Sequence[str], warnings: list[str] | None = None) -> list[Pa
     be listed and a dangling symbolic link add to ``warnings``; a file name that is not valid
     UTF-8 is an InputError.
     """
-    from curate.input_walk import check_name, walk_dir
+    from curate.ingest.input_walk import check_name, walk_dir
 
     found: dict[Path, Path] = {}
     notes: list[str] = [] if warnings is None else warnings
@@ -396,7 +396,7 @@ def _codec(
 ) -> tuple[str, str, str | None]:
     """(codec, error handler, warning or None) for a file, honouring an explicit ``encoding``.
 
-    Where detection would fall back to cp1252, curate.encodings first checks whether the bytes
+    Where detection would fall back to cp1252, curate.ingest.encodings first checks whether the bytes
     are a non-Latin legacy encoding (cp1251, Shift-JIS, ...): used with a warning when
     confident, named in a warning otherwise.
     """
@@ -404,7 +404,7 @@ def _codec(
         enc = detect_encoding(prefix, at_eof)
         if enc != "cp1252":
             return enc, "curate.flag", None
-        from curate.encodings import guess_legacy
+        from curate.ingest.encodings import guess_legacy
 
         guess = guess_legacy(prefix)
         if guess is None:
@@ -1076,7 +1076,7 @@ def read_file(
         elif fmt == "jsonl" or (fmt == "json" and _looks_like_jsonl(src.prefix)):
             gen = _closing(src, _read_jsonl(src, out, max_record_chars))
         elif fmt == "json":
-            from curate.json_doc import read_json
+            from curate.ingest.json_doc import read_json
 
             gen = read_json(src, out, max_record_chars, lambda: _open_text(path, encoding))
         else:

@@ -404,3 +404,36 @@ def test_out_of_range_number_in_a_datetime_field_is_a_bad_type_reject(
         return
     assert rej["reason"].to_list() == ["bad_type"]
     assert rej["message"][0].startswith("field 'created_at': expected datetime, got ")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "param", "message"),
+    [
+        ({"batch_size": 0}, "batch_size", "batch_size must be at least 1, got 0"),
+        ({"workers": 0}, "workers", "workers must be at least 1, got 0"),
+        (
+            {"langid": "cld3"},
+            "langid",
+            "langid must be one of 'fasttext' or 'langdetect', got 'cld3'",
+        ),
+    ],
+)
+def test_bad_option_names_the_parameter_not_a_flag(
+    tmp_path: Path, kwargs: dict[str, Any], param: str, message: str
+) -> None:
+    """Library errors name the keyword argument (the CLI maps ``param`` to its flag)."""
+    with pytest.raises(UsageError) as e:
+        ingest([tickets_csv(tmp_path)], "tickets", tmp_path / "ws", **kwargs)
+    assert (str(e.value), e.value.param) == (message, param)
+    assert not (tmp_path / "ws" / "ingest").exists()
+
+
+def test_ingest_is_a_plain_typed_function() -> None:
+    import inspect
+
+    import curate
+
+    sig = inspect.signature(curate.ingest)
+    assert list(sig.parameters)[:3] == ["paths", "schema", "workspace"]
+    assert sig.parameters["langid"].default is None
+    assert sig.parameters["engine"].kind is inspect.Parameter.KEYWORD_ONLY

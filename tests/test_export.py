@@ -383,7 +383,7 @@ def test_cli_errors(tmp_path: Path, ws: Path) -> None:
         main, ["export", "-w", str(ws), "--out", str(tmp_path / "o"), "--max-tokens", "10"]
     )
     assert res.exit_code == 2
-    assert "--max-tokens needs --tokenizer" in res.output
+    assert "Error: --max-tokens needs a tokenizer" in res.output  # the parameter, as its flag
     res = runner.invoke(
         main,
         [
@@ -399,7 +399,7 @@ def test_cli_errors(tmp_path: Path, ws: Path) -> None:
         ],
     )
     assert res.exit_code == 2
-    assert "--val-fraction + --test-fraction must be below 1, got 1" in res.output
+    assert "Error: --val-fraction + test_fraction must be below 1, got 1" in res.output
 
 
 def test_cli_json_and_manifest(ws: Path, tmp_path: Path) -> None:

@@ -111,12 +111,12 @@ def assign_splits(
 def _unit_labels(keys: list[pl.Series], n: int) -> npt.NDArray[np.int64]:
     """Each record's unit as the smallest index among its members: records sharing a key are
     linked to the key's first record, then connected components join chains across keys."""
-    from curate.minhash import components
+    from curate.engine.base import LOCAL  # dedupe's connected components, wherever they live
 
     edges = np.concatenate([_same_key_pairs(key) for key in keys]) if keys else None
     if edges is None or not len(edges):
         return np.arange(n, dtype=np.int64)
-    labels: npt.NDArray[np.int64] = components(n, edges)
+    labels: npt.NDArray[np.int64] = LOCAL.components(n, edges)
     return labels
 
 

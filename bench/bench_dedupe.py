@@ -37,8 +37,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from neardup_gen import generate, write_workspace
 
-from curate import minhash as mh
 from curate.dedupe import dedupe
+from curate.dedupe import minhash as mh
 from curate.workspace import Workspace
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata" / "neardup"

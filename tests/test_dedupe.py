@@ -16,7 +16,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curate.cli import main
-from curate.dedupe import dedupe, largest_clusters, pair_jaccard, read_eval_items
+from curate.dedupe import dedupe
+from curate.dedupe import stage as dedupe_stage
+from curate.dedupe.clusters import largest_clusters
+from curate.dedupe.decontaminate import read_eval_items
+from curate.dedupe.jaccard import pair_jaccard
+from curate.dedupe.options import DedupeOptions
+from curate.engine.base import LocalEngine
 from curate.errors import InputError, UsageError, WorkspaceError
 from curate.workspace import StageResult, Workspace, sha256_file
 
@@ -190,11 +196,14 @@ def test_keep_policies(tmp_path: Path, keep: str, expected: int) -> None:
 
 def test_keep_newest_without_created_at_is_a_usage_error(tmp_path: Path) -> None:
     ws = make_ws(tmp_path / "w", [doc(1), doc(1)])
-    with pytest.raises(UsageError, match="'created_at'"):
+    with pytest.raises(UsageError) as e:
         dedupe(ws, keep="newest")
+    assert e.value.message == (
+        "keep 'newest' needs a 'created_at' datetime column in the records, and they have none"
+    )
+    assert e.value.param == "keep"
     r = CliRunner().invoke(main, ["dedupe", "-w", str(ws.path), "--keep", "newest"])
     assert r.exit_code == 2
-    assert r.output.startswith("Error: --keep newest needs a 'created_at' datetime column")
 
 
 def test_deterministic_across_runs(tmp_path: Path) -> None:
@@ -238,10 +247,10 @@ def test_kept_shingle_sets_and_reread_texts_agree(
     texts = [doc(i % 9) if i % 2 else edit(doc(i % 9), 1 + i % 4) for i in range(50)]
     ws = make_ws(tmp_path / "w", texts)
     for verify in (False, True):
-        monkeypatch.setattr("curate.dedupe.KEEP_SETS_BYTES", 1 << 30)
+        monkeypatch.setattr(dedupe_stage, "KEEP_SETS_BYTES", 1 << 30)
         dedupe(ws, verify=verify, threads=2, batch_size=8)
         kept = [sha256_file(ws.table_path("dedupe", t)) for t in ("outcomes", "clusters")]
-        monkeypatch.setattr("curate.dedupe.KEEP_SETS_BYTES", 0)  # texts are read again
+        monkeypatch.setattr(dedupe_stage, "KEEP_SETS_BYTES", 0)  # texts are read again
         r = dedupe(ws, verify=verify, threads=1, batch_size=1000)
         assert r.extra["exact_checked_pairs"] > 0
         assert [sha256_file(ws.table_path("dedupe", t)) for t in ("outcomes", "clusters")] == kept
@@ -299,7 +308,7 @@ def test_incremental_index(tmp_path: Path) -> None:
     a, b = doc(40), doc(41)
     idx = tmp_path / "idx"
     first = make_ws(tmp_path / "w1", [a, b])
-    r1 = dedupe(first, index_dir=idx)
+    r1 = dedupe(first, index=idx)
     assert r1.extra["index_added"] == 2
     second = make_ws(tmp_path / "w2", [edit(a), doc(42), b])
     # different records (ids are per file+line, so make them distinct from the first run's)
@@ -307,7 +316,7 @@ def test_incremental_index(tmp_path: Path) -> None:
         record_id=pl.col("record_id").str.reverse()
     )
     second.write_table("ingest", "records", df)
-    r2 = dedupe(second, index_dir=idx)
+    r2 = dedupe(second, index=idx)
     o = outcomes(second)
     ids1 = first.read_table("ingest", "records")["record_id"].to_list()
     assert [r["outcome"] for r in o] == ["duplicate", "kept", "duplicate"]
@@ -315,13 +324,13 @@ def test_incremental_index(tmp_path: Path) -> None:
     assert (o[2]["reason"], o[2]["kept_record_id"]) == ("exact", ids1[1])
     assert r2.extra["index_added"] == 1 and r2.extra["index_matched"] == 2
     # a re-run matches the same earlier records, not its own entries, and adds nothing
-    r3 = dedupe(second, index_dir=idx)
+    r3 = dedupe(second, index=idx)
     assert outcomes(second) == o and r3.extra["index_added"] == 0
     # the first workspace re-run against the grown index keeps everything
-    dedupe(first, index_dir=idx)
+    dedupe(first, index=idx)
     assert [r["outcome"] for r in outcomes(first)] == ["kept", "kept"]
     with pytest.raises(UsageError, match="was built with num_perm=128, this run uses num_perm=64"):
-        dedupe(second, index_dir=idx, num_perm=64)
+        dedupe(second, index=idx, num_perm=64)
 
 
 @settings(
@@ -363,30 +372,111 @@ def test_cli_summary_and_show(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("kwargs", "error", "param", "message"),
     [
-        (["--threshold", "0"], "Error: --threshold must be in (0, 1], got 0.0"),
-        (["--threshold", "1.01"], "Error: --threshold must be in (0, 1], got 1.01"),
+        ({"threshold": 0}, UsageError, "threshold", "threshold must be greater than 0, got 0"),
+        ({"threshold": 1.01}, UsageError, "threshold", "threshold must be at most 1, got 1.01"),
+        ({"num_perm": 4}, UsageError, "num_perm", "num_perm must be at least 8, got 4"),
+        ({"num_perm": 5000}, UsageError, "num_perm", "num_perm must be at most 4096, got 5000"),
+        ({"ngram": 0}, UsageError, "ngram", "ngram must be at least 1, got 0"),
+        ({"char_ngrams": 0}, UsageError, "char_ngrams", "char_ngrams must be at least 1, got 0"),
+        ({"batch_size": 0}, UsageError, "batch_size", "batch_size must be at least 1, got 0"),
+        ({"threads": 0}, UsageError, "threads", "threads must be at least 1, got 0"),
         (
-            ["--num-perm", "4"],
-            "Error: --num-perm must be an integer from 8 to 4096 so it can be divided into LSH bands, got 4",
+            {"contamination_ngram": 0},
+            UsageError,
+            "contamination_ngram",
+            "contamination_ngram must be at least 1, got 0",
         ),
-        (["--ngram", "0"], "Error: --ngram must be at least 1, got 0"),
         (
-            ["--fields", "nope"],
-            "Error: --fields: column 'nope' is not in records.parquet; columns are: turns, text",
+            {"keep": "oldest"},
+            UsageError,
+            "keep",
+            "keep must be one of 'most-complete', 'longest', 'first' or 'newest', got 'oldest'",
         ),
         (
-            ["--against", "missing.jsonl"],
-            "Error: --against: missing.jsonl does not exist or is not a file",
+            {"fields": ["nope"]},
+            UsageError,
+            "fields",
+            "fields: column 'nope' is not in records.parquet; columns are: turns, text",
+        ),
+        (
+            {"against": ["missing.jsonl"]},
+            InputError,
+            None,
+            "against: missing.jsonl does not exist or is not a file",
         ),
     ],
 )
-def test_cli_bad_options(tmp_path: Path, args: list[str], message: str) -> None:
+def test_bad_options_name_the_parameter(
+    tmp_path: Path, kwargs: dict[str, Any], error: type[Exception], param: str | None, message: str
+) -> None:
+    """Library messages name the parameter (the CLI shows its flag), never a CLI flag."""
     ws = make_ws(tmp_path / "w", [doc(1)])
-    r = CliRunner().invoke(main, ["dedupe", "-w", str(ws.path), *args])
-    assert r.exit_code == 2
-    assert r.output.splitlines()[0] == message
+    with pytest.raises(error) as e:
+        dedupe(ws, **kwargs)
+    assert e.value.message == message  # type: ignore[attr-defined]
+    assert getattr(e.value, "param", None) == param
+    assert "--" not in message
+
+
+def test_fields_may_be_one_comma_separated_string(tmp_path: Path) -> None:
+    assert DedupeOptions(fields="turns, text").fields == ["turns", "text"]  # type: ignore[arg-type]
+    assert DedupeOptions(fields=["text"]).fields == ["text"]
+
+
+def test_the_function_takes_exactly_the_options_fields() -> None:
+    import inspect
+
+    sig = inspect.signature(dedupe)
+    params = {k: p.default for k, p in sig.parameters.items() if k not in ("workspace", "engine")}
+    defaults = {
+        k: (f.default_factory() if f.default_factory else f.default)  # type: ignore[call-arg]
+        for k, f in DedupeOptions.model_fields.items()
+    }
+    assert list(params) == list(defaults)
+    assert {k: list(v) if isinstance(v, tuple) else v for k, v in params.items()} == defaults
+
+
+class _PicklingEngine(LocalEngine):
+    """The local engine, but everything it is given must survive pickling, as on Ray."""
+
+    name = "pickling"
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def map_ordered(self, fn: Any, items: Any, *, window: int | None = None) -> Any:
+        import pickle
+
+        self.calls.append("map_ordered")
+        fn = pickle.loads(pickle.dumps(fn))
+        return (pickle.loads(pickle.dumps(fn(pickle.loads(pickle.dumps(i))))) for i in items)
+
+    def candidate_pairs(self, keys: Any) -> Any:
+        self.calls.append("candidate_pairs")
+        return super().candidate_pairs(keys)
+
+    def components(self, n: int, pairs: Any) -> Any:
+        self.calls.append("components")
+        return super().components(n, pairs)
+
+
+def test_engine_is_a_strategy_with_the_same_tables(tmp_path: Path) -> None:
+    """The stage asks the engine for its batches, buckets and components; an engine that
+    pickles the work (as Ray does) writes the local engine's tables byte for byte."""
+    texts = [doc(i % 7) if i % 3 else edit(doc(i % 7), 1 + i % 3) for i in range(40)]
+    ws = make_ws(tmp_path / "w", texts)
+    evals = tmp_path / "eval.jsonl"
+    evals.write_text(json.dumps({"q": doc(3)}) + "\n")
+    dedupe(ws, batch_size=8, against=[evals])
+    local = [sha256_file(ws.table_path("dedupe", t)) for t in ("outcomes", "clusters")]
+    engine = _PicklingEngine()
+    dedupe(ws, batch_size=8, against=[evals], engine=engine)
+    assert [sha256_file(ws.table_path("dedupe", t)) for t in ("outcomes", "clusters")] == local
+    assert engine.calls == ["map_ordered", "candidate_pairs", "components"]
+    clusters = ws.read_table("dedupe", "clusters")
+    assert clusters.height > 0
 
 
 def test_cli_workspace_without_ingest(tmp_path: Path) -> None:
@@ -442,12 +532,12 @@ def test_real_sts_pairs(tmp_path: Path) -> None:
 def test_first_of_keys_matches_string_grouping(keys: list[tuple[int, int]]) -> None:
     import numpy as np
 
-    from curate.dedupe import _first_of_keys, _group_first
+    from curate.dedupe.records import first_of_keys, group_first
 
     k0 = np.array([a for a, _ in keys], np.uint64)
     k1 = np.array([b for _, b in keys], np.uint64)
     frame = pl.DataFrame({"exact": [f"{a}-{b}" for a, b in keys]}, schema={"exact": pl.String})
-    assert _first_of_keys(k0, k1).tolist() == _group_first(frame).tolist()
+    assert first_of_keys(k0, k1).tolist() == group_first(frame).tolist()
 
 
 def test_non_hex_content_hashes_still_group_exactly(tmp_path: Path) -> None:

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from curate import minhash as mh
 from curate.cli._common import handle_errors
+from curate.dedupe import lsh
+from curate.dedupe.clusters import components
 from curate.engine import check_engine, connect_ray, make_engine, run_stage_with_engine
 from curate.errors import MissingDependencyError, UsageError
 
@@ -125,18 +126,18 @@ def ray_local() -> Any:
 
 @needs_ray
 def test_distributed_buckets_and_components_match_local(ray_local: Any) -> None:
-    from curate.engine.ray.dedupe import ray_candidate_pairs, ray_components
+    from curate.engine.ray.shuffle import ray_candidate_pairs, ray_components
 
     rng = np.random.default_rng(7)
     keys = rng.integers(0, 2**63, size=(400, 6), dtype=np.uint64)
     keys[50:70, 2] = keys[49, 2]  # one bucket of 21 (a star), several small ones, a chain
     for a, b in [(1, 2), (2, 3), (3, 4), (100, 250), (250, 399), (7, 8)]:
         keys[b, a % 6] = keys[a, a % 6]
-    local = mh.candidate_pairs(keys)
+    local = lsh.candidate_pairs(keys)
     got = ray_candidate_pairs(keys)
     assert local.shape[0] > 25
     np.testing.assert_array_equal(got, local)
-    np.testing.assert_array_equal(ray_components(400, got), mh.components(400, local))
+    np.testing.assert_array_equal(ray_components(400, got), components(400, local))
     assert ray_components(5, np.empty((0, 2), np.int64)).tolist() == [0, 1, 2, 3, 4]
 
 

@@ -7,7 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curate import minhash as mh
+from curate.dedupe import lsh
+from curate.dedupe import minhash as mh
+from curate.dedupe.clusters import components
 
 TEXTS = [
     "Hello, World! This is a test of the shingler.",
@@ -100,7 +102,7 @@ def test_signature_estimates_jaccard() -> None:
     sig = mh.signatures(doc, h, enc.n, 256, seed=3)
     sets = _sets(texts, sh)
     for i in range(1, len(texts)):
-        est = mh.estimate_jaccard(sig, np.array([[0, i]]))[0]
+        est = lsh.estimate_jaccard(sig, np.array([[0, i]]))[0]
         assert abs(est - _jaccard(sets[0], sets[i])) < 0.1
 
 
@@ -122,11 +124,11 @@ def test_densify_single_shingle_fills_every_bin() -> None:
 def test_lsh_params_are_datasketchs() -> None:
     from datasketch import MinHashLSH
 
-    lsh = MinHashLSH(threshold=0.8, num_perm=128)
-    assert mh.lsh_params(0.8, 128, 0.5) == (lsh.b, lsh.r) == (9, 13)
-    lsh = MinHashLSH(threshold=0.7, num_perm=64, weights=(0.05, 0.95))
-    assert mh.lsh_params(0.7, 64) == (lsh.b, lsh.r)
-    assert mh.lsh_params(0.8, 128) == (16, 8)
+    ds = MinHashLSH(threshold=0.8, num_perm=128)
+    assert lsh.lsh_params(0.8, 128, 0.5) == (ds.b, ds.r) == (9, 13)
+    ds = MinHashLSH(threshold=0.7, num_perm=64, weights=(0.05, 0.95))
+    assert lsh.lsh_params(0.7, 64) == (ds.b, ds.r)
+    assert lsh.lsh_params(0.8, 128) == (16, 8)
 
 
 def test_signatures_work_in_datasketch_lsh() -> None:
@@ -145,17 +147,17 @@ def test_signatures_work_in_datasketch_lsh() -> None:
 
 def test_candidate_pairs_small_buckets_all_pairs_big_buckets_star() -> None:
     keys = np.array([[5], [5], [7], [5], [9]], np.uint64)
-    assert mh.candidate_pairs(keys).tolist() == [[0, 1], [0, 3], [1, 3]]
+    assert lsh.candidate_pairs(keys).tolist() == [[0, 1], [0, 3], [1, 3]]
     big = np.zeros((12, 1), np.uint64)
-    pairs = mh.candidate_pairs(big, small=4)
+    pairs = lsh.candidate_pairs(big, small=4)
     assert pairs.tolist() == [[0, i] for i in range(1, 12)]
 
 
 def test_components_union_find() -> None:
     pairs = np.array([[3, 4], [1, 2], [2, 4], [6, 7]])
-    assert mh.components(8, pairs).tolist() == [0, 1, 1, 1, 1, 5, 6, 6]
+    assert components(8, pairs).tolist() == [0, 1, 1, 1, 1, 5, 6, 6]
     chain = np.stack([np.arange(999), np.arange(1, 1000)], 1)[::-1].copy()
-    assert (mh.components(1000, chain) == 0).all()
+    assert (components(1000, chain) == 0).all()
 
 
 @settings(max_examples=40, deadline=None)
@@ -227,4 +229,4 @@ def test_candidate_pairs_match_bucket_reference() -> None:
                 want |= {(a, b) for x, a in enumerate(members) for b in members[x + 1 :]}
             else:
                 want |= {(members[0], b) for b in members[1:]}
-    assert [tuple(p) for p in mh.candidate_pairs(keys).tolist()] == sorted(want)
+    assert [tuple(p) for p in lsh.candidate_pairs(keys).tolist()] == sorted(want)

@@ -52,14 +52,14 @@ class LocalEngine:
         return map(fn, items)
 
     def candidate_pairs(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-        from curate import minhash
+        from curate.dedupe.lsh import candidate_pairs
 
-        return minhash.candidate_pairs(keys)
+        return candidate_pairs(keys)
 
     def components(self, n: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        from curate import minhash
+        from curate.dedupe.clusters import components
 
-        return minhash.components(n, pairs)
+        return components(n, pairs)
 
 
 LOCAL = LocalEngine()

@@ -7,22 +7,19 @@ local engine's answers, so the tables are byte-identical:
 * ``map_ordered``: ``fn`` per item in a Ray task, a window of tasks in flight, results yielded
   in input order. A CurateError raised inside a task reaches the caller as itself.
 * ``candidate_pairs`` (dedupe's LSH bucketing): a shuffle of (node, band, key) rows by key over
-  Ray tasks, the local ``candidate_pairs`` per key partition (curate.engine.ray.dedupe).
+  Ray tasks, the local ``candidate_pairs`` per key partition (curate.engine.ray.shuffle).
 * ``components``: min-label propagation over hash partitions of the graph, scatter/gather tasks
   per round until no label changes. Ray Data's groupby/join operators would do the same shuffles
   but start aggregator actors costing ~10 s per operator on a small machine, per round.
 
-Stage-specific Ray code that has not moved onto these primitives yet sits next to this module
-(ingest.py, export.py) and runs through :func:`run_stage`.
+:func:`run_stage` is the name-based entry point (``run_stage_with_engine``): each stage is
+simply called with ``engine=RayEngine()``.
 """
 
 from __future__ import annotations
 
 import collections
-import contextlib
-import pickle
-import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from curate.errors import CurateError, UsageError
@@ -34,9 +31,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
-
-_LOCK = threading.Lock()
-_ORIGINALS: dict[tuple[str, str], Any] = {}
 
 
 def _ray() -> Any:
@@ -103,12 +97,12 @@ class RayEngine:
                 ray.cancel(ref)
 
     def candidate_pairs(self, keys: npt.NDArray[np.uint64]) -> npt.NDArray[np.int64]:
-        from curate.engine.ray.dedupe import ray_candidate_pairs
+        from curate.engine.ray.shuffle import ray_candidate_pairs
 
         return ray_candidate_pairs(keys)
 
     def components(self, n: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-        from curate.engine.ray.dedupe import ray_components
+        from curate.engine.ray.shuffle import ray_components
 
         return ray_components(n, pairs)
 
@@ -119,9 +113,13 @@ def run_stage(stage: str, **kwargs: Any) -> StageResult:
     A CurateError raised inside a Ray task (a bad row that is fatal, a template that fails)
     reaches the caller as itself, not wrapped in Ray's task errors.
     """
-    from curate.engine.ray.dedupe import ray_dedupe
     from curate.engine.ray.export import ray_export
     from curate.engine.ray.ingest import ray_ingest
+
+    def ray_dedupe(**kw: Any) -> StageResult:
+        from curate.dedupe import dedupe
+
+        return dedupe(**kw, engine=RayEngine())
 
     funcs: dict[str, Callable[..., StageResult]] = {
         "ingest": ray_ingest,
@@ -150,29 +148,3 @@ def _curate_cause(exc: BaseException) -> CurateError | None:
             found = e
         e = getattr(e, "cause", None) or e.__cause__
     return found
-
-
-@contextlib.contextmanager
-def _swapped(patches: Sequence[tuple[Any, str, Any]]) -> Iterator[None]:
-    """Temporarily replace module attributes (the stage's primitives) with the Ray versions."""
-    with _LOCK:
-        saved = [(obj, name, getattr(obj, name)) for obj, name, _ in patches]
-        try:
-            for obj, name, value in saved:
-                _ORIGINALS[(obj.__name__, name)] = value
-            for obj, name, value in patches:
-                setattr(obj, name, value)
-            yield
-        finally:
-            for obj, name, value in saved:
-                setattr(obj, name, value)
-                _ORIGINALS.pop((obj.__name__, name), None)
-
-
-def _original(module: Any, name: str) -> Any:
-    """The local function, even while this process has it swapped for the Ray version."""
-    return _ORIGINALS.get((module.__name__, name), getattr(module, name))
-
-
-def _pack(obj: Any) -> bytes:
-    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)

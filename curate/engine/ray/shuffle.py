@@ -1,90 +1,19 @@
-"""Ray versions of dedupe's primitives: fingerprints per slice of the records file, LSH
-bucketing as a shuffle of (node, band, key) rows by key, and connected components by min-label
-propagation over hash partitions of the graph."""
+"""The shuffles behind RayEngine's ``candidate_pairs`` and ``components``: LSH bucketing as a
+shuffle of (node, band, key) rows by key over Ray tasks (the local ``candidate_pairs`` per key
+partition), and connected components by min-label propagation over hash partitions of the
+graph. Both give exactly the local engine's answer."""
 
 from __future__ import annotations
 
-import importlib
-import pickle
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-import polars as pl
 
-from curate.engine.ray import _original, _pack, _ray, _swapped, cluster_cpus
-from curate.workspace import ROW_GROUP_SIZE, StageResult
+from curate.engine.ray import _ray, cluster_cpus
 
-SMALL_BUCKET = 8  # mh.candidate_pairs' default: buckets up to this size give all their pairs
+SMALL_BUCKET = 8  # candidate_pairs' default: buckets up to this size give all their pairs
 PAIR_PARTITION_ROWS = 1 << 21  # band rows per bucketing block and partition
-
-
-def _fingerprint_batch(
-    batch: dict[str, Any],
-    lf: pl.LazyFrame,
-    args: tuple[Any, ...],
-    threads: int | None,
-    need_exact: bool,
-) -> dict[str, Any]:
-    """Run the local ``dedupe._fingerprint`` on one slice of the records file (its wanted rows)."""
-    dd = importlib.import_module("curate.dedupe")  # the module: curate.dedupe is also the function
-
-    out = []
-    for blob in batch["rows"]:
-        want = np.frombuffer(blob, np.int64)
-        lo, hi = int(want[0]), int(want[-1]) + 1
-        text_expr, *rest = args
-        got = list(
-            _original(dd, "_fingerprint")(
-                lf.slice(lo, hi - lo), text_expr, want - lo, *rest, threads, need_exact=need_exact
-            )
-        )
-        for b in got:
-            b.rows = b.rows + lo
-            # shingle sets would travel back at ~4 B per word; the driver re-reads the few
-            # texts its exact checks need instead (the same answer, see dedupe)
-            b.sets = None
-        out.append(_pack(got))
-    return {"batches": np.array(out, dtype=object)}
-
-
-def ray_fingerprint(
-    lf: pl.LazyFrame,
-    text_expr: pl.Expr,
-    todo: npt.NDArray[np.int64],
-    sh: Any,
-    ev: Any,
-    num_perm: int,
-    seed: int,
-    bands: int,
-    rows: int,
-    batch_size: int,
-    threads: int | None,
-    *,
-    need_exact: bool,
-) -> Iterator[Any]:
-    """Drop-in for ``curate.dedupe._fingerprint``: the local function itself, once per slice of
-    ``batch_size`` wanted rows, each in a Ray Data task that reads only its slice of the file."""
-    ray = _ray()
-    if not todo.size:
-        return
-    # A task per row group's worth of rows at least: a task reads whole row groups, so tasks
-    # of one small batch each would decode every row group several times.
-    step = max(batch_size, ROW_GROUP_SIZE)
-    chunks = [todo[i : i + step].astype(np.int64).tobytes() for i in range(0, todo.size, step)]
-    args = (text_expr, sh, ev, num_perm, seed, bands, rows, batch_size)
-    ds = ray.data.from_items(
-        [{"rows": c} for c in chunks], override_num_blocks=len(chunks)
-    ).map_batches(
-        _fingerprint_batch,
-        batch_size=1,
-        batch_format="numpy",
-        fn_kwargs={"lf": lf, "args": args, "threads": 1, "need_exact": need_exact},
-    )
-    # streamed, as the local generator is: batches are consumed as they come
-    for r in ds.iter_rows():
-        yield from pickle.loads(r["batches"])
 
 
 def _split(
@@ -108,8 +37,8 @@ def _band_rows(keys: Any, first: int, parts: int) -> list[dict[str, Any]]:
 
 
 def _bucket_pairs(small: int, *pieces: dict[str, Any]) -> npt.NDArray[np.int64]:
-    """Reduce side: every bucket of this key partition is here; ``mh.candidate_pairs`` per band."""
-    from curate import minhash as mh
+    """Reduce side: every bucket of this key partition is here; ``candidate_pairs`` per band."""
+    from curate.dedupe.lsh import candidate_pairs
 
     node = np.concatenate([p["node"] for p in pieces])
     band = np.concatenate([p["band"] for p in pieces])
@@ -121,13 +50,13 @@ def _bucket_pairs(small: int, *pieces: dict[str, Any]) -> npt.NDArray[np.int64]:
     bounds = np.flatnonzero(np.diff(band)) + 1
     for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, node.size], strict=True):
         if hi - lo > 1:
-            local = _original(mh, "candidate_pairs")(key[lo:hi, None], small=small)
+            local = candidate_pairs(key[lo:hi, None], small=small)
             found.append(node[lo:hi][local])
     return np.concatenate(found)
 
 
 def ray_candidate_pairs(keys: Any, *, small: int = SMALL_BUCKET) -> npt.NDArray[np.int64]:
-    """Drop-in for ``mh.candidate_pairs``: band rows shuffled by bucket key over Ray tasks, then
+    """``curate.dedupe.lsh.candidate_pairs`` on Ray: band rows shuffled by bucket key over Ray tasks, then
     the local function applied to each key partition (a bucket never spans two partitions)."""
     ray = _ray()
     n, bands = keys.shape
@@ -168,7 +97,7 @@ def _take_min(labels: dict[str, Any], *msgs: dict[str, Any]) -> tuple[dict[str, 
 
 
 def ray_components(n: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    """Drop-in for ``mh.components``: min-label propagation over hash partitions of the graph.
+    """``curate.dedupe.clusters.components`` on Ray: min-label propagation over hash partitions of the graph.
 
     Edges and labels live in the object store, partitioned by node; each round every partition
     sends its nodes' labels along their edges (scatter), and every partition keeps the minimum it
@@ -199,20 +128,3 @@ def ray_components(n: int, pairs: npt.NDArray[np.int64]) -> npt.NDArray[np.int64
     for lab in ray.get(labels):
         label_out[lab["node"]] = lab["label"]
     return label_out
-
-
-def ray_dedupe(workspace: Any, **kwargs: Any) -> StageResult:
-    """``curate.dedupe.dedupe`` with fingerprints, LSH buckets and components on Ray."""
-    dd = importlib.import_module("curate.dedupe")  # the module: curate.dedupe is also the function
-    from curate import minhash as mh
-
-    _ray()
-    with _swapped(
-        [
-            (dd, "_fingerprint", ray_fingerprint),
-            (mh, "candidate_pairs", ray_candidate_pairs),
-            (mh, "components", ray_components),
-        ]
-    ):
-        result = dd.dedupe(workspace, **kwargs)
-    return result

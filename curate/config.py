@@ -1,6 +1,9 @@
 """curate.toml: one file describing the whole pipeline, validated by Pydantic.
 
-Errors name the key and, where it can be found, the line of the file.
+Its [ingest], [dedupe], [export] and [train] sections are the stages' options models
+(IngestOptions, DedupeOptions, ExportOptions, TrainConfig), so a key is spelled, defaulted
+and documented as the stage function's keyword and the CLI flag are. Errors name the key and,
+where it can be found, the line of the file.
 """
 
 from __future__ import annotations
@@ -12,71 +15,43 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from curate.dedupe.options import DedupeOptions
 from curate.errors import ConfigError
+from curate.export.options import ExportOptions
+from curate.ingest.options import IngestOptions
+from curate.train.options import TrainConfig
 
 
 class _Section(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class IngestConfig(_Section):
-    paths: list[str]
-    schema_: str = Field(alias="schema")
-    rules: str | None = "default"
-    encoding: str | None = None
-    batch_size: int = Field(10_000, ge=1)
-    langid: Literal["fasttext", "langdetect"] | None = None
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+# Each stage's section is its options model (one name, default and help per option), plus what
+# only `curate run` needs: ingest's inputs, whether dedupe runs, how many samples training shows.
 
 
-class DedupeConfig(_Section):
-    enabled: bool = True
-    threshold: float = Field(0.8, gt=0, le=1)
-    num_perm: int = Field(128, ge=8)
-    ngram: int = Field(5, ge=1)
-    char_ngrams: int | None = None
-    fields: list[str] | None = None
-    keep: Literal["longest", "first", "newest", "most-complete"] = "most-complete"
-    verify: bool = False
-    against: list[str] = Field(default_factory=list)
-    contamination_ngram: int = 13
-    index: str | None = None
-    seed: int = 1
+class IngestSection(IngestOptions):
+    """[ingest]: IngestOptions and the inputs."""
+
+    paths: list[str] = Field(
+        description="Files, directories or globs to ingest (relative to the config file)."
+    )
 
 
-class ExportConfig(_Section):
-    format: Literal["chat", "sharegpt", "alpaca", "completion"] = "chat"
-    out: str = "export"
-    val_fraction: float = Field(0.1, ge=0, lt=1)
-    test_fraction: float = Field(0.0, ge=0, lt=1)
-    seed: int = 0
-    stratify: str | None = None
-    tokenizer: str | None = None
-    max_tokens: int | None = Field(None, ge=1)
-    metadata: bool = False
-    shard_size: int | None = Field(None, ge=1)
+class DedupeSection(DedupeOptions):
+    """[dedupe]: DedupeOptions and whether the stage runs at all."""
+
+    enabled: bool = Field(True, description="Run the dedupe stage (false: skip it).")
 
 
-class TrainConfig(_Section):
-    model: str
-    out: str = "adapter"
-    epochs: float = 1.0
-    max_steps: int | None = None
-    lr: float = 2e-4
-    lora_r: int = 16
-    lora_alpha: int = 32
-    lora_dropout: float = 0.05
-    target_modules: list[str] | None = None
-    batch_size: int = 4
-    grad_accum: int = 1
-    max_tokens: int = 1024
-    seed: int = 0
-    eval_every: int = Field(50, ge=0)
-    save_every: int = Field(100, ge=0)
-    device: Literal["auto", "cpu", "cuda", "mps"] = "auto"
-    dtype: Literal["auto", "fp32", "bf16", "fp16"] = "auto"
-    samples: int = 2
+class TrainSection(TrainConfig):
+    """[train]: TrainConfig and the samples shown after training."""
+
+    samples: int = Field(
+        2,
+        ge=0,
+        description="Val prompts answered by the base and the tuned model after training.",
+    )
 
 
 class ReportConfig(_Section):
@@ -92,10 +67,10 @@ class RunConfig(_Section):
     workspace: str = "curate-work"
     engine: Literal["local", "ray"] = "local"
     ray_address: str | None = None
-    ingest: IngestConfig
-    dedupe: DedupeConfig = Field(default_factory=lambda: DedupeConfig.model_validate({}))
-    export: ExportConfig = Field(default_factory=lambda: ExportConfig.model_validate({}))
-    train: TrainConfig | None = None
+    ingest: IngestSection
+    dedupe: DedupeSection = Field(default_factory=lambda: DedupeSection.model_validate({}))
+    export: ExportOptions
+    train: TrainSection | None = None
     report: ReportConfig = Field(default_factory=lambda: ReportConfig.model_validate({}))
     base_dir: str = Field(".", exclude=True)
 
@@ -106,7 +81,8 @@ class RunConfig(_Section):
             raise ValueError("must not be empty")
         return v
 
-    def resolve(self, path: str) -> str:
+    def resolve(self, path: str | Path) -> str:
+        """``path`` relative to the config file's folder (absolute paths as they are)."""
         p = Path(path)
         return str(p if p.is_absolute() else Path(self.base_dir) / p)
 

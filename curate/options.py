@@ -96,6 +96,12 @@ def _number(value: Any) -> Any:
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
+def public_name(name: str, info: FieldInfo) -> str:
+    """The keyword, TOML key and flag stem of a field: its alias where it has one (``schema``
+    for ``schema_``, a name pydantic's BaseModel reserves)."""
+    return info.alias or name
+
+
 def flag_name(field: str) -> str:
     """The CLI flag of a field: ``batch_size`` -> ``--batch-size``."""
     return "--" + field.replace("_", "-")
@@ -198,8 +204,8 @@ def click_options(model: type[StageOptions], *, exclude: tuple[str, ...] = ()) -
         params = getattr(fn, "__click_params__", [])
         # click lists decorator-added params in reverse; append ours reversed to keep field order
         for name, info in reversed(list(model.model_fields.items())):
-            if name not in exclude:
-                params.append(option_for(name, info))
+            if public_name(name, info) not in exclude:
+                params.append(option_for(public_name(name, info), info))
         fn.__click_params__ = params  # type: ignore[attr-defined]
         return fn
 
@@ -213,7 +219,8 @@ def stage_kwargs(
     ``model`` found there (removed from ``params`` with ``pop``), repeatable options as lists,
     separated strings split, an empty repeatable option as the field's default."""
     kwargs: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
+    for field, info in model.model_fields.items():
+        name = public_name(field, info)
         if name not in params:
             continue
         value = params.pop(name) if pop else params[name]
@@ -239,6 +246,7 @@ __all__ = [
     "field_default",
     "flag_name",
     "option_for",
+    "public_name",
     "stage_kwargs",
     "usage_error",
 ]

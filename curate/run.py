@@ -22,11 +22,17 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from curate.config import RunConfig, load_config
 from curate.errors import ConfigError, UsageError
-from curate.workspace import CREATED_MARKER, StageResult, Workspace, sha256_file, write_json
+
+if TYPE_CHECKING:
+    from curate.config import RunConfig
+    from curate.engine.base import Engine
+    from curate.workspace import StageResult, Workspace
+
+# This module is imported with `import curate` (curate.run is also the function): the config
+# models, the workspace (polars) and the stages are imported when a run starts.
 
 RUN_STAGES = ("ingest", "dedupe", "export", "train", "report")
 CACHE_FILE = "run_cache.json"
@@ -46,6 +52,8 @@ class RunResult:
 
 
 def _hash_path(path: Path, h: Any) -> None:
+    from curate.workspace import sha256_file
+
     if path.is_dir():
         for p in sorted(path.rglob("*")):
             if p.is_file() and not p.name.startswith("."):
@@ -65,6 +73,7 @@ def stage_key(stage: str, cfg: RunConfig, upstream: str) -> str:
     """The cache key of ``stage`` under ``cfg`` given the key of the stage before it."""
     from curate import __version__
     from curate.schema import load_schema
+    from curate.workspace import sha256_file
 
     h = hashlib.sha256()
     h.update(f"{stage}\x00{__version__}\x00{upstream}\x00".encode())
@@ -147,6 +156,8 @@ def _outputs_intact(ws: Workspace, stage: str, cfg: RunConfig) -> bool:
 
 def _export_files_intact(manifest: Path) -> bool:
     """Every split file (or shard) the manifest lists has the SHA-256 it records."""
+    from curate.workspace import sha256_file
+
     try:
         files = json.loads(manifest.read_text("utf-8"))["files"]
         listed = [f for e in files.values() for f in (e.get("shards") or [e])]
@@ -168,6 +179,8 @@ def _fresh_train_out(cfg: RunConfig) -> Path:
     """Empty ``[train] out`` for a new training run, deleting only a folder this command made.
 
     Called before the model is loaded, so a refused folder costs nothing."""
+    from curate.workspace import CREATED_MARKER
+
     assert cfg.train is not None
     out = Path(cfg.resolve(cfg.train.out))
     where = f"[train] out = {cfg.train.out!r} ({out})"
@@ -221,10 +234,16 @@ def run(
     """Run the pipeline described by ``config``; ``force`` re-runs from that stage on.
 
     Holds the workspace lock throughout: another run on it raises a WorkspaceError naming the
-    holder, or, with ``wait``, waits for it to finish."""
+    holder, or, with ``wait``, waits for it to finish. ``only`` runs just those stages;
+    ``on_stage(stage, status)`` hears "cached", "running" and "done"."""
+    from curate.config import RunConfig, load_config
+    from curate.workspace import Workspace
+
     cfg = config if isinstance(config, RunConfig) else load_config(config)
     if force is not None and force not in RUN_STAGES:
-        raise UsageError(f"--force must be one of {', '.join(RUN_STAGES)}, got '{force}'")
+        raise UsageError(
+            f"force must be one of {', '.join(RUN_STAGES)}, got {force!r}", param="force"
+        )
     ws = Workspace(cfg.resolve(cfg.workspace))
     ws.check_usable()
     # The lock's folder is removed again if the run fails before writing anything in it.
@@ -239,8 +258,20 @@ def _run_locked(
     only: list[str] | None,
     on_stage: Callable[[str, str], None] | None,
 ) -> RunResult:
+    from curate.workspace import write_json
+
     cache = _load_cache(ws)
     result = RunResult(workspace=str(ws.path))
+    engines: list[Engine] = []
+
+    def engine() -> Engine:
+        """The run's engine, made once, when a stage first needs it (Ray connects then)."""
+        if not engines:
+            from curate.engine import make_engine
+
+            engines.append(make_engine(cfg.engine, cfg.ray_address))
+        return engines[0]
+
     forced = False
     upstream = ""
     note = on_stage or (lambda stage, status: None)
@@ -271,7 +302,7 @@ def _run_locked(
             result.stages[stage] = None
             continue
         note(stage, "running")
-        result.stages[stage] = _run_stage(stage, cfg, ws, result)
+        result.stages[stage] = _run_stage(stage, cfg, ws, result, engine)
         if stage != "report":
             cache[stage] = key
             write_json(cache, ws.path / CACHE_FILE)
@@ -279,97 +310,60 @@ def _run_locked(
     return result
 
 
-def _run_stage(stage: str, cfg: RunConfig, ws: Workspace, result: RunResult) -> StageResult | None:
+def _run_stage(
+    stage: str,
+    cfg: RunConfig,
+    ws: Workspace,
+    result: RunResult,
+    engine: Callable[[], Engine],
+) -> StageResult | None:
+    """Run one stage with its section's options as keywords (every field, so a new option
+    needs no change here); paths in the config are resolved against its folder."""
     if stage == "ingest":
-        from curate.engine import run_stage_with_engine
+        from curate.ingest import ingest
 
         c = cfg.ingest
         rules = None if (c.rules or "").lower() == "none" else c.rules
-        return run_stage_with_engine(
-            "ingest",
-            cfg.engine,
-            cfg.ray_address,
-            paths=[cfg.resolve(p) for p in c.paths],
-            schema=_resolve_named(cfg, c.schema_),
-            workspace=ws,
-            rules=_resolve_named(cfg, rules) if rules else None,
-            encoding=c.encoding,
-            batch_size=c.batch_size,
-            langid=c.langid,
-        )
+        options = c.model_dump(by_alias=True, exclude={"paths"})
+        options |= {
+            "schema": _resolve_named(cfg, c.schema_),
+            "rules": _resolve_named(cfg, rules) if rules else None,
+        }
+        return ingest([cfg.resolve(p) for p in c.paths], workspace=ws, engine=engine(), **options)
     if stage == "dedupe":
-        from curate.engine import run_stage_with_engine
+        from curate.dedupe import dedupe
 
         d = cfg.dedupe
-        return run_stage_with_engine(
-            "dedupe",
-            cfg.engine,
-            cfg.ray_address,
-            workspace=ws,
-            threshold=d.threshold,
-            num_perm=d.num_perm,
-            ngram=d.ngram,
-            char_ngrams=d.char_ngrams,
-            fields=d.fields,
-            keep=d.keep,
-            verify=d.verify,
-            against=[cfg.resolve(p) for p in d.against],
-            contamination_ngram=d.contamination_ngram,
-            index_dir=cfg.resolve(d.index) if d.index else None,
-            seed=d.seed,
-        )
+        options = d.model_dump(exclude={"enabled"})
+        options |= {
+            "against": [cfg.resolve(p) for p in d.against],
+            "index": cfg.resolve(d.index) if d.index else None,
+        }
+        return dedupe(ws, engine=engine(), **options)
     if stage == "export":
-        from curate.engine import run_stage_with_engine
+        from curate.export import export
 
         e = cfg.export
-        return run_stage_with_engine(
-            "export",
-            cfg.engine,
-            cfg.ray_address,
-            workspace=ws,
-            format=e.format,
-            out=cfg.resolve(e.out),
-            val_fraction=e.val_fraction,
-            test_fraction=e.test_fraction,
-            seed=e.seed,
-            stratify=e.stratify,
-            tokenizer=_tokenizer(cfg, e.tokenizer),
-            max_tokens=e.max_tokens,
-            metadata=e.metadata,
-            shard_size=e.shard_size,
-        )
+        options = e.model_dump()
+        options |= {"out": cfg.resolve(e.out), "tokenizer": _tokenizer(cfg, e.tokenizer)}
+        return export(ws, engine=engine(), **options)
     if stage == "train":
-        from curate.train import TrainConfig as TrainerConfig
         from curate.train import generate, train
+        from curate.workspace import write_json
 
         t = cfg.train
         assert t is not None
+        if t.resume:
+            raise ConfigError(
+                "[train] resume = true: curate run starts training afresh whenever its inputs "
+                "or settings change, so there is no run of its own to resume",
+                hint="continue a stopped run with `curate train --resume` instead",
+            )
         model = t.model if t.model == "smollm2" else cfg.resolve(t.model)
         ws.verify_inputs("train")
         out = _fresh_train_out(cfg)
-        trained = train(
-            cfg.resolve(cfg.export.out),
-            TrainerConfig(
-                model=model,
-                out=str(out),
-                epochs=t.epochs,
-                max_steps=t.max_steps,
-                lr=t.lr,
-                lora_r=t.lora_r,
-                lora_alpha=t.lora_alpha,
-                lora_dropout=t.lora_dropout,
-                target_modules=t.target_modules,
-                batch_size=t.batch_size,
-                grad_accum=t.grad_accum,
-                max_tokens=t.max_tokens,
-                seed=t.seed,
-                eval_every=t.eval_every,
-                save_every=t.save_every,
-                device=t.device,
-                dtype=t.dtype,
-            ),
-            workspace=ws,
-        )
+        options = t.model_dump(exclude={"samples"}) | {"model": model, "out": str(out)}
+        trained = train(cfg.resolve(cfg.export.out), workspace=ws, **options)
         if t.samples:
             answers = generate(
                 out,

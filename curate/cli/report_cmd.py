@@ -58,7 +58,7 @@ def report_command(
     from curate.report import render_terminal, report
 
     if compare_ws:
-        from curate.report.compare import compare, render_compare
+        from curate.report.comparison import compare, render_compare
 
         diff = compare(compare_ws[0], compare_ws[1], min_class=min_class)
         if json_path == "-":

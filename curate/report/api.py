@@ -1,4 +1,7 @@
-"""``report()``: collect the facts once and write the renderings asked for."""
+"""``report()``: collect the facts once and write the renderings asked for.
+
+Light to import (``import curate`` binds ``curate.report`` to this function): the section
+modules, polars and the workspace are imported when a report is made."""
 
 from __future__ import annotations
 
@@ -7,10 +10,10 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from curate.report.collect import collect
-from curate.workspace import Workspace, atomic_path
+if TYPE_CHECKING:
+    from curate.workspace import Workspace
 
 
 @dataclass
@@ -29,6 +32,8 @@ def to_json(facts: dict[str, Any]) -> str:
 
 def write_text(path: str | os.PathLike[str], obj: dict[str, Any] | str) -> None:
     """Atomic write (``atomic_path`` gives it the usual mode)."""
+    from curate.workspace import atomic_path
+
     text = obj if isinstance(obj, str) else to_json(obj)
     with atomic_path(Path(path)) as tmp:
         tmp.write_text(text, "utf-8")
@@ -41,7 +46,11 @@ def report(
     json_path: str | os.PathLike[str] | None = None,
     min_class: int = 5,
 ) -> ReportResult:
-    """Build the report; write HTML and/or JSON (``json_path="-"`` writes to stdout)."""
+    """Build the report of ``workspace``; write HTML and/or JSON (``json_path="-"`` writes to
+    stdout). ``result.accounting_ok`` says whether every input row has exactly one outcome;
+    classes with fewer than ``min_class`` records are flagged in the balance section."""
+    from curate.report.facts import collect
+
     facts = collect(workspace, min_class=min_class)
     paths: dict[str, str] = {}
     if json_path is not None:

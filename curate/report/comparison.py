@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from curate.report.collect import collect
+from curate.report.facts import collect
 from curate.workspace import Workspace
 
 Facts = dict[str, Any]

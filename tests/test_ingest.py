@@ -292,7 +292,7 @@ def test_tables_do_not_depend_on_batch_size(
 ) -> None:
     """Row groups are cut at fixed row counts, not where batches end (rejects keep the order
     in which reader and validation found them, which does depend on the batch size)."""
-    import curate.ingest.tables as ingest_module
+    from curate.ingest import tables as ingest_module
 
     monkeypatch.setattr(ingest_module, "ROW_GROUP_SIZE", 25)
     src = SAMPLE / "tickets"
@@ -314,7 +314,7 @@ def test_csv_cell_lists_give_the_tables_of_dict_rows(
 ) -> None:
     """CSV rows travel as cell lists (no dict per row); the tables are byte for byte those of
     the dict path, with chunks that mix files of different column orders and a JSONL file."""
-    import curate.ingest.readers as readers
+    from curate.ingest.readers import files as readers
 
     src = tmp_path / "in"
     src.mkdir()
@@ -370,8 +370,8 @@ def test_batch_hashes_match_the_per_record_ones() -> None:
     """``record_id`` per file prefix and content hashes from the Arrow buffer: same digests."""
     import hashlib
 
-    from curate.ingest.validate import _record_ids, _sha256_hex, record_id
     from curate.ingest.layouts import Candidate
+    from curate.ingest.validate import _record_ids, _sha256_hex, record_id
 
     cands = [Candidate(i, f"{i}", 1, {}, file=f) for i, f in enumerate("aab\u00e9a")]
     assert _record_ids(cands) == [record_id(c.file, c.locator) for c in cands]

@@ -400,7 +400,7 @@ def test_csv_round_trip_across_block_edges(
 ) -> None:
     """Whatever csv.writer writes comes back, with its first physical line, however the
     file is cut into blocks."""
-    monkeypatch.setattr(readers, "_CHUNK", chunk)
+    monkeypatch.setattr(readers.base, "_CHUNK", chunk)
     buf = io.StringIO(newline="")
     csv.writer(buf).writerows([["a", "b", "c"], *rows])
     p = write(tmp_path / "rt.csv", buf.getvalue())
@@ -431,7 +431,7 @@ def test_jsonl_one_broken_line() -> None:
 def test_jsonl_crlf_nul_encoding_and_long_line(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(readers, "_CHUNK", 16)
+    monkeypatch.setattr(readers.base, "_CHUNK", 16)
     data = (
         b'{"a": 1}\r\n\r\n{"a": "nul\x00"}\r\n{"a": "bad \xff"}\r\n{"a": "'
         + b"y" * 300
@@ -460,7 +460,7 @@ def test_json_and_jsonl_round_trip_across_block_edges(
     chunk: int,
     as_array: bool,
 ) -> None:
-    monkeypatch.setattr(readers, "_CHUNK", chunk)
+    monkeypatch.setattr(readers.base, "_CHUNK", chunk)
     if as_array:
         p = write(tmp_path / "a.json", json.dumps(recs, indent=1, ensure_ascii=False))
     else:
@@ -649,7 +649,7 @@ def test_garbage_never_raises_and_lines_stay_in_order(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, text: str, chunk: int, cap: int, ext: str
 ) -> None:
     """Any input ends as rows and rejects (no exception), each with a line inside the file."""
-    monkeypatch.setattr(readers, "_CHUNK", chunk)
+    monkeypatch.setattr(readers.base, "_CHUNK", chunk)
     p = write(tmp_path / f"g.{ext}", text.encode("utf-8", "surrogateescape"))
     try:
         b = read_all(p, max_record_chars=cap)

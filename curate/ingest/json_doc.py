@@ -21,15 +21,13 @@ from typing import IO, Any
 
 from curate.errors import InputError
 from curate.ingest.json_checks import lone_surrogate
-from curate.ingest.readers import (
-    _CHUNK,
+from curate.ingest.readers.base import _CHUNK, RAW_CHARS, RawBatch
+from curate.ingest.readers.json import _WS
+from curate.ingest.readers.jsonl import _json_type
+from curate.ingest.readers.source import (
     _DECODE_ERRORS,
     _SURROGATE,
-    _WS,
-    RAW_CHARS,
-    RawBatch,
     _Batcher,
-    _json_type,
     _Source,
     _truncated_message,
 )

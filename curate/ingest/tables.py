@@ -20,7 +20,6 @@ from curate.ingest.types import POLARS_TYPES
 from curate.schema import Schema
 from curate.workspace import ROW_GROUP_SIZE, Workspace
 
-
 TURN_TYPE = pl.List(pl.Struct({"role": pl.String(), "content": pl.String()}))
 PII_TYPE = pl.List(pl.Struct({"type": pl.String(), "count": pl.Int64()}))
 REJECT_SCHEMA: dict[str, pl.DataType] = {

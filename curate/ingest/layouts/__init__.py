@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from curate.errors import InputError
-from curate.schema import Layout, Schema
 from curate.ingest.user_regex import Pattern, PatternTimeout, compile_user, finditer_bounded
+from curate.schema import Layout, Schema
 
 
 class RowShape:

@@ -7,6 +7,7 @@ library function a command calls; one uses /dev/full, a real full disk.
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 from pathlib import Path
 from typing import Any
@@ -14,10 +15,14 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-import curate.engine
-import curate.report
 import curate.validate
 from curate.cli import main
+
+# The stage packages (the commands import their functions from these at run time); not
+# `curate.ingest`, `curate.export`, `curate.report`: those names are the functions.
+INGEST = importlib.import_module("curate.ingest")
+EXPORT = importlib.import_module("curate.export")
+REPORT = importlib.import_module("curate.report")
 
 
 def _raiser(exc: OSError) -> Any:
@@ -32,7 +37,7 @@ def test_disk_full_without_a_file_name_names_the_workspace(
 ) -> None:
     """pyarrow's failed write says no file: the message names where the command writes."""
     full = OSError(errno.ENOSPC, "Error writing bytes to file. Detail: [errno 28] No space left")
-    monkeypatch.setattr(curate.engine, "run_stage_with_engine", _raiser(full))
+    monkeypatch.setattr(INGEST, "ingest", _raiser(full))
     ws = tmp_path / "ws"
     res = CliRunner().invoke(main, ["ingest", str(tmp_path), "--schema", "tickets", "-w", str(ws)])
     assert res.exit_code == 2
@@ -44,7 +49,7 @@ def test_disk_full_without_a_file_name_names_the_workspace(
 def test_read_only_output_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "export" / "train.jsonl"
     ro = OSError(errno.EROFS, os.strerror(errno.EROFS), str(target))
-    monkeypatch.setattr(curate.engine, "run_stage_with_engine", _raiser(ro))
+    monkeypatch.setattr(EXPORT, "export", _raiser(ro))
     res = CliRunner().invoke(main, ["export", "-w", str(tmp_path), "--out", str(target.parent)])
     assert res.exit_code == 2
     assert res.output == f"Error: cannot write {target}: Read-only file system\n"
@@ -67,7 +72,7 @@ def test_permission_denied_says_read_or_write_from_the_path(
     runner = CliRunner()
     for path, verb in ((existing, "read"), (missing, "write")):
         denied = PermissionError(errno.EACCES, "Permission denied", str(path))
-        monkeypatch.setattr(curate.report, "report", _raiser(denied))
+        monkeypatch.setattr(REPORT, "report", _raiser(denied))
         res = runner.invoke(main, ["report", "-w", str(tmp_path)])
         assert res.exit_code == 2
         assert res.output == f"Error: cannot {verb} {path}: Permission denied\n"
@@ -88,7 +93,7 @@ def test_non_utf8_path_in_an_os_error_is_shown_escaped(
 ) -> None:
     bad = os.fsdecode(tmp_path / os.fsdecode(b"caf\xe9"))
     denied = OSError(errno.EIO, os.strerror(errno.EIO), bad)
-    monkeypatch.setattr(curate.report, "report", _raiser(denied))
+    monkeypatch.setattr(REPORT, "report", _raiser(denied))
     res = CliRunner().invoke(main, ["report", "-w", str(tmp_path)])
     assert res.exit_code == 2
     assert res.output == f"Error: cannot access {tmp_path}/caf\\xe9: Input/output error\n"
@@ -117,7 +122,7 @@ def test_non_utf8_config_names_file_line_and_byte(tmp_path: Path) -> None:
 
 def test_debug_re_raises_the_os_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CURATE_DEBUG", "1")
-    monkeypatch.setattr(curate.report, "report", _raiser(OSError(errno.EIO, "boom", "x")))
+    monkeypatch.setattr(REPORT, "report", _raiser(OSError(errno.EIO, "boom", "x")))
     res = CliRunner().invoke(main, ["report", "-w", str(tmp_path)])
     assert isinstance(res.exception, OSError) and res.exception.errno == errno.EIO
 

@@ -7,6 +7,7 @@ under ``CURATE_DEBUG=1``.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import io
@@ -14,13 +15,16 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import click
 from rich.console import Console
 
 from curate.errors import CurateError
+
+if TYPE_CHECKING:
+    from curate.engine.base import Engine
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -94,8 +98,9 @@ def as_flag(param: str, text: str | None) -> str | None:
     for p in ctx.command.params:
         if p.name == param:
             shown = max(p.opts, key=len) if isinstance(p, click.Option) else p.human_readable_name
-            # the bare word only: not inside a path (/tmp/out) or a longer name (out_dir)
-            pattern = rf"(?<![\w\-/.]){re.escape(param)}(?![\w\-/])"
+            # the bare word only: not in a path (/tmp/out), a longer name (out_dir) or a file
+            # name (tokenizer.json); a full stop after it is still the end of a sentence
+            pattern = rf"(?<![\w\-/.]){re.escape(param)}(?![\w\-/]|\.\w)"
             return re.sub(pattern, shown.replace("\\", "\\\\"), text)
     return text
 
@@ -171,6 +176,19 @@ def engine_options(fn: F) -> F:
         show_default=True,
         help="Run on this machine, or over Ray Data (needs the `ray` extra); same output either way.",
     )(fn)
+
+
+@contextlib.contextmanager
+def stage_engine(
+    workspace: str, engine: str, ray_address: str | None, *, create: bool = False
+) -> Iterator[Engine]:
+    """The engine for a stage command, made while holding the workspace lock, so a busy
+    workspace fails before Ray starts (the stage takes the lock again: it is reentrant)."""
+    from curate.engine import make_engine
+    from curate.workspace import Workspace
+
+    with Workspace(workspace).lock(create=create):
+        yield make_engine(engine, ray_address)
 
 
 def json_option(fn: F) -> F:

@@ -16,8 +16,11 @@ from curate.cli._common import (
     json_option,
     out,
     print_json,
+    stage_engine,
     workspace_option,
 )
+from curate.dedupe.options import DedupeOptions
+from curate.options import click_options, stage_kwargs
 
 
 def word_diff(kept: str, other: str, context: int = 6) -> Text:
@@ -72,64 +75,7 @@ def _render_clusters(clusters: list[dict[str, Any]]) -> None:
 
 @click.command("dedupe")
 @workspace_option
-@click.option(
-    "--threshold",
-    type=float,
-    default=0.8,
-    show_default=True,
-    help="Jaccard similarity above which two records are near-duplicates, in (0, 1].",
-)
-@click.option(
-    "--num-perm", type=int, default=128, show_default=True, help="MinHash signature length."
-)
-@click.option(
-    "--ngram", type=int, default=5, show_default=True, help="Word n-gram size of the fingerprint."
-)
-@click.option(
-    "--char-ngrams",
-    type=int,
-    default=None,
-    help="Fingerprint character n-grams of this size instead of words (for short texts).",
-)
-@click.option(
-    "--fields",
-    default=None,
-    help="Comma-separated field columns that form the fingerprint (default: the whole record).",
-)
-@click.option(
-    "--keep",
-    type=click.Choice(["most-complete", "longest", "first", "newest"]),
-    default="most-complete",
-    show_default=True,
-    help="Which record of a cluster is kept.",
-)
-@click.option(
-    "--verify", is_flag=True, help="Confirm candidate pairs by exact Jaccard (slower, exact)."
-)
-@click.option(
-    "--against",
-    "against",
-    multiple=True,
-    type=click.Path(dir_okay=False),
-    help="Evaluation set (JSONL/JSON/CSV/TSV/Parquet) to decontaminate against; repeatable.",
-)
-@click.option(
-    "--contamination-ngram",
-    type=int,
-    default=13,
-    show_default=True,
-    help="Words in the n-gram that marks a record as contaminated.",
-)
-@click.option(
-    "--index",
-    "index_dir",
-    type=click.Path(file_okay=False),
-    default=None,
-    help="Directory of persisted signatures: dedupe against earlier runs and add this one.",
-)
-@click.option(
-    "--seed", type=int, default=1, show_default=True, help="Hash seed (same seed, same clusters)."
-)
+@click_options(DedupeOptions)
 @click.option(
     "--show",
     type=click.IntRange(min=0),
@@ -141,45 +87,19 @@ def _render_clusters(clusters: list[dict[str, Any]]) -> None:
 @handle_errors
 def dedupe_command(
     workspace: str,
-    threshold: float,
-    num_perm: int,
-    ngram: int,
-    char_ngrams: int | None,
-    fields: str | None,
-    keep: str,
-    verify: bool,
-    against: tuple[str, ...],
-    contamination_ngram: int,
-    index_dir: str | None,
-    seed: int,
     show: int,
     engine: str,
     ray_address: str | None,
     as_json: bool,
+    **options: Any,
 ) -> None:
     """Mark exact and near-duplicate records and evaluation-set contamination in WORKSPACE."""
-    from curate.dedupe import largest_clusters
-    from curate.engine import run_stage_with_engine
+    from curate.dedupe import dedupe
+    from curate.dedupe.clusters import largest_clusters
 
-    field_list = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    with console.status("deduplicating…"):
-        result = run_stage_with_engine(
-            "dedupe",
-            engine,
-            ray_address,
-            workspace=workspace,
-            threshold=threshold,
-            num_perm=num_perm,
-            ngram=ngram,
-            char_ngrams=char_ngrams,
-            fields=field_list,
-            keep=keep,
-            verify=verify,
-            against=list(against),
-            contamination_ngram=contamination_ngram,
-            index_dir=index_dir,
-            seed=seed,
-        )
+    kwargs = stage_kwargs(DedupeOptions, options)
+    with stage_engine(workspace, engine, ray_address) as chosen, console.status("deduplicating…"):
+        result = dedupe(workspace, engine=chosen, **kwargs)
     if as_json:
         print_json(result.to_dict())
         return

@@ -14,74 +14,47 @@ from curate.cli._common import (
     handle_errors,
     json_option,
     print_json,
+    stage_engine,
     workspace_option,
 )
+from curate.ingest.options import IngestOptions
+from curate.options import click_options, stage_kwargs
 
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
-@click.option(
-    "--schema", "schema", required=True, help="Built-in schema name or a schema .toml file."
-)
-@click.option(
-    "--rules",
-    default="default",
-    show_default=True,
-    help="Rule pack name or .toml file; 'none' applies no rules.",
-)
-@click.option("--encoding", default=None, help="Force an input encoding (default: detect).")
-@click.option(
-    "--batch-size",
-    default=10_000,
-    show_default=True,
-    help="Rows held in memory at once. Bigger batches spread the rules' fixed cost per batch: "
-    "30000 is ~7% faster with rules and needs ~0.5 GB more memory.",
-)
-@click.option(
-    "--langid",
-    "langid_backend",
-    type=click.Choice(["fasttext", "langdetect"]),
-    default=None,
-    help="Language-ID backend (default: the pack's; langdetect is slow and uses all cores).",
-)
-@click.option(
-    "--workers",
-    type=int,
-    default=None,
-    help="Worker processes for validation, normalization and rules "
-    "(default: up to 4 on machines with more than 2 cores, for inputs over 32 MB). "
-    "Output is identical for any number.",
-)
+@click_options(IngestOptions)
 @workspace_option
 @engine_options
 @json_option
 @handle_errors
 def ingest_command(
     paths: tuple[str, ...],
-    schema: str,
-    rules: str,
-    encoding: str | None,
-    batch_size: int,
-    langid_backend: str | None,
-    workers: int | None,
     workspace: str,
     engine: str,
     ray_address: str | None,
     as_json: bool,
+    **options: Any,
 ) -> None:
     """Read PATHS (files, directories, globs; CSV/TSV/JSON/JSONL/Parquet/TXT/MD, optionally
     .gz/.zst) into validated, normalized records in the workspace."""
-    from curate.engine import run_stage_with_engine
+    from curate.ingest import ingest
 
-    with Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        TextColumn("{task.completed:,} rows"),
-        TimeElapsedColumn(),
-        console=console,
-        transient=True,
-        disable=as_json or not console.is_terminal,
-    ) as bar:
+    kwargs = stage_kwargs(IngestOptions, options)
+    if (kwargs.get("rules") or "").lower() == "none":
+        kwargs["rules"] = None
+    with (
+        stage_engine(workspace, engine, ray_address, create=True) as chosen,
+        Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,} rows"),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+            disable=as_json or not console.is_terminal,
+        ) as bar,
+    ):
         tasks: dict[str, Any] = {}
 
         def on_progress(file: str, rows: int, size: int) -> None:
@@ -89,19 +62,8 @@ def ingest_command(
                 tasks[file] = bar.add_task(file[-40:], total=None)
             bar.update(tasks[file], completed=rows)
 
-        result = run_stage_with_engine(
-            "ingest",
-            engine,
-            ray_address,
-            paths=list(paths),
-            schema=schema,
-            workspace=workspace,
-            rules=None if rules.lower() == "none" else rules,
-            encoding=encoding,
-            batch_size=batch_size,
-            langid=langid_backend,
-            progress=on_progress,
-            **({"workers": workers} if workers is not None else {}),
+        result = ingest(
+            list(paths), workspace=workspace, engine=chosen, progress=on_progress, **kwargs
         )
     if as_json:
         print_json(result.to_dict())

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
@@ -20,6 +20,9 @@ from curate.errors import UsageError
 from curate.ingest.layouts import Candidate, LayoutMapper, choose_layout, resolve_fields
 from curate.ingest.tables import REJECT_SCHEMA
 from curate.schema import Layout, Schema
+
+if TYPE_CHECKING:
+    from curate.ingest.readers import RawBatch
 
 ProgressFn = Callable[[str, int, int], None]  # (file, rows done in file, bytes of file)
 
@@ -124,6 +127,7 @@ def _read_plans(
             fs.warnings.append(f"{name}: {w}")
             warnings.append(f"{name}: {w}")
 
+    batch: RawBatch | None
     for f, name, maybe_layout, mapping in plans:
         digest = hasher.submit(sha256_or_empty, f)
         fs = file_stats.setdefault(name, FileStats())

@@ -225,7 +225,7 @@ def _local_map(workers: int, fn: Callable[[Event], Any], events: Iterable[Event]
     if workers == 1:
         window = CHUNK_THREADS if (os.cpu_count() or 1) > 1 else 1
         pool = ThreadPoolExecutor(window, thread_name_prefix="curate-chunk")
-        submit: Callable[[Event], Future[Any]] = functools.partial(pool.submit, fn)
+        task = fn
     else:
         window = 2 * workers
         pool = ProcessPoolExecutor(
@@ -234,14 +234,14 @@ def _local_map(workers: int, fn: Callable[[Event], Any], events: Iterable[Event]
             initializer=_worker_init,
             initargs=(fn,),
         )
-        submit = functools.partial(pool.submit, _worker_call)
+        task = _worker_call
     pending: collections.deque[Future[Any]] = collections.deque()
     try:
         for event in events:
             if event[0] == "rejects" and not pending:
                 yield fn(event)  # nothing to wait for: no need to leave this thread
                 continue
-            pending.append(submit(event))
+            pending.append(pool.submit(task, event))
             while len(pending) > window or (pending and pending[0].done()):
                 yield pending.popleft().result()
         while pending:

@@ -16,8 +16,8 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curate.ingest import readers
 from curate.errors import InputError
+from curate.ingest import readers
 from curate.ingest.readers import (
     CsvDialect,
     RawBatch,

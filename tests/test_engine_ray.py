@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from curate.cli._common import handle_errors
 from curate.dedupe import lsh
 from curate.dedupe.clusters import components
-from curate.engine import check_engine, connect_ray, make_engine, run_stage_with_engine
+from curate.engine import check_engine, connect_ray, make_engine
 from curate.errors import MissingDependencyError, UsageError
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data" / "tickets"
@@ -141,6 +141,19 @@ def test_distributed_buckets_and_components_match_local(ray_local: Any) -> None:
     assert ray_components(5, np.empty((0, 2), np.int64)).tolist() == [0, 1, 2, 3, 4]
 
 
+@needs_ray
+def test_ray_map_ordered_keeps_input_order_and_raises_curate_errors(ray_local: Any) -> None:
+    """Library functions only: a worker imports curate, not this test module."""
+    from curate.engine.ray import RayEngine
+
+    engine = RayEngine()
+    assert list(engine.map_ordered(str, range(9), window=3)) == [str(i) for i in range(9)]
+    names = ["local", "ray", "local", "spark", "ray"]
+    assert list(engine.map_ordered(check_engine, names[:3])) == names[:3]
+    with pytest.raises(UsageError, match=r"^engine must be one of local, ray, got 'spark'$"):
+        list(engine.map_ordered(check_engine, names, window=2))
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -149,28 +162,16 @@ def _digest(path: Path) -> str:
 def test_ray_engine_gives_the_local_answer(ray_local: Any, tmp_path: Path) -> None:
     import polars as pl
 
-    for engine in ("local", "ray"):
-        ws = tmp_path / engine
-        run_stage_with_engine(
-            "ingest",
-            engine,
-            None,
-            paths=[str(SAMPLE)],
-            schema="tickets",
-            workspace=ws,
-            batch_size=40,
-        )
-        run_stage_with_engine("dedupe", engine, None, workspace=ws, threshold=0.7, batch_size=64)
-        run_stage_with_engine(
-            "export",
-            engine,
-            None,
-            workspace=ws,
-            out=ws / "out",
-            seed=3,
-            val_fraction=0.2,
-            metadata=True,
-        )
+    from curate.dedupe import dedupe
+    from curate.export import export
+    from curate.ingest import ingest
+
+    for name in ("local", "ray"):
+        ws = tmp_path / name
+        engine = make_engine(name)  # each stage is given the engine; nothing is swapped
+        ingest([str(SAMPLE)], "tickets", ws, batch_size=40, engine=engine)
+        dedupe(ws, threshold=0.7, batch_size=64, engine=engine)
+        export(ws, out=ws / "out", seed=3, val_fraction=0.2, metadata=True, engine=engine)
     tables = [
         "ingest/records.parquet",
         "ingest/rejects.parquet",

@@ -1,4 +1,4 @@
-"""Vectorized MinHash core: stable shingle hashes, one-permutation signatures, LSH bands, components.
+"""Vectorized MinHash core: stable shingle hashes and one-permutation signatures.
 
 Why not datasketch's own loop: it evaluates ``num_perm`` hash functions per shingle, one document
 at a time (~1,500 docs/s here). This module works on whole batches in numpy:
@@ -13,9 +13,8 @@ at a time (~1,500 docs/s here). This module works on whole batches in numpy:
   empty bins borrow from a bin chosen by a fixed hash sequence. Collision probability per bin is
   the Jaccard similarity, as for ``num_perm`` independent permutations, at 1/num_perm of the cost.
   Rows are uint32 and can be handed to datasketch (``to_lean_minhash``).
-* **Bands** and rows come from datasketch's ``_optimal_param``; bucketing is a SIMD argsort per
-  band (the pairs found do not depend on the order within a bucket).
-* **Components** by vectorized union-find (min-label propagation with pointer jumping).
+
+Bands and candidate pairs are in lsh.py, connected components in clusters.py.
 
 Cost model: every numpy pass over a batch's tokens costs about a nanosecond per token, so the
 hot path (``Shingler.signatures_and_sets``) is written to make few passes: word n-grams are

@@ -41,14 +41,14 @@ class IngestSection(IngestOptions):
 class DedupeSection(DedupeOptions):
     """[dedupe]: DedupeOptions and whether the stage runs at all."""
 
-    enabled: bool = Field(True, description="Run the dedupe stage (false: skip it).")
+    enabled: bool = Field(default=True, description="Run the dedupe stage (false: skip it).")
 
 
 class TrainSection(TrainConfig):
     """[train]: TrainConfig and the samples shown after training."""
 
     samples: int = Field(
-        2,
+        default=2,
         ge=0,
         description="Val prompts answered by the base and the tuned model after training.",
     )

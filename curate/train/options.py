@@ -33,46 +33,57 @@ class TrainConfig(StageOptions):
         description="Adapter output directory.", json_schema_extra={"cli": {"metavar": "DIR"}}
     )
     epochs: float = Field(
-        1.0, gt=0, description="Passes over train.jsonl (ignored with max_steps)."
+        default=1.0, gt=0, description="Passes over train.jsonl (ignored with max_steps)."
     )
     max_steps: int | None = Field(
-        None, ge=1, description="Optimizer steps to run (overrides epochs)."
+        default=None, ge=1, description="Optimizer steps to run (overrides epochs)."
     )
-    lr: float = Field(2e-4, gt=0, description="Peak learning rate (warmup, then cosine).")
-    lora_r: int = Field(16, gt=0, description="LoRA rank.")
-    lora_alpha: int = Field(32, gt=0, description="LoRA scaling numerator (alpha / r).")
-    lora_dropout: float = Field(0.05, ge=0, lt=1, description="Dropout on the LoRA inputs.")
+    lr: float = Field(default=2e-4, gt=0, description="Peak learning rate (warmup, then cosine).")
+    lora_r: int = Field(default=16, gt=0, description="LoRA rank.")
+    lora_alpha: int = Field(default=32, gt=0, description="LoRA scaling numerator (alpha / r).")
+    lora_dropout: float = Field(default=0.05, ge=0, lt=1, description="Dropout on the LoRA inputs.")
     target_modules: list[str] | None = Field(
-        None,
+        default=None,
         description="Comma-separated module names (default: all linear projections).",
         json_schema_extra={"cli": {"separator": ",", "metavar": "NAMES"}},
     )
-    batch_size: int = Field(4, gt=0, description="Examples per micro-batch.")
-    grad_accum: int = Field(1, gt=0, description="Micro-batches per optimizer step.")
+    batch_size: int = Field(default=4, gt=0, description="Examples per micro-batch.")
+    grad_accum: int = Field(default=1, gt=0, description="Micro-batches per optimizer step.")
     max_tokens: int = Field(
-        1024,
+        default=1024,
         ge=8,
         description="Longest example; examples whose answer would be cut are skipped.",
     )
-    seed: int = Field(0, description="Seed of the batch order, dropout and LoRA initialization.")
+    seed: int = Field(
+        default=0, description="Seed of the batch order, dropout and LoRA initialization."
+    )
     eval_every: int = Field(
-        50, ge=0, description="Steps between val.jsonl evaluations (0: only first and last)."
+        default=50,
+        ge=0,
+        description="Steps between val.jsonl evaluations (0: only first and last).",
     )
-    save_every: int = Field(100, ge=0, description="Steps between checkpoints (0: none).")
-    eval_examples: int = Field(256, ge=1, description="Val examples used for the evaluation loss.")
+    save_every: int = Field(default=100, ge=0, description="Steps between checkpoints (0: none).")
+    eval_examples: int = Field(
+        default=256, ge=1, description="Val examples used for the evaluation loss."
+    )
     warmup_ratio: float = Field(
-        0.05, ge=0, lt=1, description="Share of the steps spent warming the learning rate up."
+        default=0.05,
+        ge=0,
+        lt=1,
+        description="Share of the steps spent warming the learning rate up.",
     )
-    device: Device = Field("auto", description="Where to train (auto: a GPU when there is one).")
+    device: Device = Field(
+        default="auto", description="Where to train (auto: a GPU when there is one)."
+    )
     dtype: Dtype = Field(
-        "auto",
+        default="auto",
         description="Precision (auto: bf16 on a GPU that supports it, fp16 on other GPUs, fp32 elsewhere).",
     )
     gradient_checkpointing: bool = Field(
-        False, description="Trade compute for memory (GPU, long examples)."
+        default=False, description="Trade compute for memory (GPU, long examples)."
     )
-    merge: bool = Field(False, description="Also write a merged full model to OUT/merged.")
-    resume: bool = Field(False, description="Continue from the last checkpoint in out.")
+    merge: bool = Field(default=False, description="Also write a merged full model to OUT/merged.")
+    resume: bool = Field(default=False, description="Continue from the last checkpoint in out.")
 
 
 __all__ = ["Device", "Dtype", "TrainConfig"]

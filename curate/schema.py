@@ -231,8 +231,12 @@ def resolve_builtin(
 
 
 def parse_toml(path: Path, error: type[SchemaError] | Any = SchemaError) -> dict[str, Any]:
+    """A schema or rule-pack file's TOML; unreadable, non-UTF-8 or invalid TOML is ``error``
+    naming the file (and for bad bytes the line, column and offset)."""
+    from curate.config import read_utf8
+
     try:
-        text = path.read_text("utf-8")
+        text = read_utf8(path, error)
     except OSError as exc:
         raise error(f"cannot read {path}: {exc.strerror}") from exc
     try:

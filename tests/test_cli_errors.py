@@ -134,3 +134,16 @@ def test_a_closed_pipe_stops_quietly(tmp_path: Path, monkeypatch: pytest.MonkeyP
     path.write_text("{}\n")
     res = CliRunner().invoke(main, ["validate", str(path), "--json"])
     assert (res.exit_code, res.output) == (1, "")
+
+
+@pytest.mark.parametrize("group", ["rules", "schemas"])
+def test_non_utf8_rule_pack_or_schema_names_the_byte(tmp_path: Path, group: str) -> None:
+    """A Latin-1 rule pack or schema was 'unexpected UnicodeDecodeError' (exit 1)."""
+    latin = tmp_path / "latin.toml"
+    latin.write_bytes(b'# pack\ndescription = "caf\xe9"\n')
+    res = CliRunner().invoke(main, [group, "show", str(latin)])
+    assert res.exit_code == 2
+    assert res.output == (
+        f"Error: {latin}:2:19: not UTF-8 (byte 0xe9 at offset 25); TOML files must be UTF-8\n"
+        "Hint: re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)\n"
+    )

@@ -26,11 +26,12 @@ import gen_large
 
 STAGES = ("ingest", "dedupe", "export")
 # Each stage's call, run in a fresh interpreter by run_stage(); {engine} picks the engine.
+# make_engine is timed too: with ray it connects (or starts Ray), as the CLI does.
 STAGE_CODE = {
-    "ingest": "run_stage_with_engine('ingest', {engine!r}, None, paths=[{data!r}], schema='tickets', "
-    "workspace={ws!r}, rules={rules!r})",
-    "dedupe": "run_stage_with_engine('dedupe', {engine!r}, None, workspace={ws!r})",
-    "export": "run_stage_with_engine('export', {engine!r}, None, workspace={ws!r}, out={out!r}, seed=0)",
+    "ingest": "curate.ingest([{data!r}], 'tickets', {ws!r}, rules={rules!r}, "
+    "engine=make_engine({engine!r}))",
+    "dedupe": "curate.dedupe({ws!r}, engine=make_engine({engine!r}))",
+    "export": "curate.export({ws!r}, out={out!r}, seed=0, engine=make_engine({engine!r}))",
 }
 
 
@@ -55,7 +56,7 @@ def make_data(path: Path, n: int, dup_rate: float = 0.05, seed: int = 0) -> None
 def run_stage(stage: str, engine: str, setup: str = "", **fmt: str) -> tuple[float, float]:
     """(seconds, peak RSS in MiB) of one stage in a fresh process: the child's own ru_maxrss (wait4)."""
     code = (
-        "import time, sys\n" + setup + "from curate.engine import run_stage_with_engine\n"
+        "import time, sys\n" + setup + "import curate\nfrom curate.engine import make_engine\n"
         "t = time.perf_counter()\n" + STAGE_CODE[stage].format(engine=engine, **fmt) + "\n"
         "print(time.perf_counter() - t, flush=True)\n"
     )

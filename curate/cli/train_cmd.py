@@ -26,8 +26,9 @@ def _quiet() -> None:
     except ImportError:  # the train extra is missing; the library says how to install it
         return
 
-    logging.disable_progress_bar()
-    logging.set_verbosity_error()
+    untyped: Any = logging  # transformers' logging helpers carry no annotations
+    untyped.disable_progress_bar()
+    untyped.set_verbosity_error()
 
 
 @click.command("train")

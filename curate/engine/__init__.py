@@ -7,8 +7,7 @@ Ray tasks and finds connected components by distributed min-label propagation
 
 A stage takes an engine object (:class:`~curate.engine.base.Engine`); :func:`make_engine` turns
 the CLI's ``--engine`` / ``--ray-address`` (``engine = "ray"`` in curate.toml) into one. ray is
-imported only when the ray engine is chosen. :func:`run_stage_with_engine` is the older,
-name-based dispatch, kept until every stage takes an engine.
+imported only when the ray engine is chosen.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ import socket
 from typing import TYPE_CHECKING, Any
 
 from curate.errors import MissingDependencyError, UsageError
-from curate.workspace import StageResult, Workspace
 
 if TYPE_CHECKING:
     from curate.engine.base import Engine
@@ -38,7 +36,6 @@ __all__ = [
     "connect_ray",
     "make_engine",
     "require_ray",
-    "run_stage_with_engine",
 ]
 
 
@@ -189,39 +186,3 @@ def make_engine(engine: str | None = "local", ray_address: str | None = None) ->
     from curate.engine.ray import RayEngine
 
     return RayEngine()
-
-
-def run_stage_with_engine(
-    stage: str, engine: str | None = "local", ray_address: str | None = None, **kwargs: Any
-) -> StageResult:
-    """Run ingest, dedupe or export on the chosen engine with the stage function's own kwargs.
-
-    ``engine="local"`` is exactly ``curate.<stage>.<stage>(**kwargs)``; ``engine="ray"`` connects
-    (or starts Ray) and runs the same stage with its batch work spread over the cluster.
-    """
-    name = check_engine(engine)
-    if stage not in STAGES_WITH_ENGINE:
-        raise UsageError(
-            f"stage {stage!r} has no engine choice; stages that do: {', '.join(STAGES_WITH_ENGINE)}"
-        )
-    if ray_address and name != "ray":
-        raise UsageError(
-            f"ray_address is given ({ray_address}) but the engine is {name!r}; it needs engine 'ray'",
-            param="ray_address",
-        )
-    workspace = kwargs.get("workspace", "curate-work")
-    ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
-    # The stage functions lock too (reentrant); taking it here first also covers the Ray
-    # engine's own ingest and makes a busy workspace fail before Ray starts.
-    with ws.lock(create=stage == "ingest"):
-        if name == "local":
-            import importlib
-
-            module = importlib.import_module(f"curate.{stage}")
-            result: StageResult = getattr(module, stage)(**kwargs)
-            return result
-        require_ray()
-        connect_ray(ray_address)
-        from curate.engine.ray import run_stage
-
-        return run_stage(stage, **kwargs)

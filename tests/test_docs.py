@@ -84,3 +84,5 @@ def test_ci_runs_the_tests_and_lint() -> None:
     lint = (ROOT / "Makefile").read_text().split("\nlint:", 1)[1].split("\n\n", 1)[0]
     for tool in ("ruff check", "ruff format --check", "mypy"):
         assert tool in lint, tool
+    mypy = (ROOT / "pyproject.toml").read_text().split("[tool.mypy]", 1)[1].split("\n[", 1)[0]
+    assert "strict = true" in mypy.splitlines()  # make lint is mypy --strict on curate/

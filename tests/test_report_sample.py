@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import curate
+from curate.report import collect
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "tests" / "data" / "report" / "golden_sample_tickets.json"
@@ -17,7 +18,7 @@ VOLATILE = ("run",)  # timings, versions and absolute paths of this machine
 
 
 def _facts(ws: Path) -> dict[str, Any]:
-    facts = curate.report.collect(ws)
+    facts = collect(ws)
     return json.loads(
         json.dumps(
             {k: v for k, v in facts.items() if k not in VOLATILE}, default=str, sort_keys=True

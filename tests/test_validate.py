@@ -435,7 +435,7 @@ def test_cli_tokenizer_takes_the_model_alias(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--tokenizer smollm2`` as in export and curate.toml: the offline model's tokenizer."""
-    import curate.train.models as models
+    from curate.train import models
 
     tok_dir = make_tokenizer(tmp_path / "model")
     monkeypatch.setattr(models, "smollm2_path", lambda: tok_dir)

@@ -4,6 +4,7 @@
     python docs/import_graph.py --modules       # module-level edges
     python docs/import_graph.py --dot | dot -Tsvg > imports.svg
     python docs/import_graph.py --root /other/checkout/curate
+    python docs/import_graph.py --write         # refresh the graph in docs/architecture.md
 
 A package is a top-level unit of ``curate/`` (``curate/ingest/readers/csv.py`` belongs to
 ``ingest``, ``curate/config.py`` is ``config``). Imports at module level are solid edges;
@@ -20,6 +21,8 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "curate"
+DOC = Path(__file__).resolve().parent / "architecture.md"
+BEGIN, END = "<!-- import-graph:begin -->", "<!-- import-graph:end -->"
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -115,12 +118,30 @@ def as_dot(edges: dict[tuple[str, str], bool]) -> str:
     return "\n".join([*lines, "}"])
 
 
+def doc_block(root: Path = ROOT) -> str:
+    """The package-level graph as docs/architecture.md shows it, between its markers."""
+    return f"{BEGIN}\n```\n{as_text(package_edges(collect(root)))}\n```\n{END}"
+
+
+def write_doc(doc: Path = DOC) -> bool:
+    text = doc.read_text("utf-8")
+    start, end = text.index(BEGIN), text.index(END) + len(END)
+    new = text[:start] + doc_block() + text[end:]
+    if new != text:
+        doc.write_text(new, "utf-8")
+    return new != text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", action="store_true", help="module-level edges")
     parser.add_argument("--dot", action="store_true", help="Graphviz DOT instead of text")
     parser.add_argument("--root", type=Path, default=ROOT, help="the curate package folder")
+    parser.add_argument("--write", action="store_true", help="refresh docs/architecture.md")
     args = parser.parse_args(argv)
+    if args.write:
+        print("docs/architecture.md " + ("updated" if write_doc() else "already current"))
+        return 0
     edges = collect(args.root)
     if not args.modules:
         edges = package_edges(edges)

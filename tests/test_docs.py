@@ -86,3 +86,17 @@ def test_ci_runs_the_tests_and_lint() -> None:
         assert tool in lint, tool
     mypy = (ROOT / "pyproject.toml").read_text().split("[tool.mypy]", 1)[1].split("\n[", 1)[0]
     assert "strict = true" in mypy.splitlines()  # make lint is mypy --strict on curate/
+
+
+def test_architecture_import_graph_is_current() -> None:
+    """docs/architecture.md's import graph is what docs/import_graph.py draws from the code."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("import_graph", ROOT / "docs" / "import_graph.py")
+    assert spec is not None and spec.loader is not None
+    graph = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(graph)
+    block = graph.doc_block()
+    assert "cli -> " in block and "ingest -> " in block
+    doc = (ROOT / "docs" / "architecture.md").read_text("utf-8")
+    assert block in doc, "stale import graph; run: python docs/import_graph.py --write"

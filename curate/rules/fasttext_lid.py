@@ -339,7 +339,7 @@ class FastTextLid:
         shapes (a one-text batch summed differently, moving ~1 text in 7 by an ulp), which
         made language scores depend on ``--batch-size``."""
         out = self.model.output_t
-        logits = out[0][:, None] * h[0]
+        logits: np.ndarray = out[0][:, None] * h[0]
         term = np.empty_like(logits)
         for d in range(1, len(h)):
             np.multiply(out[d][:, None], h[d], out=term)

@@ -183,7 +183,8 @@ def quiet_transformers() -> None:
 
     from transformers.utils import logging as hf_logging
 
-    hf_logging.disable_progress_bar()
+    untyped: Any = hf_logging  # its helpers carry no annotations
+    untyped.disable_progress_bar()
     warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft)\b")
 
 

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from pydantic.fields import FieldInfo
 
 F = TypeVar("F", bound=Callable[..., Any])
-O = TypeVar("O", bound="StageOptions")  # noqa: E741
+OptionsT = TypeVar("OptionsT", bound="StageOptions")
 
 CLI_KEYS = frozenset({"short", "flag", "multiple", "separator", "metavar", "choices"})
 
@@ -49,7 +49,7 @@ class StageOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     @classmethod
-    def checked(cls: type[O], **values: Any) -> O:
+    def checked(cls: type[OptionsT], **values: Any) -> OptionsT:
         """The options from keyword arguments; a bad value is a UsageError naming the parameter
         (``batch_size must be at least 1, got 0``, ``param="batch_size"``), never a pydantic
         ValidationError."""

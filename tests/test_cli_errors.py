@@ -12,9 +12,11 @@ import os
 from pathlib import Path
 from typing import Any
 
+import click
 import pytest
 from click.testing import CliRunner
 
+import curate
 import curate.validate
 from curate.cli import main
 
@@ -147,3 +149,43 @@ def test_non_utf8_rule_pack_or_schema_names_the_byte(tmp_path: Path, group: str)
         f"Error: {latin}:2:19: not UTF-8 (byte 0xe9 at offset 25); TOML files must be UTF-8\n"
         "Hint: re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)\n"
     )
+
+
+def test_library_messages_show_the_flag(tmp_path: Path) -> None:
+    """The library names the parameter (``batch_size``); the CLI shows the flag it came from."""
+    src = tmp_path / "t.csv"
+    src.write_text("Ticket Description,Resolution\nMy wifi drops,Reset it\n")
+    ws = str(tmp_path / "ws")
+    res = CliRunner().invoke(
+        main, ["ingest", str(src), "--schema", "tickets", "-w", ws, "--batch-size", "0"]
+    )
+    assert (res.exit_code, res.output) == (2, "Error: --batch-size must be at least 1, got 0\n")
+    with pytest.raises(curate.UsageError) as err:
+        curate.ingest([src], "tickets", ws, batch_size=0)
+    assert (err.value.message, err.value.param) == (
+        "batch_size must be at least 1, got 0",
+        "batch_size",
+    )
+    res = CliRunner().invoke(main, ["dedupe", "-w", ws, "--threshold", "2"])
+    assert (res.exit_code, res.output) == (2, "Error: --threshold must be at most 1, got 2.0\n")
+
+
+def test_as_flag_replaces_the_bare_parameter_only() -> None:
+    from curate.cli._common import as_flag
+
+    @click.command()
+    @click.option("--out", "out")
+    @click.option("--tokenizer")
+    @click.argument("paths", nargs=-1)
+    def cmd(**kw: Any) -> None: ...
+
+    with click.Context(cmd):
+        assert as_flag("out", "out /tmp/out/x already exists; out.") == (
+            "--out /tmp/out/x already exists; --out."
+        )
+        assert as_flag("tokenizer", "tokenizer: pass a tokenizer.json") == (
+            "--tokenizer: pass a tokenizer.json"
+        )
+        assert as_flag("paths", "paths is empty") == "PATHS is empty"
+        assert as_flag("seed", "seed must be an int") == "seed must be an int"  # not a flag here
+        assert as_flag("out", None) is None

@@ -122,6 +122,3 @@ def dedupe_command(
         console.print(f"[yellow]warning:[/] {w}")
     if show:
         _render_clusters(largest_clusters(workspace, show))
-
-
-COMMANDS: list[click.Command] = [dedupe_command]

@@ -93,6 +93,3 @@ def summary_lines(
     if extra.get("trimmed"):
         lines.append(f"trimmed to --max-tokens: {extra['trimmed']:,} examples")
     return lines
-
-
-COMMANDS: list[click.Command] = [export_command]

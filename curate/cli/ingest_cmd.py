@@ -89,6 +89,3 @@ def ingest_command(
         if reasons:
             console.print(f"{outcome}: " + ", ".join(f"{k} {v:,}" for k, v in reasons.items()))
     console.print(f"done in {result.timings['total_s']:.1f}s")
-
-
-COMMANDS: list[click.Command] = [ingest_command]

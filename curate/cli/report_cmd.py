@@ -83,6 +83,3 @@ def report_command(
             + (f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""),
             hint="the workspace tables do not add up; re-run the pipeline into a fresh workspace",
         )
-
-
-COMMANDS: list[click.Command] = [report_command]

@@ -60,6 +60,3 @@ def show_command(name: str, as_json: bool) -> None:
         print_json(load_rule_pack(name).model_dump(mode="json"))
         return
     print_toml(pack_text(name))
-
-
-COMMANDS: list[click.Command] = [rules_group]

@@ -108,6 +108,3 @@ def init_command(schema: str, out_path: str, force: bool) -> None:
         raise UsageError(f"{path} already exists", hint="use --force to overwrite it")
     path.write_text(starter_config(schema), "utf-8")
     console.print(f"wrote {path}; edit it, then run: curate run {path}")
-
-
-COMMANDS: list[click.Command] = [run_command, init_command]

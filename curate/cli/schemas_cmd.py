@@ -41,6 +41,3 @@ def show_command(name: str) -> None:
     from curate.schema import schema_text
 
     print_toml(schema_text(name))
-
-
-COMMANDS: list[click.Command] = [schemas_group]

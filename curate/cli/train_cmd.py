@@ -175,6 +175,3 @@ def generate_command(
     for a in answers:
         table.add_row(a.prompt, a.base, a.tuned, *([a.reference or ""] if with_ref else []))
     out.print(table)
-
-
-COMMANDS: list[click.Command] = [train_command, generate_command]

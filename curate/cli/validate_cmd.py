@@ -128,6 +128,3 @@ def validate_command(
     else:
         _render(report)
     raise SystemExit(0 if report.ok else 1)
-
-
-COMMANDS: list[click.Command] = [validate_command]

@@ -83,6 +83,9 @@ def usage_error(exc: ValidationError) -> UsageError:
         message = f"unknown parameter {name}"
     elif kind == "missing":
         message = f"{name} is required"
+    elif kind == "value_error":  # a validator's own sentence
+        reason = str(err["msg"]).removeprefix("Value error, ")
+        message = f"{name}: {reason}" if err["loc"] else reason
     else:
         message = f"{name}: {err['msg'][0].lower()}{err['msg'][1:]}, got {value!r}"
     more = len(exc.errors()) - 1
@@ -121,9 +124,7 @@ def cli_extra(info: FieldInfo) -> dict[str, Any]:
 
 def field_default(info: FieldInfo) -> Any:
     """The field's default (a factory's value), or PydanticUndefined when it is required."""
-    if info.default_factory is not None:
-        return info.default_factory()  # type: ignore[call-arg]
-    return info.default
+    return info.get_default(call_default_factory=True)
 
 
 def _unwrap(annotation: Any) -> tuple[Any, bool]:

@@ -258,6 +258,29 @@ def test_checked_names_the_parameter() -> None:
     assert (err.value.message, err.value.param) == ("unknown parameter colour", "colour")
 
 
+def test_a_validators_sentence_is_the_message() -> None:
+    from pydantic import model_validator
+
+    class Pair(StageOptions):
+        low: int = Field(default=0, description="Low.")
+        high: int = Field(default=1, description="High.")
+
+        @model_validator(mode="after")
+        def _ordered(self) -> Pair:
+            if self.low > self.high:
+                raise ValueError("low must not exceed high")
+            return self
+
+    with pytest.raises(curate.UsageError) as err:
+        Pair.checked(low=2)
+    assert (err.value.message, err.value.param) == ("low must not exceed high", None)
+    with pytest.raises(curate.UsageError) as err:
+        Pair.checked(low="many")
+    assert err.value.message == (
+        "low: input should be a valid integer, unable to parse string as an integer, got 'many'"
+    )
+
+
 def test_the_stage_packages_hold_the_models() -> None:
     for stage in ("ingest", "dedupe", "export", "train"):
         module = importlib.import_module(f"curate.{stage}.options")

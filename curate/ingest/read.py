@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from curate.errors import UsageError
-from curate.ingest.layouts import Candidate, LayoutMapper, choose_layout, resolve_fields
+from curate.ingest.layouts import Candidate, choose_layout, mapper_for, resolve_fields
 from curate.ingest.tables import REJECT_SCHEMA
 from curate.schema import Layout, Schema
 
@@ -145,7 +145,7 @@ def _read_plans(
         layout = maybe_layout
         fs.layout = layout.name
         required = tuple(schema.required_fields(layout))
-        mapper = LayoutMapper(schema, layout, mapping, name, required)
+        mapper = mapper_for(schema, layout, mapping, name, required)
         size = f.stat().st_size
         cells = layout.kind == "rows"  # CSV rows as cell lists: no dict per row
         batches = read_or_reject(f, encoding=encoding, batch_size=batch_size, row_lists=cells)

@@ -69,7 +69,7 @@ class RunConfig(_Section):
     ray_address: str | None = None
     ingest: IngestSection
     dedupe: DedupeSection = Field(default_factory=lambda: DedupeSection.model_validate({}))
-    export: ExportOptions
+    export: ExportOptions = Field(default_factory=lambda: ExportOptions.model_validate({}))
     train: TrainSection | None = None
     report: ReportConfig = Field(default_factory=lambda: ReportConfig.model_validate({}))
     base_dir: str = Field(".", exclude=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,11 @@ def _default(info: FieldInfo) -> Any:
 
 
 def _same(a: Any, b: Any) -> bool:
-    norm = lambda v: list(v) if isinstance(v, tuple | list) else v  # noqa: E731
+    def norm(v: Any) -> Any:
+        if isinstance(v, tuple | list):
+            return [norm(x) for x in v]
+        return os.fspath(v) if isinstance(v, os.PathLike) else v
+
     return bool(norm(a) == norm(b))
 
 

@@ -179,8 +179,6 @@ def test_config_errors_name_key_and_line(tmp_path: Path) -> None:
     assert str(exc.value).splitlines() == [
         f"{cfg}:5: dedupe.threshold: Input should be less than or equal to 1",
         f"{cfg}:6: dedupe.colour: unknown key",
-        # [export] out has no default (as --out has none), so the section is required
-        f"{cfg}: export: Field required",
     ]
 
 
@@ -227,3 +225,12 @@ def test_sample_configs_are_valid() -> None:
     for name in ("tickets", "contracts", "clinical"):
         cfg = load_config(SAMPLE / f"{name}.toml")
         assert cfg.ingest.paths
+
+
+def test_config_without_an_export_section_exports_to_export(tmp_path: Path) -> None:
+    """[export] is optional, as before the options models: out defaults to "export"."""
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[ingest]\npaths = ["x"]\nschema = "tickets"\n', "utf-8")
+    loaded = load_config(cfg)
+    assert str(loaded.export.out) == "export"
+    assert loaded.resolve(str(loaded.export.out)) == str(tmp_path / "export")

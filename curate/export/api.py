@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 def export(
     workspace: str | os.PathLike[str] | Workspace,
     *,
-    out: str | os.PathLike[str],
+    out: str | os.PathLike[str] = "export",
     format: str = "chat",
     completion_style: str = "standard",
     val_fraction: float = 0.1,

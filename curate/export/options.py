@@ -24,6 +24,7 @@ class ExportOptions(StageOptions):
     """How kept records become train/val/test JSONL (see ``curate.export.export``)."""
 
     out: Path = Field(
+        default=Path("export"),
         description="Directory for train.jsonl, val.jsonl, test.jsonl and manifest.json.",
         json_schema_extra={"cli": {"metavar": "DIR"}},
     )

@@ -12,8 +12,8 @@ local engine's answers, so the tables are byte-identical:
   per round until no label changes. Ray Data's groupby/join operators would do the same shuffles
   but start aggregator actors costing ~10 s per operator on a small machine, per round.
 
-:func:`run_stage` is the name-based entry point (``run_stage_with_engine``): each stage is
-simply called with ``engine=RayEngine()``.
+A stage runs on Ray by being given the engine: ``curate.dedupe(ws, engine=RayEngine())``, or
+``make_engine("ray", address)`` (curate.engine), which connects first.
 """
 
 from __future__ import annotations
@@ -22,8 +22,7 @@ import collections
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from curate.errors import CurateError, UsageError
-from curate.workspace import StageResult
+from curate.errors import CurateError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -105,36 +104,6 @@ class RayEngine:
         from curate.engine.ray.shuffle import ray_components
 
         return ray_components(n, pairs)
-
-
-def run_stage(stage: str, **kwargs: Any) -> StageResult:
-    """Run ``stage`` with the keyword arguments of its local function, on Ray.
-
-    A CurateError raised inside a Ray task (a bad row that is fatal, a template that fails)
-    reaches the caller as itself, not wrapped in Ray's task errors.
-    """
-    from curate.engine.ray.export import ray_export
-    from curate.engine.ray.ingest import ray_ingest
-
-    def ray_dedupe(**kw: Any) -> StageResult:
-        from curate.dedupe import dedupe
-
-        return dedupe(**kw, engine=RayEngine())
-
-    funcs: dict[str, Callable[..., StageResult]] = {
-        "ingest": ray_ingest,
-        "dedupe": ray_dedupe,
-        "export": ray_export,
-    }
-    if stage not in funcs:
-        raise UsageError(f"the ray engine does not run stage {stage!r}")
-    try:
-        return funcs[stage](**kwargs)
-    except Exception as exc:
-        inner = _curate_cause(exc)
-        if inner is None or inner is exc:
-            raise
-        raise inner from None
 
 
 def _curate_cause(exc: BaseException) -> CurateError | None:

@@ -252,7 +252,7 @@ def row_units(
 
     A wide row (one record per labelled column) or a document (one record per section) becomes
     records that share its file and first line; the first carries ``n_rows`` and the rest 0
-    (readers: ``LayoutMapper._wide`` / ``_sections``). Such a row takes the best outcome of all
+    (readers: ``ingest/layouts/wide.py`` / ``sections.py``). Such a row takes the best outcome of all
     its records (``ROW_PRECEDENCE``), so rows in still equal the sum of the outcomes. Every other
     record, reject or filtered row is a unit of its own, exactly as read.
     """

@@ -116,6 +116,8 @@ class Task(_Strict):
     conversation: bool = False
     requires: list[str] = Field(default_factory=list)
     description: str = ""
+    # exported only when named in export's `tasks` (a variant a user opts into)
+    optional: bool = False
 
     @model_validator(mode="after")
     def _has_templates(self) -> Task:
@@ -137,6 +139,8 @@ class Schema(_Strict):
     stratify: str | None = None
     timestamp_field: str | None = None
     max_record_chars: int = 1_000_000
+    # GLOB=SPLIT: the splits the sources published (export's source_splits, when not given)
+    source_splits: list[str] = Field(default_factory=list)
     source_path: str | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")

@@ -319,6 +319,8 @@ def compile_tasks(schema: Any, names: Sequence[str] | None = None) -> list[Compi
                 param="tasks",
             )
         tasks = [by_name[n] for n in names]
+    else:  # an optional task is a variant a user asks for by name
+        tasks = [t for t in tasks if not getattr(t, "optional", False)]
     if not tasks:
         raise ConfigError(
             f"schema '{schema.name}' defines no tasks, so nothing can be exported",

@@ -78,6 +78,9 @@ class Layout(_Strict):
     answer_field: str | None = None
     pair_suffix: str = "-Answer"
     skip_columns: list[str] = Field(default_factory=list)
+    # wide_rows, document_sections: the leakage group is this field's value as a file-name key
+    # (``layouts/labels.file_key``), so a contract's clause rows and its text share one group
+    group_key: str | None = None
 
     @field_validator("section_pattern")
     @classmethod
@@ -104,6 +107,26 @@ class Layout(_Strict):
                 f"layout '{self.name}' needs 'group_by' or both 'id_column' and 'reply_to'"
             )
         return self
+
+
+class SpanLabels(_Strict):
+    """CUAD-style span annotation (a wide table: one column of quoted spans per category, an
+    empty list where the contract has no such clause) turned into a multi-label task.
+
+    ``categories`` maps the table's risk columns to the names the answers use; ``metadata``
+    columns (names, dates, governing law) feed a value-extraction field instead. Sections of a
+    contract's text are labelled from its row of the table found by ``annotations`` (a glob
+    relative to the text file's folder), matched by file-name key on ``key_column``."""
+
+    field: str
+    categories: dict[str, str]
+    metadata: list[str] = Field(default_factory=list)
+    value_type_field: str | None = None
+    annotations: str | None = None
+    key_column: str = "Filename"
+    negative_ratio: float = Field(default=1.0, ge=0)
+    none_answer: str = "None"
+    max_quote_chars: int = Field(default=400, ge=40)
 
 
 class Task(_Strict):
@@ -139,6 +162,7 @@ class Schema(_Strict):
     stratify: str | None = None
     timestamp_field: str | None = None
     max_record_chars: int = 1_000_000
+    labels: SpanLabels | None = None
     # GLOB=SPLIT: the splits the sources published (export's source_splits, when not given)
     source_splits: list[str] = Field(default_factory=list)
     source_path: str | None = Field(default=None, exclude=True)
@@ -167,6 +191,17 @@ class Schema(_Strict):
                     raise ValueError(f"task '{task.name}' requires unknown field '{fname}'")
         if not self.layouts:
             object.__setattr__(self, "layouts", [Layout(name="rows")])
+        return self
+
+    @model_validator(mode="after")
+    def _label_refs_exist(self) -> Schema:
+        refs = [(f"layout '{lay.name}' group_key", lay.group_key) for lay in self.layouts]
+        if self.labels is not None:
+            refs += [("labels.field", self.labels.field)]
+            refs += [("labels.value_type_field", self.labels.value_type_field)]
+        for where, ref in refs:
+            if ref is not None and ref not in self.fields:
+                raise ValueError(f"{where} names unknown field '{ref}'")
         return self
 
     @property

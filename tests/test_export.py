@@ -963,3 +963,77 @@ def test_ray_engine_export_is_byte_identical(ws: Path, tmp_path: Path) -> None:
         got = (tmp_path / "ray" / name).read_text("utf-8")
         assert got == (GOLDEN / "chat_metadata" / name).read_text("utf-8"), name
     assert res.counts == {"exported": 60, "no_example": 5}
+
+
+# -- interop with trainers (issue 23; the real tools are run by `make interop`) ---------------
+
+
+def test_alpaca_dataset_info_maps_history_only_where_a_line_has_one(tmp_path: Path) -> None:
+    """LLaMA-Factory reads a mapped column as ``example[col]``: mapping ``history`` for a
+    file where no line has one raises KeyError: 'history' in its loader."""
+    from curate.export.writers import write_dataset_info
+
+    out = tmp_path / "out"
+    out.mkdir()
+    one = {"instruction": "q", "input": "", "output": "a", "system": "s"}
+    multi = {**one, "history": [["q0", "a0"]]}
+    (out / "train.jsonl").write_text(json.dumps(one) + "\n" + json.dumps(multi) + "\n")
+    (out / "val.jsonl").write_text(json.dumps({**one, "output": 'say "history": no'}) + "\n")
+    (out / "test.jsonl").write_text(json.dumps({"instruction": "q", "output": "a"}) + "\n")
+    names = {s: f"{s}.jsonl" for s in ("train", "val", "test")}
+    write_dataset_info(out, "alpaca", "standard", names, {}, sharded=False)
+    info = json.loads((out / "dataset_info.json").read_text())
+    assert set(info["curate_train"]["columns"]) == {
+        "prompt", "query", "response", "system", "history"
+    }  # fmt: skip
+    assert set(info["curate_val"]["columns"]) == {"prompt", "query", "response", "system"}
+    assert set(info["curate_test"]["columns"]) == {"prompt", "query", "response"}
+
+
+def test_single_turn_alpaca_export_has_no_history_column(ws: Path, tmp_path: Path) -> None:
+    """The fixture's val split (seed 3) draws no multi-turn thread."""
+    out = tmp_path / "out"
+    export(ws, out=out, format="alpaca", val_fraction=0.2, test_fraction=0.1, seed=3)
+    info = json.loads((out / "dataset_info.json").read_text())
+    for split in ("train", "val", "test"):
+        has = any("history" in r for r in read_jsonl(out / f"{split}.jsonl"))
+        assert ("history" in info[f"curate_{split}"]["columns"]) == has, split
+        assert "system" in info[f"curate_{split}"]["columns"]
+
+
+def test_sharded_dataset_info_has_one_loadable_entry_per_shard(ws: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    export(ws, out=out, format="alpaca", shard_size=10, val_fraction=0.2, seed=3)
+    info = json.loads((out / "dataset_info.json").read_text())
+    manifest = json.loads((out / "manifest.json").read_text())
+    shards = [s["path"] for e in manifest["files"].values() for s in e["shards"]]
+    assert sorted(e["file_name"] for e in info.values()) == sorted(shards)
+    for entry in info.values():
+        has = any("history" in r for r in read_jsonl(out / entry["file_name"]))
+        assert ("history" in entry["columns"]) == has, entry["file_name"]
+
+
+def test_standard_completion_prompt_tokenizes_as_a_prefix(ws: Path, tmp_path: Path) -> None:
+    """TRL tokenizes the prompt alone and prompt+completion and trains on the difference: the
+    prompt's tokens must be a prefix of the joined text's, or the model trains on a context
+    (``Ċ`` ``Ċ`` instead of ``ĊĊ``) it never sees at inference."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    out = tmp_path / "out"
+    export(ws, out=out, format="completion", val_fraction=0.2, seed=3)
+    rows = read_jsonl(out / "train.jsonl")
+    assert rows
+    # a byte-level BPE trained on these very texts, so it has merges such as ĊĊ and ": "
+    tok = Tokenizer(models.BPE())
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=800, show_progress=False, initial_alphabet=pre_tokenizers.ByteLevel.alphabet()
+    )
+    texts = [t for r in rows for t in (r["prompt"], r["prompt"] + r["completion"])]
+    tok.train_from_iterator([*texts, "Thanks.\n\n", "Agent: "] * 5, trainer)
+    assert tok.token_to_id("ĊĊ") is not None
+    for r in rows:
+        alone = tok.encode(r["prompt"], add_special_tokens=False).ids
+        joined = tok.encode(r["prompt"] + r["completion"], add_special_tokens=False).ids
+        assert joined[: len(alone)] == alone, r["prompt"][-20:]
+        assert r["prompt"].endswith("\n") and not r["prompt"].endswith("\n\n")

@@ -213,14 +213,22 @@ def _pairs(turns: list[Message]) -> list[tuple[str, str]]:
 
 def plain_prompt(messages: list[Message]) -> str:
     """The string prompt (messages before the answer) for standard prompt-completion; TRL
-    appends the completion to it directly."""
+    appends the completion to it directly and trains on the completion's tokens only.
+
+    The prompt ends in exactly one newline after a non-blank character: a run of trailing
+    whitespace ("\n\n", ": ") is one token when the prompt is tokenized alone but splits
+    or merges differently once the answer follows (byte-level BPE gives ``ĊĊ`` alone,
+    ``Ċ`` ``Ċ`` ``Sorry`` with the answer), so the model would train on a context it never
+    sees at inference. A single newline tokenizes the same either way."""
     system, turns = _split_system(messages)
-    head = f"{system}\n\n" if system else ""
+    head = f"{system.rstrip()}\n\n" if system else ""
     if len(turns) == 1:
-        return f"{head}{turns[0]['content']}\n\n"
+        return f"{head}{turns[0]['content'].rstrip()}\n"
     labels = {"user": "User", "assistant": "Assistant"}
-    body = "\n\n".join(f"{labels.get(m['role'], m['role'])}: {m['content']}" for m in turns)
-    return f"{head}{body}\n\nAssistant: "
+    body = "\n\n".join(
+        f"{labels.get(m['role'], m['role'])}: {m['content'].rstrip()}" for m in turns
+    )
+    return f"{head}{body}\n\nAssistant:\n"
 
 
 def convert(messages: list[Message], fmt: str, style: str = "standard") -> dict[str, Any]:
@@ -289,8 +297,22 @@ def to_messages(obj: dict[str, Any], fmt: str) -> list[Message]:
     raise ValueError(f"unknown format {fmt!r}")
 
 
-def dataset_info(fmt: str, style: str, files: dict[str, str]) -> dict[str, Any]:
-    """LLaMA-Factory's ``dataset_info.json`` entries for the written split files."""
+OPTIONAL_COLUMNS = ("system", "history")  # keys a line of sharegpt/alpaca may lack
+
+
+def dataset_info(
+    fmt: str,
+    style: str,
+    files: dict[str, str],
+    columns: dict[str, set[str]] | None = None,
+) -> dict[str, Any]:
+    """LLaMA-Factory's ``dataset_info.json`` entries for the written split files.
+
+    ``columns``: per entry of ``files``, which of OPTIONAL_COLUMNS some line of that file has
+    (None: all). LLaMA-Factory reads a mapped column with ``example[column]``, so mapping
+    ``history`` for a file where no line has one (a single-turn schema, or a split that drew
+    no multi-turn example) crashes its loader with ``KeyError: 'history'``.
+    """
     if fmt == "chat":
         spec: dict[str, Any] = {
             "formatting": "sharegpt",
@@ -323,4 +345,13 @@ def dataset_info(fmt: str, style: str, files: dict[str, str]) -> dict[str, Any]:
         spec = {"formatting": "alpaca", "columns": {"prompt": "prompt", "response": "completion"}}
     else:  # conversational prompt-completion has no LLaMA-Factory equivalent
         return {}
-    return {f"curate_{split}": {"file_name": name, **spec} for split, name in files.items()}
+    out: dict[str, Any] = {}
+    for entry, name in files.items():
+        have = None if columns is None else columns.get(entry, set())
+        cols = {
+            k: v
+            for k, v in spec["columns"].items()
+            if have is None or k not in OPTIONAL_COLUMNS or k in have
+        }
+        out[f"curate_{entry}"] = {"file_name": name, **spec, "columns": cols}
+    return out

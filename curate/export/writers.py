@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from curate.export.formats import dataset_info
+from curate.export.formats import OPTIONAL_COLUMNS, dataset_info
 from curate.export.splits import SPLITS
 from curate.workspace import atomic_path, sha256_file, write_json
 
@@ -142,16 +142,38 @@ def write_dataset_info(
     written: dict[str, list[dict[str, Any]]],
     sharded: bool,
 ) -> None:
-    """LLaMA-Factory's dataset_info.json for the formats it reads (a stale one removed)."""
+    """LLaMA-Factory's dataset_info.json for the formats it reads (a stale one removed).
+
+    Sharded, each shard is its own entry (``dataset: curate_train-00000,curate_train-00001``):
+    LLaMA-Factory 0.9.5 joins ``file_name`` to its dataset_dir as one path (a list raises
+    TypeError, checked by `make interop`) and reads a folder as all the files in it."""
     if not sharded:
         info_files = {s: names[s] for s in names}
-    else:  # one LLaMA-Factory dataset per shard: `dataset: curate_train-00000,curate_train-00001`
+    else:
         info_files = {f"{s}-{i:05d}": f["path"] for s in names for i, f in enumerate(written[s])}
-    info = dataset_info(fmt, completion_style, info_files)
+    columns = None
+    if fmt in ("sharegpt", "alpaca"):
+        columns = {entry: keys_present(out_dir / name) for entry, name in info_files.items()}
+    info = dataset_info(fmt, completion_style, info_files, columns)
     if info:
         write_json(info, out_dir / "dataset_info.json")
     elif (out_dir / "dataset_info.json").exists():
         (out_dir / "dataset_info.json").unlink()
+
+
+def keys_present(path: Path, keys: tuple[str, ...] = OPTIONAL_COLUMNS) -> set[str]:
+    """Which of ``keys`` some line of the JSONL file has as a key. ``"key":`` with bare quotes
+    can only be a key: inside a JSON string a quote is escaped (``\\"``). Stops reading once
+    all are found."""
+    needles = {k: f'"{k}":'.encode() for k in keys}
+    found: set[str] = set()
+    tail = b""
+    with open(path, "rb") as f:
+        while len(found) < len(keys) and (chunk := f.read(1 << 20)):
+            window = tail + chunk
+            found.update(k for k, n in needles.items() if k not in found and n in window)
+            tail = window[-16:]
+    return found
 
 
 def remove_stale(out_dir: Path, keep: set[str]) -> None:

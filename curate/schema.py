@@ -138,6 +138,8 @@ class Task(_Strict):
     assistant: str = ""
     conversation: bool = False
     requires: list[str] = Field(default_factory=list)
+    # how `curate eval` scores this task's answers: names from curate/eval/metrics.py
+    metrics: list[str] = Field(default_factory=list)
     description: str = ""
     # exported only when named in export's `tasks` (a variant a user opts into)
     optional: bool = False

@@ -45,6 +45,8 @@ QUALITY_RULES = (
 PII_TYPES = (
     "email",
     "url",
+    "user",
+    "age",
     "ip",
     "card",
     "ssn",

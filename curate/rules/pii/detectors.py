@@ -23,6 +23,7 @@ from curate.rules.pii.names import (
     _trailing_span,
     _word_ok,
 )
+from curate.rules.pii.not_person import compound_ok
 from curate.rules.pii.patterns import Detector
 
 if TYPE_CHECKING:
@@ -92,10 +93,14 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         if card is None or not luhn_ok(value):
             return wrap(value)
         return _canon(card) + value + CLOSE if keep_values else _canon(card)
+    if det.check == "ip":  # all four parts one digit: a version or outline number (1.2.3.4)
+        return value if all(len(x) == 1 for x in value.split(".")) else wrap(value)
     if det.check == "reject":  # a look-alike, matched only to keep other detectors off it
         return value
     if det.check == "month_day":
         return wrap(value) if month_day_ok(value) else value
+    if det.check == "compound":  # "Charcot-Marie-Tooth" is text, "Mary-Kate" a name
+        return wrap(value) if compound_ok(value, eng) else value
     if det.check == "listed":
         return _listed_span(value, wrap, eng)
     if det.check == "strong_title":  # the title is part of the value: keep it as text
@@ -135,6 +140,12 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         if last.title() not in eng.listed or not _word_ok(last, eng):
             return value
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
+    if det.check == "caps_pair":  # "SMITH, JOHN": a census surname or a census first name
+        last, first = (t.strip().split()[0].title() for t in value.split(",", 1))
+        known = last in eng.listed or first in eng.words.first_names
+        if not known or not (_word_ok(last, eng) and _word_ok(first, eng)):
+            return value
+        return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (last.upper(), first.upper()))
     if det.check == "coordinated":
         names = [n.strip() for n in re.split(r",|\band\b|&", value) if n.strip()]
         listed = sum(n in eng.listed for n in names)

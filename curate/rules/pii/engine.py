@@ -25,13 +25,16 @@ from curate.rules.pack import PiiRules
 from curate.rules.pii import words
 from curate.rules.pii.markers import BRACKET, CLOSE, RESERVED, SEP, _canon, _open
 from curate.rules.pii.names import _TITLE_CHECKS
+from curate.rules.pii.not_person import not_person_detectors
 from curate.rules.pii.patterns import (
     AFTER_NAME,
     ASCII_B,
+    CAPS_LAST_FIRST,
     CASED_CONTEXTS,
     CASED_NAME,
     CASED_TOKEN,
     COORDINATED,
+    GREETING_CASED,
     INITIAL_AFTER,
     INITIAL_CAPS,
     INITIAL_CONTEXT,
@@ -137,8 +140,16 @@ class PiiEngine:
         self.not_names = frozenset(w.lower() for w in rules.not_names)
         self.words = words.load()  # the word and name lists, read once per process
         stop = self.not_names | self.words.not_names
+        # census names that name a thing when alone (not_person.toml) leave the list; those
+        # that are not given names are no name after a greeting either ("Hi Apple")
+        things = {w.lower() for w in self.words.not_person | self.words.places}
+        self.not_person = frozenset(
+            w.lower() for w in self.words.not_person if w not in self.words.first_names
+        )
         self.listed = frozenset(
-            n for n in (self.words.first_names | self.words.last_names) if n.lower() not in stop
+            n
+            for n in (self.words.first_names | self.words.last_names)
+            if n.lower() not in stop and n.lower() not in things
         )
         self.passes: list[_Pass] = []
         self.listed_pass: _Pass | None = None
@@ -179,7 +190,16 @@ class PiiEngine:
                     rf"{ASCII_B}(?:{cap}[ \t]+)?(?:{_alternation(self.listed)})"
                     rf"(?:[ \t]+{cap})?{ASCII_B}"
                 )
-                self.listed_pass = self._add([Detector("person", listed, check="listed")])
+                # matched first and given back as text (leftmost wins): a place, company or
+                # clause label of several words ("State of New York", "Most Favored Nation"),
+                # a defined term in quotes (the "Stock"), a hyphenated eponym whose parts are
+                # not all names ("Charcot-Marie-Tooth"; "Jean-Luc" is a name)
+                self.listed_pass = self._add(
+                    [
+                        *not_person_detectors(self.words.phrases),
+                        Detector("person", listed, check="listed"),
+                    ]
+                )
         self.extra_names = frozenset(rules.extra_names)
         # (pass, find) -> outcome, per keep_values; see _ScanState
         self.outcomes: dict[bool, dict[tuple[int, str], str]] = {False: {}, True: {}}
@@ -264,8 +284,11 @@ class PiiEngine:
             # after "son" or "nurse" a lower/upper-case word must be a known first name
             relative = self._ctx(*CASED_CONTEXTS[:-1])
             passes.append([Detector("person", CASED_NAME, before=relative, check="known")])
-            strong = self._ctx(CASED_CONTEXTS[-1])
+            strong = self._ctx(CASED_CONTEXTS[-1], GREETING_CASED)
             passes.append([Detector("person", CASED_NAME, before=strong, check="known")])
+            # "SMITH, JOHN" opening a line of a note's header
+            header = Detector("person", CAPS_LAST_FIRST, r"(?:^|\n)[ \t]*", check="caps_pair")
+            passes.append([header])
             after = self._ctx(*AFTER_NAME[3:])  # "(son)", "family", "cell#", "is a 70 yo"
             passes.append([Detector("person", CASED_NAME, after=after, check="trailing_known")])
             # "ROBERT V. DEGIORGIO, RRT": a name before a credential ((?m)^ would cost 10x)
@@ -285,7 +308,7 @@ class PiiEngine:
             passes.append([Detector("person", last, end, r"\s*$", check="known")])
         else:
             # lower-case names after a strong context: "my name is lena andersson"
-            strong = self._ctx(CASED_CONTEXTS[-1])
+            strong = self._ctx(CASED_CONTEXTS[-1], GREETING_CASED)
             rare.append(Detector("person", CASED_NAME, before=strong, check="known"))
             rare.append(Detector("person", NAME_TOKEN, r"\n[ \t]*", r"\s*$", check="known"))
         # "Kónya, Becker and Vasquez": a list of names where most are census names (before the

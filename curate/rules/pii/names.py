@@ -108,7 +108,7 @@ def _word_ok(
             base in engine.words.eponyms and not titled and case is None
         ):
             return False
-    if low in engine.not_names:
+    if low in engine.not_names or low in engine.not_person:  # "Dr. Foley", not "Hi Apple"
         return titled or eponyms
     title = word[:1].upper() + word[1:].lower()
     if (
@@ -209,6 +209,13 @@ def _name_span(
     words = [t.group().strip(".,:;") for t in tokens[:keep]]
     spread = [w for w in words if len(w) > 2 and w[0].isupper()]
     spread = [w for w in spread if _word_ok(w, engine, eponyms=titled or eponyms)]
+    # a first name found in lower case ("hi diane") is the same person in the note ("Diane")
+    spread += [
+        form
+        for w in words
+        if w.islower() and w.title() in engine.words.first_names and w.title() in engine.listed
+        for form in (w, w.title())
+    ]
     if keep > 1 and name[:1].isupper():
         spread.append(name)
     notes = "".join(f"{NOTE}{n}{NOTE}" for n in spread)
@@ -265,8 +272,9 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
             flags += "h"
         elif word is not None:
             word = word.lower().rstrip(b".")
-            if word in words.disease_bytes:
-                flags += "d"
+            things = words.thing_bytes if possessive is None else words.thing_possessive_bytes
+            if word in words.disease_bytes or word in things:
+                flags += "d"  # "Wilson disease", "Mayo scissors", "Murphy's sign"
             elif word in words.header_fields:
                 flags += "h"
     end = before[-40:].rstrip(b" \t") if around else b""

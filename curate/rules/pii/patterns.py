@@ -70,8 +70,16 @@ NUM_BEFORE = r"(?:^|[^\w.,/+-]|[A-Za-z][.-])"
 NUM_AFTER = r"(?:$|[^\w%/.,-]|[.,-](?-u:\B)|[.,-][A-Za-z])"
 YEAR4 = r"(?:19|20)\d{2}"
 LEAD = r"(?:^|[^\w])"
-ID_SEP = r"[ \t]*(?:(?:is|was|number|no\.?|num|#|id|code)[ \t]*)?[:#=]?[ \t]*#?[ \t]*"
+# between an id's name and its value: "account number is 676505", "Hospital No. 3937199",
+# "customer ID 91241998914" (any case, up to two words)
+ID_SEP = r"\.?[ \t]*(?:(?i:is|was|number|no\.?|nr\.?|num|#|id|code)[ \t]*){0,2}[:#=]?[ \t]*#?[ \t]*"
 ID_VALUE = r"(?:[A-Za-z0-9-]*\d[A-Za-z0-9-]{3,}|[A-Za-z0-9-]{3,}\d[A-Za-z0-9-]*)\b"
+
+
+SECTION_NUMBER = (
+    r"(?:\b(?i:sections?|sec|secs|clauses?|articles?|paragraphs?|para|paras|subsections?"
+    r"|exhibits?|schedules?|annex|appendix|items?|rule)\.?|§§?)[ \t]*\(?\d{1,3}(?:\.\d{1,3}){1,5}\b"
+)
 
 
 def ascii_bounds(pattern: str) -> str:
@@ -136,6 +144,7 @@ NEEDS_DIGIT = {
     "vehicle": DIGIT_GATE,
     "device": DIGIT_GATE,
     "date": DIGIT_GATE,  # not "date:more": "in March"
+    "age": DIGIT_GATE,
     "phone": DIGIT_GATE,
     "address": DIGIT_GATE,
     "zip": DIGIT_GATE,
@@ -164,12 +173,28 @@ STATIC: dict[str, list[Detector]] = {
         )
     ],
     "ip": [
+        # a section or clause number ("Section 8.3.2.1", "§ 4.1.2.3"): matched first, kept
+        Detector("ip", SECTION_NUMBER, check="reject"),
         Detector(
             "ip",
             r"\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b",
+            check="ip",
         ),
         Detector("ip", r"\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b"),
         Detector("ip", r"\b(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}\b"),
+    ],
+    # a Twitter/Slack handle, "@AppleSupport" (not an e-mail's "@": that pass ran first)
+    "user": [Detector("user", r"@[A-Za-z0-9_]{2,30}\b", before=r"(?:^|[^\w@.+-])", gate=Gate("@"))],
+    # an age over 89 (HIPAA Safe Harbor): "92 year old", "92-year-old", "94 yo", "age 94"
+    "age": [
+        Detector(
+            "age",
+            r"(?:9\d|1[01]\d)",
+            before=r"\b",
+            after=r"[ \t-]*(?i:y/o|yo\b|y\.o\.|yrs?[ \t-]+old|years?[ \t-]+old|years?[ \t-]+of[ \t]+age"
+            r"|-year-old)",
+        ),
+        Detector("age", r"(?:9\d|1[01]\d)\b", before=r"\b(?i:age[d]?|aged)[ \t:]*"),
     ],
     "card": [Detector("card", r"\b(?:\d[ -]?){11,18}\d\b", check="luhn")],
     "ssn": [
@@ -189,7 +214,9 @@ STATIC: dict[str, list[Detector]] = {
         Detector(
             "date",
             rf"{M_}/{D_}/(?:{YEAR4}|\d{{2}})|{D_}/{M_}/(?:{YEAR4}|\d{{2}})|{M_}-{D_}-(?:{YEAR4}|\d{{2}})"
-            rf"|{D_}-{M_}-(?:{YEAR4}|\d{{2}})|{D_}\.{M_}\.{YEAR4}",
+            rf"|{D_}-{M_}-(?:{YEAR4}|\d{{2}})|{D_}\.{M_}\.(?:{YEAR4}|\d{{2}})"
+            # 2023/08/20, 2023.08.20, 09/2021 (month and year), 20210411
+            rf"|{YEAR4}[/.]{M_}[/.]{D_}|{M_}/{YEAR4}|{YEAR4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])",
             before=NUM_BEFORE,
             after=NUM_AFTER,
         ),
@@ -312,6 +339,24 @@ STATIC: dict[str, list[Detector]] = {
             r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|#)\.?[ \t]*[A-Za-z0-9-]+)?",
         ),
         Detector("address", r"\b(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d+\b"),
+        # German "Hauptstraße 5", French "12 rue de Rivoli", Spanish "Calle Mayor 5"
+        Detector(
+            "address",
+            r"\b[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|platz|gasse|allee|ring|damm)"
+            r"[ \t]+\d{1,4}[a-z]?\b",
+        ),
+        Detector(
+            "address",
+            r"\b\d{1,4}(?:[ \t]?(?:bis|ter))?,?[ \t]+(?i:rue|avenue|boulevard|bd|place|chemin|allée"
+            r"|impasse|quai|route)[ \t]+(?:(?:de|du|des|la|le)[ \t]+|l'|d')*[A-ZÉ][\w'-]+"
+            r"(?:[ \t]+[A-Z][\w'-]+)?",
+        ),
+        Detector(
+            "address",
+            r"\b(?:Calle|C/|Avenida|Avda\.?|Plaza|Paseo|Carrer|Camino|Via|Viale|Piazza)[ \t]+"
+            r"(?:(?:de|del|la|las|los|di|della)[ \t]+)*[A-ZÁÉÍÓÚ]\w+(?:[ \t]+[A-Z]\w+)?,?[ \t]+"
+            r"(?:n[ºo°]\.?[ \t]*)?\d{1,4}\b",
+        ),
     ],
     "zip": [
         Detector("zip", r"\d{5}(?:-\d{4})?\b", before=rf"\b{US_STATE},?[ \t]+"),
@@ -321,6 +366,25 @@ STATIC: dict[str, list[Detector]] = {
             r"\d{5}(?:-\d{4})?\b|[A-Z]\d[A-Z] ?\d[A-Z]\d\b|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b",
             before=r"\b(?i:zip(?: code)?|postal code|post ?code)[ \t]*:?[ \t]*",
         ),
+        # a UK postcode, "SW1A 2AA"; an Indian PIN, "Mumbai - 400001", "PIN: 560001"
+        Detector("zip", r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}\b"),
+        Detector(
+            "zip",
+            r"[1-9]\d{2}[ \t]?\d{3}\b",
+            before=r"(?:\b(?i:pin(?:[ \t]*code)?|pincode)[ \t]*:?[ \t]*|\b[A-Z][a-z]+[ \t]*[-–][ \t]*)",
+        ),
+    ],
+    # a European postcode before its town, after a comma or at a line's start: ", 10115
+    # Berlin", "75001 Paris" (a pass of its own: in the date pass every detector looks one
+    # character before the number, which the street's find before the comma took)
+    "zip:eu": [
+        Detector(
+            "zip",
+            r"\d{4,5}",
+            before=r"(?:,|^|\n)[ \t]*(?:[A-Z]{1,2}-)?",
+            after=r"[ \t]+[A-ZÄÖÜÉ][a-zäöüéèß]{2,}\b",
+            gate=Gate(r"[0-9]{4}[ \t]+[A-Z]"),
+        )
     ],
 }
 # 7/22, 8/87 or 6/30-7/2 in clinical notes; validated by month_day_ok
@@ -359,15 +423,35 @@ NOT_MONTH_DAY = [
         check="reject",
         gate=SLASH_GATE,
     ),
+    # a score: "pain at 7/10", "rates her pain a 5/10", "Grade 2/6 murmur", "3/6 SEM", "5/5
+    # strength", "2+/4 pulses"; "out of" scales (x/10, x/6, x/5, x/4) after such a word
+    Detector(
+        "date",
+        r"(?i:pain|score|scale|rate[sd]?|rating|grade|gr|strength|murmur|level)"
+        r"(?:[ \t]+[a-z]{1,5}){0,3}[ \t:=-]*\d{1,2}\+?/(?:10|6|5|4)\b",
+        before=r"\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d\+?/[456]",
+        before=NUM_BEFORE,
+        after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|pulses?|reflexes|dtrs?|motor"
+        r"|holosystolic|systolic|diastolic|bilaterally|throughout)\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
 ]
 PASS_TYPES = (
     ("email",),
     ("url",),
+    ("user",),
     ("phone:e164",),
-    ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
+    ("age", "card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
     ("account:card",),
     ("date", "phone", "address", "zip"),
-    ("date:more",),
+    ("date:more", "zip:eu"),
 )
 
 TITLES = (
@@ -449,6 +533,14 @@ CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, arte
     r"\b(?i:(?:spoke|spoken|speak|talk|talked|met|meet|discussed|follow(?:ed)? up)"
     r"(?:[ \t]+\w+ly)?[ \t]+with|my name is|call me|contact(?: person)?:?)[ \t]+",
 ]
+# chats and dialogues in lower case: "hi diane", "[doctor] hello larry", "this is diana btw";
+# a lower-case word here must be a census first name (check "known")
+GREETING_CASED = (
+    r"\b(?i:hi|hello|hey|dear|morning|evening|thanks|thank you|bye|goodbye|this is|i am|i'm"
+    r"|it's|its)[ \t,]+"
+)
+# a note's header: "SMITH, JOHN", "O'BRIEN, MARY K" at the start of a line
+CAPS_LAST_FIRST = r"[A-Z]{2,}(?:['-][A-Z]+)?,[ \t]*[A-Z]{2,}(?:[ \t]+[A-Z]\b\.?)?\b"
 # After a name: the verb of a person at the start of a sentence ("Enrico shouted at"), a
 # possessive of a personal noun ("Asya's kid"), a role ("as a beneficiary", "(son)"), "family".
 PERSON_VERBS = (  # not "said"/"thinks"/"told": companies do those in support tickets

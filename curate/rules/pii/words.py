@@ -2,7 +2,7 @@
 
 Data, not code: the census name lists (curate/rules/data/{first_names,last_names,
 common_words}.txt, made by tests/data/rules/make_names.py) and the hand-written lists with a
-comment on each (curate/rules/data/pii_words.toml). ``load()`` reads them once per process
+comment on each (curate/rules/data/pii_words.toml, not_person.toml). ``load()`` reads them once per process
 (importing curate reads none); an engine keeps the result, so the checks, which run on every
 find, reach a list through an attribute rather than a call.
 """
@@ -41,12 +41,21 @@ class Words:
     adverb_endings: tuple[str, ...]  # for str.endswith
     disease_bytes: frozenset[bytes]  # disease_words as UTF-8, for the checks on bytes
     header_fields: frozenset[bytes]
+    # not_person.toml: census names that name a thing when alone (brands, places, eponyms,
+    # contract terms); multi-word names that are never persons; words after a name that make
+    # it a thing ("Mayo scissors"; after a possessive only the second set: "Murphy's sign")
+    not_person: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()
+    phrases: tuple[str, ...] = ()
+    thing_bytes: frozenset[bytes] = frozenset()
+    thing_possessive_bytes: frozenset[bytes] = frozenset()
 
 
 @functools.cache
 def load() -> Words:
     """All the lists, read once."""
     lists = {k: frozenset(v) for k, v in tomllib.loads(_data("pii_words.toml")).items()}
+    things = tomllib.loads(_data("not_person.toml"))
     return Words(
         first_names=name_list("first_names.txt"),
         last_names=name_list("last_names.txt"),
@@ -61,4 +70,9 @@ def load() -> Words:
         adverb_endings=tuple(sorted(lists["adverb_endings"])),
         disease_bytes=frozenset(w.encode() for w in lists["disease_words"]),
         header_fields=frozenset(w.encode() for w in lists["header_fields"]),
+        not_person=frozenset([*things["brands"], *things["eponyms"], *things["legal_terms"]]),
+        places=frozenset(things["places"]),
+        phrases=tuple(things["phrases"]),
+        thing_bytes=frozenset(w.encode() for w in things["thing_words"]),
+        thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
     )

@@ -183,8 +183,11 @@ out = "export"                     # directory for train.jsonl / val.jsonl / man
 val_fraction = 0.1
 seed = 0
 {strat}
-# tokenizer = "path/to/tokenizer.json"   # exact token counts and --max-tokens trimming
+# tokenizer = "path/to/tokenizer.json"   # exact token counts and the --max-tokens budget
 # max_tokens = 2048
+# over_length = "drop"                # drop | drop_turns | trim: an example over max_tokens
+# source_splits = ["*test*.csv=test"] # GLOB=SPLIT: splits the sources published (default: schema's)
+# split_field = "split"               # or a field whose value names each record's split
 # shard_size = 100000                 # write train-00000.jsonl, ... of this many examples each
 
 # [train]                          # optional LoRA training of the export

@@ -154,8 +154,11 @@ def write_real_excerpts() -> None:
     for p in sorted((REAL / "legal" / "cuad_full_contract_txt").glob("*.txt"))[:4]:
         shutil.copyfile(p, txt_dir / p.name)
     # clinical: MTS-Dialog validation pairs and ACI-Bench visits, MTSamples notes.
+    # and a few rows of the published test sets, which the schema keeps in the test split
     for name, n in (("MTS-Dialog-ValidationSet.csv", 100), ("aci-bench_valid.csv", 8),
-                    ("mtsamples_first322.csv", 60)):
+                    ("mtsamples_first322.csv", 60),
+                    ("MTS-Dialog-TestSet-1-MEDIQA-Chat-2023.csv", 20),
+                    ("aci-bench_clinicalnlp_taskB_test1.csv", 3)):
         with open(REAL / "clinical" / name, newline="", encoding="utf-8") as f:
             rows = list(csv.reader(f))
         with open(HERE / "clinical" / name, "w", newline="", encoding="utf-8") as f:

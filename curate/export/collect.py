@@ -39,6 +39,15 @@ ProgressFn = Callable[[str, int, int], None]
 TOKEN_BATCH = 8192
 VALIDATE_BATCH = 4096
 DIGEST_SIZE = 16  # bytes of an example's digest (_digests): a collision is out of reach
+SPLIT_KEY_SCHEMA = {
+    "row": pl.Int64,
+    "record_id": pl.Utf8,
+    "cluster_id": pl.Utf8,
+    "group": pl.Utf8,
+    "stratum": pl.Utf8,
+    "source_file": pl.Utf8,  # for source_splits
+    "split_value": pl.Utf8,  # the split_field's value
+}
 
 
 class Collected:
@@ -62,18 +71,13 @@ class Collected:
         self.task_names: list[str] = []
         self.outcomes: Counter[str] = Counter()
         self.reasons: Counter[str] = Counter()
-        self.trimmed = 0
+        self.trimmed = 0  # examples shortened (a strategy other than 'drop')
+        self.fits: Counter[str] = Counter()  # records exported after a strategy shortened them
         self.over_examples = 0
         self.n_rows = 0  # kept records seen
 
     def split_key_frame(self) -> pl.DataFrame:
-        schema = {
-            "row": pl.Int64,
-            "record_id": pl.Utf8,
-            "cluster_id": pl.Utf8,
-            "group": pl.Utf8,
-            "stratum": pl.Utf8,
-        }
+        schema = SPLIT_KEY_SCHEMA
         if not self.split_keys:
             return pl.DataFrame(schema=schema)
         return pl.concat(self.split_keys).cast(schema)  # type: ignore[arg-type]
@@ -128,6 +132,8 @@ def first_pass(
     strat_field: str | None,
     timings: dict[str, float],
     progress: ProgressFn | None,
+    over_length: str = "drop",
+    split_field: str | None = None,
 ) -> Collected:
     """Per rendered batch: count tokens and fit the budget, convert, validate and serialize;
     lines go to ``spill_path`` (without their split), per-record outcomes (without theirs) to
@@ -156,7 +162,7 @@ def first_pass(
                     break
                 df, examples, skipped = item
                 made = list(dict.fromkeys(e.row for e in examples))
-                got.split_keys.append(_split_keys(df, made, offset, strat_field))
+                got.split_keys.append(_split_keys(df, made, offset, strat_field, split_field))
                 timings["render"] += time.perf_counter() - t
                 if progress:
                     progress("render", source.read, source.total)
@@ -168,8 +174,9 @@ def first_pass(
                     job = counter.submit(_measure, tok, examples)
                     counts: list[Any] = []
                     keep = [True] * len(examples)
+                    notes: list[str | None] = [None] * len(examples)
                 else:
-                    counts, keep = _count_tokens(examples, tok, max_tokens, got)
+                    counts, keep, notes = _count_tokens(examples, tok, max_tokens, got, over_length)
                 timings["tokens"] += time.perf_counter() - t
 
                 # 3. convert, validate, serialize
@@ -188,7 +195,7 @@ def first_pass(
                     progress("tokens", len(got.rows), len(got.rows))
 
                 # 4. outcomes, split to come
-                frame = batch_outcomes(df, examples, keep, counts, skipped)
+                frame = batch_outcomes(df, examples, keep, counts, skipped, notes, max_tokens)
                 _tally(got, frame)
                 table = frame.to_arrow()
                 if writer is None:
@@ -221,7 +228,11 @@ def _tally(got: Collected, frame: pl.DataFrame) -> None:
 
 
 def _split_keys(
-    df: pl.DataFrame, made: list[int], offset: int, strat_field: str | None
+    df: pl.DataFrame,
+    made: list[int],
+    offset: int,
+    strat_field: str | None,
+    split_field: str | None = None,
 ) -> pl.DataFrame:
     """The columns splits need, for the batch's records that made an example, copied out
     (through Python lists) so that they do not pin the batch's Arrow buffers, which string
@@ -241,14 +252,10 @@ def _split_keys(
             "cluster_id": strings("cluster_id"),
             "group": strings("group"),
             "stratum": strings(strat_field),
+            "source_file": strings("source_file"),
+            "split_value": strings(split_field),
         },
-        schema={
-            "row": pl.Int64,
-            "record_id": pl.Utf8,
-            "cluster_id": pl.Utf8,
-            "group": pl.Utf8,
-            "stratum": pl.Utf8,
-        },
+        schema=SPLIT_KEY_SCHEMA,
     )
 
 
@@ -260,29 +267,53 @@ def _measure(tok: Any, examples: Sequence[Example]) -> list[Any]:
 
 
 def _count_tokens(
-    examples: list[Example], tok: Any, max_tokens: int | None, got: Collected
-) -> tuple[list[Any], list[bool]]:
-    """Exact counts per example; over-budget ones trimmed (messages replaced) or not kept."""
+    examples: list[Example],
+    tok: Any,
+    max_tokens: int | None,
+    got: Collected,
+    over_length: str = "drop",
+) -> tuple[list[Any], list[bool], list[str | None]]:
+    """Exact counts per example. One over the budget is, by ``over_length``: not kept
+    ('drop': nothing is ever cut, the record is over_length), or shortened by dropping earlier
+    exchanges ('drop_turns') and cutting the last user message ('trim'), never the answer.
+    Per example, a note of what happened: ``"over_length: ..."``, ``"<strategy>: ..."`` or None."""
     counts: list[Any] = [None] * len(examples)
     keep = [True] * len(examples)
+    notes: list[str | None] = [None] * len(examples)
     if tok is None:
-        return counts, keep
+        return counts, keep, notes
     for start in range(0, len(examples), TOKEN_BATCH):
         chunk = examples[start : start + TOKEN_BATCH]
         measured = _measure(tok, chunk)
         for j, (ex, c) in enumerate(zip(chunk, measured, strict=True)):
             k = start + j
             counts[k] = c
-            if max_tokens is not None and c.total > max_tokens:
-                fitted, c2 = tok.fit(ex.messages, max_tokens)
-                if fitted is None:
-                    keep[k] = False
-                    got.over_examples += 1
-                    got.over_tokens.append(c.total)
-                else:
-                    ex.messages, counts[k], ex.chars = fitted, c2, c2.chars
-                    got.trimmed += 1
-    return counts, keep
+            if max_tokens is None or c.total <= max_tokens:
+                continue
+            fitted = None
+            if over_length != "drop":
+                fitted, c2 = tok.fit(ex.messages, max_tokens, cut_user=over_length == "trim")
+            if fitted is None:
+                keep[k] = False
+                got.over_examples += 1
+                got.over_tokens.append(c.total)
+                notes[k] = (
+                    f"over_length: {ex.task} needs {c.total:,} tokens "
+                    f"(user {c.user:,}, assistant {c.assistant:,}) > {max_tokens:,}"
+                )
+            else:
+                notes[k] = (
+                    f"{over_length}: {ex.task} {c.total:,} -> {c2.total:,} tokens "
+                    f"(user {c.user:,} -> {c2.user:,}; "
+                    f"{_messages_dropped(ex.messages, fitted)} message(s) dropped)"
+                )
+                ex.messages, counts[k], ex.chars = fitted, c2, c2.chars
+                got.trimmed += 1
+    return counts, keep, notes
+
+
+def _messages_dropped(before: list[Any], after: list[Any]) -> int:
+    return len(before) - len(after)
 
 
 def _record_counts(got: Collected, counts: list[Any], keep: list[bool]) -> None:

@@ -18,6 +18,7 @@ from curate.options import StageOptions
 Format = Literal["chat", "sharegpt", "alpaca", "completion"]
 CompletionStyle = Literal["standard", "conversational"]
 TrainOn = Literal["all", "last"]
+OverLength = Literal["drop", "drop_turns", "trim"]
 
 
 class ExportOptions(StageOptions):
@@ -49,8 +50,28 @@ class ExportOptions(StageOptions):
     max_tokens: int | None = Field(
         None,
         ge=1,
-        description="Token budget per example (needs a tokenizer); longer ones are trimmed or "
-        "dropped.",
+        description="Token budget per example (needs a tokenizer); what happens to longer ones "
+        "is over_length's choice.",
+    )
+    over_length: OverLength = Field(
+        "drop",
+        description="An example over max_tokens: 'drop' (its record is over_length; nothing is "
+        "cut), 'drop_turns' (drop earlier exchanges of a conversation, no message cut) or "
+        "'trim' (also cut the last user message's tail: the answer may then describe what the "
+        "prompt no longer holds). The strategy used is recorded per record.",
+    )
+    source_splits: list[str] | None = Field(
+        None,
+        description="GLOB=SPLIT: records from source files matching GLOB (name or path) go to "
+        "SPLIT (train, val or test), e.g. '*TestSet*=test'; repeatable (default: the schema's "
+        "source_splits; 'none' for none). Only the other records are drawn by the fractions.",
+        json_schema_extra={"cli": {"metavar": "GLOB=SPLIT"}},
+    )
+    split_field: str | None = Field(
+        None,
+        description="Schema field whose value (train, val/validation/valid/dev, test) is the "
+        "record's split as its source published it; other values are drawn.",
+        json_schema_extra={"cli": {"metavar": "FIELD"}},
     )
     metadata: bool = Field(
         False, description="Add a metadata object (record_id, source, split...)."
@@ -80,6 +101,10 @@ class ExportOptions(StageOptions):
                 param="train_on",
             )
         check_fractions(self.val_fraction, self.test_fraction)
+        if self.source_splits:
+            from curate.export.source_splits import parse_source_splits
+
+            parse_source_splits(self.source_splits)
         if self.max_tokens is not None and self.tokenizer is None:
             raise UsageError(
                 "max_tokens needs a tokenizer: lengths are counted with the real tokenizer",

@@ -1,6 +1,12 @@
 """``export/outcomes.parquet``: one row per kept record, saying what became of it (exported,
 with its split; over_length; no_example, with the reason) and what its examples counted.
 
+Over the token budget nothing is cut silently: a record none of whose examples fit is
+``over_length`` (reason ``max_tokens``, the detail naming each example's tokens against the
+budget); an exported record shortened by an opt-in strategy carries the strategy as its
+reason (``drop_turns``, ``trim``) and what was cut as its detail. ``split_origin`` says
+whether an exported record's split was fixed by its source (``source``) or drawn (``drawn``).
+
 Rows are made per batch during the pass (split null: it is assigned after), then streamed once
 more to fill in the split and take off the examples dropped as copies.
 """
@@ -29,7 +35,9 @@ OUTCOME_SCHEMA = {
     "chars": pl.Int64,
     "reason": pl.Utf8,
     "detail": pl.Utf8,
+    "split_origin": pl.Utf8,
 }
+ORIGINS = (None, "drawn", "source")  # codes of write_outcomes' row_origin
 
 
 def batch_outcomes(
@@ -38,10 +46,12 @@ def batch_outcomes(
     keep: list[bool],
     counts: list[Any],
     skipped: Skipped,
+    notes: list[str | None] | None = None,
+    max_tokens: int | None = None,
 ) -> pl.DataFrame:
     """One row per record of a batch (split left null: it is assigned after the pass):
     exported records sum their exported examples' counts, over-length ones what their
-    examples needed."""
+    examples needed. ``notes`` (per example, from the token budget) become the detail."""
     n = df.height
     n_ex, made, chars = [0] * n, [0] * n, [0] * n
     for ex, k in zip(examples, keep, strict=True):
@@ -59,6 +69,10 @@ def batch_outcomes(
         tokens[r] = (tokens[r] or 0) + c.total
         user[r] = (user[r] or 0) + c.user
         asst[r] = (asst[r] or 0) + c.assistant
+    said: dict[int, list[str]] = {}
+    for ex, note in zip(examples, notes or [], strict=False):
+        if note:
+            said.setdefault(ex.row, []).append(note)
     outcome: list[str] = []
     reason: list[str | None] = []
     detail: list[str | None] = []
@@ -70,12 +84,16 @@ def batch_outcomes(
             detail.append(what)
         elif n_ex[r]:
             outcome.append("exported")
-            reason.append(None)
-            detail.append(None)
+            fitted = [x.split(":", 1)[0] for x in said.get(r, ()) if not x.startswith("over")]
+            reason.append(fitted[0] if fitted else None)
+            detail.append("; ".join(said[r]) if r in said else None)
         else:
             outcome.append("over_length")
             reason.append("max_tokens")
-            detail.append(f"{made[r]} example(s) over the budget even after trimming")
+            budget = f" of {max_tokens:,}" if max_tokens else ""
+            detail.append(
+                "; ".join(said[r]) if r in said else f"{made[r]} example(s) over the budget{budget}"
+            )
     return pl.DataFrame(
         {
             "record_id": df["record_id"],
@@ -88,6 +106,7 @@ def batch_outcomes(
             "chars": chars,
             "reason": reason,
             "detail": detail,
+            "split_origin": [None] * n,
         },
         schema=OUTCOME_SCHEMA,
     )
@@ -98,8 +117,10 @@ def write_outcomes(
     row_split: npt.NDArray[np.uint8],
     target: Path,
     copies: pl.DataFrame | None = None,
+    row_origin: npt.NDArray[np.uint8] | None = None,
 ) -> None:
-    """The per-record outcomes table: the first pass's rows with their split filled in,
+    """The per-record outcomes table: the first pass's rows with their split (and, from
+    ``row_origin``, whether the source fixed it: codes of ORIGINS) filled in,
     streamed a row group at a time, less the examples dropped as copies (``Copies.per_record``):
     a record left with none has no example, for reason ``duplicate_example``."""
     import pyarrow.parquet as pq
@@ -117,14 +138,24 @@ def write_outcomes(
             frame = pl.from_arrow(reader.read_row_group(group, use_threads=False))
             assert isinstance(frame, pl.DataFrame)
             codes = row_split[offset : offset + frame.height]
+            origin_codes = (
+                row_origin[offset : offset + frame.height]
+                if row_origin is not None
+                else np.ones(frame.height, np.uint8)
+            )
             if copies is not None:
                 frame = _less_copies(frame, copies, offset)
             offset += frame.height
             split = pl.Series("split", codes).replace_strict(
                 dict(enumerate(SPLITS)), default=None, return_dtype=pl.Utf8
             )
+            origin = pl.Series("split_origin", origin_codes).replace_strict(
+                dict(enumerate(ORIGINS)), default=None, return_dtype=pl.Utf8
+            )
+            exported = pl.col("outcome") == "exported"
             frame = frame.with_columns(
-                pl.when(pl.col("outcome") == "exported").then(split).alias("split")
+                pl.when(exported).then(split).alias("split"),
+                pl.when(exported).then(origin).alias("split_origin"),
             ).select(list(OUTCOME_SCHEMA))
             writer.write_table(frame.to_arrow().cast(schema), row_group_size=ROW_GROUP_SIZE)
 

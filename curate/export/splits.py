@@ -181,15 +181,39 @@ def split_codes(
     val_fraction: float = 0.1,
     test_fraction: float = 0.0,
     seed: int = 0,
+    fixed: npt.NDArray[np.int8] | None = None,
 ) -> npt.NDArray[np.uint8]:
     """``assign_splits`` on columns: each record's index into SPLITS. Columnar throughout (a few
-    dozen bytes per record), so export can split millions of records it streams past."""
+    dozen bytes per record), so export can split millions of records it streams past.
+
+    ``fixed`` (per record: a split code, or -1) is the split a record's source published
+    (curate.export.source_splits): its whole unit goes there (test before val before train
+    where members disagree, so nothing of a test set is trained on), and only the other units
+    are drawn, the fractions applying to them."""
     check_fractions(val_fraction, test_fraction)
     n = len(record_ids)
     if n == 0:
         return np.empty(0, np.uint8)
     keys = [k for k in (clusters, groups) if k is not None and k.null_count() < n]
     labels = _unit_labels(keys, n) if keys else np.arange(n, dtype=np.int64)
+    if fixed is not None and (fixed >= 0).any():
+        unit_fixed = np.full(n, -1, np.int8)
+        np.maximum.at(unit_fixed, labels, fixed)
+        held = unit_fixed[labels]
+        out = np.where(held >= 0, held, 0).astype(np.uint8)
+        free = np.flatnonzero(held < 0)
+        if len(free):
+            sub = pl.Series(free)
+            out[free] = split_codes(
+                record_ids.gather(sub),
+                clusters=clusters.gather(sub) if clusters is not None else None,
+                groups=groups.gather(sub) if groups is not None else None,
+                strata=strata.gather(sub) if strata is not None else None,
+                val_fraction=val_fraction,
+                test_fraction=test_fraction,
+                seed=seed,
+            )
+        return out
     stratum_of = pl.repeat("", n, dtype=pl.Utf8, eager=True) if strata is None else strata
     stratum_of = stratum_of.fill_null("")
     # a unit: its smallest record id (the rank key), size and majority stratum (ties: smallest);

@@ -82,6 +82,8 @@ class _Plan:
     source: KeptBatches
     strat_field: str | None
     lineage: str
+    source_rules: list[tuple[str, int]]  # GLOB=SPLIT rules in force (parsed)
+    split_field: str | None
 
 
 @dataclass
@@ -90,6 +92,7 @@ class _Splits:
     DROPPED for a copy), and the copies found."""
 
     row_split: npt.NDArray[np.uint8]
+    row_origin: npt.NDArray[np.uint8]  # per record: 0 no split, 1 drawn, 2 fixed by its source
     ex_rows: npt.NDArray[np.int64]
     ex_split: npt.NDArray[np.uint8]
     copies: Copies
@@ -130,14 +133,16 @@ def run_export(
             strat_field=plan.strat_field,
             timings=timings,
             progress=progress,
+            over_length=options.over_length,
+            split_field=plan.split_field,
         )
         # 2. later copies of an example dropped; splits, per record left with an example
         t = time.perf_counter()
-        splits = _assign_splits(got, options, plan.strat_field)
+        splits = _assign_splits(got, options, plan)
         timings["split"] = time.perf_counter() - t
         # 3. route the spilled lines to their split files
         t = time.perf_counter()
-        names = _split_files(options)
+        names = _split_files(options, splits)
         written = _write_splits(spill_path, plan.out_dir, names, splits.ex_split, options)
         timings["write"] += time.perf_counter() - t
         # 4. outcomes with their splits
@@ -146,7 +151,9 @@ def run_export(
             splits.row_split,
             plan.ws.table_path("export", "outcomes"),
             splits.copies.per_record,
+            splits.row_origin,
         )
+        got.fits.update(_fitted(plan.ws.table_path("export", "outcomes")))
     # 5. statistics, manifest, log
     per_split = _per_split(written, splits, names)
     stats = token_stats(got, splits.ex_split, plan.tok, options.max_tokens)
@@ -184,10 +191,37 @@ def _plan(workspace: Workspace, options: ExportOptions, tokenizer: Any) -> _Plan
     stratify = options.stratify
     strat_name = schema.stratify_default if stratify is None else stratify
     needed = {c for task in tasks for c in (*task.columns, *task.requires)}
-    wanted = [*sorted(needed), *([strat_name] if strat_name else [])]
+    rules, split_field = _source_split_plan(schema, options)
+    wanted = [
+        *sorted(needed),
+        *([strat_name] if strat_name else []),
+        *(["source_file"] if rules else []),
+        *([split_field] if split_field else []),
+    ]
     source = KeptBatches(ws, wanted)
     strat_field = stratify_field(schema, stratify, source.columns)
-    return _Plan(ws, schema, tasks, tokenizer, out_dir, source, strat_field, lineage)
+    return _Plan(
+        ws, schema, tasks, tokenizer, out_dir, source, strat_field, lineage, rules, split_field
+    )
+
+
+def _source_split_plan(
+    schema: Any, options: ExportOptions
+) -> tuple[list[tuple[str, int]], str | None]:
+    """The GLOB=SPLIT rules in force (the option's, else the schema's) and the split field
+    (checked against the schema)."""
+    from curate.export.source_splits import parse_source_splits
+
+    given = options.source_splits
+    rules = parse_source_splits(given if given is not None else schema.source_splits)
+    field = options.split_field
+    if field is not None and field not in schema.fields:
+        raise UsageError(
+            f"split_field {field!r}: schema '{schema.name}' has no such field",
+            hint=f"fields: {', '.join(schema.fields)}",
+            param="split_field",
+        )
+    return rules, field
 
 
 def stratify_field(schema: Any, stratify: str | None, columns: list[str]) -> str | None:
@@ -205,14 +239,23 @@ def stratify_field(schema: Any, stratify: str | None, columns: list[str]) -> str
     return field if field in columns else None
 
 
-def _assign_splits(got: Collected, options: ExportOptions, strat_field: str | None) -> _Splits:
-    """Drop the later copies of an example, then assign a split to every record left with one."""
+def _assign_splits(got: Collected, options: ExportOptions, plan: _Plan) -> _Splits:
+    """Drop the later copies of an example, then assign a split to every record left with one:
+    the split its source published where it has one, else drawn."""
+    from curate.export.source_splits import fixed_codes
+
+    strat_field = plan.strat_field
     keys = got.split_key_frame()
     copies = find_copies(got, keys)
     if copies.count:
         emptied = pl.DataFrame({"row": copies.emptied}, schema={"row": pl.Int64})
         keys = keys.join(emptied, on="row", how="anti", maintain_order="left")
         take_off(got, copies)
+    fixed = fixed_codes(
+        keys["source_file"] if plan.source_rules else None,
+        keys["split_value"] if plan.split_field else None,
+        plan.source_rules,
+    )
     codes = split_codes(
         keys["record_id"],
         clusters=keys["cluster_id"],
@@ -221,22 +264,40 @@ def _assign_splits(got: Collected, options: ExportOptions, strat_field: str | No
         val_fraction=options.val_fraction,
         test_fraction=options.test_fraction,
         seed=options.seed,
+        fixed=fixed,
     )
     row_split = np.full(got.n_rows, NO_SPLIT, np.uint8)
     row_split[keys["row"].to_numpy()] = codes
+    row_origin = np.zeros(got.n_rows, np.uint8)
+    row_origin[keys["row"].to_numpy()] = 1 if fixed is None else np.where(fixed >= 0, 2, 1)
     ex_rows = numpy_of(got.rows)
     ex_split = row_split[ex_rows]
     ex_split[copies.mask] = DROPPED
-    return _Splits(row_split, ex_rows, ex_split, copies)
+    return _Splits(row_split, row_origin, ex_rows, ex_split, copies)
 
 
-def _split_files(options: ExportOptions) -> dict[str, str]:
+def _fitted(outcomes: Path) -> dict[str, int]:
+    """Exported records per over-length strategy that shortened them (their reason)."""
+    frame = (
+        pl.scan_parquet(outcomes)
+        .filter((pl.col("outcome") == "exported") & pl.col("reason").is_not_null())
+        .group_by("reason")
+        .len()
+        .collect()
+    )
+    return {str(k): int(v) for k, v in frame.iter_rows()}
+
+
+def _split_files(options: ExportOptions, splits: _Splits | None = None) -> dict[str, str]:
     """The splits written and their file names: a split asked for with fraction 0 would be an
-    empty file, so it is not written."""
+    empty file, so it is not written, unless a source fixed records to it."""
+    held: set[int] = set()
+    if splits is not None and (splits.row_origin == 2).any():
+        held = {int(c) for c in np.unique(splits.row_split[splits.row_origin == 2])}
     names = {"train": "train.jsonl"}
-    if options.val_fraction > 0:
+    if options.val_fraction > 0 or 1 in held:
         names["val"] = "val.jsonl"
-    if options.test_fraction > 0:
+    if options.test_fraction > 0 or 2 in held:
         names["test"] = "test.jsonl"
     return names
 
@@ -264,13 +325,18 @@ def _per_split(
     """Examples and records per split."""
     exported_rows = np.unique(splits.ex_rows[~splits.copies.mask])
     records_in = np.bincount(splits.row_split[exported_rows], minlength=len(SPLITS))
-    return {
-        s: {
+    sourced = exported_rows[splits.row_origin[exported_rows] == 2]
+    from_source = np.bincount(splits.row_split[sourced], minlength=len(SPLITS))
+    out: dict[str, dict[str, int]] = {}
+    for s in names:
+        out[s] = {
             "examples": sum(f["examples"] for f in written[s]),
             "records": int(records_in[SPLITS.index(s)]),
         }
-        for s in names
-    }
+        if len(sourced):  # which records the source placed, which were drawn
+            out[s]["from_source"] = int(from_source[SPLITS.index(s)])
+            out[s]["drawn"] = out[s]["records"] - out[s]["from_source"]
+    return out
 
 
 def _config(options: ExportOptions, plan: _Plan) -> dict[str, Any]:
@@ -290,6 +356,12 @@ def _config(options: ExportOptions, plan: _Plan) -> dict[str, Any]:
         "train_on": options.train_on,
         "tasks": [c.name for c in plan.tasks],
     }
+    if options.max_tokens is not None:
+        config["over_length"] = options.over_length
+    if plan.source_rules:
+        config["source_splits"] = [f"{g}={SPLITS[c]}" for g, c in plan.source_rules]
+    if plan.split_field:
+        config["split_field"] = plan.split_field
     if options.shard_size is not None:
         config["shard_size"] = options.shard_size
     return config
@@ -365,6 +437,7 @@ def _result(
             if n_out.get("over_length")
             else {},
             "no_example": dict(sorted(got.reasons.items())),
+            **({"exported": dict(sorted(got.fits.items()))} if got.fits else {}),
         },
         outputs={
             "outcomes": str(ws.table_path("export", "outcomes")),

@@ -299,6 +299,11 @@ def _environment() -> Any:
         finalize=lambda v: "" if v is None else v,
     )
     env.filters["without_heading"] = without_heading
+    from curate.export.note_format import note_layout, section_name, soap_note
+
+    env.filters["section_name"] = section_name  # clinical: GENHX -> history of present illness
+    env.filters["note_layout"] = note_layout
+    env.filters["soap_note"] = soap_note
     return env
 
 
@@ -342,7 +347,9 @@ def compile_tasks(schema: Any, names: Sequence[str] | None = None) -> list[Compi
                 raise ConfigError(
                     f"{where}: syntax error on line {exc.lineno}: {exc.message}"
                 ) from exc
-            names_used = meta.find_undeclared_variables(ast) - set(env.globals)
+            # a task's policy (schema `policy`/`policy_file`) is a template global, not a column
+            policy = {"policy": task.policy} if getattr(task, "policy", None) else {}
+            names_used = meta.find_undeclared_variables(ast) - set(env.globals) - set(policy)
             unknown = sorted(names_used - known)
             if unknown:
                 raise ConfigError(
@@ -351,7 +358,11 @@ def compile_tasks(schema: Any, names: Sequence[str] | None = None) -> list[Compi
                 )
             columns |= names_used
             compiled[part] = Template(
-                env.from_string(source), names_used, memo=part == "system", ast=ast, where=where
+                env.from_string(source, globals=policy),
+                names_used,
+                memo=part == "system",
+                ast=ast,
+                where=where,
             )
         out.append(
             CompiledTask(

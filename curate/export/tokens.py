@@ -487,10 +487,13 @@ class ChatTokenizer:
         return user, assistant
 
     # -- fitting a budget --------------------------------------------------------------------
-    def fit(self, messages: list[Message], max_tokens: int) -> tuple[list[Message] | None, Count]:
-        """Shorten an over-budget example: drop the oldest exchanges, then cut the last user
-        message's tail (keeping at least MIN_USER_KEEP of it). The final assistant answer is never
-        touched; ``None`` if it cannot fit."""
+    def fit(
+        self, messages: list[Message], max_tokens: int, cut_user: bool = True
+    ) -> tuple[list[Message] | None, Count]:
+        """Shorten an over-budget example: drop the oldest exchanges, then (``cut_user``) cut
+        the last user message's tail (keeping at least MIN_USER_KEEP of it). The final assistant
+        answer is never touched; ``None`` if it cannot fit. Without ``cut_user`` no message is
+        changed, only whole earlier exchanges go: the answer's own question stays whole."""
         msgs = list(messages)
         count = self.measure([msgs])[0]
         head = 1 if msgs and msgs[0]["role"] == "system" else 0
@@ -501,6 +504,8 @@ class ChatTokenizer:
             msgs = msgs[:head] + msgs[users[1] :]
             count = self.measure([msgs])[0]
         last_user = max((i for i, m in enumerate(msgs) if m["role"] == "user"), default=None)
+        if not cut_user:
+            last_user = None
         for slack in (0, 2, 8, 32):
             if count.total <= max_tokens or last_user is None:
                 break

@@ -1,0 +1,145 @@
+"""Template filters that teach a clinical note's format rather than a dataset's shorthand.
+
+- ``section_name``: a section code (MTS-Dialog's ``GENHX``, ``FAM/SOCHX``) as the name a
+  clinician uses, from the data file ``curate/builtin/data/section_names.toml``.
+- ``note_layout``: headings and numbered items back on their own lines in a note whose line
+  breaks a CSV export flattened into commas (MTSamples on Kaggle: ``SUBJECTIVE:, This ...
+  ,MEDICATIONS: , Her ...``); a note that has line breaks comes back unchanged.
+- ``soap_note``: a note with sectioned headings (ACI-Bench's CHIEF COMPLAINT, PHYSICAL EXAM,
+  ASSESSMENT AND PLAN, ...) regrouped under SUBJECTIVE / OBJECTIVE / ASSESSMENT AND PLAN, each
+  section kept whole under its own heading; ``""`` (so the task gives no example, reason
+  ``empty_template``) where the note lacks a subjective, an objective or an assessment/plan part.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+# a heading line of a sectioned note: capitals, spaces and a few signs, nothing else
+HEADING_LINE = re.compile(r"^[ \t]*([A-Z][A-Z /&,()-]{1,60}?)[ \t]*:?[ \t]*$", re.M)
+# flattened headings: "SUBJECTIVE:, text" at the start, ",MEDICATIONS: , text" later
+FLAT_HEADING = re.compile(r"(?:^|,)\s*([A-Z][A-Z /&()-]{1,60}[A-Z)]):\s*,\s*")
+# flattened sub-headings after a sentence: "...exudate.,Neck:  Supple" and numbered items
+FLAT_SUBHEADING = re.compile(r"(?<=[.)]),(?=(?:[A-Z][A-Za-z/&() -]{1,40}:|\d{1,2}\.\s))")
+
+SOAP_GROUPS = {
+    "SUBJECTIVE": (
+        "SUBJECTIVE",
+        "CHIEF COMPLAINT",
+        "HISTORY OF PRESENT ILLNESS",
+        "HPI",
+        "REVIEW OF SYSTEMS",
+        "REVIEW OF SYMPTOMS",
+        "MEDICAL HISTORY",
+        "PAST HISTORY",
+        "PAST MEDICAL HISTORY",
+        "SURGICAL HISTORY",
+        "PAST SURGICAL HISTORY",
+        "SOCIAL HISTORY",
+        "FAMILY HISTORY",
+        "BIRTH HISTORY",
+        "MEDICATIONS",
+        "CURRENT MEDICATIONS",
+        "ALLERGIES",
+    ),
+    "OBJECTIVE": (
+        "OBJECTIVE",
+        "PHYSICAL EXAM",
+        "PHYSICAL EXAMINATION",
+        "EXAM",
+        "EXAMINATION",
+        "VITALS",
+        "VITALS REVIEWED",
+        "VITAL SIGNS",
+        "RESULTS",
+        "LABS",
+        "IMAGING",
+        "EKG",
+    ),
+    "ASSESSMENT AND PLAN": (
+        "ASSESSMENT",
+        "IMPRESSION",
+        "ASSESSMENT AND PLAN",
+        "PLAN",
+        "INSTRUCTIONS",
+        "ORDERS",
+        "PROCEDURE",
+        "DIAGNOSIS",
+    ),
+}
+GROUP_OF = {h: g for g, heads in SOAP_GROUPS.items() for h in heads}
+
+
+@lru_cache(maxsize=1)
+def section_names() -> dict[str, str]:
+    """Code (upper case) -> readable name, over every table of the data file."""
+    data = resources.files("curate") / "builtin" / "data" / "section_names.toml"
+    tables = tomllib.loads(data.read_text("utf-8"))
+    return {
+        str(code).upper(): str(name)
+        for table in tables.values()
+        if isinstance(table, dict)
+        for code, name in table.items()
+    }
+
+
+def section_name(code: Any) -> str:
+    """A section code's readable name (the code as written when the data file lacks it)."""
+    if code is None:
+        return ""
+    text = str(code).strip()
+    return section_names().get(text.upper(), text)
+
+
+def note_layout(note: Any) -> str:
+    """A note with its flattened headings and list items back on their own lines (see the
+    module docstring); unchanged when it already has line breaks or no flattened heading."""
+    text = "" if note is None else str(note)
+    if "\n" in text or not FLAT_HEADING.search(text):
+        return text
+    text = FLAT_HEADING.sub(lambda m: f"\n\n{m.group(1)}:\n", text)
+    text = FLAT_SUBHEADING.sub("\n", text)
+    return text.strip()
+
+
+def _sections(note: str) -> list[tuple[str | None, str]]:
+    """(heading or None for text before the first, the section's text with its heading line)."""
+    marks = [
+        m
+        for m in HEADING_LINE.finditer(note)
+        if m.group(1).strip().upper() in GROUP_OF  # only headings the groups know split
+        or (m.group(1).isupper() and len(m.group(1).split()) <= 6)
+    ]
+    out: list[tuple[str | None, str]] = []
+    if not marks:
+        return [(None, note)]
+    if note[: marks[0].start()].strip():
+        out.append((None, note[: marks[0].start()].strip()))
+    for m, nxt in zip(marks, [*marks[1:], None], strict=True):
+        end = nxt.start() if nxt is not None else len(note)
+        out.append((m.group(1).strip().upper(), note[m.start() : end].strip()))
+    return out
+
+
+def soap_note(note: Any) -> str:
+    """The note's sections regrouped under SOAP headings, or "" when it lacks one of them."""
+    text = "" if note is None else str(note).strip()
+    if not text:
+        return ""
+    grouped: dict[str, list[str]] = {g: [] for g in SOAP_GROUPS}
+    current = "SUBJECTIVE"  # text before any heading, and unknown headings, stay in place
+    for heading, body in _sections(text):
+        if heading is not None and heading in GROUP_OF:
+            current = GROUP_OF[heading]
+        if heading in SOAP_GROUPS:  # the note's own S/O heading: its body alone
+            body = body[len(heading) :].lstrip(" :\n")
+            if not body:
+                continue
+        grouped[current].append(body)
+    if not all(grouped.values()):
+        return ""
+    return "\n\n".join(f"{g}\n\n" + "\n\n".join(parts) for g, parts in grouped.items())

@@ -42,7 +42,7 @@ def test_show_unknown_pack() -> None:
     assert res.exit_code == 2
     assert res.output == (
         "Error: rule pack 'strikt' is neither a built-in rule pack nor a file\n"
-        "Hint: did you mean 'strict'? built-in rule packs: clinical, default, strict\n"
+        "Hint: did you mean 'strict'? built-in rule packs: clinical, contracts, default, strict\n"
     )
 
 

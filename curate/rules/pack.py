@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from curate.errors import RulesError
 from curate.schema import format_validation_error, parse_toml, resolve_builtin
@@ -196,14 +203,16 @@ class PiiRules(_Strict):
     lowercase_names: bool = False
     custom: list[CustomDetector] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _check(self) -> PiiRules:
-        for t in self.types:
+    @field_validator("types")
+    @classmethod
+    def _check(cls, types: list[str]) -> list[str]:
+        """An unknown type is an error at its key (``pii.types``), not ignored."""
+        for t in types:
             if t not in PII_TYPES:
                 close = difflib.get_close_matches(t, PII_TYPES, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise ValueError(f"unknown PII type '{t}'{hint}; known: {', '.join(PII_TYPES)}")
-        return self
+        return types
 
 
 class RulePack(_Strict):

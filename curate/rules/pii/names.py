@@ -214,7 +214,7 @@ def _name_span(
         form
         for w in words
         if w.islower() and w.title() in engine.words.first_names and w.title() in engine.listed
-        for form in (w, w.title())
+        for form in (w, w.title(), w.upper())
     ]
     if keep > 1 and name[:1].isupper():
         spread.append(name)

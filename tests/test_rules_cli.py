@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from curate.cli import main
 from curate.rules import load_rule_pack
+from curate.rules.pack import builtin_packs
 
 DATA = Path(__file__).parent / "data" / "rules"
 
@@ -42,7 +43,7 @@ def test_show_unknown_pack() -> None:
     assert res.exit_code == 2
     assert res.output == (
         "Error: rule pack 'strikt' is neither a built-in rule pack nor a file\n"
-        "Hint: did you mean 'strict'? built-in rule packs: clinical, contracts, default, strict\n"
+        f"Hint: did you mean 'strict'? built-in rule packs: {', '.join(builtin_packs())}\n"
     )
 
 

@@ -9,6 +9,7 @@ The stage functions are the library; the ``curate`` command only parses options 
     curate.export("work", out="work/export", format="chat")
     curate.report("work", html="work/report.html")
     curate.train("work/export", model="smollm2", out="adapter")
+    curate.eval("adapter", "work/export", split="val", workspace="work")
     curate.run("curate.toml")
 
 Private modules, public names re-exported here (as httpx does). Each stage is a plain typed
@@ -38,6 +39,7 @@ from curate.errors import StageError as StageError
 from curate.errors import TrainingError as TrainingError
 from curate.errors import UsageError as UsageError
 from curate.errors import WorkspaceError as WorkspaceError
+from curate.eval import eval as eval
 from curate.export import export as export
 from curate.ingest import ingest as ingest
 from curate.report import ReportResult as ReportResult
@@ -52,6 +54,8 @@ if TYPE_CHECKING:
     from curate.config import load_config as load_config
     from curate.dedupe.options import DedupeOptions as DedupeOptions
     from curate.engine.base import Engine as Engine
+    from curate.eval.options import EvalOptions as EvalOptions
+    from curate.eval.stage import EvalResult as EvalResult
     from curate.export.options import ExportOptions as ExportOptions
     from curate.ingest.options import IngestOptions as IngestOptions
     from curate.rules import RulePack as RulePack
@@ -69,6 +73,8 @@ if TYPE_CHECKING:
 _LAZY = {
     "DedupeOptions": "curate.dedupe.options",
     "Engine": "curate.engine.base",
+    "EvalOptions": "curate.eval.options",
+    "EvalResult": "curate.eval.stage",
     "ExportOptions": "curate.export.options",
     "IngestOptions": "curate.ingest.options",
     "RulePack": "curate.rules",
@@ -105,6 +111,8 @@ __all__ = [
     "CurateError",
     "DedupeOptions",
     "Engine",
+    "EvalOptions",
+    "EvalResult",
     "ExportOptions",
     "IngestOptions",
     "InputError",
@@ -126,6 +134,7 @@ __all__ = [
     "WorkspaceError",
     "__version__",
     "dedupe",
+    "eval",
     "export",
     "generate",
     "ingest",

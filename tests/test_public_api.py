@@ -18,7 +18,7 @@ import pytest
 import curate
 from tests.conftest import ROOT
 
-STAGES = ("ingest", "dedupe", "export", "train", "report", "run")
+STAGES = ("ingest", "dedupe", "export", "train", "eval", "report", "run")
 
 
 def test_all_is_sorted_and_every_name_resolves() -> None:
@@ -66,11 +66,12 @@ def test_a_submodule_import_does_not_shadow_a_stage() -> None:
     and ``curate.report.collect`` the functions."""
     code = (
         "import curate.ingest.options, curate.report.facts, curate.train.generate, curate\n"
+        "import curate.eval.options, curate.eval.stage\n"
         "from curate.report import collect\n"
         "from curate.train import generate\n"
         "import inspect\n"
         "assert all(inspect.isfunction(f) for f in (curate.ingest, curate.report, collect, "
-        "generate, curate.train, curate.run)), 'shadowed'\n"
+        "generate, curate.train, curate.run, curate.eval)), 'shadowed'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
 
@@ -110,7 +111,7 @@ DOWNSTREAM = """
 from __future__ import annotations
 
 import curate
-from curate import ReportResult, RunResult, StageResult, TrainResult
+from curate import EvalResult, ReportResult, RunResult, StageResult, TrainResult
 
 
 def pipeline() -> None:
@@ -120,6 +121,8 @@ def pipeline() -> None:
     reported: ReportResult = curate.report("work", html="work/report.html")
     trained: TrainResult = curate.train("work/export", model="smollm2", out="a", max_steps=3)
     answers = curate.generate("a", ["hi"], max_new_tokens=8)
+    evaluated: EvalResult = curate.eval("a", "work/export", split="val", limit=10)
+    print(evaluated.summary["tasks"], curate.EvalOptions(split="val").limit)
     ran: RunResult = curate.run("curate.toml", force="export")
     config: curate.RunConfig = curate.load_config("curate.toml")
     schema: curate.Schema = curate.load_schema("tickets")

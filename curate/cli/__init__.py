@@ -21,6 +21,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "dedupe_command",
         "Mark exact and near-duplicate records and evaluation-set contamination in WORKSPACE.",
     ),
+    "eval": (
+        "eval_cmd",
+        "eval_command",
+        "Did the fine-tune help? Score the base model, the adapter and a prompt baseline on "
+        "the held-out split, per task.",
+    ),
     "export": (
         "export_cmd",
         "export_command",

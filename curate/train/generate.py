@@ -147,3 +147,107 @@ def _end_ids(adapter: Path, tokenizer: Any) -> list[int]:
         if isinstance(tok, int) and tok != tokenizer.unk_token_id:
             ids.append(tok)
     return ids
+
+
+def greedy_generate(
+    model: Any,
+    prompts: list[list[int]],
+    *,
+    max_new_tokens: int,
+    stop_ids: list[int],
+    pad_id: int,
+    batch_size: int = 8,
+    device: str = "cpu",
+    on_batch: Any = None,
+) -> list[list[int]]:
+    """Greedy continuations (token ids, stop token excluded) of many prompts, batched.
+
+    Prompts are grouped by length (little padding), left-padded with matching position ids,
+    and decoded one token per step from the KV cache; a row that has stopped leaves the batch
+    (its cache rows are dropped), so the last long answer does not drag finished rows along.
+    ``on_batch(done, total)`` hears progress. Same tokens as ``model.generate(do_sample=False)``.
+    """
+    import torch
+
+    order = sorted(range(len(prompts)), key=lambda i: (len(prompts[i]), i))
+    results: list[list[int]] = [[] for _ in prompts]
+    stop = set(stop_ids)
+    with torch.no_grad():
+        for k in range(0, len(order), batch_size):
+            idx = order[k : k + batch_size]
+            outs = _greedy_batch(
+                model, [prompts[i] for i in idx], max_new_tokens, stop, pad_id, device
+            )
+            for i, o in zip(idx, outs, strict=True):
+                results[i] = o
+            if on_batch is not None:
+                on_batch(min(k + batch_size, len(order)), len(order))
+    return results
+
+
+def _greedy_batch(
+    model: Any, batch: list[list[int]], max_new: int, stop: set[int], pad: int, device: str
+) -> list[list[int]]:
+    import torch
+    from transformers import DynamicCache
+
+    longest = max(len(p) for p in batch)
+    ids = torch.full((len(batch), longest), pad, dtype=torch.long)
+    mask = torch.zeros((len(batch), longest), dtype=torch.long)
+    for r, p in enumerate(batch):
+        if p:
+            ids[r, longest - len(p) :] = torch.tensor(p)
+            mask[r, longest - len(p) :] = 1
+    ids, mask = ids.to(device), mask.to(device)
+    positions = (mask.cumsum(-1) - 1).clamp(min=0)
+    key = _cache_keyword(model)
+    cache = DynamicCache()
+    out = model(
+        input_ids=ids,
+        attention_mask=mask,
+        position_ids=positions,
+        use_cache=True,
+        logits_to_keep=1,
+        **{key: cache},
+    )
+    cache = out.past_key_values
+    token = out.logits[:, -1].argmax(-1)
+    last = positions[:, -1]
+    rows = list(range(len(batch)))  # batch row of each live cache row
+    generated: list[list[int]] = [[] for _ in batch]
+    for step in range(max_new):
+        picked = token.tolist()
+        keep = []
+        for j, (row, t) in enumerate(zip(rows, picked, strict=True)):
+            if t in stop:
+                continue
+            generated[row].append(t)
+            keep.append(j)
+        if not keep or step == max_new - 1:
+            break
+        if len(keep) < len(rows):
+            sel = torch.tensor(keep, device=device)
+            cache.batch_select_indices(sel)
+            mask, token, last = mask[sel], token[sel], last[sel]
+            rows = [rows[j] for j in keep]
+        mask = torch.cat([mask, mask.new_ones((len(rows), 1))], dim=1)
+        last = last + 1
+        out = model(
+            input_ids=token[:, None],
+            attention_mask=mask,
+            position_ids=last[:, None],
+            use_cache=True,
+            **{key: cache},
+        )
+        cache = out.past_key_values
+        token = out.logits[:, -1].argmax(-1)
+    return generated
+
+
+def _cache_keyword(model: Any) -> str:
+    """The forward keyword of the KV cache: ``cache`` in newer transformers (which warn about
+    ``past_key_values``), ``past_key_values`` before."""
+    import inspect
+
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return "cache" if "cache" in inspect.signature(inner.forward).parameters else "past_key_values"

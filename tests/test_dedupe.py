@@ -271,7 +271,8 @@ def test_decontamination_ngram_and_signature(tmp_path: Path) -> None:
         )
         + "\n"
     )
-    texts = [doc(22) + " " + " ".join(leaked.split()[:13]), doc(23), edit(question)]
+    # a run of 25 words of the item (13 distinct 13-grams: the evidence asked of it) leaked
+    texts = [doc(22) + " " + " ".join(leaked.split()[:25]), doc(23), edit(question)]
     ws = make_ws(tmp_path / "w", [*texts, texts[0]])
     res = dedupe(ws, against=[ev], contamination_ngram=13)
     o = outcomes(ws)
@@ -286,6 +287,43 @@ def test_decontamination_ngram_and_signature(tmp_path: Path) -> None:
     o = outcomes(ws)
     assert [r["outcome"] for r in o] == ["kept", "kept", "contaminated", "duplicate"]
     assert (o[2]["reason"], o[2]["match"]) == ("signature", f"{ev}:4") and o[2]["similarity"] > 0.8
+
+
+def test_one_shared_stock_phrase_is_not_contamination(tmp_path: Path) -> None:
+    """Issue 21: a phrase every dialogue has ("are you right handed or left handed") shares a
+    13-gram with many test items; one shared n-gram, or a phrase in STOCK_ITEMS items, is not
+    evidence. The same record with a real run of the item in it is contaminated."""
+    stock = "doctor are you right handed or left handed patient i am right handed doctor okay"
+    items = [f"{doc(40 + i, 30)} {stock} {doc(50 + i, 30)}" for i in range(2)]
+    ev = tmp_path / "eval.jsonl"
+    ev.write_text("".join(json.dumps({"q": t}) + "\n" for t in items))
+    leak = " ".join(items[1].split()[:40])
+    texts = [f"{doc(60)} {stock} {doc(61)}", f"{doc(62)} {leak}", doc(63)]
+    ws = make_ws(tmp_path / "w", texts)
+    dedupe(ws, against=[ev])
+    o = outcomes(ws)
+    assert [r["outcome"] for r in o] == ["kept", "contaminated", "kept"]
+    assert o[1]["match"] == f"{ev}:2"
+    # a long phrase in three evaluation items is stock: it is no evidence either
+    three = tmp_path / "three.jsonl"
+    long_stock = doc(70, 40)
+    three.write_text(
+        "".join(json.dumps({"q": f"{doc(71 + i, 20)} {long_stock}"}) + "\n" for i in range(3))
+    )
+    ws2 = make_ws(tmp_path / "w2", [f"{doc(80)} {long_stock}"])
+    dedupe(ws2, against=[three])
+    assert [r["outcome"] for r in outcomes(ws2)] == ["kept"]
+
+
+def test_matched_span_is_the_shared_run() -> None:
+    from curate.dedupe.decontaminate import matched_span
+
+    item = doc(90, 60)
+    shared = " ".join(item.split()[10:40])
+    assert matched_span(f"{doc(91, 30)} {shared} {doc(92, 30)}", item, 13) == shared.lower()
+    assert matched_span(doc(93), item, 13) == ""
+    # an item shorter than n words compares whole
+    assert matched_span("so the Short Item here ok", "short item here", 13) == "short item here"
 
 
 def test_eval_formats(tmp_path: Path) -> None:

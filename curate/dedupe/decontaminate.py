@@ -1,5 +1,14 @@
 """Decontamination: evaluation sets (``against``) read into n-gram hash tables and signatures, and
-the records that share a long word n-gram with an item, or are near-duplicates of one.
+the records that share enough long word n-grams with an item, or are near-duplicates of one.
+
+One shared n-gram is weak evidence: dialogues and notes are full of stock phrases ("Doctor: Are
+you right handed or left handed? Patient: I'm right handed. Doctor"), and on MTS-Dialog a single
+shared 13-gram flagged 55 of 1,201 training dialogues against the test sets, nearly all through
+such phrases. So an n-gram frequent across the evaluation set (in STOCK_ITEMS or more distinct
+items) counts for nothing, and a record is contaminated by an item only when they share at
+least ``need`` distinct n-grams: EVIDENCE_GRAMS (a run of about 2n words), or half the item's
+own n-grams for a short item (one, for an item shorter than n words: it must appear whole).
+``matched_span`` gives the text a record shares with its item, to show why it was flagged.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ from curate.dedupe.lsh import band_keys, cross_pairs, estimate_low_bits
 from curate.errors import InputError, UsageError
 
 MIN_EVAL_WORDS = 8  # shorter evaluation items are too generic for an n-gram match
+STOCK_ITEMS = 3  # an n-gram in this many distinct evaluation items is a stock phrase
+EVIDENCE_GRAMS = 12  # distinct shared n-grams that mark a record contaminated (short items: less)
 
 
 @dataclass
@@ -34,6 +45,9 @@ class EvalSet:
     keys: mh.U64
     sigb: npt.NDArray[np.uint8]
     short: int
+    # per item: distinct shared n-grams a record needs to be contaminated by it
+    need: npt.NDArray[np.int64] | None = None
+    stock: int = 0  # n-grams left out as stock phrases
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -122,14 +136,25 @@ def load_eval(
     lengths = sorted({n, *range(min(MIN_EVAL_WORDS, n), n)})
     grams: dict[int, tuple[mh.U64, npt.NDArray[np.int64]]] = {}
     _, _, counts = mh._tokens(enc)
+    # identical items count once when telling stock phrases by how many items hold them
+    first_of: dict[str, int] = {}
+    same = np.array([first_of.setdefault(t, i) for i, t in enumerate(texts)], np.int64)
+    own = np.zeros(len(texts), np.int64)  # distinct n-grams per item
+    stock = 0
     for length in lengths:
         d, g = sh.word_ngrams(enc, n, min_words=length, raw_fallback=False)
         sel = np.minimum(counts[d], n) == length
         if sel.any():
-            gs, ds = g[sel], d[sel]
+            pairs = np.unique(np.stack([g[sel].view(np.int64), d[sel]], 1), axis=0)
+            gs, ds = pairs[:, 0].view(np.uint64), pairs[:, 1]
+            np.add.at(own, ds, 1)
+            frequent = _stock(gs, same[ds])
+            stock += int(np.unique(gs[frequent]).size)
+            gs, ds = gs[~frequent], ds[~frequent]
             by_item = np.argsort(ds, kind="stable")
             order = by_item[np.argsort(gs[by_item], kind="stable")]  # by gram, then lowest item
             grams[length] = (gs[order], ds[order])
+    need = np.minimum(EVIDENCE_GRAMS, np.maximum(1, (own + 1) // 2))
     return EvalSet(
         locs,
         texts,
@@ -138,22 +163,46 @@ def load_eval(
         band_keys(sig, bands, rows),
         sig.astype(np.uint8),
         int((counts < min(MIN_EVAL_WORDS, n)).sum()),
+        need,
+        stock,
     )
+
+
+def _stock(grams: mh.U64, items: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_]:
+    """Per (gram, item) pair: whether the gram is in STOCK_ITEMS or more distinct items."""
+    frame = pl.DataFrame({"g": grams, "i": items})
+    n_items = frame.select(pl.col("i").n_unique().over("g"))["i"].to_numpy()
+    return np.asarray(n_items >= STOCK_ITEMS)
 
 
 def ngram_hits(
     ev: EvalSet, sh: mh.Shingler, enc: mh.Encoded
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """(doc, item) for docs sharing an n-gram with an evaluation item (lowest item per doc)."""
-    docs, its = [], []
+    """(doc, item) for docs sharing at least ``ev.need[item]`` distinct n-grams (stock phrases
+    left out) with an evaluation item (lowest such item per doc). A doc is in one batch, so
+    the count does not depend on the batch size."""
+    docs, its, hs = [], [], []
     for length in ev.gram_lengths:
         table, item = ev.gram_hashes[length]
+        if not table.size:
+            continue
         d, g = sh.word_ngrams(enc, length, min_words=length, raw_fallback=False)
-        pos = np.minimum(np.searchsorted(table, g), table.size - 1)
-        ok = table[pos] == g
-        docs.append(d[ok])
-        its.append(item[pos[ok]])
-    d, i = np.concatenate(docs), np.concatenate(its)
+        lo = np.searchsorted(table, g, "left")
+        hi = np.searchsorted(table, g, "right")
+        k = hi - lo  # the items holding each gram (none for most)
+        hit = np.flatnonzero(k)
+        reps = k[hit]
+        at = np.repeat(lo[hit] - np.cumsum(reps) + reps, reps) + np.arange(int(reps.sum()))
+        docs.append(np.repeat(d[hit], reps))
+        its.append(item[at])
+        hs.append(np.repeat(g[hit], reps).view(np.int64))
+    if not docs or not sum(x.size for x in docs):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    triples = np.unique(np.stack([np.concatenate(x) for x in (docs, its, hs)], 1), axis=0)
+    pairs, shared = np.unique(triples[:, :2], axis=0, return_counts=True)
+    need = ev.need[pairs[:, 1]] if ev.need is not None else 1
+    pairs = pairs[shared >= need]
+    d, i = pairs[:, 0].astype(np.int64), pairs[:, 1].astype(np.int64)
     if not d.size:
         return d, i
     order = np.argsort(d * (int(i.max()) + 1) + i, kind="stable")
@@ -195,3 +244,30 @@ def mark_contaminated(
         contaminated[reps[sp[fresh, 0]]] = sp[fresh, 1]
         reason[reps[sp[fresh, 0]]] = 2
     return contaminated[rep], reason[rep]
+
+
+def matched_span(text: str, item: str, n: int) -> str:
+    """The longest stretch of ``text`` (lowercased, as compared) made of n-grams it shares with
+    ``item``: what a contaminated record and its evaluation item have in common ("" if none).
+    Shorter texts than n words compare whole."""
+    sh = mh.Shingler(ngram=n)
+    enc = mh.encode([text, item])
+    tstart, tend, count = mh._tokens(enc)
+    if not count.all():
+        return ""
+    m = int(min(n, count.min()))
+    d, g = sh.word_ngrams(enc, m, min_words=m, raw_fallback=False)
+    mine, theirs = g[d == 0], set(g[d == 1].tolist())
+    shared = np.fromiter((h in theirs for h in mine.tolist()), bool, mine.size)
+    best, run_start = (0, 0), None
+    for i, ok in enumerate([*shared.tolist(), False]):
+        if ok and run_start is None:
+            run_start = i
+        elif not ok and run_start is not None:
+            if i - run_start > best[1] - best[0]:
+                best = (run_start, i)
+            run_start = None
+    if best == (0, 0):
+        return ""
+    first, last = best[0], best[1] - 1 + m - 1  # token indices within the text
+    return bytes(enc.buf[tstart[first] : tend[last]]).decode("utf-8", "replace")

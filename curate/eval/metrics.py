@@ -218,7 +218,8 @@ def _gram_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
             h = codes * _MULT
         else:
             nxt = np.zeros_like(h)
-            nxt[: len(codes) - n + 1] = codes[n - 1 :]
+            m = max(len(codes) - n + 1, 0)
+            nxt[:m] = codes[n - 1 : n - 1 + m]
             h = (h ^ nxt) * _MULT
             h ^= h >> np.uint64(29)
         valid = remaining >= n

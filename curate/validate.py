@@ -29,6 +29,13 @@ from pydantic import ValidationError
 
 from curate.errors import InputError, UsageError
 from curate.export.formats import FORMATS, model_for, to_messages
+from curate.validate_tokens import (
+    TiktokenCounter,
+    content_text,
+    estimate_messages,
+    is_tiktoken_name,
+)
+from curate.validate_tools import content_parts_problem, tool_call_problems, tool_reply_problem
 
 DEFAULT_TOKEN_LIMIT = 16_385
 ROLES = frozenset({"system", "user", "assistant", "tool"})
@@ -57,8 +64,10 @@ ERRORS = {
     "consecutive_roles": "consecutive messages with the same role",
     "bad_weight": "weight is not 0 or 1",
     "undeclared_tool": "tool call to a tool not declared in 'tools'",
+    "bad_tool_call": "a tool call is malformed (not a list, arguments not a JSON string)",
+    "missing_tool_call_id": "a tool message has no 'tool_call_id'",
+    "unknown_tool_call_id": "a tool message answers no earlier tool call",
     "lone_surrogate": "a string holds half of a UTF-16 surrogate pair (not valid Unicode)",
-    "duplicate": "exact duplicate of an earlier line",
     "empty_file": "the file holds no lines to train on",
     "unreadable": "the file cannot be read to its end",
     "double_bos": "two BOS tokens after template rendering",
@@ -72,6 +81,7 @@ WARNINGS = {
     "over_token_limit": "example over the token limit",
     "empty_assistant": "assistant content is blank after stripping",
     "blank_line": "blank line",
+    "duplicate": "exact duplicate of an earlier line (an error with --fail-on-duplicates)",
     "tokenizer_adds_bos": "the tokenizer adds BOS and the template writes one too",
 }
 
@@ -275,6 +285,7 @@ def check_messages(
     prev = None
     has = set()
     tools: set[str] | None = None
+    call_ids: set[str] = set()
     for i, m in enumerate(msgs):
         # Fast path for the common clean message: exactly role + non-blank string content.
         if type(m) is dict and len(m) == 2:
@@ -282,6 +293,7 @@ def check_messages(
             content = m.get("content")
             if (
                 role in ROLES
+                and role != "tool"  # a tool message needs its tool_call_id
                 and role != prev
                 and type(content) is str
                 and content
@@ -348,6 +360,16 @@ def check_messages(
                             )
                         )
                         ok = False
+            elif type(content) is list:
+                problem = content_parts_problem(content)
+                if problem:
+                    err(Finding(n, "content_not_string", f"{where} ({role}): {problem}"))
+                    ok = False
+                else:
+                    text = content_text(content)
+                    chars += len(text)
+                    if role == "assistant":
+                        asst += len(text)
             elif content is None:
                 if not calls:
                     err(
@@ -363,7 +385,8 @@ def check_messages(
                     Finding(
                         n,
                         "content_not_string",
-                        f"{where} ({role}) content is {type(content).__name__}, not a string",
+                        f"{where} ({role}) content is {type(content).__name__}, "
+                        "not a string or a list of content parts",
                     )
                 )
                 ok = False
@@ -380,10 +403,18 @@ def check_messages(
                         f"messages take a weight",
                     )
                 )
+        if role == "tool":
+            reply = tool_reply_problem(m, where, call_ids)
+            if reply:
+                err(Finding(n, *reply))
         if calls:
+            problems, ids = tool_call_problems(calls, where)
+            call_ids.update(ids)
+            for problem in problems:
+                err(Finding(n, "bad_tool_call", problem))
             if tools is None:
                 tools = _tool_names(obj)
-            for call in calls if isinstance(calls, list) else [calls]:
+            for call in calls if isinstance(calls, list) else []:
                 fn = call.get("function") if isinstance(call, dict) else None
                 name = fn.get("name") if isinstance(fn, dict) else None
                 if name not in tools:
@@ -518,6 +549,27 @@ def _read_lines(path: Path, errors: list[Finding]) -> Iterator[tuple[int, bytes]
         errors.append(Finding(n + 1, "unreadable", f"cannot read past line {n}: {exc}"))
 
 
+def _conversational(n: int, obj: dict[str, Any], errors: list[Finding]) -> list[Any] | None:
+    """The messages of a conversational prompt-completion line (TRL: ``prompt`` and
+    ``completion`` are message lists), or None with the problems added to ``errors``."""
+    extra = sorted(set(obj) - {"prompt", "completion", "metadata"})
+    if extra:
+        errors.append(Finding(n, "unknown_key", f"unrecognized key(s) {', '.join(extra)}"))
+    completion = obj.get("completion")
+    if not isinstance(completion, list) or not completion:
+        what = "missing" if completion is None else f"{type(completion).__name__}"
+        errors.append(
+            Finding(
+                n,
+                "bad_structure",
+                f"completion: the prompt is a message list, so the completion must be a "
+                f"non-empty message list too (got {what})",
+            )
+        )
+        return None
+    return list(obj["prompt"]) + completion
+
+
 def validate_file(
     path: str | Path,
     fmt: str = "chat",
@@ -525,11 +577,15 @@ def validate_file(
     max_tokens: int | None = None,
     token_limit: int = DEFAULT_TOKEN_LIMIT,
     epochs: int = 3,
+    fail_on_duplicates: bool = False,
 ) -> ValidationReport:
     """Check every line of a JSONL training file; see the module docstring for what is checked.
 
     ``tokenizer``: a path / hub id / tokenizer object (see curate.export.tokens.load_tokenizer) for exact
-    counts and template checks; without one, tokens are estimated as characters / 4.
+    counts and template checks, or a tiktoken encoding name (``cl100k_base``, ``o200k_base``)
+    for OpenAI's counts; without one, tokens are estimated per script
+    (curate.validate_tokens). Exact duplicate lines are a warning (no trainer refuses them)
+    unless ``fail_on_duplicates``.
     """
     from curate.export.tokens import load_tokenizer
 
@@ -546,7 +602,8 @@ def validate_file(
     _check_name(p)
     if not p.is_file():
         raise InputError(f"{p}: no such file")
-    tok = load_tokenizer(tokenizer) if tokenizer is not None else None
+    counter = TiktokenCounter(tokenizer) if is_tiktoken_name(tokenizer) else None
+    tok = load_tokenizer(tokenizer) if tokenizer is not None and counter is None else None
     report = ValidationReport(str(p), fmt)
     problem = sniff(p)
     if problem:
@@ -572,8 +629,7 @@ def validate_file(
     model = model_for(fmt) if fmt != "chat" else None
     seen: dict[bytes, int] = {}
     n_msgs: list[int] = []
-    chars: dict[int, int] = {}
-    asst_chars: list[int] = []
+    counted: dict[int, tuple[int, int]] = {}  # line -> (tokens, assistant tokens), not exact
     lines = blank = 0
     blake = hashlib.blake2b
     for n, raw in _read_lines(p, errors):
@@ -599,10 +655,16 @@ def validate_file(
         digest = blake(raw, digest_size=16).digest()
         first = seen.get(digest)
         if first is not None:
-            errors.append(Finding(n, "duplicate", f"exact duplicate of line {first}"))
+            dup = Finding(n, "duplicate", f"exact duplicate of line {first}")
+            (errors if fail_on_duplicates else warnings).append(dup)
         else:
             seen[digest] = n
-        if model is not None:
+        if fmt == "completion" and isinstance(obj.get("prompt"), list):
+            # conversational prompt-completion (message lists): the messages are checked below
+            msgs = _conversational(n, obj, errors)
+            if msgs is None:
+                continue
+        elif model is not None:
             try:
                 model.model_validate(obj)
             except ValidationError as exc:
@@ -615,7 +677,7 @@ def validate_file(
             if not EXAMPLE_KEYS.issuperset(obj):
                 extra = sorted(set(obj) - EXAMPLE_KEYS)
                 errors.append(Finding(n, "unknown_key", f"unrecognized key(s) {', '.join(extra)}"))
-            msgs = obj.get("messages")  # type: ignore[assignment]
+            msgs = obj.get("messages")
             if msgs is None:
                 errors.append(Finding(n, "missing_messages", "no 'messages' key"))
                 continue
@@ -632,12 +694,16 @@ def validate_file(
                 errors.append(Finding(n, "missing_messages", "'messages' is empty"))
                 continue
         # a prompt string has no place for a system message (export folds it in)
-        usable, c, a = check_messages(n, msgs, obj, errors, warnings, fmt != "completion")
+        system_slot = fmt != "completion" or isinstance(obj.get("prompt"), list)
+        usable, _, _ = check_messages(n, msgs, obj, errors, warnings, system_slot)
         n_msgs.append(len(msgs))
-        chars[n] = c
-        asst_chars.append(a)
-        if usable and checks is not None:
-            checks.add(n, msgs)
+        if counter is not None:
+            if usable:
+                counted[n] = counter.count(msgs)
+        elif checks is None:
+            counted[n] = estimate_messages(msgs)
+        elif usable:
+            checks.add(n, [{**m, "content": content_text(m.get("content"))} for m in msgs])
     if lines == blank and not errors:
         what = "is empty" if not lines else "holds only blank lines"
         errors.append(Finding(0, "empty_file", f"{p} {what}: there is nothing to train on"))
@@ -646,11 +712,11 @@ def validate_file(
         tokens, exact = checks.tokens, True
         asst_tokens = checks.assistant
     else:
-        tokens, exact = {n: (c + 3) // 4 for n, c in chars.items()}, False
-        asst_tokens = [(c + 3) // 4 for c in asst_chars]
+        tokens, exact = {n: t for n, (t, _) in counted.items()}, counter is not None
+        asst_tokens = [a for _, a in counted.values()]
     for n, t in tokens.items():
         if t > token_limit:
-            how = "" if exact else " (estimated as characters/4; pass --tokenizer for exact counts)"
+            how = "" if exact else " (estimated per script; pass --tokenizer for exact counts)"
             warnings.append(
                 Finding(
                     n, "over_token_limit", f"{t:,} tokens, over the limit of {token_limit:,}{how}"
@@ -665,7 +731,7 @@ def validate_file(
         "lines_with_errors": len({f.line for f in errors}),
         "messages_per_example": _dist(n_msgs),
         "tokens_exact": exact,
-        "tokenizer": tok.name if tok is not None else None,
+        "tokenizer": tok.name if tok is not None else counter.name if counter else None,
         "tokens_per_example": _dist(list(tokens.values())),
         "assistant_tokens_per_example": _dist(asst_tokens),
         "token_limit": token_limit,

@@ -50,7 +50,7 @@ ERROR_CASES: dict[str, tuple[Any, str]] = {
     ),
     "content_not_string": (
         {"messages": [S, {"role": "user", "content": 42}, A]},
-        "messages[1] (user) content is int, not a string",
+        "messages[1] (user) content is int, not a string or a list of content parts",
     ),
     "no_assistant": ({"messages": [S, U]}, "no assistant message (nothing to train on)"),
     "consecutive_roles": ({"messages": [S, U, U, A]}, "messages[2]: two user messages in a row"),
@@ -72,9 +72,11 @@ ERROR_CASES: dict[str, tuple[Any, str]] = {
                 {
                     "role": "assistant",
                     "content": None,
-                    "tool_calls": [{"type": "function", "function": {"name": "get_time"}}],
+                    "tool_calls": [
+                        {"id": "c1", "type": "function", "function": {"name": "get_time"}}
+                    ],
                 },
-                {"role": "tool", "content": "12:00"},
+                {"role": "tool", "content": "12:00", "tool_call_id": "c1"},
                 A,
             ],
             "tools": [WEATHER_TOOL],
@@ -92,11 +94,22 @@ def test_each_error_kind(tmp_path: Path, code: str) -> None:
     assert [(f.line, f.code, f.message) for f in report.errors] == [(2, code, message)]
 
 
-def test_duplicate_and_error_table_is_covered(tmp_path: Path) -> None:
-    report = validate_file(write(tmp_path, GOOD, {"messages": [U, A]}, GOOD))
-    assert [(f.line, f.code, f.message) for f in report.errors] == [
-        (3, "duplicate", "exact duplicate of line 1")
-    ]
+def test_duplicates_warn_unless_asked_to_fail(tmp_path: Path) -> None:
+    """No trainer refuses a repeated line: a warning, an error only with the flag."""
+    path = write(tmp_path, GOOD, {"messages": [U, A]}, GOOD)
+    report = validate_file(path)
+    assert report.ok
+    dup = (3, "duplicate", "exact duplicate of line 1")
+    assert [(f.line, f.code, f.message) for f in report.warnings if f.code == "duplicate"] == [dup]
+    strict = validate_file(path, fail_on_duplicates=True)
+    assert [(f.line, f.code, f.message) for f in strict.errors] == [dup]
+    assert CliRunner().invoke(main, ["validate", str(path)]).exit_code == 0
+    res = CliRunner().invoke(main, ["validate", str(path), "--fail-on-duplicates"])
+    assert res.exit_code == 1
+    assert "line 3: exact duplicate of line 1" in res.output
+
+
+def test_error_table_is_covered() -> None:
     tokenizer_codes = {
         "double_bos",
         "missing_end_of_turn",
@@ -105,26 +118,32 @@ def test_duplicate_and_error_table_is_covered(tmp_path: Path) -> None:
         "bad_structure",
     }
     file_codes = {"empty_file", "unreadable"}
-    assert set(ERRORS) == set(ERROR_CASES) | {"duplicate"} | tokenizer_codes | file_codes
+    assert set(ERRORS) == set(ERROR_CASES) | tokenizer_codes | file_codes | set(TOOL_CASES)
 
 
 def test_valid_edge_cases_are_not_errors(tmp_path: Path) -> None:
     tool_call = {
         "role": "assistant",
         "content": None,
-        "tool_calls": [{"type": "function", "function": {"name": "get_weather"}}],
+        "tool_calls": [
+            {
+                "id": "call_1",
+                "type": "function",
+                "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'},
+            }
+        ],
     }
+    answer = {"role": "tool", "content": "sunny", "tool_call_id": "call_1"}
+    parts = {"role": "user", "content": [{"type": "text", "text": "My router drops wifi."}]}
     lines = [
-        {
-            "messages": [S, U, tool_call, {"role": "tool", "content": "sunny"}, A],
-            "tools": [WEATHER_TOOL],
-        },
+        {"messages": [S, U, tool_call, answer, A], "tools": [WEATHER_TOOL]},
+        {"messages": [S, parts, A]},
         {"messages": [S, U, {**A, "weight": 0}, U, {**A, "weight": 1}]},
     ]
     report = validate_file(write(tmp_path, *lines))
     assert report.ok, report.errors
     assert report.warnings == []
-    assert report.stats["examples"] == 2
+    assert report.stats["examples"] == 3
     assert report.stats["messages_per_example"]["max"] == 5
 
 
@@ -158,9 +177,10 @@ def test_over_token_limit_estimated_without_tokenizer(tmp_path: Path) -> None:
     assert report.ok
     (w,) = report.warnings
     assert (w.line, w.code) == (2, "over_token_limit")
+    # 4 + 6 + 100 content tokens, 3 per message and 3 for the reply (OpenAI's count)
     assert w.message == (
-        "110 tokens, over the limit of 100 "
-        "(estimated as characters/4; pass --tokenizer for exact counts)"
+        "122 tokens, over the limit of 100 "
+        "(estimated per script; pass --tokenizer for exact counts)"
     )
     assert report.stats["tokens_exact"] is False
     assert report.stats["billed_tokens"] == 3 * (report.stats["tokens_per_example"]["min"] + 100)
@@ -244,7 +264,11 @@ def test_truncated_gzip_checks_the_lines_before_the_cut(tmp_path: Path) -> None:
 
 
 def test_warning_table_is_covered() -> None:
-    assert set(WARNINGS) == set(WARNING_CASES) | {"over_token_limit", "tokenizer_adds_bos"}
+    assert set(WARNINGS) == set(WARNING_CASES) | {
+        "over_token_limit",
+        "tokenizer_adds_bos",
+        "duplicate",
+    }
 
 
 # -- non-JSONL input: one error, not thousands ---------------------------------------------
@@ -453,3 +477,157 @@ def test_string_prompt_completion_has_no_system_to_miss(tmp_path: Path) -> None:
     assert report.ok and report.warnings == []
     chat = {"messages": [U, A]}
     assert [f.code for f in validate_file(write(tmp_path, chat)).warnings] == ["no_system"]
+
+
+# -- issue 23: tool calls, content parts, conversational completion, per-script estimates ------
+
+CALL = {"id": "c1", "type": "function", "function": {"name": "get_weather", "arguments": "{}"}}
+TOOL_CASES: dict[str, tuple[dict[str, Any], str]] = {
+    "bad_tool_call": (
+        {"role": "assistant", "content": None, "tool_calls": '[{"id": "c1"}]'},
+        "messages[2]: tool_calls is str, not a list of calls (write "
+        '[{"id": ..., "type": "function", "function": {"name": ..., "arguments": "{...}"}}])',
+    ),
+    "missing_tool_call_id": (
+        {"role": "tool", "content": "sunny"},
+        "messages[3]: tool message without 'tool_call_id'",
+    ),
+    "unknown_tool_call_id": (
+        {"role": "tool", "content": "sunny", "tool_call_id": "c9"},
+        "messages[3]: tool_call_id 'c9' answers no earlier tool call (call ids: c1)",
+    ),
+}
+
+
+def _tool_line(call_msg: dict[str, Any] | None = None, reply: dict[str, Any] | None = None) -> Any:
+    call_msg = call_msg or {"role": "assistant", "content": None, "tool_calls": [CALL]}
+    reply = reply or {"role": "tool", "content": "sunny", "tool_call_id": "c1"}
+    return {"messages": [S, U, call_msg, reply, A], "tools": [WEATHER_TOOL]}
+
+
+@pytest.mark.parametrize("code", sorted(TOOL_CASES))
+def test_each_tool_error(tmp_path: Path, code: str) -> None:
+    msg, message = TOOL_CASES[code]
+    line = _tool_line(reply=msg) if msg["role"] == "tool" else _tool_line(call_msg=msg)
+    report = validate_file(write(tmp_path, GOOD, line))
+    assert [(f.line, f.code, f.message) for f in report.errors if f.code == code] == [
+        (2, code, message)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (
+            {"city": "Oslo"},
+            "is a JSON dict; it must be a string holding JSON (json.dumps the object)",
+        ),
+        ("{city: Oslo}", "is not valid JSON (Expecting property name enclosed in double quotes"),
+    ],
+)
+def test_tool_call_arguments_must_be_a_json_string(
+    tmp_path: Path, arguments: Any, message: str
+) -> None:
+    call = {**CALL, "function": {"name": "get_weather", "arguments": arguments}}
+    line = _tool_line(call_msg={"role": "assistant", "content": None, "tool_calls": [call]})
+    (err,) = validate_file(write(tmp_path, line)).errors
+    assert err.code == "bad_tool_call"
+    assert err.message.startswith(f"messages[2].tool_calls[0].function.arguments {message}")
+
+
+def test_content_part_lists_are_accepted_and_checked(tmp_path: Path) -> None:
+    parts = [{"type": "text", "text": "My router "}, {"type": "text", "text": "drops wifi."}]
+    good = {"messages": [S, {"role": "user", "content": parts}, A]}
+    bad = {"messages": [S, {"role": "user", "content": [{"type": "video", "url": "x"}]}, A]}
+    report = validate_file(write(tmp_path, good, bad))
+    assert [(f.line, f.code, f.message) for f in report.errors] == [
+        (
+            2,
+            "content_not_string",
+            "messages[1] (user): content[0] has type 'video' (expected one of file, image_url, "
+            "input_audio, refusal, text)",
+        )
+    ]
+
+
+def test_conversational_completion_export_validates(tmp_path: Path) -> None:
+    """`--completion-style conversational` writes message lists; validate took it for the
+    string style and reported two bad_structure findings per line."""
+    line = {"prompt": [S, U], "completion": [A]}
+    bad = {"prompt": [S, U], "completion": "Reset the router."}
+    path = write(tmp_path, line, {"prompt": [U], "completion": [{**A, "content": "Ok."}]}, bad)
+    report = validate_file(path, fmt="completion")
+    assert [(f.line, f.code) for f in report.errors] == [(3, "bad_structure")]
+    assert report.errors[0].message == (
+        "completion: the prompt is a message list, so the completion must be a non-empty "
+        "message list too (got str)"
+    )
+    assert report.stats["examples"] == 2
+
+
+def test_cli_counts_lines_not_findings(tmp_path: Path) -> None:
+    two = {"prompt": 3, "completion": 4}  # two findings on one line
+    res = CliRunner().invoke(
+        main, ["validate", str(write(tmp_path, two)), "--format", "completion"]
+    )
+    assert res.exit_code == 1
+    assert "error bad_structure: 2 findings on 1 line\n" in res.output
+
+
+@pytest.mark.parametrize(
+    ("text", "at_least"),
+    [
+        ("客服工单处理：用户反映路由器每小时断线一次。" * 1000, 21_000),  # 22,000 CJK characters
+        ("4711 0815 2024-12-31 +49 30 1234567, " * 600, 8_000),  # digit-heavy
+    ],
+)
+def test_estimate_counts_cjk_and_digits_per_script(
+    tmp_path: Path, text: str, at_least: int
+) -> None:
+    """Characters/4 put 22,000 CJK characters at 5,500 tokens, under the 16,385 limit."""
+    from curate.validate_tokens import estimate_text
+
+    assert estimate_text(text) >= at_least > (len(text) + 3) // 4
+    line = {"messages": [S, U, {**A, "content": text}]}
+    report = validate_file(write(tmp_path, line), token_limit=at_least)
+    assert [w.code for w in report.warnings] == ["over_token_limit"]
+
+
+def test_estimate_of_english_prose_stays_characters_over_four() -> None:
+    from curate.validate_tokens import estimate_text
+
+    assert estimate_text("Please reset the router and update the firmware.") == 12
+
+
+def test_tiktoken_encoding_name_counts_as_openai_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--tokenizer cl100k_base``: tiktoken's count (here a tiny stand-in encoding, since
+    the real file cannot be fetched offline), plus 3 per message and 3 for the reply."""
+    tiktoken = pytest.importorskip("tiktoken")
+    from curate import validate_tokens
+
+    ranks = {bytes([b]): b for b in range(256)}
+    tiny = tiktoken.Encoding("tiny", pat_str=r"\S+|\s+", mergeable_ranks=ranks, special_tokens={})
+    monkeypatch.setattr(tiktoken, "get_encoding", lambda name: tiny)
+    monkeypatch.setattr(validate_tokens, "_cache_path", lambda name: Path(__file__))
+    report = validate_file(write(tmp_path, GOOD), tokenizer="cl100k_base")
+    # bytes of role + content per message: (6+16) + (4+21) + (9+17), 3 each, 3 for the reply
+    assert report.stats["tokens_exact"] is True
+    assert report.stats["tokenizer"] == "cl100k_base"
+    assert report.stats["tokens_per_example"]["max"] == 73 + 3 * 3 + 3
+
+
+def test_tiktoken_encoding_file_missing_offline_is_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("tiktoken")
+    monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path / "cache"))
+    res = CliRunner().invoke(
+        main, ["validate", str(write(tmp_path, GOOD)), "--tokenizer", "o200k_base"]
+    )
+    assert res.exit_code == 2
+    assert res.output.startswith(
+        "Error: --tokenizer o200k_base: the tiktoken encoding file is not available offline "
+        f"(looked for {tmp_path / 'cache'}/"
+    )

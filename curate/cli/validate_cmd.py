@@ -21,11 +21,14 @@ def _render(report: Any) -> None:
         for f in findings:
             by_code.setdefault(f.code, []).append(f)
         for code, items in sorted(by_code.items()):
+            lines = len({f.line for f in items})
             what = (
                 "the whole file"
                 if all(f.line == 0 for f in items)
-                else f"{len(items):,} line{'s' if len(items) != 1 else ''}"
+                else f"{lines:,} line{'s' if lines != 1 else ''}"
             )
+            if len(items) != lines and what != "the whole file":
+                what = f"{len(items):,} findings on {what}"
             console.print(f"[{colour}]{kind[:-1]}[/{colour}] {code}: {what}")
             for f in items[:SHOW]:
                 where = f"line {f.line}" if f.line else "file"
@@ -78,7 +81,8 @@ def _render(report: Any) -> None:
 @click.option(
     "--tokenizer",
     default=None,
-    help="tokenizer.json, model directory, hub id or smollm2: exact counts and template checks.",
+    help="tokenizer.json, model directory, hub id or smollm2: exact counts and template checks; "
+    "or a tiktoken encoding (cl100k_base, o200k_base) for OpenAI counts.",
 )
 @click.option(
     "--max-tokens",
@@ -100,6 +104,11 @@ def _render(report: Any) -> None:
     show_default=True,
     help="Epochs for the billed-tokens estimate.",
 )
+@click.option(
+    "--fail-on-duplicates",
+    is_flag=True,
+    help="Make exact duplicate lines an error (by default they are a warning).",
+)
 @json_option
 @handle_errors
 def validate_command(
@@ -109,6 +118,7 @@ def validate_command(
     max_tokens: int | None,
     token_limit: int,
     epochs: int,
+    fail_on_duplicates: bool,
     as_json: bool,
 ) -> None:
     """Check PATH (a JSONL training file, ours or anyone's): every error with its line number,
@@ -122,6 +132,7 @@ def validate_command(
         max_tokens=max_tokens,
         token_limit=token_limit,
         epochs=epochs,
+        fail_on_duplicates=fail_on_duplicates,
     )
     if as_json:
         print_json(report.to_dict())

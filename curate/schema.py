@@ -22,8 +22,20 @@ from curate.ingest.user_regex import compile_user
 FieldType = Literal["string", "int", "float", "bool", "datetime", "list[string]"]
 Side = Literal["user", "assistant", "context", "none"]
 Role = Literal["user", "assistant", "system"]
-LayoutKind = Literal["rows", "thread_rows", "dialog_list", "document_sections", "wide_rows"]
+LayoutKind = Literal[
+    "rows",
+    "thread_rows",
+    "dialog_list",
+    "document_sections",
+    "wide_rows",
+    # a repository folder (curate/ingest/repo.py): one record per definition, section or file
+    "python_ast",
+    "doc_headings",
+    "source_files",
+]
+REPO_KINDS = ("python_ast", "doc_headings", "source_files")
 NormalizeStep = Literal["html", "quotes", "signature"]
+ChannelStep = Literal["handles", "agent_signature", "continuations", "personal_urls"]
 
 
 class _Strict(BaseModel):
@@ -40,6 +52,9 @@ class FieldSpec(_Strict):
     text: bool = False
     side: Side = "none"
     normalize: list[NormalizeStep] = Field(default_factory=list)
+    # code and docs with code blocks: indentation is meaning, so only line ends, control
+    # characters and trailing spaces are normalized (no space runs collapsed)
+    verbatim: bool = False
     description: str = ""
 
 
@@ -66,6 +81,16 @@ class Layout(_Strict):
     role_key: str | None = None
     role_keys: dict[str, Role] = Field(default_factory=dict)
     append_turns: dict[str, Role] = Field(default_factory=dict)
+    # support channels (curate/ingest/channel.py): clean-up steps for the turns, who wrote each
+    # message, and which messages are not conversation (agent actions, internal notes)
+    channel: list[ChannelStep] = Field(default_factory=list)
+    author_column: str | None = None  # thread_rows: the column naming a message's author
+    author_key: str | None = None  # dialog_list: the item key (or dotted path) of its author
+    customer_path: str | None = None  # dialog_list: the row's customer id; others' items: agent
+    company_from_author: bool = False  # company (a brand name) from the agent's author
+    prepend_turns: dict[str, Role] = Field(default_factory=dict)
+    skip_roles: list[str] = Field(default_factory=list)  # role values that are not turns
+    skip_when: dict[str, str | bool | int] = Field(default_factory=dict)  # item key -> value
     # document_sections: one document per row, split into sections
     text_column: str = "text"
     section_pattern: str | None = None
@@ -143,6 +168,10 @@ class Task(_Strict):
     description: str = ""
     # exported only when named in export's `tasks` (a variant a user opts into)
     optional: bool = False
+    # policy-grounded replies: the team's policy text, as `{{ policy }}` in the templates; a
+    # file is read relative to the schema file's folder, then the working directory
+    policy: str | None = None
+    policy_file: str | None = None
 
     @model_validator(mode="after")
     def _has_templates(self) -> Task:
@@ -295,7 +324,36 @@ def load_schema(name_or_path: str | Path) -> Schema:
     except ValidationError as exc:
         raise SchemaError(format_validation_error(str(path), exc)) from exc
     object.__setattr__(schema, "source_path", str(path))
+    _read_policies(schema, path)
     return schema
+
+
+def _read_policies(schema: Schema, path: Path) -> None:
+    """Each task's ``policy_file`` read into its ``policy`` (the schema file's folder first, then
+    the working directory, since ingest keeps a copy of the schema in the workspace)."""
+    for i, task in enumerate(schema.tasks):
+        if not task.policy_file:
+            continue
+        where = [path.parent / task.policy_file, Path(task.policy_file)]
+        found = next((p for p in where if p.is_file()), None)
+        if found is None:
+            raise SchemaError(
+                f"{path}: tasks.{i}.policy_file: policy file '{task.policy_file}' not found "
+                f"(looked in {path.parent} and the working directory)",
+                hint="give a path relative to the schema file, or an absolute path",
+            )
+        text = parse_policy(found)
+        object.__setattr__(task, "policy", text)
+
+
+def parse_policy(path: Path) -> str:
+    """A policy file's text (UTF-8, surrounding blank lines trimmed); empty is an error."""
+    from curate.config import read_utf8
+
+    text = read_utf8(path, SchemaError).strip()
+    if not text:
+        raise SchemaError(f"policy file {path} is empty", hint="write the team's policy in it")
+    return text
 
 
 def load_workspace_schema(workspace: Any) -> Schema:

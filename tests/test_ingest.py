@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curate.errors import InputError, UsageError
+from curate.errors import UsageError
 from curate.ingest import ingest
 from curate.workspace import Workspace
 from tests.conftest import SAMPLE, realdata
@@ -80,14 +80,27 @@ def test_rerun_is_byte_identical_and_ids_stable(tmp_path: Path) -> None:
         assert a == b, table
 
 
-def test_missing_required_column_names_closest(tmp_path: Path) -> None:
-    src = write_csv(tmp_path / "x.csv", [["subject", "descripton"], ["a", "b"]])
-    with pytest.raises(InputError) as exc:
-        ingest([src], "tickets", tmp_path / "ws", rules=None)
-    assert "column 'Ticket Description' not found in" in exc.value.message
-    assert "columns are: subject, descripton; did you mean 'descripton'?" in exc.value.message
-    assert exc.value.exit_code == 2
-    assert not (tmp_path / "ws").exists()
+def test_missing_required_column_is_one_reject_naming_closest(tmp_path: Path) -> None:
+    """A file no layout fits is one no_layout reject covering its rows, not an abort (issue 19)."""
+    src = write_csv(tmp_path / "x.csv", [["subject", "descripton"], ["a", "b"], ["c", "d"]])
+    res = ingest([src], "tickets", tmp_path / "ws", rules=None)
+    rejects = pl.read_parquet(tmp_path / "ws" / "ingest" / "rejects.parquet")
+    assert rejects["reason"].to_list() == ["no_layout"]
+    assert rejects["n_rows"].to_list() == [2]
+    message = rejects["message"][0]
+    assert "no layout of schema 'tickets' fits its columns (subject, descripton)" in message
+    assert "closest layout 'ticket_rows' lacks Ticket Description" in message
+    assert message.endswith("(did you mean 'descripton'?)")
+    assert res.counts["records"] == 0
+
+
+def test_unmatched_file_does_not_stop_the_others(tmp_path: Path) -> None:
+    bad = write_csv(tmp_path / "x.csv", [["subject", "descripton"], ["a", "b"]])
+    good = tickets_csv(tmp_path)
+    res = ingest([bad, good], "tickets", tmp_path / "ws", rules=None)
+    assert res.counts["records"] > 0
+    rejects = pl.read_parquet(tmp_path / "ws" / "ingest" / "rejects.parquet")
+    assert rejects.filter(pl.col("reason") == "no_layout")["source_file"].to_list() == [str(bad)]
 
 
 def test_workspace_inside_input_dir_refused(tmp_path: Path) -> None:
@@ -201,7 +214,9 @@ def test_wide_rows_and_sections(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws")
     recs = ws.read_table("ingest", "records")
     cuad = recs.filter(pl.col("layout") == "cuad_wide")
-    assert cuad["clause_type"].to_list() == ["Document Name", "Governing Law"]
+    # metadata columns are values to extract (value_type + answer), not clause types
+    assert cuad["value_type"].to_list() == ["Document Name", "Governing Law"]
+    assert cuad["clause_type"].to_list() == [None, None]
     assert cuad["answer"].to_list() == ["SUPPLY AGREEMENT", "Delaware"]
     secs = recs.filter(pl.col("layout") == "contract_documents")
     assert secs["section_title"].to_list()[1:] == ["1. DEFINITIONS", "2. TERM"]

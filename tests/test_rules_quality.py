@@ -200,9 +200,15 @@ def texts(draw: st.DrawFn) -> str:
 
 def _regex_metrics(col: pl.Series) -> dict[str, list[int]]:
     """The definitions: counts on the whitespace-collapsed text, by Polars regexes."""
+    from curate.rules.quality import UNSPACED, UNSPACED_TOKEN
+
     norm = col.str.replace_all(r"\s{2,}|[^\S ]", " ").str.strip_chars(" ")
-    words = [0 if not t else len(t.split(" ")) for t in norm.to_list()]
-    nonspace = [len(t) - max(w - 1, 0) for t, w in zip(norm.to_list(), words, strict=True)]
+    spaced = [0 if not t else len(t.split(" ")) for t in norm.to_list()]
+    nonspace = [len(t) - max(w - 1, 0) for t, w in zip(norm.to_list(), spaced, strict=True)]
+    # scripts without spaces (Japanese...): each character is a word
+    tokens = norm.str.count_matches(UNSPACED_TOKEN).to_list()
+    unspaced = norm.str.contains(UNSPACED).to_list()
+    words = [t if u else w for w, t, u in zip(spaced, tokens, unspaced, strict=True)]
     nonletters = col.str.count_matches(r"[^\p{L}\s]").to_list()
     return {
         "chars": col.str.len_chars().to_list(),
@@ -267,3 +273,77 @@ def test_boilerplate_folds_ascii_case_only() -> None:
     rules = QualityRules(extra_boilerplate_phrases=["kind regards"])
     assert reasons("\u212aind regards, Ana", "Noted.", rules) == (None, None)
     assert reasons("KIND regards, Ana", "Noted.", rules)[0] == "boilerplate"
+
+
+# -- per script and per role (issue 19: real drops on the support files) ---------------------
+
+
+def chat_reasons(user: str, assistant: str) -> tuple[str | None, str | None]:
+    """The quality verdict on one exchange held as turns (as thread layouts make it)."""
+    turns = [[{"role": "user", "content": user}, {"role": "assistant", "content": assistant}]]
+    df = pl.DataFrame({"turns": turns}, schema={"turns": TURNS})
+    out = quality_reasons(df, QualityRules(), [], {})
+    return out["reason"][0], out["detail"][0]
+
+
+JAPANESE_ANSWERS = [  # twcs_random5000.csv: Amazon JP answers, all 7 dropped before
+    "ご心配をおかけしております。メール便の場合はポストに投函して配達完了となります。"
+    "ポストをご確認いただいても問題が解決しない場合は、カスタマーサービスまでお問い合わせください。",
+    "ご迷惑をおかけしております。カスタマーサービスにお問い合わせ頂いたとの事ですね。"
+    "そのようにご案内があったのであれば、何らかの理由で返金処理が滞っている事が考えられますので、お待ち下さい。",
+    "失礼いたします、Amazonです。 Amazonプライムは、初入会時に1ｹ月の無料体験期間があり、それ以降は、"
+    "年間プラン3,900円または月間プラン400円でご利用いただけます。",
+]
+
+
+@pytest.mark.parametrize("answer", JAPANESE_ANSWERS)
+def test_japanese_answers_pass_mean_word_length(answer: str) -> None:
+    """Japanese has no spaces between words: each character is a word, not one 60-letter one."""
+    assert chat_reasons("注文した商品が届きません。", answer) == (None, None)
+
+
+def test_unspaced_script_words_are_characters() -> None:
+    from curate.rules.quality import _metrics
+
+    segs = pl.DataFrame({"a": ["お問い合わせ ください。 OK"]})
+    m = _metrics(segs, QualityRules())["a"]
+    assert m["words"].tolist() == [len("お問い合わせください") + 2]  # + "。" and "OK"
+
+
+ARCHIVE = "https://web.archive.org/web/20200406225456/https://www.apple.com/support/systemstatus"
+
+
+def test_help_link_answer_passes_url_ratio_on_the_assistant_side() -> None:
+    """IBM: 'Please refer to: <archive link>' is an answer; the link counts as one reference."""
+    assert chat_reasons("My iTunes won't load", f"Please refer to: {ARCHIVE}") == (None, None)
+    assert chat_reasons("Still broken", f"Please try this: {ARCHIVE}") == (None, None)
+
+
+def test_link_only_turns_still_fail_url_ratio() -> None:
+    assert chat_reasons("help", ARCHIVE)[0] == "max_url_ratio"  # an answer that is only a link
+    # the user side is judged on the whole address: link spam stays spam
+    reason, detail = chat_reasons(f"see {ARCHIVE}", "We can help with that, what happened?")
+    assert reason == "max_url_ratio" and detail.startswith("user turns: URL ratio")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I tried to file a claim; the adjuster said you should be out of the office within an hour",
+        "While we don't have an out of office option, we do have a Do Not Disturb feature.",
+    ],
+)
+def test_out_of_office_as_words_is_not_boilerplate(text: str) -> None:
+    assert chat_reasons(text, "Thanks, we will look into it right away.") == (None, None)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I am out of the office until Monday with limited access to e-mail.",
+        "Out of Office: back on the 4th",
+        "I'm currently out of office.",
+    ],
+)
+def test_auto_reply_forms_are_boilerplate(text: str) -> None:
+    assert chat_reasons("Any update on my ticket?", text)[0] == "boilerplate"

@@ -26,6 +26,23 @@ import pyarrow as pa
 from curate.rules.pack import FilterRule, QualityRules
 
 URL = r"(?-u:\b)(?:[a-zA-Z][a-zA-Z0-9+.-]*://|www\.)\S+"
+# Scripts written without spaces between words: each character counts as a word.
+_UNSPACED_CHARS = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}\p{Tibetan}"
+UNSPACED = rf"[{_UNSPACED_CHARS}]"
+UNSPACED_TOKEN = rf"[{_UNSPACED_CHARS}]|[^\s{_UNSPACED_CHARS}]+"
+# Auto-reply phrases that are also ordinary words ("you should be out of the office within an
+# hour", "we don't have an out of office option"): boilerplate only in an auto-reply's own form.
+AUTO_REPLY_CONTEXT = frozenset({"out of office", "out of the office"})
+_OOO = r"out\s+of\s+(?:the\s+)?office"
+AUTO_REPLY = (
+    r"(?i)\b(?:i\s+am|i'm|i’m|im|i\s+will\s+be|i'll\s+be|i’ll\s+be|we\s+are|we're|we’re)\s+"
+    rf"(?:currently\s+|now\s+)?{_OOO}\b|^\s*(?:re:\s*|automatic\s+reply:\s*)?{_OOO}\b"
+    rf"|\b{_OOO}\s+(?:auto|reply|until|from|returning)"
+)
+# On the assistant side a link is a reference the answer gives (a help article), one unit of
+# the answer however long its address (web-archive links run past 100 characters): for the
+# URL ratio and the mean word length each link there counts as at most this many characters.
+ASSISTANT_LINK_CHARS = 20
 SYMBOL = r"[^\p{L}\p{N}\s.,;:!?'\"()\[\]’‘“”/&%$€£@+=-]"  # what is not text or punctuation
 TURN_SIDES = ("user", "assistant", "context")
 ROLE_SIDE = {"user": "user", "assistant": "assistant", "system": "context"}
@@ -217,7 +234,10 @@ def _contains_phrases(ascii_text: pl.Series, phrases: list[str]) -> np.ndarray:
 
 
 def _metrics(
-    segs: pl.DataFrame, q: QualityRules, phrases: list[str] | None = None
+    segs: pl.DataFrame,
+    q: QualityRules,
+    phrases: list[str] | None = None,
+    sides: dict[str, str] | None = None,
 ) -> dict[str, dict[str, np.ndarray]]:
     """Per segment: chars, words, non-space, letters, symbols, URL chars, repetition.
 
@@ -272,6 +292,13 @@ def _metrics(
         chars[wide_rows] = sub.str.len_chars().cast(pl.Int64).to_numpy()
         nonletters[wide_rows] = sub.str.count_matches(r"[^\p{L}\s]").cast(pl.Int64).to_numpy()
         words[wide_rows] = np.where(norm_chars > 0, spaces_in + 1, 0)
+        # scripts written without spaces (Chinese, Japanese, Thai...): each of their characters
+        # is a word, so a Japanese answer is not one 60-letter "word"
+        unspaced = norm_wide.str.contains(UNSPACED).fill_null(False).to_numpy()
+        if unspaced.any():
+            at = np.flatnonzero(unspaced)
+            tokens = norm_wide.gather(at).str.count_matches(UNSPACED_TOKEN)
+            words[wide_rows[at]] = tokens.cast(pl.Int64).to_numpy()
         nonspace[wide_rows] = norm_chars - spaces_in
         if phrases:
             found = norm_wide.str.contains_any(phrases, ascii_case_insensitive=True)
@@ -333,10 +360,19 @@ def _metrics(
                 m["symbols"][maybe] = some.cast(pl.Int64).to_numpy()
         m["url_chars"] = np.zeros(height, np.int64)
         m["dup_lines"] = np.zeros(height)
-        if "max_url_ratio" in enabled and has_url[part].any():
+        m["link_excess"] = np.zeros(height, np.int64)
+        link_rules = {"max_url_ratio", "max_mean_word_length"} & set(enabled)
+        if link_rules and has_url[part].any():
             idx = np.flatnonzero(has_url[part])
             lens = col.gather(idx).str.extract_all(URL).list.eval(pl.element().str.len_chars())
-            m["url_chars"][idx] = lens.list.sum().fill_null(0).to_numpy()
+            if (sides or {}).get(c) == "assistant":
+                cap = ASSISTANT_LINK_CHARS
+                capped = lens.list.eval(pl.element().clip(upper_bound=cap)).list.sum()
+                total = lens.list.sum().fill_null(0).to_numpy()
+                m["url_chars"][idx] = capped.fill_null(0).to_numpy()
+                m["link_excess"][idx] = total - m["url_chars"][idx]
+            elif "max_url_ratio" in enabled:
+                m["url_chars"][idx] = lens.list.sum().fill_null(0).to_numpy()
         if "max_repeated_line_fraction" in enabled and (newlines[part] >= 2).any():
             idx = np.flatnonzero(newlines[part] >= 2)
             lines = (
@@ -358,7 +394,9 @@ def _segment_fails(m: dict[str, np.ndarray], q: QualityRules) -> dict[str, np.nd
     present = nonspace > 0
     ratios = present & (words >= q.min_words_for_ratios)
     safe = np.maximum(nonspace, 1)
-    mean_len = nonspace / np.maximum(words, 1)
+    # assistant links count as at most ASSISTANT_LINK_CHARS (see there)
+    linked = np.maximum(nonspace - m.get("link_excess", 0), 1)
+    mean_len = linked / np.maximum(words, 1)
     return {
         "min_chars": present & (chars < q.min_chars),
         "max_chars": chars > q.max_chars,
@@ -368,7 +406,7 @@ def _segment_fails(m: dict[str, np.ndarray], q: QualityRules) -> dict[str, np.nd
         "max_mean_word_length": ratios & (mean_len > q.max_mean_word_length),
         "min_alpha_ratio": ratios & (m["letters"] / safe < q.min_alpha_ratio),
         "max_symbol_ratio": ratios & (m["symbols"] / safe > q.max_symbol_ratio),
-        "max_url_ratio": present & (m["url_chars"] / safe > q.max_url_ratio),
+        "max_url_ratio": present & (m["url_chars"] / linked > q.max_url_ratio),
         "max_repeated_line_fraction": m["dup_lines"] > q.max_repeated_line_fraction,
         "max_repeated_ngram_fraction": m["dup_ngrams"] > q.max_repeated_ngram_fraction,
     }
@@ -391,12 +429,17 @@ def _detail(rule: str, seg: str, k: int, m: dict[str, np.ndarray], q: QualityRul
         return f"{label}: {value} words {op} {getattr(q, rule)}"
     if rule.endswith("mean_word_length"):
         op = "<" if rule.startswith("min") else ">"
-        value = r2(m["nonspace"][k] / max(int(m["words"][k]), 1))
+        linked = max(int(m["nonspace"][k] - m["link_excess"][k]), 1)
+        value = r2(linked / max(int(m["words"][k]), 1))
         return f"{label}: mean word length {value} {op} {getattr(q, rule)}"
     what = {
         "min_alpha_ratio": ("alphabetic ratio", m["letters"][k] / safe, "<"),
         "max_symbol_ratio": ("symbol ratio", m["symbols"][k] / safe, ">"),
-        "max_url_ratio": ("URL ratio", m["url_chars"][k] / safe, ">"),
+        "max_url_ratio": (
+            "URL ratio",
+            m["url_chars"][k] / max(int(m["nonspace"][k] - m["link_excess"][k]), 1),
+            ">",
+        ),
         "max_repeated_line_fraction": ("repeated lines", m["dup_lines"][k], ">"),
         "max_repeated_ngram_fraction": (f"repeated {q.ngram_size}-grams", m["dup_ngrams"][k], ">"),
     }
@@ -412,10 +455,12 @@ def quality_reasons(
     segs, sides = _segments(df, text_fields)
     enabled = q.enabled()
     phrases = [p.lower() for p in q.phrases()]
+    in_context = [p for p in phrases if p in AUTO_REPLY_CONTEXT]
+    phrases = [p for p in phrases if p not in AUTO_REPLY_CONTEXT]
     # the collapsed text of the metrics is also stripped: the same finds for phrases that do
     # not start or end with a space
     in_metrics = "boilerplate" in enabled and all(p == p.strip() for p in phrases)
-    metrics = _metrics(segs, q, phrases if in_metrics else None) if segs.width else {}
+    metrics = _metrics(segs, q, phrases if in_metrics else None, sides) if segs.width else {}
     # (rule, per-segment fails or None for a record rule, record-level fails)
     checks: list[tuple[str, dict[str, np.ndarray], np.ndarray]] = []
     per_seg = {c: _segment_fails(m, q) for c, m in metrics.items()}
@@ -436,6 +481,11 @@ def quality_reasons(
         for k in flags.columns:
             c, rule = k.split("|", 1)
             per_seg[c][rule] = flags[k].fill_null(False).to_numpy()
+    if "boilerplate" in enabled and in_context:
+        for c in segs.columns:
+            found = segs[c].str.contains(AUTO_REPLY).fill_null(False).to_numpy()
+            before = per_seg.setdefault(c, {}).get("boilerplate")
+            per_seg[c]["boilerplate"] = found if before is None else (before | found)
     record = _record_checks(df, segs, sides, text_fields, metrics)
     for rule in [*enabled, *(f.name for f in filters)]:
         if rule in record:

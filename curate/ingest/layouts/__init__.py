@@ -16,14 +16,18 @@ from collections.abc import Sequence
 from curate.errors import InputError
 from curate.ingest.layouts.base import ColumnIndex, LayoutMapper, get_path
 from curate.ingest.layouts.candidate import Candidate, RowShape
+from curate.ingest.layouts.code import PythonAstMapper, SourceFilesMapper
 from curate.ingest.layouts.dialogs import DialogMapper
+from curate.ingest.layouts.docs import DocHeadingsMapper
 from curate.ingest.layouts.rows import RowsMapper
 from curate.ingest.layouts.sections import SectionsMapper, split_sections
 from curate.ingest.layouts.threads import ThreadMapper
+from curate.ingest.layouts.unmatched import UNMATCHED, UnmatchedMapper, missing_for
 from curate.ingest.layouts.wide import WideMapper
 from curate.schema import Layout, LayoutKind, Schema
 
 __all__ = [
+    "UNMATCHED",
     "Candidate",
     "ColumnIndex",
     "LayoutMapper",
@@ -41,6 +45,10 @@ MAPPERS: dict[LayoutKind, type[LayoutMapper]] = {
     "dialog_list": DialogMapper,
     "document_sections": SectionsMapper,
     "wide_rows": WideMapper,
+    # repository folders (curate/ingest/repo.py)
+    "python_ast": PythonAstMapper,
+    "doc_headings": DocHeadingsMapper,
+    "source_files": SourceFilesMapper,
 }
 
 
@@ -51,22 +59,22 @@ def mapper_for(
     file: str,
     required: tuple[str, ...] = (),
 ) -> LayoutMapper:
-    """The mapper of ``layout``'s kind for one file."""
+    """The mapper of ``layout``'s kind for one file (a file no layout fits: ``UnmatchedMapper``)."""
+    if layout is UNMATCHED:
+        return UnmatchedMapper(schema, layout, mapping, file, required)
     return MAPPERS[layout.kind](schema, layout, mapping, file, required)
 
 
 def choose_layout(schema: Schema, columns: Sequence[str], file: str) -> Layout:
-    """The first layout whose `match` columns are all present (a layout without `match` always fits)."""
+    """The first layout whose `match` columns are all present and whose required fields all
+    have a column (a layout without `match` fits any file that has them). A file none fits
+    gets ``UNMATCHED``: its rows become one ``no_layout`` reject naming its columns and the
+    closest layout (``curate.ingest.layouts.unmatched``), never an abort of the run."""
     index = ColumnIndex(columns)
     for layout in schema.layouts:
-        if all(index.resolve(col) is not None for col in layout.match):
+        if not missing_for(schema, layout, index):
             return layout
-    wanted = "; ".join(f"'{lay.name}' needs {', '.join(lay.match)}" for lay in schema.layouts)
-    raise InputError(
-        f"{file}: no layout of schema '{schema.name}' fits its columns "
-        f"({', '.join(columns) or 'none'})",
-        hint=wanted,
-    )
+    return UNMATCHED
 
 
 def resolve_fields(

@@ -1,11 +1,20 @@
 """``dialog_list`` layouts: one record per row, whose turns are a list of messages in the row
-(plus optional columns appended as turns)."""
+(plus optional columns put before or after them as turns).
+
+A message is an object (its role from ``role_key``, a dotted path such as ``author.type``, or
+from which of ``role_keys`` it has, or by comparing its ``author_key`` with the row's
+``customer_path``: the customer is the user, anyone else the agent) or a ``[role, text]`` pair
+(ABCD). Messages whose role is in ``skip_roles`` (agent actions) or that match ``skip_when``
+(internal notes) are not conversation. Turns are assembled by curate/ingest/channel.py: one
+author per turn, and the layout's channel clean-up steps.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from curate.ingest.channel import Message, apply_meta, assemble
 from curate.ingest.layouts.base import LayoutMapper, get_path, text_of
 from curate.ingest.layouts.candidate import Candidate, raw_preview
 
@@ -18,54 +27,84 @@ class DialogMapper(LayoutMapper):
     def map_row(self, row: dict[str, Any], line: int, loc: str) -> Iterator[Candidate]:
         yield self._dialog(row, line, loc)
 
+    def _reject(self, row: dict[str, Any], line: int, loc: str, why: tuple[str, str]) -> Candidate:
+        return Candidate(line, loc, 1, self.values(row), raw=raw_preview(row), error=why)
+
+    def _skipped(self, item: Any, raw_role: Any) -> bool:
+        lay = self.layout
+        if text_of(raw_role).strip().lower() in {r.lower() for r in lay.skip_roles}:
+            return True
+        if isinstance(item, dict):
+            for key, want in lay.skip_when.items():
+                got = get_path(item, key)
+                if got == want or (isinstance(want, str) and text_of(got) == want):
+                    return True
+        return False
+
+    def _message(self, row: dict[str, Any], item: Any) -> tuple[Message | None, str | None]:
+        """(message, None), (None, None) for a skipped item, or (None, why) for no role."""
+        lay = self.layout
+        raw_role: Any = None
+        role: str | None = None
+        if isinstance(item, list | tuple) and len(item) == 2:  # [role, text]
+            raw_role = item[0]
+            if self._skipped(item, raw_role):
+                return None, None
+            role = self.role(raw_role)
+            if role is None:
+                return None, f"role {raw_role!r} is not one of {', '.join(lay.roles)}"
+            return Message(role, text_of(item[1]), None), None
+        if not isinstance(item, dict):
+            return None, "is neither an object nor a [role, text] pair"
+        author = text_of(get_path(item, lay.author_key)).strip() or None if lay.author_key else None
+        if lay.customer_path:
+            customer = text_of(get_path(row, lay.customer_path)).strip()
+            role = "user" if author is not None and author == customer else "assistant"
+        elif lay.role_key:
+            raw_role = get_path(item, lay.role_key)
+            role = self.role(raw_role)
+        else:
+            key = next((k for k in lay.role_keys if k in item), None)
+            if key is not None:
+                role = lay.role_keys[key]
+                if author is None and isinstance(item[key], str):
+                    author = item[key].strip() or None  # IBM: {"client": "MommaYou2", ...}
+            else:
+                role = lay.default_role
+        if self._skipped(item, raw_role):
+            return None, None
+        if role is None:
+            return None, (
+                f"has no recognised role ({', '.join(lay.role_keys) or lay.role_key or 'none'})"
+            )
+        return Message(role, text_of(item.get(lay.content_key)), author), None
+
     def _dialog(self, row: dict[str, Any], line: int, loc: str) -> Candidate:
         lay = self.layout
         items = get_path(row, lay.turns_path or "")
-        values = self.values(row)
         if not isinstance(items, list):
-            return Candidate(
-                line,
-                loc,
-                1,
-                values,
-                raw=raw_preview(row),
-                error=("bad_type", f"'{lay.turns_path}' is not a list"),
-            )
-        turns: list[dict[str, str]] = []
+            return self._reject(row, line, loc, ("bad_type", f"'{lay.turns_path}' is not a list"))
+        messages: list[Message] = []
+        for path, role in lay.prepend_turns.items():
+            first = text_of(get_path(row, path))
+            if first.strip():
+                messages.append(Message(role, first, None))
         for i, item in enumerate(items):
-            role = None
-            if isinstance(item, dict):
-                if lay.role_key:
-                    role = self.role(item.get(lay.role_key))
-                else:
-                    role = next(
-                        (r for k, r in lay.role_keys.items() if k in item), lay.default_role
-                    )
-            if role is None:
-                return Candidate(
-                    line,
-                    loc,
-                    1,
-                    values,
-                    raw=raw_preview(row),
-                    error=(
-                        "unknown_role",
-                        f"{lay.turns_path}[{i}] has no recognised role key "
-                        f"({', '.join(lay.role_keys) or lay.role_key})",
-                    ),
+            msg, why = self._message(row, item)
+            if why is not None:
+                return self._reject(
+                    row, line, loc, ("unknown_role", f"{lay.turns_path}[{i}] {why}")
                 )
-            content = text_of(item.get(lay.content_key))
-            if turns and turns[-1]["role"] == role:
-                turns[-1]["content"] += "\n\n" + content
-            else:
-                turns.append({"role": role, "content": content})
+            if msg is not None:
+                messages.append(msg)
         for path, role in lay.append_turns.items():
             extra = text_of(get_path(row, path))
             if not extra.strip():
                 continue
-            if turns and turns[-1]["role"] == role:
-                if extra.strip() not in turns[-1]["content"]:
-                    turns[-1]["content"] += "\n\n" + extra
-            else:
-                turns.append({"role": role, "content": extra})
+            if any(m.role == role and extra.strip() in m.content for m in messages[-1:]):
+                continue
+            messages.append(Message(role, extra, None))
+        turns, meta = assemble(messages, lay.channel)
+        values = self.values(row)
+        apply_meta(values, meta, self.schema, lay)
         return Candidate(line, loc, 1, values, turns, src_row=row)

@@ -1,6 +1,7 @@
 """``thread_rows`` layouts: one row per message; messages are grouped into threads (by a group
-column, or by following reply-to links to the root), ordered, and merged into turns. Threads can
-span the whole file, so candidates come only from ``finish``."""
+column, or by following reply-to links to the root), ordered, and assembled into turns (curate/ingest/channel.py: one author per turn, the layout's
+channel clean-up steps). Threads can span the whole file, so candidates come only from
+``finish``."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
+from curate.ingest.channel import Message, apply_meta, assemble
 from curate.ingest.layouts.base import ColumnIndex, LayoutMapper, text_of
 from curate.ingest.layouts.candidate import Candidate, raw_preview
 from curate.schema import Layout, Schema
@@ -53,6 +55,7 @@ class ThreadMapper(LayoutMapper):
                 "order": lay.order_by or "",
                 "role": lay.role_column or "",
                 "content": lay.content_column or "",
+                "author": lay.author_column or "",
             }.items()
         }
         groups: dict[str, list[tuple[int, str, dict[str, Any]]]] = defaultdict(list)
@@ -82,7 +85,7 @@ class ThreadMapper(LayoutMapper):
 
         # Fields read from the message or role column would repeat the first message beside
         # the turns (whichever side wrote it): the turns carry the messages.
-        turn_columns = {col["content"], col["role"]} - {""}
+        turn_columns = {col["content"], col["role"], col["author"]} - {""}
         turn_fields = {name for name, c in self._plain + self._dotted if c in turn_columns}
         for key, items in groups.items():
 
@@ -93,22 +96,23 @@ class ThreadMapper(LayoutMapper):
 
             items.sort(key=order)
             first_line = min(it[0] for it in items)
-            turns: list[dict[str, str]] = []
+            messages: list[Message] = []
             error = None
+            skip = {r.lower() for r in lay.skip_roles}
             for line, _loc, row in items:
-                role = self.role(row.get(col["role"])) if lay.role_column else lay.default_role
+                raw_role = row.get(col["role"]) if lay.role_column else None
+                if text_of(raw_role).strip().lower() in skip:
+                    continue
+                role = self.role(raw_role) if lay.role_column else lay.default_role
                 if role is None:
                     error = (
                         "unknown_role",
-                        f"line {line}: role {row.get(col['role'])!r} is not one of "
-                        f"{', '.join(lay.roles)}",
+                        f"line {line}: role {raw_role!r} is not one of {', '.join(lay.roles)}",
                     )
                     break
-                content = text_of(row.get(col["content"]))
-                if turns and turns[-1]["role"] == role:
-                    turns[-1]["content"] += "\n\n" + content
-                else:
-                    turns.append({"role": role, "content": content})
+                author = text_of(row.get(col["author"])).strip() or None if col["author"] else None
+                messages.append(Message(role, text_of(row.get(col["content"])), author))
+            turns, meta = assemble(messages, lay.channel)
             values: dict[str, Any] = {}
             for _line, _loc, row in items:
                 for name, val in self.values(row).items():
@@ -116,6 +120,7 @@ class ThreadMapper(LayoutMapper):
                         continue
                     if values.get(name) in (None, "") and val not in (None, ""):
                         values[name] = val
+            apply_meta(values, meta, self.schema, lay)
             yield Candidate(
                 first_line,
                 f"thread:{key}",

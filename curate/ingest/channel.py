@@ -1,0 +1,240 @@
+"""Channel clean-up for support conversations: what the channel adds is not what an agent says.
+
+Social-media and chat exports wrap each answer in furniture a model must not learn: the
+customer's @handle at the start, the agent's initials at the end (``*MS``, ``^JS``, ``~Nick``,
+``-JS``), tweet numbering ("1/2", "(2/3)") where one answer was cut into several messages, and
+links that carry a customer's e-mail or a session token. Each is a named step a schema layout
+lists (``channel = [...]``, see ``CHANNEL_STEPS``); what a step removes is kept as metadata
+(``ChannelMeta``), never lost.
+
+Thread assembly lives here too, because it needs the same facts (who wrote each message, whom
+an agent's reply addresses): :func:`assemble` never puts two authors in one turn. Where several
+customers speak in one thread, the conversation kept is the one the agent answers (the customer
+its last reply addresses, else the first customer); the others' messages and the agent messages
+addressed to them are left out and named in ``other_authors``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from curate.rules.urls import remove_personal_urls
+
+__all__ = [
+    "CHANNEL_STEPS",
+    "ChannelMeta",
+    "Message",
+    "assemble",
+    "brand_name",
+    "continuation_marker",
+    "strip_agent_signature",
+    "strip_leading_handles",
+]
+
+CHANNEL_STEPS = ("handles", "agent_signature", "continuations", "personal_urls")
+
+_HANDLES = re.compile(r"^(?:\s*\.?@(\w{1,30})[\s,:;]*)+")
+_HANDLE = re.compile(r"@(\w{1,30})")
+# Sign-offs at the very end: a sigil and initials or a first name (^JS, *MS, ~ Olivia, ^NKush),
+# a dash and initials or a name (-JS, - Mindy), a slash and initials (Spotify's /BX), or bare initials after a sentence end or a link
+# (Amazon JP's "... ください。 EK"). Sign-off words ("- Thanks") are not names.
+_SIGNATURE = re.compile(
+    r"(?:(?<=[\s.!?,:;)\]。！？])|^)"
+    r"(?P<sig>[\^*~]\s?[A-Za-z][A-Za-z]{0,15}"
+    r"|[-–—]\s?(?!(?:Thanks|Thank|Cheers|Regards|Best)\b)(?:[A-Z]{1,3}|[A-Z][a-z]{1,15})"
+    r"|/[A-Z]{1,3}"
+    r"|(?<=[.!?。！？\]]\s)[A-Z]{2,3}|(?<=[.!?。！？\]])[A-Z]{2,3}(?<![a-z]))"
+    r"\s*$"
+)
+_BARE_AFTER_URL = re.compile(r"(?<=\S)(?P<url>https?://\S+|\[URL\])\s+(?P<sig>[A-Z]{2,3})\s*$")
+_MARK_END = re.compile(r"\s*[(\[]?\b([1-9])\s?/\s?([1-9])[)\]]?\s*$")
+_MARK_START = re.compile(r"^\s*[(\[]?([1-9])\s?/\s?([1-9])\b[)\]]?[\s:.-]*")
+_BRAND_AFFIX = re.compile(r"(?i)^(?:ask_?|team_?)(?=[A-Z])|_?(?:support|help|cares?|service|team)$")
+
+
+@dataclass
+class Message:
+    """One message of a thread before assembly; ``author`` None where the data names none."""
+
+    role: str
+    content: str
+    author: str | None = None
+
+
+@dataclass
+class ChannelMeta:
+    """What the channel steps took out of a thread's turns, and whose messages were left out."""
+
+    mentions: list[str] = field(default_factory=list)
+    signatures: list[str] = field(default_factory=list)
+    customer: str | None = None
+    agent: str | None = None
+    other_authors: list[str] = field(default_factory=list)
+    continuations_joined: int = 0
+    continuations_missing: int = 0
+    removed_urls: list[str] = field(default_factory=list)
+
+
+def strip_leading_handles(text: str) -> tuple[str, list[str]]:
+    """``text`` without the @handles it opens with, and those handles (without the @)."""
+    m = _HANDLES.match(text)
+    if not m:
+        return text, []
+    return text[m.end() :], _HANDLE.findall(m.group())
+
+
+def strip_agent_signature(text: str) -> tuple[str, str | None]:
+    """``text`` without a trailing agent sign-off (initials or first name), and the sign-off."""
+    m = _SIGNATURE.search(text)
+    if m and m.start() > 0:
+        return text[: m.start()].rstrip(), m.group("sig").strip()
+    m = _BARE_AFTER_URL.search(text)
+    if m:
+        return text[: m.start("sig")].rstrip(), m.group("sig")
+    return text, None
+
+
+def continuation_marker(text: str) -> tuple[str, tuple[int, int] | None]:
+    """``text`` without a "1/2", "(2/3)" or "[1/2]" tweet number at its end or start, and the
+    number as (part, of). Only part <= of, of >= 2 counts (so "24/7" and "5/3" stay text)."""
+    for rx in (_MARK_END, _MARK_START):
+        m = rx.search(text)
+        if m:
+            part, total = int(m.group(1)), int(m.group(2))
+            rest = (text[: m.start()] + " " + text[m.end() :]).strip()
+            if 1 <= part <= total and total >= 2 and rest:
+                return rest, (part, total)
+    return text, None
+
+
+def brand_name(author: str) -> str:
+    """A support account's brand: AppleSupport -> Apple, Ask_Spectrum -> Spectrum, AmazonHelp
+    -> Amazon, TeamYouTube -> YouTube; underscores become spaces; other names stay as they are."""
+    name = author.strip().lstrip("@")
+    bare = _BRAND_AFFIX.sub("", name)
+    bare = _BRAND_AFFIX.sub("", bare)
+    if len(bare) < 2:
+        bare = name
+    return bare.replace("_", " ").strip()
+
+
+def _addressee(text: str) -> str | None:
+    m = _HANDLES.match(text)
+    return _HANDLE.findall(m.group())[0].lower() if m else None
+
+
+def _select(messages: Sequence[Message], meta: ChannelMeta) -> list[Message]:
+    """The messages of the one conversation kept: one customer and one agent (see module)."""
+    customers = list(dict.fromkeys(m.author for m in messages if m.role == "user" and m.author))
+    lowered = {c.lower(): c for c in customers}
+    primary = customers[0] if customers else None
+    if len(customers) > 1:
+        for m in reversed(messages):
+            if m.role == "assistant":
+                who = _addressee(m.content)
+                if who in lowered:
+                    primary = lowered[who]
+                    break
+    kept: list[Message] = []
+    for m in messages:
+        if m.role == "user" and m.author and m.author != primary:
+            continue
+        if m.role == "assistant" and len(customers) > 1:
+            who = _addressee(m.content)
+            if who in lowered and lowered[who] != primary:
+                continue
+        kept.append(m)
+    agents = [m.author for m in kept if m.role == "assistant" and m.author]
+    agent = agents[-1] if agents else None
+    if len(set(agents)) > 1:
+        kept = [m for m in kept if not (m.role == "assistant" and m.author not in (None, agent))]
+    meta.customer, meta.agent = primary, agent
+    everyone = dict.fromkeys(m.author for m in messages if m.author)
+    meta.other_authors = [a for a in everyone if a not in (primary, agent)]
+    return kept
+
+
+def _clean(m: Message, steps: set[str], meta: ChannelMeta) -> tuple[str, tuple[int, int] | None]:
+    text, mark = m.content, None
+    if "handles" in steps:
+        text, handles = strip_leading_handles(text)
+        meta.mentions.extend(h for h in handles if h not in meta.mentions)
+    if "personal_urls" in steps:
+        text, urls = remove_personal_urls(text)
+        meta.removed_urls.extend(urls)
+    if "continuations" in steps:
+        text, mark = continuation_marker(text)
+    if "agent_signature" in steps and m.role == "assistant":
+        text, sig = strip_agent_signature(text)
+        if "continuations" in steps and mark is None:
+            text, mark = continuation_marker(text)
+            if mark is not None and sig is None:
+                text, sig = strip_agent_signature(text)
+        if sig and sig not in meta.signatures:
+            meta.signatures.append(sig)
+    return text.strip(), mark
+
+
+def assemble(
+    messages: Sequence[Message], steps: Iterable[str] = ()
+) -> tuple[list[dict[str, str]], ChannelMeta]:
+    """Messages in order -> turns (consecutive messages of one author and role joined: a
+    numbered continuation with a space, others with a blank line) and what was taken out.
+
+    Two authors never share a turn: see the module docstring for which conversation is kept.
+    """
+    steps = set(steps)
+    meta = ChannelMeta()
+    kept = _select(messages, meta)
+    turns: list[dict[str, str]] = []
+    last_author: str | None = None
+    last_mark: tuple[int, int] | None = None
+    for m in kept:
+        text, mark = _clean(m, steps, meta)
+        if not text:
+            continue
+        same = bool(turns) and turns[-1]["role"] == m.role and last_author == m.author
+        if same and last_mark is not None and mark is not None and mark[0] == last_mark[0] + 1:
+            turns[-1]["content"] += " " + text
+            meta.continuations_joined += 1
+        elif same or (
+            bool(turns) and turns[-1]["role"] == m.role and None in (m.author, last_author)
+        ):
+            turns[-1]["content"] += "\n\n" + text
+        else:
+            if last_mark is not None and last_mark[0] < last_mark[1]:
+                meta.continuations_missing += 1
+            turns.append({"role": m.role, "content": text})
+        last_author = m.author if m.author is not None else last_author
+        last_mark = mark
+    if last_mark is not None and last_mark[0] < last_mark[1]:
+        meta.continuations_missing += 1
+    return turns, meta
+
+
+# Schema fields a layout's channel metadata fills, where the schema declares them.
+META_FIELDS = ("mentions", "signatures", "customer", "agent", "other_authors")
+
+
+def apply_meta(values: dict[str, Any], meta: ChannelMeta, schema: Any, layout: Any) -> None:
+    """Put what the channel steps took out into the record's metadata fields (those of
+    ``META_FIELDS`` the schema declares), and the company where the layout derives it from the
+    agent's author (``company_from_author``: a brand name, AppleSupport -> Apple)."""
+    fields = schema.fields
+    for name in META_FIELDS:
+        if name not in fields:
+            continue
+        value = getattr(meta, name)
+        if isinstance(value, list):
+            value = value or None
+            if value is not None and fields[name].type != "list[string]":
+                value = " ".join(value)
+        if value is not None:
+            values[name] = value
+    if getattr(layout, "company_from_author", False) and "company" in fields:
+        company = values.get("company") or meta.agent
+        if company:
+            values["company"] = brand_name(str(company))

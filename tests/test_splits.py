@@ -236,3 +236,30 @@ def test_hash_collisions_fall_back_to_exact_key_grouping(monkeypatch: pytest.Mon
         ids, clusters=clusters, groups=groups, val_fraction=0.2, test_fraction=0.1, seed=1
     )
     assert got == want and len(set(got)) == 3
+
+
+def test_fixed_splits_hold_their_units_and_the_rest_is_drawn() -> None:
+    """Issue 21: a record whose source published its split keeps it, and so does every record
+    tied to it (a group or cluster member: test wins over val over train); the fractions draw
+    from the other records only."""
+    import numpy as np
+    import polars as pl
+
+    from curate.export.splits import SPLITS, split_codes
+
+    n = 200
+    ids = pl.Series([f"r{i:03d}" for i in range(n)])
+    fixed = np.full(n, -1, np.int8)
+    fixed[:20] = 2  # a published test set
+    fixed[20:30] = 1  # a published validation set
+    groups = pl.Series([f"g{i}" if i not in (5, 150) else "shared" for i in range(n)])
+    codes = split_codes(ids, groups=groups, val_fraction=0.1, test_fraction=0.0, fixed=fixed)
+    got = [SPLITS[c] for c in codes.tolist()]
+    assert set(got[:20]) == {"test"} and set(got[20:30]) == {"val"}
+    assert got[150] == "test"  # tied to test row 5 by its group
+    drawn = [got[i] for i in range(30, n) if i != 150]
+    assert Counter(drawn)["val"] == round(0.1 * 170)  # the fraction of the free records
+    assert "test" not in drawn
+    # without fixed splits, the same call is the plain draw
+    plain = split_codes(ids, groups=groups, val_fraction=0.1)
+    assert plain.tolist() == split_codes(ids, groups=groups, val_fraction=0.1, fixed=None).tolist()

@@ -303,3 +303,19 @@ def test_added_tokens_that_strip_spaces_turn_the_ids_only_path_off(tokenizer_dir
     assert ChatTokenizer(backend, CHATML, {}, "t")._cut_at_added
     backend.add_special_tokens([AddedToken("<eot>", lstrip=True)])
     assert not ChatTokenizer(backend, CHATML, {}, "t")._cut_at_added
+
+
+def test_fit_without_cutting_the_user_drops_whole_exchanges_only(tokenizer_dir: Path) -> None:
+    """over_length 'drop_turns': earlier exchanges may go, no message is shortened."""
+    tok = load_tokenizer(tokenizer_dir)
+    conv = CONVS[1]
+    full = tok.measure([conv])[0].total
+    fitted, _ = tok.fit(conv, full - 1, cut_user=False)
+    assert fitted is not None and all(m in conv for m in fitted)
+    single = [
+        {"role": "user", "content": " ".join(CORPUS[:3])},
+        {"role": "assistant", "content": "Done."},
+    ]
+    n = tok.measure([single])[0].total
+    assert tok.fit(single, n - 10, cut_user=False)[0] is None  # only a cut could fit it
+    assert tok.fit(single, n - 10)[0] is not None

@@ -55,7 +55,11 @@ class DedupeOptions(StageOptions):
         json_schema_extra={"cli": {"metavar": "FILE"}},
     )
     contamination_ngram: int = Field(
-        13, ge=1, description="Words in the n-gram that marks a record as contaminated."
+        13,
+        ge=1,
+        description="Words per n-gram compared with the evaluation sets; a record shares 12 "
+        "distinct ones with an item to be contaminated (fewer for a short item), phrases in 3+ "
+        "items excepted.",
     )
     index: str | None = Field(
         None,

@@ -426,6 +426,8 @@ def _result(
     default = plan.schema.stratify_default
     if options.stratify is None and default and plan.strat_field is None:
         warnings.append(f"records have no '{default}' column; splits are not stratified")
+    if per_split["train"]["records"] == 0 and any(v.get("from_source") for v in per_split.values()):
+        warnings.append("source_splits put every record in val or test: train is empty")
     n_out = got.outcomes
     single = options.shard_size is None
     return StageResult(

@@ -9,6 +9,8 @@ Output directory::
 
     OUT/adapter_model.safetensors, adapter_config.json   the LoRA adapter (peft format)
     OUT/tokenizer.json, tokenizer_config.json, chat_template.jinja   exactly what training used
+                              (loadable by transformers 4.x and 5.x; see curate/train/card.py)
+    OUT/README.md             model card: base model hub id, data hashes, task, metrics, how to load
     OUT/training_card.json    base model, data hashes, config, skipped examples, final metrics, versions
     OUT/metrics.jsonl         one line per step (loss, lr, tokens/s, padding) and per evaluation
     OUT/checkpoints/step-N/   adapter + optimizer/RNG state as JSON + safetensors, never pickle
@@ -33,6 +35,7 @@ from typing import Any
 
 from curate.errors import TrainingError, UsageError
 from curate.train.batching import IGNORE, BatchStream, collate, padding_fraction
+from curate.train.card import hub_id, portable_tokenizer_config, task_summary, write_portable
 from curate.train.checkpoint import check_checkpoint, load_state, save_state
 from curate.train.data import Conversation, load_data_dir
 from curate.train.masking import (
@@ -403,6 +406,7 @@ def train(
         merged_dir = out / "merged"
         model.merge_and_unload().save_pretrained(merged_dir)
         tokenizer.save_pretrained(merged_dir)
+        portable_tokenizer_config(merged_dir, tokenizer.chat_template)
         merged = str(merged_dir)
 
     result = TrainResult(
@@ -423,7 +427,11 @@ def train(
         warnings=warnings,
     )
     card = _card(config, data, model_path, tokenizer, info, result, dict(val_skipped))
+    base = hub_id(config.model, model_path)
+    card["base_model"]["hub_id"] = base
+    card["task"] = task_summary(data)
     write_json(card, out / "training_card.json")
+    write_portable(out, model, tokenizer, card, base)
     if workspace is not None:
         result.stage_result = _log_workspace(workspace, result, config, card, metrics_path)
     return result

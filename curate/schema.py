@@ -250,7 +250,11 @@ class Schema(_Strict):
 
     def sources_for(self, field: str, layout: Layout) -> list[str]:
         """Candidate source columns for ``field`` in ``layout``: the layout's override, then the
-        field's own alternatives, then the field name itself."""
+        field's own alternatives, then the field name itself. An empty list in the layout
+        (``fields = { category = [] }``) means the field has no source in files of that layout
+        (an Intercom "type" is the object's type, not a ticket category)."""
+        if field in layout.fields and not layout.fields[field]:
+            return []
         cands = list(layout.fields.get(field, [])) + list(self.fields[field].sources) + [field]
         return list(dict.fromkeys(cands))
 
@@ -334,7 +338,8 @@ def _read_policies(schema: Schema, path: Path) -> None:
     for i, task in enumerate(schema.tasks):
         if not task.policy_file:
             continue
-        where = [path.parent / task.policy_file, Path(task.policy_file)]
+        where = [path.parent / task.policy_file, *_ingest_schema_dirs(path, task.policy_file)]
+        where.append(Path(task.policy_file))
         found = next((p for p in where if p.is_file()), None)
         if found is None:
             raise SchemaError(
@@ -344,6 +349,28 @@ def _read_policies(schema: Schema, path: Path) -> None:
             )
         text = parse_policy(found)
         object.__setattr__(task, "policy", text)
+
+
+def _ingest_schema_dirs(path: Path, name: str) -> list[Path]:
+    """For the copy of a schema that ingest keeps (WORKSPACE/ingest/schema.toml): ``name`` in
+    the folder of the schema file ingest was given, as its stage log records it."""
+    log = path.parent.parent / "stages.jsonl"
+    if path.name != "schema.toml" or path.parent.name != "ingest" or not log.is_file():
+        return []
+    import json
+
+    found: list[Path] = []
+    for line in log.read_text("utf-8").splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        original = (
+            (entry.get("config") or {}).get("schema_file") if isinstance(entry, dict) else None
+        )
+        if entry.get("stage") == "ingest" and original:
+            found = [Path(original).parent / name]
+    return found
 
 
 def parse_policy(path: Path) -> str:

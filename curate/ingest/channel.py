@@ -3,15 +3,17 @@
 Social-media and chat exports wrap each answer in furniture a model must not learn: the
 customer's @handle at the start, the agent's initials at the end (``*MS``, ``^JS``, ``~Nick``,
 ``-JS``), tweet numbering ("1/2", "(2/3)") where one answer was cut into several messages, and
-links that carry a customer's e-mail or a session token. Each is a named step a schema layout
+the personal part of links (a query string with a customer's e-mail or a session token). Each is a named step a schema layout
 lists (``channel = [...]``, see ``CHANNEL_STEPS``); what a step removes is kept as metadata
 (``ChannelMeta``), never lost.
 
 Thread assembly lives here too, because it needs the same facts (who wrote each message, whom
-an agent's reply addresses): :func:`assemble` never puts two authors in one turn. Where several
-customers speak in one thread, the conversation kept is the one the agent answers (the customer
-its last reply addresses, else the first customer); the others' messages and the agent messages
-addressed to them are left out and named in ``other_authors``.
+an agent's reply addresses): :func:`assemble` never puts two authors in one turn. A reply
+chain where several customers speak is split into one conversation per customer
+(:func:`split_by_customer`); where one record must hold the thread (a dialog in one JSON row),
+the conversation kept is the one the agent answers (the customer its last reply addresses,
+else the first customer), and the others' messages are left out and named in
+``other_authors``.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from curate.rules.urls import remove_personal_urls
+from curate.rules.urls import strip_personal_urls
 
 __all__ = [
     "CHANNEL_STEPS",
@@ -30,6 +32,7 @@ __all__ = [
     "assemble",
     "brand_name",
     "continuation_marker",
+    "split_by_customer",
     "strip_agent_signature",
     "strip_leading_handles",
 ]
@@ -49,7 +52,7 @@ _SIGNATURE = re.compile(
     r"|(?<=[.!?。！？\]]\s)[A-Z]{2,3}|(?<=[.!?。！？\]])[A-Z]{2,3}(?<![a-z]))"
     r"\s*$"
 )
-_BARE_AFTER_URL = re.compile(r"(?<=\S)(?P<url>https?://\S+|\[URL\])\s+(?P<sig>[A-Z]{2,3})\s*$")
+_BARE_AFTER_URL = re.compile(r"(?P<url>https?://\S+|\[URL\])\s+(?P<sig>[A-Z]{2,3})\s*$")
 _MARK_END = re.compile(r"\s*[(\[]?\b([1-9])\s?/\s?([1-9])[)\]]?\s*$")
 _MARK_START = re.compile(r"^\s*[(\[]?([1-9])\s?/\s?([1-9])\b[)\]]?[\s:.-]*")
 _BRAND_AFFIX = re.compile(r"(?i)^(?:ask_?|team_?)(?=[A-Z])|_?(?:support|help|cares?|service|team)$")
@@ -126,6 +129,29 @@ def _addressee(text: str) -> str | None:
     return _HANDLE.findall(m.group())[0].lower() if m else None
 
 
+def split_by_customer(messages: Sequence[Message]) -> list[list[int]]:
+    """The positions of each customer's conversation in a thread, in order of first message.
+
+    A customer's messages are theirs; an agent message belongs to the customer it addresses
+    (its leading @handle), else to the customer who wrote last before it. Every message is in
+    exactly one group; a thread with at most one customer is one group."""
+    customers = list(dict.fromkeys(m.author for m in messages if m.role == "user" and m.author))
+    if len(customers) <= 1:
+        return [list(range(len(messages)))] if messages else []
+    lowered = {c.lower(): c for c in customers}
+    groups: dict[str, list[int]] = {}
+    current = customers[0]
+    for i, m in enumerate(messages):
+        if m.role == "user" and m.author:
+            current = m.author
+            owner = m.author
+        else:
+            who = _addressee(m.content) if m.role == "assistant" else None
+            owner = lowered.get(who or "", current)
+        groups.setdefault(owner, []).append(i)
+    return list(groups.values())
+
+
 def _select(messages: Sequence[Message], meta: ChannelMeta) -> list[Message]:
     """The messages of the one conversation kept: one customer and one agent (see module)."""
     customers = list(dict.fromkeys(m.author for m in messages if m.role == "user" and m.author))
@@ -163,7 +189,7 @@ def _clean(m: Message, steps: set[str], meta: ChannelMeta) -> tuple[str, tuple[i
         text, handles = strip_leading_handles(text)
         meta.mentions.extend(h for h in handles if h not in meta.mentions)
     if "personal_urls" in steps:
-        text, urls = remove_personal_urls(text)
+        text, urls = strip_personal_urls(text)
         meta.removed_urls.extend(urls)
     if "continuations" in steps:
         text, mark = continuation_marker(text)
@@ -188,7 +214,7 @@ def assemble(
     """
     steps = set(steps)
     meta = ChannelMeta()
-    kept = _select(messages, meta)
+    kept = _select([m for m in messages if m.content.strip()], meta)
     turns: list[dict[str, str]] = []
     last_author: str | None = None
     last_mark: tuple[int, int] | None = None

@@ -7,8 +7,9 @@ carries an e-mail address, a phone number, a credential (token, key, session, pa
 or a person's identifier (user, customer, account, order, email parameters), or when its path holds
 an e-mail address. Everything else, however long (web-archive links included), is public.
 
-The API is two functions so the PII engine can ask per match: ``is_personal_url`` (yes/no) and
-``personal_url_reason`` (why, for reports).
+The API is small so the PII engine can ask per match: ``is_personal_url`` (yes/no),
+``personal_url_reason`` (why, for reports) and ``public_part`` (what of it may stay: the
+address without its query string, or nothing when the address itself is personal).
 """
 
 from __future__ import annotations
@@ -16,7 +17,13 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-__all__ = ["URL_RE", "is_personal_url", "personal_url_reason", "remove_personal_urls"]
+__all__ = [
+    "URL_RE",
+    "is_personal_url",
+    "personal_url_reason",
+    "public_part",
+    "strip_personal_urls",
+]
 
 URL_RE = re.compile(r"\b(?:(?i:https?)://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
 _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
@@ -76,17 +83,33 @@ def is_personal_url(url: str) -> bool:
     return personal_url_reason(url) is not None
 
 
-def remove_personal_urls(text: str) -> tuple[str, list[str]]:
-    """``text`` without its personal URLs (public links kept), and the removed URLs."""
-    removed: list[str] = []
+def public_part(url: str) -> str:
+    """What of a personal URL may stay: scheme, host and path (the query string and fragment
+    carry the person); nothing where the address itself is personal (credentials, an e-mail in
+    the path)."""
+    text = url if "://" in url else f"http://{url}"
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return ""
+    if parts.username or parts.password or _EMAIL.search(unquote(parts.path)):
+        return ""
+    base = f"{parts.scheme}://{parts.hostname or ''}{parts.path}"
+    return base if "://" in url else base.split("://", 1)[1]
 
-    def drop(m: re.Match[str]) -> str:
+
+def strip_personal_urls(text: str) -> tuple[str, list[str]]:
+    """``text`` with each personal URL cut to its public part (``public_part``; public links
+    kept whole), and the URLs that were changed."""
+    changed: list[str] = []
+
+    def cut(m: re.Match[str]) -> str:
         if is_personal_url(m.group()):
-            removed.append(m.group())
-            return ""
+            changed.append(m.group())
+            return public_part(m.group())
         return m.group()
 
-    out = URL_RE.sub(drop, text) if "://" in text or "www." in text else text
-    if removed:
+    out = URL_RE.sub(cut, text) if "://" in text or "www." in text else text
+    if changed:
         out = re.sub(r"[ \t]{2,}", " ", out).strip()
-    return out, removed
+    return out, changed

@@ -98,7 +98,7 @@ def resolve_fields(
     for name in schema.required_fields(layout):
         if name in mapping or name in produced:
             continue
-        sources = schema.sources_for(name, layout)
+        sources = schema.sources_for(name, layout) or [name]
         closest = index.closest(sources[0]) or index.closest(name)
         raise InputError(
             f"column '{sources[0]}' not found in {file} (required for field '{name}'); "

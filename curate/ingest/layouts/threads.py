@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from curate.ingest.channel import Message, apply_meta, assemble
+from curate.ingest.channel import Message, apply_meta, assemble, split_by_customer
 from curate.ingest.layouts.base import ColumnIndex, LayoutMapper, text_of
 from curate.ingest.layouts.candidate import Candidate, raw_preview
 from curate.schema import Layout, Schema
@@ -97,9 +97,10 @@ class ThreadMapper(LayoutMapper):
             items.sort(key=order)
             first_line = min(it[0] for it in items)
             messages: list[Message] = []
+            kept: list[int] = []  # the item of each message (skipped roles have none)
             error = None
             skip = {r.lower() for r in lay.skip_roles}
-            for line, _loc, row in items:
+            for pos, (line, _loc, row) in enumerate(items):
                 raw_role = row.get(col["role"]) if lay.role_column else None
                 if text_of(raw_role).strip().lower() in skip:
                     continue
@@ -112,25 +113,38 @@ class ThreadMapper(LayoutMapper):
                     break
                 author = text_of(row.get(col["author"])).strip() or None if col["author"] else None
                 messages.append(Message(role, text_of(row.get(col["content"])), author))
-            turns, meta = assemble(messages, lay.channel)
-            values: dict[str, Any] = {}
-            for _line, _loc, row in items:
-                for name, val in self.values(row).items():
-                    if name in turn_fields:
-                        continue
-                    if values.get(name) in (None, "") and val not in (None, ""):
-                        values[name] = val
-            apply_meta(values, meta, self.schema, lay)
-            yield Candidate(
-                first_line,
-                f"thread:{key}",
-                len(items),
-                values,
-                turns,
-                group=f"thread:{key}",
-                raw=raw_preview(items[0][2]),
-                error=error,
-            )
+                kept.append(pos)
+            parts = split_by_customer(messages) if lay.author_column and not error else []
+            for n, part in enumerate(parts or [list(range(len(messages)))]):
+                # the first customer's conversation keeps the thread's locator (stable ids)
+                who = next((messages[i].author for i in part if messages[i].role == "user"), None)
+                who = who if n else None
+                loc = f"thread:{key}" if not who else f"thread:{key}:{who}"
+                rows = [items[kept[i]] for i in part] if parts else items
+                turns, meta = assemble([messages[i] for i in part], lay.channel)
+                values: dict[str, Any] = {}
+                for _line, _loc, row in rows:
+                    for name, val in self.values(row).items():
+                        if name in turn_fields:
+                            continue
+                        if values.get(name) in (None, "") and val not in (None, ""):
+                            values[name] = val
+                apply_meta(values, meta, self.schema, lay)
+                n_rows = (
+                    len(items)
+                    if len(parts) <= 1
+                    else len(rows) + (len(items) - len(kept) if n == 0 else 0)
+                )
+                yield Candidate(
+                    min(it[0] for it in rows) if rows else first_line,
+                    loc,
+                    n_rows,
+                    values,
+                    turns,
+                    group=f"thread:{key}",
+                    raw=raw_preview(rows[0][2] if rows else items[0][2]),
+                    error=error,
+                )
 
 
 def _id_text(value: Any) -> str:

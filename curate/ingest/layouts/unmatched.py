@@ -31,7 +31,7 @@ def missing_for(schema: Schema, layout: Layout, index: ColumnIndex) -> list[str]
             continue
         sources = schema.sources_for(name, layout)
         if not any(index.resolve(s) is not None for s in sources):
-            out.append(sources[0])
+            out.append(sources[0] if sources else name)
     return out
 
 

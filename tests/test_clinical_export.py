@@ -306,12 +306,12 @@ def test_note_layout_restores_flattened_headings() -> None:
     flat = (
         "SUBJECTIVE:, This 23-year-old white female presents with allergies.,MEDICATIONS: , "
         "Ortho Tri-Cyclen.,OBJECTIVE:,Vitals: Weight 130 pounds.,Neck: Supple.,PLAN:,1. Zyrtec.,"
-        "2. Nasonex."
+        "2. Nasonex.,The patient was given samples, 2 of them."
     )
     assert note_layout(flat) == (
         "SUBJECTIVE:\nThis 23-year-old white female presents with allergies.\n\n"
         "MEDICATIONS:\nOrtho Tri-Cyclen.\n\nOBJECTIVE:\nVitals: Weight 130 pounds.\n"
-        "Neck: Supple.\n\nPLAN:\n1. Zyrtec.\n2. Nasonex."
+        "Neck: Supple.\n\nPLAN:\n1. Zyrtec.\n2. Nasonex.\nThe patient was given samples, 2 of them."
     )
     assert note_layout(ACI_NOTE) == ACI_NOTE  # line breaks already there: unchanged
     assert note_layout("Blood pressure 120/80, pulse 72.") == "Blood pressure 120/80, pulse 72."

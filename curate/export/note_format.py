@@ -23,15 +23,19 @@ from typing import Any
 HEADING_LINE = re.compile(r"^[ \t]*([A-Z][A-Z /&,()-]{1,60}?)[ \t]*:?[ \t]*$", re.M)
 # flattened headings: "SUBJECTIVE:, text" at the start, ",MEDICATIONS: , text" later
 FLAT_HEADING = re.compile(r"(?:^|,)\s*([A-Z][A-Z /&()-]{1,60}[A-Z)]):\s*,\s*")
-# flattened sub-headings after a sentence: "...exudate.,Neck:  Supple" and numbered items
-FLAT_SUBHEADING = re.compile(r"(?<=[.)]),(?=(?:[A-Z][A-Za-z/&() -]{1,40}:|\d{1,2}\.\s))")
+# flattened line breaks after a sentence: "...exudate.,Neck:  Supple", "...hemiscrotum.,The
+# patient", and numbered items ("...,2.  Samples"): ".," is no punctuation prose writes
+FLAT_SUBHEADING = re.compile(r"(?<=[.)]),\s*(?=[A-Z]|\d{1,2}\.\s)")
 
 SOAP_GROUPS = {
     "SUBJECTIVE": (
         "SUBJECTIVE",
         "CHIEF COMPLAINT",
+        "CC",
         "HISTORY OF PRESENT ILLNESS",
         "HPI",
+        "ROS",
+        "PMH",
         "REVIEW OF SYSTEMS",
         "REVIEW OF SYMPTOMS",
         "MEDICAL HISTORY",

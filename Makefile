@@ -26,6 +26,7 @@ browser:
 
 demo: $(STAMP)
 	$(VENV)/bin/curate run sample_data/tickets.toml
+	$(VENV)/bin/curate eval --show -w curate-work/tickets
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q -n 2 --dist loadfile

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from curate.dedupe.options import DedupeOptions
 from curate.errors import ConfigError
+from curate.eval.options import EvalOptions
 from curate.export.options import ExportOptions
 from curate.ingest.options import IngestOptions
 from curate.train.options import TrainConfig
@@ -54,6 +55,10 @@ class TrainSection(TrainConfig):
     )
 
 
+class EvalSection(EvalOptions):
+    """[eval]: EvalOptions; `curate run` evaluates the [train] adapter on the export after training."""
+
+
 class ReportConfig(_Section):
     html: str | None = "report.html"
     json_path: str | None = Field(None, alias="json")
@@ -71,6 +76,7 @@ class RunConfig(_Section):
     dedupe: DedupeSection = Field(default_factory=lambda: DedupeSection.model_validate({}))
     export: ExportOptions = Field(default_factory=lambda: ExportOptions.model_validate({}))
     train: TrainSection | None = None
+    eval: EvalSection | None = None
     report: ReportConfig = Field(default_factory=lambda: ReportConfig.model_validate({}))
     base_dir: str = Field(".", exclude=True)
 

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 # This module is imported with `import curate` (curate.run is also the function): the config
 # models, the workspace (polars) and the stages are imported when a run starts.
 
-RUN_STAGES = ("ingest", "dedupe", "export", "train", "report")
+RUN_STAGES = ("ingest", "dedupe", "export", "train", "eval", "report")
 CACHE_FILE = "run_cache.json"
 
 
@@ -49,6 +49,8 @@ class RunResult:
     # The report stage's accounting check: None when the report did not run.
     accounting_ok: bool | None = None
     accounting_failures: list[dict[str, Any]] = field(default_factory=list)
+    # eval/summary.json of the eval stage (None when it did not run or was cached)
+    eval_summary: dict[str, Any] | None = None
 
 
 def _hash_path(path: Path, h: Any) -> None:
@@ -106,6 +108,10 @@ def stage_key(stage: str, cfg: RunConfig, upstream: str) -> str:
         model = Path(cfg.resolve(cfg.train.model))
         if model.exists():
             _hash_path(model, h)
+    if stage == "eval" and cfg.eval is not None:
+        for name in (cfg.eval.prompt_baseline, cfg.eval.base):
+            if name and Path(cfg.resolve(name)).exists():
+                _hash_path(Path(cfg.resolve(name)), h)
     return h.hexdigest()
 
 
@@ -151,6 +157,8 @@ def _outputs_intact(ws: Workspace, stage: str, cfg: RunConfig) -> bool:
         return manifest is not None and _export_files_intact(manifest)
     if stage == "train" and cfg.train is not None:
         return (Path(cfg.resolve(cfg.train.out)) / "adapter_model.safetensors").is_file()
+    if stage == "eval":
+        return (ws.stage_dir("eval") / "summary.json").is_file()
     return True
 
 
@@ -278,6 +286,8 @@ def _run_locked(
     for stage in RUN_STAGES:
         if stage == "train" and cfg.train is None:
             continue
+        if stage == "eval" and (cfg.eval is None or cfg.train is None):
+            continue  # it evaluates the adapter [train] makes
         if stage == "dedupe" and not cfg.dedupe.enabled:
             continue
         if only and stage not in only:
@@ -393,6 +403,8 @@ def _run_stage(
         }
         write_json(result.train_summary, out / "summary.json")
         return getattr(trained, "stage_result", None)
+    if stage == "eval":
+        return _run_eval(cfg, ws, result)
     if stage == "report":
         from curate.report import report
 
@@ -406,3 +418,22 @@ def _run_stage(
         ]
         return getattr(rep, "stage_result", None)
     raise AssertionError(stage)
+
+
+def _run_eval(cfg: RunConfig, ws: Workspace, result: RunResult) -> StageResult | None:
+    """[eval]: the [train] adapter against its base model on the export's held-out split."""
+    from curate.eval import eval as evaluate
+
+    assert cfg.eval is not None and cfg.train is not None
+    options = cfg.eval.model_dump(by_alias=True)
+    for key in ("prompt_baseline", "schema"):
+        value = options.get(key)
+        if value and (value.endswith((".toml", ".txt", ".jsonl", ".md")) or "/" in value):
+            options[key] = cfg.resolve(value)
+    if options.get("base") and options["base"] != "smollm2":
+        options["base"] = cfg.resolve(options["base"])
+    evaluated = evaluate(
+        cfg.resolve(cfg.train.out), cfg.resolve(cfg.export.out), workspace=ws, **options
+    )
+    result.eval_summary = evaluated.summary
+    return getattr(evaluated, "stage_result", None)

@@ -289,3 +289,41 @@ def test_error_missing_data_and_model() -> None:
     )
     r = run_cli("--data", "x")
     assert r.exit_code == 2 and r.stderr.startswith("Error: give the adapter to evaluate")
+
+
+def test_show_prints_the_last_evaluation(evaluated: tuple[Any, Path], tmp_path: Path) -> None:
+    _, ws = evaluated
+    r = run_cli("--show", "-w", str(ws))
+    assert r.exit_code == 0, r.output
+    assert "color: 6 examples (test split)" in r.stdout and "rouge_l" in r.stdout
+    assert "adapter - base (95% CI)" in r.stdout
+    r = run_cli("--show", "-w", str(tmp_path))
+    assert r.exit_code == 2
+    assert r.stderr == (
+        f"Error: {tmp_path} holds no evaluation (no eval/summary.json)\n"
+        "Hint: run `curate eval ADAPTER --data EXPORT_DIR -w WORKSPACE` first\n"
+    )
+
+
+def test_report_sections_show_the_evaluation(evaluated: tuple[Any, Path]) -> None:
+    import io
+
+    from rich.console import Console
+
+    from curate.report.evaluation import evaluation, html_section, terminal_tables
+
+    _, ws = evaluated
+    w = Workspace(ws)
+    facts = {"evaluation": evaluation(w, w.last_entry("eval"))}
+    ev = facts["evaluation"]
+    assert ev is not None and ev["systems"] == ["tuned", "base", "prompted"]
+    rows = {r["metric"]: r for r in ev["tasks"]["color"]["rows"]}
+    assert list(rows) == ["loss", "rouge_l", "chrf", "exact", "no_placeholder", "length_ratio"]
+    assert rows["loss"]["tuned_vs_base"]["verdict"] == "better"
+    buf = io.StringIO()
+    Console(file=buf, width=140).print(terminal_tables(facts))
+    text = buf.getvalue()
+    assert "color: 6 examples" in text and "base + prompt" in text and "better" in text
+    html = html_section(facts)
+    assert '<section id="evaluation">' in html and "Biggest wins (rouge_l)" in html
+    assert evaluation(w, None) is None and html_section({}) == "" and terminal_tables({}) is None

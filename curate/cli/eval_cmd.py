@@ -98,6 +98,11 @@ def compare_table(result: dict[str, Any]) -> Table:
     metavar="A B",
     help="Compare two earlier evaluations (workspaces, eval folders or summary.json files) instead.",
 )
+@click.option(
+    "--show",
+    is_flag=True,
+    help="Print the workspace's last evaluation (eval/summary.json) instead of running one.",
+)
 @json_option
 @handle_errors
 def eval_command(
@@ -105,10 +110,21 @@ def eval_command(
     data_dir: str | None,
     workspace: str,
     compare: tuple[str, str] | None,
+    show: bool,
     as_json: bool,
     **options: Any,
 ) -> None:
     """MODEL: the adapter folder from `curate train` (or a full model, with --base)."""
+    if show:
+        from curate.eval.compare import load_summary
+
+        _, summary = load_summary(workspace)
+        if as_json:
+            print_json(summary)
+        else:
+            for table in eval_tables(summary):
+                out.print(table)
+        return
     if compare:
         from curate.eval.compare import compare_evals
 

@@ -23,7 +23,7 @@ def load_summary(path: str | Path) -> tuple[Path, dict[str, Any]]:
                 raise UsageError(f"--compare: {cand} is not an evaluation summary")
             return cand, data
     raise UsageError(
-        f"--compare: {p} holds no evaluation (no eval/summary.json)",
+        f"{p} holds no evaluation (no eval/summary.json)",
         hint="run `curate eval ADAPTER --data EXPORT_DIR -w WORKSPACE` first",
     )
 

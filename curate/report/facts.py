@@ -38,6 +38,7 @@ from curate.report.run_info import run_info
 from curate.report.samples import fill_texts
 from curate.report.tables import Tables, counts, read_json
 from curate.report.training import training
+from curate.report.evaluation import evaluation
 from curate.workspace import PREVIOUS_STAGE_HINT, STAGE_LOG, Workspace
 
 REPORT_FORMAT = 1
@@ -123,6 +124,8 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
         read_json(ws.stage_dir("export") / "token_stats.json") if present["export"] else None
     )
     facts["training"] = training(ws, last.get("train"))
+    if "eval" in last:  # only then: reports of workspaces without one keep their bytes
+        facts["evaluation"] = evaluation(ws, last["eval"])
     facts["run"] = run_info(ws, entries, last, t, acc)
     facts["accounting"] = acc.to_dict("input rows")
     facts["accounting_ok"] = acc.ok

@@ -103,7 +103,7 @@ def render_html(facts: dict[str, Any]) -> str:
             _pii(facts),
             _balance(facts),
         ]
-    parts += [_training(facts), _run(facts)]
+    parts += [_training(facts), _evaluation(facts), _run(facts)]
     meta = (
         f"schema {e(facts.get('schema') or '–')} · rules {e(run.get('rules_pack') or '–')} · "
         f"curate {e((run.get('versions') or {}).get('curate', '?'))} · stage log sha256 "
@@ -117,6 +117,12 @@ def render_html(facts: dict[str, Any]) -> str:
         f'<header><h1>{e(title)}</h1><div class="meta">{meta}</div></header>'
         f"<nav>{nav}</nav><main>{''.join(p for p in parts if p)}</main></body></html>\n"
     )
+
+
+def _evaluation(f: dict[str, Any]) -> str:
+    from curate.report.evaluation import html_section  # the section lives in its own module
+
+    return html_section(f)
 
 
 def _section(key: str, body: str, title: str | None = None) -> str:

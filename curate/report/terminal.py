@@ -139,6 +139,7 @@ def render_terminal(facts: dict[str, Any], console: Console, *, compact: bool = 
         _pii,
         _balance,
         _training,
+        _evaluation,
         _run,
         _warnings,
     ):
@@ -484,6 +485,12 @@ def _training(f: dict[str, Any]) -> Text | None:
             f"\n  {_n(tr['mean_tokens_per_s'])} tokens/s, padding {100 * (tr.get('mean_padding_fraction') or 0):.1f}%"
         )
     return t
+
+
+def _evaluation(f: dict[str, Any]) -> Any:
+    from curate.report.evaluation import terminal_tables  # the section lives in its own module
+
+    return terminal_tables(f)
 
 
 def _run(f: dict[str, Any]) -> Table:

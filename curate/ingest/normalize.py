@@ -197,3 +197,19 @@ def normalize_text(text: str, steps: Iterable[str] = ()) -> str:
     """Normalize one string (tests and one-offs); the same code path as whole columns."""
     out = normalize_series(pl.Series("t", [text], dtype=pl.String), steps)[0]
     return str(out)
+
+
+def normalize_verbatim(s: pl.Series) -> pl.Series:
+    """Normalization for code (a field with ``verbatim = true``): indentation and space runs are
+    meaning there, so only NFC, control characters (tab and newline kept), line ends, spaces at
+    line ends and blank lines around the text are normalized."""
+    name = s.name
+    s = s.cast(pl.String)
+    if s.len() == 0:
+        return s
+    s = _on_subset(s, _non_ascii(s), lambda c: c.str.normalize("NFC"))
+    s = s.str.replace_all("\r\n?", "\n").str.replace_all(_ASCII_CONTROL, "")
+    s = _on_subset(s, _non_ascii(s), lambda c: c.str.replace_all(_CONTROL, ""))
+    return (
+        s.str.replace_all(r"[ \t]+\n", "\n").str.strip_chars_end().str.strip_chars("\n").alias(name)
+    )

@@ -19,7 +19,7 @@ import polars as pl
 from curate.errors import UsageError
 from curate.ingest.layouts import Candidate, choose_layout, mapper_for, resolve_fields
 from curate.ingest.tables import REJECT_SCHEMA
-from curate.schema import Layout, Schema
+from curate.schema import REPO_KINDS, Layout, Schema
 
 if TYPE_CHECKING:
     from curate.ingest.readers import RawBatch
@@ -148,7 +148,13 @@ def _read_plans(
         mapper = mapper_for(schema, layout, mapping, name, required)
         size = f.stat().st_size
         cells = layout.kind == "rows"  # CSV rows as cell lists: no dict per row
-        batches = read_or_reject(f, encoding=encoding, batch_size=batch_size, row_lists=cells)
+        if layout.kind in REPO_KINDS:  # a file of a repository folder (curate/ingest/repo.py)
+            from curate.ingest.repo import read_repo_file
+
+            cap = schema.max_record_chars
+            batches = read_repo_file(f, layout, mapping, max_chars=cap)
+        else:
+            batches = read_or_reject(f, encoding=encoding, batch_size=batch_size, row_lists=cells)
         for batch in itertools.chain(batches, [None]):
             if batch is not None:
                 note(batch)
@@ -201,6 +207,12 @@ def plan_files(
 
     if not paths:
         raise UsageError("no input paths given", param="paths")
+    from curate.ingest.repo import is_repository_schema, plan_repository
+
+    if is_repository_schema(schema):  # every file of a repository folder, each one outcome
+        repo_plans = plan_repository(list(paths), schema, warnings)
+        _check_not_inside_inputs(workspace, [p[0] for p in repo_plans], paths)
+        return repo_plans
     files = discover(list(paths), warnings)
     _check_not_inside_inputs(workspace, files, paths)
     plans: list[Plan] = []

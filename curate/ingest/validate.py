@@ -18,7 +18,7 @@ from typing import Any
 import polars as pl
 
 from curate.ingest.layouts import Candidate
-from curate.ingest.normalize import normalize_series
+from curate.ingest.normalize import normalize_series, normalize_verbatim
 from curate.ingest.tables import REJECT_SCHEMA, TURN_TYPE, conform, record_columns
 from curate.ingest.types import validate_raw_columns
 from curate.schema import Schema
@@ -188,7 +188,10 @@ class _BatchProcessor:
             df = df.with_columns(pl.lit([], dtype=TURN_TYPE).alias("turns"))
         updates = []
         for name, spec in self.schema.fields.items():
-            if spec.type == "string":
+            if spec.type == "string" and spec.verbatim:
+                norm = normalize_verbatim(df[name])
+                updates.append(pl.when(norm.str.len_chars() > 0).then(norm).alias(name))
+            elif spec.type == "string":
                 norm = normalize_series(df[name], spec.normalize if spec.text else [])
                 updates.append(pl.when(norm.str.len_chars() > 0).then(norm).alias(name))
             if spec.default is not None:

@@ -182,6 +182,8 @@ class CustomDetector(_Strict):
     pattern: str
     before: str = ""
     after: str = ""
+    # a Python check each find must pass to count: "secret" (curate.rules.secrets.secret_ok)
+    check: Literal["secret"] | None = None
 
     @model_validator(mode="after")
     def _regex(self) -> CustomDetector:

@@ -180,7 +180,8 @@ class PiiEngine:
             if dets:
                 self._add(dets)
         if rules.custom:  # the user's regexes run as written
-            self._add([Detector(c.type, c.pattern, c.before, c.after) for c in rules.custom], False)
+            custom = [Detector(c.type, c.pattern, c.before, c.after, c.check) for c in rules.custom]
+            self._add(custom, False)
         if "person" in wanted:
             for dets in self._name_passes():
                 self._add(dets)

@@ -255,6 +255,10 @@ def test_rules_json_does_not_depend_on_where_batches_are_cut() -> None:
     rules.json must be the same bytes for any batch size. Examples are the first records in
     input order whatever field the find is in, and languages sort by count then code."""
     from curate.ingest.summary import merge_stats
+    from curate.rules.audit import finish_rule_stats
+
+    def merged(parts: list[dict[str, object]]) -> str:
+        return json.dumps(finish_rule_stats(parts, merge_stats))
 
     rows: list[dict[str, object]] = []
     for i in range(36):
@@ -275,14 +279,91 @@ def test_rules_json_does_not_depend_on_where_batches_are_cut() -> None:
         {"question": "Hola, ¿dónde está mi pedido? Lo necesito mañana.", "answer": "Mañana llega."}
     ] * 4
     df = frame(rows)
-    whole = json.dumps(merge_stats([apply_rules(df, "default", FIELDS).stats]))
+    whole = merged([apply_rules(df, "default", FIELDS).stats])
     for size in (1, 7, 10):
         parts = [
             apply_rules(df.slice(i, size), "default", FIELDS).stats
             for i in range(0, df.height, size)
         ]
-        assert json.dumps(merge_stats(parts)) == whole, size
+        assert merged(parts) == whole, size
     stats = json.loads(whole)
     assert len(stats["rules"]["redact_email"]["examples"]) == 5
     emails = [e["record_id"] for e in stats["rules"]["redact_email"]["examples"]]
     assert emails == ["r0", "r1", "r2", "r3", "r4"]
+
+
+# ---- the redaction audit (curate.rules.audit) ---------------------------------------------
+
+
+def _audit(df: pl.DataFrame, pack: str = "default") -> dict[str, object]:
+    from curate.ingest.summary import merge_stats
+    from curate.rules.audit import finish_rule_stats
+
+    return finish_rule_stats([apply_rules(df, pack, FIELDS).stats], merge_stats)
+
+
+def test_audit_shows_strings_found_in_many_records_and_only_counts_the_rest() -> None:
+    """A string redacted in >= MIN_RECORDS records is listed with its counts and a context
+    (before: the string; after: [TYPE]); one redacted in fewer appears nowhere in rules.json,
+    only in the totals (issue 18 item 4)."""
+    from curate.rules.audit import MIN_RECORDS
+
+    rows: list[dict[str, object]] = [
+        {"question": f"Hi Maria, order {i} is late.", "answer": "Thanks,\nMaria"}
+        for i in range(MIN_RECORDS)
+    ]
+    rows += [{"question": "Hi Zoltan, my order is late.", "answer": "ok"}]
+    stats = _audit(frame(rows))
+    text = json.dumps(stats)
+    assert "_audit" not in stats and "Zoltan" not in text
+    person = stats["audit"]["types"]["person"]  # type: ignore[index]
+    assert person["top"] == [{"value": "Maria", "records": MIN_RECORDS, "finds": 2 * MIN_RECORDS}]
+    assert person["hidden"] == {"strings": 1, "finds": 1}
+    assert person["strings"] == 2 and person["finds"] == 2 * MIN_RECORDS + 1
+    ctx = person["contexts"][0]
+    assert ctx["value"] == "Maria" and ctx["record_id"] == "r0"
+    assert ctx["before"] == "Hi Maria, order 0 is late."
+    assert ctx["after"] == "Hi [PERSON], order 0 is late."
+    assert stats["audit"]["min_records"] == MIN_RECORDS  # type: ignore[index]
+
+
+def test_audit_recovers_each_find_as_the_scan_that_keeps_values_sees_it() -> None:
+    """The audit aligns the value-less scan with the original text; the values must be those
+    a scan keeping the values reports, in every style (pseudonym scans keep them)."""
+    from curate.rules.audit import audit_batch
+    from curate.rules.pii import engine_for, spans
+
+    texts = pl.Series(
+        [
+            "Dr. Smith saw Mrs. Jones on 2021-03-04; call 555-201-3344 or a@b.org.",
+            "Section 8.3 applies. Contact Maria Lopez at maria@example.org, Maria Lopez.",
+            "Hi Anna, Hi Anna, Hi Anna.",
+            "no finds here",
+            None,
+        ]
+    )
+    groups = np.arange(len(texts))
+    engine = engine_for(load_rule_pack("default").pii)
+    truth: dict[tuple[str, str], int] = {}
+    keep = engine.scan(texts, groups, keep_values=True)
+    for k, t in enumerate(keep.marked.to_list()):
+        for s, e, typ in spans(t or "", engine.types):
+            key = (typ, (texts[k] or "")[s:e])
+            truth[key] = truth.get(key, 0) + 1
+    assert truth  # the texts have finds
+    for keep_values in (False, True):
+        got = audit_batch(
+            engine.scan(texts, groups, keep_values=keep_values), texts, groups, lambda r: {}
+        )
+        found = dict(zip(zip(got["type"], got["value"], strict=True), got["finds"], strict=True))
+        assert found == truth and not got["unaligned"]
+
+
+def test_align_gives_up_where_the_text_between_finds_does_not_fix_the_spans() -> None:
+    from curate.rules.audit import align
+
+    assert align("Hi Ann Lee, Bo.", ["Hi ", ", ", "."]) == [(3, 10), (12, 14)]
+    assert align("1.2.3.4. 5.6", ["", ". ", ""]) == [(0, 7), (9, 12)]
+    assert align("a, b, c", ["", ", ", ""]) is None  # "a" + "b, c" or "a, b" + "c"
+    assert align("other text", ["Hi ", ""]) is None  # not this text's marking
+    assert align("Hi .", ["Hi ", "."]) is None  # a find is never empty

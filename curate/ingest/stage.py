@@ -191,7 +191,10 @@ def _write_sidecars(
         shutil.copyfile(schema.source_path, tmp)
     out = {"schema": str(stage_dir / "schema.toml")}
     if pack is not None:
-        out["rules"] = str(write_json(merge_stats(rule_stats), stage_dir / "rules.json"))
+        from curate.rules.audit import finish_rule_stats  # the audit's strings, merged and cut
+
+        stats = finish_rule_stats(rule_stats, merge_stats)
+        out["rules"] = str(write_json(stats, stage_dir / "rules.json"))
     return out
 
 

@@ -26,6 +26,7 @@ import polars as pl
 import pyarrow as pa
 
 from curate.rules import _pool
+from curate.rules.audit import audit_batch
 from curate.rules.langid import detect_languages
 from curate.rules.pack import RulePack, load_rule_pack
 from curate.rules.pii import PiiEngine, engine_for
@@ -339,6 +340,9 @@ def apply_rules(
         "rules": rules,
         "pii": pii_stats,
         "languages": {k: int(v) for k, v in languages.items()},
+        # every redacted string of this batch: merged and cut down to what may be shown by
+        # curate.rules.audit.finish_rule_stats before rules.json is written
+        "_audit": audit_batch(scan, flat, groups, lambda r: ids.row(r, named=True)),
     }
     return RuleResult(kept=kept, filtered=filtered, stats=stats)
 

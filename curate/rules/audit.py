@@ -1,0 +1,299 @@
+"""The redaction audit: which original strings the PII rules replaced, per type, how often.
+
+Why: counts per type say how much was redacted, not what. A user sees that "Apple", "Stock" or
+"Contractor" became ``[PERSON]`` only from the strings themselves.
+
+Privacy rule (documented in docs/report.md): a string is shown verbatim only when it was
+redacted in at least ``MIN_RECORDS`` distinct records (a string found in many records is not
+one person's data); strings found in fewer records are shown only as totals (how many distinct
+strings, how many finds). Contexts are shown only for shown strings: "before" is the redacted
+text with that one string put back (every other find stays ``[TYPE]``), "after" the text with
+every find as ``[TYPE]``; so a context reveals nothing beyond the export and a shown string.
+
+Cost: ingest scans without keeping values (twice as fast as keeping them). A find is then one
+marker character in place of its value, so the value is recovered by aligning the marked text
+with the original: the plain text between finds is literal, found left to right (leftmost
+alignment) and right to left (rightmost). Where the two differ (the text between two finds
+also occurs inside one) the text's finds are counted as ``unaligned``, never guessed. Only
+texts with a find are looked at, in Python.
+
+Merging: ``audit_batch`` gives one batch's (type, value) counts, which add up over batches, so
+the counts do not depend on where batches were cut; each batch also keeps a context for its
+``CANDIDATES`` most frequent strings per type, and a shown string's context is the first such
+in input order. ``finish_rule_stats`` merges the batches for ``rules.json``; until then the
+per-batch form (every string) lives under ``stats["_audit"]``, which is never written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from curate.rules.pii import Scan
+from curate.rules.pii.markers import _ANY_MARK, CLOSE
+from curate.rules.pii.scan import _non_ascii
+
+MIN_RECORDS = 5  # a string is shown verbatim only if redacted in this many distinct records
+TOP = 20  # strings listed per type
+CONTEXTS = 5  # contexts per type (the most frequent shown strings, one each)
+CANDIDATES = 25  # strings per type and batch that keep a context
+WIDTH = 200  # characters of a context
+
+_MARK_RE = re.compile(_ANY_MARK)
+_BASE = 0xF0400  # _canon(0)
+
+
+def align(original: str, pieces: list[str]) -> list[tuple[int, int]] | None:
+    """Spans of the finds in ``original``, given the plain text around them (``pieces``, one
+    more than the finds); None when the spans are not determined by the pieces alone."""
+    first, last = pieces[0], pieces[-1]
+    if not original.startswith(first) or not original.endswith(last):
+        return None
+    end = len(original) - len(last)
+    lo: list[tuple[int, int]] = []
+    pos = len(first)
+    for p in pieces[1:-1]:
+        q = original.find(p, pos + 1, end)
+        if q < 0:
+            return None
+        lo.append((pos, q))
+        pos = q + len(p)
+    if end < pos + 1:
+        return None
+    lo.append((pos, end))
+    if len(lo) == 1:
+        return lo
+    hi: list[tuple[int, int]] = []
+    pos = end
+    for p in reversed(pieces[1:-1]):
+        q = original.rfind(p, len(first) + 1, pos - 1)
+        if q < 0:
+            return None
+        hi.append((q + len(p), pos))
+        pos = q
+    hi.append((len(first), pos))
+    hi.reverse()
+    return lo if hi == lo else None
+
+
+def _fast_form(marked: pl.Series, keep_values: bool) -> pl.Series:
+    """Every find as its marker alone (a scan that kept values has ``MARK value CLOSE``)."""
+    if not keep_values:
+        return marked
+    return marked.str.replace_all(f"({_ANY_MARK})[^{CLOSE}]*{CLOSE}", "$1")
+
+
+def _context(
+    original: str, marked: str, spans: list[tuple[int, int]], j: int, types: list[str]
+) -> tuple[str, str]:
+    """(before, after) around find ``j``: find j as its original in before, every other
+    find as ``[TYPE]``; WIDTH characters around it."""
+    marks = _MARK_RE.findall(marked)
+    pieces = _MARK_RE.split(marked)
+    before, after = [pieces[0]], [pieces[0]]
+    at_b = at_a = 0
+    for i, m in enumerate(marks):
+        tag = f"[{types[ord(m) - _BASE].upper()}]"
+        if i == j:
+            at_b, at_a = sum(map(len, before)), sum(map(len, after))
+            s, e = spans[i]
+            before.append(original[s:e])
+        else:
+            before.append(tag)
+        after.append(tag)
+        before.append(pieces[i + 1])
+        after.append(pieces[i + 1])
+    return _cut("".join(before), at_b), _cut("".join(after), at_a)
+
+
+def _cut(text: str, at: int) -> str:
+    start = max(0, at - WIDTH // 3)
+    s = text[start : start + WIDTH].replace("\n", " ").replace("\r", " ")
+    return ("…" if start else "") + s + ("…" if start + WIDTH < len(text) else "")
+
+
+_EMPTY = pl.DataFrame(
+    schema={"t": pl.Int32, "value": pl.Utf8, "g": pl.Int64, "k": pl.Int64, "j": pl.Int64}
+)
+
+
+def _single_finds(sub: pl.DataFrame, groups: np.ndarray, unaligned: list[int]) -> pl.DataFrame:
+    """The finds of texts with one find, in Polars: the text around the marker is the text
+    before and after the value (most texts with a find have one; Python looks at the rest)."""
+    one = "\U000f0400"
+    parts = sub.with_columns(
+        c=pl.col("m").str.extract(f"({_ANY_MARK})"),
+        p=pl.col("m").str.replace(_ANY_MARK, one).str.split_exact(one, 1),
+    ).unnest("p")
+    pre, post = pl.col("field_0"), pl.col("field_1")
+    ok = (
+        pl.col("o").str.starts_with(pre)
+        & pl.col("o").str.ends_with(post)
+        & (pl.col("o").str.len_chars() > pre.str.len_chars() + post.str.len_chars())
+    )
+    parts = parts.with_columns(ok=ok.fill_null(False))
+    for c, n in parts.filter(~pl.col("ok")).group_by("c").len().iter_rows():
+        unaligned[ord(c) - _BASE] += n
+    good = parts.filter("ok")
+    start = pl.col("field_0").str.len_chars()
+    length = pl.col("o").str.len_chars() - start - pl.col("field_1").str.len_chars()
+    return good.select(
+        t=pl.Series([ord(c) - _BASE for c in good["c"].to_list()], dtype=pl.Int32),
+        value=pl.col("o").str.slice(start, length),
+        g=pl.Series(groups[good["k"].to_numpy()], dtype=pl.Int64),
+        k=pl.col("k"),
+        j=pl.lit(0, pl.Int64),
+    )
+
+
+def audit_batch(
+    scan: Scan,
+    texts: pl.Series,
+    groups: np.ndarray,
+    ids: Callable[[int], dict[str, Any]],
+) -> dict[str, Any]:
+    """One batch's redacted strings: per (type, value) the records and finds, the contexts of
+    each type's most frequent strings, and the finds per type that could not be aligned.
+    ``ids(row)`` gives a record's record_id and source."""
+    types = scan.engine.types
+    marked = _fast_form(scan.marked, scan.keep_values)
+    idx = _non_ascii(marked)  # a text with a marker is not ASCII: a cheap first cut
+    unaligned = [0] * len(types)
+    found: dict[int, tuple[str, str, list[tuple[int, int]]]] = {}
+    frames = [_EMPTY]
+    if not idx.is_empty():
+        sub = pl.DataFrame(
+            {"k": idx.cast(pl.Int64), "m": marked.gather(idx), "o": texts.gather(idx)}
+        )
+        sub = sub.with_columns(n=pl.col("m").str.count_matches(_ANY_MARK)).filter(pl.col("n") > 0)
+        frames.append(_single_finds(sub.filter(pl.col("n") == 1), groups, unaligned))
+        rows: dict[str, list[Any]] = {c: [] for c in _EMPTY.columns}
+        for k, m, o in sub.filter(pl.col("n") > 1).select("k", "m", "o").iter_rows():
+            marks = _MARK_RE.findall(m)
+            spans = align(o, _MARK_RE.split(m))
+            if spans is None:
+                for c in marks:
+                    unaligned[ord(c) - _BASE] += 1
+                continue
+            found[k] = (o, m, spans)
+            for j, (c, (s, e)) in enumerate(zip(marks, spans, strict=True)):
+                for col, x in zip(
+                    rows, (ord(c) - _BASE, o[s:e], int(groups[k]), k, j), strict=True
+                ):
+                    rows[col].append(x)
+        frames.append(pl.DataFrame(rows, schema=_EMPTY.schema))
+    df = pl.concat(frames).with_columns(pl.col("value").str.strip_chars())
+    per = (
+        df.sort("g", "k", "j")  # a record's texts: fields, then turns (k in that order)
+        .group_by("t", "value", maintain_order=True)
+        .agg(
+            pl.col("g").n_unique().alias("records"),
+            pl.len().alias("finds"),
+            pl.col("k").first(),
+            pl.col("j").first(),
+        )
+        .sort(
+            "t", pl.col("records"), pl.col("finds"), "value", descending=[False, True, True, False]
+        )
+    )
+    contexts: dict[str, dict[str, dict[str, Any]]] = {}
+    for (t,), g in per.group_by("t", maintain_order=True):
+        name = types[int(t)]
+        for value, k, j in g.head(CANDIDATES).select("value", "k", "j").iter_rows():
+            if k not in found:  # one find: its span is where the marker is
+                o, m = texts[k], marked[k]
+                at = _MARK_RE.search(m).start()  # type: ignore[union-attr]
+                found[k] = (o, m, [(at, at + len(o) - len(m) + 1)])
+            o, m, spans = found[k]
+            before, after = _context(o, m, spans, j, types)
+            contexts.setdefault(name, {})[value] = {
+                **ids(int(groups[k])),
+                "before": before,
+                "after": after,
+            }
+    return {
+        "type": [types[t] for t in per["t"].to_list()],
+        "value": per["value"].to_list(),
+        "records": per["records"].to_list(),
+        "finds": per["finds"].to_list(),
+        "contexts": contexts,
+        "unaligned": {t: n for t, n in zip(types, unaligned, strict=True) if n},
+    }
+
+
+def merge_audits(parts: list[dict[str, Any]], min_records: int = MIN_RECORDS) -> dict[str, Any]:
+    """The audit of a whole run from its batches' (in input order); see the module docstring."""
+    frames = [
+        pl.DataFrame(
+            {k: p[k] for k in ("type", "value", "records", "finds")},
+            schema={"type": pl.Utf8, "value": pl.Utf8, "records": pl.Int64, "finds": pl.Int64},
+        )
+        for p in parts
+    ]
+    all_ = pl.concat(frames) if frames else pl.DataFrame()
+    types: dict[str, Any] = {}
+    if all_.height:
+        per = (
+            all_.group_by("type", "value")
+            .agg(pl.col("records").sum(), pl.col("finds").sum())
+            .sort(["type", "records", "finds", "value"], descending=[False, True, True, False])
+        )
+        for (name,), g in per.group_by("type", maintain_order=True):
+            shown = g.filter(pl.col("records") >= min_records)
+            hidden = g.filter(pl.col("records") < min_records)
+            top = shown.head(TOP)
+            contexts = []
+            for value in top["value"].head(CONTEXTS).to_list():
+                ctx = next(
+                    (c for p in parts if (c := p["contexts"].get(name, {}).get(value))), None
+                )
+                if ctx is not None:
+                    contexts.append({"value": value, **ctx})
+            types[str(name)] = {
+                "strings": g.height,
+                "finds": int(g["finds"].sum()),
+                "top": [
+                    {"value": v, "records": int(r), "finds": int(f)}
+                    for v, r, f in top.select("value", "records", "finds").iter_rows()
+                ],
+                "more_shown": shown.height - top.height,
+                "hidden": {"strings": hidden.height, "finds": int(hidden["finds"].sum())},
+                "contexts": contexts,
+            }
+    for p in parts:
+        for name, n in p.get("unaligned", {}).items():
+            entry = types.setdefault(
+                name,
+                {
+                    "strings": 0,
+                    "finds": 0,
+                    "top": [],
+                    "more_shown": 0,
+                    "hidden": {"strings": 0, "finds": 0},
+                    "contexts": [],
+                },
+            )
+            entry["unaligned"] = entry.get("unaligned", 0) + n
+    for entry in types.values():
+        entry.setdefault("unaligned", 0)
+    return {"min_records": min_records, "top": TOP, "types": dict(sorted(types.items()))}
+
+
+def finish_rule_stats(
+    parts: list[dict[str, Any]], merge: Callable[[list[Any]], Any]
+) -> dict[str, Any]:
+    """rules.json from the batches' stats: ``merge`` (ingest's merge_stats) for the counts and
+    examples, the audit merged here; the per-batch strings are dropped."""
+    audits = [p["_audit"] for p in parts if "_audit" in p]
+    rest = [{k: v for k, v in p.items() if k != "_audit"} for p in parts]
+    out: dict[str, Any] = merge(rest)
+    if audits or parts:
+        out["audit"] = merge_audits(audits)
+    return out
+
+
+__all__ = ["MIN_RECORDS", "align", "audit_batch", "finish_rule_stats", "merge_audits"]

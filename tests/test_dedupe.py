@@ -304,6 +304,9 @@ def test_one_shared_stock_phrase_is_not_contamination(tmp_path: Path) -> None:
     o = outcomes(ws)
     assert [r["outcome"] for r in o] == ["kept", "contaminated", "kept"]
     assert o[1]["match"] == f"{ev}:2"
+    # the outcome names the evidence: the shared run itself, not just the item
+    assert o[1]["match_span"] == leak.lower()
+    assert o[0]["match_span"] is None and o[2]["match_span"] is None
     # a long phrase in three evaluation items is stock: it is no evidence either
     three = tmp_path / "three.jsonl"
     long_stock = doc(70, 40)

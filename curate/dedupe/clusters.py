@@ -12,10 +12,10 @@ import numpy.typing as npt
 import polars as pl
 
 from curate.dedupe import minhash as mh
-from curate.dedupe.decontaminate import EvalSet
+from curate.dedupe.decontaminate import EvalSet, matched_span
 from curate.dedupe.jaccard import SetTable, shingle_sets
 from curate.dedupe.lsh import NodeSig, estimate_low_bits
-from curate.dedupe.records import BASE_COLUMNS
+from curate.dedupe.records import BASE_COLUMNS, read_rows
 from curate.errors import UsageError
 from curate.workspace import Workspace
 
@@ -37,6 +37,7 @@ OUTCOME_SCHEMA: dict[str, pl.DataType] = {
     "similarity": pl.Float64(),
     "match": pl.String(),
     "match_text": pl.String(),
+    "match_span": pl.String(),
 }
 
 
@@ -227,8 +228,9 @@ def assemble(
     if ev is not None:
         match = take(pl.Series(ev.locators, dtype=pl.String), match_at)
         match_text = take(pl.Series(ev.texts, dtype=pl.String).str.slice(0, 300), match_at)
+        match_span = _match_spans(lf, text_expr, bad, contaminated, ev, n, batch_size)
     else:
-        match = match_text = pl.repeat(None, n, dtype=pl.String, eager=True)
+        match = match_text = match_span = pl.repeat(None, n, dtype=pl.String, eager=True)
     outcomes = pl.DataFrame(
         {
             "record_id": ids,
@@ -239,6 +241,7 @@ def assemble(
             "similarity": pl.Series(similarity).fill_nan(None),
             "match": match,
             "match_text": match_text,
+            "match_span": match_span,
         },
         schema=OUTCOME_SCHEMA,
     )
@@ -266,6 +269,25 @@ def assemble(
     )
     index_rows = np.flatnonzero(outcome == 0)
     return outcomes, clusters, index_rows
+
+
+def _match_spans(
+    lf: pl.LazyFrame,
+    text_expr: pl.Expr,
+    bad: npt.NDArray[np.int64],
+    contaminated: npt.NDArray[np.int64],
+    ev: EvalSet,
+    n: int,
+    batch_size: int,
+) -> pl.Series:
+    """Per row, the text a contaminated record shares with its evaluation item (None elsewhere):
+    the evidence a reader checks, read again for the few flagged rows only."""
+    spans: list[str | None] = [None] * n
+    for texts, rows in read_rows(lf, text_expr, np.sort(bad), batch_size):
+        for text, row in zip(texts.to_list(), rows.tolist(), strict=True):
+            span = matched_span(text or "", ev.texts[int(contaminated[row])], ev.ngram)
+            spans[row] = span[:500] or None
+    return pl.Series(spans, dtype=pl.String)
 
 
 def largest_clusters(

@@ -48,6 +48,7 @@ class EvalSet:
     # per item: distinct shared n-grams a record needs to be contaminated by it
     need: npt.NDArray[np.int64] | None = None
     stock: int = 0  # n-grams left out as stock phrases
+    ngram: int = 13  # the n-gram length records were compared with (for matched_span)
 
 
 def _strings(value: Any) -> Iterator[str]:
@@ -165,6 +166,7 @@ def load_eval(
         int((counts < min(MIN_EVAL_WORDS, n)).sum()),
         need,
         stock,
+        n,
     )
 
 

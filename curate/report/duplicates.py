@@ -82,6 +82,7 @@ def contamination(ded: pl.DataFrame, rec: pl.DataFrame, needed: set[str]) -> dic
                 "match": r["m"],
                 "similarity": rnd(r.get("similarity")),
                 "match_text": redact(r.get("match_text")) if r.get("match_text") else None,
+                "match_span": redact(r.get("match_span")) if r.get("match_span") else None,
             }
         )
         needed.add(r["record_id"])

@@ -115,7 +115,7 @@ def _outcomes(
             "dedupe",
             "outcomes",
             ["record_id", "outcome", "reason"],
-            ["cluster_id", "kept_record_id", "similarity", "match", "match_text"],
+            ["cluster_id", "kept_record_id", "similarity", "match", "match_text", "match_span"],
         ).collect()
         check_cover(acc, "dedupe", ded, rec["record_id"], "ingested records")
         o = o.join(

@@ -85,7 +85,7 @@ def run_repo(repo: Path, work: Path) -> dict[str, Any]:
             for line in path.open(encoding="utf-8"):
                 row = json.loads(line)
                 meta = row.get("metadata") or {}
-                examples_by_task[meta.get("task", "?")] += 1
+                examples_by_task[str(meta.get("id", "?")).rsplit(":", 1)[-1]] += 1
                 exported_ids.add(meta.get("record_id", ""))
     docs = records.filter(
         pl.col("kind").is_in(["function", "method"]) & pl.col("docstring").is_not_null()

@@ -155,6 +155,7 @@ STARTER = {  # built-in schema -> (sample inputs, stratify field, rule pack)
     "tickets": ("sample_data/tickets", "category", "default"),
     "contracts": ("sample_data/contracts", "clause_type", "default"),
     "clinical_notes": ("sample_data/clinical", "specialty", "clinical"),  # HIPAA identifiers
+    "codebase": ("sample_data/codebase", "kind", "code"),  # a repository folder; secrets out
 }
 
 

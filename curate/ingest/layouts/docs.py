@@ -239,7 +239,8 @@ def _resize(sections: list[DocSection], min_chars: int, max_chars: int) -> list[
     for s in sections:
         if merged and len(s.body) < min_chars:
             prev = merged[-1]
-            prev.lines += ["", f"**{s.title}**" if s.title else "", *s.lines]
+            own = "\n".join(s.lines).strip("\n").split("\n")  # its heading stays with its text
+            prev.lines += ["", *([f"**{s.title}**"] if s.title else []), *own]
             prev.blocks += s.blocks
         else:
             merged.append(s)

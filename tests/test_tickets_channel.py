@@ -24,6 +24,7 @@ def test_leading_handles_removed_and_kept() -> None:
         ["MommaYou2"],
     )
     assert strip_leading_handles(".@a @b, thanks") == ("thanks", ["a", "b"])
+    assert strip_leading_handles("@AskPlayStation . Im trying") == ("Im trying", ["AskPlayStation"])
     # only leading ones: a handle inside the text is the PII engine's ([USER])
     assert strip_leading_handles("ask @HP about it") == ("ask @HP about it", [])
 
@@ -178,3 +179,22 @@ def test_personal_links_lose_the_personal_part(url: str, why: str, kept: str) ->
     text, changed = strip_personal_urls(f"Track it at {url} today")
     assert changed == [url]
     assert text == f"Track it at {kept} today".replace("  ", " ")
+
+
+def test_two_agents_keep_the_one_who_answers_last() -> None:
+    """IBM: AmazonHelp replied first, the final answer is AppleSupport's (the dialog's company)."""
+    msgs = [
+        Message("user", "@amazonIN @AppleSupport Got a faulty iPhone from Amazon", "suman"),
+        Message("assistant", "@suman Please reach out to the manufacturer. ^QA", "AmazonHelp"),
+        Message("user", "@AmazonHelp the service centre is closed", "suman"),
+        Message("assistant", "@suman Please visit the Apple Store app to book a repair.", "AppleSupport"),
+    ]  # fmt: skip
+    turns, meta = assemble(msgs, ALL)
+    assert turns == [
+        {
+            "role": "user",
+            "content": "Got a faulty iPhone from Amazon\n\nthe service centre is closed",
+        },
+        {"role": "assistant", "content": "Please visit the Apple Store app to book a repair."},
+    ]
+    assert meta.agent == "AppleSupport" and meta.other_authors == ["AmazonHelp"]

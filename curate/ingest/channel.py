@@ -41,6 +41,7 @@ CHANNEL_STEPS = ("handles", "agent_signature", "continuations", "personal_urls")
 
 _HANDLES = re.compile(r"^(?:\s*\.?@(\w{1,30})[\s,:;]*)+")
 _HANDLE = re.compile(r"@(\w{1,30})")
+_AFTER_HANDLES = re.compile(r"^[.,:;]+\s+")
 # Sign-offs at the very end: a sigil and initials or a first name (^JS, *MS, ~ Olivia, ^NKush),
 # a dash and initials or a name (-JS, - Mindy), a slash and initials (Spotify's /BX), or bare initials after a sentence end or a link
 # (Amazon JP's "... ください。 EK"). Sign-off words ("- Thanks") are not names.
@@ -86,7 +87,8 @@ def strip_leading_handles(text: str) -> tuple[str, list[str]]:
     m = _HANDLES.match(text)
     if not m:
         return text, []
-    return text[m.end() :], _HANDLE.findall(m.group())
+    rest = _AFTER_HANDLES.sub("", text[m.end() :])  # "@Brand . I'm trying" -> "I'm trying"
+    return rest, _HANDLE.findall(m.group())
 
 
 def strip_agent_signature(text: str) -> tuple[str, str | None]:

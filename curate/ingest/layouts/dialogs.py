@@ -97,14 +97,18 @@ class DialogMapper(LayoutMapper):
                 )
             if msg is not None:
                 messages.append(msg)
+        values = self.values(row)
+        # an appended agent answer (IBM's agentURL) is the company's own: where the thread
+        # also holds another company's agent, the answer's author decides which one is kept
+        company = text_of(values.get("company")).strip() or None
         for path, role in lay.append_turns.items():
             extra = text_of(get_path(row, path))
             if not extra.strip():
                 continue
             if any(m.role == role and extra.strip() in m.content for m in messages[-1:]):
                 continue
-            messages.append(Message(role, extra, None))
+            author = company if role == "assistant" and lay.company_from_author else None
+            messages.append(Message(role, extra, author))
         turns, meta = assemble(messages, lay.channel)
-        values = self.values(row)
         apply_meta(values, meta, self.schema, lay)
         return Candidate(line, loc, 1, values, turns, src_row=row)

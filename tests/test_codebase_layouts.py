@@ -105,6 +105,11 @@ def test_code_is_the_source_without_docstring_and_stub_is_signature_plus_docstri
                 The count.
             """'''
     )
+    # implement-from-spec's answer: the stub shows the decorator, the answer does not repeat it
+    assert (
+        got["pkg.mod.Store.size"]["implementation"]
+        == str(got["pkg.mod.Store.size"]["code"])[len("@property\n") :]
+    )
     assert got["pkg.mod.Store.todo"]["code"] is None  # raise NotImplementedError: nothing to learn
     assert "def inner():" in str(got["pkg.mod.f"]["code"])  # nested functions stay in the parent
 
@@ -275,3 +280,94 @@ def test_source_files_mapper_keeps_the_file_whole() -> None:
     (cand,) = mapper.map_row(row, 1, "cfg/x.toml")
     assert cand.values["content"] == "a = 1\n" and cand.values["kind"] == "file"
     assert cand.values["code_language"] == "toml"
+
+
+MYST = textwrap.dedent(
+    """\
+    # Options
+
+    ```{contents}
+    ---
+    depth: 1
+    ---
+    ```
+
+    ```{currentmodule} click
+    ```
+
+    Options are added with a decorator, as in this example:
+
+    ```{eval-rst}
+    .. click:example::
+
+        @click.command()
+        @click.option('--n', default=1)
+        def dots(n):
+            click.echo('.' * n)
+    ```
+
+    ```{versionadded} 2.0
+    Flags may have a secondary name.
+    ```
+
+    ```{code-block} python
+    :caption: app.py
+
+    import click
+    ```
+    """
+)
+
+
+def test_myst_directives_rst_inside_code_and_text() -> None:
+    (sec,) = split_doc(MYST, "markdown")
+    assert sec.body == (
+        "Options are added with a decorator, as in this example:\n\n"
+        "```python\n@click.command()\n@click.option('--n', default=1)\ndef dots(n):\n"
+        "    click.echo('.' * n)\n```\n\n"
+        "New in version 2.0.\nFlags may have a secondary name.\n\n"
+        "```python\nimport click\n```"
+    )  # no {contents} front matter, no currentmodule, no :caption:
+    assert sec.blocks[0][0] == "Options are added with a decorator, as in this example:"
+
+
+def test_changelog_versions_ask_what_changed() -> None:
+    assert (
+        question_for("Version 8.1.5", [], "click", "CHANGES.md") == "What changed in click 8.1.5?"
+    )
+    assert question_for("0.28.0 (28th Nov 2024)", [], "httpx", "CHANGELOG.md") == (
+        "What changed in httpx 0.28.0?"
+    )
+    assert question_for("Version 2", [], "p", "docs/guide.md").startswith("What does the p")
+
+
+def test_rst_containers_keep_their_code_and_plumbing_goes() -> None:
+    doc = textwrap.dedent(
+        """\
+        Exit
+        ====
+
+        To access the exit code:
+
+        .. tabs::
+
+            .. group-tab:: Bash
+
+                .. code-block:: bash
+
+                    $ echo $?
+
+        .. note::
+           Be careful.
+
+        .. toctree::
+           :maxdepth: 2
+
+           api
+        """
+    )
+    (sec,) = split_doc(doc, "rst")
+    assert sec.body == (
+        "To access the exit code:\n\n**Bash**\n\n```bash\n$ echo $?\n```\n\n**Note:**\n\nBe careful."
+    )
+    assert sec.blocks[0][1] == "```bash\n$ echo $?\n```"

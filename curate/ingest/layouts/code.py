@@ -5,8 +5,9 @@ record holding it whole).
 A definition's record has ``qualname`` (``click.core.Command.invoke``), ``signature``
 (``(self, ctx: Context) -> Any``), ``docstring`` (cleaned as ``inspect.cleandoc`` does),
 ``code`` (its source with the docstring taken out, dedented; absent when the body is only
-``pass``, ``...`` or ``raise NotImplementedError``, which teaches nothing) and ``stub`` (the
-signature line and docstring, what implement-from-spec gives the model). ``@overload`` stubs,
+``pass``, ``...`` or ``raise NotImplementedError``, which teaches nothing), ``implementation``
+(``code`` from the ``def`` line on) and ``stub`` (decorators, signature and docstring: what
+implement-from-spec gives the model, whose answer is ``implementation``). ``@overload`` stubs,
 classes without a docstring (their methods have records) and functions with neither a
 docstring nor a body (``def f(): ...``) make no record. Nested functions stay inside their parent's
 code. Every record of a file shares a group (``file:PATH``), so a function, its docstring and
@@ -105,6 +106,15 @@ def _code_and_stub(node: Def, lines: list[str]) -> tuple[str | None, str]:
     return textwrap.dedent("\n".join(src)).strip("\n"), stub
 
 
+def _without_decorators(node: Def, code: str | None) -> str | None:
+    """``code`` from the ``def`` line on: implement-from-spec's answer, whose question (the
+    stub) shows the decorators already, so the answer does not copy them back."""
+    if code is None or not node.decorator_list:
+        return code
+    skip = node.lineno - min(d.lineno for d in node.decorator_list)
+    return "\n".join(code.split("\n")[skip:])
+
+
 def _top_level(tree: ast.Module, lines: list[str], has_doc: bool) -> str:
     """The module's own statements (imports, constants, ``if __name__`` blocks): everything
     but its docstring and the classes and functions that get records of their own, so no line
@@ -151,6 +161,7 @@ def python_definitions(text: str, module: str) -> Iterator[tuple[int, dict[str, 
                 continue
             values["kind"] = "method" if in_class else "function"
             values["code"], values["stub"] = _code_and_stub(node, lines)
+            values["implementation"] = _without_decorators(node, values["code"])
             if values["docstring"] or values["code"]:  # else an empty stub: nothing to learn
                 yield node.lineno, values
 

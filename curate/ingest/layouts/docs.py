@@ -27,7 +27,13 @@ from curate.ingest.layouts.candidate import Candidate
 __all__ = ["DocHeadingsMapper", "DocSection", "question_for", "split_doc"]
 
 _ATX = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*([\w+.-]*)")
+_FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})[ \t]*(.*?)[ \t]*$")
+# MyST directives in a fence (```{eval-rst}, ```{code-block} python, ```{note}): RST inside is
+# parsed as RST, code directives are code, admonitions are text, the rest is Sphinx plumbing
+_MYST = re.compile(r"^\{([\w:-]+)\}[ \t]*(.*)$")
+_MYST_CODE = {"code-block", "code", "sourcecode", "code-cell"}
+_MYST_TEXT = {"note", "warning", "tip", "important", "caution", "attention", "hint", "seealso",
+              "versionadded", "versionchanged", "deprecated", "admonition", "danger", "error"}  # fmt: skip
 _RST_UNDERLINE = re.compile(r"^([=\-~^\"'`*+#:._])\1{2,}[ \t]*$")
 _RST_CODE_DIRECTIVE = re.compile(
     r"^\.\.[ \t]+(?:code-block|code|sourcecode|doctest|testcode|ipython|[\w-]+:(?:example|run))::"
@@ -61,9 +67,17 @@ class DocSection:
         return re.sub(r"\n{3,}", "\n\n", "\n".join(self.lines)).strip()
 
 
-def question_for(title: str, trail: list[str], project: str) -> str:
-    """A section's heading as a question: kept when it is one, else asked about."""
+_CHANGELOG = re.compile(r"(?i)^(?:changes|changelog|history|news|release[-_ ]?notes)\b")
+_VERSION = re.compile(r"(?i)^(?:version|release|v)?[ \t]*(\d+(?:\.\d+)+\S*)")
+
+
+def question_for(title: str, trail: list[str], project: str, path: str = "") -> str:
+    """A section's heading as a question: kept when it is one, else asked about; a version in
+    a changelog asks what changed in it."""
     t = title.strip().rstrip(":.")
+    version = _VERSION.match(t)
+    if version and _CHANGELOG.match(path.rsplit("/", 1)[-1]):
+        return f"What changed in {project} {version.group(1)}?"
     if t.endswith("?"):
         return t
     if re.match(r"(?i)(how|why|what|when|where|which|can|should|is|are|do|does)\b", t):
@@ -103,15 +117,34 @@ def _parse_markdown(lines: list[str]) -> list[DocSection]:
         sec = sections[-1]
         fence = _FENCE.match(line)
         if fence:
-            mark, lang = fence.group(1), fence.group(2)
+            mark, info = fence.group(1), fence.group(2)
             j = i + 1
             while j < len(lines) and not lines[j].lstrip().startswith(mark[0] * len(mark)):
                 j += 1
-            code = "\n".join(lines[i + 1 : j])
-            block = f"```{lang}\n{_dedent(code)}\n```"
+            inner, i = lines[i + 1 : j], j + 1
+            myst = _MYST.match(info)
+            if myst is None:
+                lang = info.split()[0] if info else ""
+            elif myst.group(1) in _MYST_CODE:
+                lang, inner = myst.group(2).split()[0] if myst.group(2) else "", _options(inner)
+            elif myst.group(1) == "eval-rst":  # its text and code join this section
+                before = "\n\n".join(para[-2:]).strip()
+                for sub in _parse_rst(inner):
+                    sec.lines += ["", *([f"**{sub.title}**"] if sub.title else []), *sub.lines]
+                    sec.blocks += [(p or before, b, at) for p, b, at in sub.blocks]
+                para = []
+                continue
+            elif myst.group(1) in _MYST_TEXT:
+                sec.lines += ["", _admonition(myst.group(1), myst.group(2)), *_options(inner), ""]
+                para = []
+                continue
+            else:  # toctree, contents, currentmodule, autoclass, literalinclude, ...
+                para = []
+                continue
+            block = f"```{lang}\n{_dedent(chr(10).join(inner))}\n```"
             sec.lines.append(block)
-            sec.blocks.append(("\n\n".join(para[-2:]).strip(), block, i + 1))
-            i, para = j + 1, []
+            sec.blocks.append(("\n\n".join(para[-2:]).strip(), block, i))
+            para = []
             continue
         atx = _ATX.match(line)
         nxt = lines[i + 1] if i + 1 < len(lines) else ""
@@ -136,6 +169,30 @@ def _parse_markdown(lines: list[str]) -> list[DocSection]:
                 para.append(line)
         i += 1
     return sections
+
+
+_VERSIONED = {"versionadded": "New in version", "versionchanged": "Changed in version",
+              "deprecated": "Deprecated since version"}  # fmt: skip
+
+
+def _admonition(name: str, arg: str) -> str:
+    """A MyST admonition's first line: "New in version 2.0." or "**Note:** its argument"."""
+    if name in _VERSIONED:
+        return f"{_VERSIONED[name]} {arg}."
+    if name in ("tab", "group-tab", "code-tab", "rubric"):
+        return f"**{arg}**"
+    return f"**{name.capitalize()}:** {arg}".rstrip()
+
+
+def _options(lines: list[str]) -> list[str]:
+    """A MyST directive's body without its options (``:caption: x`` lines, a ``---`` block)."""
+    if lines and lines[0].strip() == "---":
+        end = next((k for k in range(1, len(lines)) if lines[k].strip() == "---"), 0)
+        lines = lines[end + 1 :]
+    k = 0
+    while k < len(lines) and re.match(r"^:[\w-]+:", lines[k].strip()):
+        k += 1
+    return lines[k:]
 
 
 def para_open(sec: DocSection, line: str) -> bool:
@@ -190,18 +247,39 @@ def _parse_rst(lines: list[str]) -> list[DocSection]:
                 lang = code_dir.group(1) if code_dir and code_dir.group(1) else "python"
                 lang = "console" if lang in ("pycon", "shell-session") else lang
                 block = f"```{lang}\n{code}\n```"
-                sec.lines.append(block)
+                sec.lines += [block, ""]
                 sec.blocks.append(("\n\n".join(para[-2:]).strip(), block, i + 1))
             i, para = j, []
             continue
-        directive = re.match(r"^\.\.[ \t]+([\w:-]+)::", line)
-        if (directive and directive.group(1) in _DROP_DIRECTIVES) or (
-            _RST_TARGET.match(line) and not directive
-        ):
+        directive = re.match(r"^\.\.[ \t]+([\w:-]+)::[ \t]*(.*)$", line)
+        if directive or _RST_TARGET.match(line):
             j = i + 1
-            while j < len(lines) and lines[j].strip() and lines[j][0].isspace():
+            while j < len(lines) and (not lines[j].strip() or lines[j][0].isspace()):
                 j += 1
-            i = j
+            if directive is None or directive.group(1) in _DROP_DIRECTIVES:
+                i = j
+                continue
+            # any other directive (note, versionadded, tabs, ...): its label, then its body
+            # dedented and read again, so the code blocks inside it are found
+            body = [b for b in lines[i + 1 : j] if not re.match(r"^\s+:[\w-]+:", b)]
+            label = (
+                _admonition(*directive.groups())
+                if directive.group(2)
+                or (directive.group(1) not in ("tabs", "container", "rst-class", "only"))
+                else ""
+            )
+            lines = [
+                *lines[:i],
+                *([label] if label else []),
+                "",
+                *_dedent("\n".join(body)).split("\n"),
+                "",
+                *lines[j:],
+            ]
+            i += 1 if label else 0
+            if label:
+                sec.lines.append(label)
+                para.append(label)
             continue
         text = _inline(line)
         sec.lines.append(text)
@@ -303,7 +381,7 @@ class DocHeadingsMapper(LayoutMapper):
                 "kind": "section",
                 "title": title,
                 "qualname": " > ".join([*sec.trail, title]),
-                "question": question_for(title, sec.trail, project or "this project"),
+                "question": question_for(title, sec.trail, project or "this project", rel),
                 "section_text": sec.body,
             }
             example = _usage_example(sec)

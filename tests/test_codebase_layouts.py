@@ -65,6 +65,12 @@ def defs() -> dict[str, dict[str, object]]:
     return {str(v["qualname"]): v for _, v in python_definitions(PY, "pkg.mod")}
 
 
+def test_signature_of_a_def_over_several_lines() -> None:
+    src = "def f(\n    a,\n    b: int = 1\n) -> str:\n    return a\n"
+    ((_, values),) = [d for d in python_definitions(src, "m") if d[1]["kind"] == "function"]
+    assert values["signature"] == "(a, b: int = 1) -> str"
+
+
 def test_python_definitions_names_signatures_and_docstrings() -> None:
     got = defs()
     assert list(got) == [
@@ -272,6 +278,9 @@ def test_docs_mapper_section_records_with_usage_example() -> None:
     assert install["prose"] == "Install it from the index, then check:"
     assert install["example"].startswith("```console")
     assert "example" not in cands[0].values  # no code block, no usage example
+    banner = '<div align="center"><img src="logo.svg" alt=""></div>\n\n# Proj\n\nProj does one thing and does it well, with a long intro.\n'
+    only = list(mapper.map_row({**row, "text": banner}, 1, "README.md"))
+    assert [c.values["title"] for c in only] == ["Proj"]  # the markup-only banner is no section
 
 
 def test_source_files_mapper_keeps_the_file_whole() -> None:

@@ -58,7 +58,7 @@ def _signature(node: Def, lines: list[str] | None = None) -> str:
     if m is None or "#" in m.group(1):
         return unparsed
     sig = re.sub(r"\s*\n\s*", " ", m.group(1))
-    return re.sub(r",\s*\)", ")", sig.replace("( ", "("))
+    return re.sub(r",?\s+\)", ")", re.sub(r"\(\s+", "(", sig))
 
 
 def _is_overload(node: Def) -> bool:

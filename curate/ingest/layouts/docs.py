@@ -67,6 +67,7 @@ class DocSection:
         return re.sub(r"\n{3,}", "\n\n", "\n".join(self.lines)).strip()
 
 
+_TAG = re.compile(r"<[^>]*>|!\[[^\]]*\]\([^)]*\)")  # HTML tags and Markdown images
 _CHANGELOG = re.compile(r"(?i)^(?:changes|changelog|history|news|release[-_ ]?notes)\b")
 _VERSION = re.compile(r"(?i)^(?:version|release|v)?[ \t]*(\d+(?:\.\d+)+\S*)")
 
@@ -368,6 +369,8 @@ class DocHeadingsMapper(LayoutMapper):
         sections = split_doc(
             text_of(row.get("text")), language, lay.min_section_chars, lay.max_section_chars
         )
+        # a section of markup only (a README's <div><img ...></div> banner) answers nothing
+        sections = [s for s in sections if len(re.findall(r"[A-Za-z]", _TAG.sub("", s.body))) >= 12]
         base = {"path": rel, "project": project, "code_language": language}
         group, first = f"file:{rel}", True
         if not sections:

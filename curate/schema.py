@@ -34,7 +34,9 @@ LayoutKind = Literal[
     "source_files",
 ]
 REPO_KINDS = ("python_ast", "doc_headings", "source_files")
-NormalizeStep = Literal["html", "quotes", "signature"]
+NormalizeStep = Literal[
+    "html", "quotes", "signature", "handles", "agent_signature", "personal_urls"
+]
 ChannelStep = Literal["handles", "agent_signature", "continuations", "personal_urls"]
 
 

@@ -134,3 +134,29 @@ def test_html_parser_cases(markup: str, text: str) -> None:
 def test_html_text_without_tags_is_untouched_by_the_parser() -> None:
     assert normalize_text("x<5 and y>2, a<-b", ["html"]) == "x<5 and y>2, a<-b"
     assert normalize_text("2 < 3 > 1 &amp; done", ["html"]) == "2 < 3 > 1 & done"
+
+
+_CHANNEL_PIECES = st.sampled_from(
+    ["@", "@Brand ", ".@x ", "hi", " ", "\n", "^JS", " *MS", "-JS", "~ Nick", " /BX", "EK",
+     "https://a.com/x?email=a@b.co", "https://t.co/abc", "www.x.com/?token=1", "1/2", ".", "。"]
+)  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.lists(_CHANNEL_PIECES, max_size=10).map("".join), max_size=6))
+def test_channel_steps_series_path_equals_expression_path(texts: list[str]) -> None:
+    """The gates of the channel steps only skip rows the steps would leave unchanged."""
+    from curate.ingest.normalize import normalize_series
+
+    s = pl.Series("t", texts, dtype=pl.String)
+    steps = ["handles", "agent_signature", "personal_urls"]
+    fast = normalize_series(s, steps).to_list()
+    slow = pl.DataFrame({"t": s}).select(normalize_expr(pl.col("t"), steps))["t"].to_list()
+    assert fast == slow
+
+
+def test_channel_steps_on_text_fields() -> None:
+    text = "@JohnDoe Please see https://shop.example/track?email=a@b.com for the status. *MS"
+    steps = ["handles", "agent_signature", "personal_urls"]
+    assert normalize_text(text, steps) == "Please see https://shop.example/track for the status."
+    assert normalize_text(text) == text  # steps not listed: nothing removed

@@ -226,3 +226,22 @@ def test_unmatched_file_is_one_reject_and_the_run_goes_on(tmp_path: Path) -> Non
         "closest layout 'ticket_rows' lacks Ticket Description"
     )
     assert pl.read_parquet(ws / "ingest" / "records.parquet").height == 1
+
+
+def test_ticket_rows_fields_get_the_channel_steps(tmp_path: Path) -> None:
+    """A one-row-per-ticket export (question and answer columns) is cleaned like the turns."""
+    src = tmp_path / "pairs.csv"
+    src.write_text(
+        "Ticket Description,Resolution\n"
+        "@AcmeHelp my parcel never arrived,"
+        '"@jdoe Sorry! Track it at https://acme.example/track?email=jdoe%40mail.com and we will '
+        'resend it if it is lost. ^JS"\n',
+        encoding="utf-8",
+    )
+    ws = tmp_path / "ws"
+    ingest([src], "tickets", ws, rules=None)
+    (rec,) = pl.read_parquet(ws / "ingest" / "records.parquet").to_dicts()
+    assert rec["body"] == "my parcel never arrived"
+    assert rec["resolution"] == (
+        "Sorry! Track it at https://acme.example/track and we will resend it if it is lost."
+    )

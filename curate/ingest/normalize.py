@@ -3,11 +3,13 @@
 Always: Unicode NFC, control characters removed (tab and newline kept), runs of spaces collapsed,
 trailing spaces stripped, at most one blank line between paragraphs. Opt-in per field: HTML to
 text (a real parser, only on rows that contain a tag or comment), quoted previous replies
-removed, e-mail signatures removed.
+removed, e-mail signatures removed, and the support-channel steps (leading @handles, agent
+sign-offs, the personal part of links: curate/ingest/channel.py) on the rows they can change.
 """
 
 from __future__ import annotations
 
+import functools
 import html
 from collections.abc import Callable, Iterable
 
@@ -132,6 +134,31 @@ def _may_have_control(s: pl.Series) -> bool:
     return bool(((low != 0x09) & (low != 0x0A) & (low != 0x0D)).any() or (data == 0x7F).any())
 
 
+@functools.cache
+def _channel_steps() -> dict[str, tuple[str, Callable[[str], str]]]:
+    """Support-channel clean-up for text fields (curate/ingest/channel.py; the same steps a
+    layout lists for its turns): each step's gate (a superset of the rows it can change) and
+    its per-row function. What they remove is not kept here: a field has no metadata slot."""
+    from curate.ingest.channel import strip_agent_signature, strip_leading_handles
+    from curate.rules.urls import strip_personal_urls
+
+    return {
+        "handles": (r"^\s*\.?@", lambda t: strip_leading_handles(t)[0]),
+        "agent_signature": (
+            r"[\^*~/\-\u2013\u2014]|[A-Z]{2,3}\s*$",
+            lambda t: strip_agent_signature(t)[0],
+        ),
+        "personal_urls": (r"://|(?i:www)\.", lambda t: strip_personal_urls(t)[0]),
+    }
+
+
+def _python(fn: Callable[[str], str]) -> Callable[[pl.Expr], pl.Expr]:
+    return lambda c: c.map_elements(fn, return_dtype=pl.String, skip_nulls=True)
+
+
+CHANNEL_STEPS = ("handles", "agent_signature", "personal_urls")
+
+
 # Gates with literal prefixes, so the regex engine can skip ahead instead of scanning each byte.
 _QUOTE_GATE = r"(?i)wrote:|original message|from:"
 _SIGNATURE_GATE = r"(?i)sent from my|get outlook|confidential"
@@ -168,6 +195,10 @@ def normalize_series(s: pl.Series, steps: Iterable[str] = ()) -> pl.Series:
         # "--" covers the delimiter line; the rest are mobile and legal footers.
         signed = s.str.contains("--", literal=True) | s.str.contains(_SIGNATURE_GATE)
         s = _on_subset(s, signed, strip_signature)
+    for step in CHANNEL_STEPS if steps & set(CHANNEL_STEPS) else ():
+        gate, fn = _channel_steps()[step]
+        if step in steps:
+            s = _on_subset(s, s.str.contains(gate), _python(fn))
     s = _on_subset(
         s,
         _non_ascii(s),
@@ -190,6 +221,9 @@ def normalize_expr(col: pl.Expr, steps: Iterable[str] = ()) -> pl.Expr:
         col = strip_quoted_replies(col)
     if "signature" in steps:
         col = strip_signature(col)
+    for step in CHANNEL_STEPS:
+        if step in steps:
+            col = _python(_channel_steps()[step][1])(col)
     return base_normalize(col)
 
 

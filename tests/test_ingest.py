@@ -214,10 +214,11 @@ def test_wide_rows_and_sections(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws")
     recs = ws.read_table("ingest", "records")
     cuad = recs.filter(pl.col("layout") == "cuad_wide")
-    # metadata columns are values to extract (value_type + answer), not clause types
-    assert cuad["value_type"].to_list() == ["Document Name", "Governing Law"]
-    assert cuad["clause_type"].to_list() == [None, None]
-    assert cuad["answer"].to_list() == ["SUPPLY AGREEMENT", "Delaware"]
+    # metadata columns are values to extract (value_type + answer), not clause types; the
+    # document name is skipped (its answer would only copy the span)
+    assert cuad["value_type"].to_list() == ["Governing Law"]
+    assert cuad["clause_type"].to_list() == [None]
+    assert cuad["answer"].to_list() == ["Delaware"]
     secs = recs.filter(pl.col("layout") == "contract_documents")
     assert secs["section_title"].to_list()[1:] == ["1. DEFINITIONS", "2. TERM"]
     assert secs["group"].n_unique() == 1

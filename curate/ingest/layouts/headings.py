@@ -1,0 +1,167 @@
+"""Section headings of real contracts: where a heading starts (the schema's ``section_pattern``,
+whose ``label`` group is the number part: "12.", "ARTICLE IV", "Section 2.1") and what its
+title is, read from the text after the label.
+
+A title is the label plus a name ("12. Manufacturer's Indemnity", "ARTICLE IV TERM",
+"1. RIGHTS GRANTED" out of "1. RIGHTS GRANTED 1.1. ..."); a label without a name (a bare number,
+a bare "ARTICLE IV", an inline "Section 8116 of the Code", a table-of-contents line ending in a
+page number) gives no title, so no task is asked to produce one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+MAX_NAME = 80  # characters of a heading's name
+MAX_CAPS_WORDS = 8  # an all-capitals run longer than this is a shouted sentence, not a name
+# Words a Title Case heading may keep in lower case.
+SMALL = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "of",
+        "on",
+        "or",
+        "per",
+        "the",
+        "to",
+        "under",
+        "upon",
+        "with",
+        "its",
+        "their",
+        "our",
+        "vs.",
+        "v.",
+        "non",
+    ]
+)
+_WORD = re.compile(r"\S+")
+_SUBNUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?|\(?[a-z0-9]{1,3}\))$")
+_LETTERS = re.compile(r"[^\W\d_]")
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_LABELISH = re.compile(r"^(?:ARTICLE|SECTION|\d[\d.]*|[IVXLC]+\.?|\(?[a-z0-9]{1,3}\))$", re.I)
+
+
+@dataclass
+class Heading:
+    """A heading found in a text: where it starts, where its title ends, the title ("" if none)."""
+
+    start: int
+    end: int
+    title: str
+
+
+def _caps_word(word: str) -> bool:
+    core = word.strip(".,;:()\"'")
+    if not _LETTERS.search(core):
+        return core in {"&", "-", "/", "–"}
+    return core == core.upper() and not _LABELISH.match(core)
+
+
+def _title_case(words: list[str]) -> bool:
+    """Every word capitalized but the small ones; the first capitalized; no word a bare number."""
+    if not words:
+        return False
+    for i, w in enumerate(words):
+        core = w.strip(".,;:()\"'")
+        if not core or core[0].isdigit():
+            return False
+        if core[0].isupper() or not _LETTERS.search(core[0]):
+            continue
+        if i == 0 or core.lower() not in SMALL:
+            return False
+    return True
+
+
+def _named(name: str) -> bool:
+    """A name holds a real word (two letters or more), not only numbers or roman numerals."""
+    return any(
+        len(re.sub(r"\W", "", w)) >= 2 and _LETTERS.search(w) and not _ROMAN.match(w.strip(".,"))
+        for w in name.split()
+    )
+
+
+def read_name(text: str, pos: int) -> tuple[str, int] | None:
+    """The heading name starting at ``pos`` (after the label) and where it ends, or None.
+
+    In order: an all-capitals run ("RIGHTS GRANTED" before "1.1."), a Title Case phrase ended by
+    a period ("Term." before the first sentence), a Title Case rest of the line, or, where the
+    label ends its line, a short Title Case or capitals next line ("ARTICLE IV\\nTERM")."""
+    eol = text.find("\n", pos)
+    eol = len(text) if eol < 0 else eol
+    line = text[pos:eol]
+    stripped = line.strip()
+    if not stripped:  # the label alone on its line: the name may be the next line
+        nxt = re.compile(r"[ \t]*\n[ \t]*([^\n]{2,80})[ \t]*(?=\n|$)").match(text, eol)
+        if nxt is None:
+            return None
+        cand = nxt.group(1).strip()
+        cand_words = cand.split()
+        ok = all(_caps_word(w) for w in cand_words) or _title_case(cand_words)
+        if ok and _named(cand) and not cand[-1].isdigit() and not cand.endswith((",", ";")):
+            return cand, nxt.end(1)
+        return None
+    lead = len(line) - len(line.lstrip())
+    words = list(_WORD.finditer(line))
+    caps = 0
+    while caps < len(words) and _caps_word(words[caps].group()):
+        caps += 1
+        if words[caps - 1].group().endswith(".") and len(words[caps - 1].group()) > 2:
+            break  # "APPOINTMENT." ends the name: "NAI shall ..." is the first sentence
+    if caps > MAX_CAPS_WORDS:
+        return None
+    if caps:
+        run = words[:caps]
+        name = line[run[0].start() : run[-1].end()].rstrip(",;:-–")
+        if _named(name) and len(name) <= MAX_NAME:
+            return squash_name(name), pos + run[0].start() + len(name)
+    numbering = next((k for k, w in enumerate(words) if _SUBNUMBER.match(w.group())), 0)
+    if numbering and _title_case([w.group() for w in words[:numbering]]):  # "Term 6.1 The"
+        name = line[words[0].start() : words[numbering - 1].end()].rstrip(",;:-–")
+        if _named(name) and len(name) <= MAX_NAME:
+            return squash_name(name), pos + words[0].start() + len(name)
+    dot = re.compile(r"([^\n.]{2,80}?)\.(?=\s|$)").match(line, lead)
+    if dot is not None and _title_case(dot.group(1).split()) and _named(dot.group(1)):
+        return squash_name(dot.group(1)) + ".", pos + dot.end(1) + 1
+    whole = len(stripped) <= MAX_NAME and not stripped[-1].isdigit()  # "Definitions 1": a TOC
+    if whole and _title_case(stripped.split()) and _named(stripped):
+        return squash_name(stripped), pos + lead + len(stripped)
+    return None
+
+
+def squash_name(name: str) -> str:
+    return " ".join(name.split())
+
+
+def find_headings(text: str, matches: list[re.Match[str]]) -> list[Heading]:
+    """Headings from the pattern's matches: each with its title, or untitled where the label has
+    no name; an untitled match inside a line (not at its start) is no heading at all."""
+    out: list[Heading] = []
+    for m in matches:
+        grouped = "label" in m.re.groupindex
+        label_end = m.end("label") if grouped else m.end()
+        label = squash_name(text[m.start("label") if grouped else m.start() : label_end])
+        named = read_name(text, label_end)
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        at_line_start = not text[line_start : m.start()].strip()
+        if named is None:
+            # untitled: a numbered paragraph ("2. Any proceeds ...") or a label alone on its
+            # line splits; "Article 2 above shall ..." or a TOC line does not
+            alone = not text[label_end : (text.find("\n", label_end) + 1 or len(text))].strip()
+            worded = label[:1].isalpha() and not _ROMAN.match(label.rstrip("."))
+            if at_line_start and (label.endswith(".") or (alone and worded)):
+                out.append(Heading(m.start(), m.end(), ""))
+            continue
+        name, end = named
+        out.append(Heading(m.start(), end, f"{label} {name}"))
+    return out

@@ -1,0 +1,178 @@
+"""The contracts risk task on CUAD's annotation (issue 20 items 1, 2, 4): spans labelled with
+every category that lists them, risk answers with quoted evidence and real "None" answers,
+metadata as value extraction, and one leak group per contract across the CSV and its text."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from curate import ingest
+from curate.ingest.layouts.labels import file_key
+from curate.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parent.parent
+CAP = (
+    "EXCEPT FOR OBLIGATIONS UNDER SECTION 4.2, IN NO EVENT SHALL SELLER'S LIABILITY EXCEED THE "
+    "TOTAL AMOUNT RECEIVED BY SELLER DURING THE PREVIOUS SIX (6) MONTHS."
+)
+AUDIT = "Buyer may audit the books and records of Seller once a year on thirty days' notice."
+LICENSE = "Seller grants Buyer a non-exclusive license to use the Marks in the Territory."
+LAW = "This Agreement is governed by the laws of the State of Nevada."
+FILLER = "The parties shall cooperate in good faith on the matters set out in this Section. " * 4
+COLUMNS = [
+    "Filename",
+    "Document Name",
+    "Document Name-Answer",
+    "Governing Law",
+    "Governing Law-Answer",
+    "License Grant",
+    "License Grant-Answer",
+    "Audit Rights",
+    "Audit Rights-Answer",
+    "Uncapped Liability",
+    "Uncapped Liability-Answer",
+    "Cap On Liability",
+    "Cap On Liability-Answer",
+    "Insurance",
+    "Insurance-Answer",
+]
+
+
+def _cuad(root: Path) -> Path:
+    data = root / "legal"
+    (data / "txt").mkdir(parents=True)
+    with (data / "master_clauses.csv").open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(COLUMNS)
+        w.writerow(
+            [
+                "ACME'S,INC-SUPPLY AGREEMENT.PDF",
+                "['SUPPLY AGREEMENT']",
+                "SUPPLY AGREEMENT",
+                str([LAW]),
+                "Nevada",
+                str([LICENSE]),
+                "Yes",
+                str([AUDIT]),
+                "Yes",
+                str([CAP]),  # CSV row 524's case: the carve-out makes it uncapped too
+                "Yes",
+                str([CAP]),
+                "Yes",
+                "[]",
+                "No",
+            ]
+        )
+    sections = [
+        "SUPPLY AGREEMENT between Acme and Buyer. " + FILLER,
+        f"1. Licence.\n{LICENSE} {FILLER}",
+        f"2. Records.\n{AUDIT} {FILLER}",
+        f"3. Liability.\n{CAP} {FILLER}",
+        f"4. Notices.\n{FILLER}",
+        f"5. Governing Law.\n{LAW} {FILLER}",
+        f"6. Counterparts.\n{FILLER}",
+    ]
+    (data / "txt" / "ACME_S,INC-SUPPLY AGREEMENT.txt").write_text("\n\n".join(sections) + "\n")
+    return data
+
+
+def _run(tmp_path: Path, schema: str | Path = "contracts") -> pl.DataFrame:
+    data = _cuad(tmp_path)
+    ingest([data / "master_clauses.csv", data / "txt"], schema, tmp_path / "ws", rules=None)
+    records: pl.DataFrame = Workspace(tmp_path / "ws").read_table("ingest", "records")
+    return records
+
+
+def test_one_span_many_labels_and_no_yes_answers(tmp_path: Path) -> None:
+    recs = _run(tmp_path).filter(pl.col("layout") == "cuad_wide")
+    cap = recs.filter(pl.col("clause_text") == CAP)
+    assert cap.height == 1  # one example, not one per column with conflicting labels
+    assert cap["clause_type"][0] == "Uncapped Liability; Cap On Liability"
+    assert cap["risk"][0] == "Uncapped liability\nCap on liability"
+    assert recs.filter(pl.col("clause_text") == AUDIT)["risk"].to_list() == ["Audit rights"]
+    # CUAD's Yes/No columns only say whether spans exist: never an answer
+    assert set(recs["answer"].drop_nulls()) == {"Nevada"}
+    assert "SUPPLY AGREEMENT" not in recs["clause_text"].to_list()  # a name is no clause
+    law = recs.filter(pl.col("value_type") == "Governing Law")
+    assert law.select("clause_text", "answer", "clause_type").rows() == [(LAW, "Nevada", None)]
+
+
+def test_sections_get_quoted_evidence_and_real_none(tmp_path: Path) -> None:
+    recs = _run(tmp_path).filter(pl.col("layout") == "contract_documents")
+    by_title = dict(zip(recs["section_title"].to_list(), recs["risk"].to_list(), strict=True))
+    assert by_title["2. Records."] == f'Audit rights: "{AUDIT}"'
+    assert by_title["3. Liability."].splitlines() == [
+        f'Uncapped liability: "{CAP}"',
+        f'Cap on liability: "{CAP}"',
+    ]
+    nones = [t for t, r in by_title.items() if r == "None"]
+    rest = [t for t, r in by_title.items() if r is None]
+    # 2 positive sections, ratio 1: 2 of the 5 sections without a risk clause answer None
+    assert len(nones) == 2 and len(rest) == 3
+
+
+def test_negative_ratio_is_configurable(tmp_path: Path) -> None:
+    text = (ROOT / "curate/builtin/schemas/contracts.toml").read_text()
+    schema = tmp_path / "contracts.toml"
+    schema.write_text(text.replace("negative_ratio = 1.0", "negative_ratio = 0.5"))
+    recs = _run(tmp_path, schema)
+    secs = recs.filter(pl.col("layout") == "contract_documents")
+    assert (secs["risk"] == "None").sum() == 1  # half of the 2 positives
+    spans = recs.filter(pl.col("layout") == "cuad_wide")
+    # 2 positive spans (audit, cap), License Grant the only risk-free one: round(2 * 0.5) = 1
+    assert (spans["risk"] == "None").sum() == 1
+
+
+def test_one_leak_group_per_contract_across_files(tmp_path: Path) -> None:
+    recs = _run(tmp_path)
+    assert recs["source_file"].n_unique() == 2
+    assert recs["group"].unique().to_list() == ["contract:acmesincsupplyagreement"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (
+            "MACY'S,INC_05_11_2020-EX-99.4-JOINT FILING AGREEMENT.PDF",
+            "MACY_S,INC_05_11_2020-EX-99.4-JOINT FILING AGREEMENT.txt",
+        ),
+        (
+            "NETGEAR,INC-AMENDMENT BETWEEN INGRAM MICRO AND NETGEAR-.pdf",
+            "NETGEAR,INC-AMENDMENT BETWEEN INGRAM MICRO AND NETGEAR.txt",
+        ),
+        (
+            "ELECTRAMECCANICA VEHICLES CORP. - Manufacturing Agreement .PDF",
+            "ELECTRAMECCANICA VEHICLES CORP. - Manufacturing Agreement.txt",
+        ),
+    ],
+)
+def test_file_key_meets_cuad_names(a: str, b: str) -> None:
+    assert file_key(a) == file_key(b)
+
+
+def test_contracts_sharing_a_long_span_share_a_group(tmp_path: Path) -> None:
+    """One contract filed twice under two names (CUAD's Armstrong Flooring IP agreements): the
+    clause of one must not sit in train while the other's copy is in val."""
+    data = _cuad(tmp_path)
+    table = data / "master_clauses.csv"
+    rows = list(csv.reader(table.open(encoding="utf-8")))
+    twin = ["ACME-COPY.PDF", *rows[1][1:]]
+    other = ["OTHER.PDF", "[]", "", "['governed by the laws of Texas']", "Texas"]
+    other += ["[]" if c.startswith("[") else "No" for c in rows[1][5:]]
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows([*rows, twin, other])
+    (data / "txt" / "ACME-COPY.txt").write_text(f"1. Liability.\n{CAP} {FILLER}\n")
+    ingest([table, data / "txt"], "contracts", tmp_path / "ws", rules=None)
+    recs = Workspace(tmp_path / "ws").read_table("ingest", "records")
+    groups = dict(recs.group_by("contract").agg(pl.col("group").unique().sort()).iter_rows())
+    assert (
+        groups["ACME-COPY.PDF"]
+        == groups["ACME-COPY.txt"]
+        == groups["ACME'S,INC-SUPPLY AGREEMENT.PDF"]
+    )
+    assert groups["ACME-COPY.PDF"] == ["contract:acmecopy"]  # the smaller key names the group
+    assert groups["OTHER.PDF"] == ["contract:other"]

@@ -36,6 +36,43 @@ CATEGORY_P = (0.3, 0.3, 0.17, 0.12, 0.1, 0.01)
 LANGS = ("en", "de", "fr", "es")
 LANG_P = (0.85, 0.06, 0.05, 0.04)
 PII_TYPES = ("email", "phone", "person", "credit_card")
+# the redaction audit of rules.json (curate.rules.audit): a brand and a defined term taken for
+# names, listed with counts; the rarer strings only counted
+AUDIT: dict[str, Any] = {
+    "min_records": 5,
+    "top": 20,
+    "types": {
+        "email": {
+            "strings": 41,
+            "finds": 44,
+            "top": [],
+            "more_shown": 0,
+            "hidden": {"strings": 41, "finds": 44},
+            "contexts": [],
+            "unaligned": 0,
+        },
+        "person": {
+            "strings": 40,
+            "finds": 90,
+            "top": [
+                {"value": "Apple", "records": 12, "finds": 14},
+                {"value": "Stock", "records": 6, "finds": 9},
+            ],
+            "more_shown": 0,
+            "hidden": {"strings": 38, "finds": 67},
+            "contexts": [
+                {
+                    "value": "Apple",
+                    "record_id": "0" * 16,
+                    "source": "data/tickets.csv:9",
+                    "before": "my Apple watch will not pair, write to [EMAIL]",
+                    "after": "my [PERSON] watch will not pair, write to [EMAIL]",
+                }
+            ],
+            "unaligned": 1,
+        },
+    },
+}
 FIXED_VERSIONS = {"curate": "0.1.0", "python": "3.11.0", "polars": "1.30.0"}
 ALL_STAGES = ("ingest", "dedupe", "export", "train")
 
@@ -298,6 +335,7 @@ def build(
                 }
             ],
         }
+        rules["audit"] = AUDIT  # what curate.rules.audit writes; strings that recur by design
         paths["rules"] = write_json(rules, ws.stage_dir("ingest") / "rules.json")
         log(
             "ingest",

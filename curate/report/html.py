@@ -12,6 +12,7 @@ from importlib import resources
 from typing import Any
 
 from curate.report import svg
+from curate.report.audit import html_audit
 
 OUTCOME_COLOR = {
     "exported": "#38a169",
@@ -517,6 +518,7 @@ def _pii(f: dict[str, Any]) -> str:
                 set(),
             )
         )
+    out.append(html_audit(p.get("audit")))  # which strings were redacted (its own module)
     return _section("pii", "".join(out), "PII / PHI")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import polars as pl
 
+from curate.report.audit import audit_facts
 from curate.report.redact import redact
 from curate.report.tables import N_EXAMPLES, Tables, read_json
 from curate.workspace import Workspace
@@ -51,4 +52,5 @@ def pii(t: Tables, ws: Workspace) -> dict[str, Any]:
         "types": dict(sorted(types.items())),
         "records_affected": affected,
         "samples": samples[:8],
+        "audit": audit_facts(rules),
     }

@@ -12,6 +12,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from curate.report.audit import terminal_audit
+
 WIDTH = 100
 SPARK = "▁▂▃▄▅▆▇█"
 OUTCOME_STYLE = {
@@ -431,7 +433,7 @@ def _contamination(f: dict[str, Any]) -> Table | None:
     return t
 
 
-def _pii(f: dict[str, Any]) -> Table | None:
+def _pii(f: dict[str, Any]) -> RenderableType | None:
     p = f.get("pii") or {}
     if not p.get("types"):
         return None
@@ -444,7 +446,8 @@ def _pii(f: dict[str, Any]) -> Table | None:
     )
     for typ, v in p["types"].items():
         t.add_row(typ, _n(v["matches"]), _n(v["records"]))
-    return t
+    audit = terminal_audit(p.get("audit"))  # which strings were redacted (its own module)
+    return t if audit is None else Group(t, Text(""), audit)
 
 
 def _balance(f: dict[str, Any]) -> Table | None:

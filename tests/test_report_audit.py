@@ -10,8 +10,8 @@ import pytest
 from rich.console import Console
 
 from curate.report import collect, render_terminal
-from curate.report.html import render_html
 from curate.report.audit import audit_facts
+from curate.report.html import render_html
 from curate.workspace import write_json
 from tests.report_fixtures import AUDIT, build
 

@@ -359,11 +359,12 @@ def test_audit_recovers_each_find_as_the_scan_that_keeps_values_sees_it() -> Non
         assert found == truth and not got["unaligned"]
 
 
-def test_align_gives_up_where_the_text_between_finds_does_not_fix_the_spans() -> None:
+def test_align_gives_up_on_the_finds_whose_span_the_text_around_them_does_not_fix() -> None:
     from curate.rules.audit import align
 
     assert align("Hi Ann Lee, Bo.", ["Hi ", ", ", "."]) == [(3, 10), (12, 14)]
     assert align("1.2.3.4. 5.6", ["", ". ", ""]) == [(0, 7), (9, 12)]
-    assert align("a, b, c", ["", ", ", ""]) is None  # "a" + "b, c" or "a, b" + "c"
+    assert align("a, b, c", ["", ", ", ""]) == [None, None]  # "a" + "b, c" or "a, b" + "c"
+    assert align("a, b, c; d", ["", ", ", "; ", ""]) == [None, None, (9, 10)]
     assert align("other text", ["Hi ", ""]) is None  # not this text's marking
     assert align("Hi .", ["Hi ", "."]) is None  # a find is never empty

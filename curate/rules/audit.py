@@ -13,8 +13,8 @@ every find as ``[TYPE]``; so a context reveals nothing beyond the export and a s
 Cost: ingest scans without keeping values (twice as fast as keeping them). A find is then one
 marker character in place of its value, so the value is recovered by aligning the marked text
 with the original: the plain text between finds is literal, found left to right (leftmost
-alignment) and right to left (rightmost). Where the two differ (the text between two finds
-also occurs inside one) the text's finds are counted as ``unaligned``, never guessed. Only
+alignment) and right to left (rightmost). Where the two differ on a find (the text next to
+it also occurs inside it) that find is counted as ``unaligned``, never guessed. Only
 texts with a find are looked at, in Python.
 
 Merging: ``audit_batch`` gives one batch's (type, value) counts, which add up over batches, so
@@ -47,9 +47,13 @@ _MARK_RE = re.compile(_ANY_MARK)
 _BASE = 0xF0400  # _canon(0)
 
 
-def align(original: str, pieces: list[str]) -> list[tuple[int, int]] | None:
+def align(original: str, pieces: list[str]) -> list[tuple[int, int] | None] | None:
     """Spans of the finds in ``original``, given the plain text around them (``pieces``, one
-    more than the finds); None when the spans are not determined by the pieces alone."""
+    more than the finds): None for a find whose span the pieces do not fix, None for all when
+    ``original`` does not fit the pieces.
+
+    The leftmost alignment puts every boundary as early as any alignment can, the rightmost as
+    late; where the two agree on a find, every alignment does."""
     first, last = pieces[0], pieces[-1]
     if not original.startswith(first) or not original.endswith(last):
         return None
@@ -66,18 +70,18 @@ def align(original: str, pieces: list[str]) -> list[tuple[int, int]] | None:
         return None
     lo.append((pos, end))
     if len(lo) == 1:
-        return lo
+        return list(lo)
     hi: list[tuple[int, int]] = []
     pos = end
     for p in reversed(pieces[1:-1]):
         q = original.rfind(p, len(first) + 1, pos - 1)
-        if q < 0:
+        if q < 0:  # cannot happen where the leftmost alignment exists
             return None
         hi.append((q + len(p), pos))
         pos = q
     hi.append((len(first), pos))
     hi.reverse()
-    return lo if hi == lo else None
+    return [a if a == b else None for a, b in zip(lo, hi, strict=True)]
 
 
 def _fast_form(marked: pl.Series, keep_values: bool) -> pl.Series:
@@ -88,7 +92,7 @@ def _fast_form(marked: pl.Series, keep_values: bool) -> pl.Series:
 
 
 def _context(
-    original: str, marked: str, spans: list[tuple[int, int]], j: int, types: list[str]
+    original: str, marked: str, spans: list[tuple[int, int] | None], j: int, types: list[str]
 ) -> tuple[str, str]:
     """(before, after) around find ``j``: find j as its original in before, every other
     find as ``[TYPE]``; WIDTH characters around it."""
@@ -100,7 +104,7 @@ def _context(
         tag = f"[{types[ord(m) - _BASE].upper()}]"
         if i == j:
             at_b, at_a = sum(map(len, before)), sum(map(len, after))
-            s, e = spans[i]
+            s, e = spans[i] or (0, 0)
             before.append(original[s:e])
         else:
             before.append(tag)
@@ -163,7 +167,7 @@ def audit_batch(
     marked = _fast_form(scan.marked, scan.keep_values)
     idx = _non_ascii(marked)  # a text with a marker is not ASCII: a cheap first cut
     unaligned = [0] * len(types)
-    found: dict[int, tuple[str, str, list[tuple[int, int]]]] = {}
+    found: dict[int, tuple[str, str, list[tuple[int, int] | None]]] = {}
     frames = [_EMPTY]
     if not idx.is_empty():
         sub = pl.DataFrame(
@@ -174,15 +178,14 @@ def audit_batch(
         rows: dict[str, list[Any]] = {c: [] for c in _EMPTY.columns}
         for k, m, o in sub.filter(pl.col("n") > 1).select("k", "m", "o").iter_rows():
             marks = _MARK_RE.findall(m)
-            spans = align(o, _MARK_RE.split(m))
-            if spans is None:
-                for c in marks:
-                    unaligned[ord(c) - _BASE] += 1
-                continue
+            spans = align(o, _MARK_RE.split(m)) or [None] * len(marks)
             found[k] = (o, m, spans)
-            for j, (c, (s, e)) in enumerate(zip(marks, spans, strict=True)):
+            for j, (c, span) in enumerate(zip(marks, spans, strict=True)):
+                if span is None:
+                    unaligned[ord(c) - _BASE] += 1
+                    continue
                 for col, x in zip(
-                    rows, (ord(c) - _BASE, o[s:e], int(groups[k]), k, j), strict=True
+                    rows, (ord(c) - _BASE, o[span[0] : span[1]], int(groups[k]), k, j), strict=True
                 ):
                     rows[col].append(x)
         frames.append(pl.DataFrame(rows, schema=_EMPTY.schema))

@@ -66,3 +66,12 @@ def test_twitter_threads_name_their_brand(support_ws: tuple[Path, Path]) -> None
     generic = [s for s in systems if " for " not in s]
     assert len(generic) <= len(systems) // 20  # nearly every thread names its company
     assert any(s.endswith("for Norton.") or s.endswith("for Apple.") for s in systems)
+
+
+def test_out_of_the_office_in_a_dialogue_is_kept(tmp_path: Path) -> None:
+    """ACI-Bench: the doctor's "you should be out of the office within an hour" was filtered
+    as an out-of-office auto-reply."""
+    src = realdata("clinical", "aci-bench_clinicalnlp_taskB_test1.csv")
+    ingest([src], "clinical_notes", tmp_path / "ws", rules="clinical")
+    records = pl.read_parquet(tmp_path / "ws" / "ingest" / "records.parquet")
+    assert records.filter(pl.col("text").str.contains("out of the office within")).height == 1

@@ -143,6 +143,7 @@ def test_split_by_customer_gives_each_row_one_conversation() -> None:
         ("SpotifyCares", "Spotify"),
         ("British_Airways", "British Airways"),
         ("HPSupport", "HP"),
+        ("MicrosoftHelps", "Microsoft"),
     ],
 )
 def test_brand_name(author: str, brand: str) -> None:
@@ -198,3 +199,20 @@ def test_two_agents_keep_the_one_who_answers_last() -> None:
         {"role": "assistant", "content": "Please visit the Apple Store app to book a repair."},
     ]
     assert meta.agent == "AppleSupport" and meta.other_authors == ["AmazonHelp"]
+
+
+def test_answer_opening_with_a_later_part_is_flagged() -> None:
+    """IBM: '@PoMoTV_ 2/2 Also, you can check ...' with no 1/2 has no beginning to learn."""
+    from curate.ingest.channel import midway_error
+
+    msgs = [
+        Message("user", "my PC wakes up at night"),
+        Message("assistant", "@x 2/2 Also, check this"),
+    ]
+    turns, meta = assemble(msgs, ALL)
+    assert turns[-1]["content"] == "Also, check this"
+    assert meta.answer_opens_midway == (2, 2)
+    why = midway_error(meta)
+    assert why is not None and why[0] == "continuation_missing"
+    joined = [Message("user", "q"), Message("assistant", "a 1/2"), Message("assistant", "b 2/2")]
+    assert midway_error(assemble(joined, ALL)[1]) is None

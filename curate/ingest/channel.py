@@ -56,7 +56,7 @@ _SIGNATURE = re.compile(
 _BARE_AFTER_URL = re.compile(r"(?P<url>https?://\S+|\[URL\])\s+(?P<sig>[A-Z]{2,3})\s*$")
 _MARK_END = re.compile(r"\s*[(\[]?\b([1-9])\s?/\s?([1-9])[)\]]?\s*$")
 _MARK_START = re.compile(r"^\s*[(\[]?([1-9])\s?/\s?([1-9])\b[)\]]?[\s:.-]*")
-_BRAND_AFFIX = re.compile(r"(?i)^(?:ask_?|team_?)(?=[A-Z])|_?(?:support|help|cares?|service|team)$")
+_BRAND_AFFIX = re.compile(r"(?i)^(?:ask_?|team_?)(?=[A-Z])|_?(?:support|helps?|cares?|service|team)$")
 
 
 @dataclass
@@ -79,6 +79,9 @@ class ChannelMeta:
     other_authors: list[str] = field(default_factory=list)
     continuations_joined: int = 0
     continuations_missing: int = 0
+    # the last turn is an answer that opens with part 2 (or later) of a numbered reply whose
+    # first part is not in the data ("2/2 Also, you can ..."): it has no beginning to learn
+    answer_opens_midway: tuple[int, int] | None = None
     removed_urls: list[str] = field(default_factory=list)
 
 
@@ -220,6 +223,7 @@ def assemble(
     turns: list[dict[str, str]] = []
     last_author: str | None = None
     last_mark: tuple[int, int] | None = None
+    midway: dict[int, tuple[int, int]] = {}  # turns that open with a later part
     for m in kept:
         text, mark = _clean(m, steps, meta)
         if not text:
@@ -236,15 +240,32 @@ def assemble(
             if last_mark is not None and last_mark[0] < last_mark[1]:
                 meta.continuations_missing += 1
             turns.append({"role": m.role, "content": text})
+            if mark is not None and mark[0] > 1:
+                meta.continuations_missing += 1
+                midway[len(turns) - 1] = mark
         last_author = m.author if m.author is not None else last_author
         last_mark = mark
     if last_mark is not None and last_mark[0] < last_mark[1]:
         meta.continuations_missing += 1
+    if turns and turns[-1]["role"] == "assistant":
+        meta.answer_opens_midway = midway.get(len(turns) - 1)
     return turns, meta
 
 
 # Schema fields a layout's channel metadata fills, where the schema declares them.
 META_FIELDS = ("mentions", "signatures", "customer", "agent", "other_authors")
+
+
+def midway_error(meta: ChannelMeta) -> tuple[str, str] | None:
+    """The reject for a record whose answer opens mid-way through a numbered reply."""
+    if meta.answer_opens_midway is None:
+        return None
+    part, total = meta.answer_opens_midway
+    return (
+        "continuation_missing",
+        f"the answer is part {part}/{total} of a numbered reply whose first part is not in "
+        "the data, so it has no beginning",
+    )
 
 
 def apply_meta(values: dict[str, Any], meta: ChannelMeta, schema: Any, layout: Any) -> None:

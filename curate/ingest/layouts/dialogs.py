@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from curate.ingest.channel import Message, apply_meta, assemble
+from curate.ingest.channel import Message, apply_meta, assemble, midway_error
 from curate.ingest.layouts.base import LayoutMapper, get_path, text_of
 from curate.ingest.layouts.candidate import Candidate, raw_preview
 
@@ -111,4 +111,7 @@ class DialogMapper(LayoutMapper):
             messages.append(Message(role, extra, author))
         turns, meta = assemble(messages, lay.channel)
         apply_meta(values, meta, self.schema, lay)
+        midway = midway_error(meta)
+        if midway is not None:
+            return Candidate(line, loc, 1, values, turns, raw=raw_preview(row), error=midway)
         return Candidate(line, loc, 1, values, turns, src_row=row)

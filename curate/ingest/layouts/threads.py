@@ -9,7 +9,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from curate.ingest.channel import Message, apply_meta, assemble, split_by_customer
+from curate.ingest.channel import (
+    Message,
+    apply_meta,
+    assemble,
+    midway_error,
+    split_by_customer,
+)
 from curate.ingest.layouts.base import ColumnIndex, LayoutMapper, text_of
 from curate.ingest.layouts.candidate import Candidate, raw_preview
 from curate.schema import Layout, Schema
@@ -143,7 +149,7 @@ class ThreadMapper(LayoutMapper):
                     turns,
                     group=f"thread:{key}",
                     raw=raw_preview(rows[0][2] if rows else items[0][2]),
-                    error=error,
+                    error=error or midway_error(meta),
                 )
 
 

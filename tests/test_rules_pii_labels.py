@@ -1,0 +1,114 @@
+"""Precision of redaction on placeholders traced back to their originals in the real exports
+(issue 18 item 5): 150 CUAD and 150 IBM customer-care ``[PERSON]`` finds labelled person / not,
+and 200 clinical finds (MTS-Dialog, ACI-Bench) labelled true PHI / not (measurements, eponyms,
+drugs, brands). How they were drawn and labelled: tests/data/pii_labels/README.md.
+
+The current engine runs on each labelled context alone (at most 200 characters, so names found
+elsewhere in the record are not spread into it); a labelled string counts as redacted when a
+find overlaps it. Precision is over the labelled strings the engine still redacts.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from curate.rules import load_rule_pack
+from curate.rules.audit import _MARK_RE, align
+from curate.rules.pii import engine_for
+
+LABELS = Path(__file__).parent / "data" / "pii_labels"
+
+
+def _load(name: str) -> list[dict[str, object]]:
+    return [json.loads(line) for line in (LABELS / name).read_text("utf-8").splitlines()]
+
+
+def redacted_as(items: list[dict[str, object]], pack: str) -> list[set[str]]:
+    """Per item, the types of the finds that overlap its labelled string."""
+    engine = engine_for(load_rule_pack(pack).pii)
+    texts = pl.Series([str(x["context"]) for x in items])
+    scan = engine.scan(texts, np.arange(len(items)), keep_values=False)
+    out: list[set[str]] = []
+    for x, text, marked in zip(items, texts.to_list(), scan.marked.to_list(), strict=True):
+        start = int(str(x["offset"]))
+        end = start + len(str(x["original"]))
+        marks = _MARK_RE.findall(marked)
+        spans = align(text, _MARK_RE.split(marked)) if marks else []
+        out.append(
+            {
+                engine.types[ord(c) - 0xF0400]
+                for c, span in zip(marks, spans or [None] * len(marks), strict=True)
+                if span is None or (span[0] < end and start < span[1])
+            }
+        )
+    return out
+
+
+def precision(name: str, pack: str, wanted: str | None, good: str) -> tuple[float, int]:
+    """Share of the still-redacted labelled strings whose label is ``good``; ``wanted``: the
+    type that counts as redacted (None: any type)."""
+    items = _load(name)
+    hit = [
+        x
+        for x, types in zip(items, redacted_as(items, pack), strict=True)
+        if (wanted in types if wanted else types)
+    ]
+    assert len(hit) >= len(items) // 3, f"only {len(hit)} of {len(items)} still redacted"
+    return sum(x["label"] == good for x in hit) / len(hit), len(hit)
+
+
+def test_labels_are_well_formed() -> None:
+    for name, labels in (
+        ("cuad.jsonl", {"person", "not_person"}),
+        ("ibm.jsonl", {"person", "not_person"}),
+        ("clinical.jsonl", {"phi", "not_phi"}),
+    ):
+        items = _load(name)
+        assert len(items) == (200 if name == "clinical.jsonl" else 150)
+        for x in items:
+            context, original, offset = str(x["context"]), str(x["original"]), int(str(x["offset"]))
+            assert len(context) <= 200 and x["label"] in labels, x["id"]
+            assert context[offset : offset + len(original)] == original, x["id"]
+
+
+@pytest.mark.parametrize(
+    ("name", "pack"),
+    [
+        pytest.param(
+            "cuad.jsonl",
+            "default",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="measured 0.27 of 106 still-redacted CUAD [PERSON] are persons; helper A1 "
+                "works on precision (defined terms, companies, places)",
+            ),
+        ),
+        pytest.param(
+            "ibm.jsonl",
+            "default",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="measured 0.85 of 149 still-redacted IBM [PERSON] are persons (Rush, "
+                "Cloud, YouTube, places, 'Meanwhile'); helper A1 works on precision",
+            ),
+        ),
+    ],
+)
+def test_person_placeholders_are_persons(name: str, pack: str) -> None:
+    got, n = precision(name, pack, "person", "person")
+    assert got >= 0.90, f"{got:.2f} of {n} still-redacted [PERSON] are persons"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 0.066 of 183 still-redacted clinical finds are not PHI (pain scores, "
+    "drugs, eponyms, brands); helper A1 works on precision",
+)
+def test_clinical_redactions_are_phi() -> None:
+    got, n = precision("clinical.jsonl", "clinical", None, "phi")
+    assert 1 - got <= 0.05, f"{1 - got:.3f} of {n} still-redacted finds are not PHI"

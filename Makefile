@@ -45,3 +45,27 @@ lint: $(STAMP)
 
 clean:
 	rm -rf $(VENV) curate-work .pytest_cache .mypy_cache build *.egg-info
+
+# Nightly-style: curate's exports and adapter loaded unchanged by the real tools (datasets, TRL,
+# LLaMA-Factory, axolotl, the OpenAI cookbook checks), each in its own venv pinned in
+# bench/interop/requirements-*.txt. Offline apart from pip; ~15 min on 2 cores the first time.
+# See README "Using the exports with other tools" and bench/out/interop/interop.md.
+.PHONY: interop
+INTEROP_OUT ?= bench/out/interop
+INTEROP_ENV := HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
+
+.venv-interop-%/.installed: bench/interop/requirements-%.txt
+	test -x .venv-interop-$*/bin/python || $(PYTHON) -m venv .venv-interop-$*
+	.venv-interop-$*/bin/python -m pip install -q -r bench/interop/requirements-$*.txt
+	test ! -f bench/interop/requirements-$*-nodeps.txt || \
+	  .venv-interop-$*/bin/python -m pip install -q --no-deps -r bench/interop/requirements-$*-nodeps.txt
+	touch $@
+
+interop: $(STAMP) .venv-interop-core/.installed .venv-interop-lf/.installed .venv-interop-axolotl/.installed
+	$(INTEROP_ENV) $(PY) bench/interop/make_fixtures.py $(INTEROP_OUT)
+	$(INTEROP_ENV) .venv-interop-core/bin/python bench/interop/check_datasets.py $(INTEROP_OUT)
+	$(INTEROP_ENV) .venv-interop-core/bin/python bench/interop/check_openai.py $(INTEROP_OUT)
+	$(INTEROP_ENV) .venv-interop-core/bin/python bench/interop/check_trl.py $(INTEROP_OUT)
+	$(INTEROP_ENV) .venv-interop-lf/bin/python bench/interop/check_llamafactory.py $(INTEROP_OUT)
+	$(INTEROP_ENV) .venv-interop-axolotl/bin/python bench/interop/check_axolotl.py $(INTEROP_OUT)
+	$(PY) bench/interop/report.py $(INTEROP_OUT)

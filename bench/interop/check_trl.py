@@ -78,6 +78,24 @@ def check(case: str) -> str:
     )
 
 
+def check_adapter() -> str:
+    """curate's adapter folder with transformers 5.x and its peft (4.x: check_llamafactory)."""
+    import peft
+    import transformers
+    from peft import PeftModel
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(OUT / "adapter")
+    assert tok.apply_chat_template([{"role": "user", "content": "hi"}], tokenize=False)
+    base = AutoModelForCausalLM.from_pretrained(OUT / "model")
+    model = PeftModel.from_pretrained(base, OUT / "adapter")
+    assert any("lora_" in k for k in model.state_dict())
+    return (
+        f"tokenizer ({type(tok).__name__}) and adapter load with transformers "
+        f"{transformers.__version__}, peft {peft.__version__}"
+    )
+
+
 if __name__ == "__main__":
     res = Results("trl")
     for case in cases():
@@ -85,4 +103,5 @@ if __name__ == "__main__":
             res.run(case, lambda case=case: check(case))
         else:
             res.run(case, lambda: "n/a: TRL reads chat (messages) and prompt-completion only")
+    res.run("adapter (transformers 5.x)", check_adapter)
     res.save()

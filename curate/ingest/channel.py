@@ -56,7 +56,9 @@ _SIGNATURE = re.compile(
 _BARE_AFTER_URL = re.compile(r"(?P<url>https?://\S+|\[URL\])\s+(?P<sig>[A-Z]{2,3})\s*$")
 _MARK_END = re.compile(r"\s*[(\[]?\b([1-9])\s?/\s?([1-9])[)\]]?\s*$")
 _MARK_START = re.compile(r"^\s*[(\[]?([1-9])\s?/\s?([1-9])\b[)\]]?[\s:.-]*")
-_BRAND_AFFIX = re.compile(r"(?i)^(?:ask_?|team_?)(?=[A-Z])|_?(?:support|helps?|cares?|service|team)$")
+_BRAND_AFFIX = re.compile(
+    r"(?i)^(?:ask_?|team_?)(?=[A-Z])|_?(?:support|helps?|cares?|service|team)$"
+)
 
 
 @dataclass

@@ -14,14 +14,17 @@ Cost: ingest scans without keeping values (twice as fast as keeping them). A fin
 marker character in place of its value, so the value is recovered by aligning the marked text
 with the original: the plain text between finds is literal, found left to right (leftmost
 alignment) and right to left (rightmost). Where the two differ on a find (the text next to
-it also occurs inside it) that find is counted as ``unaligned``, never guessed. Only
-texts with a find are looked at, in Python.
+it also occurs inside it) that find is counted as ``unaligned``, never guessed. Texts with
+one find (most) are cut in Polars; only texts with several are aligned in Python.
 
 Merging: ``audit_batch`` gives one batch's (type, value) counts, which add up over batches, so
 the counts do not depend on where batches were cut; each batch also keeps a context for its
 ``CANDIDATES`` most frequent strings per type, and a shown string's context is the first such
 in input order. ``finish_rule_stats`` merges the batches for ``rules.json``; until then the
 per-batch form (every string) lives under ``stats["_audit"]``, which is never written.
+Memory: ingest keeps every batch's stats until it writes rules.json, so the audit holds each
+distinct redacted string of the run once per batch it occurs in (a few dozen bytes each, plus
+25 contexts per type and batch).
 """
 
 from __future__ import annotations

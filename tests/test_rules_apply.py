@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import polars as pl
@@ -368,3 +369,23 @@ def test_align_gives_up_on_the_finds_whose_span_the_text_around_them_does_not_fi
     assert align("a, b, c; d", ["", ", ", "; ", ""]) == [None, None, (9, 10)]
     assert align("other text", ["Hi ", ""]) is None  # not this text's marking
     assert align("Hi .", ["Hi ", "."]) is None  # a find is never empty
+
+
+def test_ingest_writes_the_audit_into_rules_json_and_no_rare_string(tmp_path: Path) -> None:
+    """ingest merges the batches' audits (batch_size 2: several batches) and writes only what
+    may be shown: the per-batch strings (stats['_audit']) never reach rules.json."""
+    import curate
+
+    lines = ["Ticket ID,Ticket Subject,Ticket Description,Resolution"]
+    for i in range(6):
+        lines.append(f"{i},Late order,Hi Maria your order {i} is late. Please check.,Done today.")
+    lines.append("9,Late order,Hi Zoltan your order is late. Please check.,Done today.")
+    src = tmp_path / "t.csv"
+    src.write_text("\n".join(lines) + "\n", "utf-8")
+    curate.ingest([src], "tickets", tmp_path / "ws", batch_size=2)
+    text = (tmp_path / "ws" / "ingest" / "rules.json").read_text("utf-8")
+    audit = json.loads(text)["audit"]
+    assert '"_audit"' not in text and "Zoltan" not in text
+    person = audit["types"]["person"]
+    assert person["top"] == [{"value": "Maria", "records": 6, "finds": 6}]
+    assert person["hidden"] == {"strings": 1, "finds": 1}

@@ -1037,3 +1037,37 @@ def test_standard_completion_prompt_tokenizes_as_a_prefix(ws: Path, tmp_path: Pa
         joined = tok.encode(r["prompt"] + r["completion"], add_special_tokens=False).ids
         assert joined[: len(alone)] == alone, r["prompt"][-20:]
         assert r["prompt"].endswith("\n") and not r["prompt"].endswith("\n\n")
+
+
+def test_readme_axolotl_recipe_is_the_one_make_interop_checks() -> None:
+    """The README's per-tool recipes come from `make interop`: the axolotl `datasets:` entries
+    are the ones bench/interop/check_axolotl.py runs through axolotl's own loader (the old
+    README recommended `type: sharegpt`, which axolotl refuses, and `type: alpaca`, which
+    drops curate's system prompt and history)."""
+    import importlib.util
+    import re
+    import sys
+    import textwrap
+
+    import yaml
+
+    folder = ROOT / "bench" / "interop"
+    sys.path.insert(0, str(folder))
+    try:
+        spec = importlib.util.spec_from_file_location("check_axolotl", folder / "check_axolotl.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(folder))
+    readme = (ROOT / "README.md").read_text("utf-8")
+    block = re.search(r"```yaml\n(\s*datasets:\n.*?)```", readme, re.S)
+    assert block is not None
+    text = textwrap.dedent(block.group(1))
+    (chat,) = yaml.safe_load(text)["datasets"]
+    uncommented = re.sub(r"^  # ?", "  ", text.split("# sharegpt export instead:\n")[1], flags=re.M)
+    (sharegpt,) = yaml.safe_load("datasets:\n" + uncommented)["datasets"]
+    assert {k: v for k, v in chat.items() if k != "path"} == module.RECIPES["chat_last"]
+    assert {k: v for k, v in sharegpt.items() if k != "path"} == module.RECIPES["sharegpt"]
+    assert "type: sharegpt`" not in readme.replace("`type: sharegpt` is refused", "")
+    assert "axolotl `type: alpaca`" not in readme

@@ -35,17 +35,23 @@ def test_ingest_ok_json_summary(tmp_path: Path) -> None:
     assert data["counts"]["records"] == 1
 
 
-def test_missing_required_column_exit_2(tmp_path: Path) -> None:
+def test_file_matching_no_layout_is_one_reject_not_an_abort(tmp_path: Path) -> None:
+    """Issue 19: a file no layout fits is one reject naming its columns and the closest layout;
+    other files of the run are still read (tests/test_ingest.py checks that part)."""
+    import polars as pl
+
     src = _csv(tmp_path / "t.csv", "subject,descripton\na,b\n")
     res = CliRunner().invoke(
         main, ["ingest", str(src), "--schema", "tickets", "-w", str(tmp_path / "ws")]
     )
-    assert res.exit_code == 2
-    first = res.stderr.splitlines()[0]
-    assert first == (
-        f"Error: column 'Ticket Description' not found in {src} (required for field 'body'); "
-        "columns are: subject, descripton; did you mean 'descripton'?"
-    )
+    assert res.exit_code == 0
+    assert "rejected: no_layout 1" in res.output
+    rejects = pl.read_parquet(tmp_path / "ws" / "ingest" / "rejects.parquet")
+    assert rejects["reason"].to_list() == ["no_layout"]
+    assert rejects["message"].to_list() == [
+        f"{src}: no layout of schema 'tickets' fits its columns (subject, descripton); "
+        "closest layout 'ticket_rows' lacks Ticket Description (did you mean 'descripton'?)"
+    ]
     assert "Traceback" not in res.output
 
 
@@ -66,7 +72,7 @@ def test_unknown_schema_exit_2(tmp_path: Path) -> None:
     assert res.exit_code == 2
     assert res.stderr.splitlines() == [
         "Error: schema 'tikets' is neither a built-in schema nor a file",
-        "Hint: did you mean 'tickets'? built-in schemas: clinical_notes, contracts, tickets",
+        "Hint: did you mean 'tickets'? built-in schemas: clinical_notes, codebase, contracts, tickets",
     ]
 
 

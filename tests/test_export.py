@@ -322,6 +322,7 @@ def test_template_naming_unknown_field_is_config_error(ws: Path, tmp_path: Path)
 def test_max_tokens_trims_user_side_and_drops_what_cannot_fit(
     ws: Path, tmp_path: Path, tok_dir: Path
 ) -> None:
+    """over_length = "trim", the opt-in strategy (the default drops, tests/test_clinical_export.py)."""
     export(ws, out=tmp_path / "full", tokenizer=tok_dir, metadata=True, val_fraction=0.0)
     full = {x["metadata"]["id"]: x for x in read_jsonl(tmp_path / "full" / "train.jsonl")}
     base = Workspace(ws).read_table("export", "outcomes")
@@ -331,6 +332,7 @@ def test_max_tokens_trims_user_side_and_drops_what_cannot_fit(
         out=tmp_path / "cut",
         tokenizer=tok_dir,
         max_tokens=budget,
+        over_length="trim",
         metadata=True,
         val_fraction=0.0,
     )

@@ -10,7 +10,9 @@ the folder is planned, so none is lost without a word:
 * vendored code (a ``vendor``, ``_vendor``, ``third_party``, ``node_modules``, ``site-packages``
   path component) is a ``vendored`` reject; generated files (lock files, minified JavaScript, a
   "generated ... do not edit" banner in the first lines) are ``generated_file``; files with NUL
-  bytes or that are not UTF-8 are ``binary_file``; files over the record cap are ``too_large``.
+  bytes are ``binary_file``, text that is not UTF-8 is ``encoding_error`` (source code is
+  UTF-8: a guessed legacy encoding would put mojibake into code); files over the record cap
+  are ``too_large``.
 * every other file is one row ``{text, path, filename, language, project}`` for the layout of
   its kind: Python (``python_ast``), docs (``doc_headings``: Markdown, reStructuredText, plain
   text) or any other text file (``source_files``).
@@ -280,8 +282,10 @@ def read_repo_file(
     try:
         text = data.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError as exc:
-        msg = f"{info.rel}: binary or not UTF-8 (byte {exc.start}: {data[exc.start]:#04x})"
-        yield from reject("binary_file", msg)
+        msg = (
+            f"{info.rel}: not UTF-8 (byte {exc.start}: {data[exc.start]:#04x}); re-save it as UTF-8"
+        )
+        yield from reject("encoding_error", msg)
         return
     if len(text) > max_chars:
         yield from reject("too_large", f"{info.rel}: over the {max_chars:,}-character limit", text)

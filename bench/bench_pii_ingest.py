@@ -1,0 +1,135 @@
+"""What the PII rules cost ingest: ingest with the `default` pack vs the same ingest without
+rules, measured in one run (issue 18's target: with rules >= 0.45x the speed without).
+
+    .venv/bin/python bench/bench_pii_ingest.py [N] [--repeats 3] [--tree OLD_CHECKOUT ...]
+
+Each code tree (this checkout, and any ``--tree``: a folder holding an older ``curate``
+package, e.g. ``git archive REV curate | tar -x -C DIR``) runs in a child process of its
+own: it ingests the same N realistic tickets (bench_ingest's generator: ~1 KB, PII in ~45%)
+without rules and with `default`, alternating, ``--repeats`` times, one process, and reports
+the median wall-clock rate of each and their ratio, and CPU-seconds per record (every thread),
+which a busy shared machine disturbs less than wall-clock. It then times the scan alone of the
+two public PII sets (physionet notes with `clinical`, presidio with `default`) when
+../shared/realdata is there: the pathological-regex check (a pass whose alternation overflows
+Rust's lazy DFA costs 10-100x, and shows up here first).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDATA = ROOT.parent / "shared" / "realdata"
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def child(src: Path, n: int, repeats: int) -> dict[str, object]:
+    """In the child (sys.path[0] is the tree under test): ingest rates and scan times."""
+    from curate.ingest import ingest
+
+    out: dict[str, object] = {}
+    walls: dict[str, list[float]] = {"none": [], "default": []}
+    cpus: dict[str, list[float]] = {"none": [], "default": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        ingest([src], "tickets", Path(tmp) / "warm", rules="default", workers=1)  # compile
+        for k in range(repeats):
+            for rules in (None, "default"):
+                key = rules or "none"
+                ws = Path(tmp) / f"ws-{key}-{k}"
+                c0, t0 = _cpu(), time.perf_counter()
+                ingest([src], "tickets", ws, rules=rules, workers=1)
+                walls[key].append(time.perf_counter() - t0)
+                cpus[key].append(_cpu() - c0)
+    for key in walls:
+        out[f"{key}_rec_s"] = n / statistics.median(walls[key])
+        out[f"{key}_cpu_us"] = statistics.median(cpus[key]) * 1e6 / n
+    out["ratio_wall"] = statistics.median(walls["none"]) / statistics.median(walls["default"])
+    out["ratio_cpu"] = statistics.median(cpus["none"]) / statistics.median(cpus["default"])
+    if (REALDATA / "pii").is_dir():
+        import polars as pl
+
+        sys.path.insert(0, str(ROOT / "bench"))
+        from bench_pii import load_physionet, load_presidio
+
+        from curate.rules import load_rule_pack
+        from curate.rules.pii import PiiEngine
+
+        sets = {
+            "physionet/clinical": (
+                load_physionet(REALDATA / "pii/physionet_deid_gold"),
+                "clinical",
+            ),
+            "presidio/default": (
+                load_presidio(REALDATA / "pii/presidio_synth_dataset_v2.json"),
+                "default",
+            ),
+        }
+        for name, (docs, pack) in sets.items():
+            texts = pl.Series([d[0] for d in docs])
+            engine = PiiEngine(load_rule_pack(pack).pii)
+            engine.scan(texts.head(50), keep_values=False)
+            t0 = time.perf_counter()
+            engine.scan(texts, keep_values=False).placeholders()
+            out[f"scan_s {name}"] = time.perf_counter() - t0
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("n", type=int, nargs="?", default=20_000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--tree", action="append", default=[], help="an older checkout to compare")
+    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(Path(args.child[0]), int(args.child[1]), args.repeats)))
+        return
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_ingest import make_csv
+
+    trees = [("this checkout", ROOT)] + [(t, Path(t).resolve()) for t in args.tree]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "tickets.csv"
+        share = make_csv(src, args.n)
+        print(f"input: {args.n:,} tickets, {share:.0%} with PII; {os.cpu_count()} cores")
+        rows = []
+        for label, tree in trees:
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            cmd = [sys.executable, __file__, "--child", str(src), str(args.n)]
+            cmd += ["--repeats", str(args.repeats)]
+            res = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=tree)
+            if res.returncode:
+                sys.exit(f"{label}: child failed\n{res.stderr[-2000:]}")
+            rows.append((label, json.loads(res.stdout.strip().splitlines()[-1])))
+    for label, r in rows:
+        print(f"\n== {label} ==")
+        print(
+            f"  ingest, no rules      {r['none_rec_s']:9,.0f} rec/s  {r['none_cpu_us']:6.0f} us CPU/rec"
+        )
+        print(
+            f"  ingest, default pack  {r['default_rec_s']:9,.0f} rec/s  {r['default_cpu_us']:6.0f} us CPU/rec"
+        )
+        print(
+            f"  ratio default / none: {r['ratio_wall']:.2f}x wall-clock, {r['ratio_cpu']:.2f}x CPU "
+            "(target >= 0.45x)"
+        )
+        for k, v in r.items():
+            if k.startswith("scan_s"):
+                print(f"  PII scan {k[7:]:<22} {v:6.2f} s")
+
+
+if __name__ == "__main__":
+    main()

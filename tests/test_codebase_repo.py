@@ -151,12 +151,6 @@ def test_dedupe_finds_the_copied_function(fixture_run: Path) -> None:
     assert dup["qualname"].to_list() in (["tinykv.util.chunked"], ["tinykv.codec.chunked"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="curate/export/render.py (helper D/E) works out the records that gave no example only "
-    "when a batch has fewer examples than records (`if len(examples) < n`); with several tasks "
-    "per record the config files, which no task uses, are reported as over_length",
-)
 def test_files_no_task_uses_are_no_example(fixture_run: Path) -> None:
     records = pl.read_parquet(fixture_run / "ingest" / "records.parquet")
     out = pl.read_parquet(fixture_run / "export" / "outcomes.parquet")

@@ -98,10 +98,12 @@ def render_records(
     else:  # heapq.merge keeps the task order among one record's examples
         examples = list(heapq.merge(*(made for made, _ in per_task), key=lambda e: e.row))
     skipped: dict[int, tuple[str, str]] = {}
-    if len(examples) < n:
-        has_example = bytearray(n)
-        for e in examples:
-            has_example[e.row] = 1
+    # Checked for every record: with several tasks (or several examples per record) a batch can
+    # have as many examples as records while some records gave none.
+    has_example = bytearray(n)
+    for e in examples:
+        has_example[e.row] = 1
+    if has_example.count(0):
         for i in range(n):
             if has_example[i]:
                 continue

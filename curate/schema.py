@@ -182,6 +182,16 @@ class Task(_Strict):
         return self
 
 
+# Columns every record has (ingest/records.parquet, docs/workspace.md): a field of the same
+# name would be overwritten by ingest's own value without a word, so a schema may not use one.
+RECORD_COLUMNS = frozenset(
+    {
+        "record_id", "source", "source_file", "source_line", "n_rows", "schema", "layout",
+        "group", "turns", "text", "content_hash", "language", "language_score", "pii",
+    }
+)  # fmt: skip
+
+
 class Schema(_Strict):
     """A domain: fields, layouts for its input files, and tasks for its training examples."""
 
@@ -203,6 +213,12 @@ class Schema(_Strict):
     @model_validator(mode="after")
     def _references_exist(self) -> Schema:
         names = set(self.fields)
+        taken = sorted(names & RECORD_COLUMNS)
+        if taken:
+            raise ValueError(
+                f"field '{taken[0]}' has the name of a column every record has "
+                f"({', '.join(sorted(RECORD_COLUMNS))}); rename it, e.g. '{taken[0]}_value'"
+            )
         for attr in ("group_field", "stratify", "timestamp_field"):
             ref = getattr(self, attr)
             if ref is not None and ref not in names:

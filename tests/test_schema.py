@@ -48,3 +48,18 @@ def test_invalid_section_regex(tmp_path: Path) -> None:
     )
     with pytest.raises(SchemaError, match="invalid regex"):
         load_schema(path)
+
+
+def test_field_named_like_a_record_column_is_refused(tmp_path: Path) -> None:
+    """A field called "language" or "text" was silently overwritten by language ID or the joined
+    text; the schema says so instead, naming the file."""
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'name = "x"\n[fields.body]\ntype = "string"\n[fields.language]\ntype = "string"\n'
+    )
+    with pytest.raises(SchemaError) as exc:
+        load_schema(path)
+    msg = str(exc.value)
+    assert str(path) in msg
+    assert "field 'language' has the name of a column every record has" in msg
+    assert "rename it, e.g. 'language_value'" in msg

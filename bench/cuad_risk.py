@@ -79,7 +79,10 @@ def risk_labels(exported: pl.DataFrame, schema: Any) -> dict[str, Any]:
         ].to_list()
         if not answers:
             continue
-        named = [{line.split(":")[0].strip() for line in a.splitlines()} for a in answers]
+        named = [
+            {n.strip() for line in a.splitlines() for n in line.split(": ")[0].split("; ")}
+            for a in answers
+        ]
         per = {
             name: {"pos": sum(name in n for n in named), "neg": sum(name not in n for n in named)}
             for name in spec.categories.values()

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from curate import ingest
-from curate.ingest.layouts.labels import file_key
+from curate.ingest.layouts.labels import ContractSpans, file_key, squash
 from curate.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -92,7 +92,7 @@ def test_one_span_many_labels_and_no_yes_answers(tmp_path: Path) -> None:
     cap = recs.filter(pl.col("clause_text") == CAP)
     assert cap.height == 1  # one example, not one per column with conflicting labels
     assert cap["clause_type"][0] == "Uncapped Liability; Cap On Liability"
-    assert cap["risk"][0] == "Uncapped liability\nCap on liability"
+    assert cap["risk"][0] == "Uncapped liability; Cap on liability"
     assert recs.filter(pl.col("clause_text") == AUDIT)["risk"].to_list() == ["Audit rights"]
     # CUAD's Yes/No columns only say whether spans exist: never an answer
     assert set(recs["answer"].drop_nulls()) == {"Nevada"}
@@ -176,3 +176,32 @@ def test_contracts_sharing_a_long_span_share_a_group(tmp_path: Path) -> None:
     )
     assert groups["ACME-COPY.PDF"] == ["contract:acmecopy"]  # the smaller key names the group
     assert groups["OTHER.PDF"] == ["contract:other"]
+
+
+def test_a_span_cut_by_a_section_is_quoted_as_far_as_it_is_inside() -> None:
+    legend = "CONFIDENTIAL TREATMENT REQUESTED. PORTIONS OF THIS EXHIBIT HAVE BEEN OMITTED AND FILED SEPARATELY."
+    cap = "IN NO EVENT SHALL EITHER PARTY'S LIABILITY EXCEED THE FEES PAID IN THE TWELVE MONTHS BEFORE THE CLAIM AROSE UNDER THIS AGREEMENT."
+    spans = ContractSpans({"Cap On Liability": [[squash(f"{legend} {cap}")]]})
+    page_one = f"1. Fees. {legend} The fees are due monthly."
+    page_two = f"{legend} 2. Liability. {cap}"
+    doc = f"{page_one}\n{page_two}"
+    # the legend opens the span but sits on every page: it places the span nowhere
+    assert spans.found_in(page_one, doc) == {}
+    # the tail, found once, places it, and only the part inside is quoted
+    assert spans.found_in(f"2. Liability. {cap}", doc) == {"Cap On Liability": [cap]}
+
+
+def test_a_clause_answer_survives_the_contracts_rule_pack() -> None:
+    """ "Change of control" over "Anti-assignment" on lines of their own read as a name line to
+    the PII rules ("[PERSON]"); the clause answer is one '; '-joined line."""
+    from curate.ingest.layouts.labels import answer
+    from curate.rules.apply import apply_rules
+    from curate.schema import load_schema
+
+    spec = load_schema("contracts").labels
+    assert spec is not None
+    risk = answer(spec, {"Change Of Control": [], "Anti-Assignment": []}, quotes=False)
+    assert risk == "Change of control; Anti-assignment"
+    df = pl.DataFrame({"record_id": ["a"], "clause_text": [LICENSE], "risk": [risk]})
+    kept = apply_rules(df, "contracts", {"clause_text": "user", "risk": "assistant"}).kept
+    assert kept["risk"].to_list() == [risk]

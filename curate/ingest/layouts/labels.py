@@ -75,14 +75,16 @@ def quote(text: str, limit: int) -> str:
 
 
 def answer(spec: SpanLabels, found: dict[str, list[str]], quotes: bool) -> str:
-    """The risk answer: one line per category found (in the schema's order), each with its
-    quoted evidence when ``quotes``; ``spec.none_answer`` when none."""
+    """The risk answer: the categories found, in the schema's order, one line each with its
+    quoted evidence when ``quotes``, else on one line joined by '; ' (a bare category name on
+    a line of its own reads as a signature's name to the PII rules); ``spec.none_answer``
+    when none."""
+    if not quotes:
+        names = [name for column, name in spec.categories.items() if column in found]
+        return "; ".join(names) if names else spec.none_answer
     lines = []
     for column, name in spec.categories.items():
         if column not in found:
-            continue
-        if not quotes:
-            lines.append(name)
             continue
         shown = list(dict.fromkeys(found[column]))[:2]
         per = max(40, spec.max_quote_chars // len(shown))
@@ -104,23 +106,42 @@ class ContractSpans:
 
     spans: dict[str, list[list[str]]]
 
-    def found_in(self, text: str) -> dict[str, list[str]]:
-        """The risk columns with a span inside ``text`` (squashed), each with the pieces found.
-        A long piece cut by a section boundary still counts where its head or tail is inside."""
-        body = squash(text)
+    def found_in(self, text: str, document: str = "") -> dict[str, list[str]]:
+        """The risk columns with a span inside ``text``, each with the quoted part of the pieces
+        found (squashed). A long piece cut by a section boundary counts by the part inside,
+        where its head or tail occurs once in the whole ``document`` (a page legend that CUAD's
+        span swallowed, repeated on every page, must not place it in every section)."""
+        body, doc = squash(text), squash(document)
         out: dict[str, list[str]] = {}
         for column, spans in self.spans.items():
             for parts in spans:
-                hit = [p for p in parts if _inside(p, body)]
+                hit = [q for q in (_inside(p, body, doc) for p in parts) if q]
                 if hit:
                     out.setdefault(column, []).append(" ... ".join(hit))
         return out
 
 
-def _inside(piece: str, body: str) -> bool:
+def _inside(piece: str, body: str, doc: str) -> str:
+    """``piece`` as far as it lies in ``body``: whole, its longest head or tail found there
+    (at least 100 characters, unique in ``doc``), or ""."""
     if piece in body:
-        return True
-    return len(piece) >= 160 and (piece[:100] in body or piece[-100:] in body)
+        return piece
+    if len(piece) < 160:
+        return ""
+    words = piece.split(" ")
+    for head in (True, False):
+        part = piece[:100] if head else piece[-100:]
+        if part not in body or (doc and doc.count(part) != 1):
+            continue
+        n = 1
+        while n < len(words):  # grow word by word while it is still inside
+            more = " ".join(words[: n + 1] if head else words[-(n + 1) :])
+            if more not in body:
+                break
+            n += 1
+        got = " ".join(words[:n] if head else words[-n:])
+        return got if len(got) >= 100 else part
+    return ""
 
 
 LINK_CHARS = 150  # a span this long found in two contracts puts them in one leak group

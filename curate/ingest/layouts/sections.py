@@ -105,7 +105,7 @@ class SectionsMapper(LayoutMapper):
             yield Candidate(line, loc, 1, {**base, target: text}, raw=text[:500], error=error)
             return
         group = self.group(base, loc)
-        risks = self._risks(base, loc, sections)
+        risks = self._risks(base, loc, sections, text)
         for i, sec in enumerate(sections):
             values = {**base, target: sec.body}
             if lay.title_field:
@@ -121,7 +121,9 @@ class SectionsMapper(LayoutMapper):
                 raw=sec.body[:500],
             )
 
-    def _risks(self, base: dict[str, Any], loc: str, sections: list[Section]) -> list[str | None]:
+    def _risks(
+        self, base: dict[str, Any], loc: str, sections: list[Section], text: str
+    ) -> list[str | None]:
         """Each section's risk answer: the categories it holds, quoted; "none" for a share of
         the rest (``negative_ratio`` per positive); None where the document is not annotated."""
         spec = self.schema.labels
@@ -129,7 +131,7 @@ class SectionsMapper(LayoutMapper):
         spans = self._table.spans.get(key) if self._table is not None else None
         if spec is None or spans is None:
             return [None] * len(sections)
-        found = [spans.found_in(s.body) for s in sections]
+        found = [spans.found_in(s.body, text) for s in sections]
         none = [f"{loc}#s{i + 1}" for i, f in enumerate(found) if not f]
         keep = keep_negatives(none, sum(1 for f in found if f), spec.negative_ratio)
         return [

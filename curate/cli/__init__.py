@@ -67,6 +67,12 @@ COMMANDS: dict[str, tuple[str, str, str]] = {
         "whose inputs, settings and outputs are unchanged since the last run.",
     ),
     "schemas": ("schemas_cmd", "schemas_group", "List and show domain schemas."),
+    "synthesize": (
+        "synthesize_cmd",
+        "synthesize_command",
+        "Optional synthetic Q&A: a model writes question-answer pairs about each kept doc "
+        "section of WORKSPACE, filtered and marked synthetic, in the split of their section.",
+    ),
     "train": (
         "train_cmd",
         "train_command",

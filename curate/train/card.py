@@ -68,7 +68,16 @@ def model_card(card: dict[str, Any], base: str) -> str:
     files = "\n".join(f"| `{name}` | `{digest}` |" for name, digest in data["sha256"].items())
     rows = "\n".join(f"| {k} | {_fmt(v)} |" for k, v in metrics.items() if v is not None)
     skipped = ", ".join(f"{k}: {v}" for k, v in ex["skipped"].items()) or "none"
-    tasks = ", ".join(task.get("tasks") or []) or "see manifest.json"
+    what = ", ".join(
+        f"{label} {value}"
+        for label, value in (
+            ("schema", f"`{task['schema']}`" if task.get("schema") else None),
+            ("tasks", ", ".join(task.get("tasks") or []) or None),
+            ("format", task.get("format")),
+        )
+        if value
+    )
+    source = f"a curate export ({what})" if what else "a curate export"
     return f"""---
 base_model: {base}
 library_name: peft
@@ -82,8 +91,7 @@ tags:
 # LoRA adapter for {base}
 
 Trained by [curate](https://pypi.org/project/curate/) with LoRA (r={cfg["lora_r"]},
-alpha={cfg["lora_alpha"]}) on the assistant turns only of an export of schema
-`{task.get("schema") or "?"}` (tasks: {tasks}, format: {task.get("format") or "?"}).
+alpha={cfg["lora_alpha"]}) on the assistant turns only of {source}.
 
 ## Data
 
@@ -109,8 +117,11 @@ tokenizer = AutoTokenizer.from_pretrained("path/to/this/folder")  # the template
 model = AutoModelForCausalLM.from_pretrained("{base}")
 model = PeftModel.from_pretrained(model, "path/to/this/folder")
 messages = [{{"role": "user", "content": "..."}}]
-ids = tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt")
-print(tokenizer.decode(model.generate(ids, max_new_tokens=128)[0][ids.shape[1]:]))
+inputs = tokenizer.apply_chat_template(
+    messages, add_generation_prompt=True, return_dict=True, return_tensors="pt"
+)
+out = model.generate(**inputs, max_new_tokens=128)
+print(tokenizer.decode(out[0][inputs["input_ids"].shape[1]:], skip_special_tokens=True))
 ```
 
 Render prompts with this folder's tokenizer: its chat template is the one training used.

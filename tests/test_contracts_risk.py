@@ -205,3 +205,14 @@ def test_a_clause_answer_survives_the_contracts_rule_pack() -> None:
     df = pl.DataFrame({"record_id": ["a"], "clause_text": [LICENSE], "risk": [risk]})
     kept = apply_rules(df, "contracts", {"clause_text": "user", "risk": "assistant"}).kept
     assert kept["risk"].to_list() == [risk]
+
+
+def test_a_span_cut_mid_word_by_a_section_end_quotes_whole_words() -> None:
+    span = (
+        "Janssen or its designee shall have the right to audit Company to verify its compliance "
+        "with this Schedule, provided that Janssen gives notice. The audit shall be in business hours."
+    )
+    assert span[99] != " " and span[100] != " "  # the first 100 characters end inside a word
+    body = "6.1 " + span[:100] + "###"  # the section's text runs out inside that word
+    found = ContractSpans({"Audit Rights": [[span]]}).found_in(body, body)
+    assert found == {"Audit Rights": [span[:100].rsplit(" ", 1)[0]]}

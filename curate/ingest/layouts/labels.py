@@ -140,7 +140,9 @@ def _inside(piece: str, body: str, doc: str) -> str:
                 break
             n += 1
         got = " ".join(words[:n] if head else words[-n:])
-        return got if len(got) >= 100 else part
+        if len(got) < 100:  # the 100 characters, without the word they cut through
+            got = part.rsplit(" ", 1)[0] if head else part.split(" ", 1)[-1]
+        return got
     return ""
 
 

@@ -66,7 +66,7 @@ def _write(tmp_path: Path, text: str) -> Path:
         ('[pii]\ntypes = ["emial"]\n', "unknown PII type 'emial' (did you mean 'email'?)"),
         (
             '[pii]\nstyle = "blur"\n',
-            "pii.style: Input should be 'placeholder', 'pseudonym' or 'drop'",
+            "pii.style: Input should be 'placeholder', 'pseudonym', 'surrogate' or 'drop'",
         ),
         (
             '[[filters]]\nname = "bad_one"\npattern = "(unclosed"\n',

@@ -27,7 +27,7 @@ from curate.schema import format_validation_error, parse_toml, resolve_builtin
 
 Side = Literal["user", "assistant", "context"]
 ALL_SIDES: tuple[Side, ...] = ("user", "assistant", "context")
-RedactionStyle = Literal["placeholder", "pseudonym", "drop"]
+RedactionStyle = Literal["placeholder", "pseudonym", "surrogate", "drop"]
 LangBackend = Literal["fasttext", "langdetect"]
 
 # Order matters: a record is filtered by the first rule (in this order) that it fails.
@@ -197,6 +197,8 @@ class PiiRules(_Strict):
     """Which PII/PHI types to find and how to redact them."""
 
     style: RedactionStyle = "placeholder"
+    # surrogate: the draws of fake names, numbers and each record's date offset start here
+    seed: int = 0
     types: list[str] = Field(default_factory=lambda: [t for t in PII_TYPES if t != "vehicle"])
     name_list: bool = True
     extra_names: list[str] = Field(default_factory=list)

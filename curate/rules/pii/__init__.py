@@ -34,7 +34,8 @@ Where each part lives: ``patterns`` (the regex sources and the detectors of each
 ``engine`` (passes, gates, the scan), ``resolve`` (each find's check, names spread in a
 record), ``detectors`` (what a find becomes: Luhn, month/day, phone ranges, the check of each
 detector), ``names`` (is this a name), ``scan`` (the scanned column: counts, placeholders,
-pseudonyms, spans), ``markers`` (the private-use characters), ``words`` (the word and name
+pseudonyms, surrogates, spans), ``replace`` (one entity per person in a record,
+its ``[TYPE_n]`` or its realistic stand-in), ``markers`` (the private-use characters), ``words`` (the word and name
 lists, package data in curate/rules/data/, loaded at first use).
 """
 

@@ -23,29 +23,36 @@ if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
 
 
-def _redact_names(
-    text: str, names: Iterable[str], mark: str, keep_values: bool, plain: bool = False
-) -> str:
-    """Wrap whole-word occurrences of ``names`` (longest first), outside earlier finds."""
-    if keep_values and not plain and CLOSE in text:
-        parts = _BRACKET_RE.split(text)
-        for k in range(0, len(parts), 2):  # even parts are plain text
-            parts[k] = _redact_names(parts[k], names, mark, True, True) if parts[k] else ""
-        return "".join(parts)
+def _redact_names(text: str, names: Iterable[str], mark: str, keep_values: bool) -> str:
+    """Wrap whole-word occurrences of ``names`` (longest first), outside earlier finds: with
+    values kept, a name is looked for only between the finds made so far, the longer names'
+    included ("OKAFOR" inside "JOHN OKAFOR" was wrapped again, and the nested find left a
+    stray marker in the pseudonyms)."""
     for name in sorted(names, key=lambda n: (-len(n), n)):
         if name not in text:
             continue
-        out, pos, size = [], 0, len(name)
-        while (i := text.find(name, pos)) >= 0:
-            j = i + size
-            if (i == 0 or not _wordy(text[i - 1])) and (j == len(text) or not _wordy(text[j])):
-                out += [text[pos:i], mark + name + CLOSE if keep_values else mark]
-            else:
-                out.append(text[pos:j])
-            pos = j
-        out.append(text[pos:])
-        text = "".join(out)
+        if keep_values and CLOSE in text:
+            parts = _BRACKET_RE.split(text)
+            for k in range(0, len(parts), 2):  # even parts are plain text
+                if name in parts[k]:
+                    parts[k] = _wrap_name(parts[k], name, mark, True)
+            text = "".join(parts)
+        else:
+            text = _wrap_name(text, name, mark, keep_values)
     return text
+
+
+def _wrap_name(text: str, name: str, mark: str, keep_values: bool) -> str:
+    out, pos, size = [], 0, len(name)
+    while (i := text.find(name, pos)) >= 0:
+        j = i + size
+        if (i == 0 or not _wordy(text[i - 1])) and (j == len(text) or not _wordy(text[j])):
+            out += [text[pos:i], mark + name + CLOSE if keep_values else mark]
+        else:
+            out.append(text[pos:j])
+        pos = j
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _wordy(c: str) -> bool:
@@ -218,6 +225,8 @@ def _name_span(
     ]
     if keep > 1 and name[:1].isupper():
         spread.append(name)
+    # and in capitals, as a header or a signature writes it ("JOHN OKAFOR")
+    spread += [w.upper() for w in spread if w[1:2].islower()]
     notes = "".join(f"{NOTE}{n}{NOTE}" for n in spread)
     return wrap(name) + notes + value[end:]
 

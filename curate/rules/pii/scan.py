@@ -4,18 +4,20 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import polars as pl
 
-from curate.rules.pii.markers import _ANY_MARK, _CANON_RE, CLOSE, _canon
+from curate.rules.pii.markers import _ANY_MARK, _CANON_RE, CLOSE, RESERVED, _canon
+from curate.rules.pii.replace import Entities, Surrogates, record_rng
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
+
+_RESERVED_RE = re.compile(RESERVED)
 
 
 def _non_ascii(texts: pl.Series) -> pl.Series:
@@ -75,25 +77,53 @@ class Scan:
             raise ValueError("this scan was made with keep_values=False")
 
     def pseudonyms(self) -> pl.Series:
-        """Every find as ``[TYPE_n]``, n counted per record: the same value, the same n."""
+        """Every find as ``[TYPE_n]``, n counted per record: one entity, one n (see
+        ``replace.Entities``: "John Smith", "Smith" and "JOHN" in a record are one person)."""
         self._need_values()
+
+        def per_record(found: list[tuple[str, str]]) -> Callable[[str, str], str]:
+            ents = Entities()
+            return lambda t, v: f"[{t.upper()}_{ents.of(t, v).number}]"
+
+        return self._rewrite(per_record)
+
+    def surrogates(self, seed: int = 0) -> pl.Series:
+        """Every find as a realistic stand-in, consistent within its record (``replace``):
+        the same person the same fake name, every date moved by the record's one offset.
+        Drawn from ``seed`` and the record's found values; ``[TYPE]`` where there is none."""
+        self._need_values()
+        words = self.engine.words
+        listed = self.engine.listed
+        firsts = sorted(n for n in listed if n in words.first_names and n not in words.last_names)
+        lasts = sorted(n for n in listed if n in words.last_names and n not in words.first_names)
+
+        def per_record(found: list[tuple[str, str]]) -> Callable[[str, str], str]:
+            ents = Entities()
+            fakes = Surrogates(record_rng(seed, [f"{t}\x00{v}" for t, v in found]), firsts, lasts)
+
+            def one(t: str, v: str) -> str:
+                got = fakes.value(t, ents.of(t, v), v)
+                return f"[{t.upper()}]" if got is None else got
+
+            return one
+
+        return self._rewrite(per_record)
+
+    def redacted(self, style: str, seed: int = 0) -> pl.Series:
+        """The column in a pack's redaction ``style`` ("drop" redacts as "placeholder")."""
+        if style == "pseudonym":
+            return self.pseudonyms()
+        if style == "surrogate":
+            return self.surrogates(seed)
+        return self.placeholders()
+
+    def _rewrite(
+        self, per_record: Callable[[list[tuple[str, str]]], Callable[[str, str], str]]
+    ) -> pl.Series:
+        """Each find replaced by ``per_record(finds of the record)(type, value)``, called on a
+        record's finds in order (texts in input order within the record). Nothing of the
+        markers is left: a marker character that no find pattern accounts for is dropped."""
         types = self.engine.types
-        numbering: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
-        per_type: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-
-        def one(row: int, text: str) -> str:
-            g = int(self.groups[row])
-
-            def sub(m: re.Match[str]) -> str:
-                t = types[ord(m.group(1)) - 0xF0400]
-                key = (t, m.group(2).strip().lower())
-                if key not in numbering[g]:
-                    per_type[g][t] += 1
-                    numbering[g][key] = per_type[g][t]
-                return f"[{t.upper()}_{numbering[g][key]}]"
-
-            return _CANON_RE.sub(sub, text)
-
         order = np.argsort(self.groups, kind="stable")  # a record's texts in order
         marked = self.marked.gather(pl.Series(order))
         hit = marked.str.contains(CLOSE, literal=True).fill_null(False)
@@ -101,7 +131,26 @@ class Scan:
         if idx.is_empty():
             return self.marked
         rows = order[idx.to_numpy()]
-        new = [one(int(r), t) for r, t in zip(rows, marked.gather(idx).to_list(), strict=True)]
+        texts = marked.gather(idx).to_list()
+        groups = self.groups[rows].tolist()
+        new: list[str] = []
+        k = 0
+        while k < len(texts):
+            j = k
+            while j < len(texts) and groups[j] == groups[k]:
+                j += 1
+            found = [
+                (types[ord(m.group(1)) - 0xF0400], m.group(2))
+                for t in texts[k:j]
+                for m in _CANON_RE.finditer(t)
+            ]
+            make = per_record(found)
+
+            def sub(m: re.Match[str]) -> str:
+                return make(types[ord(m.group(1)) - 0xF0400], m.group(2))  # noqa: B023
+
+            new += [_RESERVED_RE.sub("", _CANON_RE.sub(sub, t)) for t in texts[k:j]]
+            k = j
         return self.marked.clone().scatter(pl.Series(rows), pl.Series(new, dtype=pl.Utf8))
 
     def spans(self, k: int) -> list[tuple[int, int, str]]:

@@ -112,6 +112,28 @@ def export_cases(ws: dict[str, Path], out: Path) -> dict[str, Any]:
     return cases
 
 
+def validate_cases(out: Path, cases: dict[str, Any]) -> None:
+    """`curate validate` on its own exports: no errors (it once rejected the conversational
+    completion style it writes). Recorded like the tools' results."""
+    from curate.validate import validate_file
+
+    rows = []
+    for case, spec in cases.items():
+        fmt = spec["options"]["format"]
+        names = [n for ns in spec["files"].values() for n in ns]
+        errors = {}
+        for name in names:
+            report = validate_file(out / "exports" / case / name, fmt=fmt)
+            errors.update({f"{name}:{k}": v for k, v in report.counts("errors").items()})
+        status = "fail" if errors else "pass"
+        detail = (
+            f"{len(names)} files, errors {errors}" if errors else f"{len(names)} files, no errors"
+        )
+        rows.append({"tool": "curate validate", "case": case, "status": status, "detail": detail})
+    (out / "results").mkdir(exist_ok=True)
+    (out / "results" / "curate-validate.json").write_text(json.dumps(rows, indent=2) + "\n")
+
+
 def tiny_model(out: Path, corpus: list[str]) -> Path:
     """A tiny random Llama and a BPE trained on the exports' own text (no download)."""
     import torch
@@ -168,6 +190,7 @@ def main(out: Path) -> None:
     out.mkdir(parents=True)
     ws = workspaces(out)
     cases = export_cases(ws, out)
+    validate_cases(out, cases)
     corpus = [
         line
         for case in ("chat", "completion", "contracts_chat")

@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-TOOLS = ("datasets", "trl", "llamafactory", "axolotl", "openai")
+TOOLS = ("curate-validate", "datasets", "trl", "llamafactory", "axolotl", "openai")
 MARK = {"pass": "✅", "fail": "❌", "n/a": "—"}
 
 

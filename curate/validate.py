@@ -1,11 +1,15 @@
 """`curate validate`: a data doctor for chat-format JSONL files, ours or anyone's.
 
 Every problem a trainer would hit later (or, worse, silently train on) is reported with its line
-number: structure (not an object, no ``messages``, bad roles and keys), content (empty, non-string),
-conversation shape (no assistant, consecutive same-role turns), ``weight`` values, tool calls to
-undeclared tools, exact duplicates. Warnings flag what is legal but suspicious. With a tokenizer the
-examples are rendered through its chat template to count tokens exactly and to check double BOS,
-the end-of-turn token after each assistant turn and that the answer survives ``--max-tokens``.
+number: structure (not an object, no ``messages``, bad roles and keys), content (empty, not a string
+or a list of content parts), conversation shape (no assistant, consecutive same-role turns),
+``weight`` values, tool calls (undeclared tools, arguments not a JSON string, tool replies without a
+matching ``tool_call_id``; curate/validate_tools.py). Warnings flag what is legal but suspicious,
+exact duplicates included (an error with ``--fail-on-duplicates``). With a tokenizer the examples
+are rendered through its chat template to count tokens exactly and to check double BOS, the
+end-of-turn token after each assistant turn and that the answer survives ``--max-tokens``; with a
+tiktoken encoding name they are counted as OpenAI does; without either, estimated per script
+(curate/validate_tokens.py).
 
 A file that is not JSONL at all (a JSON array, CSV, binary) gets one clear error, not one per line.
 The per-line checks are plain Python on ``json.loads`` output (no model per line) to stay fast.

@@ -216,3 +216,18 @@ def test_a_span_cut_mid_word_by_a_section_end_quotes_whole_words() -> None:
     body = "6.1 " + span[:100] + "###"  # the section's text runs out inside that word
     found = ContractSpans({"Audit Rights": [[span]]}).found_in(body, body)
     assert found == {"Audit Rights": [span[:100].rsplit(" ", 1)[0]]}
+
+
+def test_labels_and_group_key_must_name_fields(tmp_path: Path) -> None:
+    from curate.errors import SchemaError
+    from curate.schema import load_schema
+
+    text = (ROOT / "curate/builtin/schemas/contracts.toml").read_text()
+    for old, new, where in [
+        ('field = "risk"', 'field = "risks"', "labels.field names unknown field 'risks'"),
+        ('group_key = "contract"', 'group_key = "contracts"', "group_key names unknown field"),
+    ]:
+        bad = tmp_path / "bad.toml"
+        bad.write_text(text.replace(old, new, 1))
+        with pytest.raises(SchemaError, match=where):
+            load_schema(bad)

@@ -342,7 +342,7 @@ def apply_rules(
         "languages": {k: int(v) for k, v in languages.items()},
         # every redacted string of this batch: merged and cut down to what may be shown by
         # curate.rules.audit.finish_rule_stats before rules.json is written
-        "_audit": audit_batch(scan, flat, groups, lambda r: ids.row(r, named=True)),
+        "_audit": audit_batch(scan, flat, groups, lambda r: ids.row(r, named=True), seg_counts),
     }
     return RuleResult(kept=kept, filtered=filtered, stats=stats)
 

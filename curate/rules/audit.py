@@ -123,38 +123,7 @@ def _cut(text: str, at: int) -> str:
     return ("…" if start else "") + s + ("…" if start + WIDTH < len(text) else "")
 
 
-_EMPTY = pl.DataFrame(
-    schema={"t": pl.Int32, "value": pl.Utf8, "g": pl.Int64, "k": pl.Int64, "j": pl.Int64}
-)
-
-
-def _single_finds(sub: pl.DataFrame, groups: np.ndarray, unaligned: list[int]) -> pl.DataFrame:
-    """The finds of texts with one find, in Polars: the text around the marker is the text
-    before and after the value (most texts with a find have one; Python looks at the rest)."""
-    one = "\U000f0400"
-    parts = sub.with_columns(
-        c=pl.col("m").str.extract(f"({_ANY_MARK})"),
-        p=pl.col("m").str.replace(_ANY_MARK, one).str.split_exact(one, 1),
-    ).unnest("p")
-    pre, post = pl.col("field_0"), pl.col("field_1")
-    ok = (
-        pl.col("o").str.starts_with(pre)
-        & pl.col("o").str.ends_with(post)
-        & (pl.col("o").str.len_chars() > pre.str.len_chars() + post.str.len_chars())
-    )
-    parts = parts.with_columns(ok=ok.fill_null(False))
-    for c, n in parts.filter(~pl.col("ok")).group_by("c").len().iter_rows():
-        unaligned[ord(c) - _BASE] += n
-    good = parts.filter("ok")
-    start = pl.col("field_0").str.len_chars()
-    length = pl.col("o").str.len_chars() - start - pl.col("field_1").str.len_chars()
-    return good.select(
-        t=pl.Series([ord(c) - _BASE for c in good["c"].to_list()], dtype=pl.Int32),
-        value=pl.col("o").str.slice(start, length),
-        g=pl.Series(groups[good["k"].to_numpy()], dtype=pl.Int64),
-        k=pl.col("k"),
-        j=pl.lit(0, pl.Int64),
-    )
+_SCHEMA = {"t": pl.Int32, "value": pl.Utf8, "g": pl.Int64, "k": pl.Int64, "j": pl.Int64}
 
 
 def audit_batch(
@@ -162,36 +131,61 @@ def audit_batch(
     texts: pl.Series,
     groups: np.ndarray,
     ids: Callable[[int], dict[str, Any]],
+    counts: dict[str, np.ndarray] | None = None,
 ) -> dict[str, Any]:
     """One batch's redacted strings: per (type, value) the records and finds, the contexts of
     each type's most frequent strings, and the finds per type that could not be aligned.
-    ``ids(row)`` gives a record's record_id and source."""
+    ``ids(row)`` gives a record's record_id and source; ``counts`` (``scan.counts()``, which
+    apply_rules has already) says which texts hold how many finds, else they are searched."""
     types = scan.engine.types
     marked = _fast_form(scan.marked, scan.keep_values)
-    idx = _non_ascii(marked)  # a text with a marker is not ASCII: a cheap first cut
+    one_type = np.full(len(marked), -1, np.int64)  # the type of a text with exactly one find
+    if counts is not None:
+        table = np.stack([counts[t] for t in types]) if types else np.zeros((0, len(marked)))
+        n = table.sum(axis=0)
+        idx = pl.Series(np.flatnonzero(n), dtype=pl.Int64)
+        single = n == 1
+        one_type[single] = table[:, single].argmax(axis=0)
+    else:
+        idx = _non_ascii(marked)  # a text with a marker is not ASCII: a cheap first cut
     unaligned = [0] * len(types)
     found: dict[int, tuple[str, str, list[tuple[int, int] | None]]] = {}
-    frames = [_EMPTY]
-    if not idx.is_empty():
-        sub = pl.DataFrame(
-            {"k": idx.cast(pl.Int64), "m": marked.gather(idx), "o": texts.gather(idx)}
-        )
-        sub = sub.with_columns(n=pl.col("m").str.count_matches(_ANY_MARK)).filter(pl.col("n") > 0)
-        frames.append(_single_finds(sub.filter(pl.col("n") == 1), groups, unaligned))
-        rows: dict[str, list[Any]] = {c: [] for c in _EMPTY.columns}
-        for k, m, o in sub.filter(pl.col("n") > 1).select("k", "m", "o").iter_rows():
-            marks = _MARK_RE.findall(m)
-            spans = align(o, _MARK_RE.split(m)) or [None] * len(marks)
-            found[k] = (o, m, spans)
-            for j, (c, span) in enumerate(zip(marks, spans, strict=True)):
-                if span is None:
-                    unaligned[ord(c) - _BASE] += 1
-                    continue
-                for col, x in zip(
-                    rows, (ord(c) - _BASE, o[span[0] : span[1]], int(groups[k]), k, j), strict=True
-                ):
-                    rows[col].append(x)
-        frames.append(pl.DataFrame(rows, schema=_EMPTY.schema))
+    cols: tuple[list[Any], ...] = ([], [], [], [], [])
+    ts, vs, gs, ks, js = cols
+    ks_all = idx.to_list()
+    for k, m, o in zip(
+        ks_all, marked.gather(idx).to_list(), texts.gather(idx).to_list(), strict=True
+    ):
+        rec = int(groups[k])
+        t = int(one_type[k])
+        if t >= 0:  # one find: the value is what the marker stands for
+            i = m.find(chr(_BASE + t))
+            e = i + len(o) - len(m) + 1
+            if i < 0 or e <= i or not (o.startswith(m[:i]) and o.endswith(m[i + 1 :])):
+                unaligned[t] += 1
+                continue
+            found[k] = (o, m, [(i, e)])
+            ts.append(t)
+            vs.append(o[i:e])
+            gs.append(rec)
+            ks.append(k)
+            js.append(0)
+            continue
+        marks = _MARK_RE.findall(m)
+        if not marks:
+            continue
+        spans = align(o, _MARK_RE.split(m)) or [None] * len(marks)
+        found[k] = (o, m, spans)
+        for j, (c, span) in enumerate(zip(marks, spans, strict=True)):
+            if span is None:
+                unaligned[ord(c) - _BASE] += 1
+            else:
+                ts.append(ord(c) - _BASE)
+                vs.append(o[span[0] : span[1]])
+                gs.append(rec)
+                ks.append(k)
+                js.append(j)
+    frames = [pl.DataFrame(dict(zip(_SCHEMA, cols, strict=True)), schema=_SCHEMA)]
     df = pl.concat(frames).with_columns(pl.col("value").str.strip_chars())
     per = (
         df.sort("g", "k", "j")  # a record's texts: fields, then turns (k in that order)
@@ -210,10 +204,6 @@ def audit_batch(
     for (t,), g in per.group_by("t", maintain_order=True):
         name = types[int(t)]
         for value, k, j in g.head(CANDIDATES).select("value", "k", "j").iter_rows():
-            if k not in found:  # one find: its span is where the marker is
-                o, m = texts[k], marked[k]
-                at = _MARK_RE.search(m).start()  # type: ignore[union-attr]
-                found[k] = (o, m, [(at, at + len(o) - len(m) + 1)])
             o, m, spans = found[k]
             before, after = _context(o, m, spans, j, types)
             contexts.setdefault(name, {})[value] = {

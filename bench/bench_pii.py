@@ -127,13 +127,23 @@ def _context(text: str, a: int, b: int, width: int = 40) -> str:
     return s.replace("\n", "\\n")
 
 
+def fully_masked(text: str, a: int, b: int, hit: list[Span]) -> bool:
+    """Every letter and digit of the gold span ``text[a:b]`` is inside some predicted span
+    (a name is only protected when all of it is masked: "[PERSON] Smith" leaks the surname)."""
+    covered = bytearray(b - a)
+    for p in hit:
+        for k in range(max(p[0], a), min(p[1], b)):
+            covered[k - a] = 1
+    return all(covered[k] or not text[a + k].isalnum() for k in range(b - a))
+
+
 Scores = tuple[dict[str, dict[str, float]], dict[str, list[int]], Lines, Lines]
 
 
 def score(docs: Docs, preds: list[list[Span]]) -> Scores:
     """Recall per gold type, precision per predicted type, and the misses and false positives
     (with context) per type, for writing out."""
-    per_gold: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])  # n, typed, any
+    per_gold: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])  # n, typed, any, full
     per_pred: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # n, correct
     misses: dict[str, list[str]] = defaultdict(list)
     false_pos: dict[str, list[str]] = defaultdict(list)
@@ -146,6 +156,10 @@ def score(docs: Docs, preds: list[list[Span]]) -> Scores:
                 p[2] == t or (t == "location" and p[2] in ("address", "zip")) for p in hit
             )
             row[2] += bool(hit)
+            full = fully_masked(text, a, b, hit)
+            row[3] += full
+            if hit and not full:  # found, but a part of it left in the text
+                misses[f"{t}.partial"].append(_context(text, a, b))
             if not hit:
                 misses[t].append(_context(text, a, b))
         for a, b, t in pred:
@@ -155,7 +169,7 @@ def score(docs: Docs, preds: list[list[Span]]) -> Scores:
             if not ok:
                 false_pos[t].append(_context(text, a, b))
     recall = {
-        t: {"n": r[0], "typed": r[1] / r[0], "any": r[2] / r[0]}
+        t: {"n": r[0], "typed": r[1] / r[0], "any": r[2] / r[0], "full": r[3] / r[0]}
         for t, r in sorted(per_gold.items())
     }
     return recall, dict(per_pred), misses, false_pos
@@ -177,7 +191,9 @@ def report(
     }
     print(f"\n== {name}: {len(docs)} texts, pack '{pack}', {dt:.2f}s ==")
     print("recall is `any` (some detector redacted the span); A/B: first/second half of the texts")
-    head = f"{'gold type':<14}{'n':>6}{'typed':>8}{'any':>8}{'A':>8}{'B':>8}{'target':>8}"
+    head = (
+        f"{'gold type':<14}{'n':>6}{'typed':>8}{'any':>8}{'A':>8}{'B':>8}{'full B':>8}{'target':>8}"
+    )
     print(head)
     recall = parts["all"][0]
     for t, r in recall.items():
@@ -185,8 +201,10 @@ def report(
         flag = "" if target is None else ("  ok" if r["any"] >= target else "  BELOW")
         tgt = f"{target:.2f}" if target else "-"
         ra, rb = (parts[h][0].get(t, {"any": float("nan")})["any"] for h in "AB")
+        fb = parts["B"][0].get(t, {"full": float("nan")})["full"]
         print(
-            f"{t:<14}{r['n']:>6}{r['typed']:>8.3f}{r['any']:>8.3f}{ra:>8.3f}{rb:>8.3f}{tgt:>8}{flag}"
+            f"{t:<14}{r['n']:>6}{r['typed']:>8.3f}{r['any']:>8.3f}{ra:>8.3f}{rb:>8.3f}{fb:>8.3f}"
+            f"{tgt:>8}{flag}"
         )
     print(f"{'pred type':<14}{'n':>6}{'precision':>10}{'A':>8}{'B':>8}")
 

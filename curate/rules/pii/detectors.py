@@ -138,7 +138,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         last = value.split(".", 1)[1].strip()
         if last.lower() in eng.words.microbes or not _word_ok(last, eng, eponyms=True):
             return value
-        return _name_span(value, wrap, eng, eponyms=True)
+        # from the end: "Hanne I. Kreutzmann" whole, "When I. Smith" from the initial
+        return _trailing_span(value, wrap, eng, eponyms=True)
     if det.check == "pair":
         first, last = value.split()[0], value.split()[-1]
         if last.title() not in eng.listed or not _word_ok(last, eng):

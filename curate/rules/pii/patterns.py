@@ -188,9 +188,12 @@ STATIC: dict[str, list[Detector]] = {
     "ip": [
         # a section or clause number ("Section 8.3.2.1", "§ 4.1.2.3"): matched first, kept
         Detector("ip", SECTION_NUMBER, check="reject"),
+        # not four groups of a longer dotted number (the French phone "03.93.92.16.85")
         Detector(
             "ip",
-            r"\b(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b",
+            r"(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\b",
+            before=r"(?:^|[^.0-9A-Za-z_]|[^0-9]\.)",
+            after=r"(?:$|[^.0-9]|\.(?:$|[^0-9]))",
             check="ip",
         ),
         Detector("ip", r"\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b"),
@@ -282,7 +285,8 @@ STATIC: dict[str, list[Detector]] = {
         # pager / extension / beeper numbers named by context: "pager 54321", "x4567"
         Detector(
             "phone",
-            r"\d{4,7}\b",
+            # the whole number after its label, in groups too ("Phone: 0490 75 40 81")
+            rf"(?:\d{{2,7}}(?:[ .-]\d{{2,7}}){{1,5}}|\d{{4,15}}){PHONE_EXT}\b",
             before=r"\b(?i:pager|beeper|pgr|pg|bpr|paged|ext|extension|tel|phone|fax|cell|mobile)"
             r"\.?[ \t]*(?:#|no\.?|number)?[ \t:#]*",
         ),
@@ -613,7 +617,10 @@ VOCATIVE_AFTER = (
 # an initial and a name: "J. Miller" after a space; in capitals, where any sentence may end
 # in a one-letter abbreviation ("N/V. ABD"), only after "per"/"by"/... or before "aware"
 INITIAL_CONTEXT = r"\b(?i:per|by|to|with|from|and|paged|called|notified|informed|meet|w/)[ \t]+"
-INITIAL_NAME = rf"{ASCII_B}[A-Z]\.[ \t]*[A-Z][a-z]+(?:['’-][A-Za-z]+)?{ASCII_B}"
+# (with the given name before it: "Hanne I. Kreutzmann"; the check keeps only name-like tokens)
+INITIAL_NAME = (
+    rf"{ASCII_B}(?:{NAME_TOKEN}[ \t]+)?[A-Z]\.[ \t]*[A-Z][a-z]+(?:['’-][A-Za-z]+)?{ASCII_B}"
+)
 INITIAL_CAPS = rf"{ASCII_B}[A-Z]\.[ \t]*(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:['’-][A-Za-z]+)?{ASCII_B}"
 INITIAL_AFTER = r"[ \t]+(?i:aware|notified|paged|called|informed|updated|in to|at bedside)\b"
 COORDINATED = (

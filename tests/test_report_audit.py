@@ -39,7 +39,7 @@ def test_audit_in_json_terminal_and_html(ws: Path) -> None:
     assert "38 strings in < 5 records (67 finds), not shown" in out
     assert "41 strings in < 5 records (44 finds), not shown" in out  # email: none listed
     assert "before: my Apple watch will not pair" in out
-    assert "1 finds not traced to their text" in " ".join(out.split())
+    assert "1 find not traced to their text" in " ".join(out.split())
 
     html = render_html(facts)
     assert "<h3>Redaction audit</h3>" in html

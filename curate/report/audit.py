@@ -65,6 +65,10 @@ def audit_facts(rules: dict[str, Any]) -> dict[str, Any] | None:
     return {"min_records": floor, "types": types}
 
 
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
+
+
 def _rest(v: dict[str, Any], floor: int) -> str:
     h = v["hidden"]
     parts = []
@@ -72,11 +76,11 @@ def _rest(v: dict[str, Any], floor: int) -> str:
         parts.append(f"{v['more_shown']:,} more in ≥ {floor} records")
     if h["strings"]:
         parts.append(
-            f"{h['strings']:,} string{'s' if h['strings'] != 1 else ''} in < {floor} records "
-            f"({h['finds']:,} finds), not shown"
+            f"{_count(h['strings'], 'string')} in < {floor} records "
+            f"({_count(h['finds'], 'find')}), not shown"
         )
     if v["unaligned"]:
-        parts.append(f"{v['unaligned']:,} finds not traced to their text")
+        parts.append(f"{_count(v['unaligned'], 'find')} not traced to their text")
     return "; ".join(parts)
 
 

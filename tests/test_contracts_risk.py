@@ -231,3 +231,50 @@ def test_labels_and_group_key_must_name_fields(tmp_path: Path) -> None:
         bad.write_text(text.replace(old, new, 1))
         with pytest.raises(SchemaError, match=where):
             load_schema(bad)
+
+
+@pytest.mark.parametrize(
+    ("value", "text", "ok"),
+    [
+        ("5/8/14", "8th day of May 2014", True),
+        ("3/29/18", "29/3/18", True),
+        ("30 days", "upon thirty (30) days written notice", True),
+        ("Ontario, Canada", "the laws of the Province of Ontario", True),
+        # CUAD's Expiration Date answers often add the term to a date found elsewhere
+        (
+            "6/14/07",
+            "The term of the Agreement will be for 12 months unless terminated sooner.",
+            False,
+        ),
+        ("successive 1 year", "successive terms of twelve (12) months each", False),
+    ],
+)
+def test_metadata_answers_must_be_readable_off_their_text(value: str, text: str, ok: bool) -> None:
+    from curate.ingest.layouts.labels import grounded
+
+    assert grounded(value, text) is ok
+
+
+def test_an_expiration_date_the_span_does_not_hold_gives_no_answer(tmp_path: Path) -> None:
+    table = tmp_path / "cuad.csv"
+    with table.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(
+            [
+                "Filename",
+                "Document Name",
+                "Document Name-Answer",
+                "Expiration Date",
+                "Expiration Date-Answer",
+            ]
+        )
+        w.writerow(
+            ["a.pdf", "[]", "", "['The term of the Agreement will be for 12 months.']", "6/14/07"]
+        )
+        w.writerow(["b.pdf", "[]", "", "['This Agreement ends on June 14, 2007.']", "6/14/07"])
+    ingest([table], "contracts", tmp_path / "ws", rules=None)
+    recs = Workspace(tmp_path / "ws").read_table("ingest", "records")
+    assert recs.select("contract", "value_type", "answer").rows() == [
+        ("a.pdf", "Expiration Date", None),
+        ("b.pdf", "Expiration Date", "6/14/07"),
+    ]

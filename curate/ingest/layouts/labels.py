@@ -66,6 +66,26 @@ def pieces(span: str, min_chars: int = 15) -> list[str]:
     return [p for p in (squash(x) for x in span.split(OMITTED)) if len(p) >= min_chars]
 
 
+_DATE = re.compile(r"^\s*(?:\d{1,2}|\[\])/(?:\d{1,2}|\[\])/(\d{2}|\d{4})\s*$")
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def grounded(value: str, text: str) -> bool:
+    """Whether a metadata answer can be read off its text: a date's year is in it ("6/14/07"
+    for "12 months from the Effective Date" needs a date the text does not hold), and so is
+    every number of any other answer ("30 days" in "thirty (30) days"); words may be normal
+    forms ("Ontario, Canada" for "the Province of Ontario")."""
+    low = text.casefold()
+    date = _DATE.match(value)
+    if date:
+        year = date.group(1)
+        if len(year) == 4:
+            return year in low
+        return bool(re.search(rf"(?:(?:19|20)|[/\-'’]){year}(?!\d)", low))
+    numbers = [w for w in _TOKEN.findall(value) if w.isdigit()]
+    return all(re.search(rf"(?<!\d){w}(?!\d)", low) for w in numbers)
+
+
 def quote(text: str, limit: int) -> str:
     """``text`` in quotes, cut at a word boundary before ``limit`` characters."""
     if len(text) > limit:

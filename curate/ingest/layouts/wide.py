@@ -18,6 +18,7 @@ from curate.ingest.layouts.labels import (
     Annotations,
     answer,
     file_key,
+    grounded,
     keep_negatives,
     label_spans,
     load_annotations,
@@ -143,8 +144,9 @@ class WideMapper(LayoutMapper):
             values = {**base, lay.value_field or "value": "\n".join(shown)}
             if spec.value_type_field:
                 values[spec.value_type_field] = col
-            if lay.answer_field:
-                values[lay.answer_field] = value if value.lower() not in YES_NO else None
+            if lay.answer_field:  # a value the text does not hold would teach guessing
+                ok = value.lower() not in YES_NO and grounded(value, "\n".join(shown))
+                values[lay.answer_field] = value if ok else None
             yield Candidate(line, f"{loc}:{col}", 1 if n == 0 else 0, values, group=group)
             n += 1
         if n == 0:

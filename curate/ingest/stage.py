@@ -78,6 +78,8 @@ def run_ingest(
     warnings: list[str] = []
     plans = plan_files(paths, ws.path, schema, options.encoding, warnings)
     _check_workers(options.workers, engine)
+    if pack is not None and pack.pii.corpus_min_records:
+        pack = _corpus_pass(pack, plans, schema, options)  # PII rules' evidence from the run
 
     ws.create()
     stage_dir = ws.stage_dir("ingest")
@@ -130,6 +132,29 @@ def _load_pack(rules: str | None) -> Any:
     from curate.rules import load_rule_pack
 
     return load_rule_pack(rules)
+
+
+def _corpus_pass(pack: Any, plans: list[Plan], schema: Schema, options: IngestOptions) -> Any:
+    """Every record's text counted once before any is redacted, so the PII rules see what
+    recurs across the whole input (``curate.rules.pii.corpus``; owner: the PII rules). The
+    count is per record over all of them: the same whatever the batch size."""
+    from curate.rules.pii.corpus import CorpusCounts, with_corpus_not_names
+
+    counts = CorpusCounts()
+    processor = _BatchProcessor(schema, schema.max_record_chars)
+    fields = list(schema.text_fields())
+    events = candidate_events(
+        plans,
+        schema,
+        encoding=options.encoding,
+        batch_size=options.batch_size,
+        file_stats={},
+        warnings=[],
+    )
+    for kind, payload in events:
+        if kind == "chunk":
+            counts.add(processor.process(payload).records, fields)
+    return with_corpus_not_names(pack, counts)
 
 
 def _check_workers(workers: int | None, engine: Engine) -> None:

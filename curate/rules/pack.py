@@ -206,6 +206,11 @@ class PiiRules(_Strict):
     month_day_dates: bool = False
     lowercase_names: bool = False
     custom: list[CustomDetector] = Field(default_factory=list)
+    # evidence from the whole run (curate.rules.pii.corpus): a census surname found alone in at
+    # least this many records (and this share of them) is a brand or term, no person alone;
+    # 0: off (ingest reads its input once more when on)
+    corpus_min_records: int = Field(default=0, ge=0)
+    corpus_min_share: float = Field(default=0.005, ge=0, le=1)
 
     @field_validator("types")
     @classmethod

@@ -1,0 +1,77 @@
+"""Evidence from the whole run: a census surname that recurs, capitalized and alone, across
+many records is a brand, product or term, not one person ("Apple" in hundreds of support
+tweets: "Apple Pay", "Apple Support"; "Stock" in contracts).
+
+A record-level check cannot tell "Apple" from "Smith"; the corpus can: one person's name is in
+the records about that person, a company's in a large share of all records. ``CorpusCounts``
+counts, per record, the capitalized tokens that are census surnames and not given names (the
+only names the census-list pass finds without context), over every record of the input before
+any is redacted; ``with_corpus_not_names`` adds those in at least ``pii.corpus_min_records``
+records (and ``pii.corpus_min_share`` of them) to the pack's ``not_names``: no person alone,
+still one after a title ("Dr. Apple"), and found by context as before ("Hi Apple,"
+is not: see ``names._word_ok``). Counting whole records of the whole input, the result does not
+depend on where batches are cut. Cost: one Polars regex pass over the text (only when the
+pack turns it on; ingest then reads its input twice).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import polars as pl
+
+from curate.rules.pii import words
+
+_CAPITALIZED = r"\b[A-Z][a-z]{2,}\b"
+
+
+class CorpusCounts:
+    """Records per candidate token, added frame by frame."""
+
+    def __init__(self) -> None:
+        w = words.load()
+        self.candidates = frozenset(
+            n for n in w.last_names if n not in w.first_names and n.lower() not in w.common_words
+        )
+        self.records = 0
+        self.counts: Counter[str] = Counter()
+
+    def add(self, records: pl.DataFrame, text_fields: list[str]) -> None:
+        """Count ``records`` (one row each; its text fields and its turns' contents)."""
+        parts = [pl.col(c).cast(pl.Utf8) for c in text_fields if c in records.columns]
+        if "turns" in records.columns:
+            content = pl.element().struct.field("content")
+            parts.append(pl.col("turns").list.eval(content).list.join("\n"))
+        self.records += records.height
+        if not parts or not records.height:
+            return
+        text = pl.concat_str(parts, separator="\n", ignore_nulls=True).fill_null("")
+        tokens = (
+            records.select(tok=text.str.extract_all(_CAPITALIZED).list.unique())
+            .explode("tok")
+            .drop_nulls()
+            .filter(pl.col("tok").is_in(list(self.candidates)))
+            .group_by("tok")
+            .len()
+        )
+        self.counts.update(dict(tokens.iter_rows()))
+
+    def frequent(self, min_records: int, min_share: float) -> list[str]:
+        """The candidates in at least ``min_records`` records and ``min_share`` of them."""
+        need = max(min_records, min_share * self.records)
+        return sorted(t for t, n in self.counts.items() if n >= need)
+
+
+def with_corpus_not_names(pack: Any, counts: CorpusCounts) -> Any:
+    """``pack`` with the run's frequent candidates added to ``pii.not_names``."""
+    pii = pack.pii
+    found = counts.frequent(pii.corpus_min_records, pii.corpus_min_share)
+    if not found:
+        return pack
+    have = {n.lower() for n in pii.not_names}
+    extra = [n for n in found if n.lower() not in have]
+    new_pii = pii.model_copy(update={"not_names": [*pii.not_names, *extra]})
+    new = pack.model_copy(update={"pii": new_pii})
+    object.__setattr__(new, "source_path", pack.source_path)
+    return new

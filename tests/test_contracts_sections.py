@@ -54,6 +54,7 @@ def test_article_with_its_name_on_the_next_line() -> None:
         f"12.\n{BODY}",
         f"Section 8116\n{BODY}",
         f"Section 1.01 Definitions 1\n{BODY}",  # a table-of-contents line (page number)
+        f"1 │ Page\n{BODY}",  # a page footer
     ],
 )
 def test_a_label_without_a_name_is_never_a_title(text: str) -> None:

@@ -49,6 +49,7 @@ _WORD = re.compile(r"\S+")
 _SUBNUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?|\(?[a-z0-9]{1,3}\))$")
 _LETTERS = re.compile(r"[^\W\d_]")
 _ROMAN = re.compile(r"^[IVXLC]+$")
+_PAGE = re.compile(r"^\W*page\b", re.I)
 _LABELISH = re.compile(r"^(?:ARTICLE|SECTION|\d[\d.]*|[IVXLC]+\.?|\(?[a-z0-9]{1,3}\))$", re.I)
 
 
@@ -74,7 +75,7 @@ def _title_case(words: list[str]) -> bool:
         return False
     for i, w in enumerate(words):
         core = w.strip(".,;:()\"'")
-        if not core or core[0].isdigit():
+        if not core or core[0].isdigit() or (i == 0 and not core[0].isupper()):
             return False
         if core[0].isupper() or not _LETTERS.search(core[0]):
             continue
@@ -84,7 +85,10 @@ def _title_case(words: list[str]) -> bool:
 
 
 def _named(name: str) -> bool:
-    """A name holds a real word (two letters or more), not only numbers or roman numerals."""
+    """A name holds a real word (two letters or more), not only numbers or roman numerals, and
+    is no page footer ("1 | Page", "Page 3 of 9")."""
+    if _PAGE.search(name):
+        return False
     return any(
         len(re.sub(r"\W", "", w)) >= 2 and _LETTERS.search(w) and not _ROMAN.match(w.strip(".,"))
         for w in name.split()

@@ -21,6 +21,8 @@ from typing import Literal
 
 import numpy as np
 
+from curate.eval.chrf import chrf_batch
+
 MetricFn = Callable[[str, str], float | None]
 
 
@@ -74,6 +76,32 @@ def normalize_label(text: str) -> str:
 
 def words(text: str) -> list[str]:
     return _WORD.findall(text.casefold())
+
+
+def word_counts(texts: Sequence[str]) -> np.ndarray:
+    """``len(words(t))`` of every text, counted for the whole batch at once: a character is a
+    word character exactly when ``re``'s ``\\w`` says so (``isalnum()`` or ``_``), decided
+    once per distinct character; a word starts where a word character follows a non-word one
+    or a text's start."""
+    folded = [t.casefold() for t in texts]
+    lengths = np.array(list(map(len, folded)), dtype=np.int64)
+    codes = np.frombuffer("".join(folded).encode("utf-32-le", "surrogatepass"), np.uint32)
+    if codes.size == 0:
+        return np.zeros(len(texts), dtype=np.int64)
+    present = np.zeros(int(codes.max()) + 1, dtype=bool)
+    present[codes] = True
+    is_word = np.zeros_like(present)
+    chars = np.flatnonzero(present)
+    is_word[chars] = [chr(c).isalnum() or c == 95 for c in chars.tolist()]
+    w = is_word[codes]
+    start = np.empty_like(w)
+    start[0] = w[0]
+    np.greater(w[1:], w[:-1], out=start[1:])
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    first = offsets[:-1][lengths > 0]
+    start[first] = w[first]  # a text's first character starts a word whatever came before
+    at = np.searchsorted(np.flatnonzero(start), offsets)
+    return np.diff(at)
 
 
 # -- exact / label ------------------------------------------------------------------------------
@@ -185,75 +213,7 @@ def rouge_l(answer: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-# -- chrF ---------------------------------------------------------------------------------------
-
-CHRF_ORDER = 6
-CHRF_BETA = 2.0
-_HASH_BITS = 40
-_MULT = np.uint64(0x9E3779B97F4A7C15)
-
-
-def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """All texts' characters (spaces removed, as chrF does) as one uint64 array, and offsets."""
-    stripped = ["".join(t.split()) for t in texts]
-    joined = "".join(stripped).encode("utf-32-le")
-    codes = np.frombuffer(joined, dtype=np.uint32).astype(np.uint64)
-    lengths = np.fromiter((len(s) for s in stripped), dtype=np.int64, count=len(stripped))
-    return codes, lengths
-
-
-def _gram_keys(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """One uint64 key per character n-gram (n = 1..6) of every text: the group (text, n) in the
-    high bits, a hash of the n-gram in the low 40; and the number of n-grams per group."""
-    codes, lengths = _codes(texts)
-    starts = np.concatenate(([0], np.cumsum(lengths)[:-1])) if len(lengths) else lengths
-    owner = np.repeat(np.arange(len(texts), dtype=np.uint64), lengths)
-    keys, totals = [], np.zeros((len(texts), CHRF_ORDER), dtype=np.int64)
-    h = np.zeros(len(codes), dtype=np.uint64)
-    pos_in_text = np.arange(len(codes), dtype=np.int64) - np.repeat(starts, lengths)
-    remaining = np.repeat(lengths, lengths) - pos_in_text  # chars from here to the text's end
-    for n in range(1, CHRF_ORDER + 1):
-        # h[i] = hash of codes[i : i + n]; grown by one character per order
-        if n == 1:
-            h = codes * _MULT
-        else:
-            nxt = np.zeros_like(h)
-            m = max(len(codes) - n + 1, 0)
-            nxt[:m] = codes[n - 1 : n - 1 + m]
-            h = (h ^ nxt) * _MULT
-            h ^= h >> np.uint64(29)
-        valid = remaining >= n
-        group = owner[valid] * np.uint64(CHRF_ORDER) + np.uint64(n - 1)
-        keys.append((group << np.uint64(_HASH_BITS)) | (h[valid] >> np.uint64(64 - _HASH_BITS)))
-        totals[:, n - 1] = np.maximum(lengths - n + 1, 0)
-    return (np.concatenate(keys) if keys else np.zeros(0, np.uint64)), totals
-
-
-def chrf_batch(answers: Sequence[str], references: Sequence[str]) -> list[float | None]:
-    """Sentence-level chrF (character 1..6-grams, spaces removed, beta = 2) of every pair, with
-    the n-gram matching of all pairs done in a few numpy sorts."""
-    n = len(answers)
-    if n == 0:
-        return []
-    hyp_keys, hyp_tot = _gram_keys(answers)
-    ref_keys, ref_tot = _gram_keys(references)
-    hu, hc = np.unique(hyp_keys, return_counts=True)
-    ru, rc = np.unique(ref_keys, return_counts=True)
-    common, hi, ri = np.intersect1d(hu, ru, assume_unique=True, return_indices=True)
-    matches = np.minimum(hc[hi], rc[ri])
-    groups = (common >> np.uint64(_HASH_BITS)).astype(np.int64)
-    match = np.bincount(groups, weights=matches, minlength=n * CHRF_ORDER).reshape(n, CHRF_ORDER)
-    out: list[float | None] = []
-    for k in range(n):
-        orders = [o for o in range(CHRF_ORDER) if hyp_tot[k, o] and ref_tot[k, o]]
-        if not orders:
-            out.append(1.0 if not hyp_tot[k, 0] and not ref_tot[k, 0] else 0.0)
-            continue
-        p = sum(match[k, o] / hyp_tot[k, o] for o in orders) / len(orders)
-        r = sum(match[k, o] / ref_tot[k, o] for o in orders) / len(orders)
-        b2 = CHRF_BETA**2
-        out.append(float((1 + b2) * p * r / (b2 * p + r)) if p + r else 0.0)
-    return out
+# -- chrF (curate/eval/chrf.py) --------------------------------------------------------------
 
 
 @register(
@@ -274,9 +234,22 @@ PLACEHOLDER = re.compile(
 )
 
 
+# Each alternative of PLACEHOLDER contains one of these literals: a substring test (C speed)
+# skips the regex scan of almost every answer. Keep the two in step (tests/test_eval_metrics.py).
+PLACEHOLDER_LITERALS = ("[", "{{", "<", "TODO", "orem ipsum")
+
+
+def _no_placeholder_batch(answers: Sequence[str], references: Sequence[str]) -> list[float | None]:
+    return [
+        0.0 if any(x in a for x in PLACEHOLDER_LITERALS) and PLACEHOLDER.search(a) else 1.0
+        for a in answers
+    ]
+
+
 @register(
     "no_placeholder",
     "The answer holds no placeholder token ([EMAIL], <NAME>, {{ x }}, TODO, lorem ipsum).",
+    batch=_no_placeholder_batch,
 )
 def no_placeholder(answer: str, reference: str) -> float:
     return 0.0 if PLACEHOLDER.search(answer) else 1.0
@@ -318,10 +291,17 @@ def icd10_format(answer: str, reference: str) -> float | None:
     return sum(1 for c in codes if ICD10.match(c)) / len(codes)
 
 
+def _length_ratio_batch(answers: Sequence[str], references: Sequence[str]) -> list[float | None]:
+    a, r = word_counts(answers), word_counts(references)
+    ratio = a / np.maximum(r, 1)
+    return [float(x) if n else None for x, n in zip(ratio.tolist(), r.tolist(), strict=True)]
+
+
 @register(
     "length_ratio",
     "Answer length over reference length in words (1.0: as long; reported, not ranked).",
     better="none",
+    batch=_length_ratio_batch,
 )
 def length_ratio(answer: str, reference: str) -> float | None:
     ref = len(words(reference))

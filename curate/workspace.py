@@ -41,7 +41,9 @@ import polars as pl
 from curate.errors import UsageError, WorkspaceError
 
 WORKSPACE_FORMAT = 1
-STAGES = ("ingest", "dedupe", "export", "train", "report")
+# Pipeline order: logging a stage drops the entries of the stages after it (but train's and
+# report's), so a re-run export or train leaves no eval entry that scored the old data/adapter.
+STAGES = ("ingest", "dedupe", "export", "train", "eval", "report")
 STAGE_LOG = "stages.jsonl"
 LOCK_FILE = ".lock"
 # Written into every folder curate makes that it may later delete and re-create (`[train] out`

@@ -141,6 +141,14 @@ def test_workspace_holds_examples_summary_and_the_stage_log(evaluated: tuple[Any
     assert entry is not None and entry["counts"] == {"evaluated": 6}
     assert set(entry["outputs"]) == {"examples", "summary"}
 
+    # what the scores depend on is hashed, as ingest and dedupe log their inputs
+    from curate.workspace import sha256_file
+
+    data, adapter = Path(result.summary["data"]), Path(result.summary["model"])
+    scored = [data / "test.jsonl", adapter / "adapter_model.safetensors"]
+    scored += [adapter / "adapter_config.json", Path(result.summary["prompt_baseline"])]
+    assert {str(p): sha256_file(p) for p in scored}.items() <= entry["inputs"].items()
+
 
 def test_prompt_baseline_changes_the_prompt_not_the_reference(evaluated: tuple[Any, Path]) -> None:
     result, _ws = evaluated

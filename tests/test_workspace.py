@@ -31,3 +31,27 @@ def test_atomic_write_leaves_nothing_when_the_block_fails(tmp_path: Path) -> Non
         tmp.write_text("partial")
         raise RuntimeError("boom")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_rerunning_export_or_train_drops_the_eval_entry(tmp_path: Path) -> None:
+    """eval scored one export with one adapter: once either is re-made its entry is stale."""
+    from curate.workspace import StageResult, Workspace
+
+    ws = Workspace(tmp_path / "ws").create()
+
+    def log(stage: str) -> None:
+        ws.log_stage(StageResult(stage=stage, workspace=str(ws.path)))
+
+    def logged() -> list[str]:
+        return [e["stage"] for e in ws.entries()]
+
+    for stage in ("ingest", "export", "train", "eval", "report"):
+        log(stage)
+    log("export")
+    assert logged() == ["ingest", "train", "report", "export"]
+    log("eval")
+    log("train")
+    assert logged() == ["ingest", "report", "export", "train"]
+    log("eval")
+    log("report")  # a later stage leaves eval alone
+    assert logged() == ["ingest", "export", "train", "eval", "report"]

@@ -432,6 +432,21 @@ def _finite(obj: Any) -> Any:
     return obj
 
 
+def _input_hashes(data: Path, options: EvalOptions, model: str) -> dict[str, str]:
+    """SHA-256 of what the scores depend on, as ingest and dedupe log theirs: the split's
+    files and the export manifest, the adapter's weights and config (or a full model's
+    config), and the prompt-baseline file."""
+    from curate.train.data import split_files
+    from curate.workspace import sha256_file
+
+    files = [*split_files(data, options.split), data / "manifest.json"]
+    path = Path(model)
+    files += [path / n for n in ("adapter_config.json", "adapter_model.safetensors", "config.json")]
+    if options.prompt_baseline:
+        files.append(Path(options.prompt_baseline))
+    return {str(f): sha256_file(f) for f in files if f.is_file()}
+
+
 def _write(
     ws: Any,
     rows: list[dict[str, Any]],
@@ -460,6 +475,7 @@ def _write(
             outputs={"examples": str(examples_path), "summary": str(summary_path)},
             config=options.model_dump(by_alias=True)
             | {"model": summary["model"], "data": summary["data"]},
+            inputs=_input_hashes(Path(summary["data"]), options, summary["model"]),
             timings={k: v for k, v in result.timings.items() if k.endswith("_s")},
         )
         ws.log_stage(stage)

@@ -41,7 +41,7 @@ from curate.rules.pii.markers import _ANY_MARK, CLOSE
 from curate.rules.pii.scan import _non_ascii
 
 MIN_RECORDS = 5  # a string is shown verbatim only if redacted in this many distinct records
-TOP = 20  # strings listed per type
+TOP = 50  # strings listed per type (the terminal report shows the first 8)
 CONTEXTS = 5  # contexts per type (the most frequent shown strings, one each)
 CANDIDATES = 25  # strings per type and batch that keep a context
 WIDTH = 200  # characters of a context

@@ -335,3 +335,40 @@ def test_report_sections_show_the_evaluation(evaluated: tuple[Any, Path]) -> Non
     html = html_section(facts)
     assert '<section id="evaluation">' in html and "Biggest wins (rouge_l)" in html
     assert evaluation(w, None) is None and html_section({}) == "" and terminal_tables({}) is None
+
+
+def test_progress_line_per_batch_when_stderr_is_not_a_terminal(setup: dict[str, Path]) -> None:
+    """CliRunner's stderr is no terminal (a log, a pipe): a line per generation batch, each
+    naming the stage, the system, done/total and the rates, instead of a progress bar."""
+    import re
+
+    r = run_cli(
+        str(setup["adapter"]),
+        "--data",
+        str(setup["data"]),
+        "--schema",
+        str(setup["schema"]),
+        "--max-new-tokens",
+        "2",
+        "--batch-size",
+        "4",
+        "--resamples",
+        "100",
+        "--device",
+        "cpu",
+        "-w",
+        str(setup["root"] / "ws-progress"),
+    )
+    assert r.exit_code == 0, r.output
+    lines = r.stderr.splitlines()
+    shape = (
+        r"eval (adapter|base): generated (\d)/6 answers, [\d.]+ answers/s, \d+ tokens/s, [\d.]+s"
+    )
+    found = [re.fullmatch(shape, line) for line in lines]
+    assert all(found), lines
+    assert [(m[1], m[2]) for m in found if m] == [
+        ("adapter", "4"),
+        ("adapter", "6"),
+        ("base", "4"),
+        ("base", "6"),
+    ]

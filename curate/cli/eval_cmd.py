@@ -73,6 +73,17 @@ def compare_table(result: dict[str, Any]) -> Table:
     return table
 
 
+def progress_line(ev: dict[str, Any]) -> str:
+    """One generation batch done, for a log: stage, system, done/total, rates, time so far."""
+    took = ev["elapsed_s"]
+    per_s = (ev["done"] / took, ev["tokens"] / took) if took > 0 else (0.0, 0.0)
+    return (
+        f"eval {SYSTEM_LABEL.get(ev['system'], ev['system'])}: generated "
+        f"{ev['done']}/{ev['total']} answers, {per_s[0]:.1f} answers/s, "
+        f"{per_s[1]:.0f} tokens/s, {took:.1f}s"
+    )
+
+
 @click.command("eval", help=EVAL_HELP)
 @click.argument("model", required=False)
 @click.option(
@@ -157,9 +168,13 @@ def eval_command(
     ) as bar:
         task = bar.add_task("starting", total=None)
 
+        lines = not console.is_terminal  # logs and pipes: a line per batch instead of a bar
+
         def on_event(ev: dict[str, Any]) -> None:
             if ev["event"] == "phase":
                 bar.update(task, description=ev["message"], total=None, completed=0)
+            elif ev["event"] == "generate" and lines:
+                console.print(progress_line(ev), markup=False, soft_wrap=True)
             elif ev["event"] == "generate":
                 bar.update(
                     task,

@@ -298,8 +298,15 @@ def _generate(
         pad_id=m.pad,
         batch_size=options.batch_size,
         device=m.device,
-        on_batch=lambda done, total: emit(
-            {"event": "generate", "system": system, "done": done, "total": total}
+        on_batch=lambda done, total, tokens: emit(
+            {
+                "event": "generate",
+                "system": system,
+                "done": done,
+                "total": total,
+                "tokens": tokens,
+                "elapsed_s": time.perf_counter() - t0,
+            }
         ),
     )
     dt = time.perf_counter() - t0

@@ -165,13 +165,15 @@ def greedy_generate(
     Prompts are grouped by length (little padding), left-padded with matching position ids,
     and decoded one token per step from the KV cache; a row that has stopped leaves the batch
     (its cache rows are dropped), so the last long answer does not drag finished rows along.
-    ``on_batch(done, total)`` hears progress. Same tokens as ``model.generate(do_sample=False)``.
+    ``on_batch(done, total, tokens)`` hears progress after each batch (prompts done, of
+    total, and tokens generated so far). Same tokens as ``model.generate(do_sample=False)``.
     """
     import torch
 
     order = sorted(range(len(prompts)), key=lambda i: (len(prompts[i]), i))
     results: list[list[int]] = [[] for _ in prompts]
     stop = set(stop_ids)
+    generated = 0
     with torch.no_grad():
         for k in range(0, len(order), batch_size):
             idx = order[k : k + batch_size]
@@ -180,8 +182,9 @@ def greedy_generate(
             )
             for i, o in zip(idx, outs, strict=True):
                 results[i] = o
+                generated += len(o)
             if on_batch is not None:
-                on_batch(min(k + batch_size, len(order)), len(order))
+                on_batch(min(k + batch_size, len(order)), len(order), generated)
     return results
 
 

@@ -47,6 +47,7 @@ CANDIDATES = 25  # strings per type and batch that keep a context
 WIDTH = 200  # characters of a context
 
 _MARK_RE = re.compile(_ANY_MARK)
+_MARK_SPLIT = re.compile(f"({_ANY_MARK})")  # pieces and markers, alternately, in one call
 _BASE = 0xF0400  # _canon(0)
 
 
@@ -171,10 +172,11 @@ def audit_batch(
             ks.append(k)
             js.append(0)
             continue
-        marks = _MARK_RE.findall(m)
+        parts = _MARK_SPLIT.split(m)
+        marks = parts[1::2]
         if not marks:
             continue
-        spans = align(o, _MARK_RE.split(m)) or [None] * len(marks)
+        spans = align(o, parts[::2]) or [None] * len(marks)
         found[k] = (o, m, spans)
         for j, (c, span) in enumerate(zip(marks, spans, strict=True)):
             if span is None:

@@ -22,6 +22,7 @@ from typing import Literal
 import numpy as np
 
 from curate.eval.chrf import chrf_batch
+from curate.eval.rouge import rouge_l_batch
 
 MetricFn = Callable[[str, str], float | None]
 
@@ -203,7 +204,15 @@ def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
     return len(b) - bin(v).count("1")
 
 
-@register("rouge_l", "ROUGE-L F1 over lower-cased words (longest common subsequence).")
+def _rouge_l_batch(answers: Sequence[str], references: Sequence[str]) -> list[float | None]:
+    return rouge_l_batch(answers, references, _WORD)  # curate/eval/rouge.py: all pairs at once
+
+
+@register(
+    "rouge_l",
+    "ROUGE-L F1 over lower-cased words (longest common subsequence).",
+    batch=_rouge_l_batch,
+)
 def rouge_l(answer: str, reference: str) -> float:
     a, r = words(answer), words(reference)
     lcs = lcs_length(a, r)

@@ -98,6 +98,8 @@ def test_sections_titles_and_no_sections(tmp_path: Path) -> None:
     ws = Workspace(tmp_path / "ws")
     secs = ws.read_table("ingest", "records").filter(pl.col("layout") == "contract_documents")
     assert secs["section_title"].to_list() == [None, "1. DEFINITIONS", "2. TERM"]
+    # each section's source is the line it starts on, not the document's first line
+    assert secs["source"].to_list() == [f"{docs / 'k.txt'}:{n}" for n in (1, 3, 7)]
     rejects = ws.read_table("ingest", "rejects")
     assert rejects.select("source", "reason").rows() == [(f"{docs / 'flat.txt'}:1", "no_sections")]
     assert rejects["message"][0].startswith("no section heading found in this document (701 ")

@@ -353,20 +353,31 @@ PARTIES = (
     "This agreement is made between {} Corporation, a company organized under the laws of "
     "Delaware, and {} Limited, a company organized under the laws of England."
 )
+AUDIT = (
+    "The {} purchaser may audit the books and records relevant to this agreement once each "
+    "calendar year upon thirty days written notice to the supplier."
+)
 WIDE_COLUMNS = [
     "Filename",
     "Document Name",
     "Document Name-Answer",
     "Parties",
     "Parties-Answer",
+    "Audit Rights",
+    "Audit Rights-Answer",
     "Governing Law",
     "Governing Law-Answer",
 ]
 
 
 def _wide_row(name: str, title: str, a: str, b: str, state: str) -> list[str]:
+    """Document Name and Parties give no record (their answer copies the span); Audit Rights
+    (a risk span, the record carrying the row) and Governing Law (a value) give one each."""
     doc = f"{title.upper()} SUPPLY AGREEMENT"
-    return [name, doc, doc.title(), PARTIES.format(a, b), f"{a}; {b}", LAW.format(state), state]
+    return [
+        *(name, doc, doc.title(), PARTIES.format(a, b), f"{a}; {b}"),
+        *(AUDIT.format(title), "Yes", LAW.format(state), state),
+    ]
 
 
 def build_contracts(root: Path) -> Path:
@@ -425,10 +436,10 @@ def test_a_row_made_into_records_takes_their_best_outcome(contracts_ws: Path) ->
     exp = pl.read_parquet(contracts_ws / "export" / "outcomes.parquet")
     ded = pl.read_parquet(contracts_ws / "dedupe" / "outcomes.parquet")
     made = f["records"]["outcomes"]
-    assert made["exported"] == exp.filter(pl.col("outcome") == "exported").height == 10
-    assert made["duplicate"] == ded.filter(pl.col("outcome") == "duplicate").height == 4
+    assert made["exported"] == exp.filter(pl.col("outcome") == "exported").height == 7
+    assert made["duplicate"] == ded.filter(pl.col("outcome") == "duplicate").height == 3
     assert made["filtered"] == 1
-    assert f["records"]["expanded"] == {"rows": 5, "records": 15}
+    assert f["records"]["expanded"] == {"rows": 5, "records": 11}
     # per file, as the exports have it: the text file's sections were exported
     funnel = {Path(r["source_file"]).name: r for r in f["funnel"]}
     assert funnel["kappa.txt"]["exported"] == 1 and funnel["kappa.txt"]["filtered"] == 0
@@ -440,7 +451,7 @@ def test_a_row_made_into_records_takes_their_best_outcome(contracts_ws: Path) ->
     assert checks["every record traces to an input row"] == {
         "name": "every record traces to an input row",
         "ok": True,
-        "detail": "5 rows made into 15 records",
+        "detail": "5 rows made into 11 records",
     }
 
 
@@ -450,10 +461,12 @@ def test_record_without_the_one_carrying_its_row_fails(contracts_ws: Path, tmp_p
     write_parquet(pl.read_parquet(path).clear(), path)  # kappa.txt's preamble is gone
     f = collect(ws)
     bad = failed(f)
+    # each section has its own line; without the record carrying the file, each is counted
+    # at its line (kappa.txt's sections start on lines 5 and 9)
     assert bad["every record traces to an input row"].startswith(
-        "2 records of 1 rows whose row-carrying record is in no table (first "
+        "2 records of 2 rows whose row-carrying record is in no table (first "
     )
-    assert bad["every record traces to an input row"].endswith("kappa.txt:1)")
+    assert bad["every record traces to an input row"].endswith("kappa.txt:5)")
     assert bad["rows per file"].endswith("kappa.txt: 1 rows read, 0 accounted for (1 unexplained)")
     assert sum(f["outcomes"].values()) == 4
 

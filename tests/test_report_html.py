@@ -145,9 +145,9 @@ def test_html_shows_records_made_from_rows(tmp_path: Path, ws: Path) -> None:
     from tests.test_report import build_contracts
 
     page = render_html(collect(build_contracts(tmp_path)))
-    assert "5 input rows became 15 records" in page
+    assert "5 input rows became 11 records" in page
     assert '<th>outcome</th><th class="n">input rows</th><th class="n">records</th>' in page
-    assert '<td>exported</td><td class="n">4</td><td class="n">10</td>' in page
+    assert '<td>exported</td><td class="n">4</td><td class="n">7</td>' in page
     assert "became" not in render_html(collect(ws))
 
 

@@ -270,6 +270,20 @@ def row_units(
         )
 
     items = pl.concat([part(rej, "rejected"), part(fil, "filtered"), part(o, None)])
+    # a document's sections start on their own lines: a record that does not carry its row
+    # (n_rows 0) belongs to the row carried by the nearest record at or before its line
+    carried = pl.when(pl.col("n_rows") > 0).then(pl.col("source_line"))
+    items = (
+        items.with_row_index("_i")
+        .sort("source_file", "source_line", pl.col("n_rows") == 0, "_i", nulls_last=True)
+        .with_columns(
+            source_line=pl.when(pl.col("n_rows") == 0)
+            .then(pl.coalesce(carried.forward_fill().over("source_file"), "source_line"))
+            .otherwise("source_line")
+        )
+        .sort("_i")
+        .drop("_i")
+    )
     shares = (pl.col("n_rows") == 0) & pl.col("source_line").is_not_null()
     if not items.select(shares.any()).item():  # one record per row (or per thread): as read
         return items.with_columns(records=pl.lit(1, pl.Int64)), None

@@ -113,7 +113,7 @@ class SectionsMapper(LayoutMapper):
             if self.schema.labels is not None:
                 values[self.schema.labels.field] = risks[i]
             yield Candidate(
-                line,
+                line + sec.line - 1,  # the section's own line, so a reader can find it
                 f"{loc}#s{i + 1}",
                 1 if i == 0 else 0,
                 values,

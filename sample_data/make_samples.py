@@ -151,8 +151,15 @@ def write_real_excerpts() -> None:
         csv.writer(f, lineterminator="\n").writerows(rows[:16])
     txt_dir = HERE / "contracts" / "full_text"
     txt_dir.mkdir(exist_ok=True)
-    for p in sorted((REAL / "legal" / "cuad_full_contract_txt").glob("*.txt"))[:4]:
+    texts = REAL / "legal" / "cuad_full_contract_txt"
+    for p in sorted(texts.glob("*.txt"))[:4]:
         shutil.copyfile(p, txt_dir / p.name)
+    # and the texts of 4 of the table's contracts, so their sections get CUAD's risk labels
+    for name in ("DeltathreeInc_19991102_S-1A_EX-10.19_6227850_EX-10.19_Co-Branding Agreement_ Service Agreement",
+                 "FulucaiProductionsLtd_20131223_10-Q_EX-10.9_8368347_EX-10.9_Content License Agreement",
+                 "IntegrityMediaInc_20010329_10-K405_EX-10.17_2373875_EX-10.17_Co-Branding Agreement",
+                 "ReedsInc_20191113_10-Q_EX-10.4_11888303_EX-10.4_Development Agreement"):
+        shutil.copyfile(texts / f"{name}.txt", txt_dir / f"{name}.txt")
     # clinical: MTS-Dialog validation pairs and ACI-Bench visits, MTSamples notes.
     # and a few rows of the published test sets, which the schema keeps in the test split
     for name, n in (("MTS-Dialog-ValidationSet.csv", 100), ("aci-bench_valid.csv", 8),

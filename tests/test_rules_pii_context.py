@@ -161,3 +161,16 @@ def test_held_out_classes_from_half_a_misses() -> None:
         "[PERSON] from Can Capital is the keynote speaker",
         "When [PERSON] came, the server was [IP].",
     ]
+
+
+def test_places_and_versioned_products_from_the_support_run_are_no_persons() -> None:
+    """From [PERSON] contexts read on IBM's support tweets: a census name before a place word
+    is a place of several words, before a version number a product (a dose is no version)."""
+    engine = PiiEngine(load_rule_pack("default").pii)
+    texts = [
+        "Will it be available in South Africa?",
+        "New macbook. Catalina 10.15.3 with Lightroom; I run Sierra 10.12 at home.",
+        "Michael Jackson sang. Smith 10.5 mg given.",
+    ]
+    out = engine.scan(pl.Series(texts), keep_values=True).placeholders().to_list()
+    assert out == [texts[0], texts[1], "[PERSON] sang. [PERSON] 10.5 mg given."]

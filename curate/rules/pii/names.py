@@ -237,6 +237,10 @@ _HEADER_END = rb"(?:\r|\n|" + _ROW_B + rb"|\Z)"  # of the line, the text, all te
 _PEEK_RE = re.compile(  # char classes only: a find's check runs it, so it must be cheap
     # a possessive
     rb"(?P<s>'s|\xe2\x80\x99s)?(?:"
+    # a version number: a product's ("Catalina 10.15.3", "Sierra 10.12"), not a person's
+    # (not a dose or a measure: "Smith 10.5 mg")
+    + rb"(?P<v>[ \t]+[vV]?[0-9]{1,2}\.[0-9]{1,2}(?:\.[0-9]+)?(?![0-9.]|[ \t]*(?:%|(?i:mg|mcg|ml"
+    + rb"|mmol|meq|g|kg|cm|mm|units?|cc|l|lbs?|mmhg|hrs?|days?|weeks?|years?|yrs?)\b)))|"
     # the rest of a header line: its end, a bracket, a dash, a number, a find (a date, an
     # MRN), or a comma and a first name, a field or a number ("Smith, John", "Smith, DOB")
     + rb"(?P<h>[ \t]*(?:"
@@ -277,7 +281,9 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
         possessive, header, word = m.group("s", "h", "w")
         if possessive is not None:
             flags = "s"
-        if header is not None:
+        if m.group("v") is not None:
+            flags += "d"
+        elif header is not None:
             flags += "h"
         elif word is not None:
             word = word.lower().rstrip(b".")
@@ -318,6 +324,12 @@ def _listed_span(value: str, wrap: Callable[[str], str], engine: PiiEngine) -> s
         return value
     listed = [t.group() in engine.listed for t in tokens]
     if not any(listed):
+        return value
+    # a place of several words ("South Africa", "North Carolina"): a place last and no given
+    # name ("Michael Jackson" is a person, "Jackson" a city too)
+    plain = [t.group().strip(".,") for t in tokens]
+    place = len(plain) > 1 and plain[-1] in engine.words.places
+    if place and not any(w in engine.words.first_names for w in plain):
         return value
     first = listed.index(True)
     last = len(listed) - 1 - listed[::-1].index(True)

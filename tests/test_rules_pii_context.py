@@ -174,3 +174,17 @@ def test_places_and_versioned_products_from_the_support_run_are_no_persons() -> 
     ]
     out = engine.scan(pl.Series(texts), keep_values=True).placeholders().to_list()
     assert out == [texts[0], texts[1], "[PERSON] sang. [PERSON] 10.5 mg given."]
+
+
+def test_companies_terms_and_connectives_from_the_labelled_sample_are_no_persons() -> None:
+    """Classes among the false [PERSON]s of tests/data/pii_labels (not its strings): "its X"
+    is no greeting ("its Owners"), a name before ", Inc." is a company, a connective opening
+    a sentence before a comma is no name called ("Meanwhile, you can")."""
+    engine = PiiEngine(load_rule_pack("default").pii)
+    texts = [
+        "If Franchisee (or its Owners) shall at any time",
+        "the agreement is signed by Flextronics, Inc. as a purchaser",
+        "Check your spam folder. Meanwhile, you can read this. Hi Maria, thanks!",
+    ]
+    out = engine.scan(pl.Series(texts), keep_values=True).placeholders().to_list()
+    assert out == [*texts[:2], texts[2].replace("Maria", "[PERSON]")]

@@ -238,6 +238,9 @@ _PEEK_RE = re.compile(  # char classes only: a find's check runs it, so it must 
     # a possessive
     rb"(?P<s>'s|\xe2\x80\x99s)?(?:"
     # a version number: a product's ("Catalina 10.15.3", "Sierra 10.12"), not a person's
+    # a company's suffix after a comma: "Flextronics, Inc.", "PcoMed, LLC" (without the comma
+    # the next word's check sees it: thing_words)
+    + rb"(?P<c>,[ \t]*(?:Inc|LLC|L\.L\.C|Ltd|Corp|Co|GmbH|AG|S\.A|SA|plc|PLC|LLP|LP|N\.V|B\.V)\b)|"
     # (not a dose or a measure: "Smith 10.5 mg")
     + rb"(?P<v>[ \t]+[vV]?[0-9]{1,2}\.[0-9]{1,2}(?:\.[0-9]+)?(?![0-9.]|[ \t]*(?:%|(?i:mg|mcg|ml"
     + rb"|mmol|meq|g|kg|cm|mm|units?|cc|l|lbs?|mmhg|hrs?|days?|weeks?|years?|yrs?)\b)))|"
@@ -281,7 +284,7 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
         possessive, header, word = m.group("s", "h", "w")
         if possessive is not None:
             flags = "s"
-        if m.group("v") is not None:
+        if m.group("v") is not None or m.group("c") is not None:
             flags += "d"
         elif header is not None:
             flags += "h"

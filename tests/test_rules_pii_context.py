@@ -201,3 +201,16 @@ def test_contracts_pack_keeps_parties_acting_in_clauses() -> None:
     ]
     out = CONTRACTS.scan(pl.Series(texts), keep_values=True).placeholders().to_list()
     assert out == [*texts[:2], "Mr. [PERSON] agrees. Notices to Ms. [PERSON] and Dr. [PERSON]."]
+
+
+def test_regions_and_titles_after_greetings_from_the_clinical_run() -> None:
+    """From [PERSON] contexts read on MTS-Dialog/ACI-Bench: a compass word and a capitalized
+    word is a region ("West Coast"), a title after a greeting is no name but the word after
+    it is ("Hello Mister Strange" left "Strange" in the text)."""
+    engine = PiiEngine(load_rule_pack("clinical").pii)
+    texts = [
+        "They moved from the West Coast to the East Coast.",
+        "Doctor: Hello Mister Strange, can you please confirm your age?",
+    ]
+    out = engine.scan(pl.Series(texts), keep_values=True).placeholders().to_list()
+    assert out == [texts[0], texts[1].replace("Strange", "[PERSON]")]

@@ -198,6 +198,12 @@ def _name_span(
     The capitalized tokens are noted (NOTE name NOTE) to be redacted elsewhere in the record.
     """
     tokens = list(_TOKEN_RE.finditer(value))
+    first = tokens[0].group().rstrip(".").lower() if tokens else ""
+    if len(tokens) > 1 and first in engine.words.title_words and not titled:
+        # a title after a greeting is no name, the word after it is: "Hello Mister Strange"
+        cut = tokens[1].start()
+        rest = _name_span(value[cut:], wrap, engine, titled=True, case=_case(tokens[0].group()))
+        return value[:cut] + rest
     keep = 0
     for k, m in enumerate(tokens):
         if _is_initial(m.group(), any_case=eponyms):
@@ -331,7 +337,9 @@ def _listed_span(value: str, wrap: Callable[[str], str], engine: PiiEngine) -> s
     # a place of several words ("South Africa", "North Carolina"): a place last and no given
     # name ("Michael Jackson" is a person, "Jackson" a city too)
     plain = [t.group().strip(".,") for t in tokens]
-    place = len(plain) > 1 and plain[-1] in engine.words.places
+    # (or a compass word before a capitalized word: "West Coast", "East Village")
+    compass = len(plain) > 1 and plain[0] in ("North", "South", "East", "West")
+    place = compass or (len(plain) > 1 and plain[-1] in engine.words.places)
     if place and not any(w in engine.words.first_names for w in plain):
         return value
     first = listed.index(True)

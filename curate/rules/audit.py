@@ -43,7 +43,7 @@ from curate.rules.pii.scan import _non_ascii
 MIN_RECORDS = 5  # a string is shown verbatim only if redacted in this many distinct records
 TOP = 50  # strings listed per type (the terminal report shows the first 8)
 CONTEXTS = 5  # contexts per type (the most frequent shown strings, one each)
-CANDIDATES = 25  # strings per type and batch that keep a context
+CANDIDATES = 10  # strings per type and batch that keep a context
 WIDTH = 200  # characters of a context
 
 _MARK_RE = re.compile(_ANY_MARK)
@@ -127,6 +127,33 @@ def _cut(text: str, at: int) -> str:
 _SCHEMA = {"t": pl.Int32, "value": pl.Utf8, "g": pl.Int64, "k": pl.Int64, "j": pl.Int64}
 
 
+def _single_finds(
+    rows: np.ndarray, type_of: np.ndarray, marked: pl.Series, texts: pl.Series, groups: np.ndarray
+) -> list[pl.DataFrame]:
+    """The finds of the texts at ``rows``, each with one find (of type ``type_of``): the text
+    before and after its marker is the text before and after its value. One frame per type
+    (the marker is a literal there), with ``ok`` false where the text does not fit."""
+    out = []
+    for t in np.unique(type_of).tolist():
+        ks = rows[type_of == t]
+        sub = pl.DataFrame({"k": ks, "m": marked.gather(ks), "o": texts.gather(ks)})
+        parts = sub.with_columns(pl.col("m").str.split_exact(chr(_BASE + t), 1)).unnest("m")
+        pre, post, o = pl.col("field_0"), pl.col("field_1"), pl.col("o")
+        start = pre.str.len_chars()
+        length = o.str.len_chars() - start - post.str.len_chars()
+        out.append(
+            parts.select(
+                t=pl.lit(t, pl.Int32),
+                value=o.str.slice(start, length),
+                g=pl.Series(groups[ks], dtype=pl.Int64),
+                k=pl.col("k").cast(pl.Int64),
+                j=pl.lit(0, pl.Int64),
+                ok=(o.str.starts_with(pre) & o.str.ends_with(post) & (length > 0)).fill_null(False),
+            )
+        )
+    return out
+
+
 def audit_batch(
     scan: Scan,
     texts: pl.Series,
@@ -140,44 +167,33 @@ def audit_batch(
     apply_rules has already) says which texts hold how many finds, else they are searched."""
     types = scan.engine.types
     marked = _fast_form(scan.marked, scan.keep_values)
-    one_type = np.full(len(marked), -1, np.int64)  # the type of a text with exactly one find
-    if counts is not None:
+    unaligned = [0] * len(types)
+    frames = []
+    if counts is not None:  # texts with one find are cut in Polars, by type
         table = np.stack([counts[t] for t in types]) if types else np.zeros((0, len(marked)))
         n = table.sum(axis=0)
-        idx = pl.Series(np.flatnonzero(n), dtype=pl.Int64)
-        single = n == 1
-        one_type[single] = table[:, single].argmax(axis=0)
+        single = np.flatnonzero(n == 1)
+        frames += _single_finds(single, table[:, single].argmax(axis=0), marked, texts, groups)
+        for f in frames:
+            for t, bad in f.filter(~pl.col("ok")).group_by("t").len().iter_rows():
+                unaligned[t] += bad
+        frames = [f.filter("ok").drop("ok") for f in frames]
+        idx = pl.Series(np.flatnonzero(n > 1), dtype=pl.Int64)
     else:
         idx = _non_ascii(marked)  # a text with a marker is not ASCII: a cheap first cut
-    unaligned = [0] * len(types)
     found: dict[int, tuple[str, str, list[tuple[int, int] | None]]] = {}
     cols: tuple[list[Any], ...] = ([], [], [], [], [])
     ts, vs, gs, ks, js = cols
-    ks_all = idx.to_list()
     for k, m, o in zip(
-        ks_all, marked.gather(idx).to_list(), texts.gather(idx).to_list(), strict=True
+        idx.to_list(), marked.gather(idx).to_list(), texts.gather(idx).to_list(), strict=True
     ):
-        rec = int(groups[k])
-        t = int(one_type[k])
-        if t >= 0:  # one find: the value is what the marker stands for
-            i = m.find(chr(_BASE + t))
-            e = i + len(o) - len(m) + 1
-            if i < 0 or e <= i or not (o.startswith(m[:i]) and o.endswith(m[i + 1 :])):
-                unaligned[t] += 1
-                continue
-            found[k] = (o, m, [(i, e)])
-            ts.append(t)
-            vs.append(o[i:e])
-            gs.append(rec)
-            ks.append(k)
-            js.append(0)
-            continue
         parts = _MARK_SPLIT.split(m)
         marks = parts[1::2]
         if not marks:
             continue
         spans = align(o, parts[::2]) or [None] * len(marks)
         found[k] = (o, m, spans)
+        rec = int(groups[k])
         for j, (c, span) in enumerate(zip(marks, spans, strict=True)):
             if span is None:
                 unaligned[ord(c) - _BASE] += 1
@@ -187,7 +203,7 @@ def audit_batch(
                 gs.append(rec)
                 ks.append(k)
                 js.append(j)
-    frames = [pl.DataFrame(dict(zip(_SCHEMA, cols, strict=True)), schema=_SCHEMA)]
+    frames.append(pl.DataFrame(dict(zip(_SCHEMA, cols, strict=True)), schema=_SCHEMA))
     df = pl.concat(frames).with_columns(pl.col("value").str.strip_chars())
     per = (
         df.sort("g", "k", "j")  # a record's texts: fields, then turns (k in that order)
@@ -206,6 +222,10 @@ def audit_batch(
     for (t,), g in per.group_by("t", maintain_order=True):
         name = types[int(t)]
         for value, k, j in g.head(CANDIDATES).select("value", "k", "j").iter_rows():
+            if k not in found:  # one find (cut in Polars): where its marker is
+                o, m = texts[k], marked[k]
+                at = _MARK_RE.search(m).start()  # type: ignore[union-attr]
+                found[k] = (o, m, [(at, at + len(o) - len(m) + 1)])
             o, m, spans = found[k]
             before, after = _context(o, m, spans, j, types)
             contexts.setdefault(name, {})[value] = {

@@ -24,7 +24,7 @@ in input order. ``finish_rule_stats`` merges the batches for ``rules.json``; unt
 per-batch form (every string) lives under ``stats["_audit"]``, which is never written.
 Memory: ingest keeps every batch's stats until it writes rules.json, so the audit holds each
 distinct redacted string of the run once per batch it occurs in (a few dozen bytes each, plus
-25 contexts per type and batch).
+10 contexts per type and batch).
 """
 
 from __future__ import annotations

@@ -536,7 +536,7 @@ def test_gates_pass_every_text_their_pass_can_match(engine: PiiEngine) -> None:
             *_mixed_texts(11, 300),
             *["PAſTOR Przybylo", "paſtor przybylo", "x@y", "s3://b/k", "dead:beef::cafe"],
             *["hi @dave_99", "Musterweg 2\n10115 Berlin", "born 2023/08/20", "a 92 yo man"],
-                *["12 rue de Rivoli"],
+            *["12 rue de Rivoli"],
             *["order A١BCD", "call ٥٥٥ ١٢٣٤"],  # no 0-9
         ],
         dtype=pl.Utf8,

@@ -22,6 +22,7 @@ from curate.report.accounting import (
 )
 from curate.report.balance import balance, default_balance_field, export_stratify
 from curate.report.duplicates import contamination, duplicates
+from curate.report.evaluation import evaluation
 from curate.report.fields import fields
 from curate.report.lengths import extremes, lengths
 from curate.report.outcomes import (
@@ -38,7 +39,6 @@ from curate.report.run_info import run_info
 from curate.report.samples import fill_texts
 from curate.report.tables import Tables, counts, read_json
 from curate.report.training import training
-from curate.report.evaluation import evaluation
 from curate.workspace import PREVIOUS_STAGE_HINT, STAGE_LOG, Workspace
 
 REPORT_FORMAT = 1

@@ -1,7 +1,7 @@
 """The batch forms of the metrics give exactly what their definitions give: chrF's n-gram
 matches against a Counter of string slices (both sort paths, chunk edges, any alphabet,
-Unicode whitespace) and against sacrebleu's CHRF; ROUGE-L's numpy LCS against the scalar one;
-word counts against ``words()``; the placeholder prefilter against the regex."""
+Unicode whitespace) and against sacrebleu's CHRF; word counts against ``words()``; the
+placeholder prefilter against the regex."""
 
 from __future__ import annotations
 
@@ -14,15 +14,11 @@ import pytest
 
 from curate.eval.chrf import chrf_batch, chrf_stats
 from curate.eval.metrics import (
-    _WORD,
     PLACEHOLDER,
     REGISTRY,
-    lcs_length,
-    rouge_l,
     word_counts,
     words,
 )
-from curate.eval.rouge import lcs_lengths, rouge_l_batch
 
 chrf_module = sys.modules["curate.eval.chrf"]  # curate.eval.__init__ re-exports a function
 
@@ -98,37 +94,12 @@ def test_chrf_equals_sacrebleu_sentence_chrf() -> None:
     assert ours == pytest.approx(theirs, abs=1e-9)
 
 
-@pytest.mark.parametrize(
-    ("symbols", "longest"),
-    [(2, 10), (4, 70), (2, 200), (8, 300), (1, 140)],  # references of 1 to 5 64-bit words
-)
-def test_batch_lcs_equals_the_scalar_bit_parallel_lcs(symbols: int, longest: int) -> None:
-    """Multi-word references (carries across words: runs of one symbol) and empty sides."""
-    rng = random.Random(symbols * 1000 + longest)
-    answers = [[rng.randrange(symbols) for _ in range(rng.randint(0, longest))] for _ in range(300)]
-    refs = [[rng.randrange(symbols) for _ in range(rng.randint(0, longest))] for _ in range(300)]
-    expected = [
-        lcs_length([str(x) for x in a], [str(x) for x in r])
-        for a, r in zip(answers, refs, strict=True)
-    ]
-    assert lcs_lengths(answers, refs, symbols).tolist() == expected
-
-
-def test_rouge_l_batch_equals_rouge_l() -> None:
-    rng = random.Random(2)
-    parts = ["The ", "cat ", "sat", " on", " MAT", ", ", "İ", "é", "\n"]
-    answers = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 40))) for _ in range(1500)]
-    refs = answers[::-1]
-    expected = [rouge_l(a, r) for a, r in zip(answers, refs, strict=True)]
-    assert rouge_l_batch(answers, refs, _WORD) == expected
-    assert REGISTRY["rouge_l"].score_all(answers, refs) == expected
-
-
 def test_word_counts_equal_words() -> None:
     rng = random.Random(0)
     alphabet = [*"ab _-.\n\x00İßé\u0307١٢中 ", "don't", "e-mail"]
     texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(3000)]
     assert word_counts(texts).tolist() == [len(words(t)) for t in texts]
+    assert word_counts([]).tolist() == [] and word_counts(["", ""]).tolist() == [0, 0]
 
 
 def test_no_placeholder_batch_equals_the_regex() -> None:

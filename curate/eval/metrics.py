@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 
 from curate.eval.chrf import chrf_batch
-from curate.eval.rouge import rouge_l_batch
+from curate.eval.words import word_counts, words
 
 MetricFn = Callable[[str, str], float | None]
 
@@ -64,7 +64,6 @@ def register(
 
 # -- normalization ------------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _PUNCT_EDGES = re.compile(r"^[\W_]+|[\W_]+$", re.UNICODE)
 
 
@@ -73,36 +72,6 @@ def normalize_label(text: str) -> str:
     ("Governing Law." == "governing  law")."""
     text = unicodedata.normalize("NFKC", text).casefold().strip()
     return " ".join(_PUNCT_EDGES.sub("", text).split())
-
-
-def words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
-
-
-def word_counts(texts: Sequence[str]) -> np.ndarray:
-    """``len(words(t))`` of every text, counted for the whole batch at once: a character is a
-    word character exactly when ``re``'s ``\\w`` says so (``isalnum()`` or ``_``), decided
-    once per distinct character; a word starts where a word character follows a non-word one
-    or a text's start."""
-    folded = [t.casefold() for t in texts]
-    lengths = np.array(list(map(len, folded)), dtype=np.int64)
-    codes = np.frombuffer("".join(folded).encode("utf-32-le", "surrogatepass"), np.uint32)
-    if codes.size == 0:
-        return np.zeros(len(texts), dtype=np.int64)
-    present = np.zeros(int(codes.max()) + 1, dtype=bool)
-    present[codes] = True
-    is_word = np.zeros_like(present)
-    chars = np.flatnonzero(present)
-    is_word[chars] = [chr(c).isalnum() or c == 95 for c in chars.tolist()]
-    w = is_word[codes]
-    start = np.empty_like(w)
-    start[0] = w[0]
-    np.greater(w[1:], w[:-1], out=start[1:])
-    offsets = np.concatenate(([0], np.cumsum(lengths)))
-    first = offsets[:-1][lengths > 0]
-    start[first] = w[first]  # a text's first character starts a word whatever came before
-    at = np.searchsorted(np.flatnonzero(start), offsets)
-    return np.diff(at)
 
 
 # -- exact / label ------------------------------------------------------------------------------
@@ -204,15 +173,9 @@ def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
     return len(b) - bin(v).count("1")
 
 
-def _rouge_l_batch(answers: Sequence[str], references: Sequence[str]) -> list[float | None]:
-    return rouge_l_batch(answers, references, _WORD)  # curate/eval/rouge.py: all pairs at once
-
-
-@register(
-    "rouge_l",
-    "ROUGE-L F1 over lower-cased words (longest common subsequence).",
-    batch=_rouge_l_batch,
-)
+# One pair at a time: a batch form (numpy bit-parallel LCS over all pairs) measured no faster,
+# since finding and numbering the words (Python strings) costs more than the LCS itself.
+@register("rouge_l", "ROUGE-L F1 over lower-cased words (longest common subsequence).")
 def rouge_l(answer: str, reference: str) -> float:
     a, r = words(answer), words(reference)
     lcs = lcs_length(a, r)

@@ -135,11 +135,20 @@ def bench_scoring(n: int) -> float:
     refs = [" ".join(rng.choice(words) for _ in range(rng.randint(20, 60))) for _ in range(n)]
     answers = [" ".join(rng.choice(words) for _ in range(rng.randint(10, 60))) for _ in range(n)]
     names = ["rouge_l", "chrf", "no_placeholder", "length_ratio"]  # the tickets tasks' metrics
-    t0 = time.perf_counter()
-    for name in names:
-        REGISTRY[name].score_all(answers, refs)
-    rate = n / (time.perf_counter() - t0)
-    print(f"scoring ({', '.join(names)}; {n:,} examples of 10-60 words): {rate:,.0f} examples/s")
+    per: dict[str, float] = {}
+    for name in names:  # best of 3: the machine may be shared
+        runs = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            REGISTRY[name].score_all(answers, refs)
+            runs.append(time.perf_counter() - t0)
+        per[name] = min(runs)
+    rate = n / sum(per.values())
+    each = ", ".join(f"{k} {v / n * 1e6:.1f}" for k, v in per.items())
+    print(
+        f"scoring ({n:,} examples of 10-60 words; best of 3): {rate:,.0f} examples/s "
+        f"(µs/example: {each})"
+    )
     return rate
 
 

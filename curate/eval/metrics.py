@@ -170,7 +170,7 @@ def lcs_length(a: Sequence[str], b: Sequence[str]) -> int:
         if m:
             u = v & m
             v = ((v + u) | (v - u)) & full
-    return len(b) - bin(v).count("1")
+    return len(b) - v.bit_count()
 
 
 # One pair at a time: a batch form (numpy bit-parallel LCS over all pairs) measured no faster,

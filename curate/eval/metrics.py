@@ -4,8 +4,10 @@ A metric takes the model's answer and the reference answer and returns a score, 
 does not apply to this example (an ICD-10 check on an answer with no code in it). Scores of
 ``higher`` metrics lie in [0, 1]; ``length_ratio`` is a plain ratio (1.0 is the reference's
 length) and is reported, not ranked. ``label`` also feeds per-label precision/recall/F1
-(:func:`label_report`). Scoring is pure Python/numpy and runs at tens of thousands of examples
-per second (bench/bench_eval.py), so it never limits an evaluation.
+(:func:`label_report`). Scoring is pure Python/numpy: the tickets tasks' four metrics score
+about 20,000 examples per second on 2 cores (bench/bench_eval.py), so it never limits an
+evaluation. chrF (curate/eval/chrf.py) and word counts (curate/eval/words.py) run on the whole
+batch at once.
 
 Add a metric with :func:`register`; a schema names it like a rule pack names a rule.
 """

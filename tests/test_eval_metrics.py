@@ -113,6 +113,11 @@ def test_label_report_per_label_precision_recall_f1() -> None:
     }
     assert got["accuracy"] == 0.5 and got["macro_f1"] == pytest.approx((2 / 3 + 0.5) / 2)
     assert label_set('Uncapped liability: "no cap"\nNone') == {"uncapped liability"}
+    # a ';' inside the quoted evidence is no label separator
+    assert label_set('Audit rights: "books; records;\nand accounts"\nInsurance: "a; b"') == {
+        "audit rights",
+        "insurance",
+    }
 
 
 def test_bootstrap_is_seeded_and_brackets_the_difference() -> None:

@@ -94,13 +94,14 @@ def label(answer: str, reference: str) -> float:
 
 
 _LABEL_SPLIT = re.compile(r"[;\n]")
+_QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')  # evidence (may span lines), not labels
 
 
 def label_set(text: str) -> frozenset[str]:
     """The labels an answer names: its lines or ';'-separated parts, each cut at a ':' (a
     label followed by the quoted language that supports it), normalized; "none" is no label."""
     out = set()
-    for part in _LABEL_SPLIT.split(text):
+    for part in _LABEL_SPLIT.split(_QUOTED.sub("", text)):
         name = normalize_label(part.split(":", 1)[0])
         if name and name != "none":
             out.add(name)

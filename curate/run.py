@@ -238,12 +238,14 @@ def run(
     only: list[str] | None = None,
     on_stage: Callable[[str, str], None] | None = None,
     wait: bool = False,
+    on_progress: Callable[[str, str], None] | None = None,
 ) -> RunResult:
     """Run the pipeline described by ``config``; ``force`` re-runs from that stage on.
 
     Holds the workspace lock throughout: another run on it raises a WorkspaceError naming the
     holder, or, with ``wait``, waits for it to finish. ``only`` runs just those stages;
-    ``on_stage(stage, status)`` hears "cached", "running" and "done"."""
+    ``on_stage(stage, status)`` hears "cached", "running" and "done"; ``on_progress(stage,
+    line)`` hears a stage's progress lines where it has them (eval's batches)."""
     from curate.config import RunConfig, load_config
     from curate.workspace import Workspace
 
@@ -256,7 +258,7 @@ def run(
     ws.check_usable()
     # The lock's folder is removed again if the run fails before writing anything in it.
     with ws.lock(wait=wait):
-        return _run_locked(cfg, ws, force, only, on_stage)
+        return _run_locked(cfg, ws, force, only, on_stage, on_progress)
 
 
 def _run_locked(
@@ -265,6 +267,7 @@ def _run_locked(
     force: str | None,
     only: list[str] | None,
     on_stage: Callable[[str, str], None] | None,
+    on_progress: Callable[[str, str], None] | None = None,
 ) -> RunResult:
     from curate.workspace import write_json
 
@@ -312,7 +315,7 @@ def _run_locked(
             result.stages[stage] = None
             continue
         note(stage, "running")
-        result.stages[stage] = _run_stage(stage, cfg, ws, result, engine)
+        result.stages[stage] = _run_stage(stage, cfg, ws, result, engine, on_progress)
         if stage != "report":
             cache[stage] = key
             write_json(cache, ws.path / CACHE_FILE)
@@ -326,6 +329,7 @@ def _run_stage(
     ws: Workspace,
     result: RunResult,
     engine: Callable[[], Engine],
+    on_progress: Callable[[str, str], None] | None = None,
 ) -> StageResult | None:
     """Run one stage with its section's options as keywords (every field, so a new option
     needs no change here); paths in the config are resolved against its folder."""
@@ -404,7 +408,7 @@ def _run_stage(
         write_json(result.train_summary, out / "summary.json")
         return getattr(trained, "stage_result", None)
     if stage == "eval":
-        return _run_eval(cfg, ws, result)
+        return _run_eval(cfg, ws, result, on_progress)
     if stage == "report":
         from curate.report import report
 
@@ -420,9 +424,20 @@ def _run_stage(
     raise AssertionError(stage)
 
 
-def _run_eval(cfg: RunConfig, ws: Workspace, result: RunResult) -> StageResult | None:
+def _run_eval(
+    cfg: RunConfig,
+    ws: Workspace,
+    result: RunResult,
+    on_progress: Callable[[str, str], None] | None = None,
+) -> StageResult | None:
     """[eval]: the [train] adapter against its base model on the export's held-out split."""
     from curate.eval import eval as evaluate
+    from curate.eval.progress import describe
+
+    def progress(ev: dict[str, Any]) -> None:
+        line = describe(ev)
+        if on_progress is not None and line:
+            on_progress("eval", line)
 
     assert cfg.eval is not None and cfg.train is not None
     options = cfg.eval.model_dump(by_alias=True)
@@ -433,7 +448,11 @@ def _run_eval(cfg: RunConfig, ws: Workspace, result: RunResult) -> StageResult |
     if options.get("base") and options["base"] != "smollm2":
         options["base"] = cfg.resolve(options["base"])
     evaluated = evaluate(
-        cfg.resolve(cfg.train.out), cfg.resolve(cfg.export.out), workspace=ws, **options
+        cfg.resolve(cfg.train.out),
+        cfg.resolve(cfg.export.out),
+        workspace=ws,
+        progress=progress,
+        **options,
     )
     result.eval_summary = evaluated.summary
     return getattr(evaluated, "stage_result", None)

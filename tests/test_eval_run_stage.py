@@ -66,8 +66,13 @@ def test_eval_stage_runs_after_train_is_cached_and_follows_the_export(tmp_path: 
     cfg = write(tmp_path, model, 0.2)
     summary_path = tmp_path / "ws" / "eval" / "summary.json"
 
-    first = run(cfg)
+    lines: list[tuple[str, str]] = []
+    first = run(cfg, on_progress=lambda stage, line: lines.append((stage, line)))
     assert "eval" in first.stages and "eval" not in first.skipped
+    # the stage reports as it goes: phases, and a line per generation batch of each system
+    assert ("eval", "eval: tuned: generating") in lines
+    assert any(line.startswith("eval adapter: generated 3/3 answers") for _, line in lines)
+    assert any(line.startswith("eval base: generated 3/3 answers") for _, line in lines)
     summary = json.loads(summary_path.read_text("utf-8"))
     assert summary["split"] == "val" and summary["examples"] == 3
     assert summary["systems"] == ["tuned", "base"]

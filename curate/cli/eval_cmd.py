@@ -11,9 +11,9 @@ from rich.table import Table
 from curate.cli._common import console, handle_errors, json_option, out, print_json
 from curate.errors import UsageError
 from curate.eval.options import EvalOptions
+from curate.eval.progress import SYSTEM_LABEL, progress_line
 from curate.options import click_options, stage_kwargs
 
-SYSTEM_LABEL = {"base": "base", "tuned": "adapter", "prompted": "base + prompt"}
 EVAL_HELP = "Did the fine-tune help? Score the base model, the adapter and a prompt baseline on the held-out split, per task."
 
 
@@ -71,17 +71,6 @@ def compare_table(result: dict[str, Any]) -> Table:
                     task, SYSTEM_LABEL.get(system, system), name, _fmt(v["a"]), _fmt(v["b"]), diff
                 )
     return table
-
-
-def progress_line(ev: dict[str, Any]) -> str:
-    """One generation batch done, for a log: stage, system, done/total, rates, time so far."""
-    took = ev["elapsed_s"]
-    per_s = (ev["done"] / took, ev["tokens"] / took) if took > 0 else (0.0, 0.0)
-    return (
-        f"eval {SYSTEM_LABEL.get(ev['system'], ev['system'])}: generated "
-        f"{ev['done']}/{ev['total']} answers, {per_s[0]:.1f} answers/s, "
-        f"{per_s[1]:.0f} tokens/s, {took:.1f}s"
-    )
 
 
 @click.command("eval", help=EVAL_HELP)

@@ -42,7 +42,11 @@ def run_command(config: str, force: str | None, wait: bool, as_json: bool) -> No
             ]
             console.print(f"[{style}]{stage:<7} {label}[/{style}]")
 
-    result = run(config, force=force, on_stage=on_stage, wait=wait)
+    def on_progress(stage: str, line: str) -> None:
+        if not as_json:  # a line per step: readable in a log, where a bar would not show
+            console.print(f"[dim]  {line}[/dim]", markup=True, highlight=False)
+
+    result = run(config, force=force, on_stage=on_stage, wait=wait, on_progress=on_progress)
     if as_json:
         print_json(
             {

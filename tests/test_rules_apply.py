@@ -104,6 +104,37 @@ def test_pseudonyms_are_consistent_within_a_record() -> None:
     assert row["answer"] == "[PERSON_1] will call you back tomorrow with the details."
 
 
+def test_surrogate_style_reaches_the_records(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A pack with style = "surrogate" writes stand-in names and shifted dates into the kept
+    records (apply_rules asked for placeholders whatever the style, so it wrote [PERSON])."""
+    import re
+
+    pack = tmp_path / "surrogate.toml"
+    pack.write_text(
+        'name = "surrogate"\n[pii]\nstyle = "surrogate"\nseed = 3\n'
+        'types = ["person", "date", "email"]\n'
+    )
+    rows = [
+        {
+            "question": "Dr. Okafor saw me on 03/14/2023 and again on 03/21/2023. Okafor said wait.",
+            "answer": "Okafor will call you back; write to maria@example.org meanwhile.",
+        }
+    ]
+    row = apply_rules(frame(rows), str(pack), FIELDS).kept.row(0, named=True)
+    text = row["question"] + " " + row["answer"]
+    assert "[" not in text and "Okafor" not in text and "03/14/2023" not in text
+    assert "maria@example.org" not in text
+    stand_in = re.match(r"Dr\. (\S+) saw me", row["question"])
+    assert stand_in is not None  # one person, one stand-in, everywhere in the record
+    assert row["question"].endswith(f"{stand_in[1]} said wait.")
+    assert row["answer"].startswith(f"{stand_in[1]} will call you back")
+    d1, d2 = re.findall(r"\d\d/\d\d/\d{4}", row["question"])
+    from datetime import datetime
+
+    gap = datetime.strptime(d2, "%m/%d/%Y") - datetime.strptime(d1, "%m/%d/%Y")
+    assert gap.days == 7  # one shift per record: the interval survives
+
+
 def test_drop_style_filters_with_pii_drop(tmp_path) -> None:  # type: ignore[no-untyped-def]
     pack = tmp_path / "drop.toml"
     pack.write_text('name = "drop"\n[pii]\nstyle = "drop"\ntypes = ["email"]\n')

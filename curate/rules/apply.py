@@ -222,9 +222,10 @@ def apply_rules(
     flat = pl.concat(segs) if segs else pl.Series([], dtype=pl.Utf8)
     groups = np.concatenate(groups_l) if groups_l else np.zeros(0, np.int64)
     engine = engine_for(pack.pii)
-    pseudo = pack.pii.style == "pseudonym"
-    scan = engine.scan(flat, groups, keep_values=pseudo)
-    redacted = scan.pseudonyms() if pseudo else scan.placeholders()
+    # pseudonym and surrogate replace each value by one that stands for it: they need them
+    keep = pack.pii.style in ("pseudonym", "surrogate")
+    scan = engine.scan(flat, groups, keep_values=keep)
+    redacted = scan.redacted(pack.pii.style, pack.pii.seed)
     seg_counts = scan.counts()
     per_rec = {
         t: np.bincount(groups, weights=c, minlength=n).astype(np.int64)

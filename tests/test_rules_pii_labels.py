@@ -49,16 +49,20 @@ def redacted_as(items: list[dict[str, object]], pack: str) -> list[set[str]]:
     return out
 
 
-def precision(name: str, pack: str, wanted: str | None, good: str) -> tuple[float, int]:
+def precision(
+    name: str, pack: str, wanted: str | None, good: str, min_hits: int | None = None
+) -> tuple[float, int]:
     """Share of the still-redacted labelled strings whose label is ``good``; ``wanted``: the
-    type that counts as redacted (None: any type)."""
+    type that counts as redacted (None: any type). At least ``min_hits`` (default a third of
+    the sample) must still be redacted, so a precision is never measured on next to nothing."""
     items = _load(name)
     hit = [
         x
         for x, types in zip(items, redacted_as(items, pack), strict=True)
         if (wanted in types if wanted else types)
     ]
-    assert len(hit) >= len(items) // 3, f"only {len(hit)} of {len(items)} still redacted"
+    need = len(items) // 3 if min_hits is None else min_hits
+    assert len(hit) >= need, f"only {len(hit)} of {len(items)} still redacted"
     return sum(x["label"] == good for x in hit) / len(hit), len(hit)
 
 
@@ -112,3 +116,11 @@ def test_person_placeholders_are_persons(name: str, pack: str) -> None:
 def test_clinical_redactions_are_phi() -> None:
     got, n = precision("clinical.jsonl", "clinical", None, "phi")
     assert 1 - got <= 0.05, f"{1 - got:.3f} of {n} still-redacted finds are not PHI"
+
+
+def test_contracts_pack_on_cuad_redacts_persons_only() -> None:
+    """The pack sample_data/contracts.toml uses on CUAD: every [PERSON] it leaves is a person
+    (signatories, notice contacts). It finds them only in signature and notice blocks and after a
+    title, so it redacts few of the sample's 30 persons: precision bought with recall."""
+    got, n = precision("cuad.jsonl", "contracts", "person", "person", min_hits=8)
+    assert got >= 0.90, f"{got:.2f} of {n} still-redacted [PERSON] are persons"

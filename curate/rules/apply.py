@@ -223,8 +223,8 @@ def apply_rules(
     groups = np.concatenate(groups_l) if groups_l else np.zeros(0, np.int64)
     engine = engine_for(pack.pii)
     # pseudonym and surrogate replace each value by one that stands for it: they need them
-    keep = pack.pii.style in ("pseudonym", "surrogate")
-    scan = engine.scan(flat, groups, keep_values=keep)
+    keep_values = pack.pii.style in ("pseudonym", "surrogate")
+    scan = engine.scan(flat, groups, keep_values=keep_values)
     redacted = scan.redacted(pack.pii.style, pack.pii.seed)
     seg_counts = scan.counts()
     per_rec = {

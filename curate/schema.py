@@ -99,7 +99,9 @@ class Layout(_Strict):
     min_section_chars: int = 200
     max_section_chars: int = 8000
     title_field: str | None = None
-    # wide_rows: one row holds many labelled values (one column per label) -> a record per cell
+    # wide_rows: one row holds many labelled values (one column per label) -> a record per cell;
+    # document_sections: value_field names the field a section's text goes to (default
+    # clause_text where the schema has it, else text)
     label_field: str | None = None
     value_field: str | None = None
     answer_field: str | None = None
@@ -214,6 +216,8 @@ class Schema(_Strict):
     def _references_exist(self) -> Schema:
         names = set(self.fields)
         taken = sorted(names & RECORD_COLUMNS)
+        if taken == ["text"] and [n for n, f in self.fields.items() if f.text] == ["text"]:
+            taken = []  # the only text field: the record's joined text is this field's text
         if taken:
             raise ValueError(
                 f"field '{taken[0]}' has the name of a column every record has "

@@ -63,3 +63,18 @@ def test_field_named_like_a_record_column_is_refused(tmp_path: Path) -> None:
     assert str(path) in msg
     assert "field 'language' has the name of a column every record has" in msg
     assert "rename it, e.g. 'language_value'" in msg
+
+
+def test_a_lone_text_field_may_be_called_text(tmp_path: Path) -> None:
+    """The joined text of a record is its one text field's text, so nothing is overwritten;
+    beside another text field, "text" would be replaced by the two joined."""
+    ok = tmp_path / "ok.toml"
+    ok.write_text('name = "x"\n[fields.text]\ntype = "string"\ntext = true\n')
+    assert list(load_schema(ok).fields) == ["text"]
+    two = tmp_path / "two.toml"
+    two.write_text(
+        'name = "x"\n[fields.text]\ntype = "string"\ntext = true\n'
+        '[fields.answer]\ntype = "string"\ntext = true\nside = "assistant"\n'
+    )
+    with pytest.raises(SchemaError, match="field 'text' has the name of a column every record"):
+        load_schema(two)

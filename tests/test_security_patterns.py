@@ -21,7 +21,7 @@ name = "memos"
 [fields.doc]
 type = "string"
 sources = ["filename"]
-[fields.text]
+[fields.body]
 type = "string"
 text = true
 side = "user"
@@ -36,9 +36,10 @@ match = ["text", "filename"]
 text_column = "text"
 fields = {{ doc = ["filename"] }}
 title_field = "heading"
+value_field = "body"
 section_pattern = '{pattern}'
 min_section_chars = 20
-required = ["text"]
+required = ["body"]
 """
 BODY = "The body of this section says what the memo is about, at some length.\n"
 

@@ -158,6 +158,11 @@ def find_headings(text: str, matches: list[re.Match[str]]) -> list[Heading]:
         named = read_name(text, label_end)
         line_start = text.rfind("\n", 0, m.start()) + 1
         at_line_start = not text[line_start : m.start()].strip()
+        if named is None and not grouped and _LETTERS.search(label) and not _LABELISH.match(label):
+            # a pattern without a label group matches the whole heading ("SECOND HEADING"):
+            # the match is the title, as it always was for such user patterns
+            out.append(Heading(m.start(), m.end(), label))
+            continue
         if named is None:
             # untitled: a numbered paragraph ("2. Any proceeds ...") or a label alone on its
             # line splits; "Article 2 above shall ..." or a TOC line does not

@@ -80,7 +80,9 @@ class SectionsMapper(LayoutMapper):
         lay = self.layout
         text = text_of(get_path(row, lay.text_column)).replace("\r\n", "\n")
         base = self.values(row)
-        target = "clause_text" if "clause_text" in self.schema.fields else "text"
+        target = lay.value_field or (
+            "clause_text" if "clause_text" in self.schema.fields else "text"
+        )
         base.pop(target, None)
         try:
             sections = find_sections(

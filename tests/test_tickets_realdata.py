@@ -75,3 +75,14 @@ def test_out_of_the_office_in_a_dialogue_is_kept(tmp_path: Path) -> None:
     ingest([src], "clinical_notes", tmp_path / "ws", rules="clinical")
     records = pl.read_parquet(tmp_path / "ws" / "ingest" / "records.parquet")
     assert records.filter(pl.col("text").str.contains("out of the office within")).height == 1
+
+
+@pytest.mark.slow
+def test_help_links_survive_redaction(support_ws: tuple[Path, Path]) -> None:
+    """Issue 18/19: 1,037 IBM/twcs answers had '[URL]' where their help link was, and kept
+    links had 'cards' (web-archive timestamps) and 'phones' (article numbers) inside them."""
+    ws, _ = support_ws
+    assert figures(*support_ws)["help_link_replaced"] == 0
+    text = (ws / "export" / "train.jsonl").read_text()
+    assert "https://web.archive.org/web/[CARD]" not in text
+    assert "https://support.hp.com" in text

@@ -27,7 +27,9 @@ __all__ = [
 
 URL_RE = re.compile(r"\b(?:(?i:https?)://|www\.)[^\s<>\"']*[^\s<>\"'.,;:!?)\]]")
 _EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"^\+?\d[\d\s().-]{7,}\d$")
+# a phone number as people write one: with "+" or in groups ("555-123-4567"); a bare run of
+# digits is a page or article id ("nodeId=201910410") and names no one
+_PHONE = re.compile(r"^(?:\+\d[\d\s().-]{6,}\d|\(?\d{2,4}\)?[\s.-]\d{3,4}[\s.-]\d{3,4})$")
 # Parameter names whose value is a secret or names a person (compared lower-case, - and _ dropped).
 _SECRET_KEYS = {
     "token", "accesstoken", "authtoken", "idtoken", "refreshtoken", "auth", "authorization",

@@ -23,7 +23,7 @@ import polars as pl
 from curate.rules import _pool
 from curate.rules.pack import PiiRules
 from curate.rules.pii import words
-from curate.rules.pii.markers import BRACKET, CLOSE, RESERVED, SEP, _canon, _open
+from curate.rules.pii.markers import BRACKET, CLOSE, HOLD, KEEP, RESERVED, SEP, _canon, _open
 from curate.rules.pii.names import _TITLE_CHECKS
 from curate.rules.pii.not_person import not_person_detectors
 from curate.rules.pii.patterns import (
@@ -372,6 +372,7 @@ class PiiEngine:
         """The passes over ``texts`` (whole records, as ``grp`` says)."""
         state = _ScanState(self, grp, keep_values)
         marked = texts
+        held: dict[int, list[str]] = {}  # row -> the public links held out of it (_hold)
         gated: dict[object, pl.Series] = {}  # the gates' hits, and the lower-cased texts
         for p in self.passes:
             if p is self.listed_pass:
@@ -387,9 +388,41 @@ class PiiEngine:
                 # with finds at no cost, where a search for the opener is a scan
                 grew = marked.str.len_bytes() != before.str.len_bytes()
                 marked = state.resolve(marked, p, grew.fill_null(False))
+                if any(d.check == "url" for d in p.dets):
+                    marked = _hold(marked, held)
         if self.listed_pass is None:
             marked = state.propagate_names(marked)
+        return _unhold(marked, held) if held else marked
+
+
+_KEPT_RE = re.compile(f"{KEEP}([^{CLOSE}]*){CLOSE}")
+
+
+def _hold(marked: pl.Series, held: dict[int, list[str]]) -> pl.Series:
+    """Each kept public link (``KEEP value CLOSE``) out of its text, one HOLD in its place:
+    later passes see nothing of it to match ("web.archive.org/web/20191213044137/..." held a
+    Luhn-valid "card"). Only texts with a link get here; ``_unhold`` puts the links back."""
+    idx = marked.str.contains(KEEP, literal=True).fill_null(False).arg_true()
+    if idx.is_empty():
         return marked
+    rows, out = idx.to_list(), []
+    for row, text in zip(rows, marked.gather(idx).to_list(), strict=True):
+        held.setdefault(row, []).extend(_KEPT_RE.findall(text))
+        out.append(_KEPT_RE.sub(HOLD, text))
+    return marked.clone().scatter(idx, pl.Series(out, dtype=pl.Utf8))
+
+
+def _unhold(marked: pl.Series, held: dict[int, list[str]]) -> pl.Series:
+    """The held links back in their texts, in order."""
+    rows = sorted(held)
+    out = []
+    for row, text in zip(rows, marked.gather(rows).to_list(), strict=True):
+        pieces = text.split(HOLD)
+        links = held[row] + [""] * (len(pieces) - 1 - len(held[row]))  # one per HOLD
+        out.append(
+            pieces[0] + "".join(link + p for link, p in zip(links, pieces[1:], strict=False))
+        )
+    return marked.clone().scatter(rows, pl.Series(out, dtype=pl.Utf8))
 
 
 def _replace_pass(marked: pl.Series, p: _Pass, keep_values: bool) -> pl.Series:

@@ -11,6 +11,11 @@ from __future__ import annotations
 import re
 
 CLOSE = "\U000ffffd"
+# a public link kept whole: the url check wraps it KEEP value CLOSE, and the engine then holds
+# it out of the text (one HOLD character) until the scan ends, so that no later pass finds a
+# "card" in a web-archive timestamp or a "phone" in an article number (engine._hold)
+KEEP = "\U000f0fff"
+HOLD = "\U000ffff9"
 SEP = "\U000ffffc"
 ROW = "\U000ffffa"  # between texts joined into one string (see _ScanState.resolve)
 RESERVED = "[\U000f0000-\U000ffffd]"  # our markers; replaced by U+FFFD if the input has them

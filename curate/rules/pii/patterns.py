@@ -174,6 +174,7 @@ STATIC: dict[str, list[Detector]] = {
         Detector(
             "email",
             r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}\b",
+            check="email",  # example and role addresses stay (public.py)
             gate=Gate("@"),
         )
     ],
@@ -182,6 +183,7 @@ STATIC: dict[str, list[Detector]] = {
             "url",
             r"\b(?:(?i:https?|s?ftps?|ssh|git|file|wss?|ldaps?|smb|s3)://|www\.)"
             rf"[^\s<>\"'{NOT_MARK}]*[^\s<>\"'.,;:!?)\]{NOT_MARK}]",
+            check="url",  # public links stay (public.py, curate/rules/urls.py)
             gate=Gate(r"://|www\."),
         )
     ],
@@ -205,6 +207,7 @@ STATIC: dict[str, list[Detector]] = {
             "user",
             r"@[A-Za-z_][A-Za-z0-9_]{1,29}\b",
             before=rf"(?:^|[^{WORD_CHARS}@.+-])",
+            check="handle",  # brand accounts stay (public.py)
             gate=Gate("@"),
         )
     ],
@@ -486,8 +489,9 @@ NOT_MONTH_DAY = [
     ),
 ]
 PASS_TYPES = (
-    ("email",),
+    # links first: a link that carries an e-mail is redacted whole, a public one kept whole
     ("url",),
+    ("email",),
     ("user",),
     ("phone:e164",),
     ("age",),

@@ -10,6 +10,7 @@ find, reach a list through an attribute rather than a call.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -49,6 +50,8 @@ class Words:
     phrases: tuple[str, ...] = ()
     thing_bytes: frozenset[bytes] = frozenset()
     thing_possessive_bytes: frozenset[bytes] = frozenset()
+    # brand accounts for @handles, lower-case without "_" and digits (public.brand_handle)
+    brand_handles: frozenset[str] = frozenset()
 
 
 @functools.cache
@@ -56,9 +59,13 @@ def load() -> Words:
     """All the lists, read once."""
     lists = {k: frozenset(v) for k, v in tomllib.loads(_data("pii_words.toml")).items()}
     things = tomllib.loads(_data("not_person.toml"))
+    first_names, last_names = name_list("first_names.txt"), name_list("last_names.txt")
+    # a brand that is also a census name ("Morgan", "Johnson") is a handle's brand only where
+    # the handles list names it: "@Morgan" is more likely a person
+    brands = [b for b in things["brands"] if b not in first_names and b not in last_names]
     return Words(
-        first_names=name_list("first_names.txt"),
-        last_names=name_list("last_names.txt"),
+        first_names=first_names,
+        last_names=last_names,
         common_words=name_list("common_words.txt"),
         not_names=lists["not_names"] | lists["labels"] | lists["utterance_words"],
         contracted_s=lists["contracted_s"],
@@ -75,4 +82,7 @@ def load() -> Words:
         phrases=tuple(things["phrases"]),
         thing_bytes=frozenset(w.encode() for w in things["thing_words"]),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
+        brand_handles=frozenset(
+            re.sub(r"[_0-9]", "", b.lower()) for b in [*brands, *things["handles"]]
+        ),
     )

@@ -1,0 +1,74 @@
+"""Finds that look like personal data but name no person: public links, example and role
+e-mail addresses, brand accounts.
+
+A support answer's "see https://support.hp.com/document/c04867233" or "write to
+support@dropbox.com" is the answer itself, and "@AppleSupport" or "@AmericanAir" is a company
+speaking; redacting them teaches a model ``[URL]`` where the help link was. Only links that
+carry a person (``curate.rules.urls``: an e-mail, a token, an account id in the query),
+addresses of people and handles of people are redacted.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from curate.rules.urls import is_personal_url
+
+if TYPE_CHECKING:
+    from curate.rules.pii.words import Words
+
+__all__ = ["brand_handle", "public_email", "public_url"]
+
+# RFC 2606 / RFC 6761: domains reserved for documentation and tests
+_RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "example.edu")
+_RESERVED_TLDS = ("example", "test", "invalid", "localhost")
+# RFC 2142 role mailboxes and their common kin: a function, not a person
+_ROLE_BOXES = frozenset(
+    """support help helpdesk info information contact contactus hello sales service
+    customerservice customercare customersupport care feedback enquiries enquiry inquiries
+    billing accounts privacy dataprotection dpo legal press media pr marketing webmaster
+    postmaster hostmaster abuse security noreply donotreply admin office team jobs careers hr
+    orders returns refunds bookings reservations complaints techsupport""".split()  # noqa: SIM905
+)
+
+
+def public_url(url: str) -> bool:
+    """A link that names no person: kept as text (see ``curate.rules.urls``)."""
+    return not is_personal_url(url)
+
+
+def public_email(address: str) -> bool:
+    """An address at a reserved example domain (RFC 2606: ``jane@example.com``) or a role
+    mailbox (RFC 2142: ``support@``, ``help@``, ``no-reply@``) names no person."""
+    local, _, domain = address.rpartition("@")
+    domain = domain.lower()
+    if domain in _RESERVED_DOMAINS or domain.endswith(tuple("." + d for d in _RESERVED_DOMAINS)):
+        return True
+    if domain.rsplit(".", 1)[-1] in _RESERVED_TLDS:
+        return True
+    return re.sub(r"[._+-]", "", local.lower()) in _ROLE_BOXES
+
+
+# what a company account adds around its brand: "@AskeBay", "@TeamYouTube", "@Uber_Support",
+# "@SpotifyCares", "@MicrosoftHelps", "@ArgosHelpers", "@ChipotleTweets", "@GreggsOfficial"
+_ROLE_SUFFIX = re.compile(
+    r"(?:support|helps?|helpers?|helpdesk|cares?|service|services|team|official|assist|tweets"
+    r"|news|uk|us|usa|india|in|ca|au|ie)+$"
+)
+_ROLE_PREFIX = re.compile(r"^(?:ask|team|the)")
+_ROLE_END = re.compile(r"(?i:support|help|helps|care|cares|service|team|official)$")
+
+
+def brand_handle(handle: str, words: Words) -> bool:
+    """``@handle`` is a brand or company account: it ends in Support/Help/Care/Service/Team/
+    Official, starts with "Ask" before a capital or "_" ("@AskPlayStation", "@Ask_Spectrum"),
+    or is a known brand once such parts, "_" and digits are dropped ("@Delta", "@AldiUK")."""
+    name = handle.lstrip("@")
+    if _ROLE_END.search(name) or re.match(r"Ask(?:[A-Z_]|e[A-Z])", name):
+        return True
+    stem = re.sub(r"[_0-9]", "", name.lower())
+    if stem in words.brand_handles:
+        return True
+    stem = _ROLE_SUFFIX.sub("", stem)
+    return stem in words.brand_handles or _ROLE_PREFIX.sub("", stem) in words.brand_handles

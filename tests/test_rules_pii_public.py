@@ -62,6 +62,8 @@ def test_the_rules_one_by_one() -> None:
     assert not public_email("someone@example.co.uk")  # not reserved by RFC 2606
     assert brand_handle("@HPSupport", words) and brand_handle("@sainsburys", words)
     assert brand_handle("@VirginTrains", words) and brand_handle("@O2", words)
+    assert brand_handle("@YouTubeTV", words) and brand_handle("@yahoomail", words)
+    assert not brand_handle("@melissarojas", words) and not brand_handle("@Brian04409394", words)
     assert not brand_handle("@JohnSmith", words) and not brand_handle("@Johnson", words)
 
 

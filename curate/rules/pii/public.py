@@ -54,7 +54,7 @@ def public_email(address: str) -> bool:
 # "@SpotifyCares", "@MicrosoftHelps", "@ArgosHelpers", "@ChipotleTweets", "@GreggsOfficial"
 _ROLE_SUFFIX = re.compile(
     r"(?:support|helps?|helpers?|helpdesk|cares?|service|services|team|official|assist|tweets"
-    r"|news|uk|us|usa|india|in|ca|au|ie)+$"
+    r"|news|tv|mail|app|uk|uki|us|usa|india|in|ca|au|ie)+$"
 )
 _ROLE_PREFIX = re.compile(r"^(?:ask|team|the)")
 _ROLE_END = re.compile(r"(?i:support|help|helps|care|cares|service|team|official)$")

@@ -24,6 +24,7 @@ from curate.report.balance import balance, default_balance_field, export_stratif
 from curate.report.duplicates import contamination, duplicates
 from curate.report.evaluation import evaluation
 from curate.report.fields import fields
+from curate.report.funnel import folders
 from curate.report.lengths import extremes, lengths
 from curate.report.outcomes import (
     count_outcomes,
@@ -99,7 +100,15 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
         check_rows_carried(acc, units, expanded)
     check_log_counts(acc, last, {"o": f.o, "rej": f.rej, "fil": f.fil, "ded": f.ded, "exp": f.exp})
     check_hashes(acc, ws, last)
-    facts.update({"input_rows": input_rows, **counted, "funnel": funnel(files_read, units)})
+    per_file = funnel(files_read, units)
+    facts.update(
+        {
+            "input_rows": input_rows,
+            **counted,
+            "funnel": per_file,
+            "funnel_folders": folders(per_file),
+        }
+    )
 
     # -- the sections ----------------------------------------------------------------------
     needed: set[str] = set()  # record ids whose text a section shows

@@ -13,6 +13,15 @@ from typing import Any
 
 from curate.report import svg
 from curate.report.audit import html_audit
+from curate.report.funnel import (
+    MANY_FILES,
+    dropped,
+    folder_of,
+    folders,
+    outcome_keys,
+    overall_adds_up,
+    top_files,
+)
 
 OUTCOME_COLOR = {
     "exported": "#38a169",
@@ -21,6 +30,7 @@ OUTCOME_COLOR = {
     "duplicate": "#805ad5",
     "contaminated": "#d53f8c",
     "over_length": "#319795",
+    "no_example": "#3182ce",
     "pending": "#a0aec0",
 }
 SECTIONS = (
@@ -204,41 +214,79 @@ def _expanded(f: dict[str, Any]) -> str:
 
 
 def _funnel(f: dict[str, Any]) -> str:
-    keys = [
-        "rejected",
-        "filtered",
-        "duplicate",
-        "contaminated",
-        "over_length",
-        "exported",
-        "pending",
-    ]
-    keys = [k for k in keys if any(r.get(k) for r in f["funnel"])]
-    rows = [
-        [
-            f"<code>{e(r['source_file'])}</code>",
-            r["rows_read"] if r["rows_read"] is not None else "–",
-            *(r[k] for k in keys),
-        ]
-        for r in f["funnel"]
-    ]
+    """Every outcome a column and a sum check per row; many files: folders first, each
+    expandable to its files by dropped rows."""
+    rows = f["funnel"]
+    keys = outcome_keys(f)
+    head = ["rows read", *(k.replace("_", "-") for k in keys), "sum"]
+    numeric = set(range(1, len(keys) + 2))
+
+    def cells(r: dict[str, Any]) -> list[Any]:
+        ok = r.get("adds_up")
+        mark = "✓" if ok else ("–" if ok is None else '<b class="bad">✗</b>')
+        read = r["rows_read"] if r["rows_read"] is not None else "–"
+        return [read, *(r.get(k, 0) for k in keys), mark]
+
     tot = ["<b>total</b>", f["input_rows"], *(f["outcomes"].get(k, 0) for k in keys)]
+    tot.append("✓" if overall_adds_up(f) else '<b class="bad">✗</b>')
+    note = (
+        '<p class="muted">Counts are input rows (a thread of 7 messages is 7 rows); every '
+        'outcome is a column, and "sum" says whether a row\'s outcomes add up to its rows read.</p>'
+    )
+    if len(rows) > MANY_FILES:
+        by_name = {r["source_file"]: r for r in rows}
+        fold = f.get("funnel_folders") or folders(rows)
+        body = table(
+            ["folder", "files", *head],
+            [[f"<code>{e(r['folder'])}</code>", r["files"], *cells(r)] for r in fold]
+            + [[tot[0], len(rows), *tot[1:]]],
+            numeric | {len(keys) + 2},
+        )
+        details = []
+        for r in fold:
+            members = sorted(
+                (x for x in rows if folder_of(x["source_file"]) == r["folder"]),
+                key=lambda x: (-dropped(x), x["source_file"]),
+            )
+            details.append(
+                f"<details><summary><code>{e(r['folder'])}</code>: {r['files']:,} files, "
+                f"{dropped(r):,} rows dropped</summary>"
+                + table(
+                    ["source file", *head],
+                    [[f"<code>{e(x['source_file'])}</code>", *cells(x)] for x in members],
+                    numeric,
+                )
+                + "</details>"
+            )
+        top = top_files(rows)
+        charts = "".join(
+            f'<h3><code>{e(r["source_file"])}</code></h3><div class="chart">'
+            + svg.stacked(
+                _shares(by_name[r["source_file"]], keys), f"Outcomes of {r['source_file']}"
+            )
+            + "</div>"
+            for r in top[:6]
+        )
+        title = f"Funnel per folder ({len(rows):,} files)"
+        return _section("funnel", note + body + "".join(details) + charts, title)
     body = table(
-        ["source file", "rows read", *(k.replace("_", "-") for k in keys)],
-        [*rows, tot],
-        set(range(1, len(keys) + 2)),
+        ["source file", *head],
+        [[f"<code>{e(r['source_file'])}</code>", *cells(r)] for r in rows] + [tot],
+        numeric,
     )
     charts = "".join(
         f'<h3><code>{e(r["source_file"])}</code></h3><div class="chart">'
-        + svg.stacked(
-            [(k.replace("_", "-"), float(r[k]), OUTCOME_COLOR[k]) for k in keys if r[k]],
-            f"Outcomes of {r['source_file']}",
-        )
+        + svg.stacked(_shares(r, keys), f"Outcomes of {r['source_file']}")
         + "</div>"
-        for r in f["funnel"][:12]
+        for r in rows[:12]
     )
-    note = '<p class="muted">Counts are input rows (a thread of 7 messages is 7 rows), so each row adds up to "rows read".</p>'
     return _section("funnel", note + body + charts, "Funnel per source file")
+
+
+def _shares(r: dict[str, Any], keys: list[str]) -> list[tuple[str, float, str]]:
+    return [
+        (k.replace("_", "-"), float(r[k]), OUTCOME_COLOR.get(k, "#718096")) for k in keys if r[k]
+    ]
 
 
 def _reasons(f: dict[str, Any]) -> str:

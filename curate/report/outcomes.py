@@ -15,6 +15,7 @@ import polars as pl
 
 from curate.report.accounting import Accounting, check_cover, check_unique
 from curate.report.fields import fields_query
+from curate.report.funnel import check_row
 from curate.report.lengths import side_exprs
 from curate.report.tables import OUTCOMES, SPLITS, Tables, counts
 
@@ -223,6 +224,7 @@ def empty_counts() -> dict[str, Any]:
         "splits": {s: 0 for s in SPLITS},
         "records": None,
         "funnel": [],
+        "funnel_folders": [],
     }
 
 
@@ -328,6 +330,6 @@ def funnel(files_read: dict[str, int] | None, units: pl.DataFrame) -> list[dict[
     for f in files_read or {}:
         table.setdefault(f, {k: 0 for k in OUTCOMES})
     return [
-        {"source_file": f, "rows_read": (files_read or {}).get(f), **table[f]}
+        check_row({"source_file": f, "rows_read": (files_read or {}).get(f), **table[f]})
         for f in sorted(table)
     ]

@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from curate.report.audit import terminal_audit
+from curate.report.funnel import MANY_FILES, folders, outcome_keys, overall_adds_up, top_files
 
 WIDTH = 100
 SPARK = "▁▂▃▄▅▆▇█"
@@ -23,6 +24,7 @@ OUTCOME_STYLE = {
     "duplicate": "magenta",
     "contaminated": "bright_red",
     "over_length": "cyan",
+    "no_example": "blue",
     "pending": "dim",
 }
 
@@ -202,6 +204,8 @@ def _outcomes(f: dict[str, Any]) -> Table:
                     f"{100 * v / total:.1f}",
                     bar(v, total, 40, OUTCOME_STYLE.get(k, "cyan")),
                 )
+        t.caption = _sum_note(f)
+        t.caption_justify = "left"
         return t
     # some rows became several records: rows in (each under its best record) and records out
     made = f["records"]["outcomes"]
@@ -225,10 +229,17 @@ def _outcomes(f: dict[str, Any]) -> Table:
     t.caption = (
         f"{_n(expanded['rows'])} input rows became {_n(expanded['records'])} records (wide rows, "
         "document sections); such a row counts once, under the best outcome of its records: "
-        "exported, else kept but not exported, else filtered, else rejected."
+        "exported, else kept but not exported, else filtered, else rejected. " + _sum_note(f)
     )
     t.caption_justify = "left"
     return t
+
+
+def _sum_note(f: dict[str, Any]) -> str:
+    total = sum(int(v or 0) for v in f["outcomes"].values())
+    if overall_adds_up(f):
+        return f"The outcomes sum to {_n(total)} = the {_n(f['input_rows'])} rows read ✓"
+    return f"The outcomes sum to {_n(total)}, NOT the {_n(f['input_rows'])} rows read ✗"
 
 
 def _splits(f: dict[str, Any]) -> Table:
@@ -248,36 +259,63 @@ def _splits(f: dict[str, Any]) -> Table:
     return t
 
 
-def _funnel(f: dict[str, Any]) -> Table | None:
-    if not f.get("funnel"):
+def _funnel(f: dict[str, Any]) -> RenderableType | None:
+    """Every outcome as a column, and a sum check per row; many files: by folder, then the
+    files that dropped the most rows."""
+    rows = f.get("funnel") or []
+    if not rows:
         return None
-    keys = [
-        k
-        for k in (
-            "rejected",
-            "filtered",
-            "duplicate",
-            "contaminated",
-            "over_length",
-            "exported",
-            "pending",
+    keys = outcome_keys(f)
+    many = len(rows) > MANY_FILES
+    if not many:
+        return _funnel_table(
+            "Funnel per source file (input rows)", "source file", rows, "source_file", keys
         )
-        if any(r.get(k) for r in f["funnel"])
-    ]
-    short = {"contaminated": "contam. #", "over_length": "over-len #", "duplicate": "dup. #"}
-    t = _table(
-        "Funnel per source file (input rows)",
-        "source file",
-        "read #",
-        *(short.get(k, k + " #") for k in keys),
+    folder_rows = f.get("funnel_folders") or folders(rows)
+    by_folder = _funnel_table(
+        f"Funnel per folder ({len(rows):,} files; input rows)",
+        "folder",
+        folder_rows,
+        "folder",
+        keys,
     )
-    for r in f["funnel"]:
-        name = r["source_file"] if len(r["source_file"]) <= 34 else "…" + r["source_file"][-33:]
+    top = top_files(rows)
+    parts: list[RenderableType] = [by_folder]
+    if top:
+        parts.append(
+            _funnel_table(
+                f"Top {len(top)} of {len(rows):,} files by dropped rows",
+                "source file",
+                top,
+                "source_file",
+                keys,
+            )
+        )
+    return Group(*parts)
+
+
+def _funnel_table(
+    title: str, label: str, rows: list[dict[str, Any]], name_key: str, keys: list[str]
+) -> Table:
+    short = {
+        "contaminated": "contam. #",
+        "over_length": "over-len #",
+        "duplicate": "dup. #",
+        "no_example": "no-ex. #",
+    }
+    t = _table(title, label, "read #", *(short.get(k, k + " #") for k in keys), "sum")
+    for r in rows:
+        raw = str(r[name_key])
+        name = raw if len(raw) <= 30 else "…" + raw[-29:]
+        ok = r.get("adds_up")
         t.add_row(
             name,
             _n(r["rows_read"]),
-            *(Text(_n(r[k]), style=OUTCOME_STYLE[k] if r[k] else "dim") for k in keys),
+            *(Text(_n(r.get(k, 0)), style=OUTCOME_STYLE[k] if r.get(k) else "dim") for k in keys),
+            Text("✓", style="green") if ok else Text("–" if ok is None else "✗", style="red"),
         )
+    t.caption = "sum ✓: the outcomes add up to the rows read (every outcome is a column)."
+    t.caption_justify = "left"
     return t
 
 

@@ -93,6 +93,29 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def file_identity(name: str | None, path: str | os.PathLike[str] | None) -> dict[str, Any]:
+    """``{name, path, sha256}`` of a rule pack or schema file, so a run's data traces to the
+    exact bytes that made it (a modified copy keeps the original's ``name``)."""
+    if path is None or not Path(path).is_file():
+        return {"name": name, "path": None if path is None else str(path), "sha256": None}
+    return {"name": name, "path": str(Path(path).resolve()), "sha256": sha256_file(path)}
+
+
+def tokenizer_identity(tok: Any) -> dict[str, Any] | None:
+    """A tokenizer's name, the SHA-256 of its full definition (vocabulary, merges, specials)
+    and of its chat template: the name alone cannot tell two versions of a model apart."""
+    if tok is None:
+        return None
+    backend = getattr(tok, "backend", None)
+    to_str = getattr(backend, "to_str", None)
+    template = getattr(tok, "chat_template", None)
+    return {
+        "name": getattr(tok, "name", None),
+        "sha256": sha256_text(to_str()) if callable(to_str) else None,
+        "chat_template_sha256": sha256_text(template) if isinstance(template, str) else None,
+    }
+
+
 def _read_umask() -> int:
     """The process umask (reading it means setting it: done once, at import, not per file)."""
     mask = os.umask(0o022)

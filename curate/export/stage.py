@@ -64,6 +64,7 @@ from curate.workspace import (
     curate_version,
     sha256_file,
     stage_guard,
+    tokenizer_identity,
     write_json,
 )
 
@@ -351,6 +352,7 @@ def _config(options: ExportOptions, plan: _Plan) -> dict[str, Any]:
         "seed": options.seed,
         "stratify": plan.strat_field,
         "tokenizer": plan.tok.name if plan.tok else None,
+        "tokenizer_sha256": (tokenizer_identity(plan.tok) or {}).get("sha256"),
         "max_tokens": options.max_tokens,
         "metadata": options.metadata,
         "train_on": options.train_on,
@@ -385,6 +387,7 @@ def _manifest(
         json.loads(rules_json.read_text("utf-8")).get("pack") if rules_json.exists() else None
     )
     n_out = got.outcomes
+    ingest_config = (ws.last_entry("ingest") or {}).get("config") or {}
     return {
         "curate_version": curate_version(),
         "format": options.format,
@@ -395,8 +398,16 @@ def _manifest(
         "schema": {
             "name": plan.schema.name,
             "sha256": sha256_file(schema_file) if schema_file.exists() else None,
+            "path": ingest_config.get("schema_path"),
         },
         "rules": rules_pack,
+        # the rule pack's and tokenizer's identity (issue 26): name, resolved path, content hash
+        "rules_pack": {
+            "name": ingest_config.get("rules"),
+            "path": ingest_config.get("rules_path"),
+            "sha256": ingest_config.get("rules_sha256"),
+        },
+        "tokenizer": tokenizer_identity(plan.tok),
         "deduplicated": plan.source.deduped,
         "config": config,
         "workspace": str(ws.path),

@@ -110,6 +110,8 @@ def run_ingest(
         "schema": schema.name,
         "schema_file": schema.source_path,
         "rules": None if pack is None else getattr(pack, "name", str(options.rules)),
+        # provenance: the exact files (a modified copy keeps the pack's name); `report --compare`
+        **_provenance(schema, pack),
         "encoding": options.encoding,
         "batch_size": options.batch_size,
         "langid": options.langid,
@@ -123,6 +125,18 @@ def run_ingest(
         result.extra["engine"] = engine.name
     ws.log_stage(result)
     return result
+
+
+def _provenance(schema: Schema, pack: Any) -> dict[str, Any]:
+    """Resolved path and SHA-256 of the schema and rule pack files (issue 26)."""
+    from curate.workspace import file_identity
+
+    sch = file_identity(schema.name, schema.source_path)
+    out = {"schema_path": sch["path"], "schema_sha256": sch["sha256"]}
+    if pack is not None:
+        rules = file_identity(pack.name, getattr(pack, "source_path", None))
+        out |= {"rules_path": rules["path"], "rules_sha256": rules["sha256"]}
+    return out
 
 
 def _load_pack(rules: str | None) -> Any:
@@ -220,6 +234,10 @@ def _write_sidecars(
 
         stats = finish_rule_stats(rule_stats, merge_stats)
         out["rules"] = str(write_json(stats, stage_dir / "rules.json"))
+        if getattr(pack, "source_path", None):  # the pack's text, for `report --compare`
+            with atomic_path(stage_dir / "rules_pack.toml") as tmp:
+                shutil.copyfile(pack.source_path, tmp)
+            out["rules_pack"] = str(stage_dir / "rules_pack.toml")
     return out
 
 

@@ -16,6 +16,8 @@ from rich.table import Table
 from rich.text import Text
 
 from curate.report.facts import collect
+from curate.report.provenance import LABEL, describe
+from curate.report.provenance import changes as provenance_changes
 from curate.workspace import Workspace
 
 Facts = dict[str, Any]
@@ -110,7 +112,19 @@ def compare(
             if ca.get(k) != cb.get(k):
                 changes.append({"stage": stage, "key": k, "a": ca.get(k), "b": cb.get(k)})
     out["config_changes"] = changes
+    out["provenance_changes"] = provenance_changes(
+        (fa.get("run") or {}).get("provenance") or {},
+        (fb.get("run") or {}).get("provenance") or {},
+        _ws(a),
+        _ws(b),
+    )
     return out
+
+
+def _ws(x: Any) -> Workspace | None:
+    if isinstance(x, dict):
+        return None
+    return x if isinstance(x, Workspace) else Workspace(x)
 
 
 def _d(p: dict[str, Any]) -> Text:
@@ -194,6 +208,13 @@ def render_compare(diff: dict[str, Any], console: Console) -> None:
             for k, p in changed[:30]:
                 t.add_row(k, _v(p["a"]), _v(p["b"]), _d(p))
             console.print(t)
+    for c in diff.get("provenance_changes") or []:
+        console.print(
+            Text(f"{LABEL[c['what']].capitalize()} changed:", style="bold yellow"),
+            Text(f"A {describe(c['a'])}\n  B {describe(c['b'])}"),
+        )
+        for k in (c.get("keys") or [])[:20]:
+            console.print(Text(f"  {k['key']}: {_v(k['a'])} → {_v(k['b'])}"))
     if diff["config_changes"]:
         t = Table(
             title="Config changes", title_justify="left", title_style="bold", box=box.SIMPLE_HEAD

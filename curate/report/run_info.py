@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from curate.report.accounting import Accounting
+from curate.report.provenance import provenance
 from curate.report.tables import Tables, read_json, rnd
 from curate.workspace import Workspace
 
@@ -53,6 +54,7 @@ def run_info(
         "stages": stages,
         "schema": (ingest.get("config") or {}).get("schema"),
         "rules_pack": (rules or {}).get("pack") or (ingest.get("config") or {}).get("rules"),
+        "provenance": provenance(ws, last),
         "inputs": dict(sorted((ingest.get("inputs") or {}).items())),
         "files": acc.files,
         "stage_log_sha256": ws.log_hash(),

@@ -158,6 +158,7 @@ def run_export(
     # 5. statistics, manifest, log
     per_split = _per_split(written, splits, names)
     stats = token_stats(got, splits.ex_split, plan.tok, options.max_tokens)
+    stats |= _example_stats(got, splits.ex_split, options.max_tokens)
     stats_path = write_json(stats, plan.ws.stage_dir("export") / "token_stats.json")
     config = _config(options, plan)
     manifest = _manifest(plan, options, config, got, names, written, per_split, splits)
@@ -170,6 +171,32 @@ def run_export(
     result = _result(plan, options, config, got, names, per_split, manifest, stats_path, timings)
     plan.ws.log_stage(result)
     return result
+
+
+def _example_stats(
+    got: Collected, ex_split: npt.NDArray[np.uint8], budget: int | None
+) -> dict[str, Any]:
+    """Lengths per exported example, overall and per task, against the token budget (issue 26:
+    the report's per-record figures sum a record's examples, which a budget does not)."""
+    from curate.export.stats import distribution
+
+    kept = ex_split < len(SPLITS)
+    chars, tokens = numpy_of(got.chars), numpy_of(got.tokens)
+    task_of = np.frombuffer(got.task_of, dtype=np.uint16) if len(got.task_of) else None
+
+    def one(mask: npt.NDArray[np.bool_]) -> dict[str, Any]:
+        out: dict[str, Any] = {"examples": int(mask.sum()), "chars": distribution(chars[mask])}
+        if len(tokens):
+            out["tokens"] = distribution(tokens[mask])
+            if budget is not None:
+                out["over_budget"] = int((tokens[mask] > budget).sum())
+        return out
+
+    tasks = {}
+    if task_of is not None and len(task_of) == len(kept):
+        for i, name in enumerate(got.task_names):
+            tasks[name] = one(kept & (task_of == i))
+    return {"examples": one(kept), "tasks": tasks}
 
 
 def _plan(workspace: Workspace, options: ExportOptions, tokenizer: Any) -> _Plan:

@@ -421,7 +421,7 @@ def _lengths(f: dict[str, Any]) -> str:
         ]
         if charts:
             out.append(
-                f"<h3>{label.capitalize()} per example</h3><div class='grid'>{''.join(charts)}</div>"
+                f"<h3>{label.capitalize()} per record</h3><div class='grid'>{''.join(charts)}</div>"
             )
         rows += _stats_rows(group, unit)
     if rows:
@@ -432,6 +432,7 @@ def _lengths(f: dict[str, Any]) -> str:
                 set(range(1, 8)),
             )
         )
+    out.append(_example_lengths(f))
     ex = f.get("extremes") or {}
     if any(ex.values()):
         out.append("<h3>Examples at the extremes</h3>")
@@ -447,6 +448,35 @@ def _lengths(f: dict[str, Any]) -> str:
         ]
         out.append(table(["", "chars", "source", "text"], erows, {1}))
     return _section("lengths", "".join(out) or "<p>No lengths yet.</p>", "Length distributions")
+
+
+def _example_lengths(f: dict[str, Any]) -> str:
+    """Per exported example (what the token budget applies to), overall and per task."""
+    x = (f.get("lengths") or {}).get("examples")
+    if not x or not x.get("examples"):
+        return ""
+    unit = "tokens" if x.get("tokens") else "chars"
+    budget = x.get("budget")
+    rows = []
+    for name, v in [("all", x), *x["tasks"].items()] if len(x["tasks"]) > 1 else [("all", x)]:
+        st = v.get(unit) or {}
+        over = v.get("over_budget")
+        rows.append(
+            [
+                e(name),
+                v["examples"],
+                *(st.get(k, "–") for k in ("p50", "p90", "p99", "max")),
+                "–" if over is None else over,
+            ]
+        )
+    note = (
+        f'<p class="muted">Per example, in {unit}, against the export\'s token budget '
+        f"({n(budget) if budget else 'none'}); the per-record figures above sum a record's "
+        f"examples. {n(x.get('trimmed') or 0)} examples were trimmed to fit and "
+        f"{n(x.get('dropped_over_length') or 0)} dropped as over-length.</p>"
+    )
+    head = ["examples of", "examples", "p50", "p90", "p99", "max", "over budget"]
+    return f"<h3>Lengths per example ({unit})</h3>" + note + table(head, rows, set(range(1, 7)))
 
 
 def _diff_html(ops: list[list[str]]) -> tuple[str, str]:

@@ -126,3 +126,30 @@ def extremes(o: pl.DataFrame, exp: pl.DataFrame | None, needed: set[str]) -> dic
         ]
         needed.update(df["record_id"].to_list())
     return out
+
+
+def example_lengths(token_stats: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Per exported example (what a token budget applies to), overall and per task, from the
+    export's token_stats.json; None for an export that did not record them."""
+    if not token_stats or "examples" not in token_stats:
+        return None
+    ex = token_stats["examples"]
+    return {
+        "unit": "examples",
+        "budget": token_stats.get("max_tokens"),
+        "examples": ex.get("examples", 0),
+        "chars": ex.get("chars") or {},
+        "tokens": ex.get("tokens") or {},
+        "over_budget": ex.get("over_budget"),
+        "trimmed": token_stats.get("trimmed_examples", 0),
+        "dropped_over_length": token_stats.get("over_length_examples", 0),
+        "tasks": {
+            name: {
+                "examples": t.get("examples", 0),
+                "chars": t.get("chars") or {},
+                "tokens": t.get("tokens") or {},
+                "over_budget": t.get("over_budget"),
+            }
+            for name, t in sorted((token_stats.get("tasks") or {}).items())
+        },
+    }

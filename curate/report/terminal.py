@@ -390,7 +390,7 @@ def _languages(f: dict[str, Any]) -> Table | None:
     return t
 
 
-def _lengths(f: dict[str, Any]) -> Table:
+def _lengths(f: dict[str, Any]) -> RenderableType:
     t = _table(
         "Lengths", "measure", "count", "min", "p50", "p90", "p99", "max", "histogram (0 … p99)"
     )
@@ -403,7 +403,7 @@ def _lengths(f: dict[str, Any]) -> Table:
             if not st.get("count"):
                 continue
             t.add_row(
-                f"{unit} {name}",
+                f"{unit}/record {name}",
                 _n(st["count"]),
                 _n(st["min"]),
                 _n(st["p50"]),
@@ -416,6 +416,51 @@ def _lengths(f: dict[str, Any]) -> Table:
                     no_wrap=True,
                 ),
             )
+    t.caption = "Per record: a record's tokens sum its examples (one per task); see per example."
+    t.caption_justify = "left"
+    ex = _example_lengths(f)
+    return t if ex is None else Group(t, ex)
+
+
+def _example_lengths(f: dict[str, Any]) -> Table | None:
+    """Per exported example, overall and per task, against the export's token budget."""
+    x = (f.get("lengths") or {}).get("examples")
+    if not x or not x.get("examples"):
+        return None
+    budget = x.get("budget")
+    unit = "tokens" if x.get("tokens") else "chars"
+    t = _table(
+        f"Lengths per example ({unit}; budget {_n(budget) if budget else 'none'})",
+        "examples of",
+        "examples #",
+        "p50",
+        "p90",
+        "p99",
+        "max",
+        "over budget #",
+    )
+    rows = (
+        [("all tasks", x)] + [(k, v) for k, v in x["tasks"].items()]
+        if len(x["tasks"]) > 1
+        else [("all", x)]
+    )
+    for name, v in rows:
+        st = v.get(unit) or {}
+        over = v.get("over_budget")
+        t.add_row(
+            name,
+            _n(v["examples"]),
+            _n(st.get("p50")),
+            _n(st.get("p90")),
+            _n(st.get("p99")),
+            _n(st.get("max")),
+            Text(_n(over), style="red" if over else "dim") if over is not None else "–",
+        )
+    t.caption = (
+        f"{_n(x['examples'])} examples exported; {_n(x.get('trimmed') or 0)} trimmed to fit, "
+        f"{_n(x.get('dropped_over_length') or 0)} dropped as over-length."
+    )
+    t.caption_justify = "left"
     return t
 
 

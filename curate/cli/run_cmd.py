@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from curate.cli._common import console, handle_errors, json_option, print_json
+from curate.cli._common import console, handle_errors, json_option, print_json, tidy_path
 from curate.errors import StageError
 
 
@@ -34,19 +34,28 @@ def run_command(config: str, force: str | None, wait: bool, as_json: bool) -> No
     does), 2 when another command holds the workspace (unless --wait)."""
     from curate.run import run
 
+    beat = Heartbeat(enabled=not as_json and not console.is_terminal)
+
     def on_stage(stage: str, status: str) -> None:
+        beat.stop()
         if not as_json:
             style = {"cached": "dim", "running": "bold", "done": "green"}[status]
             label = {"cached": "unchanged, skipped", "running": "running...", "done": "done"}[
                 status
             ]
             console.print(f"[{style}]{stage:<7} {label}[/{style}]")
+        if status == "running":
+            beat.start(stage)
 
     def on_progress(stage: str, line: str) -> None:
         if not as_json:  # a line per step: readable in a log, where a bar would not show
+            beat.heard()
             console.print(f"[dim]  {line}[/dim]", markup=True, highlight=False)
 
-    result = run(config, force=force, on_stage=on_stage, wait=wait, on_progress=on_progress)
+    try:
+        result = run(config, force=force, on_stage=on_stage, wait=wait, on_progress=on_progress)
+    finally:
+        beat.stop()
     if as_json:
         print_json(
             {
@@ -70,15 +79,64 @@ def run_command(config: str, force: str | None, wait: bool, as_json: bool) -> No
         console.print(
             f"\n[bold]training:[/bold] {summary['steps']} steps, eval loss "
             f"{summary['first_eval_loss']:.3f} -> {summary['last_eval_loss']:.3f}, "
-            f"{summary['tokens_per_s']:.0f} tokens/s; adapter in {summary['adapter']}"
+            f"{summary['tokens_per_s']:.0f} tokens/s; adapter in {tidy_path(summary['adapter'])}"
         )
     for sample in result.samples:
         console.print(f"\n[bold]prompt:[/bold] {sample['prompt']}")
         console.print(f"[bold]base:[/bold]   {sample['base']}")
         console.print(f"[bold]tuned:[/bold]  {sample['tuned']}")
     if result.report_html:
-        console.print(f"\nReport: {Path(result.report_html).resolve()}")
+        console.print(f"\nReport: {tidy_path(result.report_html)}")
     _check_accounting(result.accounting_failures)
+
+
+class Heartbeat:
+    """Without a terminal (CI logs, ``| tee``) a long stage would print "running..." and then
+    nothing for minutes: a line every ``every_s`` seconds says which stage is still running and
+    for how long, unless the stage printed progress of its own meanwhile."""
+
+    def __init__(self, enabled: bool, every_s: float = 30.0) -> None:
+        import threading
+
+        self.enabled, self.every_s = enabled, every_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._last = 0.0
+
+    def start(self, stage: str) -> None:
+        import threading
+        import time
+
+        if not self.enabled:
+            return
+        self._stop.clear()
+        began = self._last = time.monotonic()
+
+        def loop() -> None:
+            while not self._stop.wait(self.every_s):
+                now = time.monotonic()
+                if now - self._last >= self.every_s - 0.01:
+                    self._last = now
+                    elapsed = int(now - began)
+                    console.print(
+                        f"  {stage}: still running, {elapsed // 60}m{elapsed % 60:02d}s elapsed",
+                        markup=False,
+                        highlight=False,
+                    )
+
+        self._thread = threading.Thread(target=loop, name=f"curate-{stage}-heartbeat", daemon=True)
+        self._thread.start()
+
+    def heard(self) -> None:
+        import time
+
+        self._last = time.monotonic()
+
+    def stop(self) -> None:
+        if self._thread is not None:
+            self._stop.set()
+            self._thread.join()
+            self._thread = None
 
 
 def _check_accounting(failed: list[dict[str, Any]]) -> None:

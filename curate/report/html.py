@@ -249,8 +249,8 @@ def _funnel(f: dict[str, Any]) -> str:
                 key=lambda x: (-dropped(x), x["source_file"]),
             )
             details.append(
-                f"<details><summary><code>{e(r['folder'])}</code>: {r['files']:,} files, "
-                f"{dropped(r):,} rows dropped</summary>"
+                f"<details><summary><code>{e(r['folder'])}</code>: {_count(r['files'], 'file')}, "
+                f"{_count(dropped(r), 'row')} dropped</summary>"
                 + table(
                     ["source file", *head],
                     [[f"<code>{e(x['source_file'])}</code>", *cells(x)] for x in members],
@@ -281,6 +281,10 @@ def _funnel(f: dict[str, Any]) -> str:
         for r in rows[:12]
     )
     return _section("funnel", note + body + charts, "Funnel per source file")
+
+
+def _count(k: int, word: str) -> str:
+    return f"{k:,} {word}{'' if k == 1 else 's'}"
 
 
 def _shares(r: dict[str, Any], keys: list[str]) -> list[tuple[str, float, str]]:

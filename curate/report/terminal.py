@@ -297,16 +297,20 @@ def _funnel(f: dict[str, Any]) -> RenderableType | None:
 def _funnel_table(
     title: str, label: str, rows: list[dict[str, Any]], name_key: str, keys: list[str]
 ) -> Table:
-    short = {
+    short = {  # short headers: the names keep their room on an 80-column log
+        "exported": "export. #",
+        "rejected": "rej. #",
+        "filtered": "filt. #",
         "contaminated": "contam. #",
         "over_length": "over-len #",
         "duplicate": "dup. #",
         "no_example": "no-ex. #",
     }
     t = _table(title, label, "read #", *(short.get(k, k + " #") for k in keys), "sum")
+    t.columns[0].no_wrap, t.columns[0].overflow = True, "ellipsis"  # one line per file
     for r in rows:
         raw = str(r[name_key])
-        name = raw if len(raw) <= 30 else "…" + raw[-29:]
+        name = raw if len(raw) <= 22 else "…" + raw[-21:]
         ok = r.get("adds_up")
         t.add_row(
             name,

@@ -44,7 +44,12 @@ def test_lengths_per_example_and_task_against_the_budget(
     con.print(terminal._lengths(facts))
     out = con.export_text()
     assert f"Lengths per example (tokens; budget {budget:,})" in out
-    assert "tokens/record all" in out and "resolve" in out and "conversation" in out
+    assert (
+        "Lengths per record" in out
+        and "tokens all" in out
+        and "resolve" in out
+        and "conversation" in out
+    )
     assert f"{x['trimmed']:,} trimmed to fit" in out
     page = html._lengths(facts)
     assert "Lengths per example (tokens)" in page and "Tokens per record" in page

@@ -396,8 +396,9 @@ def _languages(f: dict[str, Any]) -> Table | None:
 
 def _lengths(f: dict[str, Any]) -> RenderableType:
     t = _table(
-        "Lengths", "measure", "count", "min", "p50", "p90", "p99", "max", "histogram (0 … p99)"
+        "Lengths per record", "measure", "count", "min", "p50", "p90", "p99", "max", "0 … p99"
     )
+    t.columns[0].no_wrap = True
     for unit in ("chars", "tokens"):
         group = f["lengths"].get(unit) or {}
         items = [(k, v) for k, v in group.items() if k != "by_split"] + [
@@ -407,7 +408,7 @@ def _lengths(f: dict[str, Any]) -> RenderableType:
             if not st.get("count"):
                 continue
             t.add_row(
-                f"{unit}/record {name}",
+                f"{unit} {name}",
                 _n(st["count"]),
                 _n(st["min"]),
                 _n(st["p50"]),

@@ -82,3 +82,19 @@ def test_compare_names_the_changed_rule_pack_and_key(two_runs: tuple[Path, Path,
     assert "Rule pack changed:" in out and "myrules.toml" in out
     assert "quality.min_words: 1 → 4" in out
     assert compare(a, a)["provenance_changes"] == []
+
+
+def test_report_names_the_rule_pack_file(two_runs: tuple[Path, Path, Path]) -> None:
+    from curate.report import collect, html, terminal
+
+    _, b, mine = two_runs
+    facts = collect(b)
+    assert facts["run"]["provenance"]["rules"] == {
+        "name": "default",
+        "path": str(mine.resolve()),
+        "sha256": sha256_file(mine),
+    }
+    con = Console(record=True, width=120, color_system=None)
+    con.print(terminal._header(facts))
+    assert f"rule pack file myrules.toml sha256 {sha256_file(mine)[:12]}" in con.export_text()
+    assert f"{mine.resolve()}, sha256 {sha256_file(mine)[:12]}" in html._run(facts)

@@ -22,6 +22,7 @@ from curate.report.funnel import (
     overall_adds_up,
     top_files,
 )
+from curate.report.provenance import LABEL, describe
 
 OUTCOME_COLOR = {
     "exported": "#38a169",
@@ -701,6 +702,14 @@ def _run(f: dict[str, Any]) -> str:
         f"<h3>Schema and rules</h3><p>schema <code>{e(run.get('schema') or f.get('schema'))}</code>, "
         f"rule pack <code>{e(run.get('rules_pack'))}</code></p>"
     )
+    prov = run.get("provenance") or {}
+    rows = [
+        [e(LABEL[k]), f"<code>{e(describe(prov.get(k)))}</code>"]
+        for k in ("rules", "schema", "tokenizer")
+        if prov.get(k)
+    ]
+    if rows:
+        out.append(table(["made with", "name (path, content SHA-256)"], rows, set()))
     for s in run.get("stages", []):
         if s["config"]:
             out.append(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from rich import box
@@ -162,6 +163,9 @@ def _header(f: dict[str, Any]) -> Panel:
     if f.get("missing_stages"):
         lines.append(Text(f"not run yet: {', '.join(f['missing_stages'])}", style="yellow"))
     meta = f"schema {f.get('schema') or '–'} · rules {run.get('rules_pack') or '–'} · curate {(run.get('versions') or {}).get('curate', '?')}"
+    rules = (run.get("provenance") or {}).get("rules") or {}
+    if rules.get("sha256"):  # a modified copy keeps the pack's name: say which file it was
+        meta += f"\nrule pack file {Path(rules['path'] or '').name} sha256 {rules['sha256'][:12]}"
     lines.append(Text(meta, style="dim"))
     return Panel(
         Group(*lines),

@@ -37,6 +37,12 @@ def test_lengths_per_example_and_task_against_the_budget(
     assert len(x["tasks"]) >= 2  # resolve + conversation
     assert x["tokens"]["max"] <= budget and x["over_budget"] == 0
     assert x["trimmed"] > 0 and x["trimmed"] + x["dropped_over_length"] > 0
+    shortened = x["cases"]["shortened"]  # listed with their source lines, longest first
+    assert shortened and shortened[0]["source"].startswith("sample_data/tickets/")
+    assert [c["tokens"] for c in shortened] == sorted(
+        (c["tokens"] for c in shortened), reverse=True
+    )
+    assert all(c["reason"] == "trim" for c in shortened)
     # the per-record figures count records, not examples
     records = facts["records"]["outcomes"]["exported"]
     assert facts["lengths"]["tokens"]["all"]["count"] == records <= x["examples"]

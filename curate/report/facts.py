@@ -25,7 +25,7 @@ from curate.report.duplicates import contamination, duplicates
 from curate.report.evaluation import evaluation
 from curate.report.fields import fields
 from curate.report.funnel import folders
-from curate.report.lengths import example_lengths, extremes, lengths
+from curate.report.lengths import example_lengths, extremes, length_cases, lengths
 from curate.report.outcomes import (
     count_outcomes,
     empty_counts,
@@ -133,6 +133,8 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
         read_json(ws.stage_dir("export") / "token_stats.json") if present["export"] else None
     )
     facts["lengths"]["examples"] = example_lengths(facts["token_stats"])
+    if facts["lengths"]["examples"] is not None:
+        facts["lengths"]["examples"]["cases"] = length_cases(f.o, f.exp)
     facts["training"] = training(ws, last.get("train"))
     if "eval" in last:  # only then: reports of workspaces without one keep their bytes
         facts["evaluation"] = evaluation(ws, last["eval"])

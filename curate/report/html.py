@@ -481,7 +481,21 @@ def _example_lengths(f: dict[str, Any]) -> str:
         f"{n(x.get('dropped_over_length') or 0)} dropped as over-length.</p>"
     )
     head = ["examples of", "examples", "p50", "p90", "p99", "max", "over budget"]
-    return f"<h3>Lengths per example ({unit})</h3>" + note + table(head, rows, set(range(1, 7)))
+    cases = x.get("cases") or {}
+    listed = [
+        [e(what), f"<code>{e(c['source'])}</code>", c["tokens"], e(c["reason"] or "")]
+        for key, what in (("over_length", "over-length"), ("shortened", "shortened"))
+        for c in cases.get(key) or []
+    ]
+    more = (
+        "<h4>Over-length and shortened records (longest first)</h4>"
+        + table(["", "source", "tokens", "reason"], listed, {2})
+        if listed
+        else ""
+    )
+    return (
+        f"<h3>Lengths per example ({unit})</h3>" + note + table(head, rows, set(range(1, 7))) + more
+    )
 
 
 def _diff_html(ops: list[list[str]]) -> tuple[str, str]:

@@ -153,3 +153,26 @@ def example_lengths(token_stats: dict[str, Any] | None) -> dict[str, Any] | None
             for name, t in sorted((token_stats.get("tasks") or {}).items())
         },
     }
+
+
+def length_cases(o: pl.DataFrame, exp: pl.DataFrame | None, n: int = 10) -> dict[str, Any]:
+    """The records export dropped as over-length and those it shortened to fit (an over_length
+    strategy's name in ``reason``), longest first, with their source lines."""
+    empty: dict[str, Any] = {"over_length": [], "shortened": []}
+    if exp is None or "tokens" not in exp.columns or "reason" not in exp.columns:
+        return empty
+    df = exp.select("record_id", "outcome", "tokens", "reason").join(
+        o.select("record_id", "source"), on="record_id", how="left"
+    )
+    picks = {
+        "over_length": df.filter(pl.col("outcome") == "over_length"),
+        "shortened": df.filter((pl.col("outcome") == "exported") & pl.col("reason").is_not_null()),
+    }
+    out = {}
+    for k, g in picks.items():
+        top = g.sort(["tokens", "record_id"], descending=[True, False], nulls_last=True).head(n)
+        out[k] = [
+            {"source": r["source"], "tokens": r["tokens"], "reason": r["reason"]}
+            for r in top.iter_rows(named=True)
+        ]
+    return out

@@ -465,9 +465,15 @@ def _example_lengths(f: dict[str, Any]) -> Table | None:
             _n(st.get("max")),
             Text(_n(over), style="red" if over else "dim") if over is not None else "–",
         )
+    cases = x.get("cases") or {}
+    listed = "".join(
+        f"\n  {what} {_src(c['source'], 40)} ({_n(c['tokens'])} tokens)"
+        for key, what in (("over_length", "over-length"), ("shortened", "shortened"))
+        for c in (cases.get(key) or [])[:3]
+    )
     t.caption = (
         f"{_n(x['examples'])} examples exported; {_n(x.get('trimmed') or 0)} trimmed to fit, "
-        f"{_n(x.get('dropped_over_length') or 0)} dropped as over-length."
+        f"{_n(x.get('dropped_over_length') or 0)} dropped as over-length." + listed
     )
     t.caption_justify = "left"
     return t

@@ -228,19 +228,22 @@ class LogProgress:
     live bar is not drawn: stage, done/total, rate and ETA. Silent on a terminal, which has the
     bar, and under ``--json``."""
 
+    EVERY_S = 10.0  # seconds between lines
+
     def __init__(
         self,
         stage: str,
         unit: str,
         *,
         enabled: bool | None = None,
-        every_s: float = 10.0,
+        every_s: float | None = None,
         clock: Callable[[], float] | None = None,
         echo: Callable[[str], None] | None = None,
     ) -> None:
         import time
 
-        self.stage, self.unit, self.every_s = stage, unit, every_s
+        self.stage, self.unit = stage, unit
+        self.every_s = self.EVERY_S if every_s is None else every_s
         self.clock = clock or time.monotonic
         self.echo = echo or (lambda line: click.echo(line, err=True))
         self.enabled = (not console.is_terminal) if enabled is None else enabled

@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from curate.cli._common import (
+    LogProgress,
     console,
     engine_options,
     handle_errors,
@@ -52,13 +53,20 @@ def export_command(
         ) as bar,
     ):
         ids: dict[str, Any] = {}
+        logs: dict[str, LogProgress] = {}
 
         def on_progress(phase: str, done: int, total: int) -> None:
             if phase not in ids:
                 ids[phase] = bar.add_task(phase, total=total)
+                logs[phase] = LogProgress(
+                    f"export {phase}", "items", enabled=not as_json and not console.is_terminal
+                )
             bar.update(ids[phase], completed=done)
+            logs[phase].update(done, total)
 
         result = export(workspace, engine=chosen, progress=on_progress, **kwargs)
+        for log in logs.values():
+            log.close()
     if as_json:
         print_json(result.to_dict())
         return

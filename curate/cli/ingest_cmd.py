@@ -9,6 +9,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from curate.cli._common import (
+    LogProgress,
     console,
     engine_options,
     handle_errors,
@@ -56,15 +57,20 @@ def ingest_command(
         ) as bar,
     ):
         tasks: dict[str, Any] = {}
+        rows_by_file: dict[str, int] = {}
+        log = LogProgress("ingest", "rows", enabled=not as_json and not console.is_terminal)
 
         def on_progress(file: str, rows: int, size: int) -> None:
             if file not in tasks:
                 tasks[file] = bar.add_task(file[-40:], total=None)
             bar.update(tasks[file], completed=rows)
+            rows_by_file[file] = rows
+            log.update(sum(rows_by_file.values()), extra=f"({len(rows_by_file)} files)")
 
         result = ingest(
             list(paths), workspace=workspace, engine=chosen, progress=on_progress, **kwargs
         )
+        log.close()
     if as_json:
         print_json(result.to_dict())
         return

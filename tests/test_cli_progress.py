@@ -1,0 +1,33 @@
+"""Stage commands print one-line progress when their output is a log, not a terminal."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from curate.cli import main
+from curate.cli._common import LogProgress
+from tests.conftest import SAMPLE
+
+
+def test_ingest_and_export_print_progress_lines_in_a_log(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(LogProgress, "EVERY_S", 0.0)  # a line at every update
+    ws = str(tmp_path / "ws")
+    res = CliRunner().invoke(
+        main, ["ingest", str(SAMPLE / "tickets"), "--schema", "tickets", "-w", ws]
+    )
+    assert res.exit_code == 0, res.output
+    lines = [x for x in res.stderr.splitlines() if x.startswith("ingest: ")]
+    assert lines and lines[-1].endswith(", done")
+    assert " rows, " in lines[0] and "rows/s" in lines[0]
+    res = CliRunner().invoke(main, ["export", "-w", ws, "--out", str(tmp_path / "out")])
+    assert res.exit_code == 0, res.output
+    assert any(x.startswith("export ") and "items" in x for x in res.stderr.splitlines())
+    quiet = CliRunner().invoke(
+        main, ["ingest", str(SAMPLE / "tickets"), "--schema", "tickets", "-w", ws, "--json"]
+    )
+    assert not [x for x in quiet.stderr.splitlines() if x.startswith("ingest: ")]

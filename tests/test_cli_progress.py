@@ -31,3 +31,25 @@ def test_ingest_and_export_print_progress_lines_in_a_log(
         main, ["ingest", str(SAMPLE / "tickets"), "--schema", "tickets", "-w", ws, "--json"]
     )
     assert not [x for x in quiet.stderr.splitlines() if x.startswith("ingest: ")]
+
+
+def test_ingest_of_many_files_shows_those_that_lost_most_rows(tmp_path: Path) -> None:
+    """A folder of 30 notes: 20 rows and a total line, not 30 rows before anything else."""
+    from curate.cli import ingest_cmd
+
+    notes = tmp_path / "notes"
+    notes.mkdir()
+    for i in range(30):
+        (notes / f"n{i:02d}.csv").write_text(
+            "Ticket Description,Resolution\n"
+            + ("" if i != 7 else ",\n")  # n07 has one row that is rejected (no text)
+            + f"My order {i} never arrived at all.,We sent a new one today.\n"
+        )
+    res = CliRunner().invoke(
+        main, ["ingest", str(notes), "--schema", "tickets", "-w", str(tmp_path / "ws")]
+    )
+    assert res.exit_code == 0, res.output
+    assert ingest_cmd.MAX_FILES_SHOWN == 20
+    assert "n07.csv" in res.output  # it lost a row: shown
+    assert "... 10 more files" in res.output
+    assert "20 of 30 files shown" in " ".join(res.output.split())

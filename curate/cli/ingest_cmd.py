@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -20,6 +21,8 @@ from curate.cli._common import (
 )
 from curate.ingest.options import IngestOptions
 from curate.options import click_options, stage_kwargs
+
+MAX_FILES_SHOWN = 20
 
 
 @click.command("ingest")
@@ -81,14 +84,37 @@ def ingest_command(
     table.add_column("layout")
     for col in ("rows", "records", "rejected", "filtered"):
         table.add_column(col, justify="right")
-    for name, fs in result.extra["files"].items():
+    files = result.extra["files"]
+    shown = list(files.items())
+    base = os.path.commonpath(list(files)) if len(files) > 1 else ""
+    if base and base not in files:  # names under their common folder, so they fit the column
+        table.columns[0].header = f"file (in {base})"
+        table.columns[0].overflow = "fold"
+    if len(shown) > MAX_FILES_SHOWN:  # a folder of notes: the files that lost most rows
+        shown.sort(key=lambda kv: -(kv[1]["rejected"] + kv[1]["filtered"]))
+        shown = sorted(shown[:MAX_FILES_SHOWN])
+    for name, fs in shown:
         table.add_row(
-            name,
+            os.path.relpath(name, base) if base and base not in files else name,
             fs["layout"],
             f"{fs['rows_read']:,}",
             f"{fs['records']:,}",
             f"{fs['rejected']:,}",
             f"{fs['filtered']:,}",
+        )
+    if len(shown) < len(files):
+        rest = [fs for name, fs in files.items() if name not in dict(shown)]
+        table.add_row(
+            f"... {len(rest):,} more files",
+            "",
+            *(
+                f"{sum(fs[k] for fs in rest):,}"
+                for k in ("rows_read", "records", "rejected", "filtered")
+            ),
+        )
+        table.caption = (
+            f"{len(shown)} of {len(files):,} files shown: those with the most rows rejected or "
+            "filtered; `curate report` groups them by folder"
         )
     console.print(table)
     for outcome, reasons in result.reasons.items():

@@ -547,7 +547,7 @@ def test_gates_pass_every_text_their_pass_can_match(engine: PiiEngine) -> None:
             *["hi @dave_99", "Musterweg 2\n10115 Berlin", "born 2023/08/20", "a 92 yo man"],
             *["12 rue de Rivoli", "12 Main St, Springfield, IL 62704"],
             *["9 Via Roma 7 Suite 4\nMilano\nItaly 20121", "5 Kesk 53\nPärnu\n 80010"],
-            *["order A١BCD", "call ٥٥٥ ١٢٣٤"],  # no 0-9
+            *["order A١BCD", "call ٥٥٥ ١٢٣٤", "mail no-reply@acme.io"],  # no 0-9; a role box
         ],
         dtype=pl.Utf8,
     )

@@ -31,7 +31,6 @@ def redact(text: str) -> str:
         "More at www.dropbox.com/help/security/enable-two-step-verification.",
         "https://www.amazon.com/gp/help/customer/display.html?nodeId=201910410",
         "reach us at support@dropbox.com or help@uber.com",
-        "write to jane.doe@example.com (a documentation address)",
         "no-reply@accounts.google.com sent it",
         "@AppleSupport @AmericanAir @Uber_Support @AskeBay @SpotifyCares @TeamYouTube thanks",
         "@Delta @AldiUK @Ask_Spectrum @MicrosoftHelps @ArgosHelpers @GreggsOfficial",
@@ -49,6 +48,8 @@ def test_public_links_addresses_and_brand_accounts_are_kept(text: str) -> None:
         ("https://portal.bank.com/view?accountId=55120931", "[URL]"),
         ("mail me at ann.lee@gmail.com", "mail me at [EMAIL]"),
         ("support.person@gmail.com", "[EMAIL]"),  # only the whole local part is a role
+        # synthetic data stands for people with the reserved example domains: redacted
+        ("write to jane.doe@example.com today", "write to [EMAIL] today"),
         ("@dave_99 @Morgan @mike77 thanks", "[USER] [USER] [USER] thanks"),
     ],
 )
@@ -58,8 +59,8 @@ def test_personal_links_addresses_and_handles_go(text: str, expected: str) -> No
 
 def test_the_rules_one_by_one() -> None:
     words = load()
-    assert public_email("someone@sub.example.org") and public_email("x@host.test")
-    assert not public_email("someone@example.co.uk")  # not reserved by RFC 2606
+    assert public_email("support@sub.example.org") and public_email("no-reply@host.test")
+    assert not public_email("someone@example.org") and not public_email("x@host.test")
     assert brand_handle("@HPSupport", words) and brand_handle("@sainsburys", words)
     assert brand_handle("@VirginTrains", words) and brand_handle("@O2", words)
     assert brand_handle("@YouTubeTV", words) and brand_handle("@yahoomail", words)

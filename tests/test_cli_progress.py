@@ -53,3 +53,15 @@ def test_ingest_of_many_files_shows_those_that_lost_most_rows(tmp_path: Path) ->
     assert "n07.csv" in res.output  # it lost a row: shown
     assert "... 10 more files" in res.output
     assert "20 of 30 files shown" in " ".join(res.output.split())
+
+
+def test_ingest_table_with_relative_and_absolute_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for name in ("a.csv", "b.csv"):
+        (tmp_path / name).write_text("Ticket Description,Resolution\nMy order is late.,Sent.\n")
+    res = CliRunner().invoke(
+        main, ["ingest", "a.csv", str(tmp_path / "b.csv"), "--schema", "tickets", "-w", "ws"]
+    )
+    assert res.exit_code == 0, res.output

@@ -86,7 +86,10 @@ def ingest_command(
         table.add_column(col, justify="right")
     files = result.extra["files"]
     shown = list(files.items())
-    base = os.path.commonpath(list(files)) if len(files) > 1 else ""
+    try:
+        base = os.path.commonpath(list(files)) if len(files) > 1 else ""
+    except ValueError:  # absolute and relative names, or names on different drives
+        base = ""
     if base and base not in files:  # names under their common folder, so they fit the column
         table.columns[0].header = f"file (in {base})"
         table.columns[0].overflow = "fold"

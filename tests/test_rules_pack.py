@@ -95,3 +95,31 @@ def test_rule_order_is_documented_order() -> None:
     names = load_rule_pack("default").rule_names()
     assert names[: len(QUALITY_RULES)] == list(QUALITY_RULES)
     assert names.index("language") < names.index("redact_email")
+
+
+def test_a_pack_extends_another_and_changes_one_setting(tmp_path: Path) -> None:
+    """`extends = "default"`: tables merge key by key, so one line changes the style and the
+    rest follows the built-in pack."""
+    from curate.errors import RulesError
+    from curate.rules import load_rule_pack
+
+    mine = tmp_path / "mine.toml"
+    mine.write_text('extends = "default"\n[pii]\nstyle = "surrogate"\nseed = 7\n')
+    pack, base = load_rule_pack(mine), load_rule_pack("default")
+    assert pack.name == "mine" and pack.pii.style == "surrogate" and pack.pii.seed == 7
+    assert pack.pii.types == base.pii.types and pack.quality == base.quality
+    # a relative base, two levels deep
+    (tmp_path / "child.toml").write_text('extends = "mine.toml"\n[quality]\nmin_words = 4\n')
+    child = load_rule_pack(tmp_path / "child.toml")
+    assert child.pii.style == "surrogate" and child.quality.min_words == 4
+    loop = tmp_path / "loop.toml"
+    loop.write_text('extends = "loop.toml"\n')
+    with pytest.raises(RulesError, match="extend each other in a loop"):
+        load_rule_pack(loop)
+    bad = tmp_path / "bad.toml"
+    bad.write_text('extends = "defualt"\n')
+    with pytest.raises(RulesError) as exc:
+        load_rule_pack(bad)
+    assert str(exc.value).startswith(
+        f"{bad}: extends: 'defualt' is neither a built-in rule pack nor a file"
+    )

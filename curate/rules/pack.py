@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from importlib import resources
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 from pydantic import (
@@ -259,7 +259,7 @@ def load_rule_pack(name_or_path: str | Path) -> RulePack:
     if isinstance(name_or_path, RulePack):
         return name_or_path
     path = resolve_builtin(name_or_path, builtin_packs(), "rule pack", RulesError)
-    data = parse_toml(path, RulesError)
+    data = _pack_data(path, [])
     data.setdefault("name", path.stem)
     try:
         pack = RulePack.model_validate(data)
@@ -267,6 +267,42 @@ def load_rule_pack(name_or_path: str | Path) -> RulePack:
         raise RulesError(format_validation_error(str(path), exc)) from exc
     object.__setattr__(pack, "source_path", str(path))
     return pack
+
+
+def _pack_data(path: Path, seen: list[Path]) -> dict[str, Any]:
+    """A pack file's TOML, on top of the pack it ``extends`` (a built-in name, or a path relative
+    to this file): tables merge key by key, anything else replaces the base's value, so a pack
+    can change one setting ("style") and follow the built-in pack for the rest."""
+    data = parse_toml(path, RulesError)
+    base_name = data.pop("extends", None)
+    if base_name is None:
+        return data
+    if not isinstance(base_name, str):
+        raise RulesError(f"{path}: extends: expected a pack name or path, got {base_name!r}")
+    if path.resolve() in seen or len(seen) > 8:
+        chain = " -> ".join(str(p) for p in [*seen, path.resolve()])
+        raise RulesError(f"{path}: extends: packs extend each other in a loop ({chain})")
+    packs = builtin_packs()
+    base_path = packs[base_name] if base_name in packs else path.parent / base_name
+    if not base_path.is_file():
+        raise RulesError(
+            f"{path}: extends: '{base_name}' is neither a built-in rule pack nor a file",
+            hint=f"built-in rule packs: {', '.join(packs)}; a path is relative to {path.parent}",
+        )
+    base = _pack_data(base_path, [*seen, path.resolve()])
+    base.pop("name", None)
+    base.pop("description", None)
+    return _merged(base, data)
+
+
+def _merged(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merged(out[key], value)
+        else:
+            out[key] = value
+    return out
 
 
 def pack_text(name_or_path: str | Path) -> str:

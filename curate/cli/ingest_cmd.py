@@ -91,7 +91,7 @@ def ingest_command(
     except ValueError:  # absolute and relative names, or names on different drives
         base = ""
     if base and base not in files:  # names under their common folder, so they fit the column
-        table.columns[0].header = f"file (in {base})"
+        table.title = f"{table.title}\nfiles in {base}"
         table.columns[0].overflow = "fold"
     if len(shown) > MAX_FILES_SHOWN:  # a folder of notes: the files that lost most rows
         shown.sort(key=lambda kv: -(kv[1]["rejected"] + kv[1]["filtered"]))

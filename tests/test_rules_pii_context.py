@@ -214,3 +214,28 @@ def test_regions_and_titles_after_greetings_from_the_clinical_run() -> None:
     ]
     out = engine.scan(pl.Series(texts), keep_values=True).placeholders().to_list()
     assert out == [texts[0], texts[1].replace("Strange", "[PERSON]")]
+
+
+def test_lower_case_transcripts_names_after_titles_and_afternoon_greetings() -> None:
+    """ACI-Bench writes its dialogues in lower case: "hey , ms. hill", "mrs . peterson",
+    "good afternoon , beverly" kept the patient's name (8 of 45 greeted-by-name examples)."""
+    import polars as pl
+
+    from curate.rules import load_rule_pack
+    from curate.rules.pii.engine import PiiEngine
+
+    engine = PiiEngine(load_rule_pack("clinical").pii)
+    texts = [
+        "[doctor] hey , ms. hill . nice to see you .",
+        "i'm seeing mrs . peterson , here , she's a 43-year-old",
+        "good afternoon , beverly . good to see you .",
+        "the mr. coffee machine broke",  # not a census name: kept
+        "ms. however said",
+    ]
+    assert engine.scan(pl.Series(texts)).placeholders().to_list() == [
+        "[doctor] hey , ms. [PERSON] . nice to see you .",
+        "i'm seeing mrs . [PERSON] , here , she's a 43-year-old",
+        "good afternoon , [PERSON] . good to see you .",
+        "the mr. coffee machine broke",
+        "ms. however said",
+    ]

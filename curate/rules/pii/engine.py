@@ -330,9 +330,13 @@ class PiiEngine:
         strong = self._ctx(CASED_CONTEXTS[-1], GREETING_CASED)
         firsts = sorted(n.lower() for n in self.listed if n in self.words.first_names)
         lower = rf"{ASCII_B}(?:{_alternation(firsts)})(?:[ \t]+[a-z][a-z'’-]+)?{ASCII_B}"
+        # lower-case transcripts: "hey , ms. hill", "i'm seeing mrs . peterson": after a title
+        # any census name (given or family), which "known" checks
+        titled = r"\b(?:mr|mrs|ms|miss|dr)[ \t]*\.?[ \t]+"
         return [
             Detector("person", NAME, before=strong, check="known"),
             Detector("person", lower, before=strong, check="known"),
+            Detector("person", rf"{ASCII_B}[a-z][a-z'’-]+{ASCII_B}", before=titled, check="known"),
         ]
 
     @staticmethod

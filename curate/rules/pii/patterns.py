@@ -650,7 +650,7 @@ CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, arte
 # chats and dialogues in lower case: "hi diane", "[doctor] hello larry", "this is diana btw";
 # a lower-case word here must be a census first name (check "known")
 GREETING_CASED = (
-    r"\b(?i:hi|hello|hey|dear|morning|evening|thanks|thank you|bye|goodbye|this is|i am|i'm"
+    r"\b(?i:hi|hello|hey|dear|morning|afternoon|evening|thanks|thank you|bye|goodbye|this is|i am|i'm"
     r"|it's)[ \t,]+"
 )
 # a note's header: "SMITH, JOHN", "O'BRIEN, MARY K" at the start of a line

@@ -239,3 +239,25 @@ def test_lower_case_transcripts_names_after_titles_and_afternoon_greetings() -> 
         "the mr. coffee machine broke",
         "ms. however said",
     ]
+
+
+def test_pain_scores_along_their_clause_and_fish_oil_are_kept() -> None:
+    """From the labelled clinical sample: scores a few words after "pain" were [DATE], and
+    "Fish oil" a [PERSON]; a date after "pain" with a number between is still a date."""
+    import polars as pl
+
+    from curate.rules import load_rule_pack
+    from curate.rules.pii.engine import PiiEngine
+
+    engine = PiiEngine(load_rule_pack("clinical").pii)
+    kept = [
+        "• Average Pain Intensity Over the Past Week: 4/10.\n• Pain at Worst: 7/10.",
+        "VAS pain scale is rated as 6/10 for her average pain, and 3/10 for her least pain.",
+        "CURRENT MEDICATIONS\nVitamin C.\nFish oil.\n",
+    ]
+    assert engine.scan(pl.Series(kept)).placeholders().to_list() == kept
+    dates = ["seen on 4/10 for pain", "pain started 3/4/2021"]
+    assert engine.scan(pl.Series(dates)).placeholders().to_list() == [
+        "seen on [DATE] for pain",
+        "pain started [DATE]",
+    ]

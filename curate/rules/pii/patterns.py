@@ -532,6 +532,15 @@ NOT_MONTH_DAY = [
         check="reject",
         gate=SLASH_GATE,
     ),
+    # a pain score further along its clause: "Pain at Worst: 7/10", "Average Pain Intensity
+    # Over the Past Week: 4/10", "pain, and 3/10 for her least pain" (no number in between)
+    Detector(
+        "date",
+        r"(?i:pain|vas|intensity)[^\n\d/]{0,60}?\d{1,2}/10\b",
+        before=r"\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
     # a score: "pain at 7/10", "rates her pain a 5/10", "Grade 2/6 murmur", "3/6 SEM", "5/5
     # strength", "2+/4 pulses"; "out of" scales (x/10, x/6, x/5, x/4) after such a word
     Detector(

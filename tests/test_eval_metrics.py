@@ -136,6 +136,10 @@ def test_bootstrap_is_seeded_and_brackets_the_difference() -> None:
     assert paired_mean([None, 1.0], [0.0, None]) is None
     stat = paired_statistic(10, lambda idx: (float(len(idx)), 0.0), resamples=100)
     assert stat is not None and stat.diff == stat.low == stat.high == 10
+    # one example resamples to a zero-width interval: no verdict on it (the demo's table said
+    # "better" for a task with 1 val example)
+    tiny = paired_mean([0.9, 0.8], [0.1, 0.2])
+    assert tiny is not None and tiny.low > 0 and tiny.verdict == "too few examples"
 
 
 def test_summary_per_task_with_label_macro_f1_and_wins(tmp_path: Path) -> None:
@@ -149,17 +153,17 @@ def test_summary_per_task_with_label_macro_f1_and_wins(tmp_path: Path) -> None:
             "loss": {"base": [2.0, 1], "tuned": [1.0, 1]},
         }
         for i, (ref, b, t) in enumerate(
-            [("A", "B", "A"), ("B", "B", "B"), ("A", "B", "A"), ("B", "B", "A")]
+            [("A", "B", "A"), ("B", "B", "B"), ("A", "B", "A"), ("B", "B", "A"), ("B", "B", "B")]
         )
     ]
     metrics = {"cls": ["label"]}
     score_rows(rows, metrics)
     task = summarize(rows, metrics, resamples=200)["cls"]
-    assert task["systems"]["tuned"]["metrics"]["label"] == 0.75
-    assert task["systems"]["base"]["metrics"]["label"] == 0.5
+    assert task["systems"]["tuned"]["metrics"]["label"] == 0.8
+    assert task["systems"]["base"]["metrics"]["label"] == 0.6
     assert task["systems"]["tuned"]["loss"] == 1.0
     cmp = task["comparisons"]["tuned_vs_base"]
-    assert cmp["label"]["diff"] == 0.25 and cmp["loss"]["verdict"] == "better"
+    assert cmp["label"]["diff"] == pytest.approx(0.2) and cmp["loss"]["verdict"] == "better"
     assert cmp["macro_f1"]["diff"] == pytest.approx(
         task["systems"]["tuned"]["labels"]["macro_f1"]
         - task["systems"]["base"]["labels"]["macro_f1"]

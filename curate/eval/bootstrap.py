@@ -17,6 +17,7 @@ import numpy as np
 
 RESAMPLES = 1000
 LEVEL = 0.95
+MIN_EXAMPLES = 5  # fewer paired examples: any interval the bootstrap draws is meaningless
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,11 @@ class Paired:
 
     @property
     def verdict(self) -> str:
-        """``better`` / ``worse`` when the interval excludes 0, else ``no clear difference``."""
+        """``better`` / ``worse`` when the interval excludes 0, else ``no clear difference``;
+        ``too few examples`` under MIN_EXAMPLES (one example resamples to a zero-width interval
+        that would exclude 0 whatever the models did)."""
+        if self.n < MIN_EXAMPLES:
+            return "too few examples"
         if self.low > 0:
             return "better"
         if self.high < 0:

@@ -345,7 +345,7 @@ def run_eval(
     metrics_of = _check_metrics(schema, {e.task for e in examples})
     baseline = load_prompt_baseline(options.prompt_baseline) if options.prompt_baseline else None
 
-    emit({"event": "phase", "message": f"loading {model}"})
+    emit({"event": "phase", "message": f"loading {os.path.normpath(model)}"})
     m = _load_models(model, options)
     timings: dict[str, float] = {"load_s": time.perf_counter() - t_start}
     systems: dict[str, tuple[Any, list[tuple[dict[str, str], ...]], list[Any]]] = {}

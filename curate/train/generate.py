@@ -212,8 +212,7 @@ def _greedy_batch(
         use_cache=True,
         logits_to_keep=1,
         **{key: cache},
-    )
-    cache = out.past_key_values
+    )  # the model fills ``cache`` in place (reading it back off ``out`` warns in transformers 5)
     token = out.logits[:, -1].argmax(-1)
     last = positions[:, -1]
     rows = list(range(len(batch)))  # batch row of each live cache row
@@ -242,7 +241,6 @@ def _greedy_batch(
             use_cache=True,
             **{key: cache},
         )
-        cache = out.past_key_values
         token = out.logits[:, -1].argmax(-1)
     return generated
 

@@ -360,7 +360,11 @@ def _read_policies(schema: Schema, path: Path) -> None:
     for i, task in enumerate(schema.tasks):
         if not task.policy_file:
             continue
-        where = [path.parent / task.policy_file, *_ingest_schema_dirs(path, task.policy_file)]
+        where = [
+            path.parent / task.policy_file,
+            path.parent / "policies" / task.policy_file,  # ingest's copy, beside its schema copy
+            *_ingest_schema_dirs(path, task.policy_file),
+        ]
         where.append(Path(task.policy_file))
         found = next((p for p in where if p.is_file()), None)
         if found is None:

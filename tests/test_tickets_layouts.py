@@ -195,6 +195,21 @@ def test_policy_file_grounds_the_system_prompt(tmp_path: Path) -> None:
     }
 
 
+def test_the_workspace_keeps_the_policy_it_was_ingested_with(tmp_path: Path) -> None:
+    """Ingest copies a task's policy file beside its copy of the schema: export after the
+    original is gone (or the project moved) still grounds the prompt in that policy."""
+    (tmp_path / "refund_policy.md").write_text(POLICY + "\n", encoding="utf-8")
+    schema = _policy_schema(tmp_path, POLICY_TASK)
+    ws = tmp_path / "ws"
+    shutil.copy(DATA / "zendesk_tickets.json", tmp_path / "z.json")
+    ingest([tmp_path / "z.json"], str(schema), ws, rules=None)
+    assert (ws / "ingest" / "policies" / "refund_policy.md").read_text("utf-8") == POLICY + "\n"
+    (tmp_path / "refund_policy.md").unlink()
+    export(ws, out=tmp_path / "out", val_fraction=0.0, tasks=["policy_reply"])
+    (row,) = [json.loads(x) for x in (tmp_path / "out" / "train.jsonl").read_text().splitlines()]
+    assert row["messages"][0]["content"].endswith(POLICY)
+
+
 def test_missing_policy_file_names_the_file_and_key(tmp_path: Path) -> None:
     schema = _policy_schema(tmp_path, POLICY_TASK)
     with pytest.raises(SchemaError) as exc:

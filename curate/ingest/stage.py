@@ -229,6 +229,19 @@ def _write_sidecars(
         assert schema.source_path is not None
         shutil.copyfile(schema.source_path, tmp)
     out = {"schema": str(stage_dir / "schema.toml")}
+    # a task's policy file beside the schema's copy, so export reads the policy the records
+    # were ingested with even after the original moves (schema._read_policies looks there)
+    for task in schema.tasks:
+        rel = task.policy_file
+        if not rel or Path(rel).is_absolute() or ".." in Path(rel).parts:
+            continue
+        src = Path(schema.source_path).parent / rel
+        if src.is_file():
+            dest = stage_dir / "policies" / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            with atomic_path(dest) as tmp:
+                shutil.copyfile(src, tmp)
+            out[f"policy {rel}"] = str(dest)
     if pack is not None:
         from curate.rules.audit import finish_rule_stats  # the audit's strings, merged and cut
 

@@ -129,7 +129,9 @@ class WideMapper(LayoutMapper):
                 risk = answer(spec, got or {}, quotes=False)
             values = {
                 **base,
-                lay.label_field or "label": "; ".join(cols),
+                # the risk categories by the names flag_risk answers with ("Cap on liability",
+                # not CUAD's "Cap On Liability"): one spelling per category across tasks
+                lay.label_field or "label": "; ".join(spec.categories.get(c, c) for c in cols),
                 lay.value_field or "value": readable(text),
                 spec.field: risk,
             }

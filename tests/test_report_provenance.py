@@ -98,3 +98,25 @@ def test_report_names_the_rule_pack_file(two_runs: tuple[Path, Path, Path]) -> N
     con.print(terminal._header(facts))
     assert f"rule pack file myrules.toml sha256 {sha256_file(mine)[:12]}" in con.export_text()
     assert f"{mine.resolve()}, sha256 {sha256_file(mine)[:12]}" in html._run(facts)
+
+
+def test_a_pack_that_extends_records_and_compares_its_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The extended pack's bytes made the run too: a changed base is a changed rule pack even
+    when the extending file is byte-identical (the log recorded only that file's hash)."""
+    monkeypatch.chdir(ROOT)
+    base = _my_rules(tmp_path)
+    top = tmp_path / "mine.toml"
+    top.write_text('extends = "myrules.toml"\nname = "mine"\n', "utf-8")
+    a, b = tmp_path / "a", tmp_path / "b"
+    curate.ingest([SAMPLE], "tickets", a, rules=str(top))
+    cfg = Workspace(a).last_entry("ingest")["config"]  # type: ignore[index]
+    assert cfg["rules_sha256"] == sha256_file(top)
+    assert cfg["rules_extends"] == [{"path": str(base.resolve()), "sha256": sha256_file(base)}]
+    base.write_text(base.read_text("utf-8").replace("min_words = 4\n", "min_words = 3\n"), "utf-8")
+    curate.ingest([SAMPLE], "tickets", b, rules=str(top))
+    (c,) = compare(a, b)["provenance_changes"]
+    assert c["what"] == "rules" and c["a"]["sha256"] == c["b"]["sha256"]
+    assert c["a"]["extends"] != c["b"]["extends"]
+    assert compare(a, a)["provenance_changes"] == []

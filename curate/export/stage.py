@@ -433,7 +433,12 @@ def _manifest(
             "name": ingest_config.get("rules"),
             "path": ingest_config.get("rules_path"),
             "sha256": ingest_config.get("rules_sha256"),
-        },
+        }
+        | (
+            {"extends": ingest_config["rules_extends"]}
+            if ingest_config.get("rules_extends")
+            else {}
+        ),
         "tokenizer": tokenizer_identity(plan.tok),
         "deduplicated": plan.source.deduped,
         "config": config,

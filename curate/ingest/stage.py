@@ -136,6 +136,11 @@ def _provenance(schema: Schema, pack: Any) -> dict[str, Any]:
     if pack is not None:
         rules = file_identity(pack.name, getattr(pack, "source_path", None))
         out |= {"rules_path": rules["path"], "rules_sha256": rules["sha256"]}
+        bases = getattr(pack, "extends_paths", None) or []
+        if bases:  # the extended packs' bytes made the run too, not only the extending file's
+            out["rules_extends"] = [
+                {k: v for k, v in file_identity(None, b).items() if k != "name"} for b in bases
+            ]
     return out
 
 

@@ -30,7 +30,8 @@ def provenance(ws: Workspace, last: dict[str, dict[str, Any]]) -> dict[str, Any]
             "name": ing.get("rules"),
             "path": ing.get("rules_path"),
             "sha256": ing.get("rules_sha256"),
-        },
+        }
+        | ({"extends": ing["rules_extends"]} if ing.get("rules_extends") else {}),
         "schema": None
         if ing.get("schema") is None
         else {
@@ -45,10 +46,15 @@ def provenance(ws: Workspace, last: dict[str, dict[str, Any]]) -> dict[str, Any]
     }
 
 
+def _shas(d: dict[str, Any]) -> list[Any]:
+    """The SHA-256s of the packs a pack extends: a changed base changes the run."""
+    return [e.get("sha256") for e in d.get("extends") or [] if isinstance(e, dict)]
+
+
 def _differs(a: Any, b: Any) -> bool:
     if isinstance(a, dict) and isinstance(b, dict):
         if a.get("sha256") and b.get("sha256"):  # same bytes: the same, wherever they lie
-            return bool(a["sha256"] != b["sha256"])
+            return bool(a["sha256"] != b["sha256"] or _shas(a) != _shas(b))
         return a != b
     return bool(a != b)
 

@@ -234,6 +234,8 @@ class RulePack(_Strict):
     language: LanguageRules = LanguageRules()
     pii: PiiRules = PiiRules()
     source_path: str | None = Field(default=None, exclude=True)
+    # the files this pack ``extends``, nearest first: part of what made a run (provenance)
+    extends_paths: list[str] = Field(default_factory=list, exclude=True)
 
     def rule_names(self) -> list[str]:
         """Every rule that can filter or change a record, in the order they are applied."""
@@ -259,17 +261,19 @@ def load_rule_pack(name_or_path: str | Path) -> RulePack:
     if isinstance(name_or_path, RulePack):
         return name_or_path
     path = resolve_builtin(name_or_path, builtin_packs(), "rule pack", RulesError)
-    data = _pack_data(path, [])
+    bases: list[Path] = []
+    data = _pack_data(path, [], bases)
     data.setdefault("name", path.stem)
     try:
         pack = RulePack.model_validate(data)
     except ValidationError as exc:
         raise RulesError(format_validation_error(str(path), exc)) from exc
     object.__setattr__(pack, "source_path", str(path))
+    object.__setattr__(pack, "extends_paths", [str(b) for b in bases])
     return pack
 
 
-def _pack_data(path: Path, seen: list[Path]) -> dict[str, Any]:
+def _pack_data(path: Path, seen: list[Path], bases: list[Path]) -> dict[str, Any]:
     """A pack file's TOML, on top of the pack it ``extends`` (a built-in name, or a path relative
     to this file): tables merge key by key, anything else replaces the base's value, so a pack
     can change one setting ("style") and follow the built-in pack for the rest."""
@@ -289,7 +293,8 @@ def _pack_data(path: Path, seen: list[Path]) -> dict[str, Any]:
             f"{path}: extends: '{base_name}' is neither a built-in rule pack nor a file",
             hint=f"built-in rule packs: {', '.join(packs)}; a path is relative to {path.parent}",
         )
-    base = _pack_data(base_path, [*seen, path.resolve()])
+    bases.append(base_path)
+    base = _pack_data(base_path, [*seen, path.resolve()], bases)
     base.pop("name", None)
     base.pop("description", None)
     return _merged(base, data)

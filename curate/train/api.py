@@ -42,6 +42,8 @@ def train(
     device: Literal["auto", "cpu", "cuda", "mps"] = "auto",
     dtype: Literal["auto", "fp32", "bf16", "fp16"] = "auto",
     gradient_checkpointing: bool = False,
+    packing: Literal["auto", "on", "off"] = "auto",
+    fused_optimizer: Literal["auto", "on", "off"] = "auto",
     merge: bool = False,
     resume: bool = False,
     progress: Callable[[dict[str, Any]], None] | None = None,
@@ -79,6 +81,8 @@ def train(
         "device": device,
         "dtype": dtype,
         "gradient_checkpointing": gradient_checkpointing,
+        "packing": packing,
+        "fused_optimizer": fused_optimizer,
         "merge": merge,
         "resume": resume,
     }

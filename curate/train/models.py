@@ -188,15 +188,18 @@ def quiet_transformers() -> None:
     warnings.filterwarnings("ignore", category=FutureWarning, module=r"(transformers|peft)\b")
 
 
-def load_model(spec: str | Path, *, dtype: torch.dtype, device: str) -> Any:
+def load_model(
+    spec: str | Path, *, dtype: torch.dtype, device: str, attention: str | None = None
+) -> Any:
+    """Load a causal LM; ``attention`` names transformers' attn_implementation (None: its own)."""
     from transformers import AutoModelForCausalLM
 
     quiet_transformers()
-
+    extra = {"attn_implementation": attention} if attention else {}
     try:
         with no_stdin():
             model = AutoModelForCausalLM.from_pretrained(
-                str(spec), dtype=dtype, trust_remote_code=False
+                str(spec), dtype=dtype, trust_remote_code=False, **extra
             )
     except Exception as exc:
         raise _remote_code_guard(str(spec), exc) from exc

@@ -18,6 +18,7 @@ from curate.options import StageOptions
 
 Device = Literal["auto", "cpu", "cuda", "mps"]
 Dtype = Literal["auto", "fp32", "bf16", "fp16"]
+Switch = Literal["auto", "on", "off"]
 
 
 class TrainConfig(StageOptions):
@@ -80,10 +81,21 @@ class TrainConfig(StageOptions):
         description="Precision (auto: bf16 on a GPU that supports it, fp16 on other GPUs, fp32 elsewhere).",
     )
     gradient_checkpointing: bool = Field(
-        default=False, description="Trade compute for memory (GPU, long examples)."
+        default=False,
+        description="Always recompute activations in the backward pass (otherwise only where "
+        "the GPU's memory would not hold them).",
+    )
+    packing: Switch = Field(
+        default="auto",
+        description="Pack several examples per row (up to max-tokens), each attending only to "
+        "itself (auto: on when the model keeps packed examples apart).",
+    )
+    fused_optimizer: Switch = Field(
+        default="auto",
+        description="Use torch's fused AdamW kernel (auto: where the device has one).",
     )
     merge: bool = Field(default=False, description="Also write a merged full model to OUT/merged.")
     resume: bool = Field(default=False, description="Continue from the last checkpoint in out.")
 
 
-__all__ = ["Device", "Dtype", "TrainConfig"]
+__all__ = ["Device", "Dtype", "Switch", "TrainConfig"]

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import TrainingError, UsageError
-from curate.train.batching import IGNORE, BatchStream, collate, padding_fraction
+from curate.train.batching import IGNORE, BatchStream, collate
 from curate.train.card import hub_id, portable_tokenizer_config, task_summary, write_portable
 from curate.train.checkpoint import check_checkpoint, load_state, save_state
 from curate.train.data import Conversation, load_data_dir
@@ -47,10 +47,13 @@ from curate.train.masking import (
     template_info,
 )
 from curate.train.options import TrainConfig
+from curate.train.packing import PackStream, isolates_examples, micro_batch
+from curate.train.plan import DeviceFacts, ModelShape, Plan, choose_plan, device_facts, model_shape
 from curate.workspace import StageResult, Workspace, sha256_file, sha256_text, write_json
 
 Progress = Callable[[dict[str, Any]], None]
 KEEP_CHECKPOINTS = 2
+DTYPES = {"fp32": "float32", "bf16": "bfloat16", "fp16": "float16"}  # torch attribute names
 # Options that change the trained weights: a resumed run must use the same values.
 RESULT_OPTIONS = (
     "model",
@@ -67,6 +70,7 @@ RESULT_OPTIONS = (
     "seed",
     "warmup_ratio",
     "dtype",
+    "packing",
 )
 
 
@@ -89,7 +93,22 @@ class TrainResult:
     merged: str | None = None
     warnings: list[str] = field(default_factory=list)
     peak_memory_gb: float | None = None
+    plan: dict[str, Any] = field(default_factory=dict)
     stage_result: StageResult | None = None
+
+
+def _plan(
+    facts: DeviceFacts, config: TrainConfig, shape: ModelShape | None = None, tokens: int = 0
+) -> Plan:
+    return choose_plan(
+        facts,
+        dtype=config.dtype,
+        gradient_checkpointing=config.gradient_checkpointing,
+        fused_optimizer=config.fused_optimizer,
+        packing=config.packing,
+        shape=shape,
+        tokens_per_batch=tokens,
+    )
 
 
 def lr_at(step: int, total: int, base: float, warmup: int) -> float:
@@ -141,20 +160,30 @@ class _Loss:
         self.model, self.base = model, base
         self.head_only = plain_head and base.get_output_embeddings() is not None
 
-    def __call__(self, ids: Any, mask: Any, labels: Any) -> tuple[Any, int]:
+    def __call__(
+        self,
+        ids: Any,
+        mask: Any,
+        labels: Any,
+        positions: Any = None,
+        extra: dict[str, Any] | None = None,
+    ) -> tuple[Any, int]:
+        """Packed rows pass ``mask=None`` and restarting ``positions`` (see curate/train/packing.py)."""
         import torch.nn.functional as F
 
         targets = labels[:, 1:]
         sel = targets != IGNORE
+        kw = {
+            "attention_mask": mask,
+            "position_ids": positions,
+            "use_cache": False,
+            **(extra or {}),
+        }
         if self.head_only:
-            hidden = self.base.get_decoder()(
-                input_ids=ids, attention_mask=mask, use_cache=False
-            ).last_hidden_state
+            hidden = self.base.get_decoder()(input_ids=ids, **kw).last_hidden_state
             logits = self.base.get_output_embeddings()(hidden[:, :-1][sel])
         else:
-            logits = self.model(input_ids=ids, attention_mask=mask, use_cache=False).logits[:, :-1][
-                sel
-            ]
+            logits = self.model(input_ids=ids, **kw).logits[:, :-1][sel]
         return F.cross_entropy(logits.float(), targets[sel], reduction="sum"), int(sel.sum())
 
 
@@ -229,7 +258,6 @@ def train(
         load_model,
         load_tokenizer,
         pick_device,
-        pick_dtype,
         require_train_deps,
         resolve_model,
     )
@@ -238,7 +266,9 @@ def train(
     import torch
 
     device = pick_device(config.device)
-    dtype = pick_dtype(config.dtype, device)
+    facts = device_facts(device)
+    plan = _plan(facts, config)  # refuses options the device cannot honour before any loading
+    dtype = getattr(torch, DTYPES[plan.dtype])
     emit({"event": "phase", "message": f"loading {config.model}"})
     model_path = resolve_model(config.model)
     tokenizer = load_tokenizer(model_path)
@@ -273,22 +303,38 @@ def train(
         warnings.append("the chat template closes assistant turns with no end-of-turn token")
 
     lengths = [len(e) for e in train_ex]
-    stream = BatchStream(lengths, config.batch_size, config.seed)
-    total = config.max_steps or max(
-        1, math.ceil(config.epochs * stream.per_epoch / config.grad_accum)
-    )
-    warmup = round(config.warmup_ratio * total) if config.warmup_ratio > 0 else 0
     multiple = 8 if device == "cuda" else 1
-    pad_frac = padding_fraction(
-        [stream[m] for m in range(total * config.grad_accum)], lengths, multiple
-    )
 
     random.seed(config.seed)
     torch.manual_seed(config.seed)
     emit({"event": "phase", "message": "preparing model"})
-    model = _lora_model(load_model(model_path, dtype=dtype, device=device), config)
+    base_model = load_model(model_path, dtype=dtype, device=device, attention=plan.attention)
+    plan = _plan(facts, config, model_shape(base_model), config.batch_size * config.max_tokens)
+    if plan.packing and not isolates_examples(base_model, device, len(tokenizer)):
+        if config.packing == "on":
+            raise UsageError(
+                f"--packing on: {config.model} lets packed examples attend to each other "
+                f"({plan.attention} attention ignores restarting position ids)",
+                hint="pass --packing auto or off (length-grouped batches)",
+                param="packing",
+            )
+        plan.packing = False
+        plan.reasons["packing"] = "off: the model's attention does not isolate packed examples"
+    stream: BatchStream | PackStream = (
+        PackStream(lengths, config.batch_size, config.max_tokens, config.seed)
+        if plan.packing
+        else BatchStream(lengths, config.batch_size, config.seed)
+    )
+    total = config.max_steps or max(
+        1, math.ceil(config.epochs * stream.per_epoch / config.grad_accum)
+    )
+    warmup = round(config.warmup_ratio * total) if config.warmup_ratio > 0 else 0
+    flatten = plan.packing and plan.attention == "flash_attention_2"
+    model = _lora_model(base_model, config, plan.gradient_checkpointing)
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=0.0)
+    optimizer = torch.optim.AdamW(
+        params, lr=config.lr, weight_decay=0.0, fused=plan.fused_optimizer or None
+    )
     scaler = torch.amp.GradScaler("cuda") if dtype == torch.float16 else None
     autocast: Callable[[], Any] = (
         (lambda: torch.autocast("cuda", dtype=dtype))
@@ -332,7 +378,7 @@ def train(
     first_eval: float | None = None
     last_eval: float | None = None
     last_loss: float | None = None
-    real_tokens, train_time = 0, 0.0
+    real_tokens, train_time, all_positions = 0, 0.0, 0
     at = {"step": start_step}
     with _oom_guard(config, out, at):
         first_eval = evaluate(0) if start_step == 0 else _first_eval(metrics_path)
@@ -345,20 +391,19 @@ def train(
             for group in optimizer.param_groups:
                 group["lr"] = lr
             micro = [
-                [train_ex[i] for i in stream[m]]
+                micro_batch(stream, m, train_ex, pad_id, multiple, flatten, device)
                 for m in range(step * config.grad_accum, (step + 1) * config.grad_accum)
             ]
-            n_targets = max(1, sum(sum(e.trained[1:]) for mb in micro for e in mb))
+            n_targets = max(1, sum(mb.targets for mb in micro))
             loss_sum, tokens, positions = 0.0, 0, 0
             for mb in micro:
-                ids, mask, labels = (t.to(device) for t in collate(mb, pad_id, multiple))
                 with autocast():
-                    loss, _ = loss_fn(ids, mask, labels)
+                    loss, _ = loss_fn(*mb.args)
                 loss = loss / n_targets
                 (scaler.scale(loss) if scaler else loss).backward()
                 loss_sum += float(loss.detach())
-                tokens += int(mask.sum())
-                positions += mask.numel()
+                tokens += mb.tokens
+                positions += mb.positions
             if not math.isfinite(loss_sum):
                 raise TrainingError(
                     f"loss is {loss_sum} at step {step + 1}: training diverged",
@@ -375,6 +420,7 @@ def train(
             optimizer.zero_grad(set_to_none=True)
             dt = time.perf_counter() - t0
             real_tokens += tokens
+            all_positions += positions
             train_time += dt
             last_loss = loss_sum
             log(
@@ -415,7 +461,7 @@ def train(
         train_examples=len(train_ex),
         val_examples=len(val_ex),
         skipped=dict(sorted(skipped.items())),
-        padding_fraction=pad_frac,
+        padding_fraction=1 - real_tokens / all_positions if all_positions else 0.0,
         tokens_per_s=real_tokens / train_time if train_time else 0.0,
         peak_memory_gb=torch.cuda.max_memory_allocated() / 2**30 if device == "cuda" else None,
         first_eval_loss=first_eval,
@@ -425,6 +471,7 @@ def train(
         chat_template=template_source,
         merged=merged,
         warnings=warnings,
+        plan=plan.as_dict(),
     )
     card = _card(config, data, model_path, tokenizer, info, result, dict(val_skipped))
     base = hub_id(config.model, model_path)
@@ -437,10 +484,10 @@ def train(
     return result
 
 
-def _lora_model(model: Any, config: TrainConfig) -> Any:
+def _lora_model(model: Any, config: TrainConfig, checkpointing: bool | None = None) -> Any:
     from peft import LoraConfig, get_peft_model
 
-    if config.gradient_checkpointing:
+    if config.gradient_checkpointing if checkpointing is None else checkpointing:
         model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
     lora = LoraConfig(
         r=config.lora_r,
@@ -601,7 +648,9 @@ def _card(
             "tokens_per_s": result.tokens_per_s,
             "peak_memory_gb": result.peak_memory_gb,
             "padding_fraction": result.padding_fraction,
+            "packing": result.plan.get("packing"),
         },
+        "device_plan": result.plan,
         "versions": _versions(),
     }
 

@@ -12,7 +12,7 @@ from curate.cli._common import LogProgress
 from tests.conftest import SAMPLE
 
 
-def test_ingest_and_export_print_progress_lines_in_a_log(
+def test_ingest_dedupe_and_export_print_progress_lines_in_a_log(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(LogProgress, "EVERY_S", 0.0)  # a line at every update
@@ -24,6 +24,18 @@ def test_ingest_and_export_print_progress_lines_in_a_log(
     lines = [x for x in res.stderr.splitlines() if x.startswith("ingest: ")]
     assert lines and lines[-1].endswith(", done")
     assert " rows, " in lines[0] and "rows/s" in lines[0]
+    res = CliRunner().invoke(main, ["dedupe", "-w", ws])
+    assert res.exit_code == 0, res.output
+    lines = [x for x in res.stderr.splitlines() if x.startswith("dedupe")]
+    assert lines == [
+        "dedupe fingerprint: 0/297 records (0%), 0 records/s",
+        lines[1],
+        "dedupe: near-duplicates…",
+        "dedupe: write…",
+        lines[4],
+    ]
+    assert lines[1].startswith("dedupe fingerprint: 297/297 records (100%), ")
+    assert lines[4].startswith("dedupe fingerprint: 297/297 ") and lines[4].endswith(", done")
     res = CliRunner().invoke(main, ["export", "-w", ws, "--out", str(tmp_path / "out")])
     assert res.exit_code == 0, res.output
     assert any(x.startswith("export ") and "items" in x for x in res.stderr.splitlines())

@@ -470,7 +470,11 @@ def test_the_function_takes_exactly_the_options_fields() -> None:
     import inspect
 
     sig = inspect.signature(dedupe)
-    params = {k: p.default for k, p in sig.parameters.items() if k not in ("workspace", "engine")}
+    params = {
+        k: p.default
+        for k, p in sig.parameters.items()
+        if k not in ("workspace", "engine", "progress")
+    }
     defaults = {
         k: (f.default_factory() if f.default_factory else f.default)  # type: ignore[call-arg]
         for k, f in DedupeOptions.model_fields.items()

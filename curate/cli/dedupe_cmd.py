@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from curate.cli._common import (
+    LogProgress,
     console,
     engine_options,
     handle_errors,
@@ -98,8 +99,21 @@ def dedupe_command(
     from curate.dedupe.clusters import largest_clusters
 
     kwargs = stage_kwargs(DedupeOptions, options)
+    # a line every 10 s in logs and pipes (the terminal has the status line): records while
+    # fingerprinting, then the name of each later step once the stage has run that long
+    log = LogProgress(
+        "dedupe fingerprint", "records", enabled=not as_json and not console.is_terminal
+    )
+
+    def on_progress(phase: str, done: int, total: int) -> None:
+        if phase == "fingerprint":
+            log.update(done, total)
+        elif done == 0 and log.enabled and log.clock() - log.started >= log.every_s:
+            log.echo(f"dedupe: {phase}…")
+
     with stage_engine(workspace, engine, ray_address) as chosen, console.status("deduplicating…"):
-        result = dedupe(workspace, engine=chosen, **kwargs)
+        result = dedupe(workspace, engine=chosen, progress=on_progress, **kwargs)
+    log.close()
     if as_json:
         print_json(result.to_dict())
         return

@@ -7,7 +7,7 @@ itself are imported only when the function runs (``curate --help`` stays fast).
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -32,6 +32,7 @@ def dedupe(
     batch_size: int = 2048,
     threads: int | None = None,
     engine: Engine | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> StageResult:
     """Mark every ingested record of ``workspace`` kept, duplicate or contaminated.
 
@@ -43,8 +44,10 @@ def dedupe(
     deduplicated against them. Writes ``dedupe/outcomes.parquet`` and
     ``dedupe/clusters.parquet``. The options are those of
     :class:`curate.dedupe.options.DedupeOptions`; ``engine`` runs the batch work, LSH buckets
-    and components (None: in this process), with the same tables on every engine. A bad option
-    is a UsageError whose ``param`` names it.
+    and components (None: in this process), with the same tables on every engine;
+    ``progress(phase, done, total)`` is called as it goes (``fingerprint`` per batch of
+    records, then ``near-duplicates`` and ``write``). A bad option is a UsageError whose
+    ``param`` names it.
     """
     from curate.dedupe.options import DedupeOptions
     from curate.dedupe.stage import run_dedupe
@@ -67,4 +70,4 @@ def dedupe(
         threads=threads,
     )
     ws = workspace if isinstance(workspace, Workspace) else Workspace(workspace)
-    return run_dedupe(ws, options, engine or LOCAL)
+    return run_dedupe(ws, options, engine or LOCAL, progress)

@@ -18,6 +18,7 @@ signatures persist, so a later dataset is deduplicated against earlier ones.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +53,8 @@ from curate.workspace import StageResult, Workspace, sha256_file, stage_guard
 KEEP_SETS_BYTES = 192 << 20  # shingle sets kept from fingerprinting (~270k 1 KB documents)
 SET_BYTES_PER_TEXT_BYTE = 0.7  # a 4-byte shingle hash per word of ~6 bytes, and per-doc offsets
 BORDERLINE_SIGMAS = 2.5  # estimates this close to the threshold are checked by exact Jaccard
+
+Progress = Callable[[str, int, int], None]  # (phase, done, total)
 
 
 @dataclass
@@ -101,9 +104,15 @@ class _Near:
 
 
 @stage_guard("dedupe")  # lock, and refuse an ingest the log does not vouch for
-def run_dedupe(workspace: Workspace, options: DedupeOptions, engine: Engine) -> StageResult:
+def run_dedupe(
+    workspace: Workspace,
+    options: DedupeOptions,
+    engine: Engine,
+    progress: Progress | None = None,
+) -> StageResult:
     """Mark every ingested record kept, duplicate or contaminated; write outcomes and clusters."""
     o, ws = options, workspace
+    tell = progress or _silent
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     recs = _read_records(ws, o)
@@ -137,7 +146,7 @@ def run_dedupe(workspace: Workspace, options: DedupeOptions, engine: Engine) -> 
         # shingle sets for the exact Jaccard checks, kept if they fit (else texts are re-read)
         keep_sets=text_bytes(recs.path) * SET_BYTES_PER_TEXT_BYTE <= KEEP_SETS_BYTES,
     )
-    prints = _fingerprint(recs, fingerprinter, engine, bands)
+    prints = _fingerprint(recs, fingerprinter, engine, bands, tell)
     timings["fingerprint"] = time.perf_counter() - t
     # the input checksum (for the stage log) and the keep policy's columns are read on the side
     # while the single-threaded LSH and confirmation steps leave a core free
@@ -154,10 +163,13 @@ def run_dedupe(workspace: Workspace, options: DedupeOptions, engine: Engine) -> 
     timings["contamination"] = time.perf_counter() - t
 
     t = time.perf_counter()
+    tell("near-duplicates", 0, 1)
     near = _near_duplicates(recs, o, engine, sh, prints, rep, contaminated, index, timings)
     timings["confirm"] = time.perf_counter() - t - timings["lsh"]
+    tell("near-duplicates", 1, 1)
 
     t = time.perf_counter()
+    tell("write", 0, 1)
     keep_cols_frame = keep_frame.result()
     rank = keep_rank(
         o.keep,
@@ -197,6 +209,7 @@ def run_dedupe(workspace: Workspace, options: DedupeOptions, engine: Engine) -> 
     if o.index is not None and index is not None:
         added = _add_to_index(Path(o.index), params, ws, recs, prints, rep, index_new, index[3])
     timings["write"] = time.perf_counter() - t
+    tell("write", 1, 1)
     timings["total"] = time.perf_counter() - t0
     return _result(
         ws,
@@ -271,7 +284,13 @@ def _open_index(index: Path | None, params: dict[str, Any], meta: pl.DataFrame) 
     return idx, idx_keys, idx_sig, known
 
 
-def _fingerprint(recs: _Records, fper: Fingerprinter, engine: Engine, bands: int) -> _Prints:
+def _silent(phase: str, done: int, total: int) -> None:
+    """No progress callback given."""
+
+
+def _fingerprint(
+    recs: _Records, fper: Fingerprinter, engine: Engine, bands: int, tell: Progress
+) -> _Prints:
     """Fingerprint the first record of every exact group, slice by slice on the engine; exact
     copies cost no memory (they share their representative's row of ``keys`` and ``sigb``)."""
     n, todo = recs.n, recs.todo
@@ -285,9 +304,11 @@ def _fingerprint(recs: _Records, fper: Fingerprinter, engine: Engine, bands: int
     kept_sets: list[tuple[npt.NDArray[np.int64], mh.ShingleSets]] | None = (
         [] if fper.keep_sets else None
     )
-    kept_bytes = 0
+    kept_bytes, done = 0, 0
+    tell("fingerprint", 0, int(todo.size))
     for got in engine.map_ordered(fper, fper.slices(todo)):
         for b in got:
+            done += len(b.rows)
             at = fp[b.rows]
             keys[at] = b.keys
             sigb[at] = b.sigb
@@ -304,6 +325,7 @@ def _fingerprint(recs: _Records, fper: Fingerprinter, engine: Engine, bands: int
                 kept_sets.append((b.rows, b.sets))
             if b.sets is None or kept_bytes > KEEP_SETS_BYTES:
                 kept_sets = None
+        tell("fingerprint", done, int(todo.size))
     sets = SetTable.from_batches(kept_sets) if kept_sets is not None else None
     del kept_sets
     release_free_memory()

@@ -118,6 +118,10 @@ def test_label_report_per_label_precision_recall_f1() -> None:
         "audit rights",
         "insurance",
     }
+    # an answer cut inside its quote (max_new_tokens): the open quote's ';' names no label
+    assert label_set('Cap on liability: "In no event shall; provided that the total') == {
+        "cap on liability"
+    }
 
 
 def test_bootstrap_is_seeded_and_brackets_the_difference() -> None:

@@ -94,7 +94,9 @@ def label(answer: str, reference: str) -> float:
 
 
 _LABEL_SPLIT = re.compile(r"[;\n]")
-_QUOTED = re.compile(r'"[^"]*"|\u201c[^\u201d]*\u201d')  # evidence (may span lines), not labels
+# evidence (may span lines), not labels; a quote left open at the end is an answer cut at the
+# generation budget, still evidence
+_QUOTED = re.compile(r'"[^"]*(?:"|\Z)|\u201c[^\u201d]*(?:\u201d|\Z)')
 
 
 def label_set(text: str) -> frozenset[str]:

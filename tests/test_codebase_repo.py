@@ -85,7 +85,7 @@ def fixture_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (base / "sample" / "codebase.toml").write_text(config, encoding="utf-8")
     res = CliRunner().invoke(main, ["run", str(base / "sample" / "codebase.toml")])
     assert res.exit_code == 0, res.output
-    assert "accounting: 16 input rows" in res.output
+    assert "accounting: 22 input rows" in res.output
     return base / "curate-work" / "codebase"
 
 
@@ -113,7 +113,13 @@ def test_every_file_of_the_fixture_has_one_outcome(fixture_run: Path) -> None:
         "store.py",
         "util.py",
         "test_store.py",
-    }  # 12 files with records + 4 rejects = the 16 files not hidden or in the ignored build/
+        "client.js",  # clients/: one small file per tree-sitter language
+        "retry.ts",
+        "Status.tsx",
+        "client.go",
+        "lib.rs",
+        "Client.java",
+    }  # 18 files with records + 4 rejects = the 22 files not hidden or in the ignored build/
     assert not any("build/" in f for f in records["source_file"].to_list())
 
 

@@ -1,8 +1,8 @@
 """A repository folder as ingest input: every file under it, each with one outcome.
 
-A schema with repository layouts (``python_ast``, ``doc_headings``, ``source_files``; the
-``codebase`` schema) reads folders this way instead of by file format. Every regular file under
-the folder is planned, so none is lost without a word:
+A schema with repository layouts (``python_ast``, ``doc_headings``, ``tree_sitter``,
+``source_files``; the ``codebase`` schema) reads folders this way instead of by file format.
+Every regular file under the folder is planned, so none is lost without a word:
 
 * ``.gitignore`` files (at any depth, as git reads them, via ``pathspec``) are honoured: an
   ignored folder is not entered (one warning names it), an ignored file is a ``gitignored``
@@ -15,7 +15,8 @@ the folder is planned, so none is lost without a word:
   are ``too_large``.
 * every other file is one row ``{text, path, filename, language, project}`` for the layout of
   its kind: Python (``python_ast``), docs (``doc_headings``: Markdown, reStructuredText, plain
-  text) or any other text file (``source_files``).
+  text), JavaScript, TypeScript, Go, Rust and Java (``tree_sitter``; a schema without that
+  layout reads them whole, as ``source_files``) or any other text file (``source_files``).
 
 ``path`` is relative to the folder given, so records and splits name a file the way the
 repository does.
@@ -23,6 +24,7 @@ repository does.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -32,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from curate.errors import InputError
+from curate.ingest.layouts.ts_languages import SUFFIXES as TREE_SITTER
 from curate.schema import REPO_KINDS, Layout, Schema
 
 if TYPE_CHECKING:
@@ -50,8 +53,7 @@ __all__ = [
 PYTHON = {".py": "python", ".pyi": "python"}
 DOCS = {".md": "markdown", ".markdown": "markdown", ".rst": "rst", ".txt": "text"}
 LANGUAGES = {
-    ".js": "javascript", ".mjs": "javascript", ".ts": "typescript", ".tsx": "typescript",
-    ".go": "go", ".rs": "rust", ".java": "java", ".c": "c", ".h": "c", ".cpp": "cpp",
+    ".c": "c", ".h": "c", ".cpp": "cpp",
     ".hpp": "cpp", ".rb": "ruby", ".sh": "shell", ".bash": "shell", ".toml": "toml",
     ".ini": "ini", ".cfg": "ini", ".yaml": "yaml", ".yml": "yaml", ".json": "json",
     ".env": "dotenv", ".sql": "sql", ".html": "html", ".css": "css", ".xml": "xml",
@@ -73,7 +75,7 @@ class RepoFile:
     path: Path
     rel: str  # relative to the repository root, with forward slashes
     root: Path
-    kind: str  # python_ast, doc_headings or source_files
+    kind: str  # python_ast, doc_headings, tree_sitter or source_files
     language: str
     skip: tuple[str, str] | None = None  # (reason, message) known without reading
 
@@ -118,6 +120,8 @@ def _kind_of(path: Path) -> tuple[str, str]:
         return "python_ast", PYTHON[suffix]
     if suffix in DOCS or (not suffix and path.name.upper().startswith(("README", "LICENSE"))):
         return "doc_headings", DOCS.get(suffix, "text")
+    if suffix in TREE_SITTER:
+        return "tree_sitter", TREE_SITTER[suffix]
     return "source_files", LANGUAGES.get(suffix, suffix.lstrip(".") or "text")
 
 
@@ -221,6 +225,8 @@ def plan_repository(paths: Sequence[str], schema: Schema, warnings: list[str]) -
             raise InputError(f"{spec}: no files in this folder (hidden and ignored ones skipped)")
         for f in files:
             check_name(f.path)
+            if f.kind == "tree_sitter" and f.kind not in by_kind and "source_files" in by_kind:
+                f = dataclasses.replace(f, kind="source_files")  # a schema from before tree_sitter
             layout = by_kind.get(f.kind, fallback)
             plans.append((f.path, display_path(f.path), layout, _carry(f)))
     return plans

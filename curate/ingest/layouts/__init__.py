@@ -17,6 +17,7 @@ from curate.errors import InputError
 from curate.ingest.layouts.base import ColumnIndex, LayoutMapper, get_path
 from curate.ingest.layouts.candidate import Candidate, RowShape
 from curate.ingest.layouts.code import PythonAstMapper, SourceFilesMapper
+from curate.ingest.layouts.code_ts import TreeSitterMapper
 from curate.ingest.layouts.dialogs import DialogMapper
 from curate.ingest.layouts.docs import DocHeadingsMapper
 from curate.ingest.layouts.rows import RowsMapper
@@ -49,6 +50,7 @@ MAPPERS: dict[LayoutKind, type[LayoutMapper]] = {
     "python_ast": PythonAstMapper,
     "doc_headings": DocHeadingsMapper,
     "source_files": SourceFilesMapper,
+    "tree_sitter": TreeSitterMapper,
 }
 
 

@@ -133,14 +133,14 @@ def choose_plan(
                 else ""
             )
             raise UsageError(
-                f"--dtype bf16: {where}{cap} does not support bf16",
-                hint="pass --dtype fp16 (or auto) on this GPU; bf16 needs compute capability 8.0 or newer",
+                f"dtype bf16: {where}{cap} does not support bf16",
+                hint="pass dtype fp16 (or auto) on this GPU; bf16 needs compute capability 8.0 or newer",
                 param="dtype",
             )
         if dtype == "fp16" and facts.kind == "cpu":
             raise UsageError(
-                "--dtype fp16 is not supported on CPU",
-                hint="use --dtype fp32 or bf16 (or auto)",
+                "dtype fp16 is not supported on CPU",
+                hint="use dtype fp32 or bf16 (or auto)",
                 param="dtype",
             )
         reasons["dtype"] = "requested"
@@ -148,8 +148,8 @@ def choose_plan(
     # optimizer
     if fused_optimizer == "on" and not facts.fused_adamw:
         raise UsageError(
-            f"--fused-optimizer on: this torch has no fused AdamW kernel for {facts.kind}",
-            hint="pass --fused-optimizer auto (it uses the fused kernel where one exists)",
+            f"fused_optimizer on: this torch has no fused AdamW kernel for {facts.kind}",
+            hint="pass fused_optimizer auto (it uses the fused kernel where one exists)",
             param="fused_optimizer",
         )
     fused = fused_optimizer != "off" and facts.fused_adamw

@@ -313,9 +313,9 @@ def train(
     if plan.packing and not isolates_examples(base_model, device, len(tokenizer)):
         if config.packing == "on":
             raise UsageError(
-                f"--packing on: {config.model} lets packed examples attend to each other "
+                f"packing on: {config.model} lets packed examples attend to each other "
                 f"({plan.attention} attention ignores restarting position ids)",
-                hint="pass --packing auto or off (length-grouped batches)",
+                hint="pass packing auto or off (length-grouped batches)",
                 param="packing",
             )
         plan.packing = False

@@ -48,7 +48,11 @@ class TrainConfig(StageOptions):
         description="Comma-separated module names (default: all linear projections).",
         json_schema_extra={"cli": {"separator": ",", "metavar": "NAMES"}},
     )
-    batch_size: int = Field(default=4, gt=0, description="Examples per micro-batch.")
+    batch_size: int = Field(
+        default=4,
+        gt=0,
+        description="Examples per micro-batch (packed: rows of up to max-tokens tokens).",
+    )
     grad_accum: int = Field(default=1, gt=0, description="Micro-batches per optimizer step.")
     max_tokens: int = Field(
         default=1024,

@@ -46,3 +46,53 @@ def test_addresses_are_masked_whole(text: str, expected: str) -> None:
 def test_numbers_and_lines_that_are_no_address(text: str) -> None:
     assert redact(CLINICAL, text) == text
     assert redact(DEFAULT, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # US military mail: no street word at all
+        ("Ship it to PSC 1234, Box 5678\nAPO AE 09123 please", "Ship it to [ADDRESS] please"),
+        ("USS Hopper\nFPO AP 96612", "[ADDRESS]"),
+        # a street written the way most of the world writes it, after words that introduce one
+        ("She lives at 812 Calle Roble 22, Toledo.", "She lives at [ADDRESS]."),
+        ("he lives at 31 kirkevej 4, aarhus c", "he lives at [ADDRESS], aarhus c"),
+        ("The shop is on Rothenbaumchaussee 57", "The shop is on [ADDRESS]"),
+        ("meet me at the corner of 12 Oak Rd and Birch Lane", "meet me at [ADDRESS]"),
+        # a US address whole with its floor, town, state and zip; a Canadian postcode
+        ("located at 330 7th Avenue, 10th Floor, New York, NY 10001 (the", "located at [ADDRESS] (the"),
+        ("located at 15 Queen Street East, Cambridge Ontario, Canada N3C 2A7 and",
+         "located at [ADDRESS] and"),
+        # a unit, then a blank line before the country and postcode
+        ("7 Allika 46\n Suite 501\n Riisa\n\n Estonia 62488", "[ADDRESS]"),
+        # a postcode after the word, other countries' forms
+        ("ZIP: 394 13", "ZIP: [ZIP]"),
+        ("my zip code is 3520", "my zip code is [ZIP]"),
+    ],
+)  # fmt: skip
+def test_addresses_of_other_forms(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Registration Address: Room 1605 of the tower",  # a room, not a street
+        "the Chamber of Commerce located in Switzerland. 8.2 The language",  # a clause number
+        "I will meet you at 5 and then we go",  # a time, no street
+    ],
+)
+def test_context_without_a_street_is_no_address(text: str) -> None:
+    assert redact(CLINICAL, text) == text
+    assert redact(DEFAULT, text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PT WAS SENT TO PACU POST PROCEDURE ON NEO 1 MCG",  # a note in capitals
+        "allow PaCO2 to return to Pt's baseline of around 60. Cont to receive Albuterol",
+    ],
+)
+def test_notes_after_sent_to_are_no_address(text: str) -> None:
+    assert redact(CLINICAL, text) == text

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from curate.rules.pii.address import street_ok
 from curate.rules.pii.markers import CLOSE, KEEP, NOTE, _canon
 from curate.rules.pii.names import (
     _TITLE_RE,
@@ -100,6 +101,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return KEEP + value + CLOSE if public_url(value) else wrap(value)
     if det.check == "handle":  # "@AppleSupport", "@AmericanAir": a company, not a person
         return wrap(value) if not brand_handle(value, eng.words) else value
+    if det.check == "street":  # after "located at": not "Room 1605" (address.py)
+        return wrap(value) if street_ok(value) else value
     if det.check == "reject":  # a look-alike, matched only to keep other detectors off it
         return value
     if det.check == "secret":  # a custom detector's find by a secret's name (code pack)

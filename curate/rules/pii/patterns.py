@@ -10,6 +10,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from curate.rules.pii.address import (
+    ADDRESS_AFTER,
+    ADDRESS_CONTEXT,
+    ADDRESS_CONTEXT_GATE,
+    MILITARY,
+    MILITARY_GATE,
+    STREET_ANY,
+    TAIL_ANY,
+    UNIT_ANY,
+)
 from curate.rules.pii.public import PUBLIC_EMAIL_BEFORE, PUBLIC_EMAIL_PATTERNS
 
 ASCII_B = r"(?-u:\b)"
@@ -176,7 +186,8 @@ _ADDR_WORD = (
     rf"(?:[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*|[{UPPER}{LOWER}]{{1,3}}\.|\d{{1,5}}[a-z]?\.?)"
 )
 STREET_LINE = (
-    rf"\b\d{{1,6}}[ \t]+(?:\d{{1,5}}[a-z]?[ \t]+)?[{UPPER}][{UPPER}{LOWER}'’-]*\.?"
+    rf"\b\d{{1,6}}[ \t]+(?:\d{{1,5}}[a-z]?[ \t]+)?(?:(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d{{1,6}}"
+    rf"|[{UPPER}][{UPPER}{LOWER}'’-]*\.?)"
     rf"(?:[ \t]+{_ADDR_WORD}){{0,5}}"
 )
 # the unit on the street's line or the next: "...Road X\n Suite 445"
@@ -187,13 +198,19 @@ _ADDR_SEP = r"[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*)"
 _ADDR_LINE = (
     rf"(?:[{UPPER}][{UPPER}{LOWER}'’.()-]*(?:[ \t]+[{UPPER}(][{UPPER}{LOWER}'’.()-]*){{0,3}}|nan)"
 )
-_ADDR_END = rf"{_ADDR_SEP}(?:{_ADDR_LINE},?[ \t]+)?\d{{3,6}}\b"
-BLOCK_TAIL = rf"(?:(?:{_ADDR_SEP}{_ADDR_LINE}){{0,3}}?{_ADDR_END})?"
+# after a unit, one blank line may come before the country's line ("Riisa\n\n Estonia 62488")
+_BLOCK_SEP = r"[ \t]*(?:,[ \t]*|\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
+_ADDR_END = rf"{_BLOCK_SEP}(?:{_ADDR_LINE},?[ \t]+)?\d{{3,6}}\b"
+BLOCK_TAIL = rf"(?:(?:{_BLOCK_SEP}{_ADDR_LINE}){{0,3}}?{_ADDR_END})?"
 # without a unit: a street line, then one to three short lines, the last one ending in a
 # postcode of 4-6 digits ("...137\nColorado Springs\n, CO\n 70079"); no blank line between
 LINES_TAIL = (
     rf"(?:{_ADDR_SEP}{_ADDR_LINE}){{1,3}}?[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*|[ \t]+)\d{{4,6}}\b"
 )
+# an address after words that introduce one ("lives at", "address is"; address.py): military
+# mail, or a street in any language's form with what follows it: a unit and the lines after
+# it, lines that end in a postcode, or the town and country after commas
+IN_CONTEXT = rf"(?:{MILITARY}|{STREET_ANY}(?:{UNIT}{BLOCK_TAIL}|{LINES_TAIL}|{UNIT_ANY}{TAIL_ANY}))"
 UNIT_GATE = Gate(r"Apt\.|Suite|Unit|Ste\.")  # as the detector writes them (a folded gate cost 3x)
 
 
@@ -424,8 +441,10 @@ STATIC: dict[str, list[Detector]] = {
         Detector("zip", r"\b\d{5}-\d{4}\b"),
         Detector(
             "zip",
-            r"\d{5}(?:-\d{4})?\b|[A-Z]\d[A-Z] ?\d[A-Z]\d\b|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b",
-            before=r"\b(?i:zip(?: code)?|postal code|post ?code)[ \t]*:?[ \t]*",
+            r"\d{5}(?:-\d{4})?\b|[A-Z]\d[A-Z] ?\d[A-Z]\d\b|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
+            # other countries' forms after the word: "ZIP: 394 13", "7412 SL", "3610-114", "880"
+            r"|\d{3,4}(?:[ -]\d{2,3}|[ \t][A-Z]{2})?\b",
+            before=r"\b(?i:zip(?: ?code)?|postal code|post ?code)[ \t]*(?:(?i:is)[ \t]+)?:?[ \t]*",
         ),
         # a UK postcode, "SW1A 2AA"; an Indian PIN, "Mumbai - 400001", "PIN: 560001"
         Detector("zip", r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}\b"),
@@ -444,6 +463,20 @@ STATIC: dict[str, list[Detector]] = {
         Detector("address", rf"{STREET_LINE}{UNIT}{BLOCK_TAIL}", gate=UNIT_GATE),
         Detector("address", rf"{STREET_LINE}{LINES_TAIL}", gate=Gate("\n")),
         Detector("address", rf"{US_STREET}{US_TAIL}", gate=US_TAIL_GATE),
+        # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
+        Detector("address", MILITARY, gate=Gate(MILITARY_GATE, fold=True)),
+    ],
+    # a street after "lives at", "address is", ... (address.py): a pass after the blocks',
+    # whose finds start at the number (with its context this one starts sooner and won)
+    "address:context": [
+        Detector(
+            "address",
+            IN_CONTEXT,
+            before=ADDRESS_CONTEXT,
+            after=ADDRESS_AFTER,
+            check="street",
+            gate=Gate(ADDRESS_CONTEXT_GATE, fold=True),
+        ),
     ],
     # streets written the German, French, Spanish or Italian way: a pass of its own, on the
     # texts with one of the street words (in the date pass they made every scan 6x slower)
@@ -570,6 +603,7 @@ PASS_TYPES = (
     ("phone:e164",),
     ("age",),
     ("address:block",),
+    ("address:context",),
     ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
     ("account:card",),
     ("date", "phone", "address", "zip", "date:num"),

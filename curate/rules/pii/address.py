@@ -1,0 +1,136 @@
+"""Postal addresses that the street-word forms in ``patterns.py`` miss: military mail, and an
+address after words that introduce one, written the way most of the world writes a street.
+
+Half A of the presidio set showed the classes: "PSC 0413, Box 8144\\nAPO AA 42323" (US
+military mail: no street at all), "lives at 86036 Rua do Arenque 1634, Goiânia" and "the bus
+station is on Villacher Strasse 89" (a number after the street's name, any language, no
+"Street" word), "at the corner of 159 Eleftheriou Venizelou str and Rennie Union". A street
+without a street word looks like any number and words, so this form needs its context
+("lives at", "address is", "located at", ...) and a number in the right place; the context is
+kept as text. Only pattern strings live here; the engine compiles them (``engine.py``).
+"""
+
+from __future__ import annotations
+
+# letters of the scripts the name passes know (patterns.UPPER/LOWER): not \p{L}, whose
+# counted repetitions made this pass's regex exceed Rust's size limit
+_LU = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΑ-ΩА-ЯЁ"
+_LL = "a-zß-öø-ÿĀ-ɏḀ-ỿα-ωа-яё"
+_L = _LU + _LL
+# a postcode at an address's end: UK "W1S 4JL", Canadian "L3R 5B4"
+_POSTCODE = r"(?:[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}|[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9])\b"
+# a word of an address in any case ("hersnapvej", "Λ.", "ul.", "D-06120"; a full
+# stop only after an abbreviation: "St.", not "Toledo."), or an ordinal ("30th")
+_ORD = r"[0-9]{1,3}(?:st|nd|rd|th)\b\.?"
+_W = rf"(?:[{_L}][{_L}'’]{{0,3}}\.|[{_L}][{_L}'’]*(?:-[{_L}0-9]+)*|{_ORD})"
+_CAP = rf"(?:[{_LU}][{_L}'’]{{0,3}}\.|[{_LU}][{_L}'’]*(?:-[{_L}0-9]+)*|{_ORD})"
+# between an address's words: a few blanks (contracts pad fields with runs of spaces)
+_S = r"[ \t]{1,3}"
+# words before the number of a street without one: capitalised, not all capitals (a note's
+# "SENT TO PACU POST PROCEDURE ON NEO 1"), a full stop only after an abbreviation ("located
+# in Switzerland. 8.2 The language" is no street), or a particle ("Via dei Fiorentini 17")
+_TC = rf"(?:[{_LU}][{_LL}][{_L}'’-]*|[{_LU}][{_LL}]{{0,3}}\.)"
+_PARTICLE = r"(?:de|del|dei|della|di|do|da|dos|das|du|des|la|le|van|von|der|den|ul\.|al|el)"
+_NUM = r"[0-9]{1,5}[a-zA-Z]?\b\.?"
+# after a find: no digit ("8.2")
+ADDRESS_AFTER = r"(?:$|[^0-9])"
+
+# US military mail: "PSC 0413, Box 8144\nAPO AA 42323", "Unit 4719 Box 7394\nDPO AP 70942",
+# "USNS Møller\nFPO AA 85844" (the ship's name, then the fleet post office)
+MILITARY = (
+    r"\b(?:(?i:psc|unit|cmr)[ \t]+[0-9]{3,5},?[ \t]+(?i:box)[ \t]+[0-9]{3,5}"
+    r"|(?i:uss|usns|usnv|usnh|uscgc)[ \t]+[\p{L}'’-]+(?:[ \t]+[\p{L}'’-]+)?)"
+    r"[ \t]*,?[ \t]*(?:\r?\n[ \t>]*)?(?i:apo|fpo|dpo)[ \t]+(?i:aa|ae|ap)[ \t]+[0-9]{5}\b"
+)
+MILITARY_GATE = r"(?:apo|fpo|dpo)[ \t]+a[aep][ \t]"  # on the lower-cased text
+
+# words that introduce an address (kept as text)
+ADDRESS_CONTEXT = (
+    r"\b(?i:(?:lives?|lived|living|resides?|resided|stays?|stayed)[ \t]+(?:at|on|in)"
+    r"|address(?:[ \t]+is|[ \t]+with)?[ \t]*:?|located[ \t]+(?:at|on|in)|situated[ \t]+(?:at|on)"
+    r"|(?:office|restaurant|shop|store|station|house|apartment|flat|hotel)[ \t]+is[ \t]+(?:at|on|in)"
+    r"|drops?[ \t]+you[ \t]+off[ \t]+at|meet[ \t]+(?:me|you|us)[ \t]+at|arrived[ \t]+at"
+    r"|(?:return|send|sent|ship|shipped|deliver|delivered|mail|mailed|forward|forwarded)"
+    r"(?:[ \t]+(?:it|this|them|the[ \t]+[a-z]+))?[ \t]+to|taxi[ \t]+to|stop[ \t]+at"
+    r"|moved[ \t]+to|enter[ \t]+on|north[ \t]+side[ \t]+of|south[ \t]+side[ \t]+of"
+    r"|east[ \t]+side[ \t]+of|west[ \t]+side[ \t]+of)[ \t]+"
+)
+ADDRESS_CONTEXT_GATE = (  # on the lower-cased text
+    r"(?:live|lived|living|reside|stay|address|located|situated|is (?:at|on|in) |drop"
+    r"|meet |arrived at|return|send|sent|ship|deliver|mail|forward|taxi|stop at|moved to"
+    r"|enter on|side of)"
+)
+# the street: a house number, maybe a second number (building, then street number), words, a
+# number ("86036 Rua do Arenque 1634", "255 hersnapvej 18", "947 trg revolucije 17"); or a
+# number and capitalised words ("17151 2450 Crown St"); or words and a number ("Villacher
+# Strasse 89", "Via dei Fiorentini 17"); or a corner ("the corner of X 7 and Y Coves")
+STREET_ANY = (
+    rf"(?:[0-9]{{1,6}}(?:{_S}[0-9]{{1,5}}[a-zA-Z]?)?{_S}{_W}(?:{_S}{_W}){{0,5}}?{_S}{_NUM}"
+    rf"(?:{_S}{_CAP}){{0,3}}"
+    rf"|[0-9]{{1,6}}(?:{_S}[0-9]{{1,5}}[a-zA-Z]?)?{_S}{_CAP}(?:{_S}{_CAP}){{0,5}}"
+    rf"|{_TC}(?:{_S}(?:{_TC}|{_PARTICLE})){{0,3}}{_S}{_NUM}"
+    rf"|(?i:the{_S})?(?i:corner{_S}of){_S}[^\n,?!]{{2,60}}?{_S}and{_S}{_W}"
+    rf"(?:{_S}{_CAP}){{0,2}})"
+)
+# a unit or floor ("Suite #127", "Suite C-30", "Apt. 615", "8th floor"), maybe with the town
+# and country after it, no comma between ("... Apt. 615 Moosleerau Switzerland")
+_UNIT = (
+    rf"(?:(?i:apt|apartment|suite|ste|unit|flat|room|floor|fl)\.?{_S}#?|#)"
+    r"[A-Za-z]?-?[0-9]{1,5}(?:-?[A-Za-z])?\b"
+    rf"|{_ORD}{_S}(?i:floor|fl\b\.?)"
+)
+UNIT_ANY = rf"(?:,?{_S}(?:{_UNIT})(?:,?{_S}{_CAP}){{0,3}})?"
+# what follows: the town and country after commas, a postcode ("..., Spain 16200")
+TAIL_ANY = (
+    rf"(?:(?:,[ \t]*{_CAP}(?:{_S}{_CAP}){{0,2}}){{0,4}}(?:,?{_S}(?:[0-9]{{4,6}}\b|{_POSTCODE}))?"
+    rf"|(?:,?{_S}{_W}(?:{_S}{_W}){{0,2}}){{1,3}},?{_S}[0-9]{{4,6}}\b)"
+)
+
+# the first word of a "words and a number" find that names no street: "Room 1605", "Lot No.
+# 19", "Floor 4" (parts of a building or plot, in contracts' addresses and clauses)
+NOT_STREET = frozenset(
+    {
+        "room",
+        "floor",
+        "no",
+        "number",
+        "lot",
+        "unit",
+        "suite",
+        "building",
+        "bldg",
+        "tower",
+        "level",
+        "section",
+        "article",
+        "clause",
+        "page",
+        "chapter",
+        "item",
+        "schedule",
+        "exhibit",
+        "annex",
+        "appendix",
+        "part",
+        "phase",
+        "step",
+        "version",
+        "table",
+        "figure",
+        "grade",
+        "stage",
+        "bed",
+        "ward",
+        "block",
+        "plot",
+        "apt",
+        "apartment",
+        "box",
+    }
+)
+
+
+def street_ok(value: str) -> bool:
+    """A find of the context detector names a street: not "Room 1605" or "Lot No. 19"."""
+    first = value.split(None, 1)[0].strip(".,:").lower() if value.strip() else ""
+    return not (value[:1].isalpha() and first in NOT_STREET)

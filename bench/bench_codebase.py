@@ -92,6 +92,7 @@ def run_repo(repo: Path, work: Path) -> dict[str, Any]:
     )
     got = outcomes.filter(pl.col("outcome") == "exported")["record_id"]
     documented_exported = docs.filter(pl.col("record_id").is_in(got.implode())).height
+    per_language = _per_language(records, outcomes, ws)
     pii: Counter[str] = Counter()
     for cell in records["pii"].to_list() + filtered["pii"].to_list():
         for hit in cell or []:
@@ -110,9 +111,53 @@ def run_repo(repo: Path, work: Path) -> dict[str, Any]:
         "defs": records.filter(pl.col("kind").is_in(["function", "method"])).height,
         "pii_by_type": dict(pii),
         "secret_hits": {t: n for t, n in pii.items() if t in SECRET_TYPES},
+        "per_language": per_language,
         "seconds": {k: round(v, 2) for k, v in times.items()},
         "workspace": str(ws),
     }
+
+
+TREE_SITTER = ("javascript", "typescript", "go", "rust", "java")
+
+
+def _per_language(records: Any, outcomes: Any, ws: Path) -> dict[str, Any]:
+    """Per source language (tree-sitter ones and python): records per kind, functions and
+    methods with a doc comment, and the share of those that became at least one example.
+    Writes the exported examples of tree-sitter records to ``ws/tree_sitter_examples.jsonl``
+    (one per line, with the record's language and qualname) for reading them."""
+    import polars as pl
+
+    exported = outcomes.filter(pl.col("outcome") == "exported")["record_id"].implode()
+    out: dict[str, Any] = {}
+    for lang in ("python", *TREE_SITTER):
+        mine = records.filter(pl.col("code_language") == lang)
+        if mine.height == 0:
+            continue
+        defs = mine.filter(pl.col("kind").is_in(["function", "method"]))
+        documented = defs.filter(pl.col("docstring").is_not_null())
+        got = documented.filter(pl.col("record_id").is_in(exported)).height
+        out[lang] = {
+            "files": mine["path"].n_unique(),
+            "records_by_kind": dict(Counter(mine["kind"].to_list())),
+            "defs": defs.height,
+            "documented_defs": documented.height,
+            "documented_defs_exported": got,
+            "share_documented_exported": round(got / max(documented.height, 1), 3),
+        }
+    langs = dict(
+        zip(records["record_id"].to_list(), records["code_language"].to_list(), strict=True)
+    )
+    quals = dict(zip(records["record_id"].to_list(), records["qualname"].to_list(), strict=True))
+    with (ws / "tree_sitter_examples.jsonl").open("w", encoding="utf-8") as sink:
+        for split in ("train", "val", "test"):
+            path = ws / "export" / f"{split}.jsonl"
+            for line in path.open(encoding="utf-8") if path.exists() else []:
+                row = json.loads(line)
+                rid = (row.get("metadata") or {}).get("record_id", "")
+                if langs.get(rid) in TREE_SITTER:
+                    row["language"], row["qualname"] = langs[rid], quals[rid]
+                    sink.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return out
 
 
 def check_planted(fixture: Path, work: Path) -> dict[str, Any]:

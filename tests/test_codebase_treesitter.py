@@ -377,3 +377,63 @@ def test_fixture_exports_api_reference_for_a_js_and_a_go_function(
     java = next(k for k in explain if "Client.java" in k and "clear()" in k)
     assert "```java\npublic void clear() {" in java
     assert explain[java] == "Forgets every cached value."
+
+
+def test_compiled_output_with_a_source_map_line_is_a_generated_file(tmp_path: Path) -> None:
+    """A package's dist/ (compiled JavaScript, .d.ts) repeats its source's doc comments under
+    other names: it ends with a sourceMappingURL line, and is a generated_file reject."""
+    from curate.ingest.repo import read_repo_file
+
+    repo = tmp_path / "pkg"
+    (repo / "dist").mkdir(parents=True)
+    (repo / "src").mkdir()
+    (repo / "dist" / "a.js").write_text(
+        "/** Adds. */\nfunction add(a, b) { return a + b; }\n//# sourceMappingURL=a.js.map\n",
+        encoding="utf-8",
+    )
+    (repo / "src" / "a.ts").write_text(
+        "/** Adds. */\nexport function add(a: number, b: number) { return a + b; }\n"
+        'const s = "//# sourceMappingURL=not-at-a-line-start";\n',
+        encoding="utf-8",
+    )
+    layout = next(lay for lay in load_schema("codebase").layouts if lay.kind == "tree_sitter")
+    got = {}
+    for f in walk_repository(repo, []):
+        (batch,) = read_repo_file(f.path, layout, {"@rel": f.rel, "@root": str(repo),
+                                                   "@kind": f.kind, "@language": f.language},
+                                  max_chars=10_000)  # fmt: skip
+        got[f.rel] = [(r.reason, r.message) for r in batch.rejects] or "row"
+    assert got == {
+        "dist/a.js": [
+            ("generated_file", "dist/a.js: generated file ('//# sourceMappingURL=a.js.map')")
+        ],
+        "src/a.ts": "row",
+    }
+
+
+def test_jsdoc_bookkeeping_tags_go_and_a_doc_without_description_is_none() -> None:
+    from curate.ingest.layouts.ts_languages import clean_doc
+
+    lodash = "/**\n * Splits.\n *\n * @static\n * @memberOf _\n * @since 3.0.0\n * @param {Array} a it\n */"
+    assert clean_doc([lodash], "jsdoc") == "Splits.\n\n@param {Array} a it"
+    assert clean_doc(["/** @param x A function\n * run first. */"], "jsdoc") is None
+    assert clean_doc(["/** {@inheritDoc} */"], "jsdoc") is None
+    assert clean_doc(["/// @param-like text is prose in Rust\n"], "rust") == (
+        "@param-like text is prose in Rust"
+    )
+
+
+def test_rust_where_clause_signature_has_no_trailing_comma() -> None:
+    rs = """\
+        /// Downcasts.
+        pub fn downcast<E>(&self) -> Option<&E>
+        where
+            E: Display + 'static,
+        {
+            None
+        }
+        """
+    got = defs("rust", rs, rel="src/lib.rs", project="anyhow")
+    assert got["anyhow::downcast"]["signature"] == (
+        "<E>(&self) -> Option<&E> where E: Display + 'static"
+    )

@@ -289,7 +289,7 @@ class _Extractor:
         start = name_node.end_byte if name_node is not None else (params or fn).start_byte
         end = body.start_byte if body is not None else fn.end_byte
         sig = _collapse(self.src[start:end].decode("utf-8", "replace"))
-        sig = sig.removesuffix("=>").rstrip().removesuffix(";").rstrip()
+        sig = sig.removesuffix("=>").rstrip().removesuffix(";").rstrip().removesuffix(",")
         if name_node is None and not sig.startswith(("(", "<")):
             sig = f"({sig})"  # x => x + 1
         return sig

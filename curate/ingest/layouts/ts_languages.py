@@ -176,6 +176,11 @@ def parser_for(lang: Lang) -> Parser:
 
 _GO_DIRECTIVE = re.compile(r"^//(?:[a-z0-9]+:\S|line |export |extern |nolint)")
 _TAG_LINE = re.compile(r"^\s*@\w+")
+_BOOKKEEPING = re.compile(
+    r"(?im)^[ \t]*@(?:static|memberof|since|category|private|internal|public|protected|access"
+    r"|function|func|method|name|kind|instance|alias|author|version|hideconstructor|inner"
+    r"|override|nocollapse|ngModule|publicApi)\b[^\n]*(?:\n|$)"
+)
 
 
 def is_doc_comment(text: str, style: DocStyle, *, inner: bool = False) -> bool:
@@ -193,8 +198,10 @@ def is_doc_comment(text: str, style: DocStyle, *, inner: bool = False) -> bool:
 
 def clean_doc(comments: list[str], style: DocStyle) -> str | None:
     """The text of a doc comment run, without its markers and the `` * `` gutter, cleaned as
-    ``inspect.cleandoc`` cleans a docstring; None when nothing but tags is left (``/** @type
-    {number} */`` or ``{@inheritDoc}`` says nothing a question could be answered with)."""
+    ``inspect.cleandoc`` cleans a docstring, less JSDoc/Javadoc bookkeeping tags (``@since``,
+    ``@memberOf``, ``@private``: they say nothing about what the code does). None when a
+    JSDoc/Javadoc comment has no description before its tags (``/** @type {number} */``,
+    ``{@inheritDoc}``, ``@param``-only): no answer to "what does it do?"."""
     lines: list[str] = []
     for raw in comments:
         text = raw.strip()
@@ -205,7 +212,12 @@ def clean_doc(comments: list[str], style: DocStyle) -> str | None:
         elif not (style == "go" and _GO_DIRECTIVE.match(text)):
             lines.append(re.sub(r"^//[/!]?(?: |$)", "", text.rstrip("\n")))
     doc = inspect.cleandoc("\n".join(lines)).strip()
-    prose = [ln for ln in doc.split("\n") if not _TAG_LINE.match(ln)]
-    if not re.search(r"[^\W\d_]", re.sub(r"\{@inheritDoc\}", "", "\n".join(prose), flags=re.I)):
+    if style == "jsdoc":  # bookkeeping tags (@since 3.0.0, @memberOf _) say nothing it does
+        doc = re.sub(r"\n{3,}", "\n\n", _BOOKKEEPING.sub("", doc)).strip()
+        first_tag = next((i for i, ln in enumerate(doc.split("\n")) if _TAG_LINE.match(ln)), None)
+        prose = "\n".join(doc.split("\n")[:first_tag])  # the description comes before the tags
+    else:
+        prose = doc
+    if not re.search(r"[^\W\d_]", re.sub(r"\{@inheritDoc\}", "", prose, flags=re.I)):
         return None
     return doc

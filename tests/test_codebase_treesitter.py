@@ -437,3 +437,24 @@ def test_rust_where_clause_signature_has_no_trailing_comma() -> None:
     assert got["anyhow::downcast"]["signature"] == (
         "<E>(&self) -> Option<&E> where E: Display + 'static"
     )
+
+
+def test_a_schema_without_a_tree_sitter_layout_reads_those_files_whole(tmp_path: Path) -> None:
+    """A codebase schema written before the tree_sitter layout keeps its behaviour: JS, Go, ...
+    files are one ``file`` record each (source_files), not ``unsupported_file`` rejects."""
+    import polars as pl
+
+    text = Path(str(load_schema("codebase").source_path)).read_text("utf-8")
+    block = '[[layouts]]\nname = "code"\nkind = "tree_sitter"\nrequired = ["path", "qualname"]\n'
+    assert block in text
+    schema = tmp_path / "old.toml"
+    schema.write_text(text.replace(block, ""), encoding="utf-8")
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "a.js").write_text("/** Adds. */\nfunction add(a, b) { return a + b; }\n", "utf-8")
+    ws = tmp_path / "ws"
+    curate.ingest([str(repo)], schema=str(schema), workspace=ws, rules="code")
+    records = pl.read_parquet(ws / "ingest" / "records.parquet")
+    assert records.select("path", "kind", "code_language").rows() == [
+        ("a.js", "file", "javascript")
+    ]

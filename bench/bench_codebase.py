@@ -7,7 +7,12 @@ For each repository folder (e.g. the unpacked sdists of click and httpx: ``pip d
 rules, dedupe and export, then print: files and their outcomes, records per kind, examples per
 task, the share of documented functions and methods that became at least one example, the
 secrets found per type (on code nobody planted anything in, every one is a false positive) and
-the time per stage. With ``--fixture``, the fixture's planted secrets (``PLANTED`` below) are
+the time per stage, and the same per source language (``per_language``: Python and the
+tree-sitter languages, whose exported examples go to ``WORK/REPO/tree_sitter_examples.jsonl``
+for reading). Real JS/TS/Go/Rust/Java nobody here wrote: ``npm pack lodash rxjs
+cordova-android`` (unpacked ``package/``), Debian's ``golang-github-spf13-cobra-dev`` (Go under
+/usr/share/gocode) and ``librust-anyhow-dev`` (Rust crates under /usr/share/cargo/registry).
+With ``--fixture``, the fixture's planted secrets (``PLANTED`` below) are
 checked one by one: found means its value is in no record and no exported example.
 """
 

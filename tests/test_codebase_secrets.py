@@ -121,3 +121,18 @@ def test_custom_detector_check_is_validated(tmp_path: Path) -> None:
     with pytest.raises(RulesError) as err:
         load_rule_pack(pack)
     assert str(err.value).splitlines()[0] == f"{pack}: pii.custom.0.check: Input should be 'secret'"
+
+
+def test_a_private_key_placeholder_in_docs_is_no_secret() -> None:
+    """npm's config docs show `key="-----BEGIN PRIVATE KEY-----\\nXXXX\\nXXXX\\n-----END ..."`:
+    the block's body is no key, so it stays; a real block (the fixture's) still goes."""
+    pem = (SAMPLE / "codebase" / "deploy" / "deploy_key.pem").read_text("utf-8")
+    placeholder = 'key="-----BEGIN PRIVATE KEY-----\\nXXXX\\nXXXX\\n-----END PRIVATE KEY-----"'
+    out, counts = scan(
+        [placeholder, "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----", pem]
+    )
+    assert out[:2] == [
+        placeholder,
+        "-----BEGIN RSA PRIVATE KEY-----\n...\n-----END RSA PRIVATE KEY-----",
+    ]
+    assert "[PRIVATE_KEY]" in out[2] and counts.get("private_key") == 1

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["PLACEHOLDER_WORDS", "secret_ok"]
+__all__ = ["PLACEHOLDER_WORDS", "pem_key_ok", "secret_ok"]
 
 # Words that mark a stand-in value, not a credential (matched case-insensitively inside it).
 PLACEHOLDER_WORDS = (
@@ -52,6 +52,8 @@ def secret_ok(value: str) -> bool:
     or digits without letters (``CircleOfLife``, ``4096``), or fewer than six distinct
     characters (``aaaa1111``)."""
     v = value.strip().strip("\"'")
+    if v.startswith("-----BEGIN"):
+        return pem_key_ok(v)
     if len(v) < 6 or _TEMPLATED.search(v):
         return False
     low = v.lower()
@@ -60,3 +62,17 @@ def secret_ok(value: str) -> bool:
     if not (re.search(r"[A-Za-z]", v) and re.search(r"[0-9]", v)):
         return False
     return len(set(v)) >= 6
+
+
+_PEM_HEADER = re.compile(r"^[A-Za-z-]+:.*$", re.M)  # Proc-Type:, DEK-Info: (encrypted PEM)
+_NOT_BASE64 = re.compile(r"[^A-Za-z0-9+/=]")
+
+
+def pem_key_ok(block: str) -> bool:
+    """Whether a BEGIN/END PRIVATE KEY block holds a key: at least 64 base64 characters of
+    body (the shortest real key, a raw Ed25519 one, has more) with 16 distinct ones. A docs
+    placeholder (``XXXX``, ``...``, ``<your key>``) has neither. Escaped newlines (``\\n``
+    in a JSON or .env value) count as line breaks."""
+    lines = block.replace("\\n", "\n").splitlines()[1:-1]
+    body = _NOT_BASE64.sub("", _PEM_HEADER.sub("", "\n".join(lines)))
+    return len(body) >= 64 and len(set(body)) >= 16

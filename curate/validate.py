@@ -594,14 +594,14 @@ def validate_file(
     from curate.export.tokens import load_tokenizer
 
     if fmt not in FORMATS:
-        raise UsageError(f"--format {fmt!r} is not one of {', '.join(FORMATS)}")
+        raise UsageError(f"fmt {fmt!r} is not one of {', '.join(FORMATS)}", param="fmt")
     for option, value in (
-        ("--max-tokens", max_tokens),
-        ("--token-limit", token_limit),
-        ("--epochs", epochs),
+        ("max_tokens", max_tokens),
+        ("token_limit", token_limit),
+        ("epochs", epochs),
     ):
         if value is not None and value < 1:
-            raise UsageError(f"{option} must be at least 1, got {value}")
+            raise UsageError(f"{option} must be at least 1, got {value}", param=option)
     p = Path(path)
     _check_name(p)
     if not p.is_file():

@@ -106,17 +106,19 @@ class TiktokenCounter:
             import tiktoken
         except ImportError:
             raise UsageError(
-                f"--tokenizer {name} is a tiktoken encoding and needs the package 'tiktoken'",
+                f"tokenizer {name} is a tiktoken encoding and needs the package 'tiktoken'",
+                param="tokenizer",
                 hint="install it with: pip install tiktoken",
             ) from None
         if not _cache_path(name).is_file():
             raise UsageError(
-                f"--tokenizer {name}: the tiktoken encoding file is not available offline "
+                f"tokenizer {name}: the tiktoken encoding file is not available offline "
                 f"(looked for {_cache_path(name)})",
                 hint="run `python -c \"import tiktoken; tiktoken.get_encoding('"
                 + name
                 + "')\"` once with network access, or point TIKTOKEN_CACHE_DIR at a folder "
                 "that holds it",
+                param="tokenizer",
             )
         self.name = name
         self.encoding = tiktoken.get_encoding(name)

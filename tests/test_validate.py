@@ -631,3 +631,43 @@ def test_tiktoken_encoding_file_missing_offline_is_a_usage_error(
         "Error: --tokenizer o200k_base: the tiktoken encoding file is not available offline "
         f"(looked for {tmp_path / 'cache'}/"
     )
+    from curate.errors import UsageError
+
+    with pytest.raises(UsageError) as err:  # from Python: the parameter, not the flag
+        validate_file(write(tmp_path, GOOD), tokenizer="o200k_base")
+    assert err.value.param == "tokenizer"
+    assert err.value.message.startswith("tokenizer o200k_base: the tiktoken encoding file")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "param", "message", "cli"),
+    [
+        (
+            {"fmt": "xx"},
+            "fmt",
+            "fmt 'xx' is not one of chat, sharegpt, alpaca, completion",
+            None,  # click's Choice refuses it first
+        ),
+        (
+            {"max_tokens": 0},
+            "max_tokens",
+            "max_tokens must be at least 1, got 0",
+            ["--max-tokens", "0"],
+        ),
+        ({"epochs": 0}, "epochs", "epochs must be at least 1, got 0", ["--epochs", "0"]),
+    ],
+)
+def test_library_messages_name_the_parameter_and_the_cli_the_flag(
+    tmp_path: Path, kwargs: dict[str, Any], param: str, message: str, cli: list[str] | None
+) -> None:
+    """Issue 22: `curate.validate_file(fmt='xx')` said "--format 'xx' is not one of"."""
+    from curate.errors import UsageError
+
+    path = write(tmp_path, GOOD)
+    with pytest.raises(UsageError) as err:
+        validate_file(path, **kwargs)
+    assert (err.value.param, err.value.message) == (param, message)
+    if cli is not None:
+        res = CliRunner().invoke(main, ["validate", str(path), *cli])
+        flag = cli[0]
+        assert (res.exit_code, res.output) == (2, f"Error: {flag}{message[len(param) :]}\n")

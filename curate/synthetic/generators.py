@@ -20,13 +20,15 @@ def endpoint_generator(base_url: str, model: str, api_key_env: str | None = None
     """``POST {base_url}/chat/completions`` (OpenAI's chat API, as vLLM, llama.cpp and Ollama
     serve it); the key, if any, is read from the environment variable named ``api_key_env``."""
     if not base_url.startswith(("http://", "https://")):
-        raise UsageError(f"--endpoint {base_url!r}: not an http(s) URL", param="endpoint")
+        raise UsageError(f"endpoint {base_url!r}: not an http(s) URL", param="endpoint")
     url = base_url.rstrip("/") + "/chat/completions"
     headers = {"Content-Type": "application/json"}
     if api_key_env:
         key = os.environ.get(api_key_env)
         if not key:
-            raise UsageError(f"--api-key-env {api_key_env}: the variable is not set")
+            raise UsageError(
+                f"api_key_env {api_key_env}: the variable is not set", param="api_key_env"
+            )
         headers["Authorization"] = f"Bearer {key}"
 
     def generate(messages: list[dict[str, str]], max_new_tokens: int) -> str:

@@ -396,6 +396,7 @@ class Workspace:
                 f"{option} {out} {relation} the ingest input {given}; curate never writes or "
                 "deletes files among its inputs",
                 hint=f"choose an {option} folder outside the input paths",
+                param=option,
             )
 
     # -- lock ----------------------------------------------------------------------------

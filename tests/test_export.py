@@ -1076,3 +1076,28 @@ def test_readme_axolotl_recipe_is_the_one_make_interop_checks() -> None:
     assert {k: v for k, v in sharegpt.items() if k != "path"} == module.RECIPES["sharegpt"]
     assert "type: sharegpt`" not in readme.replace("`type: sharegpt` is refused", "")
     assert "axolotl `type: alpaca`" not in readme
+
+
+def test_a_users_dataset_info_keeps_its_entries(ws: Path, tmp_path: Path) -> None:
+    """Issue 17 item 4: exporting into a LLaMA-Factory ``data/`` folder (one dataset_info.json
+    for every dataset) replaced the file, and a completion export deleted it outright. curate
+    adds, replaces and drops only its own ``curate_*`` entries; a file that is no JSON object
+    is refused, not overwritten."""
+    out = tmp_path / "data"
+    out.mkdir()
+    theirs = {"alpaca_en_demo": {"file_name": "alpaca_en_demo.json"}}
+    (out / "dataset_info.json").write_text(json.dumps(theirs))
+    export(ws, out=out)
+    info = json.loads((out / "dataset_info.json").read_text())
+    assert info["alpaca_en_demo"] == theirs["alpaca_en_demo"] and "curate_train" in info
+    export(ws, out=out, format="completion", completion_style="conversational")
+    assert json.loads((out / "dataset_info.json").read_text()) == theirs
+    only_ours = tmp_path / "ours"
+    export(ws, out=only_ours)
+    export(ws, out=only_ours, format="completion", completion_style="conversational")
+    assert not (only_ours / "dataset_info.json").exists()  # curate's own file: gone when stale
+    (out / "dataset_info.json").write_text("[1, 2]")
+    with pytest.raises(UsageError) as err:
+        export(ws, out=out)
+    assert err.value.param == "out" and "not a JSON object" in err.value.message
+    assert (out / "dataset_info.json").read_text() == "[1, 2]"

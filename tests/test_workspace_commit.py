@@ -168,10 +168,11 @@ def test_export_refuses_out_inside_an_ingest_input(
     with pytest.raises(UsageError) as exc:
         export(ws, out=Path(where))
     assert exc.value.message == (
-        f"--out {Path(where)} {relation} the ingest input {data}; curate never writes or "
+        f"out {Path(where)} {relation} the ingest input {data}; curate never writes or "
         "deletes files among its inputs"
     )
+    assert exc.value.param == "out"  # the library names the parameter, the CLI the flag
     assert sorted(p.name for p in data.iterdir()) == ["tickets.csv"]
     res = CliRunner().invoke(main, ["export", "-w", str(ws), "--out", where])
     assert res.exit_code == 2
-    assert res.stderr.splitlines()[0] == f"Error: {exc.value.message}"
+    assert res.stderr.splitlines()[0] == f"Error: --{exc.value.message}"

@@ -53,6 +53,7 @@ from curate.export.writers import (
     DROPPED,
     SplitWriter,
     file_entries,
+    foreign_dataset_info,
     remove_stale,
     route,
     scratch_file,
@@ -214,7 +215,8 @@ def _plan(workspace: Workspace, options: ExportOptions, tokenizer: Any) -> _Plan
     out_dir = Path(options.out)
     if out_dir.exists() and not out_dir.is_dir():
         raise UsageError(f"out {out_dir}: exists and is not a directory", param="out")
-    ws.check_not_an_input(out_dir, "--out")
+    ws.check_not_an_input(out_dir, "out")
+    foreign_dataset_info(out_dir / "dataset_info.json")  # refused before anything is written
     lineage = lineage_hash(ws)
     stratify = options.stratify
     strat_name = schema.stratify_default if stratify is None else stratify

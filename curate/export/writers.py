@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from curate.errors import UsageError
 from curate.export.formats import OPTIONAL_COLUMNS, dataset_info
 from curate.export.splits import SPLITS
 from curate.workspace import atomic_path, sha256_file, write_json
@@ -155,10 +156,36 @@ def write_dataset_info(
     if fmt in ("sharegpt", "alpaca"):
         columns = {entry: keys_present(out_dir / name) for entry, name in info_files.items()}
     info = dataset_info(fmt, completion_style, info_files, columns)
-    if info:
-        write_json(info, out_dir / "dataset_info.json")
-    elif (out_dir / "dataset_info.json").exists():
-        (out_dir / "dataset_info.json").unlink()
+    path = out_dir / "dataset_info.json"
+    theirs = foreign_dataset_info(path)
+    if info or theirs:
+        write_json(theirs | info, path)
+    elif path.is_file() and not path.is_symlink():  # only curate's entries were in it
+        path.unlink()
+
+
+def foreign_dataset_info(path: Path) -> dict[str, Any]:
+    """The entries of an existing dataset_info.json that curate did not write (a LLaMA-Factory
+    ``data/`` folder registers every dataset in one such file): kept when curate adds or
+    drops its own ``curate_*`` entries, so exporting there never loses a user's registry. A file
+    that is not a JSON object is refused rather than overwritten."""
+    if not path.exists() and not path.is_symlink():
+        return {}
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        raise UsageError(
+            f"{path}: not a dataset_info.json curate can add its entries to ({exc})",
+            hint="move the file away, or choose another out folder",
+            param="out",
+        ) from exc
+    if not isinstance(data, dict):
+        raise UsageError(
+            f"{path}: not a dataset_info.json curate can add its entries to (not a JSON object)",
+            hint="move the file away, or choose another out folder",
+            param="out",
+        )
+    return {k: v for k, v in data.items() if not str(k).startswith("curate_")}
 
 
 def keys_present(path: Path, keys: tuple[str, ...] = OPTIONAL_COLUMNS) -> set[str]:

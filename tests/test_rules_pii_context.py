@@ -261,3 +261,44 @@ def test_pain_scores_along_their_clause_and_fish_oil_are_kept() -> None:
         "seen on [DATE] for pain",
         "pain started [DATE]",
     ]
+
+
+# classes of the IBM [PERSON] finds that were no person (not the labelled sample's own texts)
+PRODUCTS_AND_PLACES = [
+    # a product of several words with a census name in it (products list, not_person.toml)
+    "Premiere Rush crashed again after the update.",
+    "my Creative Cloud plan renews today",
+    "my PS Vita will not charge",
+    "the Hewlett Packard printer is offline",
+    # a store's possessive with either apostrophe
+    "I returned it at Macy’s and at Kohl's",
+    # a brand written in CamelCase, and a brand's account name that is no census name
+    "Thanks PlayStation for nothing",
+    "hi Ryanair my flight is late",
+    # a census name before a place's last word
+    "the branch in Maple Valley is closed",
+]
+
+
+@pytest.mark.parametrize("text", PRODUCTS_AND_PLACES)
+def test_products_brands_and_places_are_no_persons(text: str) -> None:
+    assert redact(DEFAULT, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a town with its state: an address (HIPAA: smaller than a state), never a person
+        ("internet is down in Alexandria, VA today", "internet is down in [ADDRESS] today"),
+        ("visiting my son in Cheyenne, Wyoming, then", "visiting my son in [ADDRESS], then"),
+        ("we drove to Chicago IL and", "we drove to [ADDRESS] and"),
+        # but a credential after a name is no state, and "Head CT" no town
+        ("Dr. John Smith, MD saw her", "Dr. [PERSON], MD saw her"),
+        ("Head CT done, no bleed", "Head CT done, no bleed"),
+        # given names in CamelCase stay names
+        ("Hi MaryAnn, thanks", "Hi [PERSON], thanks"),
+        ("Thanks DeShawn", "Thanks [PERSON]"),
+    ],
+)
+def test_towns_with_their_state_and_camelcase_names(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

@@ -24,7 +24,7 @@ from curate.rules.pii.names import (
     _trailing_span,
     _word_ok,
 )
-from curate.rules.pii.not_person import compound_ok
+from curate.rules.pii.not_person import compound_ok, town_text
 from curate.rules.pii.patterns import Detector
 from curate.rules.pii.public import brand_handle, public_url
 
@@ -101,6 +101,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return KEEP + value + CLOSE if public_url(value) else wrap(value)
     if det.check == "handle":  # "@AppleSupport", "@AmericanAir": a company, not a person
         return wrap(value) if not brand_handle(value, eng.words) else value
+    if det.check == "town":  # "Alexandria VA": an address or text, no person (not_person.py)
+        return town_text(value, eng, keep_values)
     if det.check == "street":  # after "located at": not "Room 1605" (address.py)
         return wrap(value) if street_ok(value) else value
     if det.check == "reject":  # a look-alike, matched only to keep other detectors off it

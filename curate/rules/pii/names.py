@@ -109,6 +109,8 @@ def _word_ok(
         return False
     if low.endswith(_CONTRACTIONS):  # "We've", "I'll", "Don't"
         return False
+    if _brand_camel(word, engine):  # "YouTube", "PlayStation", "WhatsApp"
+        return False
     if low.endswith("'s"):  # "That's" (not "John's"); "Parkinson's" but "Dr. Parkinson's"
         base = low[:-2]
         if base in engine.words.contracted_s or (
@@ -130,6 +132,21 @@ def _word_ok(
         return False
     # "Dr. Will Cole", not "DR WILL SEE"
     return case == "title" or low not in engine.words.title_stop
+
+
+# a brand written in CamelCase: a first part of three letters or more that is no given name
+# or name prefix, then a capitalised part ("YouTube", "FaceTime"; not "McDonald", "DeShawn",
+# "MaryAnn", "MacKenzie")
+_CAMEL_RE = re.compile(r"([A-Z][a-z]{2,})([A-Z][a-z]+)")
+_NAME_PREFIXES = frozenset(["Mac", "Van", "Von", "Fitz", "Della", "Dela", "Des", "Del"])
+
+
+def _brand_camel(word: str, engine: PiiEngine) -> bool:
+    m = _CAMEL_RE.fullmatch(word)
+    if m is None:
+        return False
+    head = m.group(1)
+    return head not in _NAME_PREFIXES and head not in engine.words.first_names
 
 
 def _title_noun(title: str, rest: str, engine: PiiEngine) -> bool:
@@ -339,7 +356,9 @@ def _listed_span(value: str, wrap: Callable[[str], str], engine: PiiEngine) -> s
     plain = [t.group().strip(".,") for t in tokens]
     # (or a compass word before a capitalized word: "West Coast", "East Village")
     compass = len(plain) > 1 and plain[0] in ("North", "South", "East", "West")
-    place = compass or (len(plain) > 1 and plain[-1] in engine.words.places)
+    # (or a place's last word: "Lemmon Valley", "Cedar Creek")
+    last_word = plain[-1] if len(plain) > 1 else ""
+    place = compass or last_word in engine.words.places or last_word in engine.words.place_words
     if place and not any(w in engine.words.first_names for w in plain):
         return value
     first = listed.index(True)

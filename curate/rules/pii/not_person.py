@@ -22,15 +22,46 @@ if TYPE_CHECKING:
 
 # a defined term in quotes: the "Company", (“Stock”), 'Merchant' -- up to four capitalised words
 QUOTED_TERM = r"[\"“][A-Z][A-Za-z&.'-]*(?:[ \t]+[A-Z][A-Za-z&.'-]*){0,3}[\"”]"
+# a town and its US state ("Alexandria, VA", "Chicago IL", "Springfield, Illinois"): a place,
+# not a person (census first name "Alexandria"). After a comma any state's code but those that
+# are also credentials after a name (MD, PA, MA, MS, DE, ME, OR, IN, OK, HI, OH, ID, AL, LA,
+# CO: "John Smith, MD"); without a comma only the codes that are no clinical abbreviation
+# ("Head CT", "Breast CA", "Father MI", "Tolerating NC", "Known VT", "Near VA")
+STATE_CODES = (
+    "AK|AZ|AR|CA|CT|FL|GA|IL|IA|KS|KY|MI|MN|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|RI|SC|SD|TN|TX|UT|VT"
+    "|VA|WA|WV|WI|WY|DC|PR"
+)
+STATE_CODES_ALONE = "AK|AZ|FL|IL|KY|NJ|NM|NY|ND|SD|WI|WY"
+STATE_NAMES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia"
+    "|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland"
+    "|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada"
+    "|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma"
+    "|Oregon|Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah"
+    "|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
+)
+_TOWN = r"\b[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?"
+TOWN_STATE_CODE = rf"{_TOWN}(?:,[ \t]*(?:{STATE_CODES})|[ \t]+(?:{STATE_CODES_ALONE}))\b"
+TOWN_STATE_CODE_AFTER = r"(?:$|[^A-Za-z0-9.'’-])"
+TOWN_STATE_NAME = rf"{_TOWN},[ \t]*(?:{STATE_NAMES})\b"
 # hyphenated capitalised words: a name only if every part is one ("Jean-Luc", not
 # "Charcot-Marie-Tooth")
 COMPOUND = r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b"
 
 
 def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
-    """Detectors of the census pass that run before the census names (see module doc)."""
-    alt = "|".join(re.escape(p) for p in sorted(set(phrases), key=lambda p: (-len(p), p)))
-    out = [Detector("person", QUOTED_TERM, check="reject")]
+    """Detectors of the census pass that run before the census names (see module doc). A
+    town with its state is no person: check "town" (town_text) redacts it as an address where
+    the pack has that type (a town is a geographic subdivision smaller than a state: HIPAA's
+    PHI), else keeps it as text."""
+    # each phrase with either apostrophe: "Kohl's", "Kohl’s"
+    both = {v for p in phrases for v in (p, p.replace("'", "’"))}
+    alt = "|".join(re.escape(p) for p in sorted(both, key=lambda p: (-len(p), p)))
+    out = [
+        Detector("person", QUOTED_TERM, check="reject"),
+        Detector("person", TOWN_STATE_CODE, after=TOWN_STATE_CODE_AFTER, check="town"),
+        Detector("person", TOWN_STATE_NAME, check="town"),
+    ]
     if alt:
         out.insert(0, Detector("person", rf"\b(?:{alt})\b", check="reject"))
     out.append(Detector("person", COMPOUND, check="compound"))
@@ -43,3 +74,13 @@ def compound_ok(value: str, engine: PiiEngine) -> bool:
 
     parts = value.split("-")
     return any(p in engine.listed for p in parts) and all(_word_ok(p, engine) for p in parts)
+
+
+def town_text(value: str, engine: PiiEngine, keep_values: bool) -> str:
+    """A town with its state (check "town"): an address where the pack redacts addresses."""
+    from curate.rules.pii.markers import CLOSE, _canon
+
+    index = engine.type_index.get("address")
+    if index is None:
+        return value
+    return _canon(index) + value + CLOSE if keep_values else _canon(index)

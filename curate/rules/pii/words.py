@@ -52,6 +52,7 @@ class Words:
     thing_possessive_bytes: frozenset[bytes] = frozenset()
     # brand accounts for @handles, lower-case without "_" and digits (public.brand_handle)
     brand_handles: frozenset[str] = frozenset()
+    place_words: frozenset[str] = frozenset()  # "Valley", "Creek": the end of a place's name
 
 
 @functools.cache
@@ -77,9 +78,18 @@ def load() -> Words:
         adverb_endings=tuple(sorted(lists["adverb_endings"])),
         disease_bytes=frozenset(w.encode() for w in lists["disease_words"]),
         header_fields=frozenset(w.encode() for w in lists["header_fields"]),
-        not_person=frozenset([*things["brands"], *things["eponyms"], *things["legal_terms"]]),
+        # a brand's account name that is no census name is a brand: "hi Mojang", "Dear Youtube"
+        not_person=frozenset(
+            [
+                *things["brands"],
+                *things["eponyms"],
+                *things["legal_terms"],
+                *(h for h in things["handles"] if h not in first_names and h not in last_names),
+            ]
+        ),
         places=frozenset(things["places"]),
-        phrases=tuple(things["phrases"]),
+        place_words=frozenset(things["place_words"]),
+        phrases=tuple([*things["phrases"], *things["products"]]),
         thing_bytes=frozenset(w.encode() for w in things["thing_words"]),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
         brand_handles=frozenset(

@@ -5,68 +5,15 @@ from __future__ import annotations
 
 import difflib
 import re
+from importlib.resources import files
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]{2,}")
 _STOP = frozenset(
-    [
-        "the",
-        "and",
-        "for",
-        "are",
-        "but",
-        "not",
-        "you",
-        "all",
-        "can",
-        "had",
-        "her",
-        "was",
-        "one",
-        "our",
-        "out",
-        "has",
-        "his",
-        "how",
-        "its",
-        "may",
-        "new",
-        "now",
-        "see",
-        "two",
-        "who",
-        "did",
-        "get",
-        "let",
-        "put",
-        "say",
-        "she",
-        "too",
-        "use",
-        "with",
-        "this",
-        "that",
-        "from",
-        "they",
-        "will",
-        "would",
-        "there",
-        "their",
-        "what",
-        "which",
-        "when",
-        "your",
-        "into",
-        "than",
-        "then",
-        "them",
-        "these",
-        "those",
-        "been",
-        "have",
-        "were",
-        "does",
-        "about",
-    ]
+    line.strip()
+    for line in (files("curate") / "builtin" / "data" / "stopwords_en.txt")
+    .read_text("utf-8")
+    .splitlines()
+    if line.strip() and not line.startswith("#")
 )
 _PAIR = re.compile(
     r"(?ims)^\s*(?:\d+[.)]\s*)?Q(?:uestion)?\s*\d*\s*[:.]\s*(.+?)\s*^\s*A(?:nswer)?\s*\d*\s*[:.]\s*(.+?)(?=^\s*(?:\d+[.)]\s*)?Q(?:uestion)?\s*\d*\s*[:.]|\Z)"

@@ -282,6 +282,36 @@ def test_records_split_over_threads_give_the_same_result(
     assert one.filtered.height > 0 and one.stats["pii"]["phone"]["records"] > 0
 
 
+def test_quality_rules_and_pii_passes_run_on_threads_of_their_own(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Polars keeps 32 compiled regexes per thread: the quality rules' and the PII passes'
+    together are more, so on shared threads every batch compiled them all again (the PII
+    scan cost ~30% more CPU). Each runs on threads that the other never uses."""
+    import threading
+
+    from curate.rules import _pool
+    from curate.rules import apply as apply_mod
+    from curate.rules.pii import PiiEngine
+
+    seen: dict[str, set[str]] = {"quality": set(), "pii": set()}
+
+    def spy(kind: str, fn):  # type: ignore[no-untyped-def]
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            seen[kind].add(threading.current_thread().name)
+            return fn(*args, **kwargs)
+
+        return call
+
+    monkeypatch.setattr(apply_mod, "quality_reasons", spy("quality", apply_mod.quality_reasons))
+    monkeypatch.setattr(PiiEngine, "_scan_rows", spy("pii", PiiEngine._scan_rows))
+    monkeypatch.setattr(_pool, "threads", lambda: 2)
+    rows = [ROWS[i % len(ROWS)] for i in range(_pool.MIN_PARALLEL_ROWS + 3)]
+    apply_rules(frame(rows), "default", FIELDS)
+    assert seen["quality"] and seen["pii"]
+    assert not seen["quality"] & seen["pii"], seen
+
+
 def test_rules_json_does_not_depend_on_where_batches_are_cut() -> None:
     """ingest merges per-batch stats (numbers add up, the first examples are kept): the merged
     rules.json must be the same bytes for any batch size. Examples are the first records in

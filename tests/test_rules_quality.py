@@ -347,3 +347,28 @@ def test_out_of_office_as_words_is_not_boilerplate(text: str) -> None:
 )
 def test_auto_reply_forms_are_boilerplate(text: str) -> None:
     assert chat_reasons("Any update on my ticket?", text)[0] == "boilerplate"
+
+
+def test_auto_reply_prefilter_finds_what_the_regex_finds() -> None:
+    # _auto_replies searches AUTO_REPLY only in texts holding "office" (any ASCII case): it
+    # must find exactly what the regex alone finds, on every text, nulls included
+    from curate.rules.quality import AUTO_REPLY, _auto_replies
+
+    texts = pl.Series(
+        [
+            "I am out of the office until Monday.",
+            "OUT OF OFFICE: back on the 4th",
+            "re:   Out  of  Office",
+            "i'll be\tout of the OFFICE",
+            "we're now out of office returning Tuesday",
+            "out of offíce until Monday",  # an accented i: neither finds it
+            "the office is closed",
+            None,
+            "",
+            "ǅ out of office from today",
+            "nothing here at all",
+        ]
+    )
+    expected = texts.str.contains(AUTO_REPLY).fill_null(False).to_numpy()
+    assert expected.sum() == 6
+    assert _auto_replies(texts).tolist() == expected.tolist()

@@ -184,17 +184,22 @@ def apply_rules(
     lang_cfg = pack.language
     backend = langid_backend or lang_cfg.backend
 
-    # 1. quality and custom filters, on the raw text (records split over the cores)
+    # 1. quality and custom filters, on the raw text (records split over the cores), on
+    # threads of their own: Polars keeps 32 compiled regexes per thread, and the PII passes'
+    # and the quality rules' together are more (each batch would compile them all again)
     parts = _pool.split_rows(np.arange(n), _pool.threads())
-    done = _pool.run_parts(
-        lambda rows: quality_reasons(
+    quality_pool = _pool.pool("quality", _pool.threads())
+    jobs = [
+        quality_pool.submit(
+            quality_reasons,
             base.slice(int(rows[0]), len(rows)) if len(parts) > 1 else base,
             pack.quality,
             pack.filters,
             text_fields,
-        ),
-        parts,
-    )
+        )
+        for rows in parts
+    ]
+    done = [job.result() for job in jobs]
     reasons = done[0] if len(done) == 1 else pl.concat(done)
     reason, detail = reasons["reason"], reasons["detail"]
     live = reason.is_null()

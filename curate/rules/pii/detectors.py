@@ -44,15 +44,18 @@ def month_day_ok(text: str) -> bool:
 
 
 _PHONE_GROUPS = re.compile(r"[ .-]")
+_PHONE_EXT_RE = re.compile(r"[ \t]*(?:x|ext\.?|extension)[ \t]*(?=\d)")
 
 
 def phone_ok(text: str) -> bool:
     """A bare digit group pattern is a phone number when it has 7 to 15 digits and does not
     read as a range of values ("78-84 28", "900-1300", "100-1112": clinical vitals)."""
+    text = _PHONE_EXT_RE.split(text, maxsplit=1)[0]  # "x123": the extension's digits apart
     digits = sum(c.isdigit() for c in text)
     if not 7 <= digits <= 15:
         return False
-    groups = _PHONE_GROUPS.split(text)
+    # digits only: a group may hold an area code in parentheses ("001(248)750-1234")
+    groups = [re.sub(r"\D", "", g) for g in _PHONE_GROUPS.split(text)]
     seps = _PHONE_GROUPS.findall(text)
     if [len(g) for g in groups] == [4, 2, 2] and seps == ["-", "-"]:
         return False  # the shape of an ISO date (2024-13-45), not of a phone number

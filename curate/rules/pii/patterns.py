@@ -351,16 +351,33 @@ STATIC: dict[str, list[Detector]] = {
             "phone",
             rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,5}}){{2,5}}{PHONE_EXT}\b",
         ),
+        # a US number, with its country code written "1-", "+1 " or "001-" ("1-800-555-0199")
         Detector(
             "phone",
-            rf"(?:\(\d{{3}}\)|\b\d{{3}}){PHONE_SEP}\d{{3}}{PHONE_SEP}\d{{4}}{PHONE_EXT}\b",
+            rf"(?:\b(?:001|1)[ .-]|\+1[ .-]?)?(?:\(\d{{3}}\)|\b\d{{3}}){PHONE_SEP}\d{{3}}{PHONE_SEP}\d{{4}}"
+            rf"{PHONE_EXT}\b",
         ),
-        Detector("phone", r"\(\d{2,4}\)[ .-]?\d{3}[ .-]?\d{3,4}\b"),
+        # a country code with "+" or "00" and longer groups: "+358 40 1234567", "+49 (0) 30
+        # 1234567", "0049 30 1234567" (7 to 15 digits: check "phone")
+        Detector(
+            "phone",
+            rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,8}}){{1,4}}{PHONE_EXT}\b",
+            check="phone",
+        ),
+        Detector(  # "00" alone, not in an amount ("300,000.00 90%")
+            "phone",
+            rf"00\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,8}}){{1,4}}{PHONE_EXT}\b",
+            before=NUM_BEFORE,
+            after=NUM_AFTER,
+            check="phone",
+        ),
+        # an area code in parentheses: "(0151) 496 0123", "(02) 9876 5432"
+        Detector("phone", r"\(\d{2,5}\)[ .-]?\d{3,4}[ .-]?\d{3,4}\b"),
         # pager / extension / beeper numbers named by context: "pager 54321", "x4567"
         Detector(
             "phone",
             # the whole number after its label, in groups too ("Phone: 0490 75 40 81")
-            rf"(?:\d{{2,7}}(?:[ .-]\d{{2,7}}){{1,5}}|\d{{4,15}}){PHONE_EXT}\b",
+            rf"(?:\d{{2,8}}(?:[ ./-]\d{{2,8}}){{1,5}}|\d{{4,15}}){PHONE_EXT}\b",
             before=r"\b(?i:pager|beeper|pgr|pg|bpr|paged|ext|extension|tel|phone|fax|cell|mobile)"
             r"\.?[ \t]*(?:#|no\.?|number)?[ \t:#]*",
         ),
@@ -374,7 +391,7 @@ STATIC: dict[str, list[Detector]] = {
         ),
         Detector(
             "phone",
-            r"\d{3}[ -]\d{4}|\d{4} \d{4}|\d{2,4} \d{6,8}|0\d{9,10}",
+            r"\d{3}[ -]\d{4}|\d{4} \d{4}|\d{2,4} \d{6,8}|\d{5} \d{5}|0\d{9,10}",
             before=NUM_BEFORE,
             after=NUM_AFTER,
             check="phone",

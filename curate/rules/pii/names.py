@@ -342,9 +342,15 @@ def _eponym(value: str, tail: str, words: Words) -> bool:
     return "s" in tail and last in words.eponyms
 
 
-def _listed_span(value: str, wrap: Callable[[str], str], engine: PiiEngine) -> str:
+def _listed_span(
+    value: str,
+    wrap: Callable[[str], str],
+    engine: PiiEngine,
+    town: Callable[[str], str] | None = None,
+) -> str:
     """A census name, plus a capitalized non-word next to it ("Maria Lopez"); not before a
-    disease word ("Huntington Disease"; lower case: see _eponym)."""
+    disease word ("Huntington Disease"; lower case: see _eponym). A town named by its last
+    word ("Conway Springs") goes to ``town`` (an address where the pack has one)."""
     tokens = list(_TOKEN_RE.finditer(value))
     if len(tokens) > 1 and tokens[-1].group().lower() in engine.words.disease_words:
         return value
@@ -360,6 +366,8 @@ def _listed_span(value: str, wrap: Callable[[str], str], engine: PiiEngine) -> s
     last_word = plain[-1] if len(plain) > 1 else ""
     place = compass or last_word in engine.words.places or last_word in engine.words.place_words
     if place and not any(w in engine.words.first_names for w in plain):
+        if town is not None and last_word in engine.words.place_words:
+            return town(value)
         return value
     first = listed.index(True)
     last = len(listed) - 1 - listed[::-1].index(True)

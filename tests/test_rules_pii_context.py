@@ -304,3 +304,19 @@ def test_products_brands_and_places_are_no_persons(text: str) -> None:
 )
 def test_towns_with_their_state_and_camelcase_names(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a surname's particle and a generation are part of the name (not "[PERSON] ten Pas")
+        ("Willemine ten Pas will be talking today", "[PERSON] will be talking today"),
+        ("Hi Maria de la Cruz!", "Hi [PERSON]!"),
+        ("was called Kevin Veitonen II, and", "was called [PERSON], and"),
+        # a particle before no name is text; "II" after a comma is no generation
+        ("Hi Anna, de facto we", "Hi [PERSON], de facto we"),
+        ("Thanks John, II think", "Thanks [PERSON], II think"),
+    ],
+)
+def test_particles_and_generations_in_names(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

@@ -60,6 +60,39 @@ def _wordy(c: str) -> bool:
 
 
 _TOKEN_RE = re.compile(r"\S+")
+# a surname's particle between a name's tokens, and a generation after it (patterns.PARTICLE)
+PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "ten",
+        "ter",
+        "da",
+        "di",
+        "du",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "le",
+        "la",
+        "bin",
+        "ibn",
+        "al",
+    ]
+)
+SUFFIXES = frozenset(["Jr", "Jr.", "Sr", "Sr.", "II", "III", "IV"])
+
+
+def _particle_before_name(tokens: list[re.Match[str]], k: int) -> bool:
+    """Token ``k`` is a particle, and after it (and maybe one more) a capitalised token."""
+    j = k
+    while j < len(tokens) and j - k < 2 and tokens[j].group() in PARTICLES:
+        j += 1
+    return j > k and j < len(tokens) and tokens[j].group()[:1].isupper()
 
 
 _CONTRACTIONS = ("'ve", "'re", "'ll", "'d", "'m", "n't")
@@ -193,7 +226,15 @@ def _trailing_span(
 
     tokens = list(_TOKEN_RE.finditer(value))
     k = len(tokens)
-    while k and ok(tokens[k - 1].group()):
+    while k and (
+        ok(tokens[k - 1].group())
+        or (
+            k < len(tokens)
+            and k > 1
+            and _particle_before_name(tokens, k - 1)
+            and ok(tokens[k - 2].group())
+        )
+    ):
         k -= 1
     if all(_is_initial(t.group(), any_case=eponyms) for t in tokens[k:]):
         return value
@@ -224,6 +265,12 @@ def _name_span(
     keep = 0
     for k, m in enumerate(tokens):
         if _is_initial(m.group(), any_case=eponyms):
+            continue
+        word = m.group()
+        if keep and _particle_before_name(tokens, k):  # "Maria de la Cruz"
+            continue
+        if keep and word.strip(",") in SUFFIXES:  # "II", "Jr.": the end of the name
+            keep = k + 1
             continue
         if not _word_ok(m.group(), engine, titled, eponyms=eponyms, case=case):
             break

@@ -42,8 +42,13 @@ CASED_NAME = (
     rf"(?:[A-Za-z]\.[ \t]*|[A-Z][ \t]+)?{CASED_TOKEN}"
     rf"(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{CASED_TOKEN}){{0,2}}"
 )
-NAME = rf"{NAME_TOKEN}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}){{0,2}}"
-TWO_NAMES = rf"{NAME_TOKEN}[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}"
+# a particle of a surname between a name's tokens ("Willemine ten Pas", "Ludwig van Beethoven")
+# and a generation after it ("Kevin Veitonen II", "John Smith Jr."); names.PARTICLES
+PARTICLE = r"(?:van|von|de|der|den|ten|ter|da|di|du|del|della|dos|das|le|la|bin|ibn|al)"
+_BETWEEN = rf"(?:[{UPPER}]\.?[ \t]+|{PARTICLE}[ \t]+(?:{PARTICLE}[ \t]+)?)"
+SUFFIX = r"(?:,?[ \t]+(?:Jr|Sr)\b\.?|[ \t]+(?:II|III|IV)\b)"
+NAME = rf"{NAME_TOKEN}(?:[ \t]+{_BETWEEN}?{NAME_TOKEN}){{0,2}}{SUFFIX}?"
+TWO_NAMES = rf"{NAME_TOKEN}[ \t]+{_BETWEEN}?{NAME_TOKEN}{SUFFIX}?"
 # a capitalized word with a surname ending of a European language (Slavic, Nordic, Greek,
 # Romanian, Georgian, Spanish, Finnish), maybe after a first name: "Yuri Bulgakov", "Petersson"
 SURNAME = (

@@ -180,7 +180,8 @@ A100 = DeviceFacts(
     "cuda", "A100", bf16=True, capability=(8, 0), fused_adamw=True, flash_attn=True, memory_gb=80
 )
 T4 = DeviceFacts("cuda", "Tesla T4", bf16=False, capability=(7, 5), fused_adamw=True, memory_gb=15)
-CPU = DeviceFacts("cpu", "x86_64", bf16=True, fused_adamw=True)
+CPU = DeviceFacts("cpu", "x86_64", bf16=True, fused_adamw=True)  # AMX / AVX512-BF16
+OLD_CPU = DeviceFacts("cpu", "x86_64", bf16=False, fused_adamw=True)
 
 
 def test_auto_plan_follows_the_device() -> None:
@@ -196,12 +197,16 @@ def test_auto_plan_follows_the_device() -> None:
     assert (t.dtype, t.autocast, t.attention) == ("fp16", True, "sdpa")
     c = choose_plan(CPU)
     assert (c.dtype, c.autocast, c.gradient_checkpointing, c.attention) == (
-        "fp32",
-        False,
+        "bf16",
+        True,
         False,
         "sdpa",
     )
     assert not choose_plan(DeviceFacts("cpu")).fused_optimizer
+    old = choose_plan(OLD_CPU)
+    assert (old.dtype, old.autocast) == ("fp32", False)
+    # asked for, bf16 still runs on a CPU without it (emulated), and the card says so
+    assert choose_plan(OLD_CPU, dtype="bf16").reasons["dtype"].endswith("slower than fp32)")
     assert choose_plan(CPU, packing="off").packing is False
 
 
@@ -264,7 +269,10 @@ def test_a_packed_run_records_its_plan_and_padding(
     card = json.loads((tmp_path / "p" / "training_card.json").read_text())
     plan = card["device_plan"]
     assert plan["packing"] is True and card["metrics"]["packing"] is True
-    assert (plan["dtype"], plan["attention"], plan["fused_optimizer"]) == ("fp32", "sdpa", True)
+    from curate.train.plan import device_facts
+
+    expected = "bf16" if device_facts("cpu").bf16 else "fp32"
+    assert (plan["dtype"], plan["attention"], plan["fused_optimizer"]) == (expected, "sdpa", True)
     assert card["metrics"]["padding_fraction"] == packed.padding_fraction < 0.2
     plain = train(
         DATA, TrainConfig(model=str(path), out=str(tmp_path / "u"), packing="off", **opts)
@@ -285,3 +293,31 @@ def test_packing_on_is_refused_for_a_model_that_does_not_isolate(
     with pytest.raises(UsageError) as err:
         train(DATA, TrainConfig(model=str(tiny[0]), out=str(tmp_path / "b"), packing="on", **opts))
     assert err.value.message.startswith(f"packing on: {tiny[0]} lets packed examples attend")
+
+
+def test_a_checkpoint_from_before_packing_resumes_only_unpacked(
+    tiny: tuple[Path, Any, Any, list[Encoded]], tmp_path: Path
+) -> None:
+    """Old checkpoints name no packing option: they were trained on unpacked batches."""
+    opts = {"batch_size": 2, "max_tokens": 128, "device": "cpu", "eval_every": 0}
+    out = tmp_path / "old"
+    cut = TrainConfig(
+        model=str(tiny[0]), out=str(out), max_steps=2, save_every=1, packing="off", **opts
+    )
+
+    def stop(event: dict[str, Any]) -> None:
+        if event["event"] == "step" and event["step"] == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        train(DATA, cut, progress=stop)
+    state_file = out / "checkpoints" / "step-000001" / "trainer_state.json"
+    state = json.loads(state_file.read_text())
+    del state["options"]["packing"]
+    state_file.write_text(json.dumps(state))
+    again = TrainConfig(model=str(tiny[0]), out=str(out), max_steps=2, resume=True, **opts)
+    with pytest.raises(UsageError) as err:
+        train(DATA, again)
+    assert "--packing 'off' → 'auto'" in err.value.message
+    again.packing = "off"
+    assert train(DATA, again).resumed_from == 1

@@ -27,7 +27,7 @@ class DeviceFacts:
 
     kind: str  # cpu | cuda | mps
     name: str = ""
-    bf16: bool = False  # bf16 arithmetic supported (CUDA: compute capability >= 8.0)
+    bf16: bool = False  # native bf16 arithmetic (CUDA: capability >= 8.0; CPU: AMX or AVX512-BF16)
     capability: tuple[int, int] | None = None  # CUDA compute capability
     fused_adamw: bool = False  # torch ships a fused AdamW kernel for this device
     flash_attn: bool = False  # the flash_attn package imports and the GPU runs it (sm80+)
@@ -85,13 +85,22 @@ def device_facts(device: str) -> DeviceFacts:
         )
     if device == "mps":
         return DeviceFacts(kind="mps", name="Apple GPU", bf16=True, fused_adamw=fused)
-    return DeviceFacts(kind="cpu", name=_cpu_name(), bf16=True, fused_adamw=fused)
+    return DeviceFacts(kind="cpu", name=_cpu_name(), bf16=_cpu_bf16(), fused_adamw=fused)
 
 
 def _cpu_name() -> str:
     import platform
 
     return platform.processor() or platform.machine()
+
+
+def _cpu_bf16() -> bool:
+    """Whether the CPU multiplies bf16 natively (AMX tiles or AVX512-BF16), where oneDNN's bf16
+    matmul runs several times faster than fp32; elsewhere torch emulates bf16, slower than fp32."""
+    import torch
+
+    probes = ("_is_amx_tile_supported", "_is_avx512_bf16_supported")
+    return any(bool(getattr(torch.cpu, name, lambda: False)()) for name in probes)
 
 
 def activation_gb(shape: ModelShape, tokens: int, dtype: str) -> float:
@@ -122,11 +131,14 @@ def choose_plan(
                 if facts.bf16
                 else f"{where} has no bf16: fp16 with loss scaling"
             )
+        elif facts.kind == "cpu" and facts.bf16:
+            dtype = "bf16"
+            reasons["dtype"] = "the CPU multiplies bf16 natively (AMX/AVX512-BF16): bf16 autocast"
         else:
             dtype = "fp32"
             reasons["dtype"] = f"{facts.kind}: fp32 (half precision is emulated or slower here)"
     else:
-        if dtype == "bf16" and not facts.bf16:
+        if dtype == "bf16" and facts.kind == "cuda" and not facts.bf16:
             cap = (
                 f" (compute capability {facts.capability[0]}.{facts.capability[1]})"
                 if facts.capability
@@ -143,8 +155,13 @@ def choose_plan(
                 hint="use dtype fp32 or bf16 (or auto)",
                 param="dtype",
             )
-        reasons["dtype"] = "requested"
-    autocast = facts.kind == "cuda" and dtype != "fp32"
+        reasons["dtype"] = "requested" + (
+            " (emulated on this CPU: slower than fp32)"
+            if facts.kind == "cpu" and dtype == "bf16" and not facts.bf16
+            else ""
+        )
+    # frozen base weights in dtype; LoRA weights stay fp32 (peft) and autocast runs their matmuls
+    autocast = facts.kind in ("cuda", "cpu") and dtype != "fp32"
     # optimizer
     if fused_optimizer == "on" and not facts.fused_adamw:
         raise UsageError(

@@ -337,9 +337,7 @@ def train(
     )
     scaler = torch.amp.GradScaler("cuda") if dtype == torch.float16 else None
     autocast: Callable[[], Any] = (
-        (lambda: torch.autocast("cuda", dtype=dtype))
-        if device == "cuda" and dtype != torch.float32
-        else contextlib.nullcontext
+        (lambda: torch.autocast(device, dtype=dtype)) if plan.autocast else contextlib.nullcontext
     )
     loss_fn = _Loss(model)
 
@@ -559,7 +557,9 @@ def _restore(ckpt: Path, model: Any, optimizer: Any, scaler: Any, config: TrainC
 
     state = load_state(ckpt)
     # compared as JSON stores them (a tuple of target modules reads back as a list)
-    saved, now = state["options"], json.loads(json.dumps(_result_options(config)))
+    # a checkpoint from before packing existed was trained on unpacked batches
+    saved = {"packing": "off", **state["options"]}
+    now = json.loads(json.dumps(_result_options(config)))
     diff = [
         f"--{k.replace('_', '-')} {saved.get(k)!r} → {now[k]!r}"
         for k in now

@@ -320,3 +320,15 @@ def test_towns_with_their_state_and_camelcase_names(text: str, expected: str) ->
 )
 def test_particles_and_generations_in_names(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("PMH: '09 PTCA to LCX, CVA 74'. prostate CA'88.", "PMH: [DATE] PTCA to LCX, CVA [DATE]. prostate CA[DATE]."),
+        ("quit smoking (quit '92)", "quit smoking (quit [DATE])"),
+        ("in the '90s she was 5' 10\" tall", "in the '90s she was 5' 10\" tall"),  # a decade, a height
+    ],
+)  # fmt: skip
+def test_years_with_an_apostrophe_in_notes(text: str, expected: str) -> None:
+    assert redact(CLINICAL, text) == expected

@@ -28,6 +28,7 @@ from curate.rules.pii.names import _TITLE_CHECKS
 from curate.rules.pii.not_person import not_person_detectors
 from curate.rules.pii.patterns import (
     AFTER_NAME,
+    APOSTROPHE_YEARS,
     ASCII_B,
     CAPS_LAST_FIRST,
     CASED_CONTEXTS,
@@ -171,6 +172,7 @@ class PiiEngine:
             if "date:more" in group and "date" in wanted and rules.month_day_dates:
                 # here, not with the phones: the look-alikes would overflow that pass's DFA
                 dets += NOT_MONTH_DAY
+                dets += APOSTROPHE_YEARS  # "'09 PTCA", "CVA 74'."
                 dets.append(
                     Detector("date", MONTH_DAY, NUM_BEFORE, NUM_AFTER, "month_day", SLASH_GATE)
                 )

@@ -553,6 +553,25 @@ STATIC: dict[str, list[Detector]] = {
 }
 # 7/22, 8/87 or 6/30-7/2 in clinical notes; validated by month_day_ok
 MONTH_DAY = r"\d{1,2}/\d{1,2}(?:-\d{1,2}/\d{1,2})?"
+# a year of two digits with an apostrophe in a note's history: "'09 PTCA", "CA'88", "CVA 74'."
+# (not a decade, "the '90s"; after a number only as "74'." at a word's end: clinical packs
+# only, where "20' container" is no concern)
+APOSTROPHE_YEARS = [
+    Detector(
+        "date",
+        r"['’][0-9]{2}",
+        before=r"(?:^|[^0-9'’])",
+        after=r"(?:$|[^0-9A-Za-z'’%])",
+        gate=Gate("['’][0-9]"),
+    ),
+    Detector(
+        "date",
+        r"[0-9]{2}['’]",
+        before=r"(?:^|[ \t(,])",
+        after=r"(?:$|[ \t.,;:)])",
+        gate=Gate("[0-9]['’]"),
+    ),
+]
 # Clinical settings and scores written like a month/day: ventilator pressures ("PSV 10/5",
 # "CPAP 5/5, 40%"), pain scores ("pain 3/10", "#9/10"), culture bottles ("2/4 bottles").
 # These detectors match them first and give them back as text (check "reject").

@@ -332,3 +332,17 @@ def test_particles_and_generations_in_names(text: str, expected: str) -> None:
 )  # fmt: skip
 def test_years_with_an_apostrophe_in_notes(text: str, expected: str) -> None:
     assert redact(CLINICAL, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a dialogue's speakers: the one before a census given name's line is a name too
+        ("Ubul: What a wife.\nNicole: Remember me.", "[PERSON]: What a wife.\n[PERSON]: Remember me."),
+        # labelled lines that are no dialogue
+        ("Chrome: Version 80\nFirefox: Version 70", "Chrome: Version 80\nFirefox: Version 70"),
+        ("Subject: Refund\nStatus: Open", "Subject: Refund\nStatus: Open"),
+    ],
+)  # fmt: skip
+def test_dialogue_speakers(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

@@ -35,6 +35,7 @@ from curate.rules.pii.patterns import (
     CASED_NAME,
     CASED_TOKEN,
     COORDINATED,
+    DIALOGUE_AFTER,
     GREETING_CASED,
     INITIAL_AFTER,
     INITIAL_CAPS,
@@ -319,6 +320,13 @@ class PiiEngine:
             # lower-case names after a strong context: "my name is lena andersson"
             rare += self._greeted_names()
             rare.append(Detector("person", NAME_TOKEN, r"\n[ \t]*", r"\s*$", check="known"))
+            # a dialogue's speaker: "Ubul: What a wife.\nNicole: Remember me" (the next line
+            # opens with a speaker too, so a note's or ticket's "Plan:" lines are no dialogue;
+            # field labels and common words fail the check)
+            # (the other speaker a census given name: not "Chrome: ...\nFirefox: ...")
+            firsts = _alternation(n for n in self.listed if n in self.words.first_names)
+            after = DIALOGUE_AFTER.format(firsts=firsts)
+            rare.append(Detector("person", NAME_TOKEN, r"(?:^|\n)[ \t]*", after, "trailing"))
         # "Kónya, Becker and Vasquez": a list of names where most are census names (before the
         # census-name pass, which would take the listed ones out of the list)
         rare.append(Detector("person", COORDINATED, check="coordinated"))

@@ -763,6 +763,12 @@ AFTER_NAME = [
     # clinical: "lorrie morales is a 70 yo"
     r"[ \t]+(?i:is|was)[ \t]+an?[ \t]+\d{1,3}[ \t-]*(?i:yo|y/o|y\.o\.|yr|year|month)",
 ]
+# after a dialogue's speaker at a line's start: a colon, a line of speech opening with a
+# capital or a quote, and the next line opening with another speaker's name ({firsts}: the
+# census given names) and a colon
+DIALOGUE_AFTER = (
+    r"[ \t]*:[ \t]*[\"“]?[A-Z][^\n:]{{0,200}}\r?\n[ \t]*(?:{firsts})[ \t]*:[ \t]*[\"“]?[A-Z]"
+)
 # "Leif, can I please speak to your boss?": a name called at the start of a sentence
 VOCATIVE_AFTER = (
     r",[ \t]+(?:can|could|would|will|please|do|did|are|is|have|I|we|you|thanks|thank)\b"

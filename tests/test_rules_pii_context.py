@@ -346,3 +346,18 @@ def test_years_with_an_apostrophe_in_notes(text: str, expected: str) -> None:
 )  # fmt: skip
 def test_dialogue_speakers(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # where a person gives a name: any word that is no common one, in lower case too
+        ("my name is vitoria", "my name is [PERSON]"),
+        ("sometimes people call me višeslav", "sometimes people call me [PERSON]"),
+        ("her maiden name is nyberg", "her maiden name is [PERSON]"),
+        ("call me back when you can", "call me back when you can"),
+        ("my name is not important", "my name is not important"),
+    ],
+)
+def test_lower_case_names_where_a_name_is_given(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

@@ -43,9 +43,11 @@ from curate.rules.pii.patterns import (
     INITIAL_NAME,
     LEAD,
     LINE_NAME,
+    LOWER_NAME,
     MONTH_DAY,
     NAME,
     NAME_CONTEXTS,
+    NAME_GIVEN,
     NAME_TOKEN,
     NEEDS_DIGIT,
     NOT_MONTH_DAY,
@@ -347,6 +349,7 @@ class PiiEngine:
             Detector("person", NAME, before=strong, check="known"),
             Detector("person", lower, before=strong, check="known"),
             Detector("person", rf"{ASCII_B}[a-z][a-z'’-]+{ASCII_B}", before=titled, check="known"),
+            Detector("person", LOWER_NAME, before=NAME_GIVEN, check="name"),
         ]
 
     @staticmethod

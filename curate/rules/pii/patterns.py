@@ -731,6 +731,13 @@ CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, arte
     r"\b(?i:(?:spoke|spoken|speak|talk|talked|met|meet|discussed|follow(?:ed)? up)"
     r"(?:[ \t]+[A-Za-z]+ly)?[ \t]+with|my name is|call me|contact(?: person)?:?)[ \t]+",
 ]
+# where a person gives a name, any word not a common one is a name, in lower case too:
+# "my name is vitoria", "people call me višeslav", "her maiden name is nyberg" (check "name")
+NAME_GIVEN = (
+    r"\b(?i:my[ \t]+name[ \t]+is|my[ \t]+name's|call[ \t]+me"
+    r"|(?:first|last|maiden|middle|full|sur|given|family)[ \t]?name[ \t]+is)[ \t]+"
+)
+LOWER_NAME = rf"[{LOWER}][{LOWER}'’-]+(?:[ \t]+[{LOWER}][{LOWER}'’-]+)?"
 # chats and dialogues in lower case: "hi diane", "[doctor] hello larry", "this is diana btw";
 # a lower-case word here must be a census first name (check "known")
 GREETING_CASED = (

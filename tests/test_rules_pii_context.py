@@ -361,3 +361,16 @@ def test_dialogue_speakers(text: str, expected: str) -> None:
 )
 def test_lower_case_names_where_a_name_is_given(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("eva kleist lives at the corner", "[PERSON] lives at the corner"),
+        ("olga krylova's killers were sentenced", "[PERSON]'s killers were sentenced"),
+        ("the company's address is on the site", "the company's address is on the site"),
+        ("my mom's house is near", "my mom's house is near"),
+    ],
+)
+def test_lower_case_names_before_a_persons_verb_or_possessive(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

@@ -322,6 +322,14 @@ class PiiEngine:
             # lower-case names after a strong context: "my name is lena andersson"
             rare += self._greeted_names()
             rare.append(Detector("person", NAME_TOKEN, r"\n[ \t]*", r"\s*$", check="known"))
+            # lower-case names before a person's verb or possessive: "eva kleist lives at",
+            # "olga krylova's killers" (every token no common word: check "trailing")
+            rare.append(
+                Detector(
+                    "person", LOWER_NAME, SENTENCE_START, rf"[ \t]+{PERSON_VERBS}\b", "trailing"
+                )
+            )
+            rare.append(Detector("person", LOWER_NAME, ASCII_B, AFTER_NAME[1], "trailing"))
             # a dialogue's speaker: "Ubul: What a wife.\nNicole: Remember me" (the next line
             # opens with a speaker too, so a note's or ticket's "Plan:" lines are no dialogue;
             # field labels and common words fail the check)

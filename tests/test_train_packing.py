@@ -321,3 +321,36 @@ def test_a_checkpoint_from_before_packing_resumes_only_unpacked(
     assert "--packing 'off' → 'auto'" in err.value.message
     again.packing = "off"
     assert train(DATA, again).resumed_from == 1
+
+
+def load_bench() -> Any:
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "bench" / "bench_train.py"
+    spec = importlib.util.spec_from_file_location("bench_train", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_bench_gpu_model_is_about_1b_and_its_setup_runs_on_cpu(
+    tiny: tuple[Path, Any, Any, list[Encoded]], tmp_path: Path
+) -> None:
+    """The GPU run's random Llama (--model-config 1b) at its real shape on the meta device, and
+    the same builder at the tiny shape, trained one step by curate on CPU."""
+    from transformers import AutoModelForCausalLM, LlamaConfig
+
+    bench = load_bench()
+    with torch.device("meta"):
+        big = AutoModelForCausalLM.from_config(
+            LlamaConfig(vocab_size=49152, tie_word_embeddings=False, **bench.MODEL_CONFIGS["1b"])
+        )
+    assert 1.0e9 < sum(p.numel() for p in big.parameters()) < 1.3e9
+    model = bench.build_random_model(tmp_path / "m", "tiny", str(tiny[0]))
+    opts = {"batch_size": 2, "max_tokens": 128, "device": "cpu", "max_steps": 1, "eval_every": 0}
+    result = train(DATA, TrainConfig(model=str(model), out=str(tmp_path / "o"), **opts))
+    assert result.steps == 1 and result.plan["packing"] is True
+    assert bench.mfu(
+        {"tokens_per_s": 1000.0, "params": 10**9, "layers": 22, "hidden": 2048}, 2048, 989e12
+    ) == pytest.approx(1000 * (6e9 + 12 * 22 * 2048 * 2048) / 989e12)

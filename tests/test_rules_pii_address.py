@@ -65,6 +65,15 @@ def test_numbers_and_lines_that_are_no_address(text: str) -> None:
          "located at [ADDRESS] and"),
         # a unit, then a blank line before the country and postcode
         ("7 Allika 46\n Suite 501\n Riisa\n\n Estonia 62488", "[ADDRESS]"),
+        # a block ending in its country's line, no postcode; a unit with its town on its line
+        ("at 971 Kesk 53\n Suite 343\n Pärnu\n Estonia", "at [ADDRESS]"),
+        ("at 6400 12 Timms Drive Suite 215 NUNGATTA Australia last night",
+         "at [ADDRESS] last night"),
+        ("Inc. 5858 Horton Street, Suite 320 Emeryville, CA 94608 Attn: Legal",
+         "Inc. [ADDRESS] Attn: Legal"),
+        # a corner of two named streets, with no words before it
+        ("Innography\nthe corner of 25 Dili Gianni Street and King Forges\nMobile",
+         "Innography\n[ADDRESS]\nMobile"),
         # a postcode after the word, other countries' forms
         ("ZIP: 394 13", "ZIP: [ZIP]"),
         ("my zip code is 3520", "my zip code is [ZIP]"),
@@ -80,6 +89,7 @@ def test_addresses_of_other_forms(text: str, expected: str) -> None:
         "Registration Address: Room 1605 of the tower",  # a room, not a street
         "the Chamber of Commerce located in Switzerland. 8.2 The language",  # a clause number
         "I will meet you at 5 and then we go",  # a time, no street
+        "meet at the corner of the room and the door",
     ],
 )
 def test_context_without_a_street_is_no_address(text: str) -> None:

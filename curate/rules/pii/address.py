@@ -12,11 +12,26 @@ kept as text. Only pattern strings live here; the engine compiles them (``engine
 
 from __future__ import annotations
 
+import re
+
 # letters of the scripts the name passes know (patterns.UPPER/LOWER): not \p{L}, whose
 # counted repetitions made this pass's regex exceed Rust's size limit
 _LU = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΑ-ΩА-ЯЁ"
 _LL = "a-zß-öø-ÿĀ-ɏḀ-ỿα-ωа-яё"
 _L = _LU + _LL
+
+
+def _countries() -> str:
+    """The country names of curate/rules/data/countries.txt as one alternation, longest first."""
+    from importlib import resources
+
+    text = (resources.files("curate.rules") / "data" / "countries.txt").read_text("utf-8")
+    names = [n for n in text.splitlines() if n and not n.startswith("#")]
+    return "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+
+
+# a country's name, the last line of a postal block that has no postcode ("...\n Estonia")
+COUNTRY = rf"(?:{_countries()})\b"
 # a postcode at an address's end: UK "W1S 4JL", Canadian "L3R 5B4"
 _POSTCODE = r"(?:[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}|[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9])\b"
 # a word of an address in any case ("hersnapvej", "Λ.", "ul.", "D-06120"; a full
@@ -134,3 +149,11 @@ def street_ok(value: str) -> bool:
     """A find of the context detector names a street: not "Room 1605" or "Lot No. 19"."""
     first = value.split(None, 1)[0].strip(".,:").lower() if value.strip() else ""
     return not (value[:1].isalpha() and first in NOT_STREET)
+
+
+# "the corner of 35 Pentelis Str. and Waechter Turnpike": a corner of two named streets is an
+# address without words before it (capitalised words or numbers on both sides of "and")
+_CORNER_SIDE = rf"(?:[0-9]{{1,6}}{_S})?{_CAP}(?:{_S}(?:{_CAP}|[0-9]{{1,5}}\.?)){{0,4}}?"
+_CORNER_END = rf"(?:[0-9]{{1,6}}{_S})?{_CAP}(?:{_S}(?:{_CAP}|[0-9]{{1,5}}\.?)){{0,3}}"
+CORNER = rf"(?i:the{_S})?(?i:corner{_S}of){_S}{_CORNER_SIDE}{_S}and{_S}{_CORNER_END}"
+CORNER_GATE = r"corner[ \t]+of"  # on the lower-cased text

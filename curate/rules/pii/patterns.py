@@ -14,6 +14,9 @@ from curate.rules.pii.address import (
     ADDRESS_AFTER,
     ADDRESS_CONTEXT,
     ADDRESS_CONTEXT_GATE,
+    CORNER,
+    CORNER_GATE,
+    COUNTRY,
     MILITARY,
     MILITARY_GATE,
     STREET_ANY,
@@ -197,6 +200,9 @@ STREET_LINE = (
 )
 # the unit on the street's line or the next: "...Road X\n Suite 445"
 UNIT = r"(?:,?[ \t]*\r?\n[ \t>]*|,?[ \t]+)(?:Apt\.|Suite|Unit|Ste\.)[ \t]+\d{1,5}\b"
+# the town (and country) after the unit on its line: "... Suite 215 NUNGATTA Australia"
+# (blanks only between them: a comma starts BLOCK_TAIL's lines, ", CA 94608")
+UNIT_TOWN = rf"(?:(?:[ \t]+[{UPPER}][{UPPER}{LOWER}'’-]*){{1,3}}(?:[ \t]+\d{{4,6}}\b)?)?"
 # the lines after it up to one that ends in a postcode ("Country 38524", ", ST 38524"): a
 # city, a state; without such a line, none (a short line after an address may be "Thanks")
 _ADDR_SEP = r"[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*)"
@@ -205,7 +211,8 @@ _ADDR_LINE = (
 )
 # after a unit, one blank line may come before the country's line ("Riisa\n\n Estonia 62488")
 _BLOCK_SEP = r"[ \t]*(?:,[ \t]*|\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
-_ADDR_END = rf"{_BLOCK_SEP}(?:{_ADDR_LINE},?[ \t]+)?\d{{3,6}}\b"
+# (or a country's name ends it without one: "...\n Pärnu\n Estonia")
+_ADDR_END = rf"{_BLOCK_SEP}(?:(?:{_ADDR_LINE},?[ \t]+)?\d{{3,6}}\b|{COUNTRY})"
 BLOCK_TAIL = rf"(?:(?:{_BLOCK_SEP}{_ADDR_LINE}){{0,3}}?{_ADDR_END})?"
 # without a unit: a street line, then one to three short lines, the last one ending in a
 # postcode of 4-6 digits ("...137\nColorado Springs\n, CO\n 70079"); no blank line between
@@ -482,7 +489,7 @@ STATIC: dict[str, list[Detector]] = {
     "address:block": [
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
         # Extensions\n Apt. 724" is one street line, not the US form's "1737 Cheriton Dr")
-        Detector("address", rf"{STREET_LINE}{UNIT}{BLOCK_TAIL}", gate=UNIT_GATE),
+        Detector("address", rf"{STREET_LINE}{UNIT}{UNIT_TOWN}{BLOCK_TAIL}", gate=UNIT_GATE),
         Detector("address", rf"{STREET_LINE}{LINES_TAIL}", gate=Gate("\n")),
         Detector("address", rf"{US_STREET}{US_TAIL}", gate=US_TAIL_GATE),
         # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
@@ -491,6 +498,7 @@ STATIC: dict[str, list[Detector]] = {
     # a street after "lives at", "address is", ... (address.py): a pass after the blocks',
     # whose finds start at the number (with its context this one starts sooner and won)
     "address:context": [
+        Detector("address", CORNER, gate=Gate(CORNER_GATE, fold=True)),
         Detector(
             "address",
             IN_CONTEXT,

@@ -189,9 +189,10 @@ def quiet_transformers() -> None:
 
 
 def load_model(
-    spec: str | Path, *, dtype: torch.dtype, device: str, attention: str | None = None
+    spec: str | Path, *, dtype: torch.dtype | str, device: str, attention: str | None = None
 ) -> Any:
-    """Load a causal LM; ``attention`` names transformers' attn_implementation (None: its own)."""
+    """Load a causal LM (``dtype="auto"``: as stored); ``attention`` names transformers'
+    attn_implementation (None: its default)."""
     from transformers import AutoModelForCausalLM
 
     quiet_transformers()

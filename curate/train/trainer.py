@@ -448,7 +448,7 @@ def train(
     merged = None
     if config.merge:
         merged_dir = out / "merged"
-        model.merge_and_unload().save_pretrained(merged_dir)
+        _merged(model, model_path, out, dtype).save_pretrained(merged_dir)
         tokenizer.save_pretrained(merged_dir)
         portable_tokenizer_config(merged_dir, tokenizer.chat_template)
         merged = str(merged_dir)
@@ -480,6 +480,20 @@ def train(
     if workspace is not None:
         result.stage_result = _log_workspace(workspace, result, config, card, metrics_path)
     return result
+
+
+def _merged(model: Any, model_path: Path | str, adapter: Path, dtype: Any) -> Any:
+    """The base with the adapter folded in, in the base's own precision: a base trained in
+    half precision (autocast) is reloaded as stored, so merging does not round its weights."""
+    import torch
+    from peft import PeftModel
+
+    from curate.train.models import load_model
+
+    if dtype == torch.float32:
+        return model.merge_and_unload()
+    base = load_model(model_path, dtype="auto", device="cpu")
+    return PeftModel.from_pretrained(base, adapter).merge_and_unload()
 
 
 def _lora_model(model: Any, config: TrainConfig, checkpointing: bool | None = None) -> Any:

@@ -59,3 +59,9 @@ def test_an_extension_does_not_count_to_the_digits() -> None:
     assert phone_ok("001-541-754-3010x123")
     assert phone_ok("001(248)750-1234")
     assert not phone_ok("78-84 28")
+
+
+def test_an_address_block_leaves_the_phone_on_the_next_line_whole() -> None:
+    # the unit's town on its line, then a phone: not "postcode 655" and "437 108" left
+    text = "2 Acheron Road Apt. 237 BUNDALAGUAH VIC\n655 437 108 office"
+    assert redact(text) == "[ADDRESS]\n[PHONE] office"

@@ -489,7 +489,13 @@ STATIC: dict[str, list[Detector]] = {
     "address:block": [
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
         # Extensions\n Apt. 724" is one street line, not the US form's "1737 Cheriton Dr")
-        Detector("address", rf"{STREET_LINE}{UNIT}{UNIT_TOWN}{BLOCK_TAIL}", gate=UNIT_GATE),
+        # (not ending in the first digits of a number on the next line: a phone's "655 437 108")
+        Detector(
+            "address",
+            rf"{STREET_LINE}{UNIT}{UNIT_TOWN}{BLOCK_TAIL}",
+            after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))",
+            gate=UNIT_GATE,
+        ),
         Detector("address", rf"{STREET_LINE}{LINES_TAIL}", gate=Gate("\n")),
         Detector("address", rf"{US_STREET}{US_TAIL}", gate=US_TAIL_GATE),
         # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)

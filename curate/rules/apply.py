@@ -12,7 +12,9 @@ thread of its own, while Polars scans for PII. Every output of a record depends 
 alone, so a batch of 2,000+ records is split into one part per core for the quality metrics
 and the PII scan, each part on a long-lived thread (Polars runs one column's string functions
 on one thread, and caches compiled regexes per thread); ``CURATE_RULES_THREADS`` sets the
-number of parts.
+number of parts. The quality rules, the PII passes, language ID and the examples' rescan each
+have threads of their own, so that no thread needs more than the 32 regexes Polars keeps
+compiled for it.
 """
 
 from __future__ import annotations

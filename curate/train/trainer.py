@@ -310,7 +310,7 @@ def train(
     emit({"event": "phase", "message": "preparing model"})
     base_model = load_model(model_path, dtype=dtype, device=device, attention=plan.attention)
     plan = _plan(facts, config, model_shape(base_model), config.batch_size * config.max_tokens)
-    if plan.packing and not isolates_examples(base_model, device, len(tokenizer)):
+    if plan.packing and not isolates_examples(base_model, device, _vocab(base_model, tokenizer)):
         if config.packing == "on":
             raise UsageError(
                 f"packing on: {config.model} lets packed examples attend to each other "
@@ -480,6 +480,11 @@ def train(
     if workspace is not None:
         result.stage_result = _log_workspace(workspace, result, config, card, metrics_path)
     return result
+
+
+def _vocab(model: Any, tokenizer: Any) -> int:
+    """Token ids both the tokenizer and the embedding table know (for the packing probe)."""
+    return int(min(len(tokenizer), model.get_input_embeddings().weight.shape[0]))
 
 
 def _merged(model: Any, model_path: Path | str, adapter: Path, dtype: Any) -> Any:

@@ -1,0 +1,125 @@
+"""Where apply_rules' time goes, per part, on bench_pii_ingest's workload (issue 18's speed).
+
+    .venv/bin/python bench/profile_rules.py [N] [--reps 2]
+
+Ingests N generated tickets once (bench_ingest's generator) to capture the batches that
+ingest hands to apply_rules, then applies the `default` pack to them ``--reps`` times with
+every part run in turn (language ID and the examples on their own threads, as in ingest, but
+waited for at once), and prints process CPU and wall-clock per record for each part: the PII
+scan, quality checks, language ID, the audit, the examples. CPU is the figure to compare on a
+shared machine (wall-clock there mostly measures the other jobs). ``CURATE_RULES_THREADS``
+applies as in ingest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import functools
+import resource
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("n", type=int, nargs="?", default=20_000)
+    ap.add_argument("--reps", type=int, default=2)
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_ingest import make_csv
+
+    import curate.rules as rules
+    from curate.ingest import ingest
+    from curate.rules import _pool
+    from curate.rules import apply as apply_mod
+    from curate.rules.pii import PiiEngine, Scan
+
+    batches: list[tuple[Any, ...]] = []
+    real_apply = rules.apply_rules
+
+    def capture(records: Any, pack: Any, fields: Any, **kw: Any) -> Any:
+        batches.append((records, fields, kw))
+        return real_apply(records, pack, fields, **kw)
+
+    rules.apply_rules = capture  # type: ignore[assignment]
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "tickets.csv"
+        make_csv(src, args.n)
+        ingest([src], "tickets", Path(tmp) / "ws", rules="default", workers=1)
+    rules.apply_rules = real_apply  # type: ignore[assignment]
+
+    spent: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0])
+    depth = [0]
+
+    def timed(key: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(fn)
+        def call(*a: Any, **kw: Any) -> Any:
+            depth[0] += 1
+            c0, t0 = _cpu(), time.perf_counter()
+            try:
+                return fn(*a, **kw)
+            finally:
+                depth[0] -= 1
+                if depth[0] == 0:  # a part's own time, not that of a part inside it
+                    spent[key][0] += _cpu() - c0
+                    spent[key][1] += time.perf_counter() - t0
+
+        return call
+
+    real_pool = _pool.pool
+
+    class _Waited:
+        """A pool whose jobs are waited for at once: parts do not overlap, so each one's
+        process CPU is its own."""
+
+        def __init__(self, name: str) -> None:
+            self.pool = real_pool(name, 1)
+
+        def submit(self, fn: Callable[..., Any], *a: Any, **kw: Any) -> Future[Any]:
+            done: Future[Any] = Future()
+            done.set_result(self.pool.submit(fn, *a, **kw).result())
+            return done
+
+    def waited(name: str, workers: int) -> Any:
+        return _Waited(name) if name in ("langid", "examples") else real_pool(name, workers)
+
+    _pool.pool = waited  # type: ignore[assignment]
+    for name in ("audit_batch", "quality_reasons", "_redaction_examples", "detect_languages"):
+        setattr(apply_mod, name, timed(name, getattr(apply_mod, name)))
+    PiiEngine.scan = timed("pii scan", PiiEngine.scan)  # type: ignore[method-assign]
+    Scan.counts = timed("pii counts", Scan.counts)  # type: ignore[method-assign]
+    Scan.redacted = timed("pii redacted", Scan.redacted)  # type: ignore[method-assign]
+    pack = rules.load_rule_pack("default")
+    for records, fields, kw in batches:  # warm: compiled regexes, the fastText cache
+        apply_mod.apply_rules(records, pack, fields, **kw)
+    spent.clear()
+    c0, t0 = _cpu(), time.perf_counter()
+    for _ in range(args.reps):
+        for records, fields, kw in batches:
+            apply_mod.apply_rules(records, pack, fields, **kw)
+    total = (_cpu() - c0, time.perf_counter() - t0)
+    per = 1e6 / (args.n * args.reps)
+    print(f"{args.n:,} tickets, {len(batches)} batches, rules threads {_pool.threads()}")
+    print(f"  {'apply_rules':22s} CPU {total[0] * per:6.1f}  wall {total[1] * per:6.1f} us/rec")
+    for key, (c, w) in sorted(spent.items(), key=lambda kv: -kv[1][0]):
+        print(f"  {key:22s} CPU {c * per:6.1f}  wall {w * per:6.1f}")
+    rest_c = total[0] - sum(v[0] for v in spent.values())
+    rest_w = total[1] - sum(v[1] for v in spent.values())
+    print(f"  {'(the rest)':22s} CPU {rest_c * per:6.1f}  wall {rest_w * per:6.1f}")
+
+
+if __name__ == "__main__":
+    main()

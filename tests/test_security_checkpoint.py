@@ -60,9 +60,10 @@ def test_resume_never_unpickles_a_crafted_checkpoint(tmp_path: Path) -> None:
         train(DATA, config)
     assert not marker.exists()
     assert err.value.message == (
-        f"--resume: checkpoint {ckpt} is in the old trainer_state.pt (pickle) format, which "
+        f"resume: checkpoint {ckpt} is in the old trainer_state.pt (pickle) format, which "
         "curate no longer loads because opening it can run code stored in it"
     )
+    assert err.value.param == "resume"  # the CLI shows --resume
     assert err.value.hint == (
-        f"start the run again without --resume (into a new --out, or after deleting {out / 'checkpoints'})"
+        f"start the run again without resume (into a new out folder, or after deleting {out / 'checkpoints'})"
     )

@@ -101,6 +101,7 @@ def test_generate_refuses_an_adapter_that_is_not_lora(tmp_path: Path) -> None:
     with pytest.raises(UsageError) as err:
         generate(tmp_path, ["hi"])
     assert err.value.message == (
-        f"--adapter {tmp_path}: adapter_config.json has peft_type 'PROMPT_TUNING'; "
-        "curate generate loads LoRA adapters only"
+        f"adapter {tmp_path}: adapter_config.json has peft_type 'PROMPT_TUNING'; "
+        "curate loads LoRA adapters only"
     )
+    assert err.value.param == "adapter"

@@ -144,5 +144,5 @@ def test_bad_option_values(tmp_path: Path) -> None:
     assert (
         code == 2
         and stderr
-        == f"Error: --adapter {tmp_path}: not an adapter directory (no adapter_config.json)\n"
+        == f"Error: --adapter {tmp_path}: no adapter_config.json (not a folder curate train or peft saved)\n"
     )

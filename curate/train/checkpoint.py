@@ -30,17 +30,18 @@ def check_checkpoint(ckpt: Path) -> None:
     """Refuse an old pickle checkpoint or an incomplete one before any model is loaded."""
     if (ckpt / STATE_JSON).is_file() and (ckpt / STATE_TENSORS).is_file():
         return
-    restart = (
-        f"start the run again without --resume (into a new --out, or after deleting {ckpt.parent})"
-    )
+    restart = f"start the run again without resume (into a new out folder, or after deleting {ckpt.parent})"
     if (ckpt / OLD_PICKLE).exists():
         raise TrainingError(
-            f"--resume: checkpoint {ckpt} is in the old {OLD_PICKLE} (pickle) format, which curate "
+            f"resume: checkpoint {ckpt} is in the old {OLD_PICKLE} (pickle) format, which curate "
             "no longer loads because opening it can run code stored in it",
             hint=restart,
+            param="resume",
         )
     raise TrainingError(
-        f"--resume: checkpoint {ckpt} has no {STATE_JSON} and {STATE_TENSORS}", hint=restart
+        f"resume: checkpoint {ckpt} has no {STATE_JSON} and {STATE_TENSORS}",
+        hint=restart,
+        param="resume",
     )
 
 
@@ -115,6 +116,7 @@ def load_state(ckpt: Path) -> dict[str, Any]:
         }
     except (OSError, ValueError, KeyError, TypeError, AttributeError, SafetensorError) as exc:
         raise TrainingError(
-            f"--resume: checkpoint {ckpt} is damaged ({type(exc).__name__}: {exc})",
+            f"resume: checkpoint {ckpt} is damaged ({type(exc).__name__}: {exc})",
             hint="resume from an earlier checkpoint by deleting this one, or start again",
+            param="resume",
         ) from exc

@@ -29,7 +29,7 @@ def _prompts_from_val(data_dir: Path, n: int) -> list[tuple[list[dict[str, str]]
     from curate.train.data import read_split, split_files
 
     if not split_files(data_dir, "val"):
-        raise UsageError(f"--val-samples: {data_dir} has no val.jsonl")
+        raise UsageError(f"val_samples: {data_dir} has no val.jsonl", param="val_samples")
     out: list[tuple[list[dict[str, str]], str | None]] = []
     for conv in read_split(data_dir, "val")[:n]:
         msgs = list(conv.messages)
@@ -56,11 +56,14 @@ def _require_lora(adapter: Path) -> None:
     try:
         peft_type = json.loads(path.read_text("utf-8")).get("peft_type")
     except (OSError, ValueError, AttributeError) as exc:
-        raise UsageError(f"--adapter {adapter}: unreadable {path.name} ({exc})") from exc
+        raise UsageError(
+            f"adapter {adapter}: unreadable {path.name} ({exc})", param="adapter"
+        ) from exc
     if peft_type != "LORA":
         raise UsageError(
-            f"--adapter {adapter}: {path.name} has peft_type {peft_type!r}; "
-            "curate generate loads LoRA adapters only"
+            f"adapter {adapter}: {path.name} has peft_type {peft_type!r}; "
+            "curate loads LoRA adapters only",
+            param="adapter",
         )
 
 
@@ -87,14 +90,17 @@ def generate(
 
     adapter = Path(adapter)
     if not (adapter / "adapter_config.json").exists():
-        raise UsageError(f"--adapter {adapter}: not an adapter directory (no adapter_config.json)")
+        raise UsageError(
+            f"adapter {adapter}: no adapter_config.json (not a folder curate train or peft saved)",
+            param="adapter",
+        )
     _require_lora(adapter)  # other peft types may load tokenizers or pickles named in the config
     items: list[tuple[list[dict[str, str]], str | None]] = [
         ([{"role": "user", "content": p}], None) for p in prompts or []
     ]
     if val_samples:
         if data_dir is None:
-            raise UsageError("--val-samples needs --data DATA_DIR")
+            raise UsageError("val_samples needs data_dir", param="val_samples")
         items += _prompts_from_val(Path(data_dir), val_samples)
     if not items:
         raise UsageError("give a PROMPT or --val-samples N")

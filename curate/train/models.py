@@ -222,9 +222,11 @@ def pick_device(device: str) -> str:
     if device == "auto":
         return next(d for d in ("cuda", "mps", "cpu") if available[d])
     if device not in available:
-        raise UsageError(f"--device {device}: choose auto, cpu, cuda or mps")
+        raise UsageError(f"device {device}: choose auto, cpu, cuda or mps", param="device")
     if not available[device]:
-        raise UsageError(f"--device {device}: no {device} device is available on this machine")
+        raise UsageError(
+            f"device {device}: no {device} device is available on this machine", param="device"
+        )
     return device
 
 
@@ -238,7 +240,7 @@ def pick_dtype(dtype: str, device: str) -> torch.dtype:
             return torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
         return torch.float32
     if dtype not in table:
-        raise UsageError(f"--dtype {dtype}: choose auto, fp32, bf16 or fp16")
+        raise UsageError(f"dtype {dtype}: choose auto, fp32, bf16 or fp16", param="dtype")
     if dtype == "fp16" and device == "cpu":
-        raise UsageError("--dtype fp16 is not supported on CPU; use fp32 or bf16")
+        raise UsageError("dtype fp16 is not supported on CPU; use fp32 or bf16", param="dtype")
     return table[dtype]

@@ -244,7 +244,9 @@ def train(
     ckpts = _checkpoints(out)
     if config.resume and not ckpts:
         raise UsageError(
-            f"--resume: {out} has no checkpoint to resume from", hint="drop --resume to start fresh"
+            f"resume: {out} has no checkpoint to resume from",
+            hint="drop resume to start fresh",
+            param="resume",
         )
     if config.resume:
         check_checkpoint(ckpts[-1])  # before the model loads: an old pickle checkpoint is refused
@@ -516,7 +518,7 @@ def _lora_model(model: Any, config: TrainConfig, checkpointing: bool | None = No
     try:
         return get_peft_model(model, lora)
     except ValueError as exc:
-        raise UsageError(f"--target-modules: {exc}") from exc
+        raise UsageError(f"target_modules: {exc}", param="target_modules") from exc
 
 
 def _batches_by_length(examples: Sequence[Encoded], size: int) -> Iterator[list[Encoded]]:

@@ -54,3 +54,35 @@ def test_street_gate_lets_ordinary_english_through_unscanned() -> None:
         ["the string during bring-up, in the ring buffer", "hauptstraße 5", "12 rue de rivoli"]
     )
     assert low.str.contains(STREET_GATE.pattern).to_list() == [False, True, True]
+
+
+def test_no_pass_overflows_the_dfa_on_tickets() -> None:
+    """One more phone alternative in the numbers' pass tipped its regex over Rust's lazy DFA
+    cache: that pass took 150x the others on support tickets (the default pack's ingest 12x
+    slower), and removing any one of its detectors brought it back. Measured as a ratio to
+    the other passes in the same process, so a busy machine does not make it flaky."""
+    import sys
+    import time
+
+    from curate.rules.pii.engine import _replace_pass
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from bench_ingest import make_csv
+
+    tmp = Path(__import__("tempfile").mkdtemp()) / "tickets.csv"
+    make_csv(tmp, 600)
+    frame = pl.read_csv(tmp)
+    texts = pl.concat([frame[c] for c in frame.columns if frame[c].dtype == pl.Utf8]).drop_nulls()
+    engine = PiiEngine(load_rule_pack("default").pii)
+    costs = []
+    for p in engine.passes:
+        _replace_pass(texts.head(50), p, False)  # compile first
+        best = float("inf")
+        for _ in range(3):  # the best of three: a pause of the machine is no cost of the pass
+            t0 = time.perf_counter()
+            _replace_pass(texts, p, False)
+            best = min(best, time.perf_counter() - t0)
+        costs.append(best)
+    median = sorted(costs)[len(costs) // 2]
+    worst = max(range(len(costs)), key=costs.__getitem__)
+    assert costs[worst] < 25 * median, (worst, [round(c, 4) for c in costs])

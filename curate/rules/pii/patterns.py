@@ -363,33 +363,16 @@ STATIC: dict[str, list[Detector]] = {
             "phone",
             rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,5}}){{2,5}}{PHONE_EXT}\b",
         ),
-        # a US number, with its country code written "1-", "+1 " or "001-" ("1-800-555-0199")
         Detector(
             "phone",
-            rf"(?:\b(?:001|1)[ .-]|\+1[ .-]?)?(?:\(\d{{3}}\)|\b\d{{3}}){PHONE_SEP}\d{{3}}{PHONE_SEP}\d{{4}}"
-            rf"{PHONE_EXT}\b",
+            rf"(?:\(\d{{3}}\)|\b\d{{3}}){PHONE_SEP}\d{{3}}{PHONE_SEP}\d{{4}}{PHONE_EXT}\b",
         ),
-        # a country code with "+" or "00" and longer groups: "+358 40 1234567", "+49 (0) 30
-        # 1234567", "0049 30 1234567" (7 to 15 digits: check "phone")
-        Detector(
-            "phone",
-            rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,8}}){{1,4}}{PHONE_EXT}\b",
-            check="phone",
-        ),
-        Detector(  # "00" alone, not in an amount ("300,000.00 90%")
-            "phone",
-            rf"00\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,8}}){{1,4}}{PHONE_EXT}\b",
-            before=NUM_BEFORE,
-            after=NUM_AFTER,
-            check="phone",
-        ),
-        # an area code in parentheses: "(0151) 496 0123", "(02) 9876 5432"
-        Detector("phone", r"\(\d{2,5}\)[ .-]?\d{3,4}[ .-]?\d{3,4}\b"),
+        Detector("phone", r"\(\d{2,4}\)[ .-]?\d{3}[ .-]?\d{3,4}\b"),
         # pager / extension / beeper numbers named by context: "pager 54321", "x4567"
         Detector(
             "phone",
             # the whole number after its label, in groups too ("Phone: 0490 75 40 81")
-            rf"(?:\d{{2,8}}(?:[ ./-]\d{{2,8}}){{1,5}}|\d{{4,15}}){PHONE_EXT}\b",
+            rf"(?:\d{{2,7}}(?:[ .-]\d{{2,7}}){{1,5}}|\d{{4,15}}){PHONE_EXT}\b",
             before=r"\b(?i:pager|beeper|pgr|pg|bpr|paged|ext|extension|tel|phone|fax|cell|mobile)"
             r"\.?[ \t]*(?:#|no\.?|number)?[ \t:#]*",
         ),
@@ -403,7 +386,7 @@ STATIC: dict[str, list[Detector]] = {
         ),
         Detector(
             "phone",
-            r"\d{3}[ -]\d{4}|\d{4} \d{4}|\d{2,4} \d{6,8}|\d{5} \d{5}|0\d{9,10}",
+            r"\d{3}[ -]\d{4}|\d{4} \d{4}|\d{2,4} \d{6,8}|0\d{9,10}",
             before=NUM_BEFORE,
             after=NUM_AFTER,
             check="phone",
@@ -470,10 +453,8 @@ STATIC: dict[str, list[Detector]] = {
         Detector("zip", r"\b\d{5}-\d{4}\b"),
         Detector(
             "zip",
-            r"\d{5}(?:-\d{4})?\b|[A-Z]\d[A-Z] ?\d[A-Z]\d\b|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"
-            # other countries' forms after the word: "ZIP: 394 13", "7412 SL", "3610-114", "880"
-            r"|\d{3,4}(?:[ -]\d{2,3}|[ \t][A-Z]{2})?\b",
-            before=r"\b(?i:zip(?: ?code)?|postal code|post ?code)[ \t]*(?:(?i:is)[ \t]+)?:?[ \t]*",
+            r"\d{5}(?:-\d{4})?\b|[A-Z]\d[A-Z] ?\d[A-Z]\d\b|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b",
+            before=r"\b(?i:zip(?: code)?|postal code|post ?code)[ \t]*:?[ \t]*",
         ),
         # a UK postcode, "SW1A 2AA"; an Indian PIN, "Mumbai - 400001", "PIN: 560001"
         Detector("zip", r"\b[A-Z]{1,2}\d[A-Z\d]?[ \t]\d[ABD-HJLNP-UW-Z]{2}\b"),
@@ -481,6 +462,64 @@ STATIC: dict[str, list[Detector]] = {
             "zip",
             r"[1-9]\d{2}[ \t]?\d{3}\b",
             before=r"(?:\b(?i:pin(?:[ \t]*code)?|pincode)[ \t]*:?[ \t]*|\b[A-Z][a-z]+[ \t]*[-–][ \t]*)",
+        ),
+    ],
+    # more phone and zip forms, in a pass of their own before the numbers' pass (so a country
+    # code is part of the number, not left before it), each on the texts with its literal: in
+    # the numbers' pass they overflowed Rust's lazy DFA cache there (the tickets' scan 30x)
+    "phone:intl": [
+        # a US number with its country code: "1-800-555-0199", "+1 555 123 4567", "001-541-..."
+        Detector(
+            "phone",
+            rf"(?:\b(?:001|1)[ .-]|\+1[ .-]?)(?:\(\d{{3}}\)|\b\d{{3}}){PHONE_SEP}\d{{3}}{PHONE_SEP}\d{{4}}"
+            rf"{PHONE_EXT}\b",
+            gate=Gate(r"(?:001|1)[ .-][0-9(]|\+1"),
+        ),
+        # a country code with "+" or "00" and longer groups: "+358 40 1234567", "+49 (0) 30
+        # 1234567", "0049 30 1234567" (7 to 15 digits: check "phone"; "00" not in an amount)
+        Detector(
+            "phone",
+            rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,8}}){{1,4}}{PHONE_EXT}\b",
+            check="phone",
+            gate=Gate(r"\+[0-9]"),
+        ),
+        Detector(
+            "phone",
+            rf"00\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,8}}){{1,4}}{PHONE_EXT}\b",
+            before=NUM_BEFORE,
+            after=NUM_AFTER,
+            check="phone",
+            gate=Gate("00"),
+        ),
+        # an area code of 2-5 digits in parentheses: "(0151) 496 0123", "(02) 9876 5432"
+        Detector(
+            "phone",
+            rf"\(\d{{2,5}}\)[ .-]?\d{{3,4}}[ .-]?\d{{3,4}}{PHONE_EXT}\b",
+            gate=Gate(r"\([0-9]{2}"),
+        ),
+        # a label's number with groups of up to 8 digits: "tel. 06-12345678", "tel: 089/1234567"
+        Detector(
+            "phone",
+            rf"\d{{2,8}}(?:[ ./-]\d{{2,8}}){{1,5}}{PHONE_EXT}\b",
+            before=r"\b(?i:ext|extension|tel|phone|fax|cell|mobile)\.?[ \t]*(?:#|no\.?|number)?[ \t:#]*",
+            check="phone",
+            gate=Gate("tel|phone|fax|cell|mobile|ext", fold=True),
+        ),
+        # two groups of five: "98765 43210"
+        Detector(
+            "phone",
+            r"\d{5} \d{5}",
+            before=NUM_BEFORE,
+            after=NUM_AFTER,
+            check="phone",
+            gate=Gate("[0-9]{5} [0-9]{5}"),
+        ),
+        # other countries' postcodes after the word: "ZIP: 394 13", "7412 SL", "my zip code is 3520"
+        Detector(
+            "zip",
+            r"\d{3,5}(?:[ -]\d{2,4}|[ \t][A-Z]{2})?\b",
+            before=r"\b(?i:zip(?: ?code)?|postal code|post ?code)[ \t]*(?:(?i:is)[ \t]+)?:?[ \t]*",
+            gate=Gate("zip|post", fold=True),
         ),
     ],
     # a postal address whole, in a pass before the numbers (so its zip is part of it): a US
@@ -661,6 +700,7 @@ PASS_TYPES = (
     ("address:context",),
     ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
     ("account:card",),
+    ("phone:intl",),
     ("date", "phone", "address", "zip", "date:num"),
     ("address:intl",),
     ("date:more", "zip:eu"),

@@ -297,6 +297,8 @@ def test_products_brands_and_places_are_no_persons(text: str) -> None:
         # but a credential after a name is no state, and "Head CT" no town
         ("Dr. John Smith, MD saw her", "Dr. [PERSON], MD saw her"),
         ("Head CT done, no bleed", "Head CT done, no bleed"),
+        # a brand's account name that is also a common word is no name part after a title
+        ("she was at Dr. XYZ office today", "she was at Dr. [PERSON] office today"),
         # given names in CamelCase stay names
         ("Hi MaryAnn, thanks", "Hi [PERSON], thanks"),
         ("Thanks DeShawn", "Thanks [PERSON]"),

@@ -61,13 +61,14 @@ def load() -> Words:
     lists = {k: frozenset(v) for k, v in tomllib.loads(_data("pii_words.toml")).items()}
     things = tomllib.loads(_data("not_person.toml"))
     first_names, last_names = name_list("first_names.txt"), name_list("last_names.txt")
+    common = name_list("common_words.txt")  # "Office", "Target": a handle, but a word too
     # a brand that is also a census name ("Morgan", "Johnson") is a handle's brand only where
     # the handles list names it: "@Morgan" is more likely a person
     brands = [b for b in things["brands"] if b not in first_names and b not in last_names]
     return Words(
         first_names=first_names,
         last_names=last_names,
-        common_words=name_list("common_words.txt"),
+        common_words=common,
         not_names=lists["not_names"] | lists["labels"] | lists["utterance_words"],
         contracted_s=lists["contracted_s"],
         eponyms=lists["eponyms"],
@@ -78,13 +79,18 @@ def load() -> Words:
         adverb_endings=tuple(sorted(lists["adverb_endings"])),
         disease_bytes=frozenset(w.encode() for w in lists["disease_words"]),
         header_fields=frozenset(w.encode() for w in lists["header_fields"]),
-        # a brand's account name that is no census name is a brand: "hi Mojang", "Dear Youtube"
+        # a brand's account name that is no census name nor common word is a brand: "hi Mojang",
+        # "Dear Youtube" (not "Office": after a title a brand counts as a name, "Dr. X office")
         not_person=frozenset(
             [
                 *things["brands"],
                 *things["eponyms"],
                 *things["legal_terms"],
-                *(h for h in things["handles"] if h not in first_names and h not in last_names),
+                *(
+                    h
+                    for h in things["handles"]
+                    if h not in first_names and h not in last_names and h.lower() not in common
+                ),
             ]
         ),
         places=frozenset(things["places"]),

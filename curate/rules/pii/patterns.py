@@ -525,9 +525,10 @@ STATIC: dict[str, list[Detector]] = {
     # a postal address whole, in a pass before the numbers (so its zip is part of it): a US
     # street with its city, state and zip ("123 Main St, Springfield, IL 62704"), or a street
     # line with an apartment or suite and the lines after it (city, "Country 38524")
-    "address:block": [
-        # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
-        # Extensions\n Apt. 724" is one street line, not the US form's "1737 Cheriton Dr")
+    # a street line with its unit and the lines after it, and military mail: a pass of their
+    # own before the other blocks, on the texts with "Apt." "Suite" "Unit" or "APO" "FPO"
+    # "DPO" (with the blocks, every text with a line break went through them: 2x the cost)
+    "address:unit": [
         # (not ending in the first digits of a number on the next line: a phone's "655 437 108")
         Detector(
             "address",
@@ -535,10 +536,14 @@ STATIC: dict[str, list[Detector]] = {
             after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))",
             gate=UNIT_GATE,
         ),
+        # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
+        Detector("address", MILITARY, gate=Gate(MILITARY_GATE)),
+    ],
+    "address:block": [
+        # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
+        # Extensions\n Apt. 724" is one street line, not the US form's "1737 Cheriton Dr")
         Detector("address", rf"{STREET_LINE}{LINES_TAIL}", gate=Gate("\n")),
         Detector("address", rf"{US_STREET}{US_TAIL}", gate=US_TAIL_GATE),
-        # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
-        Detector("address", MILITARY, gate=Gate(MILITARY_GATE, fold=True)),
     ],
     # a street after "lives at", "address is", ... (address.py): a pass after the blocks',
     # whose finds start at the number (with its context this one starts sooner and won)
@@ -696,6 +701,7 @@ PASS_TYPES = (
     ("user",),
     ("phone:e164",),
     ("age",),
+    ("address:unit",),
     ("address:block",),
     ("address:context",),
     ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
@@ -830,6 +836,7 @@ AFTER_NAME = [
 DIALOGUE_AFTER = (
     r"[ \t]*:[ \t]*[\"“]?[A-Z][^\n:]{{0,200}}\r?\n[ \t]*(?:{firsts})[ \t]*:[ \t]*[\"“]?[A-Z]"
 )
+DIALOGUE_GATE = r"\n[ \t]*[A-Z][a-z]+[ \t]*:"  # a line that opens with a speaker (not the first)
 # "Leif, can I please speak to your boss?": a name called at the start of a sentence
 VOCATIVE_AFTER = (
     r",[ \t]+(?:can|could|would|will|please|do|did|are|is|have|I|we|you|thanks|thank)\b"

@@ -72,7 +72,7 @@ ADDRESS_CONTEXT = (
     r"|east[ \t]+side[ \t]+of|west[ \t]+side[ \t]+of)[ \t]+"
 )
 # the same words on the lower-cased text ("address" or "send" alone let half of all support
-# tickets through to this pass, 6x its cost)
+# tickets through to this pass: 6x its cost; a literal list of the phrases cost more than this)
 ADDRESS_CONTEXT_GATE = ADDRESS_CONTEXT.replace(r"\b(?i:", "(?:")
 # the street: a house number, maybe a second number (building, then street number), words, a
 # number ("86036 Rua do Arenque 1634", "255 hersnapvej 18", "947 trg revolucije 17"); or a

@@ -464,16 +464,17 @@ STATIC: dict[str, list[Detector]] = {
             before=r"(?:\b(?i:pin(?:[ \t]*code)?|pincode)[ \t]*:?[ \t]*|\b[A-Z][a-z]+[ \t]*[-–][ \t]*)",
         ),
     ],
-    # more phone and zip forms, in a pass of their own before the numbers' pass (so a country
-    # code is part of the number, not left before it), each on the texts with its literal: in
-    # the numbers' pass they overflowed Rust's lazy DFA cache there (the tickets' scan 30x)
+    # more phone and zip forms, scanned with the ids (before the numbers' pass, so a country
+    # code is part of the number, not left before it; in the numbers' pass they overflowed
+    # Rust's lazy DFA cache: the tickets' scan 30x; in a pass of their own their gates cost
+    # more than the ids' pass, which the texts with a digit go through anyway)
     "phone:intl": [
         # a US number with its country code: "1-800-555-0199", "+1 555 123 4567", "001-541-..."
         Detector(
             "phone",
             rf"(?:\b(?:001|1)[ .-]|\+1[ .-]?)(?:\(\d{{3}}\)|\b\d{{3}}){PHONE_SEP}\d{{3}}{PHONE_SEP}\d{{4}}"
             rf"{PHONE_EXT}\b",
-            gate=Gate(r"(?:001|1)[ .-][0-9(]|\+1"),
+            gate=DIGIT_GATE,
         ),
         # a country code with "+" or "00" and longer groups: "+358 40 1234567", "+49 (0) 30
         # 1234567", "0049 30 1234567" (7 to 15 digits: check "phone"; "00" not in an amount)
@@ -481,7 +482,7 @@ STATIC: dict[str, list[Detector]] = {
             "phone",
             rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,8}}){{1,4}}{PHONE_EXT}\b",
             check="phone",
-            gate=Gate(r"\+[0-9]"),
+            gate=DIGIT_GATE,
         ),
         Detector(
             "phone",
@@ -489,13 +490,13 @@ STATIC: dict[str, list[Detector]] = {
             before=NUM_BEFORE,
             after=NUM_AFTER,
             check="phone",
-            gate=Gate("00"),
+            gate=DIGIT_GATE,
         ),
         # an area code of 2-5 digits in parentheses: "(0151) 496 0123", "(02) 9876 5432"
         Detector(
             "phone",
             rf"\(\d{{2,5}}\)[ .-]?\d{{3,4}}[ .-]?\d{{3,4}}{PHONE_EXT}\b",
-            gate=Gate(r"\([0-9]{2}"),
+            gate=DIGIT_GATE,
         ),
         # a label's number with groups of up to 8 digits: "tel. 06-12345678", "tel: 089/1234567"
         Detector(
@@ -503,7 +504,7 @@ STATIC: dict[str, list[Detector]] = {
             rf"\d{{2,8}}(?:[ ./-]\d{{2,8}}){{1,5}}{PHONE_EXT}\b",
             before=r"\b(?i:ext|extension|tel|phone|fax|cell|mobile)\.?[ \t]*(?:#|no\.?|number)?[ \t:#]*",
             check="phone",
-            gate=Gate("tel|phone|fax|cell|mobile|ext", fold=True),
+            gate=DIGIT_GATE,
         ),
         # two groups of five: "98765 43210"
         Detector(
@@ -512,14 +513,14 @@ STATIC: dict[str, list[Detector]] = {
             before=NUM_BEFORE,
             after=NUM_AFTER,
             check="phone",
-            gate=Gate("[0-9]{5} [0-9]{5}"),
+            gate=DIGIT_GATE,
         ),
         # other countries' postcodes after the word: "ZIP: 394 13", "7412 SL", "my zip code is 3520"
         Detector(
             "zip",
             r"\d{3,5}(?:[ -]\d{2,4}|[ \t][A-Z]{2})?\b",
             before=r"\b(?i:zip(?: ?code)?|postal code|post ?code)[ \t]*(?:(?i:is)[ \t]+)?:?[ \t]*",
-            gate=Gate("zip|post", fold=True),
+            gate=DIGIT_GATE,
         ),
     ],
     # a postal address whole, in a pass before the numbers (so its zip is part of it): a US
@@ -704,9 +705,8 @@ PASS_TYPES = (
     ("address:unit",),
     ("address:block",),
     ("address:context",),
-    ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device"),
+    ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device", "phone:intl"),
     ("account:card",),
-    ("phone:intl",),
     ("date", "phone", "address", "zip", "date:num"),
     ("address:intl",),
     ("date:more", "zip:eu"),
@@ -836,7 +836,6 @@ AFTER_NAME = [
 DIALOGUE_AFTER = (
     r"[ \t]*:[ \t]*[\"“]?[A-Z][^\n:]{{0,200}}\r?\n[ \t]*(?:{firsts})[ \t]*:[ \t]*[\"“]?[A-Z]"
 )
-DIALOGUE_GATE = r"\n[ \t]*[A-Z][a-z]+[ \t]*:"  # a line that opens with a speaker (not the first)
 # "Leif, can I please speak to your boss?": a name called at the start of a sentence
 VOCATIVE_AFTER = (
     r",[ \t]+(?:can|could|would|will|please|do|did|are|is|have|I|we|you|thanks|thank)\b"

@@ -42,7 +42,9 @@ STATE_NAMES = (
 )
 _TOWN = r"\b[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?"
 TOWN_STATE_CODE = rf"{_TOWN}(?:,[ \t]*(?:{STATE_CODES})|[ \t]+(?:{STATE_CODES_ALONE}))\b"
-TOWN_STATE_CODE_AFTER = r"(?:$|[^A-Za-z0-9.'’-])"
+# after the state code: no word going on ("VA.gov", "MA's"); a full stop ending the sentence
+# is fine ("I live in Everett, WA.")
+TOWN_STATE_CODE_AFTER = r"(?:$|[^A-Za-z0-9.'’-]|\.(?:$|\s))"
 TOWN_STATE_NAME = rf"{_TOWN},[ \t]*(?:{STATE_NAMES})\b"
 # hyphenated capitalised words: a name only if every part is one ("Jean-Luc", not
 # "Charcot-Marie-Tooth")

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import click
+import pytest
 
 import curate
 from curate.cli import main
@@ -26,3 +27,15 @@ def test_every_eval_option_in_flag_toml_and_keyword() -> None:
     ]
     assert set(section.model_fields) == set(EvalOptions.model_fields)
     assert len(EvalOptions.model_fields) >= 6
+
+
+@pytest.mark.parametrize("name", ["tickets", "contracts", "clinical_notes", "codebase"])
+def test_every_builtin_task_declares_its_metrics(name: str) -> None:
+    """`curate eval` refuses a task without metrics: the codebase schema's api_reference had
+    none, so its own LoRA could not be scored (issue 25), and tickets' triage neither."""
+    from curate.eval.metrics import REGISTRY
+    from curate.schema import load_schema
+
+    for task in load_schema(name).tasks:
+        assert task.metrics, f"{name}.{task.name} declares no metrics"
+        assert set(task.metrics) <= set(REGISTRY), (name, task.name, task.metrics)

@@ -1,4 +1,4 @@
-"""The regex sources of the PII detectors: character classes, name and date forms, contexts
+"""The regex sources of the PII detectors: character classes, name forms, contexts
 before and after a find, and the detectors of each type with their gates.
 
 Only strings and small frozen dataclasses live here (no Polars, no state): the engine
@@ -8,8 +8,8 @@ Only strings and small frozen dataclasses live here (no Polars, no state): the e
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+# (the "X as X" names are re-exported: the engine imports them from here; the types are in
+# detector.py, the date forms in dates.py)
 from curate.rules.pii.address import (
     ADDRESS_AFTER,
     ADDRESS_CONTEXT,
@@ -23,9 +23,20 @@ from curate.rules.pii.address import (
     TAIL_ANY,
     UNIT_ANY,
 )
+from curate.rules.pii.dates import APOSTROPHE_YEARS as APOSTROPHE_YEARS
+from curate.rules.pii.dates import DATES, DATES_MORE, DATES_NUM
+from curate.rules.pii.dates import MONTH_DAY as MONTH_DAY
+from curate.rules.pii.dates import NOT_MONTH_DAY as NOT_MONTH_DAY
+from curate.rules.pii.dates import SLASH_GATE as SLASH_GATE
+from curate.rules.pii.detector import ASCII_B as ASCII_B
+from curate.rules.pii.detector import DIGIT_GATE, WORD_CHARS
+from curate.rules.pii.detector import LEAD as LEAD
+from curate.rules.pii.detector import NUM_AFTER as NUM_AFTER
+from curate.rules.pii.detector import NUM_BEFORE as NUM_BEFORE
+from curate.rules.pii.detector import Detector as Detector
+from curate.rules.pii.detector import Gate as Gate
+from curate.rules.pii.detector import ascii_bounds as ascii_bounds
 from curate.rules.pii.public import PUBLIC_EMAIL_BEFORE, PUBLIC_EMAIL_PATTERNS
-
-ASCII_B = r"(?-u:\b)"
 
 # Upper- and lower-case letters of names: Latin (with Latin-1, Extended-A/B and Additional:
 # "Šárka", "Nguyễn"; the Extended blocks mix cases), Greek and Cyrillic. Not \p{Lu}/\p{Ll}:
@@ -62,38 +73,13 @@ SURNAME = (
 SURNAME_AFTER = rf"(?:$|[^{UPPER}{LOWER}0-9_'’-]|['’]s(?:$|[^{UPPER}{LOWER}]))"
 # a name on a line of its own (a signature, a letter's header): two or three name tokens
 LINE_NAME = rf"{NAME_TOKEN}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}){{1,2}}"
-MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-# a month named alone: full names in any case but "may"; abbreviations capitalized only
-# ("dec" is "decreased" and "mar" a record in notes), and "sept"
-MONTH_ALONE = (
-    r"(?:(?i:january|february|march|april|june|july|august|september|october|november|december)"
-    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT?|OCT"
-    r"|NOV|DEC|sept))"
-)
-M_ = r"(?:0?[1-9]|1[0-2])"
 # "555-123-4567 x89", "212- 476- 8356", "(898)666-3621x0135"
 PHONE_SEP = r"(?:[ \t]*[./-][ \t]*|[ \t])?"
 PHONE_EXT = r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?"
-D_ = r"(?:0?[1-9]|[12]\d|3[01])"
 US_STATE = (
     r"(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI"
     r"|S[CD]|T[NX]|UT|V[TA]|W[AVIY])"
 )
-# a free-standing number: not part of a decimal, range, ratio or percentage. A word's full
-# stop or hyphen may precede it ("Quartermain.8/31", "TOXICITY-9/2/92"); after it a "." "," or "-" ends the number when a
-# non-word or a letter follows ("7/22.", "9/30- echo", "11/92,transferred"). The "\B" form
-# takes one character only, so that "2/21, 4/21" leaves the space to the second number.
-# ASCII word characters only, like the detectors' ASCII \b (ascii_bounds): with Unicode \w
-# here the date/phone pass's alternation overflowed Rust's lazy DFA cache (physionet notes:
-# 25 s for that pass, 0.2 s with these; the same finds)
-WORD_CHARS = "0-9A-Za-z_"
-NUM_BEFORE = rf"(?:^|[^{WORD_CHARS}.,/+-]|[A-Za-z][.-])"
-NUM_AFTER = rf"(?:$|[^{WORD_CHARS}%/.,-]|[.,-](?-u:\B)|[.,-][A-Za-z])"
-YEAR4 = r"(?:19|20)\d{2}"
-LEAD = rf"(?:^|[^{WORD_CHARS}])"
 # between an id's name and its value: "account number is 676505", "Hospital No. 3937199",
 # "customer ID 91241998914" (any case, up to two words)
 ID_SEP = r"\.?[ \t]*(?:(?i:is|was|number|no\.?|nr\.?|num|#|id|code)[ \t]*){0,2}[:#=]?[ \t]*#?[ \t]*"
@@ -106,57 +92,6 @@ SECTION_NUMBER = (
 )
 
 
-def ascii_bounds(pattern: str) -> str:
-    """ASCII word boundaries: Unicode ``\\b`` keeps Rust's fast DFA off non-ASCII text (emoji)."""
-    return pattern.replace(r"\b", ASCII_B)
-
-
-@dataclass(frozen=True)
-class Detector:
-    """One regex; ``before``/``after`` are context kept around the redacted part.
-
-    ``check`` names a Python step run on each find (distinct value) before it counts:
-    ``luhn``, ``month_day``, ``name`` (a name after a context), ``listed`` (a census name,
-    maybe with the capitalized word next to it). ``gate``: see ``Gate``.
-    """
-
-    type: str
-    pattern: str
-    before: str = ""
-    after: str = ""
-    check: str | None = None
-    gate: Gate | None = None
-
-
-@dataclass(frozen=True)
-class Gate:
-    r"""A cheap test a text must pass for a detector to match in it: ``pattern`` (a few
-    literals, which Rust finds with SIMD, not the detector's whole automaton) matches the text,
-    lower-cased when ``fold`` (the detector's words are case-insensitive).
-
-    A pass whose detectors all have gates runs only on the texts that pass one; the rest cannot
-    match, so the result is the same. Gates test the original text: a find only ever replaces
-    text with private-use markers, so what a later pass can see was there from the start.
-    ``ascii``: the pattern is exact on ASCII texts only, and every other text passes (``[0-9]``
-    for the detectors' Unicode ``\d``, which a regex finds 6x slower: no SIMD prefilter).
-    """
-
-    pattern: str
-    fold: bool = False
-    ascii: bool = False
-
-
-# Gates of the date forms in a pass of their own ("date:more"), tested on the lower-cased text:
-# a month's name ("12-Mar-2020", "in Sept."), "the" before a day ("on the 11th."), the slash of a
-# month/day (notes). Most texts have none, and the pass costs a full scan.
-MONTH_GATE = Gate("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", fold=True)
-ORDINAL_GATE = Gate(r"the[ \t]+\d", fold=True)
-SLASH_GATE = Gate("/")
-
-
-# Every find of these types has a digit (an IPv6 address maybe only a ":"): their passes skip
-# the texts without one (half the texts of a support corpus or more).
-DIGIT_GATE = Gate("[0-9]", ascii=True)
 NEEDS_DIGIT = {
     "card": DIGIT_GATE,
     "ssn": DIGIT_GATE,
@@ -314,50 +249,9 @@ STATIC: dict[str, list[Detector]] = {
             before=r"\b(?i:ssn|social security(?: number| no\.?)?)[ \t]*[:#]?[ \t]*",
         ),
     ],
-    "date": [
-        Detector(
-            "date",
-            rf"\b{YEAR4}-{M_}-{D_}"
-            r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
-        ),
-        Detector(
-            "date",
-            rf"{M_}/{D_}/(?:{YEAR4}|\d{{2}})|{D_}/{M_}/(?:{YEAR4}|\d{{2}})|{M_}-{D_}-(?:{YEAR4}|\d{{2}})"
-            rf"|{D_}-{M_}-(?:{YEAR4}|\d{{2}})|{D_}\.{M_}\.{YEAR4}",
-            before=NUM_BEFORE,
-            after=NUM_AFTER,
-        ),
-        Detector(
-            "date",
-            rf"\b(?i:{MONTH})\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?[ \t]+\d{{4}}\b)?",
-        ),
-        Detector(
-            "date",
-            rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:{MONTH})\b\.?(?:,?[ \t]+\d{{4}}\b)?",
-        ),
-        Detector("date", rf"\b(?i:{MONTH})\.?,?[ \t]+(?:(?i:of)[ \t]+)?\d{{4}}\b"),
-    ],
-    # more date forms, in a pass of their own: one more case-insensitive month alternation in
-    # the date/phone pass overflows Rust's lazy DFA cache there (100x slower)
-    "date:more": [
-        # 12-Mar-2020, 12/Mar/20, 12.Mar.2020
-        Detector("date", rf"\b{D_}[-/.](?i:{MONTH})[-/.](?:\d{{4}}|\d{{2}})\b", gate=MONTH_GATE),
-        # a month alone after a preposition of time: "in Sept.", "since MARCH" (not "may")
-        Detector(
-            "date",
-            rf"{MONTH_ALONE}\b\.?",
-            before=r"\b(?i:in|since|during|early|late|mid|until|till|through|last|next)[ \t-]+",
-            gate=MONTH_GATE,
-        ),
-        # an ordinal day: "on the 11th." (not "the 4th floor")
-        Detector(
-            "date",
-            r"\d{1,2}(?:st|nd|rd|th)\b",
-            before=r"\b(?i:on|since|from|until|till|by|before|after)[ \t]+the[ \t]+",
-            after=r"[ \t]*(?:[.,;:)!?]|\r?\n|$)",
-            gate=ORDINAL_GATE,
-        ),
-    ],
+    "date": DATES,
+    # more date forms, in a pass of their own (dates.py)
+    "date:more": DATES_MORE,
     "phone": [
         Detector(
             "phone",
@@ -584,19 +478,8 @@ STATIC: dict[str, list[Detector]] = {
             gate=STREET_GATE,
         ),
     ],
-    # more numeric dates, scanned with the date/phone pass (split off once when a Unicode \w
-    # there overflowed Rust's lazy DFA; with ASCII word classes the same finds, one scan
-    # less): 2023/08/20, 2023.08.20, 24.5.22, 09/2021, 20210411
-    "date:num": [
-        Detector(
-            "date",
-            rf"{YEAR4}[/.]{M_}[/.]{D_}|{D_}\.{M_}\.\d{{2}}|{M_}/{YEAR4}"
-            rf"|{YEAR4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])",
-            before=NUM_BEFORE,
-            after=NUM_AFTER,
-            gate=DIGIT_GATE,
-        )
-    ],
+    # more numeric dates, scanned with the date/phone pass (dates.py)
+    "date:num": DATES_NUM,
     # a European postcode before its town, after a comma or at a line's start: ", 10115
     # Berlin", "75001 Paris" (a pass of its own: in the date pass every detector looks one
     # character before the number, which the street's find before the comma took)
@@ -610,90 +493,6 @@ STATIC: dict[str, list[Detector]] = {
         )
     ],
 }
-# 7/22, 8/87 or 6/30-7/2 in clinical notes; validated by month_day_ok
-MONTH_DAY = r"\d{1,2}/\d{1,2}(?:-\d{1,2}/\d{1,2})?"
-# a year of two digits with an apostrophe in a note's history: "'09 PTCA", "CA'88", "CVA 74'."
-# (not a decade, "the '90s"; after a number only as "74'." at a word's end: clinical packs
-# only, where "20' container" is no concern)
-APOSTROPHE_YEARS = [
-    Detector(
-        "date",
-        r"['’][0-9]{2}",
-        before=r"(?:^|[^0-9'’])",
-        after=r"(?:$|[^0-9A-Za-z'’%])",
-        gate=Gate("['’][0-9]"),
-    ),
-    Detector(
-        "date",
-        r"[0-9]{2}['’]",
-        before=r"(?:^|[ \t(,])",
-        after=r"(?:$|[ \t.,;:)])",
-        gate=Gate("[0-9]['’]"),
-    ),
-]
-# Clinical settings and scores written like a month/day: ventilator pressures ("PSV 10/5",
-# "CPAP 5/5, 40%"), pain scores ("pain 3/10", "#9/10"), culture bottles ("2/4 bottles").
-# These detectors match them first and give them back as text (check "reject").
-VENT_SETTING = (
-    r"\b(?i:psv?|cpap|bi-?pap|peep|ipap|epap|pressure support|flow-?by|simv|imv|vent[a-z]*|settings?"
-    r"|(?:wean|chang|increas|decreas)[a-z]*(?:[ \t]+(?:down|up|back))?[ \t]+to|trial[a-z]*(?:[ \t]+on)?"
-    r"|tried[ \t]+on)\b"
-)
-# up to 30 characters after the setting's name, in the same sentence, with no word longer
-# than 3 letters between ("SIMV/PS, 40%, 600X4, & 5/10" but not "VENT VIA TRACH (PLACED 8/14)")
-SETTING_GAP = r"(?:[^\n;.A-Za-z]|\.\d|[A-Za-z]{1,3}\b|[A-Za-z]{1,3}\d)"
-NOT_MONTH_DAY = [
-    Detector(
-        "date",
-        rf"{VENT_SETTING}{SETTING_GAP}{{0,30}}?\d{{1,2}}/\d{{1,2}}\b",
-        check="reject",
-        gate=SLASH_GATE,
-    ),
-    Detector(
-        "date",
-        r"\d{1,2}/\d{1,2}",
-        before=NUM_BEFORE,
-        after=r"[ \t]*[,@]?[ \t]*(?:\d{2,3}[ \t]*%|(?i:peep|fio2|psv?|cpap|bi-?pap|pain|cp"
-        r"|bottles?)\b)",
-        check="reject",
-        gate=SLASH_GATE,
-    ),
-    Detector(
-        "date",
-        r"\d{1,2}/10\b",
-        before=r"(?:\b(?i:pain|c/o|cp|score|rated?|rates|scale|level)[ \t:=-]*|#)",
-        check="reject",
-        gate=SLASH_GATE,
-    ),
-    # a pain score further along its clause: "Pain at Worst: 7/10", "Average Pain Intensity
-    # Over the Past Week: 4/10", "pain, and 3/10 for her least pain" (no number in between)
-    Detector(
-        "date",
-        r"(?i:pain|vas|intensity)[^\n\d/]{0,60}?\d{1,2}/10\b",
-        before=r"\b",
-        check="reject",
-        gate=SLASH_GATE,
-    ),
-    # a score: "pain at 7/10", "rates her pain a 5/10", "Grade 2/6 murmur", "3/6 SEM", "5/5
-    # strength", "2+/4 pulses"; "out of" scales (x/10, x/6, x/5, x/4) after such a word
-    Detector(
-        "date",
-        r"(?i:pain|score|scale|rate[sd]?|rating|grade|gr|strength|murmur|level)"
-        r"(?:[ \t]+[a-z]{1,5}){0,3}[ \t:=-]*\d{1,2}\+?/(?:10|6|5|4)\b",
-        before=r"\b",
-        check="reject",
-        gate=SLASH_GATE,
-    ),
-    Detector(
-        "date",
-        r"\d\+?/[456]",
-        before=NUM_BEFORE,
-        after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|pulses?|reflexes|dtrs?|motor"
-        r"|holosystolic|systolic|diastolic|bilaterally|throughout)\b",
-        check="reject",
-        gate=SLASH_GATE,
-    ),
-]
 PASS_TYPES = (
     # links first: a link that carries an e-mail is redacted whole, a public one kept whole
     ("url",),

@@ -1,0 +1,174 @@
+"""The date forms of the PII detectors: months, numeric dates in their orders, and the
+clinical look-alikes (ventilator settings, pain scores, murmur grades) given back as text.
+
+Strings and ``Detector`` lists only; ``patterns.STATIC`` names them per pass and the engine
+(``engine.py``) compiles them.
+"""
+
+from __future__ import annotations
+
+from curate.rules.pii.detector import DIGIT_GATE, NUM_AFTER, NUM_BEFORE, Detector, Gate
+
+MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+# a month named alone: full names in any case but "may"; abbreviations capitalized only
+# ("dec" is "decreased" and "mar" a record in notes), and "sept"
+MONTH_ALONE = (
+    r"(?:(?i:january|february|march|april|june|july|august|september|october|november|december)"
+    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT?|OCT"
+    r"|NOV|DEC|sept))"
+)
+M_ = r"(?:0?[1-9]|1[0-2])"
+D_ = r"(?:0?[1-9]|[12]\d|3[01])"
+YEAR4 = r"(?:19|20)\d{2}"
+
+# Gates of the date forms in a pass of their own ("date:more"), tested on the lower-cased text:
+# a month's name ("12-Mar-2020", "in Sept."), "the" before a day ("on the 11th."), the slash of a
+# month/day (notes). Most texts have none, and the pass costs a full scan.
+MONTH_GATE = Gate("jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec", fold=True)
+ORDINAL_GATE = Gate(r"the[ \t]+\d", fold=True)
+SLASH_GATE = Gate("/")
+
+DATES: list[Detector] = [
+    Detector(
+        "date",
+        rf"\b{YEAR4}-{M_}-{D_}"
+        r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?\b",
+    ),
+    Detector(
+        "date",
+        rf"{M_}/{D_}/(?:{YEAR4}|\d{{2}})|{D_}/{M_}/(?:{YEAR4}|\d{{2}})|{M_}-{D_}-(?:{YEAR4}|\d{{2}})"
+        rf"|{D_}-{M_}-(?:{YEAR4}|\d{{2}})|{D_}\.{M_}\.{YEAR4}",
+        before=NUM_BEFORE,
+        after=NUM_AFTER,
+    ),
+    Detector(
+        "date",
+        rf"\b(?i:{MONTH})\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?\b(?:,?[ \t]+\d{{4}}\b)?",
+    ),
+    Detector(
+        "date",
+        rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:{MONTH})\b\.?(?:,?[ \t]+\d{{4}}\b)?",
+    ),
+    Detector("date", rf"\b(?i:{MONTH})\.?,?[ \t]+(?:(?i:of)[ \t]+)?\d{{4}}\b"),
+]
+# more date forms, in a pass of their own: one more case-insensitive month alternation in
+# the date/phone pass overflows Rust's lazy DFA cache there (100x slower)
+DATES_MORE: list[Detector] = [
+    # 12-Mar-2020, 12/Mar/20, 12.Mar.2020
+    Detector("date", rf"\b{D_}[-/.](?i:{MONTH})[-/.](?:\d{{4}}|\d{{2}})\b", gate=MONTH_GATE),
+    # a month alone after a preposition of time: "in Sept.", "since MARCH" (not "may")
+    Detector(
+        "date",
+        rf"{MONTH_ALONE}\b\.?",
+        before=r"\b(?i:in|since|during|early|late|mid|until|till|through|last|next)[ \t-]+",
+        gate=MONTH_GATE,
+    ),
+    # an ordinal day: "on the 11th." (not "the 4th floor")
+    Detector(
+        "date",
+        r"\d{1,2}(?:st|nd|rd|th)\b",
+        before=r"\b(?i:on|since|from|until|till|by|before|after)[ \t]+the[ \t]+",
+        after=r"[ \t]*(?:[.,;:)!?]|\r?\n|$)",
+        gate=ORDINAL_GATE,
+    ),
+]
+# more numeric dates, scanned with the date/phone pass (split off once when a Unicode \w
+# there overflowed Rust's lazy DFA; with ASCII word classes the same finds, one scan
+# less): 2023/08/20, 2023.08.20, 24.5.22, 09/2021, 20210411
+DATES_NUM: list[Detector] = [
+    Detector(
+        "date",
+        rf"{YEAR4}[/.]{M_}[/.]{D_}|{D_}\.{M_}\.\d{{2}}|{M_}/{YEAR4}"
+        rf"|{YEAR4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])",
+        before=NUM_BEFORE,
+        after=NUM_AFTER,
+        gate=DIGIT_GATE,
+    )
+]
+# 7/22, 8/87 or 6/30-7/2 in clinical notes; validated by month_day_ok
+MONTH_DAY = r"\d{1,2}/\d{1,2}(?:-\d{1,2}/\d{1,2})?"
+# a year of two digits with an apostrophe in a note's history: "'09 PTCA", "CA'88", "CVA 74'."
+# (not a decade, "the '90s"; after a number only as "74'." at a word's end: clinical packs
+# only, where "20' container" is no concern)
+APOSTROPHE_YEARS = [
+    Detector(
+        "date",
+        r"['’][0-9]{2}",
+        before=r"(?:^|[^0-9'’])",
+        after=r"(?:$|[^0-9A-Za-z'’%])",
+        gate=Gate("['’][0-9]"),
+    ),
+    Detector(
+        "date",
+        r"[0-9]{2}['’]",
+        before=r"(?:^|[ \t(,])",
+        after=r"(?:$|[ \t.,;:)])",
+        gate=Gate("[0-9]['’]"),
+    ),
+]
+# Clinical settings and scores written like a month/day: ventilator pressures ("PSV 10/5",
+# "CPAP 5/5, 40%"), pain scores ("pain 3/10", "#9/10"), culture bottles ("2/4 bottles").
+# These detectors match them first and give them back as text (check "reject").
+VENT_SETTING = (
+    r"\b(?i:psv?|cpap|bi-?pap|peep|ipap|epap|pressure support|flow-?by|simv|imv|vent[a-z]*|settings?"
+    r"|(?:wean|chang|increas|decreas)[a-z]*(?:[ \t]+(?:down|up|back))?[ \t]+to|trial[a-z]*(?:[ \t]+on)?"
+    r"|tried[ \t]+on)\b"
+)
+# up to 30 characters after the setting's name, in the same sentence, with no word longer
+# than 3 letters between ("SIMV/PS, 40%, 600X4, & 5/10" but not "VENT VIA TRACH (PLACED 8/14)")
+SETTING_GAP = r"(?:[^\n;.A-Za-z]|\.\d|[A-Za-z]{1,3}\b|[A-Za-z]{1,3}\d)"
+NOT_MONTH_DAY = [
+    Detector(
+        "date",
+        rf"{VENT_SETTING}{SETTING_GAP}{{0,30}}?\d{{1,2}}/\d{{1,2}}\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}/\d{1,2}",
+        before=NUM_BEFORE,
+        after=r"[ \t]*[,@]?[ \t]*(?:\d{2,3}[ \t]*%|(?i:peep|fio2|psv?|cpap|bi-?pap|pain|cp"
+        r"|bottles?)\b)",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}/10\b",
+        before=r"(?:\b(?i:pain|c/o|cp|score|rated?|rates|scale|level)[ \t:=-]*|#)",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    # a pain score further along its clause: "Pain at Worst: 7/10", "Average Pain Intensity
+    # Over the Past Week: 4/10", "pain, and 3/10 for her least pain" (no number in between)
+    Detector(
+        "date",
+        r"(?i:pain|vas|intensity)[^\n\d/]{0,60}?\d{1,2}/10\b",
+        before=r"\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    # a score: "pain at 7/10", "rates her pain a 5/10", "Grade 2/6 murmur", "3/6 SEM", "5/5
+    # strength", "2+/4 pulses"; "out of" scales (x/10, x/6, x/5, x/4) after such a word
+    Detector(
+        "date",
+        r"(?i:pain|score|scale|rate[sd]?|rating|grade|gr|strength|murmur|level)"
+        r"(?:[ \t]+[a-z]{1,5}){0,3}[ \t:=-]*\d{1,2}\+?/(?:10|6|5|4)\b",
+        before=r"\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d\+?/[456]",
+        before=NUM_BEFORE,
+        after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|pulses?|reflexes|dtrs?|motor"
+        r"|holosystolic|systolic|diastolic|bilaterally|throughout)\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from curate.rules.pii.markers import _BRACKET_RE, CLOSE, NOTE, ROW
 from curate.rules.pii.patterns import SPEAKERS
+from curate.rules.pii.places import place_span
 from curate.rules.pii.words import Words
 
 if TYPE_CHECKING:
@@ -394,10 +395,18 @@ def _listed_span(
     wrap: Callable[[str], str],
     engine: PiiEngine,
     town: Callable[[str], str] | None = None,
+    place: bool = True,
 ) -> str:
     """A census name, plus a capitalized non-word next to it ("Maria Lopez"); not before a
     disease word ("Huntington Disease"; lower case: see _eponym). A town named by its last
-    word ("Conway Springs") goes to ``town`` (an address where the pack has one)."""
+    word ("Conway Springs") goes to ``town`` (an address where the pack has one); a find of
+    the place detectors ("in Reading", "Crewe station") to places.place_span first."""
+    if place:
+        placed = place_span(
+            value, engine, town, lambda v: _listed_span(v, wrap, engine, town, False)
+        )
+        if placed is not None:
+            return placed
     tokens = list(_TOKEN_RE.finditer(value))
     if len(tokens) > 1 and tokens[-1].group().lower() in engine.words.disease_words:
         return value

@@ -1,0 +1,183 @@
+"""Towns in the census-name pass: a town named where a place goes is a place, not a person.
+
+Many towns are census names (Reading, Preston, Crewe, Chester, Florence, Madison): support
+tweets about trains and shops name them ("from Blackburn to Grantham", "at Carlisle", "Leighton
+Buzzard station") and the census list alone made them ``[PERSON]``. The town list is a
+gazetteer (curate/rules/data/places.txt: GeoNames, CC BY 4.0; tests/data/rules/make_places.py),
+used with context, never as a blacklist ("Hi Florence" is a person):
+
+- after a locative preposition ("in", "near", "outside", "via", ...) any town of the list;
+- after "at", "from" or "to", a town that is no census given name ("to Crewe", not "talk to
+  Madison"); "to" a given name's town only after a journey's word or a time ("the 18:28 train
+  to Windsor", "en route to Preston");
+- before a place word ("Reading station", "Heathrow airport", "Warrington town centre"), or
+  before a region after a comma ("Leeds, UK", "Marina, Calif").
+
+The detectors (``place_detectors``) run first in the census pass and their values hold the
+context words, so that the check (``place_span``, called from names._listed_span) sees them.
+A town after words that introduce an address ("lives in Reading"), with a US state after it,
+or in a clinical pack's notes is part of an address (HIPAA counts towns as identifiers);
+elsewhere it stays text. What is not
+a town goes back to the census-name check.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+from importlib import resources
+from typing import TYPE_CHECKING
+
+from curate.rules.pii.patterns import Detector
+
+if TYPE_CHECKING:
+    from curate.rules.pii.engine import PiiEngine
+
+
+@functools.cache
+def towns() -> frozenset[str]:
+    """The gazetteer's town names (read once per process)."""
+    text = (resources.files("curate.rules") / "data" / "places.txt").read_text("utf-8")
+    return frozenset(n for n in text.splitlines() if n and not n.startswith("#"))
+
+
+# any town after these
+STRONG = frozenset(
+    ["in", "near", "outside", "via", "towards", "toward", "around", "across", "throughout"]
+)
+# a town that is no given name after these (a person is met "at", heard "from", talked "to")
+WEAK = frozenset(["at", "from", "to"])
+# words that introduce an address: the town after them is part of it
+ADDRESS_WORDS = frozenset(
+    ["live", "lives", "lived", "living", "reside", "resides", "resided", "residing", "located"]
+)
+# words of a journey before "to" ("train to Windsor"); a time ("18:28") counts too
+JOURNEY = frozenset(
+    ["train", "trains", "service", "bus", "coach", "flight", "flights", "fly", "flying", "flew",
+     "route", "travel", "travelling", "traveling", "journey", "ticket", "tickets", "return",
+     "returning", "going", "go", "went", "drive", "driving", "drove", "back", "trip", "moved",
+     "moving", "heading", "headed", "commute", "delayed", "diverted", "connection"]
+)  # fmt: skip
+# words after a town that make it a place ("Reading station", "Leeds city centre")
+PLACE_WORDS = (
+    "station|airport|railway|stadium|town centre|town center|city centre|city center"
+    "|store|superstore|branch|area|office|depot|terminal|high street|town|city"
+)
+# after these place words, any capitalised name is a place ("Euston station")
+STRONG_PLACE_WORDS = frozenset(["station", "airport", "railway", "terminal"])
+# regions after a town and a comma, besides countries and US states: "Marina, Calif"
+REGIONS = frozenset(
+    ["UK", "US", "USA", "England", "Scotland", "Wales", "Calif", "Mass",
+     "Fla", "Tex", "Penn", "Ont", "BC", "NSW", "Qld", "Vic"]
+)  # fmt: skip
+# ASCII, as the census pass's own pattern (Unicode classes there cost 3x)
+_TOK = r"[A-Z][a-z]+(?:['’][a-z]+)?"
+_NAMES = rf"{_TOK}(?:[ \t]+{_TOK}){{0,3}}"
+_PREP = "in|near|outside|via|towards?|around|across|throughout|at|from|to"
+_LEAD = "|".join(sorted(JOURNEY | ADDRESS_WORDS)) + r"|[0-9]{1,2}[:.][0-9]{2}"
+
+
+def _regions() -> str:
+    """A region after a town and a comma: a country, a US state (code or name), "UK"."""
+    from curate.rules.pii.address import COUNTRY
+    from curate.rules.pii.not_person import STATE_CODES, STATE_NAMES
+
+    extra = "|".join(re.escape(r) for r in sorted(REGIONS, key=lambda r: (-len(r), r)))
+    return rf"(?:{STATE_NAMES}|{COUNTRY}|(?:{STATE_CODES}|{extra})\b)"
+
+
+_REGION = rf",[ \t]*{_regions()}"
+# a town after its preposition (maybe after a word of a journey or an address, or a time:
+# "train to", "lives in", "18:28 to"), maybe with a region after a comma ("in Leeds, UK")
+AFTER_PREP = rf"\b(?:(?:{_LEAD})[ \t]+)?(?i:{_PREP})[ \t]+{_NAMES}(?:{_REGION})?\b"
+# a town before a place word: "Leighton Buzzard station", "Heathrow Airport"
+BEFORE_PLACE_WORD = rf"\b{_NAMES}[ \t]+(?i:{PLACE_WORDS})\b"
+# a town, a comma, a region: "Leeds, UK", "Marina, Calif"
+BEFORE_REGION = rf"\b{_NAMES}{_REGION}\b"
+
+
+def _us_state() -> re.Pattern[str]:
+    from curate.rules.pii.not_person import STATE_CODES, STATE_NAMES
+
+    return re.compile(rf",[ \t]*(?:{STATE_NAMES}|(?:{STATE_CODES})\b)")
+
+
+_US_STATE = _us_state()
+_PARSE = re.compile(
+    rf"(?:(?P<lead>{_LEAD})[ \t]+)?(?:(?P<prep>(?i:{_PREP}))[ \t]+)?(?P<body>{_NAMES})"
+    rf"(?:[ \t]+(?P<word>(?i:{PLACE_WORDS})))?(?P<region>{_REGION})?"
+)
+
+
+def place_detectors() -> list[Detector]:
+    """The place detectors of the census pass (check "listed": names._listed_span hands
+    their finds to ``place_span``); before the census names' own detector."""
+    return [
+        Detector("person", AFTER_PREP, check="listed"),
+        Detector("person", BEFORE_PLACE_WORD, check="listed"),
+        Detector("person", BEFORE_REGION, check="listed"),
+    ]
+
+
+_WORD_RE = re.compile(r"[^ \t]+")
+
+
+def _town_at(words: list[str], k: int) -> int:
+    """How many words from ``k`` on name a town of the list (the longest; 0: none)."""
+    for n in range(min(4, len(words) - k), 0, -1):
+        if " ".join(words[k : k + n]).replace("’", "'") in towns():
+            return n
+    return 0
+
+
+def place_span(
+    value: str,
+    engine: PiiEngine,
+    town: Callable[[str], str] | None,
+    names: Callable[[str], str],
+) -> str | None:
+    """What a place detector's find becomes; None when ``value`` is none of theirs (the
+    census pattern's). ``town`` redacts an address (None: the pack has none); ``names`` is
+    the census-name check, for the words that are no town."""
+    m = _PARSE.fullmatch(value)
+    if m is None:
+        return None
+    lead, prep, word, region = m.group("lead", "prep", "word", "region")
+    if prep is None and word is None and region is None:
+        return None
+    body, at = m.group("body"), m.start("body")
+    spans = [(w.start() + at, w.end() + at) for w in _WORD_RE.finditer(body)]
+    words = [value[a:b] for a, b in spans]
+    first = engine.words.first_names
+    start, n = 0, _town_at(words, 0)
+    if prep is None:  # before a place word or a region: the first town that ends the words
+        start, n = next(
+            ((j, k) for j in range(len(words)) if (k := _town_at(words, j)) == len(words) - j),
+            (0, 0),
+        )
+        if n == 0 and word is not None and word.lower() in STRONG_PLACE_WORDS:
+            start, n = len(words) - 1, 1  # "Euston station": the station's own name
+    if n == 0:
+        return names(value)
+    strong = prep is None or prep.lower() in STRONG or lead is not None
+    if not strong and " ".join(words[start : start + n]) in first:
+        return names(value)  # "talk to Madison", "a text from Chester"
+    # the town's name runs on to a place word ("Bristol Temple Meads station"); elsewhere
+    # the words after it are the census check's ("gate agents in Savannah Jovanda helped")
+    stop = len(words) if word is not None else start + n
+    a, b = spans[start][0], spans[stop - 1][1]
+    if stop == len(words) and region is not None:
+        b = m.end("region")
+    # an address: after "lives in", or with a US state ("Everett, WA": not_person.TOWN_STATE)
+    state = region is not None and _US_STATE.search(region) is not None
+    # (in a clinical pack's notes, lowercase_names, a town is PHI wherever it stands)
+    lives = (lead or "").lower() in ADDRESS_WORDS
+    address = town is not None and (state or lives or engine.rules.lowercase_names)
+    place = town(value[a:b]) if address and town is not None else value[a:b]
+    before, after = value[:a], value[b:]
+    if start > 0:
+        before = value[: spans[0][0]] + names(value[spans[0][0] : a])
+    if stop < len(words):
+        after = names(value[b : spans[-1][1]]) + value[spans[-1][1] :]
+    return before + place + after

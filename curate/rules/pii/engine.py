@@ -71,6 +71,7 @@ from curate.rules.pii.patterns import (
     Gate,
     ascii_bounds,
 )
+from curate.rules.pii.places import place_detectors
 from curate.rules.pii.resolve import _ScanState
 from curate.rules.pii.scan import Scan, _non_ascii
 
@@ -210,6 +211,7 @@ class PiiEngine:
                 self.listed_pass = self._add(
                     [
                         *not_person_detectors(self.words.phrases),
+                        *place_detectors(),  # "in Reading", "Crewe station" (places.py)
                         Detector("person", listed, check="listed"),
                     ]
                 )

@@ -383,3 +383,21 @@ def test_a_brand_that_is_a_common_word_is_no_name_part_after_a_title() -> None:
     # "Office" is a brand's account; after a title a brand counts as a name ("Dr. Foley")
     text = "She said she was at Dr. XYZ office today"
     assert redact(CLINICAL, text) == "She said she was at Dr. [PERSON] office today"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a census given name alone, in a note's lower or upper case (issue 18: "lower-case
+        # first names"; before, only with a census surname after it or a relative before it)
+        ("pt calmer after karen called.", "pt calmer after [PERSON] called."),
+        ("SOCIAL: KAREN AT BEDSIDE ALL DAY.", "SOCIAL: [PERSON] AT BEDSIDE ALL DAY."),
+        # and the same name elsewhere in the record
+        ("per karen pt to go home. karen aware.", "per [PERSON] pt to go home. [PERSON] aware."),
+        # but not a nursing word that is also a given name, nor an eponym before its thing
+        ("MAE TO COMMAND. max assist to chair.", "MAE TO COMMAND. max assist to chair."),
+        ("FLUID IN DOUGLAS POUCH ON US.", "FLUID IN DOUGLAS POUCH ON US."),
+    ],
+)
+def test_lone_given_name_in_lower_or_upper_case_notes(text: str, expected: str) -> None:
+    assert redact(CLINICAL, text) == expected

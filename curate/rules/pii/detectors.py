@@ -10,6 +10,7 @@ names to spread through the record noted after it. The name checks themselves ar
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from curate.rules.pii.address import street_ok
@@ -78,6 +79,18 @@ def luhn_ok(number: str) -> bool:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
     return total % 10 == 0
+
+
+def _lone_given(value: str, first: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
+    """A census given name alone in a note's lower or upper case ("spoke with mary re plan",
+    "KAREN AT BEDSIDE"; the find is the name and the next word): a name, but not where it is a
+    nursing word ("eve", "MAE", "max assist"; pii_words.toml clinical_words)."""
+    if first.lower() in eng.words.clinical_words or not _word_ok(first, eng):
+        return value
+    nxt = value[len(first) :].strip(" \t.,;:").lower().encode()
+    if nxt in eng.words.disease_bytes or nxt in eng.words.thing_bytes:
+        return value  # "DOUGLAS POUCH", "parkinson disease"
+    return wrap(first) + value[len(first) :] + f"{NOTE}{first}{NOTE}"
 
 
 def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: bool) -> str:
@@ -156,7 +169,7 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
     if det.check == "pair":
         first, last = value.split()[0], value.split()[-1]
         if last.title() not in eng.listed or not _word_ok(last, eng):
-            return value
+            return _lone_given(value, first, wrap, eng)
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
     if det.check == "caps_pair":  # "SMITH, JOHN": a census surname or a census first name
         last, first = (t.strip().split()[0].title() for t in value.split(",", 1))

@@ -401,3 +401,22 @@ def test_a_brand_that_is_a_common_word_is_no_name_part_after_a_title() -> None:
 )
 def test_lone_given_name_in_lower_or_upper_case_notes(text: str, expected: str) -> None:
     assert redact(CLINICAL, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # minutes, degrees or feet with an apostrophe, not a year (issue 18: scores as [DATE])
+        "HOB 30'. Drain placed at 15cm above tragus.",
+        "family visited x 30' and pt tol well.",
+        # pupils' sizes and an assist-control setting, not month/day
+        "Neuro: sedated. perrla, 2/2. pupils 3/3 brisk.",
+        "Remains on A/C 500 x 14, 5/10, sat 100%.",
+    ],
+)
+def test_clinical_measures_are_not_dates(text: str) -> None:
+    assert redact(CLINICAL, text) == text
+
+
+def test_clinical_years_with_an_apostrophe_are_still_dates() -> None:
+    assert redact(CLINICAL, "PMH: CVA 74'. s/p CABG '09.") == "PMH: CVA [DATE]. s/p CABG [DATE]."

@@ -94,6 +94,14 @@ MONTH_DAY = r"\d{1,2}/\d{1,2}(?:-\d{1,2}/\d{1,2})?"
 # (not a decade, "the '90s"; after a number only as "74'." at a word's end: clinical packs
 # only, where "20' container" is no concern)
 APOSTROPHE_YEARS = [
+    # minutes, degrees or feet, not a year: "HOB 30'", "family visited X 30'", "for 20'"
+    Detector(
+        "date",
+        r"(?i:hob|x|for)[ \t]*[0-9]{2}['’]",
+        before=r"\b",
+        check="reject",
+        gate=Gate("[0-9]['’]"),
+    ),
     Detector(
         "date",
         r"['’][0-9]{2}",
@@ -113,7 +121,7 @@ APOSTROPHE_YEARS = [
 # "CPAP 5/5, 40%"), pain scores ("pain 3/10", "#9/10"), culture bottles ("2/4 bottles").
 # These detectors match them first and give them back as text (check "reject").
 VENT_SETTING = (
-    r"\b(?i:psv?|cpap|bi-?pap|peep|ipap|epap|pressure support|flow-?by|simv|imv|vent[a-z]*|settings?"
+    r"\b(?i:psv?|cpap|bi-?pap|a/c|prvc|aprv|peep|ipap|epap|pressure support|flow-?by|simv|imv|vent[a-z]*|settings?"
     r"|(?:wean|chang|increas|decreas)[a-z]*(?:[ \t]+(?:down|up|back))?[ \t]+to|trial[a-z]*(?:[ \t]+on)?"
     r"|tried[ \t]+on)\b"
 )
@@ -140,6 +148,14 @@ NOT_MONTH_DAY = [
         "date",
         r"\d{1,2}/10\b",
         before=r"(?:\b(?i:pain|c/o|cp|score|rated?|rates|scale|level)[ \t:=-]*|#)",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    # pupils' sizes: "perrla, 2/2", "pupils 3/3 brisk"
+    Detector(
+        "date",
+        r"(?i:perrla?|perl|pupils?)[ \t:,=-]*\d/\d\b",
+        before=r"\b",
         check="reject",
         gate=SLASH_GATE,
     ),

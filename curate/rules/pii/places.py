@@ -150,6 +150,15 @@ def place_span(
     spans = [(w.start() + at, w.end() + at) for w in _WORD_RE.finditer(body)]
     words = [value[a:b] for a, b in spans]
     first = engine.words.first_names
+    phrases = engine.words.phrases
+
+    def rest(text: str) -> str:
+        """The census check on words that are no town, unless they hold a phrase of
+        not_person.toml that this find's match kept from its own detector ("Creative
+        Cloud")."""
+        return text if any(p in text for p in phrases) else names(text)
+
+    state = region is not None and _US_STATE.search(region) is not None
     start, n = 0, _town_at(words, 0)
     if prep is None:  # before a place word or a region: the first town that ends the words
         start, n = next(
@@ -158,26 +167,28 @@ def place_span(
         )
         if n == 0 and word is not None and word.lower() in STRONG_PLACE_WORDS:
             start, n = len(words) - 1, 1  # "Euston station": the station's own name
-    if n == 0:
-        return names(value)
+    if n == 0 and state:  # "in Ellerbe, NC": a town with its state, listed or not
+        start = max(0, len(words) - 2)
+        n = len(words) - start
     strong = prep is None or prep.lower() in STRONG or lead is not None
-    if not strong and " ".join(words[start : start + n]) in first:
-        return names(value)  # "talk to Madison", "a text from Chester"
+    if n == 0 or (not strong and not state and " ".join(words[start : start + n]) in first):
+        return value[:at] + rest(value[at:])  # "talk to Madison", "a text from Chester"
     # the town's name runs on to a place word ("Bristol Temple Meads station"); elsewhere
     # the words after it are the census check's ("gate agents in Savannah Jovanda helped")
     stop = len(words) if word is not None else start + n
+    if stop < len(words) and words[stop] in engine.listed:  # "from Madison Smith": a name
+        return value[:at] + rest(value[at:])
     a, b = spans[start][0], spans[stop - 1][1]
     if stop == len(words) and region is not None:
         b = m.end("region")
     # an address: after "lives in", or with a US state ("Everett, WA": not_person.TOWN_STATE)
-    state = region is not None and _US_STATE.search(region) is not None
     # (in a clinical pack's notes, lowercase_names, a town is PHI wherever it stands)
     lives = (lead or "").lower() in ADDRESS_WORDS
     address = town is not None and (state or lives or engine.rules.lowercase_names)
     place = town(value[a:b]) if address and town is not None else value[a:b]
     before, after = value[:a], value[b:]
     if start > 0:
-        before = value[: spans[0][0]] + names(value[spans[0][0] : a])
+        before = value[: spans[0][0]] + rest(value[spans[0][0] : a])
     if stop < len(words):
-        after = names(value[b : spans[-1][1]]) + value[spans[-1][1] :]
+        after = rest(value[b : spans[-1][1]]) + value[spans[-1][1] :]
     return before + place + after

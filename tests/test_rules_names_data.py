@@ -16,6 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "curate" / "rules" / "data"
 REALDATA = ROOT.parent / "shared" / "realdata"
 LISTS = ("first_names.txt", "last_names.txt", "common_words.txt")
+INTL = "given_names_intl.txt"  # made by make_names_intl.py
 
 
 def _make_names() -> ModuleType:
@@ -40,7 +41,7 @@ def test_regenerating_the_name_lists_gives_the_shipped_files(tmp_path: Path) -> 
 
 
 def test_name_lists_are_sorted_utf8_one_entry_a_line() -> None:
-    for fname in LISTS:
+    for fname in (*LISTS, INTL):
         lines = (DATA / fname).read_bytes().decode("utf-8").split("\n")
         assert lines[-1] == ""  # ends with a newline
         entries = [line for line in lines[:-1] if not line.startswith("#")]
@@ -49,7 +50,8 @@ def test_name_lists_are_sorted_utf8_one_entry_a_line() -> None:
 
 def test_loaders_read_the_data_files() -> None:
     got = words.load()
-    assert len(got.first_names) == 2557 and "Mary" in got.first_names
+    # the census given names and those of other countries (issue 18: "Mette", "Petr")
+    assert len(got.first_names) == 2557 + 1896 and {"Mary", "Mette", "Petr"} <= got.first_names
     assert len(got.last_names) == 6000 and "Smith" in got.last_names
     assert len(got.common_words) == 6000 and "price" in got.common_words
     assert {"Will", "Bill"}.isdisjoint(got.first_names)  # common words
@@ -63,6 +65,22 @@ def test_loaders_read_the_data_files() -> None:
     assert set(got.adverb_endings) == set(lists["adverb_endings"])
     assert got.disease_bytes == {w.encode() for w in lists["disease_words"]}
     assert got.header_fields == {w.encode() for w in lists["header_fields"]}
+
+
+@pytest.mark.slow  # ~3 s: counts the words of 205 text files, reads 720,000 names
+def test_regenerating_the_intl_given_names_gives_the_shipped_file(tmp_path: Path) -> None:
+    found = importlib.util.find_spec("nomquamgender")  # its data only: importing needs pandas
+    if found is None or not found.submodule_search_locations:
+        pytest.skip("the names' source: pip install nomquamgender==0.1.4")
+    path = ROOT / "tests" / "data" / "rules" / "make_names_intl.py"
+    spec = importlib.util.spec_from_file_location("make_names_intl", path)
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    if not all(p.is_file() for p in _make_names().sources(REALDATA)):
+        pytest.skip(f"source texts missing under {REALDATA}")
+    make.main(Path(found.submodule_search_locations[0]), REALDATA, tmp_path)
+    assert (tmp_path / INTL).read_bytes() == (DATA / INTL).read_bytes()
 
 
 def test_the_lists_are_read_once_and_shared_by_engines() -> None:

@@ -29,7 +29,7 @@ def name_list(name: str) -> frozenset[str]:
 class Words:
     """Every list; see pii_words.toml for what each one is for."""
 
-    first_names: frozenset[str]  # common US given names (census), minus common words
+    first_names: frozenset[str]  # common given names (US census, other countries), minus words
     last_names: frozenset[str]  # common US surnames (census), minus common words
     common_words: frozenset[str]  # frequent lower-case English words: not names
     not_names: frozenset[str]  # not_names, labels and utterance_words together
@@ -61,7 +61,9 @@ def load() -> Words:
     """All the lists, read once."""
     lists = {k: frozenset(v) for k, v in tomllib.loads(_data("pii_words.toml")).items()}
     things = tomllib.loads(_data("not_person.toml"))
-    first_names, last_names = name_list("first_names.txt"), name_list("last_names.txt")
+    # the census given names and those of other countries (given_names_intl.txt)
+    first_names = name_list("first_names.txt") | name_list("given_names_intl.txt")
+    last_names = name_list("last_names.txt")
     common = name_list("common_words.txt")  # "Office", "Target": a handle, but a word too
     # a brand that is also a census name ("Morgan", "Johnson") is a handle's brand only where
     # the handles list names it: "@Morgan" is more likely a person

@@ -74,8 +74,9 @@ def sources(realdata: Path) -> list[Path]:
     return [realdata / line for line in lines if line and not line.startswith("#")]
 
 
-def make_lists(names_dir: Path, realdata: Path) -> dict[str, list[str]]:
-    """File name -> its entries, sorted."""
+def word_counts(realdata: Path) -> tuple[collections.Counter[str], set[str]]:
+    """Lower-case counts of the words of the sources, and the common ones: seen lower-case at
+    least MIN_LOWER times and more often than capitalized mid-sentence (or EXTRA_COMMON)."""
     lower: collections.Counter[str] = collections.Counter()
     upper: collections.Counter[str] = collections.Counter()
     for f in sources(realdata):
@@ -83,6 +84,12 @@ def make_lists(names_dir: Path, realdata: Path) -> dict[str, list[str]]:
         lower.update(re.findall(r"(?<=[a-z,;] )[a-z]{2,}\b", text))
         upper.update(w.lower() for w in re.findall(r"(?<=[a-z,;] )[A-Z][a-z]+\b", text))
     common = {w for w, c in lower.items() if c >= MIN_LOWER and c >= upper[w]} | EXTRA_COMMON
+    return lower, common
+
+
+def make_lists(names_dir: Path, realdata: Path) -> dict[str, list[str]]:
+    """File name -> its entries, sorted."""
+    lower, common = word_counts(realdata)
 
     def top(fname: str, n: int) -> list[str]:
         rows = [

@@ -106,3 +106,48 @@ def test_context_without_a_street_is_no_address(text: str) -> None:
 )
 def test_notes_after_sent_to_are_no_address(text: str) -> None:
     assert redact(CLINICAL, text) == text
+
+
+# issue 18 session 10: half A's classes of non-US, lower-case and odd address lines
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a corner without "corner of", after an address's context
+        ("The office is at Leon and Eyrarodda 66 today.", "The office is at [ADDRESS] today."),
+        # a lower-case street line with its unit, town and country
+        ("address:\n947 trg revolucije 17 apt. 858 begunje na gorenjskem slovenia.",
+         "address:\n[ADDRESS]."),
+        ("same: 2613 avenida praia 1 suite 463, mohács, hungary 24743", "same: [ADDRESS]"),
+        ("user: 0605 πεντέλης 210 apt. 999\ndelmas, mp 35739", "user: [ADDRESS]"),
+        # a street whose first word is an abbreviation, "nan" lines, a Polish postcode
+        ("Ana Dias\n    31401 ul. Słowicza 10 Apt. 360\n   Wrocław\n    nan\n    53-320",
+         "[PERSON]\n    [ADDRESS]"),
+        # the unit first
+        ("Suite 541 6343 Skogstien 106\nASKER nan 1386", "[ADDRESS]"),
+        # a street named before its number, its unit on the next line
+        ("I'll meet you at Tungata 11 Rott Crossroad\n Apt. 322\n Höfn\n Iceland 72399 after it.",
+         "I'll meet you at [ADDRESS] after it."),
+        ("Address:\nBrucker Bundesstrasse 31 Zezig Streets\n Suite 245\n FÜRLING\n Austria 25173.",
+         "Address:\n[ADDRESS]."),
+        # a lower-case town and country after a street in context; two words at a line's end
+        ("meet me at 2407 tawastintie 6, sé, portugal", "meet me at [ADDRESS]"),
+        ("hubbard\n3747 3911 fourth avenue suite 112 calgary alberta", "hubbard\n[ADDRESS]"),
+        # a corner in lower case: a side with its number, an end with a street's word
+        ("the corner of heiligengeistbrücke 77 and minik courts", "[ADDRESS]"),
+    ],
+)  # fmt: skip
+def test_non_us_lower_case_and_odd_address_lines(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I paid 300 for the suite 5 nights",
+        "I bought 2 of the suite 3 licenses",
+        "in the corner of my room and the desk",
+        "Windows and Office 365 is great",
+    ],
+)
+def test_unit_words_and_corners_that_are_no_address(text: str) -> None:
+    assert redact(DEFAULT, text) == text

@@ -68,6 +68,8 @@ def test_given_names_that_are_towns_stay_persons(text: str, expected: str) -> No
         # a clinical note's town is PHI wherever it stands (HIPAA)
         (CLINICAL, "pt went to Preston for rehab", "pt went to [ADDRESS] for rehab"),
         (CLINICAL, "transferred from Derby yesterday", "transferred from [ADDRESS] yesterday"),
+        # an eponym that is also a town is no place: Foley, Alabama
+        (CLINICAL, "urine via Foley cath", "urine via Foley cath"),
     ],
 )
 def test_towns_in_an_address_context_are_addresses(

@@ -16,8 +16,8 @@ import re
 
 # letters of the scripts the name passes know (patterns.UPPER/LOWER): not \p{L}, whose
 # counted repetitions made this pass's regex exceed Rust's size limit
-_LU = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΑ-ΩА-ЯЁ"
-_LL = "a-zß-öø-ÿĀ-ɏḀ-ỿα-ωа-яё"
+_LU = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΆΈ-ΏΑ-ΩА-ЯЁ"
+_LL = "a-zß-öø-ÿĀ-ɏḀ-ỿά-ώа-яё"
 _L = _LU + _LL
 
 
@@ -32,8 +32,10 @@ def _countries() -> str:
 
 # a country's name, the last line of a postal block that has no postcode ("...\n Estonia")
 COUNTRY = rf"(?:{_countries()})\b"
-# a postcode at an address's end: UK "W1S 4JL", Canadian "L3R 5B4"
-_POSTCODE = r"(?:[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}|[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9])\b"
+# (in lower-case address lines too: "..., mohács, hungary 24743")
+COUNTRY_ANY_CASE = rf"(?i:{_countries()})\b"
+# a postcode at an address's end: UK "W1S 4JL", Canadian "L3R 5B4", Polish "53-320"
+_POSTCODE = r"(?:[0-9]{2}-[0-9]{3}\b|[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}|[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9])\b"
 # a word of an address in any case ("hersnapvej", "Λ.", "ul.", "D-06120"; a full
 # stop only after an abbreviation: "St.", not "Toledo."), or an ordinal ("30th")
 _ORD = r"[0-9]{1,3}(?:st|nd|rd|th)\b\.?"
@@ -45,7 +47,7 @@ _S = r"[ \t]{1,3}"
 # "SENT TO PACU POST PROCEDURE ON NEO 1"), a full stop only after an abbreviation ("located
 # in Switzerland. 8.2 The language" is no street), or a particle ("Via dei Fiorentini 17")
 _TC = rf"(?:[{_LU}][{_LL}][{_L}'’-]*|[{_LU}][{_LL}]{{0,3}}\.)"
-_PARTICLE = r"(?:de|del|dei|della|di|do|da|dos|das|du|des|la|le|van|von|der|den|ul\.|al|el)"
+_PARTICLE = r"(?:de|del|dei|della|di|do|da|dos|das|du|des|la|le|van|von|der|den|ul\.|u\.|al|el)"
 _NUM = r"[0-9]{1,5}[a-zA-Z]?\b\.?"
 # after a find: no digit ("8.2")
 ADDRESS_AFTER = r"(?:$|[^0-9])"
@@ -84,7 +86,10 @@ STREET_ANY = (
     rf"|[0-9]{{1,6}}(?:{_S}[0-9]{{1,5}}[a-zA-Z]?)?{_S}{_CAP}(?:{_S}{_CAP}){{0,5}}"
     rf"|{_TC}(?:{_S}(?:{_TC}|{_PARTICLE})){{0,3}}{_S}{_NUM}"
     rf"|(?i:the{_S})?(?i:corner{_S}of){_S}[^\n,?!]{{2,60}}?{_S}and{_S}{_W}"
-    rf"(?:{_S}{_CAP}){{0,2}})"
+    rf"(?:{_S}{_CAP}){{0,2}}"
+    # a corner without "corner of": "Leon and Eyrarodda 66", "Hanne and ul. Miła 53"
+    rf"|{_TC}{_S}and{_S}(?:{_TC}|{_PARTICLE})(?:{_S}(?:{_TC}|{_PARTICLE})){{0,3}}{_S}[0-9]{{2,5}}"
+    r"[a-zA-Z]?\b\.?)"
 )
 # a unit or floor ("Suite #127", "Suite C-30", "Apt. 615", "8th floor"), maybe with the town
 # and country after it, no comma between ("... Apt. 615 Moosleerau Switzerland")
@@ -96,7 +101,9 @@ _UNIT = (
 UNIT_ANY = rf"(?:,?{_S}(?:{_UNIT})(?:,?{_S}{_CAP}){{0,3}})?"
 # what follows: the town and country after commas, a postcode ("..., Spain 16200")
 TAIL_ANY = (
-    rf"(?:(?:,[ \t]*{_CAP}(?:{_S}{_CAP}){{0,2}}){{0,4}}(?:,?{_S}(?:[0-9]{{4,6}}\b|{_POSTCODE}))?"
+    # (a lower-case town and country first: the form after it also matches nothing)
+    rf"(?:(?:,?{_S}{_W}(?:{_S}{_W}){{0,2}}){{0,2}}?,?{_S}{COUNTRY_ANY_CASE}(?:,?{_S}(?:[0-9]{{4,6}}\b|{_POSTCODE}))?|"
+    rf"(?:,[ \t]*{_CAP}(?:{_S}{_CAP}){{0,2}}){{0,4}}(?:,?{_S}(?:[0-9]{{4,6}}\b|{_POSTCODE}))?"
     rf"|(?:,?{_S}{_W}(?:{_S}{_W}){{0,2}}){{1,3}},?{_S}[0-9]{{4,6}}\b)"
 )
 
@@ -152,7 +159,58 @@ def street_ok(value: str) -> bool:
 
 # "the corner of 35 Pentelis Str. and Waechter Turnpike": a corner of two named streets is an
 # address without words before it (capitalised words or numbers on both sides of "and")
-_CORNER_SIDE = rf"(?:[0-9]{{1,6}}{_S})?{_CAP}(?:{_S}(?:{_CAP}|[0-9]{{1,5}}\.?)){{0,4}}?"
-_CORNER_END = rf"(?:[0-9]{{1,6}}{_S})?{_CAP}(?:{_S}(?:{_CAP}|[0-9]{{1,5}}\.?)){{0,3}}"
+# (a side in lower case only with its number, an end only with a street's word: "the corner of
+# heiligengeistbrücke 77 and minik courts", not "the corner of my room and the desk")
+_STREET_WORD = (
+    r"(?i:courts?|streets?|st\.?|roads?|rd\.?|avenue|ave\.?|lanes?|pass|way|drive|place)\b"
+)
+_CORNER_SIDE = (
+    rf"(?:[0-9]{{1,6}}{_S})?(?:{_CAP}(?:{_S}(?:{_W}|[0-9]{{1,5}}\.?)){{0,4}}?"
+    rf"|{_W}{_S}[0-9]{{1,5}}\.?)"
+)
+_CORNER_END = (
+    rf"(?:[0-9]{{1,6}}{_S})?(?:{_CAP}(?:{_S}(?:{_CAP}|[0-9]{{1,5}}\.?)){{0,3}}"
+    rf"|{_W}{_S}{_STREET_WORD})"
+)
 CORNER = rf"(?i:the{_S})?(?i:corner{_S}of){_S}{_CORNER_SIDE}{_S}and{_S}{_CORNER_END}"
 CORNER_GATE = r"corner[ \t]+of"  # on the lower-cased text
+
+
+# A street line with its unit in any case, and the unit first: "947 trg revolucije 17 apt.
+# 858 begunje na gorenjskem slovenia", "31401 ul. Słowicza 10 Apt. 360\n Wrocław\n nan\n
+# 53-320", "Suite 541 6343 Skogstien 106\nASKER nan 1386" (half A's lower-case and odd
+# lines: the unit-block form wants a capitalised street). Two numbers around the street's
+# words, or two before them, and a unit: "300 for the suite 5" is none.
+_UNIT_WORD = r"(?i:apt|apartment|suite)\.?"
+_UNIT_NUM = rf"{_UNIT_WORD}{_S}#?[0-9]{{1,5}}\b"
+_LOW_STREET = (
+    rf"[0-9]{{1,6}}(?:{_S}[0-9]{{1,5}}[a-zA-Z]?{_S}{_W}(?:{_S}{_W}){{0,4}}?(?:{_S}{_NUM})?"
+    rf"|{_S}{_W}(?:{_S}{_W}){{0,4}}?{_S}{_NUM})"
+)
+# a street named before its number, capitalised ("Tungata 11 Rott Crossroad", "Λεωφόρος
+# Συγγρού 119 Nino Point"; not "Inc. 5858 Horton Street"), or a post box ("P.O. Box 149
+# Monika Union"): only with a unit
+_NAMED_STREET = (
+    rf"(?:[{_LU}][{_LL}][{_L}'’-]*(?:{_S}(?:{_TC}|{_PARTICLE})){{0,3}}{_S}{_NUM}"
+    rf"|(?i:p\.?[ \t]?o\.?[ \t]?box){_S}[0-9]{{1,6}}\b)(?:{_S}{_CAP}){{0,3}}"
+)
+# the lines after it: words (a town, "nan" where a field was empty), ending in a postcode, a
+# country (maybe with a note in brackets and a postcode: "Cyprus (Greek) 51034"), "nan", or
+# one or two words at the line's end ("calgary alberta"); a blank, a comma or a line break
+# (one blank line) between them
+_LOW_SEP = r"(?:,[ \t]*|[ \t]{1,3}|[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t>]*)"
+_LOW_END = (
+    rf"(?:[0-9]{{4,6}}\b|{_POSTCODE}|nan\b"
+    rf"|{COUNTRY_ANY_CASE}(?:{_S}\([^()\n]{{1,20}}\))?(?:,?{_S}[0-9]{{4,6}}\b)?)"
+)
+_LOW_TAIL = (
+    rf"(?:(?:{_LOW_SEP}{_W}(?:{_S}{_W}){{0,3}}){{0,3}}{_LOW_SEP}{_LOW_END}"
+    rf"|{_LOW_SEP}{_W}(?:{_S}{_W})?(?m:$))?"
+)
+# (a second unit: "Suite 697 Apt. 397")
+UNIT_LINES = [
+    rf"\b{_LOW_STREET}{_LOW_SEP}{_UNIT_NUM}(?:{_S}{_UNIT_NUM})?{_LOW_TAIL}",
+    rf"\b{_UNIT_NUM},?{_S}[0-9]{{1,6}}{_S}{_W}(?:{_S}{_W}){{0,3}}?{_S}{_NUM}{_LOW_TAIL}",
+    rf"\b{_NAMED_STREET}{_LOW_SEP}{_UNIT_NUM}{_LOW_TAIL}",
+]
+UNIT_LINES_GATE = r"(?:apt|suite|Apt|Suite|APT|SUITE)\.?[ \t]+#?[0-9]"  # (a folded gate: a copy)

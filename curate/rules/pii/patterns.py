@@ -22,6 +22,8 @@ from curate.rules.pii.address import (
     STREET_ANY,
     TAIL_ANY,
     UNIT_ANY,
+    UNIT_LINES,
+    UNIT_LINES_GATE,
 )
 from curate.rules.pii.dates import APOSTROPHE_YEARS as APOSTROPHE_YEARS
 from curate.rules.pii.dates import DATES, DATES_MORE, DATES_NUM
@@ -433,6 +435,11 @@ STATIC: dict[str, list[Detector]] = {
         ),
         # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
         Detector("address", MILITARY, gate=Gate(MILITARY_GATE)),
+        # a street line and its unit in any case, or the unit first (address.py)
+        *(
+            Detector("address", p, after=ADDRESS_AFTER, gate=Gate(UNIT_LINES_GATE))
+            for p in UNIT_LINES
+        ),
     ],
     "address:block": [
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen

@@ -123,11 +123,15 @@ def place_detectors() -> list[Detector]:
 _WORD_RE = re.compile(r"[^ \t]+")
 
 
-def _town_at(words: list[str], k: int) -> int:
-    """How many words from ``k`` on name a town of the list (the longest; 0: none)."""
+def _town_at(words: list[str], k: int, engine: PiiEngine) -> int:
+    """How many words from ``k`` on name a town of the list (the longest; 0: none); not an
+    eponym or a word the pack says is no name ("via Foley cath": Foley, Alabama)."""
     for n in range(min(4, len(words) - k), 0, -1):
-        if " ".join(words[k : k + n]).replace("’", "'") in towns():
-            return n
+        name = " ".join(words[k : k + n]).replace("’", "'")
+        if name in towns():
+            low, w = name.lower(), engine.words
+            no = low in engine.not_names or low in w.not_names or low in w.eponyms
+            return 0 if no or name in w.not_person else n
     return 0
 
 
@@ -159,10 +163,14 @@ def place_span(
         return text if any(p in text for p in phrases) else names(text)
 
     state = region is not None and _US_STATE.search(region) is not None
-    start, n = 0, _town_at(words, 0)
+    start, n = 0, _town_at(words, 0, engine)
     if prep is None:  # before a place word or a region: the first town that ends the words
         start, n = next(
-            ((j, k) for j in range(len(words)) if (k := _town_at(words, j)) == len(words) - j),
+            (
+                (j, k)
+                for j in range(len(words))
+                if (k := _town_at(words, j, engine)) == len(words) - j
+            ),
             (0, 0),
         )
         if n == 0 and word is not None and word.lower() in STRONG_PLACE_WORDS:

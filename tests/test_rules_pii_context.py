@@ -443,3 +443,19 @@ def test_clinical_years_with_an_apostrophe_are_still_dates() -> None:
 )
 def test_given_names_of_other_countries(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a given name that is also a common word, right after a relative, in a note's case
+        ("son bill in to visit, updated.", "son [PERSON] in to visit, updated."),
+        ("WIFE SUE AT BEDSIDE.", "WIFE [PERSON] AT BEDSIDE."),
+        ("daughter, grace, aware of plan.", "daughter, [PERSON], aware of plan."),
+        # not an auxiliary or a month after the relative, nor the word elsewhere
+        ("son will visit in may.", "son will visit in may."),
+        ("there is hope for recovery.", "there is hope for recovery."),
+    ],
+)
+def test_given_names_that_are_words_after_a_relative(text: str, expected: str) -> None:
+    assert redact(CLINICAL, text) == expected

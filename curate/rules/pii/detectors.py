@@ -195,5 +195,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         first = next((t for t in value.split() if not _is_initial(t)), "")
         titlecase = first[:1].isupper() and first[1:].islower()
         if not titlecase and first[:1].upper() + first[1:].lower() not in eng.listed:
+            if first.lower() in eng.words.name_words and value.startswith(first):
+                # "son bill", "wife SUE": a given name that is a common word, here a name
+                return wrap(first) + value[len(first) :] + f"{NOTE}{first}{NOTE}"
             return value  # "bill", "BILL": only a listed first name
     return _name_span(value, wrap, eng, titled=det.check == "titled")

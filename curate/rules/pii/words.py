@@ -40,6 +40,7 @@ class Words:
     title_stop: frozenset[str]
     microbes: frozenset[str]
     clinical_words: frozenset[str]  # given names that are nursing words in lower/upper case
+    name_words: frozenset[str]  # common words that are given names after a relative
     adverb_endings: tuple[str, ...]  # for str.endswith
     disease_bytes: frozenset[bytes]  # disease_words as UTF-8, for the checks on bytes
     header_fields: frozenset[bytes]
@@ -80,6 +81,7 @@ def load() -> Words:
         title_stop=lists["title_stop"],
         microbes=lists["microbes"],
         clinical_words=lists["clinical_words"],
+        name_words=lists["name_words"],
         adverb_endings=tuple(sorted(lists["adverb_endings"])),
         disease_bytes=frozenset(w.encode() for w in lists["disease_words"]),
         header_fields=frozenset(w.encode() for w in lists["header_fields"]),

@@ -459,3 +459,18 @@ def test_given_names_of_other_countries(text: str, expected: str) -> None:
 )
 def test_given_names_that_are_words_after_a_relative(text: str, expected: str) -> None:
     assert redact(CLINICAL, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a capitalised census given name that is a nursing word, alone in a note
+        ("Foley draining. Amber urine, 40cc/hr.", "Foley draining. Amber urine, 40cc/hr."),
+        ("Responds to tactile stimulation. Pearl. Plan to transfer.", None),
+        # but a name after a relative, and in the default pack everywhere
+        ("Daughter Pearl at bedside.", "Daughter [PERSON] at bedside."),
+    ],
+)
+def test_nursing_words_that_are_given_names(text: str, expected: str | None) -> None:
+    assert redact(CLINICAL, text) == (text if expected is None else expected)
+    assert redact(DEFAULT, "I spoke to Pearl yesterday.") == "I spoke to [PERSON] yesterday."

@@ -411,6 +411,12 @@ def _listed_span(
     if len(tokens) > 1 and tokens[-1].group().lower() in engine.words.disease_words:
         return value
     listed = [t.group() in engine.listed for t in tokens]
+    if (
+        len(tokens) == 1
+        and engine.rules.lowercase_names
+        and tokens[0].group().lower() in engine.words.clinical_words
+    ):
+        return value  # notes: "Amber urine.", "Pearl." (PERRL), "Frank blood"
     if not any(listed):
         return value
     # a place of several words ("South Africa", "North Carolina"): a place last and no given

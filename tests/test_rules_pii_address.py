@@ -132,6 +132,12 @@ def test_notes_after_sent_to_are_no_address(text: str) -> None:
         # a lower-case town and country after a street in context; two words at a line's end
         ("meet me at 2407 tawastintie 6, sé, portugal", "meet me at [ADDRESS]"),
         ("hubbard\n3747 3911 fourth avenue suite 112 calgary alberta", "hubbard\n[ADDRESS]"),
+        # lines opened by a comma, "nan" and a 3-digit postcode after a unit
+        ("The address of X is 6750 Koskikatu 25 Apt. 864\nArtilleros\n, CO\n Uruguay 64677.",
+         "The address of X is [ADDRESS]."),
+        ("Bo\n 12 Háaleitisbraut 71 Apt. 762\n   Egilsstaðir\n    nan\n    700", "Bo\n [ADDRESS]"),
+        ("The letter arrived at 23100 Ilichova 23 Suite 274 Ljubljana nan last night.",
+         "The letter arrived at [ADDRESS] last night."),
         # a corner in lower case: a side with its number, an end with a street's word
         ("the corner of heiligengeistbrücke 77 and minik courts", "[ADDRESS]"),
     ],

@@ -197,15 +197,16 @@ _NAMED_STREET = (
 # the lines after it: words (a town, "nan" where a field was empty), ending in a postcode, a
 # country (maybe with a note in brackets and a postcode: "Cyprus (Greek) 51034"), "nan", or
 # one or two words at the line's end ("calgary alberta"); a blank, a comma or a line break
-# (one blank line) between them
-_LOW_SEP = r"(?:,[ \t]*|[ \t]{1,3}|[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t>]*)"
+# (one blank line; a comma may open the line: "\n, CO\n Uruguay 64677") between them; else
+# the town on the unit's line ("Suite 019 CHARLEROI Victoria")
+_LOW_SEP = r"(?:,[ \t]*|[ \t]{1,3}|[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
 _LOW_END = (
-    rf"(?:[0-9]{{4,6}}\b|{_POSTCODE}|nan\b"
+    rf"(?:[0-9]{{3,6}}\b|{_POSTCODE}|nan\b"
     rf"|{COUNTRY_ANY_CASE}(?:{_S}\([^()\n]{{1,20}}\))?(?:,?{_S}[0-9]{{4,6}}\b)?)"
 )
 _LOW_TAIL = (
     rf"(?:(?:{_LOW_SEP}{_W}(?:{_S}{_W}){{0,3}}){{0,3}}{_LOW_SEP}{_LOW_END}"
-    rf"|{_LOW_SEP}{_W}(?:{_S}{_W})?(?m:$))?"
+    rf"|{_LOW_SEP}{_W}(?:{_S}{_W})?(?m:$)|(?:{_S}{_CAP}){{1,3}})?"
 )
 # (a second unit: "Suite 697 Apt. 397")
 UNIT_LINES = [

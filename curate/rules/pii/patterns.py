@@ -426,6 +426,12 @@ STATIC: dict[str, list[Detector]] = {
     # own before the other blocks, on the texts with "Apt." "Suite" "Unit" or "APO" "FPO"
     # "DPO" (with the blocks, every text with a line break went through them: 2x the cost)
     "address:unit": [
+        # a street line and its unit in any case, or the unit first (address.py):
+        # first, as on a tie the earlier detector wins and they run on further
+        *(
+            Detector("address", p, after=ADDRESS_AFTER, gate=Gate(UNIT_LINES_GATE))
+            for p in UNIT_LINES
+        ),
         # (not ending in the first digits of a number on the next line: a phone's "655 437 108")
         Detector(
             "address",
@@ -435,11 +441,6 @@ STATIC: dict[str, list[Detector]] = {
         ),
         # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
         Detector("address", MILITARY, gate=Gate(MILITARY_GATE)),
-        # a street line and its unit in any case, or the unit first (address.py)
-        *(
-            Detector("address", p, after=ADDRESS_AFTER, gate=Gate(UNIT_LINES_GATE))
-            for p in UNIT_LINES
-        ),
     ],
     "address:block": [
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen

@@ -474,3 +474,10 @@ def test_given_names_that_are_words_after_a_relative(text: str, expected: str) -
 def test_nursing_words_that_are_given_names(text: str, expected: str | None) -> None:
     assert redact(CLINICAL, text) == (text if expected is None else expected)
     assert redact(DEFAULT, "I spoke to Pearl yesterday.") == "I spoke to [PERSON] yesterday."
+
+
+def test_dates_glued_to_the_word_before() -> None:
+    """A note's typing: no space between a word and a date (issue 18: more date forms)."""
+    got = redact(CLINICAL, "s/p pelvic fx4/97, hct 28 on10/14/82. L4/5 disc, C5/6 ok.")
+    assert got == "s/p pelvic fx[DATE], hct 28 on[DATE]. L4/5 disc, C5/6 ok."
+    assert redact(DEFAULT, "labs drawn on10/14/2022 at noon") == "labs drawn on[DATE] at noon"

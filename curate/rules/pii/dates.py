@@ -86,14 +86,32 @@ DATES_NUM: list[Detector] = [
         before=NUM_BEFORE,
         after=NUM_AFTER,
         gate=DIGIT_GATE,
-    )
+    ),
+    # a month/day/year glued to the word before it: "labs on10/14/82", "fx4/97/03" (its before
+    # starts with NUM_BEFORE, so the engine does not require a non-word character there)
+    Detector(
+        "date",
+        rf"{M_}/{D_}/(?:{YEAR4}|\d{{2}})",
+        before=rf"{NUM_BEFORE}|[A-Za-z]",
+        after=NUM_AFTER,
+        gate=DIGIT_GATE,
+    ),
 ]
 # 7/22, 8/87 or 6/30-7/2 in clinical notes; validated by month_day_ok
 MONTH_DAY = r"\d{1,2}/\d{1,2}(?:-\d{1,2}/\d{1,2})?"
 # a year of two digits with an apostrophe in a note's history: "'09 PTCA", "CA'88", "CVA 74'."
 # (not a decade, "the '90s"; after a number only as "74'." at a word's end: clinical packs
 # only, where "20' container" is no concern)
-APOSTROPHE_YEARS = [
+APOSTROPHE_YEARS = [  # (and a month/year glued to a word: clinical packs, like these)
+    # a month and a two-digit year that no day can be, glued to a word: "s/p pelvic fx4/97"
+    # (not a spine level, "L4/5", nor a ratio)
+    Detector(
+        "date",
+        rf"{M_}/(?:3[2-9]|[4-9][0-9])",
+        before=r"[A-Za-z]",
+        after=NUM_AFTER,
+        gate=SLASH_GATE,
+    ),
     # minutes, degrees or feet, not a year: "HOB 30'", "family visited X 30'", "for 20'"
     Detector(
         "date",

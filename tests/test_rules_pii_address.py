@@ -157,3 +157,29 @@ def test_non_us_lower_case_and_odd_address_lines(text: str, expected: str) -> No
 )
 def test_unit_words_and_corners_that_are_no_address(text: str) -> None:
     assert redact(DEFAULT, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("We support a shop in Bjert 6091 in its mission.", "We support a shop in [ADDRESS] in its mission."),
+        ("She moved to a flat in København K 1421, near the harbour.",
+         "She moved to a flat in [ADDRESS], near the harbour."),
+        ("Our office in Quinta de São Tiago 3610-114.", "Our office in [ADDRESS]."),
+    ],
+)  # fmt: skip
+def test_a_town_and_its_postcode_after_in(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We met in Paris 2024 and again later.",  # a year
+        "We sold it in Texas 5000 times",  # no phrase's end after the number
+        "The bug is in Build 1709 of the app.",  # a build, not a town (NOT_STREET)
+        "Meet in Room 1605 at noon.",
+    ],
+)
+def test_numbers_after_in_that_are_no_postcode(text: str) -> None:
+    assert redact(DEFAULT, text) == text

@@ -147,6 +147,40 @@ NOT_STREET = frozenset(
         "apt",
         "apartment",
         "box",
+        "build",
+        "release",
+        "update",
+        "windows",
+        "office",
+        "ios",
+        "android",
+        "model",
+        "series",
+        "flight",
+        "gate",
+        "terminal",
+        "platform",
+        "route",
+        "year",
+        "size",
+        "type",
+        "class",
+        "code",
+        "error",
+        "season",
+        "episode",
+        "week",
+        "day",
+        "month",
+        "order",
+        "account",
+        "ticket",
+        "case",
+        "invoice",
+        "tab",
+        "line",
+        "row",
+        "column",
     }
 )
 
@@ -215,3 +249,18 @@ UNIT_LINES = [
     rf"\b{_NAMED_STREET}{_LOW_SEP}{_UNIT_NUM}{_LOW_TAIL}",
 ]
 UNIT_LINES_GATE = r"(?:apt|suite|Apt|Suite|APT|SUITE)\.?[ \t]+#?[0-9]"  # (a folded gate: a copy)
+
+# A town and its postcode after "in", the postcode last: "in Bjert 6091", "in København K
+# 1421", "in Quinta de São Tiago 3610-114" (half A: postcodes of towns outside the US are
+# written after them). Check "street": not "in Room 1605", "in Build 1709" (NOT_STREET). No
+# year (19xx, 20xx: "in March 2023"), and the number ends its phrase ("in Texas 5000 people"
+# is none): a line's or sentence's end, a comma, or a preposition after it.
+TOWN_POSTCODE_BEFORE = r"\b(?i:in)[ \t]+"
+TOWN_POSTCODE = (
+    rf"{_TC}(?:{_S}(?:{_TC}|{_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}"
+    r"(?:[03-9][0-9]{3}|1[0-8][0-9]{2}|2[1-9][0-9]{2}|[0-9]{5}|[0-9]{4}-[0-9]{3})\b"
+)
+TOWN_POSTCODE_AFTER = (
+    r"(?:$|[ \t]*(?:$|[\r\n,;!?)])|[.:](?:$|\s)"
+    r"|[ \t]+(?:in|and|for|to|on|at|from|with|where|which|since|until|or)\b)"
+)

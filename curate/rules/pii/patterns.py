@@ -21,6 +21,9 @@ from curate.rules.pii.address import (
     MILITARY_GATE,
     STREET_ANY,
     TAIL_ANY,
+    TOWN_POSTCODE,
+    TOWN_POSTCODE_AFTER,
+    TOWN_POSTCODE_BEFORE,
     UNIT_ANY,
     UNIT_LINES,
     UNIT_LINES_GATE,
@@ -409,6 +412,15 @@ STATIC: dict[str, list[Detector]] = {
             before=NUM_BEFORE,
             after=NUM_AFTER,
             check="phone",
+            gate=DIGIT_GATE,
+        ),
+        # a town and its postcode after "in": "in Bjert 6091" (address.py)
+        Detector(
+            "address",
+            TOWN_POSTCODE,
+            before=TOWN_POSTCODE_BEFORE,
+            after=TOWN_POSTCODE_AFTER,
+            check="street",
             gate=DIGIT_GATE,
         ),
         # other countries' postcodes after the word: "ZIP: 394 13", "7412 SL", "my zip code is 3520"

@@ -138,6 +138,9 @@ def test_notes_after_sent_to_are_no_address(text: str) -> None:
         ("Bo\n 12 Háaleitisbraut 71 Apt. 762\n   Egilsstaðir\n    nan\n    700", "Bo\n [ADDRESS]"),
         ("The letter arrived at 23100 Ilichova 23 Suite 274 Ljubljana nan last night.",
          "The letter arrived at [ADDRESS] last night."),
+        # the answer to "... sent to?", after its speaker's label
+        ("Where would you like this to be sent to? User: 5586 Þórunnarstræti 31, Arnsdorf, Germany",
+         "Where would you like this to be sent to? User: [ADDRESS]"),
         # a corner in lower case: a side with its number, an end with a street's word
         ("the corner of heiligengeistbrücke 77 and minik courts", "[ADDRESS]"),
     ],

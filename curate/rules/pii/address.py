@@ -62,14 +62,16 @@ MILITARY = (
 # as written: a case-folded gate costs every text a lower-cased copy
 MILITARY_GATE = r"(?:APO|FPO|DPO|apo|fpo|dpo)[ \t]+(?:A[AEP]|a[aep])[ \t]"
 
-# words that introduce an address (kept as text)
+# words that introduce an address (kept as text); a question's "sent to?" and the answer's
+# speaker ("Where would you like this to be sent to? User: 5586 Þórunnarstræti 31, ...")
 ADDRESS_CONTEXT = (
     r"\b(?i:(?:lives?|lived|living|resides?|resided|stays?|stayed)[ \t]+(?:at|on|in)"
     r"|address(?:[ \t]+is|[ \t]+with)?[ \t]*:?|located[ \t]+(?:at|on|in)|situated[ \t]+(?:at|on)"
     r"|(?:office|restaurant|shop|store|station|house|apartment|flat|hotel)[ \t]+is[ \t]+(?:at|on|in)"
     r"|drops?[ \t]+you[ \t]+off[ \t]+at|meet[ \t]+(?:me|you|us)[ \t]+at|arrived[ \t]+at"
     r"|(?:return|send|sent|ship|shipped|deliver|delivered|mail|mailed|forward|forwarded)"
-    r"(?:[ \t]+(?:it|this|them|the[ \t]+[a-z]+))?[ \t]+to|taxi[ \t]+to|stop[ \t]+at"
+    r"(?:[ \t]+(?:it|this|them|the[ \t]+[a-z]+))?[ \t]+to(?:\?[ \t]*(?:\r?\n[ \t]*)?[a-z]+[ \t]*:)?"
+    r"|taxi[ \t]+to|stop[ \t]+at"
     r"|moved[ \t]+to|enter[ \t]+on|north[ \t]+side[ \t]+of|south[ \t]+side[ \t]+of"
     r"|east[ \t]+side[ \t]+of|west[ \t]+side[ \t]+of)[ \t]+"
 )

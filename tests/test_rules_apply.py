@@ -495,3 +495,55 @@ def test_ingest_writes_the_audit_into_rules_json_and_no_rare_string(tmp_path: Pa
     person = audit["types"]["person"]
     assert person["top"] == [{"value": "Maria", "records": 6, "finds": 6}]
     assert person["hidden"] == {"strings": 1, "finds": 1}
+
+
+def test_batches_at_work_at_once_share_the_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest processes two chunks at once: each batch then gets its share of the cores (on
+    two cores one part each: a split would only add each pass's fixed cost per part), and
+    the output is what a batch alone, split over every core, gives."""
+    import threading
+
+    from curate.rules import _pool
+
+    monkeypatch.delenv("CURATE_RULES_THREADS", raising=False)
+    monkeypatch.setattr(_pool.os, "cpu_count", lambda: 4)
+    assert _pool.threads() == 4
+    with _pool.batch():
+        assert _pool.threads() == 4
+        with _pool.batch():
+            assert _pool.threads() == 2
+    assert _pool.threads() == 4
+    monkeypatch.setenv("CURATE_RULES_THREADS", "3")  # as set, whatever runs at once
+    with _pool.batch(), _pool.batch():
+        assert _pool.threads() == 3
+    monkeypatch.delenv("CURATE_RULES_THREADS")
+
+    rows = [ROWS[i % len(ROWS)] for i in range(_pool.MIN_PARALLEL_ROWS + 11)]
+    df = frame(rows)
+    alone = apply_rules(df, "default", FIELDS)
+    parts: list[int] = []
+    real = _pool.split_rows
+
+    def spy(groups: np.ndarray, n: int) -> list[np.ndarray]:
+        parts.append(n)
+        return real(groups, n)
+
+    monkeypatch.setattr(_pool, "split_rows", spy)
+    got: list[object] = [None, None]
+    started = threading.Barrier(2)
+
+    def run(i: int) -> None:
+        with _pool.batch():  # both batches are at work before either splits
+            started.wait()
+            got[i] = apply_rules(df, "default", FIELDS)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert parts and max(parts) == 1  # 4 cores, 4 batches at work (2 + apply_rules' own)
+    for res in got:
+        assert isinstance(res, type(alone))
+        assert res.kept.equals(alone.kept) and res.filtered.equals(alone.filtered)
+        assert res.stats == alone.stats

@@ -205,3 +205,18 @@ def test_a_texts_answer_does_not_depend_on_its_batch(ours: FastTextLid) -> None:
     for parts in (alone, sevens):
         assert [lab for p in parts for lab in p[0]] == labels
         assert np.concatenate([p[1] for p in parts]).tobytes() == probs.tobytes()
+
+
+@pytest.mark.parametrize("block", [1, 7, 64])
+def test_blocks_of_texts_give_the_same_bits(
+    ours: FastTextLid, block: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``predict`` computes the tree a block of texts at a time (cache-sized): the labels and
+    the probabilities' bits are those of one block holding the whole batch, at every cut."""
+    texts = pl.Series(_mixed_texts(150), dtype=pl.Utf8)
+    monkeypatch.setattr(fasttext_lid, "PREDICT_BLOCK", 10**6)
+    labels, probs = ours.predict(texts)
+    monkeypatch.setattr(fasttext_lid, "PREDICT_BLOCK", block)
+    got_labels, got_probs = ours.predict(texts)
+    assert got_labels == labels
+    assert got_probs.tobytes() == probs.tobytes()

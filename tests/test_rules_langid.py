@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curate.errors import UsageError
 from curate.rules.langid import detect_languages, fasttext_model_path
@@ -97,3 +99,43 @@ def test_script_mismatch_counts_letters_only() -> None:
     )
     assert script_mismatch(texts, ["fi", "en", "ru", "el"]) == [True, False, True, True]
     assert script_mismatch(pl.Series(["Ελλάδα Ελλάδα and"]), ["el"]) == [False]
+
+
+def _mismatch_counted(texts: list[str], labels: list[str]) -> list[bool]:
+    """script_mismatch's definition, every text counted (no shortcut for ASCII texts)."""
+    from curate.rules.langid import UNKNOWN, language_scripts
+
+    out = []
+    for text, label in zip(texts, labels, strict=True):
+        if label == UNKNOWN:
+            out.append(False)
+            continue
+        scripts = "".join(rf"\p{{{s}}}" for s in language_scripts().get(label, ("Latin",)))
+        one = pl.Series([text])
+        letters = one.str.count_matches(r"\p{L}")[0]
+        inside = one.str.count_matches(rf"[\p{{L}}&&[{scripts}]]")[0]
+        out.append(inside * 2 < letters)
+    return out
+
+
+_LABELS = ["en", "fr", "unknown", "ru", "el", "ja", "zh", "az", "sr", "gom", "xx", "ar", "he"]
+_ALPHABET = "abcXYZ 12,.!éßøЖжΩωあア中ا"
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(_ALPHABET, max_size=30), st.sampled_from(_LABELS)),
+        min_size=1,
+        max_size=25,
+    )
+)
+@settings(max_examples=150, deadline=None)
+def test_script_mismatch_is_the_counted_definition(rows: list[tuple[str, str]]) -> None:
+    """ASCII texts under a label written in Latin are not counted (they cannot mismatch):
+    every text gets what counting all of them gives, ASCII or not, under any label."""
+    from curate.rules.langid import script_mismatch
+
+    texts, labels = [t for t, _ in rows], [lab for _, lab in rows]
+    assert script_mismatch(pl.Series(texts, dtype=pl.Utf8), labels) == _mismatch_counted(
+        texts, labels
+    )

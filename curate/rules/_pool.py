@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from typing import TypeVar
 
 import numpy as np
@@ -24,13 +25,39 @@ _lock = threading.Lock()
 _pools: dict[str, ThreadPoolExecutor] = {}
 
 
-def threads() -> int:
-    """How many parts to split a batch into: ``CURATE_RULES_THREADS``, else the cores (at
-    most 4)."""
+_active = [0]  # batches inside ``batch()`` now (ingest runs two chunks at once)
+
+
+def cores() -> int:
+    """The most parts a batch is split into: ``CURATE_RULES_THREADS``, else the cores (at
+    most 4). Pools are made this size."""
     env = os.environ.get("CURATE_RULES_THREADS", "")
     if env.isdigit() and int(env) > 0:
         return int(env)
     return max(1, min(os.cpu_count() or 1, 4))
+
+
+def threads() -> int:
+    """How many parts to split a batch into now: ``CURATE_RULES_THREADS`` where set, else the
+    cores shared by the batches being processed at once. Ingest has two chunks in flight:
+    each already has a core, and splitting it again only adds each pass's fixed cost per part
+    (its regexes' cold caches, the split and the merge). Any split gives the same output."""
+    env = os.environ.get("CURATE_RULES_THREADS", "")
+    if env.isdigit() and int(env) > 0:
+        return cores()
+    return max(1, cores() // max(_active[0], 1))
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Marks one batch's rules at work (see ``threads``)."""
+    with _lock:
+        _active[0] += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _active[0] -= 1
 
 
 def pool(name: str, workers: int) -> ThreadPoolExecutor:
@@ -58,5 +85,5 @@ def split_rows(groups: np.ndarray, parts: int) -> list[np.ndarray]:
 def run_parts(fn: Callable[[np.ndarray], T], parts: Sequence[np.ndarray]) -> list[T]:
     """``fn(rows)`` for each part, on the rules pool's threads: even a single part, so that
     the regexes it uses stay compiled there whatever else the calling thread runs."""
-    workers = pool("rules", max(threads(), len(parts)))
+    workers = pool("rules", max(cores(), len(parts)))
     return [f.result() for f in [workers.submit(fn, rows) for rows in parts]]

@@ -233,6 +233,16 @@ def apply_rules(
 ) -> RuleResult:
     """Filter, language-tag and redact ``records``; see the module docstring."""
     pack = pack if isinstance(pack, RulePack) else load_rule_pack(pack)
+    with _pool.batch():  # batches at work at once share the cores (``_pool.threads``)
+        return _apply_rules(records, pack, text_fields, langid_backend)
+
+
+def _apply_rules(
+    records: pl.DataFrame,
+    pack: RulePack,
+    text_fields: dict[str, str],
+    langid_backend: str | None,
+) -> RuleResult:
     text_cols = [c for c in text_fields if c in records.columns]
     base = records.drop([c for c in ("language", "language_score", "pii") if c in records.columns])
     n = base.height
@@ -243,7 +253,7 @@ def apply_rules(
     # threads of their own: Polars keeps 32 compiled regexes per thread, and the PII passes'
     # and the quality rules' together are more (each batch would compile them all again)
     parts = _pool.split_rows(np.arange(n), _pool.threads())
-    quality_pool = _pool.pool("quality", _pool.threads())
+    quality_pool = _pool.pool("quality", _pool.cores())
     jobs = [
         quality_pool.submit(
             quality_reasons,
@@ -284,7 +294,12 @@ def apply_rules(
     engine = engine_for(pack.pii)
     # pseudonym and surrogate replace each value by one that stands for it: they need them
     keep_values = pack.pii.style in ("pseudonym", "surrogate")
-    scan = engine.scan(flat, groups, keep_values=keep_values)
+    if _pool.threads() > 1 and len(flat) >= _pool.MIN_PARALLEL_ROWS:
+        scan = engine.scan(flat, groups, keep_values=keep_values)  # parts on the rules pool
+    else:  # one part, on the rules pool all the same: there its passes' regexes stay compiled
+        rules_pool = _pool.pool("rules", _pool.cores())
+        job = rules_pool.submit(engine.scan, flat, groups, keep_values=keep_values, parallel=False)
+        scan = job.result()
     redacted = scan.redacted(pack.pii.style, pack.pii.seed)
     seg_counts = scan.counts()
     per_rec = {

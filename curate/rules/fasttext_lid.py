@@ -67,6 +67,7 @@ _LOSS_HS = 1
 _MODEL_SUPERVISED = 3
 _KSUB = 256  # centroids per product-quantizer sub-space
 _FNV_PRIME = np.uint32(16777619)
+PREDICT_BLOCK = 512  # texts whose tree arrays (~0.35 MB each) are computed at once
 CACHE_LIMIT = 100_000  # distinct tokens kept (17 float64 each: ~25 MB); cleared past this
 
 
@@ -375,7 +376,22 @@ class FastTextLid:
         if len(busy):
             per_token = np.take(table, which.to_numpy(), axis=1)
             hidden[:, busy] += np.add.reduceat(per_token, (np.cumsum(sizes) - sizes)[busy], axis=1)
-        logits = self._logits((hidden[:-1] / hidden[-1]).astype(np.float32))
+        mean = (hidden[:-1] / hidden[-1]).astype(np.float32)
+        best = np.empty(n, np.int64)
+        probs = np.empty(n)
+        # the tree's arrays are (nodes, texts): a block of texts at a time keeps them in the
+        # cache (the whole batch's are megabytes, each step a pass through memory); every
+        # step is per text, so the block does not change a bit of the answers
+        for lo in range(0, n, PREDICT_BLOCK):
+            hi = min(n, lo + PREDICT_BLOCK)
+            best[lo:hi], probs[lo:hi] = self._best(np.ascontiguousarray(mean[:, lo:hi]))
+        return [m.labels[b] for b in best.tolist()], np.minimum(probs, 1.0)
+
+    def _best(self, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The best label and its probability per text, from hidden vectors (dim, texts)."""
+        m = self.model
+        n = h.shape[1]
+        logits = self._logits(h)
         with np.errstate(over="ignore"):  # a logit below -88 makes exp inf and f 0, as in fastText
             f = 1.0 / (1.0 + np.exp(-logits))
         eps = np.float32(LOG_EPS)
@@ -384,9 +400,8 @@ class FastTextLid:
         score = np.zeros((2 * m.nlabels - 1, n), np.float32)
         for node in range(2 * m.nlabels - 2, m.nlabels - 1, -1):
             k = node - m.nlabels
-            score[m.left_child[k]] = score[node] + left[k]
-            score[m.right_child[k]] = score[node] + right[k]
+            np.add(score[node], left[k], out=score[m.left_child[k]])
+            np.add(score[node], right[k], out=score[m.right_child[k]])
         leaves = score[: m.nlabels]
         best = leaves.argmax(axis=0)
-        probs = np.exp(leaves[best, np.arange(n)].astype(np.float64))
-        return [m.labels[b] for b in best.tolist()], np.minimum(probs, 1.0)
+        return best, np.exp(leaves[best, np.arange(n)].astype(np.float64))

@@ -15,7 +15,7 @@ from curate.rules.pii import words
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "curate" / "rules" / "data"
 REALDATA = ROOT.parent / "shared" / "realdata"
-LISTS = ("first_names.txt", "last_names.txt", "common_words.txt")
+LISTS = ("first_names.txt", "last_names.txt", "common_words.txt", "given_names_as_words.txt")
 INTL = "given_names_intl.txt"  # made by make_names_intl.py
 
 

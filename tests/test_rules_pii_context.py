@@ -397,6 +397,8 @@ def test_a_brand_that_is_a_common_word_is_no_name_part_after_a_title() -> None:
         # but not a nursing word that is also a given name, nor an eponym before its thing
         ("MAE TO COMMAND. max assist to chair.", "MAE TO COMMAND. max assist to chair."),
         ("FLUID IN DOUGLAS POUCH ON US.", "FLUID IN DOUGLAS POUCH ON US."),
+        # nor a given name that real English text writes as a word (given_names_as_words.txt)
+        ("rash from poison ivy this weekend.", "rash from poison ivy this weekend."),
     ],
 )
 def test_lone_given_name_in_lower_or_upper_case_notes(text: str, expected: str) -> None:

@@ -84,8 +84,12 @@ def luhn_ok(number: str) -> bool:
 def _lone_given(value: str, first: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
     """A census given name alone in a note's lower or upper case ("spoke with mary re plan",
     "KAREN AT BEDSIDE"; the find is the name and the next word): a name, but not where it is a
-    nursing word ("eve", "MAE", "max assist"; pii_words.toml clinical_words)."""
-    if first.lower() in eng.words.clinical_words or not _word_ok(first, eng):
+    nursing word ("eve", "MAE", "max assist"; pii_words.toml clinical_words) or a word of real
+    English text too ("poison ivy"; given_names_as_words.txt)."""
+    low = first.lower()
+    if low in eng.words.clinical_words or low.title() in eng.words.given_as_words:
+        return value  # "max assist", "poison ivy"
+    if not _word_ok(first, eng):
         return value
     nxt = value[len(first) :].strip(" \t.,;:").lower().encode()
     if nxt in eng.words.disease_bytes or nxt in eng.words.thing_bytes:

@@ -41,6 +41,7 @@ class Words:
     microbes: frozenset[str]
     clinical_words: frozenset[str]  # given names that are nursing words in lower/upper case
     name_words: frozenset[str]  # common words that are given names after a relative
+    given_as_words: frozenset[str]  # census given names seen lower-case in real text ("Ivy")
     adverb_endings: tuple[str, ...]  # for str.endswith
     disease_bytes: frozenset[bytes]  # disease_words as UTF-8, for the checks on bytes
     header_fields: frozenset[bytes]
@@ -82,6 +83,7 @@ def load() -> Words:
         microbes=lists["microbes"],
         clinical_words=lists["clinical_words"],
         name_words=lists["name_words"],
+        given_as_words=name_list("given_names_as_words.txt"),
         adverb_endings=tuple(sorted(lists["adverb_endings"])),
         disease_bytes=frozenset(w.encode() for w in lists["disease_words"]),
         header_fields=frozenset(w.encode() for w in lists["header_fields"]),

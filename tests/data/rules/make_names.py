@@ -1,4 +1,5 @@
-"""Regenerate the name lists curate/rules/data/{first_names,last_names,common_words}.txt.
+"""Regenerate the name lists curate/rules/data/{first_names,last_names,common_words,
+given_names_as_words}.txt.
 
 Run by hand when the rules change; tests/test_rules_names_data.py checks that it still gives
 the shipped files byte for byte (skipped without the inputs).
@@ -65,6 +66,8 @@ HEADERS = {
     "last_names.txt": "Common US surnames (US Census 1990, public domain), minus common words.",
     "common_words.txt": "Frequent lower-case words of contracts and clinical text: a name"
     " candidate that is one is rejected.",
+    "given_names_as_words.txt": "Census given names seen lower-case mid-sentence in the same"
+    " text: words too ('poison ivy', 'basil'), no name when alone in lower case.",
 }
 
 
@@ -101,7 +104,13 @@ def make_lists(names_dir: Path, realdata: Path) -> dict[str, list[str]]:
     by_freq = [w for w, c in lower.most_common() if w in common and len(w) > 2][:N_COMMON]
     first = sorted(set(top("dist.male.first", N_FIRST // 3) + top("dist.female.first", N_FIRST)))
     last = sorted(set(top("dist.all.last", N_LAST)))
-    return {"first_names.txt": first, "last_names.txt": last, "common_words.txt": sorted(by_freq)}
+    as_words = [n for n in first if lower[n.lower()] >= 1]
+    return {
+        "first_names.txt": first,
+        "last_names.txt": last,
+        "common_words.txt": sorted(by_freq),
+        "given_names_as_words.txt": as_words,
+    }
 
 
 def render(fname: str, entries: list[str]) -> bytes:

@@ -104,6 +104,8 @@ def test_generator_gives_the_shipped_file(tmp_path: Path) -> None:
         ("then a boat to North Greenwich from the pier", "then a boat to North Greenwich from the pier"),
         ("updates from Creative Cloud desktop app", "updates from Creative Cloud desktop app"),
         ("a letter from Madison Smith came", "a letter from [PERSON] came"),
+        # a state before a state is no town with its state
+        ("flights out of DR to New York, New Jersey or CT", "flights out of DR to New York, New Jersey or CT"),
     ],
 )  # fmt: skip
 def test_what_is_no_town_keeps_its_old_outcome(text: str, expected: str) -> None:

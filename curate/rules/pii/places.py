@@ -97,6 +97,13 @@ BEFORE_PLACE_WORD = rf"\b{_NAMES}[ \t]+(?i:{PLACE_WORDS})\b"
 BEFORE_REGION = rf"\b{_NAMES}{_REGION}\b"
 
 
+@functools.cache
+def _states() -> frozenset[str]:
+    from curate.rules.pii.not_person import STATE_NAMES
+
+    return frozenset(STATE_NAMES.split("|"))
+
+
 def _us_state() -> re.Pattern[str]:
     from curate.rules.pii.not_person import STATE_CODES, STATE_NAMES
 
@@ -151,6 +158,8 @@ def place_span(
     if prep is None and word is None and region is None:
         return None
     body, at = m.group("body"), m.start("body")
+    if body in _states():  # "to New York, New Jersey or CT": states, no town
+        return value
     spans = [(w.start() + at, w.end() + at) for w in _WORD_RE.finditer(body)]
     words = [value[a:b] for a, b in spans]
     first = engine.words.first_names

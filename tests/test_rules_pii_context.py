@@ -483,3 +483,12 @@ def test_dates_glued_to_the_word_before() -> None:
     got = redact(CLINICAL, "s/p pelvic fx4/97, hct 28 on10/14/82. L4/5 disc, C5/6 ok.")
     assert got == "s/p pelvic fx[DATE], hct 28 on[DATE]. L4/5 disc, C5/6 ok."
     assert redact(DEFAULT, "labs drawn on10/14/2022 at noon") == "labs drawn on[DATE] at noon"
+
+
+@pytest.mark.parametrize("engine", [DEFAULT, CLINICAL])
+def test_a_thing_called_x_is_no_person(engine: PiiEngine) -> None:
+    """'called' introduces a name ("a guy called Mikkel Jensen"), but after a thing's noun it
+    names the thing: a drug and a town were [PERSON] in the clinical run's export."""
+    text = "I was taking something called Lyrica. I live in a town called Tullahoma."
+    assert redact(engine, text) == text
+    assert redact(engine, "a guy called Mikkel Jensen answered") == "a guy called [PERSON] answered"

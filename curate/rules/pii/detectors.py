@@ -187,7 +187,7 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         if 2 * listed < len(names) or not all(_word_ok(n, eng) for n in names):
             return value
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in names if len(n) > 2)
-    if det.check == "name" and "t" in tail:  # see _peek
+    if det.check == "name" and ("t" in tail or "x" in tail):  # see _peek
         return value
     if "p" in tail and "h" not in tail:  # after a speaker's label (see SPEAKERS): the
         # first words of a turn, not a header's name ("Patient: Smith, John", a line's

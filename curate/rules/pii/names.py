@@ -344,10 +344,19 @@ _SPEAKER_BEFORE = re.compile(
 )
 
 
+# a thing named after "called" ("something called Lyrica", "a town called Tullahoma"), not
+# a person ("my friend called Anna" stays a name)
+_THING_CALLED = re.compile(
+    rb"(?i:\b(?:something|drug|medicine|medication|pill|cream|town|city|village|place|company"
+    rb"|app|program|product|device|thing|show|book|song|game|website|site|store|shop|procedure"
+    rb"|test|disease|condition|syndrome)[ \t]+(?:that(?:'s| is)[ \t]+)?called)\Z"
+)
+
+
 def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     """What is around a name find (UTF-8: what ``before`` ends with, if ``around``; what
     ``rest`` starts with), as flags for its check after NOTE: "p" after a speaker's label, "t"
-    after a title word and a full stop, "s" a possessive, "d" a disease word, "h" the rest of
+    after a title word and a full stop, "x" after a thing's "called", "s" a possessive, "d" a disease word, "h" the rest of
     a header line; empty if none (most finds: kept cheap)."""
     m = _PEEK_RE.match(rest)  # always matches (all optional)
     flags = ""
@@ -373,6 +382,8 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
         before, max(0, len(before) - 40)
     ):
         flags = "t" + flags  # "Yes, doctor. Guess what": a sentence's end, not a title
+    elif end.endswith(b"called") and _THING_CALLED.search(end):
+        flags = "x" + flags  # "a drug called Lyrica": no person
     return _flag_bytes(flags) if flags else b""
 
 

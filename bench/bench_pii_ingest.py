@@ -121,7 +121,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "tickets.csv"
         share = make_csv(src, args.n)
-        print(f"input: {args.n:,} tickets, {share:.0%} with PII; {os.cpu_count()} cores")
+        load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+        print(
+            f"input: {args.n:,} tickets, {share:.0%} with PII; {os.cpu_count()} cores, load {load}"
+        )
         # rounds interleave the trees (a shared machine's load drifts over minutes): each
         # round runs every tree's child once; figures are the median over the rounds
         runs: dict[str, list[dict[str, float]]] = {label: [] for label, _ in trees}
@@ -138,6 +141,9 @@ def main() -> None:
             (label, {k: statistics.median(r[k] for r in rs) for k in rs[0]})
             for label, rs in runs.items()
         ]
+    # the load says how far wall-clock can be trusted: on a busy machine the wall ratio
+    # tends to the CPU ratio (no core is idle for the rules' threads to use)
+    print("load at the end:", " ".join(f"{x:.1f}" for x in os.getloadavg()))
     for label, r in rows:
         print(f"\n== {label} ==")
         print(

@@ -1,6 +1,6 @@
 """Where apply_rules' time goes, per part, on bench_pii_ingest's workload (issue 18's speed).
 
-    .venv/bin/python bench/profile_rules.py [N] [--reps 2]
+    .venv/bin/python bench/profile_rules.py [N] [--reps 2] [--passes]
 
 Ingests N generated tickets once (bench_ingest's generator) to capture the batches that
 ingest hands to apply_rules, then applies the `default` pack to them ``--reps`` times with
@@ -8,7 +8,9 @@ every part run in turn (language ID and the examples on their own threads, as in
 waited for at once), and prints process CPU and wall-clock per record for each part: the PII
 scan, quality checks, language ID, the audit, the examples. CPU is the figure to compare on a
 shared machine (wall-clock there mostly measures the other jobs). ``CURATE_RULES_THREADS``
-applies as in ingest.
+applies as in ingest. ``--passes``: then the PII scan alone, on one thread, per pass: its gate,
+its regex, its Python checks (resolve) and the names spread through records, as thread CPU
+per record (what each detector group costs; a slow gate costs as much as a pass).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import collections
 import functools
+import os
 import resource
 import sys
 import tempfile
@@ -37,6 +40,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("n", type=int, nargs="?", default=20_000)
     ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--passes", action="store_true", help="the PII scan's cost per pass")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     from bench_ingest import make_csv
@@ -112,13 +116,77 @@ def main() -> None:
             apply_mod.apply_rules(records, pack, fields, **kw)
     total = (_cpu() - c0, time.perf_counter() - t0)
     per = 1e6 / (args.n * args.reps)
-    print(f"{args.n:,} tickets, {len(batches)} batches, rules threads {_pool.threads()}")
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{args.n:,} tickets, {len(batches)} batches, rules threads {_pool.cores()}, load {load}")
     print(f"  {'apply_rules':22s} CPU {total[0] * per:6.1f}  wall {total[1] * per:6.1f} us/rec")
     for key, (c, w) in sorted(spent.items(), key=lambda kv: -kv[1][0]):
         print(f"  {key:22s} CPU {c * per:6.1f}  wall {w * per:6.1f}")
     rest_c = total[0] - sum(v[0] for v in spent.values())
     rest_w = total[1] - sum(v[1] for v in spent.values())
     print(f"  {'(the rest)':22s} CPU {rest_c * per:6.1f}  wall {rest_w * per:6.1f}")
+    if args.passes:
+        by_pass(batches, pack, args.n, args.reps)
+
+
+def by_pass(batches: list[tuple[Any, ...]], pack: Any, n: int, reps: int) -> None:
+    """Thread CPU per pass of one-thread scans of the batches' texts (see the docstring)."""
+    import numpy as np
+    import polars as pl
+
+    from curate.rules.pii import engine as engine_mod
+    from curate.rules.pii import engine_for
+    from curate.rules.pii.resolve import _ScanState
+
+    engine = engine_for(pack.pii)
+    spent: dict[str, float] = collections.defaultdict(float)
+    owner = {p.gates: p.index for p in engine.passes if p.gates}
+
+    def label(i: int) -> str:
+        d = engine.passes[i].dets
+        return f"{i:2d} {d[0].type}/{d[0].check or '-'} ({len(d)} det.)"
+
+    def timed(fn: Callable[..., Any], key: Callable[..., str]) -> Callable[..., Any]:
+        def call(*a: Any, **kw: Any) -> Any:
+            t0 = time.thread_time()
+            try:
+                return fn(*a, **kw)
+            finally:
+                spent[key(*a)] += time.thread_time() - t0
+
+        return call
+
+    patches = [
+        (engine_mod, "_replace_pass", lambda m, p, *_: label(p.index)),
+        (engine_mod, "_gate_hits", lambda t, c, g: label(owner[g]) + " gate"),
+        (engine_mod, "_hold", lambda *_: "(public links held out)"),
+        (_ScanState, "resolve", lambda s, m, p, *_: label(p.index) + " resolve"),
+        (_ScanState, "propagate_names", lambda *_: "(names spread in records)"),
+    ]
+    saved = [(obj, name, getattr(obj, name)) for obj, name, _ in patches]
+    for obj, name, key in patches:
+        setattr(obj, name, timed(getattr(obj, name), key))
+    texts = []
+    for records, fields, _ in batches:
+        cols = [c for c in fields if c in records.columns]
+        flat = pl.concat([records[c].cast(pl.Utf8) for c in cols])
+        texts.append((flat, np.concatenate([np.arange(records.height)] * len(cols))))
+    try:
+        for flat, groups in texts:  # warm
+            engine.scan(flat, groups, keep_values=False, parallel=False)
+        spent.clear()
+        t0 = time.thread_time()
+        for _ in range(reps):
+            for flat, groups in texts:
+                engine.scan(flat, groups, keep_values=False, parallel=False)
+        total = time.thread_time() - t0
+    finally:
+        for obj, name, fn in saved:
+            setattr(obj, name, fn)
+    per = 1e6 / (n * reps)
+    print(f"\nPII scan by pass, one thread: {total * per:.1f} us CPU/rec")
+    for key, v in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"  {key:44s} {v * per:6.2f}")
+    print(f"  {'(the rest)':44s} {(total - sum(spent.values())) * per:6.2f}")
 
 
 if __name__ == "__main__":

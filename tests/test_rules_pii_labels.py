@@ -88,8 +88,10 @@ def test_labels_are_well_formed() -> None:
             "default",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 0.30 of 96 still-redacted CUAD [PERSON] are persons (0.27 of 106 at first); helper A1 "
-                "works on precision (defined terms, companies, places)",
+                reason="measured 0.37 of 78 still-redacted CUAD [PERSON] are persons (0.30 of 96 before "
+                "the record's role evidence, curate.rules.pii.terms; 0.27 of 106 at first): most are "
+                "parties named alone ('Fox shall pay'), which a 200-character context cannot tell; "
+                "see test_rules_pii_cuad_records.py for whole records",
             ),
         ),
         # 0.94 of 134 (0.86 of 146 before brand and product names, brands' account names,
@@ -112,6 +114,8 @@ def test_clinical_redactions_are_phi() -> None:
 def test_contracts_pack_on_cuad_redacts_persons_only() -> None:
     """The pack sample_data/contracts.toml uses on CUAD: every [PERSON] it leaves is a person
     (signatories, notice contacts). It finds them only in signature and notice blocks and after a
-    title, so it redacts few of the sample's 30 persons: precision bought with recall."""
-    got, n = precision("cuad.jsonl", "contracts", "person", "person", min_hits=8)
+    title, so it redacts about half of the sample's 30 persons: 14 of 14 (8 of 8 before
+    signatures anywhere, "/s/ Michael Gladstone", and initials first, "Name: F. Joseph
+    Backer")."""
+    got, n = precision("cuad.jsonl", "contracts", "person", "person", min_hits=14)
     assert got >= 0.90, f"{got:.2f} of {n} still-redacted [PERSON] are persons"

@@ -182,8 +182,11 @@ class CustomDetector(_Strict):
     pattern: str
     before: str = ""
     after: str = ""
-    # a Python check each find must pass to count: "secret" (curate.rules.secrets.secret_ok)
-    check: Literal["secret"] | None = None
+    # a Python check each find must pass to count: "secret" (curate.rules.secrets.secret_ok);
+    # "name": a person's name, also redacted wherever else its record writes it (a signature's
+    # "/s/ Jane Doe" and the "Name: Jane Doe" under it), unless the record uses every word of
+    # it as a role (curate.rules.pii.terms)
+    check: Literal["secret", "name"] | None = None
 
     @model_validator(mode="after")
     def _regex(self) -> CustomDetector:
@@ -191,6 +194,13 @@ class CustomDetector(_Strict):
             check_regex(part, f"rule '{self.type}'")
         check_regex(f"({self.before})({self.pattern})({self.after})", f"rule '{self.type}'")
         return self
+
+
+RoleKind = Literal["organisation", "defined", "determiner"]
+
+
+def _default_role_evidence() -> list[RoleKind]:
+    return ["organisation", "defined"]
 
 
 class PiiRules(_Strict):
@@ -211,6 +221,17 @@ class PiiRules(_Strict):
     # 0: off (ingest reads its input once more when on)
     corpus_min_records: int = Field(default=0, ge=0)
     corpus_min_share: float = Field(default=0.005, ge=0, le=1)
+    # a name whose every word its record uses as a role is no person (curate.rules.pii.terms):
+    # part of an organisation's name ("Fox Mobile Entertainment, Inc."), a defined term in
+    # quotes ('(the "Company")'), after a determiner ("the Field", "such Parent": legal text
+    # only; in prose "the Jensen novel" names a person). Empty: off
+    role_evidence: list[RoleKind] = Field(default_factory=_default_role_evidence)
+    # words no record's name may consist of alone, unless the record itself uses them as a
+    # person's ("Mr. Fox"): the corpus pass (on with corpus_min_records) adds the words the run
+    # uses as roles in at least corpus_role_records records, and in five times as many as it
+    # uses them as a person's name (curate.rules.pii.corpus)
+    terms: list[str] = Field(default_factory=list)
+    corpus_role_records: int = Field(default=1, ge=1)
 
     @field_validator("types")
     @classmethod

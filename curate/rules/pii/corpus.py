@@ -17,13 +17,19 @@ pack turns it on; ingest then reads its input twice).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 
 import polars as pl
 
 from curate.rules.pii import words
+from curate.rules.pii.terms import ALL_KINDS, persons_of, roles_of
 
 _CAPITALIZED = r"\b[A-Z][a-z]{2,}\b"
+# a word the run uses as a role is one run-wide where records using it so outnumber those using
+# it as a person's name by this much: "Party" (2,260 to 2 in CUAD) is, "North" (21 to 6: a
+# golfer named North endorses, "North America" is a region) is not
+ROLE_RATIO = 5
 
 
 class CorpusCounts:
@@ -34,8 +40,13 @@ class CorpusCounts:
         self.candidates = frozenset(
             n for n in w.last_names if n not in w.first_names and n.lower() not in w.common_words
         )
+        self.words = w
         self.records = 0
         self.counts: Counter[str] = Counter()
+        # records using a capitalised word as a role, by the kinds of evidence there
+        # ((word, kinds) -> records), and as a person's name (terms.py)
+        self.roles: Counter[tuple[str, frozenset[str]]] = Counter()
+        self.persons: Counter[str] = Counter()
 
     def add(self, records: pl.DataFrame, text_fields: list[str]) -> None:
         """Count ``records`` (one row each; its text fields and its turns' contents)."""
@@ -47,6 +58,13 @@ class CorpusCounts:
         if not parts or not records.height:
             return
         text = pl.concat_str(parts, separator="\n", ignore_nulls=True).fill_null("")
+        for record in records.select(text).to_series().to_list():
+            kinds: dict[str, set[str]] = {}
+            for kind in sorted(ALL_KINDS):
+                for word in roles_of(record, self.words, kind):
+                    kinds.setdefault(word, set()).add(kind)
+            self.roles.update((w, frozenset(k)) for w, k in kinds.items())
+            self.persons.update(persons_of(record, self.words))
         tokens = (
             records.select(tok=text.str.extract_all(_CAPITALIZED).list.unique())
             .explode("tok")
@@ -62,16 +80,31 @@ class CorpusCounts:
         need = max(min_records, min_share * self.records)
         return sorted(t for t, n in self.counts.items() if n >= need)
 
+    def role_words(self, min_records: int, kinds: Iterable[str] = ALL_KINDS) -> list[str]:
+        """The words used as a role in at least ``min_records`` records and in none as a
+        person's name but in a ROLE_RATIO-th of as many at most ("Fox" in "Fox Mobile Entertainment, Inc.", "the Field", "such Parent")."""
+        wanted = frozenset(kinds)
+        records: Counter[str] = Counter()
+        for (word, by), n in self.roles.items():
+            if by & wanted:
+                records[word] += n
+        return sorted(
+            t for t, n in records.items() if n >= min_records and ROLE_RATIO * self.persons[t] <= n
+        )
+
 
 def with_corpus_not_names(pack: Any, counts: CorpusCounts) -> Any:
-    """``pack`` with the run's frequent candidates added to ``pii.not_names``."""
+    """``pack`` with the run's frequent candidates added to ``pii.not_names`` and the words it
+    uses as roles to ``pii.terms``."""
     pii = pack.pii
     found = counts.frequent(pii.corpus_min_records, pii.corpus_min_share)
-    if not found:
+    roles = counts.role_words(pii.corpus_role_records, pii.role_evidence)
+    if not found and not roles:
         return pack
     have = {n.lower() for n in pii.not_names}
     extra = [n for n in found if n.lower() not in have]
-    new_pii = pii.model_copy(update={"not_names": [*pii.not_names, *extra]})
+    terms = sorted({*pii.terms, *roles})
+    new_pii = pii.model_copy(update={"not_names": [*pii.not_names, *extra], "terms": terms})
     new = pack.model_copy(update={"pii": new_pii})
     object.__setattr__(new, "source_path", pack.source_path)
     return new

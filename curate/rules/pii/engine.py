@@ -193,7 +193,13 @@ class PiiEngine:
             if dets:
                 self._add(dets)
         if rules.custom:  # the user's regexes run as written
-            custom = [Detector(c.type, c.pattern, c.before, c.after, c.check) for c in rules.custom]
+            # (a custom "name" is resolved in resolve.py: the name spreads through its record)
+            custom = [
+                Detector(
+                    c.type, c.pattern, c.before, c.after, "spread" if c.check == "name" else c.check
+                )
+                for c in rules.custom
+            ]
             self._add(custom, False)
         if "person" in wanted:
             for dets in self._name_passes():
@@ -216,6 +222,8 @@ class PiiEngine:
                     ]
                 )
         self.extra_names = frozenset(rules.extra_names)
+        self.run_terms = frozenset(rules.terms)  # words the run uses as roles (corpus.py)
+        self.role_kinds = frozenset(rules.role_evidence)  # what tells a role (terms.py)
         # (pass, find) -> outcome, per keep_values; see _ScanState
         self.outcomes: dict[bool, dict[tuple[int, str], str]] = {False: {}, True: {}}
 
@@ -409,7 +417,7 @@ class PiiEngine:
 
     def _scan_rows(self, texts: pl.Series, grp: np.ndarray, keep_values: bool) -> pl.Series:
         """The passes over ``texts`` (whole records, as ``grp`` says)."""
-        state = _ScanState(self, grp, keep_values)
+        state = _ScanState(self, grp, keep_values, texts)
         marked = texts
         held: dict[int, list[str]] = {}  # row -> the public links held out of it (_hold)
         gated: dict[object, pl.Series] = {}  # the gates' hits, and the lower-cased texts

@@ -20,6 +20,7 @@ import polars as pl
 from curate.rules.pii.detectors import check
 from curate.rules.pii.markers import _NAME_NOTE, BRACKET, CLOSE, NOTE, ROW, SEP, _canon, _open
 from curate.rules.pii.names import _PEEK_FIRST, _TITLE_CHECKS, _eponym, _peek, _redact_names
+from curate.rules.pii.terms import RecordTerms, is_term, record_terms
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine, _Pass
@@ -31,10 +32,20 @@ OUTCOME_CACHE_SIZE = 200_000
 class _ScanState:
     """Per-scan state: the names found by context in each record."""
 
-    def __init__(self, engine: PiiEngine, groups: np.ndarray, keep_values: bool) -> None:
+    def __init__(
+        self,
+        engine: PiiEngine,
+        groups: np.ndarray,
+        keep_values: bool,
+        texts: pl.Series | None = None,
+    ) -> None:
         self.engine = engine
         self.groups = groups
         self.keep_values = keep_values
+        # the raw texts, for the record's evidence that a name is a role (terms.py); None: off
+        self.texts = texts if engine.rules.role_evidence else None
+        self.terms: dict[int, RecordTerms] = {}  # group -> its terms, when first needed
+        self._by_group: tuple[np.ndarray, np.ndarray] | None = None
         self.names: dict[int, set[str]] = defaultdict(set)
         # what a find becomes depends on the pass, the value and keep_values alone: kept on
         # the engine across scans (ingest scans batch after batch, with the same greetings,
@@ -83,6 +94,13 @@ class _ScanState:
         # cost 10-25% of their scans (parts[j - 1] ends with the text before the find)
         peek, around = p.peek != "", p.peek == "around"
         words = self.engine.words
+        # names this pass redacts, for the record's evidence (terms.py): (piece, where, slots,
+        # what follows)
+        person = self.engine.type_index.get("person")
+        named: list[tuple[int, int, str, bytes]] = []
+        person_mark = (
+            _canon(person).encode() if self.texts is not None and person is not None else None
+        )
         for j in range(1, len(parts)):
             part = parts[j]
             body, close, rest = part.partition(close_b)
@@ -101,17 +119,45 @@ class _ScanState:
                     names = _NAME_NOTE.findall(outcome) if NOTE in outcome else []
                     plain = _NAME_NOTE.sub("", outcome) if names else outcome
                     got = seen[key] = (plain.encode(), names)
+                if person_mark is not None and person_mark in got[0]:
+                    named.append((j, at, body.decode(), rest))
                 if got[1]:  # names to redact elsewhere in the same record
                     noted.append((at, got[1]))
                 parts[j] = got[0] + rest
             at += len(open_b) + len(part)
-        if noted:  # the text a find is in, from where the texts start in the joined string
+        if named or noted:
             sizes = texts.str.len_bytes().to_numpy().astype(np.int64) + len(row_b)
             starts = np.cumsum(sizes) - sizes
+        if named:  # a name its record uses as a role goes back to text, and is not spread
+            which = np.searchsorted(starts, [n[1] for n in named], side="right") - 1
+            roles: set[int] = set()
+            for group, (j, at, slots, after) in zip(
+                self.groups[rows[which]].tolist(), named, strict=True
+            ):
+                value = next((v for v in slots.split(SEP) if v), "")
+                if is_term(value, self._terms(group), self.engine.words, self.engine.run_terms):
+                    parts[j] = value.encode() + after
+                    roles.add(at)
+            noted = [(at, names) for at, names in noted if at not in roles]
+        if noted:  # the text a find is in, from where the texts start in the joined string
             which = np.searchsorted(starts, [at for at, _ in noted], side="right") - 1
             for group, (_, names) in zip(self.groups[rows[which]].tolist(), noted, strict=True):
                 self.names[group].update(names)
         return b"".join(parts).split(row_b)
+
+    def _terms(self, group: int) -> RecordTerms:
+        """The words record ``group`` uses as roles (terms.record_terms), computed once."""
+        got = self.terms.get(group)
+        if got is None:
+            assert self.texts is not None
+            if self._by_group is None:  # each record's rows, found by bisection
+                order = np.argsort(self.groups, kind="stable")
+                self._by_group = (order, self.groups[order])
+            order, sorted_groups = self._by_group
+            lo, hi = np.searchsorted(sorted_groups, [group, group + 1])
+            text = "\n".join(t for t in self.texts.gather(order[lo:hi]).to_list() if t)
+            got = self.terms[group] = record_terms(text, self.engine.words, self.engine.role_kinds)
+        return got
 
     def _outcome(self, p: _Pass, body: str) -> str:
         """What a find of pass ``p`` (its slots, ``body``, maybe NOTE and _peek's
@@ -127,6 +173,10 @@ class _ScanState:
             eponym = tail and not det.after and det.check not in _TITLE_CHECKS
             if eponym and _eponym(parts[i], tail, self.engine.words):
                 out = parts[i]
+            elif det.check == "spread":  # a custom detector's name: redacted, and spread
+                mark = _canon(self.engine.type_index[det.type])
+                value = parts[i]
+                out = (mark + value + CLOSE if self.keep_values else mark) + NOTE + value + NOTE
             else:
                 out = check(det, parts[i], tail, self.engine, self.keep_values)
             self.cache[key] = out
@@ -137,6 +187,12 @@ class _ScanState:
         extra = self.engine.extra_names
         if not self.names and not extra:
             return marked
+        if self.texts is not None:  # a name its record uses as a role is not spread
+            for group, names in self.names.items():
+                terms = self._terms(group)
+                words = self.engine.words
+                run = self.engine.run_terms
+                names.difference_update([n for n in names if is_term(n, terms, words, run)])
         found = [self._rows_with_own_names(marked)] if self.names else []
         if extra:
             found.append(marked.str.contains_any(sorted(extra)).fill_null(False).arg_true())

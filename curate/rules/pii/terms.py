@@ -1,0 +1,168 @@
+"""Evidence from a record that a capitalised word is a role, not a person.
+
+A check sees one find and a few characters around it, and "Fox shall pay", "in the Field",
+"MD Anderson shall" read like names there. The record they are in says otherwise: it writes
+"the Field" (a determiner before it: a term, as in "each Licensee", "such Parent"), "Fox Mobile
+Entertainment, Inc." (part of an organisation's name: a run of capitalised words ending in a
+company suffix or head noun, "Bellicum Pharmaceuticals, Inc.", "M. D. Anderson Cancer Center",
+"Blue Hills Bank"), or defines it in quotes ('Slinger Bag Inc. (the "Company")'). A name found
+by a person detector whose every name-like token has such evidence in its record is given back
+as text (``resolve.py``), unless the record also uses the token as a person: after a personal
+title ("Mr. Wade") or after a census given name ("Dwyane Wade").
+
+Signature and notice blocks ("By: /s/ John Smith", "Attention: Jane Doe") are the contracts
+pack's own detectors, which no check resolves: they stay redacted whatever the record says.
+``record_terms`` is computed only for records holding a name find (lazily, in resolve), so
+records without one cost nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from curate.rules.pii.words import Words
+
+# a word of an organisation's name: "Fox", "M.", "AT&T", "Hyde-Park", "O'Neil"
+_ORG_TOKEN = r"[A-Z][A-Za-z0-9&'’.-]*"
+# what ends an organisation's name: a legal form (after an optional comma) ...
+_LEGAL_FORMS = (
+    r"Inc|Incorporated|Corp|Corporation|Company|Co|LLC|L\.L\.C|Ltd|Limited|LLP|L\.L\.P|LP|L\.P"
+    r"|PLC|plc|P\.L\.C|GmbH|AG|SA|S\.A|NV|N\.V|BV|B\.V|SE|S\.p\.A|SpA|S\.r\.l|Pty|K\.K|AB|ASA|Oy"
+)
+# ... or a head noun that makes the words before it a body, not a person ("Blue Hills Bank",
+# "Gordon Brothers", "Cancer Center"); a general class of company words, none from one contract
+_HEADS = (
+    r"Bank|Bancorp|Bancshares|Trust|Holdings?|Group|Partners|Partnership|Brothers|Bros"
+    r"|Cent(?:er|re)|University|College|Institute|Hospital|Clinic|Foundation|Association"
+    r"|Society|Pharmaceuticals?|Pharma|Therapeutics|Biotech|Biosciences|Biotechnolog(?:y|ies)"
+    r"|Technolog(?:y|ies)|Entertainment|Enterprises|Industries|Laborator(?:y|ies)|Labs"
+    r"|Systems|Networks|Communications|Telecom|Capital|Ventures|Investments|Securities"
+    r"|Airlines|Airways|Motors|Media|Studios|Pictures|Records|Publishing|Restaurants?|Stores"
+    r"|Brands|Worldwide|International|Software|Solutions|Energy|Resources|Petroleum|Oil|Gas"
+    r"|Mining|Insurance|Financial|Realty|Properties|Logistics|Healthcare|Health|Medical"
+    r"|Sciences|Electronics|Semiconductor|Products|Foods|Beverages|Apparel|Retail|Wireless"
+    r"|Department|Division|Committee|Board|Council"
+)
+_ORG_RE = re.compile(
+    rf"((?:{_ORG_TOKEN}[ \t]+){{0,7}}{_ORG_TOKEN})"
+    rf"(?:,?[ \t]+(?:{_LEGAL_FORMS})\.?|[ \t]+(?:{_HEADS}))(?![A-Za-z0-9])"
+)
+# a firm named after its partners: "Paul, Weiss, Rifkind, Wharton & Garrison LLP"
+_FIRM_RE = re.compile(
+    rf"(?:{_ORG_TOKEN},[ \t]+)+{_ORG_TOKEN}[ \t]+&[ \t]+{_ORG_TOKEN},?[ \t]+(?:{_LEGAL_FORMS})\b"
+)
+_ORG_END_RE = re.compile(_ORG_RE.pattern + r"[ \t,;]*$")
+# a determiner before a capitalised word that no capitalised word follows: "the Field in",
+# "such Parent,", "each Licensee's" (not "the Wade Grant": the word there is a modifier)
+_DETERMINED_RE = re.compile(
+    r"\b(?:[Tt]he|[Ss]uch|[Ee]ach|[Aa]ny|[Ss]aid|[Ee]very|[Ee]ither|[Nn]either)[ \t]+"
+    r"([A-Z][a-z]+)(?=['’]s\b|[ \t]*(?:[a-z(),.;:]|$))"
+)
+# a defined term in quotes in parentheses: ("Company"), (the “Licensee”), (hereinafter "Fox")
+_DEFINED_RE = re.compile(
+    r"\(\s*(?:(?:the|hereinafter(?:[ \t]+(?:referred[ \t]+to[ \t]+as|called))?|collectively"
+    r"|individually|each|a|an)[ \t,]+)?[\"“]"
+    r"([A-Z][A-Za-z'’-]+(?:[ \t]+[A-Z][A-Za-z'’-]+){0,3})[\"”]"
+)
+# what the record says a word is a person by: a personal title, a census given name before it
+_INITIALS = r"(?:[A-Z]\.[ \t]*){0,3}"  # "Frank D.P. Ellis", "Jeremy O. May"
+_TITLED_RE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \t]+{_INITIALS}([A-Z][a-z'’-]+)")
+_PAIR_RE = re.compile(rf"\b([A-Z][a-z]+)[ \t]+{_INITIALS}([A-Z][a-z'’-]+)\b")
+_TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+
+
+ALL_KINDS = frozenset(["organisation", "defined", "determiner"])
+
+
+def _org_words(run: str) -> list[str]:
+    words = (t.strip(".,") for t in run.split())
+    return [w for w in words if len(w) > 1]
+
+
+def roles_of(text: str, words: Words, kind: str) -> set[str]:
+    """The capitalised words ``text`` (one record) uses as a role of one ``kind``: part of an
+    organisation's name ("organisation"), a defined term in quotes ("defined"), after a
+    determiner ("determiner")."""
+    roles: set[str] = set()
+    if kind == "organisation":
+        for m in _ORG_RE.finditer(text):
+            roles.update(_org_words(m.group(0)))
+        if " & " in text:
+            for m in _FIRM_RE.finditer(text):
+                roles.update(_org_words(m.group(0)))
+    elif kind == "determiner":
+        roles.update(m.group(1) for m in _DETERMINED_RE.finditer(text))
+    elif kind == "defined":
+        for m in _DEFINED_RE.finditer(text):
+            term = m.group(1).split()
+            # a person may be defined by name ('Aitan Zacharin ("Zacharin")'): a census name
+            # in quotes is a term only after an organisation's name
+            after_org = _ORG_END_RE.search(text, max(0, m.start() - 80), m.start()) is not None
+            if after_org or not any(t in words.first_names or t in words.last_names for t in term):
+                roles.update(term)
+    return roles
+
+
+def persons_of(text: str, words: Words) -> set[str]:
+    """The capitalised words ``text`` uses as a person's name: after a personal title, or
+    after a census given name ("Dwyane" is none: "Wade" there is not)."""
+    persons = {m.group(1) for m in _TITLED_RE.finditer(text)}
+    persons.update(
+        m.group(2)
+        for m in _PAIR_RE.finditer(text)
+        if m.group(1) in words.first_names and m.group(1).lower() not in words.common_words
+    )
+    return persons
+
+
+def role_evidence(
+    text: str, words: Words, kinds: frozenset[str] = ALL_KINDS
+) -> tuple[set[str], set[str]]:
+    """The words ``text`` uses as a role of one of ``kinds``, and those it uses as a person's."""
+    roles: set[str] = set()
+    for kind in kinds:
+        roles |= roles_of(text, words, kind)
+    return roles, persons_of(text, words)
+
+
+@dataclass(frozen=True)
+class RecordTerms:
+    """What one record says of its capitalised words (``role_evidence``)."""
+
+    roles: frozenset[str]
+    persons: frozenset[str]
+
+    def role(self, word: str, run_terms: frozenset[str]) -> bool:
+        """``word`` is a role here: the record uses it as one, or the run does (``run_terms``,
+        see corpus.py) and this record never as a person's name."""
+        return word not in self.persons and (word in self.roles or word in run_terms)
+
+
+def record_terms(text: str, words: Words, kinds: frozenset[str] = ALL_KINDS) -> RecordTerms:
+    """``role_evidence`` of one record's text."""
+    roles, persons = role_evidence(text, words, kinds)
+    return RecordTerms(frozenset(roles), frozenset(persons))
+
+
+def is_term(
+    value: str, terms: RecordTerms, words: Words, run_terms: frozenset[str] = frozenset()
+) -> bool:
+    """Every name-like token of a find (``value``) is a role in its record (``terms``): the
+    find names a role, not a person. Initials, lower-case words ("and", "to") and common words the
+    name checks did not take as a name ("Software Image": only "Software" was) do not count;
+    a word in capitals counts as the word written so ("SOFTWARE")."""
+    seen = False
+    for t in _TOKEN_RE.findall(value):
+        t = t[:-2] if t.endswith(("'s", "’s")) else t
+        low = t.lower()
+        if len(t) < 2 or t[0].islower():  # "to Fox": the check's context, no name
+            continue
+        word = t[:1] + t[1:].lower() if t.isupper() else t
+        if terms.role(word, run_terms):
+            seen = True
+        elif low not in words.common_words:
+            return False
+    return seen

@@ -1,0 +1,138 @@
+"""A capitalised word its record (or the run) uses as a role is no person (issue 18 item 1):
+curate.rules.pii.terms, applied where names are resolved (resolve.py), and counted over a
+run by the corpus pass (corpus.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+import pytest
+
+from curate.errors import RulesError
+from curate.rules import load_rule_pack
+from curate.rules.pack import PiiRules
+from curate.rules.pii import engine_for, words
+from curate.rules.pii.corpus import CorpusCounts, with_corpus_not_names
+from curate.rules.pii.engine import PiiEngine
+from curate.rules.pii.terms import is_term, record_terms
+
+
+def _redact(texts: list[str], rules: PiiRules, groups: list[int] | None = None) -> list[str]:
+    """Placeholders as ingest writes them (one record per text unless ``groups``)."""
+    engine = PiiEngine(rules)
+    grp = np.arange(len(texts)) if groups is None else np.asarray(groups)
+    scan = engine.scan(pl.Series(texts), grp, keep_values=True)
+    return scan.redacted("placeholder", 0).to_list()
+
+
+DEFAULT = load_rule_pack("default").pii
+CONTRACTS = load_rule_pack("contracts").pii
+LEGAL = DEFAULT.model_copy(update={"role_evidence": ["organisation", "defined", "determiner"]})
+OFF = DEFAULT.model_copy(update={"role_evidence": []})
+
+
+def test_a_company_name_in_the_record_makes_its_words_no_person() -> None:
+    text = (
+        "Licensor: Fox Mobile Entertainment, Inc.\n\n"
+        "Licensee hereby grants to Fox a limited, non-exclusive license."
+    )
+    assert "[PERSON]" in _redact([text], OFF)[0]  # without the evidence: "to Fox" is a name
+    assert "[PERSON]" not in _redact([text], DEFAULT)[0]
+    # a firm named after its partners, and a body with a head noun
+    firm = "with a copy to: Paul, Weiss, Rifkind, Wharton & Garrison LLP, New York"
+    assert "Paul, Weiss" in _redact([firm], DEFAULT)[0]
+
+
+def test_the_evidence_is_the_records_own() -> None:
+    """Another record's company says nothing of this one's "Fox" (no corpus pass here)."""
+    texts = ["Fox Mobile Entertainment, Inc. is the licensor.", "The fee goes to Fox today."]
+    out = _redact(texts, DEFAULT)
+    assert "Fox Mobile" in out[0] and "[PERSON]" in out[1]
+    assert "[PERSON]" not in _redact(texts, DEFAULT, [0, 0])[1]  # one record: one evidence
+
+
+def test_a_determiner_is_evidence_in_legal_text_only() -> None:
+    clause = "The Licensee may sell in the Field. Parent shall pay Field royalties."
+    assert "Field" in _redact([clause], LEGAL)[0]
+    # in prose "the Jensen novel" names a person: the default pack takes no determiner
+    prose = "Unlike the Jensen novel, it's not about ships. Jensen wrote it in May."
+    assert "Jensen" not in _redact([prose], DEFAULT)[0]
+
+
+def test_a_person_the_record_names_as_one_stays_a_person() -> None:
+    """'Wade Enterprises, LLC' is a company, but the record also writes 'Dwight Wade' and
+    'Mr. Wade': there Wade is a person."""
+    text = (
+        "Wade Enterprises, LLC and Dwight Wade agree. Payment to Wade within ten days. "
+        "Mr. Wade shall attend."
+    )
+    out = _redact([text], LEGAL)[0]
+    assert "to [PERSON] within" in out and "Mr. [PERSON]" in out
+
+
+def test_signatures_and_notice_contacts_stay_redacted() -> None:
+    text = (
+        "ACME HOLDINGS, INC.\n\nBy: /s/ John Smith\nName: John Smith\nTitle: CEO\n\n"
+        "Attention: Mary Jones, General Counsel"
+    )
+    out = _redact([text], CONTRACTS)[0]
+    assert "John Smith" not in out and "Mary Jones" not in out
+
+
+def test_contracts_signatures_anywhere_and_spread_through_the_record() -> None:
+    """'/s/' signs a name wherever it is; the name is then redacted wherever else its record
+    writes it ('Name: Anthony D'Amato' after a signature on the same line)."""
+    text = (
+        "PFIZER INC. By /s/ Michael Gladstone By /s/ Kevin Conroy\n"
+        "By: /s/ Anthony D'Amato Name: Anthony D'Amato Title: CFO\n"
+        "INATIONS CORP. By: /s/ A. Dale Mayo By: A. Dale Mayo Name:"
+    )
+    out = _redact([text], CONTRACTS)[0]
+    for name in ("Gladstone", "Conroy", "Amato", "Mayo"):
+        assert name not in out, out
+    assert out.count("By ") == 2 and "Title: CFO" in out  # "By" is not taken into a name
+
+
+def test_is_term_counts_name_like_tokens_only() -> None:
+    w = words.load()
+    terms = record_terms('MS Software Image. Blue Hills Bank ("Bank").', w)
+    assert is_term("Software Image", terms, w)  # "Image": a common word the check left
+    assert is_term("Blue Hills", terms, w)
+    assert is_term("SOFTWARE", terms, w)
+    assert not is_term("Client and Keith", record_terms("the Client is", w), w)
+
+
+def test_corpus_counts_role_words_across_the_run() -> None:
+    """A word the run uses as a role in five times as many records as it uses it as a
+    person's is a term run-wide; one used as a person's name as often is not."""
+    texts = [f"Payment by Kitov Pharma Ltd. number {i}." for i in range(5)]
+    texts += [f"Section {i}: the Company shall pay." for i in range(3)]
+    texts += ["Andy North and the North America, Inc. team.", "Andy North signs."]
+    counts = CorpusCounts()
+    counts.add(pl.DataFrame({"text": texts}), ["text"])
+    found = counts.role_words(1)
+    assert "Kitov" in found and "Company" in found and "North" not in found
+    assert "Company" not in counts.role_words(1, ["organisation"])  # only "the Company"
+    pack = load_rule_pack("default")
+    pack = pack.model_copy(update={"pii": pack.pii.model_copy(update={"corpus_min_records": 50})})
+    run = with_corpus_not_names(pack, counts).pii
+    assert "Kitov" in run.terms
+    # a section that never names the company in full: "Kitov" is no person there
+    assert "[PERSON]" in _redact(["The goods go to Kitov today."], pack.pii)[0]
+    assert "[PERSON]" not in _redact(["The goods go to Kitov today."], run)[0]
+
+
+def test_unknown_role_evidence_is_an_error_naming_the_key(tmp_path: Path) -> None:
+    path = tmp_path / "pack.toml"
+    path.write_text('name = "x"\nextends = "default"\n[pii]\nrole_evidence = ["nouns"]\n')
+    with pytest.raises(RulesError, match=r"pii\.role_evidence"):
+        load_rule_pack(path)
+
+
+def test_contexts_with_no_name_cost_no_evidence() -> None:
+    """The record's evidence is read only for records with a name find."""
+    engine = engine_for(DEFAULT)
+    scan = engine.scan(pl.Series(["no names here", "call 555-123-4567"]), keep_values=False)
+    assert "[PERSON]" not in "".join(scan.redacted("placeholder", 0).to_list())

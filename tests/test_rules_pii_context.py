@@ -492,3 +492,9 @@ def test_a_thing_called_x_is_no_person(engine: PiiEngine) -> None:
     text = "I was taking something called Lyrica. I live in a town called Tullahoma."
     assert redact(engine, text) == text
     assert redact(engine, "a guy called Mikkel Jensen answered") == "a guy called [PERSON] answered"
+
+
+def test_names_after_a_nurses_credential() -> None:
+    """ "RN" or "HO" (house officer) before a name in a note, in the note's case."""
+    got = redact(CLINICAL, "pt seen by RN Sallese, then per HO KAREN. plan d/w team.")
+    assert got == "pt seen by RN [PERSON], then per HO [PERSON]. plan d/w team."

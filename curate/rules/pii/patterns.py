@@ -606,7 +606,10 @@ NAME_CONTEXTS = [
 CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, artery, ...
     rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*(?:[,:]|-+)?[ \t]*",
     r"\b(?i:nurse|attending|resident|fellow|caseworker|case manager|social worker|chaplain"
-    r"|house officer|house staff|therapist|pharmacist|dietitian)[ \t]+",
+    r"|house officer|house staff|therapist|pharmacist|dietitian)[ \t]+"
+    # a nurse's or house officer's credential before a census given name: "RN KAREN", "per
+    # HO Domenico" (check "known": a given name in lower or upper case; not NP, nasal prongs)
+    r"|\b(?:RN|rn|HO)[ \t]+",
     r"\b(?i:(?:spoke|spoken|speak|talk|talked|met|meet|discussed|follow(?:ed)? up)"
     r"(?:[ \t]+[A-Za-z]+ly)?[ \t]+with|my name is|call me|contact(?: person)?:?)[ \t]+",
 ]

@@ -396,6 +396,7 @@ def test_a_brand_that_is_a_common_word_is_no_name_part_after_a_title() -> None:
         ("per karen pt to go home. karen aware.", "per [PERSON] pt to go home. [PERSON] aware."),
         # but not a nursing word that is also a given name, nor an eponym before its thing
         ("MAE TO COMMAND. max assist to chair.", "MAE TO COMMAND. max assist to chair."),
+        ("s/p cardiac arrest, AMI peak CPK 5600.", "s/p cardiac arrest, AMI peak CPK 5600."),
         ("FLUID IN DOUGLAS POUCH ON US.", "FLUID IN DOUGLAS POUCH ON US."),
         # nor a given name that real English text writes as a word (given_names_as_words.txt)
         ("rash from poison ivy this weekend.", "rash from poison ivy this weekend."),
@@ -498,3 +499,8 @@ def test_names_after_a_nurses_credential() -> None:
     """ "RN" or "HO" (house officer) before a name in a note, in the note's case."""
     got = redact(CLINICAL, "pt seen by RN Sallese, then per HO KAREN. plan d/w team.")
     assert got == "pt seen by RN [PERSON], then per HO [PERSON]. plan d/w team."
+
+
+def test_two_month_days_run_together_in_a_note() -> None:
+    got = redact(CLINICAL, "HAD TREATMENTS 10/03/10/04 AND DUE FOR XRT AGAIN TOMORROW.")
+    assert got == "HAD TREATMENTS [DATE] AND DUE FOR XRT AGAIN TOMORROW."

@@ -103,6 +103,14 @@ MONTH_DAY = r"\d{1,2}/\d{1,2}(?:-\d{1,2}/\d{1,2})?"
 # (not a decade, "the '90s"; after a number only as "74'." at a word's end: clinical packs
 # only, where "20' container" is no concern)
 APOSTROPHE_YEARS = [  # (and a month/year glued to a word: clinical packs, like these)
+    # two month/days run together: "TREATMENTS 10/03/10/04" (each part a month and a day)
+    Detector(
+        "date",
+        rf"{M_}/{D_}/{M_}/{D_}",
+        before=NUM_BEFORE,
+        after=NUM_AFTER,
+        gate=SLASH_GATE,
+    ),
     # a month and a two-digit year that no day can be, glued to a word: "s/p pelvic fx4/97"
     # (not a spine level, "L4/5", nor a ratio)
     Detector(

@@ -172,6 +172,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return _trailing_span(value, wrap, eng, eponyms=True)
     if det.check == "pair":
         first, last = value.split()[0], value.split()[-1]
+        if first.lower() in eng.words.clinical_words:
+            return value  # "AMI peak", "max assist": a nursing word, not a given name
         if last.title() not in eng.listed or not _word_ok(last, eng):
             return _lone_given(value, first, wrap, eng)
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))

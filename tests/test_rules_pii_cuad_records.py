@@ -162,17 +162,65 @@ def person_figures(name: str, records: pl.DataFrame, pack: RulePack) -> dict[str
     }
 
 
+LEGAL_RUN = LABELS / "legal_run.toml"
+
+
+def test_heldout_labels_are_well_formed() -> None:
+    """cuad_heldout.jsonl: 100 finds of the default pack (without the record's evidence) not
+    in cuad.jsonl; cuad_heldout_contracts.jsonl: 50 of the contracts pack (README.md)."""
+    for name, n in (("cuad_heldout.jsonl", 100), ("cuad_heldout_contracts.jsonl", 50)):
+        items = _load(name)
+        assert len(items) == n and len({x["id"] for x in items}) == n
+        for x in items:
+            context, original = str(x["context"]), str(x["original"])
+            offset = int(str(x["offset"]))
+            assert len(context) <= 200 and x["label"] in ("person", "not_person"), x["id"]
+            assert context[offset : offset + len(original)] == original, x["id"]
+
+
+def test_contracts_pack_on_heldout_contexts() -> None:
+    """Each held-out context alone (as test_rules_pii_labels.py measures): 45 of 48 still
+    redacted [PERSON] are persons (the others: 'Attention: Chief Financial Officer' and kin)."""
+    from tests.test_rules_pii_labels import redacted_as
+
+    items = _load("cuad_heldout_contracts.jsonl")
+    hit = [x for x, t in zip(items, redacted_as(items, "contracts"), strict=True) if "person" in t]
+    assert len(hit) >= 45
+    assert sum(x["label"] == "person" for x in hit) / len(hit) >= 0.90
+
+
 @pytest.mark.slow
 def test_whole_records_hold_the_labelled_finds(cuad: tuple[pl.DataFrame, CorpusCounts]) -> None:
-    """The measure below is over most of the sample: at most 20 of 150 contexts are in no
-    record today (the CUAD table's Parties column, no longer ingested)."""
+    """The measure below is over most of the sample: 11 of 150 contexts are in no record
+    today (the CUAD table's Parties column, no longer ingested); every held-out one is."""
     records, counts = cuad
-    figures = person_figures("cuad.jsonl", records, as_ingest("contracts", counts))
-    assert figures["absent"] <= 20, figures
+    pack = as_ingest("contracts", counts)
+    assert person_figures("cuad.jsonl", records, pack)["absent"] <= 11
+    assert person_figures("cuad_heldout.jsonl", records, pack)["absent"] == 0
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="measured below 0.90 on whole records; see the figures")
+def test_contracts_pack_on_whole_cuad_records(cuad: tuple[pl.DataFrame, CorpusCounts]) -> None:
+    """The shipped contracts config: 13 of 14 [PERSON] are persons, 13 of the 28 persons
+    still redacted (7 of 7 and 7 of 28 before signatures anywhere and the names spread through
+    their record; the one not: "Mr. & Mrs. Smith", a film). Held out (drawn from this pack's
+    finds, labelled before measuring): 46 of 50."""
+    records, counts = cuad
+    pack = as_ingest("contracts", counts)
+    tuned = person_figures("cuad.jsonl", records, pack)
+    assert tuned["precision"] >= 0.90 and tuned["persons_redacted"] >= 13, tuned
+    held = person_figures("cuad_heldout_contracts.jsonl", records, pack)
+    assert held["precision"] >= 0.90, held
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="default pack on whole CUAD records: 0.28 of 101 [PERSON] are persons, all 28 "
+    "persons redacted (0.24 of 115 without the record's role evidence); held out 0.18 of 87 "
+    "(0.16 of 100). Most are parties named alone in a section ('Kitov shall use'): only the "
+    "run knows them, and the default pack runs no corpus pass",
+)
 def test_default_pack_person_precision_on_whole_cuad_records(
     cuad: tuple[pl.DataFrame, CorpusCounts],
 ) -> None:
@@ -182,9 +230,17 @@ def test_default_pack_person_precision_on_whole_cuad_records(
 
 
 @pytest.mark.slow
-def test_contracts_pack_person_precision_on_whole_cuad_records(
+def test_the_runs_evidence_doubles_precision_on_whole_records(
     cuad: tuple[pl.DataFrame, CorpusCounts],
 ) -> None:
+    """The generic name detectors with the run's evidence (corpus pass on, determiners too:
+    ``legal_run.toml``) on CUAD: 0.62 of 45 [PERSON] are persons with all 28 persons kept
+    (0.28 of 101 without); held out 0.37 of 43 (0.18 of 87). Below 0.90: why the contracts
+    pack keeps the generic detectors off."""
     records, counts = cuad
-    figures = person_figures("cuad.jsonl", records, as_ingest("contracts", counts))
-    assert figures["precision"] >= 0.90, figures
+    pack = as_ingest(str(LEGAL_RUN), counts)
+    assert pack.pii.terms, "the corpus pass found no role words"
+    tuned = person_figures("cuad.jsonl", records, pack)
+    assert tuned["precision"] >= 0.60 and tuned["persons_redacted"] >= 27, tuned
+    held = person_figures("cuad_heldout.jsonl", records, pack)
+    assert held["precision"] >= 0.33 and held["persons_redacted"] == held["persons"], held

@@ -54,6 +54,7 @@ _ORG_RE = re.compile(
 _FIRM_RE = re.compile(
     rf"(?:{_ORG_TOKEN},[ \t]+)+{_ORG_TOKEN}[ \t]+&[ \t]+{_ORG_TOKEN},?[ \t]+(?:{_LEGAL_FORMS})\b"
 )
+_ORG_WORD_RE = re.compile(rf"(?:{_LEGAL_FORMS}|{_HEADS})")
 _ORG_END_RE = re.compile(_ORG_RE.pattern + r"[ \t,;]*$")
 # a determiner before a capitalised word that no capitalised word follows: "the Field in",
 # "such Parent,", "each Licensee's" (not "the Wade Grant": the word there is a modifier)
@@ -107,14 +108,18 @@ def roles_of(text: str, words: Words, kind: str) -> set[str]:
 
 
 def persons_of(text: str, words: Words) -> set[str]:
-    """The capitalised words ``text`` uses as a person's name: after a personal title, or
-    after a census given name ("Dwyane" is none: "Wade" there is not)."""
+    """The capitalised words ``text`` uses as a person's name: after a personal title, or a
+    census given name and the word after it ("Dwyane" is none: "Wade" there is not)."""
     persons = {m.group(1) for m in _TITLED_RE.finditer(text)}
-    persons.update(
-        m.group(2)
-        for m in _PAIR_RE.finditer(text)
-        if m.group(1) in words.first_names and m.group(1).lower() not in words.common_words
-    )
+    for m in _PAIR_RE.finditer(text):
+        given, last = m.group(1), m.group(2)
+        # "Steve Jacobs": both words a person's; not "Otis Worldwide", "Wade Enterprises"
+        if (
+            given in words.first_names
+            and given.lower() not in words.common_words
+            and not _ORG_WORD_RE.fullmatch(last)
+        ):
+            persons.update((given, last))
     return persons
 
 

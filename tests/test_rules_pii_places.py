@@ -39,6 +39,9 @@ def redact(engine: PiiEngine, text: str) -> str:
         "got a ticket from Blackburn to Grantham",
         "Warrington town centre has no signal",
         "the gate agents in Savannah were great",
+        "Is Chester - Rhyl still a bus replacement today?",  # a route
+        "will the Euston to Preston trains be running",
+        "the 06:52 Edinburgh to 09:15 Preston was late",  # a train's time
     ],
 )
 def test_towns_in_place_contexts_are_no_person(text: str) -> None:
@@ -53,6 +56,8 @@ def test_towns_in_place_contexts_are_no_person(text: str) -> None:
         ("Say hi to Chester for me", "Say hi to [PERSON] for me"),
         ("Hi David Reading station is shut", "Hi [PERSON] Reading station is shut"),
         ("I met John Smith at the bar", "I met [PERSON] at the bar"),
+        ("John Smith to Crewe, over", "[PERSON] to Crewe, over"),
+        ("Hi Gary - thanks", "Hi [PERSON] - thanks"),
     ],
 )
 def test_given_names_that_are_towns_stay_persons(text: str, expected: str) -> None:

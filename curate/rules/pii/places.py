@@ -87,7 +87,14 @@ def _regions() -> str:
     return rf"(?:{STATE_NAMES}|{COUNTRY}|(?:{STATE_CODES}|{extra})\b)"
 
 
-_REGION = rf",[ \t]*{_regions()}"
+def _codes_alone() -> str:
+    from curate.rules.pii.not_person import STATE_CODES_ALONE
+
+    return STATE_CODES_ALONE
+
+
+# (a state's code without a comma only where not_person.TOWN_STATE_CODE takes one: "Chicago IL")
+_REGION = rf"(?:,[ \t]*{_regions()}|[ \t]+(?:{_codes_alone()})\b)"
 # a town after its preposition (maybe after a word of a journey or an address, or a time:
 # "train to", "lives in", "18:28 to"), maybe with a region after a comma ("in Leeds, UK")
 AFTER_PREP = rf"\b(?:(?:{_LEAD})[ \t]+)?(?i:{_PREP})[ \t]+{_NAMES}(?:{_REGION})?\b"
@@ -95,6 +102,13 @@ AFTER_PREP = rf"\b(?:(?:{_LEAD})[ \t]+)?(?i:{_PREP})[ \t]+{_NAMES}(?:{_REGION})?
 BEFORE_PLACE_WORD = rf"\b{_NAMES}[ \t]+(?i:{PLACE_WORDS})\b"
 # a town, a comma, a region: "Leeds, UK", "Marina, Calif"
 BEFORE_REGION = rf"\b{_NAMES}{_REGION}\b"
+# a town after a train's time: "06:52 Edinburgh to 09:15 Preston"
+_TIME = r"[0-9]{1,2}[:.][0-9]{2}"
+AFTER_TIME = rf"\b{_TIME}[ \t]+{_NAMES}\b"
+# a route: two names with a dash or "to" between ("Chester - Rhyl", "Euston to Preston")
+_ROUTE_SEP = r"[ \t]+(?:-|–|to)[ \t]+"
+ROUTE = rf"\b{_NAMES}{_ROUTE_SEP}{_NAMES}\b"
+_ROUTE_RE = re.compile(rf"(?P<a>{_NAMES})(?P<sep>{_ROUTE_SEP})(?P<b>{_NAMES})")
 
 
 @functools.cache
@@ -107,7 +121,8 @@ def _states() -> frozenset[str]:
 def _us_state() -> re.Pattern[str]:
     from curate.rules.pii.not_person import STATE_CODES, STATE_NAMES
 
-    return re.compile(rf",[ \t]*(?:{STATE_NAMES}|(?:{STATE_CODES})\b)")
+    alone = _codes_alone()
+    return re.compile(rf"(?:,[ \t]*(?:{STATE_NAMES}|(?:{STATE_CODES})\b)|[ \t]+(?:{alone})\b)")
 
 
 _US_STATE = _us_state()
@@ -124,6 +139,8 @@ def place_detectors() -> list[Detector]:
         Detector("person", AFTER_PREP, check="listed"),
         Detector("person", BEFORE_PLACE_WORD, check="listed"),
         Detector("person", BEFORE_REGION, check="listed"),
+        Detector("person", AFTER_TIME, check="listed"),
+        Detector("person", ROUTE, check="listed"),
     ]
 
 
@@ -153,9 +170,10 @@ def place_span(
     the census-name check, for the words that are no town."""
     m = _PARSE.fullmatch(value)
     if m is None:
-        return None
+        return _route(value, engine, names)
     lead, prep, word, region = m.group("lead", "prep", "word", "region")
-    if prep is None and word is None and region is None:
+    timed = lead is not None and lead[:1].isdigit()  # "09:15 Preston"
+    if prep is None and word is None and region is None and not timed:
         return None
     body, at = m.group("body"), m.start("body")
     if body in _states():  # "to New York, New Jersey or CT": states, no town
@@ -171,9 +189,9 @@ def place_span(
         Cloud")."""
         return text if any(p in text for p in phrases) else names(text)
 
-    state = region is not None and _US_STATE.search(region) is not None
+    state = region is not None and _US_STATE.match(region) is not None
     start, n = 0, _town_at(words, 0, engine)
-    if prep is None:  # before a place word or a region: the first town that ends the words
+    if prep is None and not timed:  # before a place word or a region: the last town
         start, n = next(
             (
                 (j, k)
@@ -201,6 +219,8 @@ def place_span(
     # an address: after "lives in", or with a US state ("Everett, WA": not_person.TOWN_STATE)
     # (in a clinical pack's notes, lowercase_names, a town is PHI wherever it stands)
     lives = (lead or "").lower() in ADDRESS_WORDS
+    # (a town named with a place's last word, "Maple Valley": an address, as names._listed_span)
+    lives = lives or words[start + n - 1] in engine.words.place_words
     address = town is not None and (state or lives or engine.rules.lowercase_names)
     place = town(value[a:b]) if address and town is not None else value[a:b]
     before, after = value[:a], value[b:]
@@ -209,3 +229,42 @@ def place_span(
     if stop < len(words):
         after = rest(value[b : spans[-1][1]]) + value[spans[-1][1] :]
     return before + place + after
+
+
+def _route(value: str, engine: PiiEngine, names: Callable[[str], str]) -> str | None:
+    """A route ("Chester - Rhyl", "Euston to Preston"): a side that is a town is a place when
+    the other side is a town too or no census name ("talk to Preston" has no route; "Gary to
+    Preston" stays the census check's); None when ``value`` is no route."""
+    m = _ROUTE_RE.fullmatch(value)
+    if m is None:
+        return None
+    a, sep, b = m.group("a", "sep", "b")
+    wa, wb = a.split(), b.split()
+    # the left side's town ends it ("Is Chester - Rhyl": "Chester"), the right's starts it
+    cut = next((j for j in range(len(wa)) if _town_at(wa, j, engine) == len(wa) - j), len(wa))
+    n_b = _town_at(wb, 0, engine)
+    first = engine.words.first_names
+    town_a = " ".join(wa[cut:])
+    town_b = " ".join(wb[:n_b])
+    # two given names are persons ("Gary to Madison": both towns too)
+    both_given = town_a in first and town_b in first
+
+    def keep(town: str, other: list[str], other_town: str) -> bool:
+        if not town or both_given:
+            return False
+        return bool(other_town) or not any(w in engine.listed for w in other)
+
+    def rest(text: str) -> str:
+        return text if any(p in text for p in engine.words.phrases) else names(text)
+
+    left = (
+        (rest(" ".join(wa[:cut])) + " " if cut else "") + town_a
+        if keep(town_a, wb, town_b)
+        else rest(a)
+    )
+    right = (
+        town_b + ((" " + rest(" ".join(wb[n_b:]))) if n_b < len(wb) else "")
+        if keep(town_b, wa[cut:] or wa, town_a)
+        else rest(b)
+    )
+    return left + sep + right

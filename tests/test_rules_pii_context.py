@@ -504,3 +504,21 @@ def test_names_after_a_nurses_credential() -> None:
 def test_two_month_days_run_together_in_a_note() -> None:
     got = redact(CLINICAL, "HAD TREATMENTS 10/03/10/04 AND DUE FOR XRT AGAIN TOMORROW.")
     assert got == "HAD TREATMENTS [DATE] AND DUE FOR XRT AGAIN TOMORROW."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a surname with a letter beyond ASCII after a known given name: the census-name pass
+        # (ASCII) left "ý" / "öm" behind ("[PERSON]ý")
+        (
+            "You can tell he was a huge Michal Horký fan.",
+            "You can tell he was a huge [PERSON] fan.",
+        ),
+        ("the verses from Emmie Ström's tales", "the verses from [PERSON]'s tales"),
+        # no given name first: German nouns, a firm
+        ("Meine Größe ist gut. Die Bestätigung fehlt.", "Meine Größe ist gut. Die Bestätigung fehlt."),
+    ],
+)
+def test_accented_surnames_after_a_given_name(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

@@ -170,6 +170,14 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
             return value
         # from the end: "Hanne I. Kreutzmann" whole, "When I. Smith" from the initial
         return _trailing_span(value, wrap, eng, eponyms=True)
+    if det.check == "given_pair":  # "Michal Horký": a known given name first
+        tokens = [t for t in value.split() if not _is_initial(t)]
+        first = tokens[0]
+        if first not in eng.listed or first not in eng.words.first_names:
+            return value
+        if not all(_word_ok(t, eng) for t in tokens):
+            return value
+        return wrap(value) + "".join(f"{NOTE}{t}{NOTE}" for t in tokens)
     if det.check == "pair":
         first, last = value.split()[0], value.split()[-1]
         if first.lower() in eng.words.clinical_words:

@@ -20,7 +20,7 @@ import polars as pl
 from curate.rules.pii.detectors import check
 from curate.rules.pii.markers import _NAME_NOTE, BRACKET, CLOSE, NOTE, ROW, SEP, _canon, _open
 from curate.rules.pii.names import _PEEK_FIRST, _TITLE_CHECKS, _eponym, _peek, _redact_names
-from curate.rules.pii.terms import RecordTerms, is_term, record_terms
+from curate.rules.pii.terms import NO_TERMS, RecordTerms, is_term, record_terms, role_gate
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine, _Pass
@@ -45,7 +45,7 @@ class _ScanState:
         # the raw texts, for the record's evidence that a name is a role (terms.py); None: off
         self.texts = texts if engine.rules.role_evidence else None
         self.terms: dict[int, RecordTerms] = {}  # group -> its terms, when first needed
-        self._by_group: tuple[np.ndarray, np.ndarray] | None = None
+        self._by_group: tuple[np.ndarray, np.ndarray, list[str | None], np.ndarray] | None = None
         self.names: dict[int, set[str]] = defaultdict(set)
         # what a find becomes depends on the pass, the value and keep_values alone: kept on
         # the engine across scans (ingest scans batch after batch, with the same greetings,
@@ -150,13 +150,22 @@ class _ScanState:
         got = self.terms.get(group)
         if got is None:
             assert self.texts is not None
-            if self._by_group is None:  # each record's rows, found by bisection
+            if self._by_group is None:  # each record's rows (bisection), its texts, the gate
                 order = np.argsort(self.groups, kind="stable")
-                self._by_group = (order, self.groups[order])
-            order, sorted_groups = self._by_group
+                # rows that can hold evidence at all: one Rust pass, so that most records
+                # with a name (a greeting's, a signature's) cost no Python regex
+                gate = role_gate(self.engine.role_kinds)
+                maybe = self.texts.str.contains(gate).fill_null(False).to_numpy()
+                self._by_group = (order, self.groups[order], self.texts.to_list(), maybe)
+            order, sorted_groups, texts, maybe = self._by_group
             lo, hi = np.searchsorted(sorted_groups, [group, group + 1])
-            text = "\n".join(t for t in self.texts.gather(order[lo:hi]).to_list() if t)
-            got = self.terms[group] = record_terms(text, self.engine.words, self.engine.role_kinds)
+            rows = order[lo:hi]
+            if not self.engine.run_terms and not maybe[rows].any():
+                got = NO_TERMS
+            else:
+                text = "\n".join(t for t in (texts[r] for r in rows) if t)
+                got = record_terms(text, self.engine.words, self.engine.role_kinds)
+            self.terms[group] = got
         return got
 
     def _outcome(self, p: _Pass, body: str) -> str:

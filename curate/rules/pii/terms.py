@@ -146,10 +146,32 @@ class RecordTerms:
         return word not in self.persons and (word in self.roles or word in run_terms)
 
 
+NO_TERMS = RecordTerms(frozenset(), frozenset())
+
+
 def record_terms(text: str, words: Words, kinds: frozenset[str] = ALL_KINDS) -> RecordTerms:
     """``role_evidence`` of one record's text."""
-    roles, persons = role_evidence(text, words, kinds)
-    return RecordTerms(frozenset(roles), frozenset(persons))
+    roles: set[str] = set()
+    for kind in kinds:
+        roles |= roles_of(text, words, kind)
+    if not roles:
+        return NO_TERMS
+    return RecordTerms(frozenset(roles), frozenset(persons_of(text, words)))
+
+
+def role_gate(kinds: frozenset[str]) -> str:
+    """A regex (Rust's) that every text holding evidence of one of ``kinds`` matches: the
+    records of the others cost no Python regex."""
+    parts = []
+    if "organisation" in kinds:
+        parts.append(rf"(?-u:\b)(?:{_LEGAL_FORMS}|{_HEADS})(?-u:\b)")  # ASCII: 3x faster
+    if "defined" in kinds:
+        parts.append(r"\([^)]{0,60}[\"“]")
+    if "determiner" in kinds:
+        parts.append(
+            r"\b(?:[Tt]he|[Ss]uch|[Ee]ach|[Aa]ny|[Ss]aid|[Ee]very|[Ee]ither|[Nn]either)[ \t]+[A-Z]"
+        )
+    return "|".join(parts) or "$^"
 
 
 def is_term(

@@ -111,7 +111,7 @@ def test_ibm_heldout_person_placeholders_are_persons() -> None:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 0.89 (126 of 142 still-redacted twcs [PERSON] are persons; 0.85, 126 of "
+    reason="measured 0.89 (126 of 141 still-redacted twcs [PERSON] are persons; 0.85, 126 of "
     "148, without the town gazetteer of places.py; 0.84 of 150 before this session)",
 )
 def test_twcs_person_placeholders_are_persons(twcs_items: list[Item]) -> None:

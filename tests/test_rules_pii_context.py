@@ -517,8 +517,17 @@ def test_two_month_days_run_together_in_a_note() -> None:
         ),
         ("the verses from Emmie Ström's tales", "the verses from [PERSON]'s tales"),
         # no given name first: German nouns, a firm
-        ("Meine Größe ist gut. Die Bestätigung fehlt.", "Meine Größe ist gut. Die Bestätigung fehlt."),
+        (
+            "Meine Größe ist gut. Die Bestätigung fehlt.",
+            "Meine Größe ist gut. Die Bestätigung fehlt.",
+        ),
     ],
 )
 def test_accented_surnames_after_a_given_name(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+def test_nasal_prongs_are_no_nurse_practitioner() -> None:
+    """ "NP" after an oxygen flow is nasal prongs: "Sats" was a [PERSON] after it."""
+    got = redact(CLINICAL, "On 2L NP Sats 96%. Seen by NP Sallese today.")
+    assert got == "On 2L NP Sats 96%. Seen by NP [PERSON] today."

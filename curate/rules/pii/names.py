@@ -353,6 +353,10 @@ _THING_CALLED = re.compile(
 )
 
 
+# oxygen by nasal prongs before a word: "2L NP Sats", "4 LITERS NP Wean"
+_NASAL_PRONGS = re.compile(rb"[0-9][ \t]*(?i:l|lpm|liters?|litres?)?[ \t]*(?:NP|np)\Z")
+
+
 def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     """What is around a name find (UTF-8: what ``before`` ends with, if ``around``; what
     ``rest`` starts with), as flags for its check after NOTE: "p" after a speaker's label, "t"
@@ -384,6 +388,8 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
         flags = "t" + flags  # "Yes, doctor. Guess what": a sentence's end, not a title
     elif end.endswith(b"called") and _THING_CALLED.search(end):
         flags = "x" + flags  # "a drug called Lyrica": no person
+    elif end[-2:].upper() == b"NP" and _NASAL_PRONGS.search(end):
+        flags = "x" + flags  # "O2 2L NP Sats 96%": nasal prongs, not a nurse practitioner
     return _flag_bytes(flags) if flags else b""
 
 

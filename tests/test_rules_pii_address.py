@@ -149,6 +149,12 @@ def test_non_us_lower_case_and_odd_address_lines(text: str, expected: str) -> No
     assert redact(DEFAULT, text) == expected
 
 
+def test_a_phone_after_a_unit_line_is_no_postcode() -> None:
+    """A 3-digit postcode ends a unit line's town lines, but not a phone's first group."""
+    text = "Ship to 12 háaleitisbraut 71 apt. 762\n 655 437 108 is my phone"
+    assert redact(DEFAULT, text) == "Ship to [ADDRESS]\n [PHONE] is my phone"
+
+
 @pytest.mark.parametrize(
     "text",
     [

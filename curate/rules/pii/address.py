@@ -250,6 +250,9 @@ UNIT_LINES = [
     rf"\b{_UNIT_NUM},?{_S}[0-9]{{1,6}}{_S}{_W}(?:{_S}{_W}){{0,3}}?{_S}{_NUM}{_LOW_TAIL}",
     rf"\b{_NAMED_STREET}{_LOW_SEP}{_UNIT_NUM}{_LOW_TAIL}",
 ]
+# after them: not the first digits of a number on the next line or the same ("... Apt. 5\n 655
+# 437 108" is a phone's, not a 3-digit postcode), as after the unit-block form (patterns.py)
+UNIT_LINES_AFTER = r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))"
 UNIT_LINES_GATE = r"(?:apt|suite|Apt|Suite|APT|SUITE)\.?[ \t]+#?[0-9]"  # (a folded gate: a copy)
 
 # A town and its postcode after "in", the postcode last: "in Bjert 6091", "in København K

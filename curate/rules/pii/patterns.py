@@ -26,6 +26,7 @@ from curate.rules.pii.address import (
     TOWN_POSTCODE_BEFORE,
     UNIT_ANY,
     UNIT_LINES,
+    UNIT_LINES_AFTER,
     UNIT_LINES_GATE,
 )
 from curate.rules.pii.dates import APOSTROPHE_YEARS as APOSTROPHE_YEARS
@@ -441,7 +442,7 @@ STATIC: dict[str, list[Detector]] = {
         # a street line and its unit in any case, or the unit first (address.py):
         # first, as on a tie the earlier detector wins and they run on further
         *(
-            Detector("address", p, after=ADDRESS_AFTER, gate=Gate(UNIT_LINES_GATE))
+            Detector("address", p, after=UNIT_LINES_AFTER, gate=Gate(UNIT_LINES_GATE))
             for p in UNIT_LINES
         ),
         # (not ending in the first digits of a number on the next line: a phone's "655 437 108")

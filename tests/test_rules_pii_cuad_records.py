@@ -201,14 +201,14 @@ def test_whole_records_hold_the_labelled_finds(cuad: tuple[pl.DataFrame, CorpusC
 
 @pytest.mark.slow
 def test_contracts_pack_on_whole_cuad_records(cuad: tuple[pl.DataFrame, CorpusCounts]) -> None:
-    """The shipped contracts config: 13 of 14 [PERSON] are persons, 13 of the 28 persons
+    """The shipped contracts config: 14 of 15 [PERSON] are persons, 14 of the 28 persons
     still redacted (7 of 7 and 7 of 28 before signatures anywhere and the names spread through
     their record; the one not: "Mr. & Mrs. Smith", a film). Held out (drawn from this pack's
     finds, labelled before measuring): 46 of 50."""
     records, counts = cuad
     pack = as_ingest("contracts", counts)
     tuned = person_figures("cuad.jsonl", records, pack)
-    assert tuned["precision"] >= 0.90 and tuned["persons_redacted"] >= 13, tuned
+    assert tuned["precision"] >= 0.90 and tuned["persons_redacted"] >= 14, tuned
     held = person_figures("cuad_heldout_contracts.jsonl", records, pack)
     assert held["precision"] >= 0.90, held
 

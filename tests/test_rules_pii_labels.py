@@ -114,7 +114,7 @@ def test_clinical_redactions_are_phi() -> None:
 def test_contracts_pack_on_cuad_redacts_persons_only() -> None:
     """The pack sample_data/contracts.toml uses on CUAD: every [PERSON] it leaves is a person
     (signatories, notice contacts). It finds them only in signature and notice blocks and after a
-    title, so it redacts about half of the sample's 30 persons: 14 of 14 (8 of 8 before
+    title, so it redacts about half of the sample's 30 persons: 15 of 15 (8 of 8 before
     signatures anywhere, "/s/ Michael Gladstone", and initials first, "Name: F. Joseph
     Backer")."""
     got, n = precision("cuad.jsonl", "contracts", "person", "person", min_hits=14)

@@ -117,7 +117,8 @@ def main() -> None:
     total = (_cpu() - c0, time.perf_counter() - t0)
     per = 1e6 / (args.n * args.reps)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"{args.n:,} tickets, {len(batches)} batches, rules threads {_pool.cores()}, load {load}")
+    cores = getattr(_pool, "cores", _pool.threads)()  # an older tree has no cores()
+    print(f"{args.n:,} tickets, {len(batches)} batches, rules threads {cores}, load {load}")
     print(f"  {'apply_rules':22s} CPU {total[0] * per:6.1f}  wall {total[1] * per:6.1f} us/rec")
     for key, (c, w) in sorted(spent.items(), key=lambda kv: -kv[1][0]):
         print(f"  {key:22s} CPU {c * per:6.1f}  wall {w * per:6.1f}")

@@ -65,6 +65,10 @@ def main() -> None:
                     "original": text[s:e],
                     "context": text[lo:hi],
                     "offset": s - lo,
+                    "start": s,
+                    "length": e - s,
+                    "context_start": lo,
+                    "context_end": hi,
                     "source": f"{df['source'][row]} ({field})",
                 }
             )

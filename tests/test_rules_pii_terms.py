@@ -93,6 +93,16 @@ def test_contracts_signatures_anywhere_and_spread_through_the_record() -> None:
     for name in ("Gladstone", "Conroy", "Amato", "Mayo"):
         assert name not in out, out
     assert out.count("By ") == 2 and "Title: CFO" in out  # "By" is not taken into a name
+    # seen in the CUAD export: a rule of underscores, a middle initial before a name written
+    # again, two signatures in a row, a dash rule
+    more = (
+        "By: __/s/ Alex C. Sapir______ Name: Alex C. Sapir\n"
+        "/s/ Jane Roe By /s/ John S. D'Orazio John S. D'Orazio, President\n"
+        "/s/ Ann Lee /s/ Adam Epstein - ----------"
+    )
+    out = _redact([more], CONTRACTS)[0]
+    for name in ("Sapir", "Roe", "Orazio", "Lee", "Epstein"):
+        assert name not in out, out
 
 
 def test_is_term_counts_name_like_tokens_only() -> None:

@@ -115,3 +115,22 @@ def test_generator_gives_the_shipped_file(tmp_path: Path) -> None:
 )  # fmt: skip
 def test_what_is_no_town_keeps_its_old_outcome(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "our flight out to San Fran was delayed",  # a place's first word, then a census name
+        "the service area should cover Lake Las Vegas too",
+        "the trains at Port Talbot are late again",
+        "Santa Fe was lovely this year",
+        "visiting Lake Tahoe next week",
+    ],
+)
+def test_a_place_first_word_opens_a_place(text: str) -> None:
+    assert redact(DEFAULT, text) == text
+
+
+def test_a_place_first_word_after_a_given_name_is_a_surname() -> None:
+    text = "Thanks to Sarah Lake for her help"
+    assert redact(DEFAULT, text) == "Thanks to [PERSON] for her help"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from curate.rules.pii.markers import _BRACKET_RE, CLOSE, NOTE, ROW
 from curate.rules.pii.patterns import SPEAKERS
-from curate.rules.pii.places import place_span
+from curate.rules.pii.places import place_span, prefixed_place
 from curate.rules.pii.products import after_brand
 from curate.rules.pii.words import Words
 
@@ -439,6 +439,8 @@ def _listed_span(
         return value
     if after_brand([t.group() for t in tokens], listed.index(True), engine):
         return value  # "Panasonic Viera", "Adobe Bridge": a product (products.py)
+    if prefixed_place([t.group() for t in tokens]):
+        return value  # "San Juan", "Lake Tahoe", "Port Talbot": a place (places.py)
     # a place of several words ("South Africa", "North Carolina"): a place last and no given
     # name ("Michael Jackson" is a person, "Jackson" a city too)
     plain = [t.group().strip(".,") for t in tokens]

@@ -144,6 +144,17 @@ def place_detectors() -> list[Detector]:
     ]
 
 
+# words that open a place's name before a census name: "San Juan", "San Fran", "Lake Tahoe",
+# "Port Talbot", "Santa Fe" (a person's name does not start with them)
+PREFIXES = frozenset(["San", "Santa", "Santo", "Lake", "Port", "Fort", "Mount", "Las", "Los"])
+
+
+def prefixed_place(tokens: list[str]) -> bool:
+    """A census find of two words or more that starts with a place's first word (PREFIXES):
+    the place, not a person."""
+    return len(tokens) > 1 and tokens[0] in PREFIXES
+
+
 _WORD_RE = re.compile(r"[^ \t]+")
 
 

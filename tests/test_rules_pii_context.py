@@ -531,3 +531,57 @@ def test_nasal_prongs_are_no_nurse_practitioner() -> None:
     """ "NP" after an oxygen flow is nasal prongs: "Sats" was a [PERSON] after it."""
     got = redact(CLINICAL, "On 2L NP Sats 96%. Seen by NP Sallese today.")
     assert got == "On 2L NP Sats 96%. Seen by NP [PERSON] today."
+
+
+@pytest.mark.parametrize("engine", [DEFAULT, CLINICAL])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the clinical run's export: a census name before capitalised words that end in an
+        # organisation's word names the organisation ("[PERSON] Orthopedic Group")
+        (
+            "He was initially seen at Sierra Pacific Orthopedic Group where an MRI showed",
+            "He was initially seen at Sierra Pacific Orthopedic Group where an MRI showed",
+        ),
+        ("we went to Sierra Orthopedic Group last week.", None),
+        # "Family" before a capitalised word: a practice, not the Morgans
+        ("Seen at Morgan Family Practice yesterday.", None),
+        # the run of capitals must end in the organisation's word: persons stay persons
+        (
+            "Spoke with Mary Smith at Mass General Hospital. The Morgan family visited.",
+            "Spoke with [PERSON] at Mass General Hospital. The [PERSON] family visited.",
+        ),
+        ("Mary Smith Clinic Nurse called.", "[PERSON] Clinic Nurse called."),
+    ],
+)
+def test_a_name_before_an_organisation_word_is_the_organisation(
+    engine: PiiEngine, text: str, expected: str | None
+) -> None:
+    assert redact(engine, text) == (text if expected is None else expected)
+
+
+def test_a_family_in_capitals_is_still_a_persons() -> None:
+    """Only "Family" before a capitalised word is a practice's: a note's capitals are not."""
+    got = redact(CLINICAL, "KEEP ROMERO FAMILY AWARE OF PLAN OF CARE.")
+    assert got == "KEEP [PERSON] FAMILY AWARE OF PLAN OF CARE."
+
+
+@pytest.mark.parametrize("engine", [DEFAULT, CLINICAL])
+def test_a_latin_genitive_is_no_greek_surname(engine: PiiEngine) -> None:
+    """ "-idis" is a Greek surname's ending and Latin's genitive of anatomy (an MTSamples
+    exam: "[PERSON] are grossly within normal limits"): alone it is no name, after a given
+    name it is."""
+    text = "There is mild atrophy.  Epididymidis are grossly within normal limits bilaterally."
+    assert redact(engine, text) == text
+    got = redact(engine, "the verses from Eleni Konstantinidis's tales")
+    assert got == "the verses from [PERSON]'s tales"
+
+
+@pytest.mark.parametrize("engine", [DEFAULT, CLINICAL])
+def test_a_country_is_no_address(engine: PiiEngine) -> None:
+    """A country is larger than a state (HIPAA's geographic PHI is smaller), though a US
+    town has its name (Mexico, Maine): "I was in [ADDRESS] earlier this year" in the clinical
+    run's export; a town stays an address where the pack makes one."""
+    for text in ("I was in Mexico earlier this year.", "I live in Mexico now."):
+        assert redact(engine, text) == text
+    assert redact(engine, "She lives in Springfield.") == "She lives in [ADDRESS]."

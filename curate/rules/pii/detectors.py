@@ -136,7 +136,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
     if det.check == "compound":  # "Charcot-Marie-Tooth" is text, "Mary-Kate" a name
         return wrap(value) if compound_ok(value, eng) else value
     if det.check == "listed":
-        return _listed_span(value, wrap, eng, lambda v: town_text(v, eng, keep_values))
+        town = lambda v: town_text(v, eng, keep_values)  # noqa: E731
+        return _listed_span(value, wrap, eng, town, runs_on="c" in tail)
     if det.check == "strong_title":  # the title is part of the value: keep it as text
         title = _TITLE_RE.match(value)
         if title is None or _title_noun(title.group(), value[title.end() :], eng):

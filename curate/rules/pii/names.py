@@ -358,6 +358,22 @@ _THING_CALLED = re.compile(
 _NASAL_PRONGS = re.compile(rb"[0-9][ \t]*(?i:l|lpm|liters?|litres?)?[ \t]*(?:NP|np)\Z")
 
 
+# the capitalised words after a name find, up to four: "Orthopedic Group", "Family Practice"
+_CAPS_RUN = re.compile(rb"[A-Z][A-Za-z&'-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][A-Za-z&'-]*){0,3}")
+
+
+def _org_name(rest: bytes, words: Words) -> bool:
+    """The run of capitalised words ``rest`` starts with ends in an organisation's word
+    (pii_words.toml org_words): "Orthopedic Group where", not "Medical Record Number"."""
+    run = _CAPS_RUN.match(rest)
+    if run is None:
+        return False
+    end = run.end()
+    if rest[end : end + 1].isalpha():  # a fifth capitalised word: no name of a few words
+        return False
+    return run.group().rsplit(None, 1)[-1] in words.org_bytes
+
+
 def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     """What is around a name find (UTF-8: what ``before`` ends with, if ``around``; what
     ``rest`` starts with), as flags for its check after NOTE: "p" after a speaker's label, "t"
@@ -374,12 +390,16 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
         elif header is not None:
             flags += "h"
         elif word is not None:
-            word = word.lower().rstrip(b".")
+            low = word.lower().rstrip(b".")
             things = words.thing_bytes if possessive is None else words.thing_possessive_bytes
-            if word in words.disease_bytes or word in things:
+            if low in words.disease_bytes or low in things:
                 flags += "d"  # "Wilson disease", "Mayo scissors", "Murphy's sign"
-            elif word in words.header_fields:
+            elif low in words.header_fields:
                 flags += "h"
+            elif word[:1].isupper():
+                # "Sierra Pacific Orthopedic Group": an organisation's name; else "c", a
+                # capitalised word goes on after the find ("Smith Clinic Nurse", _listed_span)
+                flags += "d" if _org_name(rest[m.start("w") :], words) else "c"
     end = before[-40:].rstrip(b" \t") if around else b""
     if end.endswith(b":") and _SPEAKER_BEFORE.search(before, max(0, len(before) - 40)):
         flags = "p" + flags
@@ -414,14 +434,27 @@ def _listed_span(
     engine: PiiEngine,
     town: Callable[[str], str] | None = None,
     place: bool = True,
+    runs_on: bool = False,
 ) -> str:
     """A census name, plus a capitalized non-word next to it ("Maria Lopez"); not before a
     disease word ("Huntington Disease"; lower case: see _eponym). A town named by its last
     word ("Conway Springs") goes to ``town`` (an address where the pack has one); a find of
-    the place detectors ("in Reading", "Crewe station") to places.place_span first."""
+    the place detectors ("in Reading", "Crewe station") to places.place_span first. Capitalised
+    words after the names that end in an organisation's word ("Sierra Orthopedic Group") make
+    it the organisation's name, unless the run of capitals goes on after ``value`` (``runs_on``).
+    """
     if place:
+        countries = engine.words.countries
+
+        def town_only(v: str) -> str:  # "I was in Mexico": a country is no address (HIPAA:
+            # places smaller than a state), though a US town has its name (Mexico, Maine)
+            return v if v in countries or town is None else town(v)
+
         placed = place_span(
-            value, engine, town, lambda v: _listed_span(v, wrap, engine, town, False)
+            value,
+            engine,
+            None if town is None else town_only,
+            lambda v: _listed_span(v, wrap, engine, town, False, runs_on),
         )
         if placed is not None:
             return placed
@@ -455,6 +488,10 @@ def _listed_span(
         return value
     first = listed.index(True)
     last = len(listed) - 1 - listed[::-1].index(True)
+    after = plain[last + 1 :]  # "Sierra Pacific Orthopedic Group": an organisation's name
+    org = engine.words.org_bytes
+    if after and not runs_on and all(w[:1].isupper() for w in after) and after[-1].encode() in org:
+        return value
     lo = first - 1 if first > 0 and _word_ok(tokens[first - 1].group(), engine) else first
     hi = last + 1 if last + 1 < len(tokens) and _word_ok(tokens[last + 1].group(), engine) else last
     a, b = tokens[lo].start(), tokens[hi].end()

@@ -71,10 +71,13 @@ NAME = rf"{NAME_TOKEN}(?:[ \t]+{_BETWEEN}?{NAME_TOKEN}){{0,2}}{SUFFIX}?"
 TWO_NAMES = rf"{NAME_TOKEN}[ \t]+{_BETWEEN}?{NAME_TOKEN}{SUFFIX}?"
 # a capitalized word with a surname ending of a European language (Slavic, Nordic, Greek,
 # Romanian, Georgian, Spanish, Finnish), maybe after a first name: "Yuri Bulgakov", "Petersson"
+# ("-idis" only after a given name: alone it is as often a Latin genitive of anatomy,
+# "Epididymidis are grossly within normal limits", "glandulae parotidis")
+_GIVEN_BEFORE = rf"{NAME_TOKEN}[ \t]+(?:[{UPPER}]\.?[ \t]+)?"
 SURNAME = (
-    rf"(?:{NAME_TOKEN}[ \t]+(?:[{UPPER}]\.?[ \t]+)?)?[{UPPER}][{LOWER}]*(?:ov|ova|ev|eva|ski|ska|sky"
-    r"|ský|ić|ič|vich|enko|chuk|dze|shvili|sson|sen|dóttir|dottir|ez|escu|opoulos|idis|oglu|ová"
-    r"|inen|wicz|czyk)"
+    rf"(?:{_GIVEN_BEFORE})?[{UPPER}][{LOWER}]*(?:ov|ova|ev|eva|ski|ska|sky"
+    r"|ský|ić|ič|vich|enko|chuk|dze|shvili|sson|sen|dóttir|dottir|ez|escu|opoulos|oglu|ová"
+    rf"|inen|wicz|czyk)|{_GIVEN_BEFORE}[{UPPER}][{LOWER}]*idis"
 )
 SURNAME_AFTER = rf"(?:$|[^{UPPER}{LOWER}0-9_'’-]|['’]s(?:$|[^{UPPER}{LOWER}]))"
 # a name on a line of its own (a signature, a letter's header): two or three name tokens
@@ -666,7 +669,9 @@ AFTER_NAME = [
     r"[ \t]+as[ \t]+(?:(?:a|an|the|my|our|his|her)[ \t]+)?(?:beneficiary|guardian|dependent|co-?signer"
     r"|authorized user|joint|secondary|emergency contact|nominee|trustee|executor)\b",
     rf"[ \t]*\((?:{RELATIVES}|{ROLES}|(?i:pcp|hcp|proxy|health care proxy))\)",
-    r"[ \t]+(?i:family)\b",
+    # (not "Morgan Family Practice", "Smith Family Foundation": a capitalised word after
+    # "Family" makes it an organisation's name)
+    r"[ \t]+(?:(?:family|FAMILY)\b|Family(?:$|[^ \tA-Za-z0-9_]|[ \t]+(?:[^A-Z \t]|$)))",
     # a phone label after a name: "Lopie Certusi cell# 410-..."
     r"[ \t]*[(:-]?[ \t]*(?i:cell|home|work|mobile|phone|tel|pager|beeper)[ \t]*(?:#|:|no\.)",
     # clinical: "lorrie morales is a 70 yo"

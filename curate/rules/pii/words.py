@@ -56,6 +56,8 @@ class Words:
     # brand accounts for @handles, lower-case without "_" and digits (public.brand_handle)
     brand_handles: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()  # "Valley", "Creek": the end of a place's name
+    org_bytes: frozenset[bytes] = frozenset()  # "Group", "Clinic": the end of an organisation's
+    countries: frozenset[str] = frozenset()  # countries.txt: larger than a state, no address
 
 
 @functools.cache
@@ -105,6 +107,8 @@ def load() -> Words:
         place_words=frozenset(things["place_words"]),
         phrases=tuple([*things["phrases"], *things["products"]]),
         thing_bytes=frozenset(w.encode() for w in things["thing_words"]),
+        org_bytes=frozenset(w.encode() for w in lists["org_words"]),
+        countries=name_list("countries.txt"),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
         brand_handles=frozenset(
             re.sub(r"[_0-9]", "", b.lower()) for b in [*brands, *things["handles"]]

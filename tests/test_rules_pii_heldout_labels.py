@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -35,20 +35,20 @@ def _labels(name: str) -> list[Item]:
     return [json.loads(line) for line in path.read_text("utf-8").splitlines()]
 
 
-@pytest.fixture(scope="module")
-def twcs_items(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Item]]:
-    """twcs.jsonl with each find's original and context cut from the raw records again (the
-    file ingested with no rules, as sample.py scanned it)."""
-    items = _labels("twcs.jsonl")
+def _rebuild(name: str, base: Path) -> list[Item]:
+    """A twcs label file with each find's original and context cut from the raw records
+    again (the file ingested with no rules, as sample.py scanned it)."""
+    items = _labels(name)
     src = REALDATA / "support" / "twcs_random5000.csv"
     if not src.exists():
         pytest.skip(f"real data not available: {src}")
-    base = tmp_path_factory.mktemp("twcs")
-    with pytest.MonkeyPatch.context() as mp:  # module scope: conftest's env fixture is not yet set
-        mp.setenv("CURATE_CACHE", str(base / "cache"))
-        mp.setenv("HF_HUB_OFFLINE", "1")
-        ingest([src], "tickets", base / "ws", rules=None)
-    df = pl.read_parquet(base / "ws" / "ingest" / "records.parquet")
+    ws = base / "ws"
+    if not (ws / "ingest" / "records.parquet").exists():
+        with pytest.MonkeyPatch.context() as mp:  # module scope: conftest's env fixture unset
+            mp.setenv("CURATE_CACHE", str(base / "cache"))
+            mp.setenv("HF_HUB_OFFLINE", "1")
+            ingest([src], "tickets", ws, rules=None)
+    df = pl.read_parquet(ws / "ingest" / "records.parquet")
     rows = {s.split("realdata/", 1)[-1]: i for i, s in enumerate(df["source"].to_list())}
     out: list[Item] = []
     for x in items:
@@ -61,12 +61,27 @@ def twcs_items(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[Item]]
         start, lo, hi = (int(str(x[k])) for k in ("start", "context_start", "context_end"))
         original = text[start : start + int(str(x["length"]))]
         out.append({**x, "original": original, "context": text[lo:hi], "offset": start - lo})
-    yield out
+    return out
+
+
+@pytest.fixture(scope="module")
+def twcs_base(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("twcs")
+
+
+@pytest.fixture(scope="module")
+def twcs_items(twcs_base: Path) -> list[Item]:
+    return _rebuild("twcs.jsonl", twcs_base)
+
+
+@pytest.fixture(scope="module")
+def twcs_fresh_items(twcs_base: Path) -> list[Item]:
+    return _rebuild("twcs_fresh.jsonl", twcs_base)
 
 
 def test_heldout_labels_are_well_formed() -> None:
     """Both files: known labels and fields; the IBM remainder shares no find with ibm.jsonl."""
-    for name in ("ibm_heldout.jsonl", "twcs.jsonl"):
+    for name in ("ibm_heldout.jsonl", "twcs.jsonl", "twcs_fresh.jsonl"):
         items = _labels(name)
         assert len({x["id"] for x in items}) == len(items) == (137 if "ibm" in name else 150)
         assert {x["label"] for x in items} == {"person", "not_person"}
@@ -76,14 +91,23 @@ def test_heldout_labels_are_well_formed() -> None:
         context, original, offset = str(x["context"]), str(x["original"]), int(str(x["offset"]))
         assert len(context) <= 200 and context[offset : offset + len(original)] == original
         assert (x["source"], x["original"]) not in tuned, x["id"]
-    for x in _labels("twcs.jsonl"):
-        assert not {"original", "context"} & x.keys(), f"{x['id']}: no text of twcs in the repo"
+    for name in ("twcs.jsonl", "twcs_fresh.jsonl"):
+        for x in _labels(name):
+            assert not {"original", "context"} & x.keys(), f"{x['id']}: no twcs text in the repo"
+    # the fresh sample shares no find with twcs.jsonl, and its rows are those nobody tuned on
+    # (odd rows; the even rows' finds were read to find classes to fix)
+    old = {(x["source"], x["start"]) for x in _labels("twcs.jsonl")}
+    for x in _labels("twcs_fresh.jsonl"):
+        assert (x["source"], x["start"]) not in old, x["id"]
+        assert int(str(x["source"]).split(":")[1].split()[0]) % 2 == 1, x["id"]
 
 
-def test_twcs_finds_are_where_the_labels_say(twcs_items: list[Item]) -> None:
+def test_twcs_finds_are_where_the_labels_say(
+    twcs_items: list[Item], twcs_fresh_items: list[Item]
+) -> None:
     """The rebuilt originals are the labelled ones (the hash), so the real data and ingest's
     reading of it are what they were when the sample was labelled."""
-    for x in twcs_items:
+    for x in [*twcs_items, *twcs_fresh_items]:
         digest = hashlib.sha256(str(x["original"]).encode()).hexdigest()[:12]
         assert digest == x["sha256"] and len(str(x["context"])) <= 200, x["id"]
 
@@ -100,8 +124,9 @@ def _share(items: list[Item], good: str) -> tuple[float, int]:
 
 @pytest.mark.xfail(
     strict=True,
-    reason="measured 0.89 (120 of 135 still-redacted held-out IBM [PERSON] are persons; 15 "
-    "not: apps, OS, titles and a game character such as Rush, Catalina, Orville; capitalised words)",
+    reason="measured 0.896 (120 of 134 still-redacted held-out IBM [PERSON] are persons; 0.89, "
+    "120 of 135, before products.py and places.PREFIXES; 14 not: apps, OS, titles and a game "
+    "character such as Rush, Catalina, Orville; capitalised words)",
 )
 def test_ibm_heldout_person_placeholders_are_persons() -> None:
     _labels("ibm_heldout.jsonl")
@@ -109,11 +134,25 @@ def test_ibm_heldout_person_placeholders_are_persons() -> None:
     assert got >= 0.90, f"{got:.2f} of {n} still-redacted held-out IBM [PERSON] are persons"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="measured 0.89 (126 of 141 still-redacted twcs [PERSON] are persons; 0.85, 126 of "
-    "148, without the town gazetteer of places.py; 0.84 of 150 before this session)",
-)
 def test_twcs_person_placeholders_are_persons(twcs_items: list[Item]) -> None:
+    """0.900 (126 of 140) with products.py and places.PREFIXES (0.894, 126 of 141, before;
+    0.85 without the town gazetteer; 0.84 of 150 before session 10). No longer fully held out:
+    the classes fixed since were known from reading other support tweets, but nobody looked at
+    which of these labels fail."""
     got, n = _share(twcs_items, "person")
     assert got >= 0.90, f"{got:.2f} of {n} still-redacted twcs [PERSON] are persons"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="measured 0.83 (125 of 150 still-redacted [PERSON] in a fresh twcs sample are "
+    "persons): towns and stations ('further than' a town, a station after its town), products "
+    "and services alone (a voice assistant, a TV service, a subscription), status tiers and "
+    "colours (Gold, Silver), shop names after 'Mr.', TV series, an OS release, a tournament",
+)
+def test_fresh_twcs_person_placeholders_are_persons(twcs_fresh_items: list[Item]) -> None:
+    """twcs_fresh.jsonl: 150 finds (seed 1810) from the twcs rows nobody read (odd rows, none
+    in twcs.jsonl), drawn before this round's fixes and labelled before any rule ran on them;
+    nothing was tuned on them since (README.md)."""
+    got, n = _share(twcs_fresh_items, "person")
+    assert got >= 0.90, f"{got:.2f} of {n} still-redacted fresh twcs [PERSON] are persons"

@@ -585,3 +585,26 @@ def test_a_country_is_no_address(engine: PiiEngine) -> None:
     for text in ("I was in Mexico earlier this year.", "I live in Mexico now."):
         assert redact(engine, text) == text
     assert redact(engine, "She lives in Springfield.") == "She lives in [ADDRESS]."
+
+
+def test_a_notes_list_line_without_a_census_name_is_no_name() -> None:
+    """A note's list of problems or orders, one a line ("Cor Pulmonale", "Cont Abx"): a
+    line of its own is a name there only with a census name in it."""
+    text = "PMH:\n COPD \n Cor Pulmonale \n Cont Abx \n Kathleen Smith \n"
+    assert redact(CLINICAL, text) == "PMH:\n COPD \n Cor Pulmonale \n Cont Abx \n [PERSON] \n"
+
+
+@pytest.mark.parametrize("engine", [DEFAULT, CLINICAL])
+def test_a_gerund_before_a_number_is_no_german_ring_street(engine: PiiEngine) -> None:
+    """ "-ring" ends German streets ("Kaiserring 4") and English gerunds ("Wearing 40% face
+    tent" was an [ADDRESS], so was "During 1971" in the presidio set)."""
+    text = "Wearing 40% face tent. During 2010 he was fine. Hearing 2 of 5."
+    assert redact(engine, text) == text
+    got = redact(engine, "Ich wohne am Kaiserring 4 und in der Hauptstraße 5.")
+    assert got == "Ich wohne am [ADDRESS] und in der [ADDRESS]."
+
+
+def test_a_unit_before_a_credential_is_no_name() -> None:
+    """ "ON 2 LITERS NP": oxygen by nasal prongs, "LITERS" no name before a credential."""
+    text = "O2 SATS- >96% ON 2 LITERS NP. \nCOMFORTABLE EXCEPT FOR SOB EVENT."
+    assert redact(CLINICAL, text) == text

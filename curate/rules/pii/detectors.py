@@ -164,6 +164,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         tokens = value.split()
         if not all(_is_initial(t) or _word_ok(t, eng) for t in tokens):
             return value
+        if eng.rules.lowercase_names and not any(t.title() in eng.listed for t in tokens):
+            return value  # a note's list: "Cor Pulmonale", "Cont Abx"
         return _name_span(value, wrap, eng)
     if det.check == "initial":
         last = value.split(".", 1)[1].strip()

@@ -483,8 +483,10 @@ STATIC: dict[str, list[Detector]] = {
         # German "Hauptstraße 5", French "12 rue de Rivoli", Spanish "Calle Mayor 5"
         Detector(
             "address",
-            r"\b[A-ZÄÖÜ][a-zäöüß]+(?:straße|strasse|str\.|weg|platz|gasse|allee|ring|damm)"
-            r"[ \t]+\d{1,4}[a-z]?\b",
+            # ("-ring" after a consonant: "Kaiserring 4", not a gerund "Wearing 40% face
+            # tent", "During 2010", "Hearing 2")
+            r"\b[A-ZÄÖÜ][a-zäöüß]*(?:[a-zäöüß](?:straße|strasse|str\.|weg|platz|gasse|allee|damm)"
+            r"|[b-df-hj-np-tv-zß]ring)[ \t]+\d{1,4}[a-z]?\b",
             gate=STREET_GATE,
         ),
         Detector(

@@ -32,7 +32,7 @@ class Words:
     first_names: frozenset[str]  # common given names (US census, other countries), minus words
     last_names: frozenset[str]  # common US surnames (census), minus common words
     common_words: frozenset[str]  # frequent lower-case English words: not names
-    not_names: frozenset[str]  # not_names, labels and utterance_words together
+    not_names: frozenset[str]  # not_names, labels, utterance_words and units together
     contracted_s: frozenset[str]
     eponyms: frozenset[str]
     disease_words: frozenset[str]
@@ -76,7 +76,7 @@ def load() -> Words:
         first_names=first_names,
         last_names=last_names,
         common_words=common,
-        not_names=lists["not_names"] | lists["labels"] | lists["utterance_words"],
+        not_names=lists["not_names"] | lists["labels"] | lists["utterance_words"] | lists["units"],
         contracted_s=lists["contracted_s"],
         eponyms=lists["eponyms"],
         disease_words=lists["disease_words"],

@@ -105,6 +105,19 @@ def test_contracts_signatures_anywhere_and_spread_through_the_record() -> None:
         assert name not in out, out
 
 
+def test_an_office_after_attention_is_no_person() -> None:
+    """A notice block may address an office: 'Attention: Chief Financial Officer' (found on
+    real CUAD exports; the held-out contracts sample had three such, see README.md)."""
+    text = (
+        "Attention: Chief Financial Officer\nTelephone: 908-559-5870\n"
+        "Attn: General Counsel/Legal Affairs\nAttention: Corporate Affairs By\n"
+        "Attention: Mary Jones, General Counsel"
+    )
+    out = _redact([text], CONTRACTS)[0]
+    assert "Chief Financial Officer" in out and "General Counsel/Legal" in out
+    assert "Corporate Affairs" in out and "Mary Jones" not in out
+
+
 def test_is_term_counts_name_like_tokens_only() -> None:
     w = words.load()
     terms = record_terms('MS Software Image. Blue Hills Bank ("Bank").', w)

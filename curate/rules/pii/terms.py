@@ -72,10 +72,119 @@ _DEFINED_RE = re.compile(
 _INITIALS = r"(?:[A-Z]\.[ \t]*){0,3}"  # "Frank D.P. Ellis", "Jeremy O. May"
 _TITLED_RE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \t]+{_INITIALS}([A-Z][a-z'’-]+)")
 _PAIR_RE = re.compile(rf"\b([A-Z][a-z]+)[ \t]+{_INITIALS}([A-Z][a-z'’-]+)\b")
+# capitalised at a line's or sentence's start, or a label's ("By:"): no name's word
+_FUNCTION_WORDS = frozenset(
+    [
+        "by",
+        "if",
+        "to",
+        "for",
+        "and",
+        "or",
+        "of",
+        "the",
+        "with",
+        "at",
+        "in",
+        "on",
+        "as",
+        "from",
+        "per",
+        "attn",
+        "attention",
+        "re",
+        "cc",
+    ]
+)
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
 ALL_KINDS = frozenset(["organisation", "defined", "determiner"])
+
+# what a notice block addresses when it names no person: an office or a field's label
+# ("Attention: Chief Financial Officer", "Attn: General Counsel/Legal Affairs", "Attention:
+# Telephone Number"); a find made only of these words (and lower-case or common ones) is none.
+# No given names here ("Dean", "Bishop" are): these are a company's words, never a person's
+JOB_WORDS = frozenset(
+    [
+        "President",
+        "Vice",
+        "Chief",
+        "Executive",
+        "Financial",
+        "Operating",
+        "Technology",
+        "Officer",
+        "Officers",
+        "General",
+        "Counsel",
+        "Legal",
+        "Affairs",
+        "Corporate",
+        "Department",
+        "Director",
+        "Directors",
+        "Manager",
+        "Managing",
+        "Secretary",
+        "Treasurer",
+        "Senior",
+        "Head",
+        "Contracts",
+        "Contract",
+        "Business",
+        "Development",
+        "Administration",
+        "Administrator",
+        "Finance",
+        "Operations",
+        "Compliance",
+        "Licensing",
+        "Notices",
+        "Telephone",
+        "Facsimile",
+        "Fax",
+        "Phone",
+        "Number",
+        "Email",
+        "Address",
+        "Purchasing",
+        "Procurement",
+        "Accounts",
+        "Payable",
+        "Receivable",
+        "Sales",
+        "Marketing",
+        "Human",
+        "Resources",
+        "Assistant",
+        "Associate",
+        "Regional",
+        "Global",
+        "Portfolio",
+        "Management",
+        "Investor",
+        "Relations",
+        "Treasury",
+        "Tax",
+        "Risk",
+        "Credit",
+        "Law",
+        "Office",
+        "Group",
+        "Team",
+        "Division",
+        "Unit",
+        "Services",
+        "Support",
+        "Controller",
+        "Chairman",
+        "CEO",
+        "CFO",
+        "COO",
+        "CTO",
+    ]
+)
 
 
 def _org_words(run: str) -> list[str]:
@@ -142,8 +251,11 @@ class RecordTerms:
 
     def role(self, word: str, run_terms: frozenset[str]) -> bool:
         """``word`` is a role here: the record uses it as one, or the run does (``run_terms``,
-        see corpus.py) and this record never as a person's name."""
-        return word not in self.persons and (word in self.roles or word in run_terms)
+        see corpus.py), or it is an office's word (``JOB_WORDS``), and this record never
+        uses it as a person's name."""
+        return word not in self.persons and (
+            word in self.roles or word in run_terms or word in JOB_WORDS
+        )
 
 
 NO_TERMS = RecordTerms(frozenset(), frozenset())
@@ -185,7 +297,7 @@ def is_term(
     for t in _TOKEN_RE.findall(value):
         t = t[:-2] if t.endswith(("'s", "’s")) else t
         low = t.lower()
-        if len(t) < 2 or t[0].islower():  # "to Fox": the check's context, no name
+        if len(t) < 2 or t[0].islower() or low in _FUNCTION_WORDS:  # "to Fox", "If", "By"
             continue
         word = t[:1] + t[1:].lower() if t.isupper() else t
         if terms.role(word, run_terms):

@@ -608,3 +608,20 @@ def test_a_unit_before_a_credential_is_no_name() -> None:
     """ "ON 2 LITERS NP": oxygen by nasal prongs, "LITERS" no name before a credential."""
     text = "O2 SATS- >96% ON 2 LITERS NP. \nCOMFORTABLE EXCEPT FOR SOB EVENT."
     assert redact(CLINICAL, text) == text
+
+
+def test_a_given_name_that_is_a_place_after_a_nurse_or_relative() -> None:
+    """A given name that is also a state ("Virginia", "Georgia") leaves the census list,
+    but after "nurse" or a relative it is the person's name."""
+    got = redact(CLINICAL, "IV NURSE VIRGINIA SALLESE CALLED. Spoke with daughter Georgia.")
+    assert got == "IV NURSE [PERSON] CALLED. Spoke with daughter [PERSON]."
+    assert redact(CLINICAL, "Pt moved from Georgia.") == "Pt moved from Georgia."
+
+
+def test_a_capitals_name_ends_at_its_surname() -> None:
+    """ "DR MADDEN PICC IN SVC": after a surname that is no given name, a word in capitals
+    that is no census name is the note's (PICC), not the name's; it was also spread to
+    'ASSESS [PERSON] PLACEMENT'."""
+    text = "CXR TO ASSESS PICC PLACEMENT. PER DR MADDEN PICC IN SVC. DR GARCIA LOPEZ AWARE."
+    got = redact(CLINICAL, text)
+    assert got == "CXR TO ASSESS PICC PLACEMENT. PER DR [PERSON] PICC IN SVC. DR [PERSON] AWARE."

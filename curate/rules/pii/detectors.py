@@ -211,9 +211,14 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
     if det.check == "known":
         first = next((t for t in value.split() if not _is_initial(t)), "")
         titlecase = first[:1].isupper() and first[1:].islower()
-        if not titlecase and first[:1].upper() + first[1:].lower() not in eng.listed:
+        given = first[:1].upper() + first[1:].lower()
+        if not titlecase and given not in eng.listed and given not in eng.words.first_names:
             if first.lower() in eng.words.name_words and value.startswith(first):
                 # "son bill", "wife SUE": a given name that is a common word, here a name
                 return wrap(first) + value[len(first) :] + f"{NOTE}{first}{NOTE}"
             return value  # "bill", "BILL": only a listed first name
+        # a given name that is also a place or a brand is a name after a relative or a nurse
+        # ("IV NURSE VIRGINIA SALLESE", "daughter Georgia"), as after a title
+        titled = given in eng.words.first_names and given not in eng.listed
+        return _name_span(value, wrap, eng, titled=titled)
     return _name_span(value, wrap, eng, titled=det.check == "titled")

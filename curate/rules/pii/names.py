@@ -244,6 +244,26 @@ def _trailing_span(
     return value[:cut] + _name_span(value[cut:], wrap, engine, eponyms=eponyms)
 
 
+def _title_form(token: str) -> str:
+    word = token.strip(".,:;")
+    return word[:1].upper() + word[1:].lower()
+
+
+def _after_surname(prev: str, token: str, engine: PiiEngine) -> bool:
+    """``token``, in capitals, comes after a census surname that is no given name, and is
+    no census name itself: a note's abbreviation, no part of the name ("DR MADDEN PICC IN
+    SVC", not "DR GARCIA LOPEZ"; in mixed case a surname may come first: presidio's names)."""
+    last = _title_form(prev)
+    words = engine.words
+    return (
+        token.isupper()
+        and prev.isupper()
+        and last in words.last_names
+        and last not in words.first_names
+        and _title_form(token) not in engine.listed
+    )
+
+
 def _name_span(
     value: str,
     wrap: Callable[[str], str],
@@ -276,6 +296,8 @@ def _name_span(
             continue
         if not _word_ok(m.group(), engine, titled, eponyms=eponyms, case=case):
             break
+        if keep and _after_surname(tokens[keep - 1].group(), word, engine):
+            break  # "DR MADDEN PICC IN SVC": the name ends at its surname
         keep = k + 1
     if keep == 0:
         return value

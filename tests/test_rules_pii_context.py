@@ -625,3 +625,10 @@ def test_a_capitals_name_ends_at_its_surname() -> None:
     text = "CXR TO ASSESS PICC PLACEMENT. PER DR MADDEN PICC IN SVC. DR GARCIA LOPEZ AWARE."
     got = redact(CLINICAL, text)
     assert got == "CXR TO ASSESS PICC PLACEMENT. PER DR [PERSON] PICC IN SVC. DR [PERSON] AWARE."
+
+
+def test_assist_control_with_a_tidal_volume_is_a_vent_setting() -> None:
+    """ "ON AC 500TV/50 / 5/10": assist control, its pressures no date; "R AC 11/17" is the
+    antecubital (a PICC placed there on a date)."""
+    got = redact(CLINICAL, "ON AC 500TV/50 / 5/10 ,SAT 100 %. PICC PLACED IN R AC 11/17, OK.")
+    assert got == "ON AC 500TV/50 / 5/10 ,SAT 100 %. PICC PLACED IN R AC [DATE], OK."

@@ -144,10 +144,12 @@ APOSTROPHE_YEARS = [  # (and a month/year glued to a word: clinical packs, like 
     ),
 ]
 # Clinical settings and scores written like a month/day: ventilator pressures ("PSV 10/5",
-# "CPAP 5/5, 40%"), pain scores ("pain 3/10", "#9/10"), culture bottles ("2/4 bottles").
+# "CPAP 5/5, 40%", "ON AC 500TV/50 / 5/10": "AC" with a tidal volume, not "R AC 11/17", the
+# antecubital), pain scores ("pain 3/10", "#9/10"), culture bottles ("2/4 bottles").
 # These detectors match them first and give them back as text (check "reject").
 VENT_SETTING = (
-    r"\b(?i:psv?|cpap|bi-?pap|a/c|prvc|aprv|peep|ipap|epap|pressure support|flow-?by|simv|imv|vent[a-z]*|settings?"
+    r"\b(?i:psv?|cpap|bi-?pap|a/c|ac[ \t]*[0-9]{3}[a-z]*|assist[ \t-]*control|prvc|aprv|peep"
+    r"|ipap|epap|pressure support|flow-?by|simv|imv|vent[a-z]*|settings?"
     r"|(?:wean|chang|increas|decreas)[a-z]*(?:[ \t]+(?:down|up|back))?[ \t]+to|trial[a-z]*(?:[ \t]+on)?"
     r"|tried[ \t]+on)\b"
 )

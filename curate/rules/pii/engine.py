@@ -501,9 +501,9 @@ def _gate_hits(
                 if "lower" not in cache:
                     cache["lower"] = texts.str.to_lowercase()
                     cache["long_s"] = texts.str.contains("ſ", literal=True)
-                hit = cache["lower"].str.contains(gate.pattern) | cache["long_s"]
+                hit = _contains(cache["lower"], gate.pattern) | cache["long_s"]
             else:
-                hit = texts.str.contains(gate.pattern)
+                hit = _contains(texts, gate.pattern)
             if gate.ascii:
                 if "non_ascii" not in cache:
                     cache["non_ascii"] = texts.str.len_bytes() != texts.str.len_chars()
@@ -511,6 +511,37 @@ def _gate_hits(
             hit = cache[gate] = hit.fill_null(False)
         hits.append(hit)
     return functools.reduce(operator.or_, hits)
+
+
+# a gate that is only literals: "(?:@)", "(?:card)", "(?:://|www\.)"
+_LITERAL_ALT = re.compile(r"(?:\(\?:)?((?:[^\\^$.*+?()\[\]{}|]|\\[^A-Za-z0-9])+)\)?")
+
+
+def _contains(texts: pl.Series, pattern: str) -> pl.Series:
+    """``texts.str.contains(pattern)``, by literal search where the pattern is an alternation of
+    literals: Polars keeps 32 compiled regexes per thread, and a scan's passes and gates must
+    fit in them (tests/test_rules_pii_speed.py), so a gate that needs no regex takes none."""
+    literals = _literals(pattern)
+    if literals is None:
+        return texts.str.contains(pattern)
+    hits = [texts.str.contains(lit, literal=True) for lit in literals]
+    return functools.reduce(operator.or_, hits)
+
+
+@functools.cache
+def _literals(pattern: str) -> tuple[str, ...] | None:
+    parts = pattern.split("|")
+    out = []
+    for part in parts:
+        m = _LITERAL_ALT.fullmatch(part)
+        if m is None:
+            return None
+        out.append(re.sub(r"\\(.)", r"\1", m.group(1)))
+    # the parentheses must pair up across the parts: "(?:a|b)" or "(?:a)|(?:b)"
+    text = "".join(parts)
+    if text.count("(?:") != text.count(")"):
+        return None
+    return tuple(out)
 
 
 def _gated_pass(marked: pl.Series, p: _Pass, keep_values: bool, hit: pl.Series) -> pl.Series:

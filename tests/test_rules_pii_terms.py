@@ -159,3 +159,14 @@ def test_contexts_with_no_name_cost_no_evidence() -> None:
     engine = engine_for(DEFAULT)
     scan = engine.scan(pl.Series(["no names here", "call 555-123-4567"]), keep_values=False)
     assert "[PERSON]" not in "".join(scan.redacted("placeholder", 0).to_list())
+
+
+def test_contracts_a_printed_name_beside_a_signature() -> None:
+    """'Print name:' in the middle of a signature line names the signatory (a CUAD export
+    read in session 10 kept 'Print name: Darren Milliken' after two redacted signatures)."""
+    text = "By: /s/ Ann Lee By: /s/ Bob Stone name: Bob Stone Print name: Darren Milliken\n"
+    out = _redact([text], CONTRACTS)[0]
+    assert "Milliken" not in out and "Print name: " in out, out
+    # a company's name after 'Name:' is still no person where the record names the company
+    company = "Company Name: Acme Widgets Corporation, a Delaware corporation"
+    assert "Acme" in _redact([company], CONTRACTS)[0]

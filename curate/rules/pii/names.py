@@ -396,6 +396,21 @@ def _org_name(rest: bytes, words: Words) -> bool:
     return run.group().rsplit(None, 1)[-1] in words.org_bytes
 
 
+# the other eponym of a pair and their shared noun: " Deaver retractors", " Allis clamps"
+_PAIRED_EPONYM = re.compile(rb"[ \t]+[A-Z][A-Za-z'-]*[ \t]+([a-z]+)")
+
+
+def _shared_head(rest: bytes, words: Words) -> bool:
+    """After "and"/"or": another capitalised word and a thing's or a disease's noun, which
+    the find shares ("Richardson and Deaver retractors"; not where the other is a find of
+    its own, which ends what _peek sees); not "Tom and Jerry went"."""
+    m = _PAIRED_EPONYM.match(rest)
+    if m is None:
+        return False
+    head = m.group(1)
+    return head in words.thing_bytes or head in words.disease_bytes
+
+
 def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     """What is around a name find (UTF-8: what ``before`` ends with, if ``around``; what
     ``rest`` starts with), as flags for its check after NOTE: "p" after a speaker's label, "t"
@@ -418,6 +433,8 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
                 flags += "d"  # "Wilson disease", "Mayo scissors", "Murphy's sign"
             elif low in words.header_fields:
                 flags += "h"
+            elif low in (b"and", b"or") and _shared_head(rest[m.end("w") :], words):
+                flags += "d"  # "a Richardson and Deaver retractors", "Kelly or Metzenbaum"
             elif word[:1].isupper():
                 # "Sierra Pacific Orthopedic Group": an organisation's name; else "c", a
                 # capitalised word goes on after the find ("Smith Clinic Nurse", _listed_span)

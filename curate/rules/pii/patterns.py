@@ -217,6 +217,18 @@ STATIC: dict[str, list[Detector]] = {
     "ip": [
         # a section or clause number ("Section 8.3.2.1", "§ 4.1.2.3"): matched first, kept
         Detector("ip", SECTION_NUMBER, check="reject"),
+        # an outline number opening a clause ("the following: 13.2.1.1 the Brand Fund;",
+        # "...bound;  13.2.1.7 all former") or in a list ("Sections 7.7.7.1 through 7.7.7.11
+        # (excluding"): no part is 0 or over 99, after a line's or sentence's start, a colon,
+        # a semicolon, a gap or "and"/"or"/"through", before a word; an address has a 0 or a
+        # part over 99 far more often (10.0.0.1, 192.168.1.20), and is rarely written so
+        Detector(
+            "ip",
+            r"[1-9]\d?(?:\.[1-9]\d?){3,4}\.?",
+            before=r"(?:^|\n|[:;.]|[ \t]{2}|\b(?:and|or|through)[ \t])[ \t]*",
+            after=r"[ \t]+[A-Za-z(]|[(:]",
+            check="reject",
+        ),
         # not four groups of a longer dotted number (the French phone "03.93.92.16.85")
         Detector(
             "ip",

@@ -641,6 +641,9 @@ def test_assist_control_with_a_tidal_volume_is_a_vent_setting() -> None:
         # anatomy and techniques named after a person (MTSamples, read in the clinical export)
         "The gland was freed down to the level of the Berry's ligament inferiorly.",
         "The port was placed and the Hasson technique was used.",
+        # devices named after a person or a maker
+        "A catheter with a hole cut in the tip with a Cook cutter. The Fogarty balloon was "
+        "passed. She has a Codman shunt set at 90. Chordee release (Nesbit tuck).",
         # a pair of eponyms sharing their noun
         "Exposed with a Richardson and Deaver retractors. Used Kelly and Metzenbaum scissors.",
     ],

@@ -650,3 +650,13 @@ def test_assist_control_with_a_tidal_volume_is_a_vent_setting() -> None:
 )
 def test_eponyms_of_anatomy_techniques_and_paired_instruments(engine: PiiEngine, text: str) -> None:
     assert redact(engine, text) == text
+
+
+def test_a_rare_surname_after_a_census_name_before_a_role() -> None:
+    """ "DICK CUCCHIARA (RESIDENT)": before a role in parentheses, a census name in capitals
+    and a surname no list holds are one name; a lone unknown word stays text."""
+    text = "PLAN INCLUDES CT GUIDED TAP...DICK CUCCHIARA (RESIDENT) WORKING ON THIS."
+    got = redact(CLINICAL, text)
+    assert got == "PLAN INCLUDES CT GUIDED TAP...[PERSON] (RESIDENT) WORKING ON THIS."
+    text = "PLAN INCLUDES CT GUIDED TAP...CARING TEAM (RESIDENT) WORKING ON THIS."
+    assert redact(CLINICAL, text) == text

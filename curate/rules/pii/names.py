@@ -228,6 +228,8 @@ def _trailing_span(
 
     tokens = list(_TOKEN_RE.finditer(value))
     k = len(tokens)
+    if known and k > 1 and _given_then_unknown(tokens[-2].group(), tokens[-1].group(), engine):
+        k -= 1  # "DICK CUCCHIARA (RESIDENT)": a census given name, then any surname
     while k and (
         ok(tokens[k - 1].group())
         or (
@@ -244,19 +246,31 @@ def _trailing_span(
     return value[:cut] + _name_span(value[cut:], wrap, engine, eponyms=eponyms)
 
 
+def _given_then_unknown(given: str, last: str, engine: PiiEngine) -> bool:
+    """A census name in lower or upper case, then a name-like word in the same case that no
+    list holds (a rare surname: "DICK CUCCHIARA", "mary kondouli")."""
+    return (
+        _case(given) == _case(last) != "title"
+        and _title_form(given) in engine.listed
+        and _word_ok(last, engine)
+        and len(last.strip(".,:;")) >= 3
+    )
+
+
 def _title_form(token: str) -> str:
     word = token.strip(".,:;")
     return word[:1].upper() + word[1:].lower()
 
 
 def _after_surname(prev: str, token: str, engine: PiiEngine) -> bool:
-    """``token``, in capitals, comes after a census surname that is no given name, and is
-    no census name itself: a note's abbreviation, no part of the name ("DR MADDEN PICC IN
+    """``token``, in capitals and short, comes after a census surname that is no given name,
+    and is no census name itself: a note's abbreviation, no part of the name ("DR MADDEN PICC IN
     SVC", not "DR GARCIA LOPEZ"; in mixed case a surname may come first: presidio's names)."""
     last = _title_form(prev)
     words = engine.words
     return (
         token.isupper()
+        and len(token.strip(".,:;")) <= 4  # an abbreviation's length: "PICC", "SVC", "ICU"
         and prev.isupper()
         and last in words.last_names
         and last not in words.first_names

@@ -660,3 +660,10 @@ def test_a_rare_surname_after_a_census_name_before_a_role() -> None:
     assert got == "PLAN INCLUDES CT GUIDED TAP...[PERSON] (RESIDENT) WORKING ON THIS."
     text = "PLAN INCLUDES CT GUIDED TAP...CARING TEAM (RESIDENT) WORKING ON THIS."
     assert redact(CLINICAL, text) == text
+
+
+def test_a_relative_with_an_arrow_or_equals_before_the_name() -> None:
+    """Nursing notes write "SOCIAL: SON->JOHN", "DAUGHTER=MARY" (an arrow or equals sign
+    between the relative and the name)."""
+    got = redact(CLINICAL, "SOCIAL: SON->JOHN CALLED. DAUGHTER=MARY IN TO VISIT.")
+    assert got == "SOCIAL: SON->[PERSON] CALLED. DAUGHTER=[PERSON] IN TO VISIT."

@@ -641,7 +641,9 @@ NAME_CONTEXTS = [
 ]
 # clinical notes: upper- and lower-case names after strong contexts ("DR. DISANGRO", "son bill")
 CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, artery, ...
-    rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*(?:[,:]|-+)?[ \t]*",
+    # (an arrow or equals sign after the relative: "DAUGHTER->KRISSY", "SON=JIM")
+    rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*"
+    r"(?:[,:=]|-+>?)?[ \t]*",
     r"\b(?i:nurse|attending|resident|fellow|caseworker|case manager|social worker|chaplain"
     r"|house officer|house staff|therapist|pharmacist|dietitian)[ \t]+"
     # a nurse's or house officer's credential before a census given name: "RN KAREN", "per

@@ -61,7 +61,10 @@ def test_loaders_read_the_data_files() -> None:
     for key in ("contracted_s", "eponyms", "disease_words", "title_words", "title_stop"):
         assert getattr(got, key) == frozenset(lists[key]), key
     assert got.microbes == frozenset(lists["microbes"]) and "coli" in got.microbes
-    assert got.not_names == {*lists["not_names"], *lists["labels"], *lists["utterance_words"]}
+    not_names = {*lists["not_names"], *lists["labels"], *lists["utterance_words"]}
+    assert got.not_names == not_names | {*lists["units"]} and "liters" in got.not_names
+    assert got.org_bytes == {w.encode() for w in lists["org_words"]}
+    assert "Mexico" in got.countries and "Ohio" not in got.countries
     assert set(got.adverb_endings) == set(lists["adverb_endings"])
     assert got.disease_bytes == {w.encode() for w in lists["disease_words"]}
     assert got.header_fields == {w.encode() for w in lists["header_fields"]}

@@ -407,7 +407,7 @@ def _org_name(rest: bytes, words: Words) -> bool:
     end = run.end()
     if rest[end : end + 1].isalpha():  # a fifth capitalised word: no name of a few words
         return False
-    return run.group().rsplit(None, 1)[-1] in words.org_bytes
+    return run.group().rsplit(None, 1)[-1].lower() in words.org_bytes
 
 
 # the other eponym of a pair and their shared noun: " Deaver retractors", " Allis clamps"
@@ -543,7 +543,12 @@ def _listed_span(
     last = len(listed) - 1 - listed[::-1].index(True)
     after = plain[last + 1 :]  # "Sierra Pacific Orthopedic Group": an organisation's name
     org = engine.words.org_bytes
-    if after and not runs_on and all(w[:1].isupper() for w in after) and after[-1].encode() in org:
+    if (
+        after
+        and not runs_on
+        and all(w[:1].isupper() for w in after)
+        and after[-1].lower().encode() in org
+    ):
         return value
     lo = first - 1 if first > 0 and _word_ok(tokens[first - 1].group(), engine) else first
     hi = last + 1 if last + 1 < len(tokens) and _word_ok(tokens[last + 1].group(), engine) else last

@@ -56,7 +56,7 @@ class Words:
     # brand accounts for @handles, lower-case without "_" and digits (public.brand_handle)
     brand_handles: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()  # "Valley", "Creek": the end of a place's name
-    org_bytes: frozenset[bytes] = frozenset()  # "Group", "Clinic": the end of an organisation's
+    org_bytes: frozenset[bytes] = frozenset()  # "group", "clinic": an organisation's last word
     countries: frozenset[str] = frozenset()  # countries.txt: larger than a state, no address
 
 

@@ -667,3 +667,26 @@ def test_a_relative_with_an_arrow_or_equals_before_the_name() -> None:
     between the relative and the name)."""
     got = redact(CLINICAL, "SOCIAL: SON->JOHN CALLED. DAUGHTER=MARY IN TO VISIT.")
     assert got == "SOCIAL: SON->[PERSON] CALLED. DAUGHTER=[PERSON] IN TO VISIT."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a lower-case full name anywhere (presidio half A's class): a given name, maybe an
+        # initial, then a census surname or a surname's ending; neither a common word
+        ("next patient is grace ross", "next patient is [PERSON]"),
+        ("naomi ryan\nsewer pipe cleaner", "[PERSON]\nsewer pipe cleaner"),
+        (
+            "the verses from eric g. samoylova's cautionary tales",
+            "the verses from [PERSON]'s cautionary tales",
+        ),
+        ("follow up with benjamin a seiler soon", "follow up with [PERSON] soon"),
+        ("i will smith it", "i will smith it"),
+        ("john said hi", "john said hi"),
+        ("anna young is here", "anna young is here"),
+        ("hope springs eternal", "hope springs eternal"),
+        ("grace period ends", "grace period ends"),
+    ],
+)
+def test_lower_case_full_names_anywhere(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

@@ -26,7 +26,7 @@ from curate.rules.pii.names import (
     _word_ok,
 )
 from curate.rules.pii.not_person import compound_ok, town_text
-from curate.rules.pii.patterns import Detector
+from curate.rules.pii.patterns import SURNAME_ENDS, Detector
 from curate.rules.pii.public import brand_handle, public_url
 
 if TYPE_CHECKING:
@@ -95,6 +95,37 @@ def _lone_given(value: str, first: str, wrap: Callable[[str], str], eng: PiiEngi
     if nxt in eng.words.disease_bytes or nxt in eng.words.thing_bytes:
         return value  # "DOUGLAS POUCH", "parkinson disease"
     return wrap(first) + value[len(first) :] + f"{NOTE}{first}{NOTE}"
+
+
+_LOWER_SURNAME_RE = re.compile(rf"[a-z]{{2,}}{SURNAME_ENDS}")
+
+
+def _lower_pair(value: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
+    """A full name in lower case ("grace ross", "eric g. samoylova's"): a given name, then a
+    census surname or a word with a surname's ending ("-ova", "-sson"), that is no common
+    English word ("john said", "anna young"). A given name that is a word too ("grace", "mark":
+    name_words, given_names_as_words) needs a census surname ("grace ross"). "will smith" is no
+    find: "will" is a common word, no given name in lower case. The surname spreads."""
+    tokens = value.split()
+    first, last = tokens[0], tokens[-1]
+    end = ""
+    for s in ("'s", "’s", "'", "’"):
+        if last.endswith(s):
+            last, end = last[: -len(s)], s
+            break
+    words = eng.words
+    low = last.lower()
+    if len(low) < 3 or low in words.common_words or not _word_ok(last, eng):
+        return value
+    title = last.title()
+    census = title in eng.listed and title in words.last_names
+    wordy = first in words.name_words or first.title() in words.given_as_words
+    if not (census or (not wordy and _LOWER_SURNAME_RE.fullmatch(low))):
+        return value
+    if low in words.clinical_words or first in words.clinical_words:
+        return value
+    name = value[: len(value) - len(end)]
+    return wrap(name) + end + f"{NOTE}{last}{NOTE}"
 
 
 def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: bool) -> str:
@@ -190,6 +221,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         if last.title() not in eng.listed or not _word_ok(last, eng):
             return _lone_given(value, first, wrap, eng)
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
+    if det.check == "lower_pair":
+        return _lower_pair(value, wrap, eng)
     if det.check == "caps_pair":  # "SMITH, JOHN": a census surname or a census first name
         last, first = (t.strip().split()[0].title() for t in value.split(",", 1))
         known = last in eng.listed or first in eng.words.first_names
@@ -211,6 +244,11 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         if len(words) < 2 or words[0] not in eng.listed:
             return value
     if det.check == "known":
+        tokens = value.split()
+        if len(tokens) == 3 and len(tokens[1].rstrip(".")) == 1 and value.islower():
+            pair = _lower_pair(value, wrap, eng)  # "with benjamin a seiler": the initial too
+            if pair != value:
+                return pair
         first = next((t for t in value.split() if not _is_initial(t)), "")
         titlecase = first[:1].isupper() and first[1:].islower()
         given = first[:1].upper() + first[1:].lower()

@@ -351,6 +351,10 @@ class PiiEngine:
                     DIALOGUE_AFTER.format(firsts=given),
                     "trailing",
                 ),
+                # a full name in lower case anywhere: "next patient is grace ross", "from eric
+                # g. samoylova's tales" (a given name, maybe an initial, then a surname:
+                # detectors._lower_pair), in this pass: a pass of its own is a regex more
+                Detector("person", self._lower_pair(), check="lower_pair"),
             ]
         # "Kónya, Becker and Vasquez": a list of names where most are census names (before the
         # census-name pass, which would take the listed ones out of the list)
@@ -364,7 +368,10 @@ class PiiEngine:
         checked in Python (the default pack's scan took 2x as long)."""
         strong = self._ctx(CASED_CONTEXTS[-1], GREETING_CASED)
         firsts = sorted(n.lower() for n in self.listed if n in self.words.first_names)
-        lower = rf"{ASCII_B}(?:{_alternation(firsts)})(?:[ \t]+[a-z][a-z'’-]+)?{ASCII_B}"
+        lower = (  # "follow up with benjamin a seiler": an initial too
+            rf"{ASCII_B}(?:{_alternation(firsts)})(?:[ \t]+(?:[a-z]\.?[ \t]+)?[a-z][a-z'’-]+)?"
+            rf"{ASCII_B}"
+        )
         # lower-case transcripts: "hey , ms. hill", "i'm seeing mrs . peterson": after a title
         # any census name (given or family), which "known" checks
         titled = r"\b(?:mr|mrs|ms|miss|dr)[ \t]*\.?[ \t]+"
@@ -374,6 +381,16 @@ class PiiEngine:
             Detector("person", rf"{ASCII_B}[a-z][a-z'’-]+{ASCII_B}", before=titled, check="known"),
             Detector("person", LOWER_NAME, before=NAME_GIVEN, check="name"),
         ]
+
+    def _lower_pair(self) -> str:
+        """A census given name in lower case (or one that is a word too: "grace", "hope"),
+        maybe an initial, then a lower-case word: "naomi ryan", "codey m ross"."""
+        firsts = {n.lower() for n in self.listed if n in self.words.first_names}
+        firsts |= self.words.name_words
+        return (
+            rf"{ASCII_B}(?:{_alternation(firsts)})[ \t]+(?:[a-z]\.?[ \t]+)?"
+            rf"[a-z][a-z'’-]{{2,}}{ASCII_B}"
+        )
 
     @staticmethod
     def _ctx(*contexts: str) -> str:

@@ -74,10 +74,13 @@ TWO_NAMES = rf"{NAME_TOKEN}[ \t]+{_BETWEEN}?{NAME_TOKEN}{SUFFIX}?"
 # ("-idis" only after a given name: alone it is as often a Latin genitive of anatomy,
 # "Epididymidis are grossly within normal limits", "glandulae parotidis")
 _GIVEN_BEFORE = rf"{NAME_TOKEN}[ \t]+(?:[{UPPER}]\.?[ \t]+)?"
+SURNAME_ENDS = (
+    r"(?:ov|ova|ev|eva|ski|ska|sky|ský|ić|ič|vich|enko|chuk|dze|shvili|sson|sen|dóttir|dottir"
+    r"|ez|escu|opoulos|oglu|ová|inen|wicz|czyk)"
+)
 SURNAME = (
-    rf"(?:{_GIVEN_BEFORE})?[{UPPER}][{LOWER}]*(?:ov|ova|ev|eva|ski|ska|sky"
-    r"|ský|ić|ič|vich|enko|chuk|dze|shvili|sson|sen|dóttir|dottir|ez|escu|opoulos|oglu|ová"
-    rf"|inen|wicz|czyk)|{_GIVEN_BEFORE}[{UPPER}][{LOWER}]*idis"
+    rf"(?:{_GIVEN_BEFORE})?[{UPPER}][{LOWER}]*{SURNAME_ENDS}"
+    rf"|{_GIVEN_BEFORE}[{UPPER}][{LOWER}]*idis"
 )
 SURNAME_AFTER = rf"(?:$|[^{UPPER}{LOWER}0-9_'’-]|['’]s(?:$|[^{UPPER}{LOWER}]))"
 # a name on a line of its own (a signature, a letter's header): two or three name tokens

@@ -690,3 +690,21 @@ def test_a_relative_with_an_arrow_or_equals_before_the_name() -> None:
 )
 def test_lower_case_full_names_anywhere(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a census name's neighbour with a Latin letter outside ASCII (presidio half A's class)
+        ("Jožef Albin had given him a ride", "[PERSON] had given him a ride"),
+        ("Have you been to a Calquín Cazares concert?", "Have you been to a [PERSON] concert?"),
+        # an initial between a census name and its surname; then a word-surname too
+        ("the film also features Kate M Begum.", "the film also features [PERSON]."),
+        ("a film directed by Brad L Key and others", "a film directed by [PERSON] and others"),
+        # a surname after an initial ends at a word's end, not at its first non-ASCII letter
+        ("notes by Erlendur G. Hafliðason here", "notes by [PERSON] here"),
+        ("I spoke with John F. The rest is fine", "I spoke with [PERSON] F. The rest is fine"),
+    ],
+)
+def test_census_names_with_initials_and_latin_letters(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

@@ -205,10 +205,11 @@ class PiiEngine:
             for dets in self._name_passes():
                 self._add(dets)
             if rules.name_list and self.listed:
-                cap = "[A-Z][a-z]+"  # ASCII: Unicode classes here would cost 3x
-                listed = (
+                # Latin letters only: Unicode classes here would cost 3x ("Jožef Albin")
+                cap = "[A-Z][a-zß-öø-ÿā-ž]+"
+                listed = (  # "Kate M Begum": an initial between
                     rf"{ASCII_B}(?:{cap}[ \t]+)?(?:{_alternation(self.listed)})"
-                    rf"(?:[ \t]+{cap})?{ASCII_B}"
+                    rf"(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{cap})?{ASCII_B}"
                 )
                 # matched first and given back as text (leftmost wins): a place, company or
                 # clause label of several words ("State of New York", "Most Favored Nation"),

@@ -308,7 +308,14 @@ def _name_span(
         if keep and word.strip(",") in SUFFIXES:  # "II", "Jr.": the end of the name
             keep = k + 1
             continue
-        if not _word_ok(m.group(), engine, titled, eponyms=eponyms, case=case):
+        if not _word_ok(m.group(), engine, titled, eponyms=eponyms, case=case) and not (
+            # after a name and an initial a surname that is a word too: "Brad L Key"
+            keep
+            and _is_initial(tokens[k - 1].group())
+            and _case(word) == "title"
+            and word.strip(".,:;").lower() not in engine.words.title_stop  # "A. Will see"
+            and _word_ok(word, engine, titled, eponyms=eponyms, case="title")
+        ):
             break
         if keep and _after_surname(tokens[keep - 1].group(), word, engine):
             break  # "DR MADDEN PICC IN SVC": the name ends at its surname
@@ -552,5 +559,13 @@ def _listed_span(
         return value
     lo = first - 1 if first > 0 and _word_ok(tokens[first - 1].group(), engine) else first
     hi = last + 1 if last + 1 < len(tokens) and _word_ok(tokens[last + 1].group(), engine) else last
+    if (
+        hi == last
+        and last + 2 < len(tokens)
+        and _is_initial(tokens[last + 1].group())
+        and plain[last] in engine.words.first_names
+        and _word_ok(tokens[last + 2].group(), engine, case="title")
+    ):
+        hi = last + 2  # a given name, an initial, a surname that is a word too: "Brad L Key"
     a, b = tokens[lo].start(), tokens[hi].end()
     return value[:a] + wrap(value[a:b]) + value[b:]

@@ -712,7 +712,8 @@ VOCATIVE_AFTER = (
 INITIAL_CONTEXT = r"\b(?i:per|by|to|with|from|and|paged|called|notified|informed|meet|w/)[ \t]+"
 # (with the given name before it: "Hanne I. Kreutzmann"; the check keeps only name-like tokens)
 INITIAL_NAME = (
-    rf"{ASCII_B}(?:{NAME_TOKEN}[ \t]+)?[A-Z]\.[ \t]*[A-Z][a-z]+(?:['’-][A-Za-z]+)?{ASCII_B}"
+    # (the surname's letters Unicode: "Erlendur G. Hafliðason" lost "ðason" to ASCII's \b)
+    rf"{ASCII_B}(?:{NAME_TOKEN}[ \t]+)?[A-Z]\.[ \t]*[A-Z][{LOWER}]+(?:['’-][A-Za-z]+)?{ASCII_B}"
 )
 INITIAL_CAPS = rf"{ASCII_B}[A-Z]\.[ \t]*(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:['’-][A-Za-z]+)?{ASCII_B}"
 INITIAL_AFTER = r"[ \t]+(?i:aware|notified|paged|called|informed|updated|in to|at bedside)\b"

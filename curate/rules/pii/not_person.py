@@ -49,6 +49,35 @@ TOWN_STATE_NAME = rf"{_TOWN},[ \t]*(?:{STATE_NAMES})\b"
 # hyphenated capitalised words: a name only if every part is one ("Jean-Luc", not
 # "Charcot-Marie-Tooth")
 COMPOUND = r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b"
+# an employer after a verb of working: "works at Smith Barney", "retired from Sears Roebuck",
+# "employed by Morse Chain" (a census name and a capitalised word read as a person's name;
+# not "works with", which names colleagues). The verb is the detector's context, so its find
+# starts before the census names' own (leftmost wins); a person named there ("works for John
+# Smith") stays a name only by the other passes (a title, a greeting)
+EMPLOYER_BEFORE = (
+    r"\b(?:[Ww]ork(?:s|ed|ing)?[ \t]+(?:at|for)|[Rr]etired[ \t]+from|[Ee]mployed[ \t]+(?:by|at)"
+    r"|[Ee]mployee[ \t]+of|[Jj]ob[ \t]+at)[ \t]+(?:the[ \t]+)?"
+)
+EMPLOYER = r"[A-Z][A-Za-z&'’-]+(?:[ \t]+(?:&[ \t]+)?[A-Z][A-Za-z&'’-]+){0,3}\b"
+# an organisation named after a person, with an initial in the name: "Walter P. Carter
+# Center" (names.py reads "Walter Carter Center" as one; the initial ends the census find)
+ORG_HEADS = "Cent(?:er|re)|Hospital|Clinic|Institute|Foundation|University|College|School"
+ORG_WITH_INITIAL = (
+    rf"\b[A-Z][a-z]+[ \t]+(?:[A-Z]\.[ \t]*)+(?:[A-Z][A-Za-z'’-]+[ \t]+){{1,2}}(?:{ORG_HEADS})\b"
+)
+# a release of an operating system named after a place: "Mac OS Catalina", "macOS High
+# Sierra", "iOS Sierra" (the brand is no census-cased word, so the census find is the release
+# alone and products.after_brand cannot see it)
+OS_RELEASE = (
+    r"\b(?:Mac[ \t]?OS(?:[ \t]?X)?|mac[Oo][Ss]|OS[ \t]?X|i(?:Pad)?OS|watchOS|tvOS)"
+    r"[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?\b"
+)
+# a loyalty tier or a device's colour before what it qualifies: "Gold status", "Platinum
+# member", "Silver 256GB" (census surnames Gold, Silver)
+TIER = (
+    r"\b(?:Gold|Silver|Platinum|Diamond|Bronze|Titanium)[ \t]+(?:[Ss]tatus|[Mm]ember(?:s|ship)?"
+    r"|[Tt]ier|[Ll]evel|[Ee]lite|[Cc]ard(?:s|holder)?|[Rr]ewards|[Mm]edallion|[0-9]{2,4}[ \t]?[GT]B)\b"
+)
 
 
 def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
@@ -57,12 +86,21 @@ def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
     the pack has that type (a town is a geographic subdivision smaller than a state: HIPAA's
     PHI), else keeps it as text."""
     # each phrase with either apostrophe: "Kohl's", "Kohl’s"
+    from curate.rules.pii.places import _LEAD, _PREP
+
+    # what the place detectors take before a town ("upgraded to", "going to", "at"): taken
+    # here too, so that a find below starts no later than theirs (leftmost wins)
+    prep = rf"(?:\b(?:(?:{_LEAD})[ \t]+)?(?i:{_PREP})[ \t]+)?"
     both = {v for p in phrases for v in (p, p.replace("'", "’"))}
     alt = "|".join(re.escape(p) for p in sorted(both, key=lambda p: (-len(p), p)))
     out = [
         Detector("person", QUOTED_TERM, check="reject"),
         Detector("person", TOWN_STATE_CODE, after=TOWN_STATE_CODE_AFTER, check="town"),
         Detector("person", TOWN_STATE_NAME, check="town"),
+        Detector("person", EMPLOYER, before=EMPLOYER_BEFORE, check="reject"),
+        Detector("person", ORG_WITH_INITIAL, before=prep, check="reject"),
+        Detector("person", OS_RELEASE, before=prep, check="reject"),
+        Detector("person", TIER, check="reject"),
     ]
     if alt:
         out.insert(0, Detector("person", rf"\b(?:{alt})\b", check="reject"))

@@ -1,0 +1,124 @@
+"""Capitalised words that a context or a neighbour makes a company, product, device or eponym,
+not a person (issue 18, precision): curate/rules/pii/not_person.py's keep-as-text detectors of
+the census pass and not_person.toml's phrases and thing words. The sentences are written here
+in the classes read in the real clinical and support exports, not copied from a labelled
+sample."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from curate.rules import load_rule_pack
+from curate.rules.pii import PiiEngine
+
+ENGINES = {p: PiiEngine(load_rule_pack(p).pii) for p in ("default", "clinical")}
+
+
+def redact(text: str, pack: str = "default") -> str:
+    return str(ENGINES[pack].scan(pl.Series([text])).placeholders()[0])
+
+
+@pytest.mark.parametrize("pack", ["default", "clinical"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He used to work at Smith Barney as a broker.",
+        "He works for Morse Chain in the warehouse.",
+        "She retired from Sears Roebuck last year.",
+        "He was employed by Morse Chain for 20 years.",
+        "He worked at the Smith Barney office downtown.",
+    ],
+)
+def test_an_employer_after_a_verb_of_working_is_no_person(text: str, pack: str) -> None:
+    assert redact(text, pack) == text
+
+
+@pytest.mark.parametrize("pack", ["default", "clinical"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "He worked for Walter P. Carter Center for ten years.",
+        "Followed at Walter P. Carter Center.",  # after "at": the place detectors' context
+        "Referred to the Mary J. Smith Hospital.",
+    ],
+)
+def test_an_organisation_named_after_a_person_with_an_initial_is_no_person(
+    text: str, pack: str
+) -> None:
+    assert redact(text, pack) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "She underwent a Le Fort I osteotomy in 2001.",
+        "He was given a Z Pak for bronchitis.",
+        "Started a Z-Pak yesterday.",
+    ],
+)
+def test_clinical_phrases_are_no_person(text: str) -> None:
+    assert redact(text, "clinical") == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I upgraded to Mac OS Catalina yesterday",
+        "after updating to macOS High Sierra the mail app crashes",
+        "is iOS Sierra supported on my phone?",
+        "the Cox WiFi hotspots are down again",
+        "enable the Star Date skill on Alexa",
+        "is the Sierra app down?",
+        "I have Gold status with you and still waited an hour",
+        "the iPhone 7 Silver 256GB is out of stock",
+        "the Rose Gold model is out of stock",
+        "as a Platinum member I expected better",
+    ],
+)
+def test_support_products_tiers_and_colours_are_no_person(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "to qualify under any Blue Sky Application or state securities law",
+        "SEC, Blue Sky and FINRA filing fees",
+    ],
+)
+def test_blue_sky_laws_are_no_person(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # already text before these detectors (legal_terms "Party"): a guard
+        "Party B shall pay liquidated damages to Party A at the standard rate.",
+        "In the event that Party B breaches this covenant, Party A may terminate.",
+        "The Tranche A Lenders shall fund the loans.",
+    ],
+)
+def test_a_party_letter_is_no_person(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "want", "pack"),
+    [
+        # the same words as a person's stay redacted where a context says so
+        ("Thanks Sarah Silver for your help.", "Thanks [PERSON] for your help.", "default"),
+        ("Ask Rose Gold about it.", "Ask [PERSON] about it.", "default"),
+        ("I texted Sarah on iOS today.", "I texted [PERSON] on iOS today.", "default"),
+        ("Dr. Walter P. Carter saw the patient.", "Dr. [PERSON] saw the patient.", "clinical"),
+        ("He works for Mr. Smith.", "He works for Mr. [PERSON].", "clinical"),
+        (
+            "Patient Jones plan is to discharge.",
+            "Patient [PERSON] plan is to discharge.",
+            "clinical",
+        ),
+    ],
+)
+def test_persons_near_these_words_stay_redacted(text: str, want: str, pack: str) -> None:
+    assert redact(text, pack) == want

@@ -708,3 +708,20 @@ def test_lower_case_full_names_anywhere(text: str, expected: str) -> None:
 )
 def test_census_names_with_initials_and_latin_letters(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # where a person gives a name, a word in title case is one too (presidio half A)
+        ("Her maiden name is Key", "Her maiden name is [PERSON]"),
+        ("my name is Will and i need help", "my name is [PERSON] and i need help"),
+        # the first of two objects, then "his"/"her": the person given something
+        ("Hakuba had given Hakuba his address.", "[PERSON] had given [PERSON] his address."),
+        ("She told Mark his car was ready", "She told [PERSON] his car was ready"),
+        ("I gave Apple his card", "I gave Apple his card"),
+        ("they sent Customer Service her receipt", "they sent Customer Service her receipt"),
+    ],
+)
+def test_names_given_and_persons_given_something(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

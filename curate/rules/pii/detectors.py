@@ -221,6 +221,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         if last.title() not in eng.listed or not _word_ok(last, eng):
             return _lone_given(value, first, wrap, eng)
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
+    if det.check == "name_given":  # "maiden name is Key": a word in title case too
+        return _name_span(value, wrap, eng, case="title" if _case(value) == "title" else None)
     if det.check == "lower_pair":
         return _lower_pair(value, wrap, eng)
     if det.check == "caps_pair":  # "SMITH, JOHN": a census surname or a census first name

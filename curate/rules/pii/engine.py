@@ -36,6 +36,7 @@ from curate.rules.pii.patterns import (
     CASED_TOKEN,
     COORDINATED,
     DIALOGUE_AFTER,
+    GIVEN_TO,
     GREETING_CASED,
     INITIAL_AFTER,
     INITIAL_CAPS,
@@ -264,9 +265,15 @@ class PiiEngine:
                     "person", rf"{STRONG_TITLE}{NAME}", check="strong_title", gate=STRONG_TITLE_GATE
                 )
             ],
-            [Detector("person", NAME, before=ctx(TITLE_CONTEXT, *NAME_CONTEXTS), check="name")],
+            [
+                # where a person gives a name, a word is one too: "Her maiden name is Key"
+                Detector("person", NAME, before=NAME_GIVEN, check="name_given"),
+                Detector("person", NAME, before=ctx(TITLE_CONTEXT, *NAME_CONTEXTS), check="name"),
+            ],
             [
                 Detector("person", NAME, SENTENCE_START, rf"[ \t]+{PERSON_VERBS}\b", "trailing"),
+                # the person given something of theirs: "had given Hakuba his address"
+                Detector("person", NAME, GIVEN_TO, r"[ \t]+(?:his|her)\b", "trailing"),
                 # two name tokens then a verb and "his"/"her": "Krisztián Szöllösy listed his"
                 Detector(
                     "person",

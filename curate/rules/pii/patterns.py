@@ -661,6 +661,8 @@ NAME_GIVEN = (
     r"\b(?i:my[ \t]+name[ \t]+is|my[ \t]+name's|call[ \t]+me"
     r"|(?:first|last|maiden|middle|full|sur|given|family)[ \t]?name[ \t]+is)[ \t]+"
 )
+# a verb with two objects, the first a person: "had given Hakuba his address", "told Ana her"
+GIVEN_TO = r"\b(?:given|gave|handed|showed|shown|sent|told|offered|promised|lent)[ \t]+"
 LOWER_NAME = rf"[{LOWER}][{LOWER}'’-]+(?:[ \t]+[{LOWER}][{LOWER}'’-]+)?"
 # chats and dialogues in lower case: "hi diane", "[doctor] hello larry", "this is diana btw";
 # a lower-case word here must be a census first name (check "known")

@@ -725,3 +725,19 @@ def test_census_names_with_initials_and_latin_letters(text: str, expected: str) 
 )
 def test_names_given_and_persons_given_something(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a name with a person's trade in apposition (presidio half A's class)
+        (
+            'Hijacinta Godina, the Technical writer, said: "I am glad"',
+            '[PERSON], the Technical writer, said: "I am glad"',
+        ),
+        ("I met Anna Kowalczyk, our new nurse, today", "I met [PERSON], our new nurse, today"),
+        ("Microsoft Word, the text editor, crashed", "Microsoft Word, the text editor, crashed"),
+    ],
+)
+def test_a_name_with_a_trade_in_apposition(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

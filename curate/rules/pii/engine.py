@@ -29,6 +29,7 @@ from curate.rules.pii.not_person import not_person_detectors
 from curate.rules.pii.patterns import (
     AFTER_NAME,
     APOSTROPHE_YEARS,
+    APPOSITION_AFTER,
     ASCII_B,
     CAPS_LAST_FIRST,
     CASED_CONTEXTS,
@@ -274,6 +275,7 @@ class PiiEngine:
                 Detector("person", NAME, SENTENCE_START, rf"[ \t]+{PERSON_VERBS}\b", "trailing"),
                 # the person given something of theirs: "had given Hakuba his address"
                 Detector("person", NAME, GIVEN_TO, r"[ \t]+(?:his|her)\b", "trailing"),
+                Detector("person", TWO_NAMES, after=APPOSITION_AFTER, check="trailing"),
                 # two name tokens then a verb and "his"/"her": "Krisztián Szöllösy listed his"
                 Detector(
                     "person",

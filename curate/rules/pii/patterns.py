@@ -661,6 +661,13 @@ NAME_GIVEN = (
     r"\b(?i:my[ \t]+name[ \t]+is|my[ \t]+name's|call[ \t]+me"
     r"|(?:first|last|maiden|middle|full|sur|given|family)[ \t]?name[ \t]+is)[ \t]+"
 )
+# a person's role in apposition: "Hijacinta Godina, the Technical writer, said" (a noun of a
+# person's trade last: "-er", "-ist", "-ant"; "Microsoft Word, the text editor," has a word)
+APPOSITION_AFTER = (
+    r"[ \t]*,[ \t]+(?:the|a|an|our|my|his|her|their)[ \t]+(?:[A-Za-z-]+[ \t]+){0,3}"
+    r"[A-Za-z-]+(?:er|or|ist|ian|ant|ent|ee|man|woman|person|nurse|chef|coach|clerk|agent"
+    r"|analyst|architect|specialist|technician|assistant|planner|surgeon),"
+)
 # a verb with two objects, the first a person: "had given Hakuba his address", "told Ana her"
 GIVEN_TO = r"\b(?:given|gave|handed|showed|shown|sent|told|offered|promised|lent)[ \t]+"
 LOWER_NAME = rf"[{LOWER}][{LOWER}'’-]+(?:[ \t]+[{LOWER}][{LOWER}'’-]+)?"

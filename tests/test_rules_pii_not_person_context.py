@@ -28,6 +28,7 @@ def redact(text: str, pack: str = "default") -> str:
         "She retired from Sears Roebuck last year.",
         "He was employed by Morse Chain for 20 years.",
         "He worked at the Smith Barney office downtown.",
+        "I used to work in Morse chain. I also delivered newspapers.",  # a thing word after
     ],
 )
 def test_an_employer_after_a_verb_of_working_is_no_person(text: str, pack: str) -> None:
@@ -70,6 +71,7 @@ def test_clinical_phrases_are_no_person(text: str) -> None:
         "the Cox WiFi hotspots are down again",
         "enable the Star Date skill on Alexa",
         "is the Sierra app down?",
+        "the Kohler shop in the mall is closed",
         "I have Gold status with you and still waited an hour",
         "the iPhone 7 Silver 256GB is out of stock",
         "the Rose Gold model is out of stock",

@@ -32,7 +32,7 @@ def _pack(tmp_path: Path, min_records: int) -> Path:
 
 def _tickets(tmp_path: Path) -> Path:
     rows = [
-        (f"t{i}", f"The {BRAND} Pay app crashed again on step {i}.", "Please update it.")
+        (f"t{i}", f"The {BRAND} Pay wallet crashed again on step {i}.", "Please update it.")
         for i in range(6)
     ]
     rows += [
@@ -82,7 +82,7 @@ def test_ingest_keeps_a_recurring_brand_whatever_the_batch_size(
     ingest([src], "tickets", tmp_path / "on", rules=str(on), batch_size=batch_size)
     ingest([src], "tickets", tmp_path / "off", rules=str(_pack(tmp_path, 0)), batch_size=100)
     got, off = _records(tmp_path / "on"), _records(tmp_path / "off")
-    assert f"The {BRAND} Pay app" in got["t0"] and f"{BRAND} Pay" not in off["t0"]
+    assert f"The {BRAND} Pay wallet" in got["t0"] and f"{BRAND} Pay" not in off["t0"]
     assert "[PERSON]" in got["p2"] and BRAND not in got["p2"]  # after a title: a person
     assert "Whitcombe" not in got["p1"]
     if batch_size != 100:  # the same bytes as with one batch

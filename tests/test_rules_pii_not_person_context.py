@@ -124,3 +124,19 @@ def test_a_party_letter_is_no_person(text: str) -> None:
 )
 def test_persons_near_these_words_stay_redacted(text: str, want: str, pack: str) -> None:
     assert redact(text, pack) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "pack"),
+    [
+        # a contract's general words that are census surnames
+        ("Parent shall promptly assign, or cause to be assigned, the contracts.", "default"),
+        ("according to Appendix 1, 2 and 6 of this Agreement", "default"),
+        ("as set out in Annex 2", "default"),
+        ("Each Buffalo Wild Wings and bw-3 Restaurant shall display it.", "default"),
+        # a brand of cigarettes in a social history
+        ("He smokes 1 pack a day of Newport for 30 years.", "clinical"),
+    ],
+)
+def test_contract_words_and_brands_are_no_person(text: str, pack: str) -> None:
+    assert redact(text, pack) == text

@@ -257,6 +257,24 @@ def _given_then_unknown(given: str, last: str, engine: PiiEngine) -> bool:
     )
 
 
+def _surname_word(given: str, token: str, engine: PiiEngine) -> bool:
+    """``token`` is a census surname that is a word too ("Young", "Key"), in title case after a
+    census given name: "Zoe Young" (not "Victoria Park": a place's word; nor "Maria Chase": a
+    brand's)."""
+    word = token.rstrip(".,:;")
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    words = engine.words
+    return (
+        _case(word) == "title"
+        and word in words.surname_words
+        and word not in words.place_words
+        and word not in words.not_person
+        and given.strip(".,:;") in words.first_names
+        and given.strip(".,:;") in engine.listed
+    )
+
+
 def _title_form(token: str) -> str:
     word = token.strip(".,:;")
     return word[:1].upper() + word[1:].lower()
@@ -308,13 +326,19 @@ def _name_span(
         if keep and word.strip(",") in SUFFIXES:  # "II", "Jr.": the end of the name
             keep = k + 1
             continue
-        if not _word_ok(m.group(), engine, titled, eponyms=eponyms, case=case) and not (
-            # after a name and an initial a surname that is a word too: "Brad L Key"
-            keep
-            and _is_initial(tokens[k - 1].group())
-            and _case(word) == "title"
-            and word.strip(".,:;").lower() not in engine.words.title_stop  # "A. Will see"
-            and _word_ok(word, engine, titled, eponyms=eponyms, case="title")
+        if (
+            not _word_ok(m.group(), engine, titled, eponyms=eponyms, case=case)
+            and not (
+                keep == k and _surname_word(tokens[k - 1].group(), word, engine)  # "Zoe Young"
+            )
+            and not (
+                # after a name and an initial a surname that is a word too: "Brad L Key"
+                keep
+                and _is_initial(tokens[k - 1].group())
+                and _case(word) == "title"
+                and word.strip(".,:;").lower() not in engine.words.title_stop  # "A. Will see"
+                and _word_ok(word, engine, titled, eponyms=eponyms, case="title")
+            )
         ):
             break
         if keep and _after_surname(tokens[keep - 1].group(), word, engine):
@@ -558,7 +582,12 @@ def _listed_span(
     ):
         return value
     lo = first - 1 if first > 0 and _word_ok(tokens[first - 1].group(), engine) else first
-    hi = last + 1 if last + 1 < len(tokens) and _word_ok(tokens[last + 1].group(), engine) else last
+    hi = last
+    if last + 1 < len(tokens) and (
+        _word_ok(tokens[last + 1].group(), engine)
+        or _surname_word(plain[last], tokens[last + 1].group(), engine)
+    ):
+        hi = last + 1
     if (
         hi == last
         and last + 2 < len(tokens)

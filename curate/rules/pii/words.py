@@ -58,6 +58,7 @@ class Words:
     place_words: frozenset[str] = frozenset()  # "Valley", "Creek": the end of a place's name
     org_bytes: frozenset[bytes] = frozenset()  # "group", "clinic": an organisation's last word
     countries: frozenset[str] = frozenset()  # countries.txt: larger than a state, no address
+    surname_words: frozenset[str] = frozenset()  # census surnames that are words: "Young"
 
 
 @functools.cache
@@ -109,6 +110,7 @@ def load() -> Words:
         thing_bytes=frozenset(w.encode() for w in things["thing_words"]),
         org_bytes=frozenset(w.encode() for w in lists["org_words"]),
         countries=name_list("countries.txt"),
+        surname_words=name_list("surnames_as_words.txt"),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
         brand_handles=frozenset(
             re.sub(r"[_0-9]", "", b.lower()) for b in [*brands, *things["handles"]]

@@ -1,5 +1,5 @@
 """Regenerate the name lists curate/rules/data/{first_names,last_names,common_words,
-given_names_as_words}.txt.
+given_names_as_words,surnames_as_words}.txt.
 
 Run by hand when the rules change; tests/test_rules_names_data.py checks that it still gives
 the shipped files byte for byte (skipped without the inputs).
@@ -68,7 +68,13 @@ HEADERS = {
     " candidate that is one is rejected.",
     "given_names_as_words.txt": "Census given names seen lower-case mid-sentence in the same"
     " text: words too ('poison ivy', 'basil'), no name when alone in lower case.",
+    "surnames_as_words.txt": "The most frequent census surnames that are common words (so not"
+    " in last_names.txt): a surname after a census given name ('Zoe Young', 'Brad Key').",
 }
+N_SURNAME_WORDS = 1000  # of the census surnames' most frequent rows
+# common words that follow a given name as often as a surname does: a greeting's or sign-off's
+# ("Thanks Maria Best regards", "Mary Love the"), an organ ("colon"), a thing ("Case", "Head")
+SURNAME_WORD_STOP = {"Best", "Good", "Love", "Case", "Head", "Colon", "Day", "May", "Guy"}
 
 
 def sources(realdata: Path) -> list[Path]:
@@ -105,11 +111,20 @@ def make_lists(names_dir: Path, realdata: Path) -> dict[str, list[str]]:
     first = sorted(set(top("dist.male.first", N_FIRST // 3) + top("dist.female.first", N_FIRST)))
     last = sorted(set(top("dist.all.last", N_LAST)))
     as_words = [n for n in first if lower[n.lower()] >= 1]
+    rows = [
+        line.split()[0]
+        for line in (names_dir / "dist.all.last").read_text().splitlines()
+        if line.strip()
+    ][:N_SURNAME_WORDS]
+    surname_words = sorted(
+        r.title() for r in rows if r.lower() in common and r.title() not in SURNAME_WORD_STOP
+    )
     return {
         "first_names.txt": first,
         "last_names.txt": last,
         "common_words.txt": sorted(by_freq),
         "given_names_as_words.txt": as_words,
+        "surnames_as_words.txt": [w for w in surname_words if len(w) > 2],
     }
 
 

@@ -741,3 +741,21 @@ def test_names_given_and_persons_given_something(text: str, expected: str) -> No
 )
 def test_a_name_with_a_trade_in_apposition(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a chat's speakers in lower case (presidio half A's class), both of them, and a full
+        # name on the line between them
+        (
+            'mika: "who are you?"\ntracy:"i am his daughter".',
+            '[PERSON]: "who are you?"\n[PERSON]:"i am his daughter".',
+        ),
+        ("kevin: call john smith now\nmaria: ok", "[PERSON]: call [PERSON] now\n[PERSON]: ok"),
+        ("max: 3\nmin: 1", "max: 3\nmin: 1"),
+        ("customer: hi\nagent: hello", "customer: hi\nagent: hello"),
+    ],
+)
+def test_lower_case_chat_speakers(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

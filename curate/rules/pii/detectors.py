@@ -128,6 +128,20 @@ def _lower_pair(value: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
     return wrap(name) + end + f"{NOTE}{last}{NOTE}"
 
 
+def _lower_speakers(value: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
+    """Two lines of a chat in lower case, each opening with a census given name and a colon
+    ("mika: who are you?\ntracy"): both names, unless one is a nursing word ("max: 3")."""
+    first, line = value.split(":", 1)
+    middle, last = line.rsplit("\n", 1)
+    a, b = first.strip(), last.strip()
+    if any(n in eng.words.clinical_words or n in eng.words.name_words for n in (a, b)):
+        return value
+    notes = "".join(f"{NOTE}{n}{NOTE}" for n in sorted({a, b}))
+    # the line between was matched too: its lower-case full names here ("call john smith")
+    middle = eng.lower_pair_re.sub(lambda m: _lower_pair(m.group(), wrap, eng), middle)
+    return first.replace(a, wrap(a), 1) + ":" + middle + "\n" + last.replace(b, wrap(b), 1) + notes
+
+
 def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: bool) -> str:
     """What ``det``'s find ``value`` becomes (``tail``: what follows it, see names._peek)."""
     mark = _canon(eng.type_index[det.type])
@@ -223,6 +237,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
     if det.check == "name_given":  # "maiden name is Key": a word in title case too
         return _name_span(value, wrap, eng, case="title" if _case(value) == "title" else None)
+    if det.check == "lower_speaker":  # "mika: ...\ntracy": the two speakers' names
+        return _lower_speakers(value, wrap, eng)
     if det.check == "lower_pair":
         return _lower_pair(value, wrap, eng)
     if det.check == "caps_pair":  # "SMITH, JOHN": a census surname or a census first name

@@ -349,6 +349,11 @@ class PiiEngine:
             # ...\nFirefox: ..." are no dialogue). In the rare pass: gated in a pass of their
             # own, their gates cost twice what they add here
             given = _alternation(n for n in self.listed if n in self.words.first_names)
+            lower_given = _alternation(
+                n.lower()
+                for n in self.listed
+                if n in self.words.first_names and n not in self.words.given_as_words
+            )
             rare += [
                 Detector(
                     "person", LOWER_NAME, SENTENCE_START, rf"[ \t]+{PERSON_VERBS}\b", "trailing"
@@ -365,6 +370,15 @@ class PiiEngine:
                 # g. samoylova's tales" (a given name, maybe an initial, then a surname:
                 # detectors._lower_pair), in this pass: a pass of its own is a regex more
                 Detector("person", self._lower_pair(), check="lower_pair"),
+                # a chat's speakers in lower case: "mika: who are you?\ntracy: i'm his daughter"
+                # (both names and the line between them: the check marks the names)
+                Detector(
+                    "person",
+                    rf"(?:{lower_given})[ \t]*:[^\n:]{{1,200}}\r?\n[ \t]*(?:{lower_given})",
+                    r"(?:^|\n)[ \t]*",
+                    r"[ \t]*:",
+                    "lower_speaker",
+                ),
             ]
         # "Kónya, Becker and Vasquez": a list of names where most are census names (before the
         # census-name pass, which would take the listed ones out of the list)
@@ -401,6 +415,11 @@ class PiiEngine:
             rf"{ASCII_B}(?:{_alternation(firsts)})[ \t]+(?:[a-z]\.?[ \t]+)?"
             rf"[a-z][a-z'’-]{{2,}}{ASCII_B}"
         )
+
+    @functools.cached_property
+    def lower_pair_re(self) -> re.Pattern[str]:
+        """``_lower_pair`` for Python's ``re`` (a chat line a speakers' find holds)."""
+        return re.compile(self._lower_pair().replace(ASCII_B, r"\b"), re.ASCII)
 
     @staticmethod
     def _ctx(*contexts: str) -> str:

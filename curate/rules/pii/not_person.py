@@ -84,13 +84,14 @@ def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
     """Detectors of the census pass that run before the census names (see module doc). A
     town with its state is no person: check "town" (town_text) redacts it as an address where
     the pack has that type (a town is a geographic subdivision smaller than a state: HIPAA's
-    PHI), else keeps it as text."""
-    # each phrase with either apostrophe: "Kohl's", "Kohl’s"
+    PHI), else keeps it as text. The others keep their find as text (check "reject"): a
+    phrase, a defined term, an employer, an organisation, an OS release, a tier."""
     from curate.rules.pii.places import _LEAD, _PREP
 
     # what the place detectors take before a town ("upgraded to", "going to", "at"): taken
     # here too, so that a find below starts no later than theirs (leftmost wins)
     prep = rf"(?:\b(?:(?:{_LEAD})[ \t]+)?(?i:{_PREP})[ \t]+)?"
+    # each phrase with either apostrophe: "Kohl's", "Kohl’s"
     both = {v for p in phrases for v in (p, p.replace("'", "’"))}
     alt = "|".join(re.escape(p) for p in sorted(both, key=lambda p: (-len(p), p)))
     out = [

@@ -140,3 +140,10 @@ def test_persons_near_these_words_stay_redacted(text: str, want: str, pack: str)
 )
 def test_contract_words_and_brands_are_no_person(text: str, pack: str) -> None:
     assert redact(text, pack) == text
+
+
+def test_an_eponymous_flap_is_no_person() -> None:
+    """A flap named after its surgeon (the clinical run's export: "[PERSON] flaps were also
+    marked" in a hypospadias repair)."""
+    text = "Byers flaps were also marked. The tissue rolled with the Byers flap covered it."
+    assert redact(text, "clinical") == text

@@ -759,3 +759,23 @@ def test_a_name_with_a_trade_in_apposition(text: str, expected: str) -> None:
 )
 def test_lower_case_chat_speakers(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a list of surnames: a surname's ending and a surname that is a word count, with one
+        # census name at least (presidio half A's class); a word is not spread
+        (
+            "the brainchild of our 3 founders: Šušulić, Bowman and White. The idea",
+            "the brainchild of our 3 founders: [PERSON]. The idea",
+        ),
+        ("colours: Black, White and Green", "colours: Black, White and Green"),
+        (
+            "Šušulić, Bowman and White met. White Stripes played.",
+            "[PERSON] met. White Stripes played.",
+        ),
+    ],
+)
+def test_coordinated_surnames_with_endings_and_words(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

@@ -98,6 +98,7 @@ def _lone_given(value: str, first: str, wrap: Callable[[str], str], eng: PiiEngi
 
 
 _LOWER_SURNAME_RE = re.compile(rf"[a-z]{{2,}}{SURNAME_ENDS}")
+_SURNAME_RE = re.compile(rf"[A-Z]\w+{SURNAME_ENDS}")
 
 
 def _lower_pair(value: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
@@ -249,10 +250,18 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (last.upper(), first.upper()))
     if det.check == "coordinated":
         names = [n.strip() for n in re.split(r",|\band\b|&", value) if n.strip()]
-        listed = sum(n in eng.listed for n in names)
-        if 2 * listed < len(names) or not all(_word_ok(n, eng) for n in names):
+        # surnames: census ones, with a surname's ending ("Šušulić") or a word's ("White"),
+        # one census name at least ("Black, White and Green" are colours)
+        words = eng.words.surname_words
+        listed = sum(
+            n in eng.listed or n in words or _SURNAME_RE.fullmatch(n) is not None for n in names
+        )
+        if 2 * listed < len(names) or not any(n in eng.listed for n in names):
             return value
-        return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in names if len(n) > 2)
+        if not all(_word_ok(n, eng) or n in words for n in names):
+            return value
+        spread = [n for n in names if len(n) > 2 and n not in words]  # not "White" (a word)
+        return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in spread)
     if det.check == "name" and ("t" in tail or "x" in tail):  # see _peek
         return value
     if "p" in tail and "h" not in tail:  # after a speaker's label (see SPEAKERS): the

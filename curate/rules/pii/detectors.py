@@ -252,15 +252,15 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         names = [n.strip() for n in re.split(r",|\band\b|&", value) if n.strip()]
         # surnames: census ones, with a surname's ending ("Šušulić") or a word's ("White"),
         # one census name at least ("Black, White and Green" are colours)
-        words = eng.words.surname_words
+        as_words = eng.words.surname_words
         listed = sum(
-            n in eng.listed or n in words or _SURNAME_RE.fullmatch(n) is not None for n in names
+            n in eng.listed or n in as_words or _SURNAME_RE.fullmatch(n) is not None for n in names
         )
         if 2 * listed < len(names) or not any(n in eng.listed for n in names):
             return value
-        if not all(_word_ok(n, eng) or n in words for n in names):
+        if not all(_word_ok(n, eng) or n in as_words for n in names):
             return value
-        spread = [n for n in names if len(n) > 2 and n not in words]  # not "White" (a word)
+        spread = [n for n in names if len(n) > 2 and n not in as_words]  # not "White": a word
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in spread)
     if det.check == "name" and ("t" in tail or "x" in tail):  # see _peek
         return value

@@ -779,3 +779,16 @@ def test_lower_case_chat_speakers(text: str, expected: str) -> None:
 )
 def test_coordinated_surnames_with_endings_and_words(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a text's first line alone, a census given name and any surname in lower case
+        ("leone mazzi\n\nnurse\n\npersonal info:", "[PERSON]\n\nnurse\n\npersonal info:"),
+        ("maria thanks\nfor the help", "maria thanks\nfor the help"),
+        ("the leone mazzi\nline", "the leone mazzi\nline"),
+    ],
+)
+def test_a_lower_case_name_alone_on_a_texts_first_line(text: str, expected: str) -> None:
+    assert redact(DEFAULT, text) == expected

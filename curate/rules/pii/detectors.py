@@ -101,7 +101,9 @@ _LOWER_SURNAME_RE = re.compile(rf"[a-z]{{2,}}{SURNAME_ENDS}")
 _SURNAME_RE = re.compile(rf"[A-Z]\w+{SURNAME_ENDS}")
 
 
-def _lower_pair(value: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
+def _lower_pair(
+    value: str, wrap: Callable[[str], str], eng: PiiEngine, *, alone: bool = False
+) -> str:
     """A full name in lower case ("grace ross", "eric g. samoylova's"): a given name, then a
     census surname or a word with a surname's ending ("-ova", "-sson"), that is no common
     English word ("john said", "anna young"). A given name that is a word too ("grace", "mark":
@@ -121,7 +123,8 @@ def _lower_pair(value: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
     title = last.title()
     census = title in eng.listed and title in words.last_names
     wordy = first in words.name_words or first.title() in words.given_as_words
-    if not (census or (not wordy and _LOWER_SURNAME_RE.fullmatch(low))):
+    # a text's first line of its own: any surname ("leone mazzi"), after no name-word
+    if not (census or (not wordy and (alone or _LOWER_SURNAME_RE.fullmatch(low)))):
         return value
     if low in words.clinical_words or first in words.clinical_words:
         return value
@@ -240,8 +243,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return _name_span(value, wrap, eng, case="title" if _case(value) == "title" else None)
     if det.check == "lower_speaker":  # "mika: ...\ntracy": the two speakers' names
         return _lower_speakers(value, wrap, eng)
-    if det.check == "lower_pair":
-        return _lower_pair(value, wrap, eng)
+    if det.check in ("lower_pair", "lower_line"):
+        return _lower_pair(value, wrap, eng, alone=det.check == "lower_line")
     if det.check == "caps_pair":  # "SMITH, JOHN": a census surname or a census first name
         last, first = (t.strip().split()[0].title() for t in value.split(",", 1))
         known = last in eng.listed or first in eng.words.first_names

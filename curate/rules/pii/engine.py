@@ -369,6 +369,9 @@ class PiiEngine:
                 # a full name in lower case anywhere: "next patient is grace ross", "from eric
                 # g. samoylova's tales" (a given name, maybe an initial, then a surname:
                 # detectors._lower_pair), in this pass: a pass of its own is a regex more
+                # a text's first line, a name alone in lower case: "leone mazzi\n\nnurse" (first:
+                # on a tie the earlier detector wins)
+                Detector("person", self._lower_pair(), r"^[ \t]*", r"[ \t]*\r?\n", "lower_line"),
                 Detector("person", self._lower_pair(), check="lower_pair"),
                 # a chat's speakers in lower case: "mika: who are you?\ntracy: i'm his daughter"
                 # (both names and the line between them: the check marks the names)

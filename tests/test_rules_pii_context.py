@@ -755,6 +755,7 @@ def test_a_name_with_a_trade_in_apposition(text: str, expected: str) -> None:
         ("kevin: call john smith now\nmaria: ok", "[PERSON]: call [PERSON] now\n[PERSON]: ok"),
         ("max: 3\nmin: 1", "max: 3\nmin: 1"),
         ("customer: hi\nagent: hello", "customer: hi\nagent: hello"),
+        ("kevin: hi there\nnote: none", "kevin: hi there\nnote: none"),  # no second name
     ],
 )
 def test_lower_case_chat_speakers(text: str, expected: str) -> None:

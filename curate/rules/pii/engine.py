@@ -374,10 +374,11 @@ class PiiEngine:
                 Detector("person", self._lower_pair(), r"^[ \t]*", r"[ \t]*\r?\n", "lower_line"),
                 Detector("person", self._lower_pair(), check="lower_pair"),
                 # a chat's speakers in lower case: "mika: who are you?\ntracy: i'm his daughter"
-                # (both names and the line between them: the check marks the names)
+                # (both names and the line between them: the check marks the names and checks
+                # the second; "[^\n:]{1,200}" and a second alternation made this pass 1.5x)
                 Detector(
                     "person",
-                    rf"(?:{lower_given})[ \t]*:[^\n:]{{1,200}}\r?\n[ \t]*(?:{lower_given})",
+                    rf"(?:{lower_given})[ \t]*:[^\n:]+\r?\n[ \t]*[a-z]+",
                     r"(?:^|\n)[ \t]*",
                     r"[ \t]*:",
                     "lower_speaker",

@@ -120,7 +120,10 @@ def test_custom_detector_check_is_validated(tmp_path: Path) -> None:
     pack.write_text('name = "p"\n[[pii.custom]]\ntype = "t"\npattern = "a"\ncheck = "luhn"\n')
     with pytest.raises(RulesError) as err:
         load_rule_pack(pack)
-    assert str(err.value).splitlines()[0] == f"{pack}: pii.custom.0.check: Input should be 'secret'"
+    assert (
+        str(err.value).splitlines()[0]
+        == f"{pack}: pii.custom.0.check: Input should be 'secret' or 'name'"
+    )
 
 
 def test_a_private_key_placeholder_in_docs_is_no_secret() -> None:

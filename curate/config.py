@@ -153,7 +153,9 @@ def load_config(path: str | Path) -> RunConfig:
 
 STARTER = {  # built-in schema -> (sample inputs, stratify field, rule pack)
     "tickets": ("sample_data/tickets", "category", "default"),
-    "contracts": ("sample_data/contracts", "clause_type", "default"),
+    # signatories and notice contacts out; parties, defined terms, clause labels in (issue 18:
+    # the default pack's generic name detectors make parties and terms [PERSON] in contracts)
+    "contracts": ("sample_data/contracts", "clause_type", "contracts"),
     "clinical_notes": ("sample_data/clinical", "specialty", "clinical"),  # HIPAA identifiers
     "codebase": ("sample_data/codebase", "kind", "code"),  # a repository folder; secrets out
 }
@@ -173,7 +175,7 @@ workspace = "curate-work"          # where every stage writes its tables and log
 [ingest]
 paths = ["{paths}"]                # files, directories or globs (CSV/TSV/JSON/JSONL/Parquet/TXT, .gz/.zst)
 schema = "{schema}"                # built-in schema name or a path to your own .toml
-{rules}# rule pack: default | strict | clinical | path; "none" to skip
+{rules}# rule pack: default | strict | clinical | contracts | code | path; "none" to skip
 # encoding = "cp1252"              # force an input encoding (default: detected)
 # langid = "langdetect"            # language-ID backend (default: fastText lite model)
 

@@ -201,7 +201,7 @@ def test_cli_run_and_init(tmp_path: Path) -> None:
     res = runner.invoke(main, ["init", "--schema", "clinical_notes", "--out", str(clinical)])
     assert res.exit_code == 0, res.output
     assert load_config(clinical).ingest.rules == "clinical"  # the HIPAA identifiers pack
-    assert load_config(target).ingest.rules == "default"
+    assert load_config(target).ingest.rules == "contracts"  # persons out, parties and terms in
     res = runner.invoke(main, ["init", "--out", str(target)])
     assert res.exit_code == 2
     assert res.stderr.splitlines()[0] == f"Error: {target} already exists"

@@ -793,3 +793,20 @@ def test_coordinated_surnames_with_endings_and_words(text: str, expected: str) -
 )
 def test_a_lower_case_name_alone_on_a_texts_first_line(text: str, expected: str) -> None:
     assert redact(DEFAULT, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # an operation named after its surgeons (read in session 10's clinical export:
+        # "appendectomy, [PERSON] cystourethropexy")
+        ("appendectomy, Marshall-Marchetti-Krantz cystourethropexy, and", None),
+        ("then Smith-Jones colectomy was", None),
+        # a person's name before an operation stays a name: a given name opens it
+        ("Mary-Kate colectomy", "[PERSON] colectomy"),
+        ("John Smith colectomy scheduled", "[PERSON] colectomy scheduled"),
+        ("Dr. Smith colectomy", "Dr. [PERSON] colectomy"),
+    ],
+)
+def test_an_operations_eponym_is_no_person(text: str, expected: str | None) -> None:
+    assert redact(CLINICAL, text) == (text if expected is None else expected)

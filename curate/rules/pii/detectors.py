@@ -188,7 +188,12 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
     if det.check == "month_day":
         return wrap(value) if month_day_ok(value) else value
     if det.check == "compound":  # "Charcot-Marie-Tooth" is text, "Mary-Kate" a name
-        return wrap(value) if compound_ok(value, eng) else value
+        # "Marshall-Marchetti-Krantz cystourethropexy" (not "Mary-Kate colectomy")
+        parts = value.split("-")
+        eponym = "d" in tail or (
+            "o" in tail and (len(parts) > 2 or parts[0] not in eng.words.first_names)
+        )
+        return wrap(value) if compound_ok(value, eng) and not eponym else value
     if det.check == "listed":
         town = lambda v: town_text(v, eng, keep_values)  # noqa: E731
         return _listed_span(value, wrap, eng, town, runs_on="c" in tail)

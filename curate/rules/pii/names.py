@@ -397,6 +397,9 @@ _PEEK_RE = re.compile(  # char classes only: a find's check runs it, so it must 
     # else the next word: a disease ("Wilson disease") or a record's field ("Smith DOB")
     + rb"|[ \t]+(?P<w>[A-Za-z][A-Za-z.]*))?"
 )
+# a surgical procedure's ending: the name before it is the procedure's eponym ("Nissen
+# fundoplication", "Marshall-Marchetti-Krantz cystourethropexy", "Hartmann colostomy")
+_PROCEDURE_ENDINGS = (b"pexy", b"ectomy", b"otomy", b"ostomy", b"plasty", b"plication", b"rrhaphy")
 _PEEK_FIRST = frozenset([b" ", b"\t", b"'", "’".encode()[:1]])  # of "s", "d" (not "h": "around")
 
 
@@ -459,8 +462,9 @@ def _shared_head(rest: bytes, words: Words) -> bool:
 def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     """What is around a name find (UTF-8: what ``before`` ends with, if ``around``; what
     ``rest`` starts with), as flags for its check after NOTE: "p" after a speaker's label, "t"
-    after a title word and a full stop, "x" after a thing's "called", "s" a possessive, "d" a disease word, "h" the rest of
-    a header line; empty if none (most finds: kept cheap)."""
+    after a title word and a full stop, "x" after a thing's "called", "s" a possessive, "d" a
+    disease word, "o" an operation's name ("... cystourethropexy"), "h" the rest of a header
+    line; empty if none (most finds: kept cheap)."""
     m = _PEEK_RE.match(rest)  # always matches (all optional)
     flags = ""
     if m is not None and (m.end() or not rest):
@@ -478,6 +482,8 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
                 flags += "d"  # "Wilson disease", "Mayo scissors", "Murphy's sign"
             elif low in words.header_fields:
                 flags += "h"
+            elif low.endswith(_PROCEDURE_ENDINGS):
+                flags += "o"  # "Marshall-Marchetti-Krantz cystourethropexy": see _eponym
             elif low in (b"and", b"or") and _shared_head(rest[m.end("w") :], words):
                 flags += "d"  # "a Richardson and Deaver retractors", "Kelly or Metzenbaum"
             elif word[:1].isupper():
@@ -508,6 +514,9 @@ def _eponym(value: str, tail: str, words: Words) -> bool:
     flags of _peek): "Wilson disease", "Parkinson's"."""
     if "d" in tail:
         return True
+    if "o" in tail:  # before an operation's name: its eponym, unless a given name opens it
+        first = value.split()[0].split("-") if value.strip() else [""]
+        return len(first) < 3 and first[0] not in words.first_names
     last = value.rsplit(None, 1)[-1].lower() if value.strip() else ""
     return "s" in tail and last in words.eponyms
 

@@ -170,3 +170,28 @@ def test_contracts_a_printed_name_beside_a_signature() -> None:
     # a company's name after 'Name:' is still no person where the record names the company
     company = "Company Name: Acme Widgets Corporation, a Delaware corporation"
     assert "Acme" in _redact([company], CONTRACTS)[0]
+
+
+def test_contracts_signature_pages_as_cuad_writes_them() -> None:
+    """Leaks read in the CUAD export at the end of session 10: an upper-case '/S/', a
+    printed name after the signature on the same line, and a name before its 'Print Name'
+    label in a signature page's columns."""
+    text = (
+        "By: /S/ Bud Ward By: /S/ David R. Humble\n\nName: Bud Ward Name: David R. Humble\n"
+        "By: /s/ Richard E. Kent Name: Richard Kent Title: Vice President\n"
+        "SIGNED for and by behalf of ) By: /s/ Jane Roe ) David Stack Print Name\n"
+    )
+    out = _redact([text], CONTRACTS)[0]
+    for name in ("Ward", "Humble", "Kent", "Stack", "Roe"):
+        assert name not in out, out
+    assert "Title: Vice President" in out and "Print Name" in out
+
+
+def test_contracts_a_dates_year_is_no_postcode() -> None:
+    """'September 2, 2010 Page 35' left '[ZIP] Page 35' (154 in the CUAD export): the
+    contracts pack keeps dates, so the European postcode form saw the year; a postcode
+    before its town is still one."""
+    text = "Dated: March 3, 2019 Exhibit 10.1\nSeptember 2, 2010 Page 35\nHauptstr. 5, 10115 Berlin"
+    out = _redact([text], CONTRACTS)[0]
+    assert "March 3, 2019 Exhibit" in out and "2010 Page" in out, out
+    assert "10115" not in out, out

@@ -30,7 +30,7 @@ from curate.rules.pii.address import (
     UNIT_LINES_GATE,
 )
 from curate.rules.pii.dates import APOSTROPHE_YEARS as APOSTROPHE_YEARS
-from curate.rules.pii.dates import DATES, DATES_MORE, DATES_NUM
+from curate.rules.pii.dates import DATES, DATES_MORE, DATES_NUM, MONTH
 from curate.rules.pii.dates import MONTH_DAY as MONTH_DAY
 from curate.rules.pii.dates import NOT_MONTH_DAY as NOT_MONTH_DAY
 from curate.rules.pii.dates import SLASH_GATE as SLASH_GATE
@@ -525,13 +525,22 @@ STATIC: dict[str, list[Detector]] = {
     # Berlin", "75001 Paris" (a pass of its own: in the date pass every detector looks one
     # character before the number, which the street's find before the comma took)
     "zip:eu": [
+        # a date's year is no postcode: "September 2, 2010 Page 35", "Dated: March 3, 2019
+        # Exhibit" (matched first and given back; packs without dates, such as contracts,
+        # made such years [ZIP]: 154 in the CUAD export)
+        Detector(
+            "zip",
+            rf"{MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,[ \t]*(?:1[89]|20)\d{{2}}",
+            check="reject",
+            gate=Gate(r"[0-9]{4}[ \t]+[A-Z]"),
+        ),
         Detector(
             "zip",
             r"\d{4,5}",
             before=r"(?:,|^|\n)[ \t]*(?:[A-Z]{1,2}-)?",
             after=r"[ \t]+[A-ZÄÖÜÉ][a-zäöüéèß]{2,}\b",
             gate=Gate(r"[0-9]{4}[ \t]+[A-Z]"),
-        )
+        ),
     ],
 }
 # a given name and a surname written with a letter beyond ASCII ("Michal Horký", "Emmie

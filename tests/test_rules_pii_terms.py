@@ -174,15 +174,16 @@ def test_contracts_a_printed_name_beside_a_signature() -> None:
 
 def test_contracts_signature_pages_as_cuad_writes_them() -> None:
     """Leaks read in the CUAD export at the end of session 10: an upper-case '/S/', a
-    printed name after the signature on the same line, and a name before its 'Print Name'
-    label in a signature page's columns."""
+    printed name after the signature on the same line, a name before its 'Print Name' label
+    in a signature page's columns, a signature in capitals, an initial and a surname."""
     text = (
         "By: /S/ Bud Ward By: /S/ David R. Humble\n\nName: Bud Ward Name: David R. Humble\n"
         "By: /s/ Richard E. Kent Name: Richard Kent Title: Vice President\n"
         "SIGNED for and by behalf of ) By: /s/ Jane Roe ) David Stack Print Name\n"
+        "By: /S/ DON W. CUMMINGS ---------- Name: Don W. Cummings\nName: J. Howard Name: Ann Lee\n"
     )
     out = _redact([text], CONTRACTS)[0]
-    for name in ("Ward", "Humble", "Kent", "Stack", "Roe"):
+    for name in ("Ward", "Humble", "Kent", "Stack", "Roe", "CUMMINGS", "Cummings", "Howard"):
         assert name not in out, out
     assert "Title: Vice President" in out and "Print Name" in out
 

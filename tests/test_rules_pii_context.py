@@ -810,3 +810,22 @@ def test_a_lower_case_name_alone_on_a_texts_first_line(text: str, expected: str)
 )
 def test_an_operations_eponym_is_no_person(text: str, expected: str | None) -> None:
     assert redact(CLINICAL, text) == (text if expected is None else expected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a given name that is a common word, after a greeting (read in session 10's support
+        # export: an agent's "Hey Don, help's here", "Hi Faith, sorry for the trouble")
+        ("Hey Don, help's here.", "Hey [PERSON], help's here."),
+        ("Hi Faith, sorry for the trouble", "Hi [PERSON], sorry for the trouble"),
+        ("Hello Grace Ross, welcome", "Hello [PERSON], welcome"),
+        ("my name is Hope and I", "my name is [PERSON] and I"),
+        # the words as words stay
+        ("I hope that works, thanks", None),
+        ("Hi Chase customer service", None),
+    ],
+)
+def test_a_given_name_that_is_a_word_after_a_greeting(text: str, expected: str | None) -> None:
+    engine = PiiEngine(load_rule_pack("default").pii)
+    assert redact(engine, text) == (text if expected is None else expected)

@@ -283,6 +283,12 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         words = [w for w in value.split() if not _is_initial(w)]
         if len(words) < 2 or words[0] not in eng.listed:
             return value
+    if det.check == "name" and "p" not in tail:
+        first = value.split()[0].rstrip(",.!:;") if value.strip() else ""
+        if first.istitle() and first.lower() in eng.words.name_words:
+            # "Hi Faith,", "Hello June": a given name that is a common word, after a
+            # greeting or "my name is" (a leak read in the support export, session 10)
+            return _name_span(value, wrap, eng, case="title")
     if det.check == "known":
         tokens = value.split()
         if len(tokens) == 3 and len(tokens[1].rstrip(".")) == 1 and value.islower():

@@ -79,11 +79,17 @@ def twcs_fresh_items(twcs_base: Path) -> list[Item]:
     return _rebuild("twcs_fresh.jsonl", twcs_base)
 
 
+@pytest.fixture(scope="module")
+def twcs_fresh2_items(twcs_base: Path) -> list[Item]:
+    return _rebuild("twcs_fresh2.jsonl", twcs_base)
+
+
 def test_heldout_labels_are_well_formed() -> None:
     """Both files: known labels and fields; the IBM remainder shares no find with ibm.jsonl."""
-    for name in ("ibm_heldout.jsonl", "twcs.jsonl", "twcs_fresh.jsonl"):
-        items = _labels(name)
-        assert len({x["id"] for x in items}) == len(items) == (137 if "ibm" in name else 150)
+    sizes = {"ibm_heldout": 137, "twcs": 150, "twcs_fresh": 150, "twcs_fresh2": 111}
+    for stem, size in sizes.items():
+        items = _labels(f"{stem}.jsonl")
+        assert len({x["id"] for x in items}) == len(items) == size
         assert {x["label"] for x in items} == {"person", "not_person"}
         assert {x["type"] for x in items} == {"person"}
     tuned = {(x["source"], x["original"]) for x in _labels("ibm.jsonl")}
@@ -91,7 +97,7 @@ def test_heldout_labels_are_well_formed() -> None:
         context, original, offset = str(x["context"]), str(x["original"]), int(str(x["offset"]))
         assert len(context) <= 200 and context[offset : offset + len(original)] == original
         assert (x["source"], x["original"]) not in tuned, x["id"]
-    for name in ("twcs.jsonl", "twcs_fresh.jsonl"):
+    for name in ("twcs.jsonl", "twcs_fresh.jsonl", "twcs_fresh2.jsonl"):
         for x in _labels(name):
             assert not {"original", "context"} & x.keys(), f"{x['id']}: no twcs text in the repo"
     # the fresh sample shares no find with twcs.jsonl, and its rows are those nobody tuned on
@@ -100,14 +106,19 @@ def test_heldout_labels_are_well_formed() -> None:
     for x in _labels("twcs_fresh.jsonl"):
         assert (x["source"], x["start"]) not in old, x["id"]
         assert int(str(x["source"]).split(":")[1].split()[0]) % 2 == 1, x["id"]
+    # the second fresh sample: the odd rows' finds in neither earlier sample
+    seen = old | {(x["source"], x["start"]) for x in _labels("twcs_fresh.jsonl")}
+    for x in _labels("twcs_fresh2.jsonl"):
+        assert (x["source"], x["start"]) not in seen, x["id"]
+        assert int(str(x["source"]).split(":")[1].split()[0]) % 2 == 1, x["id"]
 
 
 def test_twcs_finds_are_where_the_labels_say(
-    twcs_items: list[Item], twcs_fresh_items: list[Item]
+    twcs_items: list[Item], twcs_fresh_items: list[Item], twcs_fresh2_items: list[Item]
 ) -> None:
     """The rebuilt originals are the labelled ones (the hash), so the real data and ingest's
     reading of it are what they were when the sample was labelled."""
-    for x in [*twcs_items, *twcs_fresh_items]:
+    for x in [*twcs_items, *twcs_fresh_items, *twcs_fresh2_items]:
         digest = hashlib.sha256(str(x["original"]).encode()).hexdigest()[:12]
         assert digest == x["sha256"] and len(str(x["context"])) <= 200, x["id"]
 
@@ -154,4 +165,13 @@ def test_fresh_twcs_person_placeholders_are_persons(twcs_fresh_items: list[Item]
     in twcs.jsonl), drawn before this round's fixes and labelled before any rule ran on them;
     nothing was tuned on them since (README.md)."""
     got, n = _share(twcs_fresh_items, "person")
+    assert got >= 0.90, f"{got:.2f} of {n} still-redacted fresh twcs [PERSON] are persons"
+
+
+def test_fresh2_twcs_person_placeholders_are_persons(twcs_fresh2_items: list[Item]) -> None:
+    """twcs_fresh2.jsonl: every default-pack find (111) in the twcs rows nobody read (odd rows)
+    that is in neither twcs.jsonl nor twcs_fresh.jsonl, drawn with the engine of commit 6120d84
+    and labelled before any rule was changed on session 11 (README.md): 0.90 (100 of 111) at
+    the draw. The held-out figure for session 11's support rules is measured once at the end."""
+    got, n = _share(twcs_fresh2_items, "person")
     assert got >= 0.90, f"{got:.2f} of {n} still-redacted fresh twcs [PERSON] are persons"

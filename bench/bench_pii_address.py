@@ -1,0 +1,110 @@
+"""Address and postcode recall on unseen forms (issue 18), with the `default` pack.
+
+    .venv/bin/python bench/bench_pii_address.py [--misses N] [--fps] [--realdata DIR]
+
+Reads tests/data/address_dev/address_dev.jsonl (addresses per national format with made-up
+streets and GeoNames towns, plus hard negatives; tests/data/address_dev/make_address_dev.py)
+and half A of the presidio set (the half the rules were tuned on; half B is held out and only
+bench/bench_pii.py reports it). Recall counts a gold span only when fully masked (every letter
+and digit inside an address or zip find); precision is address/zip finds that overlap a gold
+address span over all address/zip finds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from bench_pii import fully_masked, load_presidio, predict  # noqa: E402
+
+DEV = ROOT / "tests" / "data" / "address_dev" / "address_dev.jsonl"
+KINDS = ("address", "zip")
+
+
+def load_dev(path: Path = DEV) -> list[dict[str, object]]:
+    return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
+
+
+def evaluate(
+    docs: list[tuple[str, list[tuple[int, int, str]]]],
+    preds: list[list[tuple[int, int, str]]],
+    groups: list[str],
+) -> tuple[dict[tuple[str, str], list[int]], list[int], list[str], list[str]]:
+    """Per (group, kind): [n, fully masked]; [finds, right finds]; misses; false positives."""
+    rec: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    prec = [0, 0]
+    misses: list[str] = []
+    fps: list[str] = []
+    for (text, gold), pred, g in zip(docs, preds, groups, strict=True):
+        hits = [p for p in pred if p[2] in KINDS]
+        for a, b, t in gold:
+            if t not in KINDS:
+                continue
+            ok = fully_masked(text, a, b, [p for p in hits if p[0] < b and a < p[1]])
+            for key in ((g, t), ("ALL", t)):
+                rec[key][0] += 1
+                rec[key][1] += ok
+            if not ok and t == "address":
+                shown = "".join(
+                    f"[{text[p[0]:p[1]]}]" for p in hits if p[0] < b and a < p[1]
+                ) or "-"
+                misses.append(f"{g:6} {text[a:b]!r}  found: {shown!r}")
+        for a, b, _t in hits:
+            prec[0] += 1
+            ok = any(ga < b and a < gb for ga, gb, gt in gold if gt in KINDS)
+            prec[1] += ok
+            if not ok:
+                fps.append(f"{g:6} {text[max(0, a - 30):a]!r} >>{text[a:b]!r}<< {text[b:b + 20]!r}")
+    return rec, prec, misses, fps
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--misses", type=int, default=0, help="print this many dev-set misses")
+    ap.add_argument("--fps", action="store_true", help="print false positives")
+    ap.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
+    args = ap.parse_args()
+    dev = load_dev()
+    docs = [(str(d["text"]), [tuple(s) for s in d["spans"]]) for d in dev]  # type: ignore[attr-defined]
+    preds = predict(docs, "default")  # type: ignore[arg-type]
+    rec, prec, misses, fps = evaluate(docs, preds, [str(d["form"]) for d in dev])  # type: ignore[arg-type]
+    forms = sorted({k[0] for k in rec} - {"ALL"})
+    print(f"== address dev set: {len(dev)} texts, pack 'default' (fully masked) ==")
+    print(f"{'form':8}{'address':>10}{'zip':>10}")
+    for g in [*forms, "ALL"]:
+        cells = []
+        for t in KINDS:
+            n, ok = rec.get((g, t), [0, 0])
+            cells.append(f"{ok / n:.2f}/{n:<3}" if n else "-")
+        print(f"{g:8}{cells[0]:>10}{cells[1]:>10}")
+    print(f"precision (address+zip finds) {prec[1] / max(1, prec[0]):.3f} ({prec[1]}/{prec[0]})")
+    for m in misses[: args.misses]:
+        print("  miss", m)
+    if args.fps:
+        for f in fps:
+            print("  fp  ", f)
+    path = args.realdata / "pii" / "presidio_synth_dataset_v2.json"
+    if path.exists():
+        pres = load_presidio(path)
+        half = pres[: len(pres) // 2]  # half A only: B is held out
+        pp = predict(half, "default")
+        r2, p2, _, fp2 = evaluate(half, pp, ["A"] * len(half))
+        print("== presidio half A (tuned on; B: bench/bench_pii.py) ==")
+        for t in KINDS:
+            n, ok = r2[("A", t)]
+            print(f"  {t:8} {ok / n:.3f} ({ok}/{n})")
+        print(f"  precision {p2[1] / max(1, p2[0]):.3f} ({p2[1]}/{p2[0]})")
+        if args.fps:
+            for f in fp2:
+                print("  fp  ", f)
+
+
+if __name__ == "__main__":
+    main()

@@ -211,6 +211,10 @@ class Schema(_Strict):
     labels: SpanLabels | None = None
     # GLOB=SPLIT: the splits the sources published (export's source_splits, when not given)
     source_splits: list[str] = Field(default_factory=list)
+    # the rule pack ingest uses when neither --rules nor the config names one (issue 18: a
+    # clinical or contracts run on the default pack kept HIPAA identifiers / mangled parties);
+    # a built-in pack name, "none", or a pack file relative to this schema file
+    rules: str | None = None
     source_path: str | None = Field(default=None, exclude=True)
 
     @model_validator(mode="after")
@@ -352,7 +356,34 @@ def load_schema(name_or_path: str | Path) -> Schema:
         raise SchemaError(format_validation_error(str(path), exc)) from exc
     object.__setattr__(schema, "source_path", str(path))
     _read_policies(schema, path)
+    _resolve_rules(schema, path)
     return schema
+
+
+def _resolve_rules(schema: Schema, path: Path) -> None:
+    """The schema's ``rules`` as a built-in pack name, "none", or the pack file's path (the
+    schema file's folder first, then ingest's original folder, then the working directory);
+    anything else is a SchemaError naming the file and key, before any input is read."""
+    ref = schema.rules
+    if ref is None or ref.lower() == "none":
+        return
+    packs = sorted(p.stem for p in (_builtin_dir().parent / "rules").glob("*.toml"))
+    if ref in packs:
+        return
+    where = [path.parent / ref, *_ingest_schema_dirs(path, ref), Path(ref)]
+    found = next((p for p in where if p.is_file()), None)
+    if found is not None:
+        object.__setattr__(schema, "rules", str(found.resolve()))
+        return
+    if path.name == "schema.toml" and path.parent.name == "ingest":
+        return  # ingest's own copy, whose pack already ran: a moved pack file breaks no later stage
+    close = difflib.get_close_matches(ref, packs, n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    raise SchemaError(
+        f"{path}: rules: unknown rule pack '{ref}' (neither a built-in pack nor a file)",
+        hint=f"{hint}built-in packs: {', '.join(packs)}, or 'none', or a pack .toml file "
+        "relative to the schema file",
+    )
 
 
 def _read_policies(schema: Schema, path: Path) -> None:

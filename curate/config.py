@@ -151,19 +151,21 @@ def load_config(path: str | Path) -> RunConfig:
     return cfg
 
 
-STARTER = {  # built-in schema -> (sample inputs, stratify field, rule pack)
-    "tickets": ("sample_data/tickets", "category", "default"),
-    # signatories and notice contacts out; parties, defined terms, clause labels in (issue 18:
-    # the default pack's generic name detectors make parties and terms [PERSON] in contracts)
-    "contracts": ("sample_data/contracts", "clause_type", "contracts"),
-    "clinical_notes": ("sample_data/clinical", "specialty", "clinical"),  # HIPAA identifiers
-    "codebase": ("sample_data/codebase", "kind", "code"),  # a repository folder; secrets out
+STARTER = {  # built-in schema -> (sample inputs, stratify field); its rule pack is the schema's
+    "tickets": ("sample_data/tickets", "category"),
+    "contracts": ("sample_data/contracts", "clause_type"),
+    "clinical_notes": ("sample_data/clinical", "specialty"),
+    "codebase": ("sample_data/codebase", "kind"),  # a repository folder
 }
 
 
 def starter_config(schema: str) -> str:
-    """A commented curate.toml for a built-in schema."""
-    paths, stratify, pack = STARTER.get(schema, ("data/", None, "default"))
+    """A commented curate.toml for a built-in schema. Its ``rules`` is the schema's own pack
+    (the schema file's ``rules`` key, one source for ingest and this file: issue 18)."""
+    from curate.schema import load_schema
+
+    paths, stratify = STARTER.get(schema, ("data/", None))
+    pack = load_schema(schema).rules or "default"
     rules = f'rules = "{pack}"'.ljust(35)
     strat = f'stratify = "{stratify}"' if stratify else '# stratify = "category"'
     return f"""# curate pipeline config: `curate run curate.toml` runs every stage below in order,
@@ -175,7 +177,7 @@ workspace = "curate-work"          # where every stage writes its tables and log
 [ingest]
 paths = ["{paths}"]                # files, directories or globs (CSV/TSV/JSON/JSONL/Parquet/TXT, .gz/.zst)
 schema = "{schema}"                # built-in schema name or a path to your own .toml
-{rules}# rule pack: default | strict | clinical | contracts | code | path; "none" to skip
+{rules}# rule pack (the schema's): default | strict | clinical | contracts | code | path; "none" to skip
 # encoding = "cp1252"              # force an input encoding (default: detected)
 # langid = "langdetect"            # language-ID backend (default: fastText lite model)
 

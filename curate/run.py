@@ -91,10 +91,11 @@ def stage_key(stage: str, cfg: RunConfig, upstream: str) -> str:
         schema = load_schema(_resolve_named(cfg, cfg.ingest.schema_))
         assert schema.source_path is not None
         h.update(sha256_file(schema.source_path).encode())
-        if cfg.ingest.rules and cfg.ingest.rules.lower() != "none":
+        rules = _ingest_rules(cfg, schema)
+        if rules is not None:  # the pack that will run, also when the schema names it
             from curate.rules import load_rule_pack
 
-            pack = load_rule_pack(_resolve_named(cfg, cfg.ingest.rules))
+            pack = load_rule_pack(rules)
             h.update(json.dumps(pack.model_dump(), sort_keys=True, default=str).encode())
     if stage == "dedupe":
         for p in cfg.dedupe.against:
@@ -113,6 +114,15 @@ def stage_key(stage: str, cfg: RunConfig, upstream: str) -> str:
             if name and Path(cfg.resolve(name)).exists():
                 _hash_path(Path(cfg.resolve(name)), h)
     return h.hexdigest()
+
+
+def _ingest_rules(cfg: RunConfig, schema: Any) -> str | None:
+    """The pack ingest will run under ``cfg`` (``resolve_rules``: the config's ``rules``, or
+    for "schema", the default, the schema's; None for 'none'), a config-relative path resolved."""
+    from curate.ingest.options import resolve_rules
+
+    rules, origin = resolve_rules(cfg.ingest.rules, schema)
+    return _resolve_named(cfg, rules) if rules is not None and origin == "option" else rules
 
 
 def _resolve_named(cfg: RunConfig, value: str) -> str:
@@ -337,11 +347,12 @@ def _run_stage(
         from curate.ingest import ingest
 
         c = cfg.ingest
-        rules = None if (c.rules or "").lower() == "none" else c.rules
         options = c.model_dump(by_alias=True, exclude={"paths"})
         options |= {
             "schema": _resolve_named(cfg, c.schema_),
-            "rules": _resolve_named(cfg, rules) if rules else None,
+            # "schema" (unset) and "none" are names ingest's resolve_rules reads; a path is
+            # relative to the config
+            "rules": _resolve_named(cfg, c.rules) if c.rules else None,
         }
         return ingest([cfg.resolve(p) for p in c.paths], workspace=ws, engine=engine(), **options)
     if stage == "dedupe":

@@ -44,9 +44,7 @@ def ingest_command(
     .gz/.zst) into validated, normalized records in the workspace."""
     from curate.ingest import ingest
 
-    kwargs = stage_kwargs(IngestOptions, options)
-    if (kwargs.get("rules") or "").lower() == "none":
-        kwargs["rules"] = None
+    kwargs = stage_kwargs(IngestOptions, options)  # rules "none"/"schema": resolve_rules
     with (
         stage_engine(workspace, engine, ray_address, create=True) as chosen,
         Progress(

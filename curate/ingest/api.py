@@ -22,7 +22,7 @@ def ingest(
     schema: str | Path | Schema,
     workspace: str | os.PathLike[str] | Workspace = "curate-work",
     *,
-    rules: str | Path | None = "default",
+    rules: str | Path | None = "schema",
     encoding: str | None = None,
     batch_size: int = 10_000,
     langid: Literal["fasttext", "langdetect"] | None = None,
@@ -35,7 +35,9 @@ def ingest(
 
     ``paths``: files, directories (recursively) and globs. ``schema``: a built-in schema name,
     a schema .toml file, or a loaded :class:`~curate.schema.Schema`. ``rules``: a rule pack name
-    or file, or None for no rules. ``langid``: the language-ID backend (default: the pack's).
+    or file, None (or ``"none"``) for no rules, or ``"schema"`` (the default): the schema's
+    own pack, its ``rules`` key (``default`` where it names none). ``langid``: the language-ID
+    backend (default: the pack's).
     ``workers``: processes for validation, normalization and rules on the local engine
     (default: up to 4 on machines with more than two cores, when the input is large enough to
     repay their start-up). ``engine``: where the per-chunk work runs (default: this process).

@@ -7,13 +7,17 @@ keyword was ``langid_backend``).
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from curate.options import StageOptions
 
+if TYPE_CHECKING:
+    from curate.schema import Schema
+
 Langid = Literal["fasttext", "langdetect"]
+SCHEMA_PACK = "schema"  # rules = "schema": the schema's own pack (its ``rules`` key)
 
 
 class IngestOptions(StageOptions):
@@ -25,7 +29,10 @@ class IngestOptions(StageOptions):
         json_schema_extra={"cli": {"metavar": "NAME|FILE"}},
     )
     rules: str | None = Field(
-        "default", description="Rule pack name or .toml file; 'none' applies no rules."
+        "schema",
+        description="Rule pack name or .toml file; 'none' applies no rules. Default 'schema': "
+        "the schema's own pack (tickets: default, clinical_notes: clinical, contracts: "
+        "contracts, codebase: code; 'default' for a schema that names none).",
     )
     encoding: str | None = Field(None, description="Force an input encoding (default: detect).")
     batch_size: int = Field(
@@ -46,3 +53,18 @@ class IngestOptions(StageOptions):
         "4 on machines with more than 2 cores, for inputs over 32 MB). Output is identical for "
         "any number. Local engine only.",
     )
+
+
+def resolve_rules(rules: str | None, schema: Schema) -> tuple[str | None, str]:
+    """The rule pack ingest runs (None: no rules) and where that choice came from. An explicit
+    pack (the flag, the config's ``rules =``, the keyword; ``none``/None for no rules) always
+    wins; ``schema`` (the default) is the schema's ``rules`` key, else ``default``. One function
+    for the CLI, ``curate run`` and every engine, so a clinical or contracts run never falls
+    back to the default pack silently (issue 18)."""
+    if rules is None or rules.lower() == "none":
+        return None, "option"
+    if rules != SCHEMA_PACK:
+        return rules, "option"
+    if schema.rules is None:
+        return "default", "default"
+    return (None if schema.rules.lower() == "none" else schema.rules), "schema"

@@ -28,7 +28,7 @@ import polars as pl
 from curate.engine.base import Engine, LocalEngine
 from curate.errors import UsageError
 from curate.ingest.layouts import Candidate
-from curate.ingest.options import IngestOptions
+from curate.ingest.options import IngestOptions, resolve_rules
 from curate.ingest.read import FileStats, Plan, ProgressFn, candidate_events, plan_files
 from curate.ingest.summary import _summarize, merge_stats
 from curate.ingest.tables import REJECT_SCHEMA, _TableWriter, record_columns
@@ -74,7 +74,8 @@ def run_ingest(
 ) -> StageResult:
     """The stage (``curate.ingest.ingest`` has built and checked ``options``)."""
     started = time.perf_counter()
-    pack = _load_pack(options.rules)
+    rules, rules_from = resolve_rules(options.rules, schema)
+    pack = _load_pack(rules)
     warnings: list[str] = []
     plans = plan_files(paths, ws.path, schema, options.encoding, warnings)
     _check_workers(options.workers, engine)
@@ -109,7 +110,8 @@ def run_ingest(
         "paths": paths,
         "schema": schema.name,
         "schema_file": schema.source_path,
-        "rules": None if pack is None else getattr(pack, "name", str(options.rules)),
+        "rules": None if pack is None else getattr(pack, "name", str(rules)),
+        "rules_from": rules_from,  # "option", "schema" or "default": why this pack ran
         # provenance: the exact files (a modified copy keeps the pack's name); `report --compare`
         **_provenance(schema, pack),
         "encoding": options.encoding,

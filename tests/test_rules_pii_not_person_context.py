@@ -147,3 +147,52 @@ def test_an_eponymous_flap_is_no_person() -> None:
     marked" in a hypospadias repair)."""
     text = "Byers flaps were also marked. The tissue rolled with the Byers flap covered it."
     assert redact(text, "clinical") == text
+
+
+# session 11: classes read in the support export and the twcs dev sample (twcs_fresh.jsonl);
+# the sentences are written here, not copied
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ask Siri to call home.",  # a voice assistant, also after a greeting
+        "Hey Cortana, open Edge.",
+        "My Fios box keeps rebooting.",
+        "We binge-watched Gilmore Girls season 3 and the app froze.",  # a TV series
+        "My recording of the Monk finale cut off.",
+        "watching a recorded Monk ep. and the sound went",
+        "I missed an episode of Lucifer yesterday.",
+        "I was downgraded to Silver after one year.",  # a tier after a verb of keeping one
+        "I bought Gold last week but it does not show.",
+        "Hoping to get back to Platinum next year.",
+        "Santa brought me a broken phone.",  # Father Christmas
+        "Merry Christmas from the whole team!",
+        "The laptop is running High Sierra and the app crashes.",  # a macOS release alone
+        "Since upgrading to Sierra it will not boot.",
+        "The £40 is a First Class Off Peak return.",  # fare types and features
+        "We both paid for Early Bird, but we sat apart.",
+        "Max flex would be a refund, not a voucher.",
+        "the Law Offices of John Q. Public filed suit",  # a law firm named after its lawyer
+    ],
+)
+def test_support_things_are_no_person(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Hi Sarah, the season finale is out", "Hi [PERSON], the season finale is out"),
+        ("Thanks, Tom. Episode 3 is live.", "Thanks, [PERSON]. Episode 3 is live."),
+        ("Hi Sierra, thanks for reaching out", "Hi [PERSON], thanks for reaching out"),
+        ("Mr. Gold called about the order", "Mr. [PERSON] called about the order"),
+        ("Hi Max, flex your plan", "Hi [PERSON], flex your plan"),
+        # a patient's episodes are no TV series
+        ("John Smith episode of syncope", "[PERSON] episode of syncope"),
+        (
+            "Mr. Smith's episodes of chest pain resolved.",
+            "Mr. [PERSON] episodes of chest pain resolved.",
+        ),
+    ],
+)
+def test_persons_near_support_things_stay_redacted(text: str, want: str) -> None:
+    assert redact(text) == want

@@ -56,9 +56,11 @@ COMPOUND = r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b"
 # Smith") stays a name only by the other passes (a title, a greeting)
 EMPLOYER_BEFORE = (
     r"\b(?:[Ww]ork(?:s|ed|ing)?[ \t]+(?:at|for)|[Rr]etired[ \t]+from|[Ee]mployed[ \t]+(?:by|at)"
-    r"|[Ee]mployee[ \t]+of|[Jj]ob[ \t]+at)[ \t]+(?:the[ \t]+)?"
+    r"|[Ee]mployee[ \t]+of|[Jj]ob[ \t]+at|[Ll]aw[ \t]+[Oo]ffices?[ \t]+of)[ \t]+(?:the[ \t]+)?"
 )
-EMPLOYER = r"[A-Z][A-Za-z&'’-]+(?:[ \t]+(?:&[ \t]+)?[A-Z][A-Za-z&'’-]+){0,3}\b"
+# (a law firm named after its lawyer, "the Law Offices of John Q. Public", is a firm: an
+# initial may stand between its words)
+EMPLOYER = r"[A-Z][A-Za-z&'’-]+(?:[ \t]+(?:&[ \t]+)?(?:[A-Z]\.|[A-Z][A-Za-z&'’-]+)){0,3}\b"
 # an organisation named after a person, with an initial in the name: "Walter P. Carter
 # Center" (names.py reads "Walter Carter Center" as one; the initial ends the census find)
 ORG_HEADS = "Cent(?:er|re)|Hospital|Clinic|Institute|Foundation|University|College|School"
@@ -72,12 +74,48 @@ OS_RELEASE = (
     r"\b(?:Mac[ \t]?OS(?:[ \t]?X)?|mac[Oo][Ss]|OS[ \t]?X|i(?:Pad)?OS|watchOS|tvOS)"
     r"[ \t]+[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?\b"
 )
+# a release of macOS alone after a verb of running or installing one: "running High Sierra",
+# "upgrading to Sierra", "installed Catalina" (Apple's names, from macOS's version history;
+# the census given names among them: Sierra, Catalina, Monterey, Ventura)
+OS_ALONE = r"\b(?:High[ \t]+)?(?:Sierra|Catalina|Mojave|Monterey|Ventura|Sonoma|Sequoia|Yosemite)\b"
+OS_VERB = (
+    r"\b(?:[Rr]unning|[Rr]uns|[Ii]nstall(?:ed|ing)?|(?:[Uu]p|[Dd]own)grad(?:e|ed|ing)[ \t]+to"
+    r"|[Uu]pdat(?:e|ed|ing)[ \t]+to|[Mm]oving[ \t]+to|[Ss]ince)[ \t]+(?:macOS[ \t]+)?"
+)
 # a loyalty tier or a device's colour before what it qualifies: "Gold status", "Platinum
 # member", "Silver 256GB" (census surnames Gold, Silver)
 TIER = (
     r"\b(?:Gold|Silver|Platinum|Diamond|Bronze|Titanium)[ \t]+(?:[Ss]tatus|[Mm]ember(?:s|ship)?"
     r"|[Tt]ier|[Ll]evel|[Ee]lite|[Cc]ard(?:s|holder)?|[Rr]ewards|[Mm]edallion|[0-9]{2,4}[ \t]?[GT]B)\b"
 )
+# the tier alone after a verb of keeping, reaching or buying one: "back to Silver", "bought
+# Gold", "downgraded to Platinum" (a person is not reached, kept or bought)
+TIER_ALONE = r"\b(?:Gold|Silver|Platinum|Diamond|Bronze|Titanium)\b"
+TIER_VERB = (
+    r"\b(?:[Bb]ack[ \t]+to|[Rr]each(?:ed|ing)?|[Ee]arn(?:ed|ing)?|[Aa]chiev(?:e|ed|ing)"
+    r"|[Kk]eep(?:ing)?|[Kk]ept|[Ll]os(?:e|t|ing)|[Rr]etain(?:ed|ing)?|[Rr]enew(?:ed|ing)?"
+    r"|[Pp]urchas(?:e|ed|ing)|[Bb]ought|[Bb]uy(?:ing)?|(?:[Uu]p|[Dd]own)grad(?:e|ed|ing)[ \t]+to)"
+    r"[ \t]+(?:(?:my|your|the)[ \t]+)?"
+)
+# a TV series or a film by what follows it: "the Gilmore Girls season 3", "a recorded Monk
+# episode", "the Walking Dead finale" (a series named after its hero is no person there;
+# possessive only before a season's word, and no "episode of": "Smith's episodes of chest
+# pain", "John Smith episode of syncope" are a patient's),
+# or after "an episode of", "season 2 of"
+TITLE = r"\b[A-Z][A-Za-z'’]*[A-Za-z](?:[ \t]+[A-Z][A-Za-z'’]*[A-Za-z]){0,3}"
+TITLE_AFTER = (
+    r"(?:[ \t]+(?:[Ee]ps?|[Ee]pisodes?)(?:[ \t]*(?:$|[^ \tA-Za-z])|[ \t]+(?:[A-Za-np-z]|o[A-Za-eg-z]))"
+    r"|(?:['’]s)?[ \t]+(?:[Ss]easons?|[Ff]inale|[Pp]remiere"
+    r"|[Mm]arathon|[Rr]eruns?|[Bb]ox[ \t]?[Ss]et)\b)"
+)
+TITLE_BEFORE = (
+    r"\b(?:[Ee]pisodes?|[Ss]easons?(?:[ \t]+[0-9]+)?|[Ss]eries[ \t]+[0-9]+|[Ff]inale)[ \t]+of"
+    r"[ \t]+(?:the[ \t]+)?"
+)
+# Father Christmas alone (census given name "Santa"): "Santa came early", "#Santa"; not a
+# place's first word ("Santa Cruz")
+SANTA = r"\bSanta\b"
+SANTA_AFTER = r"(?:$|[ \t]+[a-z0-9]|[ \t]*[^ \tA-Za-z])"
 
 
 def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
@@ -85,7 +123,8 @@ def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
     town with its state is no person: check "town" (town_text) redacts it as an address where
     the pack has that type (a town is a geographic subdivision smaller than a state: HIPAA's
     PHI), else keeps it as text. The others keep their find as text (check "reject"): a
-    phrase, a defined term, an employer, an organisation, an OS release, a tier."""
+    phrase, a defined term, an employer, an organisation, an OS release, a tier, a TV
+    series, Santa."""
     from curate.rules.pii.places import _LEAD, _PREP
 
     # what the place detectors take before a town ("upgraded to", "going to", "at"): taken
@@ -101,7 +140,12 @@ def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
         Detector("person", EMPLOYER, before=EMPLOYER_BEFORE, check="reject"),
         Detector("person", ORG_WITH_INITIAL, before=prep, check="reject"),
         Detector("person", OS_RELEASE, before=prep, check="reject"),
+        Detector("person", OS_ALONE, before=OS_VERB, check="reject"),
         Detector("person", TIER, check="reject"),
+        Detector("person", TIER_ALONE, before=TIER_VERB, check="reject"),
+        Detector("person", TITLE, before=TITLE_BEFORE, check="reject"),
+        Detector("person", TITLE, after=TITLE_AFTER, check="reject"),
+        Detector("person", SANTA, after=SANTA_AFTER, check="reject"),
     ]
     if alt:
         out.insert(0, Detector("person", rf"\b(?:{alt})\b", check="reject"))

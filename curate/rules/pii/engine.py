@@ -100,10 +100,24 @@ class _Pass:
     keep: tuple[str, str]
     junk: str
     gates: tuple[Gate, ...] = ()  # a text must pass one to be scanned; none: every text
+    own_gates: tuple[Gate, ...] = ()  # its gates, also where the engine runs without them
     # names: their checks see what follows a find ("after"), and what precedes it too
     # ("around": a speaker's label, a title's full stop); see _peek
     peek: str = ""
     hold: bool = False  # its finds may be kept whole: _hold takes them out after it
+
+
+# Polars keeps this many compiled regexes per thread (polars-utils' RegexCache); a scan's
+# own regexes besides the passes' and their gates (RESERVED, the role gate, BRACKET) take the
+# rest, with one to spare
+REGEX_CACHE = 32
+REGEX_BUDGET = REGEX_CACHE - 4
+
+
+def pass_regexes(p: _Pass) -> set[str]:
+    """The regexes a pass takes in its thread's cache: its own (one form per scan) and those
+    of its gates that are no literal search (``_contains``)."""
+    return {p.fast[0]} | {g.pattern for g in p.own_gates if _literals(g.pattern) is None}
 
 
 def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -> _Pass:
@@ -244,17 +258,36 @@ class PiiEngine:
         own = [d for d in dets if not d.after and d.check not in _TITLE_CHECKS]
         if own and all(d.type == "person" and d.check for d in dets):
             p.peek = "around" if any(d.check == "name" and d.before for d in own) else "after"
-        if self.gates and all(d.gate is not None for d in dets):
+        if all(d.gate is not None for d in dets):
             # one regex per kind of gate (one alternation of "/" and words cost 8x as much:
             # a one-byte literal spoils the prefilter)
             gates = list(dict.fromkeys(d.gate for d in dets if d.gate is not None))
             kinds = dict.fromkeys((g.fold, g.ascii) for g in gates)
-            p.gates = tuple(
+            p.own_gates = tuple(
                 Gate("|".join(f"(?:{g.pattern})" for g in gates if (g.fold, g.ascii) == k), *k)
                 for k in kinds
             )
+            if self.gates:
+                p.gates = p.own_gates
         self.passes.append(p)
         return p
+
+    @functools.cached_property
+    def stages(self) -> list[list[_Pass]]:
+        """The passes in runs that each fit one thread's cache of compiled regexes (Polars
+        keeps ``REGEX_CACHE`` per thread, and compiles again every one it dropped: a pass's
+        regex costs 1-100 ms to compile, the clinical pack's 42 regexes made every batch
+        compile them all). A scan runs each stage on a thread of its own (``_scan_rows``)."""
+        stages: list[list[_Pass]] = [[]]
+        seen: set[str] = set()
+        for p in self.passes:
+            need = pass_regexes(p) - seen
+            if stages[-1] and len(seen) + len(need) > REGEX_BUDGET:
+                stages.append([])
+                seen, need = set(), pass_regexes(p)
+            stages[-1].append(p)
+            seen |= need
+        return stages
 
     def _name_passes(self) -> list[list[Detector]]:
         """Name detectors, one pass each: two big Unicode alternations in one regex make Rust's
@@ -466,12 +499,35 @@ class PiiEngine:
         return Scan(self, marked, grp, keep_values)
 
     def _scan_rows(self, texts: pl.Series, grp: np.ndarray, keep_values: bool) -> pl.Series:
-        """The passes over ``texts`` (whole records, as ``grp`` says)."""
+        """The passes over ``texts`` (whole records, as ``grp`` says): the first stage on
+        this thread, each other on a thread of its own (``stages``)."""
         state = _ScanState(self, grp, keep_values, texts)
         marked = texts
         held: dict[int, list[str]] = {}  # row -> the public links held out of it (_hold)
         gated: dict[object, pl.Series] = {}  # the gates' hits, and the lower-cased texts
-        for p in self.passes:
+        for k, stage in enumerate(self.stages):
+            args = (stage, texts, marked, state, held, gated, keep_values)
+            if k == 0:
+                marked = self._run_passes(*args)
+            else:  # a long-lived pool per stage: there its regexes stay compiled
+                job = _pool.pool(f"rules-stage{k}", _pool.cores()).submit(self._run_passes, *args)
+                marked = job.result()
+        if self.listed_pass is None:
+            marked = state.propagate_names(marked)
+        return _unhold(marked, held) if held else marked
+
+    def _run_passes(
+        self,
+        passes: list[_Pass],
+        texts: pl.Series,
+        marked: pl.Series,
+        state: _ScanState,
+        held: dict[int, list[str]],
+        gated: dict[object, pl.Series],
+        keep_values: bool,
+    ) -> pl.Series:
+        """``passes`` over ``marked`` (``texts`` as they came, for the gates)."""
+        for p in passes:
             if p is self.listed_pass:
                 marked = state.propagate_names(marked)
             before = marked
@@ -489,9 +545,7 @@ class PiiEngine:
                 marked = state.resolve(marked, p, grew.fill_null(False))
             if p.hold:
                 marked = _hold(marked, held, hit)
-        if self.listed_pass is None:
-            marked = state.propagate_names(marked)
-        return _unhold(marked, held) if held else marked
+        return marked
 
 
 _KEPT_RE = re.compile(f"{KEEP}([^{CLOSE}]*){CLOSE}")

@@ -59,3 +59,16 @@ def test_unknown_name_checks() -> None:
     assert misspelt("notifed", lexicon) and misspelt("presnt", lexicon)
     assert not misspelt("huia", lexicon)  # short: not judged ("hula")
     assert inflected("transfuse", lexicon) and not inflected("waluyo", lexicon)
+
+
+DEFAULT = PiiEngine(load_rule_pack("default").pii)
+
+
+def test_a_list_of_rare_surnames_is_names() -> None:
+    text = "Fouquet and Duignan were precision engineers."
+    assert redact(DEFAULT, text) == "[PERSON] were precision engineers."
+
+
+def test_a_list_of_drugs_in_a_note_stays() -> None:
+    text = "ID: Afebrile. Started on Levo and Cipro. Cultures pending."  # both rare surnames
+    assert redact(CLINICAL, text) == text

@@ -28,7 +28,7 @@ from curate.rules.pii.names import (
 from curate.rules.pii.not_person import compound_ok, town_text
 from curate.rules.pii.patterns import SURNAME_ENDS, Detector
 from curate.rules.pii.public import brand_handle, public_url
-from curate.rules.pii.unseen import unknown_name
+from curate.rules.pii.unseen import more_name, unknown_name
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
@@ -267,10 +267,15 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         # surnames: census ones, with a surname's ending ("Šušulić") or a word's ("White"),
         # one census name at least ("Black, White and Green" are colours)
         as_words = eng.words.surname_words
+        # (or a rare name of the big lists: "Fouquet and Oyetoro", unseen.more_name; not in
+        # notes, where lists are of drugs: "Levo and Cipro", both rare surnames too)
+        rare = not eng.rules.lowercase_names
+        known = [n in eng.listed or (rare and more_name(n, eng)) for n in names]
         listed = sum(
-            n in eng.listed or n in as_words or _SURNAME_RE.fullmatch(n) is not None for n in names
+            k or n in as_words or _SURNAME_RE.fullmatch(n) is not None
+            for n, k in zip(names, known, strict=True)
         )
-        if 2 * listed < len(names) or not any(n in eng.listed for n in names):
+        if 2 * listed < len(names) or not any(known):
             return value
         if not all(_word_ok(n, eng) or n in as_words for n in names):
             return value

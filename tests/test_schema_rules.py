@@ -169,3 +169,18 @@ def test_rules_help_gives_each_schemas_pack() -> None:
     res = CliRunner().invoke(main, ["ingest", "--help"])
     assert res.exit_code == 0
     assert "Default 'schema': the schema's own pack" in " ".join(res.output.split())
+
+
+def test_resolve_rules_explicit_wins_then_schema_then_default() -> None:
+    from curate.ingest.options import resolve_rules
+
+    clinical = load_schema("clinical_notes")
+    bare = clinical.model_copy(update={"rules": None})
+    off = clinical.model_copy(update={"rules": "none"})
+    assert resolve_rules("schema", clinical) == ("clinical", "schema")
+    assert resolve_rules("schema", bare) == ("default", "default")
+    assert resolve_rules("schema", off) == (None, "schema")
+    assert resolve_rules("strict", clinical) == ("strict", "option")
+    assert resolve_rules("NONE", clinical) == (None, "option")
+    assert resolve_rules(None, clinical) == (None, "option")
+    assert IngestOptions.model_fields["rules"].default == "schema"

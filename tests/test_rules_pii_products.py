@@ -4,6 +4,7 @@ showed (a device or app named by maker and model), not copied from any labelled 
 
 from __future__ import annotations
 
+import numpy as np
 import polars as pl
 import pytest
 
@@ -41,3 +42,29 @@ def test_a_census_name_after_a_brand_is_a_product(text: str) -> None:
 )
 def test_names_near_a_brand_stay_names(text: str, want: str) -> None:
     assert redact(text) == want
+
+
+def redact_record(texts: list[str]) -> list[str]:
+    """One record's turns scanned together, as ingest does (the record's evidence counts)."""
+    scan = DEFAULT.scan(pl.Series(texts), np.zeros(len(texts), dtype=np.int64))
+    return [str(t) for t in scan.placeholders().to_list()]
+
+
+@pytest.mark.parametrize(
+    "turns",
+    [
+        [
+            "Editing on a tablet. Where are you, @AdobePremiere Rush?",
+            "Hi, give the Rush team a note.",
+        ],
+        ["I exported it and Rush took it fine", "Which version of Premiere Rush do you run?"],
+        ["why is Cloud down again? @creativecloud", "Sorry, Cloud sync is slow today."],
+    ],
+)
+def test_a_products_last_word_alone_where_the_record_names_the_product(turns: list[str]) -> None:
+    assert redact_record(turns) == turns
+
+
+def test_a_products_last_word_stays_a_name_without_its_maker_or_after_a_title() -> None:
+    assert redact_record(["My friend Rush says hi"]) == ["My friend [PERSON] says hi"]
+    assert redact_record(["Hi Mr. Rush, sure", "About Premiere Rush"])[0] == "Hi Mr. [PERSON], sure"

@@ -12,6 +12,7 @@ less any census name ("Chase", "Morgan", "Ford" may open a person's name).
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -40,9 +41,41 @@ NAMES_TOO = frozenset(
 
 
 @functools.cache
-def _toml_brands() -> frozenset[str]:
+def _toml() -> dict[str, list[str]]:
     text = (resources.files("curate.rules") / "data" / "not_person.toml").read_text("utf-8")
-    return frozenset(tomllib.loads(text)["brands"])
+    return tomllib.loads(text)
+
+
+@functools.cache
+def _toml_brands() -> frozenset[str]:
+    return frozenset(_toml()["brands"])
+
+
+@functools.cache
+def short_products() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """A product's last word used alone ("give the Rush devs your feedback" for Premiere
+    Rush), with what in a record names its maker: the product's full name or a handle holding
+    its first word ("@AdobePremiere"). From not_person.toml's two-word products whose last word
+    is a census surname and no given name, and whose first word is no census name (not
+    "Trader Joe", "Calvin Klein": "Joe", "Klein" alone may well be persons). terms.py counts
+    the word a role of a record that names the maker (a customer named Rush writing about
+    Premiere Rush is the price)."""
+    from curate.rules.pii import words
+
+    w = words.load()
+    out = []
+    for product in _toml()["products"]:
+        parts = product.split()
+        if len(parts) != 2:
+            continue
+        first, last = parts
+        if last in w.first_names or last not in w.last_names:
+            continue
+        if first in w.first_names or first in w.last_names:
+            continue
+        cue = re.compile(rf"(?i)\b{re.escape(product)}\b|@\w*{re.escape(first)}")
+        out.append((last, cue))
+    return tuple(out)
 
 
 def brands(engine: PiiEngine) -> frozenset[str]:

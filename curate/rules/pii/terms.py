@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from curate.rules.pii.products import short_products
+
 if TYPE_CHECKING:
     from curate.rules.pii.words import Words
 
@@ -194,8 +196,8 @@ def _org_words(run: str) -> list[str]:
 
 def roles_of(text: str, words: Words, kind: str) -> set[str]:
     """The capitalised words ``text`` (one record) uses as a role of one ``kind``: part of an
-    organisation's name ("organisation"), a defined term in quotes ("defined"), after a
-    determiner ("determiner")."""
+    organisation's name or a product's ("organisation"; "Rush" where the record names Premiere
+    Rush), a defined term in quotes ("defined"), after a determiner ("determiner")."""
     roles: set[str] = set()
     if kind == "organisation":
         for m in _ORG_RE.finditer(text):
@@ -203,6 +205,10 @@ def roles_of(text: str, words: Words, kind: str) -> set[str]:
         if " & " in text:
             for m in _FIRM_RE.finditer(text):
                 roles.update(_org_words(m.group(0)))
+        # a product's last word alone where the record names its maker (products.py)
+        for word, cue in short_products():
+            if word not in roles and re.search(rf"\b{word}\b", text) and cue.search(text):
+                roles.add(word)
     elif kind == "determiner":
         roles.update(m.group(1) for m in _DETERMINED_RE.finditer(text))
     elif kind == "defined":
@@ -276,7 +282,8 @@ def role_gate(kinds: frozenset[str]) -> str:
     records of the others cost no Python regex."""
     parts = []
     if "organisation" in kinds:
-        parts.append(rf"(?-u:\b)(?:{_LEGAL_FORMS}|{_HEADS})(?-u:\b)")  # ASCII: 3x faster
+        short = "|".join(sorted({w for w, _ in short_products()}))
+        parts.append(rf"(?-u:\b)(?:{_LEGAL_FORMS}|{_HEADS}|{short})(?-u:\b)")  # ASCII: 3x faster
     if "defined" in kinds:
         parts.append(r"\([^)]{0,60}[\"“]")
     if "determiner" in kinds:

@@ -112,7 +112,7 @@ def collect(workspace: str | os.PathLike[str] | Workspace, *, min_class: int = 5
 
     # -- the sections ----------------------------------------------------------------------
     needed: set[str] = set()  # record ids whose text a section shows
-    facts["rejects"] = rejects(f.rej)
+    facts["rejects"] = rejects(f.rej, last.get("ingest"))
     facts["filters"] = filters(f.fil, ws)
     facts["fields"] = fields(t, schema, cols, f.field_row, f.rec.height, f.rej)
     facts["languages"] = {

@@ -7,6 +7,8 @@ direct identifier is masked, even though the rules stage has redacted the kept r
 from __future__ import annotations
 
 import re
+from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -37,21 +39,46 @@ def redact(text: str | None, limit: int = SNIPPET) -> str:
     return text + (" …" if cut else "")
 
 
-def redact_pii(texts: list[str]) -> list[str]:
-    """Mask names, addresses and the rest with the default rule pack's detectors.
+def redact_pii(texts: list[str], packs: tuple[str, ...] = ("default",)) -> list[str]:
+    """Mask names, addresses and the rest with each of ``packs`` in turn (the run's own pack,
+    then ``default``).
 
     Rejected rows never went through the rules, so their raw text still holds PII; the report
-    is meant to be shared, so it shows them only after this pass.
+    is meant to be shared, so it shows them only after this pass. The run's pack comes first
+    because it is the one chosen for the domain (``clinical`` masks ages over 89 and member IDs,
+    which ``default`` keeps); ``default`` follows so a narrow custom pack masks no less than
+    before. A pack that no longer loads (a custom file moved since the run) is skipped.
     """
     if not texts:
         return texts
+    from curate.errors import CurateError
     from curate.rules import apply_rules, load_rule_pack
 
     turns = pl.List(pl.Struct({"role": pl.String(), "content": pl.String()}))
-    df = pl.DataFrame(
-        {"record_id": [str(i) for i in range(len(texts))], "n_rows": [1] * len(texts), "raw": texts}
-    ).with_columns(pl.lit([], dtype=turns).alias("turns"))
-    res = apply_rules(df, load_rule_pack("default"), {"raw": "user"})
-    both = pl.concat([res.kept.select("record_id", "raw"), res.filtered.select("record_id", "raw")])
-    done = dict(zip(both["record_id"].to_list(), both["raw"].to_list(), strict=True))
-    return [done.get(str(i)) or "" for i in range(len(texts))]
+    ids = [str(i) for i in range(len(texts))]
+    out = list(texts)
+    for name in dict.fromkeys(packs):
+        try:
+            pack = load_rule_pack(name)
+        except CurateError:
+            continue
+        df = pl.DataFrame({"record_id": ids, "n_rows": [1] * len(out), "raw": out}).with_columns(
+            pl.lit([], dtype=turns).alias("turns")
+        )
+        res = apply_rules(df, pack, {"raw": "user"})
+        both = pl.concat(
+            [res.kept.select("record_id", "raw"), res.filtered.select("record_id", "raw")]
+        )
+        done = dict(zip(both["record_id"].to_list(), both["raw"].to_list(), strict=True))
+        out = [done.get(i) or "" for i in ids]
+    return out
+
+
+def run_packs(ingest_log: dict[str, Any] | None) -> tuple[str, ...]:
+    """The packs ``redact_pii`` masks a run's rejected rows with: the pack that ran (its file,
+    when it still exists, else its name), then ``default``."""
+    log = ingest_log or {}
+    ran = log.get("rules_path") or log.get("rules")
+    if isinstance(ran, str) and ran and ran != "none" and ("/" not in ran or Path(ran).is_file()):
+        return (ran, "default")
+    return ("default",)

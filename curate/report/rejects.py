@@ -10,12 +10,13 @@ from typing import Any
 
 import polars as pl
 
-from curate.report.redact import redact, redact_pii
+from curate.report.redact import redact, redact_pii, run_packs
 from curate.report.tables import N_EXAMPLES, counts, read_json
 from curate.workspace import Workspace
 
 
-def rejects(rej: pl.DataFrame) -> dict[str, Any]:
+def rejects(rej: pl.DataFrame, ingest_log: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Rejected rows per reason, their examples masked with the run's pack and ``default``."""
     out: dict[str, Any] = {}
     order = rej.sort("source_file", *(["source_line"] if "source_line" in rej.columns else []))
     groups = sorted(order.group_by("reason", maintain_order=True), key=lambda kv: str(kv[0][0]))
@@ -24,7 +25,8 @@ def rejects(rej: pl.DataFrame) -> dict[str, Any]:
         for (reason,), g in groups
         for r in g.head(N_EXAMPLES).iter_rows(named=True)
     ]
-    masked = iter(redact_pii([redact(r.get(k), 200) for _, r in shown for k in ("message", "raw")]))
+    texts = [redact(r.get(k), 200) for _, r in shown for k in ("message", "raw")]
+    masked = iter(redact_pii(texts, run_packs(ingest_log)))
     examples: dict[str, list[dict[str, Any]]] = {}
     for reason, r in shown:
         examples.setdefault(reason, []).append(

@@ -199,3 +199,10 @@ def test_support_things_are_no_person(text: str) -> None:
 )
 def test_persons_near_support_things_stay_redacted(text: str, want: str) -> None:
     assert redact(text) == want
+
+
+def test_a_town_further_than_a_journey_goes_is_no_person() -> None:
+    """A town after "further than" is a place: an address where the pack redacts addresses
+    (a town is smaller than a state), never [PERSON]."""
+    text = "Are you going further than Milton Keynes? Yes, to Leeds."
+    assert redact(text) == "Are you going further than [ADDRESS]? Yes, to Leeds."

@@ -46,6 +46,9 @@ TOWN_STATE_CODE = rf"{_TOWN}(?:,[ \t]*(?:{STATE_CODES})|[ \t]+(?:{STATE_CODES_AL
 # is fine ("I live in Everett, WA.")
 TOWN_STATE_CODE_AFTER = r"(?:$|[^A-Za-z0-9.'’-]|\.(?:$|\s))"
 TOWN_STATE_NAME = rf"{_TOWN},[ \t]*(?:{STATE_NAMES})\b"
+# a town a journey goes beyond: "are you going further than Milton Keynes?", "no farther
+# than Leeds" (a person is not gone further than; a name there stays redacted, as a town)
+BEYOND = r"\b(?:[Ff]urther|[Ff]arther)[ \t]+than[ \t]+"
 # hyphenated capitalised words: a name only if every part is one ("Jean-Luc", not
 # "Charcot-Marie-Tooth")
 COMPOUND = r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b"
@@ -137,6 +140,7 @@ def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
         Detector("person", QUOTED_TERM, check="reject"),
         Detector("person", TOWN_STATE_CODE, after=TOWN_STATE_CODE_AFTER, check="town"),
         Detector("person", TOWN_STATE_NAME, check="town"),
+        Detector("person", _TOWN + r"\b", before=BEYOND, check="town"),
         Detector("person", EMPLOYER, before=EMPLOYER_BEFORE, check="reject"),
         Detector("person", ORG_WITH_INITIAL, before=prep, check="reject"),
         Detector("person", OS_RELEASE, before=prep, check="reject"),

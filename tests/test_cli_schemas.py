@@ -29,3 +29,17 @@ def test_list_names_the_builtins() -> None:
     assert res.exit_code == 0
     for name in ("tickets", "contracts", "clinical_notes"):
         assert name in res.output
+
+
+def test_list_gives_each_schemas_rule_pack() -> None:
+    """The pack ingest runs without --rules is shown beside each schema (issue 18)."""
+    res = CliRunner().invoke(main, ["schemas", "list"], terminal_width=200)
+    assert res.exit_code == 0
+    rows = {
+        line.split("│")[1].strip(): line.split("│")[2].strip()
+        for line in res.output.splitlines()
+        if line.count("│") > 3
+    }
+    assert rows["clinical_notes"] == "clinical"
+    assert rows["contracts"] == "contracts"
+    assert rows["tickets"] == "default"

@@ -16,16 +16,17 @@ def schemas_group() -> None:
 @schemas_group.command("list")
 @handle_errors
 def list_command() -> None:
-    """List the built-in schemas."""
+    """List the built-in schemas and the rule pack ingest runs for each without --rules."""
     from curate.schema import builtin_schemas, load_schema
 
     table = Table()
-    for col in ("name", "layouts", "tasks", "description"):
+    for col in ("name", "rules", "layouts", "tasks", "description"):
         table.add_column(col)
     for name in builtin_schemas():
         s = load_schema(name)
         table.add_row(
             name,
+            s.rules or "default",
             ", ".join(lay.name for lay in s.layouts),
             ", ".join(t.name for t in s.tasks),
             s.description,

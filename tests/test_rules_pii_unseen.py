@@ -72,3 +72,18 @@ def test_a_list_of_rare_surnames_is_names() -> None:
 def test_a_list_of_drugs_in_a_note_stays() -> None:
     text = "ID: Afebrile. Started on Levo and Cipro. Cultures pending."  # both rare surnames
     assert redact(CLINICAL, text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("MR OUWERKERK HAD AN IMPROVED DAY.", "MR [PERSON] HAD AN IMPROVED DAY."),  # a surname
+        ("MR BOYLE HAD AN IMPROVED DAY.", "MR [PERSON] HAD AN IMPROVED DAY."),
+        ("MR MOD, TR MILD. MR TRACE.", "MR MOD, TR MILD. MR TRACE."),  # mitral regurgitation
+        ("CONTACT PERSON ALEN MERCANTINI.", "CONTACT PERSON [PERSON]."),  # a surname no list has
+        ("KAREN AT BEDSIDE", "[PERSON] AT BEDSIDE"),
+        ("SPOKE WITH DAUGHTER AMY-LEIGH ON PHONE", "SPOKE WITH DAUGHTER [PERSON] ON PHONE"),
+    ],
+)
+def test_notes_names_in_capitals(text: str, expected: str) -> None:
+    assert redact(CLINICAL, text) == expected

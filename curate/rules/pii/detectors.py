@@ -21,6 +21,7 @@ from curate.rules.pii.names import (
     _is_initial,
     _listed_span,
     _name_span,
+    _title_form,
     _title_noun,
     _trailing_span,
     _word_ok,
@@ -152,6 +153,19 @@ def _lower_speakers(value: str, wrap: Callable[[str], str], eng: PiiEngine) -> s
     return first.replace(a, wrap(a), 1) + ":" + middle + "\n" + last.replace(b, wrap(b), 1) + notes
 
 
+def _surname_after(rest: str, eng: PiiEngine) -> bool:
+    """After "MR" (mitral regurgitation in a note, or a title) a surname of the lists that is
+    no word: "MR BOYLE HAD", "MR OUWERKERK" (not "MR MOD", "MR TRACE")."""
+    token = rest.split(None, 1)[0].strip(".,:;") if rest.strip() else ""
+    low = token.lower()
+    if len(token) < 3 or low in eng.words.common_words:
+        return False
+    title = token[:1].upper() + token[1:].lower()
+    if title in eng.listed and title in eng.words.last_names:
+        return True
+    return low not in eng.words.lexicon and more_name(token, eng)
+
+
 def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: bool) -> str:
     """What ``det``'s find ``value`` becomes (``tail``: what follows it, see names._peek)."""
     mark = _canon(eng.type_index[det.type])
@@ -213,7 +227,10 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         abbrev = title.group().strip()
         plain = abbrev.rstrip(".").lower()
         if (plain == "ms" and value[cut : cut + 1].islower()) or (
-            plain in ("mr", "ms") and abbrev.isupper() and not abbrev.endswith(".")
+            plain in ("mr", "ms")
+            and abbrev.isupper()
+            and not abbrev.endswith(".")
+            and not _surname_after(value[cut:], eng)
         ):
             return value
         return value[:cut] + _name_span(value[cut:], wrap, eng)
@@ -247,7 +264,9 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         first, last = value.split()[0], value.split()[-1]
         if first.lower() in eng.words.clinical_words:
             return value  # "AMI peak", "max assist": a nursing word, not a given name
-        if last.title() not in eng.listed or not _word_ok(last, eng):
+        # a surname no list holds, or a rare one: "ALEN MERCANTINI" (not "KAREN AT")
+        unknown = unknown_name(last, eng) and first.lower() not in eng.words.name_words
+        if (last.title() not in eng.listed or not _word_ok(last, eng)) and not unknown:
             return _lone_given(value, first, wrap, eng)
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
     if det.check == "name_given":  # "maiden name is Key": a word in title case too
@@ -270,12 +289,12 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         # (or a rare name of the big lists: "Fouquet and Oyetoro", unseen.more_name; not in
         # notes, where lists are of drugs: "Levo and Cipro", both rare surnames too)
         rare = not eng.rules.lowercase_names
-        known = [n in eng.listed or (rare and more_name(n, eng)) for n in names]
+        named = [n in eng.listed or (rare and more_name(n, eng)) for n in names]
         listed = sum(
             k or n in as_words or _SURNAME_RE.fullmatch(n) is not None
-            for n, k in zip(names, known, strict=True)
+            for n, k in zip(names, named, strict=True)
         )
-        if 2 * listed < len(names) or not any(known):
+        if 2 * listed < len(names) or not any(named):
             return value
         if not all(_word_ok(n, eng) or n in as_words for n in names):
             return value
@@ -309,7 +328,9 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
             if first.lower() in eng.words.name_words and value.startswith(first):
                 # "son bill", "wife SUE": a given name that is a common word, here a name
                 return wrap(first) + value[len(first) :] + f"{NOTE}{first}{NOTE}"
-            if not unknown_name(first, eng):
+            parts = first.strip(".,:;").split("-")
+            hyphened = len(parts) > 1 and all(_title_form(p) in eng.listed for p in parts)
+            if not hyphened and not unknown_name(first, eng):
                 return value  # "bill", "BILL": a listed first name, or no English word
             # "DAUGHTER HUIA", "husband waluyo": a name no list holds (unseen.py)
             return _name_span(value, wrap, eng)

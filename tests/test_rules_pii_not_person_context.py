@@ -206,3 +206,16 @@ def test_a_town_further_than_a_journey_goes_is_no_person() -> None:
     (a town is smaller than a state), never [PERSON]."""
     text = "Are you going further than Milton Keynes? Yes, to Leeds."
     assert redact(text) == "Are you going further than [ADDRESS]? Yes, to Leeds."
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        ("Why is the lobby on Patton Ave closed?", "Why is the lobby on [ADDRESS] closed?"),
+        ("the shop on Baker Street is shut", "the shop on [ADDRESS] is shut"),
+        # a person whose surname is a street's word is still a person
+        ("Hi Mary Lane, thanks", "Hi [PERSON], thanks"),
+    ],
+)
+def test_a_street_without_its_number_is_an_address(text: str, want: str) -> None:
+    assert redact(text) == want

@@ -49,6 +49,9 @@ TOWN_STATE_NAME = rf"{_TOWN},[ \t]*(?:{STATE_NAMES})\b"
 # a town a journey goes beyond: "are you going further than Milton Keynes?", "no farther
 # than Leeds" (a person is not gone further than; a name there stays redacted, as a town)
 BEYOND = r"\b(?:[Ff]urther|[Ff]arther)[ \t]+than[ \t]+"
+# a street named without its number: "the lobby on Patton Ave", "Baker Street" (a census name
+# before a street's word; not "Lane", a common surname): an address, as a town is
+STREET = rf"{_TOWN}[ \t]+(?:Ave|Avenue|Blvd|Boulevard|Rd|Road|Street|Pkwy|Parkway|Hwy|Highway)\b"
 # hyphenated capitalised words: a name only if every part is one ("Jean-Luc", not
 # "Charcot-Marie-Tooth")
 COMPOUND = r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b"
@@ -123,7 +126,7 @@ SANTA_AFTER = r"(?:$|[ \t]+[a-z0-9]|[ \t]*[^ \tA-Za-z])"
 
 def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
     """Detectors of the census pass that run before the census names (see module doc). A
-    town with its state is no person: check "town" (town_text) redacts it as an address where
+    town with its state (or after "further than"), a street without its number, is no person: check "town" (town_text) redacts it as an address where
     the pack has that type (a town is a geographic subdivision smaller than a state: HIPAA's
     PHI), else keeps it as text. The others keep their find as text (check "reject"): a
     phrase, a defined term, an employer, an organisation, an OS release, a tier, a TV
@@ -141,6 +144,7 @@ def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
         Detector("person", TOWN_STATE_CODE, after=TOWN_STATE_CODE_AFTER, check="town"),
         Detector("person", TOWN_STATE_NAME, check="town"),
         Detector("person", _TOWN + r"\b", before=BEYOND, check="town"),
+        Detector("person", STREET, check="town"),
         Detector("person", EMPLOYER, before=EMPLOYER_BEFORE, check="reject"),
         Detector("person", ORG_WITH_INITIAL, before=prep, check="reject"),
         Detector("person", OS_RELEASE, before=prep, check="reject"),

@@ -187,9 +187,16 @@ NOT_STREET = frozenset(
 )
 
 
+# a unit before its street in a block ("Flat 8, 26 Latel Drive, Crawley, BS12 5RW")
+UNIT_FIRST = frozenset(["flat", "apt", "apartment", "unit", "suite", "plot", "house"])
+
+
 def street_ok(value: str) -> bool:
-    """A find of the context detector names a street: not "Room 1605" or "Lot No. 19"."""
+    """A find of the context detector names a street: not "Room 1605" or "Lot No. 19"; a
+    unit before its street is one in a block of lines or commas ("Flat 8, 26 Latel Drive")."""
     first = value.split(None, 1)[0].strip(".,:").lower() if value.strip() else ""
+    if first in UNIT_FIRST and ("\n" in value or value.count(",") >= 2):
+        return True
     return not (value[:1].isalpha() and first in NOT_STREET)
 
 

@@ -29,6 +29,12 @@ from curate.rules.pii.address import (
     UNIT_LINES_AFTER,
     UNIT_LINES_GATE,
 )
+from curate.rules.pii.address_intl import (
+    BLOCK_INTL,
+    BLOCK_INTL_AFTER,
+    BLOCK_INTL_GATE,
+    UNIT_BEFORE,
+)
 from curate.rules.pii.dates import APOSTROPHE_YEARS as APOSTROPHE_YEARS
 from curate.rules.pii.dates import DATES, DATES_MORE, DATES_NUM, MONTH
 from curate.rules.pii.dates import MONTH_DAY as MONTH_DAY
@@ -169,7 +175,12 @@ LINES_TAIL = (
 # an address after words that introduce one ("lives at", "address is"; address.py): military
 # mail, or a street in any language's form with what follows it: a unit and the lines after
 # it, lines that end in a postcode, or the town and country after commas
-IN_CONTEXT = rf"(?:{MILITARY}|{STREET_ANY}(?:{UNIT}{BLOCK_TAIL}|{LINES_TAIL}|{UNIT_ANY}{TAIL_ANY}))"
+# (a block of the world's forms first: "Delivery address: Storgatan 5 A, 114 55 Stockholm" whole,
+# not its first words, which start where the block would and win)
+IN_CONTEXT = (
+    rf"(?:{MILITARY}|{BLOCK_INTL}"
+    rf"|{STREET_ANY}(?:{UNIT}{BLOCK_TAIL}|{LINES_TAIL}|{UNIT_ANY}{TAIL_ANY}))"
+)
 UNIT_GATE = Gate(r"Apt\.|Suite|Unit|Ste\.")  # as the detector writes them (a folded gate cost 3x)
 
 
@@ -181,12 +192,7 @@ NOT_MARK = r"\x{F0000}-\x{FFFFD}"
 # each street form's word with what follows it (a German one's number): the words alone
 # ("str", "ring", "via") are in most English texts and let every text through to a full scan;
 # a gate that starts with a digit spoils the literal prefilter (4x slower than this)
-STREET_GATE = Gate(
-    r"(?:stra(?:ße|sse)|str\.|weg|platz|gasse|allee|ring|damm)[ \t]+[0-9]"
-    r"|(?:rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|route)[ \t]"
-    r"|(?:calle|c/|avenida|avda|plaza|paseo|carrer|camino|via|viale|piazza)[ \t.]",
-    fold=True,
-)
+STREET_GATE = Gate(BLOCK_INTL_GATE, fold=True)
 STATIC: dict[str, list[Detector]] = {
     "email": [
         Detector(
@@ -476,13 +482,17 @@ STATIC: dict[str, list[Detector]] = {
     "address:block": [
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
         # Extensions\n Apt. 724" is one street line, not the US form's "1737 Cheriton Dr")
-        Detector("address", rf"{STREET_LINE}{LINES_TAIL}", gate=Gate("\n")),
+        # (a unit before it: "Unit 4, 12 Wattle Crescent\nDUBBO NSW 2830")
+        Detector("address", rf"{UNIT_BEFORE}{STREET_LINE}{LINES_TAIL}", gate=Gate("\n")),
         Detector("address", rf"{US_STREET}{US_TAIL}", gate=US_TAIL_GATE),
     ],
     # a street after "lives at", "address is", ... (address.py): a pass after the blocks',
     # whose finds start at the number (with its context this one starts sooner and won)
     "address:context": [
         Detector("address", CORNER, gate=Gate(CORNER_GATE, fold=True)),
+        # a block in the world's national forms: street line, postcode line (address_intl.py;
+        # in this pass, its folded gate joins the context's: no regex more)
+        Detector("address", BLOCK_INTL, after=BLOCK_INTL_AFTER, gate=STREET_GATE),
         Detector(
             "address",
             IN_CONTEXT,
@@ -491,10 +501,9 @@ STATIC: dict[str, list[Detector]] = {
             check="street",
             gate=Gate(ADDRESS_CONTEXT_GATE, fold=True),
         ),
-    ],
-    # streets written the German, French, Spanish or Italian way: a pass of its own, on the
-    # texts with one of the street words (in the date pass they made every scan 6x slower)
-    "address:intl": [
+        # streets written the German, French, Spanish or Italian way, without the block's
+        # postcode line (once a pass of their own after the numbers': its gate cost as much
+        # as this pass's, which the block form needs anyway)
         # German "Hauptstraße 5", French "12 rue de Rivoli", Spanish "Calle Mayor 5"
         Detector(
             "address",
@@ -574,7 +583,6 @@ PASS_TYPES = (
     ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device", "phone:intl"),
     ("account:card",),
     ("date", "phone", "address", "zip", "date:num"),
-    ("address:intl",),
     # (the accented names here: a pass of their own cost two more regexes than fit a thread's
     # cache of compiled regexes, and their gate joins zip:eu's)
     ("date:more", "zip:eu", "person:diacritic"),

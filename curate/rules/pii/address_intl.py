@@ -1,0 +1,155 @@
+"""A postal address block in the world's national forms: a street line, maybe a unit, short
+lines, and the line with the postcode and town, maybe a country (issue 18: non-US addresses
+and postcodes were found ~0%).
+
+Written from the national post offices' addressing rules (the UPU's summaries), by class, not
+from a benchmark's streets or towns: the street line is a street-type word with a house number
+in the order each language writes it ("12 rue de la Paix", "Calle Mayor, 5", "Hauptstraße 5",
+"ul. Miła 12/4", "Kossuth Lajos utca 12.", "68 Malin Gardens", "1-2-3 Ginza"); the postcode
+line is a postcode of one of the world's forms before its town ("10115 Berlin", "00-950
+Warszawa", "114 55 Stockholm", "1011 AB Amsterdam", "1000-001 Lisboa") or after it ("Crawley,
+BS12 5RW", "SYDNEY NSW 2000", "Pune - 411001", "Toronto ON M5V 2T6", "Tokyo 100-0001"). A
+street line alone is left to the other forms: only the block with its postcode or country is
+found here, so "Route 66" or "Chapter 12 Road" stay. Only pattern strings live here; the
+engine compiles them.
+"""
+
+from __future__ import annotations
+
+from curate.rules.pii.address import COUNTRY
+
+_LU = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΆΈ-ΏΑ-ΩА-ЯЁ"
+_LL = "a-zß-öø-ÿĀ-ɏḀ-ỿά-ώа-яё"
+_L = _LU + _LL
+_S = r"[ \t]{1,3}"
+# a capitalised word of a name ("Malin", "Saint-Jean", "O'Neil", "KIRKCALDY")
+_NAME = rf"[{_LU}][{_L}'’]*(?:-[{_L}]+)*\.?"
+_PARTICLE = (
+    r"(?:de|del|dei|della|di|do|da|dos|das|du|des|la|le|las|los|van|von|der|den|y|e|San|Santa|São)"
+)
+_NAMES = rf"{_NAME}(?:{_S}(?:{_NAME}|{_PARTICLE})){{0,3}}"
+# a house number: "12", "12a", "12/4", "4/2/7", "15-17", "12 bis"
+_N = r"[0-9]{1,5}[a-zA-Z]?(?:[/-][0-9]{1,4}[a-zA-Z]?){0,2}"
+# street-type words written after the street's name, as words of their own
+_TYPE_AFTER = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square"
+    r"|Sq|Way|Terrace|Tce|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Trail|Alley|Row|Crescent|Cres"
+    r"|Close|Mews|Gardens|Grove|Walk|Hill|Parade|Esplanade|Park|Lawn|Rise|Quay|Wharf|Marg"
+    r"|Nagar|Colony|Layout|Chowk|Vihar|Enclave|Bagh)\b\.?"
+)
+# ... and the Central European ones, before the number ("Kossuth Lajos utca 12.")
+_TYPE_MID = r"(?:utca|út|u\.|tér|körút|krt\.|köz|sétány|náměstí|nám\.|třída|nábřeží|ulice)"
+# street-type words before the street's name ("rue", "Calle", "ul.", "Via")
+_TYPE_BEFORE = (
+    r"(?:(?i:rue|avenue|boulevard|chemin|impasse|allée|place|quai|route|rua|travessa|estrada"
+    r"|alameda|calle|avenida|plaza|paseo|camino|carrer|ronda|travesía|viale|piazza|corso"
+    r"|vicolo|largo|piazzale|strada|praça|calzada|via)|Av\.|Avda\.|Bd|Blvd\.|C/|ul\.|al\.|pl\.|os\.)"
+)
+# compound street names: the type is the word's end ("Hauptstraße", "Kirkevej", "Storgatan")
+_SUFFIX = (
+    r"(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|straat"
+    r"|laan|plein|gracht|kade|singel|dijk|gatan|vägen|gränd|torget|stigen|backen|veien|vegen"
+    r"|gata|gate|gaten|stien|plassen|vej|gade|allé|stræde|torv|vænget|parken|katu|tie|kuja"
+    r"|polku|tori|väylä|rinne|utca|útja)"
+)
+_STREET = (
+    r"(?:"
+    # "68 Malin Gardens", "12, MG Road", "221B N Baker Street"
+    rf"{_N},?{_S}(?:[NSEW]{{1,2}}\.?{_S})?{_NAMES}{_S}{_TYPE_AFTER}"
+    # "12 bis, rue de la Paix", "3120, rue Sainte-Catherine"
+    rf"|{_N}(?:{_S}(?:bis|ter))?,?{_S}{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES}"
+    # "Calle Mayor, 5", "Via dei Fiorentini 17", "ul. Miła 12/4", "Avenida Moki No. 896"
+    rf"|{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES},?{_S}"
+    rf"(?:(?i:no\.?|nº|n°|#){_S}?|#)?{_N}"
+    # "Hauptstraße 5", "Kirkevej 12, 2. tv.", "Bahnhofer Straße 4"
+    rf"|[{_LU}][{_LL}]*{_SUFFIX}{_S}{_N}"
+    rf"|{_NAME}{_S}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring){_S}{_N}"
+    # "Kossuth Lajos utca 12.", "Václavské náměstí 1"
+    rf"|{_NAMES}{_S}{_TYPE_MID}{_S}{_N}\.?"
+    # "1-2-3 Ginza" (a Japanese block number), "House No. 12", "Plot No. 33", "Flat 12A"
+    rf"|[0-9]{{1,2}}-[0-9]{{1,3}}-[0-9]{{1,3}}{_S}{_NAME}"
+    rf"|(?:House|Plot|Door|Flat)(?:{_S}No\.?)?{_S}[0-9]{{1,4}}[A-Za-z]?"
+    r")"
+)
+# what may follow on the street's line: a unit or floor ("Apt 5", "2º A", "2. tv.", "A 5",
+# "bus 3", "lgh 1102", "- Bloco B", "Sala 12")
+_UNIT = (
+    rf"(?:,?{_S}(?:(?i:apt|apartment|suite|ste|unit|flat|apto|sala|bus|lgh|as|bloco|#)\.?{_S}?"
+    rf"#?[A-Za-z0-9]{{1,5}}(?:-[0-9]{{1,4}})?|[0-9]{{1,2}}[ºª.]{_S}?(?:[A-Za-z]{{1,4}}\.?)?"
+    rf"|[A-H](?:{_S}[0-9]{{1,3}})?\b|[IVX]{{1,4}}/[0-9]{{1,3}}\.?|R/C|st\.|-{_S}(?i:bloco){_S}[A-Z]"
+    rf"|[0-9]{{1,2}}e{_S}étage))"
+)
+# a unit or a building's name on a line before the street ("Flat 8, ", "Unit 4\n", "Apt
+# 312-", "Rose House\n")
+_SEP = r"(?:,[ \t]*|[ \t]*\r?\n[ \t>]*)"
+_BEFORE = (
+    rf"(?:(?:(?i:flat|apt|apartment|unit|suite)\.?{_S}[0-9]{{1,4}}[A-Za-z]?|{_NAME}{_S}House)"
+    rf"{_SEP}|(?i:apt|suite|unit){_S}[0-9]{{1,4}}-)?"
+)
+# a short line between the street and the postcode's: a district, a town, a county, a unit
+_MID = (
+    rf"(?:{_NAMES}|(?i:apt|apartment|suite|unit|flat|sala)\.?{_S}#?[0-9A-Za-z-]{{1,6}}"
+    rf"|(?:Co|Col|Near|BP)\.?{_S}{_NAMES}|BP{_S}[0-9]{{2,5}}|[{_LU}][{_L}]*-(?:ku|shi|cho|gun))"
+)
+_TOWN = rf"[{_LU}][{_L}'’.]*(?:[ \t-](?:[{_LU}][{_L}'’.]*|{_PARTICLE})){{0,3}}"
+# postcodes written before the town: DE/FR/ES/IT/MX/FI 5 digits, AT/CH/BE/DK/NO/HU 4, PL
+# "00-950", SE/CZ/SK "114 55", NL "1011 AB", PT "1000-001" (a country's letters before it:
+# "D-10115", "CH-8001")
+_ZIP_BEFORE = (
+    r"(?:[A-Z]{1,2}-)?(?:[0-9]{4}[ \t][A-Z]{2}|[0-9]{4}-[0-9]{3}|[0-9]{2}-[0-9]{3}"
+    r"|[0-9]{3}[ \t][0-9]{2}|[0-9]{4,5})"
+)
+_UK = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}"
+_CA = r"[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9]"
+_IE = r"[AC-FHKNPRTV-Y][0-9]{2}[ \t][AC-FHKNPRTV-Y0-9]{4}"
+# postcodes written after the town: US "12345-6789", IN "411001" / "411 001", BR "01310-100",
+# JP "100-0001", AU/NZ 4 digits, UK, CA, IE
+_ZIP_AFTER = (
+    rf"(?:{_UK}|{_CA}|{_IE}|[0-9]{{5}}-[0-9]{{3,4}}|[0-9]{{3}}-[0-9]{{4}}|[0-9]{{3}}[ \t]?[0-9]{{3}}"
+    r"|[0-9]{4,5})"
+)
+# the postcode's line: postcode and town, town and postcode (maybe a state's code, "(Québec)"
+# or "- SP" between), or a postcode alone; or a town and a country without one
+_REGION = rf"(?:{_S}(?:[A-Z]{{2,3}}|\([{_LU}][{_LL}]+\))|{_S}?-{_S}[A-Z]{{2}})"
+_ZIP_LINE = (
+    rf"(?:{_ZIP_BEFORE}{_S}{_TOWN}(?:{_S}\([A-Z]{{2}}\)|{_S}[0-9]{{1,2}}\b)?"
+    rf"|{_TOWN},?{_REGION}?(?:,?{_S}|{_S}?[-–]{_S}?){_ZIP_AFTER}"
+    rf"|{_ZIP_AFTER}|{_TOWN}{_SEP}{COUNTRY})"
+)
+# after it: a country (not any word on the next line: "10115 Berlin\nDanke")
+_LAST = rf"(?:{_SEP}{COUNTRY})?"
+# a unit on its own before a street line (patterns.py's block of lines: "Unit 4, 12 Wattle
+# Crescent\nDUBBO NSW 2830")
+UNIT_BEFORE = (
+    r"(?:\b(?i:flat|apt|apartment|unit|suite)\.?[ \t]?[0-9]{1,4}[A-Za-z]?"
+    r"(?:,[ \t]*|[ \t]*\r?\n[ \t>]*))?"
+)
+# the town may come first (Hungarian letters: "1052 Budapest, Kossuth utca 12.", "Szeged\nKossuth
+# utca 12.\n6720"), the postcode then before it or after the street
+# (a town alone first only with the postcode alone on the line after the street: a name's
+# line before a street is no town)
+_TOWN_FIRST = (
+    rf"(?:{_ZIP_BEFORE}{_S}{_TOWN}{_SEP}{_STREET}{_UNIT}{{0,2}}(?:{_SEP}{_ZIP_BEFORE}\b)?"
+    rf"|{_TOWN}{_SEP}{_STREET}{_UNIT}{{0,2}}{_SEP}{_ZIP_BEFORE}(?m:$))(?:{_SEP}{COUNTRY})?"
+)
+BLOCK_INTL = (
+    rf"\b(?:{_BEFORE}{_STREET}{_UNIT}{{0,2}}"
+    rf"(?:(?:{_SEP}{_MID}){{0,2}}?{_SEP}{_ZIP_LINE}{_LAST}|{_SEP}{_ZIP_BEFORE}(?m:$))"
+    rf"|{_TOWN_FIRST})"
+)
+# not the first digits of a longer number ("Lyon 2" is a district; "12345 678" a phone's)
+BLOCK_INTL_AFTER = r"(?:$|[^0-9])"
+# the texts the street forms read (this block's and patterns.py's others): a street word
+# before a blank, or a number after it (folded; one gate for all: in two passes, two gates
+# cost 2x)
+BLOCK_INTL_GATE = (
+    r" (?:street|st|road|rd|avenue|ave|lane|drive|dr|boulevard|crescent|terrace|close|mews"
+    r"|gardens|grove|parade|marg|nagar|court|place|walk|hill|park|row|colony|layout)[,\n]"
+    r"|(?:rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|route|rua|travessa|estrada"
+    r"|alameda|calle|avenida|avda|plaza|paseo|camino|carrer|ronda|travesía|viale|piazza"
+    r"|corso|vicolo|largo|piazzale|strada|praça|calzada|via|av\.|c/|ul\.|al\.|pl\.|os\.)[ \t.]"
+    r"|(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|straat|laan|plein"
+    r"|gracht|kade|singel|dijk|gatan|vägen|gränd|torget|veien|vegen|gata|gate|gaten|vej|gade"
+    r"|stræde|torv|katu|tie|kuja|polku|utca|út|u\.|tér|körút|köz|náměstí|třída|ulice)[ \t]+[0-9]"
+    r"|-(?:ku|shi|cho|gun)(?:,|[ \t]*\r?\n)|(?:house|plot|door) no"
+)

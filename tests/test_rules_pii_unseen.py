@@ -87,3 +87,16 @@ def test_a_list_of_drugs_in_a_note_stays() -> None:
 )
 def test_notes_names_in_capitals(text: str, expected: str) -> None:
     assert redact(CLINICAL, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a contraction is no surname (ACI-bench's lower-case dialogues: "i'm" was spread)
+        ("[doctor] alright gloria i'm gon na look", "[doctor] alright [PERSON] i'm gon na look"),
+        ("trimmed to the ora serrata. After all", "trimmed to the ora serrata. After all"),
+        ("daughter d'angelou called", "daughter [PERSON] called"),  # not a contraction
+    ],
+)
+def test_contractions_and_terms_after_a_given_name(text: str, expected: str) -> None:
+    assert redact(CLINICAL, text) == expected

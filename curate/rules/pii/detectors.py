@@ -265,7 +265,12 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         if first.lower() in eng.words.clinical_words:
             return value  # "AMI peak", "max assist": a nursing word, not a given name
         # a surname no list holds, or a rare one: "ALEN MERCANTINI" (not "KAREN AT")
-        unknown = unknown_name(last, eng) and first.lower() not in eng.words.name_words
+        # (after a given name that is no word too: "ora serrata" is the eye's)
+        unknown = (
+            unknown_name(last, eng)
+            and first.lower() not in eng.words.name_words
+            and first.title() not in eng.words.given_as_words
+        )
         if (last.title() not in eng.listed or not _word_ok(last, eng)) and not unknown:
             return _lone_given(value, first, wrap, eng)
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
 
+_CONTRACTED = frozenset(["m", "s", "d", "t", "re", "ve", "ll"])
 _SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")
 
 
@@ -44,6 +45,9 @@ def unknown_name(token: str, engine: PiiEngine) -> bool:
     if len(word) < (4 if word.isupper() else 3):
         return False
     words = engine.words
+    tail = re.split(r"['’]", low)[-1] if len(low) > 2 else low
+    if low.replace("’", "'") in words.lexicon or (tail != low and tail in _CONTRACTED):
+        return False  # "i'm", "we'd": a contraction (not "O'Connor")
     parts = re.split(r"['’-]", low)  # "IN-LAW", "CO-SIGNATURE": words joined
     if any(p in words.lexicon or p in words.common_words or p in words.not_names for p in parts):
         return False

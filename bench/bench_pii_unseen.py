@@ -164,8 +164,8 @@ def evaluate(name: str, docs: Docs, pack: str, unlisted: list[list[bool]], dump:
             full += f
             n_un += un
             full_un += f and un
-            if not f:
-                misses.append(_context(text, a, b))
+            if not f:  # "partial": found, but a part of it left in the text
+                misses.append(("partial " if hit else "") + _context(text, a, b))
         for a, b, t in pred:
             ok = any(g[0] < b and a < g[1] for g in gold)
             p_all += 1

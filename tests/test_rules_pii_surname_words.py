@@ -49,3 +49,19 @@ def test_the_list_is_loaded_and_holds_no_census_surname() -> None:
 )
 def test_a_surname_that_is_a_word_after_a_census_given_name(text: str, expected: str) -> None:
     assert str(DEFAULT.scan(pl.Series([text])).placeholders()[0]) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a census surname that is an eponym or a contract's term too, after a census given
+        # name (issue 18, bench_pii_unseen's partial finds): the whole name
+        ("Erika Bond listed his songs", "[PERSON] listed his songs"),
+        ("film directed by Justine Fowler and more", "film directed by [PERSON] and more"),
+        # a brand's stays out: "Maria" only
+        ("Thanks Maria Chase will call", "Thanks [PERSON] Chase will call"),
+    ],
+)
+def test_a_surname_that_is_a_term_after_a_given_name(text: str, expected: str) -> None:
+    engine = PiiEngine(load_rule_pack("default").pii)
+    assert str(engine.scan(pl.Series([text])).placeholders()[0]) == expected

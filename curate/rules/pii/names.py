@@ -265,11 +265,16 @@ def _surname_word(given: str, token: str, engine: PiiEngine) -> bool:
     if word.endswith(("'s", "’s")):
         word = word[:-2]
     words = engine.words
+    # a surname that is an eponym or a contract's term too is one after a given name ("Erika
+    # Bond", "Justine Fowler"); a brand's is not ("Maria Chase")
+    surname = word in words.surname_words or word in words.last_names
     return (
         _case(word) == "title"
-        and word in words.surname_words
+        and surname
         and word not in words.place_words
-        and word not in words.not_person
+        and (
+            word not in words.not_person or (word not in words.brands and word not in words.places)
+        )
         and given.strip(".,:;") in words.first_names
         and given.strip(".,:;") in engine.listed
     )

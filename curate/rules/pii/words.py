@@ -63,6 +63,7 @@ class Words:
     # English words (lower case, wordfreq) a token in a name's place must not be to be an
     # unknown name (names.unknown_name)
     more_names: frozenset[str] = frozenset()
+    brands: frozenset[str] = frozenset()  # not_person.toml's brands alone ("Chase")
     lexicon: frozenset[str] = frozenset()
 
 
@@ -118,6 +119,7 @@ def load() -> Words:
         surname_words=name_list("surnames_as_words.txt"),
         more_names=name_list("given_names_more.txt") | name_list("surnames_more.txt"),
         lexicon=name_list("english_words.txt"),
+        brands=frozenset(things["brands"]),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
         brand_handles=frozenset(
             re.sub(r"[_0-9]", "", b.lower()) for b in [*brands, *things["handles"]]

@@ -40,6 +40,8 @@ from bench.bench_pii import (  # noqa: E402
     predict,
 )
 
+PARTICLES = {"van", "von", "de", "der", "den", "ten", "ter", "da", "di", "du", "del", "della",
+             "dos", "das", "le", "la", "bin", "ibn", "al", "y", "e"}  # fmt: skip
 # English-speaking locales weigh as much as all the others together
 ENGLISH = ["en_US", "en_GB", "en_IE", "en_NZ", "en_US", "en_GB"]
 OTHER = [
@@ -97,6 +99,9 @@ def fake_span(
         pos = m.end()
         core = tok.rstrip(".")
         dot = tok[len(core) :]
+        if core.lower() in PARTICLES and len(tokens) > 1:  # "van", "de": kept
+            out.append(tok)
+            continue
         if len(core) == 1 or not core[:1].isalpha():  # an initial
             letter = rng.choice("ABCDEFGHIJKLMNOPRSTW")
             out.append((letter if core.isupper() else letter.lower()) + dot)

@@ -72,7 +72,7 @@ def _fully_masked(text: str, a: int, b: int, spans: list[tuple[int, int, str]]) 
 
 def test_the_dev_set_of_national_forms_keeps_its_floor() -> None:
     """Recall of whole blocks on 392 addresses of 28 national forms (0.14 before the block
-    form, 0.78 after); no negative of the set becomes an address by this module's forms."""
+    form, 0.97 after); no negative of the set becomes an address by this module's forms."""
     recs = [json.loads(x) for x in DEV.read_text("utf-8").splitlines() if x.strip()]
     scan = DEFAULT.scan(pl.Series([r["text"] for r in recs]), keep_values=True)
     n = ok = 0
@@ -82,4 +82,4 @@ def test_the_dev_set_of_national_forms_keeps_its_floor() -> None:
             if t == "address":
                 n += 1
                 ok += _fully_masked(r["text"], a, b, spans)
-    assert ok / n >= 0.76, (ok, n)
+    assert ok / n >= 0.94, (ok, n)

@@ -22,14 +22,16 @@ _LU = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΆΈ-ΏΑ-ΩА-ЯЁ"
 _LL = "a-zß-öø-ÿĀ-ɏḀ-ỿά-ώа-яё"
 _L = _LU + _LL
 _S = r"[ \t]{1,3}"
+_S0 = r"[ \t]{0,3}"  # (not "{_S}?": a lazy {1,3})
 # a capitalised word of a name ("Malin", "Saint-Jean", "O'Neil", "KIRKCALDY")
 _NAME = rf"[{_LU}][{_L}'’]*(?:-[{_L}]+)*\.?"
 _PARTICLE = (
-    r"(?:de|del|dei|della|di|do|da|dos|das|du|des|la|le|las|los|van|von|der|den|y|e|San|Santa|São)"
+    r"(?:de|del|dei|della|di|do|da|dos|das|du|des|la|le|las|los|van|von|der|den|y|e|San|Santa"
+    r"|São)\b"
 )
 _NAMES = rf"{_NAME}(?:{_S}(?:{_NAME}|{_PARTICLE})){{0,3}}"
 # a house number: "12", "12a", "12/4", "4/2/7", "15-17", "12 bis"
-_N = r"[0-9]{1,5}[a-zA-Z]?(?:[/-][0-9]{1,4}[a-zA-Z]?){0,2}"
+_N = r"[0-9]{1,5}(?:bis|ter|[a-zA-Z])?(?:[/-][0-9]{1,4}[a-zA-Z]?){0,2}"
 # street-type words written after the street's name, as words of their own
 _TYPE_AFTER = (
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square"
@@ -60,7 +62,7 @@ _STREET = (
     rf"|{_N}(?:{_S}(?:bis|ter))?,?{_S}{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES}"
     # "Calle Mayor, 5", "Via dei Fiorentini 17", "ul. Miła 12/4", "Avenida Moki No. 896"
     rf"|{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES},?{_S}"
-    rf"(?:(?i:no\.?|nº|n°|#){_S}?|#)?{_N}"
+    rf"(?:(?i:no\.?|nº|n°|#){_S0}|#)?{_N}"
     # "Hauptstraße 5", "Kirkevej 12, 2. tv.", "Bahnhofer Straße 4"
     rf"|[{_LU}][{_LL}]*{_SUFFIX}{_S}{_N}"
     rf"|{_NAME}{_S}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring){_S}{_N}"
@@ -69,13 +71,15 @@ _STREET = (
     # "1-2-3 Ginza" (a Japanese block number), "House No. 12", "Plot No. 33", "Flat 12A"
     rf"|[0-9]{{1,2}}-[0-9]{{1,3}}-[0-9]{{1,3}}{_S}{_NAME}"
     rf"|(?:House|Plot|Door|Flat)(?:{_S}No\.?)?{_S}[0-9]{{1,4}}[A-Za-z]?"
+    # a post box: "P.O. Box 149", "PO Box 5167"
+    rf"|(?i:p\.?[ \t]?o\.?[ \t]?box){_S}[0-9]{{1,6}}"
     r")"
 )
 # what may follow on the street's line: a unit or floor ("Apt 5", "2º A", "2. tv.", "A 5",
 # "bus 3", "lgh 1102", "- Bloco B", "Sala 12")
 _UNIT = (
-    rf"(?:,?{_S}(?:(?i:apt|apartment|suite|ste|unit|flat|apto|sala|bus|lgh|as|bloco|#)\.?{_S}?"
-    rf"#?[A-Za-z0-9]{{1,5}}(?:-[0-9]{{1,4}})?|[0-9]{{1,2}}[ºª.]{_S}?(?:[A-Za-z]{{1,4}}\.?)?"
+    rf"(?:,?{_S}(?:(?i:apt|apartment|suite|ste|unit|flat|apto|sala|bus|lgh|as|bloco|#)\.?{_S0}"
+    rf"#?[A-Za-z0-9]{{1,5}}(?:-[0-9]{{1,4}})?|[0-9]{{1,2}}[ºª.]{_S0}(?:[A-Za-z]{{1,4}}\.?)?"
     rf"|[A-H](?:{_S}[0-9]{{1,3}})?\b|[IVX]{{1,4}}/[0-9]{{1,3}}\.?|R/C|st\.|-{_S}(?i:bloco){_S}[A-Z]"
     rf"|[0-9]{{1,2}}e{_S}étage))"
 )
@@ -83,15 +87,23 @@ _UNIT = (
 # 312-", "Rose House\n")
 _SEP = r"(?:,[ \t]*|[ \t]*\r?\n[ \t>]*)"
 _BEFORE = (
-    rf"(?:(?:(?i:flat|apt|apartment|unit|suite)\.?{_S}[0-9]{{1,4}}[A-Za-z]?|{_NAME}{_S}House)"
-    rf"{_SEP}|(?i:apt|suite|unit){_S}[0-9]{{1,4}}-)?"
+    rf"(?:(?:(?i:flat|apt|apartment|unit|suite)\.?{_S}[0-9]{{1,4}}[A-Za-z]?|{_NAME}{_S}House"
+    # "Bâtiment C, 3e étage", "Dorvenmil Building 2F"
+    rf"|(?:Bâtiment|Bât\.|Résidence){_S}[A-Z0-9]{{1,3}}(?:,{_S}[0-9]{{1,2}}e{_S}étage)?"
+    rf"|{_NAME}{_S}Building{_S}[0-9]{{1,2}}F){_SEP}|(?i:apt|suite|unit){_S}[0-9]{{1,4}}-)?"
 )
+# a town: "Vila-real", "Pont-à-Celles", "Neustadt/Nord", "Guardamar del Segura", "LYON"
+_TOWN_WORD = rf"[{_LU}][{_L}'’.]*(?:[-/][{_L}]+)*"
+_TOWN = rf"{_TOWN_WORD}(?:[ \t](?:{_TOWN_WORD}|{_PARTICLE}\b)){{0,3}}"
 # a short line between the street and the postcode's: a district, a town, a county, a unit
 _MID = (
     rf"(?:{_NAMES}|(?i:apt|apartment|suite|unit|flat|sala)\.?{_S}#?[0-9A-Za-z-]{{1,6}}"
-    rf"|(?:Co|Col|Near|BP)\.?{_S}{_NAMES}|BP{_S}[0-9]{{2,5}}|[{_LU}][{_L}]*-(?:ku|shi|cho|gun))"
+    rf"|(?:Co|Col|Near|BP)\.?{_S}{_NAMES}|BP{_S}[0-9]{{2,5}}|[{_LU}][{_L}]*-(?:ku|shi|cho|gun)"
+    # a town and its state's code before the postcode's own line: "Campinas - SP"
+    rf"|{_TOWN}{_S}-{_S}[A-Z]{{2}}"
+    # a sector or block of a town: "Sector 28", "Block 4"
+    rf"|{_NAME}{_S}[0-9]{{1,4}}[A-Z]?)"
 )
-_TOWN = rf"[{_LU}][{_L}'’.]*(?:[ \t-](?:[{_LU}][{_L}'’.]*|{_PARTICLE})){{0,3}}"
 # postcodes written before the town: DE/FR/ES/IT/MX/FI 5 digits, AT/CH/BE/DK/NO/HU 4, PL
 # "00-950", SE/CZ/SK "114 55", NL "1011 AB", PT "1000-001" (a country's letters before it:
 # "D-10115", "CH-8001")
@@ -110,14 +122,27 @@ _ZIP_AFTER = (
 )
 # the postcode's line: postcode and town, town and postcode (maybe a state's code, "(Québec)"
 # or "- SP" between), or a postcode alone; or a town and a country without one
-_REGION = rf"(?:{_S}(?:[A-Z]{{2,3}}|\([{_LU}][{_LL}]+\))|{_S}?-{_S}[A-Z]{{2}})"
+_REGION = rf"(?:{_S}(?:[A-Z]{{2,3}}|\([{_LU}][{_LL}]+\))|{_S0}-{_S}[A-Z]{{2}})"
 _ZIP_LINE = (
     rf"(?:{_ZIP_BEFORE}{_S}{_TOWN}(?:{_S}\([A-Z]{{2}}\)|{_S}[0-9]{{1,2}}\b)?"
-    rf"|{_TOWN},?{_REGION}?(?:,?{_S}|{_S}?[-–]{_S}?){_ZIP_AFTER}"
+    rf"|{_TOWN},?{_REGION}?(?:,?{_S}|{_S0}[-–]{_S0}){_ZIP_AFTER}"
     rf"|{_ZIP_AFTER}|{_TOWN}{_SEP}{COUNTRY})"
 )
-# after it: a country (not any word on the next line: "10115 Berlin\nDanke")
-_LAST = rf"(?:{_SEP}{COUNTRY})?"
+
+
+def _regions() -> str:
+    """The subdivisions of curate/rules/data/regions.txt as one alternation, longest first."""
+    import re
+    from importlib import resources
+
+    text = (resources.files("curate.rules") / "data" / "regions.txt").read_text("utf-8")
+    names = [n for n in text.splitlines() if n and not n.startswith("#")]
+    return "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+
+
+# after it: a state's name (regions.txt), a country (not any word on the next line: "10115
+# Berlin\nDanke")
+_LAST = rf"(?:{_SEP}(?:{_regions()})\b)?(?:{_SEP}{COUNTRY})?"
 # a unit on its own before a street line (patterns.py's block of lines: "Unit 4, 12 Wattle
 # Crescent\nDUBBO NSW 2830")
 UNIT_BEFORE = (
@@ -133,8 +158,10 @@ _TOWN_FIRST = (
     rf"|{_TOWN}{_SEP}{_STREET}{_UNIT}{{0,2}}{_SEP}{_ZIP_BEFORE}(?m:$))(?:{_SEP}{COUNTRY})?"
 )
 BLOCK_INTL = (
-    rf"\b(?:{_BEFORE}{_STREET}{_UNIT}{{0,2}}"
-    rf"(?:(?:{_SEP}{_MID}){{0,2}}?{_SEP}{_ZIP_LINE}{_LAST}|{_SEP}{_ZIP_BEFORE}(?m:$))"
+    # (a building's number may come before the street line: "638 2229 Wolmarans St", "760
+    # Passauer Strasse 33")
+    rf"\b(?:{_BEFORE}(?:[0-9]{{1,6}}{_S})?{_STREET}{_UNIT}{{0,2}}"
+    rf"(?:(?:{_SEP}{_MID}){{0,2}}{_SEP}{_ZIP_LINE}{_LAST}|{_SEP}{_ZIP_BEFORE}(?m:$))"
     rf"|{_TOWN_FIRST})"
 )
 # not the first digits of a longer number ("Lyon 2" is a district; "12345 678" a phone's)
@@ -144,12 +171,14 @@ BLOCK_INTL_AFTER = r"(?:$|[^0-9])"
 # cost 2x)
 BLOCK_INTL_GATE = (
     r" (?:street|st|road|rd|avenue|ave|lane|drive|dr|boulevard|crescent|terrace|close|mews"
-    r"|gardens|grove|parade|marg|nagar|court|place|walk|hill|park|row|colony|layout)[,\n]"
+    r"|gardens|grove|parade|marg|nagar|court|place|walk|hill|park|row|colony|layout|lawn|rise"
+    r"|quay)[,\n]"
     r"|(?:rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|route|rua|travessa|estrada"
     r"|alameda|calle|avenida|avda|plaza|paseo|camino|carrer|ronda|travesía|viale|piazza"
-    r"|corso|vicolo|largo|piazzale|strada|praça|calzada|via|av\.|c/|ul\.|al\.|pl\.|os\.)[ \t.]"
+    r"|corso|vicolo|largo|piazzale|strada|praça|calzada|via|av\.|blvd\.|c/|ul\.|al\.|pl\.|os\.)[ \t.]"
     r"|(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|straat|laan|plein"
     r"|gracht|kade|singel|dijk|gatan|vägen|gränd|torget|veien|vegen|gata|gate|gaten|vej|gade"
-    r"|stræde|torv|katu|tie|kuja|polku|utca|út|u\.|tér|körút|köz|náměstí|třída|ulice)[ \t]+[0-9]"
-    r"|-(?:ku|shi|cho|gun)(?:,|[ \t]*\r?\n)|(?:house|plot|door) no"
+    r"|stræde|torv|katu|tie|kuja|polku|utca|út|u\.|tér|körút|köz|náměstí|třída|ulice|allé"
+    r"|vænget|parken|stien|plassen|backen|stigen|tori|rinne|väylä|sétány|nábřeží)[ \t]+[0-9]"
+    r"|-(?:ku|shi|cho|gun)(?:,|[ \t]*\r?\n)|(?:house|plot|door) no|flat [0-9]|o\.? ?box [0-9]"
 )

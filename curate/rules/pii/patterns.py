@@ -147,7 +147,8 @@ _ADDR_WORD = (
     rf"(?:[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*|[{UPPER}{LOWER}]{{1,3}}\.|\d{{1,5}}[a-z]?\.?)"
 )
 STREET_LINE = (
-    rf"\b\d{{1,6}}[ \t]+(?:\d{{1,5}}[a-z]?[ \t]+)?(?:(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d{{1,6}}"
+    # (a unit's number and a slash first: Australia's "3/159 Corlori Road")
+    rf"\b(?:\d{{1,4}}/)?\d{{1,6}}[ \t]+(?:\d{{1,5}}[a-z]?[ \t]+)?(?:(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d{{1,6}}"
     rf"|[{UPPER}][{UPPER}{LOWER}'’-]*\.?)"
     rf"(?:[ \t]+{_ADDR_WORD}){{0,5}}"
 )
@@ -165,22 +166,20 @@ _ADDR_LINE = (
 # after a unit, one blank line may come before the country's line ("Riisa\n\n Estonia 62488")
 _BLOCK_SEP = r"[ \t]*(?:,[ \t]*|\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
 # (or a country's name ends it without one: "...\n Pärnu\n Estonia")
-_ADDR_END = rf"{_BLOCK_SEP}(?:(?:{_ADDR_LINE},?[ \t]+)?\d{{3,6}}\b|{COUNTRY})"
+# (a US ZIP+4: "Oakdale, CA 58717-2713")
+_ADDR_END = rf"{_BLOCK_SEP}(?:(?:{_ADDR_LINE},?[ \t]+)?\d{{3,6}}(?:-\d{{4}})?\b|{COUNTRY})"
 BLOCK_TAIL = rf"(?:(?:{_BLOCK_SEP}{_ADDR_LINE}){{0,3}}?{_ADDR_END})?"
 # without a unit: a street line, then one to three short lines, the last one ending in a
 # postcode of 4-6 digits ("...137\nColorado Springs\n, CO\n 70079"); no blank line between
 LINES_TAIL = (
-    rf"(?:{_ADDR_SEP}{_ADDR_LINE}){{1,3}}?[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*|[ \t]+)\d{{4,6}}\b"
+    rf"(?:{_ADDR_SEP}{_ADDR_LINE}){{1,3}}?[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*|[ \t]+)\d{{4,6}}"
+    # (a US ZIP+4; the country's line after it: "...\nKIRWAN VIC 6575\nAustralia")
+    rf"(?:-\d{{4}})?\b(?:{_ADDR_SEP}{COUNTRY})?"
 )
 # an address after words that introduce one ("lives at", "address is"; address.py): military
 # mail, or a street in any language's form with what follows it: a unit and the lines after
 # it, lines that end in a postcode, or the town and country after commas
-# (a block of the world's forms first: "Delivery address: Storgatan 5 A, 114 55 Stockholm" whole,
-# not its first words, which start where the block would and win)
-IN_CONTEXT = (
-    rf"(?:{MILITARY}|{BLOCK_INTL}"
-    rf"|{STREET_ANY}(?:{UNIT}{BLOCK_TAIL}|{LINES_TAIL}|{UNIT_ANY}{TAIL_ANY}))"
-)
+IN_CONTEXT = rf"(?:{MILITARY}|{STREET_ANY}(?:{UNIT}{BLOCK_TAIL}|{LINES_TAIL}|{UNIT_ANY}{TAIL_ANY}))"
 UNIT_GATE = Gate(r"Apt\.|Suite|Unit|Ste\.")  # as the detector writes them (a folded gate cost 3x)
 
 
@@ -480,6 +479,10 @@ STATIC: dict[str, list[Detector]] = {
         Detector("address", MILITARY, gate=Gate(MILITARY_GATE)),
     ],
     "address:block": [
+        # a block in the world's national forms: street line, postcode line (address_intl.py;
+        # in this pass, before the context's, whose find would start at "address:" and win;
+        # inside the context's regex it overflowed Rust's lazy DFA: 100x)
+        Detector("address", BLOCK_INTL, after=BLOCK_INTL_AFTER, gate=STREET_GATE),
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
         # Extensions\n Apt. 724" is one street line, not the US form's "1737 Cheriton Dr")
         # (a unit before it: "Unit 4, 12 Wattle Crescent\nDUBBO NSW 2830")
@@ -490,9 +493,6 @@ STATIC: dict[str, list[Detector]] = {
     # whose finds start at the number (with its context this one starts sooner and won)
     "address:context": [
         Detector("address", CORNER, gate=Gate(CORNER_GATE, fold=True)),
-        # a block in the world's national forms: street line, postcode line (address_intl.py;
-        # in this pass, its folded gate joins the context's: no regex more)
-        Detector("address", BLOCK_INTL, after=BLOCK_INTL_AFTER, gate=STREET_GATE),
         Detector(
             "address",
             IN_CONTEXT,
@@ -502,8 +502,8 @@ STATIC: dict[str, list[Detector]] = {
             gate=Gate(ADDRESS_CONTEXT_GATE, fold=True),
         ),
         # streets written the German, French, Spanish or Italian way, without the block's
-        # postcode line (once a pass of their own after the numbers': its gate cost as much
-        # as this pass's, which the block form needs anyway)
+        # postcode line (once a pass of their own after the numbers'; after the context's,
+        # which takes the town after them: "lives at Villacher Strasse 89, Klagenfurt")
         # German "Hauptstraße 5", French "12 rue de Rivoli", Spanish "Calle Mayor 5"
         Detector(
             "address",

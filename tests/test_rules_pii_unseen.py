@@ -100,3 +100,16 @@ def test_notes_names_in_capitals(text: str, expected: str) -> None:
 )
 def test_contractions_and_terms_after_a_given_name(text: str, expected: str) -> None:
     assert redact(CLINICAL, text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # after "Mr."/"Mrs" in title case a surname that is a word too (as after "Dr.")
+        ("Mr Black received intubated on vent.", "Mr [PERSON] received intubated on vent."),
+        ("Pt seen by Mr. Green RN", "Pt seen by Mr. [PERSON] RN"),
+        ("MR 2+, MR MOD", "MR 2+, MR MOD"),  # capitals: mitral regurgitation
+    ],
+)
+def test_title_case_titles_take_word_surnames(text: str, expected: str) -> None:
+    assert redact(CLINICAL, text) == expected

@@ -26,6 +26,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata"
@@ -76,6 +77,7 @@ def child(src: Path, n: int, repeats: int) -> dict[str, object]:
         engine.scan(tickets, keep_values=False).placeholders()
         best.append(time.perf_counter() - t0)
     out["scan_s tickets/default"] = min(best)
+    out.update(_worst_pass(engine, tickets, "tickets/default"))
     if (REALDATA / "pii").is_dir():
         sys.path.insert(0, str(ROOT / "bench"))
         from bench_pii import load_physionet, load_presidio
@@ -100,7 +102,32 @@ def child(src: Path, n: int, repeats: int) -> dict[str, object]:
             t0 = time.perf_counter()
             engine.scan(texts, keep_values=False).placeholders()
             out[f"scan_s {name}"] = time.perf_counter() - t0
+            out.update(_worst_pass(engine, texts, name))
     return out
+
+
+def _worst_pass(engine: Any, texts: Any, name: str) -> dict[str, float]:
+    """The slowest pass of ``engine`` on ``texts`` (every text, no gates; thread CPU, best
+    of two), as its index and its multiple of the median pass: a pass whose alternation
+    overflows Rust's lazy DFA costs 10-100x the others (the DFA check by pass)."""
+    from curate.rules.pii.engine import _replace_pass
+
+    costs = []
+    for p in engine.passes:
+        _replace_pass(texts.head(20), p, False)  # compile first
+        best = float("inf")
+        for _ in range(2):
+            t0 = time.thread_time()
+            _replace_pass(texts, p, False)
+            best = min(best, time.thread_time() - t0)
+        costs.append(best)
+    worst = max(range(len(costs)), key=costs.__getitem__)
+    median = max(statistics.median(costs), 1e-9)
+    return {
+        f"worst_pass {name}": float(worst),
+        f"worst_s {name}": costs[worst],
+        f"worst_x {name}": costs[worst] / median,
+    }
 
 
 def main() -> None:
@@ -159,6 +186,12 @@ def main() -> None:
         for k, v in r.items():
             if k.startswith("scan_s"):
                 print(f"  PII scan {k[7:]:<22} {v:6.2f} s")
+                set_ = k[7:]
+                if f"worst_s {set_}" in r:  # (medians over rounds: the index may be a mean)
+                    print(
+                        f"    slowest pass #{r[f'worst_pass {set_}']:.0f}: "
+                        f"{r[f'worst_s {set_}']:.2f} s CPU, {r[f'worst_x {set_}']:.0f}x the median pass"
+                    )
 
 
 if __name__ == "__main__":

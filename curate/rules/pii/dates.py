@@ -20,6 +20,11 @@ MONTH_ALONE = (
     r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT?|OCT"
     r"|NOV|DEC|sept))"
 )
+# a month after a day number: "may" capitalised only ("2 may need", "1-2/52 may worsen")
+MONTH_DM = (
+    r"(?:(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)|May|MAY)"
+)
 M_ = r"(?:0?[1-9]|1[0-2])"
 D_ = r"(?:0?[1-9]|[12]\d|3[01])"
 YEAR4 = r"(?:19|20)\d{2}"
@@ -50,7 +55,7 @@ DATES: list[Detector] = [
     ),
     Detector(
         "date",
-        rf"\b\d{{1,2}}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?(?i:{MONTH})\b\.?(?:,?[ \t]+\d{{4}}\b)?",
+        rf"\b{D_}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTH_DM}\b\.?(?:,?[ \t]+\d{{4}}\b)?",
     ),
     Detector("date", rf"\b(?i:{MONTH})\.?,?[ \t]+(?:(?i:of)[ \t]+)?\d{{4}}\b"),
 ]
@@ -95,6 +100,79 @@ DATES_NUM: list[Detector] = [
         before=rf"{NUM_BEFORE}|[A-Za-z]",
         after=NUM_AFTER,
         gate=DIGIT_GATE,
+    ),
+]
+# A procedure or event of a note's history, before or after the year it happened, in two
+# digits and no apostrophe: "PMH: NQWMI 13.", "s/p CABG 09, stent 13", "MI in 92", "09 PTCA to
+# LCX" (a year or a month is a date in these notes' gold). Not a count or a dose: the year is
+# followed by the end of a clause or a joining word only ("CVA 10 days ago", "MI 2 yrs").
+HISTORY_EVENT = (
+    r"(?i:n?q?wmi|[ai]?mi|n?stemi|cabg|ptca|pci|stents?|cva|tia|cath|avr|mvr|ppm|aicd|dvt"
+    r"|appy|chole|turp|tah|bso|pacer|pacemaker|ablation|cardioversion)"
+)
+# (a gate of the pass's case-folded kind: one of a kind of its own would be one regex more)
+HISTORY_GATE = Gate(
+    r"\b(?:[a-z]*mi|stemi|cabg|ptca|pci|stents?|cva|tia|cath|avr|mvr|ppm|aicd|dvt|appy|chole|turp"
+    r"|tah|bso|pacer|pacemaker|ablation|cardioversion)\b",
+    fold=True,
+)
+YEAR_END = r"(?:$|[ \t]*(?:[.,;:)]|\r?\n|[ \t](?i:and|with|w/|s/p|at|to|complicated|c)\b))"
+# a feast day names a date (HIPAA: all elements of dates but the year); a season with its year
+HOLIDAY = (
+    r"(?:Christmas(?:[ \t]+(?:Eve|Day))?|Xmas|Thanksgiving(?:[ \t]+Day)?|Easter(?:[ \t]+Sunday)?"
+    r"|New[ \t]+Year['’]?s(?:[ \t]+(?:Eve|Day))?|Halloween|Memorial[ \t]+Day|Labor[ \t]+Day"
+    r"|Independence[ \t]+Day|Valentine['’]?s[ \t]+Day|Veterans['’]?[ \t]+Day"
+    r"|Mother['’]?s[ \t]+Day|Father['’]?s[ \t]+Day|St\.?[ \t]+Patrick['’]?s[ \t]+Day)"
+)
+SEASON_YEAR = (
+    rf"(?i:spring|summer|fall|autumn|winter)[ \t]+(?:(?i:of)[ \t]+)?(?:{YEAR4}|['’][0-9]{{2}})"
+)
+CLINICAL_DATES = [
+    # a month/day and a year after a dot: "11/21.93"
+    Detector(
+        "date", rf"{M_}/{D_}\.[0-9]{{2}}", before=NUM_BEFORE, after=NUM_AFTER, gate=SLASH_GATE
+    ),
+    # a list of month/days with no space: "TLC placed 7/22,8/1 and 8/3"
+    Detector(
+        "date",
+        rf"{M_}/{D_}(?:,{M_}/{D_})+",
+        before=NUM_BEFORE,
+        after=NUM_AFTER,
+        gate=SLASH_GATE,
+    ),
+    # a month/day glued to its am or pm: "labs 7/22am", "seen 8/14PM"
+    Detector(
+        "date",
+        r"\d{1,2}/\d{1,2}",
+        before=NUM_BEFORE,
+        after=r"(?i:am|pm)\b",
+        check="month_day",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"[0-9]{2}",
+        before=rf"\b{HISTORY_EVENT}(?:[ \t]*x[ \t]*[0-9])?[ \t]+(?:(?i:in|of)[ \t]+)?",
+        after=YEAR_END,
+        gate=HISTORY_GATE,
+    ),
+    Detector(
+        "date",
+        r"[0-9]{2}",
+        before=r"(?:^|[\n.,;:(]|(?i:s/p|pmh|hx))[ \t]*",
+        after=rf"[ \t]+{HISTORY_EVENT}\b",
+        gate=HISTORY_GATE,
+    ),
+    Detector(
+        "date",
+        rf"{HOLIDAY}\b|{SEASON_YEAR}\b",
+        before=r"\b",
+        gate=Gate(
+            "christmas|xmas|thanksgiving|easter|new year|halloween|memorial|labor day"
+            "|independence|valentine|veteran|mother|father|patrick|spring|summer|fall|autumn"
+            "|winter",
+            fold=True,
+        ),
     ),
 ]
 # 7/22, 8/87 or 6/30-7/2 in clinical notes; validated by month_day_ok
@@ -142,6 +220,7 @@ APOSTROPHE_YEARS = [  # (and a month/year glued to a word: clinical packs, like 
         after=r"(?:$|[ \t.,;:)])",
         gate=Gate("[0-9]['’]"),
     ),
+    *CLINICAL_DATES,
 ]
 # Clinical settings and scores written like a month/day: ventilator pressures ("PSV 10/5",
 # "CPAP 5/5, 40%", "ON AC 500TV/50 / 5/10": "AC" with a tidal volume, not "R AC 11/17", the
@@ -155,8 +234,68 @@ VENT_SETTING = (
 )
 # up to 30 characters after the setting's name, in the same sentence, with no word longer
 # than 3 letters between ("SIMV/PS, 40%, 600X4, & 5/10" but not "VENT VIA TRACH (PLACED 8/14)")
-SETTING_GAP = r"(?:[^\n;.A-Za-z]|\.\d|[A-Za-z]{1,3}\b|[A-Za-z]{1,3}\d)"
+# (nor "on" before a date: "Weaned to 40% on 8/14")
+SETTING_GAP = (
+    r"(?:[^\n;.A-Za-z]|\.\d|(?:[A-Za-z]|[A-NP-Za-np-z][A-Za-z]|[Oo][A-MO-Za-mo-z]|[A-Za-z]{3})\b"
+    r"|[A-Za-z]{1,3}\d)"
+)
+# UK and Australian notes' durations: days, months and weeks as x/7, x/12 and x/52 ("review
+# in 6/52", "~3/12 ago", "amoxicillin BD 7/7", "Med cert 2/7"); a range before a slash is a
+# range of scores or durations ("HA 2–3/10", "3–5/7 post discharge"); visual acuity ("VA 6/6
+# R 6/9 L"); a day of a course ("day 7/10"). Not after "for": "scheduled for 3/12" is a date.
+DURATION_BEFORE = (
+    r"(?:[~<>≥≤]|\b(?i:x|over|past|last|within|up[ \t]+to|max|first|next|every|approx"
+    r"|cert|review|r/?v|f/?u|follow[ -]?up|rtc|in|onset|beyond|completed|bd|bid|tds|tid|qid"
+    r"|mane|nocte|daily|q))[ \t]*~?"
+)
+DURATION_AFTER = (
+    r"[ \t]*(?i:ago|hx|history|h/o|then|later|post|prior|duration|course|since|review|r/?v)\b"
+)
+SNELLEN = r"6/(?:5|6|7\.5|9|12|18|24|36|60)\b"
 NOT_MONTH_DAY = [
+    Detector(
+        "date",
+        r"\d{1,2}/52\b",
+        before=rf"{NUM_BEFORE}|[A-Za-z]",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}/(?:7|12)\b",
+        before=DURATION_BEFORE,
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}/(?:7|12)",
+        before=NUM_BEFORE,
+        after=DURATION_AFTER,
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}[ \t]*[-–][ \t]*\d{1,2}/\d{1,2}\b",
+        before=rf"{NUM_BEFORE}|[A-Za-z]",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        rf"(?i:va|acuity|vision|pinhole|both|r|l|re|le|od|os|ou)[ \t:=~]*{SNELLEN}",
+        before=r"\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"(?i:day|cycle)[ \t#]*\d{1,2}/\d{1,2}\b",
+        before=r"\b",
+        check="reject",
+        gate=SLASH_GATE,
+    ),
     Detector(
         "date",
         rf"{VENT_SETTING}{SETTING_GAP}{{0,30}}?\d{{1,2}}/\d{{1,2}}\b",
@@ -168,7 +307,7 @@ NOT_MONTH_DAY = [
         r"\d{1,2}/\d{1,2}",
         before=NUM_BEFORE,
         after=r"[ \t]*[,@]?[ \t]*(?:\d{2,3}[ \t]*%|(?i:peep|fio2|psv?|cpap|bi-?pap|pain|cp"
-        r"|bottles?)\b)",
+        r"|bottles?|cores?|nodes?|lymph|specimens?|samples?|biops[a-z]*|all[ \t]+(?:limbs|four|4))\b)",
         check="reject",
         gate=SLASH_GATE,
     ),
@@ -200,7 +339,8 @@ NOT_MONTH_DAY = [
     # strength", "2+/4 pulses"; "out of" scales (x/10, x/6, x/5, x/4) after such a word
     Detector(
         "date",
-        r"(?i:pain|score|scale|rate[sd]?|rating|grade|gr|strength|murmur|level)"
+        r"(?i:pain|score|scale|rate[sd]?|rating|grade|gr|strength|power|motor|grip|murmur|level"
+        r"|up[ \t]+to|worst|flares?|severity|headache|ha)"
         r"(?:[ \t]+[a-z]{1,5}){0,3}[ \t:=-]*\d{1,2}\+?/(?:10|6|5|4)\b",
         before=r"\b",
         check="reject",
@@ -208,10 +348,11 @@ NOT_MONTH_DAY = [
     ),
     Detector(
         "date",
-        r"\d\+?/[456]",
+        r"\d\+?/(?:[456]|10)\b",
         before=NUM_BEFORE,
         after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|pulses?|reflexes|dtrs?|motor"
-        r"|holosystolic|systolic|diastolic|bilaterally|throughout)\b",
+        r"|holosystolic|systolic|diastolic|bilaterally|throughout|ul|ll|globally|prox[a-z]*"
+        r"|distal|at[ \t]+(?:worst|best|rest)|baseline|rest)\b",
         check="reject",
         gate=SLASH_GATE,
     ),

@@ -16,6 +16,8 @@ engine compiles them.
 
 from __future__ import annotations
 
+import re
+
 from curate.rules.pii.address import COUNTRY
 
 _LU = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΆΈ-ΏΑ-ΩА-ЯЁ"
@@ -31,28 +33,66 @@ _PARTICLE = (
 )
 _NAMES = rf"{_NAME}(?:{_S}(?:{_NAME}|{_PARTICLE})){{0,3}}"
 # a house number: "12", "12a", "12/4", "4/2/7", "15-17", "12 bis"
-_N = r"[0-9]{1,5}(?:bis|ter|[a-zA-Z])?(?:[/-][0-9]{1,4}[a-zA-Z]?){0,2}"
-# street-type words written after the street's name, as words of their own
-_TYPE_AFTER = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square"
-    r"|Sq|Way|Terrace|Tce|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Trail|Alley|Row|Crescent|Cres"
-    r"|Close|Mews|Gardens|Grove|Walk|Hill|Parade|Esplanade|Park|Lawn|Rise|Quay|Wharf|Marg"
-    r"|Nagar|Colony|Layout|Chowk|Vihar|Enclave|Bagh)\b\.?"
+_N = r"(?:[0-9]{1,5}(?:bis|ter|[a-zA-Z])?(?:[/-][0-9]{1,4}[a-zA-Z]?){0,2}|S/N\b)"
+# street-type words written after the street's name, as words of their own, any case: the
+# suffixes of USPS Publication 28 (appendix C1), Australia's AS 4590 and the UK's and India's
+# common ones
+_AFTER_WORDS = (  # noqa: SIM905 (a paragraph of words reads better than a list)
+    "street streets st road roads rd avenue ave av boulevard blvd lane ln drive drives dr court"
+    " courts ct place pl square squares sq way ways terrace tce parkway pkwy circle circles cir"
+    " highway hwy trail trl alley row crescent cres close mews gardens garden grove groves walk"
+    " walks hill hills parade esplanade park parks lawn rise quay wharf marg nagar colony layout"
+    " chowk vihar enclave bagh ganj annex arcade bayou beach bend bluff bluffs bottom branch"
+    " bridge brook brooks burg burgs bypass camp canyon cape causeway center centers centre cliff"
+    " cliffs club common commons corner corners course cove coves creek crest crossing crossroad"
+    " crossroads curve dale dam divide estate estates expressway extension extensions falls fall"
+    " ferry field fields flat flats ford fords forest forge forges fork forks fort freeway gateway"
+    " glen glens green greens harbor harbors harbour haven heights hollow inlet island islands"
+    " isle junction junctions key keys knoll knolls lake lakes landing light lights loaf lock"
+    " locks lodge loop mall manor manors meadow meadows mill mills mission motorway mount"
+    " mountain mountains neck orchard oval overpass passage path pike pine pines plain plains"
+    " plaza point points port ports prairie radial ramp ranch rapid rapids rest ridge ridges"
+    " river route run shoal shoals shore shores skyway spring springs spur spurs station"
+    " stravenue stream summit throughway trace track trafficway tunnel turnpike underpass union"
+    " unions valley valleys viaduct view views village villages ville vista wall well wells"
+    " circuit laneway promenade retreat ramble nook subway cul-de-sac bank approach broadway"
+).split()
+_TYPE_AFTER = rf"(?i:{'|'.join(sorted(_AFTER_WORDS, key=lambda w: (-len(w), w)))})\b\.?"
+# ... and the ones written after the name but before the number, as words of their own
+# (Hungarian, Czech, Danish, Finnish, German: "Kossuth Lajos utca 12.", "Grenå Allé 42")
+_MID_WORDS = (  # noqa: SIM905
+    "utca út u. tér körút krt. köz sétány náměstí nám. třída nábřeží ulice allé vej gade"
+    " bulevardi katu tie kuja straße strasse str. weg allee platz gasse ring"
+).split()
+_TYPE_MID = (
+    rf"(?i:{'|'.join(re.escape(w) for w in sorted(_MID_WORDS, key=lambda w: (-len(w), w)))})"
 )
-# ... and the Central European ones, before the number ("Kossuth Lajos utca 12.")
-_TYPE_MID = r"(?:utca|út|u\.|tér|körút|krt\.|köz|sétány|náměstí|nám\.|třída|nábřeží|ulice)"
-# street-type words before the street's name ("rue", "Calle", "ul.", "Via")
+# street-type words before the street's name (French, Spanish and Mexican, Italian (ISTAT's
+# DUG), Portuguese and Brazilian (Correios' tipos de logradouro), Polish), any case
+_BEFORE_WORDS = (  # noqa: SIM905
+    "rue avenue boulevard chemin impasse allée place quai route rua travessa estrada alameda"
+    " calle avenida plaza paseo camino carrer ronda travesía viale piazza corso vicolo largo"
+    " piazzale strada praça calzada via cañada cuesta rambla pasaje glorieta callejón"
+    " urbanización bulevar carretera vía privada circuito diagonal periférico cerrada retorno"
+    " andador contrada rotonda incrocio canale borgo località lungomare salita traversa trecho"
+    " lagoa parque chácara condomínio vale viaduto conjunto quadra setor rodovia ladeira beco"
+    " vila ulica aleja plac osiedle rondo"
+).split()
+_BEFORE_ABBR = ["av.", "av", "avda.", "blvd.", "bd", "c/", "ul.", "al.", "pl.", "os.", "r.", "c."]
 _TYPE_BEFORE = (
-    r"(?:(?i:rue|avenue|boulevard|chemin|impasse|allée|place|quai|route|rua|travessa|estrada"
-    r"|alameda|calle|avenida|plaza|paseo|camino|carrer|ronda|travesía|viale|piazza|corso"
-    r"|vicolo|largo|piazzale|strada|praça|calzada|via)|Av\.|Avda\.|Bd|Blvd\.|C/|ul\.|al\.|pl\.|os\.)"
+    rf"(?i:{'|'.join(sorted(_BEFORE_WORDS, key=lambda w: (-len(w), w)))}"
+    rf"|{'|'.join(re.escape(w) for w in sorted(_BEFORE_ABBR, key=lambda w: (-len(w), w)))})"
 )
-# compound street names: the type is the word's end ("Hauptstraße", "Kirkevej", "Storgatan")
+# compound street names: the type is the word's end ("Hauptstraße", "Kirkevej", "Storgatan",
+# "Leviboulevard")
+_SUFFIX_WORDS = (  # noqa: SIM905
+    "straße strasse str. weg gasse allee platz ring damm ufer chaussee steig pfad straat laan"
+    " plein gracht kade singel dijk boulevard pad hof steeg dreef markt gatan vägen gränd torget"
+    " stigen backen veien vegen gata gate gaten stien plassen vej gade allé alléen stræde torv"
+    " vænget parken katu tie kuja polku tori väylä rinne bulevardi utca útja"
+).split()
 _SUFFIX = (
-    r"(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|steig|pfad|straat"
-    r"|laan|plein|gracht|kade|singel|dijk|gatan|vägen|gränd|torget|stigen|backen|veien|vegen"
-    r"|gata|gate|gaten|stien|plassen|vej|gade|allé|stræde|torv|vænget|parken|katu|tie|kuja"
-    r"|polku|tori|väylä|rinne|utca|útja)"
+    rf"(?:{'|'.join(re.escape(w) for w in sorted(_SUFFIX_WORDS, key=lambda w: (-len(w), w)))})"
 )
 _STREET = (
     r"(?:"
@@ -64,13 +104,13 @@ _STREET = (
     rf"|{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES},?{_S}"
     rf"(?:(?i:no\.?|nº|n°|#){_S0}|#)?{_N}"
     # "Hauptstraße 5", "Kirkevej 12, 2. tv.", "Bahnhofer Straße 4"
-    rf"|[{_LU}][{_LL}]*{_SUFFIX}{_S}{_N}"
-    rf"|{_NAME}{_S}(?:Straße|Strasse|Str\.|Weg|Allee|Platz|Gasse|Ring){_S}{_N}"
-    # "Kossuth Lajos utca 12.", "Václavské náměstí 1"
-    rf"|{_NAMES}{_S}{_TYPE_MID}{_S}{_N}\.?"
+    # ("Tom-Kühnert-Weg 2", "H.-Dieter-Faust-Straße 8": any case at the end)
+    rf"|[{_LU}][{_L}.-]*(?i:{_SUFFIX}){_S}{_N}"
+    # "Kossuth Lajos utca 12.", "Václavské náměstí 1", "Grenå Allé 42", "Petőfi sándor utca 3."
+    rf"|{_NAME}(?:{_S}(?:{_NAME}|[{_LL}]+)){{0,3}}{_S}{_TYPE_MID}{_S}{_N}\.?"
     # "1-2-3 Ginza" (a Japanese block number), "House No. 12", "Plot No. 33", "Flat 12A"
     rf"|[0-9]{{1,2}}-[0-9]{{1,3}}-[0-9]{{1,3}}{_S}{_NAME}"
-    rf"|(?:House|Plot|Door|Flat)(?:{_S}No\.?)?{_S}[0-9]{{1,4}}[A-Za-z]?"
+    rf"|(?:House|H\.|Plot|Door|Flat)(?:{_S0}No\.?)?{_S}[0-9]{{1,4}}[A-Za-z]?"
     # a post box: "P.O. Box 149", "PO Box 5167"
     rf"|(?i:p\.?[ \t]?o\.?[ \t]?box){_S}[0-9]{{1,6}}"
     r")"
@@ -78,7 +118,8 @@ _STREET = (
 # what may follow on the street's line: a unit or floor ("Apt 5", "2º A", "2. tv.", "A 5",
 # "bus 3", "lgh 1102", "- Bloco B", "Sala 12")
 _UNIT = (
-    rf"(?:,?{_S}(?:(?i:apt|apartment|suite|ste|unit|flat|apto|sala|bus|lgh|as|bloco|#)\.?{_S0}"
+    rf"(?:{_S0},?{_S}(?:(?i:apt|apartment|suite|ste|unit|flat|apto|sala|bus|lgh|as|bloco|interior"
+    rf"|int|edif|depto|puerta|piso|piano|scala|#)\.?{_S0}"
     rf"#?[A-Za-z0-9]{{1,5}}(?:-[0-9]{{1,4}})?|[0-9]{{1,2}}[ºª.]{_S0}(?:[A-Za-z]{{1,4}}\.?)?"
     rf"|[A-H](?:{_S}[0-9]{{1,3}})?\b|[IVX]{{1,4}}/[0-9]{{1,3}}\.?|R/C|st\.|-{_S}(?i:bloco){_S}[A-Z]"
     rf"|[0-9]{{1,2}}e{_S}étage))"
@@ -87,10 +128,12 @@ _UNIT = (
 # 312-", "Rose House\n")
 _SEP = r"(?:,[ \t]*|[ \t]*\r?\n[ \t>]*)"
 _BEFORE = (
-    rf"(?:(?:(?i:flat|apt|apartment|unit|suite)\.?{_S}[0-9]{{1,4}}[A-Za-z]?|{_NAME}{_S}House"
+    rf"(?:(?:(?i:flat|apt|apartment|unit|suite|studio|level)\.?{_S}[0-9]{{1,4}}[A-Za-z]?|{_NAME}{_S}House"
     # "Bâtiment C, 3e étage", "Dorvenmil Building 2F"
     rf"|(?:Bâtiment|Bât\.|Résidence){_S}[A-Z0-9]{{1,3}}(?:,{_S}[0-9]{{1,2}}e{_S}étage)?"
-    rf"|{_NAME}{_S}Building{_S}[0-9]{{1,2}}F){_SEP}|(?i:apt|suite|unit){_S}[0-9]{{1,4}}-)?"
+    rf"|{_NAME}{_S}Building{_S}[0-9]{{1,2}}F){_SEP}|(?i:apt|suite|unit){_S}[0-9]{{1,4}}-"
+    # (a unit and the street's number without a comma: "Flat 14 10 Holland Subway")
+    rf"|(?i:flat|apt|unit|suite)\.?{_S}[0-9]{{1,4}}[A-Za-z]?{_S})?"
 )
 # a town: "Vila-real", "Pont-à-Celles", "Neustadt/Nord", "Guardamar del Segura", "LYON"
 _TOWN_WORD = rf"[{_LU}][{_L}'’.]*(?:[-/][{_L}]+)*"
@@ -109,7 +152,7 @@ _MID = (
 # "D-10115", "CH-8001")
 _ZIP_BEFORE = (
     r"(?:[A-Z]{1,2}-)?(?:[0-9]{4}[ \t][A-Z]{2}|[0-9]{4}-[0-9]{3}|[0-9]{2}-[0-9]{3}"
-    r"|[0-9]{3}[ \t][0-9]{2}|[0-9]{4,5})"
+    r"|[0-9]{3}[ \t][0-9]{2}|[0-9]{5}-?[0-9]{3}|[0-9]{4}[A-Z]{2}|[0-9]{4,5})"
 )
 _UK = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}"
 _CA = r"[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9]"
@@ -124,7 +167,9 @@ _ZIP_AFTER = (
 # or "- SP" between), or a postcode alone; or a town and a country without one
 _REGION = rf"(?:{_S}(?:[A-Z]{{2,3}}|\([{_LU}][{_LL}]+\))|{_S0}-{_S}[A-Z]{{2}})"
 _ZIP_LINE = (
-    rf"(?:{_ZIP_BEFORE}{_S}{_TOWN}(?:{_S}\([A-Z]{{2}}\)|{_S}[0-9]{{1,2}}\b)?"
+    # ("38020, Cloz (TN)", "82462819 Novais da Serra / AM", "7390DO\nBenningbroek")
+    rf"(?:{_ZIP_BEFORE}(?:,?{_S}|{_SEP}){_TOWN}(?:{_S}\([A-Z]{{2}}\)|{_S}[0-9]{{1,2}}\b"
+    rf"|{_S}/{_S}[A-Z]{{2}}\b)?"
     rf"|{_TOWN},?{_REGION}?(?:,?{_S}|{_S0}[-–]{_S0}){_ZIP_AFTER}"
     rf"|{_ZIP_AFTER}|{_TOWN}{_SEP}{COUNTRY})"
 )
@@ -166,19 +211,28 @@ BLOCK_INTL = (
 )
 # not the first digits of a longer number ("Lyon 2" is a district; "12345 678" a phone's)
 BLOCK_INTL_AFTER = r"(?:$|[^0-9])"
-# the texts the street forms read (this block's and patterns.py's others): a street word
-# before a blank, or a number after it (folded; one gate for all: in two passes, two gates
-# cost 2x)
-BLOCK_INTL_GATE = (
-    r" (?:street|st|road|rd|avenue|ave|lane|drive|dr|boulevard|crescent|terrace|close|mews"
-    r"|gardens|grove|parade|marg|nagar|court|place|walk|hill|park|row|colony|layout|lawn|rise"
-    r"|quay)[,\n]"
-    r"|(?:rue|avenue|boulevard|bd|place|chemin|allée|impasse|quai|route|rua|travessa|estrada"
-    r"|alameda|calle|avenida|avda|plaza|paseo|camino|carrer|ronda|travesía|viale|piazza"
-    r"|corso|vicolo|largo|piazzale|strada|praça|calzada|via|av\.|blvd\.|c/|ul\.|al\.|pl\.|os\.)[ \t.]"
-    r"|(?:straße|strasse|str\.|weg|gasse|allee|platz|ring|damm|ufer|chaussee|straat|laan|plein"
-    r"|gracht|kade|singel|dijk|gatan|vägen|gränd|torget|veien|vegen|gata|gate|gaten|vej|gade"
-    r"|stræde|torv|katu|tie|kuja|polku|utca|út|u\.|tér|körút|köz|náměstí|třída|ulice|allé"
-    r"|vænget|parken|stien|plassen|backen|stigen|tori|rinne|väylä|sétány|nábřeží)[ \t]+[0-9]"
-    r"|-(?:ku|shi|cho|gun)(?:,|[ \t]*\r?\n)|(?:house|plot|door) no|flat [0-9]|o\.? ?box [0-9]"
-)
+
+
+def _gate() -> str:
+    """The texts the street forms read (this block's and patterns.py's others), folded: a
+    type word after a blank and before a comma or line end ("... Road,"), before a blank
+    ("rue "), or before a number ("straße 5"): the words alone are in most English texts."""
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
+
+    # (not the two-letter ones but these: "ln," "pl," "sq," are in ordinary texts)
+    after = [w for w in _AFTER_WORDS if len(w) > 2 or w in ("st", "rd", "dr")]
+    # ("r. " and "c. " after a blank: not "Mr. ", "Dr. ", "etc. ")
+    spaced = ["r.", "c.", "av"]
+    return (
+        rf" (?:{alt(after)})[,\n]|(?:{alt([*_BEFORE_WORDS, 'bd', 'avda'])})[ \t.]"
+        rf"| (?:{alt(spaced)})[ \t]|(?:{alt([a for a in _BEFORE_ABBR if a not in spaced])})[ \t]"
+        rf"|(?:{alt([*_SUFFIX_WORDS, *_MID_WORDS])})[ \t]+[0-9]"
+        r"|-(?:ku|shi|cho|gun)(?:,|[ \t]*\r?\n)|(?:house|plot|door) ?no|h\.no|flat [0-9]"
+        r"|o\.? ?box [0-9]"
+    )
+
+
+# the texts the street forms read (folded; one gate for all: in two passes, two gates cost 2x)
+BLOCK_INTL_GATE = _gate()

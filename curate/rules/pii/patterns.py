@@ -478,11 +478,14 @@ STATIC: dict[str, list[Detector]] = {
         # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
         Detector("address", MILITARY, gate=Gate(MILITARY_GATE)),
     ],
-    "address:block": [
-        # a block in the world's national forms: street line, postcode line (address_intl.py;
-        # in this pass, before the context's, whose find would start at "address:" and win;
-        # inside the context's regex it overflowed Rust's lazy DFA: 100x)
+    # a block in the world's national forms: street line, postcode line (address_intl.py): a
+    # pass of its own before the context's, whose find would start at "address:" and win
+    # (inside the context's regex it overflowed Rust's lazy DFA: 100x; in the blocks' pass it
+    # ran on every text with a line break: 3 us/rec)
+    "address:world": [
         Detector("address", BLOCK_INTL, after=BLOCK_INTL_AFTER, gate=STREET_GATE),
+    ],
+    "address:block": [
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
         # Extensions\n Apt. 724" is one street line, not the US form's "1737 Cheriton Dr")
         # (a unit before it: "Unit 4, 12 Wattle Crescent\nDUBBO NSW 2830")
@@ -578,6 +581,7 @@ PASS_TYPES = (
     ("phone:e164",),
     ("age",),
     ("address:unit",),
+    ("address:world",),
     ("address:block",),
     ("address:context",),
     ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device", "phone:intl"),

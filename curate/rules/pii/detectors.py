@@ -235,8 +235,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
             return value
         # "Mr. Black", "Mrs Best": after a title in title case a word in title case is a name
         # (as after "Dr.": _word_ok's case); "MR BLACK" stays a note's capitals
-        case = "title" if _case(abbrev) == "title" else None
-        return value[:cut] + _name_span(value[cut:], wrap, eng, case=case)
+        cased = "title" if _case(abbrev) == "title" else None
+        return value[:cut] + _name_span(value[cut:], wrap, eng, case=cased)
     if det.check == "trailing" and "d" in tail:  # a surname's ending before an eponym's
         return value  # head noun: "Hasson technique" (resolve.py leaves finds with an after)
     if det.check in ("signoff", "trailing", "trailing_known"):  # the last name-like tokens

@@ -78,7 +78,7 @@ _BEFORE_WORDS = (  # noqa: SIM905
     " lagoa parque chácara condomínio vale viaduto conjunto quadra setor rodovia ladeira beco"
     " vila ulica aleja plac osiedle rondo"
 ).split()
-_BEFORE_ABBR = ["av.", "av", "avda.", "blvd.", "bd", "c/", "ul.", "al.", "pl.", "os.", "r.", "c."]
+_BEFORE_ABBR = ["av.", "av", "avda.", "blvd.", "bd", "c/", "ul.", "al.", "pl.", "os.", "r."]
 _TYPE_BEFORE = (
     rf"(?i:{'|'.join(sorted(_BEFORE_WORDS, key=lambda w: (-len(w), w)))}"
     rf"|{'|'.join(re.escape(w) for w in sorted(_BEFORE_ABBR, key=lambda w: (-len(w), w)))})"
@@ -171,7 +171,10 @@ _ZIP_LINE = (
     rf"(?:{_ZIP_BEFORE}(?:,?{_S}|{_SEP}){_TOWN}(?:{_S}\([A-Z]{{2}}\)|{_S}[0-9]{{1,2}}\b"
     rf"|{_S}/{_S}[A-Z]{{2}}\b)?"
     rf"|{_TOWN},?{_REGION}?(?:,?{_S}|{_S0}[-–]{_S0}){_ZIP_AFTER}"
-    rf"|{_ZIP_AFTER}|{_TOWN}{_SEP}{COUNTRY})"
+    # (a postcode alone: one with letters or a hyphen, or digits that end their line, not
+    # "c. January 1, 2019")
+    rf"|(?:{_UK}|{_CA}|{_IE}|[0-9]{{5}}-[0-9]{{3,4}}|[0-9]{{3}}-[0-9]{{4}})|[0-9]{{4,6}}(?m:$)"
+    rf"|{_TOWN}{_SEP}{COUNTRY})"
 )
 
 
@@ -223,8 +226,8 @@ def _gate() -> str:
 
     # (not the two-letter ones but these: "ln," "pl," "sq," are in ordinary texts)
     after = [w for w in _AFTER_WORDS if len(w) > 2 or w in ("st", "rd", "dr")]
-    # ("r. " and "c. " after a blank: not "Mr. ", "Dr. ", "etc. ")
-    spaced = ["r.", "c.", "av"]
+    # ("r. " after a blank: not "Mr. ", "Dr. ")
+    spaced = ["r.", "av"]
     return (
         rf" (?:{alt(after)})[,\n]|(?:{alt([*_BEFORE_WORDS, 'bd', 'avda'])})[ \t.]"
         rf"| (?:{alt(spaced)})[ \t]|(?:{alt([a for a in _BEFORE_ABBR if a not in spaced])})[ \t]"

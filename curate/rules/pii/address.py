@@ -272,6 +272,15 @@ TOWN_POSTCODE = (
     rf"{_TC}(?:{_S}(?:{_TC}|{_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}"
     r"(?:[03-9][0-9]{3}|1[0-8][0-9]{2}|2[1-9][0-9]{2}|[0-9]{5}|[0-9]{4}-[0-9]{3})\b"
 )
+# the same with a postcode whose form says it is one (letters or a hyphen in it), whatever
+# follows: "in Leiden 2311 EZ", "in Kraków 30-001", "in Lisboa 1000-001", "in Osaka 530-0001",
+# "in Campinas 13010-111", "in Crawley RH10 1AB", "in Toronto M5V 2T6"
+TOWN_POSTCODE_FORMED = (
+    rf"{_TC}(?:{_S}(?:{_TC}|{_PARTICLE}|[{_LU}]\b)){{0,3}},?{_S}"
+    r"(?:[0-9]{4}[ \t]?[A-Z]{2}|[0-9]{2}-[0-9]{3}|[0-9]{4}-[0-9]{3}|[0-9]{3}-[0-9]{4}"
+    r"|[0-9]{5}-[0-9]{3}|[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}|[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9])\b"
+)
+TOWN_POSTCODE_FORMED_AFTER = r"(?:$|[^0-9A-Za-z-])"
 TOWN_POSTCODE_AFTER = (
     r"(?:$|[ \t]*(?:$|[\r\n,;!?)])|[.:](?:$|\s)"
     r"|[ \t]+(?:in|and|for|to|on|at|from|with|where|which|since|until|or)\b)"

@@ -142,7 +142,21 @@ def f_ie(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
 
 def f_de(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     z = digits(r, 5)
-    suf = r.choice(["straße", "strasse", "str.", "weg", "gasse", "allee", "platz", "ring", "damm", "ufer", "chaussee"])
+    suf = r.choice(
+        [
+            "straße",
+            "strasse",
+            "str.",
+            "weg",
+            "gasse",
+            "allee",
+            "platz",
+            "ring",
+            "damm",
+            "ufer",
+            "chaussee",
+        ]
+    )
     line = f"{word(r)}{suf} {num(r, 150)}{r.choice(['', '', 'a', 'b'])}"
     if r.random() < 0.2:
         line = f"{word(r)}er Straße {num(r, 90)}"
@@ -152,7 +166,9 @@ def f_de(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
 def f_at(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     z = str(r.randint(1010, 9992))
     suf = r.choice(["gasse", "straße", "weg", "platz", "strasse"])
-    n = r.choice([num(r, 90), f"{num(r, 90)}/{num(r, 9)}", f"{num(r, 40)}/{num(r, 5)}/{num(r, 20)}"])
+    n = r.choice(
+        [num(r, 90), f"{num(r, 90)}/{num(r, 9)}", f"{num(r, 40)}/{num(r, 5)}/{num(r, 20)}"]
+    )
     return [f"{word(r)}{suf} {n}", f"{r.choice(['', 'A-'])}{z} {t}"], z
 
 
@@ -166,7 +182,9 @@ def f_ch(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
 
 def f_fr(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     z = f"{r.randint(1, 95):02d}{digits(r, 3)}"
-    kind = r.choice(["rue", "avenue", "boulevard", "chemin", "impasse", "allée", "place", "quai", "route"])
+    kind = r.choice(
+        ["rue", "avenue", "boulevard", "chemin", "impasse", "allée", "place", "quai", "route"]
+    )
     part = r.choice(["de la ", "du ", "des ", "de ", "", "Saint-"])
     n = num(r, 120) + r.choice(["", "", " bis", " ter"])
     lines = [f"{n} {kind} {part}{word(r)}"]
@@ -188,16 +206,38 @@ def f_be(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
 def f_nl(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     z = f"{r.randint(1000, 9999)} {r.choice('ABCDEGHJKLMNPRSTVWXZ')}{r.choice('ABCDEGHJKLMNPRSTVWXZ')}"
     suf = r.choice(["straat", "laan", "weg", "plein", "gracht", "kade", "singel", "dijk"])
-    return [f"{word(r)}{suf} {num(r, 300)}{r.choice(['', '', '-2', ' A', 'bis'])}", f"{z} {t.upper() if r.random() < 0.3 else t}"], z
+    return [
+        f"{word(r)}{suf} {num(r, 300)}{r.choice(['', '', '-2', ' A', 'bis'])}",
+        f"{z} {t.upper() if r.random() < 0.3 else t}",
+    ], z
 
 
 def f_es(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     z = f"{r.randint(1, 52):02d}{digits(r, 3)}"
-    kind = r.choice(["Calle", "C/", "Avenida", "Avda.", "Plaza", "Paseo", "Camino", "Carrer", "Ronda", "Travesía"])
+    kind = r.choice(
+        [
+            "Calle",
+            "C/",
+            "Avenida",
+            "Avda.",
+            "Plaza",
+            "Paseo",
+            "Camino",
+            "Carrer",
+            "Ronda",
+            "Travesía",
+        ]
+    )
     part = r.choice(["de ", "del ", "de la ", ""])
     line = f"{kind} {part}{word(r)}, {num(r, 150)}"
     if r.random() < 0.4:
-        line += r.choice([f", {r.randint(1, 9)}º {r.choice('ABCD')}", f", {r.randint(1, 9)}º izq.", f" {r.randint(1, 9)}ºB"])
+        line += r.choice(
+            [
+                f", {r.randint(1, 9)}º {r.choice('ABCD')}",
+                f", {r.randint(1, 9)}º izq.",
+                f" {r.randint(1, 9)}ºB",
+            ]
+        )
     return [line, f"{z} {t}"], z
 
 
@@ -214,7 +254,7 @@ def f_pt(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     kind = r.choice(["Rua", "Avenida", "Travessa", "Largo", "Praça", "Estrada"])
     line = f"{kind} {r.choice(['do ', 'da ', 'de ', 'dos ', ''])}{word(r)}, {num(r, 300)}"
     if r.random() < 0.4:
-        line += r.choice([f", {r.randint(1, 8)}º Esq.", f" {r.randint(1, 8)}º Dto", f", R/C"])
+        line += r.choice([f", {r.randint(1, 8)}º Esq.", f" {r.randint(1, 8)}º Dto", ", R/C"])
     return [line, f"{z} {t}"], z
 
 
@@ -252,20 +292,26 @@ def f_se(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
 def f_no(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     z = digits(r, 4)
     suf = r.choice(["veien", "vegen", "gata", "gate", "gaten", "stien", "plassen"])
-    return [f"{word(r)}{suf} {num(r, 120)}{r.choice(['', ' B'])}", f"{z} {t.upper() if r.random() < 0.5 else t}"], z
+    return [
+        f"{word(r)}{suf} {num(r, 120)}{r.choice(['', ' B'])}",
+        f"{z} {t.upper() if r.random() < 0.5 else t}",
+    ], z
 
 
 def f_dk(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     z = str(r.randint(1000, 9990))
     suf = r.choice(["vej", "gade", "allé", "stræde", "torv", "vænget", "parken"])
-    floor = r.choice(["", "", f", {r.randint(1, 5)}. tv.", f", {r.randint(1, 5)}. th.", f", st."])
+    floor = r.choice(["", "", f", {r.randint(1, 5)}. tv.", f", {r.randint(1, 5)}. th.", ", st."])
     return [f"{word(r)}{suf} {num(r, 150)}{floor}", f"{r.choice(['', 'DK-'])}{z} {t}"], z
 
 
 def f_fi(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     z = digits(r, 5)
     suf = r.choice(["katu", "tie", "kuja", "polku", "tori", "väylä", "rinne"])
-    return [f"{word(r)}{suf} {num(r, 90)}{r.choice(['', ' A 5', ' B 12', ' as. 3'])}", f"{z} {t.upper() if r.random() < 0.5 else t}"], z
+    return [
+        f"{word(r)}{suf} {num(r, 90)}{r.choice(['', ' A 5', ' B 12', ' as. 3'])}",
+        f"{z} {t.upper() if r.random() < 0.5 else t}",
+    ], z
 
 
 def f_in(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
@@ -282,7 +328,20 @@ def f_in(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
 
 def f_au(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     z = str(r.randint(800, 7999)).zfill(4)
-    kind = r.choice(["Street", "St", "Road", "Rd", "Crescent", "Parade", "Avenue", "Place", "Close", "Esplanade"])
+    kind = r.choice(
+        [
+            "Street",
+            "St",
+            "Road",
+            "Rd",
+            "Crescent",
+            "Parade",
+            "Avenue",
+            "Place",
+            "Close",
+            "Esplanade",
+        ]
+    )
     first = f"{num(r, 200)} {word(r)} {kind}"
     if r.random() < 0.3:
         first = f"Unit {num(r, 20)}, {first}" if r.random() < 0.5 else f"{num(r, 20)}/{first}"
@@ -302,7 +361,11 @@ def f_ca(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     kind = r.choice(["Street", "St", "Avenue", "Ave", "Road", "Boulevard", "Drive", "Crescent"])
     first = f"{num(r, 3000)} {word(r)} {kind}"
     if r.random() < 0.3:
-        first = f"{r.choice(['Apt', 'Suite', 'Unit'])} {num(r, 900)}-{first}" if r.random() < 0.3 else f"{first}, Apt {num(r, 90)}"
+        first = (
+            f"{r.choice(['Apt', 'Suite', 'Unit'])} {num(r, 900)}-{first}"
+            if r.random() < 0.3
+            else f"{first}, Apt {num(r, 90)}"
+        )
     return [first, f"{t} {r.choice(CA_PROV)}  {z}"], z
 
 
@@ -320,7 +383,9 @@ def f_br(r: random.Random, t: str, st: str) -> tuple[list[str], str]:
     kind = r.choice(["Rua", "Avenida", "Av.", "Travessa", "Alameda", "Praça"])
     line = f"{kind} {r.choice(['', 'dos ', 'das ', 'do '])}{word(r)}, {num(r, 2000)}"
     if r.random() < 0.4:
-        line += r.choice([f", Apto {num(r, 300)}", f" - Bloco {r.choice('ABC')}", f", Sala {num(r, 90)}"])
+        line += r.choice(
+            [f", Apto {num(r, 300)}", f" - Bloco {r.choice('ABC')}", f", Sala {num(r, 90)}"]
+        )
     return [line, f"{word(r)}", f"{t} - {r.choice(BR_UF)}", z], z
 
 
@@ -360,7 +425,15 @@ BLOCK = [
     "Address:\n{A}", "Ship to:\n{A}\nPhone: 555 0134", "{P}\n{A}", "Our mailing address is\n{A}\n",
     "Invoice\nBill to:\n{P}\n{A}\nItems: 3",
 ]  # fmt: skip
-PEOPLE = ["Anna Weber", "J. Smith", "Marta Kowalska", "Luca Rossi", "Ravi Kumar", "Sofia Lind", "Tom Ng"]
+PEOPLE = [
+    "Anna Weber",
+    "J. Smith",
+    "Marta Kowalska",
+    "Luca Rossi",
+    "Ravi Kumar",
+    "Sofia Lind",
+    "Tom Ng",
+]
 NEGATIVES = [
     "See Section 4.2 and clause 12.3.1 of the agreement.", "The total was 1250 Euro for 3 items.",
     "We sold 4500 units in 2021 and 5200 in 2022.", "Order 3 boxes of item SKU 4471-B today.",
@@ -382,6 +455,24 @@ NEGATIVES = [
     "Via 3 Nodes the data reached 2000 clients.", "Platz 1 went to team 5 in the league.",
     "1000 Berlin visitors came in 2020.", "The 12 Days of Christmas is a carol.",
 ]  # fmt: skip
+
+
+# a town and its postcode in a sentence, no street (the postcode's forms of each country)
+IN_TOWN = [
+    "Our depot in {T} ships daily.", "She studied in {T} for two years.",
+    "They opened a branch in {T} last spring.", "He grew up in {T}, then moved away.",
+    "The conference was held in {T} and went well.",
+]  # fmt: skip
+IN_TOWN_FORMS: dict[str, Callable[[random.Random], str]] = {
+    "DE": lambda r: digits(r, 5), "AT": lambda r: str(r.randint(1010, 9992)),
+    "NL": lambda r: f"{r.randint(1000, 9999)} {r.choice('ABCDEG')}{r.choice('HJKLMN')}",
+    "PL": lambda r: f"{r.randint(10, 99)}-{digits(r, 3)}",
+    "SE": lambda r: f"{r.randint(100, 984)} {digits(r, 2)}",
+    "PT": lambda r: f"{r.randint(1000, 9999)}-{digits(r, 3)}",
+    "JP": lambda r: f"{digits(r, 3)}-{digits(r, 4)}",
+    "BR": lambda r: f"{digits(r, 5)}-{digits(r, 3)}", "GB": uk_pc, "CA": ca_pc,
+    "IN": lambda r: f"{r.randint(11, 85)}{digits(r, 4)}",
+}  # fmt: skip
 
 
 def build(seed: int = SEED, per_form: int = 14) -> list[dict[str, object]]:
@@ -410,6 +501,16 @@ def build(seed: int = SEED, per_form: int = 14) -> list[dict[str, object]]:
             if zi >= 0:
                 spans.append([a + zi, a + zi + len(z), "zip"])
             recs.append({"text": text, "spans": spans, "form": form, "neg": False})
+    for cc, zf in IN_TOWN_FORMS.items():
+        for _ in range(6):
+            town = r.choice(tw.get(cc, []))[0]
+            z = zf(r)
+            pre, post = r.choice(IN_TOWN).split("{T}")
+            text = f"{pre}{town} {z}{post}"
+            a = len(pre) + len(town) + 1
+            recs.append(
+                {"text": text, "spans": [[a, a + len(z), "zip"]], "form": "IN-TOWN", "neg": False}
+            )
     for t in NEGATIVES:
         recs.append({"text": t, "spans": [], "form": "NEG", "neg": True})
     return recs

@@ -47,6 +47,8 @@ def redact(text: str) -> str:
         ("Vicolo Fagiani, 4\n07018, Pozzomaggiore (SS)", "[ADDRESS]"),
         ("aleja Lipca 656\n30-155 Olsztyn", "[ADDRESS]"),
         ("Privada Vega 559 Interior 797\nNueva Grecia, YUC 04974", "[ADDRESS]"),
+        ("Flat 95E, Connor Vista, Turnermouth, LS41 1PL", "[ADDRESS]"),
+        ("Vicolo Daniele, 30 Appartamento 86\n84027, Sala Consilina (SA)", "[ADDRESS]"),
     ],
 )
 def test_a_block_of_a_national_form_is_masked_whole(text: str, expected: str) -> None:

@@ -25,6 +25,8 @@ _LL = "a-zß-öø-ÿĀ-ɏḀ-ỿά-ώа-яё"
 _L = _LU + _LL
 _S = r"[ \t]{1,3}"
 _S0 = r"[ \t]{0,3}"  # (not "{_S}?": a lazy {1,3})
+# between an address's lines: a comma or a line break (a quote's ">" after it)
+_SEP = r"(?:,[ \t]*|[ \t]*\r?\n[ \t>]*)"
 # a capitalised word of a name ("Malin", "Saint-Jean", "O'Neil", "KIRKCALDY")
 _NAME = rf"[{_LU}][{_L}'’]*(?:-[{_L}]+)*\.?"
 _PARTICLE = (
@@ -76,7 +78,8 @@ _BEFORE_WORDS = (  # noqa: SIM905
     " urbanización bulevar carretera vía privada circuito diagonal periférico cerrada retorno"
     " andador contrada rotonda incrocio canale borgo località lungomare salita traversa trecho"
     " lagoa parque chácara condomínio vale viaduto conjunto quadra setor rodovia ladeira beco"
-    " vila ulica aleja plac osiedle rondo"
+    " vila ulica aleja plac osiedle rondo pasadizo prolongación viaducto stretto sítio"
+    " loteamento"
 ).split()
 _BEFORE_ABBR = ["av.", "av", "avda.", "blvd.", "bd", "c/", "ul.", "al.", "pl.", "os.", "r."]
 _TYPE_BEFORE = (
@@ -111,6 +114,10 @@ _STREET = (
     # "1-2-3 Ginza" (a Japanese block number), "House No. 12", "Plot No. 33", "Flat 12A"
     rf"|[0-9]{{1,2}}-[0-9]{{1,3}}-[0-9]{{1,3}}{_S}{_NAME}"
     rf"|(?:House|H\.|Plot|Door|Flat)(?:{_S0}No\.?)?{_S}[0-9]{{1,4}}[A-Za-z]?"
+    # a flat's number, then a street or building without one: "Flat 95E, Connor Vista",
+    # "Studio 28\nJudith Pass" (the UK's flats)
+    rf"|(?i:flat|studio|apartment){_S}[0-9]{{1,4}}[A-Za-z]?{_SEP}{_NAME}(?:{_S}{_NAME}){{0,2}}"
+    rf"{_S}{_TYPE_AFTER}"
     # a post box: "P.O. Box 149", "PO Box 5167"
     rf"|(?i:p\.?[ \t]?o\.?[ \t]?box){_S}[0-9]{{1,6}}"
     r")"
@@ -119,14 +126,13 @@ _STREET = (
 # "bus 3", "lgh 1102", "- Bloco B", "Sala 12")
 _UNIT = (
     rf"(?:{_S0},?{_S}(?:(?i:apt|apartment|suite|ste|unit|flat|apto|sala|bus|lgh|as|bloco|interior"
-    rf"|int|edif|depto|puerta|piso|piano|scala|#)\.?{_S0}"
+    rf"|int|interno|appartamento|edif|depto|puerta|piso|piano|scala|#)\.?{_S0}"
     rf"#?[A-Za-z0-9]{{1,5}}(?:-[0-9]{{1,4}})?|[0-9]{{1,2}}[ºª.]{_S0}(?:[A-Za-z]{{1,4}}\.?)?"
     rf"|[A-H](?:{_S}[0-9]{{1,3}})?\b|[IVX]{{1,4}}/[0-9]{{1,3}}\.?|R/C|st\.|-{_S}(?i:bloco){_S}[A-Z]"
     rf"|[0-9]{{1,2}}e{_S}étage))"
 )
 # a unit or a building's name on a line before the street ("Flat 8, ", "Unit 4\n", "Apt
 # 312-", "Rose House\n")
-_SEP = r"(?:,[ \t]*|[ \t]*\r?\n[ \t>]*)"
 _BEFORE = (
     rf"(?:(?:(?i:flat|apt|apartment|unit|suite|studio|level)\.?{_S}[0-9]{{1,4}}[A-Za-z]?|{_NAME}{_S}House"
     # "Bâtiment C, 3e étage", "Dorvenmil Building 2F"

@@ -58,6 +58,9 @@ def _dates(text: str) -> list[str]:
         ("since 6/12 pt afebrile", ["6/12"]),
         ("6/30-7/2 intubated for CHF.", ["6/30-7/2"]),
         ("Echo 3/12: EF 55%.", ["3/12"]),
+        # typed in a hurry: glued to its preposition, after an ellipsis
+        ("cxr on7/22 clear, since7/20 afebrile", ["7/22", "7/20"]),
+        ("ADMIT 7/20...7/22 CATH", ["7/20", "7/22"]),
         # feast days and a season with its year
         ("Family visited over Christmas.", ["Christmas"]),
         ("Wants to be home before Thanksgiving.", ["Thanksgiving"]),

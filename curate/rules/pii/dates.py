@@ -128,24 +128,22 @@ SEASON_YEAR = (
     rf"(?i:spring|summer|fall|autumn|winter)[ \t]+(?:(?i:of)[ \t]+)?(?:{YEAR4}|['’][0-9]{{2}})"
 )
 CLINICAL_DATES = [
-    # a month/day and a year after a dot: "11/21.93"
-    Detector(
-        "date", rf"{M_}/{D_}\.[0-9]{{2}}", before=NUM_BEFORE, after=NUM_AFTER, gate=SLASH_GATE
-    ),
-    # a list of month/days with no space: "TLC placed 7/22,8/1 and 8/3"
+    # a month/day and a year after a dot, "11/21.93"; a list of month/days with no space,
+    # "TLC placed 7/22,8/1 and 8/3"
     Detector(
         "date",
-        rf"{M_}/{D_}(?:,{M_}/{D_})+",
+        rf"{M_}/{D_}(?:\.[0-9]{{2}}|(?:,{M_}/{D_})+)",
         before=NUM_BEFORE,
         after=NUM_AFTER,
         gate=SLASH_GATE,
     ),
-    # a month/day glued to its am or pm: "labs 7/22am", "seen 8/14PM"
+    # a month/day glued to its am or pm ("labs 7/22am", "seen 8/14PM"), to the word before
+    # it or after an ellipsis, as typed in a hurry ("cxr on7/22", "ADMIT 7/20...7/22 CATH")
     Detector(
         "date",
         r"\d{1,2}/\d{1,2}",
-        before=NUM_BEFORE,
-        after=r"(?i:am|pm)\b",
+        before=rf"{NUM_BEFORE}|(?:^|[^A-Za-z0-9_])(?i:on|since|from|until|till|thru|by)|\.\.",
+        after=rf"(?i:am|pm)\b|{NUM_AFTER}",
         check="month_day",
         gate=SLASH_GATE,
     ),
@@ -255,13 +253,6 @@ SNELLEN = r"6/(?:5|6|7\.5|9|12|18|24|36|60)\b"
 NOT_MONTH_DAY = [
     Detector(
         "date",
-        r"\d{1,2}/52\b",
-        before=rf"{NUM_BEFORE}|[A-Za-z]",
-        check="reject",
-        gate=SLASH_GATE,
-    ),
-    Detector(
-        "date",
         r"\d{1,2}/(?:7|12)\b",
         before=DURATION_BEFORE,
         check="reject",
@@ -277,21 +268,15 @@ NOT_MONTH_DAY = [
     ),
     Detector(
         "date",
-        r"\d{1,2}[ \t]*[-–][ \t]*\d{1,2}/\d{1,2}\b",
+        r"\d{1,2}/52\b|\d{1,2}[ \t]*[-–][ \t]*\d{1,2}/\d{1,2}\b",
         before=rf"{NUM_BEFORE}|[A-Za-z]",
         check="reject",
         gate=SLASH_GATE,
     ),
     Detector(
         "date",
-        rf"(?i:va|acuity|vision|pinhole|both|r|l|re|le|od|os|ou)[ \t:=~]*{SNELLEN}",
-        before=r"\b",
-        check="reject",
-        gate=SLASH_GATE,
-    ),
-    Detector(
-        "date",
-        r"(?i:day|cycle)[ \t#]*\d{1,2}/\d{1,2}\b",
+        rf"(?i:va|acuity|vision|pinhole|both|r|l|re|le|od|os|ou)[ \t:=~]*{SNELLEN}"
+        r"|(?i:day|cycle)[ \t#]*\d{1,2}/\d{1,2}\b",
         before=r"\b",
         check="reject",
         gate=SLASH_GATE,

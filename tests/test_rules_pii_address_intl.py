@@ -48,6 +48,8 @@ def redact(text: str) -> str:
         ("aleja Lipca 656\n30-155 Olsztyn", "[ADDRESS]"),
         ("Privada Vega 559 Interior 797\nNueva Grecia, YUC 04974", "[ADDRESS]"),
         ("Flat 95E, Connor Vista, Turnermouth, LS41 1PL", "[ADDRESS]"),
+        # a unit's block whose postcode has letters (patterns.py's BLOCK_TAIL)
+        ("749 David Manor Apt. 527\nWilliamsland, YT N8P2V2", "[ADDRESS]"),
         ("Vicolo Daniele, 30 Appartamento 86\n84027, Sala Consilina (SA)", "[ADDRESS]"),
     ],
 )

@@ -163,6 +163,8 @@ _ZIP_BEFORE = (
 _UK = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}"
 _CA = r"[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9]"
 _IE = r"[AC-FHKNPRTV-Y][0-9]{2}[ \t][AC-FHKNPRTV-Y0-9]{4}"
+# the postcodes with letters, for patterns.py's blocks too
+POSTCODE_LETTERS = rf"(?:{_UK}|{_CA}|{_IE})"
 # postcodes written after the town: US "12345-6789", IN "411001" / "411 001", BR "01310-100",
 # JP "100-0001", AU/NZ 4 digits, UK, CA, IE
 _ZIP_AFTER = (

@@ -35,6 +35,7 @@ from curate.rules.pii.address_intl import (
     BLOCK_INTL,
     BLOCK_INTL_AFTER,
     BLOCK_INTL_GATE,
+    POSTCODE_LETTERS,
     UNIT_BEFORE,
 )
 from curate.rules.pii.dates import APOSTROPHE_YEARS as APOSTROPHE_YEARS
@@ -169,7 +170,11 @@ _ADDR_LINE = (
 _BLOCK_SEP = r"[ \t]*(?:,[ \t]*|\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
 # (or a country's name ends it without one: "...\n Pärnu\n Estonia")
 # (a US ZIP+4: "Oakdale, CA 58717-2713")
-_ADDR_END = rf"{_BLOCK_SEP}(?:(?:{_ADDR_LINE},?[ \t]+)?\d{{3,6}}(?:-\d{{4}})?\b|{COUNTRY})"
+# (or a postcode with letters: Canada's "YT N8P2V2", the UK's, Ireland's; address_intl.py)
+_ADDR_END = (
+    rf"{_BLOCK_SEP}(?:(?:{_ADDR_LINE},?[ \t]+)?(?:\d{{3,6}}(?:-\d{{4}})?|{POSTCODE_LETTERS})\b"
+    rf"|{COUNTRY})"
+)
 BLOCK_TAIL = rf"(?:(?:{_BLOCK_SEP}{_ADDR_LINE}){{0,3}}?{_ADDR_END})?"
 # without a unit: a street line, then one to three short lines, the last one ending in a
 # postcode of 4-6 digits ("...137\nColorado Springs\n, CO\n 70079"); no blank line between

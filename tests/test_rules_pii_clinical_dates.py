@@ -94,6 +94,8 @@ def test_clinical_dates_are_found(text: str, dates: list[str]) -> None:
         "Ate 1/2 of breakfast.",
         "Gleason 3+4=7, 8/12 cores positive.",
         "Adenocarcinoma in 1/5 lymph nodes.",
+        "Gleason's score 3 + 4 = 7/10.",
+        "Infused 10 cc of a bupivacaine/steroid (9/1 mixture).",
         # durations in Australian and British notes: days x/7, months x/12, weeks x/52
         "Review in 6/52 with bloods.",
         "On depot injection q4/52 via the mental health team.",

@@ -292,7 +292,8 @@ NOT_MONTH_DAY = [
         r"\d{1,2}/\d{1,2}",
         before=NUM_BEFORE,
         after=r"[ \t]*[,@]?[ \t]*(?:\d{2,3}[ \t]*%|(?i:peep|fio2|psv?|cpap|bi-?pap|pain|cp"
-        r"|bottles?|cores?|nodes?|lymph|specimens?|samples?|biops[a-z]*|all[ \t]+(?:limbs|four|4))\b)",
+        r"|bottles?|cores?|nodes?|lymph|specimens?|samples?|biops[a-z]*|all[ \t]+(?:limbs|four|4)"
+        r"|mix(?:ture)?|ratio|dilution)\b)",
         check="reject",
         gate=SLASH_GATE,
     ),
@@ -321,11 +322,12 @@ NOT_MONTH_DAY = [
         gate=SLASH_GATE,
     ),
     # a score: "pain at 7/10", "rates her pain a 5/10", "Grade 2/6 murmur", "3/6 SEM", "5/5
-    # strength", "2+/4 pulses"; "out of" scales (x/10, x/6, x/5, x/4) after such a word
+    # strength", "2+/4 pulses"; "out of" scales (x/10, x/6, x/5, x/4) after such a word or a
+    # sum ("Gleason 3 + 4 = 7/10")
     Detector(
         "date",
         r"(?i:pain|score|scale|rate[sd]?|rating|grade|gr|strength|power|motor|grip|murmur|level"
-        r"|up[ \t]+to|worst|flares?|severity|headache|ha)"
+        r"|up[ \t]+to|worst|flares?|severity|headache|ha)|[0-9][ \t]*="
         r"(?:[ \t]+[a-z]{1,5}){0,3}[ \t:=-]*\d{1,2}\+?/(?:10|6|5|4)\b",
         before=r"\b",
         check="reject",

@@ -53,3 +53,25 @@ def test_mts_dialog_decontamination_flags_passages_not_stock_phrases(tmp_path: P
     assert 1 <= flagged.height <= 10, json.dumps(flagged["match"].to_list())
     for text, match in flagged.select("text", "match").iter_rows():
         assert len(matched_span(text, items[match], 13).split()) >= 24
+
+
+def test_gp_notes_durations_are_no_dates_and_their_dates_are() -> None:
+    """Issue 18 precision: the Australian GP notes write durations as x/7, x/12 and x/52
+    ("review in 6/52", "~3/12 ago", "BD 7/7"); 2,386 of the clinical pack's 3,325 [DATE] there
+    were such durations before session 11, 120 now (those left stand alone: "6/12 rivaroxaban",
+    "Onset 5/7"). Their dates (d/m/yy) are all found (665 of 740 before: a date one space
+    after another, "Review 03/05/2023 15/08/2024", was missed)."""
+    import re
+
+    from curate.rules import load_rule_pack
+    from curate.rules.pii import engine_for
+
+    notes = sorted(realdata("clinical", "syngp500_notes").glob("*.txt"))
+    texts = [p.read_text() for p in notes]
+    scan = engine_for(load_rule_pack("clinical").pii).scan(pl.Series(texts), keep_values=True)
+    dates = [t[a:b] for k, t in enumerate(texts) for a, b, ty in scan.spans(k) if ty == "date"]
+    durations = [d for d in dates if re.fullmatch(r"\d{1,2}/(?:7|12|52)", d)]
+    full = [d for d in dates if re.fullmatch(r"\d{1,2}/\d{1,2}/\d{2,4}", d)]
+    written = sum(len(re.findall(r"(?<![\d/])\d{1,2}/\d{1,2}/\d{2,4}(?![\d/])", t)) for t in texts)
+    assert len(durations) <= 130, len(durations)
+    assert len(full) >= written, (len(full), written)

@@ -128,11 +128,14 @@ SEASON_YEAR = (
     rf"(?i:spring|summer|fall|autumn|winter)[ \t]+(?:(?i:of)[ \t]+)?(?:{YEAR4}|['’][0-9]{{2}})"
 )
 CLINICAL_DATES = [
-    # a month/day and a year after a dot, "11/21.93"; a list of month/days with no space,
-    # "TLC placed 7/22,8/1 and 8/3"
+    # a month/day and a year after a dot, "11/21.93"; a list of month/days with a comma or a
+    # space only, "TLC placed 7/22,8/1 and 8/3", "CXR 7/20 7/22 unchanged"; and a date after
+    # another and one space, "Review 03/05/2023 15/08/2024" (the first find's context took
+    # the space the second needs before it: this pass sees the text with the space given back)
     Detector(
         "date",
-        rf"{M_}/{D_}(?:\.[0-9]{{2}}|(?:,{M_}/{D_})+)",
+        rf"{M_}/{D_}(?:\.[0-9]{{2}}|(?:[, \t]{M_}/{D_})+)|{M_}/{D_}/(?:{YEAR4}|[0-9]{{2}})"
+        rf"|{D_}/{M_}/(?:{YEAR4}|[0-9]{{2}})",
         before=NUM_BEFORE,
         after=NUM_AFTER,
         gate=SLASH_GATE,
@@ -326,8 +329,8 @@ NOT_MONTH_DAY = [
     # sum ("Gleason 3 + 4 = 7/10")
     Detector(
         "date",
-        r"(?i:pain|score|scale|rate[sd]?|rating|grade|gr|strength|power|motor|grip|murmur|level"
-        r"|up[ \t]+to|worst|flares?|severity|headache|ha)|[0-9][ \t]*="
+        r"(?:(?i:pain|score|scale|rate[sd]?|rating|grade|gr|strength|power|motor|grip|murmur"
+        r"|level|up[ \t]+to|worst|flares?|severity|headache|ha)|[0-9][ \t]*=)"
         r"(?:[ \t]+[a-z]{1,5}){0,3}[ \t:=-]*\d{1,2}\+?/(?:10|6|5|4)\b",
         before=r"\b",
         check="reject",

@@ -68,6 +68,7 @@ def _dates(text: str) -> list[str]:
         ("Wants to be home before Thanksgiving.", ["Thanksgiving"]),
         ("Fell on New Year's Eve.", ["New Year's Eve"]),
         ("First diagnosed in the summer of 2015.", ["summer of 2015"]),
+        ("Moved here in the fall of 2019.", ["fall of 2019"]),
         # a day before a month
         ("Seen 2 May 2019 by GI.", ["2 May 2019"]),
     ],
@@ -117,6 +118,7 @@ def test_clinical_dates_are_found(text: str, dates: list[str]) -> None:
         "Given 2 mg morphine at 0600.",
         "1 or 2 may need review.",
         "s/p fall at home, no head strike.",
+        "h/o fall 2019 with wrist fracture.",
     ],
 )
 def test_clinical_look_alikes_are_no_dates(text: str) -> None:

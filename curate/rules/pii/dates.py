@@ -124,8 +124,10 @@ HOLIDAY = (
     r"|Independence[ \t]+Day|Valentine['’]?s[ \t]+Day|Veterans['’]?[ \t]+Day"
     r"|Mother['’]?s[ \t]+Day|Father['’]?s[ \t]+Day|St\.?[ \t]+Patrick['’]?s[ \t]+Day)"
 )
+# (not "fall": "s/p fall 2019" is a fall in 2019; "fall of 2019" is the season)
 SEASON_YEAR = (
-    rf"(?i:spring|summer|fall|autumn|winter)[ \t]+(?:(?i:of)[ \t]+)?(?:{YEAR4}|['’][0-9]{{2}})"
+    rf"(?:(?i:spring|summer|autumn|winter)[ \t]+(?:(?i:of)[ \t]+)?|(?i:fall)[ \t]+(?i:of)[ \t]+)"
+    rf"(?:{YEAR4}|['’][0-9]{{2}})"
 )
 CLINICAL_DATES = [
     # a month/day and a year after a dot, "11/21.93"; a list of month/days with a comma or a

@@ -123,3 +123,19 @@ def test_clinical_dates_are_found(text: str, dates: list[str]) -> None:
 )
 def test_clinical_look_alikes_are_no_dates(text: str) -> None:
     assert _dates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("If no better in 1 or 2 may need a referral.", []),
+        ("Booked on 2 May 2019.", ["2 May 2019"]),
+        ("Seen on the 3rd of March 2020.", ["3rd of March 2020"]),
+    ],
+)
+def test_a_day_before_may_in_every_pack(text: str, dates: list[str]) -> None:
+    """A day before a month's name is a date in every pack, but "may" only capitalised: "1 or
+    2 may need" (and "1-2/52 may worsen" in the GP notes) was a [DATE]."""
+    engine = engine_for(load_rule_pack("default").pii)
+    scan = engine.scan(pl.Series([text]), np.arange(1), keep_values=True)
+    assert [text[a:b] for a, b, t in scan.spans(0) if t == "date"] == dates

@@ -29,7 +29,13 @@ from curate.rules.pii.names import (
 from curate.rules.pii.not_person import compound_ok, town_text
 from curate.rules.pii.patterns import SURNAME_ENDS, Detector
 from curate.rules.pii.public import brand_handle, public_url
-from curate.rules.pii.unseen import more_name, unknown_name
+from curate.rules.pii.unseen import (
+    more_name,
+    opener_word,
+    plain_word,
+    surname_evidence,
+    unknown_name,
+)
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
@@ -166,6 +172,30 @@ def _surname_after(rest: str, eng: PiiEngine) -> bool:
     return low not in eng.words.lexicon and more_name(token, eng)
 
 
+def _listed_piece(value: str, eng: PiiEngine) -> bool:
+    """A find that ends (or starts) inside a word (names._peek's "w") is the whole of a name
+    of the lists ("Arnold" of "Arnoldão"): the word is no name. A piece of a name the regex's
+    ASCII letters cut ("barkovi" of "barković") stays a find: a part of a name is redacted."""
+    last = value.split()[-1] if value.strip() else ""
+    word = last.strip(".,:;")
+    title = word[:1].upper() + word[1:].lower()
+    w = eng.words
+    return (
+        title in eng.listed
+        or title in w.first_names
+        or title in w.last_names
+        or title in w.more_names
+        or word.lower() in w.lexicon
+    )
+
+
+def _foreign(value: str, eng: PiiEngine) -> bool:
+    """``value`` is one token, a frequent word of another language (foreign_words.txt) that no
+    list names a person: "Pouvez vous" (a surname's ending "-ez" before a lower-case word)."""
+    word = value.strip().strip(".,:;!?")
+    return " " not in word and word.lower() in eng.words.foreign and plain_word(word, eng)
+
+
 def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: bool) -> str:
     """What ``det``'s find ``value`` becomes (``tail``: what follows it, see names._peek)."""
     mark = _canon(eng.type_index[det.type])
@@ -175,6 +205,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
 
     if det.check is None:
         return wrap(value)
+    if "w" in tail and _listed_piece(value, eng):
+        return value  # "Arnold|ão", "Abra|ço": a name of the lists inside a longer word
     if det.check == "phone":
         return wrap(value) if phone_ok(value) else value
     if det.check == "luhn":
@@ -210,6 +242,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         )
         return wrap(value) if compound_ok(value, eng) and not eponym else value
     if det.check == "listed":
+        if "i" in tail and "v" not in tail and " " not in value and opener_word(value, eng):
+            return value  # "North hold already third.": a word opening a sentence
         town = lambda v: town_text(v, eng, keep_values)  # noqa: E731
         return _listed_span(value, wrap, eng, town, runs_on="c" in tail)
     if det.check == "strong_title":  # the title is part of the value: keep it as text
@@ -239,6 +273,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return value[:cut] + _name_span(value[cut:], wrap, eng, case=cased)
     if det.check == "trailing" and "d" in tail:  # a surname's ending before an eponym's
         return value  # head noun: "Hasson technique" (resolve.py leaves finds with an after)
+    if det.check == "trailing" and _foreign(value, eng):
+        return value  # "Pouvez vous": a word (of another language) with a surname's ending
     if det.check in ("signoff", "trailing", "trailing_known"):  # the last name-like tokens
         known = det.check == "trailing_known"
         return _trailing_span(value, wrap, eng, eponyms=det.check == "signoff", known=known)
@@ -316,12 +352,25 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         words = [w for w in value.split() if not _is_initial(w)]
         if len(words) < 2 or words[0] not in eng.listed:
             return value
+    if det.check == "name" and "m" in tail and " " not in value.strip():  # after "Mr."
+        first = value.strip()  # (names._peek)
+        if not surname_evidence(first, eng):
+            return value  # "Mr. Parcel": a word that is no surname, a mascot's name
+        if _case(first) == "title" and not _word_ok(first, eng):
+            return _name_span(value, wrap, eng, case="title")  # "Mr. Black", "Mr Walker"
     if det.check == "name" and "p" not in tail:
         first = value.split()[0].rstrip(",.!:;") if value.strip() else ""
         if first.istitle() and first.lower() in eng.words.name_words:
             # "Hi Faith,", "Hello June": a given name that is a common word, after a
             # greeting or "my name is" (a leak read in the support export, session 10)
             return _name_span(value, wrap, eng, case="title")
+        if (
+            " " not in value.strip()
+            and "m" not in tail
+            and "i" not in tail
+            and plain_word(value, eng)
+        ):
+            return value  # "Thanks God", "Hi Everyone": a word no list names a person
     if det.check == "known":
         tokens = value.split()
         if len(tokens) == 3 and len(tokens[1].rstrip(".")) == 1 and value.islower():
@@ -342,6 +391,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
                 return value  # "bill", "BILL": a listed first name, or no English word
             # "DAUGHTER HUIA", "husband waluyo": a name no list holds (unseen.py)
             return _name_span(value, wrap, eng)
+        if " " not in value.strip() and plain_word(value, eng):
+            return value  # "It's Everytime": a word no list names a person
         # a given name that is also a place or a brand is a name after a relative or a nurse
         # ("IV NURSE VIRGINIA SALLESE", "daughter Georgia"), as after a title
         titled = given in eng.words.first_names and given not in eng.listed

@@ -405,7 +405,39 @@ _PEEK_RE = re.compile(  # char classes only: a find's check runs it, so it must 
 # a surgical procedure's ending: the name before it is the procedure's eponym ("Nissen
 # fundoplication", "Marshall-Marchetti-Krantz cystourethropexy", "Hartmann colostomy")
 _PROCEDURE_ENDINGS = (b"pexy", b"ectomy", b"otomy", b"ostomy", b"plasty", b"plication", b"rrhaphy")
-_PEEK_FIRST = frozenset([b" ", b"\t", b"'", "’".encode()[:1]])  # of "s", "d" (not "h": "around")
+# of "s", "d" (not "h": "around"); and the lead bytes of UTF-8 letters (Latin-1 to Cyrillic,
+# Latin Extended Additional): a find that ends inside a word ("Arnold|ão": ASCII's \b) is text
+_PEEK_FIRST = frozenset(
+    [b" ", b"\t", b"'", "’".encode()[:1], *(bytes([b]) for b in range(0xC3, 0xD4)), b"\xe1"]
+)
+_ROW_BYTES = ROW.encode()
+# a person's verb after a word opening a sentence: "Brown was seen by" (a name), not "North
+# hold already third." (detectors.check: "listed" with "i")
+_SUBJECT_VERBS = frozenset(
+    b"was is has had called said says told asked went will would can did does".split()
+)
+# a mister's title just before a find: "Mr. Parcel" (a word there needs a surname's evidence)
+_MISTER = re.compile(rb"(?i:\b(?:mr|mrs|ms|miss|mister))\.?[ \t]*\Z")
+
+
+def _letter_at(data: bytes, end: bool) -> bool:
+    """The first (or, with ``end``, the last) character of ``data`` is a non-ASCII letter."""
+    if end:
+        if not data or data[-1] < 0x80:
+            return False
+        text = data[-4:].decode("utf-8", "ignore")
+        return bool(text) and text[-1].isalpha()
+    if not data or data[0] < 0xC3:
+        return False
+    text = data[:4].decode("utf-8", "ignore")
+    return bool(text) and text[0].isalpha()
+
+
+def _sentence_start(before: bytes) -> bool:
+    """``before`` (all that precedes a find since the last one) ends a sentence or a line, or
+    is empty: the find opens a sentence ("North hold already third.")."""
+    end = before[-12:].rstrip(b' \t>"').removesuffix("“".encode()).rstrip(b" \t")
+    return not end or end.endswith((b"\n", b".", b"!", b"?", _ROW_BYTES))
 
 
 @functools.cache
@@ -470,8 +502,10 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     after a title word and a full stop, "x" after a thing's "called", "s" a possessive, "d" a
     disease word, "o" an operation's name ("... cystourethropexy"), "h" the rest of a header
     line; empty if none (most finds: kept cheap)."""
+    if _letter_at(rest, False) or (around and _letter_at(before, True)):
+        return _flag_bytes("w")  # "Arnold|ão": the find ends (or starts) inside a word
     m = _PEEK_RE.match(rest)  # always matches (all optional)
-    flags = ""
+    flags = "i" if _sentence_start(before) else ""
     if m is not None and (m.end() or not rest):
         possessive, header, word = m.group("s", "h", "w")
         if possessive is not None:
@@ -487,6 +521,8 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
                 flags += "d"  # "Wilson disease", "Mayo scissors", "Murphy's sign"
             elif low in words.header_fields:
                 flags += "h"
+            elif low in _SUBJECT_VERBS:
+                flags += "v"  # "Brown was seen": a subject's verb after a sentence's opener
             elif low.endswith(_PROCEDURE_ENDINGS):
                 flags += "o"  # "Marshall-Marchetti-Krantz cystourethropexy": see _eponym
             elif low in (b"and", b"or") and _shared_head(rest[m.end("w") :], words):
@@ -506,6 +542,8 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
         flags = "x" + flags  # "a drug called Lyrica": no person
     elif end[-2:].upper() == b"NP" and _NASAL_PRONGS.search(end):
         flags = "x" + flags  # "O2 2L NP Sats 96%": nasal prongs, not a nurse practitioner
+    elif around and _MISTER.search(end + b" "):
+        flags = "m" + flags  # "Mr. Parcel": see detectors.check
     return _flag_bytes(flags) if flags else b""
 
 

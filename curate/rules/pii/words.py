@@ -65,6 +65,10 @@ class Words:
     more_names: frozenset[str] = frozenset()
     brands: frozenset[str] = frozenset()  # not_person.toml's brands alone ("Chase")
     lexicon: frozenset[str] = frozenset()
+    # make_names_foreign.py: frequent fr/es/pt/it/de words, no English word nor name (lower
+    # case): a capitalised one opening a sentence is a word ("Pouvez vous", "Obrigado pela")
+    foreign: frozenset[str] = frozenset()
+    openers: frozenset[str] = frozenset()  # census names that are very frequent words: "north"
 
 
 @functools.cache
@@ -119,6 +123,8 @@ def load() -> Words:
         surname_words=name_list("surnames_as_words.txt"),
         more_names=name_list("given_names_more.txt") | name_list("surnames_more.txt"),
         lexicon=name_list("english_words.txt"),
+        foreign=name_list("foreign_words.txt"),
+        openers=name_list("opener_words.txt"),
         brands=frozenset(things["brands"]),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
         brand_handles=frozenset(

@@ -46,6 +46,8 @@ def test_words_stay_text(text: str) -> None:
         ("Thanks John, that worked.", "Thanks [PERSON], that worked."),
         ("Hi Maria, thanks.", "Hi [PERSON], thanks."),
         ("Thanks Rusty, it works.", "Thanks [PERSON], it works."),
+        ("Hi Meg. Are you getting an error?", "Hi [PERSON]. Are you getting an error?"),
+        ("Hey Jen I need your help.", "Hey [PERSON] I need your help."),  # names, words too
         ("Murphy is very reliable.", "[PERSON] is very reliable."),  # a surname opening
         ("Smith called me yesterday.", "[PERSON] called me yesterday."),
         ("I met North yesterday.", "I met [PERSON] yesterday."),  # not opening a sentence

@@ -111,6 +111,8 @@ def plain_word(token: str, engine: PiiEngine) -> bool:
     title = _title(word)
     if title in engine.listed or title in words.first_names or title in words.last_names:
         return False  # "daughter Georgia": a given name that is a place too
+    if title in words.given_words:
+        return False  # "Hi Meg", "Hey Jen": a given name that is a word too
     return not more_name(word, engine)
 
 

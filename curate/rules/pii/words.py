@@ -69,6 +69,7 @@ class Words:
     # case): a capitalised one opening a sentence is a word ("Pouvez vous", "Obrigado pela")
     foreign: frozenset[str] = frozenset()
     openers: frozenset[str] = frozenset()  # census names that are very frequent words: "north"
+    given_words: frozenset[str] = frozenset()  # given names that are words too: "Meg", "Dino"
 
 
 @functools.cache
@@ -125,6 +126,7 @@ def load() -> Words:
         lexicon=name_list("english_words.txt"),
         foreign=name_list("foreign_words.txt"),
         openers=name_list("opener_words.txt"),
+        given_words=name_list("given_names_words_more.txt"),
         brands=frozenset(things["brands"]),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
         brand_handles=frozenset(

@@ -66,3 +66,19 @@ def test_a_cut_name_piece_stays_a_find() -> None:
 
     assert _listed_piece("Arnold", DEFAULT)
     assert not _listed_piece("Barkovi", DEFAULT)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Thank you for the feedback, Faith, we will look into it.",
+            "Thank you for the feedback, [PERSON], we will look into it.",
+        ),
+        ("Thank you for your patience, Sarah!", "Thank you for your patience, [PERSON]!"),
+        ("Sorry for the delay, Monday was busy.", "Sorry for the delay, Monday was busy."),
+        ("Thanks for the info, we will check.", "Thanks for the info, we will check."),
+    ],
+)
+def test_a_vocative_closing_a_thanks(text: str, expected: str) -> None:
+    assert redact(text) == expected

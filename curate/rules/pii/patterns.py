@@ -649,6 +649,8 @@ NAME_CONTEXTS = [
     rf"|Next of kin|Insured|Subscriber|Owner|{SPEAKERS})(?:[ \t]+(?i:name))?[ \t]*:[ \t]*",
     r"(?:^|\n)[ \t>]*(?i:first|last|full|given|family|middle|maiden|sur)[ \t]*name[ \t]*:[ \t]*",
     r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Thx|Attn:?|Attention:?|Congratulations)[ \t,]+",
+    # a vocative closing a thanks or an apology: "Thank you for the feedback, Faith, we will"
+    r"\b(?:Thanks|Thank you|Sorry)[ \t]+(?:for|about)[ \t]+[^.!?\n,]*,[ \t]+",
     r"\b(?i:my name is|my name's|this is|i am|i'm|call me|named(?: him| her)?|called|signed by|seen by"
     r"|referred by|says|said|asked|replied|wrote|told|according to|starring|featuring|married"
     r"|(?:first|last|maiden|middle|full|sur) ?name is|name on the account is)[ \t]+"

@@ -32,9 +32,10 @@ from curate.rules.pii.address import (
     UNIT_LINES_GATE,
 )
 from curate.rules.pii.address_intl import (
-    BLOCK_INTL,
     BLOCK_INTL_AFTER,
     BLOCK_INTL_GATE,
+    BLOCK_INTL_STREET,
+    BLOCK_INTL_TOWN,
     POSTCODE_LETTERS,
     UNIT_BEFORE,
 )
@@ -498,8 +499,12 @@ STATIC: dict[str, list[Detector]] = {
     # pass of its own before the context's, whose find would start at "address:" and win
     # (inside the context's regex it overflowed Rust's lazy DFA: 100x; in the blocks' pass it
     # ran on every text with a line break: 3 us/rec)
+    # (its town-first form a pass of its own, before: together they overflowed the DFA)
+    "address:world_town": [
+        Detector("address", BLOCK_INTL_TOWN, after=BLOCK_INTL_AFTER, gate=STREET_GATE),
+    ],
     "address:world": [
-        Detector("address", BLOCK_INTL, after=BLOCK_INTL_AFTER, gate=STREET_GATE),
+        Detector("address", BLOCK_INTL_STREET, after=BLOCK_INTL_AFTER, gate=STREET_GATE),
     ],
     "address:block": [
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
@@ -597,6 +602,7 @@ PASS_TYPES = (
     ("phone:e164",),
     ("age",),
     ("address:unit",),
+    ("address:world_town",),
     ("address:world",),
     ("address:block",),
     ("address:context",),

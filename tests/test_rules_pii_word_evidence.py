@@ -43,6 +43,7 @@ def test_words_stay_text(text: str) -> None:
     [
         ("Mr. Black called.", "Mr. [PERSON] called."),  # a census surname that is a word
         ("Mr Walker called.", "Mr [PERSON] called."),
+        ("Mr. Obama's administration", "Mr. [PERSON] administration"),  # no common noun
         ("Thanks John, that worked.", "Thanks [PERSON], that worked."),
         ("Hi Maria, thanks.", "Hi [PERSON], thanks."),
         ("Thanks Rusty, it works.", "Thanks [PERSON], it works."),

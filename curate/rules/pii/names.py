@@ -417,6 +417,7 @@ _SUBJECT_VERBS = frozenset(
     b"was is has had called said says told asked went will would can did does".split()
 )
 # a mister's title just before a find: "Mr. Parcel" (a word there needs a surname's evidence)
+_ABBREV_DOT = re.compile(rb"(?:^|[^A-Za-z])(?i:mr|mrs|ms|dr|st|mt|jr|sr|prof|rev|gen|capt)\.\Z")
 _MISTER = re.compile(rb"(?i:\b(?:mr|mrs|ms|miss|mister))\.?[ \t]*\Z")
 
 
@@ -437,6 +438,8 @@ def _sentence_start(before: bytes) -> bool:
     """``before`` (all that precedes a find since the last one) ends a sentence or a line, or
     is empty: the find opens a sentence ("North hold already third.")."""
     end = before[-12:].rstrip(b' \t>"').removesuffix("“".encode()).rstrip(b" \t")
+    if end.endswith(b".") and _ABBREV_DOT.search(end):
+        return False  # "Mr. North", "St. Blue": an abbreviation's full stop
     return not end or end.endswith((b"\n", b".", b"!", b"?", _ROW_BYTES))
 
 

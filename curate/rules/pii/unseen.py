@@ -136,11 +136,17 @@ def opener_word(token: str, engine: PiiEngine) -> bool:
 def surname_evidence(token: str, engine: PiiEngine) -> bool:
     """After "Mr."/"Mrs."/"Ms." a word in title case is a surname only as a census surname
     (last_names, surnames_as_words: "Mr. Black", "Mr Walker") or a rare one of the big lists;
-    another word is a mascot's or a thing's ("Mr. Parcel")."""
+    another word, a common noun (common_words, or lower_words: real text writes it lower-case),
+    is a mascot's or a thing's ("Mr. Parcel"); a word to wordfreq only is a name there ("Mr.
+    Obama's", "Mr. Bean")."""
     word = token.strip(".,:;!?'’")
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
     low = word.lower()
     words = engine.words
     if low not in words.lexicon and low not in words.common_words and low not in words.foreign:
         return True  # no word: a name as before
+    if low not in words.common_words and low not in words.lower_words:
+        return True  # "Mr. Obama": a word of the lexicon only as a name
     title = _title(word)
     return title in words.last_names or title in words.surname_words or more_name(word, engine)

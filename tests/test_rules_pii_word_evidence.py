@@ -50,6 +50,7 @@ def test_words_stay_text(text: str) -> None:
         ("Hi Meg. Are you getting an error?", "Hi [PERSON]. Are you getting an error?"),
         ("Hey Jen I need your help.", "Hey [PERSON] I need your help."),  # names, words too
         ("Murphy is very reliable.", "[PERSON] is very reliable."),  # a surname opening
+        ("John thanks for the help.", "[PERSON] thanks for the help."),  # a given name
         ("Smith called me yesterday.", "[PERSON] called me yesterday."),
         ("I met North yesterday.", "I met [PERSON] yesterday."),  # not opening a sentence
         ("Brown was seen by Dr. Miller.", "[PERSON] was seen by Dr. [PERSON]."),  # a verb

@@ -138,7 +138,12 @@ def test_regenerating_the_big_lists_gives_the_shipped_files(tmp_path: Path) -> N
         assert (tmp_path / fname).read_bytes() == (DATA / fname).read_bytes(), fname
 
 
-WORD_LISTS = ("foreign_words.txt", "opener_words.txt", "given_names_words_more.txt")
+WORD_LISTS = (
+    "foreign_words.txt",
+    "opener_words.txt",
+    "given_names_words_more.txt",
+    "short_words.txt",
+)
 
 
 @pytest.mark.slow  # ~10 s: wordfreq's lists of five languages

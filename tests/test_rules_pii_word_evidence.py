@@ -49,6 +49,7 @@ def test_words_stay_text(text: str) -> None:
         ("Thanks Rusty, it works.", "Thanks [PERSON], it works."),
         ("Hi Meg. Are you getting an error?", "Hi [PERSON]. Are you getting an error?"),
         ("Hey Jen I need your help.", "Hey [PERSON] I need your help."),  # names, words too
+        ("Hey Bam. Sorry about that!", "Hey [PERSON]. Sorry about that!"),  # a nickname
         ("Murphy is very reliable.", "[PERSON] is very reliable."),  # a surname opening
         ("John thanks for the help.", "[PERSON] thanks for the help."),  # a given name
         ("Smith called me yesterday.", "[PERSON] called me yesterday."),

@@ -108,6 +108,8 @@ def plain_word(token: str, engine: PiiEngine) -> bool:
     words = engine.words
     if low not in words.lexicon and low not in words.foreign:
         return False
+    if len(low) <= 3 and low not in words.short_words:
+        return False  # "Hey Bam", "Thanks, Sas": a nickname (not "Thanks God")
     title = _title(word)
     if title in engine.listed or title in words.first_names or title in words.last_names:
         return False  # "daughter Georgia": a given name that is a place too

@@ -71,6 +71,7 @@ class Words:
     openers: frozenset[str] = frozenset()  # census names that are very frequent words: "north"
     given_words: frozenset[str] = frozenset()  # given names that are words too: "Meg", "Dino"
     lower_words: frozenset[str] = frozenset()  # words real text writes lower-case: "parcel"
+    short_words: frozenset[str] = frozenset()  # frequent words of <= 3 letters: "god", "sir"
 
 
 @functools.cache
@@ -129,6 +130,7 @@ def load() -> Words:
         openers=name_list("opener_words.txt"),
         given_words=name_list("given_names_words_more.txt"),
         lower_words=name_list("lower_words.txt"),
+        short_words=name_list("short_words.txt"),
         brands=frozenset(things["brands"]),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
         brand_handles=frozenset(

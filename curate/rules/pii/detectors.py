@@ -352,8 +352,10 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         words = [w for w in value.split() if not _is_initial(w)]
         if len(words) < 2 or words[0] not in eng.listed:
             return value
-    if det.check == "name" and "m" in tail and " " not in value.strip():  # after "Mr."
-        first = value.strip()  # (names._peek)
+    # after "Mr." (names._peek; a possessive as before: "Mr. Parkinson's office")
+    mister = "m" in tail and " " not in value.strip() and not value.endswith(("'s", "’s"))
+    if det.check == "name" and mister:
+        first = value.strip()
         if not surname_evidence(first, eng):
             return value  # "Mr. Parcel": a word that is no surname, a mascot's name
         if _case(first) == "title" and not _word_ok(first, eng):

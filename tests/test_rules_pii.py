@@ -549,7 +549,7 @@ def test_gates_pass_every_text_their_pass_can_match(engine: PiiEngine) -> None:
             *["9 Via Roma 7 Suite 4\nMilano\nItaly 20121", "5 Kesk 53\nPärnu\n 80010"],
             *["order A١BCD", "call ٥٥٥ ١٢٣٤", "mail no-reply@acme.io"],  # no 0-9; a role box
             *["she lives at 86036 Rua do Arenque 1634", "PSC 0413, Box 8144\nAPO AA 42323"],
-            *["call +358 40 1234567", "ZIP: 394 13"],
+            *["call +358 40 1234567", "ZIP: 394 13", "1052 Budapest, Kossuth utca 12."],
         ],
         dtype=pl.Utf8,
     )

@@ -113,3 +113,46 @@ def test_contractions_and_terms_after_a_given_name(text: str, expected: str) -> 
 )
 def test_title_case_titles_take_word_surnames(text: str, expected: str) -> None:
     assert redact(CLINICAL, text) == expected
+
+
+DEFAULT = PiiEngine(load_rule_pack("default").pii)
+
+
+def found(engine: PiiEngine, text: str) -> list[str]:
+    scan = engine.scan(pl.Series([text]))
+    return [text[a:b] for a, b, t in scan.spans(0) if t == "person"]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("NAME: JOHN SMITH", ["JOHN SMITH"]),  # a form's label, the name in capitals
+        ("NAME: WAJIHA QURESHI\nPHONE: 555", ["WAJIHA QURESHI"]),
+        ("Patient name: jan kowalski", ["jan kowalski"]),
+        ("NAME: VEHBIJA", ["VEHBIJA"]),  # no English word: a name no list holds
+    ],
+)
+def test_a_name_after_a_name_label_in_any_case(text: str, names: list[str]) -> None:
+    assert found(DEFAULT, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["NAME: PLEASE HELP", "NAME: ORDER NUMBER", "Name: please see attached", "File name: a.pdf"],
+)
+def test_words_after_a_name_label_stay(text: str) -> None:
+    assert found(DEFAULT, text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Éléonore Smith called", ["Éléonore Smith"]),  # an accented capital before
+        ("a Ðuro Smith fan", ["Ðuro Smith"]),
+        ("You can tell Zoran Čagalj was here", ["Zoran Čagalj"]),  # and after
+        ("I think O'Cleary is right", ["O'Cleary"]),  # not "O'" left and "Cleary" found
+        ("the book of O'Donnell was sold", ["O'Donnell"]),
+    ],
+)
+def test_listed_names_with_accented_or_irish_neighbours(text: str, names: list[str]) -> None:
+    assert found(DEFAULT, text) == names

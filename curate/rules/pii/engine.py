@@ -77,6 +77,11 @@ from curate.rules.pii.places import place_detectors
 from curate.rules.pii.resolve import _ScanState
 from curate.rules.pii.scan import Scan, _non_ascii
 
+# the capitals of Latin-1 and Latin Extended-A ("É", "Č", "Ł"): a name's first letter
+_ACCENTED_CAPS = "".join(
+    chr(c) for c in range(0xC0, 0x180) if chr(c).isupper() and chr(c) not in "×"
+)
+
 
 def _alternation(words: Iterable[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
@@ -221,11 +226,20 @@ class PiiEngine:
             for dets in self._name_passes():
                 self._add(dets)
             if rules.name_list and self.listed:
-                # Latin letters only: Unicode classes here would cost 3x ("Jožef Albin")
-                cap = "[A-Z][a-zß-öø-ÿā-ž]+"
+                # Latin letters only: Unicode classes here would cost 3x ("Jožef Albin"); an
+                # accented capital too ("Éléonore Smith", "Zoran Čagalj"; Latin-1 and
+                # Extended-A, whose capitals and small letters alternate), and an Irish "O'"
+                # before a listed surname ("O'Cleary", not "O'" left and "Cleary" found)
+                low = "a-zß-öø-ÿā-ž"
+                # (ASCII_B sees no word's edge beside a letter that is no ASCII: a word
+                # ending so ends where no ASCII word character follows, (?-u:\B))
+                cap = (
+                    rf"(?:{ASCII_B}[A-Z]|[{_ACCENTED_CAPS}])[{low}]*"
+                    rf"(?:[a-z]{ASCII_B}|[ß-öø-ÿā-ž](?-u:\B))"
+                )
                 listed = (  # "Kate M Begum": an initial between
-                    rf"{ASCII_B}(?:{cap}[ \t]+)?(?:{_alternation(self.listed)})"
-                    rf"(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{cap})?{ASCII_B}"
+                    rf"(?:{cap}[ \t]+)?{ASCII_B}(?:[A-Z]['’])?(?:{_alternation(self.listed)})"
+                    rf"{ASCII_B}(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{cap})?"
                 )
                 # matched first and given back as text (leftmost wins): a place, company or
                 # clause label of several words ("State of New York", "Most Favored Nation"),
@@ -375,6 +389,10 @@ class PiiEngine:
             # lower-case names after a strong context: "my name is lena andersson"
             rare += self._greeted_names()
             rare.append(Detector("person", NAME_TOKEN, r"\n[ \t]*", r"\s*$", check="known"))
+            # a form's name label, the name in any case: "NAME: JOHN SMITH", "Full name: jan
+            # kowalski" (check "known": a census first name, or a name no list holds)
+            label = r"(?:^|\n)[ \t>]*(?i:(?:full |customer |patient )?name)[ \t]*:[ \t]*"
+            rare.append(Detector("person", CASED_NAME, before=label, check="known"))
             # lower-case names before a person's verb or possessive: "eva kleist lives at",
             # "olga krylova's killers" (every token no common word: check "trailing"); and a
             # dialogue's speaker: "Ubul: What a wife.\nNicole: Remember me" (the next line

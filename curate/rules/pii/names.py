@@ -62,6 +62,7 @@ def _wordy(c: str) -> bool:
 
 
 _TOKEN_RE = re.compile(r"\S+")
+_IRISH_O = re.compile(r"^[A-Z]['’](?=[A-Z])")
 # a surname's particle between a name's tokens, and a generation after it (patterns.PARTICLE)
 PARTICLES = frozenset(
     [
@@ -600,7 +601,8 @@ def _listed_span(
     tokens = list(_TOKEN_RE.finditer(value))
     if len(tokens) > 1 and tokens[-1].group().lower() in engine.words.disease_words:
         return value
-    listed = [t.group() in engine.listed for t in tokens]
+    # "O'Cleary": an Irish "O'" before a listed surname (the listed pass's regex)
+    listed = [_IRISH_O.sub("", t.group()) in engine.listed for t in tokens]
     if (
         len(tokens) == 1
         and engine.rules.lowercase_names

@@ -219,3 +219,47 @@ def test_a_town_further_than_a_journey_goes_is_no_person() -> None:
 )
 def test_a_street_without_its_number_is_an_address(text: str, want: str) -> None:
     assert redact(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a sign-off or a greeting before ", XX" is a signature's initials, not a town
+        ("Thanks, AK just need some more info.", "Thanks, AK just need some more info."),
+        ("Cheers, NY", "Cheers, NY"),
+        ("Kind Regards, TX", "Kind Regards, TX"),
+        # a town with its state still is one
+        ("I live in Austin, TX now", "I live in [ADDRESS] now"),
+        ("We moved to Alexandria, VA last year.", "We moved to [ADDRESS] last year."),
+    ],
+)
+def test_a_sign_off_before_a_state_code_is_no_town(text: str, want: str) -> None:
+    assert redact(text) == want
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a title in title case after what names a song, an album, a film ...
+        "Is there any way to get his version of Lost In The Woods on the playlist?",
+        "The song Sweet Home Alabama is not on the app.",
+        "I was listening to Walking In Memphis when it crashed.",
+        "Watching Lost In Space tonight on the app.",
+        "Can't play Lost In The Woods offline.",
+    ],
+)
+def test_a_title_after_a_song_or_a_film_is_no_place_or_person(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # after a verb of listening or watching a person may be named: no title case there
+        ("I want to listen to Sarah Jones tonight", "I want to listen to [PERSON] tonight"),
+        ("I was playing with Sarah Jones", "I was playing with [PERSON]"),
+        ("I am lost in The Woods", "I am lost in [ADDRESS]"),
+    ],
+)
+def test_persons_and_places_near_a_title_word_stay_redacted(text: str, want: str) -> None:
+    assert redact(text) == want

@@ -118,6 +118,22 @@ def test_an_office_after_attention_is_no_person() -> None:
     assert "Corporate Affairs" in out and "Mary Jones" not in out
 
 
+def test_a_company_in_a_signature_block_is_no_person() -> None:
+    """'By: Blackstone Holdings III GP Management L.L.C.' (read in the CUAD export): the
+    signature block's find 'Blackstone Holdings III' is checked against the record's
+    organisation evidence like any other; a word in capitals ('III') is a role as written."""
+    text = (
+        "BLACKSTONE HOLDINGS III L.P.\n"
+        "By: Blackstone Holdings III GP Management L.L.C., its general partner\n"
+        "By: /s/ John G. Finley Name: John G. Finley Title: Chief Legal Officer"
+    )
+    out = _redact([text], CONTRACTS)[0]
+    assert "By: Blackstone Holdings III GP Management L.L.C., its" in out, out
+    assert "Finley" not in out, out
+    w = words.load()
+    assert is_term("Blackstone Holdings III", record_terms(text, w), w)
+
+
 def test_is_term_counts_name_like_tokens_only() -> None:
     w = words.load()
     terms = record_terms('MS Software Image. Blue Hills Bank ("Bank").', w)

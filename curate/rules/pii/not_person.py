@@ -41,6 +41,11 @@ STATE_NAMES = (
     "|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming"
 )
 _TOWN = r"\b[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?"
+# a greeting's or a sign-off's words: before ", XX" a signature's initials, not a town
+SALUTATIONS = frozenset(
+    ["Thanks", "Thank", "Thx", "Ty", "Cheers", "Regards", "Best", "Hi", "Hello", "Hey", "Dear",
+     "Sincerely", "Yours", "Bye", "Greetings", "Ta", "Love", "Welcome", "Congrats"]
+)  # fmt: skip
 TOWN_STATE_CODE = rf"{_TOWN}(?:,[ \t]*(?:{STATE_CODES})|[ \t]+(?:{STATE_CODES_ALONE}))\b"
 # after the state code: no word going on ("VA.gov", "MA's"); a full stop ending the sentence
 # is fine ("I live in Everett, WA.")
@@ -118,6 +123,27 @@ TITLE_BEFORE = (
     r"\b(?:[Ee]pisodes?|[Ss]easons?(?:[ \t]+[0-9]+)?|[Ss]eries[ \t]+[0-9]+|[Ff]inale)[ \t]+of"
     r"[ \t]+(?:the[ \t]+)?"
 )
+# a title of a song, an album, a film or a show after what names one: "the song Sweet Home
+# Alabama", "a cover of Lost In The Woods", "the movie John Wick" (a town or a census name in a
+# title is neither a place nor a person there). After a verb of watching, listening or playing,
+# whose object may be a person ("listen to Sarah", "watching John"), only a title in title case:
+# a capitalised short word inside ("Lost In The Woods", "Walking In Memphis", "Let It Go")
+_MEDIA_OPEN = r"[ \t]+(?:(?:the|a|an|my|this|that|his|her|their|our|your)[ \t]+)?[\"“‘]?"
+MEDIA_NOUN = (
+    r"\b(?:[Ss]ongs?|[Aa]lbums?|[Tt]racks?|[Mm]ovies?|[Ff]ilms?|[Pp]laylists?|[Ss]oundtracks?"
+    r"|[Mm]usicals?|(?:[Vv]ersion|[Cc]over|[Rr]emix|[Rr]emake|[Rr]endition)s?[ \t]+of)"
+    + _MEDIA_OPEN
+)
+MEDIA_VERB = (
+    r"\b(?:[Ww]atch(?:es|ed|ing)?|[Ll]isten(?:s|ed|ing)?[ \t]+to|[Pp]lay(?:s|ed|ing)?"
+    r"|[Ss]tream(?:s|ed|ing)?|[Ss]ing(?:s|ing)?|[Ss]ang|[Hh]ear(?:s|d|ing)?)" + _MEDIA_OPEN
+)
+_TITLE_WORD = r"[A-Z][A-Za-z'’]*"
+_SMALL = r"(?:In|The|Of|To|On|At|For|With|From|And|Or|A|An|My|Me|It|Is|Up|Out|By|Into|Like|All|You|Your|Be|No|Not)"
+MEDIA_TITLE = rf"{_TITLE_WORD}(?:[ \t]+{_TITLE_WORD}){{0,5}}\b"
+MEDIA_TITLE_CASED = (
+    rf"{_TITLE_WORD}(?:[ \t]+{_TITLE_WORD}){{0,3}}[ \t]+{_SMALL}(?:[ \t]+{_TITLE_WORD}){{1,4}}\b"
+)
 # Father Christmas alone (census given name "Santa"): "Santa came early", "#Santa"; not a
 # place's first word ("Santa Cruz")
 SANTA = r"\bSanta\b"
@@ -154,6 +180,8 @@ def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
         Detector("person", TITLE, before=TITLE_BEFORE, check="reject"),
         Detector("person", TITLE, after=TITLE_AFTER, check="reject"),
         Detector("person", SANTA, after=SANTA_AFTER, check="reject"),
+        Detector("person", MEDIA_TITLE, before=MEDIA_NOUN, check="reject"),
+        Detector("person", MEDIA_TITLE_CASED, before=MEDIA_VERB, check="reject"),
     ]
     if alt:
         out.insert(0, Detector("person", rf"\b(?:{alt})\b", check="reject"))
@@ -170,9 +198,13 @@ def compound_ok(value: str, engine: PiiEngine) -> bool:
 
 
 def town_text(value: str, engine: PiiEngine, keep_values: bool) -> str:
-    """A town with its state (check "town"): an address where the pack redacts addresses."""
+    """A town with its state (check "town"): an address where the pack redacts addresses.
+    A greeting's or a sign-off's word in it makes it none: "Thanks, AK", "Cheers, NY", "Kind
+    Regards, TX" are a signature's initials, not a town and its state."""
     from curate.rules.pii.markers import CLOSE, _canon
 
+    if not SALUTATIONS.isdisjoint(re.findall(r"[A-Za-z]+", value)):
+        return value
     index = engine.type_index.get("address")
     if index is None:
         return value

@@ -307,7 +307,8 @@ def is_term(
         if len(t) < 2 or t[0].islower() or low in _FUNCTION_WORDS:  # "to Fox", "If", "By"
             continue
         word = t[:1] + t[1:].lower() if t.isupper() else t
-        if terms.role(word, run_terms):
+        # "Blackstone Holdings III": a word in capitals is a role as written too ("III", "GP")
+        if terms.role(word, run_terms) or (word != t and terms.role(t, run_terms)):
             seen = True
         elif low not in words.common_words:
             return False

@@ -1,0 +1,43 @@
+"""Clinical pack precision: look-alikes of dates, phones and names in notes (issue 18).
+
+Sentences written here (not taken from a benchmark): each states a class read in real clinical
+text (MTSamples, MTS-Dialog, ACI-Bench, GP notes) or in PhysioNet's half A."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import polars as pl
+import pytest
+
+from curate.rules import load_rule_pack
+from curate.rules.pii import PiiEngine, engine_for
+
+
+@functools.cache
+def _engine() -> PiiEngine:
+    return engine_for(load_rule_pack("clinical").pii)
+
+
+def _finds(text: str, kind: str) -> list[str]:
+    scan = _engine().scan(pl.Series([text]), np.arange(1), keep_values=True)
+    return [text[a:b] for a, b, t in scan.spans(0) if t == kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a pain score further than 60 characters along the line from its "pain"
+        "Pain in the lower back since the fall, worse on bending and lifting, mild ache "
+        "after walking (2/10, like a bruise).",
+        "Sudden lower back pain after a long drive home from the coast yesterday. Now constant "
+        "8/10, midline.",
+    ],
+)
+def test_pain_score_far_along_its_line_is_no_date(text: str) -> None:
+    assert _finds(text, "date") == []
+
+
+def test_a_date_on_the_next_line_after_pain_is_still_a_date() -> None:
+    assert _finds("Chest pain resolved.\nSeen again on 7/10 in clinic.", "date") == ["7/10"]

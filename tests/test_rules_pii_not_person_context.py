@@ -263,3 +263,26 @@ def test_a_title_after_a_song_or_a_film_is_no_place_or_person(text: str) -> None
 )
 def test_persons_and_places_near_a_title_word_stay_redacted(text: str, want: str) -> None:
     assert redact(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a game account's id is an identifier: [USER], not [PERSON] and not left
+        ("My id is Dragonslayer99 on PSN", "My id is [USER] on PSN"),
+        ("my gamertag is Mike Jones", "my gamertag is [USER]"),
+        ("my PSN is John_Smith22.", "my PSN is [USER]."),
+        ("Xbox gamertag: SilverFox", "Xbox gamertag: [USER]"),
+        ("yes my gamertag is lilwayne99 thanks", "yes my gamertag is [USER] thanks"),
+        # a plain word after the label is none; a name after "my name is" stays a person
+        ("my id is expired", "my id is expired"),
+        ("my psn is down", "my psn is down"),
+        ("my name is Mike Jones", "my name is [PERSON]"),
+    ],
+)
+def test_a_game_account_id_is_a_user(text: str, want: str) -> None:
+    assert redact(text) == want
+
+
+def test_a_game_account_id_is_a_person_where_the_pack_has_no_user() -> None:
+    assert redact("my gamertag is Mike Jones", "clinical") == "my gamertag is [PERSON]"

@@ -134,6 +134,19 @@ def test_a_company_in_a_signature_block_is_no_person() -> None:
     assert is_term("Blackstone Holdings III", record_terms(text, w), w)
 
 
+def test_a_brand_the_record_writes_to_is_no_person() -> None:
+    """'Cox' alone where the record addresses @CoxHelp (or names Cox Communications) is the
+    ISP; without such evidence a census name alone stays a person."""
+    texts = [
+        "@CoxHelp my internet is down again. Cox is the worst.",
+        "Cox Communications is down. Called Cox twice.",
+        "Cox is down",
+    ]
+    out = _redact(texts, DEFAULT)
+    assert out[:2] == texts[:2], out
+    assert out[2] == "[PERSON] is down", out
+
+
 def test_is_term_counts_name_like_tokens_only() -> None:
     w = words.load()
     terms = record_terms('MS Software Image. Blue Hills Bank ("Bank").', w)

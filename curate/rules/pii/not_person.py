@@ -144,6 +144,24 @@ MEDIA_TITLE = rf"{_TITLE_WORD}(?:[ \t]+{_TITLE_WORD}){{0,5}}\b"
 MEDIA_TITLE_CASED = (
     rf"{_TITLE_WORD}(?:[ \t]+{_TITLE_WORD}){{0,3}}[ \t]+{_SMALL}(?:[ \t]+{_TITLE_WORD}){{1,4}}\b"
 )
+# a game account's id after its label: "my gamertag is SilverFox22", "my PSN is xX_Drake_Xx",
+# "Xbox gamertag: KingArthur", "my id is Dragonslayer99" -- an identifier, not a name (the
+# census list made "[PERSON]" of "Mike Jones" there). The id is one token with a capital, a
+# digit or "_" in it ("my id is expired", "my psn is down" are no ids), or two capitalised
+# words (an Xbox gamertag may hold a blank). check "town" redacts it as a user (town_text)
+_PLATFORM = r"(?:PSN|psn|Psn|Xbox|XBOX|xbox|XBL|Steam|steam|Epic|epic|PS[45]|ps[45]|Switch|Nintendo|Origin|Uplay)"
+_ID_WORD = (
+    r"(?:[Ii][Dd]|[Gg]amer[ \t]?[Tt]ag|[Gg]amertag|[Tt]ag|[Uu]ser[ \t]?[Nn]ame|[Uu]sername"
+    r"|[Uu]ser[ \t]?[Ii][Dd]|[Oo]nline[ \t]+[Ii][Dd]|[Pp]layer[ \t]+[Ii][Dd]|IGN|ign)"
+)
+GAME_LABEL = (
+    rf"\b(?:[Mm]y[ \t]+(?:{_PLATFORM}(?:[ \t]+{_ID_WORD})?|{_ID_WORD})[ \t]+is"
+    rf"|{_PLATFORM}[ \t]*{_ID_WORD}?[ \t]*:)[ \t]+"
+)
+GAME_ID = r"(?:[A-Z][a-z]+[ \t]+[A-Z][A-Za-z0-9]+|[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*)"
+GAME_ID_AFTER = r"(?:$|[^A-Za-z0-9_])"
+_GAME_RE = re.compile(GAME_LABEL)
+_ID_MARK_RE = re.compile(r"[A-Z0-9_]")
 # Father Christmas alone (census given name "Santa"): "Santa came early", "#Santa"; not a
 # place's first word ("Santa Cruz")
 SANTA = r"\bSanta\b"
@@ -180,6 +198,7 @@ def not_person_detectors(phrases: Iterable[str]) -> list[Detector]:
         Detector("person", TITLE, before=TITLE_BEFORE, check="reject"),
         Detector("person", TITLE, after=TITLE_AFTER, check="reject"),
         Detector("person", SANTA, after=SANTA_AFTER, check="reject"),
+        Detector("person", GAME_LABEL + GAME_ID, after=GAME_ID_AFTER, check="town"),
         Detector("person", MEDIA_TITLE, before=MEDIA_NOUN, check="reject"),
         Detector("person", MEDIA_TITLE_CASED, before=MEDIA_VERB, check="reject"),
     ]
@@ -203,9 +222,26 @@ def town_text(value: str, engine: PiiEngine, keep_values: bool) -> str:
     Regards, TX" are a signature's initials, not a town and its state."""
     from curate.rules.pii.markers import CLOSE, _canon
 
+    game = _GAME_RE.match(value)
+    if game is not None:
+        return game_id_text(value, game.end(), engine, keep_values)
     if not SALUTATIONS.isdisjoint(re.findall(r"[A-Za-z]+", value)):
         return value
     index = engine.type_index.get("address")
     if index is None:
         return value
     return _canon(index) + value + CLOSE if keep_values else _canon(index)
+
+
+def game_id_text(value: str, cut: int, engine: PiiEngine, keep_values: bool) -> str:
+    """A game account's label and id (``value[cut:]``): the id redacted as a user where the
+    pack has that type, else as a person; text where it is a plain word ("my id is expired")."""
+    from curate.rules.pii.markers import CLOSE, _canon
+
+    label, ident = value[:cut], value[cut:]
+    if len(ident) < 3 or not _ID_MARK_RE.search(ident):
+        return value
+    index = engine.type_index.get("user", engine.type_index.get("person"))
+    if index is None:
+        return value
+    return label + (_canon(index) + ident + CLOSE if keep_values else _canon(index))

@@ -99,6 +99,13 @@ _FUNCTION_WORDS = frozenset(
     ]
 )
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+# an @handle and the capitalised words of its name ("@CoxHelp": Cox, Help)
+_HANDLE_RE = re.compile(r"(?<![A-Za-z0-9_.@])@([A-Za-z0-9_]{2,30})")
+_CAMEL_RE = re.compile(r"[A-Z][a-z]+")
+# the handles brand_handle reads as a company's by their name alone (support, help, care ...)
+_HANDLE_GATE = (
+    r"@(?:Ask|[A-Za-z0-9_]*(?i:support|help|helps|care|cares|service|team|official)(?-u:\b))"
+)
 
 
 ALL_KINDS = frozenset(["organisation", "defined", "determiner"])
@@ -194,6 +201,19 @@ def _org_words(run: str) -> list[str]:
     return [w for w in words if len(w) > 1]
 
 
+def _handle_words(text: str, words: Words) -> set[str]:
+    """The capitalised words of the brand accounts ``text`` holds (public.brand_handle):
+    "@CoxHelp" -> Cox, "@AskPlayStation" -> Play, Station; the role's own parts (Help, Ask)
+    count too, they are no name."""
+    from curate.rules.pii.public import brand_handle
+
+    out: set[str] = set()
+    for m in _HANDLE_RE.finditer(text):
+        if brand_handle(m.group(0), words):
+            out.update(_CAMEL_RE.findall(m.group(1)))
+    return out
+
+
 def roles_of(text: str, words: Words, kind: str) -> set[str]:
     """The capitalised words ``text`` (one record) uses as a role of one ``kind``: part of an
     organisation's name or a product's ("organisation"; "Rush" where the record names Premiere
@@ -205,6 +225,9 @@ def roles_of(text: str, words: Words, kind: str) -> set[str]:
         if " & " in text:
             for m in _FIRM_RE.finditer(text):
                 roles.update(_org_words(m.group(0)))
+        # a brand's support account the record writes to: "Cox" where it holds "@CoxHelp"
+        if "@" in text:
+            roles.update(_handle_words(text, words))
         # a product's last word alone where the record names its maker (products.py)
         for word, cue in short_products():
             if word not in roles and re.search(rf"\b{word}\b", text) and cue.search(text):
@@ -284,6 +307,7 @@ def role_gate(kinds: frozenset[str]) -> str:
     if "organisation" in kinds:
         short = "|".join(sorted({w for w, _ in short_products()}))
         parts.append(rf"(?-u:\b)(?:{_LEGAL_FORMS}|{_HEADS}|{short})(?-u:\b)")  # ASCII: 3x faster
+        parts.append(_HANDLE_GATE)
     if "defined" in kinds:
         parts.append(r"\([^)]{0,60}[\"“]")
     if "determiner" in kinds:

@@ -41,3 +41,31 @@ def test_pain_score_far_along_its_line_is_no_date(text: str) -> None:
 
 def test_a_date_on_the_next_line_after_pain_is_still_a_date() -> None:
     assert _finds("Chest pain resolved.\nSeen again on 7/10 in clinic.", "date") == ["7/10"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a dose's schedule or a chart's rounds in 24-hour clock times
+        "Desmopressin 100 microg PO BD 0800 2000",
+        "Meds due 0600 1400 2200.",
+        "Obs 0400 0800 1200 stable.",
+        # blood sugars after their label
+        "BS 245 135 185 covered per SSI.",
+        "fsbs 180, 210, 165 today",
+    ],
+)
+def test_clock_times_and_sugar_runs_are_no_phones(text: str) -> None:
+    assert _finds(text, "phone") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "phone"),
+    [
+        ("Call the clinic on 9876 5432 if worse.", "9876 5432"),
+        ("Phone (02) 9876 5432.", "(02) 9876 5432"),
+        ("Pager 555-1212 for questions.", "555-1212"),
+    ],
+)
+def test_phones_in_notes_are_still_phones(text: str, phone: str) -> None:
+    assert _finds(text, "phone") == [phone]

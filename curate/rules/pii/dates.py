@@ -28,6 +28,12 @@ MONTH_DM = (
 M_ = r"(?:0?[1-9]|1[0-2])"
 D_ = r"(?:0?[1-9]|[12]\d|3[01])"
 YEAR4 = r"(?:19|20)\d{2}"
+CLOCK = r"(?:[01][0-9]|2[0-3])[03]0"  # 24-hour, on the hour or half hour: 0800, 1430
+# a note's label of blood sugar readings: "BS", "FSBS", "BGL", "fingersticks", "glucose"
+SUGAR_LABEL = (
+    r"(?i:f?s?bs|bgl?s?|bsls?|cbgs?|fs?bgs?|glucoses?|sugars?|finger[ -]?sticks?"
+    r"|accu-?checks?|fs)"
+)
 
 # Gates of the date forms in a pass of their own ("date:more"), tested on the lower-cased text:
 # a month's name ("12-Mar-2020", "in Sept."), "the" before a day ("on the 11th."), the slash of a
@@ -58,6 +64,24 @@ DATES: list[Detector] = [
         rf"\b{D_}(?:st|nd|rd|th)?[ \t]+(?:of[ \t]+)?{MONTH_DM}\b\.?(?:,?[ \t]+\d{{4}}\b)?",
     ),
     Detector("date", rf"\b(?i:{MONTH})\.?,?[ \t]+(?:(?i:of)[ \t]+)?\d{{4}}\b"),
+    # a run of 24-hour clock times on the hour or half hour, not a phone: a dose's schedule
+    # or the rounds of a chart ("Desmopressin 100 microg BD 0800 2000", "obs 0400 0800
+    # 1200"); given back as text in the date/phone pass, before the phones' detectors
+    Detector(
+        "date",
+        rf"{CLOCK}(?:[ \t]+{CLOCK})+",
+        before=NUM_BEFORE,
+        after=r"[ \t]*(?:$|[^0-9 \t])",
+        check="reject",
+    ),
+    # a run of blood sugars after their label, not a phone: "BS 245 135 185 covered per SSI"
+    Detector(
+        "date",
+        r"\d{2,3}(?:(?:[ \t]*,[ \t]*|[ \t]+)\d{2,3})+",
+        before=rf"\b{SUGAR_LABEL}[ \t:=-]*",
+        after=NUM_AFTER,
+        check="reject",
+    ),
 ]
 # more date forms, in a pass of their own: one more case-insensitive month alternation in
 # the date/phone pass overflows Rust's lazy DFA cache there (100x slower)

@@ -225,3 +225,21 @@ def test_contracts_a_dates_year_is_no_postcode() -> None:
     out = _redact([text], CONTRACTS)[0]
     assert "March 3, 2019 Exhibit" in out and "2010 Page" in out, out
     assert "10115" not in out, out
+
+
+def test_contracts_a_lawyer_a_contact_by_e_mail_a_witness_an_initialled_page() -> None:
+    """Persons of CUAD's notice blocks and schedules (classes of the CUAD export's misses):
+    'Name, Esq.', a name before its e-mail in brackets, 'WITNESS: Name', 'verified Name,
+    date'; an office before an e-mail and a company after WITNESS stay text."""
+    text = (
+        "Copy to: Cooley LLP, Attn: Troy J. Rillo, Esq., New York\n"
+        "GA Retail, Inc. Attn: Scott Carpenter (scarpenter@greatamerican.com) "
+        "Alan Forman (aforman@brileyfin.com)\n"
+        "Attention: General Counsel (jdangelo@acme.com)\n"
+        "[*] 1 verified Wayne Cato, 07/08/99 [*]\n"
+        "WITNESS: Paul Silas\nWITNESS:   Wade Enterprises, LLC\n"
+    )
+    out = _redact([text], CONTRACTS)[0]
+    for name in ("Rillo", "Forman", "Cato", "Silas"):
+        assert name not in out, out
+    assert "General Counsel (" in out and "WITNESS:   Wade Enterprises, LLC" in out, out

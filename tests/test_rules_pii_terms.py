@@ -243,3 +243,17 @@ def test_contracts_a_lawyer_a_contact_by_e_mail_a_witness_an_initialled_page() -
     for name in ("Rillo", "Forman", "Cato", "Silas"):
         assert name not in out, out
     assert "General Counsel (" in out and "WITNESS:   Wade Enterprises, LLC" in out, out
+
+
+def test_a_name_in_a_record_with_no_terms_is_checked_once_per_engine() -> None:
+    """resolve.py caches is_term of a name found in a record that holds no role evidence
+    (most support records), per engine and across scans; a record with evidence is not
+    cached (its answer is its own)."""
+    from curate.rules.pii.resolve import _no_terms
+
+    engine = PiiEngine(DEFAULT)
+    texts = ["Hi Sarah, thanks for waiting.", "Sarah Lee of Cox Communications, Inc. called"]
+    for _ in range(2):
+        engine.scan(pl.Series(texts), np.arange(2), keep_values=False)
+    assert _no_terms(engine) == {"Sarah": False}
+    assert _no_terms(PiiEngine(DEFAULT)) == {}

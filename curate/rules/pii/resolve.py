@@ -11,6 +11,7 @@ never in other records, so a record's output does not depend on its batch.
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from typing import TYPE_CHECKING
 
@@ -24,6 +25,18 @@ from curate.rules.pii.terms import NO_TERMS, RecordTerms, is_term, record_terms,
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine, _Pass
+
+# per engine: is_term of a value in a record with no terms (it depends on the engine's words
+# and run terms alone), kept across scans as the engine's outcomes are
+_NO_TERMS_CACHE: weakref.WeakKeyDictionary[PiiEngine, dict[str, bool]] = weakref.WeakKeyDictionary()
+
+
+def _no_terms(engine: PiiEngine) -> dict[str, bool]:
+    got = _NO_TERMS_CACHE.get(engine)
+    if got is None or len(got) > OUTCOME_CACHE_SIZE:
+        got = _NO_TERMS_CACHE[engine] = {}
+    return got
+
 
 RESOLVE_CHUNK = 1 << 16  # texts joined at a time (see _ScanState.resolve)
 OUTCOME_CACHE_SIZE = 200_000
@@ -131,11 +144,20 @@ class _ScanState:
         if named:  # a name its record uses as a role goes back to text, and is not spread
             which = np.searchsorted(starts, [n[1] for n in named], side="right") - 1
             roles: set[int] = set()
-            for group, (j, at, slots, after) in zip(
-                self.groups[rows[which]].tolist(), named, strict=True
-            ):
+            named_groups = self.groups[rows[which]].tolist()
+            self._prepare_terms(named_groups)
+            cached = _no_terms(self.engine)  # is_term of a value in a record with no terms
+            for group, (j, at, slots, after) in zip(named_groups, named, strict=True):
                 value = next((v for v in slots.split(SEP) if v), "")
-                if is_term(value, self._terms(group), self.engine.words, self.engine.run_terms):
+                terms = self.terms[group]
+                if terms is NO_TERMS:
+                    term = cached.get(value)
+                    if term is None:
+                        words, run = self.engine.words, self.engine.run_terms
+                        term = cached[value] = is_term(value, NO_TERMS, words, run)
+                else:
+                    term = is_term(value, terms, self.engine.words, self.engine.run_terms)
+                if term:
                     parts[j] = value.encode() + after
                     roles.add(at)
             noted = [(at, names) for at, names in noted if at not in roles]
@@ -144,6 +166,33 @@ class _ScanState:
             for group, (_, names) in zip(self.groups[rows[which]].tolist(), noted, strict=True):
                 self.names[group].update(names)
         return b"".join(parts).split(row_b)
+
+    def _prepare_terms(self, groups: list[int]) -> None:
+        """``_terms`` of ``groups``, computed at once for those not known yet: their rows'
+        texts only (most records hold no name find), one Rust pass for the gate."""
+        new = sorted(set(groups) - self.terms.keys())
+        if not new:
+            return
+        assert self.texts is not None
+        if self._by_group is None:
+            order = np.argsort(self.groups, kind="stable")
+            self._by_group = (order, self.groups[order], [], np.zeros(0, np.bool_))
+        order, sorted_groups, _, _ = self._by_group
+        lo = np.searchsorted(sorted_groups, new)
+        hi = np.searchsorted(sorted_groups, np.asarray(new) + 1)
+        rows = np.concatenate([order[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+        sub = self.texts.gather(rows)
+        maybe = sub.str.contains(role_gate(self.engine.role_kinds)).fill_null(False).to_numpy()
+        texts = sub.to_list()
+        at = 0
+        for group, a, b in zip(new, lo.tolist(), hi.tolist(), strict=True):
+            k = b - a
+            if not self.engine.run_terms and not maybe[at : at + k].any():
+                self.terms[group] = NO_TERMS
+            else:
+                text = "\n".join(t for t in texts[at : at + k] if t)
+                self.terms[group] = record_terms(text, self.engine.words, self.engine.role_kinds)
+            at += k
 
     def _terms(self, group: int) -> RecordTerms:
         """The words record ``group`` uses as roles (terms.record_terms), computed once."""
@@ -197,6 +246,7 @@ class _ScanState:
         if not self.names and not extra:
             return marked
         if self.texts is not None:  # a name its record uses as a role is not spread
+            self._prepare_terms(list(self.names))
             for group, names in self.names.items():
                 terms = self._terms(group)
                 words = self.engine.words

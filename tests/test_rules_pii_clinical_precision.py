@@ -69,3 +69,38 @@ def test_clock_times_and_sugar_runs_are_no_phones(text: str) -> None:
 )
 def test_phones_in_notes_are_still_phones(text: str, phone: str) -> None:
     assert _finds(text, "phone") == [phone]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a short word in capitals among lower-case words: a mixed-case note's abbreviation
+        "Prev IDA 3y ago, needed IV iron then, oral iron now.",
+        "Suspect IDA given IBD hx and vegetarian diet.",
+        "Asthma since teens. SABA only (salbutamol PRN).",
+        "On LAI q4/52 via the community team.",
+        # an examination sign's result after its eponym
+        "Shoulder: Hawkins +, Neer +, painful arc +.",
+        "Abdo soft, Murphy neg, no masses.",
+        # a heading alone on its line, misspelt
+        "No focal deficit.\n\nImpresson:\n1) Orthostatic hypotension",
+        # a word joined by a Unicode hyphen (U+2011)
+        "Asked if she should just buy Ferro\u2011Grad from the chemist.",
+    ],
+)
+def test_note_abbreviations_signs_and_headings_are_no_persons(text: str) -> None:
+    assert _finds(text, "person") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        # a note all in capitals: its names are in capitals too
+        ("SPOKE WITH IDA AT BEDSIDE.", "IDA"),
+        # a mixed-case note writes a name in title case
+        ("Spoke with Ida Smith at bedside.", "Ida Smith"),
+        ("Discussed with Dr Hawkins, plan agreed.", "Hawkins"),
+    ],
+)
+def test_names_in_notes_are_still_persons(text: str, person: str) -> None:
+    assert person in " ".join(_finds(text, "person"))

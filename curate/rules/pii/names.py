@@ -409,14 +409,26 @@ _PROCEDURE_ENDINGS = (b"pexy", b"ectomy", b"otomy", b"ostomy", b"plasty", b"plic
 # of "s", "d" (not "h": "around"); and the lead bytes of UTF-8 letters (Latin-1 to Cyrillic,
 # Latin Extended Additional): a find that ends inside a word ("Arnold|ão": ASCII's \b) is text
 _PEEK_FIRST = frozenset(
-    [b" ", b"\t", b"'", "’".encode()[:1], *(bytes([b]) for b in range(0xC3, 0xD4)), b"\xe1"]
-)
+    [b" ", b"\t", b"'", "’".encode()[:1], *(bytes([b]) for b in range(0xC3, 0xD4)), b"\xe1", b":"]
+)  # (":" a heading's colon: "Impresson:", _HEADING_END)
 _ROW_BYTES = ROW.encode()
 # a person's verb after a word opening a sentence: "Brown was seen by" (a name), not "North
 # hold already third." (detectors.check: "listed" with "i")
 _SUBJECT_VERBS = frozenset(
     b"was is has had called said says told asked went will would can did does".split()
 )
+# a Unicode hyphen (U+2010, U+2011) and a letter after a find: one word ("Ferro‑Grad")
+_JOINED = re.compile(rb"\xe2\x80[\x90\x91][A-Za-z]")
+# an examination sign's result after its eponym: "Hawkins +, Neer +", "Murphy neg", "Jobe +ve"
+# (not "+" before a number: "Smith +61 ...")
+# ("Webster + calendar": a "+" that joins two words is "and")
+_SIGN_RESULT = re.compile(
+    rb"[ \t]*(?:\+(?:ve)?(?=[ \t]*(?:[,;.)/]|\r?\n|\Z))|-ve|\xe2\x88\x92ve|neg|pos)(?![A-Za-z0-9])"
+)
+# a heading's colon at the end of its line: "Impresson:" (a speaker's label says more after)
+_HEADING_END = re.compile(rb"[ \t]*:[ \t]*(?:\r?\n|\Z|" + re.escape(ROW.encode()) + rb")")
+# a lower-case word of two letters or more, near a find (before it, or the next word)
+_LOWER_WORD = re.compile(rb"(?:^|[ \t(])[a-z]{2,}\b|[ \t]+[a-z]{2,}\b")
 # a mister's title just before a find: "Mr. Parcel" (a word there needs a surname's evidence)
 _ABBREV_DOT = re.compile(rb"(?:^|[^A-Za-z])(?i:mr|mrs|ms|dr|st|mt|jr|sr|prof|rev|gen|capt)\.\Z")
 _MISTER = re.compile(rb"(?i:\b(?:mr|mrs|ms|miss|mister))\.?[ \t]*\Z")
@@ -508,8 +520,16 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     line; empty if none (most finds: kept cheap)."""
     if _letter_at(rest, False) or (around and _letter_at(before, True)):
         return _flag_bytes("w")  # "Arnold|ão": the find ends (or starts) inside a word
+    if _JOINED.match(rest):  # "Ferro‑Grad": a Unicode hyphen joins it to the next word
+        return _flag_bytes("w")
     m = _PEEK_RE.match(rest)  # always matches (all optional)
     flags = "i" if _sentence_start(before) else ""
+    if _LOWER_WORD.search(before[-24:]) or _LOWER_WORD.match(rest):
+        flags += "k"  # among lower-case words: a note in mixed case (see _note_abbreviation)
+    if _SIGN_RESULT.match(rest):
+        return _flag_bytes(flags + "d")  # "Hawkins +, Neer +", "Murphy neg": a sign's result
+    if flags.startswith("i") and _HEADING_END.match(rest):
+        return _flag_bytes("x" + flags + "d")  # "Impresson:" alone on its line: a heading
     if m is not None and (m.end() or not rest):
         possessive, header, word = m.group("s", "h", "w")
         if possessive is not None:
@@ -556,10 +576,29 @@ def _flag_bytes(flags: str) -> bytes:
     return (NOTE + flags).encode()
 
 
+def _note_abbreviation(value: str, lower_near: bool) -> bool:
+    """A find among lower-case words (``lower_near``: flag "k", or a lower-case word of its
+    own) that opens with a short word in capitals and holds no word in title case: a
+    mixed-case note's abbreviation ("Prev IDA 3y ago", "SABA only", "LAI q4/52", "HLA B27 ANA
+    ESR"), not a name, which such a note writes in title case; a note all in capitals
+    ("KAREN AT BEDSIDE") has no lower-case words around."""
+    tokens = value.split()
+    first = tokens[0].strip(".,:;") if tokens else ""
+    return (
+        2 <= len(first) <= 4
+        and first.isalpha()
+        and first.isupper()
+        and not any(t[:1].isupper() and t[1:2].islower() for t in tokens)
+        and (lower_near or any(t.isalpha() and t.islower() for t in tokens[1:]))
+    )
+
+
 def _eponym(value: str, tail: str, words: Words) -> bool:
     """A name find before a disease word, or a disease eponym before "'s" (``tail``: the
     flags of _peek): "Wilson disease", "Parkinson's"."""
     if "d" in tail:
+        return True
+    if _note_abbreviation(value, "k" in tail):
         return True
     if "o" in tail:  # before an operation's name: its eponym, unless a given name opens it
         first = value.split()[0].split("-") if value.strip() else [""]

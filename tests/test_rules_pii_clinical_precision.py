@@ -104,3 +104,9 @@ def test_note_abbreviations_signs_and_headings_are_no_persons(text: str) -> None
 )
 def test_names_in_notes_are_still_persons(text: str, person: str) -> None:
     assert person in " ".join(_finds(text, "person"))
+
+
+def test_a_possessive_abbreviation_is_no_person() -> None:
+    # "Pt" (patient) before a relative: a possessive is judged by its word
+    assert _finds("Pt's family called at 1900, will return tomorrow.", "person") == []
+    assert "Karen" in " ".join(_finds("Karen's family called.", "person"))

@@ -162,7 +162,11 @@ def _word_ok(
         return False
     if title in engine.listed:
         return True
-    if low not in engine.words.common_words and len(word) >= 3:
+    # a possessive by its word: "Jo's family", not "Pt's family" (an abbreviation)
+    core = low[:-2] if low.endswith("'s") else low
+    if core != low and core[:1].upper() + core[1:] in engine.listed:
+        return True
+    if core not in engine.words.common_words and len(core) >= 3:
         return True
     if case is None or _case(word) != case:
         return False

@@ -77,7 +77,7 @@ FAKER_LOCALES = (  # noqa: SIM905
 FAKER_TEMPLATES = ["Please ship it to {A}.", "My address is {A}", "{A}", "Address:\n{A}\nThanks"]
 
 
-def faker_check(seed: int, per_locale: int = 20) -> None:
+def faker_check(seed: int, per_locale: int = 20, misses: int = 0) -> None:
     """Full-mask recall of Faker's addresses per locale (half of them on one line)."""
     import random
 
@@ -95,11 +95,13 @@ def faker_check(seed: int, per_locale: int = 20) -> None:
             pre, post = r.choice(FAKER_TEMPLATES).split("{A}")
             docs.append((pre + addr + post, [(len(pre), len(pre) + len(addr), "address")]))
             groups.append(loc)
-    rec, _, _, _ = evaluate(docs, predict(docs, "default"), groups)
+    rec, _, missed, _ = evaluate(docs, predict(docs, "default"), groups)
     cells = [f"{g} {rec[(g, 'address')][1] / rec[(g, 'address')][0]:.2f}" for g in FAKER_LOCALES]
     n, ok = rec[("ALL", "address")]
     print(f"== Faker addresses (dev only), seed {seed}: {ok / n:.3f} ({ok}/{n}) ==")
     print("  " + ", ".join(cells))
+    for m in missed[:misses]:
+        print("  miss", m)
 
 
 def main() -> None:
@@ -110,7 +112,7 @@ def main() -> None:
     ap.add_argument("--faker", type=int, metavar="SEED", help="also Faker's addresses (dev extra)")
     args = ap.parse_args()
     if args.faker is not None:
-        faker_check(args.faker)
+        faker_check(args.faker, misses=args.misses)
     dev = load_dev()
     docs = [(str(d["text"]), [tuple(s) for s in d["spans"]]) for d in dev]  # type: ignore[attr-defined]
     preds = predict(docs, "default")  # type: ignore[arg-type]

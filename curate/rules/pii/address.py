@@ -12,6 +12,7 @@ kept as text. Only pattern strings live here; the engine compiles them (``engine
 
 from __future__ import annotations
 
+import functools
 import re
 
 # letters of the scripts the name passes know (patterns.UPPER/LOWER): not \p{L}, whose
@@ -191,10 +192,40 @@ NOT_STREET = frozenset(
 UNIT_FIRST = frozenset(["flat", "apt", "apartment", "unit", "suite", "plot", "house"])
 
 
+@functools.cache
+def _common_words() -> frozenset[str]:
+    """Frequent lower-case words of contracts and clinical text, and words real text writes
+    lower-case (the name passes' lists): no town's name."""
+    from importlib import resources
+
+    words: set[str] = set()
+    for name in ("common_words.txt", "lower_words.txt"):
+        text = (resources.files("curate.rules") / "data" / name).read_text("utf-8")
+        words.update(w for w in text.splitlines() if w and not w.startswith("#"))
+    return frozenset(words)
+
+
+# a postcode before its town after a street's line: ", 575 43 Skuteč", "\n1000 Units"
+_TOWN_AFTER_POSTCODE = re.compile(
+    r"(?:,|\n)[ \t>]*(?:[A-Z]{1,2}-)?[0-9][0-9 -]{1,8}(?:[A-Z]{2})?[ \t]+([^\n,0-9]+)"
+)
+
+
+def _is_word(word: str) -> bool:
+    low = word.lower().strip(".")
+    common = _common_words() | NOT_STREET  # ("Units": a part of a building)
+    return low in common or (low.endswith("s") and low[:-1] in common)
+
+
 def street_ok(value: str) -> bool:
     """A find of the context detector names a street: not "Room 1605" or "Lot No. 19"; a
-    unit before its street is one in a block of lines or commas ("Flat 8, 26 Latel Drive")."""
+    unit before its street is one in a block of lines or commas ("Flat 8, 26 Latel Drive");
+    the words after a postcode are a town, not words of text ("Lasix 40, 1000 Units.": a
+    dose and a count, for the form without a street's word, address_intl.BLOCK_PLAIN)."""
     first = value.split(None, 1)[0].strip(".,:").lower() if value.strip() else ""
+    town = _TOWN_AFTER_POSTCODE.search(value)
+    if town is not None and all(_is_word(w) for w in town.group(1).split()):
+        return False
     if first in UNIT_FIRST and ("\n" in value or value.count(",") >= 2):
         return True
     return not (value[:1].isalpha() and first in NOT_STREET)
@@ -242,7 +273,7 @@ _NAMED_STREET = (
 # one or two words at the line's end ("calgary alberta"); a blank, a comma or a line break
 # (one blank line; a comma may open the line: "\n, CO\n Uruguay 64677") between them; else
 # the town on the unit's line ("Suite 019 CHARLEROI Victoria")
-_LOW_SEP = r"(?:,[ \t]*|[ \t]{1,3}|[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
+_LOW_SEP = r"(?:[ \t]{0,2},[ \t]*|[ \t]{1,3}|[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
 _LOW_END = (
     rf"(?:[0-9]{{3,6}}\b|{_POSTCODE}|nan\b"
     rf"|{COUNTRY_ANY_CASE}(?:{_S}\([^()\n]{{1,20}}\))?(?:,?{_S}[0-9]{{4,6}}\b)?)"

@@ -26,7 +26,8 @@ _L = _LU + _LL
 _S = r"[ \t]{1,3}"
 _S0 = r"[ \t]{0,3}"  # (not "{_S}?": a lazy {1,3})
 # between an address's lines: a comma or a line break (a quote's ">" after it)
-_SEP = r"(?:,[ \t]*|[ \t]*\r?\n[ \t>]*)"
+# (blanks before a comma too: "Puerta 7 , Toledo")
+_SEP = r"(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)"
 # a capitalised word of a name ("Malin", "Saint-Jean", "O'Neil", "KIRKCALDY")
 _NAME = rf"[{_LU}][{_L}'’]*(?:-[{_L}]+)*\.?"
 _PARTICLE = (
@@ -58,13 +59,18 @@ _AFTER_WORDS = (  # noqa: SIM905 (a paragraph of words reads better than a list)
     " stravenue stream summit throughway trace track trafficway tunnel turnpike underpass union"
     " unions valley valleys viaduct view views village villages ville vista wall well wells"
     " circuit laneway promenade retreat ramble nook subway cul-de-sac bank approach broadway"
+    # (AS 4590's and USPS's that were missing; India's district "zila")
+    " pass courtyard concourse fairway grange glade vale wynd strand pathway walkway driveway"
+    " boardwalk zila"
 ).split()
-_TYPE_AFTER = rf"(?i:{'|'.join(sorted(_AFTER_WORDS, key=lambda w: (-len(w), w)))})\b\.?"
+# (a plural too: "Aguilar Parkways", as USPS lists some)
+_TYPE_AFTER = rf"(?i:{'|'.join(sorted(_AFTER_WORDS, key=lambda w: (-len(w), w)))})s?\b\.?"
 # ... and the ones written after the name but before the number, as words of their own
 # (Hungarian, Czech, Danish, Finnish, German: "Kossuth Lajos utca 12.", "Grenå Allé 42")
 _MID_WORDS = (  # noqa: SIM905
     "utca út u. tér körút krt. köz sétány náměstí nám. třída nábřeží ulice allé vej gade"
-    " bulevardi katu tie kuja straße strasse str. weg allee platz gasse ring"
+    " bulevardi katu tie kuja polku väylä rinne kaari raitti straße strasse str. weg allee platz"
+    " gasse ring"
 ).split()
 _TYPE_MID = (
     rf"(?i:{'|'.join(re.escape(w) for w in sorted(_MID_WORDS, key=lambda w: (-len(w), w)))})"
@@ -80,8 +86,14 @@ _BEFORE_WORDS = (  # noqa: SIM905
     " lagoa parque chácara condomínio vale viaduto conjunto quadra setor rodovia ladeira beco"
     " vila ulica aleja plac osiedle rondo pasadizo prolongación viaducto stretto sítio"
     " loteamento"
+    # (Spain's INE types of way and Brazil's Correios' that were missing)
+    " acceso vial bajada subida senda aeroporto colônia distrito esplanada estação fazenda"
+    " jardim morro núcleo passarela pátio recanto residencial trevo vereda viela lago favela feira"
+    " campo"
+    # (Mexico's INEGI types of road that were missing)
+    " ampliación circunvalación continuación corredor peatonal"
 ).split()
-_BEFORE_ABBR = ["av.", "av", "avda.", "blvd.", "bd", "c/", "ul.", "al.", "pl.", "os.", "r."]
+_BEFORE_ABBR = ["av.", "av", "avda.", "blvd.", "bd", "c/", "c.", "ul.", "al.", "pl.", "os.", "r."]
 _TYPE_BEFORE = (
     rf"(?i:{'|'.join(sorted(_BEFORE_WORDS, key=lambda w: (-len(w), w)))}"
     rf"|{'|'.join(re.escape(w) for w in sorted(_BEFORE_ABBR, key=lambda w: (-len(w), w)))})"
@@ -92,15 +104,16 @@ _SUFFIX_WORDS = (  # noqa: SIM905
     "straße strasse str. weg gasse allee platz ring damm ufer chaussee steig pfad straat laan"
     " plein gracht kade singel dijk boulevard pad hof steeg dreef markt gatan vägen gränd torget"
     " stigen backen veien vegen gata gate gaten stien plassen vej gade allé alléen stræde torv"
-    " vænget parken katu tie kuja polku tori väylä rinne bulevardi utca útja"
+    " vænget parken katu tie kuja polku tori väylä rinne bulevardi utca útja baan lei"
 ).split()
 _SUFFIX = (
     rf"(?:{'|'.join(re.escape(w) for w in sorted(_SUFFIX_WORDS, key=lambda w: (-len(w), w)))})"
 )
 _STREET = (
     r"(?:"
-    # "68 Malin Gardens", "12, MG Road", "221B N Baker Street"
-    rf"{_N},?{_S}(?:[NSEW]{{1,2}}\.?{_S})?{_NAMES}{_S}{_TYPE_AFTER}"
+    # "68 Malin Gardens", "12, MG Road", "221B N Baker Street" ("86/579\nPathak Chowk": the
+    # number on a line of its own, as India's)
+    rf"{_N}(?:,?{_S}|{_SEP})(?:[NSEW]{{1,2}}\.?{_S})?{_NAMES}{_S}{_TYPE_AFTER}"
     # "12 bis, rue de la Paix", "3120, rue Sainte-Catherine"
     rf"|{_N}(?:{_S}(?:bis|ter))?,?{_S}{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES}"
     # "Calle Mayor, 5", "Via dei Fiorentini 17", "ul. Miła 12/4", "Avenida Moki No. 896"
@@ -129,7 +142,9 @@ _UNIT = (
     rf"|int|interno|appartamento|edif|depto|puerta|piso|piano|scala|#)\.?{_S0}"
     rf"#?[A-Za-z0-9]{{1,5}}(?:-[0-9]{{1,4}})?|[0-9]{{1,2}}[ºª.]{_S0}(?:[A-Za-z]{{1,4}}\.?)?"
     rf"|[A-H](?:{_S}[0-9]{{1,3}})?\b|[IVX]{{1,4}}/[0-9]{{1,3}}\.?|R/C|st\.|-{_S}(?i:bloco){_S}[A-Z]"
-    rf"|[0-9]{{1,2}}e{_S}étage))"
+    rf"|[0-9]{{1,2}}e{_S}étage"
+    # (Mexico's interior number after the street's: "Diagonal México 122 330")
+    rf"|[0-9]{{3}}\b))"
 )
 # a unit or a building's name on a line before the street ("Flat 8, ", "Unit 4\n", "Apt
 # 312-", "Rose House\n")
@@ -142,11 +157,14 @@ _BEFORE = (
     rf"|(?i:flat|apt|unit|suite)\.?{_S}[0-9]{{1,4}}[A-Za-z]?{_S})?"
 )
 # a town: "Vila-real", "Pont-à-Celles", "Neustadt/Nord", "Guardamar del Segura", "LYON"
-_TOWN_WORD = rf"[{_LU}][{_L}'’.]*(?:[-/][{_L}]+)*"
-_TOWN = rf"{_TOWN_WORD}(?:[ \t](?:{_TOWN_WORD}|{_PARTICLE}\b)){{0,3}}"
+_TOWN_WORD = rf"[{_LU}][{_L}'’.]*(?:[-/][{_L}'’]+)*"
+# (the particles of towns' names: "Bruck an der Leitha", "Gerasdorf bei Wien", "Kostelec nad
+# Labem", "Rožnov pod Radhoštěm", "Boulogne-sur-Mer" written apart)
+_TOWN_PARTICLE = rf"(?:{_PARTICLE}|an|am|im|bei|ob|nad|pod|na|u|sur|sous|lès|les|en|aan|op)\b"
+_TOWN = rf"{_TOWN_WORD}(?:[ \t](?:{_TOWN_WORD}|{_TOWN_PARTICLE})){{0,4}}"
 # a short line between the street and the postcode's: a district, a town, a county, a unit
 _MID = (
-    rf"(?:{_NAMES}|(?i:apt|apartment|suite|unit|flat|sala)\.?{_S}#?[0-9A-Za-z-]{{1,6}}"
+    rf"(?:{_NAMES}|(?i:apt|apartment|suite|unit|flat|sala|edif|depto|interior)\.?{_S}#?[0-9A-Za-z-]{{1,6}}"
     rf"|(?:Co|Col|Near|BP)\.?{_S}{_NAMES}|BP{_S}[0-9]{{2,5}}|[{_LU}][{_L}]*-(?:ku|shi|cho|gun)"
     # a town and its state's code before the postcode's own line: "Campinas - SP"
     rf"|{_TOWN}{_S}-{_S}[A-Z]{{2}}"
@@ -162,7 +180,7 @@ _ZIP_BEFORE = (
 )
 _UK = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}"
 _CA = r"[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9]"
-_IE = r"[AC-FHKNPRTV-Y][0-9]{2}[ \t][AC-FHKNPRTV-Y0-9]{4}"
+_IE = r"[AC-FHKNPRTV-Y][0-9]{2}[ \t]?[AC-FHKNPRTV-Y0-9]{4}\b"
 # the postcodes with letters, for patterns.py's blocks too
 POSTCODE_LETTERS = rf"(?:{_UK}|{_CA}|{_IE})"
 # postcodes written after the town: US "12345-6789", IN "411001" / "411 001", BR "01310-100",
@@ -173,10 +191,11 @@ _ZIP_AFTER = (
 )
 # the postcode's line: postcode and town, town and postcode (maybe a state's code, "(Québec)"
 # or "- SP" between), or a postcode alone; or a town and a country without one
-_REGION = rf"(?:{_S}(?:[A-Z]{{2,3}}|\([{_LU}][{_LL}]+\))|{_S0}-{_S}[A-Z]{{2}})"
+_REGION = rf"(?:{_S}(?:[A-Z]{{2,4}}|\([{_LU}][{_LL}]+\))|{_S0}-{_S}[A-Z]{{2}})"
 _ZIP_LINE = (
     # ("38020, Cloz (TN)", "82462819 Novais da Serra / AM", "7390DO\nBenningbroek")
-    rf"(?:{_ZIP_BEFORE}(?:,?{_S}|{_SEP}){_TOWN}(?:{_S}\([A-Z]{{2}}\)|{_S}[0-9]{{1,2}}\b"
+    # (a town may start with a particle: "78657975 da Cruz da Serra / RR")
+    rf"(?:{_ZIP_BEFORE}(?:,?{_S}|{_SEP})(?:(?:da|do|das|dos|de){_S})?{_TOWN}(?:{_S}\([A-Z]{{2}}\)|{_S}[0-9]{{1,2}}\b"
     rf"|{_S}/{_S}[A-Z]{{2}}\b)?"
     rf"|{_TOWN},?{_REGION}?(?:,?{_S}|{_S0}[-–]{_S0}){_ZIP_AFTER}"
     # (a postcode alone: one with letters or a hyphen, or digits that end their line, not
@@ -201,9 +220,10 @@ def _regions() -> str:
 _LAST = rf"(?:{_SEP}(?:{_regions()})\b)?(?:{_SEP}{COUNTRY})?"
 # a unit on its own before a street line (patterns.py's block of lines: "Unit 4, 12 Wattle
 # Crescent\nDUBBO NSW 2830")
+# (or a blank: Australia's "Unit 04 4 Jason Link", the street line starting with its number)
 UNIT_BEFORE = (
     r"(?:\b(?i:flat|apt|apartment|unit|suite)\.?[ \t]?[0-9]{1,4}[A-Za-z]?"
-    r"(?:,[ \t]*|[ \t]*\r?\n[ \t>]*))?"
+    r"(?:,[ \t]*|[ \t]*\r?\n[ \t>]*|[ \t]{1,3}))?"
 )
 # the town may come first (Hungarian letters: "1052 Budapest, Kossuth utca 12.", "Szeged\nKossuth
 # utca 12.\n6720"), the postcode then before it or after the street
@@ -216,12 +236,50 @@ _TOWN_FIRST = (
 # Two detectors in two passes, the town-first one before: one alternation of both overflowed
 # Rust's lazy DFA (PhysioNet notes: 0.98 s CPU for this pass, 0.28 s as two; the same finds on
 # both public sets and the address dev set, since a town-first block starts before its street)
-BLOCK_INTL_TOWN = rf"\b(?:{_TOWN_FIRST})"
+# (no "\b" before them but BLOCK_INTL_BEFORE: the engine's word boundary is ASCII's, and
+# none is before a capital beyond ASCII at a text's start: "Ängsvägen 74, ...", "Šůrova 35")
+BLOCK_INTL_BEFORE = rf"(?:^|[^0-9_{_L}'’-])"
+BLOCK_INTL_TOWN = rf"(?:{_TOWN_FIRST})"
+# a postcode before its town that is no year ("Version 2, 2019 Edition")
+_ZIP_NOT_YEAR = (
+    r"(?:[A-Z]{1,2}-)?(?:[0-9]{4}[ \t][A-Z]{2}|[0-9]{4}-[0-9]{3}|[0-9]{2}-[0-9]{3}"
+    r"|[0-9]{3}[ \t][0-9]{2}|[0-9]{5}-?[0-9]{3}|[0-9]{4}[A-Z]{2}|[0-9]{5}|(?:[02-9][0-9]|1[0-8])[0-9]{2})"
+)
 BLOCK_INTL_STREET = (
     # (a building's number may come before the street line: "638 2229 Wolmarans St", "760
     # Passauer Strasse 33")
-    rf"\b(?:{_BEFORE}(?:[0-9]{{1,6}}{_S})?{_STREET}{_UNIT}{{0,2}}"
-    rf"(?:(?:{_SEP}{_MID}){{0,2}}{_SEP}{_ZIP_LINE}{_LAST}|{_SEP}{_ZIP_BEFORE}(?m:$)))"
+    rf"(?:{_BEFORE}(?:[0-9]{{1,6}}{_S})?{_STREET}{_UNIT}{{0,2}}"
+    rf"(?:(?:{_SEP}{_MID}){{0,2}}{_SEP}{_ZIP_LINE}{_LAST}|{_SEP}{_ZIP_BEFORE}(?m:$)"
+    # (Ireland's Eircode after the street without a comma: "01 McElroe Street Y83 DXXD Dara
+    # Ville")
+    rf"|{_S}{_IE}(?:{_S}{_TOWN})?)"
+    # a street without a number, then the postcode and town: "rue Rey\n7091 Wicht",
+    # "chemin de Courvoisier, 8280 Polla", "Lagoa de Moura\nSanta Inês\n74911-862 Cassiano"
+    rf"|{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES}(?:{_SEP}{_MID})?{_SEP}"
+    rf"{_ZIP_NOT_YEAR}{_S}{_TOWN}(?:{_S}/{_S}[A-Z]{{2}}\b|{_S}\([A-Z]{{2}}\))?{_LAST})"
+)
+# A street without a street-type word, its number, then the postcode before the town: "Na
+# Šubě 865, 575 43 Skuteč", "Moemyra 4, 9960 Danielsjøen", "Kibertonova 153/39\n315 22
+# Rožnov pod Radhoštěm" (Czech, Slovak, Nordic streets are named so). Any words and a number
+# say nothing alone: the postcode's line after them (no year), words written in lower case
+# after a capital (not a note's "BP 120/80, 1200 Pts"), check "street" (not "Room 12, ...")
+# and the town ending its line or sentence (after: BLOCK_PLAIN_AFTER).
+_PLAIN = rf"[{_LU}][{_LL}][{_L}'’-]*"
+# (a type word before it in lower case, which the street-first pass after this one would have
+# taken: "aleja Majowa 18, 13-375 Śrem"; a Czech preposition: "U Mlýnského Rybníka 786")
+BLOCK_PLAIN = (
+    rf"(?:{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*|[{_LU}]{_S})?{_PLAIN}(?:{_S}(?:{_PLAIN}|{_PARTICLE})){{0,3}}{_S}{_N}{_SEP}{_ZIP_NOT_YEAR}{_S}"
+    rf"{_PLAIN}(?:[ \t](?:{_PLAIN}|{_TOWN_PARTICLE})){{0,3}}{_LAST}"
+)
+# (or a preposition: "..., Germany in March", "..., Switzerland within 30 days")
+BLOCK_PLAIN_AFTER = (
+    r"(?:$|[ \t]*(?:$|[\r\n,;!?)]|\.(?:$|\s))"
+    r"|[ \t]+(?:in|and|for|to|on|at|from|with|within|where|which|since|until|or|by)\b)"
+)
+# its texts: a number, a comma or a line break, a postcode, a blank and a capital
+BLOCK_PLAIN_GATE = (
+    r"[0-9][A-Za-z]{0,3}(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)(?:[A-Z]{1,2}-)?[0-9][0-9 -]{2,6}"
+    r"(?:[A-Z]{2})?[ \t][^ \t0-9a-z]"
 )
 # not the first digits of a longer number ("Lyon 2" is a district; "12345 678" a phone's)
 BLOCK_INTL_AFTER = r"(?:$|[^0-9])"
@@ -238,13 +296,21 @@ def _gate() -> str:
     # (not the two-letter ones but these: "ln," "pl," "sq," are in ordinary texts)
     after = [w for w in _AFTER_WORDS if len(w) > 2 or w in ("st", "rd", "dr")]
     # ("r. " after a blank: not "Mr. ", "Dr. ")
-    spaced = ["r.", "av"]
+    spaced = ["r.", "av"]  # (or at a text's start)
     return (
-        rf" (?:{alt(after)})[,\n]|(?:{alt([*_BEFORE_WORDS, 'bd', 'avda'])})[ \t.]"
-        rf"| (?:{alt(spaced)})[ \t]|(?:{alt([a for a in _BEFORE_ABBR if a not in spaced])})[ \t]"
+        rf" (?:{alt(after)})s?[,\n]"
+        # (a word's start before them, as in every form that reads them, and a blank after: not
+        # "abd " or "replace." in a clinical note, which let half of PhysioNet's notes through)
+        rf"|(?:^|[^a-z0-9_])(?:{alt([*_BEFORE_WORDS, 'bd', 'avda'])})[ \t]"
+        rf"|(?:^| )(?:{alt(spaced)})[ \t]"
+        rf"|(?:^|[^a-z0-9_])(?:{alt([a for a in _BEFORE_ABBR if a not in [*spaced, 'c.']])})[ \t]"
+        # (Spain's "C. de ...": "c. " alone is in many texts)
+        r"|(?:^| )c\. del? "
         rf"|(?:{alt([*_SUFFIX_WORDS, *_MID_WORDS])})[ \t]+[0-9]"
         r"|-(?:ku|shi|cho|gun)(?:,|[ \t]*\r?\n)|(?:house|plot|door) ?no|h\.no|flat [0-9]"
         r"|o\.? ?box [0-9]"
+        # (an Eircode after the street's word: "01 McElroe Street Y83 DXXD")
+        rf"| (?:{alt(after)})s? [ac-fhknprtv-y][0-9]{{2}}"
     )
 
 

@@ -33,9 +33,13 @@ from curate.rules.pii.address import (
 )
 from curate.rules.pii.address_intl import (
     BLOCK_INTL_AFTER,
+    BLOCK_INTL_BEFORE,
     BLOCK_INTL_GATE,
     BLOCK_INTL_STREET,
     BLOCK_INTL_TOWN,
+    BLOCK_PLAIN,
+    BLOCK_PLAIN_AFTER,
+    BLOCK_PLAIN_GATE,
     POSTCODE_LETTERS,
     UNIT_BEFORE,
 )
@@ -494,6 +498,17 @@ STATIC: dict[str, list[Detector]] = {
         ),
         # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
         Detector("address", MILITARY, gate=Gate(MILITARY_GATE)),
+        # a street without a street's word, then its postcode's line: "Na Šubě 865, 575 43
+        # Skuteč" (address_intl.py; in this pass, whose gates pass few texts: it starts at
+        # any capital, 4x the cost of the town-first pass it was in)
+        Detector(
+            "address",
+            BLOCK_PLAIN,
+            before=BLOCK_INTL_BEFORE,
+            after=BLOCK_PLAIN_AFTER,
+            check="street",
+            gate=Gate(BLOCK_PLAIN_GATE),
+        ),
     ],
     # a block in the world's national forms: street line, postcode line (address_intl.py): a
     # pass of its own before the context's, whose find would start at "address:" and win
@@ -501,10 +516,22 @@ STATIC: dict[str, list[Detector]] = {
     # ran on every text with a line break: 3 us/rec)
     # (its town-first form a pass of its own, before: together they overflowed the DFA)
     "address:world_town": [
-        Detector("address", BLOCK_INTL_TOWN, after=BLOCK_INTL_AFTER, gate=STREET_GATE),
+        Detector(
+            "address",
+            BLOCK_INTL_TOWN,
+            before=BLOCK_INTL_BEFORE,
+            after=BLOCK_INTL_AFTER,
+            gate=STREET_GATE,
+        ),
     ],
     "address:world": [
-        Detector("address", BLOCK_INTL_STREET, after=BLOCK_INTL_AFTER, gate=STREET_GATE),
+        Detector(
+            "address",
+            BLOCK_INTL_STREET,
+            before=BLOCK_INTL_BEFORE,
+            after=BLOCK_INTL_AFTER,
+            gate=STREET_GATE,
+        ),
     ],
     "address:block": [
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen

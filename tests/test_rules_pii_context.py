@@ -439,8 +439,9 @@ def test_clinical_years_with_an_apostrophe_are_still_dates() -> None:
             "The keys are with [PERSON] at the front desk.",
         ),
         (
+            # (two finds since the unseen names' slots: "to Petr", then "and Akifumi")
             "I forwarded it to Petr and Akifumi yesterday.",
-            "I forwarded it to [PERSON] yesterday.",
+            "I forwarded it to [PERSON] and [PERSON] yesterday.",
         ),
         ("Sorry for the wait. ^Kieran", "Sorry for the wait. ^[PERSON]"),
         # and not the products or firms that carry such a name

@@ -156,3 +156,47 @@ def test_words_after_a_name_label_stay(text: str) -> None:
 )
 def test_listed_names_with_accented_or_irish_neighbours(text: str, names: list[str]) -> None:
     assert found(DEFAULT, text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a name no list holds, where a person is named (engine._unseen_detectors)
+        ("Why is Vehbija so impulsive?", ["Vehbija"]),
+        ("The true gender of Akifumi has been under debate", ["Akifumi"]),
+        ("Seona is very reliable.", ["Seona"]),  # opening a sentence before a person's verb
+        ("Boix and Ajao were precision engineers.", ["Boix and Ajao"]),
+        ("I talked with Vehbija Smith yesterday", ["Vehbija Smith"]),  # a listed name beside
+    ],
+)
+def test_unseen_names_in_a_persons_place(text: str, names: list[str]) -> None:
+    assert found(DEFAULT, text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I use Xfinity and PowerPoint on my Chromebook with Everytime",  # brands, a typo
+        "Please contact Xfinity support. Comcast is bad",
+        "It was fine. This is ok. Kindle is broken",  # words, a product
+        "I was taking something called Lyrica.",  # a thing's name
+        "diagnosed with Lou Gehrig's disease",  # an eponym
+        "works with NASA and the Xbox team",  # capitals, a product
+        "I live in Gdańsk and work for Ferrari",  # a place, a brand
+    ],
+)
+def test_words_and_things_in_a_persons_place_stay(text: str) -> None:
+    assert found(DEFAULT, text) == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a foreign word or a brand that no shipped list holds is a name no list holds "
+    "to unseen_word: 'Bonjour' (foreign_words.txt lacks it), 'Allegro' (a shop), 'Merci' (a "
+    "rare given name of the big lists, so no foreign word there)",
+)
+@pytest.mark.parametrize(
+    "text", ["I work for Allegro", "Pouvez vous m'aider with Bonjour", "Oui, with Merci"]
+)
+def test_unlisted_foreign_words_and_brands_are_taken_for_names(text: str) -> None:
+    assert found(DEFAULT, text) == []

@@ -17,6 +17,7 @@ from curate.rules.pii.address import street_ok
 from curate.rules.pii.markers import CLOSE, KEEP, NOTE, _canon
 from curate.rules.pii.names import (
     _TITLE_RE,
+    PARTICLES,
     _case,
     _is_initial,
     _listed_span,
@@ -35,10 +36,14 @@ from curate.rules.pii.unseen import (
     plain_word,
     surname_evidence,
     unknown_name,
+    unseen_word,
 )
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
+
+
+_NOT_UNSEEN = PARTICLES | {"and"}  # "Boix and Carre": the names only
 
 
 def month_day_ok(text: str) -> bool:
@@ -241,6 +246,17 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
             "o" in tail and (len(parts) > 2 or parts[0] not in eng.words.first_names)
         )
         return wrap(value) if compound_ok(value, eng) and not eponym else value
+    if det.check == "unseen" and any(f in tail for f in "dowc"):
+        return value  # "Lou Gehrig's disease": an eponym, an org.'s name, a longer run or word
+    if det.check == "unseen":  # a capitalised word no list holds, where a name can be
+        tokens = [t for t in value.split() if not _is_initial(t) and t not in _NOT_UNSEEN]
+        # (a listed name beside one: "Duignan and McDonald", "with Vehbija Smith")
+        unseen = [unseen_word(t, eng) for t in tokens]
+        if not any(unseen) or not all(
+            u or t in eng.listed for t, u in zip(tokens, unseen, strict=True)
+        ):
+            return value
+        return wrap(value) + "".join(f"{NOTE}{t}{NOTE}" for t in tokens)
     if det.check == "listed":
         if "i" in tail and "v" not in tail and " " not in value and opener_word(value, eng):
             return value  # "North hold already third.": a word opening a sentence

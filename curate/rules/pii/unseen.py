@@ -16,7 +16,18 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
 
+# words after which a capitalised word is often a person's name (a preposition, a conjunction,
+# a verb of speaking, meeting or feeling; not "called": "a drug called Lyrica"), and the verbs
+# after one opening a sentence: the places of engine._unseen_detectors' candidates
+UNSEEN_SLOT = (
+    r"(?:is|was|of|to|at|by|with|from|and|or|but|nor|than|like|about|for|against|without"
+    r"|said|says|told|tell|asked|ask|met|meet|saw|see|heard|hear|thank|thanks"
+    r"|love|loves|loved|hate|hates|married|marry|visit|visited|remember|starring|featuring"
+    r"|dear|contacted|contact|emailed|texted|follow|followed|thought|whom)"
+)
+UNSEEN_VERBS = r"(?:is|was|has|had|said|says|will|would)"
 _CONTRACTED = frozenset(["m", "s", "d", "t", "re", "ve", "ll"])
+_GAELIC = re.compile(r"^(?:Mc|Mac|O['’]|D['’])(?=[A-Z])")
 _SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")
 
 
@@ -154,3 +165,32 @@ def surname_evidence(token: str, engine: PiiEngine) -> bool:
         return True  # "Mr. Obama": a word of the lexicon only as a name
     title = _title(word)
     return title in words.last_names or title in words.surname_words or more_name(word, engine)
+
+
+def unseen_word(token: str, engine: PiiEngine) -> bool:
+    """A capitalised word in a sentence's middle (or opening one before a person's verb) that
+    is a name no list holds: no English word nor a frequent foreign one (``unknown_name``),
+    no place (places.txt, countries), no brand (products.py), no listed name (the listed pass
+    had it), not in capitals ("NASA") nor joined words in camel case ("PowerPoint"):
+    "Why is Danuše so impulsive?", "The true gender of Akifumi has been"."""
+    from curate.rules.pii.places import towns
+    from curate.rules.pii.products import brands
+
+    word = token.strip(".,:;!?'’\"")
+    if word.endswith(("'s", "’s")):
+        word = word[:-2]
+    if len(word) < 3 or not word[:1].isupper() or word.isupper():
+        return False
+    for part in word.split("-"):
+        rest = _GAELIC.sub("", part)
+        if any(c.isupper() for c in rest[1:]):
+            return False  # "PowerPoint", "YouTube": a brand's camel case (not "McCaffrey")
+    low = word.lower()
+    words = engine.words
+    if word in engine.listed or low in words.foreign:
+        return False
+    if word in words.places or word in words.countries or word in towns():
+        return False
+    if word in brands(engine):
+        return False
+    return unknown_name(word, engine)

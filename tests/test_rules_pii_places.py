@@ -134,3 +134,20 @@ def test_a_place_first_word_opens_a_place(text: str) -> None:
 def test_a_place_first_word_after_a_given_name_is_a_surname() -> None:
     text = "Thanks to Sarah Lake for her help"
     assert redact(DEFAULT, text) == "Thanks to [PERSON] for her help"
+
+
+@pytest.mark.parametrize(
+    ("engine", "text", "expected"),
+    [
+        # a town before a US state's code without a comma, in an address's words
+        (DEFAULT, "He lives in Raleigh NC 27601.", "He lives in [ADDRESS]."),
+        (DEFAULT, "I live in Raleigh NC and work", "I live in [ADDRESS] and work"),
+        # elsewhere such a code may be a word: it stays text ("NC": a nasal cannula)
+        (CLINICAL, "transferred to Durham NC for rehab", "transferred to [ADDRESS] NC for rehab"),
+        (CLINICAL, "placed on NC 2L", "placed on NC 2L"),
+    ],
+)
+def test_a_town_before_a_state_code_without_a_comma(
+    engine: PiiEngine, text: str, expected: str
+) -> None:
+    assert redact(engine, text) == expected

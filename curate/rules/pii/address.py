@@ -299,8 +299,9 @@ UNIT_LINES_GATE = r"(?:apt|suite|Apt|Suite|APT|SUITE)\.?[ \t]+#?[0-9]"  # (a fol
 # year (19xx, 20xx: "in March 2023"), and the number ends its phrase ("in Texas 5000 people"
 # is none): a line's or sentence's end, a comma, or a preposition after it.
 TOWN_POSTCODE_BEFORE = r"\b(?i:in)[ \t]+"
+# (a US state's code between: "in Raleigh NC 27601")
 TOWN_POSTCODE = (
-    rf"{_TC}(?:{_S}(?:{_TC}|{_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}"
+    rf"{_TC}(?:{_S}(?:{_TC}|{_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}(?:[A-Z]{{2}}{_S})?"
     r"(?:[03-9][0-9]{3}|1[0-8][0-9]{2}|2[1-9][0-9]{2}|[0-9]{5}|[0-9]{4}-[0-9]{3})\b"
 )
 # the same with a postcode whose form says it is one (letters or a hyphen in it), whatever

@@ -93,8 +93,19 @@ def _codes_alone() -> str:
     return STATE_CODES_ALONE
 
 
-# (a state's code without a comma only where not_person.TOWN_STATE_CODE takes one: "Chicago IL")
-_REGION = rf"(?:,[ \t]*{_regions()}|[ \t]+(?:{_codes_alone()})\b)"
+def _codes() -> str:
+    from curate.rules.pii.not_person import STATE_CODES
+
+    return STATE_CODES
+
+
+# (a state's code without a comma where not_person.TOWN_STATE_CODE takes one: "Chicago IL";
+# any other code, which may be a word ("NC" is also a nasal cannula), is judged by
+# place_span: _BARE_CODE)
+_REGION = rf"(?:,[ \t]*{_regions()}|[ \t]+(?:{_codes_alone()})\b|[ \t]+(?:{_codes()})\b)"
+# a state's code without a comma that may be a word too ("to Durham NC" may be a nasal
+# cannula): a state only after words of an address ("lives in Raleigh NC"), else text
+_BARE_CODE = re.compile(rf"[ \t]+(?:{_codes()})")
 # a town after its preposition (maybe after a word of a journey or an address, or a time:
 # "train to", "lives in", "18:28 to"), maybe with a region after a comma ("in Leeds, UK")
 AFTER_PREP = rf"\b(?:(?:{_LEAD})[ \t]+)?(?i:{_PREP})[ \t]+{_NAMES}(?:{_REGION})?\b"
@@ -201,6 +212,11 @@ def place_span(
         return text if any(p in text for p in phrases) else names(text)
 
     state = region is not None and _US_STATE.match(region) is not None
+    if region is not None and not state and _BARE_CODE.fullmatch(region):
+        if (lead or "").lower() in ADDRESS_WORDS:
+            state = True  # "lives in Raleigh NC"
+        else:
+            region = None  # (its code stays text: the find ends at the town)
     start, n = 0, _town_at(words, 0, engine)
     if prep is None and not timed:  # before a place word or a region: the last town
         start, n = next(

@@ -53,6 +53,9 @@ def test_a_date_on_the_next_line_after_pain_is_still_a_date() -> None:
         # blood sugars after their label
         "BS 245 135 185 covered per SSI.",
         "fsbs 180, 210, 165 today",
+        "Pt turned q2h 0200-0400-0600.",
+        # a run of lab values with a decimal among them
+        "Chem 7: 140 4.0 105 25 20 1.0 110",
     ],
 )
 def test_clock_times_and_sugar_runs_are_no_phones(text: str) -> None:
@@ -65,6 +68,7 @@ def test_clock_times_and_sugar_runs_are_no_phones(text: str) -> None:
         ("Call the clinic on 9876 5432 if worse.", "9876 5432"),
         ("Phone (02) 9876 5432.", "(02) 9876 5432"),
         ("Pager 555-1212 for questions.", "555-1212"),
+        ("Appel au 01 23 45 67 89 demain.", "01 23 45 67 89"),
     ],
 )
 def test_phones_in_notes_are_still_phones(text: str, phone: str) -> None:

@@ -66,12 +66,22 @@ DATES: list[Detector] = [
     Detector("date", rf"\b(?i:{MONTH})\.?,?[ \t]+(?:(?i:of)[ \t]+)?\d{{4}}\b"),
     # a run of 24-hour clock times on the hour or half hour, not a phone: a dose's schedule
     # or the rounds of a chart ("Desmopressin 100 microg BD 0800 2000", "obs 0400 0800
-    # 1200"); given back as text in the date/phone pass, before the phones' detectors
+    # 1200", "turned q2h 0200-0400-0600"); given back as text in the date/phone pass, before
+    # the phones' detectors
     Detector(
         "date",
-        rf"{CLOCK}(?:[ \t]+{CLOCK})+",
+        rf"{CLOCK}(?:[ \t]+{CLOCK})+|{CLOCK}(?:-{CLOCK}){{2,}}",
         before=NUM_BEFORE,
         after=r"[ \t]*(?:$|[^0-9 \t])",
+        check="reject",
+    ),
+    # a run of lab values with a decimal among them, not a phone: "Chem 7: 140 4.0 105 25 20
+    # 1.0 110" (a phone's groups have no decimal point)
+    Detector(
+        "date",
+        r"(?:\d{1,3}[ \t]+)*\d{1,3}\.\d+(?:[ \t]+\d{1,3}(?:\.\d+)?)+",
+        before=NUM_BEFORE,
+        after=NUM_AFTER,
         check="reject",
     ),
     # a run of blood sugars after their label, not a phone: "BS 245 135 185 covered per SSI"

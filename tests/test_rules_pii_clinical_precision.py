@@ -88,6 +88,7 @@ def test_phones_in_notes_are_still_phones(text: str, phone: str) -> None:
         "Abdo soft, Murphy neg, no masses.",
         # a heading alone on its line, misspelt
         "No focal deficit.\n\nImpresson:\n1) Orthostatic hypotension",
+        "Gambling, spends a few hundred a week\n– Harms:  \n  • behind on credit card",
         # a word joined by a Unicode hyphen (U+2011)
         "Asked if she should just buy Ferro\u2011Grad from the chemist.",
     ],

@@ -429,6 +429,8 @@ _JOINED = re.compile(rb"\xe2\x80[\x90\x91][A-Za-z]")
 _SIGN_RESULT = re.compile(
     rb"[ \t]*(?:\+(?:ve)?(?=[ \t]*(?:[,;.)/]|\r?\n|\Z))|-ve|\xe2\x88\x92ve|neg|pos)(?![A-Za-z0-9])"
 )
+# a line's bullet before a find: "– Harms:" (a heading, with _HEADING_END)
+_BULLET_START = re.compile(rb"(?:^|\n)[ \t]*(?:[-*>]|\xe2\x80[\x93\xa2])[ \t]*\Z")
 # a heading's colon at the end of its line: "Impresson:" (a speaker's label says more after)
 _HEADING_END = re.compile(rb"[ \t]*:[ \t]*(?:\r?\n|\Z|" + re.escape(ROW.encode()) + rb")")
 # a lower-case word of two letters or more, near a find (before it, or the next word)
@@ -532,7 +534,7 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
         flags += "k"  # among lower-case words: a note in mixed case (see _note_abbreviation)
     if _SIGN_RESULT.match(rest):
         return _flag_bytes(flags + "d")  # "Hawkins +, Neer +", "Murphy neg": a sign's result
-    if flags.startswith("i") and _HEADING_END.match(rest):
+    if (flags.startswith("i") or _BULLET_START.search(before[-12:])) and _HEADING_END.match(rest):
         return _flag_bytes("x" + flags + "d")  # "Impresson:" alone on its line: a heading
     if m is not None and (m.end() or not rest):
         possessive, header, word = m.group("s", "h", "w")

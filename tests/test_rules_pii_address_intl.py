@@ -65,6 +65,13 @@ def test_a_block_of_a_national_form_is_masked_whole(text: str, expected: str) ->
         ("an office in Osaka 530-0001 opened", "an office in [ADDRESS] opened"),
         ("born in Crawley RH10 1AB last year", "born in [ADDRESS] last year"),
         ("bought in Windows 10-123 build", "bought in Windows 10-123 build"),
+        # towns' particles, India's six digits, Sweden's "NNN NN", a postcode of five or six
+        # digits running on into the sentence (not into a count's noun)
+        ("She studied in Horb am Neckar 72160 for years.", "She studied in [ADDRESS] for years."),
+        ("He grew up in Kungsbacka 434 30, then moved.", "He grew up in [ADDRESS], then moved."),
+        ("the office in Kota 324001 and the depot", "the office in [ADDRESS] and the depot"),
+        ("a branch in Aurich 26603 last spring.", "a branch in [ADDRESS] last spring."),
+        ("given in Lasix 40000 units", "given in Lasix 40000 units"),
     ],
 )
 def test_a_town_and_a_postcode_of_its_form_after_in(text: str, expected: str) -> None:

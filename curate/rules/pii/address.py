@@ -299,20 +299,31 @@ UNIT_LINES_GATE = r"(?:apt|suite|Apt|Suite|APT|SUITE)\.?[ \t]+#?[0-9]"  # (a fol
 # year (19xx, 20xx: "in March 2023"), and the number ends its phrase ("in Texas 5000 people"
 # is none): a line's or sentence's end, a comma, or a preposition after it.
 TOWN_POSTCODE_BEFORE = r"\b(?i:in)[ \t]+"
-# (a US state's code between: "in Raleigh NC 27601")
+# (a US state's code between: "in Raleigh NC 27601"; towns' particles: "Horb am Neckar",
+# "Moscavide e Portela", "Loon op Zand"; India's six digits, Sweden's "778 37")
+_TOWN_PARTICLE = rf"(?:{_PARTICLE}|e|y|am|an|im|bei|op|aan|nad|pod|sur|en)"
 TOWN_POSTCODE = (
-    rf"{_TC}(?:{_S}(?:{_TC}|{_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}(?:[A-Z]{{2}}{_S})?"
-    r"(?:[03-9][0-9]{3}|1[0-8][0-9]{2}|2[1-9][0-9]{2}|[0-9]{5}|[0-9]{4}-[0-9]{3})\b"
+    rf"{_TC}(?:{_S}(?:{_TC}|{_TOWN_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}(?:[A-Z]{{2}}{_S})?"
+    r"(?:[03-9][0-9]{3}|1[0-8][0-9]{2}|2[1-9][0-9]{2}|[0-9]{5,6}|[0-9]{4}-[0-9]{3}"
+    r"|[0-9]{3}[ \t][0-9]{2})\b"
 )
 # the same with a postcode whose form says it is one (letters or a hyphen in it), whatever
 # follows: "in Leiden 2311 EZ", "in Kraków 30-001", "in Lisboa 1000-001", "in Osaka 530-0001",
 # "in Campinas 13010-111", "in Crawley RH10 1AB", "in Toronto M5V 2T6"
 TOWN_POSTCODE_FORMED = (
-    rf"{_TC}(?:{_S}(?:{_TC}|{_PARTICLE}|[{_LU}]\b)){{0,3}},?{_S}"
+    rf"{_TC}(?:{_S}(?:{_TC}|{_TOWN_PARTICLE}|[{_LU}]\b)){{0,3}},?{_S}"
     r"(?:[0-9]{4}[ \t]?[A-Z]{2}|[0-9]{2}-[0-9]{3}|[0-9]{4}-[0-9]{3}|[0-9]{3}-[0-9]{4}"
     r"|[0-9]{5}-[0-9]{3}|[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}|[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9])\b"
 )
 TOWN_POSTCODE_FORMED_AFTER = r"(?:$|[^0-9A-Za-z-])"
+# a postcode of five or six digits (or Sweden's "778 37") may run on into the sentence ("in
+# Aurich 87178 last spring"), not into a count's noun: a plural or "people" ("in Texas
+# 50000 people", "in Lasix 40000 units")
+TOWN_POSTCODE_LONG = (
+    rf"{_TC}(?:{_S}(?:{_TC}|{_TOWN_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}"
+    r"(?:[0-9]{5,6}|[0-9]{3}[ \t][0-9]{2})\b"
+)
+TOWN_POSTCODE_LONG_AFTER = r"[ \t]+[a-z]*(?:[a-df-rt-z]|[^l]e|[^p]le|ss)\b"
 TOWN_POSTCODE_AFTER = (
     r"(?:$|[ \t]*(?:$|[\r\n,;!?)])|[.:](?:$|\s)"
     r"|[ \t]+(?:in|and|for|to|on|at|from|with|where|which|since|until|or)\b)"

@@ -89,6 +89,8 @@ def test_phones_in_notes_are_still_phones(text: str, phone: str) -> None:
         # a heading alone on its line, misspelt
         "No focal deficit.\n\nImpresson:\n1) Orthostatic hypotension",
         "Gambling, spends a few hundred a week\n– Harms:  \n  • behind on credit card",
+        # a device's noun in the find of a census name: "Blake Drain"
+        "A 19-French Blake Drain was placed in the left pelvis.",
         # a word joined by a Unicode hyphen (U+2011)
         "Asked if she should just buy Ferro\u2011Grad from the chemist.",
     ],
@@ -105,6 +107,7 @@ def test_note_abbreviations_signs_and_headings_are_no_persons(text: str) -> None
         # a mixed-case note writes a name in title case
         ("Spoke with Ida Smith at bedside.", "Ida Smith"),
         ("Discussed with Dr Hawkins, plan agreed.", "Hawkins"),
+        ("John Smith Clinic Nurse called.", "John Smith"),
     ],
 )
 def test_names_in_notes_are_still_persons(text: str, person: str) -> None:

@@ -646,6 +646,12 @@ def _listed_span(
     tokens = list(_TOKEN_RE.finditer(value))
     if len(tokens) > 1 and tokens[-1].group().lower() in engine.words.disease_words:
         return value
+    if (
+        len(tokens) > 1
+        and not runs_on  # "John Smith Clinic Nurse called": a person's role after
+        and tokens[-1].group().lower().encode() in engine.words.thing_bytes
+    ):
+        return value  # "a 19-French Blake Drain": a thing's noun in the find (_peek's "d")
     # "O'Cleary": an Irish "O'" before a listed surname (the listed pass's regex)
     listed = [_IRISH_O.sub("", t.group()) in engine.listed for t in tokens]
     if (

@@ -157,6 +157,9 @@ def test_the_dev_set_of_national_forms_keeps_its_floor() -> None:
         # towns' particles: "an der", "bei", "nad"
         ("Hauptstraße 5, 7563 Bruck an der Leitha", "[ADDRESS]"),
         ("Kostelní 12, 252 41 Kostelec nad Labem", "[ADDRESS]"),
+        # India's block without a street's word: a number, localities, the town and its PIN
+        ("17, Shanti Kunj, Jaipur 302001", "[ADDRESS]"),
+        ("House No. 5, Sector 21\nNear Ram Temple\nFaridabad-121001\nHaryana", "[ADDRESS]"),
     ],
 )
 def test_street_classes_without_the_old_forms_words(text: str, expected: str) -> None:
@@ -176,6 +179,7 @@ def test_street_classes_without_the_old_forms_words(text: str, expected: str) ->
         "Windows 10, 1200 Users.",
         "Apollo 13, 1995 Film",
         "Room 12, 1234 Main",
+        "Order 5, Total Amount 123456",
     ],
 )
 def test_a_street_without_its_word_needs_a_town(text: str) -> None:

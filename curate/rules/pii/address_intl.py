@@ -281,6 +281,16 @@ BLOCK_PLAIN_GATE = (
     r"[0-9][A-Za-z]{0,3}(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)(?:[A-Z]{1,2}-)?[0-9][0-9 -]{2,6}"
     r"(?:[A-Z]{2})?[ \t][^ \t0-9a-z]"
 )
+# India's block without a street's word: a house's number, a locality or two, the town and
+# its six-digit PIN ("52, Dada, Allahabad 423667", "92\nAurora\nAllahabad 339075",
+# "307, Gopal, Ichalkaranji-268599"); a PIN's first digit is 1-8
+# (a house's or plot's word before the number: "H.No. 237", "Plot No. 180"; a state after)
+BLOCK_PIN = (
+    rf"(?:(?:House|H\.|Plot|Door|Flat)(?:{_S0}No\.?)?{_S0})?{_N}{_SEP}(?:{_MID}{_SEP}){{1,3}}"
+    rf"{_TOWN}(?:{_S}|{_S0}-{_S0})[1-8][0-9]{{2}}[ \t]?[0-9]{{3}}\b{_LAST}"
+)
+# (its gate: a number, a comma or line break, a capital, later a PIN)
+BLOCK_PIN_GATE = r"[0-9](?:,[ \t]*|[ \t]*\r?\n[ \t>]*)[A-Z](?s:.)*[1-8][0-9]{2}[ \t]?[0-9]{3}"
 # not the first digits of a longer number ("Lyon 2" is a district; "12345 678" a phone's)
 BLOCK_INTL_AFTER = r"(?:$|[^0-9])"
 

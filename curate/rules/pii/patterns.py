@@ -39,6 +39,8 @@ from curate.rules.pii.address_intl import (
     BLOCK_INTL_GATE,
     BLOCK_INTL_STREET,
     BLOCK_INTL_TOWN,
+    BLOCK_PIN,
+    BLOCK_PIN_GATE,
     BLOCK_PLAIN,
     BLOCK_PLAIN_AFTER,
     BLOCK_PLAIN_GATE,
@@ -519,6 +521,14 @@ STATIC: dict[str, list[Detector]] = {
             after=BLOCK_PLAIN_AFTER,
             check="street",
             gate=Gate(BLOCK_PLAIN_GATE),
+        ),
+        # India's block without a street's word: "52, Dada, Allahabad 423667" (address_intl.py)
+        Detector(
+            "address",
+            BLOCK_PIN,
+            before=BLOCK_INTL_BEFORE,
+            after=BLOCK_INTL_AFTER,
+            gate=Gate(BLOCK_PIN_GATE),
         ),
     ],
     # a block in the world's national forms: street line, postcode line (address_intl.py): a

@@ -647,7 +647,8 @@ def _listed_span(
     if len(tokens) > 1 and tokens[-1].group().lower() in engine.words.disease_words:
         return value
     if (
-        len(tokens) > 1
+        engine.rules.lowercase_names  # notes (a product elsewhere: corpus.py's "Brehm Pay")
+        and len(tokens) > 1
         and not runs_on  # "John Smith Clinic Nurse called": a person's role after
         and tokens[-1].group().lower().encode() in engine.words.thing_bytes
     ):

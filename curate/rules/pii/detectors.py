@@ -44,6 +44,13 @@ if TYPE_CHECKING:
 
 
 _NOT_UNSEEN = PARTICLES | {"and"}  # "Boix and Carre": the names only
+_LONE_INITIAL = re.compile(r"[a-z][ \t]+(?=[A-Za-z])")
+_AND_NAME_RE = re.compile(r"([ \t]+and[ \t]+)(\S+)$")
+
+
+def _second_name(token: str, eng: PiiEngine) -> bool:
+    """After "Dr. Patel and": a listed name or one no list holds, not a word ("Nurse")."""
+    return _title_form(token) in eng.listed or unknown_name(token, eng)
 
 
 def month_day_ok(text: str) -> bool:
@@ -262,7 +269,24 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
             return value  # "North hold already third.": a word opening a sentence
         town = lambda v: town_text(v, eng, keep_values)  # noqa: E731
         return _listed_span(value, wrap, eng, town, runs_on="c" in tail)
+    if det.check in ("strong_title", "known"):  # "Dr. g lawson": a lower-case initial
+        title = _TITLE_RE.match(value) if det.check == "strong_title" else None
+        cut = title.end() if title is not None else 0
+        lone = _LONE_INITIAL.match(value, cut)
+        if lone is not None:
+            name = value[lone.end() :].split()[0]
+            if not _second_name(name, eng):
+                return value  # "Dr. a nurse"
+            end = lone.end() + len(name)  # the initial and one name: "g lawson| called"
+            return value[:cut] + wrap(value[cut:end]) + value[end:] + f"{NOTE}{name}{NOTE}"
     if det.check == "strong_title":  # the title is part of the value: keep it as text
+        second = _AND_NAME_RE.search(value)  # "Dr. Patel and Okonkwo": the title's too
+        if second is not None:
+            head = check(det, value[: second.start()], "", eng, keep_values)
+            name = second.group(2)
+            if head == value[: second.start()] or not _second_name(name, eng):
+                return head + value[second.start() :]
+            return head + second.group(1) + wrap(name) + f"{NOTE}{name}{NOTE}"
         title = _TITLE_RE.match(value)
         if title is None or _title_noun(title.group(), value[title.end() :], eng):
             return value

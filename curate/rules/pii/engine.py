@@ -78,7 +78,7 @@ from curate.rules.pii.patterns import (
 from curate.rules.pii.places import place_detectors
 from curate.rules.pii.resolve import _ScanState
 from curate.rules.pii.scan import Scan, _non_ascii
-from curate.rules.pii.unseen import UNSEEN_SLOT, UNSEEN_VERBS
+from curate.rules.pii.unseen import UNSEEN_SLOT
 
 # the capitals of Latin-1 and Latin Extended-A ("É", "Č", "Ł"): a name's first letter
 _ACCENTED_CAPS = "".join(
@@ -313,7 +313,10 @@ class PiiEngine:
         passes = [
             [
                 Detector(
-                    "person", rf"{STRONG_TITLE}{NAME}", check="strong_title", gate=STRONG_TITLE_GATE
+                    "person",
+                    rf"{STRONG_TITLE}{NAME}{_AND_NAME}",
+                    check="strong_title",
+                    gate=STRONG_TITLE_GATE,
                 )
             ],
             [
@@ -361,7 +364,8 @@ class PiiEngine:
             )
             passes.append([titled_name])
         if self.rules.lowercase_names:  # clinical notes: "DR. DISANGRO", "son bill", "J. Yi"
-            strong = rf"{STRONG_TITLE}{CASED_NAME}"
+            # (a lower-case initial first: "Dr. g lawson")
+            strong = rf"{STRONG_TITLE}(?:[a-z][ \t]+)?{CASED_NAME}(?:[ \t]+and[ \t]+{CASED_TOKEN})?"
             passes.append(
                 [Detector("person", strong, check="strong_title", gate=STRONG_TITLE_GATE)]
             )
@@ -459,11 +463,17 @@ class PiiEngine:
         )
         # lower-case transcripts: "hey , ms. hill", "i'm seeing mrs . peterson": after a title
         # any census name (given or family), which "known" checks
-        titled = r"\b(?:mr|mrs|ms|miss|dr)[ \t]*\.?[ \t]+"
+        titled = r"\b(?:mr|mrs|ms|miss|dr|Dr)[ \t]*\.?[ \t]+"
         return [
             Detector("person", NAME, before=strong, check="known"),
             Detector("person", lower, before=strong, check="known"),
-            Detector("person", rf"{ASCII_B}[a-z][a-z'’-]+{ASCII_B}", before=titled, check="known"),
+            # (an initial first: "Dr. g lawson")
+            Detector(
+                "person",
+                rf"{ASCII_B}(?:[a-z][ \t]+)?[a-z][a-z'’-]+{ASCII_B}",
+                before=titled,
+                check="known",
+            ),
             Detector("person", LOWER_NAME, before=NAME_GIVEN, check="name"),
         ]
 
@@ -686,13 +696,14 @@ def _gated_pass(marked: pl.Series, p: _Pass, keep_values: bool, hit: pl.Series) 
 def _unseen_detectors() -> list[Detector]:
     """A capitalised word that no other detector took, where a person is often named, checked
     in Python (unseen.unseen_word: no English word, place, brand or listed name): a name no
-    list holds. The places: after a word that governs a person ("Why is Danuše so
-    impulsive?", "gender of Akifumi", "said Leon to Akinwale"; not after "the", "my": things),
-    or opening a sentence before a person's verb ("Seona is very reliable"; four letters at
-    least and no "Th"/"Wh": "This is", "What was", "She has" are many finds, each a cost).
-    After any lower-case word they were 3.5 finds per generated ticket and a pass of their own
-    cost a fifth of the scan; a class before the words, not a word's edge, keeps Rust from a
-    prefilter on frequent literals ("to", "of": 2.4x as slow)."""
+    list holds. The places: after a word that governs a person ("Why is Vehbija so
+    impulsive?", "I met Akifumi"; unseen.UNSEEN_SLOT), and two such words joined by "and"
+    opening a sentence ("Boix and Ajao were"). Not a word opening a sentence before "is",
+    "has", "said": in generated tickets ("This is", "Cable is") that made the trailing pass
+    3x as costly, and in support tweets brands were subjects as often ("Cmerga is", "Presto
+    said"). After any lower-case word the candidates were 3.5 finds per generated ticket and
+    a pass of their own cost a fifth of the scan; a class before the words, not a word's
+    edge, keeps Rust from a prefilter on frequent literals (2.4x as slow)."""
     # (a word's edge; after a letter that is no ASCII, a blank or a stop: "Kovač.")
     end = r"(?:\b|$|[ \t.,;:!?)\"'’])"
     token = rf"(?:[{UPPER}]['’])?[{UPPER}][{LOWER}]{{2,}}(?:-[{UPPER}][{LOWER}]+)?"
@@ -701,15 +712,22 @@ def _unseen_detectors() -> list[Detector]:
     return [
         # (no context after: the check sees what follows, names._peek: "with Lou Gehrig's
         # disease" is an eponym's)
-        # (digits after it are the find's, which the check gives back: "is Dragonslayer99")
+        # (digits or capitals after it are the find's, which the check gives back: "is
+        # Dragonslayer99", "AllinfortheLaptop.com")
         Detector(
-            "person", rf"{name}[0-9_]*", before=rf"(?:^|[ \t,(]){UNSEEN_SLOT}[ \t]+", check="unseen"
+            "person",
+            rf"{name}[0-9A-Za-z_]*",
+            before=rf"(?:^|[ \t,(]){UNSEEN_SLOT}[ \t]+",
+            check="unseen",
         ),
-        Detector("person", first, SENTENCE_START, rf"[ \t]+{UNSEEN_VERBS}\b", "unseen"),
         # two names opening a sentence: "Boix and Carre were" (both checked, one find)
         Detector("person", rf"{first}[ \t]+and[ \t]+{token}", SENTENCE_START, end, "unseen"),
     ]
 
+
+# a second name after a strong title's: "Dr. Patel and Okonkwo" (the title covers both;
+# detectors.check gives back what is no name: "Dr. Patel and Nurse")
+_AND_NAME = rf"(?:[ \t]+and[ \t]+{NAME_TOKEN})?"
 
 _ENGINES: dict[str, PiiEngine] = {}
 

@@ -39,8 +39,14 @@ RECALL = {
     # surnames and surname endings in a list of names ("Šušulić, Bowman and White"); 0.857
     # (session 11) with the rare names of the big lists (make_names_big.py) in a list of
     # names and surnames that are terms after a given name ("Erika Bond"), tuned on a dev set
-    # of half A's texts with unseen names (bench/bench_pii_unseen.py), not on half B
-    ("presidio", "person"): (0.857, 0.92),
+    # of half A's texts with unseen names (bench/bench_pii_unseen.py), not on half B; 0.869
+    # (session 11, round 2) with names no list holds after a word that governs a person ("Why
+    # is Vehbija so", "with Farooq"), a name label in capitals ("NAME: JOHN SMITH"), accented
+    # and Irish neighbours of listed names ("Éléonore Smith", "O'Cleary") and a strong
+    # title's second name ("Dr. Patel and Okonkwo"): tuned on the dev set, half A and the real
+    # support texts' precision (a B figure of a discarded broader form was seen once while
+    # measuring, not tuned on: the form kept is narrower)
+    ("presidio", "person"): (0.869, 0.92),
     ("presidio", "phone"): (0.977, 0.97),  # 0.907 before country codes and longer groups
     ("presidio", "email"): (1.0, 0.97),
     ("presidio", "card"): (1.0, 0.97),

@@ -110,7 +110,7 @@ def _fully_masked(text: str, a: int, b: int, spans: list[tuple[int, int, str]]) 
 
 def test_the_dev_set_of_national_forms_keeps_its_floor() -> None:
     """Recall of whole blocks on 392 addresses of 28 national forms (0.14 before the block
-    form, 0.97 after); no negative of the set becomes an address by this module's forms."""
+    form, 0.97 after, 0.99 with the classes of session 11's round 2); no negative of the set becomes an address by this module's forms."""
     recs = [json.loads(x) for x in DEV.read_text("utf-8").splitlines() if x.strip()]
     scan = DEFAULT.scan(pl.Series([r["text"] for r in recs]), keep_values=True)
     n = ok = 0
@@ -120,7 +120,7 @@ def test_the_dev_set_of_national_forms_keeps_its_floor() -> None:
             if t == "address":
                 n += 1
                 ok += _fully_masked(r["text"], a, b, spans)
-    assert ok / n >= 0.94, (ok, n)
+    assert ok / n >= 0.98, (ok, n)
 
 
 @pytest.mark.parametrize(
@@ -157,6 +157,11 @@ def test_the_dev_set_of_national_forms_keeps_its_floor() -> None:
         # towns' particles: "an der", "bei", "nad"
         ("Hauptstraße 5, 7563 Bruck an der Leitha", "[ADDRESS]"),
         ("Kostelní 12, 252 41 Kostelec nad Labem", "[ADDRESS]"),
+        # a contract's block flattened to one line, blanks between its parts
+        (
+            "Notices: Acme S.p.A. Via Roma 12 20121 Milano (MI) Italy Attention: CEO",
+            "Notices: Acme S.p.A. [ADDRESS] Attention: CEO",
+        ),
         # India's block without a street's word: a number, localities, the town and its PIN
         ("17, Shanti Kunj, Jaipur 302001", "[ADDRESS]"),
         ("House No. 5, Sector 21\nNear Ram Temple\nFaridabad-121001\nHaryana", "[ADDRESS]"),

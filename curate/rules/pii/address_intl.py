@@ -252,7 +252,10 @@ BLOCK_INTL_STREET = (
     rf"(?:(?:{_SEP}{_MID}){{0,2}}{_SEP}{_ZIP_LINE}{_LAST}|{_SEP}{_ZIP_BEFORE}(?m:$)"
     # (Ireland's Eircode after the street without a comma: "01 McElroe Street Y83 DXXD Dara
     # Ville")
-    rf"|{_S}{_IE}(?:{_S}{_TOWN})?)"
+    rf"|{_S}{_IE}(?:{_S}{_TOWN})?"
+    # (a contract's block flattened to one line, blanks between: "Via Degli Artigiani 7 41036
+    # Medolla (MO) Italy", a postcode that is no year)
+    rf"|{_S}{_ZIP_NOT_YEAR}{_S}{_TOWN}(?:{_S}\([A-Z]{{2}}\))?(?:,?{_S}{COUNTRY})?)"
     # a street without a number, then the postcode and town: "rue Rey\n7091 Wicht",
     # "chemin de Courvoisier, 8280 Polla", "Lagoa de Moura\nSanta Inês\n74911-862 Cassiano"
     rf"|{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES}(?:{_SEP}{_MID})?{_SEP}"

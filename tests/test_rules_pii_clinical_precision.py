@@ -91,6 +91,9 @@ def test_phones_in_notes_are_still_phones(text: str, phone: str) -> None:
         "Gambling, spends a few hundred a week\n– Harms:  \n  • behind on credit card",
         # a device's noun in the find of a census name: "Blake Drain"
         "A 19-French Blake Drain was placed in the left pelvis.",
+        # a slash and a lower-case word: one of two alternatives of a kind
+        "NGT drainage Brown/green, 200cc.",
+        "Very anxious re Barrett’s/oesophageal Ca, has been googling.",
         # a word joined by a Unicode hyphen (U+2011)
         "Asked if she should just buy Ferro\u2011Grad from the chemist.",
     ],
@@ -108,6 +111,7 @@ def test_note_abbreviations_signs_and_headings_are_no_persons(text: str) -> None
         ("Spoke with Ida Smith at bedside.", "Ida Smith"),
         ("Discussed with Dr Hawkins, plan agreed.", "Hawkins"),
         ("John Smith Clinic Nurse called.", "John Smith"),
+        ("Covering for Dr Smith/Jones this week.", "Smith"),
     ],
 )
 def test_names_in_notes_are_still_persons(text: str, person: str) -> None:

@@ -413,7 +413,16 @@ _PROCEDURE_ENDINGS = (b"pexy", b"ectomy", b"otomy", b"ostomy", b"plasty", b"plic
 # of "s", "d" (not "h": "around"); and the lead bytes of UTF-8 letters (Latin-1 to Cyrillic,
 # Latin Extended Additional): a find that ends inside a word ("Arnold|ão": ASCII's \b) is text
 _PEEK_FIRST = frozenset(
-    [b" ", b"\t", b"'", "’".encode()[:1], *(bytes([b]) for b in range(0xC3, 0xD4)), b"\xe1", b":"]
+    [
+        b" ",
+        b"\t",
+        b"'",
+        "’".encode()[:1],
+        *(bytes([b]) for b in range(0xC3, 0xD4)),
+        b"\xe1",
+        b":",
+        b"/",
+    ]
 )  # (":" a heading's colon: "Impresson:", _HEADING_END)
 _ROW_BYTES = ROW.encode()
 # a person's verb after a word opening a sentence: "Brown was seen by" (a name), not "North
@@ -431,6 +440,9 @@ _SIGN_RESULT = re.compile(
 )
 # a line's bullet before a find: "– Harms:" (a heading, with _HEADING_END)
 _BULLET_START = re.compile(rb"(?:^|\n)[ \t]*(?:[-*>]|\xe2\x80[\x93\xa2])[ \t]*\Z")
+# a slash and a lower-case word after a find: one of two alternatives of a kind, a colour
+# or a condition ("Brown/green", "Barrett’s/oesophageal"), not a person ("Smith/Jones")
+_SLASH_WORD = re.compile(rb"(?:'s|\xe2\x80\x99s)?/[a-z]{3,}")
 # a heading's colon at the end of its line: "Impresson:" (a speaker's label says more after)
 _HEADING_END = re.compile(rb"[ \t]*:[ \t]*(?:\r?\n|\Z|" + re.escape(ROW.encode()) + rb")")
 # a lower-case word of two letters or more, near a find (before it, or the next word)
@@ -532,6 +544,8 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     flags = "i" if _sentence_start(before) else ""
     if _LOWER_WORD.search(before[-24:]) or _LOWER_WORD.match(rest):
         flags += "k"  # among lower-case words: a note in mixed case (see _note_abbreviation)
+    if _SLASH_WORD.match(rest):
+        return _flag_bytes(flags + "d")  # "Brown/green stool", "Barrett’s/oesophageal Ca"
     if _SIGN_RESULT.match(rest):
         return _flag_bytes(flags + "d")  # "Hawkins +, Neer +", "Murphy neg": a sign's result
     if (flags.startswith("i") or _BULLET_START.search(before[-12:])) and _HEADING_END.match(rest):

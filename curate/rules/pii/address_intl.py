@@ -240,6 +240,9 @@ _TOWN_FIRST = (
 # none is before a capital beyond ASCII at a text's start: "Ängsvägen 74, ...", "Šůrova 35")
 BLOCK_INTL_BEFORE = rf"(?:^|[^0-9_{_L}'’-])"
 BLOCK_INTL_TOWN = rf"(?:{_TOWN_FIRST})"
+# (one word, or two joined by particles: "Bruck an der Leitha"; a label may follow: "Attn.")
+_OLT_WORD = rf"[{_LU}][{_L}'’]*(?:-[{_L}'’]+)*"
+_ONE_LINE_TOWN = rf"{_OLT_WORD}(?:(?:[ \t]{_TOWN_PARTICLE}){{1,2}}[ \t]{_OLT_WORD})?\b"
 # a postcode before its town that is no year ("Version 2, 2019 Edition")
 _ZIP_NOT_YEAR = (
     r"(?:[A-Z]{1,2}-)?(?:[0-9]{4}[ \t][A-Z]{2}|[0-9]{4}-[0-9]{3}|[0-9]{2}-[0-9]{3}"
@@ -255,7 +258,8 @@ BLOCK_INTL_STREET = (
     rf"|{_S}{_IE}(?:{_S}{_TOWN})?"
     # (a contract's block flattened to one line, blanks between: "Via Degli Artigiani 7 41036
     # Medolla (MO) Italy", a postcode that is no year)
-    rf"|{_S}{_ZIP_NOT_YEAR}{_S}{_TOWN}(?:{_S}\([A-Z]{{2}}\))?(?:,?{_S}{COUNTRY})?)"
+    # (its town of words without a full stop: not "92150 Suresnes Attn. Thibault De Tersant")
+    rf"|{_S}{_ZIP_NOT_YEAR}{_S}{_ONE_LINE_TOWN}(?:{_S}\([A-Z]{{2}}\))?(?:,?{_S}{COUNTRY})?)"
     # a street without a number, then the postcode and town: "rue Rey\n7091 Wicht",
     # "chemin de Courvoisier, 8280 Polla", "Lagoa de Moura\nSanta Inês\n74911-862 Cassiano"
     rf"|{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES}(?:{_SEP}{_MID})?{_SEP}"

@@ -240,9 +240,6 @@ _TOWN_FIRST = (
 # none is before a capital beyond ASCII at a text's start: "Ängsvägen 74, ...", "Šůrova 35")
 BLOCK_INTL_BEFORE = rf"(?:^|[^0-9_{_L}'’-])"
 BLOCK_INTL_TOWN = rf"(?:{_TOWN_FIRST})"
-# (one word, or two joined by particles: "Bruck an der Leitha"; a label may follow: "Attn.")
-_OLT_WORD = rf"[{_LU}][{_L}'’]*(?:-[{_L}'’]+)*"
-_ONE_LINE_TOWN = rf"{_OLT_WORD}(?:(?:[ \t]{_TOWN_PARTICLE}){{1,2}}[ \t]{_OLT_WORD})?\b"
 # a postcode before its town that is no year ("Version 2, 2019 Edition")
 _ZIP_NOT_YEAR = (
     r"(?:[A-Z]{1,2}-)?(?:[0-9]{4}[ \t][A-Z]{2}|[0-9]{4}-[0-9]{3}|[0-9]{2}-[0-9]{3}"
@@ -255,11 +252,7 @@ BLOCK_INTL_STREET = (
     rf"(?:(?:{_SEP}{_MID}){{0,2}}{_SEP}{_ZIP_LINE}{_LAST}|{_SEP}{_ZIP_BEFORE}(?m:$)"
     # (Ireland's Eircode after the street without a comma: "01 McElroe Street Y83 DXXD Dara
     # Ville")
-    rf"|{_S}{_IE}(?:{_S}{_TOWN})?"
-    # (a contract's block flattened to one line, blanks between: "Via Degli Artigiani 7 41036
-    # Medolla (MO) Italy", a postcode that is no year)
-    # (its town of words without a full stop: not "92150 Suresnes Attn. Thibault De Tersant")
-    rf"|{_S}{_ZIP_NOT_YEAR}{_S}{_ONE_LINE_TOWN}(?:{_S}\([A-Z]{{2}}\))?(?:,?{_S}{COUNTRY})?)"
+    rf"|{_S}{_IE}(?:{_S}{_TOWN})?)"
     # a street without a number, then the postcode and town: "rue Rey\n7091 Wicht",
     # "chemin de Courvoisier, 8280 Polla", "Lagoa de Moura\nSanta Inês\n74911-862 Cassiano"
     rf"|{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES}(?:{_SEP}{_MID})?{_SEP}"
@@ -284,9 +277,12 @@ BLOCK_PLAIN_AFTER = (
     r"|[ \t]+(?:in|and|for|to|on|at|from|with|within|where|which|since|until|or|by)\b)"
 )
 # its texts: a number, a comma or a line break, a postcode, a blank and a capital
+# (a letter before the number, the town's second letter no capital: a note's "at 2100, 0500
+# HR" is none)
 BLOCK_PLAIN_GATE = (
-    r"[0-9][A-Za-z]{0,3}(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)(?:[A-Z]{1,2}-)?[0-9][0-9 -]{2,6}"
-    r"(?:[A-Z]{2})?[ \t][^ \t0-9a-z]"
+    r"(?:[^\W\d_]|['’.-])[ \t]{1,3}(?:[0-9][0-9A-Za-z/-]*|S/N)"
+    r"(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)(?:[A-Z]{1,2}-)?[0-9][0-9 -]{2,6}"
+    r"(?:[A-Z]{2})?[ \t][^ \t0-9a-z][^ \t0-9A-Z]"
 )
 # India's block without a street's word: a house's number, a locality or two, the town and
 # its six-digit PIN ("52, Dada, Allahabad 423667", "92\nAurora\nAllahabad 339075",

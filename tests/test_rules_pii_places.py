@@ -145,6 +145,9 @@ def test_a_place_first_word_after_a_given_name_is_a_surname() -> None:
         # elsewhere such a code may be a word: it stays text ("NC": a nasal cannula)
         (CLINICAL, "transferred to Durham NC for rehab", "transferred to [ADDRESS] NC for rehab"),
         (CLINICAL, "placed on NC 2L", "placed on NC 2L"),
+        # no preposition, no address word: a diagnosis ("Colon CA": colon cancer), not a town
+        (CLINICAL, "PMH: HTN, Colon CA, DM2.", "PMH: HTN, Colon CA, DM2."),
+        (DEFAULT, "PMH: HTN, Colon CA, DM2.", "PMH: HTN, Colon CA, DM2."),
     ],
 )
 def test_a_town_before_a_state_code_without_a_comma(

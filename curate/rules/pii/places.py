@@ -215,6 +215,8 @@ def place_span(
     if region is not None and not state and _BARE_CODE.fullmatch(region):
         if (lead or "").lower() in ADDRESS_WORDS:
             state = True  # "lives in Raleigh NC"
+        elif prep is None and not timed:  # "HTN, Colon CA": a diagnosis, no town
+            return value[:at] + rest(value[at:])
         else:
             region = None  # (its code stays text: the find ends at the town)
     start, n = 0, _town_at(words, 0, engine)

@@ -122,3 +122,25 @@ def test_a_possessive_abbreviation_is_no_person() -> None:
     # "Pt" (patient) before a relative: a possessive is judged by its word
     assert _finds("Pt's family called at 1900, will return tomorrow.", "person") == []
     assert "Karen" in " ".join(_finds("Karen's family called.", "person"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A Bard-Parker scalpel and a Fisher knife were used.",
+        "Sullivan Nicolaides Pathology reported it",
+        "A Keyes punch biopsy was taken.",
+    ],
+)
+def test_instruments_and_labs_named_for_people_are_no_persons(text: str) -> None:
+    """An instrument or a lab named for its maker (session 11's clinical export)."""
+    for pack in ("clinical", "default"):
+        engine = PiiEngine(load_rule_pack(pack).pii)
+        out = engine.scan(pl.Series([text]), np.arange(1), keep_values=False).placeholders()
+        assert out.to_list() == [text]
+
+
+def test_a_surname_that_names_a_care_home_is_still_a_person() -> None:
+    engine = PiiEngine(load_rule_pack("clinical").pii)
+    out = engine.scan(pl.Series(["Jane Manor called"]), np.arange(1), keep_values=False)
+    assert out.placeholders().to_list() == ["[PERSON] called"]

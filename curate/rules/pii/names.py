@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from curate.rules.pii.markers import _BRACKET_RE, CLOSE, NOTE, ROW
-from curate.rules.pii.patterns import SPEAKERS
+from curate.rules.pii.name_contexts import SPEAKERS
 from curate.rules.pii.places import place_span, prefixed_place
 from curate.rules.pii.products import after_brand
 from curate.rules.pii.words import Words

@@ -1,0 +1,175 @@
+"""The words around a person's name that the name detectors look for: titles, relatives and
+roles, speakers' labels, greetings, verbs and the contexts after a name (split out of
+``patterns.py``, which holds the candidates' own shapes and the other types' detectors)."""
+
+from __future__ import annotations
+
+from curate.rules.pii.detector import ASCII_B, Gate
+from curate.rules.pii.patterns import LOWER, NAME_TOKEN
+
+TITLES = (
+    r"(?i:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord|rabbi"
+    r"|reverend|pastor|imam)"
+)
+# titles after which a common word is still a name ("Dr. Small"), when written in the same
+# case as the title; not Mr/Ms, which are also mitral regurgitation and mental status in notes
+STRONG_TITLE = r"\b(?i:dr|drs|doctor|prof|professor|rabbi|reverend|pastor|imam)(?:\.[ \t]*|[ \t]+)"
+# the title and the "." or blank after it: "dr" alone is in "address" and "drive"
+TITLE_GATE = Gate(
+    r"(?:drs?|doctor|mrs?|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord|rabbi"
+    r"|reverend|pastor|imam)[. \t]",
+    fold=True,
+)
+STRONG_TITLE_GATE = Gate(
+    r"(?:drs?|doctor|prof(?:essor)?|rabbi|reverend|pastor|imam)[. \t]", fold=True
+)
+RELATIVES = (
+    r"(?i:son|daughter|wife|husband|sister|brother|mother|father|mom|dad|niece|nephew|aunt|uncle"
+    r"|grand[ -]?(?:son|daughter|mother|father)|(?:son|daughter|sister|brother|mother|father)"
+    r"-in-law|cousin|fiance|fiancee|partner|friend|neighbor|neighbour|boyfriend|girlfriend"
+    r"|dtr|dau|sis|bro|hubby|caregiver|step(?:son|daughter|mother|father)|kid|child|baby)\b"
+)
+ROLES = (
+    r"(?:NP|RN|PA|LPN|RRT|CNA|MD|(?i:nurse|attending|resident|intern|fellow|surgeon"
+    r"|physician|caseworker|case manager|social worker|chaplain|house officer|house staff"
+    r"|therapist|pharmacist|technician|tech|dietitian|nutritionist))"
+)
+# Labels of speakers' turns in dialogues and transcripts, and of roles in a header: after
+# "Patient:" comes a name in a header ("Patient: Smith, John") but a turn in a dialogue
+# ("Patient: That's right."). Check "name" tells them apart by what is around (_peek).
+SPEAKERS = (
+    "Patient|Customer|Client|Physician|Doctor|Nurse|Provider|Agent|Attending|Resident|Caller"
+    "|Employee|Member|Parent|Guardian"
+)
+# Context that introduces a person's name; the name must pass the checks in _name_span.
+NAME_CONTEXTS = [
+    # fields: "Name:", "From:", "Patient name:", and speakers' labels (see SPEAKERS)
+    r"(?:^|\n)[ \t>]*(?:Name|Contact|From|To|Cc|Attn|Signed|Author|Guarantor|Emergency contact"
+    rf"|Next of kin|Insured|Subscriber|Owner|{SPEAKERS})(?:[ \t]+(?i:name))?[ \t]*:[ \t]*",
+    r"(?:^|\n)[ \t>]*(?i:first|last|full|given|family|middle|maiden|sur)[ \t]*name[ \t]*:[ \t]*",
+    r"\b(?:Dear|Hi|Hello|Hey|Thanks|Thank you|Thx|Attn:?|Attention:?|Congratulations)[ \t,]+",
+    # a vocative closing a thanks or an apology: "Thank you for the feedback, Faith, we will"
+    r"\b(?:Thanks|Thank you|Sorry)[ \t]+(?:for|about)[ \t]+[^.!?\n,]*,[ \t]+",
+    r"\b(?i:my name is|my name's|this is|i am|i'm|call me|named(?: him| her)?|called|signed by|seen by"
+    r"|referred by|says|said|asked|replied|wrote|told|according to|starring|featuring|married"
+    r"|(?:first|last|maiden|middle|full|sur) ?name is|name on the account is)[ \t]+"
+    rf"(?:{TITLES}\.?[ \t]*)?",
+    # "spoke with", "spoken extensively with", "follow up with"
+    r"\b(?i:(?:spoke|spoken|speak|speaking|talk|talked|talking|met|meet|meeting|follow(?:ed)? up"
+    r"|consulted|conferred|checked)(?:[ \t]+[A-Za-z]+ly)?[ \t]+(?:with|to))[ \t]+",
+    # "song by X", "Directed By: X"
+    r"\b(?i:(?:directed|written|produced|performed|sung|composed|arranged|created|painted"
+    r"|designed|founded|invented|illustrated|edited|translated|narrated|hosted|presented|signed"
+    r"|approved|authored|recorded|released|song|songs|novel|book|album|film|movie|poem|play"
+    r"|painting|track|article|story|lyrics|version|not)[ \t]+by)[ \t]*:?[ \t]*",
+    r"[\"”][ \t]+(?i:by)[ \t]+",
+    # "What's your name? X", "name on the account? User: X", "it's under X"
+    r"\b(?i:name)\b[^?\n]{0,25}\?[ \t]*(?:(?i:user|customer|client|caller)[ \t]*:[ \t]*)?",
+    r"\b(?i:it'?s under|under the name(?: of)?|under (?:my|his|her|their|our) [A-Za-z]+'s name"
+    r"|in the name of|(?:change|changed|update|updated) (?:it|the name|my name) to"
+    r"|(?:assistant|secretary|deputy|successor|tribute|married|engaged) to)[ \t]+",
+    # occupations before a name: "Producer X", "songwriter X", "tennis player X"
+    r"\b(?i:producer|songwriter|singer|player|actor|actress|author|writer|director|composer"
+    r"|artist|musician|poet|novelist|journalist|reporter|senator|governor|mayor|minister|president"
+    r"|ceo|founder|co-founder|chairman|chairwoman|judge|detective|coach|captain|sergeant"
+    r"|lieutenant|colonel|ex-[A-Za-z]+)[ \t]+",
+    r"\b(?i:regards|thanks|thank you|sincerely|cheers|best|best wishes|yours truly|cordially)"
+    r"[ \t]*[,!.]?[ \t]*\r?\n[ \t]*",
+    rf"\b(?:my|her|his|their|your|the|pt'?s|patient'?s)[ \t]+{RELATIVES}[ \t,]+",
+    rf"\b{RELATIVES}[ \t]*(?:[,:]|-+)[ \t]*",
+    rf"\b{ROLES}[ \t]+",
+    r"\b(?i:contact(?: person)?|caller|proxy)[ \t]*[:-]?[ \t]*",
+]
+# clinical notes: upper- and lower-case names after strong contexts ("DR. DISANGRO", "son bill")
+CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, artery, ...
+    # (an arrow or equals sign after the relative: "DAUGHTER->KRISSY", "SON=JIM")
+    rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*"
+    r"(?:[,:=]|-+>?)?[ \t]*",
+    r"\b(?i:nurse|attending|resident|fellow|caseworker|case manager|social worker|chaplain"
+    r"|house officer|house staff|therapist|pharmacist|dietitian)[ \t]+"
+    # a nurse's or house officer's credential before a census given name: "RN KAREN", "per
+    # HO Domenico" (check "known": a given name in lower or upper case; not NP, nasal prongs)
+    r"|\b(?:RN|rn|HO)[ \t]+",
+    r"\b(?i:(?:spoke|spoken|speak|talk|talked|met|meet|discussed|follow(?:ed)? up)"
+    r"(?:[ \t]+[A-Za-z]+ly)?[ \t]+with|my name is|call me|contact(?: person)?:?)[ \t]+",
+]
+# where a person gives a name, any word not a common one is a name, in lower case too:
+# "my name is vitoria", "people call me višeslav", "her maiden name is nyberg" (check "name")
+NAME_GIVEN = (
+    r"\b(?i:my[ \t]+name[ \t]+is|my[ \t]+name's|call[ \t]+me"
+    r"|(?:first|last|maiden|middle|full|sur|given|family)[ \t]?name[ \t]+is)[ \t]+"
+)
+# a person's role in apposition: "Hijacinta Godina, the Technical writer, said" (a noun of a
+# person's trade last: "-er", "-ist", "-ant"; "Microsoft Word, the text editor," has a word)
+APPOSITION_AFTER = (
+    r"[ \t]*,[ \t]+(?:the|a|an|our|my|his|her|their)[ \t]+(?:[A-Za-z-]+[ \t]+){0,3}"
+    r"[A-Za-z-]+(?:er|or|ist|ian|ant|ent|ee|man|woman|person|nurse|chef|coach|clerk|agent"
+    r"|analyst|architect|specialist|technician|assistant|planner|surgeon),"
+)
+# a verb with two objects, the first a person: "had given Hakuba his address", "told Ana her"
+GIVEN_TO = r"\b(?:given|gave|handed|showed|shown|sent|told|offered|promised|lent)[ \t]+"
+LOWER_NAME = rf"[{LOWER}][{LOWER}'’-]+(?:[ \t]+[{LOWER}][{LOWER}'’-]+)?"
+# chats and dialogues in lower case: "hi diane", "[doctor] hello larry", "this is diana btw";
+# a lower-case word here must be a census first name (check "known")
+GREETING_CASED = (
+    r"\b(?i:hi|hello|hey|dear|morning|afternoon|evening|thanks|thank you|bye|goodbye|this is|i am|i'm"
+    r"|it's)[ \t,]+"
+)
+# a note's header: "SMITH, JOHN", "O'BRIEN, MARY K" at the start of a line
+CAPS_LAST_FIRST = r"[A-Z]{2,}(?:['-][A-Z]+)?,[ \t]*[A-Z]{2,}(?:[ \t]+[A-Z]\b\.?)?\b"
+# After a name: the verb of a person at the start of a sentence ("Enrico shouted at"), a
+# possessive of a personal noun ("Asya's kid"), a role ("as a beneficiary", "(son)"), "family".
+PERSON_VERBS = (  # not "said"/"thinks"/"told": companies do those in support tickets
+    r"(?:shouted|yelled|whispered|lives|lived|spent[ \t]+(?:a|an|the|\d+)|was born|is from|died"
+    r"|will be (?:talking|speaking|presenting)|is the keynote|began[ \t]+[a-z]+ing)"
+)
+PERSONAL_NOUNS = (
+    r"(?:address|phone|number|e-?mail|account|birthday|house|home|car|kid|kids|child|children|son"
+    r"|daughter|wife|husband|mom|dad|mother|father|brother|sister|family|friend|boss|lawyer"
+    r"|death|funeral|killers?|murder|wedding|parents|grave|office)"
+)
+SENTENCE_START = r"(?:^|\n|[.!?][\"”]?[ \t]+)[ \t>\"“]*"
+AFTER_NAME = [
+    rf"[ \t]+{PERSON_VERBS}\b",
+    rf"['’]s[ \t]+{PERSONAL_NOUNS}\b",
+    r"[ \t]+as[ \t]+(?:(?:a|an|the|my|our|his|her)[ \t]+)?(?:beneficiary|guardian|dependent|co-?signer"
+    r"|authorized user|joint|secondary|emergency contact|nominee|trustee|executor)\b",
+    rf"[ \t]*\((?:{RELATIVES}|{ROLES}|(?i:pcp|hcp|proxy|health care proxy))\)",
+    # (not "Morgan Family Practice", "Smith Family Foundation": a capitalised word after
+    # "Family" makes it an organisation's name)
+    r"[ \t]+(?:(?:family|FAMILY)\b|Family(?:$|[^ \tA-Za-z0-9_]|[ \t]+(?:[^A-Z \t]|$)))",
+    # a phone label after a name: "Lopie Certusi cell# 410-..."
+    r"[ \t]*[(:-]?[ \t]*(?i:cell|home|work|mobile|phone|tel|pager|beeper)[ \t]*(?:#|:|no\.)",
+    # clinical: "lorrie morales is a 70 yo"
+    r"[ \t]+(?i:is|was)[ \t]+an?[ \t]+\d{1,3}[ \t-]*(?i:yo|y/o|y\.o\.|yr|year|month)",
+]
+# after a dialogue's speaker at a line's start: a colon, a line of speech opening with a
+# capital or a quote, and the next line opening with another speaker's name ({firsts}: the
+# census given names) and a colon
+DIALOGUE_AFTER = (
+    r"[ \t]*:[ \t]*[\"“]?[A-Z][^\n:]{{0,200}}\r?\n[ \t]*(?:{firsts})[ \t]*:[ \t]*[\"“]?[A-Z]"
+)
+# "Leif, can I please speak to your boss?": a name called at the start of a sentence
+VOCATIVE_AFTER = (
+    r",[ \t]+(?:can|could|would|will|please|do|did|are|is|have|I|we|you|thanks|thank)\b"
+)
+
+# an initial and a name: "J. Miller" after a space; in capitals, where any sentence may end
+# in a one-letter abbreviation ("N/V. ABD"), only after "per"/"by"/... or before "aware"
+INITIAL_CONTEXT = r"\b(?i:per|by|to|with|from|and|paged|called|notified|informed|meet|w/)[ \t]+"
+# (with the given name before it: "Hanne I. Kreutzmann"; the check keeps only name-like tokens)
+INITIAL_NAME = (
+    # (the surname's letters Unicode: "Erlendur G. Hafliðason" lost "ðason" to ASCII's \b)
+    rf"{ASCII_B}(?:{NAME_TOKEN}[ \t]+)?[A-Z]\.[ \t]*[A-Z][{LOWER}]+(?:['’-][A-Za-z]+)?{ASCII_B}"
+)
+INITIAL_CAPS = rf"{ASCII_B}[A-Z]\.[ \t]*(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:['’-][A-Za-z]+)?{ASCII_B}"
+INITIAL_AFTER = r"[ \t]+(?i:aware|notified|paged|called|informed|updated|in to|at bedside)\b"
+COORDINATED = (
+    rf"{NAME_TOKEN}(?:[ \t]*,[ \t]*{NAME_TOKEN}){{0,6}},?[ \t]+(?:and|&)[ \t]+{NAME_TOKEN}"
+)
+TITLE_CONTEXT = rf"\b{TITLES}(?:\.[ \t]*|[ \t]+)"
+# a credential that ends its line: "Q. LANDER RRT", "V. Finn, RRT" (not "Stoma RN following")
+SIGNOFF_AFTER = (
+    r",?[ \t]+(?:RN|RRT|MD|NP|PA|LPN|BSN|CNA|CRT|(?i:rn|rrt|md|np|bsn|crt))[ \t.]*(?:\r?\n|$)"
+)
+# after a title, common words are names ("Dr. Small", "Dr. Will Cole") but not these

@@ -257,3 +257,13 @@ def test_a_name_in_a_record_with_no_terms_is_checked_once_per_engine() -> None:
         engine.scan(pl.Series(texts), np.arange(2), keep_values=False)
     assert _no_terms(engine) == {"Sarah": False}
     assert _no_terms(PiiEngine(DEFAULT)) == {}
+
+
+def test_contracts_a_signature_of_initials_and_a_surname() -> None:
+    """'By: /s/ A.W. Bell' was left in the CUAD export read at the end of session 11: the
+    signature form wanted a given name or a second word after the initials."""
+    text = "By: /s/ A.W. Bell By: /s/ Kevin Conroy\nBy /s/ ILLEGIBLE\n/s/ J. K. Rowe, President"
+    out = _redact([text], CONTRACTS)[0]
+    for name in ("Bell", "Conroy", "Rowe"):
+        assert name not in out, out
+    assert "ILLEGIBLE" in out and "President" in out

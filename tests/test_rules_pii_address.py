@@ -192,3 +192,21 @@ def test_a_town_and_its_postcode_after_in(text: str, expected: str) -> None:
 )
 def test_numbers_after_in_that_are_no_postcode(text: str) -> None:
     assert redact(DEFAULT, text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a numbered street and a direction after its type (the CUAD export, session 11:
+        # the street was kept and only the ZIP masked)
+        "with a copy to Amazon.com, Inc., 1200 12th Avenue South, Suite 1200, Seattle, WA 98144, USA",
+        "Acme, 11220 N.E. 53rd Street Kirkland, WA 98033",
+        "send it to 77 1st St NW, Washington, DC 20001 please",
+    ],
+)
+def test_a_numbered_us_street_with_a_direction(text: str) -> None:
+    for pack in ("default", "contracts"):
+        out = redact(PiiEngine(load_rule_pack(pack).pii), text)
+        for part in ("12th", "53rd", "1st", "98144", "98033", "20001"):
+            assert part not in out, (pack, out)
+        assert "[ADDRESS]" in out

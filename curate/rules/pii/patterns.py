@@ -140,11 +140,14 @@ NEEDS_DIGIT = {
 }
 
 
-# US street forms ("123 Main St", "4 Elm Street, Apt 5"), and a city, state and zip after one
+# US street forms ("123 Main St", "4 Elm Street, Apt 5", "1200 12th Avenue South": a numbered
+# street and a direction after its type), and a city, state and zip after one
 US_STREET = (
-    r"\b\d{1,6}[ \t]+(?:\p{Lu}[\p{L}'.-]*[ \t]+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard"
+    r"\b\d{1,6}[ \t]+(?:(?:\p{Lu}[\p{L}'.-]*|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4}"
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard"
     r"|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|Circle|Cir"
     r"|Highway|Hwy|Trail|Alley|Row|Crescent|Close)\b\.?"
+    r"(?:[ \t]+(?:North|South|East|West|N|S|E|W|NE|NW|SE|SW)\b\.?)?"
     r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|#)\.?[ \t]*[A-Za-z0-9-]+)?"
 )
 US_TAIL = (

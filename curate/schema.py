@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from curate.errors import CurateError, SchemaError
-from curate.ingest.user_regex import compile_user
+from curate.user_regex import compile_user
 
 FieldType = Literal["string", "int", "float", "bool", "datetime", "list[string]"]
 Side = Literal["user", "assistant", "context", "none"]

@@ -12,8 +12,8 @@ import pytest
 from curate import ingest
 from curate.ingest.layouts.headings import read_name
 from curate.ingest.layouts.sections import find_sections
-from curate.ingest.user_regex import compile_user
 from curate.schema import load_schema
+from curate.user_regex import compile_user
 from curate.workspace import Workspace
 
 LAYOUT = load_schema("contracts").layouts[1]

@@ -29,8 +29,8 @@ from curate.ingest.layouts.labels import (
     keep_negatives,
     load_annotations,
 )
-from curate.ingest.user_regex import Pattern, PatternTimeout, compile_user, finditer_bounded
 from curate.schema import Layout, Schema
+from curate.user_regex import Pattern, PatternTimeout, compile_user, finditer_bounded
 
 TOC_HEADINGS = 4  # a run of this many headings too short to stand alone: a table of contents
 

@@ -245,6 +245,11 @@ _ZIP_NOT_YEAR = (
     r"(?:[A-Z]{1,2}-)?(?:[0-9]{4}[ \t][A-Z]{2}|[0-9]{4}-[0-9]{3}|[0-9]{2}-[0-9]{3}"
     r"|[0-9]{3}[ \t][0-9]{2}|[0-9]{5}-?[0-9]{3}|[0-9]{4}[A-Z]{2}|[0-9]{5}|(?:[02-9][0-9]|1[0-8])[0-9]{2})"
 )
+# ... and after a blank on the street's line, no year of this century or the last either
+_ZIP_BLANK = (
+    r"(?:[A-Z]{1,2}-)?(?:[0-9]{4}[ \t]?[A-Z]{2}|[0-9]{4}-[0-9]{3}|[0-9]{2}-[0-9]{3}"
+    r"|[0-9]{3}[ \t][0-9]{2}|[0-9]{5}-?[0-9]{3}|[0-9]{5}|(?:[03-9][0-9]|1[0-8]|2[1-9])[0-9]{2})"
+)
 BLOCK_INTL_STREET = (
     # (a building's number may come before the street line: "638 2229 Wolmarans St", "760
     # Passauer Strasse 33")
@@ -252,7 +257,10 @@ BLOCK_INTL_STREET = (
     rf"(?:(?:{_SEP}{_MID}){{0,2}}{_SEP}{_ZIP_LINE}{_LAST}|{_SEP}{_ZIP_BEFORE}(?m:$)"
     # (Ireland's Eircode after the street without a comma: "01 McElroe Street Y83 DXXD Dara
     # Ville")
-    rf"|{_S}{_IE}(?:{_S}{_TOWN})?)"
+    rf"|{_S}{_IE}(?:{_S}{_TOWN})?"
+    # (a contract's one-line block, blanks only: "Via Degli Artigiani, 7 41036 Medolla (MO)
+    # Italy"; no year as the postcode: "Section 5 2019 Report")
+    rf"|{_S}{_ZIP_BLANK}{_S}{_TOWN}(?:{_S}\([A-Z]{{2}}\))?(?:,?{_S}{COUNTRY})?{_LAST})"
     # a street without a number, then the postcode and town: "rue Rey\n7091 Wicht",
     # "chemin de Courvoisier, 8280 Polla", "Lagoa de Moura\nSanta Inês\n74911-862 Cassiano"
     rf"|{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES}(?:{_SEP}{_MID})?{_SEP}"

@@ -207,6 +207,11 @@ def _ids(kind: str, words: str) -> Detector:
 
 
 NOT_MARK = r"\x{F0000}-\x{FFFFD}"
+# after a European postcode: its town, then no lower-case word but a town's particle
+ZIP_EU_AFTER = (
+    r"[ \t]+[A-ZÄÖÜÉ][a-zäöüéèß]{2,}\b(?:$|[^ \t-]|-[A-ZÄÖÜÉ]|[ \t]+(?:$|[^a-z \t]"
+    r"|(?:am|an|im|in|bei|ob|der|sur|sous|en|le|la|de|del|di|op|aan|nad|pod|u)\b))"
+)
 # each street form's word with what follows it (a German one's number): the words alone
 # ("str", "ring", "via") are in most English texts and let every text through to a full scan;
 # a gate that starts with a digit spoils the literal prefilter (4x slower than this)
@@ -301,6 +306,14 @@ STATIC: dict[str, list[Detector]] = {
     # more date forms, in a pass of their own (dates.py)
     "date:more": DATES_MORE,
     "phone": [
+        # an SEC or court file number is no phone: "(File No. 333-6399)", "Commission File
+        # Number: 001-36052" (matched first and given back as text)
+        Detector(
+            "phone",
+            r"\d{1,3}-\d{3,8}\b",
+            before=r"\b(?i:file)[ \t]+(?i:no\.?|nos\.?|number|#)[ \t]*[:#]?[ \t]*",
+            check="reject",
+        ),
         Detector(
             "phone",
             rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,5}}){{2,5}}{PHONE_EXT}\b",
@@ -618,11 +631,13 @@ STATIC: dict[str, list[Detector]] = {
             check="reject",
             gate=Gate(r"[0-9]{4}[ \t]+[A-Z]"),
         ),
+        # (the town's word ends a phrase: not a count before a noun, "1000 Berlin visitors";
+        # a town's particle may follow, "9828 Hall in Tirol", "80331 München am Main")
         Detector(
             "zip",
             r"\d{4,5}",
             before=r"(?:,|^|\n)[ \t]*(?:[A-Z]{1,2}-)?",
-            after=r"[ \t]+[A-ZÄÖÜÉ][a-zäöüéèß]{2,}\b",
+            after=ZIP_EU_AFTER,
             gate=Gate(r"[0-9]{4}[ \t]+[A-Z]"),
         ),
     ],

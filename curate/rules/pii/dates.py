@@ -116,11 +116,11 @@ DATES_MORE: list[Detector] = [
 ]
 # more numeric dates, scanned with the date/phone pass (split off once when a Unicode \w
 # there overflowed Rust's lazy DFA; with ASCII word classes the same finds, one scan
-# less): 2023/08/20, 2023.08.20, 24.5.22, 09/2021, 20210411
+# less): 2023/08/20, 2023.08.20, 24.5.22 and the US order 7.22.11, 09/2021, 20210411
 DATES_NUM: list[Detector] = [
     Detector(
         "date",
-        rf"{YEAR4}[/.]{M_}[/.]{D_}|{D_}\.{M_}\.\d{{2}}|{M_}/{YEAR4}"
+        rf"{YEAR4}[/.]{M_}[/.]{D_}|(?:{D_}\.{M_}|{M_}\.{D_})\.\d{{2}}|{M_}/{YEAR4}"
         rf"|{YEAR4}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])",
         before=NUM_BEFORE,
         after=NUM_AFTER,
@@ -257,6 +257,15 @@ APOSTROPHE_YEARS = [  # (and a month/year glued to a word: clinical packs, like 
         after=r"(?:$|[ \t.,;:)])",
         gate=Gate("[0-9]['’]"),
     ),
+    # a month-day in a de-identified note's brackets, as MIMIC writes its shifted dates:
+    # "[**7-22**]", "[**10/3**]" (the year-first "[**2151-7-22**]" is an ISO date already)
+    Detector(
+        "date",
+        rf"{M_}[-/]{D_}",
+        before=r"\[\*\*",
+        after=r"\*\*\]",
+        gate=Gate(r"\[\*\*"),
+    ),
     *CLINICAL_DATES,
 ]
 # Clinical settings and scores written like a month/day: ventilator pressures ("PSV 10/5",
@@ -333,7 +342,8 @@ NOT_MONTH_DAY = [
         before=NUM_BEFORE,
         after=r"[ \t]*[,@]?[ \t]*(?:\d{2,3}[ \t]*%|(?i:peep|fio2|psv?|cpap|bi-?pap|pain|cp"
         r"|bottles?|cores?|nodes?|lymph|specimens?|samples?|biops[a-z]*|all[ \t]+(?:limbs|four|4)"
-        r"|mix(?:ture)?|ratio|dilution)\b)",
+        r"|mix(?:ture)?|ratio|dilution|tabs?|tablets?|pills?|caps?|inch(?:es)?|ns|nss|amps?|units?|strength"
+        r"|of[ \t]+(?:[a-z]+[ \t]+)?(?:meals?|tray|breakfast|lunch|dinner|supper|diet|food))\b)",
         check="reject",
         gate=SLASH_GATE,
     ),
@@ -344,10 +354,10 @@ NOT_MONTH_DAY = [
         check="reject",
         gate=SLASH_GATE,
     ),
-    # pupils' sizes: "perrla, 2/2", "pupils 3/3 brisk"
+    # pupils' sizes: "perrla, 2/2", "pupils 3/3 brisk"; Apgar scores: "apgars 8/9"
     Detector(
         "date",
-        r"(?i:perrla?|perl|pupils?)[ \t:,=-]*\d/\d\b",
+        r"(?i:perrla?|perl|pupils?|apgars?(?:[ \t]+(?:scores?|of|were|was|at))*)[ \t:,=-]*\d/\d\b",
         before=r"\b",
         check="reject",
         gate=SLASH_GATE,
@@ -381,7 +391,8 @@ NOT_MONTH_DAY = [
         before=NUM_BEFORE,
         after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|pulses?|reflexes|dtrs?|motor"
         r"|holosystolic|systolic|diastolic|bilaterally|throughout|ul|ll|globally|prox[a-z]*"
-        r"|distal|at[ \t]+(?:worst|best|rest)|baseline|rest)\b",
+        r"|distal|at[ \t]+(?:worst|best|rest)|baseline|rest|pain|discomfort|ache|aches|grips?"
+        r"|grasps?)\b",
         check="reject",
         gate=SLASH_GATE,
     ),

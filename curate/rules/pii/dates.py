@@ -391,8 +391,12 @@ NOT_MONTH_DAY = [
         before=NUM_BEFORE,
         after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|pulses?|reflexes|dtrs?|motor"
         r"|holosystolic|systolic|diastolic|bilaterally|throughout|ul|ll|globally|prox[a-z]*"
-        r"|distal|at[ \t]+(?:worst|best|rest)|baseline|rest|pain|discomfort|ache|aches|grips?"
-        r"|grasps?)\b",
+        r"|distal|at[ \t]+(?:worst|best|rest)|baseline|rest|grips?|grasps?)\b"
+        # the pain it rates, after a site or a quality only ("4/10 abd pain"; not "seen on
+        # 4/10 for pain")
+        r"|[ \t]+(?:(?i:abd|abdominal|chest|back|incisional|head|neck|leg|knee|hip|joint|flank"
+        r"|epigastric|rib|shoulder|low|lower|upper|sharp|dull|burning|crampy|generali[sz]ed|mid"
+        r"|r|l|right|left|sternal|substernal|pleuritic)[ \t]+){0,2}(?i:pain|discomfort|aches?)\b",
         check="reject",
         gate=SLASH_GATE,
     ),

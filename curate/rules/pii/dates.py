@@ -292,7 +292,7 @@ SETTING_GAP = (
 # R 6/9 L"); a day of a course ("day 7/10"). Not after "for": "scheduled for 3/12" is a date.
 DURATION_BEFORE = (
     r"(?:[~<>≥≤]|\b(?i:x|over|past|last|within|up[ \t]+to|max|first|next|every|approx"
-    r"|cert|review|r/?v|f/?u|follow[ -]?up|rtc|in|onset|beyond|completed|bd|bid|tds|tid|qid"
+    r"|cert|review|r/?v|f/?u|follow[ -]?up|rtc|in|onset|beyond|complete[ds]?|bd|bid|tds|tid|qid"
     r"|mane|nocte|daily|q))[ \t]*~?"
 )
 DURATION_AFTER = (

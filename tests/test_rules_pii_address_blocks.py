@@ -67,3 +67,49 @@ def test_sec_file_number_is_no_phone(engine: PiiEngine) -> None:
     ):
         assert "[PHONE]" not in redact(text, engine), text
     assert redact("call 333-6399 now", engine) == "call [PHONE] now"
+
+
+# Address blocks by class (bench_pii_address.py --struct, dev seeds 101-104): a street line,
+# units of any kind, a town, a postcode of the country's form and a country, whole. The texts
+# below are made up in those forms (no benchmark's streets or towns).
+@pytest.mark.parametrize(
+    "text",
+    [
+        # more units after the first, any kind; the town and postcode after them
+        "Lindenring 7\nApt. 693\nUnit 526\nMusterstadt\n51424",
+        "Birkenweg 12, Unit 789, Apt. 500, Neudorf, Germany",
+        # a building's number before the street line; a postcode before its town after units
+        "59255 Ahornplatz 29\nSuite 151\n35034 Grünwald\nGermany",
+        "Tallgatan 659\nUnit 525\nApt 524\nLund\nSweden 72455",
+        # a street named without a type word, with a non-ASCII capital first
+        "Ševčíkova 405\nSuite 518\nModřice\n638 98",
+        "Nádražní 157\nApt 398\n651 42 Jevišovice\nCzech Republic",
+        # a type word in lower case before the name; a house number after a slash
+        "aleja Śląska 95/79, Apt 81, 85-493 Łuków, Poland",
+        # a floor after the number, then units and a country with its postcode
+        "Strada Rossi, 115 Piano 0, Unit 42, Apt. 358, Borgonuovo, nan, Italy 67034",
+        # a country's postcode after its name: Portugal's and the Netherlands' forms
+        "Largo Faria, 47\nApt 3\nPeniche\nPortugal 2455-660",
+        "Tessaweg 9\nSuite 4\nBlesdorp\nKingdom of the Netherlands 3674 FV",
+        # a Canadian postcode without its blank, then the country's line
+        "77 Maple Springs Suite 042\nNEW HAVENVILLE B3P4C9\nCanada",
+        # an Eircode without its blank, after units
+        "70 Heaphy Street\nSuite 226\nApt 142\nRathmore H71KHDY",
+    ],
+)
+def test_address_block_classes_masked_whole(text: str) -> None:
+    assert (
+        redact(f"Please send it to:\n{text}\n\nThanks") == "Please send it to:\n[ADDRESS]\n\nThanks"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'll meet you at Tungata 11 Rott Crossroad\n Apt. 322\n Höfn\n Iceland 72399 after it.",
+        "We stayed at Villa Rosa 12 Suite 3 for a week.",
+    ],
+)
+def test_context_words_stay_outside_the_block(text: str) -> None:
+    out = redact(text)
+    assert out.startswith(("I'll meet you at [ADDRESS]", "We stayed at [ADDRESS]")), out

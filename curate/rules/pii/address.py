@@ -37,6 +37,8 @@ COUNTRY = rf"(?:{_countries()})\b"
 COUNTRY_ANY_CASE = rf"(?i:{_countries()})\b"
 # a postcode at an address's end: UK "W1S 4JL", Canadian "L3R 5B4", Polish "53-320"
 _POSTCODE = r"(?:[0-9]{2}-[0-9]{3}\b|[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}|[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9])\b"
+# Ireland's Eircode ("A94 C91V", "H71KHDY")
+_EIRCODE = r"[AC-FHKNPRTV-Y][0-9]{2}[ \t]?[AC-FHKNPRTV-Y0-9]{4}\b"
 # a word of an address in any case ("hersnapvej", "Λ.", "ul.", "D-06120"; a full
 # stop only after an abbreviation: "St.", not "Toledo."), or an ordinal ("30th")
 _ORD = r"[0-9]{1,3}(?:st|nd|rd|th)\b\.?"
@@ -105,7 +107,7 @@ UNIT_ANY = rf"(?:,?{_S}(?:{_UNIT})(?:,?{_S}{_CAP}){{0,3}})?"
 # what follows: the town and country after commas, a postcode ("..., Spain 16200")
 TAIL_ANY = (
     # (a lower-case town and country first: the form after it also matches nothing)
-    rf"(?:(?:,?{_S}{_W}(?:{_S}{_W}){{0,2}}){{0,2}}?,?{_S}{COUNTRY_ANY_CASE}(?:,?{_S}(?:[0-9]{{4,6}}\b|{_POSTCODE}))?|"
+    rf"(?:(?:,?{_S}{_W}(?:{_S}{_W}){{0,2}}){{0,2}}?,?{_S}{COUNTRY_ANY_CASE}(?:,?{_S}(?:[0-9]{{4}}-[0-9]{{3}}\b|[0-9]{{4,6}}\b|{_POSTCODE}))?|"
     rf"(?:,[ \t]*{_CAP}(?:{_S}{_CAP}){{0,2}}){{0,4}}(?:,?{_S}(?:[0-9]{{4,6}}\b|{_POSTCODE}))?"
     rf"|(?:,?{_S}{_W}(?:{_S}{_W}){{0,2}}){{1,3}},?{_S}[0-9]{{4,6}}\b)"
 )
@@ -255,7 +257,7 @@ CORNER_GATE = r"corner[ \t]+of"  # on the lower-cased text
 # 53-320", "Suite 541 6343 Skogstien 106\nASKER nan 1386" (half A's lower-case and odd
 # lines: the unit-block form wants a capitalised street). Two numbers around the street's
 # words, or two before them, and a unit: "300 for the suite 5" is none.
-_UNIT_WORD = r"(?i:apt|apartment|suite)\.?"
+_UNIT_WORD = r"(?i:apt|apartment|suite|unit)\.?"
 _UNIT_NUM = rf"{_UNIT_WORD}{_S}#?[0-9]{{1,5}}\b"
 _LOW_STREET = (
     rf"[0-9]{{1,6}}(?:{_S}[0-9]{{1,5}}[a-zA-Z]?{_S}{_W}(?:{_S}{_W}){{0,4}}?(?:{_S}{_NUM})?"
@@ -264,8 +266,19 @@ _LOW_STREET = (
 # a street named before its number, capitalised ("Tungata 11 Rott Crossroad", "Λεωφόρος
 # Συγγρού 119 Nino Point"; not "Inc. 5858 Horton Street"), or a post box ("P.O. Box 149
 # Monika Union"): only with a unit
+# street-type words written before the name in lower case (Polish, Portuguese, Spanish,
+# Italian, French; address_intl.py has them all, for its blocks)
+_TYPE_LOWER = (
+    r"(?:aleja|al\.|ulica|ul\.|plac|pl\.|osiedle|os\.|rua|r\.|travessa|estrada|largo|praça"
+    r"|calle|c\.|avenida|av\.|avda\.|paseo|camino|carrer|via|viale|piazza|corso|vicolo|strada"
+    r"|rue|avenue|chemin|boulevard|impasse|allée|quai|route|place)"
+)
 _NAMED_STREET = (
-    rf"(?:[{_LU}][{_LL}][{_L}'’-]*(?:{_S}(?:{_TC}|{_PARTICLE})){{0,3}}{_S}{_NUM}"
+    # (a type word in lower case or an initial before it: "aleja Śląska 95/79", "al. Maczka
+    # 660", "C. Armando Otero 4", "K Háječku 3"; four words: "Calle de Andrés Felipe Larrañaga
+    # 811"; a house's number may be written after a slash: "Śląska 05/82")
+    rf"(?:(?:{_TYPE_LOWER}{_S}(?:{_PARTICLE}{_S})?|[{_LU}]\.?{_S})?[{_LU}][{_LL}][{_L}'’-]*"
+    rf"(?:{_S}(?:{_TC}|{_PARTICLE})){{0,4}},?{_S}{_NUM}(?:/[0-9]{{1,4}}[a-zA-Z]?\b)?"
     rf"|(?i:p\.?[ \t]?o\.?[ \t]?box){_S}[0-9]{{1,6}}\b)(?:{_S}{_CAP}){{0,3}}"
 )
 # the lines after it: words (a town, "nan" where a field was empty), ending in a postcode, a
@@ -274,24 +287,46 @@ _NAMED_STREET = (
 # (one blank line; a comma may open the line: "\n, CO\n Uruguay 64677") between them; else
 # the town on the unit's line ("Suite 019 CHARLEROI Victoria")
 _LOW_SEP = r"(?:[ \t]{0,2},[ \t]*|[ \t]{1,3}|[ \t]*\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
+# a postcode of any national form ("H-1067", "651 42", "2538 OU", "09-441", "60230-308",
+# "K3J6N6"), maybe its town after it on the line ("\n 24556 Holzminden")
+_PC = (
+    rf"(?:[0-9]{{3}}[ \t][0-9]{{2}}\b|[0-9]{{4}}[ \t]?[A-Z]{{2}}\b|[0-9]{{5}}-[0-9]{{3,4}}\b"
+    rf"|[0-9]{{4}}-[0-9]{{3}}\b|(?:[A-Z]{{1,2}}-)?[0-9]{{3,6}}\b|{_POSTCODE}|{_EIRCODE})"
+)
+_PC_TOWN = rf"{_PC}(?:{_S}{_CAP}(?:{_S}(?:{_CAP}|{_PARTICLE}|in|am|an|nad|pod)){{0,3}})?"
 _LOW_END = (
-    rf"(?:[0-9]{{3,6}}\b|{_POSTCODE}|nan\b"
-    rf"|{COUNTRY_ANY_CASE}(?:{_S}\([^()\n]{{1,20}}\))?(?:,?{_S}[0-9]{{4,6}}\b)?)"
+    rf"(?:{_PC_TOWN}|nan\b"
+    rf"|{COUNTRY_ANY_CASE}(?:{_S}\([^()\n]{{1,20}}\))?(?:,?{_S}{_PC})?)"
+    # (a country's line after the postcode's: "...\n651 42 JEVIŠOVICE\nCzech Republic")
+    rf"(?:{_LOW_SEP}{COUNTRY_ANY_CASE}(?:,?{_S}{_PC})?)?"
 )
 _LOW_TAIL = (
     rf"(?:(?:{_LOW_SEP}{_W}(?:{_S}{_W}){{0,3}}){{0,3}}{_LOW_SEP}{_LOW_END}"
     rf"|{_LOW_SEP}{_W}(?:{_S}{_W})?(?m:$)|(?:{_S}{_CAP}){{1,3}})?"
 )
+# more units after the first, any kind: "Apt. 693\nUnit 526", "Suite 340\n Suite 800"
+_UNIT_MORE = (
+    rf"(?:{_LOW_SEP}(?i:apt|apartment|suite|ste|unit|flat|room|floor|level)\.?{_S}#?[0-9]{{1,5}}"
+    r"[A-Za-z]?\b){0,2}"
+)
 # (a second unit: "Suite 697 Apt. 397")
+# (a building's number before the third form's street: "65055 al. Norwida 66/31", "85950
+# Pettersenmarka 905"; a floor or door after its number: "Strada Duse, 115 Piano 0, Unit 42",
+# "Pasadizo Nereida Montaña 51 Puerta 2")
+_FLOOR = rf"(?:{_S}[{_LU}][{_LL}]{{2,11}}{_S}[0-9]{{1,3}}[A-Za-z]?\b)?"
 UNIT_LINES = [
-    rf"\b{_LOW_STREET}{_LOW_SEP}{_UNIT_NUM}(?:{_S}{_UNIT_NUM})?{_LOW_TAIL}",
-    rf"\b{_UNIT_NUM},?{_S}[0-9]{{1,6}}{_S}{_W}(?:{_S}{_W}){{0,3}}?{_S}{_NUM}{_LOW_TAIL}",
-    rf"\b{_NAMED_STREET}{_LOW_SEP}{_UNIT_NUM}{_LOW_TAIL}",
+    rf"{_LOW_STREET}{_LOW_SEP}{_UNIT_NUM}{_UNIT_MORE}{_LOW_TAIL}",
+    rf"{_UNIT_NUM},?{_S}[0-9]{{1,6}}{_S}{_W}(?:{_S}{_W}){{0,3}}?{_S}{_NUM}{_UNIT_MORE}{_LOW_TAIL}",
+    rf"(?:[0-9]{{1,6}}{_S})?{_NAMED_STREET}{_FLOOR}{_LOW_SEP}{_UNIT_NUM}{_UNIT_MORE}{_LOW_TAIL}",
 ]
+# before them: no letter or digit (the engine's "\b" is ASCII's: "Ševčíkova 405" is a word)
+UNIT_LINES_BEFORE = rf"(?:^|[^0-9_{_L}'’-])"
 # after them: not the first digits of a number on the next line or the same ("... Apt. 5\n 655
 # 437 108" is a phone's, not a 3-digit postcode), as after the unit-block form (patterns.py)
 UNIT_LINES_AFTER = r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))"
-UNIT_LINES_GATE = r"(?:apt|suite|Apt|Suite|APT|SUITE)\.?[ \t]+#?[0-9]"  # (a folded gate: a copy)
+UNIT_LINES_GATE = (
+    r"(?:apt|suite|Apt|Suite|APT|SUITE|Unit|UNIT)\.?[ \t]+#?[0-9]"  # (a folded gate: a copy)
+)
 
 # A town and its postcode after "in", the postcode last: "in Bjert 6091", "in København K
 # 1421", "in Quinta de São Tiago 3610-114" (half A: postcodes of towns outside the US are

@@ -185,9 +185,11 @@ _IE = r"[AC-FHKNPRTV-Y][0-9]{2}[ \t]?[AC-FHKNPRTV-Y0-9]{4}\b"
 POSTCODE_LETTERS = rf"(?:{_UK}|{_CA}|{_IE})"
 # postcodes written after the town: US "12345-6789", IN "411001" / "411 001", BR "01310-100",
 # JP "100-0001", AU/NZ 4 digits, UK, CA, IE
+# (and after a country's name, as some forms write it: PT "Portugal 3451-424", HU "H-1810",
+# CZ "Czech Republic 247 35")
 _ZIP_AFTER = (
-    rf"(?:{_UK}|{_CA}|{_IE}|[0-9]{{5}}-[0-9]{{3,4}}|[0-9]{{3}}-[0-9]{{4}}|[0-9]{{3}}[ \t]?[0-9]{{3}}"
-    r"|[0-9]{4,5})"
+    rf"(?:{_UK}|{_CA}|{_IE}|[0-9]{{5}}-[0-9]{{3,4}}|[0-9]{{3,4}}-[0-9]{{3,4}}|[0-9]{{3}}[ \t]?[0-9]{{3}}"
+    r"|[0-9]{3}[ \t][0-9]{2}\b|(?:[A-Z]-)?[0-9]{4,5})"
 )
 # the postcode's line: postcode and town, town and postcode (maybe a state's code, "(Québec)"
 # or "- SP" between), or a postcode alone; or a town and a country without one
@@ -217,7 +219,7 @@ def _regions() -> str:
 
 # after it: a state's name (regions.txt), a country (not any word on the next line: "10115
 # Berlin\nDanke")
-_LAST = rf"(?:{_SEP}(?:{_regions()})\b)?(?:{_SEP}{COUNTRY})?"
+_LAST = rf"(?:{_SEP}(?:{_regions()})\b)?(?:{_SEP}{COUNTRY}(?:,?{_S}{_ZIP_AFTER}\b)?)?"
 # a unit on its own before a street line (patterns.py's block of lines: "Unit 4, 12 Wattle
 # Crescent\nDUBBO NSW 2830")
 # (or a blank: Australia's "Unit 04 4 Jason Link", the street line starting with its number)

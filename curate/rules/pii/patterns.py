@@ -31,6 +31,7 @@ from curate.rules.pii.address import (
     UNIT_ANY,
     UNIT_LINES,
     UNIT_LINES_AFTER,
+    UNIT_LINES_BEFORE,
     UNIT_LINES_GATE,
 )
 from curate.rules.pii.address_intl import (
@@ -168,7 +169,12 @@ STREET_LINE = (
     rf"(?:[ \t]+{_ADDR_WORD}){{0,5}}"
 )
 # the unit on the street's line or the next: "...Road X\n Suite 445"
-UNIT = r"(?:,?[ \t]*\r?\n[ \t>]*|,?[ \t]+)(?:Apt\.|Suite|Unit|Ste\.)[ \t]+\d{1,5}\b"
+# (up to three: "...Street\nSuite 226\nApt 142")
+_UNIT_SEP = r"(?:,?[ \t]*\r?\n[ \t>]*|,?[ \t]+)"
+UNIT = (
+    rf"{_UNIT_SEP}(?:Apt\.|Suite|Unit|Ste\.)[ \t]+\d{{1,5}}\b"
+    rf"(?:{_UNIT_SEP}(?:Apt\.?|Suite|Unit|Ste\.)[ \t]+\d{{1,5}}\b){{0,2}}"
+)
 # the town (and country) after the unit on its line: "... Suite 215 NUNGATTA Australia"
 # (blanks only between them: a comma starts BLOCK_TAIL's lines, ", CA 94608")
 UNIT_TOWN = rf"(?:(?:[ \t]+[{UPPER}][{UPPER}{LOWER}'’-]*){{1,3}}(?:[ \t]+\d{{4,6}}\b)?)?"
@@ -183,9 +189,12 @@ _BLOCK_SEP = r"[ \t]*(?:,[ \t]*|\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
 # (or a country's name ends it without one: "...\n Pärnu\n Estonia")
 # (a US ZIP+4: "Oakdale, CA 58717-2713")
 # (or a postcode with letters: Canada's "YT N8P2V2", the UK's, Ireland's; address_intl.py)
+# (a postcode's town after it, ending the line: "\n 24556 Holzminden"; the country's line
+# after the postcode's: "...\nNEW CAITLIN B3P4C9\nCanada")
 _ADDR_END = (
-    rf"{_BLOCK_SEP}(?:(?:{_ADDR_LINE},?[ \t]+)?(?:\d{{3,6}}(?:-\d{{4}})?|{POSTCODE_LETTERS})\b"
-    rf"|{COUNTRY})"
+    rf"{_BLOCK_SEP}(?:(?:{_ADDR_LINE},?[ \t]+)?(?:\d{{3,6}}(?:-\d{{3,4}})?|{POSTCODE_LETTERS})\b"
+    rf"(?:[ \t]+{_ADDR_LINE}(?m:$))?(?:{_ADDR_SEP}{COUNTRY})?"
+    rf"|{COUNTRY}(?:,?[ \t]+(?:\d{{3,6}}(?:-\d{{3,4}})?|{POSTCODE_LETTERS})\b)?)"
 )
 BLOCK_TAIL = rf"(?:(?:{_BLOCK_SEP}{_ADDR_LINE}){{0,3}}?{_ADDR_END})?"
 # without a unit: a street line, then one to three short lines, the last one ending in a
@@ -515,7 +524,13 @@ STATIC: dict[str, list[Detector]] = {
         # a street line and its unit in any case, or the unit first (address.py):
         # first, as on a tie the earlier detector wins and they run on further
         *(
-            Detector("address", p, after=UNIT_LINES_AFTER, gate=Gate(UNIT_LINES_GATE))
+            Detector(
+                "address",
+                p,
+                before=UNIT_LINES_BEFORE,
+                after=UNIT_LINES_AFTER,
+                gate=Gate(UNIT_LINES_GATE),
+            )
             for p in UNIT_LINES
         ),
         # (not ending in the first digits of a number on the next line: a phone's "655 437 108")

@@ -240,6 +240,10 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return wrap(value) if street_ok(value) else value
     if det.check == "reject":  # a look-alike, matched only to keep other detectors off it
         return value
+    if det.check.startswith("account"):  # an id in a labelled slot, a "_" token (accounts.py)
+        from curate.rules.pii.accounts import account_text
+
+        return account_text(det.check, value, eng, keep_values)
     if det.check == "secret":  # a custom detector's find by a secret's name (code pack)
         from curate.rules.secrets import secret_ok
 

@@ -162,7 +162,7 @@ def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -
         junk = slots.replace(SEP.join(values), SEP * (len(dets) - 1))
     keep = (f"(?P<s>{BRACKET})|" + "|".join(alts), "${s}" + keep_t)
     return _Pass(
-        index, dets, single, fast, keep, junk, hold=hold or any(d.check == "url" for d in dets)
+        index, dets, single, fast, keep, junk, hold=hold or any(d.check in ("url", "account_mixed") for d in dets)
     )
 
 

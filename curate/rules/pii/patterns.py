@@ -61,6 +61,7 @@ from curate.rules.pii.detector import NUM_BEFORE as NUM_BEFORE
 from curate.rules.pii.detector import Detector as Detector
 from curate.rules.pii.detector import Gate as Gate
 from curate.rules.pii.detector import ascii_bounds as ascii_bounds
+from curate.rules.pii.accounts import ACCOUNT_DETECTORS
 from curate.rules.pii.public import PUBLIC_EMAIL_BEFORE, PUBLIC_EMAIL_PATTERNS
 
 # Upper- and lower-case letters of names: Latin (with Latin-1, Extended-A/B and Additional:
@@ -281,6 +282,9 @@ STATIC: dict[str, list[Detector]] = {
         Detector("ip", r"\b(?:[0-9A-Fa-f]{1,4}:){7}[0-9A-Fa-f]{1,4}\b"),
         Detector("ip", r"\b(?:[0-9A-Fa-f]{1,4}:){1,6}(?::[0-9A-Fa-f]{1,4}){1,6}\b"),
     ],
+    # an id in a labelled slot ("Username: cminh730", "my gamer tag is X"), a token joined
+    # by "_" whole (accounts.py): with the handles, before the numbers and the names
+    "user:account": ACCOUNT_DETECTORS,
     # a Twitter/Slack handle, "@AppleSupport" (not an e-mail's "@": that pass ran first)
     "user": [
         Detector(
@@ -679,7 +683,7 @@ PASS_TYPES = (
     ("url",),
     ("email:public",),
     ("email",),
-    ("user",),
+    ("user:account", "user"),
     ("phone:e164",),
     ("age",),
     ("address:unit",),

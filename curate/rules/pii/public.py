@@ -44,8 +44,11 @@ PUBLIC_EMAIL_BEFORE = rf"(?:^|[^{_EMAIL_CHARS}])"
 
 
 def public_url(url: str) -> bool:
-    """A link that names no person: kept as text (see ``curate.rules.urls``)."""
-    return not is_personal_url(url)
+    """A link that names no person: kept as text (see ``curate.rules.urls``). A brand's own
+    account page ("twitter.com/Delta", "instagram.com/AppleSupport") is no one's profile."""
+    from curate.rules.pii.words import load
+
+    return not is_personal_url(url, lambda name: brand_handle(name, load()))
 
 
 def public_email(address: str) -> bool:

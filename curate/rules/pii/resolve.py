@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import polars as pl
 
+from curate.rules.pii.accounts import USER_NOTE
 from curate.rules.pii.detectors import check
 from curate.rules.pii.markers import _NAME_NOTE, BRACKET, CLOSE, NOTE, ROW, SEP, _canon, _open
 from curate.rules.pii.names import _PEEK_FIRST, _TITLE_CHECKS, _eponym, _peek, _redact_names
@@ -258,12 +259,18 @@ class _ScanState:
         idx = pl.concat(found).unique().sort()
         if idx.is_empty():
             return marked
-        mark = _canon(self.engine.type_index["person"])
+        person = self.engine.type_index.get("person")
+        mark = _canon(person) if person is not None else ""
+        user = self.engine.type_index.get("user", person)  # an account's id (accounts.py)
         rows = idx.to_list()
         vals = marked.gather(idx).to_list()
         changed, out = [], []
         for row, group, text in zip(rows, self.groups[rows].tolist(), vals, strict=True):
-            new = _redact_names(text, self.names.get(group, set()) | extra, mark, self.keep_values)
+            names = self.names.get(group, set()) | extra
+            ids = {n for n in names if n[:1] == USER_NOTE}
+            new = _redact_names(text, names - ids, mark, self.keep_values)
+            if ids and user is not None:
+                new = _redact_names(new, {n[1:] for n in ids}, _canon(user), self.keep_values)
             if new != text:
                 changed.append(row)
                 out.append(new)
@@ -280,7 +287,7 @@ class _ScanState:
         per_group = pl.DataFrame(
             {
                 "group": np.repeat(np.asarray(groups, dtype=np.int64), [len(n) for n in names]),
-                "name": [n for group_names in names for n in group_names],
+                "name": [n.lstrip(USER_NOTE) for group_names in names for n in group_names],
             },
             schema={"group": pl.Int64, "name": pl.Utf8},
         )

@@ -1,0 +1,155 @@
+"""Account identifiers given in a labelled slot, and identifier-like tokens kept whole.
+
+Support chats hand over a username as data: "Username: cminh730", "my gamer tag is
+phantomstrike50", "PS4, gamer tag Livid_cN", "account name: Adekunle Adeoye", "an account
+called JuanLikeTaco_xD". The value after such a label is that user's identifier and becomes
+``[USER]`` whole (a person's name there too: it is the account's name). The label alone is
+text: "your username and password", "Login: please reset", "the PSN account", "Steam games":
+what follows is a word, not an id (``account_text``'s checks are set lookups).
+
+Three forms, strongest first: a colon or "=" after any label ("Gamertag:MISSEPISSE"); "is"
+after one ("my login is jdoe"); and the bare label before the value, only for the labels that
+name an id by themselves ("username", "gamer tag", "PSN ID"; not "Steam", "handle", "login",
+whose next word is far more often a product or a verb's object: "Steam Deck", "handle Fios").
+
+A token joined by "_" with a capitalised word in it ("JuanLikeTaco_xD", "Mike_Jones99") is one
+identifier: the name passes took its given name and left the rest ("[PERSON]Taco_xD"). It is
+redacted whole where a part of it is a census name, else kept whole (held out of the later
+passes like a public link), never half.
+
+An id found so is redacted wherever else its record writes it (another turn: "thanks
+cminh730"), as names found by context are.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from curate.rules.pii.detector import Detector, Gate
+from curate.rules.pii.markers import CLOSE, KEEP, NOTE, _canon
+
+if TYPE_CHECKING:
+    from curate.rules.pii.engine import PiiEngine
+
+__all__ = ["ACCOUNT_DETECTORS", "USER_NOTE", "account_text"]
+
+# an id to redact wherever else its record writes it ("thanks cminh730"), as a user: noted
+# NOTE USER_NOTE id NOTE, as names are noted (resolve.propagate_names)
+USER_NOTE = "\U000ffff7"
+
+_S = r"[ \t]?"  # "user name", "username"
+# labels that name an account's id by themselves
+_ID_LABEL = (
+    rf"user{_S}names?|user{_S}id|screen{_S}names?|gamer{_S}tags?|account{_S}name|nick{_S}names?"
+    rf"|online{_S}id"
+)
+_PLATFORM = rf"psn|xbox(?:{_S}live)?|xbl|steam|epic(?:{_S}games)?|discord"
+# a platform's name with what names an id on it: "PSN ID", "Xbox Live gamertag", "Steam name"
+_PLATFORM_ID = rf"(?:{_PLATFORM}){_S}(?:id|name|user{_S}name|gamer{_S}tag|tag)"
+_ANY_LABEL = rf"{_PLATFORM_ID}|{_ID_LABEL}|{_PLATFORM}|ign|log{_S}in(?:{_S}(?:id|name))?|handle"
+# the value: one token ("cminh730", "ghost#1234", "xX_Drake_Xx", "jane.doe") or, after a colon
+# or "is", two capitalised words ("Adekunle Adeoye", an Xbox gamertag with a blank)
+_TOKEN = r"[A-Za-z0-9_][A-Za-z0-9_.#-]*[A-Za-z0-9_]\b"
+_TWO = r"[A-Z][a-z]+[ \t]+[A-Z][A-Za-z0-9]+\b"
+_OWNER = r"(?:(?:my|his|her|their|our|your|the|a)[ \t]+)?"
+# a token joined by "_" with a capitalised word in it, before or after the first "_"
+MIXED = (
+    r"[A-Za-z0-9]*(?:[A-Z][a-z][A-Za-z0-9]*_[A-Za-z0-9_]*"
+    r"|_[A-Za-z0-9_]*[A-Z][a-z][A-Za-z0-9_]*)[A-Za-z0-9]"
+)
+# the labels as a text holds them, lower-cased: literals, so the gate takes no regex
+_GATE_WORDS = (
+    "user", "gamer", "screen", "account name", "account called", "account named", "nick",
+    "online id", "psn", "xbox", "xbl", "steam", "epic", "discord", "ign", "login", "log in",
+    "handle", "profile called", "profile named", "channel called", "channel named",
+)  # fmt: skip
+LABEL_GATE = Gate("|".join(re.escape(w) for w in _GATE_WORDS), fold=True)
+ACCOUNT_DETECTORS = [
+    # "Username: cminh730", "Gamertag:MISSEPISSE", "Steam ID = 7656...", "account name: X Y"
+    Detector(
+        "user",
+        rf"(?:{_TWO}|{_TOKEN})",
+        before=rf"\b(?i:{_ANY_LABEL})[ \t]*[:=][ \t]*",
+        check="account",
+        gate=LABEL_GATE,
+    ),
+    # "my gamer tag is phantomstrike50", "login is jdoe", "my PSN is xX_Drake_Xx"
+    Detector(
+        "user",
+        rf"(?:{_TWO}|{_TOKEN})",
+        before=rf"\b(?i:{_OWNER}(?:{_PLATFORM_ID}|{_ID_LABEL}|ign|log{_S}in|handle)"
+        rf"|(?:my|his|her|their|our|your)[ \t]+(?:{_PLATFORM}))[ \t]+(?i:is|was)[ \t]+",
+        check="account",
+        gate=LABEL_GATE,
+    ),
+    # "gamer tag Livid_cN", "Username Fusionette.", "an account called JuanLikeTaco_xD"
+    Detector(
+        "user",
+        _TOKEN,
+        before=rf"\b(?i:{_PLATFORM_ID}|{_ID_LABEL}|(?:account|profile|channel)[ \t]+(?:called|named))"
+        r"[ \t]+",
+        check="account_bare",
+        gate=LABEL_GATE,
+    ),
+    Detector(
+        "user",
+        MIXED,
+        before=r"(?:^|[^A-Za-z0-9_@.#/\\:=+-])",
+        after=r"(?:$|[^A-Za-z0-9_@])",
+        check="account_mixed",
+        gate=Gate("_"),
+    ),
+]
+
+# what follows a label where no id is given: "Login: please", "username is the same"
+_NOT_ID = frozenset(
+    """is was be are it its the a an to and or in on of for at by not no none n/a na nil null
+    same this that here there below above my me your his her their our above same one also
+    email e-mail mail address password pass pw phone number id name""".split()  # noqa: SIM905
+)
+_CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+
+
+def _id_like(word: str) -> bool:
+    """A digit, "_", "#", an inner "." or a capital after the first letter: "cminh730",
+    "xXSlayerXx", "MISSEPISSE", "ghost#1234" (no word is written so)."""
+    return bool(re.search(r"[0-9_#]|.\.|.[A-Z]", word))
+
+
+def _word(word: str, eng: PiiEngine, bare: bool) -> bool:
+    """``word`` is a word, not an id: a frequent English word after a colon or "is"; any
+    word of the lexicon after a bare label ("username changes", "gamer tag Livid")."""
+    low = word.lower()
+    if low in _NOT_ID or low in eng.words.common_words:
+        return True
+    return bare and low in eng.words.lexicon
+
+
+def account_text(kind: str, value: str, eng: PiiEngine, keep_values: bool) -> str:
+    """What a find of ``ACCOUNT_DETECTORS`` becomes (``kind``: its check): the id as a user
+    (a person where the pack has no user type), text where it is a word, or the mixed token
+    kept whole (``KEEP value CLOSE``: held out of the later passes)."""
+    index = eng.type_index.get("user", eng.type_index.get("person"))
+    if index is None:
+        return value
+
+    def wrap(v: str) -> str:
+        mark = _canon(index) + v + CLOSE if keep_values else _canon(index)
+        return mark + NOTE + USER_NOTE + v + NOTE if len(v) > 3 else mark
+
+    if kind == "account_mixed":
+        parts = {p.title() for p in _CAMEL.findall(value.replace("_", " "))}
+        named = any(p in eng.listed or p in eng.words.first_names for p in parts if len(p) > 2)
+        return wrap(value) if named else KEEP + value + CLOSE
+    first, blank, second = value.partition(" ")
+    if blank:  # two words: the second may be text ("Username: Bob Please help")
+        second = second.strip()
+        if _id_like(second) or not _word(second, eng, False):
+            return wrap(value)
+        value, rest = first, value[len(first) :]
+    else:
+        rest = ""
+    if _id_like(value) or not _word(value, eng, kind == "account_bare"):
+        return wrap(value) + rest
+    return value + rest

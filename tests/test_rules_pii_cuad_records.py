@@ -203,8 +203,9 @@ def test_whole_records_hold_the_labelled_finds(cuad: tuple[pl.DataFrame, CorpusC
 
 @pytest.mark.slow
 def test_contracts_pack_on_whole_cuad_records(cuad: tuple[pl.DataFrame, CorpusCounts]) -> None:
-    """The shipped contracts config: 17 of 18 [PERSON] are persons, 17 of the 28 persons
-    still redacted (14 of 15 before 'Name, Esq.', a name before its e-mail, 'WITNESS:' and
+    """The shipped contracts config: 18 of 19 [PERSON] are persons, 18 of the 28 persons
+    still redacted (an inventor list and an author after 'authored by' since session 12; 17 of
+    18 before; the one 'Attn. Thibault De Tersant' is now inside an [ADDRESS]; 14 of 15 before 'Name, Esq.', a name before its e-mail, 'WITNESS:' and
     'verified Name, date'; 7 of 7 and 7 of 28 before signatures anywhere and the names spread
     through their record; the one not: "Mr. & Mrs. Smith", a film). Held out (drawn from this pack's
     finds, labelled before measuring): 46 of 50 as first measured, 46 of 48 since offices after
@@ -212,7 +213,7 @@ def test_contracts_pack_on_whole_cuad_records(cuad: tuple[pl.DataFrame, CorpusCo
     records, counts = cuad
     pack = as_ingest("contracts", counts)
     tuned = person_figures("cuad.jsonl", records, pack)
-    assert tuned["precision"] >= 0.90 and tuned["persons_redacted"] >= 17, tuned
+    assert tuned["precision"] >= 0.90 and tuned["persons_redacted"] >= 18, tuned
     held = person_figures("cuad_heldout_contracts.jsonl", records, pack)
     assert held["precision"] >= 0.90, held
 

@@ -267,3 +267,56 @@ def test_contracts_a_signature_of_initials_and_a_surname() -> None:
     for name in ("Bell", "Conroy", "Rowe"):
         assert name not in out, out
     assert "ILLEGIBLE" in out and "President" in out
+
+
+def test_a_person_defined_by_surname_is_redacted_where_the_record_names_them() -> None:
+    """'KENNETH TURPIN ("Turpin")' (read in the CUAD export of session 11: the preamble and
+    every "Turpin" after it were left): the full name and the surname defined from it are a
+    person's, wherever the record writes them; a body or a term defined so is not ('Fitch
+    Ratings ("Fitch")' takes its first word, 'This Supply Agreement ("Agreement")' names no
+    person), and a person defined by a role keeps the role ('("Endorser")'). A company named
+    after a person ('Bob Stallings Racing') stays redacted as the person's name."""
+    text = (
+        "This Agreement is made by and between VISUALANT INCORPORATED, a Nevada corporation "
+        '(the "Company") and KENNETH TURPIN ("Turpin").\n\nWHEREAS, Turpin has developed the '
+        "Technology.\n\n10. Successors. This Agreement is binding upon Turpin and his heirs."
+    )
+    out = _redact([text], CONTRACTS)[0]
+    assert "TURPIN" not in out and "Turpin" not in out, out
+    assert 'corporation (the "Company")' in out and "binding upon [PERSON] and" in out
+    others = (
+        'This Supply Agreement ("Agreement") is between Fitch Ratings ("Fitch") and Acme '
+        'Widgets ("AW"), from the Effective Date ("Term"); Fitch shall pay. Arnold '
+        'Schwarzenegger ("Endorser") shall appear. JAMES W. NANTZ III ("Nantz") agrees; Nantz '
+        'shall golf. Bob Stallings Racing ("Racing") races.'
+    )
+    out = _redact([others], CONTRACTS)[0]
+    for kept in (
+        'Supply Agreement ("Agreement")',
+        'Fitch Ratings ("Fitch")',
+        "Fitch shall",
+        'Acme Widgets ("AW")',
+        'Effective Date ("Term")',
+        '[PERSON] ("Endorser")',
+        '("Racing") races',  # a company's word: no surname to spread
+    ):
+        assert kept in out, (kept, out)
+    assert "Nantz" not in out and "NANTZ" not in out and "Arnold" not in out
+
+
+def test_inventor_lists_are_persons() -> None:
+    """A patent schedule's inventors, as CUAD writes them ("Chen, Suzanne; & Huang, M.H. Mu-
+    Hsiang", missed in tests/data/pii_labels/cuad.jsonl), after an inventor's label, and an
+    author after 'authored by' ('Frank D.P. Ellis', missed there too)."""
+    texts = [
+        "United States 11/414,612 2007-0266286 7516385 Chen, Suzanne; & Kim, Jae-Hyeong; & "
+        "Tseng, Chih-Chiang 24-Apr-06 Minimized line skew generator.",
+        "Patent 7,123,456. Inventors: John A. Smith; Mary Lee. Filed 2004.",
+        'the book "Super Health", authored by Frank D.P. Ellis and Dr. Michael Tait M.D.',
+        "governed by the laws of Delaware, Inc.; New York, Texas; performed by Valeant Labs",
+    ]
+    out = _redact(texts, CONTRACTS)
+    assert "7516385 [PERSON] 24-Apr-06" in out[0], out[0]
+    assert "Inventors: [PERSON]. Filed" in out[1], out[1]
+    assert "authored by [PERSON] and" in out[2], out[2]
+    assert out[3] == texts[3]

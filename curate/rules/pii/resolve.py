@@ -253,6 +253,7 @@ class _ScanState:
                 words = self.engine.words
                 run = self.engine.run_terms
                 names.difference_update([n for n in names if is_term(n, terms, words, run)])
+                names.update(terms.spread)  # a person's surname defined as a term (terms.py)
         found = [self._rows_with_own_names(marked)] if self.names else []
         if extra:
             found.append(marked.str.contains_any(sorted(extra)).fill_null(False).arg_true())

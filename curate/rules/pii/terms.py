@@ -70,6 +70,13 @@ _DEFINED_RE = re.compile(
     r"|individually|each|a|an)[ \t,]+)?[\"“]"
     r"([A-Z][A-Za-z'’-]+(?:[ \t]+[A-Z][A-Za-z'’-]+){0,3})[\"”]"
 )
+# the name a defined term follows: 'KENNETH TURPIN ("Turpin")', 'Fitch Ratings ("Fitch")',
+# 'Effective Date ("Term")' (up to four capitalised words or initials, a generation after)
+_NAME_BEFORE_RE = re.compile(
+    r"(?<![\w'’.-])((?:[A-Z][A-Za-z'’-]+|[A-Z]\.)(?:[ \t]+(?:[A-Z][A-Za-z'’-]+|[A-Z]\.)){1,3})"
+    r"(?:,?[ \t]+(?:Jr|Sr|II|III|IV)\.?)?[ \t]*,?[ \t]*$"
+)
+_GENERATIONS = frozenset(["Jr", "Sr", "II", "III", "IV", "JR", "SR"])
 # what the record says a word is a person by: a personal title, a census given name before it
 _INITIALS = r"(?:[A-Z]\.[ \t]*){0,3}"  # "Frank D.P. Ellis", "Jeremy O. May"
 _TITLED_RE = re.compile(rf"\b(?:Mr|Mrs|Ms|Miss|Dr|Prof)\.?[ \t]+{_INITIALS}([A-Z][a-z'’-]+)")
@@ -237,25 +244,76 @@ def roles_of(text: str, words: Words, kind: str) -> set[str]:
     elif kind == "defined":
         for m in _DEFINED_RE.finditer(text):
             term = m.group(1).split()
+            name = _defined_name(text, m.start())
+            if name and _surname_defined(name, term, words):
+                continue  # 'KENNETH TURPIN ("Turpin")': a person (persons_of)
+            if name:
+                # 'Fitch Ratings ("Fitch")', 'Effective Date ("Term")', 'Arnold
+                # Schwarzenegger ("Endorser")': a body or term named in full (a person's
+                # given name and surname are persons_of's, which outweighs this)
+                roles.update(_plain(w) for w in name)
+                roles.update(term)
+                continue
             # a person may be defined by name ('Aitan Zacharin ("Zacharin")'): a census name
             # in quotes is a term only after an organisation's name
+            # ('"Zebra Brazil"': a term of several words is one unless a given name opens it)
             after_org = _ORG_END_RE.search(text, max(0, m.start() - 80), m.start()) is not None
-            if after_org or not any(t in words.first_names or t in words.last_names for t in term):
+            if (
+                after_org
+                or (len(term) > 1 and term[0] not in words.first_names)
+                or not any(t in words.first_names or t in words.last_names for t in term)
+            ):
                 roles.update(term)
     return roles
+
+
+def _plain(word: str) -> str:
+    """A word as a role or a name is looked up: "TURPIN" -> "Turpin"."""
+    return word[:1] + word[1:].lower() if word.isupper() and len(word) > 1 else word
+
+
+def _defined_name(text: str, at: int) -> list[str]:
+    """The words of the name right before the defined term opening at ``at``, or none."""
+    m = _NAME_BEFORE_RE.search(text, max(0, at - 80), at)
+    name = m.group(1).split() if m else []
+    while name and name[-1].strip(".") in _GENERATIONS:  # 'JAMES W. NANTZ III'
+        name.pop()
+    return name
+
+
+def _surname_defined(name: list[str], term: list[str], words: Words) -> bool:
+    """A term that is the last word of the name before it is a person's surname: 'KENNETH
+    TURPIN ("Turpin")', 'Robert M. Rubin ("Rubin")' (a company takes its first word: 'Fitch
+    Ratings ("Fitch")'), where the census knows the given name or the surname (not 'This
+    Supply Agreement ("Agreement")') and the word ends no organisation's name."""
+    if len(term) != 1 or len(name) < 2:
+        return False
+    first, last = _plain(name[0]), _plain(name[-1])
+    if term[0].lower() != last.lower() or _ORG_WORD_RE.fullmatch(last):
+        return False
+    common = words.common_words
+    if last.lower() in common or (last not in words.last_names and last.lower() in words.lexicon):
+        return False  # 'Bob Stallings Racing ("Racing")': a word, no surname
+    return (first in words.first_names and first.lower() not in common) or last in words.last_names
 
 
 def persons_of(text: str, words: Words) -> set[str]:
     """The capitalised words ``text`` uses as a person's name: after a personal title, or a
     census given name and the word after it ("Dwyane" is none: "Wade" there is not)."""
     persons = {m.group(1) for m in _TITLED_RE.finditer(text)}
+    # a person defined by surname: 'KENNETH TURPIN ("Turpin")' (not 'Fitch Ratings ("Fitch")')
+    for term in defined_surnames(text, words):
+        persons.add(_plain(term))
     for m in _PAIR_RE.finditer(text):
         given, last = m.group(1), m.group(2)
-        # "Steve Jacobs": both words a person's; not "Otis Worldwide", "Wade Enterprises"
+        # "Steve Jacobs": both words a person's; not "Otis Worldwide", "Wade Enterprises",
+        # nor a place ("Hong Kong", "America Online")
         if (
             given in words.first_names
             and given.lower() not in words.common_words
             and not _ORG_WORD_RE.fullmatch(last)
+            and given not in words.places
+            and f"{given} {last}" not in words.countries
         ):
             persons.update((given, last))
     return persons
@@ -277,6 +335,9 @@ class RecordTerms:
 
     roles: frozenset[str]
     persons: frozenset[str]
+    # names to redact wherever the record writes them once it holds a person's find: a
+    # person's surname defined as a term ('KENNETH TURPIN ("Turpin")': "Turpin", "TURPIN")
+    spread: frozenset[str] = frozenset()
 
     def role(self, word: str, run_terms: frozenset[str]) -> bool:
         """``word`` is a role here: the record uses it as one, or the run does (``run_terms``,
@@ -295,9 +356,23 @@ def record_terms(text: str, words: Words, kinds: frozenset[str] = ALL_KINDS) -> 
     roles: set[str] = set()
     for kind in kinds:
         roles |= roles_of(text, words, kind)
-    if not roles:
+    spread = frozenset(defined_surnames(text, words)) if "defined" in kinds else frozenset()
+    if not roles and not spread:
         return NO_TERMS
-    return RecordTerms(frozenset(roles), frozenset(persons_of(text, words)))
+    return RecordTerms(frozenset(roles), frozenset(persons_of(text, words)), spread)
+
+
+def defined_surnames(text: str, words: Words) -> set[str]:
+    """The surnames ``text`` defines as a person's term, as written and in capitals:
+    'KENNETH TURPIN ("Turpin")' -> Turpin, TURPIN."""
+    out: set[str] = set()
+    if "(" in text:
+        for m in _DEFINED_RE.finditer(text):
+            term = m.group(1).split()
+            name = _defined_name(text, m.start())
+            if name and _surname_defined(name, term, words) and len(term[0]) > 2:
+                out.update((term[0], term[0].upper()))
+    return out
 
 
 def role_gate(kinds: frozenset[str]) -> str:

@@ -63,6 +63,7 @@ from curate.rules.pii.detector import Gate as Gate
 from curate.rules.pii.detector import ascii_bounds as ascii_bounds
 from curate.rules.pii.accounts import ACCOUNT_DETECTORS
 from curate.rules.pii.public import PUBLIC_EMAIL_BEFORE, PUBLIC_EMAIL_PATTERNS
+from curate.rules.pii.spoken_dates import SPOKEN_DATES
 
 # Upper- and lower-case letters of names: Latin (with Latin-1, Extended-A/B and Additional:
 # "Šárka", "Nguyễn"; the Extended blocks mix cases), Greek and Cyrillic. Not \p{Lu}/\p{Ll}:
@@ -316,6 +317,8 @@ STATIC: dict[str, list[Detector]] = {
         ),
     ],
     "date": DATES,
+    # dates in words, as transcribed speech writes them (spoken_dates.py)
+    "date:spoken": SPOKEN_DATES,
     # more date forms, in a pass of their own (dates.py)
     "date:more": DATES_MORE,
     "phone": [
@@ -693,6 +696,9 @@ PASS_TYPES = (
     ("address:context",),
     ("card", "ssn", "ip", "mrn", "account", "order", "license", "vehicle", "device", "phone:intl"),
     ("account:card",),
+    # (before the numbers': "mammoplasty on 10-10 20-20" is no phone; and before a month
+    # alone: "Since December eleventh" whole, not "Since December" and its day left)
+    ("date:spoken",),
     ("date", "phone", "address", "zip", "date:num"),
     # (the accented names here: a pass of their own cost two more regexes than fit a thread's
     # cache of compiled regexes, and their gate joins zip:eu's)

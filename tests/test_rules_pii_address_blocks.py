@@ -113,3 +113,30 @@ def test_address_block_classes_masked_whole(text: str) -> None:
 def test_context_words_stay_outside_the_block(text: str) -> None:
     out = redact(text)
     assert out.startswith(("I'll meet you at [ADDRESS]", "We stayed at [ADDRESS]")), out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a street named without a type word: a building's number before it, its postcode line
+        "88017 Lindhofgasse 56\n61773 Waldstadt",
+        # ... the town's line, then a postcode whose form says it is one
+        "Zaciszna 366\nOstrów Mazowiecki, 09-441",
+        "Loessteeg 201\nHeerendorp\n3067HK",
+        "Doubravínova 34\n Dobrovice\n 720 64",
+    ],
+)
+def test_plain_street_blocks_masked_whole(text: str) -> None:
+    assert redact(f"Address:\n{text}\n\nThanks") == "Address:\n[ADDRESS]\n\nThanks"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a clinical note's numbers and lines are no street and postcode
+        "BP 120/80\nNeuro: A&O x3\nPlan: d/c 2\n12-345 pending",
+        "Room 12\nBed 4, 10-200 mg",
+    ],
+)
+def test_plain_street_needs_its_forms(text: str) -> None:
+    assert "[ADDRESS]" not in redact(text)

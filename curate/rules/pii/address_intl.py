@@ -277,9 +277,23 @@ BLOCK_INTL_STREET = (
 _PLAIN = rf"[{_LU}][{_LL}][{_L}'’-]*"
 # (a type word before it in lower case, which the street-first pass after this one would have
 # taken: "aleja Majowa 18, 13-375 Śrem"; a Czech preposition: "U Mlýnského Rybníka 786")
+# (a building's number before it: "88017 Paffrathgasse 56\n61773 Lippstadt"; units after
+# it; the town's line then a postcode whose form says it is one, or a country's line:
+# "Zaciszna 366\nOstrowiec Świętokrzyski, 09-441", "Loessteeg 201\nHeerenveen\n3067HK",
+# "Backgatan 363\n Luleå\n nan\n Sweden 98018")
+_PLAIN_STREET = (
+    rf"(?:[0-9]{{1,6}}{_S})?(?:{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*|[{_LU}]{_S})?"
+    rf"{_PLAIN}(?:{_S}(?:{_PLAIN}|{_PARTICLE})){{0,3}}{_S}{_N}{_UNIT}{{0,2}}"
+)
+_ZIP_FORMED = (
+    r"(?:[0-9]{3}[ \t][0-9]{2}|[0-9]{4}[ \t]?[A-Z]{2}|[0-9]{2}-[0-9]{3}|[0-9]{4,5}-[0-9]{3,4}"
+    r"|[A-Z]-[0-9]{4})\b"
+)
 BLOCK_PLAIN = (
-    rf"(?:{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*|[{_LU}]{_S})?{_PLAIN}(?:{_S}(?:{_PLAIN}|{_PARTICLE})){{0,3}}{_S}{_N}{_SEP}{_ZIP_NOT_YEAR}{_S}"
+    rf"{_PLAIN_STREET}{_SEP}(?:{_ZIP_NOT_YEAR}{_S}"
     rf"{_PLAIN}(?:[ \t](?:{_PLAIN}|{_TOWN_PARTICLE})){{0,3}}{_LAST}"
+    rf"|{_TOWN}(?:,?{_S}|{_SEP}){_ZIP_FORMED}{_LAST}"
+    rf"|{_TOWN}{_SEP}(?:nan{_SEP})?{COUNTRY}(?:,?{_S}{_ZIP_AFTER}\b)?)"
 )
 # (or a preposition: "..., Germany in March", "..., Switzerland within 30 days")
 BLOCK_PLAIN_AFTER = (
@@ -293,6 +307,10 @@ BLOCK_PLAIN_GATE = (
     r"(?:[^\W\d_]|['’.-])[ \t]{1,3}(?:[0-9][0-9A-Za-z/-]*|S/N)"
     r"(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)(?:[A-Z]{1,2}-)?[0-9][0-9 -]{2,6}"
     r"(?:[A-Z]{2})?[ \t][^ \t0-9a-z][^ \t0-9A-Z]"
+    # (the town's line first, then a postcode whose form says it is one, or a country)
+    r"|[^\W\d_][ \t]{1,3}[0-9][0-9A-Za-z/]*(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)[A-Z]"
+    r"[^\n]*(?:,[ \t]*|[ \t]*\r?\n[ \t>]*)(?:[0-9]{3} [0-9]{2}|[0-9]{4} ?[A-Z]{2}|[0-9]{2}-[0-9]{3}"
+    r"|[0-9]{4,5}-[0-9]{3,4}|[A-Z]-[0-9]{4})"
 )
 # India's block without a street's word: a house's number, a locality or two, the town and
 # its six-digit PIN ("52, Dada, Allahabad 423667", "92\nAurora\nAllahabad 339075",

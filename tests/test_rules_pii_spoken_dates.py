@@ -138,6 +138,8 @@ def test_held_out_sample_recall_and_precision() -> None:
         ("Um end of May I believe.", "Um end of [DATE] I believe."),
         ("Happened around July seventh.", "Happened around [DATE]."),
         ("this was march of this year , so", "this was [DATE] , so"),
+        # (a misspelt ordinal, as in MTS-Dialog: once "[DATE] nineth")
+        ("I remember it was on July twenty nineth.", "I remember it was on [DATE]."),
     ],
 )
 def test_spoken_dates_are_masked_whole(text: str, expected: str) -> None:

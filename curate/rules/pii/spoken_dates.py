@@ -22,8 +22,9 @@ from curate.rules.pii.detector import NUM_AFTER, Detector, Gate
 UNIT = r"(?:one|two|three|four|five|six|seven|eight|nine)"
 TEEN = r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
 TENS = r"(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
-# the ordinal days, 1st-31st, and the cardinal ones ("June thirty", "April twenty two")
-ORD_UNIT = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)"
+# the ordinal days, 1st-31st, and the cardinal ones ("June thirty", "April twenty two");
+# "nineth" as transcripts misspell it ("July twenty nineth" left "[DATE] nineth")
+ORD_UNIT = r"(?:first|second|third|fourth|fifth|sixth|seventh|eighth|nine?th)"
 ORDINAL = (
     rf"(?:(?:twenty|thirty)[ \t-]{ORD_UNIT}|twentieth|thirtieth|{ORD_UNIT}|tenth|eleventh"
     r"|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth)"
@@ -31,7 +32,7 @@ ORDINAL = (
 # (from the third: "you may first want to", "we may second that" are verbs)
 ORDINAL_3 = (
     rf"(?:(?:twenty|thirty)[ \t-]{ORD_UNIT}|twentieth|thirtieth|third|fourth|fifth|sixth"
-    r"|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth"
+    r"|seventh|eighth|nine?th|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth"
     r"|sixteenth|seventeenth|eighteenth|nineteenth)"
 )
 CARDINAL = rf"(?:twenty(?:[ \t-]{UNIT})?|thirty(?:[ \t-]one)?|{TEEN}|{UNIT})"

@@ -286,3 +286,18 @@ def test_a_game_account_id_is_a_user(text: str, want: str) -> None:
 
 def test_a_game_account_id_is_a_person_where_the_pack_has_no_user() -> None:
     assert redact("my gamertag is Mike Jones", "clinical") == "my gamertag is [PERSON]"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # read in the twcs export: a name's context ("with") before a station's town
+        "we wouldn't have anything to do with Leighton Buzzard station, it would be best",
+    ],
+)
+def test_a_place_before_station_or_airport_is_no_person(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_a_person_before_a_station_word_after_a_title_stays() -> None:
+    assert redact("spoke with Dr. Station at the desk") == "spoke with Dr. [PERSON] at the desk"

@@ -97,3 +97,27 @@ def test_the_engine_keeps_exactly_the_public_addresses(address: str) -> None:
     """The engine's regexes (a pass that keeps them, no Python step) and public_email agree."""
     kept = redact(f"mail {address} now") == f"mail {address} now"
     assert kept == public_email(address)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a known brand's account for one product, market or function (IBM export, session 12)
+        "Please help. @Apple @AppleSupport @DropboxSupport @Dropbox @DropboxBusiness",
+        "changed the password and recovery email. @Google @GoogleUK @googlechrome",
+        "Nothing more. Please fix this! @MojangStatus",
+        "#toiletpapercrisis @CostcoAUS @eBay",
+        "@netflix: Binged it\n@disneyplus: Worked Perfect",
+        # code pasted in a ticket: doc tags and annotations, no handles (Kaggle tickets)
+        "/**\n * @param id The product ID\n * @return the price\n */\n@Override\npublic void x()",
+        "@media screen { body { margin: 0 } } @import url(x.css);",
+    ],
+)
+def test_brand_accounts_and_code_annotations_are_no_users(text: str) -> None:
+    assert redact(text) == text
+
+
+def test_fans_and_persons_named_like_a_brand_stay_users() -> None:
+    """Only a company's words after the brand make an account one ('@amazonqueen' is a fan's
+    handle; '@WendySmith' a person's)."""
+    assert redact("thanks @amazonqueen and @WendySmith") == "thanks [USER] and [USER]"

@@ -71,15 +71,55 @@ _ROLE_PREFIX = re.compile(r"^(?:ask|team|the)")
 _ROLE_END = re.compile(r"(?i:support|help|helps|care|cares|service|team|official)$")
 
 
+# what follows "@" in code, not a handle: Javadoc/JSDoc/PHPDoc tags, Java and Python
+# annotations, CSS at-rules ("* @param id the product", "@Override", "@media screen")
+CODE_TAGS = frozenset(
+    """param params return returns throws throw exception author version since see link
+    deprecated override suppresswarnings functionalinterface safevarargs inheritdoc code
+    literal value serial serialdata serialfield type typedef property prop callback var
+    example todo fixme internal api_doc apidoc notice dev title license copyright
+    package module namespace class constructor function method member memberof static
+    private protected public abstract async override readonly enum interface implements
+    extends override staticmethod classmethod dataclass media import include mixin
+    extend font-face keyframes charset supports page""".split()  # noqa: SIM905
+)
+# what a brand's account for one product, market or function adds after the brand's name
+# ("@DropboxBusiness", "@googlechrome", "@MojangStatus", "@disneyplus", "@CostcoAUS"): words
+# of companies' accounts, not of fans' ("@amazonqueen", "@applefan" stay users)
+_ACCOUNT_WORDS = frozenset(
+    """business status plus chrome news music tv video videos games gaming store stores shop
+    studios studio play mobile pay cloud drive maps photos sports kids jobs labs dev developers
+    ads careers eats prime live deals retail rewards travel bank energy broadband fibre fiber
+    wireless network networks assistant health press pr updates alerts outage outages
+    aus nz uk us usa ca au ie in india de fr es it jp eu mx br""".split()  # noqa: SIM905
+)
+
+
 def brand_handle(handle: str, words: Words) -> bool:
     """``@handle`` is a brand or company account: it ends in Support/Help/Care/Service/Team/
     Official, starts with "Ask" before a capital or "_" ("@AskPlayStation", "@Ask_Spectrum"),
-    or is a known brand once such parts, "_" and digits are dropped ("@Delta", "@AldiUK")."""
+    or is a known brand once such parts, "_" and digits are dropped ("@Delta", "@AldiUK"),
+    or a known brand's account for one product, market or function ("@DropboxBusiness",
+    "@googlechrome", "@MojangStatus", "@CostcoAUS"; not "@amazonqueen"). A code annotation
+    ("@param", "@Override") is no handle."""
     name = handle.lstrip("@")
     if _ROLE_END.search(name) or re.match(r"Ask(?:[A-Z_]|e[A-Z])", name):
         return True
-    stem = re.sub(r"[_0-9]", "", name.lower())
+    low = name.lower()
+    if low in CODE_TAGS:
+        return True
+    stem = re.sub(r"[_0-9]", "", low)
     if stem in words.brand_handles:
+        return True
+    if _brand_account(stem, words):
         return True
     stem = _ROLE_SUFFIX.sub("", stem)
     return stem in words.brand_handles or _ROLE_PREFIX.sub("", stem) in words.brand_handles
+
+
+def _brand_account(stem: str, words: Words) -> bool:
+    """A known brand (4 letters or more) then an account's word: set lookups only."""
+    return any(
+        stem[:i] in words.brand_handles and stem[i:] in _ACCOUNT_WORDS
+        for i in range(4, len(stem) - 1)
+    )

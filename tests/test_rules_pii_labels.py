@@ -88,7 +88,8 @@ def test_labels_are_well_formed() -> None:
             "default",
             marks=pytest.mark.xfail(
                 strict=True,
-                reason="measured 0.41 of 70 still-redacted CUAD [PERSON] are persons (0.38 of 76 "
+                reason="measured 0.41 of 69 still-redacted CUAD [PERSON] are persons (0.41 of 70 "
+                "before session 12; 0.38 of 76 "
                 "before session 10's keep-as-text phrases, 0.30 of 96 before "
                 "the record's role evidence, curate.rules.pii.terms; 0.27 of 106 at first): most are "
                 "parties named alone ('Fox shall pay'), which a 200-character context cannot tell; "
@@ -120,3 +121,27 @@ def test_contracts_pack_on_cuad_redacts_persons_only() -> None:
     Backer")."""
     got, n = precision("cuad.jsonl", "contracts", "person", "person", min_hits=14)
     assert got >= 0.90, f"{got:.2f} of {n} still-redacted [PERSON] are persons"
+
+
+def test_ibm_user_sample_is_well_formed() -> None:
+    items = _load("ibm_user.jsonl")
+    assert len(items) == 45 and len({x["id"] for x in items}) == 45
+    for x in items:
+        context, original, offset = str(x["context"]), str(x["original"]), int(str(x["offset"]))
+        assert x["label"] in ("user", "not_user") and x["type"] == "user", x["id"]
+        assert context[offset : offset + len(original)] == original, x["id"]
+
+
+def test_user_placeholders_in_ibm() -> None:
+    """Every [USER] of the default pack in the IBM customer-care files (45, drawn in session 12
+    before its rules; a dev set: read while fixing, README.md): 13 are persons' accounts or
+    game ids, 32 brands', products', shows' and offices' accounts. 13 of 40 still redacted are
+    users (13 of 45 at the draw: a brand's account for one product or market, '@DropboxBusiness',
+    '@googlechrome', is no user since); no user lost. Most brand accounts left ('@PrimeVideo',
+    '@InDesign', '@Zelle') are on no list: only the run could tell (corpus.py, see README)."""
+    items = _load("ibm_user.jsonl")
+    got = redacted_as(items, "default")
+    hit = [x for x, types in zip(items, got, strict=True) if "user" in types]
+    users = sum(x["label"] == "user" for x in hit)
+    assert users == sum(x["label"] == "user" for x in items), "a user's handle was kept"
+    assert users / len(hit) >= 0.32, f"{users} of {len(hit)} still-redacted [USER] are users"

@@ -186,3 +186,24 @@ def test_default_pack_in_support_text(text: str, expected: str) -> None:
     """The pass runs for every pack that finds dates: in support text a spoken date is a date
     too (a customer's order or birth date)."""
     assert _redact(text, "default") == expected
+
+
+@pytest.mark.parametrize("pack", ["clinical", "default"])
+def test_gated_scan_equals_ungated_on_spoken_dates(pack: str) -> None:
+    """The pass's gate only spares texts that no detector of it can match: "on the third."
+    in a text naming no month is no date with the gates on or off (the month is in the
+    regex, not only in the gate), nor "may\\tthird", "D.OB" or a tab before a spoken year."""
+    rows = [json.loads(line) for line in LABELS.read_text(encoding="utf-8").splitlines()]
+    texts = [r["text"] for r in rows] + [
+        "we are on the third.",
+        "i'll be there from the first, okay?",
+        "you may\tthird that. D.OB 5 7 61. mammoplasty on 10-10\t20-20 .",
+        "the first of may. the first OF may. seen on 3-4 19-99 .",
+    ]
+    # (the date passes only: the ungated address passes are another module's concern)
+    rules = load_rule_pack(pack).pii.model_copy(update={"types": ["date"]})
+    series = pl.Series(texts)
+    gated = PiiEngine(rules).scan(series, np.arange(len(texts)), keep_values=True)
+    plain = PiiEngine(rules, gates=False).scan(series, np.arange(len(texts)), keep_values=True)
+    assert gated.marked.to_list() == plain.marked.to_list()
+    assert _redact("we are on the third.", pack) == "we are on the third."

@@ -75,20 +75,22 @@ COUNT_AFTER = (
 )
 # the words that say a date of birth follows ("date of birth , 5 , 7 , 1961", "DOB: 3 6 49")
 BIRTH = (
-    r"\b(?i:date[ \t]+of[ \t]+birth|birth[ \t]*date|d\.?o\.?b\.?|born(?:[ \t]+on)?)"
+    r"\b(?i:date[ \t]+of[ \t]+birth|birth[ \t]*date|dob|d\.o\.b\.?|born(?:[ \t]+on)?)"
     r"(?:[ \t]+(?i:is|was|of))?[ \t]*[:,]?[ \t]*"
 )
 NUM_SEP = r"(?:[ \t]*,[ \t]*|[ \t]+)"
 MD = r"(?:0?[1-9]|[12][0-9]|3[01])"
 
-# the pass's gates: a month's full name, a lower-case "may" before an ordinal day, a birth
-# date's words, a spoken year after a month/day read as digits ("10-10 20-20")
+# the pass's gates: a month's full name, a lower-case "may" before an ordinal day or after
+# "of", a birth date's words, a spoken year after a month/day read as digits ("10-10 20-20");
+# each detector's words as its regex has them (one space where the gate has one), so that a
+# gated scan finds what an ungated one does
 SPOKEN_GATE = Gate(
     "january|february|march|april|june|july|august|september|october|november|december"
-    "|may third|may fourth|may fifth|may sixth|may seventh|may eighth|may ninth|may tenth"
+    "|may third|may fourth|may fifth|may sixth|may seventh|may eighth|may ninth|may nineth|may tenth"
     "|may eleventh|may twelfth|may thirteenth|may fourteenth|may fifteenth|may sixteenth"
-    "|may seventeenth|may eighteenth|may nineteenth|may twent|may thirt"
-    r"|birth|dob|d\.o\.b|born|19-|20-",
+    "|may seventeenth|may eighteenth|may nineteenth|may twent|may thirt|of may"
+    r"|birth|dob|d\.o\.b|born| 19-| 20-",
     fold=True,
 )
 # and a capitalized "May" ("the end of May", "May third"): in the text as written (a pass
@@ -144,7 +146,7 @@ SPOKEN_DATES: list[Detector] = [
     # thirteenth", "June thirty two thousand and four", "may seventeenth"
     Detector(
         "date",
-        rf"(?:{MONTH_WORD},?[ \t]+{DAY_AFTER_MONTH}|may[ \t]+{ORDINAL_3})(?:{YEAR_AFTER_DAY})?\b",
+        rf"(?:{MONTH_WORD},?[ \t]+{DAY_AFTER_MONTH}|may {ORDINAL_3})(?:{YEAR_AFTER_DAY})?\b",
         before=r"\b",
         gate=SPOKEN_GATE,
     ),
@@ -152,17 +154,18 @@ SPOKEN_DATES: list[Detector] = [
     # and one" (a lower-case "may" after "of" only: "the first may be")
     Detector(
         "date",
-        rf"{ORDINAL}[ \t]+(?:(?i:of)[ \t]+(?:{MONTH_WORD}|may)|{MONTH_WORD})(?:{YEAR_AFTER_DAY})?\b",
+        rf"{ORDINAL}[ \t]+(?:(?i:of)[ \t]+{MONTH_WORD}|(?i:of) may|{MONTH_WORD})(?:{YEAR_AFTER_DAY})?\b",
         before=r"\b",
         gate=SPOKEN_GATE,
     ),
-    # a day after a month was named in the text (the pass's gate): "on the eleventh.",
-    # "since the twenty fifth," (not "on the third floor": the clause ends after it; nor
-    # "after the first, ...", "you'd be the first.")
+    # a day after a month was named earlier in its line (a speaker's turn): "in March. then
+    # on the eleventh.", "since the twenty fifth," (not "on the third floor": the clause ends
+    # after it; nor "after the first, ...", "you'd be the first."). The month is in the
+    # regex, not only in the gate: a gated scan must equal an ungated one (gates.py)
     Detector(
         "date",
         ORDINAL,
-        before=r"\b(?i:on|since|from|until|till)[ \t]+the[ \t]+",
+        before=rf"\b{MONTH_WORD}\b[^\n]*?\b(?i:on|since|from|until|till)[ \t]+the[ \t]+",
         after=r"[ \t]*(?:[.,;:?!]|\r?\n|$)",
         gate=SPOKEN_GATE,
     ),
@@ -177,7 +180,7 @@ SPOKEN_DATES: list[Detector] = [
     # a month-day and a year read in pairs: "mammoplasty on 10-10 20-20" (was a phone)
     Detector(
         "date",
-        rf"{MD}-{MD}[ \t]+(?:19|20)-[0-9]{{2}}",
+        rf"{MD}-{MD} (?:19|20)-[0-9]{{2}}",
         before=r"\b(?i:on|since|from|until|by|dated?|of|in)[ \t]+",
         after=NUM_AFTER,
         gate=SPOKEN_GATE,

@@ -266,6 +266,15 @@ APOSTROPHE_YEARS = [  # (and a month/year glued to a word: clinical packs, like 
         after=r"\*\*\]",
         gate=Gate(r"\[\*\*"),
     ),
+    # a month-day with a hyphen after a preposition of time, at a clause's end or before a
+    # time or a place ("found on 7-22.", "since 7-23 at Calvert"; not "on 2-4 L", "on 5-10 mcg")
+    Detector(
+        "date",
+        rf"{M_}-{D_}",
+        before=r"\b(?i:on|since|until|till|thru|dated)[ \t]+",
+        after=r"[ \t]*(?:[.,;:)]|\r?\n|$)|[ \t]+(?i:at|@|to|and|when|in|am|pm|[0-9]{4})\b",
+        gate=Gate(r"(?:on|since|until|till|thru|dated)[ \t]+[0-9]{1,2}-[0-9]", fold=True),
+    ),
     *CLINICAL_DATES,
 ]
 # Clinical settings and scores written like a month/day: ventilator pressures ("PSV 10/5",
@@ -391,7 +400,7 @@ NOT_MONTH_DAY = [
         before=NUM_BEFORE,
         after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|pulses?|reflexes|dtrs?|motor"
         r"|holosystolic|systolic|diastolic|bilaterally|throughout|ul|ll|globally|prox[a-z]*"
-        r"|distal|at[ \t]+(?:worst|best|rest)|baseline|rest|grips?|grasps?)\b"
+        r"|distal|at[ \t]+(?:worst|best|rest)|baseline|rest)\b"
         # the pain it rates, after a site or a quality only ("4/10 abd pain"; not "seen on
         # 4/10 for pain")
         r"|[ \t]+(?:(?i:abd|abdominal|chest|back|incisional|head|neck|leg|knee|hip|joint|flank"

@@ -135,13 +135,14 @@ def test_ibm_user_sample_is_well_formed() -> None:
 def test_user_placeholders_in_ibm() -> None:
     """Every [USER] of the default pack in the IBM customer-care files (45, drawn in session 12
     before its rules; a dev set: read while fixing, README.md): 13 are persons' accounts or
-    game ids, 32 brands', products', shows' and offices' accounts. 13 of 40 still redacted are
+    game ids, 32 brands', products', shows' and offices' accounts. 13 of 38 still redacted are
     users (13 of 45 at the draw: a brand's account for one product or market, '@DropboxBusiness',
-    '@googlechrome', is no user since); no user lost. Most brand accounts left ('@PrimeVideo',
-    '@InDesign', '@Zelle') are on no list: only the run could tell (corpus.py, see README)."""
+    '@googlechrome', and a listed product, '@PrimeVideo', are no users since); no user lost.
+    Most brand accounts left ('@InDesign', '@Zelle', '@WWE') are on no list: only the run
+    could tell (corpus.py, see README)."""
     items = _load("ibm_user.jsonl")
     got = redacted_as(items, "default")
     hit = [x for x, types in zip(items, got, strict=True) if "user" in types]
     users = sum(x["label"] == "user" for x in hit)
     assert users == sum(x["label"] == "user" for x in items), "a user's handle was kept"
-    assert users / len(hit) >= 0.32, f"{users} of {len(hit)} still-redacted [USER] are users"
+    assert users / len(hit) >= 0.34, f"{users} of {len(hit)} still-redacted [USER] are users"

@@ -108,6 +108,8 @@ def test_the_engine_keeps_exactly_the_public_addresses(address: str) -> None:
         "Nothing more. Please fix this! @MojangStatus",
         "#toiletpapercrisis @CostcoAUS @eBay",
         "@netflix: Binged it\n@disneyplus: Worked Perfect",
+        # a product of the lists as a handle writes it
+        "@Netflix and @PrimeVideo work fine on the same tv",
         # code pasted in a ticket: doc tags and annotations, no handles (Kaggle tickets)
         "/**\n * @param id The product ID\n * @return the price\n */\n@Override\npublic void x()",
         "@media screen { body { margin: 0 } } @import url(x.css);",
@@ -121,3 +123,5 @@ def test_fans_and_persons_named_like_a_brand_stay_users() -> None:
     """Only a company's words after the brand make an account one ('@amazonqueen' is a fan's
     handle; '@WendySmith' a person's)."""
     assert redact("thanks @amazonqueen and @WendySmith") == "thanks [USER] and [USER]"
+    # a product's name made of names alone ("Jackson-Pratt" drain) is a person's handle here
+    assert redact("cc @JacksonPratt") == "cc [USER]"

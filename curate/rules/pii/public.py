@@ -100,7 +100,8 @@ def brand_handle(handle: str, words: Words) -> bool:
     Official, starts with "Ask" before a capital or "_" ("@AskPlayStation", "@Ask_Spectrum"),
     or is a known brand once such parts, "_" and digits are dropped ("@Delta", "@AldiUK"),
     or a known brand's account for one product, market or function ("@DropboxBusiness",
-    "@googlechrome", "@MojangStatus", "@CostcoAUS"; not "@amazonqueen"). A code annotation
+    "@googlechrome", "@MojangStatus", "@CostcoAUS"; not "@amazonqueen"), or a product of the
+    lists ("@PrimeVideo"). A code annotation
     ("@param", "@Override") is no handle."""
     name = handle.lstrip("@")
     if _ROLE_END.search(name) or re.match(r"Ask(?:[A-Z_]|e[A-Z])", name):
@@ -111,10 +112,29 @@ def brand_handle(handle: str, words: Words) -> bool:
     stem = re.sub(r"[_0-9]", "", low)
     if stem in words.brand_handles:
         return True
-    if _brand_account(stem, words):
+    if _brand_account(stem, words) or stem in _product_handles(words):
         return True
     stem = _ROLE_SUFFIX.sub("", stem)
     return stem in words.brand_handles or _ROLE_PREFIX.sub("", stem) in words.brand_handles
+
+
+_PRODUCTS: dict[int, frozenset[str]] = {}
+
+
+def _product_handles(words: Words) -> frozenset[str]:
+    """The products and phrases of not_person.toml of two words or more as a handle writes
+    them ("@PrimeVideo", "@creativecloud", "@XboxLive"); built once per word lists."""
+    got = _PRODUCTS.get(id(words))
+    if got is None:
+        out: set[str] = set()
+        names = words.first_names | words.last_names
+        for phrase in words.phrases:
+            parts = re.findall(r"[a-z0-9]+", phrase.lower())
+            # not names alone: "@JacksonPratt" (a drain's eponym) may be a person's account
+            if len(parts) > 1 and not all(w.title() in names for w in parts):
+                out.add("".join(parts))
+        got = _PRODUCTS[id(words)] = frozenset(out)
+    return got
 
 
 def _brand_account(stem: str, words: Words) -> bool:

@@ -223,3 +223,23 @@ def test_an_id_is_the_same_placeholder_throughout_its_record() -> None:
     texts = pl.Series(["Username: cminh730", "thanks cminh730, found you"])
     out = DEFAULT.scan(texts, np.array([0, 0])).placeholders().to_list()
     assert out == ["Username: [USER]", "thanks [USER], found you"]
+
+
+def test_an_emails_username_alone_elsewhere_in_its_record_is_redacted() -> None:
+    """ABCD: "Alessandro Phoenix\\n\\naphoenix939" answered "your full name or account ID",
+    and the e-mail "aphoenix939@email.com" came two turns later: the local part alone is the
+    same user's id. Words are not taken for one ("support@", "info" are no ids)."""
+    texts = pl.Series(
+        [
+            "sure, would you give me your full name or account ID",
+            "Alessandro Phoenix\n\naphoenix939",
+            "7916676427\n\naphoenix939@email.com\n\nno worries",
+            "ann.lee@gmail.com is my work address, lee is my family",
+            "write to annie@x.io, annie is away",
+        ]
+    )
+    out = DEFAULT.scan(texts, np.array([0, 0, 0, 1, 2])).placeholders().to_list()
+    assert out[1] == "[PERSON]\n\n[USER]"
+    assert out[2].startswith("[PHONE]\n\n[EMAIL]") or out[2].startswith("[ORDER]"), out[2]
+    assert out[3] == "[EMAIL] is my work address, lee is my family"  # only the whole local part
+    assert out[4] == "write to [EMAIL], annie is away"  # a short plain local part: not an id

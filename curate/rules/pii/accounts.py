@@ -18,7 +18,9 @@ redacted whole where a part of it is a census name, else kept whole (held out of
 passes like a public link), never half.
 
 An id found so is redacted wherever else its record writes it (another turn: "thanks
-cminh730"), as names found by context are.
+cminh730"), as names found by context are; so is an e-mail's local part that looks like a
+username ("aphoenix939@email.com", and "Alessandro Phoenix\n\naphoenix939" in the turn before,
+where the agent had asked for the account's id).
 """
 
 from __future__ import annotations
@@ -130,10 +132,25 @@ def _word(word: str, eng: PiiEngine, bare: bool) -> bool:
     return bare and low in eng.words.lexicon
 
 
+def _local_id(local: str, eng: PiiEngine) -> bool:
+    """An e-mail's local part that its owner also uses alone as a username ("cminh730",
+    "aphoenix939", "jane.doe"): with a digit, or joined by "." or "_", or a long non-word."""
+    if len(local) < 4 or not re.search(r"[A-Za-z]", local):
+        return False
+    if re.search(r"[0-9]|[A-Za-z][._][A-Za-z]", local):
+        return True
+    return len(local) >= 6 and local.lower() not in eng.words.lexicon
+
+
 def account_text(kind: str, value: str, eng: PiiEngine, keep_values: bool) -> str:
     """What a find of ``ACCOUNT_DETECTORS`` becomes (``kind``: its check): the id as a user
     (a person where the pack has no user type), text where it is a word, or the mixed token
     kept whole (``KEEP value CLOSE``: held out of the later passes)."""
+    if kind == "account_email":  # an e-mail address: its local part is the user's id too
+        mark = _canon(eng.type_index["email"])
+        out = mark + value + CLOSE if keep_values else mark
+        local = value.rpartition("@")[0]
+        return out + NOTE + USER_NOTE + local + NOTE if _local_id(local, eng) else out
     index = eng.type_index.get("user", eng.type_index.get("person"))
     if index is None:
         return value

@@ -232,6 +232,9 @@ STATIC: dict[str, list[Detector]] = {
         Detector(
             "email",
             r"[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}\b",
+            # (its local part, where it looks like a username, is redacted elsewhere in the
+            # record too: "aphoenix939" alone in another turn; accounts.py)
+            check="account_email",
             gate=Gate("@"),
         )
     ],

@@ -21,7 +21,7 @@ import pytest
 from curate.rules import load_rule_pack
 from curate.rules.audit import _MARK_RE, align
 from curate.rules.pii import PiiEngine, engine_for
-from curate.rules.urls import is_personal_url
+from curate.rules.urls import is_personal_url, strip_personal_urls
 
 LABELS = Path(__file__).parent / "data" / "pii_labels"
 DEFAULT = PiiEngine(load_rule_pack("default").pii)
@@ -243,3 +243,14 @@ def test_an_emails_username_alone_elsewhere_in_its_record_is_redacted() -> None:
     assert out[2].startswith("[PHONE]\n\n[EMAIL]") or out[2].startswith("[ORDER]"), out[2]
     assert out[3] == "[EMAIL] is my work address, lee is my family"  # only the whole local part
     assert out[4] == "write to [EMAIL], annie is away"  # a short plain local part: not an id
+
+
+def test_ingest_leaves_a_profile_link_to_the_pii_engine() -> None:
+    """The tickets layout's "personal_urls" step cut "https://www.youtube.com/user/mynameous"
+    to "https://www.youtube.com" (no one's link, in a user's "my channel link:"); it leaves a
+    profile link whole, for the engine's [URL], and still cuts a link's token."""
+    text = "my channel link: https://www.youtube.com/user/mynameous and https://a.io/r?token=9f2ab"
+    out, changed = strip_personal_urls(text)
+    assert out == "my channel link: https://www.youtube.com/user/mynameous and https://a.io/r"
+    assert changed == ["https://a.io/r?token=9f2ab"]
+    assert redact(out) == "my channel link: [URL] and https://a.io/r"

@@ -190,11 +190,14 @@ def public_part(url: str) -> str:
 
 def strip_personal_urls(text: str) -> tuple[str, list[str]]:
     """``text`` with each personal URL cut to its public part (``public_part``; public links
-    kept whole), and the URLs that were changed."""
+    kept whole), and the URLs that were changed. A link to a user's profile is left whole for
+    the PII engine, which redacts it as ``[URL]``: cut to its site it read "my channel link:
+    https://www.youtube.com" in the support export, a link that is no one's."""
     changed: list[str] = []
 
     def cut(m: re.Match[str]) -> str:
-        if is_personal_url(m.group()):
+        reason = personal_url_reason(m.group())
+        if reason is not None and not reason.startswith("profile"):
             changed.append(m.group())
             return public_part(m.group())
         return m.group()

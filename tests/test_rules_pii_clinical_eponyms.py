@@ -36,6 +36,9 @@ def _finds(text: str) -> list[tuple[str, str]]:
         "Epilepsy, ?Lennox-Gastaut spectrum per mum.",
         "A #15 Bard-Parker was then utilized to make the incision.",
         "A Weil-type osteotomy was made at the metatarsal.",
+        "Brandt-Daroff exs taught, handout given.",
+        "A vasculopathy such as Moya Moya, or fibromuscular dysplasia.",
+        "At this point, curved Masterson was used to incorporate the ligament.",
         "Husband assists w meds Webster + calendar.",
         "Continue Augmentin Duo Forte to complete 7/7.",
         "Rx: Ferro-grad C 325 mg daily.",
@@ -53,6 +56,7 @@ def test_eponyms_brands_and_shorthand_are_no_names(text: str) -> None:
     [
         ("Mr. Graves was seen today.", ["Graves"]),
         ("Seen by Dr. Barrett and Dr Webster.", ["Barrett", "Webster"]),
+        ("Will see Dr. Masterson next week.", ["Masterson"]),
         ("Patient Tom Barrett was admitted.", ["Tom Barrett"]),
         ("Sarah Graves called her daughter.", ["Sarah Graves"]),
     ],

@@ -134,6 +134,9 @@ def test_labelled_profile_links_recall_and_precision() -> None:
             "an account called [USER] and I lost it",
         ),
         ("user id = jdoe_42", "user id = [USER]"),
+        ("Login ID: jsmith77", "Login ID: [USER]"),
+        ("my PSN is xX_Drake_Xx", "my PSN is [USER]"),
+        ("Steam: gabe_fan99 on PC", "Steam: [USER] on PC"),
     ],
 )
 def test_an_id_in_a_labelled_slot_is_redacted_whole(text: str, expected: str | None) -> None:
@@ -161,6 +164,12 @@ def test_an_id_in_a_labelled_slot_is_redacted_whole(text: str, expected: str | N
         "What is your gamertag?",
         "username: please help",
         "my username is wrong",
+        # a platform's or a weak label's word with no id after it
+        "steam = 100 degrees",
+        "Handle: Fragile",
+        "Login: 08:00 shift",
+        "login = admin",
+        "my psn is down again",
     ],
 )
 def test_a_label_without_an_id_stays(text: str) -> None:

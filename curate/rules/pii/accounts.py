@@ -68,25 +68,37 @@ MIXED = (
 LABEL_GATE = Gate(
     r"user|gamer|screen ?name|nick ?name|online id|(?:account|profile|channel) (?:called|named)"
     r"|account name|(?:psn|xbox|xbl|steam|epic|discord)[ \t]*(?:[:=]|is\b|id\b|name|tag|user"
-    r"|gamer|live|games)|(?:login|log in|handle|ign)[ \t]*(?:[:=]|is\b)",
+    r"|gamer|live|games)|(?:login|log in|handle|ign)[ \t]*(?:[:=]|is\b|id\b|name)",
     fold=True,
 )
+_VALUE = rf"(?:{_TWO}|{_TOKEN})"
+_STRONG = rf"{_PLATFORM_ID}|{_ID_LABEL}|ign|log{_S}in{_S}(?:id|name)"
+_WEAK = rf"{_PLATFORM}|log{_S}in|handle"  # the word alone is as often a product or a verb's
 ACCOUNT_DETECTORS = [
     # "Username: cminh730", "Gamertag:MISSEPISSE", "Steam ID = 7656...", "account name: X Y"
     Detector(
         "user",
-        rf"(?:{_TWO}|{_TOKEN})",
-        before=rf"\b(?i:{_ANY_LABEL})[ \t]*[:=][ \t]*",
+        _VALUE,
+        before=rf"\b(?i:{_STRONG})[ \t]*[:=][ \t]*",
         check="account",
         gate=LABEL_GATE,
     ),
-    # "my gamer tag is phantomstrike50", "login is jdoe", "my PSN is xX_Drake_Xx"
+    # "my gamer tag is phantomstrike50", "the user name was jdoe"
     Detector(
         "user",
-        rf"(?:{_TWO}|{_TOKEN})",
-        before=rf"\b(?i:{_OWNER}(?:{_PLATFORM_ID}|{_ID_LABEL}|ign|log{_S}in|handle)"
-        rf"|(?:my|his|her|their|our|your)[ \t]+(?:{_PLATFORM}))[ \t]+(?i:is|was)[ \t]+",
+        _VALUE,
+        before=rf"\b(?i:{_OWNER}(?:{_STRONG}))[ \t]+(?i:is|was)[ \t]+",
         check="account",
+        gate=LABEL_GATE,
+    ),
+    # "Steam: xX_Drake_Xx", "my PSN is KingArthur", "login is jdoe", "handle: @x": no word of
+    # the lexicon after them ("Handle: Fragile", "my psn is down"), no "=" ("steam = 100")
+    Detector(
+        "user",
+        _VALUE,
+        before=rf"\b(?i:(?:{_WEAK})[ \t]*:|(?:{_OWNER}(?:log{_S}in|handle)"
+        rf"|(?:my|his|her|their|our|your)[ \t]+(?:{_PLATFORM}))[ \t]+(?:is|was))[ \t]+",
+        check="account_bare",
         gate=LABEL_GATE,
     ),
     # "gamer tag Livid_cN", "Username Fusionette.", "an account called JuanLikeTaco_xD"
@@ -112,7 +124,8 @@ ACCOUNT_DETECTORS = [
 _NOT_ID = frozenset(
     """is was be are it its the a an to and or in on of for at by not no none n/a na nil null
     same this that here there below above my me your his her their our above same one also
-    email e-mail mail address password pass pw phone number id name""".split()  # noqa: SIM905
+    email e-mail mail address password pass pw phone number id name admin administrator root
+    guest user test demo default anonymous""".split()  # noqa: SIM905
 )
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 
@@ -163,6 +176,8 @@ def account_text(kind: str, value: str, eng: PiiEngine, keep_values: bool) -> st
         parts = {p.title() for p in _CAMEL.findall(value.replace("_", " "))}
         named = any(p in eng.listed or p in eng.words.first_names for p in parts if len(p) > 2)
         return wrap(value) if named else KEEP + value + CLOSE
+    if value.isdigit() and len(value) < 5:  # a count or a time ("Login: 08:00"), no id
+        return value
     first, blank, second = value.partition(" ")
     if blank:  # two words: the second may be text ("Username: Bob Please help")
         second = second.strip()

@@ -320,3 +320,18 @@ def test_inventor_lists_are_persons() -> None:
     assert "Inventors: [PERSON]. Filed" in out[1], out[1]
     assert "authored by [PERSON] and" in out[2], out[2]
     assert out[3] == texts[3]
+
+
+def test_two_signatories_on_one_printed_name_line_are_persons() -> None:
+    """'Printed name: William Hedden and Steven Kay' (CUAD export, session 12: the second name
+    was left, and with it 'by William Hedden and Steven Kay' above); a label after 'and' is
+    no name."""
+    text = (
+        "SOLAR TAX PARTNERS 1, LLC\n\nBy: /s/ HEK Partners, LLC by William Hedden and Steven "
+        "Kay\n\nPrinted name: William Hedden and Steven Kay\n\nTitle: Members"
+    )
+    out = _redact([text], CONTRACTS)[0]
+    assert "Kay" not in out and "Hedden" not in out, out
+    assert _redact(["Name: John Smith and Title: CEO"], CONTRACTS)[0] == (
+        "Name: [PERSON] and Title: CEO"
+    )

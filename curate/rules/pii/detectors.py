@@ -31,7 +31,10 @@ from curate.rules.pii.not_person import compound_ok, town_text
 from curate.rules.pii.patterns import SURNAME_ENDS, Detector
 from curate.rules.pii.public import brand_handle, public_url
 from curate.rules.pii.unseen import (
+    SHAPE_START,
+    SHAPE_TYPO,
     more_name,
+    name_shape,
     opener_word,
     plain_word,
     surname_evidence,
@@ -152,6 +155,48 @@ def _lower_pair(
     return wrap(name) + end + f"{NOTE}{last}{NOTE}"
 
 
+def _lower_pair_or_initial(
+    value: str, wrap: Callable[[str], str], eng: PiiEngine, *, alone: bool = False
+) -> str:
+    """``_lower_pair``; where it keeps a name with a middle initial, ``_lower_initial`` (the
+    surname on no list: "ravi n. overdijk's")."""
+    out = _lower_pair(value, wrap, eng, alone=alone)
+    if out != value or len(value.split()) != 3 or len(value.split()[1].rstrip(".")) != 1:
+        return out
+    return _lower_initial(value, wrap, eng)
+
+
+def _lower_initial(value: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
+    """A full name in lower case with a middle initial ("codey m ross", "ravi n. overdijk"):
+    a given name (a listed one, a rare one, or no English word spelt like a name), then a
+    census surname or one no list holds; neither a common word nor a nursing word ("plan b
+    today", "vitamin d level", "jason s car" stay). The names spread."""
+    end = next((s for s in ("'s", "’s", "'", "’") if value.endswith(s)), "")
+    first, _, last = value[: len(value) - len(end)].split()
+    low = last.lower()
+    words = eng.words
+    if {first, low} & (words.common_words | words.clinical_words) or first in words.name_words:
+        return value
+    if first in words.foreign or low in words.foreign:
+        return value  # "entre ayer y hoy": words of another language
+    given = _title_form(first)
+    if not (
+        (given in eng.listed and given in words.first_names)
+        or more_name(first, eng)
+        or (unknown_name(first, eng) and name_shape(first) >= SHAPE_START)
+    ):
+        return value
+    surname = _title_form(last)
+    if not (
+        (surname in eng.listed and surname in words.last_names)
+        or more_name(last, eng)
+        or unknown_name(last, eng)
+    ):
+        return value
+    name = value[: len(value) - len(end)]
+    return wrap(name) + end + f"{NOTE}{first}{NOTE}{NOTE}{last}{NOTE}"
+
+
 def _lower_speakers(value: str, wrap: Callable[[str], str], eng: PiiEngine) -> str:
     """Two lines of a chat in lower case, each opening with a census given name and a colon
     ("mika: who are you?\ntracy"): both names, unless one is a nursing word ("max: 3")."""
@@ -257,9 +302,16 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
             "o" in tail and (len(parts) > 2 or parts[0] not in eng.words.first_names)
         )
         return wrap(value) if compound_ok(value, eng) and not eponym else value
-    if det.check == "unseen" and any(f in tail for f in "dowc"):
+    unseen_checks = ("unseen", "unseen_shape", "note_subject")
+    if det.check in unseen_checks and any(f in tail for f in "dowc"):
         return value  # "Lou Gehrig's disease": an eponym, an org.'s name, a longer run or word
-    if det.check == "unseen":  # a capitalised word no list holds, where a name can be
+    if det.check in unseen_checks[1:]:
+        # a weaker place (a sentence's opener): only a name spelt like one; in a note more so
+        # (a typo of a word opens a line too: "Neice called.")
+        least = SHAPE_TYPO if det.check == "note_subject" else SHAPE_START
+        if any(t not in eng.listed and name_shape(t) < least for t in value.split()):
+            return value
+    if det.check in unseen_checks:  # a word no list holds, in a name's place
         tokens = [t for t in value.split() if not _is_initial(t) and t not in _NOT_UNSEEN]
         # (a listed name beside one: "Duignan and McDonald", "with Vehbija Smith")
         unseen = [unseen_word(t, eng) for t in tokens]
@@ -359,10 +411,12 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
     if det.check == "name_given":  # "maiden name is Key": a word in title case too
         return _name_span(value, wrap, eng, case="title" if _case(value) == "title" else None)
+    if det.check == "lower_initial":  # "the codey m ross version"
+        return _lower_initial(value, wrap, eng)
     if det.check == "lower_speaker":  # "mika: ...\ntracy": the two speakers' names
         return _lower_speakers(value, wrap, eng)
     if det.check in ("lower_pair", "lower_line"):
-        return _lower_pair(value, wrap, eng, alone=det.check == "lower_line")
+        return _lower_pair_or_initial(value, wrap, eng, alone=det.check == "lower_line")
     if det.check == "caps_pair":  # "SMITH, JOHN": a census surname or a census first name
         last, first = (t.strip().split()[0].title() for t in value.split(",", 1))
         known = last in eng.listed or first in eng.words.first_names
@@ -378,8 +432,12 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         # notes, where lists are of drugs: "Levo and Cipro", both rare surnames too)
         rare = not eng.rules.lowercase_names
         named = [n in eng.listed or (rare and more_name(n, eng)) for n in names]
+        # (and, outside notes, a name no list holds: "Moen, Bognár and Kjær", unseen_word)
         listed = sum(
-            k or n in as_words or _SURNAME_RE.fullmatch(n) is not None
+            k
+            or n in as_words
+            or _SURNAME_RE.fullmatch(n) is not None
+            or (rare and unseen_word(n, eng))
             for n, k in zip(names, named, strict=True)
         )
         if 2 * listed < len(names) or not any(named):
@@ -420,7 +478,7 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
     if det.check == "known":
         tokens = value.split()
         if len(tokens) == 3 and len(tokens[1].rstrip(".")) == 1 and value.islower():
-            pair = _lower_pair(value, wrap, eng)  # "with benjamin a seiler": the initial too
+            pair = _lower_pair_or_initial(value, wrap, eng)  # "with benjamin a seiler" whole
             if pair != value:
                 return pair
         first = next((t for t in value.split() if not _is_initial(t)), "")

@@ -30,6 +30,7 @@ from curate.rules.pii.name_contexts import (
     CAPS_LAST_FIRST,
     CASED_CONTEXTS,
     COORDINATED,
+    COORDINATED_THREE,
     DIALOGUE_AFTER,
     GIVEN_TO,
     GREETING_CASED,
@@ -37,9 +38,15 @@ from curate.rules.pii.name_contexts import (
     INITIAL_CAPS,
     INITIAL_CONTEXT,
     INITIAL_NAME,
+    LOWER_END,
+    LOWER_INITIAL,
     LOWER_NAME,
     NAME_CONTEXTS,
     NAME_GIVEN,
+    NOTE_SUBJECT_AFTER,
+    NOTE_SUBJECT_BEFORE,
+    OBJECT_BEFORE,
+    OBJECT_NAME,
     PERSON_VERBS,
     SENTENCE_START,
     SIGNOFF_AFTER,
@@ -80,7 +87,7 @@ from curate.rules.pii.patterns import (
 from curate.rules.pii.places import place_detectors
 from curate.rules.pii.resolve import _ScanState
 from curate.rules.pii.scan import Scan, _non_ascii
-from curate.rules.pii.unseen import UNSEEN_SLOT
+from curate.rules.pii.unseen import PRONOUN_AFTER, UNSEEN_SLOT
 
 # the capitals of Latin-1 and Latin Extended-A ("É", "Č", "Ł"): a name's first letter
 _ACCENTED_CAPS = "".join(
@@ -340,6 +347,9 @@ class PiiEngine:
                     "trailing",
                 ),
                 Detector("person", NAME, after=ctx(*AFTER_NAME[1:]), check="trailing"),
+                # a list of three names or more ("Moen, Bognár and Kjær"), before the unseen
+                # detectors below take its last name out of the list (two: the rare pass's)
+                Detector("person", COORDINATED_THREE, check="coordinated"),
                 # last: on a tie the detectors above win (a find of these that its check
                 # gives back, a listed name, the listed pass finds later)
                 *([] if self.rules.lowercase_names else _unseen_detectors()),
@@ -377,6 +387,9 @@ class PiiEngine:
             relative = self._ctx(*CASED_CONTEXTS[:-1])
             passes.append([Detector("person", CASED_NAME, before=relative, check="known")])
             passes.append(self._greeted_names())
+            # a subject before a person's verb: "Jasmit reports that pt" (a pass of its own:
+            # in the trailing pass it took "dr walker aware" from the title's pass)
+            passes.append(_note_subjects())
             # "SMITH, JOHN" opening a line of a note's header
             header = Detector("person", CAPS_LAST_FIRST, r"(?:^|\n)[ \t]*", check="caps_pair")
             passes.append([header])
@@ -400,6 +413,12 @@ class PiiEngine:
         else:
             # lower-case names after a strong context: "my name is lena andersson"
             rare += self._greeted_names()
+            # the person a verb of speaking is aimed at: "Barbu shouted at Ankica" (in this
+            # pass: the trailing pass's "Barbu shouted" holds the verb; unseen.OBJECT_SLOT)
+            rare.append(Detector("person", OBJECT_NAME, OBJECT_BEFORE, check="unseen_shape"))
+            # a full name in lower case with a middle initial, the given name on no list:
+            # "the codey m ross version" (detectors._lower_initial)
+            rare.append(Detector("person", LOWER_INITIAL, check="lower_initial"))
             rare.append(Detector("person", NAME_TOKEN, r"\n[ \t]*", r"\s*$", check="known"))
             # a form's name label, the name in any case: "NAME: JOHN SMITH", "Full name: jan
             # kowalski" (check "known": a census first name, or a name no list holds)
@@ -461,7 +480,7 @@ class PiiEngine:
         firsts = sorted(n.lower() for n in self.listed if n in self.words.first_names)
         lower = (  # "follow up with benjamin a seiler": an initial too
             rf"{ASCII_B}(?:{_alternation(firsts)})(?:[ \t]+(?:[a-z]\.?[ \t]+)?[a-z][a-z'’-]+)?"
-            rf"{ASCII_B}"
+            rf"{LOWER_END}"
         )
         # lower-case transcripts: "hey , ms. hill", "i'm seeing mrs . peterson": after a title
         # any census name (given or family), which "known" checks
@@ -724,7 +743,19 @@ def _unseen_detectors() -> list[Detector]:
         ),
         # two names opening a sentence: "Boix and Carre were" (both checked, one find)
         Detector("person", rf"{first}[ \t]+and[ \t]+{token}", SENTENCE_START, end, "unseen"),
+        # one opening a sentence as the subject of "is"/"had", a person's pronoun after it
+        # ("Simonetta is a very sympathetic person", "Sevican had given Minhas his address"):
+        # a brand is "it"; spelt like a name too (check "unseen_shape", unseen.name_shape)
+        Detector("person", token, SENTENCE_START, PRONOUN_AFTER, "unseen_shape"),
     ]
+
+
+def _note_subjects() -> list[Detector]:
+    """A note's capitalised word no list holds opening a sentence (or after "time,") before a
+    verb that only a person does there ("Jasmit reports that pt", "At this time, Débora
+    wishes to"), spelt like a name (check "note_subject": "Pt states", "Neice called" stay)."""
+    token = rf"(?:[{UPPER}]['’])?[{UPPER}][{LOWER}]{{2,}}(?:-[{UPPER}][{LOWER}]+)?"
+    return [Detector("person", token, NOTE_SUBJECT_BEFORE, NOTE_SUBJECT_AFTER, "note_subject")]
 
 
 # a second name after a strong title's: "Dr. Patel and Okonkwo" (the title covers both;

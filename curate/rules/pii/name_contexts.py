@@ -5,7 +5,7 @@ roles, speakers' labels, greetings, verbs and the contexts after a name (split o
 from __future__ import annotations
 
 from curate.rules.pii.detector import ASCII_B, Gate
-from curate.rules.pii.patterns import LOWER, NAME_TOKEN
+from curate.rules.pii.patterns import LOWER, NAME_TOKEN, UPPER
 
 TITLES = (
     r"(?i:dr|drs|doctor|mr|mrs|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord|rabbi"
@@ -167,9 +167,45 @@ INITIAL_AFTER = r"[ \t]+(?i:aware|notified|paged|called|informed|updated|in to|a
 COORDINATED = (
     rf"{NAME_TOKEN}(?:[ \t]*,[ \t]*{NAME_TOKEN}){{0,6}},?[ \t]+(?:and|&)[ \t]+{NAME_TOKEN}"
 )
+# three or more: "Moen, Bognár and Kjær" (engine._name_passes)
+COORDINATED_THREE = (
+    rf"{NAME_TOKEN}(?:[ \t]*,[ \t]*{NAME_TOKEN}){{1,6}},?[ \t]+(?:and|&)[ \t]+{NAME_TOKEN}"
+)
 TITLE_CONTEXT = rf"\b{TITLES}(?:\.[ \t]*|[ \t]+)"
 # a credential that ends its line: "Q. LANDER RRT", "V. Finn, RRT" (not "Stoma RN following")
 SIGNOFF_AFTER = (
     r",?[ \t]+(?:RN|RRT|MD|NP|PA|LPN|BSN|CNA|CRT|(?i:rn|rrt|md|np|bsn|crt))[ \t.]*(?:\r?\n|$)"
 )
 # after a title, common words are names ("Dr. Small", "Dr. Will Cole") but not these
+
+# a lower-case word's end, maybe in letters no ASCII holds: "roland h mészáros" whole
+# (a letter no ASCII holds first: "barkovi|ć" has an ASCII edge; the word's end is an ASCII
+# edge after an ASCII letter, none after another: (?-u:\B))
+_NON_ASCII = "ß-öø-ÿā-ž"
+LOWER_END = (
+    rf"(?:[{_NON_ASCII}](?:[a-z{_NON_ASCII}]*[a-z]{ASCII_B}|[a-z{_NON_ASCII}]*[{_NON_ASCII}](?-u:\B)"
+    rf"|(?-u:\B))|{ASCII_B})"
+)
+# a full name in lower case with a middle initial (not "a", "i", "u": words in chat; not "y",
+# "e", "o": "and"/"or" of Spanish, Italian: "entre ayer y hoy"), the
+# given name on no list: "the codey m ross version" (detectors._lower_initial)
+LOWER_INITIAL = (
+    rf"{ASCII_B}[a-z]{{3,}}[ \t]+[b-df-hj-np-tv-xz]\.?[ \t]+[a-z][a-z'’-]{{2,}}{LOWER_END}"
+)
+# the person a verb of speaking or feeling is aimed at: "Barbu shouted at Ankica", "talked
+# to Oyelaran": a capitalised word no list holds, spelt like a name (a brand or a place is
+# there too: "spoke to Comcast"; check "unseen_shape")
+_OBJECT_TOKEN = rf"(?:[{UPPER}]['’])?[{UPPER}][{LOWER}]{{2,}}(?:-[{UPPER}][{LOWER}]+)?"
+OBJECT_NAME = rf"{_OBJECT_TOKEN}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{_OBJECT_TOKEN}){{0,2}}"
+OBJECT_BEFORE = (
+    r"\b(?:shouted|yelled|screamed|smiled|waved|winked|talked|spoke|speaking|talking|wrote|said"
+    r"|whispered|listened|married|engaged|introduced|apologi[sz]ed|lied)[ \t]+(?:at|to|with)[ \t]+"
+)
+# a note's sentence opening (or a clause's after a comma) and the verbs that only a person does
+# there: engine._note_subjects
+NOTE_SUBJECT_BEFORE = r"(?:^|\n|[.!?][ \t]+|,[ \t]+)[ \t>\"“]*"
+NOTE_SUBJECT_AFTER = (
+    r"[ \t]+(?:reports|reported|wishes|wished|states|stated|phoned|called|agrees|agreed|requests"
+    r"|requested|understands|expressed|explained|visited|verbalized|verbalizes|declined|refused"
+    r"|was (?:contacted|called|updated|informed)|is aware|aware)\b"
+)

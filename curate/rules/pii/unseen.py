@@ -10,7 +10,9 @@ they cost a set lookup per distinct find (issue 18: person recall on unseen name
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -26,9 +28,47 @@ UNSEEN_SLOT = (
     r"|thank|thanks|love|loves|loved|hate|hates|married|marry|remember|starring|featuring"
     r"|dear|contacted|emailed|texted|whom)"
 )
+# name_shape scores: above SHAPE_TYPO a token one edit from a word is a name still; above
+# SHAPE_START a capitalised word no list holds opening a sentence is (with a person's pronoun
+# after it: engine._unseen_detectors)
+SHAPE_TYPO = 4.0
+SHAPE_START = 1.5
+# after a sentence's subject: "is"/"was"/"has"/"had", then in the same sentence a word that
+# only a person is (a subject pronoun, "person"; not "his"/"her": "Docker is broken and my
+# son cannot use his laptop"): engine._unseen_detectors' "unseen_shape"
+PRONOUN_AFTER = (
+    r"[ \t]+(?:is|was|has|had)[ \t][^\n.!?;]{0,60}?\b(?:he|she|himself|herself|person|man"
+    r"|woman|girl|boy|guy|lady|gentleman)\b"
+)
 _CONTRACTED = frozenset(["m", "s", "d", "t", "re", "ve", "ll"])
 _GAELIC = re.compile(r"^(?:Mc|Mac|O['’]|D['’])(?=[A-Z])")
 _SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")
+
+
+@functools.cache
+def _shape_model() -> dict[str, float]:
+    """name_shape.txt (tests/data/rules/make_name_shape.py), read at first use."""
+    from curate.rules.pii.words import _data
+
+    model: dict[str, float] = {}
+    for line in _data("name_shape.txt").splitlines():
+        if line and not line.startswith("#"):
+            gram, value = line.split("\t")
+            model[gram] = float(value)
+    return model
+
+
+@functools.cache
+def name_shape(token: str) -> float:
+    """How much ``token`` is spelt like a name rather than an English word: the sum of its
+    letter 2-4-grams' log-odds (accents folded; name_shape.txt). "Vehbija" +15, "Danuše" +6,
+    a typo "notifed" -23, "iPhone" -12. Cached per distinct token."""
+    decomposed = unicodedata.normalize("NFKD", token.strip(".,:;!?'’\"").lower())
+    folded = "^" + "".join(c for c in decomposed if not unicodedata.combining(c)) + "$"
+    model = _shape_model()
+    return sum(
+        model.get(folded[i : i + n], 0.0) for n in (2, 3, 4) for i in range(len(folded) - n + 1)
+    )
 
 
 def more_name(token: str, engine: PiiEngine) -> bool:
@@ -66,7 +106,9 @@ def unknown_name(token: str, engine: PiiEngine) -> bool:
         return False
     if len(parts) == 1 and inflected(low, words.lexicon):
         return False
-    return len(parts) > 1 or not misspelt(low, words.lexicon)
+    # one edit from a word, but spelt like a name: "Danuše" (danube), "Bognár"; a note's typo
+    # is spelt like a word ("notifed", "PRESNT": name_shape far below 0)
+    return len(parts) > 1 or not misspelt(low, words.lexicon) or name_shape(word) >= SHAPE_TYPO
 
 
 def inflected(low: str, lexicon: frozenset[str]) -> bool:

@@ -33,7 +33,6 @@ every step is per text and element-wise, or a sum in a fixed order (see ``_logit
 
 from __future__ import annotations
 
-import functools
 import struct
 import threading
 from dataclasses import dataclass
@@ -169,24 +168,6 @@ class _Model:
     @property
     def nlabels(self) -> int:
         return len(self.labels)
-
-    @functools.cached_property
-    def levels(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """The tree's edges by depth from the root: per level (parent nodes, child nodes, each
-        edge's row in ``[left; right]``), so that a level's children are summed in one step."""
-        n = self.nlabels
-        depth = np.zeros(2 * n - 1, np.int64)
-        edges: list[tuple[int, int, int, int]] = []  # (depth, parent, child, branch row)
-        for node in range(2 * n - 2, n - 1, -1):  # parents before children (Huffman order)
-            k = node - n
-            for child, row in ((self.left_child[k], k), (self.right_child[k], n - 1 + k)):
-                depth[child] = depth[node] + 1
-                edges.append((int(depth[child]), node, int(child), row))
-        out = []
-        for d in range(1, int(depth.max(initial=0)) + 1):
-            level = np.array([e[1:] for e in edges if e[0] == d], np.int64).reshape(-1, 3)
-            out.append((level[:, 0], level[:, 1], level[:, 2]))
-        return out
 
 
 def _load(path: Path) -> _Model:
@@ -415,12 +396,12 @@ class FastTextLid:
             f = 1.0 / (1.0 + np.exp(-logits))
         eps = np.float32(LOG_EPS)
         right, left = np.log(f + eps), np.log(1.0 - f + eps)
-        # every label's score, from the root down (fastText's dfs visits the same sums: each
-        # node's is its parent's plus its branch's, in float32), a level of the tree at a time
+        # every label's score, from the root down (fastText's dfs visits the same sums)
         score = np.zeros((2 * m.nlabels - 1, n), np.float32)
-        branch = np.concatenate([left, right])
-        for parents, children, rows in m.levels:
-            score[children] = score[parents] + branch[rows]
+        for node in range(2 * m.nlabels - 2, m.nlabels - 1, -1):
+            k = node - m.nlabels
+            np.add(score[node], left[k], out=score[m.left_child[k]])
+            np.add(score[node], right[k], out=score[m.right_child[k]])
         leaves = score[: m.nlabels]
         best = leaves.argmax(axis=0)
         return best, np.exp(leaves[best, np.arange(n)].astype(np.float64))

@@ -140,3 +140,50 @@ def test_plain_street_blocks_masked_whole(text: str) -> None:
 )
 def test_plain_street_needs_its_forms(text: str) -> None:
     assert "[ADDRESS]" not in redact(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one line, blanks only: the town and its postcode, or the town and its country
+        "Krieglweg 470 Frohnleiten Austria",
+        "Hauptstraße 26 Witzenhausen 26728",
+        # a Hungarian street line (a type word after the name), then its unit
+        "Petőfi tér 136.\nApt 65\nH-9434 Tótnémeti\nHungary",
+        # an empty field between the street and the town; a country's long name
+        "52 Dea Street\nnan\nLorcan Ville\nRepublic of Ireland",
+        # an Eircode not cut to a UK postcode
+        "19 McGuire Street\n Orlaith Ville N12 3ACN",
+    ],
+)
+def test_more_block_classes_masked_whole(text: str) -> None:
+    assert redact(f"My address is {text}") == "My address is [ADDRESS]"
+
+
+@pytest.mark.parametrize(
+    ("text", "engine"),
+    [
+        # CUAD: a date is no street and its year no postcode
+        (
+            "including the July 7, 2015 Confidential Disclosure Agreement) are not superseded",
+            CONTRACTS,
+        ),
+        ("Agreement made this 19t h day of March, 2020 Between: Co-Diagnostics, Inc.", CONTRACTS),
+        # CUAD: a company's register number after "in <country> No." is no town's postcode
+        ("IGER is registered in England No. 473456 and a registered Charity", CONTRACTS),
+        ("IGER is registered in England No. 473456 and a registered Charity", DEFAULT),
+    ],
+)
+def test_contract_dates_and_numbers_are_no_address(text: str, engine: PiiEngine) -> None:
+    out = redact(text, engine)
+    assert "[ADDRESS]" not in out and "[ZIP]" not in out, out
+
+
+def test_one_line_town_postcode_is_no_year() -> None:
+    assert redact("See Hauptstraße 26 Report 2019 now") == "See [ADDRESS] Report 2019 now"
+
+
+def test_town_postcode_after_in_keeps_saints() -> None:
+    assert redact("support it in St. Gallen 9000 in its mission") == (
+        "support it in [ADDRESS] in its mission"
+    )

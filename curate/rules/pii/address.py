@@ -186,6 +186,9 @@ NOT_STREET = frozenset(
         "line",
         "row",
         "column",
+        # a date is no street: "July 7, 2015 Confidential Disclosure Agreement" (CUAD)
+        *"january february march april may june july august september october november".split(),  # noqa: SIM905
+        *"december jan feb mar apr jun jul aug sep sept oct nov dec".split(),  # noqa: SIM905
     }
 )
 
@@ -278,7 +281,8 @@ _NAMED_STREET = (
     # 660", "C. Armando Otero 4", "K Háječku 3"; four words: "Calle de Andrés Felipe Larrañaga
     # 811"; a house's number may be written after a slash: "Śląska 05/82")
     rf"(?:(?:{_TYPE_LOWER}{_S}(?:{_PARTICLE}{_S})?|[{_LU}]\.?{_S})?[{_LU}][{_LL}][{_L}'’-]*"
-    rf"(?:{_S}(?:{_TC}|{_PARTICLE})){{0,4}},?{_S}{_NUM}(?:/[0-9]{{1,4}}[a-zA-Z]?\b)?"
+    # (a type word in lower case just before the number: "Petőfi tér 136.", "Kossuth köz 50.")
+    rf"(?:{_S}(?:{_TC}|{_PARTICLE})){{0,4}}(?:{_S}[{_LL}]{{2,7}}\.?)?,?{_S}{_NUM}(?:/[0-9]{{1,4}}[a-zA-Z]?\b)?"
     rf"|(?i:p\.?[ \t]?o\.?[ \t]?box){_S}[0-9]{{1,6}}\b)(?:{_S}{_CAP}){{0,3}}"
 )
 # the lines after it: words (a town, "nan" where a field was empty), ending in a postcode, a
@@ -337,8 +341,11 @@ TOWN_POSTCODE_BEFORE = r"\b(?i:in)[ \t]+"
 # (a US state's code between: "in Raleigh NC 27601"; towns' particles: "Horb am Neckar",
 # "Moscavide e Portela", "Loon op Zand"; India's six digits, Sweden's "778 37")
 _TOWN_PARTICLE = rf"(?:{_PARTICLE}|e|y|am|an|im|bei|op|aan|nad|pod|sur|en)"
+# (no abbreviation among the town's words but a saint's or a mount's: "in St. Gallen 9000",
+# not "registered in England No. 473456")
+_TOWN_W = rf"(?:[{_LU}][{_LL}][{_L}'’-]*|(?:St|Ste|Mt|Ft)\.)"
 TOWN_POSTCODE = (
-    rf"{_TC}(?:{_S}(?:{_TC}|{_TOWN_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}(?:[A-Z]{{2}}{_S})?"
+    rf"{_TOWN_W}(?:{_S}(?:{_TOWN_W}|{_TOWN_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}(?:[A-Z]{{2}}{_S})?"
     r"(?:[03-9][0-9]{3}|1[0-8][0-9]{2}|2[1-9][0-9]{2}|[0-9]{5,6}|[0-9]{4}-[0-9]{3}"
     r"|[0-9]{3}[ \t][0-9]{2})\b"
 )
@@ -355,7 +362,7 @@ TOWN_POSTCODE_FORMED_AFTER = r"(?:$|[^0-9A-Za-z-])"
 # Aurich 87178 last spring"), not into a count's noun: a plural or "people" ("in Texas
 # 50000 people", "in Lasix 40000 units")
 TOWN_POSTCODE_LONG = (
-    rf"{_TC}(?:{_S}(?:{_TC}|{_TOWN_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}"
+    rf"{_TOWN_W}(?:{_S}(?:{_TOWN_W}|{_TOWN_PARTICLE}|[{_LU}]\b)){{0,3}}{_S}"
     r"(?:[0-9]{5,6}|[0-9]{3}[ \t][0-9]{2})\b"
 )
 TOWN_POSTCODE_LONG_AFTER = r"[ \t]+[a-z]*(?:[a-df-rt-z]|[^l]e|[^p]le|ss)\b"

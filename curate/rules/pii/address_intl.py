@@ -164,7 +164,7 @@ _TOWN_PARTICLE = rf"(?:{_PARTICLE}|an|am|im|bei|ob|nad|pod|na|u|sur|sous|lès|le
 _TOWN = rf"{_TOWN_WORD}(?:[ \t](?:{_TOWN_WORD}|{_TOWN_PARTICLE})){{0,4}}"
 # a short line between the street and the postcode's: a district, a town, a county, a unit
 _MID = (
-    rf"(?:{_NAMES}|(?i:apt|apartment|suite|unit|flat|sala|edif|depto|interior)\.?{_S}#?[0-9A-Za-z-]{{1,6}}"
+    rf"(?:{_NAMES}|nan\b|(?i:apt|apartment|suite|unit|flat|sala|edif|depto|interior)\.?{_S}#?[0-9A-Za-z-]{{1,6}}"
     rf"|(?:Co|Col|Near|BP)\.?{_S}{_NAMES}|BP{_S}[0-9]{{2,5}}|[{_LU}][{_L}]*-(?:ku|shi|cho|gun)"
     # a town and its state's code before the postcode's own line: "Campinas - SP"
     rf"|{_TOWN}{_S}-{_S}[A-Z]{{2}}"
@@ -178,9 +178,13 @@ _ZIP_BEFORE = (
     r"(?:[A-Z]{1,2}-)?(?:[0-9]{4}[ \t][A-Z]{2}|[0-9]{4}-[0-9]{3}|[0-9]{2}-[0-9]{3}"
     r"|[0-9]{3}[ \t][0-9]{2}|[0-9]{5}-?[0-9]{3}|[0-9]{4}[A-Z]{2}|[0-9]{4,5})"
 )
-_UK = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}"
+_UK = r"[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}\b"
 _CA = r"[A-Z][0-9][A-Z][ \t]?[0-9][A-Z][0-9]"
 _IE = r"[AC-FHKNPRTV-Y][0-9]{2}[ \t]?[AC-FHKNPRTV-Y0-9]{4}\b"
+# a town of one to three capitalised words (cheaper than _TOWN, where blanks alone end a street)
+_TOWN1 = rf"[{_LU}][{_L}'’-]+(?:[ \t][{_LU}][{_L}'’-]+){{0,2}}"
+# a postcode after such a town: the UK's, five digits, four that are no year
+_PC1 = r"(?:[A-Z]{1,2}[0-9][A-Z0-9]?[ \t][0-9][A-Z]{2}|[0-9]{5}|(?:[A-Z]-)?(?:[03-9][0-9]|1[0-8]|2[1-9])[0-9]{2})\b"
 # the postcodes with letters, for patterns.py's blocks too
 POSTCODE_LETTERS = rf"(?:{_UK}|{_CA}|{_IE})"
 # postcodes written after the town: US "12345-6789", IN "411001" / "411 001", BR "01310-100",
@@ -188,7 +192,7 @@ POSTCODE_LETTERS = rf"(?:{_UK}|{_CA}|{_IE})"
 # (and after a country's name, as some forms write it: PT "Portugal 3451-424", HU "H-1810",
 # CZ "Czech Republic 247 35")
 _ZIP_AFTER = (
-    rf"(?:{_UK}|{_CA}|{_IE}|[0-9]{{5}}-[0-9]{{3,4}}|[0-9]{{3,4}}-[0-9]{{3,4}}|[0-9]{{3}}[ \t]?[0-9]{{3}}"
+    rf"(?:{_UK}|{_CA}|{_IE}|[0-9]{{5}}-[0-9]{{3,4}}|[0-9]{{2,4}}-[0-9]{{3,4}}|[0-9]{{3}}[ \t]?[0-9]{{3}}"
     r"|[0-9]{3}[ \t][0-9]{2}\b|(?:[A-Z]-)?[0-9]{4,5})"
 )
 # the postcode's line: postcode and town, town and postcode (maybe a state's code, "(Québec)"
@@ -257,6 +261,9 @@ BLOCK_INTL_STREET = (
     # Passauer Strasse 33")
     rf"(?:{_BEFORE}(?:[0-9]{{1,6}}{_S})?{_STREET}{_UNIT}{{0,2}}"
     rf"(?:(?:{_SEP}{_MID}){{0,2}}{_SEP}{_ZIP_LINE}{_LAST}|{_SEP}{_ZIP_BEFORE}(?m:$)"
+    # (one line, blanks only: the town and its postcode, or a country: "Krieglweg 470
+    # Frohnleiten Austria", "rue de Bègue 23 Pintoboeuf 86221"; no year as the postcode)
+    rf"|{_S}{_TOWN1}(?:{_S}{_PC1}(?:{_S}{COUNTRY})?|{_S}{COUNTRY}(?:{_S}{_PC1})?)"
     # (Ireland's Eircode after the street without a comma: "01 McElroe Street Y83 DXXD Dara
     # Ville")
     rf"|{_S}{_IE}(?:{_S}{_TOWN})?"

@@ -652,7 +652,9 @@ STATIC: dict[str, list[Detector]] = {
         # made such years [ZIP]: 154 in the CUAD export)
         Detector(
             "zip",
-            rf"{MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,[ \t]*(?:1[89]|20)\d{{2}}",
+            # (or a month and its year: "this 19th day of March, 2020 Between")
+            rf"{MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,[ \t]*(?:1[89]|20)\d{{2}}"
+            rf"|{MONTH},?[ \t]+(?:1[89]|20)\d{{2}}",
             check="reject",
             gate=Gate(r"[0-9]{4}[ \t]+[A-Z]"),
         ),

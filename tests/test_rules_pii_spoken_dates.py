@@ -75,7 +75,7 @@ def _figures(pack: str, labels: Path = LABELS) -> tuple[float, float, float]:
 @pytest.mark.parametrize("pack", ["clinical", "default"])
 def test_labelled_sample_recall_and_precision(pack: str) -> None:
     """Before spoken_dates.py (clinical and default alike): month/day recall 0.479, whole
-    dates 0.316, precision 1.000 (58 of 58); with it 0.983, 0.974, 1.000 (111 of 111). The
+    dates 0.316, precision 1.000 (58 of 58); with it 0.983, 0.974, 1.000 (112 of 112). The
     sample was drawn before the rules were written, and they were tuned on it: a dev figure,
     not a held-out one (test_held_out_sample_recall_and_precision is the held-out one)."""
     core, whole, precision = _figures(pack)
@@ -86,12 +86,13 @@ def test_labelled_sample_recall_and_precision(pack: str) -> None:
 
 def test_held_out_sample_recall_and_precision() -> None:
     """76 contexts, 48 dates. Before spoken_dates.py: month/day recall 0.438, whole dates
-    0.208, precision 1.000 (23 of 23); with it 0.958, 0.958, 1.000 (46 of 46). Its two misses
-    are left as found: "Back in May." (a month alone: dates.py takes "in June" but never
-    "May") and "the twentieth of the month"."""
+    0.208, precision 1.000 (23 of 23); measured once with it: 0.958, 0.958, 1.000 (46 of 46).
+    Its misses were "Back in May." and "the twentieth of the month"; the first is found
+    since (0.979): "in May" alone was read in four prompts of the real export, one of them
+    this one, so that figure is no longer fully held out."""
     core, whole, precision = _figures("clinical", HELD_OUT)
-    assert core >= 0.95, core
-    assert whole >= 0.95, whole
+    assert core >= 0.97, core
+    assert whole >= 0.97, whole
     assert precision >= 0.99, precision
 
 
@@ -137,6 +138,11 @@ def test_held_out_sample_recall_and_precision() -> None:
         ("around december i think", "around [DATE] i think"),
         ("Um end of May I believe.", "Um end of [DATE] I believe."),
         ("Happened around July seventh.", "Happened around [DATE]."),
+        # (a capitalized "May" alone after "in": four prompts of the export kept it)
+        ("Patient: Back in May. Doctor: I see.", "Patient: Back in [DATE]. Doctor: I see."),
+        ("ablation done in May, which showed", "ablation done in [DATE], which showed"),
+        ("not using it since May 2017 and", "not using it since [DATE] and"),
+        ("last seen in May 5, 2020 for", "last seen in [DATE] for"),
         ("this was march of this year , so", "this was [DATE] , so"),
         # (a misspelt ordinal, as in MTS-Dialog: once "[DATE] nineth")
         ("I remember it was on July twenty nineth.", "I remember it was on [DATE]."),
@@ -154,6 +160,7 @@ def test_spoken_dates_are_masked_whole(text: str, expected: str) -> None:
         "i'd like to march in the parade with my second cousin.",
         "they may first want to try ice. We may second that opinion.",
         "May I ask how old you are? Aunt May said hello.",
+        "things that in may be worse; Doctor: May I see that list?",
         "take five, seven, ten tablets; count to 5 , 7 , 10 .",
         "lisinopril 10 mg twice a day at 8 , 12 and 6 .",
         "the patient was born at 38 weeks, 7 pounds 5 ounces.",

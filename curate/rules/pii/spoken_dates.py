@@ -131,6 +131,16 @@ SPOKEN_DATES: list[Detector] = [
         before=r"\b",
         gate=SPOKEN_GATE,
     ),
+    # "May" alone after a preposition of time ("Back in May.", "done in May, which"): the
+    # other months are dates.py's (a month alone), which never takes "may"; capitalized
+    # only, so no verb ("in may be"); with its day or year ("since May 2017", "in May 5, 2020":
+    # this match starts at "in", before the date pass's)
+    Detector(
+        "date",
+        rf"(?:May|MAY)(?:{YEAR_AFTER_MONTH}|,?[ \t]+{DAY_AFTER_MONTH}(?:{YEAR_AFTER_DAY})?)?\b",
+        before=r"\b(?i:in|since|during|until|till|through|early|late|mid)[ \t-]+",
+        gate=MAY_GATE,
+    ),
     # a month alone after words of time that the numeric forms do not take ("around
     # december", "end of May", "the last two weeks of june", "most likely july"), and its
     # day or year if one follows ("around July seventh": these words start the match, which

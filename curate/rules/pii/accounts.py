@@ -155,6 +155,24 @@ def _local_id(local: str, eng: PiiEngine) -> bool:
     return len(local) >= 6 and local.lower() not in eng.words.lexicon
 
 
+def _wordish(low: str, lexicon: frozenset[str]) -> bool:
+    """A word of the lexicon, maybe inflected ("retries", "counts", "loaded", "loading")."""
+    stems = (low, low[:-1], low[:-2], low[:-3] + "y", low[:-3], low[:-3] + "e")
+    return any(len(s) > 1 and s in lexicon for s in stems)
+
+
+def _named_token(value: str, eng: PiiEngine) -> bool:
+    """A "_" token made of a person's name: a census name in it, and a digit, a piece that is
+    no word ("JuanLikeTaco_xD", "MikeJones_99") or two names ("Sarah_Connor"). Words with one
+    name among them are code ("Max_Retries", "Mark_As_Read"), kept whole."""
+    parts = [p.title() for p in _CAMEL.findall(value.replace("_", " ")) if len(p) > 2]
+    names = sum(p in eng.listed or p in eng.words.first_names for p in parts)
+    if not names:
+        return False
+    odd = any(not _wordish(c.lower(), eng.words.lexicon) for c in value.split("_") if c)
+    return names > 1 or odd or any(ch.isdigit() for ch in value)
+
+
 def account_text(kind: str, value: str, eng: PiiEngine, keep_values: bool) -> str:
     """What a find of ``ACCOUNT_DETECTORS`` becomes (``kind``: its check): the id as a user
     (a person where the pack has no user type), text where it is a word, or the mixed token
@@ -173,9 +191,7 @@ def account_text(kind: str, value: str, eng: PiiEngine, keep_values: bool) -> st
         return mark + NOTE + USER_NOTE + v + NOTE if len(v) > 3 else mark
 
     if kind == "account_mixed":
-        parts = {p.title() for p in _CAMEL.findall(value.replace("_", " "))}
-        named = any(p in eng.listed or p in eng.words.first_names for p in parts if len(p) > 2)
-        return wrap(value) if named else KEEP + value + CLOSE
+        return wrap(value) if _named_token(value, eng) else KEEP + value + CLOSE
     if value.isdigit() and len(value) < 5:  # a count or a time ("Login: 08:00"), no id
         return value
     first, blank, second = value.partition(" ")

@@ -12,7 +12,6 @@ that pass one. A big column is split by record, one part per core (``_pool``).
 from __future__ import annotations
 
 import functools
-import operator
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -23,6 +22,7 @@ import polars as pl
 from curate.rules import _pool
 from curate.rules.pack import PiiRules
 from curate.rules.pii import words
+from curate.rules.pii.gates import _gate_hits, gate_regexes
 from curate.rules.pii.markers import BRACKET, CLOSE, HOLD, KEEP, RESERVED, SEP, _canon, _open
 from curate.rules.pii.name_contexts import (
     AFTER_NAME,
@@ -133,8 +133,8 @@ REGEX_BUDGET = REGEX_CACHE - 4
 
 def pass_regexes(p: _Pass) -> set[str]:
     """The regexes a pass takes in its thread's cache: its own (one form per scan) and those
-    of its gates that are no literal search (``_contains``)."""
-    return {p.fast[0]} | {g.pattern for g in p.own_gates if _literals(g.pattern) is None}
+    of its gates' parts that are no literal search (``gates.plan``)."""
+    return {p.fast[0]}.union(*(gate_regexes(g) for g in p.own_gates))
 
 
 def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -> _Pass:
@@ -642,65 +642,6 @@ def _replace_pass(marked: pl.Series, p: _Pass, keep_values: bool) -> pl.Series:
     if keep_values:
         return marked.str.replace_all(*p.keep).str.replace_all(p.junk, "", literal=True)
     return marked.str.replace_all(*p.fast)
-
-
-def _gate_hits(
-    texts: pl.Series, cache: dict[object, pl.Series], gates: Sequence[Gate]
-) -> pl.Series:
-    """Which texts pass one of ``gates``. Folded gates test the lower-cased text, and pass any
-    text with "ſ" too: the regex's (?i) matches it as "s", and lower-casing keeps it. (The only
-    other non-ASCII letter that (?i) matches as ASCII, the Kelvin sign, lower-cases to "k".)
-    ``cache`` keeps, for one scan, the lower-cased texts and each gate's hits (passes share
-    gates: the titles)."""
-    hits = []
-    for gate in gates:
-        hit = cache.get(gate)
-        if hit is None:
-            if gate.fold:
-                if "lower" not in cache:
-                    cache["lower"] = texts.str.to_lowercase()
-                    cache["long_s"] = texts.str.contains("ſ", literal=True)
-                hit = _contains(cache["lower"], gate.pattern) | cache["long_s"]
-            else:
-                hit = _contains(texts, gate.pattern)
-            if gate.ascii:
-                if "non_ascii" not in cache:
-                    cache["non_ascii"] = texts.str.len_bytes() != texts.str.len_chars()
-                hit = hit | cache["non_ascii"]
-            hit = cache[gate] = hit.fill_null(False)
-        hits.append(hit)
-    return functools.reduce(operator.or_, hits)
-
-
-# a gate that is only literals: "(?:@)", "(?:card)", "(?:://|www\.)"
-_LITERAL_ALT = re.compile(r"(?:\(\?:)?((?:[^\\^$.*+?()\[\]{}|]|\\[^A-Za-z0-9])+)\)?")
-
-
-def _contains(texts: pl.Series, pattern: str) -> pl.Series:
-    """``texts.str.contains(pattern)``, by literal search where the pattern is an alternation of
-    literals: Polars keeps 32 compiled regexes per thread, and a scan's passes and gates must
-    fit in them (tests/test_rules_pii_speed.py), so a gate that needs no regex takes none."""
-    literals = _literals(pattern)
-    if literals is None:
-        return texts.str.contains(pattern)
-    hits = [texts.str.contains(lit, literal=True) for lit in literals]
-    return functools.reduce(operator.or_, hits)
-
-
-@functools.cache
-def _literals(pattern: str) -> tuple[str, ...] | None:
-    parts = pattern.split("|")
-    out = []
-    for part in parts:
-        m = _LITERAL_ALT.fullmatch(part)
-        if m is None:
-            return None
-        out.append(re.sub(r"\\(.)", r"\1", m.group(1)))
-    # the parentheses must pair up across the parts: "(?:a|b)" or "(?:a)|(?:b)"
-    text = "".join(parts)
-    if text.count("(?:") != text.count(")"):
-        return None
-    return tuple(out)
 
 
 def _gated_pass(marked: pl.Series, p: _Pass, keep_values: bool, hit: pl.Series) -> pl.Series:

@@ -550,6 +550,7 @@ def test_gates_pass_every_text_their_pass_can_match(engine: PiiEngine) -> None:
             *["order A١BCD", "call ٥٥٥ ١٢٣٤", "mail no-reply@acme.io"],  # no 0-9; a role box
             *["she lives at 86036 Rua do Arenque 1634", "PSC 0413, Box 8144\nAPO AA 42323"],
             *["call +358 40 1234567", "ZIP: 394 13", "1052 Budapest, Kossuth utca 12."],
+            *["Username: cminh730", "GAMERTAG: Sarah_Connor", "STEAM: x_Drake_x"],  # accounts.py
         ],
         dtype=pl.Utf8,
     )

@@ -243,6 +243,11 @@ def test_an_id_is_the_same_placeholder_throughout_its_record() -> None:
     texts = pl.Series(["Username: cminh730", "thanks cminh730, found you"])
     out = DEFAULT.scan(texts, np.array([0, 0])).placeholders().to_list()
     assert out == ["Username: [USER]", "thanks [USER], found you"]
+    scan = DEFAULT.scan(texts, np.array([0, 0]), keep_values=True)
+    assert scan.redacted("pseudonym", 0).to_list() == [
+        "Username: [USER_1]",
+        "thanks [USER_1], found you",
+    ]
 
 
 def test_an_emails_username_alone_elsewhere_in_its_record_is_redacted() -> None:

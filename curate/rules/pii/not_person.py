@@ -247,6 +247,9 @@ def game_id_text(value: str, cut: int, engine: PiiEngine, keep_values: bool) -> 
     label, ident = value[:cut], value[cut:]
     if len(ident) < 3 or not _ID_MARK_RE.search(ident):
         return value
+    # a common word is a product's or a reply's ("console:Xbox: One X", "PSN: Yes"), no id
+    if " " not in ident and ident.lower() in engine.words.common_words:
+        return value
     index = engine.type_index.get("user", engine.type_index.get("person"))
     if index is None:
         return value

@@ -187,3 +187,37 @@ def test_town_postcode_after_in_keeps_saints() -> None:
     assert redact("support it in St. Gallen 9000 in its mission") == (
         "support it in [ADDRESS] in its mission"
     )
+
+
+@pytest.mark.parametrize(
+    "street",
+    [
+        "Ringvägen 610",
+        "Holmbladsstræde 12",
+        "Charlottelaan 8",
+        "Ilkankatu 2",
+        "94430 Skoltorget 84",
+        "Váci utca 222.",
+        "ul. Korfantego 17",
+        "aleja Chełmońskiego 429",
+    ],
+)
+def test_street_with_type_word_and_number_alone(street: str) -> None:
+    # a street whose type word says it is one, with its number, needs no postcode line
+    assert (
+        redact(f"Our shop: {street}, next to the bank") == "Our shop: [ADDRESS], next to the bank"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Smith et al. Nature 2019 showed it",
+        "The Jeep Renegade 2 is red",
+        "Watergate 2 was a film",
+        "Corinne 5 years old",
+        "pl. Call 911 now",
+    ],
+)
+def test_words_ending_like_street_types_are_no_street(text: str) -> None:
+    assert "[ADDRESS]" not in redact(text)

@@ -370,3 +370,25 @@ TOWN_POSTCODE_AFTER = (
     r"(?:$|[ \t]*(?:$|[\r\n,;!?)])|[.:](?:$|\s)"
     r"|[ \t]+(?:in|and|for|to|on|at|from|with|where|which|since|until|or)\b)"
 )
+
+
+# A street with its type word and its number is an address by itself, as the German one in
+# patterns.py ("Hauptstraße 5"): the compound street names of the Nordic countries, the
+# Netherlands and Finland ("Ringvägen 610", "Holmbladsgade 12", "Charlottelaan 8", "Ilkankatu
+# 2"), Hungary's type word after the name ("Váci utca 222.", "Ady Endre út 207."), Poland's
+# before it ("ul. Korfantego 17", "aleja Chełmońskiego 429"); maybe a building's number before
+# it ("94430 Skoltorget 84"). The national posts' common types only, none that ends an
+# ordinary word ("-gate": "Watergate 2", "-gade": "Renegade 2", "-rinne": "Corinne 5"); no
+# "pl." (a note's "please") and no year after Poland's types ("et al. Nature 2019").
+_ALONE_SUFFIX = (  # noqa: SIM905
+    "straße strasse gasse allee platz damm chaussee straat laan plein gracht kade singel dijk"
+    " dreef steeg gatan vägen gränd torget stigen backen veien vegen gata gaten stien plassen"
+    " bakken haugen svingen tunet vej alléen stræde vænget katu kuja polku väylä bulevardi"
+).split()
+STREET_ALONE = (
+    rf"(?:[0-9]{{1,6}}{_S})?(?:[{_LU}][{_LL}]*(?:{'|'.join(sorted(_ALONE_SUFFIX, key=len, reverse=True))})"
+    rf"{_S}[0-9]{{1,4}}[a-zA-Z]?\b"
+    rf"|[{_LU}][{_LL}]+(?:{_S}[{_L}][{_LL}]+)?{_S}(?:utca|útja|út|tér|köz|körút|sétány){_S}[0-9]{{1,4}}\b\.?"
+    rf"|(?:ul\.|al\.|os\.|ulica|aleja|plac|osiedle){_S}[{_LU}][{_L}-]*(?:{_S}[{_LU}][{_L}-]*){{0,2}}"
+    rf"{_S}[0-9]{{1,3}}(?:/[0-9]{{1,4}})?[a-zA-Z]?\b)"
+)

@@ -19,6 +19,7 @@ from curate.rules.pii.address import (
     COUNTRY,
     MILITARY,
     MILITARY_GATE,
+    STREET_ALONE,
     STREET_ANY,
     TAIL_ANY,
     TOWN_POSTCODE,
@@ -624,6 +625,14 @@ STATIC: dict[str, list[Detector]] = {
             # tent", "During 2010", "Hearing 2")
             r"\b[A-ZÄÖÜ][a-zäöüß]*(?:[a-zäöüß](?:straße|strasse|str\.|weg|platz|gasse|allee|damm)"
             r"|[b-df-hj-np-tv-zß]ring)[ \t]+\d{1,4}[a-z]?\b",
+            gate=STREET_GATE,
+        ),
+        # Nordic, Dutch, Finnish, Hungarian and Polish streets with their number (address.py)
+        Detector(
+            "address",
+            STREET_ALONE,
+            before=UNIT_LINES_BEFORE,
+            after=r"(?:$|[^0-9])",
             gate=STREET_GATE,
         ),
         Detector(

@@ -29,19 +29,17 @@ def _dates(text: str, pack: str = "clinical") -> list[str]:
 @pytest.mark.parametrize(
     ("text", "dates"),
     [
-        # a de-identified note's bracketed month-day (MIMIC's shifted dates)
-        ("7-23 transferred; [**7-22**] found by husband on floor", ["7-22"]),
+        # a de-identified note's bracketed month/day (MIMIC's shifted dates)
         ("CXR [**10/3**] unchanged.", ["10/3"]),
         # the US order with dots: month.day.year (the day over 12, so no d.m.yy)
         ("Found by husband 7.22.11, brought in by EMS.", ["7.22.11"]),
-        # a month-day with a hyphen after a preposition of time (not a range: "on 2-4 L")
-        ("Found by husband on 7-22. Trans to GH since 7-23 at Calvert.", ["7-22", "7-23"]),
         ("Placed on 2-4 L NC, on 5-10 mcg of levophed, on 1-2 occasions.", []),
     ],
 )
 def test_more_date_forms(text: str, dates: list[str]) -> None:
-    """Were missed: the dev set's "mimic [**m-d**]" form 0/267, "m.d.yy" 93/267 and "m-d" 1/267
-    (34/267 now: the rest have no preposition before them, where a range is as likely)."""
+    """Was missed: the dev set's "m.d.yy" form 93/267 (266/267 now). Not covered: a month-day
+    with a hyphen ("[**7-22**]", "on 7-22."), dev set 1/267: the detectors cost the date pass
+    5% for no find on the real notes."""
     assert _dates(text) == dates
 
 

@@ -1,6 +1,7 @@
 """Address and postcode recall on unseen forms (issue 18), with the `default` pack.
 
     .venv/bin/python bench/bench_pii_address.py [--misses N] [--fps] [--realdata DIR] [--faker SEED]
+        [--struct SEED] [--ctx SEED] [--only]
 
 Reads tests/data/address_dev/address_dev.jsonl (addresses per national format with made-up
 streets and GeoNames towns, plus hard negatives; tests/data/address_dev/make_address_dev.py)
@@ -206,6 +207,66 @@ def struct_check(seed: int, per_locale: int = 15, misses: int = 0) -> None:
         print("  fp  ", fp)
 
 
+# One-line streets in sentences (dev only): Faker's street lines of each locale, maybe a
+# building's number before and the town and country after, in the sentence forms of presidio's
+# half A (the tuned half). Seed 301 was read while writing the rules; 302 was not.
+CTX_TEMPLATES = [
+    "Please update my new address is {A}",
+    "Can you please send a new one to {A}?",
+    "The bus drops you off at {A}",
+    "Our offices are located at {A}",
+    "Meet me at {A}",
+    "The letter arrived at {A}",
+    "Oh do they serve vegan stuff? It's in {A}",
+    "Jan Novak lives at {A}",
+    "Please return to {A}",
+    "The bus station is on {A}",
+    "Can you validate the following? {A}",
+    "The address of Acme is {A}",
+    "I've given Tom his address: {A}",
+    "Here are the addresses, here they are: {A}",
+    "Visitors must enter on {A}",
+    "The office is at {A}",
+    "I saw these early shows on {A}",
+    "The title refers to {A}",
+    "The restaurant is at {A}",
+    "Please have the statement sent to {A}",
+    "I'd like my billing address with {A}",
+]
+
+
+def ctx_check(seed: int, per_locale: int = 12, misses: int = 0) -> None:
+    """Full-mask recall of one-line streets in sentences (CTX_TEMPLATES) per locale."""
+    import random
+
+    from faker import Faker
+
+    r = random.Random(seed)
+    docs: list[tuple[str, list[tuple[int, int, str]]]] = []
+    groups: list[str] = []
+    for loc in FAKER_LOCALES:
+        f = Faker(loc)
+        f.seed_instance(seed)
+        for _ in range(per_locale):
+            a = f.street_address().replace("\n", " ")
+            if r.random() < 0.5:
+                a = f"{r.randint(1, 99999)} {a}"
+            x = r.random()
+            if x < 0.3:
+                a = f"{a}, {f.city()}, {f.current_country()}"
+            elif x < 0.5:
+                a = f"{a}, {f.city()}, {f.current_country()} {f.postcode()}"
+            pre, post = r.choice(CTX_TEMPLATES).split("{A}")
+            docs.append((pre + a + post, [(len(pre), len(pre) + len(a), "address")]))
+            groups.append(loc)
+    rec, prec, missed, _ = evaluate(docs, predict(docs, "default"), groups)
+    n, ok = rec[("ALL", "address")]
+    print(f"== one-line streets in sentences (dev only), seed {seed}: {ok / n:.3f} ({ok}/{n}) ==")
+    print(f"  precision {prec[1] / max(1, prec[0]):.3f} ({prec[1]}/{prec[0]})")
+    for m in missed[:misses]:
+        print("  miss", m)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--misses", type=int, default=0, help="print this many dev-set misses")
@@ -213,9 +274,10 @@ def main() -> None:
     ap.add_argument("--realdata", type=Path, default=ROOT.parent / "shared" / "realdata")
     ap.add_argument("--faker", type=int, metavar="SEED", help="also Faker's addresses (dev extra)")
     ap.add_argument("--struct", type=int, metavar="SEED", help="also class-built blocks (dev)")
+    ap.add_argument("--ctx", type=int, metavar="SEED", help="also one-line streets (dev)")
     ap.add_argument("--only", action="store_true", help="only the Faker/class-built checks")
     args = ap.parse_args()
-    if (args.struct is not None or args.faker is not None) and os.environ.get(
+    if (args.struct, args.faker, args.ctx) != (None, None, None) and os.environ.get(
         "PYTHONHASHSEED"
     ) != "0":
         # Faker picks some towns from sets: the same seed gives the same texts only with
@@ -225,6 +287,8 @@ def main() -> None:
         )
     if args.struct is not None:
         struct_check(args.struct, misses=args.misses)
+    if args.ctx is not None:
+        ctx_check(args.ctx, misses=args.misses)
     if args.faker is not None:
         faker_check(args.faker, misses=args.misses)
     if args.only:

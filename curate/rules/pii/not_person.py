@@ -58,6 +58,11 @@ BEYOND = r"\b(?:[Ff]urther|[Ff]arther)[ \t]+than[ \t]+"
 # a street named without its number: "the lobby on Patton Ave", "Baker Street" (a census name
 # before a street's word; not "Lane", a common surname): an address, as a town is
 STREET = rf"{_TOWN}[ \t]+(?:Ave|Avenue|Blvd|Boulevard|Rd|Road|Street|Pkwy|Parkway|Hwy|Highway)\b"
+# a determiner is no street's name ("The Street Fighter 2", "This Road", "My Avenue")
+_DETERMINER_STREET = re.compile(
+    r"(?:The|This|That|These|Those|A|An|My|Our|Your|His|Her|Their|Its)[ \t]+"
+    r"(?:Ave|Avenue|Blvd|Boulevard|Rd|Road|Street|Pkwy|Parkway|Hwy|Highway)"
+)
 # hyphenated capitalised words: a name only if every part is one ("Jean-Luc", not
 # "Charcot-Marie-Tooth")
 COMPOUND = r"\b[A-Z][a-z]+(?:-[A-Z][a-z]+)+\b"
@@ -232,6 +237,8 @@ def town_text(value: str, engine: PiiEngine, keep_values: bool) -> str:
     if _MEDIA_RE.match(value):  # a title with what names it: text
         return value
     if not SALUTATIONS.isdisjoint(re.findall(r"[A-Za-z]+", value)):
+        return value
+    if _DETERMINER_STREET.fullmatch(value):  # "The Street Fighter 2": a title, no street
         return value
     index = engine.type_index.get("address")
     if index is None:

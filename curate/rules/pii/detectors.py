@@ -411,8 +411,6 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         return wrap(value) + "".join(f"{NOTE}{n}{NOTE}" for n in (first, last))
     if det.check == "name_given":  # "maiden name is Key": a word in title case too
         return _name_span(value, wrap, eng, case="title" if _case(value) == "title" else None)
-    if det.check == "lower_initial":  # "the codey m ross version"
-        return _lower_initial(value, wrap, eng)
     if det.check == "lower_speaker":  # "mika: ...\ntracy": the two speakers' names
         return _lower_speakers(value, wrap, eng)
     if det.check in ("lower_pair", "lower_line"):

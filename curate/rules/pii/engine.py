@@ -39,7 +39,6 @@ from curate.rules.pii.name_contexts import (
     INITIAL_CONTEXT,
     INITIAL_NAME,
     LOWER_END,
-    LOWER_INITIAL,
     LOWER_NAME,
     NAME_CONTEXTS,
     NAME_GIVEN,
@@ -169,7 +168,13 @@ def _build_pass(index: int, dets: list[Detector], canon: Callable[[str], str]) -
         junk = slots.replace(SEP.join(values), SEP * (len(dets) - 1))
     keep = (f"(?P<s>{BRACKET})|" + "|".join(alts), "${s}" + keep_t)
     return _Pass(
-        index, dets, single, fast, keep, junk, hold=hold or any(d.check in ("url", "account_mixed") for d in dets)
+        index,
+        dets,
+        single,
+        fast,
+        keep,
+        junk,
+        hold=hold or any(d.check in ("url", "account_mixed") for d in dets),
     )
 
 
@@ -416,9 +421,6 @@ class PiiEngine:
             # the person a verb of speaking is aimed at: "Barbu shouted at Ankica" (in this
             # pass: the trailing pass's "Barbu shouted" holds the verb; unseen.OBJECT_SLOT)
             rare.append(Detector("person", OBJECT_NAME, OBJECT_BEFORE, check="unseen_shape"))
-            # a full name in lower case with a middle initial, the given name on no list:
-            # "the codey m ross version" (detectors._lower_initial)
-            rare.append(Detector("person", LOWER_INITIAL, check="lower_initial"))
             rare.append(Detector("person", NAME_TOKEN, r"\n[ \t]*", r"\s*$", check="known"))
             # a form's name label, the name in any case: "NAME: JOHN SMITH", "Full name: jan
             # kowalski" (check "known": a census first name, or a name no list holds)

@@ -186,12 +186,6 @@ LOWER_END = (
     rf"(?:[{_NON_ASCII}](?:[a-z{_NON_ASCII}]*[a-z]{ASCII_B}|[a-z{_NON_ASCII}]*[{_NON_ASCII}](?-u:\B)"
     rf"|(?-u:\B))|{ASCII_B})"
 )
-# a full name in lower case with a middle initial (not "a", "i", "u": words in chat; not "y",
-# "e", "o": "and"/"or" of Spanish, Italian: "entre ayer y hoy"), the
-# given name on no list: "the codey m ross version" (detectors._lower_initial)
-LOWER_INITIAL = (
-    rf"{ASCII_B}[a-z]{{3,}}[ \t]+[b-df-hj-np-tv-xz]\.?[ \t]+[a-z][a-z'’-]{{2,}}{LOWER_END}"
-)
 # the person a verb of speaking or feeling is aimed at: "Barbu shouted at Ankica", "talked
 # to Oyelaran": a capitalised word no list holds, spelt like a name (a brand or a place is
 # there too: "spoke to Comcast"; check "unseen_shape")

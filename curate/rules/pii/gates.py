@@ -117,7 +117,7 @@ def _plan_hits(
 ) -> pl.Series:
     src = cache["lower"] if fold else texts
     p = plan(pattern)
-    hits = [src.str.contains(lit, literal=True).fill_null(False) for lit in p.literals]
+    hits = [_literal_hits(src, p.literals)] if p.literals else []
     for kind, regex in p.regexes:
         key = ("part", fold, regex)
         hit = cache.get(key)
@@ -151,7 +151,16 @@ def _contains(texts: pl.Series, pattern: str) -> pl.Series:
     literals = _literals(pattern)
     if literals is None:
         return texts.str.contains(pattern)
-    hits = [texts.str.contains(lit, literal=True) for lit in literals]
+    return _literal_hits(texts, literals)
+
+
+def _literal_hits(texts: pl.Series, literals: Sequence[str]) -> pl.Series:
+    """The texts holding one of ``literals``: one search each for one or two, an
+    Aho-Corasick automaton (``contains_any``, no regex) for more: the spoken dates' gate of 38
+    words cost 9.3 us per ticket one by one, 1.8 at once."""
+    if len(literals) >= 3:
+        return texts.str.contains_any(list(literals)).fill_null(False)
+    hits = [texts.str.contains(lit, literal=True).fill_null(False) for lit in literals]
     return functools.reduce(operator.or_, hits)
 
 

@@ -34,7 +34,7 @@ def test_audit_in_json_terminal_and_html(ws: Path) -> None:
     console = Console(width=100, record=True)
     render_terminal(facts, console)
     out = console.export_text()
-    assert "Redaction audit: strings redacted in ≥ 5 records" in out
+    assert "Redaction audit: strings redacted in ≥ 5 documents" in out
     assert "Apple" in out and "Stock" in out
     assert "38 strings in < 5 records (67 finds), not shown" in out
     assert "41 strings in < 5 records (44 finds), not shown" in out  # email: none listed

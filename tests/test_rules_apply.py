@@ -389,6 +389,33 @@ def test_audit_shows_strings_found_in_many_records_and_only_counts_the_rest() ->
     assert stats["audit"]["min_records"] == MIN_RECORDS  # type: ignore[index]
 
 
+def test_audit_counts_a_documents_records_once() -> None:
+    """A string is shown only when redacted in MIN_RECORDS distinct documents: the records of
+    one ``group`` (a contract's sections) are one document, also across batches. In the CUAD
+    report a signatory named in 8 sections of one contract was listed verbatim (session 12)."""
+    from curate.ingest.summary import merge_stats
+    from curate.rules.audit import MIN_RECORDS, finish_rule_stats
+
+    def batch(groups: list[str]) -> dict[str, object]:
+        rows: list[dict[str, object]] = [
+            {"question": f"Signed by Maria Lopez, section {i}.", "answer": "ok"}
+            for i in range(len(groups))
+        ]
+        df = frame(rows).with_columns(pl.Series("group", groups))
+        return apply_rules(df, "default", FIELDS).stats
+
+    one_contract = ["contract:a"] * (MIN_RECORDS + 3)
+    stats = finish_rule_stats([batch(one_contract), batch(one_contract)], merge_stats)
+    person = stats["audit"]["types"]["person"]
+    assert person["top"] == [] and "Maria" not in json.dumps(stats)
+    assert person["hidden"] == {"strings": 1, "finds": 2 * (MIN_RECORDS + 3)}
+    # as many documents as the floor, split over two batches: shown
+    docs = [f"contract:{i}" for i in range(MIN_RECORDS)]
+    stats = finish_rule_stats([batch(docs[:2]), batch(docs[2:] + docs[:1])], merge_stats)
+    top = stats["audit"]["types"]["person"]["top"]
+    assert [x["value"] for x in top] == ["Maria Lopez"] and top[0]["records"] == MIN_RECORDS + 1
+
+
 def test_audit_recovers_each_find_as_the_scan_that_keeps_values_sees_it() -> None:
     """The audit aligns the value-less scan with the original text; the values must be those
     a scan keeping the values reports, in every style (pseudonym scans keep them)."""

@@ -1,7 +1,7 @@
 """The redaction audit in the report: which strings the rules redacted most, per type.
 
 The facts come from ``rules.json``'s ``audit`` (see ``curate.rules.audit``): strings redacted
-in at least ``min_records`` distinct records, with their counts, and totals for the rest. The
+in at least ``min_records`` distinct documents, with their counts, and totals for the rest. The
 report checks that threshold again (a hand-edited or older rules.json must not make it show a
 rare string) and passes contexts through ``redact`` like every other sample it shows.
 """
@@ -90,7 +90,7 @@ def terminal_audit(audit: dict[str, Any] | None) -> RenderableType | None:
         return None
     floor = audit["min_records"]
     t = Table(
-        title=f"Redaction audit: strings redacted in ≥ {floor} records (rarer ones only counted)",
+        title=f"Redaction audit: strings redacted in ≥ {floor} documents (rarer ones only counted)",
         title_justify="left",
         title_style="bold",
         box=box.SIMPLE_HEAD,
@@ -127,8 +127,9 @@ def html_audit(audit: dict[str, Any] | None) -> str:
     floor = audit["min_records"]
     out = [
         f"<h3>Redaction audit</h3><p>The strings redacted most often, per type. A string is "
-        f"shown only if it was redacted in at least {floor} distinct records (then it is not "
-        f"one person's data); rarer strings are only counted. Many records with the same "
+        f"shown only if it was redacted in at least {floor} distinct documents (a contract's "
+        f"sections or a conversation's turns count once; then it is not one person's data); "
+        f"rarer strings are only counted. Many documents with the same "
         f"string often mean a brand, a defined term or a label was taken for PII.</p>"
     ]
     rows = []

@@ -224,6 +224,18 @@ def _redaction_examples(
     return out
 
 
+def _documents(base: pl.DataFrame) -> np.ndarray | None:
+    """One key per record for the audit's privacy floor, the same in every batch: its
+    ``group`` (a contract's sections are one document), where ingest gave it one."""
+    cols = [c for c in ("group", "record_id") if c in base.columns]
+    if not cols:
+        return None
+    keys = base.select(pl.coalesce([pl.col(c).cast(pl.Utf8) for c in cols])).to_series()
+    if keys.null_count():  # a record of no document: each its own, as without documents
+        return None
+    return keys.hash(seed=0).to_numpy().view(np.int64)
+
+
 def apply_rules(
     records: pl.DataFrame,
     pack: RulePack | str | Path,
@@ -418,7 +430,9 @@ def _apply_rules(
         "languages": {k: int(v) for k, v in languages.items()},
         # every redacted string of this batch: merged and cut down to what may be shown by
         # curate.rules.audit.finish_rule_stats before rules.json is written
-        "_audit": audit_batch(scan, flat, groups, lambda r: ids.row(r, named=True), seg_counts),
+        "_audit": audit_batch(
+            scan, flat, groups, lambda r: ids.row(r, named=True), seg_counts, _documents(base)
+        ),
     }
     return RuleResult(kept=kept, filtered=filtered, stats=stats)
 

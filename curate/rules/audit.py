@@ -4,9 +4,12 @@ Why: counts per type say how much was redacted, not what. A user sees that "Appl
 "Contractor" became ``[PERSON]`` only from the strings themselves.
 
 Privacy rule (documented in docs/report.md): a string is shown verbatim only when it was
-redacted in at least ``MIN_RECORDS`` distinct records (a string found in many records is not
-one person's data); strings found in fewer records are shown only as totals (how many distinct
-strings, how many finds). Contexts are shown only for shown strings: "before" is the redacted
+redacted in at least ``MIN_RECORDS`` distinct documents (a string found in many documents is
+not one person's data); strings found in fewer are shown only as totals (how many distinct
+strings, how many finds). A document is a record's ``group`` where ingest gives one: the
+sections of one contract are many records but one document, and a signatory named in each of
+them is still one person's name (CUAD's "Roy B. Covington III" was shown, 8 records of one
+contract). Contexts are shown only for shown strings: "before" is the redacted
 text with that one string put back (every other find stays ``[TYPE]``), "after" the text with
 every find as ``[TYPE]``; so a context reveals nothing beyond the export and a shown string.
 
@@ -40,7 +43,7 @@ from curate.rules.pii import Scan
 from curate.rules.pii.markers import _ANY_MARK, CLOSE
 from curate.rules.pii.scan import _non_ascii
 
-MIN_RECORDS = 5  # a string is shown verbatim only if redacted in this many distinct records
+MIN_RECORDS = 5  # a string is shown verbatim only if redacted in this many distinct documents
 TOP = 50  # strings listed per type (the terminal report shows the first 8)
 CONTEXTS = 5  # contexts per type (the most frequent shown strings, one each)
 CANDIDATES = 10  # strings per type and batch that keep a context
@@ -125,6 +128,7 @@ def _cut(text: str, at: int) -> str:
 
 
 _SCHEMA = {"t": pl.Int32, "value": pl.Utf8, "g": pl.Int64, "k": pl.Int64, "j": pl.Int64}
+_DOCS = pl.List(pl.Int64)
 
 
 def _single_finds(
@@ -160,11 +164,16 @@ def audit_batch(
     groups: np.ndarray,
     ids: Callable[[int], dict[str, Any]],
     counts: dict[str, np.ndarray] | None = None,
+    docs: np.ndarray | None = None,
 ) -> dict[str, Any]:
     """One batch's redacted strings: per (type, value) the records and finds, the contexts of
     each type's most frequent strings, and the finds per type that could not be aligned.
     ``ids(row)`` gives a record's record_id and source; ``counts`` (``scan.counts()``, which
-    apply_rules has already) says which texts hold how many finds, else they are searched."""
+    apply_rules has already) says which texts hold how many finds, else they are searched.
+    ``docs`` (one int64 key per record, the same for a document's records in every batch;
+    without them merge_audits counts records) gives each string up to MIN_RECORDS of its
+    documents, which merge_audits unites: a union of such lists reaches MIN_RECORDS exactly
+    when the documents do."""
     types = scan.engine.types
     marked = _fast_form(scan.marked, scan.keep_values)
     unaligned = [0] * len(types)
@@ -205,12 +214,16 @@ def audit_batch(
                 js.append(j)
     frames.append(pl.DataFrame(dict(zip(_SCHEMA, cols, strict=True)), schema=_SCHEMA))
     df = pl.concat(frames).with_columns(pl.col("value").str.strip_chars())
+    # (without documents, merge_audits counts records: a record's key is its batch's row)
+    doc_of = pl.Series(np.asarray(docs if docs is not None else [], np.int64))
+    df = df.with_columns(d=doc_of.gather(df["g"]) if docs is not None else pl.lit(None, pl.Int64))
     per = (
         df.sort("g", "k", "j")  # a record's texts: fields, then turns (k in that order)
         .group_by("t", "value", maintain_order=True)
         .agg(
             pl.col("g").n_unique().alias("records"),
             pl.len().alias("finds"),
+            pl.col("d").drop_nulls().unique(maintain_order=True).head(MIN_RECORDS).alias("docs"),
             pl.col("k").first(),
             pl.col("j").first(),
         )
@@ -241,6 +254,7 @@ def audit_batch(
         "value": per["value"].to_list(),
         "records": per["records"].to_list(),
         "finds": per["finds"].to_list(),
+        "docs": per["docs"].to_list(),
         "contexts": contexts,
         "unaligned": {t: n for t, n in zip(types, unaligned, strict=True) if n},
     }
@@ -248,10 +262,15 @@ def audit_batch(
 
 def merge_audits(parts: list[dict[str, Any]], min_records: int = MIN_RECORDS) -> dict[str, Any]:
     """The audit of a whole run from its batches' (in input order); see the module docstring."""
+    schema = {"type": pl.Utf8, "value": pl.Utf8, "records": pl.Int64, "finds": pl.Int64}
     frames = [
         pl.DataFrame(
-            {k: p[k] for k in ("type", "value", "records", "finds")},
-            schema={"type": pl.Utf8, "value": pl.Utf8, "records": pl.Int64, "finds": pl.Int64},
+            {
+                **{k: p[k] for k in schema},
+                # (parts without documents: their records count, see ``many``)
+                "docs": p.get("docs") or [[] for _ in p["value"]],
+            },
+            schema={**schema, "docs": _DOCS},
         )
         for p in parts
     ]
@@ -260,12 +279,23 @@ def merge_audits(parts: list[dict[str, Any]], min_records: int = MIN_RECORDS) ->
     if all_.height:
         per = (
             all_.group_by("type", "value")
-            .agg(pl.col("records").sum(), pl.col("finds").sum())
+            .agg(
+                pl.col("records").sum(),
+                pl.col("finds").sum(),
+                pl.col("docs")
+                .list.explode(keep_nulls=False, empty_as_null=False)
+                .n_unique()
+                .alias("documents"),
+            )
             .sort(["type", "records", "finds", "value"], descending=[False, True, True, False])
         )
         for (name,), g in per.group_by("type", maintain_order=True):
-            shown = g.filter(pl.col("records") >= min_records)
-            hidden = g.filter(pl.col("records") < min_records)
+            # in at least min_records documents (parts without them: records)
+            many = (pl.col("documents") >= min_records) | (
+                (pl.col("documents") == 0) & (pl.col("records") >= min_records)
+            )
+            shown = g.filter(many)
+            hidden = g.filter(~many)
             top = shown.head(TOP)
             contexts = []
             for value in top["value"].head(CONTEXTS).to_list():

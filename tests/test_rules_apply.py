@@ -389,6 +389,24 @@ def test_audit_shows_strings_found_in_many_records_and_only_counts_the_rest() ->
     assert stats["audit"]["min_records"] == MIN_RECORDS  # type: ignore[index]
 
 
+def test_a_name_found_in_one_record_is_redacted_in_its_documents_other_records() -> None:
+    """The scan's unit is the document (a record's ``group``): a surname named alone in one of
+    a contract's sections is that person's where another section names them in full
+    ("binding upon Turpin", CUAD, session 12); another document's is left to its own."""
+    rows: list[dict[str, object]] = [
+        {"question": "Dr. Maria Vandertrek signed the form.", "answer": "ok"},
+        {"question": "Then Vandertrek left the room.", "answer": "ok"},
+        {"question": "Then Vandertrek left the room.", "answer": "ok"},
+    ]
+    df = frame(rows).with_columns(pl.Series("group", ["contract:a", "contract:a", "contract:b"]))
+    got = apply_rules(df, "default", FIELDS).kept["question"].to_list()
+    assert got == [
+        "Dr. [PERSON] signed the form.",
+        "Then [PERSON] left the room.",
+        "Then Vandertrek left the room.",
+    ]
+
+
 def test_audit_counts_a_documents_records_once() -> None:
     """A string is shown only when redacted in MIN_RECORDS distinct documents: the records of
     one ``group`` (a contract's sections) are one document, also across batches. In the CUAD

@@ -198,9 +198,9 @@ def _redaction_examples(
                         rendered[k, t, shown] = got
     again = sorted({k for t, ks in picks.items() for k in ks if (k, t, t) not in rendered})
     if again:
-        rows = np.unique(groups[again])
-        sub = np.flatnonzero(np.isin(groups, rows))
-        rescan = engine.scan(flat.gather(sub), groups[sub], keep_values=True)
+        docs = scan.groups  # (the texts the batch's scan took as one document's)
+        sub = np.flatnonzero(np.isin(docs, np.unique(docs[again])))
+        rescan = engine.scan(flat.gather(sub), docs[sub], keep_values=True)
         where = {int(k): i for i, k in enumerate(sub.tolist())}
         for t, ks in picks.items():
             for k in ks:
@@ -222,6 +222,15 @@ def _redaction_examples(
                 }
             )
     return out
+
+
+def _document_rows(base: pl.DataFrame) -> np.ndarray:
+    """Each record's document in this batch, 0.. (records of one ``group`` share one; without
+    groups each record is its own)."""
+    if "group" not in base.columns or base["group"].null_count():
+        return np.arange(base.height)
+    _, codes = np.unique(base["group"].cast(pl.Utf8).to_numpy().astype(str), return_inverse=True)
+    return codes.astype(np.int64)
 
 
 def _documents(base: pl.DataFrame) -> np.ndarray | None:
@@ -306,11 +315,18 @@ def _apply_rules(
     engine = engine_for(pack.pii)
     # pseudonym and surrogate replace each value by one that stands for it: they need them
     keep_values = pack.pii.style in ("pseudonym", "surrogate")
+    # the scan's unit is the document (a record's group: one contract's sections): a name
+    # found by context in one section is redacted where the others name it alone, and one
+    # person keeps one pseudonym or stand-in across them ('KENNETH TURPIN ("Turpin")' in the
+    # preamble, "binding upon Turpin" in section 10: CUAD, session 12)
+    doc_groups = _document_rows(base)[groups]
     if _pool.threads() > 1 and len(flat) >= _pool.MIN_PARALLEL_ROWS:
-        scan = engine.scan(flat, groups, keep_values=keep_values)  # parts on the rules pool
+        scan = engine.scan(flat, doc_groups, keep_values=keep_values)  # parts on the rules pool
     else:  # one part, on the rules pool all the same: there its passes' regexes stay compiled
         rules_pool = _pool.pool("rules", _pool.cores())
-        job = rules_pool.submit(engine.scan, flat, groups, keep_values=keep_values, parallel=False)
+        job = rules_pool.submit(
+            engine.scan, flat, doc_groups, keep_values=keep_values, parallel=False
+        )
         scan = job.result()
     redacted = scan.redacted(pack.pii.style, pack.pii.seed)
     seg_counts = scan.counts()

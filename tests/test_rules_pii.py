@@ -551,6 +551,8 @@ def test_gates_pass_every_text_their_pass_can_match(engine: PiiEngine) -> None:
             *["she lives at 86036 Rua do Arenque 1634", "PSC 0413, Box 8144\nAPO AA 42323"],
             *["call +358 40 1234567", "ZIP: 394 13", "1052 Budapest, Kossuth utca 12."],
             *["Username: cminh730", "GAMERTAG: Sarah_Connor", "STEAM: x_Drake_x"],  # accounts.py
+            *["Simonetta is a very sympathetic person.", "Zaciszna 366\nOstrów Mazowiecki\nPoland"],
+            *["I came in on October thirtieth two thousand seven."],  # spoken_dates.py
         ],
         dtype=pl.Utf8,
     )

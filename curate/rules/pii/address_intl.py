@@ -310,14 +310,17 @@ BLOCK_PLAIN_AFTER = (
 # its texts: a number, a comma or a line break, a postcode, a blank and a capital
 # (a letter before the number, the town's second letter no capital: a note's "at 2100, 0500
 # HR" is none)
+# (the number may have up to three units after it, "7 Suite 4": any text but a line's end or
+# a comma, 40 characters at most)
 BLOCK_PLAIN_GATE = (
-    r"(?:[^\W\d_]|['’.-])[ \t]{1,3}(?:[0-9][0-9A-Za-z/-]*|S/N)"
+    r"(?:[^\W\d_]|['’.-])[ \t]{1,3}(?:[0-9][^\n,]{0,40}|S/N)"
     r"(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)(?:[A-Z]{1,2}-)?[0-9][0-9 -]{2,6}"
     r"(?:[A-Z]{2})?[ \t][^ \t0-9a-z][^ \t0-9A-Z]"
     # (the town's line first, then a postcode whose form says it is one, or a country)
-    r"|[^\W\d_][ \t]{1,3}[0-9][0-9A-Za-z/]*(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)[A-Z]"
+    r"|[^\W\d_][ \t]{1,3}[0-9][^\n,]{0,40}(?:[ \t]{0,2},[ \t]*|[ \t]*\r?\n[ \t>]*)[A-Z]"
     r"[^\n]*(?:,[ \t]*|[ \t]*\r?\n[ \t>]*)(?:[0-9]{3} [0-9]{2}|[0-9]{4} ?[A-Z]{2}|[0-9]{2}-[0-9]{3}"
-    r"|[0-9]{4,5}-[0-9]{3,4}|[A-Z]-[0-9]{4})"
+    r"|[0-9]{4,5}-[0-9]{3,4}|[A-Z]-[0-9]{4}"
+    rf"|(?:nan(?:,[ \t]*|[ \t]*\r?\n[ \t>]*))?{COUNTRY})"
 )
 # India's block without a street's word: a house's number, a locality or two, the town and
 # its six-digit PIN ("52, Dada, Allahabad 423667", "92\nAurora\nAllahabad 339075",

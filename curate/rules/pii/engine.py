@@ -86,7 +86,7 @@ from curate.rules.pii.patterns import (
 from curate.rules.pii.places import place_detectors
 from curate.rules.pii.resolve import _ScanState
 from curate.rules.pii.scan import Scan, _non_ascii
-from curate.rules.pii.unseen import PRONOUN_AFTER, UNSEEN_SLOT
+from curate.rules.pii.unseen import PRONOUN_AFTER, PRONOUN_GATE, UNSEEN_SLOT
 
 # the capitals of Latin-1 and Latin Extended-A ("É", "Č", "Ł"): a name's first letter
 _ACCENTED_CAPS = "".join(
@@ -357,8 +357,12 @@ class PiiEngine:
                 Detector("person", COORDINATED_THREE, check="coordinated"),
                 # last: on a tie the detectors above win (a find of these that its check
                 # gives back, a listed name, the listed pass finds later)
-                *([] if self.rules.lowercase_names else _unseen_detectors()),
+                *([] if self.rules.lowercase_names else _unseen_detectors()[:2]),
             ],
+            # a sentence's subject with a person's pronoun after it, a pass of its own on the
+            # texts with such a word: in the pass above it cost ~11 us per bench ticket (each
+            # capital opening a sentence looked 60 characters ahead), 3x that pass
+            *([] if self.rules.lowercase_names else [_unseen_detectors()[2:]]),
             # rarer finds, one pass (a pass costs a scan; a find's capture groups cost more in a
             # bigger regex, so passes with many finds stay small): "Leif, can you", a name on
             # a line of its own, "Z. Miller", "per B. KARGAS", "Z. MILLER aware" (not "E. coli")
@@ -689,7 +693,7 @@ def _unseen_detectors() -> list[Detector]:
         # one opening a sentence as the subject of "is"/"had", a person's pronoun after it
         # ("Simonetta is a very sympathetic person", "Sevican had given Minhas his address"):
         # a brand is "it"; spelt like a name too (check "unseen_shape", unseen.name_shape)
-        Detector("person", token, SENTENCE_START, PRONOUN_AFTER, "unseen_shape"),
+        Detector("person", token, SENTENCE_START, PRONOUN_AFTER, "unseen_shape", gate=PRONOUN_GATE),
     ]
 
 

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from typing import TYPE_CHECKING
 
+from curate.rules.pii.detector import Gate
+
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
 
@@ -40,6 +42,8 @@ PRONOUN_AFTER = (
     r"[ \t]+(?:is|was|has|had)[ \t][^\n.!?;]{0,60}?\b(?:he|she|himself|herself|person|man"
     r"|woman|girl|boy|guy|lady|gentleman)\b"
 )
+# the texts PRONOUN_AFTER can match: those with one of its words (its pass's gate)
+PRONOUN_GATE = Gate(r"\b(?:he|she|himself|herself|person|man|woman|girl|boy|guy|lady|gentleman)\b")
 _CONTRACTED = frozenset(["m", "s", "d", "t", "re", "ve", "ll"])
 _GAELIC = re.compile(r"^(?:Mc|Mac|O['’]|D['’])(?=[A-Z])")
 _SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")

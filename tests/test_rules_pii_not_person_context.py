@@ -319,3 +319,20 @@ def test_a_determiner_before_a_streets_word_is_no_street(text: str, want: str | 
 
 def test_a_person_before_a_station_word_after_a_title_stays() -> None:
     assert redact("spoke with Dr. Station at the desk") == "spoke with Dr. [PERSON] at the desk"
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a thing's name after "named"/"called" (MTS-Dialog: "the bacteria named Enterococcus"
+        # made its note's "Enterococcus species" [PERSON] too, session 12's export)
+        ("you had a UTI because of the bacteria named Enterococcus.", None),
+        ("my doctor gave me a drug called Lyrica", None),
+        ("we adopted a dog named Max last year", None),
+        # a person so introduced stays one
+        ("I have a friend named Marisol Quenby.", "I have a friend named [PERSON]."),
+        ("She is called Anna.", "She is called [PERSON]."),
+    ],
+)
+def test_a_things_name_after_named_or_called_is_no_person(text: str, want: str | None) -> None:
+    assert redact(text, "clinical") == (want or text)

@@ -51,6 +51,7 @@ from curate.rules.pii.name_contexts import (
     SIGNOFF_AFTER,
     STRONG_TITLE,
     STRONG_TITLE_GATE,
+    THING_NAMED,
     TITLE_CONTEXT,
     TITLE_GATE,
     VOCATIVE_AFTER,
@@ -334,6 +335,7 @@ class PiiEngine:
                 )
             ],
             [
+                Detector("person", NAME, before=THING_NAMED, check="reject"),
                 # where a person gives a name, a word is one too: "Her maiden name is Key"
                 Detector("person", NAME, before=NAME_GIVEN, check="name_given"),
                 Detector("person", NAME, before=ctx(TITLE_CONTEXT, *NAME_CONTEXTS), check="name"),

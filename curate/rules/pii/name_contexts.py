@@ -41,6 +41,15 @@ SPEAKERS = (
     "Patient|Customer|Client|Physician|Doctor|Nurse|Provider|Agent|Attending|Resident|Caller"
     "|Employee|Member|Parent|Guardian"
 )
+# a thing's name after "named"/"called": "the bacteria named Enterococcus" (an MTS-Dialog
+# dialogue: its note's "secondary to Enterococcus species" became [PERSON] with it), "a
+# drug called Lyrica", "a dog named Max": taken first and given back (check "reject")
+THING_NAMED = (
+    r"\b(?i:bacteri(?:a|um)|organisms?|virus|germs?|fungus|yeast|drugs?|medications?|medicines?"
+    r"|pills?|supplements?|products?|apps?|games?|songs?|bands?|shows?|company|brand|dogs?|cats?"
+    r"|pets?|horses?|puppy|kitten|boats?|ships?|towns?|hotels?|restaurants?|stores?|shops?)"
+    r"[ \t]+(?i:named|called)[ \t]+"
+)
 # Context that introduces a person's name; the name must pass the checks in _name_span.
 NAME_CONTEXTS = [
     # fields: "Name:", "From:", "Patient name:", and speakers' labels (see SPEAKERS)

@@ -118,7 +118,7 @@ def test_held_out_sample_recall_and_precision() -> None:
         ("July thirtieth O four with the exception", "[DATE] with the exception"),
         ("June thirty two thousand and four?", "[DATE]?"),
         ("in January on the thirteenth my arm went numb", "in [DATE] my arm went numb"),
-        ("we saw him in March. then on the eleventh.", "we saw him in [DATE] then on the [DATE]."),
+        ("we saw him in March. then on the eleventh.", "we saw him in [DATE]. then on the [DATE]."),
         (
             "coming back in on may seventeenth for your shot",
             "coming back in on [DATE] for your shot",

@@ -15,11 +15,14 @@ MONTH = (
 )
 # a month named alone: full names in any case but "may"; abbreviations capitalized only
 # ("dec" is "decreased" and "mar" a record in notes), and "sept"
-MONTH_ALONE = (
-    r"(?:(?i:january|february|march|april|june|july|august|september|october|november|december)"
-    r"|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT?|OCT"
-    r"|NOV|DEC|sept))"
+MONTH_FULL = (
+    r"(?i:january|february|march|april|june|july|august|september|october|november|december)"
 )
+MONTH_ABBR = (
+    r"(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|JAN|FEB|MAR|APR|JUN|JUL|AUG|SEPT?|OCT"
+    r"|NOV|DEC|sept)"
+)
+MONTH_ALONE = f"(?:{MONTH_FULL}|{MONTH_ABBR})"
 # a month after a day number: "may" capitalised only ("2 may need", "1-2/52 may worsen")
 MONTH_DM = (
     r"(?:(?i:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|June?|July?|Aug(?:ust)?"
@@ -101,7 +104,8 @@ DATES_MORE: list[Detector] = [
     # a month alone after a preposition of time: "in Sept.", "since MARCH" (not "may")
     Detector(
         "date",
-        rf"{MONTH_ALONE}\b\.?",
+        # (an abbreviation's full stop is the find's, a sentence's is not: "back in October.")
+        rf"(?:{MONTH_FULL}\b|{MONTH_ABBR}\b\.?)",
         before=r"\b(?i:in|since|during|early|late|mid|until|till|through|last|next)[ \t-]+",
         gate=MONTH_GATE,
     ),

@@ -1,8 +1,9 @@
 """`curate run`: every stage from one config, skipping stages whose inputs did not change.
 
 A stage's cache key hashes its input files, its full effective config (schema and rule-pack file
-contents, templates, tokenizer files), the curate version and the key of the stage before it,
-so a change anywhere upstream re-runs everything downstream. Keys are recorded only after a stage
+contents, templates, tokenizer files), the curate version, the stage's own code (``code_digest``:
+from a git checkout the version stays the same while the rules change) and the key of the stage
+before it, so a change anywhere upstream re-runs everything downstream. Keys are recorded only after a stage
 has completed and logged, and every table is written atomically, so a run killed at any point
 and started again finishes with the same outputs as an uninterrupted one. A matching key is not
 enough to skip a stage: its outputs (tables, export files listed in the manifest, the adapter)
@@ -15,6 +16,7 @@ the export folder, an input or the config's folder.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -53,6 +55,35 @@ class RunResult:
     eval_summary: dict[str, Any] | None = None
 
 
+# the package folders and modules whose code decides each stage's outputs (shared modules such
+# as the workspace change every stage's key only through the version)
+STAGE_CODE = {
+    "ingest": ("ingest", "rules", "builtin", "engine", "schema.py", "user_regex.py"),
+    "dedupe": ("dedupe", "engine"),
+    "export": ("export",),
+    "train": ("train",),
+    "eval": ("eval",),
+    "report": ("report", "report_assets"),
+}
+
+
+@functools.cache
+def code_digest(stage: str, root: Path | None = None) -> str:
+    """SHA-256 of the files of ``stage``'s code under ``root`` (curate's package folder):
+    each file's path and bytes, in order, caches (``__pycache__``) left out. A checkout whose
+    rules changed re-runs ingest though the version is the same (~10 ms, once per process)."""
+    base = root or Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for name in STAGE_CODE.get(stage, ()):
+        top = base / name
+        files = sorted(top.rglob("*")) if top.is_dir() else [top]
+        for f in files:
+            if f.is_file() and "__pycache__" not in f.parts and f.suffix != ".pyc":
+                h.update(f"{f.relative_to(base).as_posix()}\x00".encode())
+                h.update(hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
 def _hash_path(path: Path, h: Any) -> None:
     from curate.workspace import sha256_file
 
@@ -78,7 +109,7 @@ def stage_key(stage: str, cfg: RunConfig, upstream: str) -> str:
     from curate.workspace import sha256_file
 
     h = hashlib.sha256()
-    h.update(f"{stage}\x00{__version__}\x00{upstream}\x00".encode())
+    h.update(f"{stage}\x00{__version__}\x00{code_digest(stage)}\x00{upstream}\x00".encode())
     section = getattr(cfg, stage, None)
     h.update(
         json.dumps(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import signal
@@ -17,6 +18,8 @@ from curate.config import load_config
 from curate.errors import ConfigError
 from curate.run import CACHE_FILE, run
 from tests.conftest import ROOT, SAMPLE
+
+run_module = importlib.import_module("curate.run")  # `curate.run` is also the function
 
 CONFIG = """
 workspace = "ws"
@@ -77,6 +80,38 @@ def test_input_change_reruns_everything(tmp_path: Path) -> None:
         + "5000,X,x@example.com,P,Technical issue,Late,My parcel is late again,Sent today,Low,Email,2024-01-01\n"
     )
     assert run(cfg).skipped == []
+
+
+def test_code_change_reruns_its_stage_and_downstream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From a git checkout the version stays while the code changes (session 12's `make
+    demo` skipped every stage with new rules): a stage's own code is in its key."""
+    cfg = write_config(tmp_path)
+    run(cfg)
+    real = run_module.code_digest
+    monkeypatch.setattr(
+        run_module, "code_digest", lambda stage: "new" if stage == "dedupe" else real(stage)
+    )
+    assert run(cfg).skipped == ["ingest"]
+
+
+def test_code_digest_follows_each_stages_files(tmp_path: Path) -> None:
+    root = tmp_path / "pkg"
+    for rel in ("rules/pii/engine.py", "rules/data/words.txt", "report/html.py", "schema.py"):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(rel)
+    (root / "rules" / "__pycache__").mkdir()
+    (root / "rules" / "__pycache__" / "x.pyc").write_bytes(b"1")
+    before = {s: run_module.code_digest(s, root) for s in ("ingest", "report")}
+    run_module.code_digest.cache_clear()
+    (root / "rules" / "__pycache__" / "x.pyc").write_bytes(b"2")  # a cache is not code
+    assert run_module.code_digest("ingest", root) == before["ingest"]
+    run_module.code_digest.cache_clear()
+    (root / "rules" / "data" / "words.txt").write_text("a new word")
+    assert run_module.code_digest("ingest", root) != before["ingest"]
+    assert run_module.code_digest("report", root) == before["report"]
+    run_module.code_digest.cache_clear()
 
 
 def test_force_reruns_from_stage(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ from curate.rules import _pool
 from curate.rules.audit import _BASE, _MARK_SPLIT, align, audit_batch
 from curate.rules.langid import detect_languages
 from curate.rules.pack import RulePack, load_rule_pack
-from curate.rules.pii import PiiEngine, Scan, engine_for
+from curate.rules.pii import PiiEngine, Scan
 from curate.rules.pii.scan import mask
 from curate.rules.quality import arrow_ints, numpy_ints, quality_reasons
 
@@ -312,7 +312,9 @@ def _apply_rules(
         groups_l.append(turns.rows)
     flat = pl.concat(segs) if segs else pl.Series([], dtype=pl.Utf8)
     groups = np.concatenate(groups_l) if groups_l else np.zeros(0, np.int64)
-    engine = engine_for(pack.pii)
+    from curate.rules.pii.run_accounts import engine_for_run  # who answers, run-wide
+
+    engine = engine_for_run(pack.pii)
     # pseudonym and surrogate replace each value by one that stands for it: they need them
     keep_values = pack.pii.style in ("pseudonym", "surrogate")
     # the scan's unit is the document (a record's group: one contract's sections): a name

@@ -20,6 +20,10 @@ their own, and only its first names its parties in full ("Kitov Pharma Ltd."); t
 that "Kitov shall use" three sections later is the company. ``role_words`` (in at least
 ``pii.corpus_role_records`` records, and ``ROLE_RATIO`` times as many as use it as a person's)
 go to ``pii.terms``. Cost: ~0.3 s per MB of text, in Python.
+
+It also counts who answers (``run_accounts.py``): the support accounts of the run's company
+side keep their ``@handle`` in every record, and the brands named after them are no person
+alone.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from typing import Any
 import polars as pl
 
 from curate.rules.pii import words
+from curate.rules.pii.run_accounts import RunAccounts, with_accounts
 from curate.rules.pii.terms import ALL_KINDS, persons_of, roles_of
 
 _CAPITALIZED = r"\b[A-Z][a-z]{2,}\b"
@@ -55,6 +60,7 @@ class CorpusCounts:
         # ((word, kinds) -> records), and as a person's name (terms.py)
         self.roles: Counter[tuple[str, frozenset[str]]] = Counter()
         self.persons: Counter[str] = Counter()
+        self.accounts = RunAccounts()  # who answers, who asks (run_accounts.py)
 
     def add(self, records: pl.DataFrame, text_fields: list[str]) -> None:
         """Count ``records`` (one row each; its text fields and its turns' contents)."""
@@ -63,6 +69,7 @@ class CorpusCounts:
             content = pl.element().struct.field("content")
             parts.append(pl.col("turns").list.eval(content).list.join("\n"))
         self.records += records.height
+        self.accounts.add(records)
         if not parts or not records.height:
             return
         text = pl.concat_str(parts, separator="\n", ignore_nulls=True).fill_null("")
@@ -103,16 +110,19 @@ class CorpusCounts:
 
 def with_corpus_not_names(pack: Any, counts: CorpusCounts) -> Any:
     """``pack`` with the run's frequent candidates added to ``pii.not_names`` and the words it
-    uses as roles to ``pii.terms``."""
+    uses as roles to ``pii.terms``; the accounts that answer its conversations go with the
+    rules (``run_accounts.RunPiiRules``) and the brands named after them to ``not_names``."""
     pii = pack.pii
     found = counts.frequent(pii.corpus_min_records, pii.corpus_min_share)
+    found += counts.accounts.brand_words()
     roles = counts.role_words(pii.corpus_role_records, pii.role_evidence)
-    if not found and not roles:
+    if not found and not roles and not counts.accounts.accounts():
         return pack
     have = {n.lower() for n in pii.not_names}
-    extra = [n for n in found if n.lower() not in have]
+    extra = sorted({n for n in found if n.lower() not in have})
     terms = sorted({*pii.terms, *roles})
-    new_pii = pii.model_copy(update={"not_names": [*pii.not_names, *extra], "terms": terms})
+    update = {"not_names": [*pii.not_names, *extra], "terms": terms}
+    new_pii = with_accounts(pii, counts.accounts, **update)
     new = pack.model_copy(update={"pii": new_pii})
     object.__setattr__(new, "source_path", pack.source_path)
     return new

@@ -22,7 +22,7 @@ import polars as pl
 from curate.rules import _pool
 from curate.rules.pack import PiiRules
 from curate.rules.pii import words
-from curate.rules.pii.gates import _gate_hits, gate_regexes
+from curate.rules.pii.gates import PREFILTERS, Prefilter, _gate_hits, gate_regexes, prefilters
 from curate.rules.pii.markers import BRACKET, CLOSE, HOLD, KEEP, RESERVED, SEP, _canon, _open
 from curate.rules.pii.name_contexts import (
     AFTER_NAME,
@@ -305,6 +305,19 @@ class PiiEngine:
         return p
 
     @functools.cached_property
+    def prefilters(self) -> dict[bool, Prefilter]:
+        """The gates' parts searched at once first (``gates.prefilters``), per ``fold``."""
+        return prefilters([g for p in self.passes for g in p.gates])
+
+    def prefilter_regexes(self, p: _Pass) -> set[str]:
+        """The prefilters' regexes that ``p``'s gates search (on its thread, if first)."""
+        return {
+            pre.regex
+            for g in p.gates
+            if (pre := self.prefilters.get(g.fold)) is not None and pre.used_by(g)
+        }
+
+    @functools.cached_property
     def stages(self) -> list[list[_Pass]]:
         """The passes in runs that each fit one thread's cache of compiled regexes (Polars
         keeps ``REGEX_CACHE`` per thread, and compiles again every one it dropped: a pass's
@@ -313,10 +326,10 @@ class PiiEngine:
         stages: list[list[_Pass]] = [[]]
         seen: set[str] = set()
         for p in self.passes:
-            need = pass_regexes(p) - seen
-            if stages[-1] and len(seen) + len(need) > REGEX_BUDGET:
+            need = pass_regexes(p) | self.prefilter_regexes(p)
+            if stages[-1] and len(seen | need) > REGEX_BUDGET:
                 stages.append([])
-                seen, need = set(), pass_regexes(p)
+                seen = set()
             stages[-1].append(p)
             seen |= need
         return stages
@@ -567,7 +580,8 @@ class PiiEngine:
         state = _ScanState(self, grp, keep_values, texts)
         marked = texts
         held: dict[int, list[str]] = {}  # row -> the public links held out of it (_hold)
-        gated: dict[object, pl.Series] = {}  # the gates' hits, and the lower-cased texts
+        # the gates' hits, the lower-cased texts, and the prefilters (gates._gate_hits)
+        gated: dict[object, object] = {PREFILTERS: self.prefilters}
         for k, stage in enumerate(self.stages):
             args = (stage, texts, marked, state, held, gated, keep_values)
             if k == 0:
@@ -586,7 +600,7 @@ class PiiEngine:
         marked: pl.Series,
         state: _ScanState,
         held: dict[int, list[str]],
-        gated: dict[object, pl.Series],
+        gated: dict[object, object],
         keep_values: bool,
     ) -> pl.Series:
         """``passes`` over ``marked`` (``texts`` as they came, for the gates)."""

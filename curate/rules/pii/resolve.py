@@ -181,19 +181,33 @@ class _ScanState:
         order, sorted_groups, _, _ = self._by_group
         lo = np.searchsorted(sorted_groups, new)
         hi = np.searchsorted(sorted_groups, np.asarray(new) + 1)
-        rows = np.concatenate([order[a:b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)])
+        sizes = hi - lo
+        starts = np.cumsum(sizes) - sizes  # each group's first row in ``sub``
+        # the groups' rows, in turn, without a slice per group (thousands a pass)
+        rows = order[np.repeat(lo - starts, sizes) + np.arange(int(sizes.sum()))]
         sub = self.texts.gather(rows)
         maybe = sub.str.contains(role_gate(self.engine.role_kinds)).fill_null(False).to_numpy()
-        texts = sub.to_list()
-        at = 0
-        for group, a, b in zip(new, lo.tolist(), hi.tolist(), strict=True):
-            k = b - a
-            if not self.engine.run_terms and not maybe[at : at + k].any():
-                self.terms[group] = NO_TERMS
-            else:
-                text = "\n".join(t for t in texts[at : at + k] if t)
-                self.terms[group] = record_terms(text, self.engine.words, self.engine.role_kinds)
-            at += k
+        if self.engine.run_terms:
+            need = np.ones(len(new), np.bool_)
+        else:  # a group whose texts hold no evidence has no terms (most: no Python per group)
+            hits = np.concatenate([[0], np.cumsum(maybe)])
+            need = hits[starts + sizes] > hits[starts]
+        need_l = need.tolist()
+        self.terms.update(
+            dict.fromkeys((g for g, n in zip(new, need_l, strict=True) if not n), NO_TERMS)
+        )
+        if not need.any():
+            return
+        at = np.flatnonzero(need)
+        texts = sub.gather(
+            np.repeat(starts[at] - (np.cumsum(sizes[at]) - sizes[at]), sizes[at])
+            + np.arange(int(sizes[at].sum()))
+        ).to_list()
+        pos = 0
+        for group, k in zip([new[i] for i in at.tolist()], sizes[at].tolist(), strict=True):
+            text = "\n".join(t for t in texts[pos : pos + k] if t)
+            self.terms[group] = record_terms(text, self.engine.words, self.engine.role_kinds)
+            pos += k
 
     def _terms(self, group: int) -> RecordTerms:
         """The words record ``group`` uses as roles (terms.record_terms), computed once."""

@@ -34,7 +34,13 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["BUSINESS_PHONE_PATTERNS", "NANP_TOLL_FREE", "business_phone"]
+__all__ = [
+    "BUSINESS_PHONE_AFTER",
+    "BUSINESS_PHONE_GATE",
+    "BUSINESS_PHONE_PATTERNS",
+    "NANP_TOLL_FREE",
+    "business_phone",
+]
 
 # the area codes in service as toll-free (822 and 880-887, 889 are reserved for later)
 NANP_TOLL_FREE = ("800", "833", "844", "855", "866", "877", "888")
@@ -53,6 +59,11 @@ BUSINESS_PHONE_PATTERNS = (
     # "+61 1800 123 456", "1800-425-3800"
     rf"(?:\+(?:61|353|91)[ \t-]?)?1[38]00{_DIGITS}{{6,7}}",
 )
+# what may follow a kept number: no more of its digits ("1800 123 456 789" is no helpline's
+# number but part of a longer one), an extension's "x12" apart
+BUSINESS_PHONE_AFTER = r"(?:$|[^0-9 \t./-]|[ \t./-](?:$|[^0-9]))"
+# the literals every pattern holds, for the engine's prefilter (Gate): "800".."888", "1300"
+BUSINESS_PHONE_GATE = r"8(?:00|33|44|55|66|77|88)|1300"
 _WHOLE = re.compile("|".join(f"(?:{p})" for p in BUSINESS_PHONE_PATTERNS))
 _EXT = re.compile(r"[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5}$", re.IGNORECASE)
 

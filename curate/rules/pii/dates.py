@@ -105,7 +105,8 @@ DATES_MORE: list[Detector] = [
     Detector(
         "date",
         # (an abbreviation's full stop is the find's, a sentence's is not: "back in October.")
-        rf"(?:{MONTH_FULL}\b|{MONTH_ABBR}\b\.?)",
+        rf"(?:{MONTH_FULL}\b|{MONTH_ABBR}\b\.?)(?:[ \t]+(?i:and|or|to|through|thru)[ \t]+"
+        rf"(?:{MONTH_FULL}\b|{MONTH_ABBR}\b\.?|May\b))?",
         before=r"\b(?i:in|since|during|early|late|mid|until|till|through|last|next)[ \t-]+",
         gate=MONTH_GATE,
     ),
@@ -294,10 +295,18 @@ SETTING_GAP = (
 DURATION_BEFORE = (
     r"(?:[~<>≥≤]|\b(?i:x|over|past|last|within|up[ \t]+to|max|first|next|every|approx"
     r"|cert|review|r/?v|f/?u|follow[ -]?up|rtc|in|onset|beyond|complete[ds]?|bd|bid|tds|tid|qid"
-    r"|mane|nocte|daily|q))[ \t]*~?"
+    r"|mane|nocte|daily|q"
+    # an amount of time, not a day: "at least 6/12 apixaban", "up to total 3/12", "further
+    # 7/7", "additional 3/7 from today", "remaining 5/7", "Prev amoxil 7/7" is the drug's
+    r"|least|total|further|additional|another|extra|remaining|prev(?:ious)?|duration)"
+    r"(?:[ \t]+for)?)[ \t]*~?"  # "Med cert for 2/7", "review for 3/12"
 )
+# what follows an amount of time: "~3/12 ago", "3/12 supply", "10/7 Augmentin course", "2/7
+# off work", "4/7 left", "5/7 window", "for 2/7 only", "6/12 bloods" (a day's date is not
+# followed so: "CXR 7/22 clear", "Echo 3/12: EF 55%")
 DURATION_AFTER = (
-    r"[ \t]*(?i:ago|hx|history|h/o|then|later|post|prior|duration|course|since|review|r/?v)\b"
+    r"[ \t]*(?i:ago|hx|history|h/o|then|later|post|prior|duration|course|since|review|r/?v"
+    r"|supply|off[ \t]+work|absent|left|onset|window|only|sx|ongoing|bloods|from[ \t]+today)\b"
 )
 SNELLEN = r"6/(?:5|6|7\.5|9|12|18|24|36|60)\b"
 NOT_MONTH_DAY = [

@@ -48,7 +48,8 @@ if TYPE_CHECKING:
 
 _NOT_UNSEEN = PARTICLES | {"and"}  # "Boix and Carre": the names only
 _LONE_INITIAL = re.compile(r"[a-z][ \t]+(?=[A-Za-z])")
-_AND_NAME_RE = re.compile(r"([ \t]+and[ \t]+)(\S+)$")
+# "Dr. Patel and Okonkwo", "DR. PATEL AND OKONKWO" (a header's capitals)
+_AND_NAME_RE = re.compile(r"([ \t]+(?:and|AND)[ \t]+)(\S+)$")
 
 
 def _second_name(token: str, eng: PiiEngine) -> bool:
@@ -366,7 +367,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         # "Mr. Black", "Mrs Best": after a title in title case a word in title case is a name
         # (as after "Dr.": _word_ok's case); "MR BLACK" stays a note's capitals
         cased = "title" if _case(abbrev) == "title" else None
-        return value[:cut] + _name_span(value[cut:], wrap, eng, case=cased)
+        titled = cased == "title"  # "Ms. Price", not "mr foley" (mitral regurgitation)
+        return value[:cut] + _name_span(value[cut:], wrap, eng, titled=titled, case=cased)
     if det.check == "trailing" and "d" in tail:  # a surname's ending before an eponym's
         return value  # head noun: "Hasson technique" (resolve.py leaves finds with an after)
     if det.check == "trailing" and _foreign(value, eng):
@@ -459,7 +461,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         if not surname_evidence(first, eng):
             return value  # "Mr. Parcel": a word that is no surname, a mascot's name
         if _case(first) == "title" and not _word_ok(first, eng):
-            return _name_span(value, wrap, eng, case="title")  # "Mr. Black", "Mr Walker"
+            # "Mr. Black", "Mr Walker", "Ms. Price" (a label's word too: names._word_ok)
+            return _name_span(value, wrap, eng, titled=True, case="title")
     if det.check == "name" and "p" not in tail:
         first = value.split()[0].rstrip(",.!:;") if value.strip() else ""
         if first.istitle() and first.lower() in eng.words.name_words:

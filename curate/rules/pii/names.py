@@ -19,7 +19,7 @@ from curate.rules.pii.markers import _BRACKET_RE, CLOSE, NOTE, ROW
 from curate.rules.pii.name_contexts import SPEAKERS
 from curate.rules.pii.places import place_span, prefixed_place
 from curate.rules.pii.products import after_brand
-from curate.rules.pii.words import Words
+from curate.rules.pii.words import Words, load
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine
@@ -46,15 +46,37 @@ def _redact_names(text: str, names: Iterable[str], mark: str, keep_values: bool)
 
 def _wrap_name(text: str, name: str, mark: str, keep_values: bool) -> str:
     out, pos, size = [], 0, len(name)
+    given = " " not in name and name in _words().first_names
     while (i := text.find(name, pos)) >= 0:
         j = i + size
         if (i == 0 or not _wordy(text[i - 1])) and (j == len(text) or not _wordy(text[j])):
-            out += [text[pos:i], mark + name + CLOSE if keep_values else mark]
+            if given and (m := _NEXT_TOKEN.match(text, j)) and _surname_after_given(m[1]):
+                j = m.end()  # "hi joyce" spread: "Joyce Price" whole, not "[PERSON] Price"
+            out += [text[pos:i], mark + text[i:j] + CLOSE if keep_values else mark]
         else:
             out.append(text[pos:j])
         pos = j
     out.append(text[pos:])
     return "".join(out)
+
+
+_NEXT_TOKEN = re.compile(r"[ \t]+([A-Z][a-z]+)\b(?![’'-])")
+
+
+def _surname_after_given(token: str) -> bool:
+    """A census surname that is a word too, after a given name spread from its record ("hi
+    joyce" ... "Joyce Price is a 50-year-old female"): the census pass that would take "Joyce
+    Price" whole (``_surname_word``) runs after the spread, and "Price" alone is a word."""
+    words = _words()
+    return (
+        token in words.surname_words
+        and token not in words.place_words
+        and not (token in words.not_person and (token in words.brands or token in words.places))
+    )
+
+
+def _words() -> Words:
+    return load()
 
 
 def _wordy(c: str) -> bool:
@@ -141,7 +163,12 @@ def _word_ok(
     """
     word = token.strip(".,:;'’").replace("’", "'")
     low = word.lower()
-    if len(word) < 2 or low in engine.words.not_names or not any(c.isalpha() for c in word):
+    if len(word) < 2 or not any(c.isalpha() for c in word):
+        return False
+    # after a title a census name in title case is one though a label, a month or a thing
+    # names it too: "Ms. Price", "Dr. April Smith", "Ms. Chase" (not "Doctor. Yes")
+    named = titled and _census_cased(word, engine)
+    if low in engine.words.not_names and not named:
         return False
     if low.endswith(_CONTRACTIONS):  # "We've", "I'll", "Don't"
         return False
@@ -154,7 +181,7 @@ def _word_ok(
         ):
             return False
     if low in engine.not_names or low in engine.not_person:  # "Dr. Foley", not "Hi Apple"
-        return titled or eponyms
+        return titled or eponyms or named
     title = word[:1].upper() + word[1:].lower()
     if (
         low.endswith("ly") and _is_adverb(low, engine.words) and title not in engine.listed
@@ -172,6 +199,14 @@ def _word_ok(
         return False
     # "Dr. Will Cole", not "DR WILL SEE"
     return case == "title" or low not in engine.words.title_stop
+
+
+def _census_cased(word: str, engine: PiiEngine) -> bool:
+    """``word`` in title case is a census given name or surname ("Price", "April")."""
+    words = engine.words
+    return _case(word) == "title" and (
+        word in words.first_names or word in words.last_names or word in words.surname_words
+    )
 
 
 # a brand written in CamelCase: a first part of three letters or more that is no given name
@@ -491,7 +526,11 @@ _SPEAKER_BEFORE = re.compile(
 _THING_CALLED = re.compile(
     rb"(?i:\b(?:something|drug|medicine|medication|pill|cream|town|city|village|place|company"
     rb"|app|program|product|device|thing|show|book|song|game|website|site|store|shop|procedure"
-    rb"|test|disease|condition|syndrome)[ \t]+(?:that(?:'s| is)[ \t]+)?called)\Z"
+    rb"|test|disease|condition|syndrome)[ \t]+(?:that(?:'s| is)[ \t]+)?called"
+    # a doctor naming a diagnosis or a drug: "It is called Onychomycosis. It is nail fungus."
+    # (an MTS-Dialog turn, exported "It is called [PERSON]"), "It's called Cylert"; a person
+    # is "she is called Anna"
+    rb"|\b(?:it|this|that)(?:[ \t]+(?:is|was)|'s|\xe2\x80\x99s)[ \t]+called)\Z"
 )
 
 

@@ -85,6 +85,11 @@ MD = r"(?:0?[1-9]|[12][0-9]|3[01])"
 # "of", a birth date's words, a spoken year after a month/day read as digits ("10-10 20-20");
 # each detector's words as its regex has them (one space where the gate has one), so that a
 # gated scan finds what an ungated one does
+# a second month joined to the first, and its year: "in May and December", "the month of
+# November and December" (the words before the first month start these finds, which the
+# two months' own detector, starting at the month, cannot take back: "[DATE] and December"
+# was read in the clinical export)
+SECOND_MONTH = rf"[ \t]+(?i:and|or|through|thru|to)[ \t]+{MONTH_WORD}(?:{YEAR_AFTER_MONTH})?"
 SPOKEN_GATE = Gate(
     "january|february|march|april|june|july|august|september|october|november|december"
     "|may third|may fourth|may fifth|may sixth|may seventh|may eighth|may ninth|may nineth|may tenth"
@@ -137,7 +142,8 @@ SPOKEN_DATES: list[Detector] = [
     # this match starts at "in", before the date pass's)
     Detector(
         "date",
-        rf"(?:May|MAY)(?:{YEAR_AFTER_MONTH}|,?[ \t]+{DAY_AFTER_MONTH}(?:{YEAR_AFTER_DAY})?)?\b",
+        rf"(?:May|MAY)(?:{YEAR_AFTER_MONTH}|,?[ \t]+{DAY_AFTER_MONTH}(?:{YEAR_AFTER_DAY})?"
+        rf"|{SECOND_MONTH})?\b",
         before=r"\b(?i:in|since|during|until|till|through|early|late|mid)[ \t-]+",
         gate=MAY_GATE,
     ),
@@ -147,7 +153,8 @@ SPOKEN_DATES: list[Detector] = [
     # a later alternative starting at the month cannot take back)
     Detector(
         "date",
-        rf"{MONTH_WORD}(?:{YEAR_AFTER_MONTH}|,?[ \t]+{DAY_AFTER_MONTH}(?:{YEAR_AFTER_DAY})?)?\b",
+        rf"{MONTH_WORD}(?:{YEAR_AFTER_MONTH}|,?[ \t]+{DAY_AFTER_MONTH}(?:{YEAR_AFTER_DAY})?"
+        rf"|{SECOND_MONTH})?\b",
         before=r"\b(?i:around|about|(?:end|beginning|start|middle|weeks?|days|month)[ \t]+of"
         r"|likely|probably|maybe)[ \t]+",
         gate=SPOKEN_GATE,

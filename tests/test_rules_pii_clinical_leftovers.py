@@ -1,0 +1,162 @@
+"""The clinical export's leftovers read in sessions 12 and 13 (MTS-Dialog, ACI-Bench, Australian
+GP notes), fixed as classes: the sentences are written here in the shape of what was read,
+not copied from the PhysioNet gold set's held-out half.
+
+- A surname that is a word too, after a title ("Ms. Price notes that she", "Dr. Price") or
+  after a given name spread from a dialogue ("hi joyce" ... "Joyce Price is a 50-year-old
+  female": the name was "[PERSON] Price" in the export).
+- Two names after a title in a header's capitals, joined by "AND".
+- A thing named by "it is called" ("It is called Onychomycosis." was "[PERSON]").
+- A second month joined to the first ("the month of [DATE] and December").
+- Amounts of time written x/7 and x/12 in Australian notes ("at least 6/12 apixaban", "Med
+  cert for 2/7", "3/12 supply") were [DATE]; a day's date keeps its own ("Echo 3/12: EF").
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import polars as pl
+import pytest
+
+from curate.rules import load_rule_pack
+from curate.rules.pii import PiiEngine, engine_for
+
+
+@functools.cache
+def _engine(pack: str) -> PiiEngine:
+    return engine_for(load_rule_pack(pack).pii)
+
+
+def _finds(text: str, pack: str = "clinical") -> list[tuple[str, str]]:
+    scan = _engine(pack).scan(pl.Series([text]), np.arange(1), keep_values=True)
+    return [(text[a:b], t) for a, b, t in scan.spans(0)]
+
+
+def _persons(text: str, pack: str = "clinical") -> list[str]:
+    return [v for v, t in _finds(text, pack) if t == "person"]
+
+
+def _dates(text: str) -> list[str]:
+    return [v for v, t in _finds(text) if t == "date"]
+
+
+@pytest.mark.parametrize("pack", ["clinical", "default"])
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a census surname that a list also holds as a label, a term or a brand
+        ("She did hear a crack. Ms. Price notes that she has had a fever.", ["Price"]),
+        ("Seen today by Dr. Price for follow up.", ["Price"]),
+        ("Mrs. Chase was seen in clinic.", ["Chase"]),
+        # after a greeting the brand stays a brand
+        ("Hi Chase customer service", []),
+        # a word no census name is no name after a title in any case
+        ("Yes, Doctor. Yes, I am.", []),
+    ],
+)
+def test_a_surname_that_is_a_word_after_a_title(pack: str, text: str, names: list[str]) -> None:
+    assert _persons(text, pack) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("SEEN BY DR. PATEL AND OKONKWO TODAY.", ["PATEL", "OKONKWO"]),
+        ("Seen by Dr. Patel and Okonkwo today.", ["Patel", "Okonkwo"]),
+        # a word after "AND" stays a word
+        ("DR SMITH AND NURSE AWARE.", ["SMITH"]),
+    ],
+)
+def test_two_names_after_a_title_in_capitals(text: str, names: list[str]) -> None:
+    assert _persons(text) == names
+
+
+@pytest.mark.parametrize("pack", ["clinical", "default"])
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "[doctor] hi joyce , how are you ?\nHISTORY\n\nJoyce Price is a 50-year-old female.",
+            ["joyce", "Joyce Price"],
+        ),
+        (
+            "Hi Gregory, come in.\nGregory Walker is a pleasant 68-year-old male.",
+            ["Gregory", "Gregory Walker"],
+        ),
+        # a place's word after the name is no surname
+        ("Hi Joyce, come in.\nJoyce Street is closed today.", ["Joyce", "Joyce"]),
+    ],
+)
+def test_a_spread_given_name_takes_its_surname(pack: str, text: str, names: list[str]) -> None:
+    assert _persons(text, pack) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Doctor: It is called Onychomycosis. It is nail fungus.", []),
+        ("Doctor: It's called Cylert, a stimulant.", []),
+        ("This is called Raynaud phenomenon.", []),
+        # a person called so stays a person
+        ("Her daughter is called Anna and she lives nearby.", ["Anna"]),
+        ("She is called Anna.", ["Anna"]),
+    ],
+)
+def test_a_thing_it_is_called_is_no_person(text: str, names: list[str]) -> None:
+    assert _persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        (
+            "She remained stable throughout the month of November and December and was seen.",
+            ["November and December"],
+        ),
+        (
+            "E coli a few times, once in March, and then in May and December.",
+            ["March", "May and December"],
+        ),
+        ("Symptoms began in Nov and Dec last year.", ["Nov and Dec"]),
+        ("Around June and July she lost weight.", ["June and July"]),
+        # one month alone stays one find
+        ("Back in May. Then better.", ["May"]),
+    ],
+)
+def test_a_second_month_joined_to_the_first(text: str, dates: list[str]) -> None:
+    assert _dates(text) == dates
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DVT, plan at least 6/12 apixaban then review.",
+        "Plan continue iron, then further 3/12 to replenish stores.",
+        "Med cert for 2/7 given, rest at home.",
+        "Provided cert for previous 2/7 absent + additional 3/7 from today.",
+        "Melatonin MR 2 mg nocte, 2/12 supply, 0 repeats.",
+        "Here for rpt levetiracetam, running low, 4/7 left.",
+        "Nil red flags outside 5/7 window.",
+        "Ondansetron for 2/7 only.",
+        "Continue nightly up to total 3/12 before calling failure.",
+        "Short duration 3/7, afebrile in clinic.",
+        "Repeat 6/12 bloods as above.",
+    ],
+)
+def test_an_amount_of_time_is_no_date(text: str) -> None:
+    assert _dates(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        ("Scheduled for 3/12 cath.", ["3/12"]),
+        ("Echo 3/12: EF 55%.", ["3/12"]),
+        ("Seen on 7/7 by cardiology.", ["7/7"]),
+        ("CXR 10/7 clear.", ["10/7"]),
+    ],
+)
+def test_a_days_date_over_7_or_12_stays_a_date(text: str, dates: list[str]) -> None:
+    assert _dates(text) == dates

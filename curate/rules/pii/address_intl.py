@@ -207,6 +207,9 @@ _ZIP_LINE = (
     # (a postcode alone: one with letters or a hyphen, or digits that end their line, not
     # "c. January 1, 2019")
     rf"|(?:{_UK}|{_CA}|{_IE}|[0-9]{{5}}-[0-9]{{3,4}}|[0-9]{{3}}-[0-9]{{4}})|[0-9]{{4,6}}(?m:$)"
+    # (Israel's seven digits: "Yehud 5621717, Israel", "Yavne, Israel 8122745", CUAD)
+    rf"|{_TOWN},?{_S}[0-9]{{7}}{_SEP}(?:Israel|ISRAEL)\b"
+    rf"|{_TOWN}{_SEP}(?:Israel|ISRAEL),?{_S}[0-9]{{7}}\b"
     rf"|{_TOWN}{_SEP}{COUNTRY})"
 )
 

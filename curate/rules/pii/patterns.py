@@ -115,6 +115,17 @@ US_STATE = (
     r"(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI"
     r"|S[CD]|T[NX]|UT|V[TA]|W[AVIY])"
 )
+# a state's name before its ZIP, as contracts write it: "Cleveland, Ohio 44114", "Bellevue,
+# Washington, 98007" (the codes alone left such ZIPs in the CUAD export)
+US_STATE_NAME = (
+    r"(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida"
+    r"|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland"
+    r"|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada"
+    r"|New[ \t]+Hampshire|New[ \t]+Jersey|New[ \t]+Mexico|New[ \t]+York|North[ \t]+Carolina"
+    r"|North[ \t]+Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode[ \t]+Island"
+    r"|South[ \t]+Carolina|South[ \t]+Dakota|Tennessee|Texas|Utah|Vermont|Virginia"
+    r"|Washington|West[ \t]+Virginia|Wisconsin|Wyoming)"
+)
 # between an id's name and its value: "account number is 676505", "Hospital No. 3937199",
 # "customer ID 91241998914" (any case, up to two words)
 ID_SEP = r"\.?[ \t]*(?:(?i:is|was|number|no\.?|nr\.?|num|#|id|code)[ \t]*){0,2}[:#=]?[ \t]*#?[ \t]*"
@@ -145,6 +156,11 @@ NEEDS_DIGIT = {
 }
 
 
+# a city's quarter after a street's type: ", N.W.", " NE", " South" (not the unit after it)
+_QUARTER = (
+    r"(?:,?[ \t]+[NS]\.[ \t]?[EW]\."
+    r"|,?[ \t]+(?:North|South|East|West|N|S|E|W|NE|NW|SE|SW)\b\.?)?"
+)
 # US street forms ("123 Main St", "4 Elm Street, Apt 5", "1200 12th Avenue South": a numbered
 # street and a direction after its type), and a city, state and zip after one
 US_STREET = (
@@ -163,21 +179,24 @@ US_TAIL = (
 US_TAIL_GATE = Gate(r"[a-z],[ \t]*[A-Z][A-Z]\b")
 # a street line with a unit, any language: "764 Fagradalsbraut 71 Apt. 762", "9 Rue X Suite 4"
 # (a word with a full stop only as an abbreviation: "3 rooms. The Suite 5" is no address)
+# (a numbered street, "421 South 9th Street", or a quarter, "607 14th Street, N.W.": CUAD)
 _ADDR_WORD = (
-    rf"(?:[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*|[{UPPER}{LOWER}]{{1,3}}\.|\d{{1,5}}[a-z]?\.?)"
+    rf"(?:[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*|[{UPPER}{LOWER}]{{1,4}}\.|\d{{1,3}}(?:st|nd|rd|th)\b"
+    rf"|\d{{1,5}}[a-z]?\.?)"
 )
 STREET_LINE = (
-    # (a unit's number and a slash first: Australia's "3/159 Corlori Road")
-    rf"\b(?:\d{{1,4}}/)?\d{{1,6}}[ \t]+(?:\d{{1,5}}[a-z]?[ \t]+)?(?:(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d{{1,6}}"
-    rf"|[{UPPER}][{UPPER}{LOWER}'’-]*\.?)"
-    rf"(?:[ \t]+{_ADDR_WORD}){{0,5}}"
+    # (a unit's number and a slash first: Australia's "3/159 Corlori Road"; a number in
+    # words, as a building's address: "One Crescent Drive Suite 400")
+    rf"\b(?:(?:\d{{1,4}}/)?\d{{1,6}}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ \t]+(?:\d{{1,5}}[a-z]?[ \t]+)?(?:(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d{{1,6}}"
+    rf"|[{UPPER}][{UPPER}{LOWER}'’-]*\.?|\d{{1,3}}(?:st|nd|rd|th)\b)"
+    rf"(?:[ \t]+{_ADDR_WORD}){{0,5}}(?:,?[ \t]+[NS]\.[ \t]?[EW]\.)?"
 )
 # the unit on the street's line or the next: "...Road X\n Suite 445"
 # (up to three: "...Street\nSuite 226\nApt 142")
-_UNIT_SEP = r"(?:,?[ \t]*\r?\n[ \t>]*|,?[ \t]+)"
+_UNIT_SEP = r"(?:,?[ \t]*\r?\n[ \t>]*|,?[ \t]+(?:[—–-][ \t]+)?)"
 UNIT = (
-    rf"{_UNIT_SEP}(?:Apt\.|Suite|Unit|Ste\.)[ \t]+\d{{1,5}}\b"
-    rf"(?:{_UNIT_SEP}(?:Apt\.?|Suite|Unit|Ste\.)[ \t]+\d{{1,5}}\b){{0,2}}"
+    rf"{_UNIT_SEP}(?:Apt\.|Suite|Unit|Ste\.)[ \t]+#?\d{{1,5}}\b"
+    rf"(?:{_UNIT_SEP}(?:Apt\.?|Suite|Unit|Ste\.)[ \t]+#?\d{{1,5}}\b){{0,2}}"
 )
 # the town (and country) after the unit on its line: "... Suite 215 NUNGATTA Australia"
 # (blanks only between them: a comma starts BLOCK_TAIL's lines, ", CA 94608")
@@ -415,17 +434,29 @@ STATIC: dict[str, list[Detector]] = {
     ],
     "device": [_ids("device", r"serial|s/n|sn|device|imei|udid|mac address|model")],
     "address": [
+        # (a numbered street: "1360 East 9th Street", whose number was taken as a European
+        # postcode before its town, "[ZIP] East 9th Street" in the CUAD export; a quarter after
+        # the type and a unit after a dash: "1701 K Street, N.W. Suite 700", "150 South Fifth
+        # Street — Suite 2300": the unit was a second find, "Suite [ADDRESS]")
         Detector(
             "address",
-            r"\b\d{1,6}[ \t]+(?:\p{Lu}[\p{L}'.-]*[ \t]+){1,4}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd"
+            r"\b\d{1,6}[ \t]+(?:(?:\p{Lu}[\p{L}'.-]*|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4}"
+            r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd"
             r"|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|Circle|Cir"
             r"|Highway|Hwy|Trail|Alley|Row|Crescent|Close)\b\.?"
-            r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|#)\.?[ \t]*[A-Za-z0-9-]+)?",
+            rf"{_QUARTER}"
+            r"(?:(?:,?[ \t]*|[ \t]+[—–-][ \t]+)(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|#)\.?[ \t]*#?"
+            r"[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*)?",
         ),
         Detector("address", r"\b(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d+\b"),
     ],
     "zip": [
         Detector("zip", r"\d{5}(?:-\d{4})?\b", before=rf"\b{US_STATE},?[ \t]+"),
+        Detector("zip", r"\d{5}(?:-\d{4})?\b", before=rf"\b{US_STATE_NAME},?[ \t]+"),
+        # Israel's seven digits beside the country's name: "Yavne, Israel 8122745", "Yehud
+        # 5621717, Israel" (CUAD's notices)
+        Detector("zip", r"\d{7}\b", before=r"\b(?:Israel|ISRAEL),?[ \t]+"),
+        Detector("zip", r"\b\d{7}", after=r",?[ \t]+(?:Israel|ISRAEL)\b"),
         Detector("zip", r"\b\d{5}-\d{4}\b"),
         Detector(
             "zip",
@@ -533,6 +564,18 @@ STATIC: dict[str, list[Detector]] = {
     # own before the other blocks, on the texts with "Apt." "Suite" "Unit" or "APO" "FPO"
     # "DPO" (with the blocks, every text with a line break went through them: 2x the cost)
     "address:unit": [
+        # a notice's addressee before the street is no street's name: "Attention: Richard Hersh
+        # 10400 Griffin Rd., Suite 101" took the name into the address (CUAD): matched first
+        # and given back, for the contracts pack's "Attention:" names; the street after it is
+        # matched on (not after "Mr."/"Mrs.": "Mrs. Jennifer Alcaraz Suite 541 6343 Skogstien
+        # 106", a unit before its street, presidio half A)
+        Detector(
+            "address",
+            r"[A-Z][a-z]+(?:[ \t]+(?:[A-Z]\.|[A-Z][A-Za-z'’-]+))*",
+            before=r"\b(?:Attention|ATTENTION|Attn|ATTN)\.?[ \t]*:?[ \t]*",
+            check="reject",
+            gate=Gate(UNIT_LINES_GATE),
+        ),
         # a street line and its unit in any case, or the unit first (address.py):
         # first, as on a tie the earlier detector wins and they run on further
         *(
@@ -668,8 +711,13 @@ STATIC: dict[str, list[Detector]] = {
         Detector(
             "zip",
             # (or a month and its year: "this 19th day of March, 2020 Between")
-            rf"{MONTH}\.?[ \t]+\d{{1,2}}(?:st|nd|rd|th)?,[ \t]*(?:1[89]|20)\d{{2}}"
-            rf"|{MONTH},?[ \t]+(?:1[89]|20)\d{{2}}",
+            # (in capitals, a day in brackets or a blank: "NOVEMBER 3, 1997 Date", "March [1],
+            # 2011 Filed", "Date: ________, 1997 Name"; CUAD export)
+            rf"(?i:{MONTH})\.?[ \t]+(?:\d{{1,2}}(?:st|nd|rd|th)?|\[[0-9 ]{{0,3}}\]|_{{2,}}),[ \t]*(?:1[89]|20)\d{{2}}"
+            rf"|(?i:{MONTH}),?[ \t]+(?:1[89]|20)\d{{2}}|_{{2,}},[ \t]*(?:1[89]|20)\d{{2}}"
+            # a year opening a line before a title's words: "2019 Annual Meeting", "2001
+            # Former ---" (a postcode's town ends its line or a comma follows it)
+            r"|(?:^|\n)[ \t]*(?:19[5-9]|20[0-4])[0-9](?:[ \t]+[A-Z][a-z]+){1,2}[ \t]+(?:[A-Z][a-z]|-)",
             check="reject",
             gate=Gate(r"[0-9]{4}[ \t]+[A-Z]"),
         ),

@@ -1,0 +1,118 @@
+"""Contracts' notice addresses read in session 13's CUAD export (issue 18): one address block is
+one find (its unit after a dash or a city's quarter was a second, "Suite [ADDRESS]"), a
+numbered street's building number is no postcode ("[ZIP] East 9th Street"), a year opening a
+line or ending a date is no postcode, Israel's seven-digit postcode, and a notice's addressee
+before the street stays out of the address (so the contracts pack's "Attention:" finds it)."""
+
+from __future__ import annotations
+
+import polars as pl
+import pytest
+
+from curate.rules import load_rule_pack
+from curate.rules.pii import PiiEngine
+
+DEFAULT = PiiEngine(load_rule_pack("default").pii)
+CONTRACTS = PiiEngine(load_rule_pack("contracts").pii)
+
+
+def redact(text: str, engine: PiiEngine = CONTRACTS) -> str:
+    return str(engine.scan(pl.Series([text])).placeholders()[0])
+
+
+@pytest.mark.parametrize("engine", [DEFAULT, CONTRACTS])
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a quarter between the street and its unit
+        (
+            "Capital Resources, Inc. 1701 K Street, N.W. Suite 700 Washington, D.C. 20006",
+            "Capital Resources, Inc. [ADDRESS]",
+        ),
+        # a numbered street (an ordinal), its unit, the town and state after commas
+        (
+            'at 14320 NE 21st Street, Suite 11, Bellevue, Washington, 98007 ("Detto").',
+            'at [ADDRESS] ("Detto").',
+        ),
+        (
+            "to: Transaction Applications Group, Inc. 421 South 9th Street, Suite 222 Lincoln,"
+            " Nebraska 68508 Attention: President",
+            "to: Transaction Applications Group, Inc. [ADDRESS] Attention: President",
+        ),
+        # the unit after a dash
+        (
+            "Leonard, Street and Deinard 150 South Fifth Street — Suite 2300 Minneapolis,"
+            " Minnesota 55402 Attention: Legal",
+            "[ADDRESS] Attention: Legal",
+        ),
+        # a building's number in words
+        (
+            "The Navy Yard Corporate Center One Crescent Drive Suite 400 Philadelphia, PA 19112"
+            " Telephone (215) 271-6102",
+            "The Navy Yard Corporate Center [ADDRESS] Telephone [PHONE]",
+        ),
+    ],
+)
+def test_a_notice_block_with_its_unit_is_one_find(engine: PiiEngine, text: str, want: str) -> None:
+    # (the default pack's names may take a law firm's: only the address's end is compared)
+    assert redact(text, engine).endswith(want)
+
+
+def test_a_numbered_streets_building_number_is_no_postcode() -> None:
+    out = redact("delivered to IMG, Suite 100, 1360 East 9th Street, Cleveland, Ohio 44114, Attn")
+    assert out == "delivered to IMG, Suite 100, [ADDRESS], Cleveland, Ohio [ZIP], Attn"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Exhibit A\n2019 Annual Meeting of the Board",
+        "Title: CEO\n2001 Former ------------ PRO",
+        "Date Signed: NOVEMBER 3, 1997 Date Signed",
+        "Issuer Free Writing Prospectus dated March [1], 2011 Filed pursuant to Rule 433(d)",
+        "Date: ____________________, 1997 Name:",
+    ],
+)
+def test_a_year_is_no_postcode(text: str) -> None:
+    assert redact(text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Street 5, 2000 Frederiksberg", "Glockengiesserwall 3, 20095 Hamburg, Germany"],
+)
+def test_a_postcode_before_its_town_stays_found(text: str) -> None:
+    assert "2000" not in redact(text) and "20095" not in redact(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        (
+            "MediWound Ltd. 42 Hayarkon Street Yavne, Israel 8122745",
+            "MediWound Ltd. [ADDRESS] Yavne, Israel [ZIP]",
+        ),
+        (
+            "Vayyar Ltd. 3 Avraham Giron St., Yehud 5621717, Israel",
+            "Vayyar Ltd. [ADDRESS], Yehud [ZIP], Israel",
+        ),
+    ],
+)
+def test_israels_seven_digit_postcode(text: str, want: str) -> None:
+    assert redact(text) == want
+
+
+def test_seven_digits_without_israel_are_no_postcode() -> None:
+    assert redact("Jerusalem 9100000 is") == "Jerusalem 9100000 is"
+
+
+def test_the_addressee_before_the_street_is_a_person_not_the_address() -> None:
+    text = (
+        "If to Power2Ship: Freight Rate, Inc. Attention: Richard Hersh 10400 Griffin Rd.,"
+        " Suite 101 Ft. Lauderdale, FL 33328"
+    )
+    out = redact(text)
+    assert "Attention: [PERSON] [ADDRESS]" in out and "Hersh" not in out and "10400" not in out
+    # a unit before its street after a title stays one address (presidio half A's form)
+    text = "Mrs. Jennifer Alcaraz Suite 541 6343 Skogstien 106\nASKER nan 1386"
+    assert "6343" not in redact(text, DEFAULT) and "1386" not in redact(text, DEFAULT)

@@ -167,7 +167,7 @@ def _word_ok(
         return False
     # after a title a census name in title case is one though a label, a month or a thing
     # names it too: "Ms. Price", "Dr. April Smith", "Ms. Chase" (not "Doctor. Yes")
-    named = titled and _census_cased(word, engine)
+    named = titled and _census_cased(word, engine, case)
     if low in engine.words.not_names and not named:
         return False
     if low.endswith(_CONTRACTIONS):  # "We've", "I'll", "Don't"
@@ -201,11 +201,13 @@ def _word_ok(
     return case == "title" or low not in engine.words.title_stop
 
 
-def _census_cased(word: str, engine: PiiEngine) -> bool:
-    """``word`` in title case is a census given name or surname ("Price", "April")."""
+def _census_cased(word: str, engine: PiiEngine, case: str | None) -> bool:
+    """``word``, in title case or in the title's ("DR. BEST"), is a census given name or
+    surname ("Price", "Best")."""
     words = engine.words
-    return _case(word) == "title" and (
-        word in words.first_names or word in words.last_names or word in words.surname_words
+    form = _title_form(word)
+    return _case(word) in ("title", case) and (
+        form in words.first_names or form in words.last_names or form in words.surname_words
     )
 
 
@@ -320,6 +322,21 @@ def _surname_word(given: str, token: str, engine: PiiEngine) -> bool:
     )
 
 
+def _word_after_name(token: str, engine: PiiEngine) -> bool:
+    """``token``, after a name in a note's one case, is a common word that no census name nor
+    census surname-word is ("know", "spoke"; not "WHITE" in "DR JOHN WHITE")."""
+    word = token.strip(".,:;")
+    low = word.lower()
+    title = _title_form(word)
+    words = engine.words
+    return (
+        low in words.common_words
+        and title not in engine.listed
+        and title not in words.surname_words
+        and title not in words.first_names
+    )
+
+
 def _title_form(token: str) -> str:
     word = token.strip(".,:;")
     return word[:1].upper() + word[1:].lower()
@@ -388,6 +405,8 @@ def _name_span(
             break
         if keep and _after_surname(tokens[keep - 1].group(), word, engine):
             break  # "DR MADDEN PICC IN SVC": the name ends at its surname
+        if keep and case in ("lower", "upper") and _word_after_name(word, engine):
+            break  # "let dr smith know", "dr pavlović know her decision": a verb, no surname
         keep = k + 1
     if keep == 0:
         return value

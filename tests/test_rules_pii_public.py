@@ -57,6 +57,24 @@ def test_personal_links_addresses_and_handles_go(text: str, expected: str) -> No
     assert redact(text) == expected
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="engine._hold lists held values in pass order (links before role e-mails) and "
+    "_unhold puts them back in text order: an IBM Chase answer was exported 'forward this to "
+    "https://... You may also visit abuse@chase.com' (SUPPORT13's report has the fix; "
+    "remove this marker with it)",
+)
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please forward this to abuse@chase.com. You may also visit https://www.chase.com/sec",
+        "write to support@dropbox.com or see https://help.dropbox.com/x today",
+    ],
+)
+def test_kept_links_and_addresses_stay_where_they_were(text: str) -> None:
+    assert redact(text) == text
+
+
 def test_the_rules_one_by_one() -> None:
     words = load()
     assert public_email("support@sub.example.org") and public_email("no-reply@host.test")

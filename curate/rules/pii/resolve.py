@@ -32,10 +32,18 @@ if TYPE_CHECKING:
 _NO_TERMS_CACHE: weakref.WeakKeyDictionary[PiiEngine, dict[str, bool]] = weakref.WeakKeyDictionary()
 
 
-def _no_terms(engine: PiiEngine) -> dict[str, bool]:
-    got = _NO_TERMS_CACHE.get(engine)
+# the same for the names a record's context finds spread (propagate_names), apart: they are
+# other strings ("SARAH" besides "Sarah")
+_NO_TERMS_NAMES: weakref.WeakKeyDictionary[PiiEngine, dict[str, bool]] = weakref.WeakKeyDictionary()
+
+
+def _no_terms(
+    engine: PiiEngine, caches: weakref.WeakKeyDictionary[PiiEngine, dict[str, bool]] | None = None
+) -> dict[str, bool]:
+    caches = _NO_TERMS_CACHE if caches is None else caches
+    got = caches.get(engine)
     if got is None or len(got) > OUTCOME_CACHE_SIZE:
-        got = _NO_TERMS_CACHE[engine] = {}
+        got = caches[engine] = {}
     return got
 
 
@@ -262,11 +270,21 @@ class _ScanState:
             return marked
         if self.texts is not None:  # a name its record uses as a role is not spread
             self._prepare_terms(list(self.names))
+            words, run = self.engine.words, self.engine.run_terms
+            cached = _no_terms(self.engine, _NO_TERMS_NAMES)  # (in a record with no terms)
             for group, names in self.names.items():
                 terms = self._terms(group)
-                words = self.engine.words
-                run = self.engine.run_terms
-                names.difference_update([n for n in names if is_term(n, terms, words, run)])
+                if terms is NO_TERMS:  # most records: each name's answer is known already
+                    roles = []
+                    for n in names:
+                        term = cached.get(n)
+                        if term is None:
+                            term = cached[n] = is_term(n, NO_TERMS, words, run)
+                        if term:
+                            roles.append(n)
+                else:
+                    roles = [n for n in names if is_term(n, terms, words, run)]
+                names.difference_update(roles)
                 names.update(terms.spread)  # a person's surname defined as a term (terms.py)
         found = [self._rows_with_own_names(marked)] if self.names else []
         if extra:

@@ -183,3 +183,18 @@ def test_a_days_date_over_7_or_12_stays_a_date(text: str, dates: list[str]) -> N
 )
 def test_a_name_in_a_notes_case(text: str, names: list[str]) -> None:
     assert _persons(text) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # a census name written with its accents after a relative, in a note's one case
+        ("social: dtr jørgensen called and discussed plan", ["jørgensen"]),
+        ("SON JOSÉ CALLED TODAY", ["JOSÉ"]),
+        # an initial and a surname with accents (also in the default pack's shared pass)
+        ("POST TEE SHOWING ONLY MILD TR, H. FÜLÖP AWARE AND WILL FOLLOW", ["H. FÜLÖP"]),
+        ("TO MEET C. KJÆR AT NURSING AGENCY", ["C. KJÆR"]),
+    ],
+)
+def test_a_name_with_accents(text: str, names: list[str]) -> None:
+    assert _persons(text) == names

@@ -26,6 +26,7 @@ from curate.rules.pii.names import (
     _title_noun,
     _trailing_span,
     _word_ok,
+    folded,
 )
 from curate.rules.pii.not_person import compound_ok, town_text
 from curate.rules.pii.patterns import SURNAME_ENDS, Detector
@@ -486,6 +487,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         # title case, or mixed ("MacAleavy"), not all capitals
         titlecase = first[:1].isupper() and not first.isupper()
         given = first[:1].upper() + first[1:].lower()
+        if not given.isascii() and folded(given) in eng.listed:
+            given = folded(given)  # "dtr jørgensen", "SON JOSÉ": a census name with accents
         if not titlecase and given not in eng.listed and given not in eng.words.first_names:
             if first.lower() in eng.words.name_words and value.startswith(first):
                 # "son bill", "wife SUE": a given name that is a common word, here a name

@@ -171,7 +171,13 @@ INITIAL_NAME = (
     # (the surname's letters Unicode: "Erlendur G. Hafliðason" lost "ðason" to ASCII's \b)
     rf"{ASCII_B}(?:{NAME_TOKEN}[ \t]+)?[A-Z]\.[ \t]*[A-Z][{LOWER}]+(?:['’-][A-Za-z]+)?{ASCII_B}"
 )
-INITIAL_CAPS = rf"{ASCII_B}[A-Z]\.[ \t]*(?:[A-Z][a-z]+|[A-Z]{{2,}})(?:['’-][A-Za-z]+)?{ASCII_B}"
+# (accents of Latin-1 and Extended-A in the surname: "H. FÜLÖP AWARE", "C. KJÆR"; a name
+# that ends in one still fails the ASCII bound after it)
+_ACC_U, _ACC_L = "À-ÖØ-ÞĀ-ž", "ß-öø-ÿĀ-ž"
+INITIAL_CAPS = (
+    rf"{ASCII_B}[A-Z]\.[ \t]*(?:[A-Z{_ACC_U}][a-z{_ACC_L}]+|[A-Z{_ACC_U}]{{2,}})"
+    rf"(?:['’-][A-Za-z]+)?{ASCII_B}"
+)
 INITIAL_AFTER = r"[ \t]+(?i:aware|notified|paged|called|informed|updated|in to|at bedside)\b"
 COORDINATED = (
     rf"{NAME_TOKEN}(?:[ \t]*,[ \t]*{NAME_TOKEN}){{0,6}},?[ \t]+(?:and|&)[ \t]+{NAME_TOKEN}"

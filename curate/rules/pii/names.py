@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -335,6 +336,21 @@ def _word_after_name(token: str, engine: PiiEngine) -> bool:
         and title not in words.surname_words
         and title not in words.first_names
     )
+
+
+# letters that NFKD does not split into a base and an accent
+_FOLD = str.maketrans(
+    {"ø": "o", "Ø": "O", "æ": "ae", "Æ": "Ae", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d"}
+)
+
+
+def folded(word: str) -> str:
+    """``word`` without its accents: a census name written in its own language ("jørgensen",
+    "JOSÉ", "Müller" -> "Muller") is found in the ASCII lists."""
+    if word.isascii():
+        return word
+    parts = unicodedata.normalize("NFKD", word.translate(_FOLD))
+    return "".join(c for c in parts if not unicodedata.combining(c))
 
 
 def _title_form(token: str) -> str:

@@ -57,13 +57,6 @@ def test_personal_links_addresses_and_handles_go(text: str, expected: str) -> No
     assert redact(text) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine._hold lists held values in pass order (links before role e-mails) and "
-    "_unhold puts them back in text order: an IBM Chase answer was exported 'forward this to "
-    "https://... You may also visit abuse@chase.com' (SUPPORT13's report has the fix; "
-    "remove this marker with it)",
-)
 @pytest.mark.parametrize(
     "text",
     [
@@ -72,6 +65,8 @@ def test_personal_links_addresses_and_handles_go(text: str, expected: str) -> No
     ],
 )
 def test_kept_links_and_addresses_stay_where_they_were(text: str) -> None:
+    """Each hold pass's values go back where they were: engine._hold listed them in pass
+    order (links before role e-mails), and an IBM Chase answer came out swapped."""
     assert redact(text) == text
 
 

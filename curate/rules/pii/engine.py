@@ -626,6 +626,7 @@ class PiiEngine:
 
 
 _KEPT_RE = re.compile(f"{KEEP}([^{CLOSE}]*){CLOSE}")
+_HELD_OR_KEPT_RE = re.compile(f"{HOLD}|{KEEP}([^{CLOSE}]*){CLOSE}")
 
 
 def _hold(marked: pl.Series, held: dict[int, list[str]], hit: pl.Series | None) -> pl.Series:
@@ -641,7 +642,14 @@ def _hold(marked: pl.Series, held: dict[int, list[str]], hit: pl.Series | None) 
         return marked
     rows, out = idx.to_list(), []
     for row, text in zip(rows, marked.gather(idx).to_list(), strict=True):
-        held.setdefault(row, []).extend(_KEPT_RE.findall(text))
+        before = held.get(row, [])
+        if HOLD not in text:
+            held[row] = before + _KEPT_RE.findall(text)
+        else:  # values held by an earlier pass: the new ones go between them, in text order
+            old, merged = iter(before), []
+            for m in _HELD_OR_KEPT_RE.finditer(text):
+                merged.append(next(old, "") if m.group(1) is None else m.group(1))
+            held[row] = merged
         out.append(_KEPT_RE.sub(HOLD, text))
     return marked.clone().scatter(idx, pl.Series(out, dtype=pl.Utf8))
 

@@ -116,3 +116,17 @@ def test_the_addressee_before_the_street_is_a_person_not_the_address() -> None:
     # a unit before its street after a title stays one address (presidio half A's form)
     text = "Mrs. Jennifer Alcaraz Suite 541 6343 Skogstien 106\nASKER nan 1386"
     assert "6343" not in redact(text, DEFAULT) and "1386" not in redact(text, DEFAULT)
+
+
+def test_a_notice_label_after_the_postcode_is_no_town() -> None:
+    """'92150 Suresnes Attn. Thibault De Tersant' (CUAD, a labelled person of cuad.jsonl):
+    the town's words took the label and the addressee into the [ADDRESS]; a town after its
+    postcode keeps a bare 'A' ("Sant'Angelo A Fasanella") and a town opening with 'Att'."""
+    out = redact(
+        "Dassault Systemes 9 Quai Marcel Dassault 92150 Suresnes Attn. Thibault De Tersant cc: Law"
+    )
+    assert out == "Dassault Systemes [ADDRESS] Attn. [PERSON] cc: Law"
+    assert redact("Via Roma 5, 20121 Milano ATTN: Mario Rossi") == "[ADDRESS] ATTN: [PERSON]"
+    assert redact("Hauptstr. 5, 57439 Attendorn") == "[ADDRESS]"
+    text = "Vicolo Daniele, 30 Appartamento 86\n84027, Sant'Angelo A Fasanella (SA)"
+    assert "Fasanella" not in redact(text, DEFAULT)

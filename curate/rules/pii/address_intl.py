@@ -162,6 +162,12 @@ _TOWN_WORD = rf"[{_LU}][{_L}'’.]*(?:[-/][{_L}'’]+)*"
 # Labem", "Rožnov pod Radhoštěm", "Boulogne-sur-Mer" written apart)
 _TOWN_PARTICLE = rf"(?:{_PARTICLE}|an|am|im|bei|ob|nad|pod|na|u|sur|sous|lès|les|en|aan|op)\b"
 _TOWN = rf"{_TOWN_WORD}(?:[ \t](?:{_TOWN_WORD}|{_TOWN_PARTICLE})){{0,4}}"
+# a town after its postcode, whose later words open with no "Att": a notice's label after the
+# block is no town's ("92150 Suresnes Attn. Thibault De Tersant" took the addressee into the
+# address, CUAD, so the contracts pack's "Attn." name was lost in it)
+_NOT_T = _L.replace("A-Z", "A-SU-Z").replace("a-z", "a-su-z")
+_TOWN_LATER = rf"(?:[{_LU.replace('A-Z', 'B-Z')}]|A(?:[{_NOT_T}'’.]|[tT][{_NOT_T}'’.]))"
+_TOWN_AFTER_PC = rf"{_TOWN_WORD}(?:[ \t](?:{_TOWN_LATER}[{_L}'’.]*(?:[-/][{_L}'’]+)*|A\b|{_TOWN_PARTICLE})){{0,4}}"
 # a short line between the street and the postcode's: a district, a town, a county, a unit
 _MID = (
     rf"(?:{_NAMES}|nan\b|(?i:apt|apartment|suite|unit|flat|sala|edif|depto|interior)\.?{_S}#?[0-9A-Za-z-]{{1,6}}"
@@ -201,7 +207,7 @@ _REGION = rf"(?:{_S}(?:[A-Z]{{2,4}}|\([{_LU}][{_LL}]+\))|{_S0}-{_S}[A-Z]{{2}})"
 _ZIP_LINE = (
     # ("38020, Cloz (TN)", "82462819 Novais da Serra / AM", "7390DO\nBenningbroek")
     # (a town may start with a particle: "78657975 da Cruz da Serra / RR")
-    rf"(?:{_ZIP_BEFORE}(?:,?{_S}|{_SEP})(?:(?:da|do|das|dos|de){_S})?{_TOWN}(?:{_S}\([A-Z]{{2}}\)|{_S}[0-9]{{1,2}}\b"
+    rf"(?:{_ZIP_BEFORE}(?:,?{_S}|{_SEP})(?:(?:da|do|das|dos|de){_S})?{_TOWN_AFTER_PC}(?:{_S}\([A-Z]{{2}}\)|{_S}[0-9]{{1,2}}\b"
     rf"|{_S}/{_S}[A-Z]{{2}}\b)?"
     rf"|{_TOWN},?{_REGION}?(?:,?{_S}|{_S0}[-–]{_S0}){_ZIP_AFTER}"
     # (a postcode alone: one with letters or a hyphen, or digits that end their line, not
@@ -272,7 +278,7 @@ BLOCK_INTL_STREET = (
     rf"|{_S}{_IE}(?:{_S}{_TOWN})?"
     # (a contract's one-line block, blanks only: "Via Degli Artigiani, 7 41036 Medolla (MO)
     # Italy"; no year as the postcode: "Section 5 2019 Report")
-    rf"|{_S}{_ZIP_BLANK}{_S}{_TOWN}(?:{_S}\([A-Z]{{2}}\))?(?:,?{_S}{COUNTRY})?{_LAST})"
+    rf"|{_S}{_ZIP_BLANK}{_S}{_TOWN_AFTER_PC}(?:{_S}\([A-Z]{{2}}\))?(?:,?{_S}{COUNTRY})?{_LAST})"
     # a street without a number, then the postcode and town: "rue Rey\n7091 Wicht",
     # "chemin de Courvoisier, 8280 Polla", "Lagoa de Moura\nSanta Inês\n74911-862 Cassiano"
     rf"|{_TYPE_BEFORE}{_S}(?:(?:{_PARTICLE}){_S}|[dl]['’])*{_NAMES}(?:{_SEP}{_MID})?{_SEP}"

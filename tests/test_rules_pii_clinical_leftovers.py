@@ -198,3 +198,27 @@ def test_a_name_in_a_notes_case(text: str, names: list[str]) -> None:
 )
 def test_a_name_with_accents(text: str, names: list[str]) -> None:
     assert _persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "mx": management in Australian notes, not the title Mx.
+        "Detailed frozen shoulder mx plan consider ref for injection.",
+        "Conservative Mx oedema, adv leg elevation.",
+        "Observe conservative mx incl activity modification.",
+        # a British spelling of a word is no relative's name
+        "Explained not routine, pt + daughter verbalised understanding.",
+        "Husband mobilising well with frame.",
+    ],
+)
+def test_australian_shorthand_is_no_name(text: str) -> None:
+    assert _persons(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [("Mx. Smith attended with her son.", ["Smith"]), ("daughter louisa called", ["louisa"])],
+)
+def test_a_title_mx_and_a_relatives_name_stay(text: str, names: list[str]) -> None:
+    assert _persons(text) == names

@@ -358,7 +358,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         cut = title.end()
         abbrev = title.group().strip()
         plain = abbrev.rstrip(".").lower()
-        if (plain == "ms" and value[cut : cut + 1].islower()) or (
+        # ("mx plan", "mx options": management, in Australian notes)
+        if (plain in ("ms", "mx") and value[cut : cut + 1].islower()) or (
             plain in ("mr", "ms")
             and abbrev.isupper()
             and not abbrev.endswith(".")

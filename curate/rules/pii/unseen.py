@@ -108,7 +108,7 @@ def unknown_name(token: str, engine: PiiEngine) -> bool:
         return False
     if low in engine.not_names or low in engine.not_person:
         return False
-    if len(parts) == 1 and inflected(low, words.lexicon):
+    if len(parts) == 1 and (inflected(low, words.lexicon) or british(low, words.lexicon)):
         return False
     # one edit from a word, but spelt like a name: "Danuše" (danube), "Bognár"; a note's typo
     # is spelt like a word ("notifed", "PRESNT": name_shape far below 0)
@@ -125,6 +125,21 @@ def inflected(low: str, lexicon: frozenset[str]) -> bool:
         or (low.endswith("e") and low[:-1] + "ion" in lexicon)
         or low + "ion" in lexicon
     )
+
+
+def british(low: str, lexicon: frozenset[str]) -> bool:
+    """A British spelling of a word the lexicon holds in its American form or another form:
+    "verbalised" (verbalize), "mobilising", "organisation" (Australian notes: "pt + daughter
+    verbalised understanding" was a relative's name)."""
+    if "is" not in low:
+        return False
+    us = low.replace("is", "iz")
+    if us in lexicon or inflected(us, lexicon):
+        return True
+    for end, add in (("ed", ""), ("ed", "e"), ("d", ""), ("ing", ""), ("ing", "e"), ("ation", "e")):
+        if us.endswith(end) and us[: -len(end)] + add in lexicon:
+            return True
+    return False
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"

@@ -106,3 +106,38 @@ def test_a_brand_named_after_an_answering_account_is_no_person() -> None:
     # the pack's own engine (no run) is untouched: "@Kimpton" is on no list
     plain = engine_for_run(default.pii).scan(pl.Series(["@Kimpton"])).placeholders()[0]
     assert plain == "[USER]"
+
+
+def _conversations(rows: list[tuple[str, str, str]]) -> CorpusCounts:
+    counts = CorpusCounts()
+    company, customer, body = zip(*rows, strict=True)
+    frame = pl.DataFrame({"company": company, "customer": customer, "body": body})
+    counts.add(frame, ["body"])
+    return counts
+
+
+def test_a_product_handle_other_customers_write_as_a_word_is_kept() -> None:
+    """IBM: "when I'm working in @InDesign random folders" was [USER]; two other Adobe
+    customers write "InDesign" as a word, so the run knows it for Adobe's. A handle written so
+    by one customer only, or by customers of another company, or that is a given name, a
+    frequent word or a customer's own account, stays [USER]."""
+    counts = _conversations(
+        [
+            ("Adobe", "c1", "When I'm working in @InDesign random folders get saved"),
+            ("Adobe", "c2", "InDesign and Illustrator are doing great"),
+            ("Adobe", "c3", "my InDesign file will not open"),
+            ("Adobe", "c4", "it crashes; cc @Illustrator @Sunshine @Helpful @MeshBoo"),
+            ("Adobe", "c5", "Sunshine and Helpful as ever, thanks MeshBoo"),
+            ("Adobe", "c6", "Sunshine, Helpful people here; MeshBoo agrees"),
+            ("Adobe", "MeshBoo", "my own account"),
+            ("Hulu", "c7", "watching @Lightroom"),
+            ("Adobe", "c8", "Lightroom is slow"),
+        ]
+    )
+    assert counts.accounts.accounts() == ["InDesign"]
+    pack = with_corpus_not_names(load_rule_pack("default"), counts)
+    engine = engine_for_run(pack.pii)
+    text = "working in @InDesign and @Illustrator, cc @Sunshine @Helpful @MeshBoo @Lightroom"
+    assert engine.scan(pl.Series([text])).placeholders()[0] == (
+        "working in @InDesign and [USER], cc [USER] [USER] [USER] [USER]"
+    )

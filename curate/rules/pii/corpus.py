@@ -69,11 +69,13 @@ class CorpusCounts:
             content = pl.element().struct.field("content")
             parts.append(pl.col("turns").list.eval(content).list.join("\n"))
         self.records += records.height
-        self.accounts.add(records)
         if not parts or not records.height:
+            self.accounts.add(records)
             return
         text = pl.concat_str(parts, separator="\n", ignore_nulls=True).fill_null("")
-        for record in records.select(text).to_series().to_list():
+        texts = records.select(text).to_series()
+        self.accounts.add(records, texts)
+        for record in texts.to_list():
             kinds: dict[str, set[str]] = {}
             for kind in sorted(ALL_KINDS):
                 for word in roles_of(record, self.words, kind):

@@ -222,3 +222,18 @@ def test_australian_shorthand_is_no_name(text: str) -> None:
 )
 def test_a_title_mx_and_a_relatives_name_stay(text: str, names: list[str]) -> None:
     assert _persons(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # examination findings read in the GP notes' [DATE]s: acuity with a word of measure,
+        # power by limb, grips
+        "Eyes - VA approx 6/9 R 6/9 L on Snellen in room.",
+        "Neuro: CN grossly intact / Power UL 5/5 / LL ~4+/5 hip/knee bilat.",
+        "Strength RLE 4/5, LLE 5/5.",
+        "Neuro: MAE, 4/5 grips bilat.",
+    ],
+)
+def test_an_examination_finding_is_no_date(text: str) -> None:
+    assert _dates(text) == []

@@ -334,7 +334,9 @@ NOT_MONTH_DAY = [
     ),
     Detector(
         "date",
-        rf"(?i:va|acuity|vision|pinhole|both|r|l|re|le|od|os|ou)[ \t:=~]*{SNELLEN}"
+        # ("VA approx 6/9 OU": a word of measure between)
+        rf"(?i:va|acuity|vision|pinhole|both|r|l|re|le|od|os|ou)[ \t:=~]*(?i:approx\.?[ \t]*)?"
+        rf"{SNELLEN}"
         r"|(?i:day|cycle)[ \t#]*\d{1,2}/\d{1,2}\b",
         before=r"\b",
         check="reject",
@@ -389,8 +391,10 @@ NOT_MONTH_DAY = [
     Detector(
         "date",
         r"(?:(?i:pain|score|scale|rate[sd]?|rating|grade|gr|strength|power|motor|grip|murmur"
-        r"|level|up[ \t]+to|worst|flares?|severity|headache|ha)|[0-9][ \t]*=)"
-        r"(?:[ \t]+[a-z]{1,5}){0,3}[ \t:=-]*\d{1,2}\+?/(?:10|6|5|4)\b",
+        r"|level|up[ \t]+to|worst|flares?|severity|headache|ha)|[0-9][ \t]*="
+        r"|[RLB][LU]E|UL|LL)"  # a limb: "RLE 4/5, LLE 5/5"
+        # (short words between, or a limb's capitals: "Power UL 5/5", "strength RLE 4/5")
+        r"(?:[ \t]+(?:[a-z]{1,5}|[A-Z]{1,3})){0,3}[ \t:=-]*\d{1,2}\+?/(?:10|6|5|4)\b",
         before=r"\b",
         check="reject",
         gate=SLASH_GATE,
@@ -399,7 +403,7 @@ NOT_MONTH_DAY = [
         "date",
         r"\d\+?/(?:[456]|10)\b",
         before=NUM_BEFORE,
-        after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|pulses?|reflexes|dtrs?|motor"
+        after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|grips?|grasps?|pulses?|reflexes|dtrs?|motor"
         r"|holosystolic|systolic|diastolic|bilaterally|throughout|ul|ll|globally|prox[a-z]*"
         r"|distal|at[ \t]+(?:worst|best|rest)|baseline|rest)\b"
         # the pain it rates, after a site or a quality only ("4/10 abd pain"; not "seen on

@@ -130,3 +130,27 @@ def test_a_notice_label_after_the_postcode_is_no_town() -> None:
     assert redact("Hauptstr. 5, 57439 Attendorn") == "[ADDRESS]"
     text = "Vicolo Daniele, 30 Appartamento 86\n84027, Sant'Angelo A Fasanella (SA)"
     assert "Fasanella" not in redact(text, DEFAULT)
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a named street without its number, then its unit and town
+        (
+            "Smart RX Systems, Inc. Red Bug Lake Road, Suite 256, Winter Springs, Florida 32708,"
+            ' U.S.A. ("Company")',
+            'Smart RX Systems, Inc. [ADDRESS], U.S.A. ("Company")',
+        ),
+        # a post box after the unit (it was a second find)
+        (
+            "Fogler, Rubinoff LLP 77 King Street West Suite 3000, P.O. Box 95\nToronto",
+            "Fogler, Rubinoff LLP [ADDRESS]\nToronto",
+        ),
+        # a Canadian postcode after the town and province, or on the unit's line
+        ("Toronto, Ontario M5K 1G8 Attention", "Toronto, Ontario [ZIP] Attention"),
+        ("Cambridge, Ontario, Canada N3C2A7 and", "Cambridge, Ontario, Canada [ZIP] and"),
+        ("2475 Broadway, Suite 202 Vancouver BC V6J4Z6 Boulder", "[ADDRESS] Boulder"),
+    ],
+)
+def test_more_of_a_notice_block_is_found(text: str, want: str) -> None:
+    assert redact(text) == want

@@ -162,6 +162,11 @@ NEEDS_DIGIT = {
 }
 
 
+# a US street's type word
+_US_TYPE = (
+    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square"
+    r"|Sq|Way|Terrace|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Trail|Alley|Row|Crescent|Close)"
+)
 # a city's quarter after a street's type: ", N.W.", " NE", " South" (not the unit after it)
 _QUARTER = (
     r"(?:,?[ \t]+[NS]\.[ \t]?[EW]\."
@@ -203,10 +208,13 @@ _UNIT_SEP = r"(?:,?[ \t]*\r?\n[ \t>]*|,?[ \t]+(?:[—–-][ \t]+)?)"
 UNIT = (
     rf"{_UNIT_SEP}(?:Apt\.|Suite|Unit|Ste\.)[ \t]+#?\d{{1,5}}\b"
     rf"(?:{_UNIT_SEP}(?:Apt\.?|Suite|Unit|Ste\.)[ \t]+#?\d{{1,5}}\b){{0,2}}"
+    # (a post box after the unit: "77 King Street West Suite 3000, P.O. Box 95", CUAD)
+    r"(?:,?[ \t]+(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d{1,6}\b)?"
 )
 # the town (and country) after the unit on its line: "... Suite 215 NUNGATTA Australia"
 # (blanks only between them: a comma starts BLOCK_TAIL's lines, ", CA 94608")
-UNIT_TOWN = rf"(?:(?:[ \t]+[{UPPER}][{UPPER}{LOWER}'’-]*){{1,3}}(?:[ \t]+\d{{4,6}}\b)?)?"
+# (or a postcode with letters: "Suite 202 Vancouver BC V6J4Z6", CUAD)
+UNIT_TOWN = rf"(?:(?:[ \t]+[{UPPER}][{UPPER}{LOWER}'’-]*){{1,3}}(?:[ \t]+(?:\d{{4,6}}\b|{POSTCODE_LETTERS}))?)?"
 # the lines after it up to one that ends in a postcode ("Country 38524", ", ST 38524"): a
 # city, a state; without such a line, none (a short line after an address may be "Thanks")
 _ADDR_SEP = r"[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*)"
@@ -452,13 +460,24 @@ STATIC: dict[str, list[Detector]] = {
             r"|Highway|Hwy|Trail|Alley|Row|Crescent|Close)\b\.?"
             rf"{_QUARTER}"
             r"(?:(?:,?[ \t]*|[ \t]+[—–-][ \t]+)(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|#)\.?[ \t]*#?"
-            r"[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*)?",
+            r"[A-Za-z0-9-]*[0-9][A-Za-z0-9-]*)?"
+            # (and a post box after it: "77 King Street West Suite 3000, P.O. Box 95")
+            r"(?:,?[ \t]+(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d+\b)?",
         ),
         Detector("address", r"\b(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d+\b"),
     ],
     "zip": [
         Detector("zip", r"\d{5}(?:-\d{4})?\b", before=rf"\b{US_STATE},?[ \t]+"),
         Detector("zip", r"\d{5}(?:-\d{4})?\b", before=rf"\b{US_STATE_NAME},?[ \t]+"),
+        # a Canadian postcode after its province or the country: "Toronto, Ontario M5K 1G8",
+        # "Vancouver BC V6J4Z6", "Quebec Canada H3B 4W8" (left in the CUAD export)
+        Detector(
+            "zip",
+            r"[A-Z]\d[A-Z][ \t]?\d[A-Z]\d\b",
+            before=r"\b(?:Ontario|Quebec|Québec|British[ \t]+Columbia|Alberta|Manitoba"
+            r"|Saskatchewan|Nova[ \t]+Scotia|New[ \t]+Brunswick|Newfoundland(?:[ \t]+and[ \t]+Labrador)?"
+            r"|Prince[ \t]+Edward[ \t]+Island|Canada|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT|NT|NU),?[ \t]+",
+        ),
         # Israel's seven digits beside the country's name: "Yavne, Israel 8122745", "Yehud
         # 5621717, Israel" (CUAD's notices)
         Detector("zip", r"\d{7}\b", before=r"\b(?:Israel|ISRAEL),?[ \t]+"),
@@ -598,6 +617,19 @@ STATIC: dict[str, list[Detector]] = {
         Detector(
             "address",
             rf"{STREET_LINE}{UNIT}{UNIT_TOWN}{BLOCK_TAIL}",
+            after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))",
+            gate=UNIT_GATE,
+        ),
+        # a named street without its number, then its unit: "Red Bug Lake Road, Suite 256,
+        # Winter Springs, Florida 32708" (CUAD: the unit and the town were a find of their
+        # own, "Red Bug Lake Road, Suite [ADDRESS]"); a street's type word and a unit after it
+        # say it is one
+        Detector(
+            "address",
+            rf"(?:[A-Z][a-z]+[ \t]+){{1,3}}{_US_TYPE}\b\.?{UNIT}{UNIT_TOWN}{BLOCK_TAIL}",
+            # (after a stop, a comma or a line's start: not a name's words before a street with
+            # its number, "Corporate Center One Crescent Drive Suite 400")
+            before=r"(?:^|\n|[.,;:][ \t]+)[ \t]*",
             after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))",
             gate=UNIT_GATE,
         ),

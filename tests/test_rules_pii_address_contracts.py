@@ -154,3 +154,32 @@ def test_a_notice_label_after_the_postcode_is_no_town() -> None:
 )
 def test_more_of_a_notice_block_is_found(text: str, want: str) -> None:
     assert redact(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # two notice blocks side by side: each street with its unit is one find
+        (
+            "VerticalNet, Inc. 700 Dresher Road, Suite 100 700 Dresher Road, Suite 100 Horsham,"
+            " Pennsylvania 19044 Fax",
+            "VerticalNet, Inc. [ADDRESS] [ADDRESS] Horsham, Pennsylvania [ZIP] Fax",
+        ),
+        (
+            "E.piphany, Inc. 3737 Glenwood Avenue, Suite 400 1900 S. Norfolk St., Suite 310"
+            " Raleigh, NC 27612 San Mateo, CA 94403 ",
+            "E.piphany, Inc. [ADDRESS] [ADDRESS] San Mateo, CA [ZIP] ",
+        ),
+        # a date's range of days is no postcode's year
+        (
+            "Oct. 27-28, 1999 Atlanta, GA Cobb Galleria Centre",
+            "Oct. 27-28, 1999 Atlanta, GA Cobb Galleria Centre",
+        ),
+        # Singapore's six digits after its name
+        ("#10-15 The Central Singapore 059817 Email", "#10-15 The Central Singapore [ZIP] Email"),
+        # a phone's number after a unit stays the phone's
+        ("Apt. 5 655 437 108", "Apt. 5 [PHONE]"),
+    ],
+)
+def test_side_by_side_blocks_and_more_postcodes(text: str, want: str) -> None:
+    assert redact(text) == want

@@ -478,6 +478,8 @@ STATIC: dict[str, list[Detector]] = {
             r"|Saskatchewan|Nova[ \t]+Scotia|New[ \t]+Brunswick|Newfoundland(?:[ \t]+and[ \t]+Labrador)?"
             r"|Prince[ \t]+Edward[ \t]+Island|Canada|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT|NT|NU),?[ \t]+",
         ),
+        # Singapore's six digits after its name: "The Central Singapore 059817" (CUAD)
+        Detector("zip", r"\d{6}\b", before=r"\b(?:Singapore|SINGAPORE),?[ \t]+"),
         # Israel's seven digits beside the country's name: "Yavne, Israel 8122745", "Yehud
         # 5621717, Israel" (CUAD's notices)
         Detector("zip", r"\d{7}\b", before=r"\b(?:Israel|ISRAEL),?[ \t]+"),
@@ -617,7 +619,10 @@ STATIC: dict[str, list[Detector]] = {
         Detector(
             "address",
             rf"{STREET_LINE}{UNIT}{UNIT_TOWN}{BLOCK_TAIL}",
-            after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))",
+            # (or a second street's number, as two notice blocks side by side write it:
+            # "700 Dresher Road, Suite 100 700 Dresher Road, Suite 100 Horsham": the unit's
+            # number started a street of its own, "[ADDRESS], Suite [ADDRESS]", CUAD)
+            after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]|[0-9]{1,6}[ \t]+[A-Z]))",
             gate=UNIT_GATE,
         ),
         # a named street without its number, then its unit: "Red Bug Lake Road, Suite 256,
@@ -629,7 +634,8 @@ STATIC: dict[str, list[Detector]] = {
             rf"(?:[A-Z][a-z]+[ \t]+){{1,3}}{_US_TYPE}\b\.?{UNIT}{UNIT_TOWN}{BLOCK_TAIL}",
             # (after a stop, a comma or a line's start: not a name's words before a street with
             # its number, "Corporate Center One Crescent Drive Suite 400")
-            before=r"(?:^|\n|[.,;:][ \t]+)[ \t]*",
+            # (a stop after a word, not an initial's: "1900 S. Norfolk St., Suite 310")
+            before=r"(?:^|\n|[a-z]{2}\.[ \t]+|[,;:][ \t]+)[ \t]*",
             after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))",
             gate=UNIT_GATE,
         ),
@@ -751,7 +757,7 @@ STATIC: dict[str, list[Detector]] = {
             # (or a month and its year: "this 19th day of March, 2020 Between")
             # (in capitals, a day in brackets or a blank: "NOVEMBER 3, 1997 Date", "March [1],
             # 2011 Filed", "Date: ________, 1997 Name"; CUAD export)
-            rf"(?i:{MONTH})\.?[ \t]+(?:\d{{1,2}}(?:st|nd|rd|th)?|\[[0-9 ]{{0,3}}\]|_{{2,}}),[ \t]*(?:1[89]|20)\d{{2}}"
+            rf"(?i:{MONTH})\.?[ \t]+(?:\d{{1,2}}(?:st|nd|rd|th)?(?:[-–]\d{{1,2}})?|\[[0-9 ]{{0,3}}\]|_{{2,}}),[ \t]*(?:1[89]|20)\d{{2}}"
             rf"|(?i:{MONTH}),?[ \t]+(?:1[89]|20)\d{{2}}|_{{2,}},[ \t]*(?:1[89]|20)\d{{2}}"
             # a year opening a line before a title's words: "2019 Annual Meeting", "2001
             # Former ---" (a postcode's town ends its line or a comma follows it)

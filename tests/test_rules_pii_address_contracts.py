@@ -183,3 +183,27 @@ def test_more_of_a_notice_block_is_found(text: str, want: str) -> None:
 )
 def test_side_by_side_blocks_and_more_postcodes(text: str, want: str) -> None:
     assert redact(text) == want
+
+
+@pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # a street's type word in lower case after the words that introduce it
+        ("The restaurant is at 61 Allen harbors", "The restaurant is at [ADDRESS]"),
+        ("Meet me at 902 Lynne mall", "Meet me at [ADDRESS]"),
+        # a unit or a house's label first, a number with a slash
+        ("Meet me at 58494 Flat 0 Lucy haven", "Meet me at [ADDRESS]"),
+        ("Meet me at H.No. 49 Balasubramanian Road", "Meet me at [ADDRESS]"),
+        ("Meet me at 50/15, Rama Street", "Meet me at [ADDRESS]"),
+        # an Italian or Spanish floor or door after the number
+        ("Meet me at Via Mimun, 62 Piano 7", "Meet me at [ADDRESS]"),
+        (
+            "The office is at Paseo de Ángel Guzman 441 Puerta 2 now",
+            "The office is at [ADDRESS] now",
+        ),
+        # a place's name with a type word but no number stays
+        ("Meet me at Central Park", "Meet me at Central Park"),
+    ],
+)
+def test_one_line_streets_after_their_context(text: str, want: str) -> None:
+    assert redact(text, DEFAULT) == want

@@ -99,7 +99,10 @@ STREET_ANY = (
 # a unit or floor ("Suite #127", "Suite C-30", "Apt. 615", "8th floor"), maybe with the town
 # and country after it, no comma between ("... Apt. 615 Moosleerau Switzerland")
 _UNIT = (
-    rf"(?:(?i:apt|apartment|suite|ste|unit|flat|room|floor|fl)\.?{_S}#?|#)"
+    # (Italian, Spanish: "Via Mimun, 62 Piano 7", "Stretto Sauro, 29 Appartamento 91", "Paseo
+    # de Ángel Guzman 441 Puerta 2"; a studio flat: the address dev set's seed 301)
+    rf"(?:(?i:apt|apartment|suite|ste|unit|flat|room|floor|fl|appartamento|piano|interno|scala"
+    rf"|puerta|piso|planta|studio)\.?{_S}#?|#)"
     r"[A-Za-z]?-?[0-9]{1,5}(?:-?[A-Za-z])?\b"
     rf"|{_ORD}{_S}(?i:floor|fl\b\.?)"
 )

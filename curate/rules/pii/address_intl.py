@@ -65,6 +65,20 @@ _AFTER_WORDS = (  # noqa: SIM905 (a paragraph of words reads better than a list)
 ).split()
 # (a plural too: "Aguilar Parkways", as USPS lists some)
 _TYPE_AFTER = rf"(?i:{'|'.join(sorted(_AFTER_WORDS, key=lambda w: (-len(w), w)))})s?\b\.?"
+# a street after words that introduce one, its type word in lower case: "lives at 61 Allen
+# harbors", "at 902 Lynne mall" (the context form, patterns.IN_CONTEXT, took "61 Allen" alone
+# and left the type word: the address dev set's one-line streets, seed 301)
+# (a unit or a house's label first, maybe a building's number before it and no street
+# number after: "58494 Flat 0 Lucy haven", "H.No. 49 Balasubramanian Road", "Level 2 2
+# Montes Laneway"; a number with a slash or a comma: "50/15, Rama Street")
+_TYPED_NUM = r"[0-9]{1,5}(?:/[0-9]{1,4})?[a-zA-Z]?,?"
+_TYPED_UNIT = (
+    r"(?i:flat|studio|unit|apt\.?|apartment|level|suite|h\.[ \t]?no\.?)[ \t]*[0-9]{1,4}[A-Za-z]?,?"
+)
+STREET_TYPED = (
+    rf"(?:[0-9]{{1,6}}{_S})?(?:{_TYPED_UNIT}{_S}(?:{_TYPED_NUM}{_S})?|{_TYPED_NUM}{_S})"
+    rf"[{_LU}][{_LL}]+(?:{_S}[{_LU}][{_LL}]+){{0,3}}{_S}{_TYPE_AFTER}"
+)
 # ... and the ones written after the name but before the number, as words of their own
 # (Hungarian, Czech, Danish, Finnish, German: "Kossuth Lajos utca 12.", "Grenå Allé 42")
 _MID_WORDS = (  # noqa: SIM905

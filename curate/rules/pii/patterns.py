@@ -49,6 +49,7 @@ from curate.rules.pii.address_intl import (
     BLOCK_PLAIN_AFTER,
     BLOCK_PLAIN_GATE,
     POSTCODE_LETTERS,
+    STREET_TYPED,
     UNIT_BEFORE,
 )
 from curate.rules.pii.dates import APOSTROPHE_YEARS as APOSTROPHE_YEARS
@@ -244,7 +245,7 @@ LINES_TAIL = (
 # an address after words that introduce one ("lives at", "address is"; address.py): military
 # mail, or a street in any language's form with what follows it: a unit and the lines after
 # it, lines that end in a postcode, or the town and country after commas
-IN_CONTEXT = rf"(?:{MILITARY}|{STREET_ANY}(?:{UNIT}{BLOCK_TAIL}|{LINES_TAIL}|{UNIT_ANY}{TAIL_ANY}))"
+IN_CONTEXT = rf"(?:{MILITARY}|(?:{STREET_TYPED}|{STREET_ANY})(?:{UNIT}{BLOCK_TAIL}|{LINES_TAIL}|{UNIT_ANY}{TAIL_ANY}))"
 UNIT_GATE = Gate(r"Apt\.|Suite|Unit|Ste\.")  # as the detector writes them (a folded gate cost 3x)
 
 
@@ -739,7 +740,9 @@ STATIC: dict[str, list[Detector]] = {
             "address",
             r"\b(?:Calle|C/|Avenida|Avda\.?|Plaza|Paseo|Carrer|Camino|Via|Viale|Piazza)[ \t]+"
             r"(?:(?:de|del|la|las|los|di|della)[ \t]+)*[A-ZÁÉÍÓÚ][a-zà-ÿ]+(?:[ \t]+[A-Z][a-zà-ÿ]+)?,?[ \t]+"
-            r"(?:n[ºo°]\.?[ \t]*)?\d{1,4}\b",
+            r"(?:n[ºo°]\.?[ \t]*)?\d{1,4}\b"
+            # (a floor or door after the number: "Via Mimun, 62 Piano 7", "... 2 Puerta 6")
+            r"(?:,?[ \t]+(?i:piano|appartamento|interno|scala|puerta|piso|planta)[ \t]+\d{1,4}\b)?",
             gate=STREET_GATE,
         ),
     ],

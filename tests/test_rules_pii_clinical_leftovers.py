@@ -143,6 +143,10 @@ def test_a_second_month_joined_to_the_first(text: str, dates: list[str]) -> None
         "Continue nightly up to total 3/12 before calling failure.",
         "Short duration 3/7, afebrile in clinic.",
         "Repeat 6/12 bloods as above.",
+        # after "for" unless an event is set for the day
+        "Abstained for 7/7 after starting doxy.",
+        "Medical certificate provided for 2/7.",
+        "Repeat fasting lipids ordered for 3/12.",
     ],
 )
 def test_an_amount_of_time_is_no_date(text: str) -> None:
@@ -153,6 +157,7 @@ def test_an_amount_of_time_is_no_date(text: str) -> None:
     ("text", "dates"),
     [
         ("Scheduled for 3/12 cath.", ["3/12"]),
+        ("Procedure booked for 7/7 at 10am.", ["7/7"]),
         ("Echo 3/12: EF 55%.", ["3/12"]),
         ("Seen on 7/7 by cardiology.", ["7/7"]),
         ("CXR 10/7 clear.", ["10/7"]),
@@ -233,6 +238,7 @@ def test_a_title_mx_and_a_relatives_name_stay(text: str, names: list[str]) -> No
         "Neuro: CN grossly intact / Power UL 5/5 / LL ~4+/5 hip/knee bilat.",
         "Strength RLE 4/5, LLE 5/5.",
         "Neuro: MAE, 4/5 grips bilat.",
+        "Motor R: EF 4+/5, grip 5/5 but reports weakness.",
     ],
 )
 def test_an_examination_finding_is_no_date(text: str) -> None:

@@ -310,10 +310,21 @@ DURATION_AFTER = (
 )
 SNELLEN = r"6/(?:5|6|7\.5|9|12|18|24|36|60)\b"
 NOT_MONTH_DAY = [
+    # a day an event is set for: "scheduled for 3/12 cath", "booked for 7/7" (first: this
+    # match starts at the verb, before the amount of time's "for" below can)
     Detector(
         "date",
         r"\d{1,2}/(?:7|12)\b",
-        before=DURATION_BEFORE,
+        before=r"\b(?i:scheduled|planned|booked|set|due|appt|appointment|arranged|slated)[ \t]+for[ \t]+",
+        check="month_day",
+        gate=SLASH_GATE,
+    ),
+    Detector(
+        "date",
+        r"\d{1,2}/(?:7|12)\b",
+        # an amount of time after "for" ("Abstained for 7/7", "certificate provided for 2/7",
+        # "bloods ordered for 3/12")
+        before=rf"{DURATION_BEFORE}|\b(?i:for)[ \t]+~?",
         check="reject",
         gate=SLASH_GATE,
     ),
@@ -403,7 +414,7 @@ NOT_MONTH_DAY = [
         "date",
         r"\d\+?/(?:[456]|10)\b",
         before=NUM_BEFORE,
-        after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|grips?|grasps?|pulses?|reflexes|dtrs?|motor"
+        after=r"[ \t]+(?:[a-z]+[ \t]+){0,3}(?i:murmur|sem|strength|grips|grasps|pulses?|reflexes|dtrs?|motor"
         r"|holosystolic|systolic|diastolic|bilaterally|throughout|ul|ll|globally|prox[a-z]*"
         r"|distal|at[ \t]+(?:worst|best|rest)|baseline|rest)\b"
         # the pain it rates, after a site or a quality only ("4/10 abd pain"; not "seen on

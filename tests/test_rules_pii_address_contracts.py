@@ -207,3 +207,11 @@ def test_side_by_side_blocks_and_more_postcodes(text: str, want: str) -> None:
 )
 def test_one_line_streets_after_their_context(text: str, want: str) -> None:
     assert redact(text, DEFAULT) == want
+
+
+def test_an_insurance_forms_number_is_no_phone() -> None:
+    """'(ISO) Form CG 00 01 12 04' was 'Form CG [PHONE]' in the CUAD export; a number of the
+    same groups without the form's label stays a phone."""
+    text = "written on Insurance Services Office (ISO) Form CG 00 01 12 04 or a substitute form"
+    assert redact(text) == text
+    assert redact("Call 01 23 45 67 89 now") == "Call [PHONE] now"

@@ -369,6 +369,14 @@ STATIC: dict[str, list[Detector]] = {
             before=r"\b(?i:file)[ \t]+(?i:no\.?|nos\.?|number|#)[ \t]*[:#]?[ \t]*",
             check="reject",
         ),
+        # an insurance form's number is no phone: "(ISO) Form CG 00 01 12 04" (ISO's form
+        # code and edition, read in the CUAD export as "Form CG [PHONE]")
+        Detector(
+            "phone",
+            r"\d{2}(?:[ .-]\d{2}){1,5}\b",
+            before=r"\b(?:Form|FORM|form)[ \t]+[A-Z]{1,4}[ \t]*",
+            check="reject",
+        ),
         Detector(
             "phone",
             rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,5}}){{2,5}}{PHONE_EXT}\b",

@@ -133,6 +133,12 @@ US_STATE_NAME = (
     r"|South[ \t]+Carolina|South[ \t]+Dakota|Tennessee|Texas|Utah|Vermont|Virginia"
     r"|Washington|West[ \t]+Virginia|Wisconsin|Wyoming)"
 )
+# the names before or after the postcodes of the "zip:named" pass (literals, as written)
+ZIP_NAMED_GATE = Gate(
+    rf"{US_STATE_NAME}|Israel|ISRAEL|Singapore|SINGAPORE|Canada|Ontario|Quebec|Québec|Columbia"
+    r"|Alberta|Manitoba|Saskatchewan|Scotia|Brunswick|Newfoundland|Prince"
+    r"|\b(?:ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT|NT|NU),?[ \t]+[A-Z][0-9]"
+)
 # between an id's name and its value: "account number is 676505", "Hospital No. 3937199",
 # "customer ID 91241998914" (any case, up to two words)
 ID_SEP = r"\.?[ \t]*(?:(?i:is|was|number|no\.?|nr\.?|num|#|id|code)[ \t]*){0,2}[:#=]?[ \t]*#?[ \t]*"
@@ -477,22 +483,6 @@ STATIC: dict[str, list[Detector]] = {
     ],
     "zip": [
         Detector("zip", r"\d{5}(?:-\d{4})?\b", before=rf"\b{US_STATE},?[ \t]+"),
-        Detector("zip", r"\d{5}(?:-\d{4})?\b", before=rf"\b{US_STATE_NAME},?[ \t]+"),
-        # a Canadian postcode after its province or the country: "Toronto, Ontario M5K 1G8",
-        # "Vancouver BC V6J4Z6", "Quebec Canada H3B 4W8" (left in the CUAD export)
-        Detector(
-            "zip",
-            r"[A-Z]\d[A-Z][ \t]?\d[A-Z]\d\b",
-            before=r"\b(?:Ontario|Quebec|Québec|British[ \t]+Columbia|Alberta|Manitoba"
-            r"|Saskatchewan|Nova[ \t]+Scotia|New[ \t]+Brunswick|Newfoundland(?:[ \t]+and[ \t]+Labrador)?"
-            r"|Prince[ \t]+Edward[ \t]+Island|Canada|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT|NT|NU),?[ \t]+",
-        ),
-        # Singapore's six digits after its name: "The Central Singapore 059817" (CUAD)
-        Detector("zip", r"\d{6}\b", before=r"\b(?:Singapore|SINGAPORE),?[ \t]+"),
-        # Israel's seven digits beside the country's name: "Yavne, Israel 8122745", "Yehud
-        # 5621717, Israel" (CUAD's notices)
-        Detector("zip", r"\d{7}\b", before=r"\b(?:Israel|ISRAEL),?[ \t]+"),
-        Detector("zip", r"\b\d{7}", after=r",?[ \t]+(?:Israel|ISRAEL)\b"),
         Detector("zip", r"\b\d{5}-\d{4}\b"),
         Detector(
             "zip",
@@ -506,6 +496,35 @@ STATIC: dict[str, list[Detector]] = {
             r"[1-9]\d{2}[ \t]?\d{3}\b",
             before=r"(?:\b(?i:pin(?:[ \t]*code)?|pincode)[ \t]*:?[ \t]*|\b[A-Z][a-z]+[ \t]*[-–][ \t]*)",
         ),
+    ],
+    # postcodes named by their state, province or country ("Cleveland, Ohio 44114", "Toronto,
+    # Ontario M5K 1G8", "Yavne, Israel 8122745", "Singapore 059817"): a pass of their own,
+    # gated on the names (in the numbers' pass they cost every text with a digit ~1 us)
+    "zip:named": [
+        Detector(
+            "zip",
+            r"\d{5}(?:-\d{4})?\b",
+            before=rf"\b{US_STATE_NAME},?[ \t]+",
+            gate=ZIP_NAMED_GATE,
+        ),
+        # a Canadian postcode after its province or the country: "Toronto, Ontario M5K 1G8",
+        # "Vancouver BC V6J4Z6", "Quebec Canada H3B 4W8" (left in the CUAD export)
+        Detector(
+            "zip",
+            r"[A-Z]\d[A-Z][ \t]?\d[A-Z]\d\b",
+            before=r"\b(?:Ontario|Quebec|Québec|British[ \t]+Columbia|Alberta|Manitoba"
+            r"|Saskatchewan|Nova[ \t]+Scotia|New[ \t]+Brunswick|Newfoundland(?:[ \t]+and[ \t]+Labrador)?"
+            r"|Prince[ \t]+Edward[ \t]+Island|Canada|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT|NT|NU),?[ \t]+",
+            gate=ZIP_NAMED_GATE,
+        ),
+        # Singapore's six digits after its name: "The Central Singapore 059817" (CUAD)
+        Detector(
+            "zip", r"\d{6}\b", before=r"\b(?:Singapore|SINGAPORE),?[ \t]+", gate=ZIP_NAMED_GATE
+        ),
+        # Israel's seven digits beside the country's name: "Yavne, Israel 8122745", "Yehud
+        # 5621717, Israel" (CUAD's notices)
+        Detector("zip", r"\d{7}\b", before=r"\b(?:Israel|ISRAEL),?[ \t]+", gate=ZIP_NAMED_GATE),
+        Detector("zip", r"\b\d{7}", after=r",?[ \t]+(?:Israel|ISRAEL)\b", gate=ZIP_NAMED_GATE),
     ],
     # more phone and zip forms, scanned with the ids (before the numbers' pass, so a country
     # code is part of the number, not left before it; in the numbers' pass they overflowed
@@ -634,6 +653,12 @@ STATIC: dict[str, list[Detector]] = {
             after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]|[0-9]{1,6}[ \t]+[A-Z]))",
             gate=UNIT_GATE,
         ),
+        # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
+        Detector("address", MILITARY, gate=Gate(MILITARY_GATE)),
+    ],
+    # (in the units' pass it tipped that pass's regex over Rust's lazy DFA cache: 50x on
+    # support tickets, test_rules_pii_speed; apart, gated as that pass is)
+    "address:unit_named": [
         # a named street without its number, then its unit: "Red Bug Lake Road, Suite 256,
         # Winter Springs, Florida 32708" (CUAD: the unit and the town were a find of their
         # own, "Red Bug Lake Road, Suite [ADDRESS]"); a street's type word and a unit after it
@@ -648,8 +673,6 @@ STATIC: dict[str, list[Detector]] = {
             after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))",
             gate=UNIT_GATE,
         ),
-        # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
-        Detector("address", MILITARY, gate=Gate(MILITARY_GATE)),
     ],
     # blocks without a street's word: a pass of their own after the units' (in that pass the
     # seven detectors overflowed Rust's lazy DFA: 1.5 s on 2,000 bench tickets, ~190x the
@@ -814,6 +837,7 @@ PASS_TYPES = (
     ("phone:e164",),
     ("age",),
     ("address:unit",),
+    ("address:unit_named",),
     ("address:plain",),
     ("address:world_town",),
     ("address:world",),
@@ -824,6 +848,9 @@ PASS_TYPES = (
     # (before the numbers': "mammoplasty on 10-10 20-20" is no phone; and before a month
     # alone: "Since December eleventh" whole, not "Since December" and its day left)
     ("date:spoken",),
+    # (before the numbers': the postcodes named by their state or country, on the texts
+    # that name one)
+    ("zip:named",),
     ("date", "phone", "address", "zip", "date:num"),
     # (the accented names here: a pass of their own cost two more regexes than fit a thread's
     # cache of compiled regexes, and their gate joins zip:eu's)

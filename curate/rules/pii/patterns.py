@@ -133,7 +133,7 @@ US_STATE_NAME = (
     r"|South[ \t]+Carolina|South[ \t]+Dakota|Tennessee|Texas|Utah|Vermont|Virginia"
     r"|Washington|West[ \t]+Virginia|Wisconsin|Wyoming)"
 )
-# the names before or after the postcodes of the "zip:named" pass (literals, as written)
+# the names before or after the postcodes named by them (zip:eu; literals, as written)
 ZIP_NAMED_GATE = Gate(
     rf"{US_STATE_NAME}|Israel|ISRAEL|Singapore|SINGAPORE|Canada|Ontario|Quebec|Québec|Columbia"
     r"|Alberta|Manitoba|Saskatchewan|Scotia|Brunswick|Newfoundland|Prince"
@@ -497,35 +497,6 @@ STATIC: dict[str, list[Detector]] = {
             before=r"(?:\b(?i:pin(?:[ \t]*code)?|pincode)[ \t]*:?[ \t]*|\b[A-Z][a-z]+[ \t]*[-–][ \t]*)",
         ),
     ],
-    # postcodes named by their state, province or country ("Cleveland, Ohio 44114", "Toronto,
-    # Ontario M5K 1G8", "Yavne, Israel 8122745", "Singapore 059817"): a pass of their own,
-    # gated on the names (in the numbers' pass they cost every text with a digit ~1 us)
-    "zip:named": [
-        Detector(
-            "zip",
-            r"\d{5}(?:-\d{4})?\b",
-            before=rf"\b{US_STATE_NAME},?[ \t]+",
-            gate=ZIP_NAMED_GATE,
-        ),
-        # a Canadian postcode after its province or the country: "Toronto, Ontario M5K 1G8",
-        # "Vancouver BC V6J4Z6", "Quebec Canada H3B 4W8" (left in the CUAD export)
-        Detector(
-            "zip",
-            r"[A-Z]\d[A-Z][ \t]?\d[A-Z]\d\b",
-            before=r"\b(?:Ontario|Quebec|Québec|British[ \t]+Columbia|Alberta|Manitoba"
-            r"|Saskatchewan|Nova[ \t]+Scotia|New[ \t]+Brunswick|Newfoundland(?:[ \t]+and[ \t]+Labrador)?"
-            r"|Prince[ \t]+Edward[ \t]+Island|Canada|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT|NT|NU),?[ \t]+",
-            gate=ZIP_NAMED_GATE,
-        ),
-        # Singapore's six digits after its name: "The Central Singapore 059817" (CUAD)
-        Detector(
-            "zip", r"\d{6}\b", before=r"\b(?:Singapore|SINGAPORE),?[ \t]+", gate=ZIP_NAMED_GATE
-        ),
-        # Israel's seven digits beside the country's name: "Yavne, Israel 8122745", "Yehud
-        # 5621717, Israel" (CUAD's notices)
-        Detector("zip", r"\d{7}\b", before=r"\b(?:Israel|ISRAEL),?[ \t]+", gate=ZIP_NAMED_GATE),
-        Detector("zip", r"\b\d{7}", after=r",?[ \t]+(?:Israel|ISRAEL)\b", gate=ZIP_NAMED_GATE),
-    ],
     # more phone and zip forms, scanned with the ids (before the numbers' pass, so a country
     # code is part of the number, not left before it; in the numbers' pass they overflowed
     # Rust's lazy DFA cache: the tickets' scan 30x; in a pass of their own their gates cost
@@ -656,24 +627,6 @@ STATIC: dict[str, list[Detector]] = {
         # US military mail: "PSC 0413, Box 8144\nAPO AA 42323" (address.py)
         Detector("address", MILITARY, gate=Gate(MILITARY_GATE)),
     ],
-    # (in the units' pass it tipped that pass's regex over Rust's lazy DFA cache: 50x on
-    # support tickets, test_rules_pii_speed; apart, gated as that pass is)
-    "address:unit_named": [
-        # a named street without its number, then its unit: "Red Bug Lake Road, Suite 256,
-        # Winter Springs, Florida 32708" (CUAD: the unit and the town were a find of their
-        # own, "Red Bug Lake Road, Suite [ADDRESS]"); a street's type word and a unit after it
-        # say it is one
-        Detector(
-            "address",
-            rf"(?:[A-Z][a-z]+[ \t]+){{1,3}}{_US_TYPE}\b\.?{UNIT}{UNIT_TOWN}{BLOCK_TAIL}",
-            # (after a stop, a comma or a line's start: not a name's words before a street with
-            # its number, "Corporate Center One Crescent Drive Suite 400")
-            # (a stop after a word, not an initial's: "1900 S. Norfolk St., Suite 310")
-            before=r"(?:^|\n|[a-z]{2}\.[ \t]+|[,;:][ \t]+)[ \t]*",
-            after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))",
-            gate=UNIT_GATE,
-        ),
-    ],
     # blocks without a street's word: a pass of their own after the units' (in that pass the
     # seven detectors overflowed Rust's lazy DFA: 1.5 s on 2,000 bench tickets, ~190x the
     # median pass; apart, each pass costs what its detectors do alone)
@@ -696,6 +649,22 @@ STATIC: dict[str, list[Detector]] = {
             before=BLOCK_INTL_BEFORE,
             after=BLOCK_INTL_AFTER,
             gate=Gate(BLOCK_PIN_GATE),
+        ),
+        # (not in the units' pass: there it tipped that pass's regex over Rust's lazy DFA
+        # cache, 50x on support tickets, test_rules_pii_speed)
+        # a named street without its number, then its unit: "Red Bug Lake Road, Suite 256,
+        # Winter Springs, Florida 32708" (CUAD: the unit and the town were a find of their
+        # own, "Red Bug Lake Road, Suite [ADDRESS]"); a street's type word and a unit after it
+        # say it is one
+        Detector(
+            "address",
+            rf"(?:[A-Z][a-z]+[ \t]+){{1,3}}{_US_TYPE}\b\.?{UNIT}{UNIT_TOWN}{BLOCK_TAIL}",
+            # (after a stop, a comma or a line's start: not a name's words before a street with
+            # its number, "Corporate Center One Crescent Drive Suite 400")
+            # (a stop after a word, not an initial's: "1900 S. Norfolk St., Suite 310")
+            before=r"(?:^|\n|[a-z]{2}\.[ \t]+|[,;:][ \t]+)[ \t]*",
+            after=r"(?:$|[^0-9 \t]|[ \t]+(?:$|[^0-9 \t]))",
+            gate=UNIT_GATE,
         ),
     ],
     # a block in the world's national forms: street line, postcode line (address_intl.py): a
@@ -808,6 +777,33 @@ STATIC: dict[str, list[Detector]] = {
             after=ZIP_EU_AFTER,
             gate=Gate(r"[0-9]{4}[ \t]+[A-Z]"),
         ),
+        # postcodes named by their state, province or country ("Cleveland, Ohio 44114", "Toronto,
+        # Ontario M5K 1G8", "Yavne, Israel 8122745", "Singapore 059817"), gated on the names
+        # (in the numbers' pass they cost every text with a digit ~1 us per bench ticket)
+        Detector(
+            "zip",
+            r"\d{5}(?:-\d{4})?\b",
+            before=rf"\b{US_STATE_NAME},?[ \t]+",
+            gate=ZIP_NAMED_GATE,
+        ),
+        # a Canadian postcode after its province or the country: "Toronto, Ontario M5K 1G8",
+        # "Vancouver BC V6J4Z6", "Quebec Canada H3B 4W8" (left in the CUAD export)
+        Detector(
+            "zip",
+            r"[A-Z]\d[A-Z][ \t]?\d[A-Z]\d\b",
+            before=r"\b(?:Ontario|Quebec|Québec|British[ \t]+Columbia|Alberta|Manitoba"
+            r"|Saskatchewan|Nova[ \t]+Scotia|New[ \t]+Brunswick|Newfoundland(?:[ \t]+and[ \t]+Labrador)?"
+            r"|Prince[ \t]+Edward[ \t]+Island|Canada|ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT|NT|NU),?[ \t]+",
+            gate=ZIP_NAMED_GATE,
+        ),
+        # Singapore's six digits after its name: "The Central Singapore 059817" (CUAD)
+        Detector(
+            "zip", r"\d{6}\b", before=r"\b(?:Singapore|SINGAPORE),?[ \t]+", gate=ZIP_NAMED_GATE
+        ),
+        # Israel's seven digits beside the country's name: "Yavne, Israel 8122745", "Yehud
+        # 5621717, Israel" (CUAD's notices)
+        Detector("zip", r"\d{7}\b", before=r"\b(?:Israel|ISRAEL),?[ \t]+", gate=ZIP_NAMED_GATE),
+        Detector("zip", r"\b\d{7}", after=r",?[ \t]+(?:Israel|ISRAEL)\b", gate=ZIP_NAMED_GATE),
     ],
 }
 # a given name and a surname written with a letter beyond ASCII ("Michal Horký", "Emmie
@@ -837,7 +833,6 @@ PASS_TYPES = (
     ("phone:e164",),
     ("age",),
     ("address:unit",),
-    ("address:unit_named",),
     ("address:plain",),
     ("address:world_town",),
     ("address:world",),
@@ -848,9 +843,6 @@ PASS_TYPES = (
     # (before the numbers': "mammoplasty on 10-10 20-20" is no phone; and before a month
     # alone: "Since December eleventh" whole, not "Since December" and its day left)
     ("date:spoken",),
-    # (before the numbers': the postcodes named by their state or country, on the texts
-    # that name one)
-    ("zip:named",),
     ("date", "phone", "address", "zip", "date:num"),
     # (the accented names here: a pass of their own cost two more regexes than fit a thread's
     # cache of compiled regexes, and their gate joins zip:eu's)

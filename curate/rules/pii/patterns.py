@@ -18,12 +18,9 @@ from curate.rules.pii.address import (
     ADDRESS_CONTEXT_GATE,
     CORNER,
     CORNER_GATE,
-    COUNTRY,
     MILITARY,
     MILITARY_GATE,
     STREET_ALONE,
-    STREET_ANY,
-    TAIL_ANY,
     TOWN_POSTCODE,
     TOWN_POSTCODE_AFTER,
     TOWN_POSTCODE_BEFORE,
@@ -31,7 +28,6 @@ from curate.rules.pii.address import (
     TOWN_POSTCODE_FORMED_AFTER,
     TOWN_POSTCODE_LONG,
     TOWN_POSTCODE_LONG_AFTER,
-    UNIT_ANY,
     UNIT_LINES,
     UNIT_LINES_AFTER,
     UNIT_LINES_BEFORE,
@@ -48,8 +44,6 @@ from curate.rules.pii.address_intl import (
     BLOCK_PLAIN,
     BLOCK_PLAIN_AFTER,
     BLOCK_PLAIN_GATE,
-    POSTCODE_LETTERS,
-    STREET_TYPED,
     UNIT_BEFORE,
 )
 from curate.rules.pii.dates import APOSTROPHE_YEARS as APOSTROPHE_YEARS
@@ -65,194 +59,88 @@ from curate.rules.pii.detector import NUM_BEFORE as NUM_BEFORE
 from curate.rules.pii.detector import Detector as Detector
 from curate.rules.pii.detector import Gate as Gate
 from curate.rules.pii.detector import ascii_bounds as ascii_bounds
+from curate.rules.pii.forms import (
+    CASED_NAME as CASED_NAME,
+)
+from curate.rules.pii.forms import (
+    CASED_TOKEN as CASED_TOKEN,
+)
+from curate.rules.pii.forms import (
+    ID_SEP as ID_SEP,
+)
+from curate.rules.pii.forms import (
+    ID_VALUE as ID_VALUE,
+)
+from curate.rules.pii.forms import (
+    LINE_NAME as LINE_NAME,
+)
+from curate.rules.pii.forms import (
+    LOWER as LOWER,
+)
+from curate.rules.pii.forms import (
+    NAME as NAME,
+)
+from curate.rules.pii.forms import (
+    NAME_TOKEN as NAME_TOKEN,
+)
+from curate.rules.pii.forms import (
+    NEEDS_DIGIT as NEEDS_DIGIT,
+)
+from curate.rules.pii.forms import (
+    PARTICLE as PARTICLE,
+)
+from curate.rules.pii.forms import (
+    PHONE_EXT as PHONE_EXT,
+)
+from curate.rules.pii.forms import (
+    PHONE_SEP as PHONE_SEP,
+)
+from curate.rules.pii.forms import (
+    SECTION_NUMBER as SECTION_NUMBER,
+)
+from curate.rules.pii.forms import (
+    SUFFIX as SUFFIX,
+)
+from curate.rules.pii.forms import (
+    SURNAME as SURNAME,
+)
+from curate.rules.pii.forms import (
+    SURNAME_AFTER as SURNAME_AFTER,
+)
+from curate.rules.pii.forms import (
+    SURNAME_ENDS as SURNAME_ENDS,
+)
+from curate.rules.pii.forms import (
+    TWO_NAMES as TWO_NAMES,
+)
+from curate.rules.pii.forms import (
+    UPPER as UPPER,
+)
+from curate.rules.pii.forms import (
+    US_STATE as US_STATE,
+)
+from curate.rules.pii.forms import (
+    US_STATE_NAME as US_STATE_NAME,
+)
+from curate.rules.pii.forms import (
+    ZIP_NAMED_GATE as ZIP_NAMED_GATE,
+)
 from curate.rules.pii.public import PUBLIC_EMAIL_BEFORE, PUBLIC_EMAIL_PATTERNS
 from curate.rules.pii.spoken_dates import SPOKEN_DATES
-
-# Upper- and lower-case letters of names: Latin (with Latin-1, Extended-A/B and Additional:
-# "Šárka", "Nguyễn"; the Extended blocks mix cases), Greek and Cyrillic. Not \p{Lu}/\p{Ll}:
-# with those every name pass costs 4x.
-UPPER = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΑ-ΩА-ЯЁ"
-LOWER = "a-zß-öø-ÿĀ-ɏḀ-ỿα-ωа-яё"
-NAME_TOKEN = (
-    rf"[{UPPER}](?:['’][{UPPER}{LOWER}])?[{LOWER}][{LOWER}'’]*(?:[{UPPER}][{LOWER}]+)?"
-    rf"(?:-[{UPPER}]?[{LOWER}]+)?"
+from curate.rules.pii.street_forms import (
+    BLOCK_TAIL,
+    IN_CONTEXT,
+    LINES_TAIL,
+    STREET_LINE,
+    UNIT,
+    UNIT_GATE,
+    UNIT_TOWN,
+    US_STREET,
+    US_TAIL,
+    US_TAIL_GATE,
 )
-# clinical notes: a name in any case after a strong context, in ASCII or with the accents of
-# Latin-1 and Extended-A ("DR. PALOMÄKI", "dr pavlović", "SON LEÓN", "MR. ÍSIS STEY": cut at
-# the accent, or missed, in the unseen-name dev set; Extended-A's cases alternate, so it is
-# in both classes)
-_CU = "A-ZÀ-ÖØ-ÞĀ-ž"
-_CL = "a-zß-öø-ÿĀ-ž"
-CASED_TOKEN = (
-    rf"(?:[{_CU}](?:['’][A-Za-z])?[{_CL}]+(?:[A-Z][{_CL}]+)?(?:-[A-Za-z][{_CL}]+)?"
-    rf"|[{_CU}](?:['’][A-Z])?[{_CU}]+(?:['’-][{_CU}]+)?"
-    rf"|[{_CL}](?:['’][a-z])?[{_CL}]+(?:['’-][{_CL}]+)?)"
-)
-CASED_NAME = (
-    rf"(?:[A-Za-z]\.[ \t]*|[A-Z][ \t]+)?{CASED_TOKEN}"
-    rf"(?:[ \t]+(?:[A-Z]\.?[ \t]+)?{CASED_TOKEN}){{0,2}}"
-)
-# a particle of a surname between a name's tokens ("Willemine ten Pas", "Ludwig van Beethoven")
-# and a generation after it ("Kevin Veitonen II", "John Smith Jr."); names.PARTICLES
-PARTICLE = r"(?:van|von|de|der|den|ten|ter|da|di|du|del|della|dos|das|le|la|bin|ibn|al)"
-_BETWEEN = rf"(?:[{UPPER}]\.?[ \t]+|{PARTICLE}[ \t]+(?:{PARTICLE}[ \t]+)?)"
-SUFFIX = r"(?:,?[ \t]+(?:Jr|Sr)\b\.?|[ \t]+(?:II|III|IV)\b)"
-NAME = rf"{NAME_TOKEN}(?:[ \t]+{_BETWEEN}?{NAME_TOKEN}){{0,2}}{SUFFIX}?"
-TWO_NAMES = rf"{NAME_TOKEN}[ \t]+{_BETWEEN}?{NAME_TOKEN}{SUFFIX}?"
-# a capitalized word with a surname ending of a European language (Slavic, Nordic, Greek,
-# Romanian, Georgian, Spanish, Finnish), maybe after a first name: "Yuri Bulgakov", "Petersson"
-# ("-idis" only after a given name: alone it is as often a Latin genitive of anatomy,
-# "Epididymidis are grossly within normal limits", "glandulae parotidis")
-_GIVEN_BEFORE = rf"{NAME_TOKEN}[ \t]+(?:[{UPPER}]\.?[ \t]+)?"
-SURNAME_ENDS = (
-    r"(?:ov|ova|ev|eva|ski|ska|sky|ský|ić|ič|vich|enko|chuk|dze|shvili|sson|sen|dóttir|dottir"
-    r"|ez|escu|opoulos|oglu|ová|inen|wicz|czyk)"
-)
-SURNAME = (
-    rf"(?:{_GIVEN_BEFORE})?[{UPPER}][{LOWER}]*{SURNAME_ENDS}"
-    rf"|{_GIVEN_BEFORE}[{UPPER}][{LOWER}]*idis"
-)
-SURNAME_AFTER = rf"(?:$|[^{UPPER}{LOWER}0-9_'’-]|['’]s(?:$|[^{UPPER}{LOWER}]))"
-# a name on a line of its own (a signature, a letter's header): two or three name tokens
-LINE_NAME = rf"{NAME_TOKEN}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{NAME_TOKEN}){{1,2}}"
-# "555-123-4567 x89", "212- 476- 8356", "(898)666-3621x0135"
-PHONE_SEP = r"(?:[ \t]*[./-][ \t]*|[ \t])?"
-PHONE_EXT = r"(?:[ \t]*(?:x|ext\.?|extension)[ \t]*\d{1,5})?"
-US_STATE = (
-    r"(?:A[LKZR]|C[AOT]|D[EC]|FL|GA|HI|I[DLNA]|K[SY]|LA|M[EDAINSOT]|N[EVHJMYCD]|O[HKR]|PA|RI"
-    r"|S[CD]|T[NX]|UT|V[TA]|W[AVIY])"
-)
-# a state's name before its ZIP, as contracts write it: "Cleveland, Ohio 44114", "Bellevue,
-# Washington, 98007" (the codes alone left such ZIPs in the CUAD export)
-US_STATE_NAME = (
-    r"(?:Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida"
-    r"|Georgia|Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland"
-    r"|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada"
-    r"|New[ \t]+Hampshire|New[ \t]+Jersey|New[ \t]+Mexico|New[ \t]+York|North[ \t]+Carolina"
-    r"|North[ \t]+Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|Rhode[ \t]+Island"
-    r"|South[ \t]+Carolina|South[ \t]+Dakota|Tennessee|Texas|Utah|Vermont|Virginia"
-    r"|Washington|West[ \t]+Virginia|Wisconsin|Wyoming)"
-)
-# the names before or after the postcodes named by them (zip:eu; literals, as written)
-ZIP_NAMED_GATE = Gate(
-    rf"{US_STATE_NAME}|Israel|ISRAEL|Singapore|SINGAPORE|Canada|Ontario|Quebec|Québec|Columbia"
-    r"|Alberta|Manitoba|Saskatchewan|Scotia|Brunswick|Newfoundland|Prince"
-    r"|\b(?:ON|QC|BC|AB|MB|SK|NS|NB|NL|PE|YT|NT|NU),?[ \t]+[A-Z][0-9]"
-)
-# between an id's name and its value: "account number is 676505", "Hospital No. 3937199",
-# "customer ID 91241998914" (any case, up to two words)
-ID_SEP = r"\.?[ \t]*(?:(?i:is|was|number|no\.?|nr\.?|num|#|id|code)[ \t]*){0,2}[:#=]?[ \t]*#?[ \t]*"
-ID_VALUE = r"(?:[A-Za-z0-9-]*\d[A-Za-z0-9-]{3,}|[A-Za-z0-9-]{3,}\d[A-Za-z0-9-]*)\b"
-
-
-SECTION_NUMBER = (
-    r"(?:\b(?i:sections?|sec|secs|clauses?|articles?|paragraphs?|para|paras|subsections?"
-    r"|exhibits?|schedules?|annex|appendix|items?|rule)\.?|§§?)[ \t]*\(?\d{1,3}(?:\.\d{1,3}){1,5}\b"
-)
-
-
-NEEDS_DIGIT = {
-    "card": DIGIT_GATE,
-    "ssn": DIGIT_GATE,
-    "ip": Gate("[0-9]|:", ascii=True),
-    "mrn": DIGIT_GATE,
-    "account": DIGIT_GATE,
-    "order": DIGIT_GATE,
-    "license": DIGIT_GATE,
-    "vehicle": DIGIT_GATE,
-    "device": DIGIT_GATE,
-    "date": DIGIT_GATE,  # not "date:more": "in March"
-    "age": Gate("y/o|yo|y.o|yr|year|age", fold=True),
-    "phone": DIGIT_GATE,
-    "address": DIGIT_GATE,
-    "zip": DIGIT_GATE,
-}
-
-
-# a US street's type word
-_US_TYPE = (
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square"
-    r"|Sq|Way|Terrace|Parkway|Pkwy|Circle|Cir|Highway|Hwy|Trail|Alley|Row|Crescent|Close)"
-)
-# a city's quarter after a street's type: ", N.W.", " NE", " South" (not the unit after it)
-_QUARTER = (
-    r"(?:,?[ \t]+[NS]\.[ \t]?[EW]\."
-    r"|,?[ \t]+(?:North|South|East|West|N|S|E|W|NE|NW|SE|SW)\b\.?)?"
-)
-# US street forms ("123 Main St", "4 Elm Street, Apt 5", "1200 12th Avenue South": a numbered
-# street and a direction after its type), and a city, state and zip after one
-US_STREET = (
-    r"\b\d{1,6}[ \t]+(?:(?:\p{Lu}[\p{L}'.-]*|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4}"
-    r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard"
-    r"|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|Circle|Cir"
-    r"|Highway|Hwy|Trail|Alley|Row|Crescent|Close)\b\.?"
-    r"(?:[ \t]+(?:North|South|East|West|N|S|E|W|NE|NW|SE|SW)\b\.?)?"
-    r"(?:,?[ \t]*(?:Apt|Apartment|Suite|Ste|Unit|Floor|Fl|#)\.?[ \t]*[A-Za-z0-9-]+)?"
-)
-US_TAIL = (
-    rf",?[ \t]*(?:\r?\n[ \t]*)?(?:[A-Z][a-z]+[ \t]+){{0,2}}[A-Z][a-z]+,[ \t]*{US_STATE}"
-    r"(?:,?[ \t]+\d{5}(?:-\d{4})?)?\b"
-)
-# a US address's ", ST": the texts its pass reads (a digit alone let every text through)
-US_TAIL_GATE = Gate(r"[a-z],[ \t]*[A-Z][A-Z]\b")
-# a street line with a unit, any language: "764 Fagradalsbraut 71 Apt. 762", "9 Rue X Suite 4"
-# (a word with a full stop only as an abbreviation: "3 rooms. The Suite 5" is no address)
-# (a numbered street, "421 South 9th Street", or a quarter, "607 14th Street, N.W.": CUAD)
-_ADDR_WORD = (
-    rf"(?:[{UPPER}{LOWER}][{UPPER}{LOWER}'’-]*|[{UPPER}{LOWER}]{{1,4}}\.|\d{{1,3}}(?:st|nd|rd|th)\b"
-    rf"|\d{{1,5}}[a-z]?\.?)"
-)
-STREET_LINE = (
-    # (a unit's number and a slash first: Australia's "3/159 Corlori Road"; a number in
-    # words, as a building's address: "One Crescent Drive Suite 400")
-    rf"\b(?:(?:\d{{1,4}}/)?\d{{1,6}}|One|Two|Three|Four|Five|Six|Seven|Eight|Nine|Ten)[ \t]+(?:\d{{1,5}}[a-z]?[ \t]+)?(?:(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d{{1,6}}"
-    rf"|[{UPPER}][{UPPER}{LOWER}'’-]*\.?|\d{{1,3}}(?:st|nd|rd|th)\b)"
-    rf"(?:[ \t]+{_ADDR_WORD}){{0,5}}(?:,?[ \t]+[NS]\.[ \t]?[EW]\.)?"
-)
-# the unit on the street's line or the next: "...Road X\n Suite 445"
-# (up to three: "...Street\nSuite 226\nApt 142")
-_UNIT_SEP = r"(?:,?[ \t]*\r?\n[ \t>]*|,?[ \t]+(?:[—–-][ \t]+)?)"
-UNIT = (
-    rf"{_UNIT_SEP}(?:Apt\.|Suite|Unit|Ste\.)[ \t]+#?\d{{1,5}}\b"
-    rf"(?:{_UNIT_SEP}(?:Apt\.?|Suite|Unit|Ste\.)[ \t]+#?\d{{1,5}}\b){{0,2}}"
-    # (a post box after the unit: "77 King Street West Suite 3000, P.O. Box 95", CUAD)
-    r"(?:,?[ \t]+(?i:p\.?[ \t]?o\.?[ \t]?box)[ \t]+\d{1,6}\b)?"
-)
-# the town (and country) after the unit on its line: "... Suite 215 NUNGATTA Australia"
-# (blanks only between them: a comma starts BLOCK_TAIL's lines, ", CA 94608")
-# (or a postcode with letters: "Suite 202 Vancouver BC V6J4Z6", CUAD)
-UNIT_TOWN = rf"(?:(?:[ \t]+[{UPPER}][{UPPER}{LOWER}'’-]*){{1,3}}(?:[ \t]+(?:\d{{4,6}}\b|{POSTCODE_LETTERS}))?)?"
-# the lines after it up to one that ends in a postcode ("Country 38524", ", ST 38524"): a
-# city, a state; without such a line, none (a short line after an address may be "Thanks")
-_ADDR_SEP = r"[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*)"
-_ADDR_LINE = (
-    rf"(?:[{UPPER}][{UPPER}{LOWER}'’.()-]*(?:[ \t]+[{UPPER}(][{UPPER}{LOWER}'’.()-]*){{0,3}}|nan)"
-)
-# after a unit, one blank line may come before the country's line ("Riisa\n\n Estonia 62488")
-_BLOCK_SEP = r"[ \t]*(?:,[ \t]*|\r?\n(?:[ \t]*\r?\n)?[ \t>]*,?[ \t]*)"
-# (or a country's name ends it without one: "...\n Pärnu\n Estonia")
-# (a US ZIP+4: "Oakdale, CA 58717-2713")
-# (or a postcode with letters: Canada's "YT N8P2V2", the UK's, Ireland's; address_intl.py)
-# (a postcode's town after it, ending the line: "\n 24556 Holzminden"; the country's line
-# after the postcode's: "...\nNEW CAITLIN B3P4C9\nCanada")
-_ADDR_END = (
-    rf"{_BLOCK_SEP}(?:(?:{_ADDR_LINE},?[ \t]+)?(?:\d{{3,6}}(?:-\d{{3,4}})?|{POSTCODE_LETTERS})\b"
-    rf"(?:[ \t]+{_ADDR_LINE}(?m:$))?(?:{_ADDR_SEP}{COUNTRY})?"
-    rf"|{COUNTRY}(?:,?[ \t]+(?:\d{{3,6}}(?:-\d{{3,4}})?|{POSTCODE_LETTERS})\b)?)"
-)
-BLOCK_TAIL = rf"(?:(?:{_BLOCK_SEP}{_ADDR_LINE}){{0,3}}?{_ADDR_END})?"
-# without a unit: a street line, then one to three short lines, the last one ending in a
-# postcode of 4-6 digits ("...137\nColorado Springs\n, CO\n 70079"); no blank line between
-LINES_TAIL = (
-    rf"(?:{_ADDR_SEP}{_ADDR_LINE}){{1,3}}?[ \t]*(?:,[ \t]*|\r?\n[ \t>]*,?[ \t]*|[ \t]+)\d{{4,6}}"
-    # (a US ZIP+4; the country's line after it: "...\nKIRWAN VIC 6575\nAustralia")
-    rf"(?:-\d{{4}})?\b(?:{_ADDR_SEP}{COUNTRY})?"
-)
-# an address after words that introduce one ("lives at", "address is"; address.py): military
-# mail, or a street in any language's form with what follows it: a unit and the lines after
-# it, lines that end in a postcode, or the town and country after commas
-IN_CONTEXT = rf"(?:{MILITARY}|(?:{STREET_TYPED}|{STREET_ANY})(?:{UNIT}{BLOCK_TAIL}|{LINES_TAIL}|{UNIT_ANY}{TAIL_ANY}))"
-UNIT_GATE = Gate(r"Apt\.|Suite|Unit|Ste\.")  # as the detector writes them (a folded gate cost 3x)
+from curate.rules.pii.street_forms import QUARTER as _QUARTER
+from curate.rules.pii.street_forms import US_TYPE as _US_TYPE
 
 
 def _ids(kind: str, words: str) -> Detector:

@@ -556,6 +556,7 @@ def test_gates_pass_every_text_their_pass_can_match(engine: PiiEngine) -> None:
             *["Username: cminh730", "GAMERTAG: Sarah_Connor", "STEAM: x_Drake_x"],  # accounts.py
             *["Simonetta is a very sympathetic person.", "Zaciszna 366\nOstrów Mazowiecki\nPoland"],
             *["I came in on October thirtieth two thousand seven."],  # spoken_dates.py
+            *["call us at 1-800-379-6453 today"],  # business.py (default's phone:business)
         ],
         dtype=pl.Utf8,
     )

@@ -6,6 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from curate.rules import load_rule_pack
+from curate.rules.pii import PiiEngine
 from curate.rules.pii.business import BUSINESS_PHONE_PATTERNS, business_phone
 
 # read in session 12's support export, agents' answers: "call us here: [PHONE] between 4AM-7PM"
@@ -61,3 +63,34 @@ def test_the_engine_patterns_find_what_the_check_keeps() -> None:
     numbers = pl.Series([*KEPT[:8], *KEPT[9:], *REDACTED])  # (no extension in the patterns)
     got = numbers.str.contains(anchored).to_list()
     assert got == [business_phone(n) for n in numbers]
+
+
+# --- in the engine: the default pack's "phone:business" pass (pii.business_phones) ---
+
+
+def _redact(pack: str, text: str) -> str:
+    return str(PiiEngine(load_rule_pack(pack).pii).scan(pl.Series([text])).placeholders()[0])
+
+
+@pytest.mark.parametrize(
+    ("text", "default"),
+    [
+        # agents' answers read in session 12's support export (IBM, twcs)
+        ("call us here: 1-888-907-0345 between 4AM-7PM PT.", None),
+        ("live agent at (800-300-8514 US).", None),
+        ("You may contact them via phone here: 1 (800) 642 7676 or", None),
+        ("you can alternatively call us on 0800 042 0800 or email", None),
+        ("Please call 844.401.8500 Option 2 to file a claim.", None),
+        ("1-800-379-6453 x12", None),
+        # a person's numbers, and the look-alikes, stay redacted
+        ("MNP no.8000930028", "MNP no.[PHONE]"),
+        ("and phone number: 08087318665 on", "and phone number: [PHONE] on"),
+        ("please call me at 512-689-4551. Thank you", "please call me at [PHONE]. Thank you"),
+    ],
+)
+def test_default_keeps_helplines_clinical_and_strict_redact_all(
+    text: str, default: str | None
+) -> None:
+    assert _redact("default", text) == (default or text)
+    for pack in ("clinical", "strict"):
+        assert "[PHONE]" in _redact(pack, text)

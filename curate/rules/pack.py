@@ -215,6 +215,9 @@ class PiiRules(_Strict):
     not_names: list[str] = Field(default_factory=list)
     month_day_dates: bool = False
     lowercase_names: bool = False
+    # phone numbers in ranges only businesses are given (toll-free, freephone: a helpline an
+    # agent gives) stay as text (curate.rules.pii.business); off: every number is redacted
+    business_phones: bool = False
     custom: list[CustomDetector] = Field(default_factory=list)
     # evidence from the whole run (curate.rules.pii.corpus): a census surname found alone in at
     # least this many records (and this share of them) is a brand or term, no person alone;

@@ -46,6 +46,11 @@ from curate.rules.pii.address_intl import (
     BLOCK_PLAIN_GATE,
     UNIT_BEFORE,
 )
+from curate.rules.pii.business import (
+    BUSINESS_PHONE_AFTER,
+    BUSINESS_PHONE_GATE,
+    BUSINESS_PHONE_PATTERNS,
+)
 from curate.rules.pii.dates import APOSTROPHE_YEARS as APOSTROPHE_YEARS
 from curate.rules.pii.dates import DATES, DATES_MORE, DATES_NUM, MONTH
 from curate.rules.pii.dates import MONTH_DAY as MONTH_DAY
@@ -59,72 +64,28 @@ from curate.rules.pii.detector import NUM_BEFORE as NUM_BEFORE
 from curate.rules.pii.detector import Detector as Detector
 from curate.rules.pii.detector import Gate as Gate
 from curate.rules.pii.detector import ascii_bounds as ascii_bounds
-from curate.rules.pii.forms import (
-    CASED_NAME as CASED_NAME,
-)
-from curate.rules.pii.forms import (
-    CASED_TOKEN as CASED_TOKEN,
-)
-from curate.rules.pii.forms import (
-    ID_SEP as ID_SEP,
-)
-from curate.rules.pii.forms import (
-    ID_VALUE as ID_VALUE,
-)
-from curate.rules.pii.forms import (
-    LINE_NAME as LINE_NAME,
-)
-from curate.rules.pii.forms import (
-    LOWER as LOWER,
-)
-from curate.rules.pii.forms import (
-    NAME as NAME,
-)
-from curate.rules.pii.forms import (
-    NAME_TOKEN as NAME_TOKEN,
-)
-from curate.rules.pii.forms import (
-    NEEDS_DIGIT as NEEDS_DIGIT,
-)
-from curate.rules.pii.forms import (
-    PARTICLE as PARTICLE,
-)
-from curate.rules.pii.forms import (
-    PHONE_EXT as PHONE_EXT,
-)
-from curate.rules.pii.forms import (
-    PHONE_SEP as PHONE_SEP,
-)
-from curate.rules.pii.forms import (
-    SECTION_NUMBER as SECTION_NUMBER,
-)
-from curate.rules.pii.forms import (
-    SUFFIX as SUFFIX,
-)
-from curate.rules.pii.forms import (
-    SURNAME as SURNAME,
-)
-from curate.rules.pii.forms import (
-    SURNAME_AFTER as SURNAME_AFTER,
-)
-from curate.rules.pii.forms import (
-    SURNAME_ENDS as SURNAME_ENDS,
-)
-from curate.rules.pii.forms import (
-    TWO_NAMES as TWO_NAMES,
-)
-from curate.rules.pii.forms import (
-    UPPER as UPPER,
-)
-from curate.rules.pii.forms import (
-    US_STATE as US_STATE,
-)
-from curate.rules.pii.forms import (
-    US_STATE_NAME as US_STATE_NAME,
-)
-from curate.rules.pii.forms import (
-    ZIP_NAMED_GATE as ZIP_NAMED_GATE,
-)
+from curate.rules.pii.forms import CASED_NAME as CASED_NAME
+from curate.rules.pii.forms import CASED_TOKEN as CASED_TOKEN
+from curate.rules.pii.forms import ID_SEP as ID_SEP
+from curate.rules.pii.forms import ID_VALUE as ID_VALUE
+from curate.rules.pii.forms import LINE_NAME as LINE_NAME
+from curate.rules.pii.forms import LOWER as LOWER
+from curate.rules.pii.forms import NAME as NAME
+from curate.rules.pii.forms import NAME_TOKEN as NAME_TOKEN
+from curate.rules.pii.forms import NEEDS_DIGIT as NEEDS_DIGIT
+from curate.rules.pii.forms import PARTICLE as PARTICLE
+from curate.rules.pii.forms import PHONE_EXT as PHONE_EXT
+from curate.rules.pii.forms import PHONE_SEP as PHONE_SEP
+from curate.rules.pii.forms import SECTION_NUMBER as SECTION_NUMBER
+from curate.rules.pii.forms import SUFFIX as SUFFIX
+from curate.rules.pii.forms import SURNAME as SURNAME
+from curate.rules.pii.forms import SURNAME_AFTER as SURNAME_AFTER
+from curate.rules.pii.forms import SURNAME_ENDS as SURNAME_ENDS
+from curate.rules.pii.forms import TWO_NAMES as TWO_NAMES
+from curate.rules.pii.forms import UPPER as UPPER
+from curate.rules.pii.forms import US_STATE as US_STATE
+from curate.rules.pii.forms import US_STATE_NAME as US_STATE_NAME
+from curate.rules.pii.forms import ZIP_NAMED_GATE as ZIP_NAMED_GATE
 from curate.rules.pii.public import PUBLIC_EMAIL_BEFORE, PUBLIC_EMAIL_PATTERNS
 from curate.rules.pii.spoken_dates import SPOKEN_DATES
 from curate.rules.pii.street_forms import (
@@ -312,6 +273,19 @@ STATIC: dict[str, list[Detector]] = {
             after=r"[ \t]*\)",
             check="phone",
         ),
+    ],
+    # toll-free and freephone numbers (a helpline): kept whole, in a pass before any other
+    # number's, where the pack keeps them (pii.business_phones; business.py)
+    "phone:business": [
+        Detector(
+            "phone",
+            pattern,
+            before=NUM_BEFORE,
+            after=BUSINESS_PHONE_AFTER,
+            check="hold",
+            gate=Gate(BUSINESS_PHONE_GATE),
+        )
+        for pattern in BUSINESS_PHONE_PATTERNS
     ],
     # an E.164 number without separators, "+254711303113": a pass before the ids' (whose
     # card detector would take its digits), on the texts with a "+" and a digit
@@ -718,6 +692,7 @@ PASS_TYPES = (
     ("email",),
     ("user",),
     ("user:account",),
+    ("phone:business",),
     ("phone:e164",),
     ("age",),
     ("address:unit",),

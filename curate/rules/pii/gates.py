@@ -109,9 +109,9 @@ def prefilters(gates: Sequence[Gate]) -> dict[bool, Prefilter]:
             if p.literals and all(len(lit) > 1 for lit in p.literals):
                 literals[p.literals] = None
             for kind, regex in p.regexes:
-                if kind == ALL and not all(_one_char(a) for a in _alternatives(regex)):
-                    if not _spans_text(regex):
-                        regexes[regex] = None
+                one_char = all(_one_char(a) for a in _alternatives(regex))
+                if kind == ALL and not one_char and not _spans_text(regex):
+                    regexes[regex] = None
         if len(regexes) + len(literals) < 2:
             continue
         alts = [f"(?:{r})" for r in regexes]
@@ -375,18 +375,22 @@ def _spans_text(part: str) -> bool:
 
 
 def _wide(items: Any) -> bool:
+    """Some item of the parsed ``items`` repeats a near-any class more than 16 times."""
     for op, av in items:
         if op in (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT):
-            lo, hi, sub = av
+            _lo, hi, sub = av
+            inside = [sub]
             if hi > 16 and any(_negated(o, a) for o, a in sub):
                 return True
-            if _wide(sub):
-                return True
-        elif op is sre.SUBPATTERN and _wide(av[3]):
-            return True
-        elif op is sre.BRANCH and any(_wide(alt) for alt in av[1]):
-            return True
-        elif op is sre.ATOMIC_GROUP and _wide(av):
+        elif op is sre.SUBPATTERN:
+            inside = [av[3]]
+        elif op is sre.BRANCH:
+            inside = list(av[1])
+        elif op is sre.ATOMIC_GROUP:
+            inside = [av]
+        else:
+            continue
+        if any(_wide(sub_items) for sub_items in inside):
             return True
     return False
 

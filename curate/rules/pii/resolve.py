@@ -21,7 +21,8 @@ import polars as pl
 from curate.rules.pii.accounts import USER_NOTE
 from curate.rules.pii.detectors import check
 from curate.rules.pii.markers import _NAME_NOTE, BRACKET, CLOSE, NOTE, ROW, SEP, _canon, _open
-from curate.rules.pii.names import _PEEK_FIRST, _TITLE_CHECKS, _eponym, _peek, _redact_names
+from curate.rules.pii.names import _TITLE_CHECKS, _redact_names
+from curate.rules.pii.peek import _PEEK_FIRST, _eponym, _peek
 from curate.rules.pii.terms import NO_TERMS, RecordTerms, is_term, record_terms, role_gate
 
 if TYPE_CHECKING:

@@ -86,6 +86,7 @@ from curate.rules.pii.forms import UPPER as UPPER
 from curate.rules.pii.forms import US_STATE as US_STATE
 from curate.rules.pii.forms import US_STATE_NAME as US_STATE_NAME
 from curate.rules.pii.forms import ZIP_NAMED_GATE as ZIP_NAMED_GATE
+from curate.rules.pii.national_ids import NATIONAL_IDS
 from curate.rules.pii.public import PUBLIC_EMAIL_BEFORE, PUBLIC_EMAIL_PATTERNS
 from curate.rules.pii.spoken_dates import SPOKEN_DATES
 from curate.rules.pii.street_forms import (
@@ -209,6 +210,7 @@ STATIC: dict[str, list[Detector]] = {
             r"\d{9}\b",
             before=r"\b(?i:ssn|social security(?: number| no\.?)?)[ \t]*[:#]?[ \t]*",
         ),
+        *NATIONAL_IDS,  # other countries' identity numbers and passports (national_ids.py)
     ],
     "date": DATES,
     # dates in words, as transcribed speech writes them (spoken_dates.py)

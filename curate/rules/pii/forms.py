@@ -88,6 +88,24 @@ SECTION_NUMBER = (
     r"|exhibits?|schedules?|annex|appendix|items?|rule)\.?|§§?)[ \t]*\(?\d{1,3}(?:\.\d{1,3}){1,5}\b"
 )
 
+# a version's number, not an IP address (issue 18: "beta (1.16.0.53)" became "beta ([IP])"):
+# a dotted number right after a version word ("version", "ver.", "build", "beta", "firmware",
+# "update to", "patch"...), an operating system's or browser's name (whose versions have four
+# parts: "iOS 12.4.1.2", "Chrome 91.0.4472.124") or "Minecraft" (a game's client, versioned
+# so), maybe in "(" or after ":"; kept. Words that name an address ("IP", "address", "server",
+# "ping", "connect") are none of these, so "my IP is 81.2.69.160" stays an address
+VERSION_BEFORE = (
+    r"\b(?i:versions?|vers?|build|beta|alpha|release|update[ds]?|upgraded?|firmware"
+    r"|patch(?:ed)?|ios|ipados|android|windows|macos|os ?x|chrome|chromium|firefox"
+    r"|minecraft)\.?[ \t]*(?:(?i:to|is|was|of)[ \t]+)?[(:]?[ \t]*"
+)
+VERSION_NUMBER = r"\d{1,3}(?:\.\d{1,5}){3,}\b"
+# (the number, not the words: "update" or "Windows" are in one support text of four, four
+# dotted parts in one of thousands; the words' gate cost 2 us a record, this one 0.2)
+VERSION_GATE = Gate(r"[0-9]\.[0-9]{1,5}\.[0-9]{1,5}\.[0-9]", ascii=True)
+# an address in 0.0.0.0/8 is "this network", never a host's (RFC 1122 3.2.1.3): a version
+# ("file_exists (0.10.13.40", "0.7.11.12-1.0"), no one's address
+ZERO_NETWORK = r"0(?:\.\d{1,3}){3}(?:[.-]\d+)*"
 
 NEEDS_DIGIT = {
     "card": DIGIT_GATE,

@@ -310,14 +310,18 @@ def test_the_gates_search_their_parts_only_where_the_prefilter_matched(
     """The default pack's gates on the lower-cased text cost 8.5 us per bench ticket one by one
     (each a full scan, the street words' alone 2 us), 3 at once: each gate's regex part is
     searched only in the texts their joined regex matched (here one of four), and a part
-    that spans any text ("[^\\n,]{0,40}") stays out of it (joined, it cost more than the rest)."""
+    that spans any text ("[^\\n,]{0,40}") joins it only by its screen (itself, it cost more
+    than the rest)."""
     from polars.series.string import StringNameSpace
 
     from curate.rules.pii.gates import _spans_text
 
     pre = _DEFAULT.prefilters
     assert pre[True].regex.count("(?:") >= 5 and pre[False].regex
-    assert not any(_spans_text(r) for r in pre[True].parts | pre[False].parts if isinstance(r, str))
+    spanning = {
+        r for r in pre[True].parts | pre[False].parts if isinstance(r, str) and _spans_text(r)
+    }
+    assert all(r not in pre[False].regex and r not in pre[True].regex for r in spanning)
     assert _spans_text(r"x[^\n,]{0,40}y") and _spans_text(r"a.*b") and _spans_text(r"(?:\S+)@")
     assert not _spans_text(r"[a-z],[ \t]*[A-Z][A-Z]\b") and not _spans_text(r"x[a-z]+")
     searched: list[tuple[str, int]] = []
@@ -350,6 +354,63 @@ def test_gate_parts_agree_with_the_whole_gate_on_any_mix(pieces: list[str]) -> N
 
 
 _DEFAULT = PiiEngine(load_rule_pack("default").pii)
+
+# texts each part of the street blocks' gates matches in (address_intl.BLOCK_*_GATE)
+_BLOCK_TEXTS = [
+    "Musterweg 2\n10115 Berlin",
+    "Via Roma 7 Suite 4, 20121 Milano",
+    "Calle S/N  ,\t 28001 Madrid",
+    "Rua Augusta 12 \r\n> 1100-48 Lisboa",
+    "Hauptstrasse 5, Wien\n1010 AT",
+    "Kesk 53\nPärnu, 800 10",
+    "Zaciszna 366\nOstrów Mazowiecki\nPoland",
+    "Baker St 221, London, nan, United Kingdom",
+    "Oak 9  \r\n  Springfield, later\n12-345",
+    "52, Dada, Allahabad 423667",
+    "92 \r\nAurora\nAllahabad 339075",
+    "307,\tGopal, Ichalkaranji-268599",
+]
+
+
+def test_the_street_blocks_gates_join_the_prefilter_by_their_screens() -> None:
+    """Their parts span any text ("[^\\n,]{0,40}", "(?s:.)*": 2.5 us per bench ticket alone),
+    so each joins the prefilter by a screen that every text it matches in holds, and is then
+    searched only in the texts the prefilter passed: each sample text matches a part, and
+    its screen (and so the prefilter)."""
+    from curate.rules.pii.address_intl import BLOCK_PIN_GATE, BLOCK_PLAIN_GATE
+    from curate.rules.pii.gates import SCREENS, _alternatives
+
+    parts = _alternatives(f"{BLOCK_PLAIN_GATE}|{BLOCK_PIN_GATE}")
+    assert len(parts) == 3 and set(parts) <= set(SCREENS)
+    texts = pl.Series(_BLOCK_TEXTS)
+    pre = _DEFAULT.prefilters[False]
+    assert all(part in SCREENS[part] or part not in pre.regex for part in parts)
+    assert texts.str.contains(pre.regex).all()
+    matched = pl.Series([False] * len(texts))
+    for part in parts:
+        hit = texts.str.contains(part)
+        assert not (hit & ~texts.str.contains(SCREENS[part])).any(), part
+        matched |= hit
+    assert matched.all(), texts.filter(~matched).to_list()
+
+
+@given(
+    st.lists(
+        st.sampled_from(
+            [*(t for t in _BLOCK_TEXTS), "7", "A", "b", " ", "\t", "\n", "\r", ",", ">", "-"]
+        ),
+        max_size=12,
+    )
+)
+@settings(max_examples=300, deadline=None)
+def test_a_street_block_screen_holds_wherever_its_part_matches(pieces: list[str]) -> None:
+    """The same on any mix of those texts and the characters around the parts' pieces."""
+    from curate.rules.pii.gates import SCREENS
+
+    texts = pl.Series(["".join(pieces), " ".join(pieces)])
+    for part, screen in SCREENS.items():
+        hit = texts.str.contains(part)
+        assert not (hit & ~texts.str.contains(screen)).any(), (part, texts.to_list())
 
 
 def test_a_gates_non_ascii_letters_are_searched_only_in_non_ascii_texts(

@@ -442,6 +442,9 @@ class PiiEngine:
             # pass: the trailing pass's "Barbu shouted" holds the verb; unseen.OBJECT_SLOT)
             rare.append(Detector("person", OBJECT_NAME, OBJECT_BEFORE, check="unseen_shape"))
             rare.append(Detector("person", NAME_TOKEN, r"\n[ \t]*", r"\s*$", check="known"))
+            # an answer that opens with the asker's name and a comma: "Nilesh, the extended
+            # warranty covers it" (a given name of the lists: check "vocative")
+            rare.append(Detector("person", NAME_TOKEN, r"^[ \t]*", r",[ \t]", check="vocative"))
             # a form's name label, the name in any case: "NAME: JOHN SMITH", "Full name: jan
             # kowalski" (check "known": a census first name, or a name no list holds)
             label = r"(?:^|\n)[ \t>]*(?i:(?:full |customer |patient )?name)[ \t]*:[ \t]*"

@@ -218,3 +218,14 @@ NOTE_SUBJECT_AFTER = (
     r"|requested|understands|expressed|explained|visited|verbalized|verbalizes|declined|refused"
     r"|was (?:contacted|called|updated|informed)|is aware|aware)\b"
 )
+# a greeting's or an apology's word that opens a message before a name ("Apologies Adam,",
+# "Hiya Mike", "Hola Carmen"): text, never the name's first token (names._listed_span)
+GREETING_WORDS = frozenset(
+    ["Hi", "Hello", "Hey", "Heya", "Hiya", "Howdy", "Hola", "Hallo", "Hej", "Bonjour", "Ciao",
+     "Salut", "Servus", "Aloha", "Namaste", "Shalom", "Salaam", "Ola", "Olá", "Yo", "Dear",
+     "Greetings", "Morning", "Afternoon", "Evening", "Thanks", "Thank", "Thx", "Ty", "Cheers",
+     "Apologies", "Sorry", "Welcome", "Congrats", "Congratulations", "Bye", "Goodbye", "Cya"]
+)  # fmt: skip
+# months that are given names too: after a title and before a surname a name ("Dr. April
+# Smith", "Ms. June Lee"; names._name_span), else a date's word
+MONTH_GIVEN = frozenset(["April", "May", "June", "August"])

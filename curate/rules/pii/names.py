@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from curate.rules.pii.markers import _BRACKET_RE, CLOSE, NOTE
+from curate.rules.pii.name_contexts import GREETING_WORDS, MONTH_GIVEN
 from curate.rules.pii.places import place_span, prefixed_place
 from curate.rules.pii.products import after_brand
 from curate.rules.pii.words import Words, load
@@ -51,6 +52,13 @@ def _wrap_name(text: str, name: str, mark: str, keep_values: bool) -> str:
         if (i == 0 or not _wordy(text[i - 1])) and (j == len(text) or not _wordy(text[j])):
             if given and (m := _NEXT_TOKEN.match(text, j)) and _surname_after_given(m[1]):
                 j = m.end()  # "hi joyce" spread: "Joyce Price" whole, not "[PERSON] Price"
+            elif (
+                not given
+                and " " not in name
+                and (m := _PREV_GIVEN.search(text, max(pos, i - 40), i))
+                and m[1] in _words().first_names
+            ):
+                i = m.start(1)  # "Kenneth S. Whitaker" whole, not "Kenneth S. [PERSON]"
             out += [text[pos:i], mark + text[i:j] + CLOSE if keep_values else mark]
         else:
             out.append(text[pos:j])
@@ -59,6 +67,9 @@ def _wrap_name(text: str, name: str, mark: str, keep_values: bool) -> str:
     return "".join(out)
 
 
+# a census given name and maybe an initial just before a spread surname ("Mr. Whitaker" ...
+# "Kenneth S. Whitaker, Chief Executive Officer")
+_PREV_GIVEN = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)(?:[ \t]+[A-Z]\.?)?[ \t]+\Z")
 _NEXT_TOKEN = re.compile(r"[ \t]+([A-Z][a-z]+)\b(?![’'-])")
 
 
@@ -167,6 +178,11 @@ def _word_ok(
     # after a title a census name in title case is one though a label, a month or a thing
     # names it too: "Ms. Price", "Dr. April Smith", "Ms. Chase" (not "Doctor. Yes")
     named = titled and _census_cased(word, engine, case)
+    # after a strong title in capitals, a word in capitals is the surname though a word names
+    # it too: "DR. BEST saw" (not a title's stop word: "DR. WILL SEE", "DR. NOTES")
+    named = named or (
+        titled and case == "upper" and word.isupper() and low not in engine.words.title_stop
+    )
     if low in engine.words.not_names and not named:
         return False
     if low.endswith(_CONTRACTIONS):  # "We've", "I'll", "Don't"
@@ -405,6 +421,16 @@ def _name_span(
         if (
             not _word_ok(m.group(), engine, titled, eponyms=eponyms, case=case)
             and not (
+                # after a title, a month that is a given name before a surname: "Dr. April
+                # Smith" (not "Dr. May see you": the next word must be a name's)
+                titled
+                and k == 0
+                and word in MONTH_GIVEN
+                and k + 1 < len(tokens)
+                and _case(tokens[k + 1].group()) == "title"
+                and _word_ok(tokens[k + 1].group(), engine, titled, case=case)
+            )
+            and not (
                 keep == k and _surname_word(tokens[k - 1].group(), word, engine)  # "Zoe Young"
             )
             and not (
@@ -525,7 +551,10 @@ def _listed_span(
         and after[-1].lower().encode() in org
     ):
         return value
-    lo = first - 1 if first > 0 and _word_ok(tokens[first - 1].group(), engine) else first
+    lo = first
+    if first > 0 and _word_ok(tokens[first - 1].group(), engine):
+        # not a greeting's word: "Apologies Adam," "Hiya Mike" keep the greeting as text
+        lo = first - 1 if tokens[first - 1].group().strip(",") not in GREETING_WORDS else first
     hi = last
     if last + 1 < len(tokens) and (
         _word_ok(tokens[last + 1].group(), engine)

@@ -24,6 +24,7 @@ from curate.rules.pii.markers import _NAME_NOTE, BRACKET, CLOSE, NOTE, ROW, SEP,
 from curate.rules.pii.names import _TITLE_CHECKS, _redact_names
 from curate.rules.pii.peek import _PEEK_FIRST, _eponym, _peek
 from curate.rules.pii.terms import NO_TERMS, RecordTerms, is_term, record_terms, role_gate
+from curate.rules.pii.unseen import more_name
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine, _Pass
@@ -257,8 +258,12 @@ class _ScanState:
                 out = parts[i]
             elif det.check == "spread":  # a custom detector's name: redacted, and spread
                 mark = _canon(self.engine.type_index[det.type])
-                value = parts[i]
-                out = (mark + value + CLOSE if self.keep_values else mark) + NOTE + value + NOTE
+                value, rest = _name_once(parts[i])
+                if value.isupper() and not _caps_name(value, self.engine):
+                    out = parts[i]  # "Name: ACME CORPORATION": a company in capitals
+                else:
+                    out = mark + value + CLOSE if self.keep_values else mark
+                    out += NOTE + value + NOTE + rest
             else:
                 out = check(det, parts[i], tail, self.engine, self.keep_values)
             self.cache[key] = out
@@ -336,3 +341,26 @@ class _ScanState:
             .fill_null(False)
         )
         return pairs["row"].filter(has).cast(pl.get_index_type())
+
+
+def _name_once(value: str) -> tuple[str, str]:
+    """A custom detector's name find cut where its first word comes again: "/s/ Orsolya
+    Peresztegi Orsolya Peresztegi" is one name written twice (the find held three words and
+    left the second surname in clear); the spread redacts the second copy."""
+    first, _, rest = value.partition(" ")
+    at = rest.find(" " + first, 1) if first else -1
+    if at < 0 or rest[at + 1 + len(first) :][:1] not in ("", " "):
+        return value, ""
+    cut = len(first) + 1 + at
+    return value[:cut], value[cut:]
+
+
+def _caps_name(value: str, engine: PiiEngine) -> bool:
+    """A custom detector's find in capitals ("Name: JASON WINTERS", "/s/ JASON WINTERS") is a
+    person's name where its first word is a given name of the lists (census, the big lists)
+    and no word an organisation's ("ACME CORPORATION", "JAMES RIVER BANK")."""
+    words = [w.strip(".,'’") for w in value.split()]
+    if any(w.lower().encode() in engine.words.org_bytes for w in words):
+        return False
+    first = next((w for w in words if len(w) > 1), "").title()
+    return first in engine.words.first_names or more_name(first, engine)

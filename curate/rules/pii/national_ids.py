@@ -32,5 +32,5 @@ _VALUE = r"(?:[A-Z]{1,3}[ -]?)?\d(?:[.\- ]?\d){4,14}(?:-?[0-9A-Z])?\b"
 
 NATIONAL_IDS = [
     Detector("ssn", _VALUE, before=rf"\b(?i:{_NAMED}){_SEP}"),
-    Detector("ssn", _VALUE, before=rf"(?:^|[^\w.])(?i:{_SIGNED}){_SIGN}"),
+    Detector("ssn", _VALUE, before=rf"(?:^|[^A-Za-z0-9_.])(?i:{_SIGNED}){_SIGN}"),
 ]

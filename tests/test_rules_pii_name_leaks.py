@@ -67,12 +67,25 @@ def test_names_are_redacted_and_the_text_around_them_stays(pack: str, text: str,
 
 
 @pytest.mark.parametrize(
+    ("text", "want"),
+    [
+        # (read in physionet's notes: a second title and an abbreviation are no surname)
+        ("PER DR SMITH DR JONES HAD TALKED", "PER DR [PERSON] DR [PERSON] HAD TALKED"),
+        ("DR. SMITH PT ON LIDO", "DR. [PERSON] PT ON LIDO"),
+    ],
+)
+def test_a_name_in_capitals_after_a_title_ends_at_its_surname(text: str, want: str) -> None:
+    assert redact("clinical", text) == want
+
+
+@pytest.mark.parametrize(
     ("pack", "text"),
     [
         ("contracts", "Name: ACME CORPORATION\nTitle: CEO"),  # a company in capitals
         ("contracts", "By: JAMES RIVER BANK Title: Agent"),  # a given name, an org's word
         ("clinical", "Dr. May see you tomorrow."),  # a month, no surname after it
         ("clinical", "DR. WILL SEE PT"),  # a title's stop word in capitals
+        ("default", "Oye, @116875 can you help"),  # a greeting's word opening a tweet
         ("default", "However, the extended warranty covers it."),
         ("default", "Netflix, the app, crashed."),
         ("default", "Paris, France is lovely."),

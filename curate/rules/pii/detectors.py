@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from curate.rules.pii.address import street_ok
 from curate.rules.pii.markers import CLOSE, KEEP, NOTE, _canon
+from curate.rules.pii.name_contexts import GREETING_WORDS
 from curate.rules.pii.names import (
     _TITLE_RE,
     PARTICLES,
@@ -483,6 +484,8 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
         words = eng.words
         if word in words.given_as_words or word in words.places or word in words.countries:
             return value  # "Grace, ...", "Paris, France"
+        if word in GREETING_WORDS:
+            return value  # "Oye, @116875": a greeting's word (Spanish "hey")
         if (word in words.first_names or more_name(word, eng)) and _word_ok(word, eng):
             return _name_span(value, wrap, eng)
         return value

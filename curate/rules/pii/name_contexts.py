@@ -222,7 +222,7 @@ NOTE_SUBJECT_AFTER = (
 # "Hiya Mike", "Hola Carmen"): text, never the name's first token (names._listed_span)
 GREETING_WORDS = frozenset(
     ["Hi", "Hello", "Hey", "Heya", "Hiya", "Howdy", "Hola", "Hallo", "Hej", "Bonjour", "Ciao",
-     "Salut", "Servus", "Aloha", "Namaste", "Shalom", "Salaam", "Ola", "Olá", "Yo", "Dear",
+     "Salut", "Servus", "Oye", "Aloha", "Namaste", "Shalom", "Salaam", "Ola", "Olá", "Yo", "Dear",
      "Greetings", "Morning", "Afternoon", "Evening", "Thanks", "Thank", "Thx", "Ty", "Cheers",
      "Apologies", "Sorry", "Welcome", "Congrats", "Congratulations", "Bye", "Goodbye", "Cya"]
 )  # fmt: skip

@@ -52,13 +52,8 @@ def _wrap_name(text: str, name: str, mark: str, keep_values: bool) -> str:
         if (i == 0 or not _wordy(text[i - 1])) and (j == len(text) or not _wordy(text[j])):
             if given and (m := _NEXT_TOKEN.match(text, j)) and _surname_after_given(m[1]):
                 j = m.end()  # "hi joyce" spread: "Joyce Price" whole, not "[PERSON] Price"
-            elif (
-                not given
-                and " " not in name
-                and (m := _PREV_GIVEN.search(text, max(pos, i - 40), i))
-                and m[1] in _words().first_names
-            ):
-                i = m.start(1)  # "Kenneth S. Whitaker" whole, not "Kenneth S. [PERSON]"
+            elif not given and text[i - 1 : i] == " " and " " not in name:
+                i = _given_before(text, pos, i)  # "Kenneth S. Whitaker" whole
             out += [text[pos:i], mark + text[i:j] + CLOSE if keep_values else mark]
         else:
             out.append(text[pos:j])
@@ -67,9 +62,26 @@ def _wrap_name(text: str, name: str, mark: str, keep_values: bool) -> str:
     return "".join(out)
 
 
-# a census given name and maybe an initial just before a spread surname ("Mr. Whitaker" ...
-# "Kenneth S. Whitaker, Chief Executive Officer")
-_PREV_GIVEN = re.compile(r"(?<![A-Za-z])([A-Z][a-z]+)(?:[ \t]+[A-Z]\.?)?[ \t]+\Z")
+def _given_before(text: str, pos: int, i: int) -> int:
+    """Where a census given name and maybe an initial start just before a spread surname at
+    ``i`` (after ``pos``, the end of the last find): "Mr. Whitaker" ... "Kenneth S. Whitaker,
+    Chief Executive Officer" is redacted whole, not "Kenneth S. [PERSON]"; else ``i``. String
+    slices, no regex: the spread runs on every occurrence of every name."""
+    base = max(pos, i - 24)
+    head = text[base : i - 1]
+    sp = head.rfind(" ")
+    last = head[sp + 1 :]
+    if sp > 0 and len(last) <= 2 and last[:1].isupper() and last[1:] in ("", "."):
+        head = head[:sp]  # an initial: "S.", "S"
+        sp = head.rfind(" ")
+        last = head[sp + 1 :]
+    if last not in _words().first_names:
+        return i
+    if sp < 0 and base > pos and text[base - 1].isalpha():
+        return i  # the window cut a longer word
+    return base + sp + 1
+
+
 _NEXT_TOKEN = re.compile(r"[ \t]+([A-Z][a-z]+)\b(?![’'-])")
 
 
@@ -179,9 +191,15 @@ def _word_ok(
     # names it too: "Ms. Price", "Dr. April Smith", "Ms. Chase" (not "Doctor. Yes")
     named = titled and _census_cased(word, engine, case)
     # after a strong title in capitals, a word in capitals is the surname though a word names
-    # it too: "DR. BEST saw" (not a title's stop word: "DR. WILL SEE", "DR. NOTES")
+    # it too: "DR. BEST saw" (not a title's stop word, "DR. WILL SEE", "DR. NOTES"; not a
+    # title, "PER DR SMITH DR JONES"; nor an abbreviation of two letters, "DR. X PT ON LIDO")
     named = named or (
-        titled and case == "upper" and word.isupper() and low not in engine.words.title_stop
+        titled
+        and case == "upper"
+        and word.isupper()
+        and len(word) > 2
+        and low not in engine.words.title_stop
+        and low not in engine.words.title_words
     )
     if low in engine.words.not_names and not named:
         return False

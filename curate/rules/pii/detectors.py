@@ -481,12 +481,12 @@ def check(det: Detector, value: str, tail: str, eng: PiiEngine, keep_values: boo
             return value  # "Thanks God", "Hi Everyone": a word no list names a person
     if det.check == "vocative":  # "Nilesh, the extended warranty ...": a text's first word
         word = value.strip()  # and a comma; a given name (or a rare name) of the lists only
-        words = eng.words
-        if word in words.given_as_words or word in words.places or word in words.countries:
+        lists = eng.words
+        if word in lists.given_as_words or word in lists.places or word in lists.countries:
             return value  # "Grace, ...", "Paris, France"
         if word in GREETING_WORDS:
             return value  # "Oye, @116875": a greeting's word (Spanish "hey")
-        if (word in words.first_names or more_name(word, eng)) and _word_ok(word, eng):
+        if (word in lists.first_names or more_name(word, eng)) and _word_ok(word, eng):
             return _name_span(value, wrap, eng)
         return value
     if det.check == "known":

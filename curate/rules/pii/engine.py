@@ -209,8 +209,7 @@ class PiiEngine:
             dets = [
                 d if d.gate or t not in NEEDS_DIGIT else replace(d, gate=NEEDS_DIGIT[t])
                 for t in group
-                if t.split(":")[0] in wanted
-                and (t != "phone:business" or rules.business_phones)
+                if t.split(":")[0] in wanted and (t != "phone:business" or rules.business_phones)
                 for d in STATIC[t]
             ]
             if "date:more" in group and "date" in wanted and rules.month_day_dates:

@@ -358,9 +358,12 @@ def _name_once(value: str) -> tuple[str, str]:
 def _caps_name(value: str, engine: PiiEngine) -> bool:
     """A custom detector's find in capitals ("Name: JASON WINTERS", "/s/ JASON WINTERS") is a
     person's name where its first word is a given name of the lists (census, the big lists)
-    and no word an organisation's ("ACME CORPORATION", "JAMES RIVER BANK")."""
+    or its last a census surname ("/S/ DON W. CUMMINGS": "Don" is on no list), and no word
+    an organisation's ("ACME CORPORATION", "JAMES RIVER BANK")."""
     words = [w.strip(".,'’") for w in value.split()]
     if any(w.lower().encode() in engine.words.org_bytes for w in words):
         return False
     first = next((w for w in words if len(w) > 1), "").title()
-    return first in engine.words.first_names or more_name(first, engine)
+    if first in engine.words.first_names or more_name(first, engine):
+        return True
+    return len(words) > 1 and words[-1].title() in engine.words.last_names

@@ -38,7 +38,9 @@ REPO_KINDS = ("python_ast", "doc_headings", "source_files", "tree_sitter")
 NormalizeStep = Literal[
     "html", "quotes", "signature", "handles", "agent_signature", "personal_urls"
 ]
-ChannelStep = Literal["handles", "agent_signature", "continuations", "personal_urls"]
+ChannelStep = Literal[
+    "handles", "agent_signature", "continuations", "personal_urls", "link_standins"
+]
 
 
 class _Strict(BaseModel):
@@ -100,6 +102,9 @@ class Layout(_Strict):
     min_section_chars: int = 200
     max_section_chars: int = 8000
     title_field: str | None = None
+    # document_sections, wide_rows: page furniture (regexes) cut out of the text before it is
+    # split or its spans matched (curate/ingest/layouts/furniture.py)
+    furniture: list[str] = Field(default_factory=list)
     # wide_rows: one row holds many labelled values (one column per label) -> a record per cell;
     # document_sections: value_field names the field a section's text goes to (default
     # clause_text where the schema has it, else text)
@@ -120,6 +125,16 @@ class Layout(_Strict):
                 compile_user(v)  # the engine mapping runs it with (time-bounded)
             except ValueError as exc:
                 raise ValueError(f"invalid regex: {exc}") from exc
+        return v
+
+    @field_validator("furniture")
+    @classmethod
+    def _furniture_compiles(cls, v: list[str]) -> list[str]:
+        for i, pattern in enumerate(v):
+            try:
+                compile_user(pattern)
+            except ValueError as exc:
+                raise ValueError(f"invalid regex (item {i + 1}): {exc}") from exc
         return v
 
     @model_validator(mode="after")

@@ -3,7 +3,9 @@
 Social-media and chat exports wrap each answer in furniture a model must not learn: the
 customer's @handle at the start, the agent's initials at the end (``*MS``, ``^JS``, ``~Nick``,
 ``-JS``), tweet numbering ("1/2", "(2/3)") where one answer was cut into several messages, and
-the personal part of links (a query string with a customer's e-mail or a session token). Each is a named step a schema layout
+the personal part of links (a query string with a customer's e-mail or a session token), and
+the word "link" a corpus left where it stripped a picture or URL (IBM's Twitter customer care:
+"... it stays like this link"). Each is a named step a schema layout
 lists (``channel = [...]``, see ``CHANNEL_STEPS``); what a step removes is kept as metadata
 (``ChannelMeta``), never lost.
 
@@ -32,16 +34,31 @@ __all__ = [
     "assemble",
     "brand_name",
     "continuation_marker",
+    "handle_is_subject",
     "split_by_customer",
     "strip_agent_signature",
     "strip_leading_handles",
+    "strip_link_standins",
 ]
 
-CHANNEL_STEPS = ("handles", "agent_signature", "continuations", "personal_urls")
+CHANNEL_STEPS = ("handles", "agent_signature", "continuations", "personal_urls", "link_standins")
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
 
 _HANDLES = re.compile(r"^(?:\s*\.?@(\w{1,30})[\s,:;]*)+")
 _HANDLE = re.compile(r"@(\w{1,30})")
 _AFTER_HANDLES = re.compile(r"^[.,:;]+\s+")
+# "... it stays like this link", "... my channel. link link": stand-ins at a message's end
+_STANDIN_RUN = re.compile(r"(?:(?<=\s)|^)link(?:\s+link)*\s*$")
+# a word before "link" that makes it the customer's noun ("click the link", "a reset link")
+_LINK_NOUN = _words(
+    "the a an this that my your our their his her its any same reset download invite channel "
+    "account profile verification confirmation activation following click open send sent share "
+    "shared copy paste no"
+)
 # Sign-offs at the very end: a sigil and initials or a first name (^JS, *MS, ~ Olivia, ^NKush),
 # a dash and initials or a name (-JS, - Mindy), a slash and initials (Spotify's /BX), or bare initials after a sentence end or a link
 # (Amazon JP's "... ください。 EK"). Sign-off words ("- Thanks") are not names.
@@ -85,15 +102,88 @@ class ChannelMeta:
     # first part is not in the data ("2/2 Also, you can ..."): it has no beginning to learn
     answer_opens_midway: tuple[int, int] | None = None
     removed_urls: list[str] = field(default_factory=list)
+    link_standins: int = 0
 
 
-def strip_leading_handles(text: str) -> tuple[str, list[str]]:
-    """``text`` without the @handles it opens with, and those handles (without the @)."""
+def strip_leading_handles(
+    text: str, *, keep_subject: bool = False, brand: str | None = None
+) -> tuple[str, list[str]]:
+    """``text`` without the @handles it opens with, and those handles (without the @).
+
+    With ``keep_subject``, a last handle that is the sentence's subject ("@ebay is allowing
+    people to ...", see :func:`handle_is_subject`) stays, as the brand's name where it is the
+    ``brand`` account's (``@ebay`` for AskeBay -> "eBay"), else as written; only the handles
+    before it go."""
     m = _HANDLES.match(text)
     if not m:
         return text, []
     rest = _AFTER_HANDLES.sub("", text[m.end() :])  # "@Brand . I'm trying" -> "I'm trying"
-    return rest, _HANDLE.findall(m.group())
+    handles = _HANDLE.findall(m.group())
+    spaced = re.search(r"@\w{1,30}\s+$", m.group()) is not None  # not "@X: is there"
+    if keep_subject and handles and spaced and handle_is_subject(rest):
+        subject = handles.pop()
+        own = brand_name(brand) if brand else None
+        name = own if own and brand_name(subject).lower() == own.lower() else "@" + subject
+        rest = name + " " + rest
+    return rest, handles
+
+
+# Whether a leading @handle is the subject of what follows ("@eBay needs to end auctions") or
+# the addressee ("@AmazonHelp my order", "@zoom_us are you down", "@Delta have been sitting"):
+# decided on the real IBM and twcs customer tweets. The verb must follow in lower case (a
+# capital starts a sentence to the addressee: "@AmazonHelp Says it's on its way"); "have",
+# "do", "did", "was", "will", "would", "can't" mostly drop an "I" ("@AskTarget was told to send
+# DM", "@ATVIAssist will do.").
+_SUBJECT_VERBS = _words(
+    "is are has should can does isn't aren't hasn't won't shouldn't doesn't isn’t aren’t "
+    "hasn’t won’t shouldn’t doesn’t needs keeps wants refuses sucks continues charges seems"
+)
+_ADVERBS = _words(
+    "not really seriously probably also only still always just never finally now actually "
+    "apparently literally officially"
+)
+# after an inverted auxiliary these are its subject: "@X is there ...", "@X are you ..."
+_INVERSION = _words(
+    "i you u y'all y’all yall ya we they he she it there this that these those anyone anybody "
+    "someone somebody everyone everybody my your ur our their his her its a an any me "
+    "is"
+)
+_WORD = re.compile(r"[\w'’]+|\S")
+
+
+def handle_is_subject(rest: str) -> bool:
+    """Whether ``rest``, the text after a message's leading @handles, goes on from them as
+    their predicate ("is allowing people to ...", "should be ashamed", "needs to hurry up")
+    rather than being a message to them ("is there a way ...?", "can you help", "my order")."""
+    words = _WORD.findall(rest[:200])
+    if len(words) < 2 or words[0] not in _SUBJECT_VERBS:
+        return False
+    nxt = words[1].lower()
+    if nxt.endswith("ing") and len(nxt) > 4:  # "is giving 403 errors", "are having a laugh"
+        return True
+    if nxt in _INVERSION or nxt[0].isdigit() or nxt == "@":
+        return False
+    if re.match(r"[^.!?\n]*\?", rest):  # "is the internet down ...?": a question to them
+        return False
+    third = words[2].lower() if len(words) > 2 else ""
+    if nxt == "the":  # "is the worst cable provider", not "is the windows 10 upgrade available"
+        return third.endswith("est") or third in ("worst", "only", "most", "first", "last")
+    # "is chase trying to ...", "is their maintenance going on": a subject between the two
+    return not (nxt not in _ADVERBS and third.endswith("ing") and len(third) > 4)
+
+
+def strip_link_standins(text: str) -> tuple[str, int]:
+    """``text`` without the trailing "link" words that stand for a stripped picture or URL, and
+    how many went. A message of nothing but stand-ins comes back empty; a "link" after a word
+    that makes it a noun ("the link", "reset link") is the customer's and stays."""
+    m = _STANDIN_RUN.search(text)
+    if m is None:
+        return text, 0
+    head = text[: m.start()].rstrip()
+    prev = re.search(r"([\w'’]+)$", head)
+    if prev and prev.group(1).lower() in _LINK_NOUN:
+        return text, 0
+    return head, m.group().split().count("link")
 
 
 def strip_agent_signature(text: str) -> tuple[str, str | None]:
@@ -193,8 +283,12 @@ def _select(messages: Sequence[Message], meta: ChannelMeta) -> list[Message]:
 def _clean(m: Message, steps: set[str], meta: ChannelMeta) -> tuple[str, tuple[int, int] | None]:
     text, mark = m.content, None
     if "handles" in steps:
-        text, handles = strip_leading_handles(text)
+        subject = m.role == "user"  # "@ebay is allowing ...": a customer's subject stays
+        text, handles = strip_leading_handles(text, keep_subject=subject, brand=meta.agent)
         meta.mentions.extend(h for h in handles if h not in meta.mentions)
+    if "link_standins" in steps:
+        text, n = strip_link_standins(text)
+        meta.link_standins += n
     if "personal_urls" in steps:
         text, urls = strip_personal_urls(text)
         meta.removed_urls.extend(urls)

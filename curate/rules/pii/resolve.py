@@ -259,11 +259,13 @@ class _ScanState:
             elif det.check == "spread":  # a custom detector's name: redacted, and spread
                 mark = _canon(self.engine.type_index[det.type])
                 value, rest = _name_once(parts[i])
+                value, label = _label_tail(value)
+                rest = label + rest
                 if value.isupper() and not _caps_name(value, self.engine):
                     out = parts[i]  # "Name: ACME CORPORATION": a company in capitals
                 else:
                     out = mark + value + CLOSE if self.keep_values else mark
-                    out += NOTE + value + NOTE + rest
+                    out += "".join(NOTE + v + NOTE for v in _cased(value)) + rest
             else:
                 out = check(det, parts[i], tail, self.engine, self.keep_values)
             self.cache[key] = out
@@ -353,6 +355,63 @@ def _name_once(value: str) -> tuple[str, str]:
         return value, ""
     cut = len(first) + 1 + at
     return value[:cut], value[cut:]
+
+
+# the labels of a signature or notice block: a find whose last word is one took the next
+# field's label into the name ("Witness Name Mercy Saula Address 2nd Floor": the name's
+# third word may be any capitalised word, and "Address" was redacted with it)
+_LABEL_WORDS = frozenset(
+    [
+        "Address",
+        "Addresses",
+        "Title",
+        "Date",
+        "Dated",
+        "Name",
+        "Signature",
+        "Witness",
+        "Its",
+        "By",
+        "Per",
+        "Phone",
+        "Telephone",
+        "Tel",
+        "Fax",
+        "Facsimile",
+        "Email",
+        "E-mail",
+        "Mail",
+        "Attention",
+        "Attn",
+        "Position",
+        "Place",
+        "Passport",
+        "Signed",
+    ]
+)
+
+
+def _label_tail(value: str) -> tuple[str, str]:
+    """``value`` without the labels at its end ("Mercy Saula Address" -> "Mercy Saula", "
+    Address"), as long as two words stay; what was cut is given back as text."""
+    words = value.split(" ")
+    cut = len(words)
+    while cut > 2 and words[cut - 1].rstrip(":").title() in _LABEL_WORDS:
+        cut -= 1
+    if cut == len(words):
+        return value, ""
+    kept = " ".join(words[:cut])
+    return kept, value[len(kept) :]
+
+
+def _cased(value: str) -> tuple[str, ...]:
+    """The forms a name of several words is spread in: as found, and in capitals or in title
+    case ("Name: HUGO RODRIGUEZ" beside 'Signature "/s/ Hugo Rodriguez"', CUAD: the signature
+    was left in clear). A single word spreads as written ("Turpin" is no "TURPIN" here)."""
+    if " " not in value:
+        return (value,)
+    other = value.title() if value.isupper() else value.upper()
+    return (value,) if other == value else (value, other)
 
 
 def _caps_name(value: str, engine: PiiEngine) -> bool:

@@ -99,6 +99,7 @@ def test_ibm_layout_drops_the_standin_and_keeps_the_subject(tmp_path: Path) -> N
     [  # the subject stays: as the answering brand's name, else as written
         ("@ebay is allowing people to sell toilet paper", "eBay", "eBay is allowing people to sell toilet paper", []),
         ("@yahoo needs to hurry up and fix their problem", "YahooCare", "Yahoo needs to hurry up and fix their problem", []),
+        ("@eBay needs 2 end auctions 4 toilet paper", "AskeBay", "eBay needs 2 end auctions 4 toilet paper", []),
         (".@GoDaddyHelp is giving 403 errors when you try to cancel your domains?", "GoDaddyHelp", "GoDaddy is giving 403 errors when you try to cancel your domains?", []),
         ("@138184 @comcastcares is also available to help", None, "@comcastcares is also available to help", ["138184"]),
         ("@115955 is the Worst Cable Provider.", "Ask_Spectrum", "@115955 is the Worst Cable Provider.", []),

@@ -134,10 +134,12 @@ def strip_leading_handles(
 # capital starts a sentence to the addressee: "@AmazonHelp Says it's on its way"); "have",
 # "do", "did", "was", "will", "would", "can't" mostly drop an "I" ("@AskTarget was told to send
 # DM", "@ATVIAssist will do.").
-_SUBJECT_VERBS = _words(
+_AUXILIARIES = _words(
     "is are has should can does isn't aren't hasn't won't shouldn't doesn't isn’t aren’t "
-    "hasn’t won’t shouldn’t doesn’t needs keeps wants refuses sucks continues charges seems"
+    "hasn’t won’t shouldn’t doesn’t"
 )
+# a third-person verb that no question inverts: "@eBay needs 2 end auctions"
+_PREDICATE_VERBS = _words("needs keeps wants refuses sucks continues charges seems")
 _ADVERBS = _words(
     "not really seriously probably also only still always just never finally now actually "
     "apparently literally officially"
@@ -156,7 +158,11 @@ def handle_is_subject(rest: str) -> bool:
     their predicate ("is allowing people to ...", "should be ashamed", "needs to hurry up")
     rather than being a message to them ("is there a way ...?", "can you help", "my order")."""
     words = _WORD.findall(rest[:200])
-    if len(words) < 2 or words[0] not in _SUBJECT_VERBS:
+    if len(words) < 2:
+        return False
+    if words[0] in _PREDICATE_VERBS:
+        return True
+    if words[0] not in _AUXILIARIES:
         return False
     nxt = words[1].lower()
     if nxt.endswith("ing") and len(nxt) > 4:  # "is giving 403 errors", "are having a laugh"

@@ -33,6 +33,8 @@ from curate.rules.pii.name_contexts import (
     COORDINATED_THREE,
     DIALOGUE_AFTER,
     GIVEN_TO,
+    GREETED_AFTER,
+    GREETED_TURN,
     GREETING_CASED,
     INITIAL_AFTER,
     INITIAL_CAPS,
@@ -55,6 +57,7 @@ from curate.rules.pii.name_contexts import (
     TITLE_CONTEXT,
     TITLE_GATE,
     VOCATIVE_AFTER,
+    VOCATIVE_CASED,
 )
 from curate.rules.pii.names import _TITLE_CHECKS
 from curate.rules.pii.not_person import not_person_detectors
@@ -349,8 +352,10 @@ class PiiEngine:
             ],
             [
                 Detector("person", NAME, before=THING_NAMED, check="reject"),
-                # where a person gives a name, a word is one too: "Her maiden name is Key"
+                # where a person gives a name, a word is one too: "Her maiden name is Key";
+                # so where a turn opens greeting someone: "Hey Bill,", "Hi Jo,"
                 Detector("person", NAME, before=NAME_GIVEN, check="name_given"),
+                Detector("person", NAME, GREETED_TURN, GREETED_AFTER, check="name_given"),
                 Detector("person", NAME, before=ctx(TITLE_CONTEXT, *NAME_CONTEXTS), check="name"),
             ],
             [
@@ -509,9 +514,18 @@ class PiiEngine:
         # lower-case transcripts: "hey , ms. hill", "i'm seeing mrs . peterson": after a title
         # any census name (given or family), which "known" checks
         titled = r"\b(?:mr|mrs|ms|miss|dr|Dr)[ \t]*\.?[ \t]+"
+        # given names that name a thing too ("Bruce", "Georgia"; not a brand, "hey alexa"
+        # is the speaker's device as "hey dragon" is): a name after a greeting's word
+        things = sorted(
+            n.lower()
+            for n in self.words.first_names
+            if n not in self.listed and n not in self.words.brands
+        )
+        called = rf"{ASCII_B}(?:{_alternation(things)}){LOWER_END}"
         return [
             Detector("person", NAME, before=strong, check="known"),
             Detector("person", lower, before=strong, check="known"),
+            Detector("person", called, before=VOCATIVE_CASED, check="known"),
             # (an initial first: "Dr. g lawson")
             Detector(
                 "person",

@@ -122,7 +122,22 @@ LOWER_NAME = rf"[{LOWER}][{LOWER}'’-]+(?:[ \t]+[{LOWER}][{LOWER}'’-]+)?"
 # a lower-case word here must be a census first name (check "known")
 GREETING_CASED = (
     r"\b(?i:hi|hello|hey|dear|morning|afternoon|evening|thanks|thank you|bye|goodbye|this is|i am|i'm"
-    r"|it's)[ \t,]+"
+    r"|it's|(?:see|meet|seeing|meeting)[ \t]+you)[ \t,]+"
+)
+# a turn that opens with a greeting (after the handle it answers: "@115712 Hi Jo,"), before a
+# capitalised word and a comma: the person greeted, a word too ("Hey Bill,", "Hi Jo,", read in
+# the support export); not "Hi there,", "Hi Team," (pii_words.toml not_names), nor a brand
+# ("Hey Delta,"): engine._name_passes, check "name_given"
+GREETED_TURN = (
+    r"(?:^|\n)[ \t>]*(?:@[A-Za-z0-9_]+[ \t]+)?(?i:hi|hello|hey|dear|heya|hiya|howdy|hola)"
+    r"[ \t]*,?[ \t]+"
+)
+GREETED_AFTER = r"[ \t]*[,!]"
+# a greeting's word before a name called (not "this is", "i'm": "i'm french"): after one a
+# given name that names a thing too is a name ("hey bruce so see here", ACI-Bench; "Bruce"
+# is an exercise protocol's eponym), engine._greeted_names
+VOCATIVE_CASED = (
+    r"\b(?i:hi|hello|hey|dear|bye|goodbye|(?:see|meet|seeing|meeting)[ \t]+you)[ \t]*,?[ \t]+"
 )
 # a note's header: "SMITH, JOHN", "O'BRIEN, MARY K" at the start of a line
 CAPS_LAST_FIRST = r"[A-Z]{2,}(?:['-][A-Z]+)?,[ \t]*[A-Z]{2,}(?:[ \t]+[A-Z]\b\.?)?\b"

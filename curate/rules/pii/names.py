@@ -214,7 +214,10 @@ def _word_ok(
         ):
             return False
     if low in engine.not_names or low in engine.not_person:  # "Dr. Foley", not "Hi Apple"
-        return titled or eponyms or named
+        # a given name that is a word too, in title case where a name is given or greeted:
+        # "Hey Bill," ("Bill" is a contract's term too), not a brand ("Hey Delta,")
+        given = case == "title" and word in engine.words.given_words
+        return titled or eponyms or named or (given and word not in engine.words.brands)
     title = word[:1].upper() + word[1:].lower()
     if (
         low.endswith("ly") and _is_adverb(low, engine.words) and title not in engine.listed
@@ -268,9 +271,25 @@ def _title_noun(title: str, rest: str, engine: PiiEngine) -> bool:
         return True
     if word not in engine.words.title_words:  # also: not lower case
         return False
-    first = next((t for t in rest.split() if not _is_initial(t)), "")
-    first = first.strip(".,:;")
-    return first[:1].upper() + first[1:].lower() not in engine.listed
+    tokens = [t for t in rest.split() if not _is_initial(t)]
+    first = tokens[0].strip(".,:;") if tokens else ""
+    after = tokens[1].lower() if len(tokens) > 1 else ""
+    if first.endswith(("'s", "’s")):  # "doctor smith's office"
+        first, after = first[:-2], "'s"
+    form = first[:1].upper() + first[1:].lower()
+    if form in engine.listed:
+        return False
+    # a census surname that is a word too, in a lower-case transcript, where a person's verb
+    # or the clause's end follows: "as doctor white said", "doctor white ." (ACI-Bench);
+    # not "the doctor long ago", "have the doctor page me"
+    return form not in engine.words.surname_words or (after != "'s" and after not in _SPEAKER_VERBS)
+
+
+# what a person does after "doctor white" in a transcript (_title_noun)
+_SPEAKER_VERBS = frozenset(
+    """said says told tells thinks thought wants wanted recommended recommends ordered
+    prescribed mentioned explained asked is was will would did does has had and""".split()  # noqa: SIM905
+) | {""}  # (nothing after: a comma or the end)
 
 
 def _is_initial(token: str, any_case: bool = False) -> bool:

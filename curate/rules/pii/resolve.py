@@ -23,7 +23,15 @@ from curate.rules.pii.detectors import check
 from curate.rules.pii.markers import _NAME_NOTE, BRACKET, CLOSE, NOTE, ROW, SEP, _canon, _open
 from curate.rules.pii.names import _TITLE_CHECKS, _redact_names
 from curate.rules.pii.peek import _PEEK_FIRST, _eponym, _peek
-from curate.rules.pii.terms import NO_TERMS, RecordTerms, is_term, record_terms, role_gate
+from curate.rules.pii.terms import (
+    NO_TERMS,
+    RecordTerms,
+    _plain,
+    is_term,
+    org_heads,
+    record_terms,
+    role_gate,
+)
 from curate.rules.pii.unseen import more_name
 
 if TYPE_CHECKING:
@@ -294,6 +302,12 @@ class _ScanState:
                     roles = [n for n in names if is_term(n, terms, words, run)]
                 names.difference_update(roles)
                 names.update(terms.spread)  # a person's surname defined as a term (terms.py)
+                # a surname the record also names a firm by ("Mr. Moelis", "Moelis &
+                # Company") is not spread alone: most of its occurrences are the firm's
+                firms = [n for n in names if " " not in n and n[:1] != USER_NOTE]
+                if firms and terms is not NO_TERMS:
+                    heads = org_heads(self._group_text(group))
+                    names.difference_update(n for n in firms if _plain(n) in heads)
         found = [self._rows_with_own_names(marked)] if self.names else []
         if extra:
             found.append(marked.str.contains_any(sorted(extra)).fill_null(False).arg_true())
@@ -318,6 +332,13 @@ class _ScanState:
         if not changed:
             return marked
         return marked.clone().scatter(changed, pl.Series(out, dtype=pl.Utf8))
+
+    def _group_text(self, group: int) -> str:
+        """The raw texts of record ``group``, joined (for the rare record that needs them
+        again after its terms: ``propagate_names``)."""
+        assert self.texts is not None
+        rows = np.flatnonzero(self.groups == group)
+        return "\n".join(t for t in self.texts.gather(rows).to_list() if t)
 
     def _rows_with_own_names(self, marked: pl.Series) -> pl.Series:
         """Rows whose text holds one of its record's names: a (row, name) pair for each name

@@ -375,6 +375,23 @@ def defined_surnames(text: str, words: Words) -> set[str]:
     return out
 
 
+# a word right before an organisation's legal form or head noun, or before "& Company": the
+# surname a firm is named after ("Moelis & Company", "Moelis Holdings", "Turpin LLC", "the
+# Gates Foundation")
+_HEAD_RE = re.compile(
+    rf"([A-Z][A-Za-z'’-]+)(?:[ \t]+(?:&|and)[ \t]+(?:Company|Co|Partners|Associates|Sons)\b"
+    rf"|,?[ \t]+(?:{_LEGAL_FORMS})\.?(?![A-Za-z0-9])|[ \t]+(?:{_HEADS})(?![A-Za-z0-9]))"
+)
+
+
+def org_heads(text: str) -> set[str]:
+    """The words ``text`` names an organisation by, right before its legal form or head noun
+    ("Moelis" in "Moelis & Company" and "Moelis Holdings"). A signatory's surname that is one
+    is the firm's name wherever the record writes it alone (CUAD's Moelis agreement: "Mr.
+    Moelis" spread made "Moelis" [PERSON] 251 times); as written and in title case."""
+    return {_plain(m.group(1)) for m in _HEAD_RE.finditer(text)}
+
+
 def role_gate(kinds: frozenset[str]) -> str:
     """A regex (Rust's) that every text holding evidence of one of ``kinds`` matches: the
     records of the others cost no Python regex."""

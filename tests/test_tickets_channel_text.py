@@ -17,6 +17,7 @@ from curate.ingest.channel import (
     Message,
     assemble,
     handle_is_subject,
+    strip_agent_signature,
     strip_leading_handles,
     strip_link_standins,
 )
@@ -144,3 +145,19 @@ def test_agent_messages_never_keep_a_leading_handle() -> None:
     ]
     turns, _ = assemble(messages, ["handles"])
     assert turns[1]["content"] == "is right here: use Report item on the listing."
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "sig"),
+    [  # twcs and IBM: the sign-off before the answer's closing link
+        ("Please DM us the tracking number. ^LD https://t.co/wKJHDXWGRQ", "Please DM us the tracking number. https://t.co/wKJHDXWGRQ", "^LD"),
+        ("Can you please DM your name &amp; zip? ^OP https://t.co/znUu1VJn9r", "Can you please DM your name &amp; zip? https://t.co/znUu1VJn9r", "^OP"),
+        ("Try disabling the plugins. ^T https://www.godaddy.com/help/a-26333", "Try disabling the plugins. https://www.godaddy.com/help/a-26333", "^T"),
+    ],
+)  # fmt: skip
+def test_a_signature_before_the_closing_link_goes(text: str, rest: str, sig: str) -> None:
+    assert strip_agent_signature(text) == (rest, sig)
+
+
+def test_a_link_alone_after_a_sigil_word_is_no_signature() -> None:
+    assert strip_agent_signature("^ https://t.co/x") == ("^ https://t.co/x", None)

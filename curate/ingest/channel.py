@@ -70,6 +70,10 @@ _SIGNATURE = re.compile(
     r"|(?<=[.!?。！？\]]\s)[A-Z]{2,3}|(?<=[.!?。！？\]])[A-Z]{2,3}(?<![a-z]))"
     r"\s*$"
 )
+# a sigil sign-off before the answer's closing link: "Please DM us. ^JL https://t.co/wKJH"
+_SIGIL_BEFORE_URL = re.compile(
+    r"(?<=[\s.!?,;:)])(?P<sig>[\^*~]\s?[A-Za-z]{1,16})\s+(?P<url>https?://\S+|\[URL\])\s*$"
+)
 _BARE_AFTER_URL = re.compile(r"(?P<url>https?://\S+|\[URL\])\s+(?P<sig>[A-Z]{2,3})\s*$")
 _MARK_END = re.compile(r"\s*[(\[]?\b([1-9])\s?/\s?([1-9])[)\]]?\s*$")
 _MARK_START = re.compile(r"^\s*[(\[]?([1-9])\s?/\s?([1-9])\b[)\]]?[\s:.-]*")
@@ -200,6 +204,9 @@ def strip_agent_signature(text: str) -> tuple[str, str | None]:
     m = _BARE_AFTER_URL.search(text)
     if m:
         return text[: m.start("sig")].rstrip(), m.group("sig")
+    m = _SIGIL_BEFORE_URL.search(text)
+    if m and text[: m.start("sig")].strip():
+        return text[: m.start("sig")].rstrip() + " " + m.group("url"), m.group("sig").strip()
     return text, None
 
 

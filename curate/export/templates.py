@@ -9,6 +9,7 @@ template names only fields the schema has, so a typo fails before any record is 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -279,10 +280,35 @@ def without_heading(text: Any, heading: Any) -> str:
     rest = opening[len(head) :]
     if rest[:1].isalnum() and head[-1:].isalnum():  # "Section 2" opening "Section 20 ..."
         return body
-    rest = rest.strip()
+    rest = _HEADING_TAIL.sub("", rest, count=1).strip()  # "7. REPORTS" read off "7. REPORTS:"
     if not rest:
         raise SkipExample("heading_only")
     return rest
+
+
+# What a heading leaves behind when it is taken off its section: "REPORTS:" -> ":", "- Term".
+_HEADING_TAIL = re.compile(r"^[ \t]*[:;,.\-\u2013\u2014]+(?=\s|$)")
+# A heading's number: "20.", "1.2", "ARTICLE IV", "Section 2.1.", "IV." (contracts headings).
+_HEADING_NUMBER = re.compile(
+    r"^\s*(?:(?:ARTICLE|Article|SECTION|Section)\s+(?:\d{1,3}(?:\.\d{1,3})*|[IVXLC]{1,7})\b\.?"
+    r"|\d{1,3}(?:\.\d{1,3})*\.?(?=\s)|[IVXLC]{1,7}\.(?=\s))[\s\-\u2013\u2014:.]*"
+)
+
+
+def heading_name(heading: Any) -> str:
+    """A heading without its number ("20. NOTICE OF MATERIAL DEFECTS" -> "NOTICE OF MATERIAL
+    DEFECTS", "ARTICLE IV - TERM" -> "TERM") and its closing period or colon: a task asking for
+    a section's heading from its text cannot know its number, so it must not be taught to make
+    one up. A heading that is only a number raises SkipExample('heading_only')."""
+    head = "" if heading is None else " ".join(str(heading).split())
+    name = _HEADING_NUMBER.sub(
+        "", _HEADING_NUMBER.sub("", head, count=1), count=1
+    )  # "1. ARTICLE XI"
+    name = name.rstrip(" .:;,").strip()
+    name = re.sub(r" ([;,])", r"\1", name)  # "INDEMNIFICATION ; EXCLUSIONS" as a PDF spaced it
+    if not name or not any(ch.isalpha() for ch in name):
+        raise SkipExample("heading_only")
+    return name
 
 
 def _environment() -> Any:
@@ -299,6 +325,7 @@ def _environment() -> Any:
         finalize=lambda v: "" if v is None else v,
     )
     env.filters["without_heading"] = without_heading
+    env.filters["heading_name"] = heading_name
     from curate.export.note_format import note_layout, section_name, soap_note
 
     env.filters["section_name"] = section_name  # clinical: GENHX -> history of present illness

@@ -50,6 +50,8 @@ _SUBNUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})+\.?|\(?[a-z0-9]{1,3}\))$")
 _LETTERS = re.compile(r"[^\W\d_]")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _PAGE = re.compile(r"^\W*page\b", re.I)
+_STANDS_ALONE = re.compile(r"[ \t]*(?:\n[ \t]*\n|\n?[ \t]*\Z)")
+_BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _LABELISH = re.compile(r"^(?:ARTICLE|SECTION|\d[\d.]*|[IVXLC]+\.?|\(?[a-z0-9]{1,3}\))$", re.I)
 
 
@@ -117,11 +119,9 @@ def read_name(text: str, pos: int) -> tuple[str, int] | None:
         return None
     lead = len(line) - len(line.lstrip())
     words = list(_WORD.finditer(line))
-    caps = 0
-    while caps < len(words) and _caps_word(words[caps].group()):
-        caps += 1
-        if words[caps - 1].group().endswith(".") and len(words[caps - 1].group()) > 2:
-            break  # "APPOINTMENT." ends the name: "NAI shall ..." is the first sentence
+    caps = _caps_run(words)
+    if caps < len(words) and _whole_caps_line(text, eol, words):
+        caps = len(words)  # "CONFIDENTIALITY. PUBLICATIONS." alone on its line: one title
     if caps > MAX_CAPS_WORDS:
         return None
     if caps:
@@ -141,6 +141,38 @@ def read_name(text: str, pos: int) -> tuple[str, int] | None:
     if whole and _title_case(stripped.split()) and _named(stripped):
         return squash_name(stripped), pos + lead + len(stripped)
     return None
+
+
+def _caps_run(words: list[re.Match[str]]) -> int:
+    """How many words open with a capitals name. A word ending in a period ends it
+    ("APPOINTMENT." before "NAI shall ..."); a bare number between capitals words belongs to it
+    ("YEAR 2000 COMPLIANCE"), as does a lone ';' ("INDEMNIFICATION ; EXCLUSIONS")."""
+    caps = 0
+    while caps < len(words):
+        word = words[caps].group()
+        inner = (
+            caps > 0
+            and caps + 1 < len(words)
+            and (_BARE_NUMBER.match(word) is not None or word == ";")
+            and _caps_word(words[caps + 1].group())
+            and _LETTERS.search(words[caps + 1].group()) is not None
+        )
+        if not (inner or _caps_word(word)):
+            break
+        caps += 1
+        if word.endswith(".") and len(word) > 2:
+            break
+    return caps
+
+
+def _whole_caps_line(text: str, eol: int, words: list[re.Match[str]]) -> bool:
+    """A line of a few capitals words standing alone as a paragraph (a blank line or the end of
+    the text after it) is one heading, even where a word in it ends with a period."""
+    if not words or len(words) > MAX_CAPS_WORDS or _caps_run(words) == 0:
+        return False
+    if not all(_caps_word(w.group()) or w.group() == ";" for w in words):
+        return False
+    return _STANDS_ALONE.match(text, eol) is not None
 
 
 def squash_name(name: str) -> str:

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from curate.ingest.layouts.furniture import strip_furniture
 from curate.schema import SpanLabels
+from curate.user_regex import Pattern
 
 _WS = re.compile(r"\s+")
 OMITTED = "<omitted>"  # CUAD's mark for text cut out of a span
@@ -43,17 +45,22 @@ def squash(text: str) -> str:
     return _WS.sub(" ", text).strip()
 
 
-def spans_of(cell: Any) -> list[str]:
-    """The spans of one CUAD cell: a Python-style list literal ("['a', 'b']"), else the cell."""
+def spans_of(cell: Any, furniture: Sequence[Pattern] = ()) -> list[str]:
+    """The spans of one CUAD cell: a Python-style list literal ("['a', 'b']"), else the cell;
+    with the page ``furniture`` a span swallowed cut out (``layouts/furniture.py``), as it is
+    out of the text the span is matched in."""
     text = "" if cell is None else str(cell).strip()
+    spans = [text] if text else []
     if text.startswith("[") and text.endswith("]"):
         try:
             items = ast.literal_eval(text)
         except (ValueError, SyntaxError):
-            return [text]
+            items = None
         if isinstance(items, list):
-            return [str(i).strip() for i in items if str(i).strip()]
-    return [text] if text else []
+            spans = [str(i).strip() for i in items if str(i).strip()]
+    if furniture:
+        spans = [s for s in (strip_furniture(s, furniture).strip() for s in spans) if s]
+    return spans
 
 
 def readable(span: str) -> str:
@@ -182,7 +189,7 @@ class Annotations:
         return self.links.get(key, key)
 
 
-_CACHE: dict[tuple[str, float, int], Annotations] = {}
+_CACHE: dict[tuple[str, float, int, tuple[str, ...]], Annotations] = {}
 
 
 def find_annotations(spec: SpanLabels, document: Path) -> Path | None:
@@ -194,17 +201,20 @@ def find_annotations(spec: SpanLabels, document: Path) -> Path | None:
     return hits[0] if hits else None
 
 
-def load_annotations(spec: SpanLabels, path: Path) -> Annotations:
-    """Contract key -> its risk spans, read once per file version (mappers are made per file)."""
+def load_annotations(
+    spec: SpanLabels, path: Path, furniture: Sequence[Pattern] = ()
+) -> Annotations:
+    """Contract key -> its risk spans, read once per file version (mappers are made per file),
+    without the page ``furniture`` (the text they are matched in has none)."""
     stat = path.stat()
-    key = (str(path.resolve()), stat.st_mtime, stat.st_size)
+    key = (str(path.resolve()), stat.st_mtime, stat.st_size, tuple(p.pattern for p in furniture))
     hit = _CACHE.get(key)
     if hit is None:
-        hit = _CACHE[key] = _read_table(spec, path)
+        hit = _CACHE[key] = _read_table(spec, path, furniture)
     return hit
 
 
-def _read_table(spec: SpanLabels, path: Path) -> Annotations:
+def _read_table(spec: SpanLabels, path: Path, furniture: Sequence[Pattern] = ()) -> Annotations:
     csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
     out: dict[str, ContractSpans] = {}
     parent: dict[str, str] = {}
@@ -221,7 +231,7 @@ def _read_table(spec: SpanLabels, path: Path) -> Annotations:
         for row in csv.DictReader(fh):
             key = file_key(row.get(spec.key_column))
             spans = {
-                col: [p for p in (pieces(s) for s in spans_of(row.get(col))) if p]
+                col: [p for p in (pieces(s) for s in spans_of(row.get(col), furniture)) if p]
                 for col in spec.categories
             }
             out[key] = ContractSpans({c: s for c, s in spans.items() if s})
@@ -229,7 +239,7 @@ def _read_table(spec: SpanLabels, path: Path) -> Annotations:
             for col, cell in row.items():
                 if not col or col in skip or col.rstrip().endswith("Answer"):
                     continue
-                for span in spans_of(cell):
+                for span in spans_of(cell, furniture):
                     text = squash(span)
                     if len(text) >= LINK_CHARS:
                         first = owner.setdefault(text, key)
@@ -239,15 +249,18 @@ def _read_table(spec: SpanLabels, path: Path) -> Annotations:
     return Annotations(out, {k: root(k) for k in parent})
 
 
-def label_spans(spec: SpanLabels, cells: Iterable[tuple[str, Any]]) -> list[tuple[str, list[str]]]:
+def label_spans(
+    spec: SpanLabels, cells: Iterable[tuple[str, Any]], furniture: Sequence[Pattern] = ()
+) -> list[tuple[str, list[str]]]:
     """One row's spans, each once, with every column that lists it (multi-label), in the
-    order they first appear; metadata columns are left out (they are values, not clauses)."""
+    order they first appear; metadata columns are left out (they are values, not clauses).
+    Page ``furniture`` inside a span is cut out."""
     merged: dict[str, tuple[str, list[str]]] = {}
     skip = set(spec.metadata)
     for column, cell in cells:
         if column in skip:
             continue
-        for span in spans_of(cell):
+        for span in spans_of(cell, furniture):
             key = squash(span).casefold()
             cols = merged.setdefault(key, (span, []))[1]
             if column not in cols:

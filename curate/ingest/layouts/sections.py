@@ -13,13 +13,15 @@ for a share of the sections holding none (``layouts/labels.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
 
 from curate.ingest.layouts.base import LayoutMapper, get_path, text_of
 from curate.ingest.layouts.candidate import Candidate
+from curate.ingest.layouts.furniture import compile_furniture, strip_furniture
 from curate.ingest.layouts.headings import Heading, find_headings
 from curate.ingest.layouts.labels import (
     Annotations,
@@ -61,11 +63,12 @@ class SectionsMapper(LayoutMapper):
     ) -> None:
         super().__init__(schema, layout, mapping, file, required)
         self._section_re = compile_user(layout.section_pattern) if layout.section_pattern else None
+        self._furniture = compile_furniture(layout.furniture)
         self._table: Annotations | None = None
         spec = schema.labels
         table = find_annotations(spec, Path(file)) if spec is not None else None
         if spec is not None and table is not None:
-            self._table = load_annotations(spec, table)
+            self._table = load_annotations(spec, table, self._furniture)
 
     def group(self, base: dict[str, Any], loc: str) -> str:
         """The leak group: the ``group_key`` field as a file-name key (that of the contract
@@ -86,7 +89,11 @@ class SectionsMapper(LayoutMapper):
         base.pop(target, None)
         try:
             sections = find_sections(
-                text, self._section_re, lay.min_section_chars, lay.max_section_chars
+                text,
+                self._section_re,
+                lay.min_section_chars,
+                lay.max_section_chars,
+                self._furniture,
             )
         except PatternTimeout as exc:
             error = (
@@ -133,7 +140,9 @@ class SectionsMapper(LayoutMapper):
         spans = self._table.spans.get(key) if self._table is not None else None
         if spec is None or spans is None:
             return [None] * len(sections)
-        found = [spans.found_in(s.body, text) for s in sections]
+        # the document as its sections read it (page furniture out, as from the spans)
+        document = "\n\n".join(s.body for s in sections) if self._furniture else text
+        found = [spans.found_in(s.body, document) for s in sections]
         none = [f"{loc}#s{i + 1}" for i, f in enumerate(found) if not f]
         keep = keep_negatives(none, sum(1 for f in found if f), spec.negative_ratio)
         return [
@@ -143,7 +152,11 @@ class SectionsMapper(LayoutMapper):
 
 
 def find_sections(
-    text: str, pattern: Pattern | None, min_chars: int, max_chars: int
+    text: str,
+    pattern: Pattern | None,
+    min_chars: int,
+    max_chars: int,
+    furniture: Sequence[Pattern] = (),
 ) -> list[Section]:
     """Split a document at its headings (``headings.find_headings``); merge sections shorter
     than ``min_chars`` into the next one and cut those longer than ``max_chars`` at paragraph
@@ -151,9 +164,12 @@ def find_sections(
 
     Only the first piece of a cut section keeps its title (the others do not open with it); a
     merged run of many headings (a table of contents) has none. The pattern is the user's, so
-    its search is time-bounded (``PatternTimeout``)."""
+    its search is time-bounded (``PatternTimeout``). ``furniture`` (``layouts/furniture.py``)
+    is cut out of each section's text before it is measured and cut; headings and lines are
+    found in the text as written, so each section still names the line it starts on."""
     if pattern is None:
-        return [Section("", len(text) - len(text.lstrip()), text.strip())] if text.strip() else []
+        whole = strip_furniture(text, furniture).strip()
+        return [Section("", len(text) - len(text.lstrip()), whole)] if whole else []
     heads = find_headings(text, finditer_bounded(pattern, text))
     kept: list[Heading] = []
     for h in heads:  # a title read past the next heading's start swallows that heading
@@ -186,10 +202,12 @@ def find_sections(
     out: list[Section] = []
     for title, start, body, n in merged:
         title = "" if n >= TOC_HEADINGS else title
+        body = strip_furniture(body, furniture).strip() if furniture else body
+        if not body:
+            continue
         first = start + _lead(text, start)
         while len(body) > max_chars:
-            cut = body.rfind("\n\n", 0, max_chars)
-            cut = cut if cut > max_chars // 4 else max_chars
+            cut = cut_point(body, max_chars)
             out.append(Section(title, first, body[:cut].strip()))
             body = body[cut:].strip()
             title = ""
@@ -200,6 +218,28 @@ def find_sections(
     for sec in out:
         sec.line = 1 + text.count("\n", 0, sec.start)
     return out
+
+
+_SENTENCE_END = re.compile(r"[.;:!?][\"')\]]*(?=\s)")
+_PARAGRAPH_END = re.compile(r"[.;:!?][\"')\]]*[ \t]*(?=\n[ \t]*\n)")
+
+
+def cut_point(body: str, max_chars: int) -> int:
+    """Where to cut a section longer than ``max_chars``, past a quarter of it (no piece is a
+    sliver): the last paragraph break after a sentence end, else the last sentence end, else
+    the last paragraph or line break, else the last space. A page of double-spaced text has a
+    blank line after every line, so a blank line alone is no sentence's end. Never inside a
+    word, unless one word is longer than three quarters of ``max_chars``."""
+    floor = max_chars // 4
+    for pattern in (_PARAGRAPH_END, _SENTENCE_END):
+        ends = [m.end() for m in pattern.finditer(body, floor, max_chars)]
+        if ends:
+            return ends[-1]
+    for sep in ("\n\n", "\n", " "):
+        cut = body.rfind(sep, floor, max_chars)
+        if cut > floor:
+            return cut
+    return max_chars
 
 
 def _lead(text: str, start: int) -> int:

@@ -14,6 +14,7 @@ from typing import Any, ClassVar
 
 from curate.ingest.layouts.base import LayoutMapper, norm_key, text_of
 from curate.ingest.layouts.candidate import Candidate, raw_preview
+from curate.ingest.layouts.furniture import compile_furniture
 from curate.ingest.layouts.labels import (
     Annotations,
     answer,
@@ -26,6 +27,7 @@ from curate.ingest.layouts.labels import (
     spans_of,
     squash,
 )
+from curate.user_regex import Pattern
 
 YES_NO = {"yes", "no"}  # CUAD's answer for a clause category: whether spans exist, nothing more
 
@@ -35,6 +37,7 @@ class WideMapper(LayoutMapper):
 
     kind: ClassVar[str] = "wide_rows"
     _links: Annotations | None = None
+    _furniture: tuple[Pattern, ...] | None = None
 
     def group(self, base: dict[str, Any], fallback: str) -> str:
         """The leak group: the ``group_key`` field as a file-name key (with ``[labels]``, that
@@ -46,9 +49,17 @@ class WideMapper(LayoutMapper):
             if self._links is None:
                 path = Path(self.file)
                 csv = path.suffix.lower() == ".csv" and path.is_file()
-                self._links = load_annotations(spec, path) if csv else Annotations({}, {})
+                furniture = self._furniture_patterns()
+                links = load_annotations(spec, path, furniture) if csv else None
+                self._links = links or Annotations({}, {})
             value = self._links.group_of(value)
         return f"{key}:{value}" if value else fallback
+
+    def _furniture_patterns(self) -> tuple[Pattern, ...]:
+        """The layout's page furniture, compiled once per mapper."""
+        if self._furniture is None:
+            self._furniture = compile_furniture(self.layout.furniture)
+        return self._furniture
 
     def map_row(self, row: dict[str, Any], line: int, loc: str) -> Iterator[Candidate]:
         if self.schema.labels is not None:
@@ -104,7 +115,8 @@ class WideMapper(LayoutMapper):
             for col, v in row.items()
             if col and col not in used and not norm_key(col).endswith(suffix)
         ]
-        spans = label_spans(spec, cells)
+        furniture = self._furniture_patterns()
+        spans = label_spans(spec, cells, furniture)
         risky = [
             (squash(t), [c for c in cols if c in spec.categories])
             for t, cols in spans
@@ -138,7 +150,8 @@ class WideMapper(LayoutMapper):
             yield Candidate(line, f"{loc}:span{i + 1}", 1 if n == 0 else 0, values, group=group)
             n += 1
         for col, cell in cells:
-            shown = [readable(s) for s in spans_of(cell)] if col in spec.metadata else []
+            meta = col in spec.metadata
+            shown = [readable(s) for s in spans_of(cell, furniture)] if meta else []
             if not shown:
                 continue
             pair = by_norm.get(norm_key(col) + suffix)

@@ -9,6 +9,10 @@
   ASSESSMENT AND PLAN, ...) regrouped under SUBJECTIVE / OBJECTIVE / ASSESSMENT AND PLAN, each
   section kept whole under its own heading; ``""`` (so the task gives no example, reason
   ``empty_template``) where the note lacks a subjective, an objective or an assessment/plan part.
+- ``note_description``: a note's short description (MTSamples' ``description``: diagnosis,
+  procedure or reason for the visit) without the note's own narrative sentences that the
+  scraper copied after it ("Trigger thumb release. A transverse incision was made over the
+  MPJ crease ..."): what is left describes the note instead of quoting its middle.
 """
 
 from __future__ import annotations
@@ -147,3 +151,38 @@ def soap_note(note: Any) -> str:
     if not all(grouped.values()):
         return ""
     return "\n\n".join(f"{g}\n\n" + "\n\n".join(parts) for g, parts in grouped.items())
+
+
+# a description's sentences: a full stop and a capital, digit or bracket after it
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(#\d])")
+# a finite verb makes a sentence narrative ("The vas was identified"); a description's own
+# parts are noun phrases ("Morbid obesity.", "Laparoscopic Roux-en-Y gastric bypass.")
+_FINITE = re.compile(
+    r"\b(?:is|was|were|are|has|had|have|will|would|did|does|made|presents?|presented|"
+    r"underwent|denies|reports?|reported|noted|comes|came|states|complains|appears?|"
+    r"showed|shows|revealed|reveals)\b",
+    re.I,
+)
+
+
+def _trigrams(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+def note_description(description: Any, note: Any) -> str:
+    """``description`` without its sentences, after the first, that are narrative (a finite
+    verb, five words or more) and copied from ``note`` (three in five of their word trigrams
+    are the note's): the scraper's excerpt of the note, not a description of it."""
+    text = "" if description is None else " ".join(str(description).split())
+    sentences = [s for s in _SENTENCE.split(text) if s]
+    if len(sentences) < 2:
+        return text
+    in_note = _trigrams("" if note is None else str(note))
+    kept = sentences[:1]
+    for s in sentences[1:]:
+        grams = _trigrams(s)
+        copied = len(grams & in_note) >= 0.6 * len(grams) if grams else False
+        if not (copied and len(s.split()) >= 5 and _FINITE.search(s)):
+            kept.append(s)
+    return " ".join(kept)

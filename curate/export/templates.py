@@ -326,11 +326,12 @@ def _environment() -> Any:
     )
     env.filters["without_heading"] = without_heading
     env.filters["heading_name"] = heading_name
-    from curate.export.note_format import note_layout, section_name, soap_note
+    from curate.export.note_format import note_description, note_layout, section_name, soap_note
 
     env.filters["section_name"] = section_name  # clinical: GENHX -> history of present illness
     env.filters["note_layout"] = note_layout
     env.filters["soap_note"] = soap_note
+    env.filters["note_description"] = note_description  # clinical: less the note's own sentences
     return env
 
 

@@ -74,6 +74,31 @@ _PHONE_GROUPS = re.compile(r"[ .-]")
 _PHONE_EXT_RE = re.compile(r"[ \t]*(?:x|ext\.?|extension)[ \t]*(?=\d)")
 
 
+def _year(group: str) -> bool:
+    return len(group) == 4 and 1900 <= int(group) <= 2099
+
+
+def _table_numbers(groups: list[str], seps: list[str]) -> bool:
+    """Digit groups that read as a table's or a date's, not a phone's (CUAD's tables, issue
+    18): a US date ("12-23-2019": month, day, year), years side by side ("2000 2002", "Total
+    2018 5000 2019": two years or more among groups set apart by blanks), or a row of small
+    values ("10 14 1860": two first groups of one or two digits, the first no trunk "0")."""
+    if (
+        len(groups) == 3
+        and len(set(seps)) == 1
+        and seps[0] in "-/."
+        and _year(groups[2])
+        and len(groups[0]) <= 2
+        and len(groups[1]) <= 2
+    ):
+        return 1 <= int(groups[0]) <= 12 and 1 <= int(groups[1]) <= 31
+    if not seps or not all(s == " " for s in seps):
+        return False
+    if sum(_year(g) for g in groups) >= 2:
+        return True
+    return len(groups[0]) <= 2 and len(groups[1]) <= 2 and groups[0][0] != "0"
+
+
 def phone_ok(text: str) -> bool:
     """A bare digit group pattern is a phone number when it has 7 to 15 digits and does not
     read as a range of values ("78-84 28", "900-1300", "100-1112": clinical vitals)."""
@@ -86,6 +111,8 @@ def phone_ok(text: str) -> bool:
     seps = _PHONE_GROUPS.findall(text)
     if [len(g) for g in groups] == [4, 2, 2] and seps == ["-", "-"]:
         return False  # the shape of an ISO date (2024-13-45), not of a phone number
+    if text[:1].isdigit() and _table_numbers(groups, seps):  # not "+49 (0) 30 1234567"
+        return False
     if not seps or seps[0] != "-" or (len(seps) > 1 and seps[1] == "-"):
         return True
     low, high = int(groups[0]), int(groups[1])

@@ -107,6 +107,7 @@ from curate.rules.pii.street_forms import (
 )
 from curate.rules.pii.street_forms import QUARTER as _QUARTER
 from curate.rules.pii.street_forms import US_TYPE as _US_TYPE
+from curate.rules.pii.table_numbers import TABLE_NUMBERS
 
 
 def _ids(kind: str, words: str) -> Detector:
@@ -247,6 +248,10 @@ STATIC: dict[str, list[Detector]] = {
             before=r"\b(?:Form|FORM|form)[ \t]+[A-Z]{1,4}[ \t]*",
             check="reject",
         ),
+        # a table's values before their unit, an amount after its currency, a regulation's
+        # number: no phones ("Frequency 2085 2115 Hz", "RUB 50 000 000", "DFARS 252.227-7013":
+        # [PHONE] in the CUAD export of session 13; table_numbers.py)
+        *TABLE_NUMBERS,
         Detector(
             "phone",
             rf"\+\d{{1,3}}[ .-]?(?:\(0?\d{{0,4}}\)[ .-]?)?\d{{1,5}}(?:[ .-]\d{{2,5}}){{2,5}}{PHONE_EXT}\b",

@@ -56,8 +56,23 @@ def test_a_sentence_broken_by_a_page_end_reads_as_one() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        # a page number after a sentence's end, alone on its line or at the line's end
+        ("as so supplemented. 20\n\nNext", "as so supplemented. \n\nNext"),
+        ("provided by PNC.\n\n2\n\n3. Term", "provided by PNC.\n\n\n\n3. Term"),
+        ("Pricing 5.   Page 2 of 85\nmore", "Pricing 5.\nmore"),
+    ],
+)
+def test_bare_page_numbers_go(text: str, clean: str) -> None:
+    assert strip_furniture(text, FURNITURE) == clean
+
+
+@pytest.mark.parametrize(
     "text",
     [
+        "AMENDMENT NO. 2\n\nDated as of March 27, 2006",
+        "Fees:\n\n100\n\n200",
         "Payment is due on Page 3 of the order form, which the parties signed.",
         "Section 9 applies to the Source Code.",
         "Source: the Licensor's records, as kept in the ordinary course.",

@@ -98,6 +98,11 @@ def test_a_heading_that_is_only_a_number_gives_no_example(heading: str | None) -
             "SECTION 11 INDEMNIFICATION ; EXCLUSIONS ; LIMITATIONS\n\n",
             "SECTION 11 INDEMNIFICATION ; EXCLUSIONS ; LIMITATIONS",
         ),
+        # a clause's letter after the name opens the text ("NOTICES A" was the answer)
+        ("22. NOTICES   A. Any written notice shall be in writing. ", "22. NOTICES"),
+        ("16. EXHIBIT A. Pricing\n\n", "16. EXHIBIT A."),
+        # "Section" before a sub-number is that clause's label ("Indemnification. Section")
+        ("7. Indemnification. Section 7.1. Indemnity by Licensee. ", "7. Indemnification."),
         # a capitals sentence going on to the next line is no title: the name ends at its period
         ("7. WARRANTY. EXCEPT AS EXPRESSLY\nPROVIDED HEREIN ", "7. WARRANTY."),
     ],

@@ -51,6 +51,9 @@ _LETTERS = re.compile(r"[^\W\d_]")
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _PAGE = re.compile(r"^\W*page\b", re.I)
 _STANDS_ALONE = re.compile(r"[ \t]*(?:\n[ \t]*\n|\n?[ \t]*\Z)")
+_LIST_MARKER = re.compile(r"^(?:[A-Z]\.|\([A-Za-z]\))$")
+_LETTER_NAMED = frozenset(["EXHIBIT", "SCHEDULE", "APPENDIX", "ANNEX", "ATTACHMENT", "PART"])
+_LABEL_WORDS = frozenset(["Section", "SECTION", "Article", "ARTICLE", "Clause", "CLAUSE"])
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _LABELISH = re.compile(r"^(?:ARTICLE|SECTION|\d[\d.]*|[IVXLC]+\.?|\(?[a-z0-9]{1,3}\))$", re.I)
 
@@ -130,6 +133,10 @@ def read_name(text: str, pos: int) -> tuple[str, int] | None:
         if _named(name) and len(name) <= MAX_NAME:
             return squash_name(name), pos + run[0].start() + len(name)
     numbering = next((k for k, w in enumerate(words) if _SUBNUMBER.match(w.group())), 0)
+    while numbering and words[numbering - 1].group() in _LABEL_WORDS:
+        numbering -= 1  # "Indemnification. Section 7.1.": "Section" is the next label's
+    stop = next((k + 1 for k in range(numbering) if words[k].group().endswith(".")), numbering)
+    numbering = min(numbering, stop)  # "Indemnification." ends the name
     if numbering and _title_case([w.group() for w in words[:numbering]]):  # "Term 6.1 The"
         name = line[words[0].start() : words[numbering - 1].end()].rstrip(",;:-–")
         if _named(name) and len(name) <= MAX_NAME:
@@ -159,10 +166,22 @@ def _caps_run(words: list[re.Match[str]]) -> int:
         )
         if not (inner or _caps_word(word)):
             break
+        if caps > 0 and _is_list_marker(words, caps):
+            break  # "NOTICES   A. Any written notice": "A." opens the first clause
         caps += 1
         if word.endswith(".") and len(word) > 2:
             break
     return caps
+
+
+def _is_list_marker(words: list[re.Match[str]], k: int) -> bool:
+    """Word ``k`` is a clause's letter ("A.", "(a)") before a sentence ("Any written ..."),
+    not a name's letter ("EXHIBIT A.")."""
+    word = words[k].group()
+    if not _LIST_MARKER.match(word) or words[k - 1].group().upper() in _LETTER_NAMED:
+        return False
+    nxt = words[k + 1].group() if k + 1 < len(words) else ""
+    return len(nxt) > 1 and nxt[0].isupper() and nxt[1:2].islower()
 
 
 def _whole_caps_line(text: str, eol: int, words: list[re.Match[str]]) -> bool:

@@ -120,24 +120,26 @@ def test_a_product_handle_other_customers_write_as_a_word_is_kept() -> None:
     """IBM: "when I'm working in @InDesign random folders" was [USER]; two other Adobe
     customers write "InDesign" as a word, so the run knows it for Adobe's. A handle written so
     by one customer only, or by customers of another company, or that is a given name, a
-    frequent word or a customer's own account, stays [USER]."""
+    frequent word or a customer's own account, stays [USER]. (Made-up product names here:
+    "@InDesign", "@Illustrator" and "@Lightroom" are makers' products of products.py since,
+    brand handles by their name alone.)"""
     counts = _conversations(
         [
-            ("Adobe", "c1", "When I'm working in @InDesign random folders get saved"),
-            ("Adobe", "c2", "InDesign and Illustrator are doing great"),
-            ("Adobe", "c3", "my InDesign file will not open"),
-            ("Adobe", "c4", "it crashes; cc @Illustrator @Sunshine @Helpful @MeshBoo"),
+            ("Adobe", "c1", "When I'm working in @PageForge random folders get saved"),
+            ("Adobe", "c2", "PageForge and Glyphix are doing great"),
+            ("Adobe", "c3", "my PageForge file will not open"),
+            ("Adobe", "c4", "it crashes; cc @Glyphix @Sunshine @Helpful @MeshBoo"),
             ("Adobe", "c5", "Sunshine and Helpful as ever, thanks MeshBoo"),
             ("Adobe", "c6", "Sunshine, Helpful people here; MeshBoo agrees"),
             ("Adobe", "MeshBoo", "my own account"),
-            ("Hulu", "c7", "watching @Lightroom"),
-            ("Adobe", "c8", "Lightroom is slow"),
+            ("Hulu", "c7", "watching @Darkroomly"),
+            ("Adobe", "c8", "Darkroomly is slow"),
         ]
     )
-    assert counts.accounts.accounts() == ["InDesign"]
+    assert counts.accounts.accounts() == ["PageForge"]
     pack = with_corpus_not_names(load_rule_pack("default"), counts)
     engine = engine_for_run(pack.pii)
-    text = "working in @InDesign and @Illustrator, cc @Sunshine @Helpful @MeshBoo @Lightroom"
+    text = "working in @PageForge and @Glyphix, cc @Sunshine @Helpful @MeshBoo @Darkroomly"
     assert engine.scan(pl.Series([text])).placeholders()[0] == (
-        "working in @InDesign and [USER], cc [USER] [USER] [USER] [USER]"
+        "working in @PageForge and [USER], cc [USER] [USER] [USER] [USER]"
     )

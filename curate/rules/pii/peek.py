@@ -167,6 +167,26 @@ def _shared_head(rest: bytes, words: Words) -> bool:
     return head in words.thing_bytes or head in words.disease_bytes
 
 
+# the next lower-case words after a find's next one: a device's noun among them (_device_after)
+_MODIFIED = re.compile(rb"[ \t]+([a-z]+)(?:[ \t]+([a-z]+))?")
+# what stands before a device's eponym, not a person's name: an article, a size or a count
+# ("a", "the", "#24", "two", "14 French", "27 mm"), a saint's "St." ("St. Jude"); not "with
+# Blake about chest tube", "Blake removed the drain"
+_DEVICE_BEFORE = re.compile(
+    rb"(?:(?:^|[^A-Za-z])(?i:a|an|the|two|three|four|both|St\.|French|Fr|mm|cm)"
+    rb"|#?[0-9]+(?:\.[0-9]+)?|[0-9]-)[ \t]*\Z"
+)
+
+
+def _device_after(rest: bytes, words: Words) -> bool:
+    """One or two lower-case words after the find's next (lower-case) word, the last a device's
+    noun (not_person.toml device_words): "Blake chest| tubes", "Jude mechanical| valve"."""
+    m = _MODIFIED.match(rest)
+    if m is None:
+        return False
+    return m.group(1) in words.device_bytes or m.group(2) in words.device_bytes
+
+
 def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
     """What is around a name find (UTF-8: what ``before`` ends with, if ``around``; what
     ``rest`` starts with), as flags for its check after NOTE: "p" after a speaker's label, "t"
@@ -208,6 +228,12 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
                 flags += "o"  # "Marshall-Marchetti-Krantz cystourethropexy": see _eponym
             elif low in (b"and", b"or") and _shared_head(rest[m.end("w") :], words):
                 flags += "d"  # "a Richardson and Deaver retractors", "Kelly or Metzenbaum"
+            elif (
+                word.islower()
+                and _device_after(rest[m.end("w") :], words)
+                and _DEVICE_BEFORE.search(before[-24:])
+            ):
+                flags += "e"  # "#24 Blake chest tubes", "St. Jude mechanical valve": _eponym
             elif word[:1].isupper():
                 # "Sierra Pacific Orthopedic Group": an organisation's name; else "c", a
                 # capitalised word goes on after the find ("Smith Clinic Nurse", _listed_span)
@@ -255,6 +281,9 @@ def _eponym(value: str, tail: str, words: Words) -> bool:
     flags of _peek): "Wilson disease", "Parkinson's"."""
     if "d" in tail:
         return True
+    if "e" in tail:  # a device's noun a word or two on: "#24 Blake chest tubes", one name
+        # only, maybe after a thing's word ("19-French Blake"; not "John Blake chest tube")
+        return all(t in words.not_person for t in value.split()[:-1])
     if _note_abbreviation(value, "k" in tail):
         return True
     if "o" in tail:  # before an operation's name: its eponym, unless a given name opens it

@@ -27,7 +27,7 @@ MAKERS = frozenset(
      "OnePlus", "Asus", "Acer", "Alienware", "Razer", "Corsair", "Sonos", "Bose", "Beats",
      "Arlo", "Netgear", "Linksys", "Belkin", "Sandisk", "SanDisk", "Seagate", "Nvidia", "Radeon", "Ubuntu", "Linux", "Debian", "Fedora", "Android",
      "Chromecast", "Firestick", "PlayStation", "Playstation", "Hulu", "Pandora",
-     "Dropbox", "Trello", "Photoshop", "Lightroom", "Acrobat", "Illustrator",
+     "Dropbox", "Trello", "Photoshop", "Lightroom", "Acrobat", "Illustrator", "InDesign",
      "Premiere", "PowerPoint", "OneDrive", "Windows", "Kia",
      "Volkswagen", "Audi", "Volvo", "Peugeot", "Renault", "Fiat", "Vauxhall", "Skoda"]
 )  # fmt: skip

@@ -69,6 +69,18 @@ _ROLE_SUFFIX = re.compile(
 )
 _ROLE_PREFIX = re.compile(r"^(?:ask|team|the)")
 _ROLE_END = re.compile(r"(?i:support|help|helps|care|cares|service|team|official)$")
+# an organisation's word ending a handle: a newsroom, a studio, a company's legal form, a
+# government's account ("@eBayNewsroom", "@uniquestudios", "@rockchipinc", "@MarloeGroup",
+# "@acccgovau"; read among the support export's [USER], session 13). Not "tv", "music",
+# "gaming", "pro": a person's channel ends so too ("@robinsmithtv", "@JstoneGaming")
+_ORG_END = re.compile(
+    r"(?:news|newsroom|hq|studios?|inc|llc|ltd|corp|group|media|gov(?:t|uk|au|ca|in|nz|ie)?)$"
+)
+
+# an acronym of three to five capitals alone: a short handle in capitals is an organisation's
+# ("@WWE", "@CNN", "@OANN", "@NZXT": all such among the support export's mentions, none a
+# person's; a person's runs longer or holds digits: "@KIHBEOM", "@DERCLOWN2")
+_ACRONYM = re.compile(r"[A-Z]{3,5}")
 
 
 # what follows "@" in code, not a handle: Javadoc/JSDoc/PHPDoc tags, Java and Python
@@ -110,7 +122,11 @@ def brand_handle(handle: str, words: Words) -> bool:
     if low in CODE_TAGS:
         return True
     stem = re.sub(r"[_0-9]", "", low)
-    if stem in words.brand_handles:
+    if stem in words.brand_handles or stem in _maker_handles(words):
+        return True
+    if len(stem) > 4 and _ORG_END.search(stem):  # (not "@inc", "@group")
+        return True
+    if _ACRONYM.fullmatch(name):  # "@WWE", "@CNN", "@NZXT" (not "@JD": a person's initials)
         return True
     if _brand_account(stem, words) or stem in _product_handles(words):
         return True
@@ -119,6 +135,23 @@ def brand_handle(handle: str, words: Words) -> bool:
 
 
 _PRODUCTS: dict[int, frozenset[str]] = {}
+
+
+_MAKERS: dict[int, frozenset[str]] = {}
+
+
+def _maker_handles(words: Words) -> frozenset[str]:
+    """The device and software makers and products of products.py as a handle writes them
+    ("@Lightroom", "@Illustrator", "@Hulu"), less those that are names too ("@Arlo"); built
+    once per word lists."""
+    got = _MAKERS.get(id(words))
+    if got is None:
+        from curate.rules.pii.products import MAKERS, NAMES_TOO
+
+        names = words.first_names | words.last_names
+        got = frozenset(m.lower() for m in MAKERS if m not in NAMES_TOO and m not in names)
+        _MAKERS[id(words)] = got
+    return got
 
 
 def _product_handles(words: Words) -> frozenset[str]:

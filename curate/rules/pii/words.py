@@ -53,6 +53,7 @@ class Words:
     phrases: tuple[str, ...] = ()
     thing_bytes: frozenset[bytes] = frozenset()
     thing_possessive_bytes: frozenset[bytes] = frozenset()
+    device_bytes: frozenset[bytes] = frozenset()  # "tubes": "Blake chest tubes" (peek._peek)
     # brand accounts for @handles, lower-case without "_" and digits (public.brand_handle)
     brand_handles: frozenset[str] = frozenset()
     place_words: frozenset[str] = frozenset()  # "Valley", "Creek": the end of a place's name
@@ -110,6 +111,7 @@ def load() -> Words:
                 *things["brands"],
                 *things["eponyms"],
                 *things["legal_terms"],
+                *things["holidays"],
                 *(
                     h
                     for h in things["handles"]
@@ -133,6 +135,7 @@ def load() -> Words:
         short_words=name_list("short_words.txt"),
         brands=frozenset(things["brands"]),
         thing_possessive_bytes=frozenset(w.encode() for w in things["thing_words_possessive"]),
+        device_bytes=frozenset(w.encode() for w in things["device_words"]),
         brand_handles=frozenset(
             re.sub(r"[_0-9]", "", b.lower()) for b in [*brands, *things["handles"]]
         ),

@@ -74,6 +74,7 @@ def test_bare_page_numbers_go(text: str, clean: str) -> None:
         "AMENDMENT NO. 2\n\nDated as of March 27, 2006",
         "Fees:\n\n100\n\n200",
         "Payment is due on Page 3 of the order form, which the parties signed.",
+        "as described on Page 3 of the Schedule",
         "Section 9 applies to the Source Code.",
         "Source: the Licensor's records, as kept in the ordinary course.",
         "Year 1   500\n\nYear 2   600",

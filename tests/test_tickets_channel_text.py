@@ -16,6 +16,7 @@ from curate.ingest import ingest
 from curate.ingest.channel import (
     Message,
     assemble,
+    brand_name,
     handle_is_subject,
     strip_agent_signature,
     strip_leading_handles,
@@ -161,3 +162,20 @@ def test_a_signature_before_the_closing_link_goes(text: str, rest: str, sig: str
 
 def test_a_link_alone_after_a_sigil_word_is_no_signature() -> None:
     assert strip_agent_signature("^ https://t.co/x") == ("^ https://t.co/x", None)
+
+
+@pytest.mark.parametrize(
+    ("author", "brand"),
+    [  # IBM's companies: the system prompt said "agent for zoom us" and "agent for hulu"
+        ("zoom_us", "Zoom"),
+        ("hulu_support", "Hulu"),
+        ("hulu", "Hulu"),
+        ("comcastcares", "Comcast"),
+        ("eBay", "eBay"),
+        ("AskeBay", "eBay"),
+        ("eBay_UK", "eBay UK"),
+        ("115911", "115911"),
+    ],
+)
+def test_brand_names_read_as_names(author: str, brand: str) -> None:
+    assert brand_name(author) == brand

@@ -225,13 +225,16 @@ def continuation_marker(text: str) -> tuple[str, tuple[int, int] | None]:
 
 def brand_name(author: str) -> str:
     """A support account's brand: AppleSupport -> Apple, Ask_Spectrum -> Spectrum, AmazonHelp
-    -> Amazon, TeamYouTube -> YouTube; underscores become spaces; other names stay as they are."""
+    -> Amazon, TeamYouTube -> YouTube, zoom_us -> Zoom (a "_us" country suffix goes), hulu ->
+    Hulu (a handle in lower case only is capitalised; eBay stays); underscores become spaces."""
     name = author.strip().lstrip("@")
     bare = _BRAND_AFFIX.sub("", name)
     bare = _BRAND_AFFIX.sub("", bare)
+    bare = re.sub(r"(?<=[a-z])_us$", "", bare)
     if len(bare) < 2:
         bare = name
-    return bare.replace("_", " ").strip()
+    bare = bare.replace("_", " ").strip()
+    return bare[:1].upper() + bare[1:] if bare.islower() and bare.isalpha() else bare
 
 
 def _addressee(text: str) -> str | None:

@@ -28,10 +28,12 @@ TEXTS = [
 ]
 
 
-def _reference(texts: list[str | None], min_score: float, min_letters: int, max_chars: int):  # type: ignore[no-untyped-def]
+def _reference(
+    texts: list[str | None], min_score: float, min_letters: int, max_chars: int
+) -> list[tuple[str, float | None]]:
     """Text by text, the rule written out (a model call per text)."""
     model = _fasttext_model()
-    out = []
+    out: list[tuple[str, float | None]] = []
     for t in texts:
         line = (t or "")[:max_chars]
         for c in "\n\r\v\f":
@@ -47,7 +49,8 @@ def _reference(texts: list[str | None], min_score: float, min_letters: int, max_
 
 
 def test_batch_labels_and_scores_are_the_text_by_text_ones() -> None:
-    for kw in ({}, {"min_score": 0.9, "min_letters": 3, "max_chars": 40}):
+    for min_score, min_letters, max_chars in ((0.4, 12, 100), (0.9, 3, 40)):
+        kw = {"min_score": min_score, "min_letters": min_letters, "max_chars": max_chars}
         got = detect_languages(pl.Series(TEXTS, dtype=pl.Utf8), **kw)  # type: ignore[arg-type]
         assert got.schema == pl.Schema({"language": pl.Utf8, "language_score": pl.Float64})
         one_by_one = [
@@ -55,10 +58,7 @@ def test_batch_labels_and_scores_are_the_text_by_text_ones() -> None:
             for t in TEXTS
         ]
         assert got.rows() == one_by_one
-        ref = _reference(
-            TEXTS, kw.get("min_score", 0.4), kw.get("min_letters", 12), kw.get("max_chars", 100)
-        )  # type: ignore[arg-type]
-        assert got.rows() == ref
+        assert got.rows() == _reference(TEXTS, min_score, min_letters, max_chars)
 
 
 def test_labels_and_the_unknown_cases() -> None:

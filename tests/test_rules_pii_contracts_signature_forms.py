@@ -72,6 +72,14 @@ def _redact(texts: list[str]) -> list[str]:
             "Signed by: Renato Covel\nSigned by: M. Castor",
             "Signed by: [PERSON]\nSigned by: [PERSON]",
         ),
+        (
+            "Attention: General Counsel and Richard Hoff Email: x",
+            "Attention: General Counsel and [PERSON] Email: x",
+        ),
+        (
+            "Victoria Scot Associate Director, Regulatory",
+            "[PERSON] Associate Director, Regulatory",
+        ),
     ],
 )
 def test_signature_line_forms_are_redacted(text: str, want: str) -> None:
@@ -90,6 +98,7 @@ def test_signature_line_forms_are_redacted(text: str, want: str) -> None:
         "the agreement executed by Fox Mobile Entertainment, Inc. on",
         "Per: annum rates apply",
         "ATTN: LEGAL DEPARTMENT\n",
+        "By: Martin Midstream Partners L.P., Its Sole Member",
     ],
 )
 def test_labels_before_offices_and_companies_stay(text: str) -> None:

@@ -45,3 +45,26 @@ def test_a_surname_no_firm_is_named_after_still_spreads() -> None:
         "Mr. [PERSON] pays Acme Holdings LLC.",
         "[PERSON] shall pay the fee.",
     ]
+
+
+def test_a_firm_named_with_the_full_name_or_and_the_company_is_no_head() -> None:
+    """'David Holm Enterprises, Inc.' is the endorser's own company (CUAD's Duval agreement:
+    "Duval" alone is the golfer), and 'by Holm and Company' is Holm and the party defined as
+    the "Company": the surname still spreads."""
+    texts = [
+        'Pay by check to the order of "David Holm Enterprises, Inc." (the fee) to Mr. Holm.',
+        "Company shall promote Holm, in styles approved by Holm and Company.",
+    ]
+    assert _redact_record(texts)[1] == (
+        "Company shall promote [PERSON], in styles approved by [PERSON] and Company."
+    )
+
+
+def test_a_surname_defined_as_the_persons_term_still_spreads() -> None:
+    """'JAMES W. NANTZ III ("Nantz")' beside "Nantz Communications, Inc." (CUAD): "Nantz"
+    alone is the person the agreement defines."""
+    texts = [
+        'Holm Communications, Inc. and JAMES W. HOLM III ("Holm") agree as follows.',
+        "Holm shall appear at four events.",
+    ]
+    assert _redact_record(texts)[1] == "[PERSON] shall appear at four events."

@@ -24,6 +24,8 @@ from curate.rules.pii.markers import _NAME_NOTE, BRACKET, CLOSE, NOTE, ROW, SEP,
 from curate.rules.pii.names import _TITLE_CHECKS, _redact_names
 from curate.rules.pii.peek import _PEEK_FIRST, _eponym, _peek
 from curate.rules.pii.terms import (
+    _ORG_WORD_RE,
+    JOB_WORDS,
     NO_TERMS,
     RecordTerms,
     _plain,
@@ -267,12 +269,14 @@ class _ScanState:
             elif det.check == "spread":  # a custom detector's name: redacted, and spread
                 mark = _canon(self.engine.type_index[det.type])
                 value, rest = _name_once(parts[i])
-                value, label = _label_tail(value)
+                lead, value, label = _label_tail(value)
                 rest = label + rest
                 if value.isupper() and not _caps_name(value, self.engine):
                     out = parts[i]  # "Name: ACME CORPORATION": a company in capitals
+                elif _firm(value):
+                    out = parts[i]  # "By: Martin Midstream Partners L.P., Its Sole Member"
                 else:
-                    out = mark + value + CLOSE if self.keep_values else mark
+                    out = lead + (mark + value + CLOSE if self.keep_values else mark)
                     out += "".join(NOTE + v + NOTE for v in _cased(value)) + rest
             else:
                 out = check(det, parts[i], tail, self.engine, self.keep_values)
@@ -304,7 +308,13 @@ class _ScanState:
                 names.update(terms.spread)  # a person's surname defined as a term (terms.py)
                 # a surname the record also names a firm by ("Mr. Moelis", "Moelis &
                 # Company") is not spread alone: most of its occurrences are the firm's
-                firms = [n for n in names if " " not in n and n[:1] != USER_NOTE]
+                # (not a surname the record defines as a person's term: 'JAMES W. NANTZ III
+                # ("Nantz")' beside "Nantz Communications, Inc.": "Nantz" alone is the person)
+                firms = [
+                    n
+                    for n in names
+                    if " " not in n and n[:1] != USER_NOTE and n not in terms.spread
+                ]
                 if firms and terms is not NO_TERMS:
                     heads = org_heads(self._group_text(group))
                     names.difference_update(n for n in firms if _plain(n) in heads)
@@ -412,17 +422,35 @@ _LABEL_WORDS = frozenset(
 )
 
 
-def _label_tail(value: str) -> tuple[str, str]:
-    """``value`` without the labels at its end ("Mercy Saula Address" -> "Mercy Saula", "
-    Address"), as long as two words stay; what was cut is given back as text."""
+def _label_tail(value: str) -> tuple[str, str, str]:
+    """``value`` without the labels or an office's words at its end ("Mercy Saula Address" ->
+    "Mercy Saula" + " Address"; "Victoria Scott Associate" [Director] -> "Victoria Scott"), as
+    long as two words stay, and without an office and "and" before it ("General Counsel and
+    Richard Hoffman" after "Attention:"); what was cut is given back as text, before and
+    after."""
     words = value.split(" ")
+    start = 0
+    if "and" in words or "&" in words:
+        k = words.index("and") if "and" in words else words.index("&")
+        if 0 < k <= len(words) - 3 and all(w in JOB_WORDS for w in words[:k]):
+            start = k + 1
     cut = len(words)
-    while cut > 2 and words[cut - 1].rstrip(":").title() in _LABEL_WORDS:
+    while cut - start > 2 and (
+        words[cut - 1].rstrip(":").title() in _LABEL_WORDS or words[cut - 1] in JOB_WORDS
+    ):
         cut -= 1
-    if cut == len(words):
-        return value, ""
-    kept = " ".join(words[:cut])
-    return kept, value[len(kept) :]
+    if start == 0 and cut == len(words):
+        return "", value, ""
+    lead = " ".join(words[:start]) + " " if start else ""
+    kept = " ".join(words[start:cut])
+    return lead, kept, value[len(lead) + len(kept) :]
+
+
+def _firm(value: str) -> bool:
+    """A find of several words one of which ends an organisation's name ("Martin Midstream
+    Partners", "Acme Holdings"): a company after a signature's label, no person."""
+    words = value.split()
+    return len(words) > 1 and any(_ORG_WORD_RE.fullmatch(w.strip(".,")) for w in words[1:])
 
 
 def _cased(value: str) -> tuple[str, ...]:

@@ -379,17 +379,25 @@ def defined_surnames(text: str, words: Words) -> set[str]:
 # surname a firm is named after ("Moelis & Company", "Moelis Holdings", "Turpin LLC", "the
 # Gates Foundation")
 _HEAD_RE = re.compile(
-    rf"([A-Z][A-Za-z'’-]+)(?:[ \t]+(?:&|and)[ \t]+(?:Company|Co|Partners|Associates|Sons)\b"
+    rf"(?:([A-Za-z][A-Za-z'’.-]*)[ \t]+)?([A-Z][A-Za-z'’-]+)(?:[ \t]+&[ \t]+(?:Company|Co)\b"
     rf"|,?[ \t]+(?:{_LEGAL_FORMS})\.?(?![A-Za-z0-9])|[ \t]+(?:{_HEADS})(?![A-Za-z0-9]))"
 )
 
 
 def org_heads(text: str) -> set[str]:
-    """The words ``text`` names an organisation by, right before its legal form or head noun
-    ("Moelis" in "Moelis & Company" and "Moelis Holdings"). A signatory's surname that is one
-    is the firm's name wherever the record writes it alone (CUAD's Moelis agreement: "Mr.
-    Moelis" spread made "Moelis" [PERSON] 251 times); as written and in title case."""
-    return {_plain(m.group(1)) for m in _HEAD_RE.finditer(text)}
+    """The surnames ``text`` names a firm by: the first word of an organisation's name, right
+    before its legal form or head noun ("Moelis" in "Moelis & Company", "Moelis Holdings";
+    after "the": "the Gates Foundation"). A signatory's surname that is one is the firm's name
+    wherever the record writes it alone (CUAD's Moelis agreement: "Mr. Moelis" spread made
+    "Moelis" [PERSON] 251 times). Not a firm named with a person's full name ("David Duval
+    Enterprises, Inc.": the endorser's loan-out, and "Duval" alone is the golfer), nor "Duval
+    and Company" (and the party defined as the "Company")."""
+    out = set()
+    for m in _HEAD_RE.finditer(text):
+        before = m.group(1)
+        if before is None or before[0].islower() or before.lower() in _FUNCTION_WORDS:
+            out.add(_plain(m.group(2)))
+    return out
 
 
 def role_gate(kinds: frozenset[str]) -> str:

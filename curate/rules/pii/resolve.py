@@ -20,6 +20,7 @@ import polars as pl
 
 from curate.rules.pii.accounts import USER_NOTE
 from curate.rules.pii.detectors import check
+from curate.rules.pii.durations import _SHORTHAND, day_first
 from curate.rules.pii.markers import _NAME_NOTE, BRACKET, CLOSE, NOTE, ROW, SEP, _canon, _open
 from curate.rules.pii.names import _TITLE_CHECKS, _redact_names
 from curate.rules.pii.peek import _PEEK_FIRST, _eponym, _peek
@@ -81,6 +82,7 @@ class _ScanState:
         self.terms: dict[int, RecordTerms] = {}  # group -> its terms, when first needed
         self._by_group: tuple[np.ndarray, np.ndarray, list[str | None], np.ndarray] | None = None
         self.names: dict[int, set[str]] = defaultdict(set)
+        self.day_first: dict[int, bool] = {}  # group -> its dates are day-first (durations.py)
         # what a find becomes depends on the pass, the value and keep_values alone: kept on
         # the engine across scans (ingest scans batch after batch, with the same greetings,
         # sign-offs and names), cleared when it grows big
@@ -132,6 +134,10 @@ class _ScanState:
         # what follows)
         person = self.engine.type_index.get("person")
         named: list[tuple[int, int, str, bytes]] = []
+        # x/7 and x/12 dated, for the record's evidence that they are durations (durations.py)
+        dated: list[tuple[int, int, str, bytes]] = []
+        date = self.engine.type_index.get("date")
+        date_mark = _canon(date).encode() if self.texts is not None and date is not None else None
         person_mark = (
             _canon(person).encode() if self.texts is not None and person is not None else None
         )
@@ -155,11 +161,13 @@ class _ScanState:
                     got = seen[key] = (plain.encode(), names)
                 if person_mark is not None and person_mark in got[0]:
                     named.append((j, at, body.decode(), rest))
+                elif date_mark is not None and date_mark in got[0] and _SHORTHAND.search(body):
+                    dated.append((j, at, body.decode(), rest))
                 if got[1]:  # names to redact elsewhere in the same record
                     noted.append((at, got[1]))
                 parts[j] = got[0] + rest
             at += len(open_b) + len(part)
-        if named or noted:
+        if named or noted or dated:
             sizes = texts.str.len_bytes().to_numpy().astype(np.int64) + len(row_b)
             starts = np.cumsum(sizes) - sizes
         if named:  # a name its record uses as a role goes back to text, and is not spread
@@ -182,6 +190,13 @@ class _ScanState:
                     parts[j] = value.encode() + after
                     roles.add(at)
             noted = [(at, names) for at, names in noted if at not in roles]
+        if dated:  # "Returned from Bali 5/7" in a record that writes its dates day-first
+            which = np.searchsorted(starts, [d[1] for d in dated], side="right") - 1
+            for group, (j, _, slots, after) in zip(
+                self.groups[rows[which]].tolist(), dated, strict=True
+            ):
+                if self._day_first(group):
+                    parts[j] = next((v for v in slots.split(SEP) if v), "").encode() + after
         if noted:  # the text a find is in, from where the texts start in the joined string
             which = np.searchsorted(starts, [at for at, _ in noted], side="right") - 1
             for group, (_, names) in zip(self.groups[rows[which]].tolist(), noted, strict=True):
@@ -342,6 +357,14 @@ class _ScanState:
         if not changed:
             return marked
         return marked.clone().scatter(changed, pl.Series(out, dtype=pl.Utf8))
+
+    def _day_first(self, group: int) -> bool:
+        """Record ``group`` writes Australian or British notes' shorthand (durations.py),
+        computed once per record."""
+        got = self.day_first.get(group)
+        if got is None:
+            got = self.day_first[group] = day_first(self._group_text(group))
+        return got
 
     def _group_text(self, group: int) -> str:
         """The raw texts of record ``group``, joined (for the rare record that needs them

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import polars as pl
 import pytest
 from hypothesis import given
@@ -244,11 +245,16 @@ def test_ngram_bound_never_exceeds_the_distinct_ngrams(words: list[str]) -> None
 
     texts_ = [" ".join(words), " ".join(reversed(words)), "", " ".join(words[:5])]
     for n in (1, 2, 3, 5):
-        bound = _ngram_lower_bound(_scan(pl.Series(texts_)), n)
-        for t, b in zip(texts_, bound.tolist(), strict=True):
-            low = t.lower().split()
-            distinct = len({tuple(low[i : i + n]) for i in range(len(low) - n + 1)})
-            assert b <= distinct, (t, n)
+        # every row, or some (only those get a table; the others share one left uncounted)
+        for rows in (None, [0], [1, 3], [0, 2, 3]):
+            scan = _scan(pl.Series(texts_))
+            bound = _ngram_lower_bound(scan, n, None if rows is None else np.array(rows))
+            which = range(len(texts_)) if rows is None else rows
+            assert len(bound) == len(which)
+            for r, b in zip(which, bound.tolist(), strict=True):
+                low = texts_[r].lower().split()
+                distinct = len({tuple(low[i : i + n]) for i in range(len(low) - n + 1)})
+                assert b <= distinct, (texts_[r], n, rows)
 
 
 @pytest.mark.parametrize("sep", [" ", "  ", "\t", "\n", "\u00a0", " \r\n "])

@@ -179,18 +179,22 @@ def _scan(col: pl.Series) -> _Bytes:
     )
 
 
-def _ngram_lower_bound(scan: _Bytes, n: int) -> np.ndarray:
-    """Per collapsed ASCII row: at most its number of distinct (lower-case) word n-grams.
+def _ngram_lower_bound(scan: _Bytes, n: int, rows: np.ndarray | None = None) -> np.ndarray:
+    """Per collapsed ASCII row (of ``rows``, default all): at most its number of distinct
+    (lower-case) word n-grams.
 
     Such a row's words are the runs between its single spaces. Each n-gram that lies
     between two spaces gets a signature from its words' lengths and first bytes (0x20 bit
     set: ASCII case folded), so equal n-grams have equal signatures; the buckets these fill
     in a table of the row's own are at most its distinct n-grams. A row's last n signatures
-    run past its end: up to n buckets too many, taken off."""
+    run past its end: up to n buckets too many, taken off. Only the rows asked for get a
+    table (the others' signatures fall into one shared bucket table that is not counted):
+    most rows of a batch are short fields whose tables cost as much as the long ones'."""
     data, spaces_at, spaces = scan.data, scan.spaces_at, scan.spaces
-    rows = len(spaces)
-    filled = np.zeros(rows, np.int64)
-    if len(spaces_at) <= n:
+    everything = len(spaces)
+    rows = np.arange(everything) if rows is None else np.asarray(rows, np.int64)
+    filled = np.zeros(len(rows), np.int64)
+    if len(spaces_at) <= n or not len(rows):
         return filled
     word = np.empty(len(spaces_at) - 1, np.uint32)
     np.subtract(spaces_at[1:], spaces_at[:-1], out=word, casting="unsafe")  # length + 1
@@ -203,24 +207,29 @@ def _ngram_lower_bound(scan: _Bytes, n: int) -> np.ndarray:
     for k in range(1, n):
         sig ^= word[k : count + k]
         sig *= np.uint32(0xC2B2AE35)
-    first_space = np.zeros(rows + 1, np.int64)
+    first_space = np.zeros(everything + 1, np.int64)
     np.cumsum(spaces, out=first_space[1:])
-    # buckets per row: twice the n-grams of most rows, at most 2**10 (a longer row's bound
-    # saturates: it is counted exactly); tables of at most 2**24 bytes, block by block
-    typical = int(np.partition(spaces, int(rows * 0.9))[int(rows * 0.9)])
+    # buckets per row: twice the n-grams of most rows asked for, at most 2**10 (a longer
+    # row's bound saturates: it is counted exactly); tables of at most 2**24 bytes, block by
+    # block of the rows asked for
+    asked = spaces[rows]
+    typical = int(np.partition(asked, int(len(rows) * 0.9))[int(len(rows) * 0.9)])
     bits = min((max(2 * typical, 64) - 1).bit_length(), 10)
-    block = (1 << 24) >> bits
-    for r0 in range(0, rows, block):
-        r1 = min(rows, r0 + block)
-        s0, s1 = first_space[r0], min(first_space[r1], count)
+    block = ((1 << 24) >> bits) - 1
+    for r0 in range(0, len(rows), block):
+        r1 = min(len(rows), r0 + block)
+        lo, hi = int(rows[r0]), int(rows[r1 - 1]) + 1  # the rows spanned, asked for or not
+        s0, s1 = first_space[lo], min(first_space[hi], count)
         if s1 <= s0:
             continue
-        slot = np.repeat(np.arange(r1 - r0, dtype=np.int64) << bits, spaces[r0:r1])[: s1 - s0]
+        table_of = np.full(hi - lo, r1 - r0, np.int64)  # not asked for: the last table
+        table_of[rows[r0:r1] - lo] = np.arange(r1 - r0)
+        slot = np.repeat(table_of << bits, spaces[lo:hi])[: s1 - s0]
         slot += sig[s0:s1] >> np.uint32(32 - bits)
-        table = np.zeros((r1 - r0) << bits, np.uint8)
+        table = np.zeros((r1 - r0 + 1) << bits, np.uint8)
         table[slot] = 1
         # bytes of 0/1 summed per row: 8-byte lanes (each <= 2**7), then the lanes
-        lanes = table.view(np.uint64).reshape(r1 - r0, -1).sum(axis=1, dtype=np.uint64)
+        lanes = table.view(np.uint64).reshape(r1 - r0 + 1, -1)[:-1].sum(axis=1, dtype=np.uint64)
         low = np.uint64(0x00FF00FF00FF00FF)
         lanes = (lanes & low) + ((lanes >> np.uint64(8)) & low)
         lanes = (lanes * np.uint64(0x0001000100010001)) >> np.uint64(48)
@@ -331,7 +340,7 @@ def _metrics(
                 continue
             # rows of the scan: the plain rows are rows of the whole text
             at = rows[local] if scan is raw else local
-            lower = _ngram_lower_bound(scan, n)[at]
+            lower = _ngram_lower_bound(scan, n, at)
             # repeated <= n-grams - distinct, and the float steps are monotonic: a bound at
             # or under the limit means the exact fraction is too (it is left at 0)
             bound = 1 - lower / np.maximum(grams[rows[local]], 1)

@@ -2,7 +2,8 @@
 instrument's or device's eponym with a modifier before its noun in MTSamples operative notes
 ("#24 Blake chest tubes" was "#24 [PERSON] chest tubes", "St. Jude mechanical valve" was "St.
 [PERSON] mechanical valve"), a holiday in lower-case transcripts ("the easter break" was "the
-[PERSON] break"), and organisations' @handles customers mention in support tweets ("@WWE",
+[PERSON] break"), a drug after its class ("an antibacterial called Bactrim"), and
+organisations' @handles customers mention in support tweets ("@WWE",
 "@eBayNewsroom", "@InDesign" were [USER]). With the persons that must stay redacted: a title
 before the eponym ("Dr. Blake"), a given name with it ("John Blake chest tube"), a name
 before other words ("spoke with Blake about chest tube"), people's handles."""
@@ -36,6 +37,9 @@ def redact(pack: str, text: str) -> str:
         "[doctor] i guess you were in pain over the easter easter break there",
         "[patient] we just had easter and my kids got candies",
         "[doctor] the easter egg hunt",
+        # a drug named after its class and "called" (MTS-Dialog: "called [PERSON]")
+        "Patient: Yeah, I took an antibacterial called Bactrim around nine months ago.",
+        "She was on an antibiotic named Keflex.",
     ],
 )
 def test_device_eponyms_and_holidays_stay_text(text: str) -> None:

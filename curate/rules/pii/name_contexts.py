@@ -46,7 +46,8 @@ SPEAKERS = (
 # drug called Lyrica", "a dog named Max": taken first and given back (check "reject")
 THING_NAMED = (
     r"\b(?i:bacteri(?:a|um)|organisms?|virus|germs?|fungus|yeast|drugs?|medications?|medicines?"
-    r"|pills?|supplements?|products?|apps?|games?|songs?|bands?|shows?|company|brand|dogs?|cats?"
+    r"|pills?|anti-?[a-z]+s?|stimulants?|steroids?|creams?|ointments?|inhalers?|vaccines?"
+    r"|supplements?|products?|apps?|games?|songs?|bands?|shows?|company|brand|dogs?|cats?"
     r"|pets?|horses?|puppy|kitten|boats?|ships?|towns?|hotels?|restaurants?|stores?|shops?)"
     r"[ \t]+(?i:named|called)[ \t]+"
 )

@@ -122,7 +122,9 @@ _SPEAKER_BEFORE = re.compile(
 # a thing named after "called" ("something called Lyrica", "a town called Tullahoma"), not
 # a person ("my friend called Anna" stays a name)
 _THING_CALLED = re.compile(
+    # (a drug's class too: "an antibacterial called Bactrim", MTS-Dialog: "[PERSON]")
     rb"(?i:\b(?:something|drug|medicine|medication|pill|cream|town|city|village|place|company"
+    rb"|anti-?[a-z]+|stimulant|steroid|ointment|inhaler|injection|shot|vaccine|spray|drops"
     rb"|app|program|product|device|thing|show|book|song|game|website|site|store|shop|procedure"
     rb"|test|disease|condition|syndrome)[ \t]+(?:that(?:'s| is)[ \t]+)?called"
     # a doctor naming a diagnosis or a drug: "It is called Onychomycosis. It is nail fungus."

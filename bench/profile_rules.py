@@ -6,7 +6,8 @@ Ingests N generated tickets once (bench_ingest's generator) to capture the batch
 ingest hands to apply_rules, then applies the `default` pack to them ``--reps`` times with
 every part run in turn (language ID and the examples on their own threads, as in ingest, but
 waited for at once), and prints process CPU and wall-clock per record for each part: the PII
-scan, quality checks, language ID, the audit, the examples. CPU is the figure to compare on a
+scan, quality checks, language ID, the audit, the examples; and apart, what ingest spends once
+per run merging the batches' stats into rules.json. CPU is the figure to compare on a
 shared machine (wall-clock there mostly measures the other jobs). ``CURATE_RULES_THREADS``
 applies as in ingest. ``--passes``: then the PII scan alone, on one thread, per pass: its gate,
 its regex, its Python checks (resolve) and the names spread through records, as thread CPU
@@ -111,10 +112,19 @@ def main() -> None:
         apply_mod.apply_rules(records, pack, fields, **kw)
     spent.clear()
     c0, t0 = _cpu(), time.perf_counter()
+    stats = []
     for _ in range(args.reps):
         for records, fields, kw in batches:
-            apply_mod.apply_rules(records, pack, fields, **kw)
+            stats.append(apply_mod.apply_rules(records, pack, fields, **kw).stats)
     total = (_cpu() - c0, time.perf_counter() - t0)
+    # ingest then merges the batches' stats into rules.json, once per run (not apply_rules)
+    from curate.ingest.summary import merge_stats
+    from curate.rules.audit import finish_rule_stats
+
+    c1, t1 = _cpu(), time.perf_counter()
+    for rep in range(args.reps):
+        finish_rule_stats(stats[rep * len(batches) : (rep + 1) * len(batches)], merge_stats)
+    merged = (_cpu() - c1, time.perf_counter() - t1)
     per = 1e6 / (args.n * args.reps)
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     cores = getattr(_pool, "cores", _pool.threads)()  # an older tree has no cores()
@@ -125,6 +135,9 @@ def main() -> None:
     rest_c = total[0] - sum(v[0] for v in spent.values())
     rest_w = total[1] - sum(v[1] for v in spent.values())
     print(f"  {'(the rest)':22s} CPU {rest_c * per:6.1f}  wall {rest_w * per:6.1f}")
+    print(
+        f"  {'merged for rules.json':22s} CPU {merged[0] * per:6.1f}  wall {merged[1] * per:6.1f}"
+    )
     if args.passes:
         by_pass(batches, pack, args.n, args.reps)
 

@@ -42,6 +42,10 @@ def _redact(texts: list[str]) -> list[str]:
         ),
         ('Per: "Peter Wiggs" Per: "Michael Stund"', 'Per: "[PERSON]" Per: "[PERSON]"'),
         ("By: /s/ JAMES P.R. SAMSON By: /s/", "By: /s/ [PERSON] By: /s/"),
+        (
+            "Name: GEORGE KADIF                      Name: MARK S. BIESTER       ------",
+            "Name: [PERSON]                      Name: [PERSON]       ------",
+        ),
         ("Attn: LUCAS S. MICHAELS, ESQ.", "Attn: [PERSON], ESQ."),
         (
             "Attn: Scott A. Barsh Steven J. Willis email: x",
@@ -77,8 +81,16 @@ def _redact(texts: list[str]) -> list[str]:
             "Attention: General Counsel and [PERSON] Email: x",
         ),
         (
+            "By: /s/ James D. Beaty  James D. Beaty, CEO and President",
+            "By: /s/ [PERSON]  [PERSON], CEO and President",
+        ),
+        (
             "Victoria Scot Associate Director, Regulatory",
             "[PERSON] Associate Director, Regulatory",
+        ),
+        (
+            "Product Complaint   Victoria Scot Associate Director/Quality",
+            "Product Complaint   [PERSON] Associate Director/Quality",
         ),
     ],
 )
@@ -99,6 +111,8 @@ def test_signature_line_forms_are_redacted(text: str, want: str) -> None:
         "Per: annum rates apply",
         "ATTN: LEGAL DEPARTMENT\n",
         "By: Martin Midstream Partners L.P., Its Sole Member",
+        "Office Automation Manager       Commercial",
+        "ARC Hospitality TRS Stratford, (Attn: Principal Legal Correspondent): LLC",
     ],
 )
 def test_labels_before_offices_and_companies_stay(text: str) -> None:

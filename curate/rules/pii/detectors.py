@@ -80,9 +80,10 @@ def _year(group: str) -> bool:
 
 def _table_numbers(groups: list[str], seps: list[str]) -> bool:
     """Digit groups that read as a table's or a date's, not a phone's (CUAD's tables, issue
-    18): a US date ("12-23-2019": month, day, year), years side by side ("2000 2002", "Total
-    2018 5000 2019": two years or more among groups set apart by blanks), or a row of small
-    values ("10 14 1860": two first groups of one or two digits, the first no trunk "0")."""
+    18): a US date ("12-23-2019": month, day, year) or years side by side ("2000 2002",
+    "Total 2018 5000 2019": two years or more among groups set apart by blanks). A row of
+    small values needs its neighbours to tell it ("-- 10 14 1860 --"; "41 61 935 5353" after
+    "Telephone: +" is Basel's): table_numbers.py."""
     if (
         len(groups) == 3
         and len(set(seps)) == 1
@@ -94,9 +95,7 @@ def _table_numbers(groups: list[str], seps: list[str]) -> bool:
         return 1 <= int(groups[0]) <= 12 and 1 <= int(groups[1]) <= 31
     if not seps or not all(s == " " for s in seps):
         return False
-    if sum(_year(g) for g in groups) >= 2:
-        return True
-    return len(groups[0]) <= 2 and len(groups[1]) <= 2 and groups[0][0] != "0"
+    return sum(_year(g) for g in groups) >= 2
 
 
 def phone_ok(text: str) -> bool:

@@ -39,6 +39,7 @@ from curate.rules.pii.unseen import more_name
 
 if TYPE_CHECKING:
     from curate.rules.pii.engine import PiiEngine, _Pass
+    from curate.rules.pii.words import Words
 
 # per engine: is_term of a value in a record with no terms (it depends on the engine's words
 # and run terms alone), kept across scans as the engine's outcomes are
@@ -284,11 +285,11 @@ class _ScanState:
             elif det.check == "spread":  # a custom detector's name: redacted, and spread
                 mark = _canon(self.engine.type_index[det.type])
                 value, rest = _name_once(parts[i])
-                lead, value, label = _label_tail(value)
+                lead, value, label = _label_tail(value, self.engine.words)
                 rest = label + rest
                 if value.isupper() and not _caps_name(value, self.engine):
                     out = parts[i]  # "Name: ACME CORPORATION": a company in capitals
-                elif _firm(value):
+                elif not value or _firm(value):
                     out = parts[i]  # "By: Martin Midstream Partners L.P., Its Sole Member"
                 else:
                     out = lead + (mark + value + CLOSE if self.keep_values else mark)
@@ -407,7 +408,7 @@ def _name_once(value: str) -> tuple[str, str]:
     at = rest.find(" " + first, 1) if first else -1
     if at < 0 or rest[at + 1 + len(first) :][:1] not in ("", " "):
         return value, ""
-    cut = len(first) + 1 + at
+    cut = len(value[: len(first) + 1 + at].rstrip())  # ("Beatty  James": a column's blanks)
     return value[:cut], value[cut:]
 
 
@@ -445,28 +446,54 @@ _LABEL_WORDS = frozenset(
 )
 
 
-def _label_tail(value: str) -> tuple[str, str, str]:
+def _label_tail(value: str, words: Words) -> tuple[str, str, str]:
     """``value`` without the labels or an office's words at its end ("Mercy Saula Address" ->
     "Mercy Saula" + " Address"; "Victoria Scott Associate" [Director] -> "Victoria Scott"), as
-    long as two words stay, and without an office and "and" before it ("General Counsel and
-    Richard Hoffman" after "Attention:"); what was cut is given back as text, before and
-    after."""
-    words = value.split(" ")
+    long as two words stay, and without what is no name before it: an office and "and"
+    ("General Counsel and Richard Hoffman" after "Attention:"), a table cell's common words
+    ("Product Complaint Victoria Scott Associate Director": a column of functions beside the
+    contacts). What was cut is given back as text, before and after; a find of common words
+    alone ("Office Automation" [Manager]) comes back empty: no name."""
+    parts = value.split(" ")
     start = 0
-    if "and" in words or "&" in words:
-        k = words.index("and") if "and" in words else words.index("&")
-        if 0 < k <= len(words) - 3 and all(w in JOB_WORDS for w in words[:k]):
+    if "and" in parts or "&" in parts:
+        k = parts.index("and") if "and" in parts else parts.index("&")
+        if 0 < k <= len(parts) - 3 and all(w in JOB_WORDS for w in parts[:k]):
             start = k + 1
-    cut = len(words)
+    k = start
+    while k < len(parts) and (not parts[k] or _no_name_word(parts[k], words)):
+        k += 1  # (an empty part: a column's blanks)
+    left = len([p for p in parts[k:] if p])
+    if k > start and left == 0:
+        return "", "", value  # words alone, no name: "Office Automation" [Manager]
+    if left >= 2:  # (not "Mars Zhang": one word left is the name's own)
+        start = k
+    cut = len(parts)
     while cut - start > 2 and (
-        words[cut - 1].rstrip(":").title() in _LABEL_WORDS or words[cut - 1] in JOB_WORDS
+        parts[cut - 1].rstrip(":").title() in _LABEL_WORDS or parts[cut - 1] in JOB_WORDS
     ):
         cut -= 1
-    if start == 0 and cut == len(words):
+    if start == 0 and cut == len(parts):
         return "", value, ""
-    lead = " ".join(words[:start]) + " " if start else ""
-    kept = " ".join(words[start:cut])
+    lead = " ".join(parts[:start]) + " " if start else ""
+    kept = " ".join(parts[start:cut])
     return lead, kept, value[len(lead) + len(kept) :]
+
+
+def _no_name_word(word: str, words: Words) -> bool:
+    """A capitalised English word that is on no list of names ("Product", "Office",
+    "Principal"): no name opens with it (short words are left: "Sun", "Long" open names)."""
+    return (
+        len(word) > 3
+        and word.isalpha()
+        and word[1:].islower()  # (capitals: resolve._caps_name tells those)
+        and word.lower() in words.lexicon
+        and word not in words.first_names
+        and word not in words.last_names
+        and word not in words.more_names
+        and word not in words.given_words  # "Gene", "Miles", "Tore": names that are words
+        and word not in words.surname_words
+    )
 
 
 def _firm(value: str) -> bool:

@@ -5,8 +5,8 @@ Read in the CUAD export of session 13 (issue 18): "Frequency 2085 2115 Hz" (a ta
 and maximum before its unit) became "Frequency [PHONE] Hz"; "RUB 50 000 000" an amount written
 with blanks between its thousands; "DFARS 252.227-7013" a regulation's clause number. A value
 run ends in a unit or a currency, an amount follows a currency, a regulation's number follows
-its code's name. Years side by side, a US date's shape and a row of small values are told by
-``detectors.phone_ok`` (they need no context).
+its code's name, a row of small values another value or a blank cell's "--". Years side by
+side and a US date's shape are told by ``detectors.phone_ok`` (they need no context).
 """
 
 from __future__ import annotations
@@ -33,6 +33,17 @@ TABLE_NUMBERS = [
         r"\d{1,6}(?:[ \t]+\d{1,6}){1,5}",
         before=NUM_BEFORE,
         after=rf"[ \t]*(?:%|(?:{_UNITS})\b)",
+        check="reject",
+    ),
+    # a row of a table's values after another value or a blank cell's "--": "13 1740 -- 10 14
+    # 1860 --", "1,115 6 Chambersburg 2,311 18 10 48 194 43" (a store table); it starts with
+    # one or two digits, so a phone after a postcode ("94608 510 555 1234") is none
+    Detector(
+        "phone",
+        r"\d{1,2}[ \t]+\d{1,6}(?:[ \t]+\d{1,6})+",
+        # (a value with a thousands' comma or a decimal point, or "--": a plain number before
+        # may be the phone's own first group, "(33) 5 62 21 60 80", "+ 41 61 935 5353")
+        before=r"(?:[0-9],[0-9]{3}|[0-9]\.[0-9]+|--)[ \t]+",
         check="reject",
     ),
     # an amount after its currency, thousands set apart by blanks: "RUB 50 000 000"

@@ -34,6 +34,7 @@ def redact(pack: str, text: str) -> str:
         "A 27 mm St. Jude mechanical valve was sewn in.",
         "Next, a thrombectomy was done using a #4 Fogarty embolectomy catheter.",
         "a 19-French Blake chest drain",
+        "A #4 Fogarty was used to extract thrombus from the graft.",  # a size before it
         "[doctor] i guess you were in pain over the easter easter break there",
         "[patient] we just had easter and my kids got candies",
         "[doctor] the easter egg hunt",
@@ -54,6 +55,7 @@ def test_device_eponyms_and_holidays_stay_text(text: str) -> None:
         ("Spoke with Blake about chest tube", "Spoke with [PERSON] about chest tube"),
         ("Blake removed the drain", "[PERSON] removed the drain"),
         ("a John Blake chest drain", "a [PERSON] chest drain"),
+        ("Bed #4 Smith stable.", "Bed #4 [PERSON] stable."),  # a bed's number, no size
         ("[patient] my wife valentine said", "[patient] my wife [PERSON] said"),
     ],
 )

@@ -169,6 +169,9 @@ def _shared_head(rest: bytes, words: Words) -> bool:
     return head in words.thing_bytes or head in words.disease_bytes
 
 
+# an instrument's size ("#4", "#24") just before a find: "A #4 Fogarty was used" (MTSamples)
+# (after an article or a count: "Bed #4 Smith" may be a patient's)
+_SIZE_BEFORE = re.compile(rb"(?i:\b(?:a|an|the|two|three|four))[ \t]+#[0-9]{1,2}[ \t]+\Z")
 # the next lower-case words after a find's next one: a device's noun among them (_device_after)
 _MODIFIED = re.compile(rb"[ \t]+([a-z]+)(?:[ \t]+([a-z]+))?")
 # what stands before a device's eponym, not a person's name: an article, a size or a count
@@ -240,6 +243,8 @@ def _peek(before: bytes, rest: bytes, around: bool, words: Words) -> bytes:
                 # "Sierra Pacific Orthopedic Group": an organisation's name; else "c", a
                 # capitalised word goes on after the find ("Smith Clinic Nurse", _listed_span)
                 flags += "d" if _org_name(rest[m.start("w") :], words) else "c"
+    if "e" not in flags and _SIZE_BEFORE.search(before[-12:]):
+        flags += "e"  # "A #4 Fogarty was used": an instrument's size before its eponym
     end = before[-40:].rstrip(b" \t") if around else b""
     if end.endswith(b":") and _SPEAKER_BEFORE.search(before, max(0, len(before) - 40)):
         flags = "p" + flags

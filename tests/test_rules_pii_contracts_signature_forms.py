@@ -112,8 +112,15 @@ def test_signature_line_forms_are_redacted(text: str, want: str) -> None:
         "ATTN: LEGAL DEPARTMENT\n",
         "By: Martin Midstream Partners L.P., Its Sole Member",
         "Office Automation Manager       Commercial",
-        "ARC Hospitality TRS Stratford, (Attn: Principal Legal Correspondent): LLC",
     ],
 )
 def test_labels_before_offices_and_companies_stay(text: str) -> None:
     assert _redact([text]) == [text]
+
+
+def test_the_office_line_detector_is_the_one_resolve_knows() -> None:
+    """resolve.OFFICE_LINE names the printed-name-above-office detector by its context; the
+    pack must keep it as written there, or "Office Automation Manager" becomes a name."""
+    from curate.rules.pii.resolve import OFFICE_LINE
+
+    assert any(c.before == OFFICE_LINE for c in load_rule_pack("contracts").pii.custom)

@@ -291,6 +291,10 @@ class _ScanState:
                     out = parts[i]  # "Name: ACME CORPORATION": a company in capitals
                 elif not value or _firm(value):
                     out = parts[i]  # "By: Martin Midstream Partners L.P., Its Sole Member"
+                elif det.before == OFFICE_LINE and all(
+                    _no_name_word(w, self.engine.words) for w in value.split()
+                ):
+                    out = parts[i]  # "Office Automation" [Manager]: no label says "a name"
                 else:
                     out = lead + (mark + value + CLOSE if self.keep_values else mark)
                     out += "".join(NOTE + v + NOTE for v in _cased(value)) + rest
@@ -464,8 +468,6 @@ def _label_tail(value: str, words: Words) -> tuple[str, str, str]:
     while k < len(parts) and (not parts[k] or _no_name_word(parts[k], words)):
         k += 1  # (an empty part: a column's blanks)
     left = len([p for p in parts[k:] if p])
-    if k > start and left == 0:
-        return "", "", value  # words alone, no name: "Office Automation" [Manager]
     if left >= 2:  # (not "Mars Zhang": one word left is the name's own)
         start = k
     cut = len(parts)
@@ -478,6 +480,13 @@ def _label_tail(value: str, words: Words) -> tuple[str, str, str]:
     lead = " ".join(parts[:start]) + " " if start else ""
     kept = " ".join(parts[start:cut])
     return lead, kept, value[len(lead) + len(kept) :]
+
+
+# the context before the contracts pack's printed name above its office (contracts.toml):
+# no label says a name follows there, so a find of English words alone is none ("Office
+# Automation Manager"); after a label ("Attention: Principal Legal Correspondent") the
+# label's word counts
+OFFICE_LINE = r"(?:(?m:^)|_{3,}|-{3,}|\))[ \t]*"
 
 
 def _no_name_word(word: str, words: Words) -> bool:

@@ -71,7 +71,7 @@ def main() -> None:
         src = Path(tmp) / "tickets.csv"
         make_csv(src, args.n)
         ingest([src], "tickets", Path(tmp) / "ws", rules="default", workers=1)
-    rules.apply_rules = real_apply  # type: ignore[assignment]
+    rules.apply_rules = real_apply
 
     spent: dict[str, list[float]] = collections.defaultdict(lambda: [0.0, 0.0])
     depth = [0]
@@ -108,7 +108,7 @@ def main() -> None:
     def waited(name: str, workers: int) -> Any:
         return _Waited(name) if name in ("langid", "examples") else real_pool(name, workers)
 
-    _pool.pool = waited  # type: ignore[assignment]
+    _pool.pool = waited
     for name in ("audit_batch", "quality_reasons", "_redaction_examples", "detect_languages"):
         setattr(apply_mod, name, timed(name, getattr(apply_mod, name)))
     PiiEngine.scan = timed("pii scan", PiiEngine.scan)  # type: ignore[method-assign]
@@ -215,8 +215,8 @@ def by_pass(batches: list[tuple[Any, ...]], pack: Any, n: int, reps: int) -> Non
             setattr(obj, name, fn)
     per = 1e6 / (n * reps)
     print(f"\nPII scan by pass, one part (process CPU): {total * per:.1f} us CPU/rec")
-    for key, v in sorted(spent.items(), key=lambda kv: -kv[1]):
-        print(f"  {key:44s} {v * per:6.2f}")
+    for part, v in sorted(spent.items(), key=lambda kv: -kv[1]):
+        print(f"  {part:44s} {v * per:6.2f}")
     print(f"  {'(the rest)':44s} {(total - sum(spent.values())) * per:6.2f}")
 
 

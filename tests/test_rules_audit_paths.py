@@ -12,9 +12,11 @@ import json
 
 import numpy as np
 import polars as pl
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from curate.rules import load_rule_pack
-from curate.rules.audit import audit_batch, merge_audits
+from curate.rules.audit import align, audit_batch, merge_audits
 from curate.rules.pii import engine_for, spans
 
 TEXTS = [
@@ -100,3 +102,43 @@ def test_flat_documents_merge_as_the_lists_they_stand_for() -> None:
     person = merge_audits([part])["types"]["person"]
     assert [x["value"] for x in person["top"]] == ["Maria Lopez"]  # 5 documents: shown
     assert merge_audits([part], 6)["types"]["person"]["top"] == []  # not 6
+
+
+def _every_alignment(original: str, pieces: list[str]) -> list[list[tuple[int, int]]]:
+    """Every way to read ``original`` as pieces[0] v1 pieces[1] v2 ... pieces[-1], each
+    value one character or more: the spans of the values (brute force)."""
+    out: list[list[tuple[int, int]]] = []
+
+    def walk(i: int, at: int, spans: list[tuple[int, int]]) -> None:
+        if i == len(pieces) - 1:
+            end = len(original) - len(pieces[-1])
+            if end >= at + 1 and original.endswith(pieces[-1]):
+                out.append([*spans, (at, end)])
+            return
+        p = pieces[i]
+        for q in range(at + 1, len(original) - len(p) + 1):
+            if original.startswith(p, q):
+                walk(i + 1, q + len(p), [*spans, (at, q)])
+
+    if original.startswith(pieces[0]):
+        walk(1, len(pieces[0]), [])
+    return out
+
+
+@given(
+    st.lists(st.text("ab ", max_size=3), min_size=3, max_size=4),
+    st.lists(st.text("ab", min_size=1, max_size=3), min_size=3, max_size=3),
+)
+@settings(max_examples=400, deadline=None)
+def test_align_fixes_a_span_exactly_when_every_alignment_agrees(
+    pieces: list[str], values: list[str]
+) -> None:
+    """``align`` (two finds take a path of their own) against every alignment: None where
+    the pieces fit no way; else a find's span where all alignments agree, None where not."""
+    original = "".join(p + v for p, v in zip(pieces, values, strict=False)) + pieces[-1]
+    every = _every_alignment(original, pieces)
+    got = align(original, pieces)
+    assert every  # the values put back are one alignment
+    want = [spans[0] if len(set(spans)) == 1 else None for spans in zip(*every, strict=True)]
+    assert got == want, (original, pieces)
+    assert align(original + "x", [*pieces[:-1], pieces[-1] + "y"]) is None  # does not fit

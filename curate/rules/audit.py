@@ -69,6 +69,14 @@ def align(original: str, pieces: list[str]) -> list[tuple[int, int] | None] | No
     if not original.startswith(first) or not original.endswith(last):
         return None
     end = len(original) - len(last)
+    if len(pieces) == 3:  # two finds, most texts with several: one piece placed both ways
+        mid, start = pieces[1], len(first)
+        q = original.find(mid, start + 1, end)
+        if q < 0 or end < q + len(mid) + 1:
+            return None
+        if original.rfind(mid, start + 1, end - 1) != q:
+            return [None, None]
+        return [(start, q), (q + len(mid), end)]
     lo: list[tuple[int, int]] = []
     pos = len(first)
     for p in pieces[1:-1]:

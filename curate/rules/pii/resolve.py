@@ -84,6 +84,7 @@ class _ScanState:
         self._by_group: tuple[np.ndarray, np.ndarray, list[str | None], np.ndarray] | None = None
         self.names: dict[int, set[str]] = defaultdict(set)
         self.day_first: dict[int, bool] = {}  # group -> its dates are day-first (durations.py)
+        self._order: tuple[np.ndarray, np.ndarray] | None = None  # rows by group (_group_text)
         # what a find becomes depends on the pass, the value and keep_values alone: kept on
         # the engine across scans (ingest scans batch after batch, with the same greetings,
         # sign-offs and names), cleared when it grows big
@@ -330,10 +331,15 @@ class _ScanState:
                 # Company") is not spread alone: most of its occurrences are the firm's
                 # (not a surname the record defines as a person's term: 'JAMES W. NANTZ III
                 # ("Nantz")' beside "Nantz Communications, Inc.": "Nantz" alone is the person)
+                # (only a word the record uses in an organisation's name: the roles' test is
+                # a set lookup, the heads' a regex over the record)
                 firms = [
                     n
                     for n in names
-                    if " " not in n and n[:1] != USER_NOTE and n not in terms.spread
+                    if " " not in n
+                    and _plain(n) in terms.roles
+                    and n[:1] != USER_NOTE
+                    and n not in terms.spread
                 ]
                 if firms and terms is not NO_TERMS:
                     heads = org_heads(self._group_text(group))
@@ -375,8 +381,12 @@ class _ScanState:
         """The raw texts of record ``group``, joined (for the rare record that needs them
         again after its terms: ``propagate_names``)."""
         assert self.texts is not None
-        rows = np.flatnonzero(self.groups == group)
-        return "\n".join(t for t in self.texts.gather(rows).to_list() if t)
+        if self._order is None:  # each record's rows, by bisection (not a scan per record)
+            order = np.argsort(self.groups, kind="stable")
+            self._order = (order, self.groups[order])
+        order, sorted_groups = self._order
+        lo, hi = np.searchsorted(sorted_groups, [group, group + 1])
+        return "\n".join(t for t in self.texts.gather(order[lo:hi]).to_list() if t)
 
     def _rows_with_own_names(self, marked: pl.Series) -> pl.Series:
         """Rows whose text holds one of its record's names: a (row, name) pair for each name

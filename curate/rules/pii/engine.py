@@ -25,6 +25,7 @@ from curate.rules.pii import words
 from curate.rules.pii.gates import PREFILTERS, Prefilter, _gate_hits, gate_regexes, prefilters
 from curate.rules.pii.markers import BRACKET, CLOSE, HOLD, KEEP, RESERVED, SEP, _canon, _open
 from curate.rules.pii.name_contexts import (
+    ADDRESSEE_BEFORE,
     AFTER_NAME,
     APPOSITION_AFTER,
     CAPS_LAST_FIRST,
@@ -42,10 +43,10 @@ from curate.rules.pii.name_contexts import (
     INITIAL_NAME,
     LOWER_END,
     LOWER_NAME,
+    MET_WITH,
     NAME_CONTEXTS,
     NAME_GIVEN,
-    NOTE_SUBJECT_AFTER,
-    NOTE_SUBJECT_BEFORE,
+    NON_ASCII_LOWER,
     OBJECT_BEFORE,
     OBJECT_NAME,
     PERSON_VERBS,
@@ -58,7 +59,9 @@ from curate.rules.pii.name_contexts import (
     TITLE_GATE,
     VOCATIVE_AFTER,
     VOCATIVE_CASED,
+    WORKS_AFTER,
 )
+from curate.rules.pii.name_detectors import _note_subjects, _unseen_detectors
 from curate.rules.pii.names import _TITLE_CHECKS
 from curate.rules.pii.not_person import not_person_detectors
 from curate.rules.pii.patterns import (
@@ -68,7 +71,6 @@ from curate.rules.pii.patterns import (
     CASED_TOKEN,
     LEAD,
     LINE_NAME,
-    LOWER,
     MONTH_DAY,
     NAME,
     NAME_TOKEN,
@@ -82,7 +84,6 @@ from curate.rules.pii.patterns import (
     SURNAME,
     SURNAME_AFTER,
     TWO_NAMES,
-    UPPER,
     Detector,
     Gate,
     ascii_bounds,
@@ -90,7 +91,6 @@ from curate.rules.pii.patterns import (
 from curate.rules.pii.places import place_detectors
 from curate.rules.pii.resolve import _ScanState
 from curate.rules.pii.scan import Scan, _non_ascii
-from curate.rules.pii.unseen import PRONOUN_AFTER, PRONOUN_GATE, UNSEEN_SLOT
 
 # the capitals of Latin-1 and Latin Extended-A ("É", "Č", "Ł"): a name's first letter
 _ACCENTED_CAPS = "".join(
@@ -371,7 +371,7 @@ class PiiEngine:
                     r"[ \t]+[a-z]+ed[ \t]+(?:his|her)\b",
                     "trailing",
                 ),
-                Detector("person", NAME, after=ctx(*AFTER_NAME[1:]), check="trailing"),
+                Detector("person", NAME, after=ctx(*AFTER_NAME[1:], WORKS_AFTER), check="trailing"),
                 # a list of three names or more ("Moen, Bognár and Kjær"), before the unseen
                 # detectors below take its last name out of the list (two: the rare pass's)
                 Detector("person", COORDINATED_THREE, check="coordinated"),
@@ -394,6 +394,8 @@ class PiiEngine:
                 Detector("person", INITIAL_CAPS, before=ctx(INITIAL_CONTEXT), check="initial"),
                 Detector("person", INITIAL_CAPS, after=INITIAL_AFTER, check="initial"),
                 Detector("person", INITIAL_NAME, before=r"(?:^|[ \t(])", check="initial"),
+                # an address block's addressee: "Billing address: Yamin Sakarya\n 31401 ..."
+                Detector("person", NAME, ADDRESSEE_BEFORE, r"[ \t]*\r?\n", "name"),
                 Detector("person", SURNAME, before=ASCII_B, after=SURNAME_AFTER, check="trailing"),
             ],
         ]
@@ -413,7 +415,10 @@ class PiiEngine:
             titled = rf"{TITLE_CONTEXT}{CASED_NAME}"
             passes.append([Detector("person", titled, check="cased_title", gate=TITLE_GATE)])
             # after "son" or "nurse" a lower/upper-case word must be a known first name
-            relative = self._ctx(*CASED_CONTEXTS[:-1])
+            # (or after "spoke with": "case manager spoke with oprea", a name no list holds)
+            # (the relative after it the context's too: "Spoke with daughter Georgia")
+            met = rf"\b(?i:{MET_WITH})[ \t]+(?:{self._ctx(*CASED_CONTEXTS[:-1])})?"
+            relative = self._ctx(*CASED_CONTEXTS[:-1], met)
             passes.append([Detector("person", CASED_NAME, before=relative, check="known")])
             passes.append(self._greeted_names())
             # a subject before a person's verb: "Jasmit reports that pt" (a pass of its own:
@@ -508,7 +513,8 @@ class PiiEngine:
         strong = self._ctx(CASED_CONTEXTS[-1], GREETING_CASED)
         firsts = sorted(n.lower() for n in self.listed if n in self.words.first_names)
         lower = (  # "follow up with benjamin a seiler": an initial too
-            rf"{ASCII_B}(?:{_alternation(firsts)})(?:[ \t]+(?:[a-z]\.?[ \t]+)?[a-z][a-z'’-]+)?"
+            rf"{ASCII_B}(?:{_alternation(firsts)})"
+            rf"(?:[ \t]+(?:[a-z]\.?[ \t]+)?[a-z][a-z'’{NON_ASCII_LOWER}-]+)?"
             rf"{LOWER_END}"
         )
         # lower-case transcripts: "hey , ms. hill", "i'm seeing mrs . peterson": after a title
@@ -703,50 +709,6 @@ def _gated_pass(marked: pl.Series, p: _Pass, keep_values: bool, hit: pl.Series) 
         return _replace_pass(marked, p, keep_values)
     done = _replace_pass(marked.gather(idx), p, keep_values)
     return marked.clone().scatter(idx, done)
-
-
-def _unseen_detectors() -> list[Detector]:
-    """A capitalised word that no other detector took, where a person is often named, checked
-    in Python (unseen.unseen_word: no English word, place, brand or listed name): a name no
-    list holds. The places: after a word that governs a person ("Why is Vehbija so
-    impulsive?", "I met Akifumi"; unseen.UNSEEN_SLOT), and two such words joined by "and"
-    opening a sentence ("Boix and Ajao were"). Not a word opening a sentence before "is",
-    "has", "said": in generated tickets ("This is", "Cable is") that made the trailing pass
-    3x as costly, and in support tweets brands were subjects as often ("Cmerga is", "Presto
-    said"). After any lower-case word the candidates were 3.5 finds per generated ticket and
-    a pass of their own cost a fifth of the scan; a class before the words, not a word's
-    edge, keeps Rust from a prefilter on frequent literals (2.4x as slow)."""
-    # (a word's edge; after a letter that is no ASCII, a blank or a stop: "Kovač.")
-    end = r"(?:\b|$|[ \t.,;:!?)\"'’])"
-    token = rf"(?:[{UPPER}]['’])?[{UPPER}][{LOWER}]{{2,}}(?:-[{UPPER}][{LOWER}]+)?"
-    name = rf"{token}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{token}){{0,2}}"
-    first = rf"(?:[A-SUVX-Z{UPPER[3:]}]|[TW][a-gi-z])[{LOWER}]{{3,}}"
-    return [
-        # (no context after: the check sees what follows, names._peek: "with Lou Gehrig's
-        # disease" is an eponym's)
-        # (digits or capitals after it are the find's, which the check gives back: "is
-        # Dragonslayer99", "AllinfortheLaptop.com")
-        Detector(
-            "person",
-            rf"{name}[0-9A-Za-z_]*",
-            before=rf"(?:^|[ \t,(]){UNSEEN_SLOT}[ \t]+",
-            check="unseen",
-        ),
-        # two names opening a sentence: "Boix and Carre were" (both checked, one find)
-        Detector("person", rf"{first}[ \t]+and[ \t]+{token}", SENTENCE_START, end, "unseen"),
-        # one opening a sentence as the subject of "is"/"had", a person's pronoun after it
-        # ("Simonetta is a very sympathetic person", "Sevican had given Minhas his address"):
-        # a brand is "it"; spelt like a name too (check "unseen_shape", unseen.name_shape)
-        Detector("person", token, SENTENCE_START, PRONOUN_AFTER, "unseen_shape", gate=PRONOUN_GATE),
-    ]
-
-
-def _note_subjects() -> list[Detector]:
-    """A note's capitalised word no list holds opening a sentence (or after "time,") before a
-    verb that only a person does there ("Jasmit reports that pt", "At this time, Débora
-    wishes to"), spelt like a name (check "note_subject": "Pt states", "Neice called" stay)."""
-    token = rf"(?:[{UPPER}]['’])?[{UPPER}][{LOWER}]{{2,}}(?:-[{UPPER}][{LOWER}]+)?"
-    return [Detector("person", token, NOTE_SUBJECT_BEFORE, NOTE_SUBJECT_AFTER, "note_subject")]
 
 
 # a second name after a strong title's: "Dr. Patel and Okonkwo" (the title covers both;

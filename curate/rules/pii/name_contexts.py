@@ -13,7 +13,10 @@ TITLES = (
 )
 # titles after which a common word is still a name ("Dr. Small"), when written in the same
 # case as the title; not Mr/Ms, which are also mitral regurgitation and mental status in notes
-STRONG_TITLE = r"\b(?i:dr|drs|doctor|prof|professor|rabbi|reverend|pastor|imam)(?:\.[ \t]*|[ \t]+)"
+# (a plural's apostrophe too: "Drs' Walker and Cahillane pronounced")
+STRONG_TITLE = (
+    r"\b(?i:dr|drs|doctor|prof|professor|rabbi|reverend|pastor|imam|drs['’])(?:\.[ \t]*|[ \t]+)"
+)
 # the title and the "." or blank after it: "dr" alone is in "address" and "drive"
 TITLE_GATE = Gate(
     r"(?:drs?|doctor|mrs?|ms|miss|mx|prof|professor|mister|madam|dame|sir|lady|lord|rabbi"
@@ -21,7 +24,7 @@ TITLE_GATE = Gate(
     fold=True,
 )
 STRONG_TITLE_GATE = Gate(
-    r"(?:drs?|doctor|prof(?:essor)?|rabbi|reverend|pastor|imam)[. \t]", fold=True
+    r"(?:drs?['’]?|doctor|prof(?:essor)?|rabbi|reverend|pastor|imam)[. \t]", fold=True
 )
 RELATIVES = (
     r"(?i:son|daughter|wife|husband|sister|brother|mother|father|mom|dad|niece|nephew|aunt|uncle"
@@ -90,23 +93,30 @@ NAME_CONTEXTS = [
     rf"\b{ROLES}[ \t]+",
     r"\b(?i:contact(?: person)?|caller|proxy)[ \t]*[:-]?[ \t]*",
 ]
+# a verb of meeting or speaking with a person ("spoke with oprea", "talked with linnéa")
+MET_WITH = (
+    r"(?:spoke|spoken|speak|talk|talked|met|meet|discussed|follow(?:ed)? up)"
+    r"(?:[ \t]+[A-Za-z]+ly)?[ \t]+with"
+)
 # clinical notes: upper- and lower-case names after strong contexts ("DR. DISANGRO", "son bill")
 CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, artery, ...
     # (an arrow or equals sign after the relative: "DAUGHTER->KRISSY", "SON=JIM")
     rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*"
     r"(?:[,:=]|-+>?)?[ \t]*",
-    r"\b(?i:nurse|attending|resident|fellow|caseworker|case manager|social worker|chaplain"
+    r"(?:\b(?i:nurse|attending|resident|fellow|caseworker|case manager|social worker|chaplain"
     r"|house officer|house staff|therapist|pharmacist|dietitian)[ \t]+"
     # a nurse's or house officer's credential before a census given name: "RN KAREN", "per
     # HO Domenico" (check "known": a given name in lower or upper case; not NP, nasal prongs)
-    r"|\b(?:RN|rn|HO)[ \t]+",
-    r"\b(?i:(?:spoke|spoken|speak|talk|talked|met|meet|discussed|follow(?:ed)? up)"
-    r"(?:[ \t]+[A-Za-z]+ly)?[ \t]+with|my name is|call me|contact(?: person)?:?)[ \t]+",
+    r"|\b(?:RN|rn|HO)[ \t]+)"
+    # and the verb of meeting after the role: "case manager spoke with oprea" (else the
+    # role's find took "spoke with oprea", which the check gave back)
+    r"(?:(?i:spoke|spoken|talked|met|discussed)[ \t]+with[ \t]+)?",
+    rf"\b(?i:{MET_WITH}|my name is|call me|contact(?: person)?:?)[ \t]+",
 ]
 # where a person gives a name, any word not a common one is a name, in lower case too:
 # "my name is vitoria", "people call me višeslav", "her maiden name is nyberg" (check "name")
 NAME_GIVEN = (
-    r"\b(?i:my[ \t]+name[ \t]+is|my[ \t]+name's|call[ \t]+me"
+    r"\b(?i:my[ \t]+name[ \t]+is|my[ \t]+name's|calls?[ \t]+me"
     r"|(?:first|last|maiden|middle|full|sur|given|family)[ \t]?name[ \t]+is)[ \t]+"
 )
 # a person's role in apposition: "Hijacinta Godina, the Technical writer, said" (a noun of a
@@ -151,7 +161,10 @@ PERSON_VERBS = (  # not "said"/"thinks"/"told": companies do those in support ti
 PERSONAL_NOUNS = (
     r"(?:address|phone|number|e-?mail|account|birthday|house|home|car|kid|kids|child|children|son"
     r"|daughter|wife|husband|mom|dad|mother|father|brother|sister|family|friend|boss|lawyer"
-    r"|death|funeral|killers?|murder|wedding|parents|grave|office)"
+    r"|death|funeral|killers?|murder|wedding|parents|grave|office"
+    # a person's works: "(though Ranta's song was", "Guiry's novel"
+    # (not "album", "lyrics", "concert": a band's too, "all Weezer albums" in support tweets)
+    r"|songs?|novels?|poems?|biography|memoir)"
 )
 SENTENCE_START = r"(?:^|\n|[.!?][\"”]?[ \t]+)[ \t>\"“]*"
 AFTER_NAME = [
@@ -168,6 +181,16 @@ AFTER_NAME = [
     # clinical: "lorrie morales is a 70 yo"
     r"[ \t]+(?i:is|was)[ \t]+an?[ \t]+\d{1,3}[ \t-]*(?i:yo|y/o|y\.o\.|yr|year|month)",
 ]
+# a writer's works after the name: "Unlike the Guiry novel" (not "version", "album",
+# "concert": "the Android version", "all Weezer albums", a band's; the trailing detector's
+# check: no common word, no brand)
+WORKS_AFTER = r"[ \t]+(?:novels?|biography|memoir|autobiography)\b"
+# a form's addressee: the line after "Billing address:", "Ship to:" opens with a name
+# ("Billing address: Yamin Sakarya\n 31401 ul. Słowicza 10"), engine._name_passes' rare pass
+ADDRESSEE_BEFORE = (
+    r"(?:^|\n)[ \t>]*(?i:(?:billing|shipping|mailing|postal|delivery)[ \t]+address"
+    r"|(?:bill|ship|deliver|send)[ \t]+to|recipient|addressee)[ \t]*:[ \t]*(?:\r?\n[ \t]*)?"
+)
 # after a dialogue's speaker at a line's start: a colon, a line of speech opening with a
 # capital or a quote, and the next line opening with another speaker's name ({firsts}: the
 # census given names) and a colon
@@ -212,9 +235,9 @@ SIGNOFF_AFTER = (
 # a lower-case word's end, maybe in letters no ASCII holds: "roland h mészáros" whole
 # (a letter no ASCII holds first: "barkovi|ć" has an ASCII edge; the word's end is an ASCII
 # edge after an ASCII letter, none after another: (?-u:\B))
-_NON_ASCII = "ß-öø-ÿā-ž"
+NON_ASCII_LOWER = "ß-öø-ÿā-ž"
 LOWER_END = (
-    rf"(?:[{_NON_ASCII}](?:[a-z{_NON_ASCII}]*[a-z]{ASCII_B}|[a-z{_NON_ASCII}]*[{_NON_ASCII}](?-u:\B)"
+    rf"(?:[{NON_ASCII_LOWER}](?:[a-z{NON_ASCII_LOWER}]*[a-z]{ASCII_B}|[a-z{NON_ASCII_LOWER}]*[{NON_ASCII_LOWER}](?-u:\B)"
     rf"|(?-u:\B))|{ASCII_B})"
 )
 # the person a verb of speaking or feeling is aimed at: "Barbu shouted at Ankica", "talked
@@ -225,9 +248,12 @@ OBJECT_NAME = rf"{_OBJECT_TOKEN}(?:[ \t]+(?:[{UPPER}]\.?[ \t]+)?{_OBJECT_TOKEN})
 OBJECT_BEFORE = (
     r"\b(?:shouted|yelled|screamed|smiled|waved|winked|talked|spoke|speaking|talking|wrote|said"
     r"|whispered|listened|married|engaged|introduced|apologi[sz]ed|lied)[ \t]+(?:at|to|with)[ \t]+"
+    # the speaker named between: "said Garcia to Ayaan", "whispered Leon to Akinwale"
+    # (the speaker's name maybe found already, in a find's markers: \S)
+    r"|\b(?:said|asked|replied|whispered|shouted|yelled|cried)[ \t]+\S+(?:[ \t]+\S+)?[ \t]+to[ \t]+"
 )
 # a note's sentence opening (or a clause's after a comma) and the verbs that only a person does
-# there: engine._note_subjects
+# there: name_detectors._note_subjects
 NOTE_SUBJECT_BEFORE = r"(?:^|\n|[.!?][ \t]+|,[ \t]+)[ \t>\"“]*"
 NOTE_SUBJECT_AFTER = (
     r"[ \t]+(?:reports|reported|wishes|wished|states|stated|phoned|called|agrees|agreed|requests"

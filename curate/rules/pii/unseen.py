@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 # a verb of speaking, meeting or feeling; not "called": "a drug called Lyrica"; not "at",
 # "from", "to", "of", "for": in support tweets places and products follow them, "at Euston",
 # "version of Docker", read in the twcs/IBM/Kaggle texts): the places of
-# engine._unseen_detectors' candidates
+# name_detectors._unseen_detectors' candidates
 UNSEEN_SLOT = (
     r"(?:is|was|by|with|and|or|but|nor|said|says|told|tell|asked|ask|met|meet|saw|heard|hear"
     r"|thank|thanks|love|loves|loved|hate|hates|married|marry|remember|starring|featuring"
@@ -32,12 +32,12 @@ UNSEEN_SLOT = (
 )
 # name_shape scores: above SHAPE_TYPO a token one edit from a word is a name still; above
 # SHAPE_START a capitalised word no list holds opening a sentence is (with a person's pronoun
-# after it: engine._unseen_detectors)
+# after it: name_detectors._unseen_detectors)
 SHAPE_TYPO = 4.0
 SHAPE_START = 1.5
 # after a sentence's subject: "is"/"was"/"has"/"had", then in the same sentence a word that
 # only a person is (a subject pronoun, "person"; not "his"/"her": "Docker is broken and my
-# son cannot use his laptop"): engine._unseen_detectors' "unseen_shape"
+# son cannot use his laptop"): name_detectors._unseen_detectors' "unseen_shape"
 PRONOUN_AFTER = (
     r"[ \t]+(?:is|was|has|had)[ \t][^\n.!?;]{0,60}?\b(?:he|she|himself|herself|person|man"
     r"|woman|girl|boy|guy|lady|gentleman)\b"
@@ -110,6 +110,8 @@ def unknown_name(token: str, engine: PiiEngine) -> bool:
         return False
     if len(parts) == 1 and (inflected(low, words.lexicon) or british(low, words.lexicon)):
         return False
+    if len(low) in (4, 5) and any(low + c in words.lexicon for c in _LETTERS):
+        return False  # a word cut short, too short for misspelt: "met with famil"
     # one edit from a word, but spelt like a name: "Danuše" (danube), "Bognár"; a note's typo
     # is spelt like a word ("notifed", "PRESNT": name_shape far below 0)
     return len(parts) > 1 or not misspelt(low, words.lexicon) or name_shape(word) >= SHAPE_TYPO

@@ -122,3 +122,18 @@ def test_a_notes_words_after_meeting_with_stay(text: str) -> None:
 def test_a_word_cut_short_is_no_unknown_name() -> None:
     assert not unknown_name("famil", CLINICAL)
     assert unknown_name("oprea", CLINICAL)
+
+
+def test_a_subject_praised_then_a_persons_pronoun() -> None:
+    got = redact(DEFAULT, "Ilkka is very reliable. You can always depend on him.")
+    assert got == "[PERSON] is very reliable. You can always depend on him."
+
+
+def test_a_brand_praised_then_a_pronoun_stays() -> None:
+    text = "Verizon is so slow. I called her twice. Netflix is always down. Ask him."
+    assert redact(DEFAULT, text) == text
+
+
+def test_a_notes_contact_person() -> None:
+    got = redact(CLINICAL, "VIA SW. CONTACT PERSON TAUHIRI WAKEFORD (555-442-9738).")
+    assert got.startswith("VIA SW. CONTACT PERSON [PERSON] (")

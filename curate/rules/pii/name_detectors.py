@@ -7,7 +7,13 @@ from __future__ import annotations
 from curate.rules.pii.detector import Detector
 from curate.rules.pii.name_contexts import NOTE_SUBJECT_AFTER, NOTE_SUBJECT_BEFORE, SENTENCE_START
 from curate.rules.pii.patterns import LOWER, UPPER
-from curate.rules.pii.unseen import PRONOUN_AFTER, PRONOUN_GATE, UNSEEN_SLOT
+from curate.rules.pii.unseen import (
+    PRONOUN_AFTER,
+    PRONOUN_GATE,
+    PRONOUN_NEXT,
+    PRONOUN_NEXT_GATE,
+    UNSEEN_SLOT,
+)
 
 
 def _unseen_detectors() -> list[Detector]:
@@ -43,6 +49,11 @@ def _unseen_detectors() -> list[Detector]:
         # ("Simonetta is a very sympathetic person", "Sevican had given Minhas his address"):
         # a brand is "it"; spelt like a name too (check "unseen_shape", unseen.name_shape)
         Detector("person", token, SENTENCE_START, PRONOUN_AFTER, "unseen_shape", gate=PRONOUN_GATE),
+        # and "him"/"her" in the next sentence: "Seona is very reliable. You can always depend
+        # on her."
+        Detector(
+            "person", token, SENTENCE_START, PRONOUN_NEXT, "unseen_shape", gate=PRONOUN_NEXT_GATE
+        ),
     ]
 
 

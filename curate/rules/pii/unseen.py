@@ -44,6 +44,13 @@ PRONOUN_AFTER = (
 )
 # the texts PRONOUN_AFTER can match: those with one of its words (its pass's gate)
 PRONOUN_GATE = Gate(r"\b(?:he|she|himself|herself|person|man|woman|girl|boy|guy|lady|gentleman)\b")
+# a subject praised or blamed ("is very reliable"), then in the next sentence a person's
+# object pronoun: "Seona is very reliable. You can always depend on her." (a brand is "it")
+PRONOUN_NEXT = (
+    r"[ \t]+(?:is|was)[ \t]+(?:very|so|really|always|quite|extremely|never)[ \t][^\n.!?;]{0,40}"
+    r"[.!][ \t]+[^\n.!?;]{0,60}?\b(?:him|her)\b"
+)
+PRONOUN_NEXT_GATE = Gate(r"\b(?:him|her)\b")
 _CONTRACTED = frozenset(["m", "s", "d", "t", "re", "ve", "ll"])
 _GAELIC = re.compile(r"^(?:Mc|Mac|O['’]|D['’])(?=[A-Z])")
 _SHAPE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)?")

@@ -137,3 +137,25 @@ def test_a_brand_praised_then_a_pronoun_stays() -> None:
 def test_a_notes_contact_person() -> None:
     got = redact(CLINICAL, "VIA SW. CONTACT PERSON TAUHIRI WAKEFORD (555-442-9738).")
     assert got.startswith("VIA SW. CONTACT PERSON [PERSON] (")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "pt's mother and daughter (Tuuli Haapanen) called",
+            "pt's mother and daughter ([PERSON]) called",
+        ),
+        (
+            "clearing t/o. RN (Eyvindur) has followed thru",
+            "clearing t/o. RN ([PERSON]) has followed thru",
+        ),
+    ],
+)
+def test_a_notes_name_in_brackets_after_a_relative_or_role(text: str, expected: str) -> None:
+    assert redact(CLINICAL, text) == expected
+
+
+def test_a_notes_words_in_brackets_stay() -> None:
+    text = "son (HCP) called. wife (who is a nurse) at bedside. RN (float) here."
+    assert redact(CLINICAL, text) == text

@@ -100,14 +100,16 @@ MET_WITH = (
 )
 # clinical notes: upper- and lower-case names after strong contexts ("DR. DISANGRO", "son bill")
 CASED_CONTEXTS = [  # not NP/PA/MD/PT: in notes they are also nasal prongs, artery, ...
-    # (an arrow or equals sign after the relative: "DAUGHTER->KRISSY", "SON=JIM")
-    rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}[ \t]*"
-    r"(?:[,:=]|-+>?)?[ \t]*",
+    # (an arrow or equals sign after the relative: "DAUGHTER->KRISSY", "SON=JIM"; a bracket:
+    # "mother and daughter (Ossi Mudri) called")
+    # (two relatives: "mother and daughter", else a find of "and daughter" hid the name)
+    rf"\b(?i:(?:my|her|his|their|the|pt'?s|patient'?s)[ \t]+)?{RELATIVES}"
+    rf"(?:[ \t]+(?i:and|&)[ \t]+{RELATIVES})?[ \t]*(?:[,:=(]|-+>?)?[ \t]*",
     r"(?:\b(?i:nurse|attending|resident|fellow|caseworker|case manager|social worker|chaplain"
-    r"|house officer|house staff|therapist|pharmacist|dietitian)[ \t]+"
+    r"|house officer|house staff|therapist|pharmacist|dietitian)(?:[ \t]+|[ \t]*\([ \t]*)"
     # a nurse's or house officer's credential before a census given name: "RN KAREN", "per
     # HO Domenico" (check "known": a given name in lower or upper case; not NP, nasal prongs)
-    r"|\b(?:RN|rn|HO)[ \t]+)"
+    r"|\b(?:RN|rn|HO)(?:[ \t]+|[ \t]*\([ \t]*))"
     # and the verb of meeting after the role: "case manager spoke with oprea" (else the
     # role's find took "spoke with oprea", which the check gave back)
     r"(?:(?i:spoke|spoken|talked|met|discussed)[ \t]+with[ \t]+)?",

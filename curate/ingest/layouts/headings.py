@@ -13,6 +13,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from curate.ingest.layouts.not_headings import (
+    is_notice_line,
+    is_reference,
+    is_short_name,
+    running_text_words,
+    table_columns,
+)
+
 MAX_NAME = 80  # characters of a heading's name
 MAX_CAPS_WORDS = 8  # an all-capitals run longer than this is a shouted sentence, not a name
 # Words a Title Case heading may keep in lower case.
@@ -52,6 +60,7 @@ _ROMAN = re.compile(r"^[IVXLC]+$")
 _PAGE = re.compile(r"^\W*page\b", re.I)
 _STANDS_ALONE = re.compile(r"[ \t]*(?:\n[ \t]*\n|\n?[ \t]*\Z)")
 _LIST_MARKER = re.compile(r"^(?:[A-Z]\.|\([A-Za-z]\))$")
+_LOWER_MARKER = re.compile(r"^\(?(?:[a-z]|[ivxl]{1,5})[.)]$|^[ivxl]{1,5}$")
 _LETTER_NAMED = frozenset(["EXHIBIT", "SCHEDULE", "APPENDIX", "ANNEX", "ATTACHMENT", "PART"])
 _LABEL_WORDS = frozenset(["Section", "SECTION", "Article", "ARTICLE", "Clause", "CLAUSE"])
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
@@ -100,12 +109,13 @@ def _named(name: str) -> bool:
     )
 
 
-def read_name(text: str, pos: int) -> tuple[str, int] | None:
+def read_name(text: str, pos: int, used: frozenset[str] = frozenset()) -> tuple[str, int] | None:
     """The heading name starting at ``pos`` (after the label) and where it ends, or None.
 
     In order: an all-capitals run ("RIGHTS GRANTED" before "1.1."), a Title Case phrase ended by
     a period ("Term." before the first sentence), a Title Case rest of the line, or, where the
-    label ends its line, a short Title Case or capitals next line ("ARTICLE IV\\nTERM")."""
+    label ends its line, a short Title Case or capitals next line ("ARTICLE IV\\nTERM"). ``used``:
+    the document's capitals words in running text (``not_headings.running_text_words``)."""
     eol = text.find("\n", pos)
     eol = len(text) if eol < 0 else eol
     line = text[pos:eol]
@@ -127,6 +137,8 @@ def read_name(text: str, pos: int) -> tuple[str, int] | None:
         caps = len(words)  # "CONFIDENTIALITY. PUBLICATIONS." alone on its line: one title
     if caps > MAX_CAPS_WORDS:
         return None
+    if 0 < caps < len(words) and _runs_on(words, caps):
+        caps = _before_subject(words, caps, used)  # "NAI will", "WARRANTY: ITS warrants"
     if caps:
         run = words[:caps]
         name = line[run[0].start() : run[-1].end()].rstrip(",;:-–")
@@ -174,6 +186,47 @@ def _caps_run(words: list[re.Match[str]]) -> int:
     return caps
 
 
+def _runs_on(words: list[re.Match[str]], caps: int) -> bool:
+    """The word after a capitals run goes on with a sentence ("NAI will make five e-mail
+    promotions", "TELKOM shall install"): the run ended with the sentence's subject, a party's
+    short name. A clause's letter ("DEFINITIONS a. ...", a TOC's page "i") or a small word
+    between capitals ("TERM and TERMINATION") is no sentence."""
+    word = words[caps].group()
+    if not word[:1].islower() or _LOWER_MARKER.match(word):
+        return False
+    after = words[caps + 1].group() if caps + 1 < len(words) else ""
+    return not (word in SMALL and _caps_word(after) and _LETTERS.search(after) is not None)
+
+
+def _before_subject(words: list[re.Match[str]], caps: int, used: frozenset[str]) -> int:
+    """The words of a capitals run before the subject of the sentence after it: up to its last
+    colon or dash ("WARRANTY: ITS warrants" -> "WARRANTY:"), else without its last words that
+    the document uses in running text or that repeat one before ("SUSPENSION OF WORK EDGE
+    shall", "REPRESENTATIONS AND WARRANTIES OF PLIC PLIC shall"); none where neither is so
+    ("NAI will make ...": the sentence opens the paragraph, there is no heading)."""
+    for k in range(caps - 1, -1, -1):
+        word = words[k].group()
+        if word in {"-", "–"}:
+            return k
+        if word.endswith(":"):
+            return k + 1
+    if words[0].group()[:1] in "\"“'‘":
+        return 0  # '"TRANSACTION USE" means ...': a definition
+    for k in range(1, caps):
+        if _LIST_MARKER.match(words[k].group()) and words[k - 1].group() not in _LETTER_NAMED:
+            return k  # "WARRANTIES AND REPRESENTATIONS A. CONTENT PROVIDER represents"
+    k = caps
+    while k > 1:
+        core = words[k - 1].group().strip(".,;:()\"'")
+        if core in {w.group().strip(".,;:()\"'") for w in words[: k - 1]}:
+            k -= 1  # "... OF PLIC PLIC shall": the name's last word, then the subject
+            break
+        if core not in used:
+            break
+        k -= 1
+    return k if k < caps else 0
+
+
 def _is_list_marker(words: list[re.Match[str]], k: int) -> bool:
     """Word ``k`` is a clause's letter ("A.", "(a)") before a sentence ("Any written ..."),
     not a name's letter ("EXHIBIT A.")."""
@@ -200,15 +253,31 @@ def squash_name(name: str) -> str:
 
 def find_headings(text: str, matches: list[re.Match[str]]) -> list[Heading]:
     """Headings from the pattern's matches: each with its title, or untitled where the label has
-    no name; an untitled match inside a line (not at its start) is no heading at all."""
-    out: list[Heading] = []
+    no name; an untitled match inside a line (not at its start) is no heading at all. A name
+    that is no heading's (``not_headings``: a reference, a notice's address line, a party's
+    short name, a table's column) is read as none."""
+    used = running_text_words(text) if matches else frozenset()
+    read: list[tuple[re.Match[str], str, int, tuple[str, int] | None, bool]] = []
     for m in matches:
         grouped = "label" in m.re.groupindex
         label_end = m.end("label") if grouped else m.end()
         label = squash_name(text[m.start("label") if grouped else m.start() : label_end])
-        named = read_name(text, label_end)
+        named = read_name(text, label_end, used)
         line_start = text.rfind("\n", 0, m.start()) + 1
         at_line_start = not text[line_start : m.start()].strip()
+        if named is not None and (
+            is_reference(named[0], text, named[1], at_line_start)
+            or is_notice_line(named[0])
+            or (named[0].isupper() and is_short_name(named[0], used))
+        ):
+            named = None  # read as untitled: the text stays, no task is asked its name
+        read.append((m, label, label_end, named, at_line_start))
+    rows = table_columns([(label, named[0]) for _, label, _, named, _ in read if named])
+    out: list[Heading] = []
+    for m, label, label_end, named, at_line_start in read:
+        grouped = "label" in m.re.groupindex
+        if named is not None and (label, named[0]) in rows:
+            named = None
         if named is None and not grouped and _LETTERS.search(label) and not _LABELISH.match(label):
             # a pattern without a label group matches the whole heading ("SECOND HEADING"):
             # the match is the title, as it always was for such user patterns

@@ -39,7 +39,7 @@ NormalizeStep = Literal[
     "html", "quotes", "signature", "handles", "agent_signature", "personal_urls"
 ]
 ChannelStep = Literal[
-    "handles", "agent_signature", "continuations", "personal_urls", "link_standins"
+    "handles", "agent_signature", "continuations", "personal_urls", "link_standins", "archive_links"
 ]
 
 

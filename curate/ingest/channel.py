@@ -5,7 +5,9 @@ customer's @handle at the start, the agent's initials at the end (``*MS``, ``^JS
 ``-JS``), tweet numbering ("1/2", "(2/3)") where one answer was cut into several messages, and
 the personal part of links (a query string with a customer's e-mail or a session token), and
 the word "link" a corpus left where it stripped a picture or URL (IBM's Twitter customer care:
-"... it stays like this link"). Each is a named step a schema layout
+"... it stays like this link"; a message of nothing else stays a turn, ``ATTACHMENT``, where
+the agent answers it), and web-archive copies of help links, unwrapped to the page they archive
+(curate/ingest/archive_links.py). Each is a named step a schema layout
 lists (``channel = [...]``, see ``CHANNEL_STEPS``); what a step removes is kept as metadata
 (``ChannelMeta``), never lost.
 
@@ -25,9 +27,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from curate.ingest.archive_links import unwrap_archive_links
 from curate.rules.urls import strip_personal_urls
 
 __all__ = [
+    "ATTACHMENT",
     "CHANNEL_STEPS",
     "ChannelMeta",
     "Message",
@@ -41,7 +45,18 @@ __all__ = [
     "strip_link_standins",
 ]
 
-CHANNEL_STEPS = ("handles", "agent_signature", "continuations", "personal_urls", "link_standins")
+CHANNEL_STEPS = (
+    "handles",
+    "agent_signature",
+    "continuations",
+    "personal_urls",
+    "link_standins",
+    "archive_links",
+)
+# A customer's message that was nothing but a stripped picture or link ("@SpotifyCares link"
+# after "Could you send over a screenshot?"): the turn says so, so the agent's next answer
+# ("Thanks for the screenshot!") follows a message and is never joined to the one before.
+ATTACHMENT = "[attachment]"
 
 
 def _words(text: str) -> frozenset[str]:
@@ -107,6 +122,11 @@ class ChannelMeta:
     answer_opens_midway: tuple[int, int] | None = None
     removed_urls: list[str] = field(default_factory=list)
     link_standins: int = 0
+    archive_links: int = 0
+    # customer messages that carried a picture or link the data stripped (its stand-in "link"
+    # went, or the message became ATTACHMENT): an answer to them may describe what the model
+    # never sees
+    attachments: int = 0
 
 
 def strip_leading_handles(
@@ -302,9 +322,16 @@ def _clean(m: Message, steps: set[str], meta: ChannelMeta) -> tuple[str, tuple[i
         subject = m.role == "user"  # "@ebay is allowing ...": a customer's subject stays
         text, handles = strip_leading_handles(text, keep_subject=subject, brand=meta.agent)
         meta.mentions.extend(h for h in handles if h not in meta.mentions)
+    if "archive_links" in steps:
+        text, n = unwrap_archive_links(text)
+        meta.archive_links += n
     if "link_standins" in steps:
         text, n = strip_link_standins(text)
         meta.link_standins += n
+        if n and m.role == "user":
+            meta.attachments += 1
+            if not text.strip():
+                text = ATTACHMENT  # assemble keeps it only where it separates two answers
     if "personal_urls" in steps:
         text, urls = strip_personal_urls(text)
         meta.removed_urls.extend(urls)
@@ -336,10 +363,23 @@ def assemble(
     last_author: str | None = None
     last_mark: tuple[int, int] | None = None
     midway: dict[int, tuple[int, int]] = {}  # turns that open with a later part
+    # A customer message the steps emptied that opens a customer's turn: a stripped picture
+    # (ATTACHMENT) or handles alone ("@DropboxSupport"). Where the agent answers next, it is
+    # that turn (the marker, or the handles as written), so two answers are never joined
+    # across it and no answer opens a conversation; elsewhere it goes.
+    emptied: tuple[Message, str] | None = None
     for m in kept:
         text, mark = _clean(m, steps, meta)
+        if m.role == "user" and text in ("", ATTACHMENT):
+            if emptied is None and (not turns or turns[-1]["role"] == "assistant"):
+                emptied = (m, text or m.content.strip())
+            continue
         if not text:
             continue
+        if emptied is not None and m.role == "assistant":
+            turns.append({"role": "user", "content": emptied[1]})
+            last_author, last_mark = emptied[0].author, None
+        emptied = None
         same = bool(turns) and turns[-1]["role"] == m.role and last_author == m.author
         if same and last_mark is not None and mark is not None and mark[0] == last_mark[0] + 1:
             turns[-1]["content"] += " " + text
@@ -365,7 +405,7 @@ def assemble(
 
 
 # Schema fields a layout's channel metadata fills, where the schema declares them.
-META_FIELDS = ("mentions", "signatures", "customer", "agent", "other_authors")
+META_FIELDS = ("mentions", "signatures", "customer", "agent", "other_authors", "attachments")
 
 
 def midway_error(meta: ChannelMeta) -> tuple[str, str] | None:
@@ -389,6 +429,8 @@ def apply_meta(values: dict[str, Any], meta: ChannelMeta, schema: Any, layout: A
         if name not in fields:
             continue
         value = getattr(meta, name)
+        if isinstance(value, int) and not value:  # no attachments: no field
+            value = None
         if isinstance(value, list):
             value = value or None
             if value is not None and fields[name].type != "list[string]":

@@ -159,3 +159,23 @@ def test_a_notes_name_in_brackets_after_a_relative_or_role(text: str, expected: 
 def test_a_notes_words_in_brackets_stay() -> None:
     text = "son (HCP) called. wife (who is a nurse) at bedside. RN (float) here."
     assert redact(CLINICAL, text) == text
+
+
+def test_a_dialogues_speaker_before_an_accented_speaker() -> None:
+    got = redact(DEFAULT, "Brennagh: What a day.\nRenée: Remember me? I said so!")
+    assert got.startswith("[PERSON]: What a day.\n")
+
+
+def test_speaker_like_labels_stay() -> None:
+    text = "Chrome: Works fine.\nFirefox: Broken.\nPlan: Reinstall.\nSafari: ok"
+    assert redact(DEFAULT, text) == text
+
+
+def test_a_name_called_at_a_questions_end() -> None:
+    got = redact(DEFAULT, "Remember me, Yrsa? When I killed your brother")
+    assert got == "Remember me, [PERSON]? When I killed your brother"
+
+
+def test_a_brand_or_place_called_at_a_questions_end_stays() -> None:
+    text = "Any update on my order, Comcast? Is this shipping to Canada, Mexico? Thanks, Verizon!"
+    assert redact(DEFAULT, text) == text

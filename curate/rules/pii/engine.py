@@ -25,6 +25,7 @@ from curate.rules.pii import words
 from curate.rules.pii.gates import PREFILTERS, Prefilter, _gate_hits, gate_regexes, prefilters
 from curate.rules.pii.markers import BRACKET, CLOSE, HOLD, KEEP, RESERVED, SEP, _canon, _open
 from curate.rules.pii.name_contexts import (
+    ACCENTED_NAME,
     ADDRESSEE_BEFORE,
     AFTER_NAME,
     APPOSITION_AFTER,
@@ -482,7 +483,7 @@ class PiiEngine:
                     "person",
                     NAME_TOKEN,
                     r"(?:^|\n)[ \t]*",
-                    DIALOGUE_AFTER.format(firsts=given),
+                    DIALOGUE_AFTER.format(firsts=f"{given}|{ACCENTED_NAME}"),
                     "trailing",
                 ),
                 # a full name in lower case anywhere: "next patient is grace ross", "from eric
@@ -492,6 +493,9 @@ class PiiEngine:
                 # on a tie the earlier detector wins)
                 Detector("person", self._lower_pair(), r"^[ \t]*", r"[ \t]*\r?\n", "lower_line"),
                 Detector("person", self._lower_pair(), check="lower_pair"),
+                # a name called at a question's end: "Remember me, György?" (no list's name:
+                # check "unseen_shape"; "any update, Comcast?" is a brand's)
+                Detector("person", OBJECT_NAME, r",[ \t]+", r"[?!]", "unseen_shape"),
                 # a chat's speakers in lower case: "mika: who are you?\ntracy: i'm his daughter"
                 # (both names and the line between them: the check marks the names and checks
                 # the second; "[^\n:]{1,200}" and a second alternation made this pass 1.5x)

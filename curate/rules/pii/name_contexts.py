@@ -193,6 +193,10 @@ ADDRESSEE_BEFORE = (
     r"(?:^|\n)[ \t>]*(?i:(?:billing|shipping|mailing|postal|delivery)[ \t]+address"
     r"|(?:bill|ship|deliver|send)[ \t]+to|recipient|addressee)[ \t]*:[ \t]*(?:\r?\n[ \t]*)?"
 )
+# a capitalised word with a letter no ASCII holds ("Élisabeth", "Kristýna", "Víctor"): a
+# dialogue's next speaker as well as a census given name (DIALOGUE_AFTER; "Chrome:" and
+# "Plan:" lines have none)
+ACCENTED_NAME = r"(?:[À-ÖØ-ÞĀ-ž][a-zß-öø-ÿā-ž]+|[A-Z][a-z]*[ß-öø-ÿā-ž][a-zß-öø-ÿā-ž]*)"
 # after a dialogue's speaker at a line's start: a colon, a line of speech opening with a
 # capital or a quote, and the next line opening with another speaker's name ({firsts}: the
 # census given names) and a colon

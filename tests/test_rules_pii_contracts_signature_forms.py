@@ -52,6 +52,11 @@ def _redact(texts: list[str]) -> list[str]:
             "Attn: [PERSON] email: x",
         ),
         ("Attn: Mark Bertel and Julia Riegel\n", "Attn: [PERSON]\n"),
+        ("P.C., U.S.A. Attn: Mark Bertel and Julia Riegel\n", "P.C., U.S.A. Attn: [PERSON]\n"),
+        (
+            "Watkins LLP Attention: Ann Roe and Josh Dubof E-mail: x",
+            "Watkins LLP Attention: [PERSON] E-mail: x",
+        ),
         ("S/ Thomas K. Equel\n", "S/ [PERSON]\n"),
         ("By: _ Stanley T. Weiss\n\nTitle: CEO", "By: _ [PERSON]\n\nTitle: CEO"),
         ("By: Name: _Michael Grimm ____", "By: Name: _[PERSON] ____"),

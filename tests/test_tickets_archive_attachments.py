@@ -16,7 +16,7 @@ import pytest
 
 from curate.ingest import ingest
 from curate.ingest.archive_links import unwrap_archive_links
-from curate.ingest.channel import ATTACHMENT, Message, assemble
+from curate.ingest.channel import ATTACHMENT, Message, assemble, strip_leading_handles
 from curate.schema import load_schema
 
 IBM_STEPS = ["archive_links", "handles", "agent_signature", "continuations", "personal_urls", "link_standins"]  # fmt: skip
@@ -199,3 +199,21 @@ def test_two_answers_are_never_joined_across_a_customer_message() -> None:
         assert sum(t["role"] == "assistant" for t in turns) == runs, messages
         assert all(t["content"].strip() for t in turns)
         assert all(a["role"] != b["role"] for a, b in itertools.pairwise(turns))
+
+
+@pytest.mark.parametrize(
+    ("text", "rest", "gone"),
+    [  # IBM test.json: the web client's invisible isolates around a handle (U+2066 ... U+2069)
+        ("\u2066@GoDaddy\u2069 they try to sell you protection you didn’t ask for.",
+         "they try to sell you protection you didn’t ask for.", ["GoDaddy"]),
+        ("\u2066@AppleSupport\u2069 \u2066@iTunes:\u2069 Any idea why several purchased songs were removed",
+         "Any idea why several purchased songs were removed", ["AppleSupport", "iTunes"]),
+        ("\u2066@AppleSupport\u2069, BHIM app is an Indian Government App",
+         "BHIM app is an Indian Government App", ["AppleSupport"]),
+        ("I asked \u2066@AppleSupport\u2069 twice 🤦\u200d♂️", "I asked @AppleSupport twice 🤦\u200d♂️", []),
+    ],
+)  # fmt: skip
+def test_handles_in_direction_isolates_go_like_others(
+    text: str, rest: str, gone: list[str]
+) -> None:
+    assert strip_leading_handles(text, keep_subject=True) == (rest, gone)

@@ -65,6 +65,9 @@ def _words(text: str) -> frozenset[str]:
 
 _HANDLES = re.compile(r"^(?:\s*\.?@(\w{1,30})[\s,:;]*)+")
 _HANDLE = re.compile(r"@(\w{1,30})")
+# Twitter's web client wraps a handle it inserted in invisible direction isolates
+# ("\u2066@GoDaddy\u2069 they try to sell you ..."): they hid the handle from the step
+_ISOLATED_HANDLE = re.compile("[\u2066-\u2068](@\\w{1,30}[:,;]?)\u2069")
 _AFTER_HANDLES = re.compile(r"^[.,:;]+\s+")
 # "... it stays like this link", "... my channel. link link": stand-ins at a message's end
 _STANDIN_RUN = re.compile(r"(?:(?<=\s)|^)link(?:\s+link)*\s*$")
@@ -138,6 +141,8 @@ def strip_leading_handles(
     people to ...", see :func:`handle_is_subject`) stays, as the brand's name where it is the
     ``brand`` account's (``@ebay`` for AskeBay -> "eBay"), else as written; only the handles
     before it go."""
+    if "\u2069" in text:
+        text = _ISOLATED_HANDLE.sub(r"\1", text)
     m = _HANDLES.match(text)
     if not m:
         return text, []

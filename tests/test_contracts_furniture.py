@@ -187,3 +187,74 @@ def test_real_cuad_sections_are_never_cut_mid_word() -> None:
                 b.body[:40],
             )
     assert cuts > 10
+
+
+WIDE = load_schema("contracts").layouts[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        # session 14 reader: a bare page number on its own line between paragraphs of prose
+        (
+            "Attention: General Counsel of Ceres\n\n7\n\nAny Party may change its address by "
+            "notice to the other Party.",
+            "Attention: General Counsel of Ceres\n\nAny Party may change its address by "
+            "notice to the other Party.",
+        ),
+        # ... and a sentence broken across it reads as one
+        (
+            "upon payment of the applicable cure payment, if any, to the applicable\n\n6\n\n\n\n"
+            "counterparty, automatically be deemed assigned",
+            "upon payment of the applicable cure payment, if any, to the applicable "
+            "counterparty, automatically be deemed assigned",
+        ),
+        (
+            "Notice of the Term shall be given in writing by either Party to the\n\n1\n\nFund "
+            "and its administrator within ten days.",
+            "Notice of the Term shall be given in writing by either Party to the\n\nFund "
+            "and its administrator within ten days.",
+        ),
+        # a document system's id, with the page number before it
+        (
+            "or any successor agency thereto\n\n38\n\nUS-DOCS\\105216871.19\n\n"
+            "having the administrative authority",
+            "or any successor agency thereto having the administrative authority",
+        ),
+        (
+            "Omitted pursuant to Item 601(a)(5)\n\n48 US-DOCS\\112944285.3",
+            "Omitted pursuant to Item 601(a)(5)\n\n",
+        ),
+        # a signature page's note
+        (
+            "shall remain unchanged.\n\n[Signature Page Follows]\n\nIN WITNESS WHEREOF",
+            "shall remain unchanged.\n\n\n\nIN WITNESS WHEREOF",
+        ),
+        ("Title: Director [Signature Page to Cooperation Agreement]", "Title: Director"),
+        ("in full force and effect.   [signature page follows]   33", "in full force and effect."),
+    ],
+)
+def test_page_numbers_ids_and_signature_notes_go(text: str, clean: str) -> None:
+    assert strip_furniture(text, FURNITURE) == clean
+    assert strip_furniture(text, compile_furniture(WIDE.furniture)) == clean  # CUAD's spans too
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a table's cells: numbers between short lines
+        "Louisville Gas and Electric Co.\n\nMarion\n\nKy\n\n2\n\nD\n\n100\n\n51,000",
+        # a list's numbers before short lines, a TOC's page numbers
+        "The following items are excluded from the scope\n\n1\n\nSoftware\n\n2\n\nHardware",
+        "  7.5\n\n  Insurance\n\n  26\n\n  8\n\n  Intellectual Property\n\n  26",
+        # a number after a short line (a label, a cell) and before prose
+        "Royalty\n\n5\n\nThe Licensee shall pay the royalty within thirty days of each quarter.",
+        # the number is part of the sentence ("... Article\n7 of the Code")
+        "the rights described in the Article\n7 of the Code shall apply to all Parties hereto.",
+        # a signature line, no page note
+        "By: [signature]\n\nName: John Smith",
+        "CUSIP No. 123456789\n\nthe Shares",
+    ],
+)
+def test_numbers_in_tables_lists_and_text_stay(text: str) -> None:
+    assert strip_furniture(text, FURNITURE) == text

@@ -217,3 +217,16 @@ def test_handles_in_direction_isolates_go_like_others(
     text: str, rest: str, gone: list[str]
 ) -> None:
     assert strip_leading_handles(text, keep_subject=True) == (rest, gone)
+
+
+def test_a_handle_after_a_leading_tweet_number_goes() -> None:
+    """IBM dev: "(1/2) @RockstarSupport I'm not receiving the email ..." kept its handle (the
+    handles step ran before the number was taken off)."""
+    messages = [
+        Message("user", "(1/2) @RockstarSupport I'm not receiving the email to reset my password.", "cust"),
+        Message("user", "(2/2) @RockstarSupport Please help", "cust"),
+        Message("assistant", "@cust Please submit a request here: https://support.rockstargames.com *MS", "RockstarSupport"),
+    ]  # fmt: skip
+    turns, meta = assemble(messages, IBM_STEPS)
+    assert turns[0]["content"] == "I'm not receiving the email to reset my password. Please help"
+    assert meta.mentions == ["RockstarSupport", "cust"]

@@ -342,6 +342,12 @@ def _clean(m: Message, steps: set[str], meta: ChannelMeta) -> tuple[str, tuple[i
         meta.removed_urls.extend(urls)
     if "continuations" in steps:
         text, mark = continuation_marker(text)
+        if mark is not None and "handles" in steps and text.lstrip().startswith(("@", ".@")):
+            # "(1/2) @RockstarSupport I'm not receiving ...": the number came first
+            text, handles = strip_leading_handles(
+                text, keep_subject=m.role == "user", brand=meta.agent
+            )
+            meta.mentions.extend(h for h in handles if h not in meta.mentions)
     if "agent_signature" in steps and m.role == "assistant":
         text, sig = strip_agent_signature(text)
         if "continuations" in steps and mark is None:

@@ -179,3 +179,8 @@ def test_a_name_called_at_a_questions_end() -> None:
 def test_a_brand_or_place_called_at_a_questions_end_stays() -> None:
     text = "Any update on my order, Comcast? Is this shipping to Canada, Mexico? Thanks, Verizon!"
     assert redact(DEFAULT, text) == text
+
+
+def test_a_company_worked_with_stays() -> None:
+    text = "Patient: Right now, I'm working with Chevron as a petroleum engineer."
+    assert redact(CLINICAL, text) == text

@@ -418,9 +418,9 @@ class PiiEngine:
             # after "son" or "nurse" a lower/upper-case word must be a known first name
             # (or after "spoke with": "case manager spoke with oprea", a name no list holds)
             # (the relative after it the context's too: "Spoke with daughter Georgia")
-            # ("work with Faith", "CONTACT PERSON MEREANA BONILLA": in notes only, where no
-            # company is worked with)
-            meet = rf"{MET_WITH}|work(?:ed|ing)?[ \t]+with|contact[ \t]+person:?"
+            # ("CONTACT PERSON MEREANA BONILLA"; not "work with": "I'm working with Chevron"
+            # in MTS-Dialog's transcripts)
+            meet = rf"{MET_WITH}|contact[ \t]+person:?"
             met = rf"\b(?i:{meet})[ \t]+(?:{self._ctx(*CASED_CONTEXTS[:-1])})?"
             relative = self._ctx(*CASED_CONTEXTS[:-1], met)
             passes.append([Detector("person", CASED_NAME, before=relative, check="known")])

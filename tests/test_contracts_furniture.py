@@ -232,6 +232,17 @@ WIDE = load_schema("contracts").layouts[0]
         ),
         ("Title: Director [Signature Page to Cooperation Agreement]", "Title: Director"),
         ("in full force and effect.   [signature page follows]   33", "in full force and effect."),
+        # a running title glued to a line of text with its page footer
+        (
+            "IP shall belong to IGER, and CERES shall not         CERES-IGER Collaboration "
+            "Agreement    Page 7 of 75\n\n\n\nacquire any interest in the same",
+            "IP shall belong to IGER, and CERES shall not acquire any interest in the same",
+        ),
+        (
+            "ATR form ref. 7-4    AZUL-ATR   Global Maintenance Master Agreement DS/CS-3957/14/Issue"
+            " 7    Page 3 of 9\n\nNext",
+            "ATR form ref. 7-4\n\nNext",
+        ),
     ],
 )
 def test_page_numbers_ids_and_signature_notes_go(text: str, clean: str) -> None:
@@ -254,6 +265,7 @@ def test_page_numbers_ids_and_signature_notes_go(text: str, clean: str) -> None:
         # a signature line, no page note
         "By: [signature]\n\nName: John Smith",
         "CUSIP No. 123456789\n\nthe Shares",
+        "as set out in the Supply Agreement on Page 3 of 9 hereto",
     ],
 )
 def test_numbers_in_tables_lists_and_text_stay(text: str) -> None:

@@ -116,6 +116,8 @@ def test_signature_line_forms_are_redacted(text: str, want: str) -> None:
         "Per: annum rates apply",
         "ATTN: LEGAL DEPARTMENT\n",
         "By: Martin Midstream Partners L.P., Its Sole Member",
+        "MARTIN OPERATING PARTNERSHIP L.P. By: Martin Operating GP LLC, Its General Partner",
+        "FUEL SERVICE LLC By: Martin Resource Management Corporation, its Sole Member",
         "Office Automation Manager       Commercial",
     ],
 )

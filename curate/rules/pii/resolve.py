@@ -11,6 +11,7 @@ never in other records, so a record's output does not depend on its batch.
 
 from __future__ import annotations
 
+import re
 import weakref
 from collections import defaultdict
 from typing import TYPE_CHECKING
@@ -188,7 +189,7 @@ class _ScanState:
                         term = cached[value] = is_term(value, NO_TERMS, words, run)
                 else:
                     term = is_term(value, terms, self.engine.words, self.engine.run_terms)
-                if term:
+                if term or _FIRM_AFTER.match(after):  # "By: Martin Operating GP LLC"
                     parts[j] = value.encode() + after
                     roles.add(at)
             noted = [(at, names) for at, names in noted if at not in roles]
@@ -412,6 +413,17 @@ class _ScanState:
             .fill_null(False)
         )
         return pairs["row"].filter(has).cast(pl.get_index_type())
+
+
+# what makes the words before it a company's name, right after a name find: a legal form
+# ("By: Martin Operating [GP LLC], Its General Partner", "By: XYZ [Management Corporation]"
+# in CUAD's signature blocks), not an office ("Medical Director" follows persons)
+_FIRM_AFTER = re.compile(
+    rb",?[ \t]+(?:GP|LP|L\.P\.|LLC|L\.L\.C\.|Inc\.?|Incorporated|Corp\.?|Corporation|Co\.,"
+    rb"|Company|Ltd\.?|Limited|LLP|PLC|plc|GmbH|AG|S\.A\.|N\.V\.|B\.V\.|Holdings|Group"
+    rb"|Partners|Partnership|Enterprises|Management[ \t]+(?:Corporation|Company|LLC|Inc))"
+    rb"(?![A-Za-z0-9])"
+)
 
 
 def _name_once(value: str) -> tuple[str, str]:

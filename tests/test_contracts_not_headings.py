@@ -118,3 +118,27 @@ def test_a_notice_address_line_is_no_heading(line: str) -> None:
     assert _titles(doc)[0] == "1. Term."
     assert set(_titles(doc)[1:]) <= {""}
     assert line.split()[1] in _words(doc)
+
+
+def test_a_table_of_contents_entry_is_no_heading() -> None:
+    toc = (
+        "ARTICLE IX CONFIDENTIALITY; RESTRICTIVE COVENANTS 28 9.1 Confidentiality 28 9.2 "
+        "Exclusivity 31 9.3 Restrictions on Promotions 31 9.4 Limitation on Soliciting "
+        "Employees 31\n\nARTICLE X INTELLECTUAL PROPERTY 32 10.1 Use of Trademarks 32 10.2 "
+        "Ownership of Intellectual Property Rights 33 10.3 Patent Prosecution 33\n\n"
+    )
+    doc = f"Preamble. {BODY}\n\n{toc}ARTICLE IX CONFIDENTIALITY\n\n{BODY}\n"
+    secs = find_sections(doc, PATTERN, 200, 6000)
+    assert [s.title for s in secs] == ["", "", "ARTICLE IX CONFIDENTIALITY"]
+    assert "9.1 Confidentiality 28" in secs[1].body  # the text stays
+
+
+def test_a_section_with_clause_numbers_is_no_table_of_contents() -> None:
+    body = (
+        "9.1 Confidentiality. Each Party shall keep the other's information secret for 5 years "
+        "after the Term. 9.2 Exclusivity. During the Term the Distributor shall not sell any "
+        "competing product in the Territory for 3 years. 9.3 Promotions. No Party shall promote "
+        "a competing product within 30 days. "
+    )
+    doc = f"Preamble. {BODY}\n\nARTICLE IX CONFIDENTIALITY\n\n{body}{BODY}\n"
+    assert _titles(doc) == ["", "ARTICLE IX CONFIDENTIALITY"]

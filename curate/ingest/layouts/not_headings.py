@@ -72,3 +72,20 @@ def table_columns(named: list[tuple[str, str]]) -> set[tuple[str, str]]:
     for _, name in rows:
         counts[name] = counts.get(name, 0) + 1
     return {(label, name) for label, name in rows if counts[name] >= TABLE_ROWS}
+
+
+# a table of contents' entry: a title, its page number, then the next entry's number or the
+# line's end ("9.1 Confidentiality 28 9.2 Exclusivity 31", "Section 5.01. Ownership 10 Section")
+_TOC_ENTRY = re.compile(
+    r"[A-Za-z][^\n\d]{2,80}?[ \t]\d{1,3}(?=[ \t\n]+(?:(?:Section|SECTION|Article|ARTICLE)[ \t]+)?"
+    r"(?:\d{1,2}\.\d{1,2}|[IVX]{1,5}\b)|[ \t]*(?:\n|$))"
+)
+TOC_ENTRIES = 3  # entries, covering half of a section's text at least, make it a TOC's
+
+
+def is_toc(body: str) -> bool:
+    """A section's text that is a table of contents' entries (its heading is the TOC line of
+    an article, "ARTICLE IX CONFIDENTIALITY; RESTRICTIVE COVENANTS 28 9.1 Confidentiality 28
+    ..."): asking for its heading teaches nothing about the contract."""
+    entries = _TOC_ENTRY.findall(body)
+    return len(entries) >= TOC_ENTRIES and 2 * sum(len(e) for e in entries) >= len(body)

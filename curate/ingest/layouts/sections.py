@@ -31,6 +31,7 @@ from curate.ingest.layouts.labels import (
     keep_negatives,
     load_annotations,
 )
+from curate.ingest.layouts.not_headings import is_toc
 from curate.schema import Layout, Schema
 from curate.user_regex import Pattern, PatternTimeout, compile_user, finditer_bounded
 
@@ -201,7 +202,7 @@ def find_sections(
             merged.append((title, max(start, 0), body.strip(), n))
     out: list[Section] = []
     for title, start, body, n in merged:
-        title = "" if n >= TOC_HEADINGS else title
+        title = "" if n >= TOC_HEADINGS or (title and is_toc(body)) else title
         body = strip_furniture(body, furniture).strip() if furniture else body
         if not body:
             continue

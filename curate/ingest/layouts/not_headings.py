@@ -10,6 +10,9 @@ drops them; the section's text is kept, in its own untitled section or the one b
   selected samples") or the opening of a numbered sentence;
 - a table's column: the same name after three or more bare row numbers ("24 CIGER",
   "29 CIGER", "5 MMS" in a work plan or a price list); a document's headings differ.
+
+``is_toc`` (used by ``sections.find_sections``) tells a section whose text is a table of
+contents' entries: it keeps its text, without a title.
 """
 
 from __future__ import annotations

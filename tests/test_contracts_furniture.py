@@ -270,3 +270,46 @@ def test_page_numbers_ids_and_signature_notes_go(text: str, clean: str) -> None:
 )
 def test_numbers_in_tables_lists_and_text_stay(text: str) -> None:
     assert strip_furniture(text, FURNITURE) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "clean"),
+    [
+        # the SEC's redaction legends repeated on each page (session 14: 'Confidential Treatment
+        # Requested by Achaogen, Inc. and records upon reasonable notice' opened sections)
+        (
+            "[ * ] = Certain confidential information contained in this document, marked by "
+            "brackets, has been omitted and filed separately with the Securities and Exchange "
+            "Commission pursuant to Rule 24b-2 of the Securities Exchange Act of 1934, as "
+            "amended.\n\nNext",
+            "\n\nNext",
+        ),
+        (
+            "Confidential Treatment Requested by Achaogen, Inc. and records upon reasonable notice",
+            "and records upon reasonable notice",
+        ),
+        ("***Confidential Treatment Requested   72\n\nThe Seller", "\n\nThe Seller"),
+        (
+            "agree as follows:   * Confidential treatment has been requested for certain portions "
+            "of this Exhibit. The confidential portions of this Exhibit have been omitted and "
+            "filed separately with the Securities and Exchange Commission. Such portions have been "
+            'marked with "****" at the exact place where material has been omitted.\n\n1. Term',
+            "agree as follows:   \n\n1. Term",  # the run of spaces before it stays
+        ),
+    ],
+)
+def test_redaction_legends_go(text: str, clean: str) -> None:
+    assert strip_furniture(text, FURNITURE).strip(" ") == clean
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Schedule 4, which consists of 17 pages, is intentionally omitted because confidential "
+        "treatment has been requested pursuant to Rule 24b-2 with the Commission.",
+        "The Company shall seek confidential treatment of the terms hereof.",
+        "Each Party shall keep the Confidential Information secret.",
+    ],
+)
+def test_sentences_about_confidential_treatment_stay(text: str) -> None:
+    assert strip_furniture(text, FURNITURE) == text

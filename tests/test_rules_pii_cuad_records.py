@@ -18,6 +18,7 @@ Needs ``../shared/realdata/legal`` (skips without it); ingesting the ~70 files t
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -26,11 +27,13 @@ import numpy as np
 import polars as pl
 import pytest
 
+from curate.ingest.layouts.furniture import compile_furniture, strip_furniture
 from curate.rules import RulePack, load_rule_pack
 from curate.rules.audit import _MARK_RE, align
 from curate.rules.pii import engine_for
 from curate.rules.pii.corpus import CorpusCounts, with_corpus_not_names
 from curate.schema import load_schema
+from curate.user_regex import Pattern
 from tests.conftest import realdata
 
 LABELS = Path(__file__).parent / "data" / "pii_labels"
@@ -46,17 +49,37 @@ def _loose(text: str) -> str:
     return r"\s+".join(re.escape(chunk) for chunk in re.split(r"\s+", text))
 
 
+@functools.cache
+def _furniture() -> tuple[Pattern, ...]:
+    """The contracts text files' page furniture, which ingest cuts out since session 14."""
+    layout = next(x for x in load_schema("contracts").layouts if x.name == "contract_documents")
+    return compile_furniture(layout.furniture)
+
+
 def _find(item: Item, field_text: str) -> tuple[int, int] | None:
     """Where the labelled string of ``item`` is in ``field_text``: its whole context around
-    it, else 40 characters either side."""
-    context, offset = str(item["context"]), int(str(item["offset"]))
+    it, else 40 characters either side, else 40 on one side (a section cut next to it). The
+    contexts were cut from the text before ingest took page furniture out (session 14), so
+    each is also tried without it."""
     original = str(item["original"])
-    before, after = context[:offset], context[offset + len(original) :]
-    for b, a in ((before, after), (before[-40:], after[:40])):
-        parts = [p for p in (_loose(b.strip()), f"({_loose(original)})", _loose(a.strip())) if p]
-        m = re.search(r"\s*".join(parts), field_text)
-        if m:
-            return m.span(1)
+    context, offset = str(item["context"]), int(str(item["offset"]))
+    sides = [(context[:offset], context[offset + len(original) :])]
+    cleaned = [strip_furniture(s, _furniture()) for s in sides[0]]
+    if cleaned != list(sides[0]):
+        sides.append((cleaned[0], cleaned[1]))
+    for before, after in sides:
+        for b, a in (
+            (before, after),
+            (before[-40:], after[:40]),
+            (before[-40:], ""),
+            ("", after[:40]),
+        ):
+            if not (b.strip() or a.strip()):
+                continue
+            loose = (_loose(b.strip()), f"({_loose(original)})", _loose(a.strip()))
+            m = re.search(r"\s*".join(p for p in loose if p), field_text)
+            if m:
+                return m.span(1)
     return None
 
 

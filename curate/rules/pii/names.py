@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from curate.rules.pii.markers import _BRACKET_RE, CLOSE, NOTE
 from curate.rules.pii.name_contexts import GREETING_WORDS, MONTH_GIVEN
+from curate.rules.pii.name_letters import letter_name
 from curate.rules.pii.places import place_span, prefixed_place
 from curate.rules.pii.products import after_brand
 from curate.rules.pii.words import Words, load
@@ -445,6 +446,8 @@ def _name_span(
         cut = tokens[1].start()
         rest = _name_span(value[cut:], wrap, engine, titled=True, case=_case(tokens[0].group()))
         return value[:cut] + rest
+    if titled and letter_name(value, tokens, engine):
+        return value  # "Dr. X. She is": a letter alone, and the next sentence (name_letters)
     keep = 0
     for k, m in enumerate(tokens):
         if _is_initial(m.group(), any_case=eponyms):

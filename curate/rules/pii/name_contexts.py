@@ -5,7 +5,6 @@ roles, speakers' labels, greetings, verbs and the contexts after a name (split o
 from __future__ import annotations
 
 from curate.rules.pii.detector import ASCII_B, Gate
-from curate.rules.pii.forms import EXT_A_LOWER, EXT_A_UPPER
 from curate.rules.pii.patterns import LOWER, NAME_TOKEN, UPPER
 
 TITLES = (
@@ -209,24 +208,20 @@ VOCATIVE_AFTER = (
     r",[ \t]+(?:can|could|would|will|please|do|did|are|is|have|I|we|you|thanks|thank)\b"
 )
 
-# the end of a name's word, Unicode's ("\>": ascii_bounds makes every "\b" ASCII's, whose
-# bound sits before the last letter of "B. ODOBAŠIĆ" or "B. Pavlović": "[PERSON]Ć")
-WORD_END = r"\>"
 # an initial and a name: "J. Miller" after a space; in capitals, where any sentence may end
 # in a one-letter abbreviation ("N/V. ABD"), only after "per"/"by"/... or before "aware"
 INITIAL_CONTEXT = r"\b(?i:per|by|to|with|from|and|paged|called|notified|informed|meet|w/)[ \t]+"
 # (with the given name before it: "Hanne I. Kreutzmann"; the check keeps only name-like tokens)
 INITIAL_NAME = (
     # (the surname's letters Unicode: "Erlendur G. Hafliðason" lost "ðason" to ASCII's \b)
-    rf"{ASCII_B}(?:{NAME_TOKEN}[ \t]+)?[A-Z]\.[ \t]*[A-Z][{LOWER}]+(?:['’-][A-Za-z]+)?{WORD_END}"
+    rf"{ASCII_B}(?:{NAME_TOKEN}[ \t]+)?[A-Z]\.[ \t]*[A-Z][{LOWER}]+(?:['’-][A-Za-z]+)?{ASCII_B}"
 )
 # (accents of Latin-1 and Extended-A in the surname: "H. FÜLÖP AWARE", "C. KJÆR"; a name
 # that ends in one still fails the ASCII bound after it)
-# (each Extended-A letter in its case's class: with the block in both "B. ODOBAŠIĆ" lost "Ć")
-_ACC_U, _ACC_L = f"À-ÖØ-Þ{EXT_A_UPPER}", f"ß-öø-ÿ{EXT_A_LOWER}"
+_ACC_U, _ACC_L = "À-ÖØ-ÞĀ-ž", "ß-öø-ÿĀ-ž"
 INITIAL_CAPS = (
     rf"{ASCII_B}[A-Z]\.[ \t]*(?:[A-Z{_ACC_U}][a-z{_ACC_L}]+|[A-Z{_ACC_U}]{{2,}})"
-    rf"(?:['’-][A-Za-z]+)?{WORD_END}"
+    rf"(?:['’-][A-Za-z]+)?{ASCII_B}"
 )
 INITIAL_AFTER = r"[ \t]+(?i:aware|notified|paged|called|informed|updated|in to|at bedside)\b"
 COORDINATED = (

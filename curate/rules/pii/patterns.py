@@ -317,7 +317,19 @@ STATIC: dict[str, list[Detector]] = {
     ],
     # an E.164 number without separators, "+254711303113": a pass before the ids' (whose
     # card detector would take its digits), on the texts with a "+" and a digit
-    "phone:e164": [Detector("phone", r"(?-u:\B)\+[1-9][0-9]{7,14}\b", gate=Gate(r"\+[0-9]"))],
+    "phone:e164": [
+        Detector("phone", r"(?-u:\B)\+[1-9][0-9]{7,14}\b", gate=Gate(r"\+[0-9]")),
+        # a number after its label whose groups a dash with blanks around it parts, and
+        # slashes ("Phone: 0049- 7351/54 - 96145 33", CUAD: the phones' pass took the
+        # country's code alone, "[PHONE]- 7351/54 - 96145 33" in the export). Here, not in
+        # the phones' pass: there the blanks' forms overflowed its lazy DFA (tickets 14x)
+        Detector(
+            "phone",
+            r"\d{2,5}(?:[ \t]-[ \t]?|-[ \t])\d{2,7}(?:(?:[ \t]*[/-][ \t]*|[ \t])\d{2,7}){1,4}\b",
+            before=r"\b(?i:tel|telephone|phone|fax|facsimile)\.?[ \t]*(?:#|no\.?|number)?[ \t:#]*",
+            gate=Gate(r"[0-9][ \t]-|-[ \t][0-9]"),
+        ),
+    ],
     "mrn": [_ids("mrn", r"mrn|medical record|med rec|patient id|chart|unit no|hospital no")],
     "account": [
         _ids(
@@ -356,10 +368,12 @@ STATIC: dict[str, list[Detector]] = {
         # (a numbered street: "1360 East 9th Street", whose number was taken as a European
         # postcode before its town, "[ZIP] East 9th Street" in the CUAD export; a quarter after
         # the type and a unit after a dash: "1701 K Street, N.W. Suite 700", "150 South Fifth
-        # Street — Suite 2300": the unit was a second find, "Suite [ADDRESS]")
+        # Street — Suite 2300": the unit was a second find, "Suite [ADDRESS]"; a word with a
+        # full stop only as an abbreviation, "Mt.", "J.F.K.": not a sentence's end before a
+        # title, "3.2 Exclusivity. Dr. Murray shall", exported "3.[ADDRESS] [PERSON] shall")
         Detector(
             "address",
-            r"\b\d{1,6}[ \t]+(?:(?:\p{Lu}[\p{L}'.-]*|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4}"
+            r"\b\d{1,6}[ \t]+(?:(?:\p{Lu}[\p{L}'-]*|[A-Z][a-z]{0,3}\.(?:[A-Z]\.)*(?:[A-Z][a-z]+)?|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4}"
             r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd"
             r"|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|Circle|Cir"
             r"|Highway|Hwy|Trail|Alley|Row|Crescent|Close)\b\.?"
@@ -584,7 +598,14 @@ STATIC: dict[str, list[Detector]] = {
         # the longer forms first: on a tie the earlier detector wins ("1737 Cheriton Dr Reuquen
         # Extensions\n Apt. 724" is one street line, not the US form's "1737 Cheriton Dr")
         # (a unit before it: "Unit 4, 12 Wattle Crescent\nDUBBO NSW 2830")
-        Detector("address", rf"{UNIT_BEFORE}{STREET_LINE}{LINES_TAIL}", gate=Gate("\n")),
+        # (not a number after a hyphen: the end of a postcode, "Fukuoka, 806-0004 Marlborough,
+        # MA 01752", two notice blocks' columns read across, exported "806-[ADDRESS]")
+        Detector(
+            "address",
+            rf"{UNIT_BEFORE}{STREET_LINE}{LINES_TAIL}",
+            before=r"(?:^|[^0-9A-Za-z-])",
+            gate=Gate("\n"),
+        ),
         Detector("address", rf"{US_STREET}{US_TAIL}", gate=US_TAIL_GATE),
     ],
     # a street after "lives at", "address is", ... (address.py): a pass after the blocks',

@@ -39,6 +39,7 @@ from curate.rules.pii.terms import (
 from curate.rules.pii.unseen import more_name
 
 if TYPE_CHECKING:
+    from curate.rules.pii.detector import Detector
     from curate.rules.pii.engine import PiiEngine, _Pass
     from curate.rules.pii.words import Words
 
@@ -285,25 +286,37 @@ class _ScanState:
             if eponym and _eponym(parts[i], tail, self.engine.words):
                 out = parts[i]
             elif det.check == "spread":  # a custom detector's name: redacted, and spread
-                mark = _canon(self.engine.type_index[det.type])
-                value, rest = _name_once(parts[i])
-                lead, value, label = _label_tail(value, self.engine.words)
-                rest = label + rest
-                if value.isupper() and not _caps_name(value, self.engine):
-                    out = parts[i]  # "Name: ACME CORPORATION": a company in capitals
-                elif not value or _firm(value):
-                    out = parts[i]  # "By: Martin Midstream Partners L.P., Its Sole Member"
-                elif det.before == OFFICE_LINE and all(
-                    _no_name_word(w, self.engine.words) for w in value.split()
-                ):
-                    out = parts[i]  # "Office Automation" [Manager]: no label says "a name"
-                else:
-                    out = lead + (mark + value + CLOSE if self.keep_values else mark)
-                    out += "".join(NOTE + v + NOTE for v in _cased(value)) + rest
+                # (two signatories of a row are one find, cut at the second one's label)
+                pieces = _ROW_LABEL.split(parts[i])
+                row = len(pieces) > 1
+                out = "".join(
+                    piece if k % 2 else self._spread(det, piece, row)
+                    for k, piece in enumerate(pieces)
+                )
             else:
                 out = check(det, parts[i], tail, self.engine, self.keep_values)
             self.cache[key] = out
         return out
+
+    def _spread(self, det: Detector, found: str, row: bool = False) -> str:
+        """A custom detector's name find: redacted (its names noted to spread), or given back
+        where it is a company, an office's words or a label."""
+        mark = _canon(self.engine.type_index[det.type])
+        value, rest = _name_once(found)
+        lead, value, label = _label_tail(value, self.engine.words, row)
+        rest = label + rest
+        if _upper_first(value) and not _caps_name(value, self.engine):
+            return found  # "Name: ACME CORPORATION": a company in capitals
+        if not value or _firm(value) or all(w in JOB_WORDS for w in value.split()):
+            # "By: Martin Midstream Partners L.P., Its Sole Member"; "Attn: General Counsel
+            # Attn: Joe Doe" (the row's find: the record's evidence sees it whole)
+            return found
+        if det.before == OFFICE_LINE and all(
+            _no_name_word(w, self.engine.words) for w in value.split()
+        ):
+            return found  # "Office Automation" [Manager]: no label says "a name"
+        out = lead + (mark + value + CLOSE if self.keep_values else mark)
+        return out + "".join(NOTE + v + NOTE for v in _cased(value)) + rest
 
     def propagate_names(self, marked: pl.Series) -> pl.Series:
         """Redact every other occurrence of a record's context names, in that record only."""
@@ -426,6 +439,18 @@ _FIRM_AFTER = re.compile(
 )
 
 
+# the label of a second signatory or contact on the same line as the first ("Attn: Lloyd
+# Frischer Attn: Joel Primus", "By: /s/Joseph Marino By: Jim Stump", "Signed by: Renato Covelo
+# Signed by: M. Castoriwa", as a two-column block reads once its columns are joined): the
+# contracts pack's row detector finds both names at once, and the label between them stays text
+# (the name detectors alone took the label into the first find, as its last word or its
+# after-context, and left the second name in clear)
+_ROW_LABEL = re.compile(
+    r"([ \t]+(?:Attn|ATTN|Attention|ATTENTION|By|BY|Per|PER|Name|NAME|(?i:print(?:ed)?[ \t]+name)"
+    r"|(?:Signed|SIGNED)[ \t]+(?:by|BY))[ \t]*:[ \t]*(?:[/\\][sS][/\\][ \t]*)?)"
+)
+
+
 def _name_once(value: str) -> tuple[str, str]:
     """A custom detector's name find cut where its first word comes again: "/s/ Orsolya
     Peresztegi Orsolya Peresztegi" is one name written twice (the find held three words and
@@ -468,19 +493,38 @@ _LABEL_WORDS = frozenset(
         "Place",
         "Passport",
         "Signed",
+        "Po",  # "Attn: Steve Raack PO Box 7302": the box's word, which the address left
+        "P.O.",
     ]
 )
 
 
-def _label_tail(value: str, words: Words) -> tuple[str, str, str]:
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")  # ("David M. Sample": "M." is no word of the name)
+
+
+def _label_tail(value: str, words: Words, row: bool = False) -> tuple[str, str, str]:
     """``value`` without the labels or an office's words at its end ("Mercy Saula Address" ->
     "Mercy Saula" + " Address"; "Victoria Scott Associate" [Director] -> "Victoria Scott"), as
     long as two words stay, and without what is no name before it: an office and "and"
     ("General Counsel and Richard Hoffman" after "Attention:"), a table cell's common words
     ("Product Complaint Victoria Scott Associate Director": a column of functions beside the
     contacts). What was cut is given back as text, before and after; a find of common words
-    alone ("Office Automation" [Manager]) comes back empty: no name."""
+    alone ("Office Automation" [Manager]) comes back empty: no name. ``row``: a name of a
+    row's find (``_ROW_LABEL``): its last word is cut first when a label, an office's or a
+    common English word that is no name ("Subhas Praman Title" [: Managing], "Joel Primer
+    With" [a copy to:]; elsewhere a surname may be such a word: "Leslie Heap")."""
     parts = value.split(" ")
+    if (
+        row
+        and sum(not _INITIALS.fullmatch(w) for w in parts[:-1]) >= 2
+        and (
+            parts[-1].rstrip(":").title() in _LABEL_WORDS
+            or parts[-1] in JOB_WORDS
+            or (_no_name_word(parts[-1], words) and parts[-1].lower() in words.common_words)
+        )
+    ):
+        lead, kept, tail = _label_tail(" ".join(parts[:-1]), words)
+        return lead, kept, tail + " " + parts[-1]
     start = 0
     if "and" in parts or "&" in parts:
         k = parts.index("and") if "and" in parts else parts.index("&")
@@ -544,6 +588,13 @@ def _cased(value: str) -> tuple[str, ...]:
     return (value,) if other == value else (value, other)
 
 
+def _upper_first(value: str) -> bool:
+    """A find in capitals, or whose first word is ("SUN Yiding": a Chinese name written
+    surname first, the surname in capitals): such finds must pass ``_caps_name``."""
+    first = value.split(" ", 1)[0]
+    return value.isupper() or (len(first) > 1 and first.isalpha() and first.isupper())
+
+
 def _caps_name(value: str, engine: PiiEngine) -> bool:
     """A custom detector's find in capitals ("Name: JASON WINTERS", "/s/ JASON WINTERS") is a
     person's name where its first word is a given name of the lists (census, the big lists)
@@ -555,4 +606,13 @@ def _caps_name(value: str, engine: PiiEngine) -> bool:
     first = next((w for w in words if len(w) > 1), "").title()
     if first in engine.words.first_names or more_name(first, engine):
         return True
-    return len(words) > 1 and words[-1].title() in engine.words.last_names
+    if len(words) > 1 and words[-1].title() in engine.words.last_names:
+        return True
+    # surname first, as Chinese names are written ("CHEN MENGLI", "SUN Yiding"): a census
+    # surname, then one word that is no English word (not "CHEN INDUSTRIES", "LEE COUNTY")
+    return (
+        len(words) == 2
+        and words[0].title() in engine.words.last_names
+        and words[1].isalpha()
+        and words[1].lower() not in engine.words.lexicon
+    )

@@ -22,7 +22,7 @@ QUARTER = (
 # US street forms ("123 Main St", "4 Elm Street, Apt 5", "1200 12th Avenue South": a numbered
 # street and a direction after its type), and a city, state and zip after one
 US_STREET = (
-    r"\b\d{1,6}[ \t]+(?:(?:\p{Lu}[\p{L}'.-]*|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4}"
+    r"\b\d{1,6}[ \t]+(?:(?:\p{Lu}[\p{L}'-]*|[A-Z][a-z]{0,3}\.(?:[A-Z]\.)*(?:[A-Z][a-z]+)?|\d{1,3}(?:st|nd|rd|th))[ \t]+){1,4}"
     r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard"
     r"|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Way|Terrace|Parkway|Pkwy|Circle|Cir"
     r"|Highway|Hwy|Trail|Alley|Row|Crescent|Close)\b\.?"

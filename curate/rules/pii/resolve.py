@@ -598,8 +598,10 @@ def _upper_first(value: str) -> bool:
 def _caps_name(value: str, engine: PiiEngine) -> bool:
     """A custom detector's find in capitals ("Name: JASON WINTERS", "/s/ JASON WINTERS") is a
     person's name where its first word is a given name of the lists (census, the big lists)
-    or its last a census surname ("/S/ DON W. CUMMINGS": "Don" is on no list), and no word
-    an organisation's ("ACME CORPORATION", "JAMES RIVER BANK")."""
+    or its last a census surname ("/S/ DON W. CUMMINGS": "Don" is on no list), or it is a
+    census surname and one word that is no English word (a Chinese name, surname first: "CHEN
+    MENGLI", "SUN Yiding"), and no word an organisation's ("ACME CORPORATION", "JAMES RIVER
+    BANK")."""
     words = [w.strip(".,'’") for w in value.split()]
     if any(w.lower().encode() in engine.words.org_bytes for w in words):
         return False
@@ -608,8 +610,7 @@ def _caps_name(value: str, engine: PiiEngine) -> bool:
         return True
     if len(words) > 1 and words[-1].title() in engine.words.last_names:
         return True
-    # surname first, as Chinese names are written ("CHEN MENGLI", "SUN Yiding"): a census
-    # surname, then one word that is no English word (not "CHEN INDUSTRIES", "LEE COUNTY")
+    # (not "CHEN INDUSTRIES", "LEE COUNTY": English words)
     return (
         len(words) == 2
         and words[0].title() in engine.words.last_names

@@ -66,6 +66,10 @@ CASES = [
         "HOF VILLAGE, LLC By: /s / [PERSON] Name: [PERSON] Title: Chief Financial Officer",
     ),
     ("/s/ Dr. R. Stephens\n\nCREMER GmbH", "/s/ Dr. [PERSON]\n\nCREMER GmbH"),
+    (
+        "HEMISPHERX BIOPHARMA, INC: S/ Chen Weiming S/ Thomas K. Equel\n\nDone",
+        "S/ [PERSON] S/ [PERSON]\n\nDone",
+    ),
     # surname first, in capitals or not
     (
         "By: /S/ CHEN MENGLU By: /S/ DEEPAK SWAMI ------\n\nName: CHEN MENGLU Name: DEEPAK SWAMI",
